@@ -1,0 +1,267 @@
+"""The ``tintuc`` command: thin click wrappers around the library functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.sites import SiteError, check_http_url, get_site, load_sites
+
+DEFAULT_DB = "archive.db"
+db_option = click.option(
+    "--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+    help="SQLite archive to use.",
+)  # fmt: skip
+sites_option = click.option(
+    "--sites", "sites_file", type=click.Path(dir_okay=False, exists=True),
+    help="An extra site registry (TOML) to load beside the bundled one.",
+)  # fmt: skip
+
+
+@click.group()
+@click.version_option(package_name="tintuc")
+def main() -> None:
+    """tintuc: an archive of Vietnamese provincial news."""
+
+
+def parse_setting(value: str) -> tuple[str, str]:
+    name, sep, setting = value.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"expected NAME=VALUE, got {value!r}")
+    return name.strip(), setting
+
+
+def check_db_path(db_path: str) -> None:
+    """Fail early, in one line, when the archive cannot be created or written."""
+    path = Path(db_path).resolve()
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise click.ClickException(f"database {db_path} is read-only")
+    elif not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
+        raise click.ClickException(f"cannot create database {db_path}: folder not writable")
+
+
+def run_crawl(
+    site: str | None,
+    start_url: str | None,
+    db_path: str,
+    max_pages: int | None = None,
+    overrides: dict[str, str] | None = None,
+    sites_file: str | None = None,
+) -> dict:
+    """Run one crawl in this process and return Scrapy's final stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.news import NewsSpider
+
+    settings = get_project_settings()
+    settings.set("TINTUC_DB", db_path, priority="cmdline")
+    if sites_file:
+        settings.set("TINTUC_SITES_FILE", sites_file, priority="cmdline")
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    contact = settings.get("TINTUC_CONTACT") or os.environ.get("TINTUC_CONTACT")
+    if contact:
+        settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; {contact})", "cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, site=site, start_url=start_url)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+def print_crawl_summary(db_path: str, crawl_id: int | None) -> None:
+    from pipelines.schema import open_archive
+
+    db = open_archive(db_path)
+    if crawl_id is None:
+        raise click.ClickException("the crawl did not start (see the log above)")
+    row = db["crawls"].get(crawl_id)
+    total = db.execute("SELECT count(*) FROM articles WHERE site = ?", [row["site"]]).fetchone()[0]
+    click.echo(
+        f"crawl {row['id']} of {row['site']}: {row['status']}; {row['pages']} pages fetched, "
+        f"{row['articles_new']} new, {row['articles_changed']} changed, "
+        f"{row['articles_unchanged']} unchanged articles, {row['errors']} errors; "
+        f"{total} articles of this site in {db_path}"
+    )
+    for err in db.query(
+        "SELECT url, error FROM crawl_errors WHERE crawl_id = ? LIMIT 10", [crawl_id]
+    ):
+        click.echo(f"  error: {err['url']}: {err['error']}")
+    db.close()
+
+
+@main.command()
+@click.argument("site", required=False)
+@click.option("--start-url", help="Start here instead (a site not in the registry, or a mirror).")
+@db_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or TINTUC_ setting for this run.")  # fmt: skip
+@sites_option
+def crawl(site, start_url, db_path, max_pages, overrides, sites_file):
+    """Crawl SITE (an id from the registry) into the archive.
+
+    Example:
+
+        tintuc crawl baoquangninh --max-pages 200
+
+        tintuc crawl --start-url https://example.gov.vn/ -s DOWNLOAD_DELAY=2
+    """
+    settings = dict(parse_setting(o) for o in overrides)
+    try:
+        if site:
+            get_site(site, sites_file)
+        elif not start_url:
+            raise click.UsageError("give a SITE id or --start-url URL (see: tintuc sites)")
+        if start_url:
+            check_http_url(start_url)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    check_db_path(db_path)
+    stats = run_crawl(site, start_url, db_path, max_pages, settings, sites_file)
+    print_crawl_summary(db_path, stats.get("tintuc/crawl_id"))
+
+
+@main.command()
+@sites_option
+def sites(sites_file):
+    """List the registered sites."""
+    try:
+        registry = load_sites(sites_file)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    for profile in registry.values():
+        checked = "" if profile.checked_live else "  (not yet checked against live pages)"
+        click.echo(f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}{checked}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", required=True, help="The URL the page was saved from.")
+@click.option("--site", help="Use this registered site's CSS overrides.")
+def extract(file, url, site):
+    """Extract one saved page and print the result as JSON.
+
+    Example:
+
+        tintuc extract saved-page.html --url https://baoquangninh.vn/bai-viet-123.html
+    """
+    from pipelines.extract import extract_article
+
+    profile = None
+    if site:
+        try:
+            selectors = get_site(site).selectors
+        except SiteError as exc:
+            raise click.ClickException(str(exc)) from None
+        profile = {"selectors": selectors} if selectors else None
+    result = extract_article(Path(file).read_bytes(), url, profile)
+    if result is None:
+        raise click.ClickException(f"{file}: not an article page")
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("-p", "--port", default=8001, show_default=True, type=int)
+@click.option("--time-limit-ms", default=3000, show_default=True, type=int,
+              help="SQL time limit for each query.")  # fmt: skip
+@click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
+def serve(db_path, host, port, time_limit_ms, open_browser):
+    """Serve the archive with Datasette (read-only; safe while a crawl writes).
+
+    Example:
+
+        tintuc serve --db archive.db --port 8001
+    """
+    from datasette.cli import cli as datasette_cli
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}: run 'make demo' or 'tintuc crawl'")
+    args = [
+        "serve", db_path, "--host", host, "--port", str(port),
+        "--setting", "sql_time_limit_ms", str(time_limit_ms),
+        "--setting", "allow_csv_stream", "1",
+        "--setting", "max_csv_mb", "0",
+    ]  # fmt: skip
+    if open_browser:
+        args.append("-o")
+    datasette_cli.main(args=args, prog_name="datasette")
+
+
+@main.command()
+@db_option
+@click.option("--site", help="Only this site.")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--query", "-q", help="Full-text search (diacritics optional).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json"]), default="csv",
+              show_default=True)  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="Start CSV with a UTF-8 BOM so spreadsheet software reads Vietnamese right.")  # fmt: skip
+def export(db_path, site, since, until, query, fmt, output, bom):
+    """Export articles as CSV, JSON Lines or JSON, streaming (constant memory).
+
+    Example:
+
+        tintuc export --query "liên kết vùng" --since 2025-01-01 -o lien-ket-vung.csv
+    """
+    from crawler.export import ExportError, export_articles
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        count = export_articles(
+            db_path, out, fmt=fmt, site=site, since=since, until=until, query=query, bom=bom
+        )
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if output:
+            out.close()
+    click.echo(f"{count} articles exported", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--port", default=0, help="Port for the sample portal (0 = any free port).")
+def demo(db_path, port):
+    """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, stop it."""
+    from crawler.demo import serve_sample_portal
+
+    check_db_path(db_path)
+    base_url, stop = serve_sample_portal(port)
+    click.echo(f"sample portal served at {base_url}")
+    try:
+        stats = run_crawl("sample", base_url, db_path)
+    finally:
+        stop()
+    print_crawl_summary(db_path, stats.get("tintuc/crawl_id"))
+    click.echo(f"\nOpen it:  .venv/bin/tintuc serve --db {db_path}   then http://127.0.0.1:8001/")
+
+
+@main.command(name="eval")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--floor", type=click.Path(dir_okay=False), help="Fail if a figure is below it.")
+def eval_command(folder, floor):
+    """Score the extractor (and plain trafilatura) on saved pages with ground truth."""
+    from pipelines.evaluate import main as evaluate_main
+
+    args = [folder] + (["--floor", floor] if floor else [])
+    sys.exit(evaluate_main(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Items passed from the spider to the pipelines.
+
+The spider only fetches and classifies: it yields a :class:`FetchedPage` for each article
+page and a :class:`FetchError` for each failure. The extraction pipeline turns a page into an
+:class:`Article`; the storage pipeline writes articles and errors to the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchedPage:
+    url: str  # canonical URL of the article (after redirects)
+    requested_url: str
+    status: int
+    html: str
+    site: str
+    fetched: str  # ISO 8601
+
+
+@dataclass
+class Article:
+    url: str
+    site: str
+    fetched: str
+    title: str | None = None
+    description: str | None = None
+    text: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    author: str | None = None
+    language: str | None = None
+    image: str | None = None
+    related: list[dict] = field(default_factory=list)
+    related_ids: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class FetchError:
+    url: str
+    error: str
+    status: int | None = None

@@ -1,0 +1,47 @@
+"""Scrapy settings for tintuc. Every project knob is a ``TINTUC_*`` setting, overridable with
+``-s NAME=VALUE`` on ``tintuc crawl`` and ``scrapy crawl``."""
+
+BOT_NAME = "tintuc"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- project settings -------------------------------------------------------------------
+TINTUC_DB = "archive.db"  # the SQLite archive
+TINTUC_SITES_FILE = ""  # an extra site registry (TOML) beside the bundled one
+TINTUC_CONTACT = ""  # put your e-mail or URL here: it goes into the User-Agent
+TINTUC_BATCH_SIZE = 50  # articles per write transaction
+TINTUC_EXTRACT_WORKERS = 0  # extraction processes; 0 = one per CPU core, -1 = in-process
+TINTUC_TRIGGER = "manual"  # recorded in crawls.trigger (the scheduler sets "schedule")
+
+# --- politeness ---------------------------------------------------------------------------
+USER_AGENT = "tintuc/0.1 (Vietnamese provincial news archive; +https://github.com/tintuc-archive/tintuc)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# --- bad input ----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+DEPTH_PRIORITY = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 300,
+    "pipelines.storage.StoragePipeline": 800,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

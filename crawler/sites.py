@@ -1,0 +1,156 @@
+"""The site registry: profiles that tell the generic ``news`` spider how to crawl each source.
+
+Profiles live in ``crawler/sites.toml`` (bundled) and, optionally, in a user's own TOML file
+(``TINTUC_SITES_FILE`` / ``--sites``) whose entries add to or replace the bundled ones.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+BUNDLED_SITES = Path(__file__).with_name("sites.toml")
+KINDS = ("portal", "newspaper", "department", "generic")
+SELECTOR_KEYS = ("title", "date", "body", "related")
+POLITENESS_KEYS = ("download_delay", "concurrency", "autothrottle")
+
+
+class SiteError(ValueError):
+    """A site id that is not registered, or a profile that is malformed."""
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    id: str
+    name: str
+    province: str
+    kind: str
+    start_urls: list[str]
+    allowed_domains: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    article_patterns: list[str] = field(default_factory=list)
+    listing_patterns: list[str] = field(default_factory=list)
+    deny_patterns: list[str] = field(default_factory=list)
+    selectors: dict[str, str] = field(default_factory=dict)
+    politeness: dict[str, Any] = field(default_factory=dict)
+    checked_live: bool = False
+
+    @property
+    def base_url(self) -> str:
+        parts = urlsplit(self.start_urls[0])
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    def domains(self) -> list[str]:
+        """Allowed host names, without the ``*.`` prefix (Scrapy allows sub-domains anyway)."""
+        hosts = self.allowed_domains or [urlsplit(u).hostname or "" for u in self.start_urls]
+        return sorted({h.removeprefix("*.") for h in hosts if h})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def with_start_urls(self, urls: list[str]) -> SiteProfile:
+        """The same profile pointed at other start URLs (a mirror, a local copy, a test)."""
+        data = self.to_dict()
+        data["start_urls"] = list(urls)
+        if not self.allowed_domains or any(
+            not _host_allowed(urlsplit(u).hostname or "", self.domains()) for u in urls
+        ):
+            data["allowed_domains"] = []
+        return SiteProfile(**data)
+
+
+def _host_allowed(host: str, domains: list[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def check_http_url(url: str) -> str:
+    """Return ``url`` if it is an absolute http(s) URL, else raise :class:`SiteError`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def profile_from_dict(site_id: str, data: dict[str, Any]) -> SiteProfile:
+    """Validate one ``[sites.<id>]`` table and build its profile."""
+    known = set(SiteProfile.__dataclass_fields__) - {"id"}
+    unknown = set(data) - known
+    if unknown:
+        raise SiteError(f"site {site_id!r}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("name", "province", "kind", "start_urls"):
+        if not data.get(key):
+            raise SiteError(f"site {site_id!r}: missing {key!r}")
+    if data["kind"] not in KINDS:
+        raise SiteError(f"site {site_id!r}: kind must be one of {', '.join(KINDS)}")
+    for key in ("start_urls", "allowed_domains", "feeds", "sitemaps",
+                "article_patterns", "listing_patterns", "deny_patterns"):  # fmt: skip
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SiteError(f"site {site_id!r}: {key} must be a list of strings")
+    for url in [*data["start_urls"], *data.get("feeds", []), *data.get("sitemaps", [])]:
+        try:
+            check_http_url(url)
+        except SiteError as exc:
+            raise SiteError(f"site {site_id!r}: {exc}") from None
+    for pattern in [*data.get("article_patterns", []), *data.get("listing_patterns", []),
+                    *data.get("deny_patterns", [])]:  # fmt: skip
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise SiteError(f"site {site_id!r}: bad pattern {pattern!r}: {exc}") from None
+    bad = set(data.get("selectors", {})) - set(SELECTOR_KEYS)
+    if bad:
+        raise SiteError(f"site {site_id!r}: selectors may only be {', '.join(SELECTOR_KEYS)}")
+    bad = set(data.get("politeness", {})) - set(POLITENESS_KEYS)
+    if bad:
+        raise SiteError(f"site {site_id!r}: politeness may only be {', '.join(POLITENESS_KEYS)}")
+    return SiteProfile(id=site_id, **data)
+
+
+def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
+    """Load the bundled registry, then each extra TOML file given (later files win)."""
+    sites: dict[str, SiteProfile] = {}
+    for path in (BUNDLED_SITES, *paths):
+        if not path:
+            continue
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as exc:
+            raise SiteError(f"cannot read site registry {path}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SiteError(f"malformed site registry {path}: {exc}") from None
+        tables = data.get("sites", {})
+        if not isinstance(tables, dict):
+            raise SiteError(f"{path}: expected [sites.<id>] tables")
+        for site_id, table in tables.items():
+            if not isinstance(table, dict):
+                raise SiteError(f"{path}: [sites.{site_id}] must be a table")
+            sites[site_id] = profile_from_dict(site_id, table)
+    return sites
+
+
+def get_site(site_id: str, sites_file: str | Path | None = None) -> SiteProfile:
+    """The profile registered as ``site_id``; :class:`SiteError` names the known ids if absent."""
+    sites = load_sites(sites_file)
+    if site_id not in sites:
+        raise SiteError(f"unknown site {site_id!r}; known sites: {', '.join(sorted(sites))}")
+    return sites[site_id]
+
+
+def generic_profile(start_url: str) -> SiteProfile:
+    """A profile for a site not in the registry: same-domain links, articles found by content."""
+    check_http_url(start_url)
+    host = urlsplit(start_url).hostname or ""
+    return SiteProfile(
+        id=host.removeprefix("www."),
+        name=host,
+        province="",
+        kind="generic",
+        start_urls=[start_url],
+    )

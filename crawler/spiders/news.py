@@ -1,0 +1,182 @@
+"""The one generic spider, driven by a site profile.
+
+It only fetches and classifies: listings (and feeds, sitemaps) are followed for links, article
+pages are handed to the pipelines as :class:`~crawler.items.FetchedPage`, failures become
+:class:`~crawler.items.FetchError` items that the storage pipeline records.
+
+    scrapy crawl news -a site=quangninh-portal
+    scrapy crawl news -a start_url=https://example.gov.vn/      # a site not in the registry
+    scrapy crawl news -a site=sample -a start_url=http://127.0.0.1:8765/
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.items import FetchedPage, FetchError
+from crawler.sites import SiteProfile, generic_profile, get_site
+from crawler.urls import canonical_url
+from pipelines.extract import decode_html
+from pipelines.store import now_iso
+
+NOT_HTML = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp[34]|avi|"
+    r"mov|wmv|flv|webm|wav|ogg|css|js|json|xml|apk|exe)(\?|$)",
+    re.IGNORECASE,
+)
+ARTICLE_META = (
+    'meta[property="og:type"][content="article"]',
+    'meta[property="article:published_time"]',
+    '[itemprop="articleBody"]',
+)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, site: str | None = None, start_url: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.site_id = site
+        self.start_url = start_url
+        self.profile: SiteProfile | None = None
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.profile = spider.resolve_profile(crawler.settings.get("TINTUC_SITES_FILE") or None)
+        spider.allowed_domains = spider.profile.domains()
+        spider.article_res = [re.compile(p) for p in spider.profile.article_patterns]
+        spider.listing_res = [re.compile(p) for p in spider.profile.listing_patterns]
+        spider.deny_res = [re.compile(p) for p in spider.profile.deny_patterns]
+        apply_politeness(crawler.settings, spider.profile.politeness)
+        return spider
+
+    def resolve_profile(self, sites_file: str | None) -> SiteProfile:
+        if self.site_id:
+            profile = get_site(self.site_id, sites_file)
+            return profile.with_start_urls([self.start_url]) if self.start_url else profile
+        if self.start_url:
+            return generic_profile(self.start_url)
+        raise ValueError("give -a site=SITE_ID or -a start_url=URL")
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.profile.start_urls:
+            yield self.request(url, self.parse)
+        for url in self.profile.feeds:
+            yield self.request(url, self.parse_feed)
+        for url in self.profile.sitemaps:
+            yield self.request(url, self.parse_feed)
+
+    def request(self, url: str, callback, **kwargs) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
+
+    # --- classification -------------------------------------------------------------------
+    def is_article_url(self, url: str) -> bool:
+        return any(r.search(url) for r in self.article_res)
+
+    def is_listing_url(self, url: str) -> bool:
+        return not self.listing_res or any(r.search(url) for r in self.listing_res)
+
+    def is_article_page(self, response: TextResponse) -> bool:
+        if self.article_res:
+            return self.is_article_url(response.url)
+        return looks_like_article(response)
+
+    def wanted(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or NOT_HTML.search(parts.path):
+            return False
+        return not any(r.search(url) for r in self.deny_res)
+
+    # --- callbacks --------------------------------------------------------------------------
+    def parse(self, response: Response) -> Iterator:
+        if not isinstance(response, TextResponse) or isinstance(response, XmlResponse):
+            ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
+            yield FetchError(response.url, f"not an HTML page (Content-Type: {ctype})",
+                             response.status)  # fmt: skip
+            return
+        if self.is_article_page(response):
+            yield FetchedPage(
+                url=canonical_url(response.url),
+                requested_url=response.request.url if response.request else response.url,
+                status=response.status,
+                html=decode_html(response.body, response_charset(response)),
+                site=self.profile.id,
+                fetched=now_iso(),
+            )
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        for href in response.css("a::attr(href)").getall():
+            url = canonical_url(urljoin(response.url, href.strip()))
+            if not self.wanted(url):
+                continue
+            if self.is_article_url(url) or self.is_listing_url(url):
+                yield self.request(url, self.parse)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """RSS, Atom and XML sitemaps: every <link>, <loc> or atom href is a candidate."""
+        if not isinstance(response, TextResponse):
+            yield FetchError(response.url, "feed is not text", response.status)
+            return
+        response.selector.remove_namespaces()
+        links = response.xpath("//item/link/text() | //loc/text() | //entry/link/@href").getall()
+        for link in links:
+            url = canonical_url(urljoin(response.url, link.strip()))
+            if not self.wanted(url):
+                continue
+            if url.endswith(".xml") or "sitemap" in url.lower():
+                yield self.request(url, self.parse_feed)
+            else:
+                yield self.request(url, self.parse)
+
+    def on_error(self, failure: Failure) -> Iterator[FetchError]:
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            yield FetchError(request.url, f"HTTP {response.status}", response.status)
+        elif failure.check(DNSLookupError):
+            yield FetchError(request.url, "DNS lookup failed")
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            yield FetchError(request.url, "timed out")
+        else:
+            yield FetchError(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+
+def response_charset(response: TextResponse) -> str | None:
+    """The charset named in the HTTP Content-Type header, if any (it may lie)."""
+    ctype = response.headers.get("Content-Type", b"").decode("latin-1")
+    match = re.search(r"charset=([\w-]+)", ctype, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def looks_like_article(response: TextResponse) -> bool:
+    """Recognise an article page by its content when no URL pattern is known."""
+    if any(response.css(sel) for sel in ARTICLE_META):
+        return True
+    if not response.css("h1"):
+        return False
+    paragraphs = [" ".join(p.css("::text").getall()).strip() for p in response.css("p")]
+    long_ones = [p for p in paragraphs if len(p) >= 80]
+    return len(long_ones) >= 3 and sum(map(len, long_ones)) >= 600
+
+
+def apply_politeness(settings, politeness: dict) -> None:
+    """Turn a profile's politeness table into Scrapy settings (``-s`` overrides still win)."""
+    mapping = {
+        "download_delay": "DOWNLOAD_DELAY",
+        "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "autothrottle": "AUTOTHROTTLE_ENABLED",
+    }
+    for key, name in mapping.items():
+        if key in politeness:
+            settings.set(name, politeness[key], priority="spider")

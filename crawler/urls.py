@@ -1,0 +1,50 @@
+"""URL canonicalisation: one spelling per article, whatever link or feed led to it.
+
+Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
+``page`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), the fragment, the
+default port and the letter case of scheme and host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "zarsrc", "zalo_source", "gidzl", "_ga", "_gl", "ref", "ref_src", "source",
+        "cmpid", "rcm", "s_cid", "share", "utm",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for query parameters that only track where a click came from."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of an http(s) URL (other schemes are returned unchanged).
+
+    >>> canonical_url("HTTPS://QuangNinh.gov.vn:443/Trang/ChiTietTinTuc.aspx?utm_source=fb&nid=42#top")
+    'https://quangninh.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        return url.strip()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    netloc = host
+    if parts.port and parts.port != DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{parts.port}"
+    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not is_tracking_param(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))

@@ -1,0 +1,81 @@
+"""Scrapy wrapper around :func:`pipelines.extract.extract_article`.
+
+Extraction is CPU-bound (lxml + trafilatura), so it runs in a pool of worker processes, never
+on the reactor thread: the crawl keeps fetching while both cores extract.
+``TINTUC_EXTRACT_WORKERS``: 0 = one process per core (default), N = N processes,
+-1 = in the crawl's own process (simplest to debug).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.items import Article, FetchedPage, FetchError
+from pipelines.extract import extract_article
+
+
+def extract_page(html: str, url: str, profile: dict | None) -> dict | None:
+    """Run the extractor, turning any exception into an ``{"error": ...}`` result."""
+    try:
+        return extract_article(html, url, profile)
+    except Exception as exc:  # noqa: BLE001 - a bad page must never stop the crawl
+        return {"error": f"extraction failed: {type(exc).__name__}: {exc}"}
+
+
+class ExtractionPipeline:
+    def __init__(self, crawler, workers: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        workers = crawler.settings.getint("TINTUC_EXTRACT_WORKERS", 0)
+        if workers < -1:
+            raise NotConfigured("TINTUC_EXTRACT_WORKERS must be -1 (in-process), 0 (per core) or N")
+        if workers == 0:
+            workers = os.cpu_count() or 1
+        return cls(crawler, workers)
+
+    def open_spider(self):
+        if self.workers > 0:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item):
+        if not isinstance(item, FetchedPage):
+            return item
+        spider = self.crawler.spider
+        profile = {"selectors": dict(spider.profile.selectors)} if spider.profile.selectors else None
+        if self.pool is None:
+            result = extract_page(item.html, item.url, profile)
+        else:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.pool, extract_page, item.html, item.url, profile)
+        if result is None:
+            self.stats.inc_value("tintuc/not_article")
+            raise DropItem(f"not an article: {item.url}")
+        if "error" in result:
+            self.stats.inc_value("tintuc/extraction_error")
+            return FetchError(url=item.url, error=result["error"], status=item.status)
+        self.stats.inc_value("tintuc/extracted")
+        fields = {k: v for k, v in result.items() if k in Article.__dataclass_fields__}
+        fields.update(url=item.url, site=item.site, fetched=item.fetched)
+        return Article(**fields)
+
+
+def article_dict(item) -> dict:
+    """An Article item as the plain dict :func:`pipelines.store.save_article` takes."""
+    return asdict(item) if isinstance(item, Article) else ItemAdapter(item).asdict()

@@ -1,0 +1,97 @@
+"""Scrapy wrapper around :mod:`pipelines.store`: batched writes, the crawl's row, its errors."""
+
+from __future__ import annotations
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import Article, FetchError
+from pipelines.extraction import article_dict
+from pipelines.schema import open_archive
+from pipelines.store import finish_crawl, record_error, save_articles, save_site, start_crawl
+
+
+class StoragePipeline:
+    def __init__(self, crawler, db_path: str, batch_size: int, trigger: str):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.trigger = trigger
+        self.batch: list[dict] = []
+        self.db = None
+        self.crawl_id: int | None = None
+        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
+        self.errors = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        db_path = settings.get("TINTUC_DB")
+        if not db_path:
+            raise NotConfigured("TINTUC_DB must name the SQLite archive, e.g. archive.db")
+        batch_size = settings.getint("TINTUC_BATCH_SIZE", 50)
+        if batch_size < 1:
+            raise NotConfigured("TINTUC_BATCH_SIZE must be 1 or more")
+        pipeline = cls(crawler, db_path, batch_size, settings.get("TINTUC_TRIGGER", "manual"))
+        crawler.signals.connect(pipeline.on_response, signal=signals.response_received)
+        crawler.signals.connect(pipeline.on_spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.db = open_archive(self.db_path)
+        save_site(self.db, spider.profile)
+        self.crawl_id = start_crawl(
+            self.db,
+            spider.profile.id,
+            trigger=self.trigger,
+            settings={"start_urls": spider.profile.start_urls},
+        )
+        spider.crawl_id = self.crawl_id
+        self.stats.set_value("tintuc/crawl_id", self.crawl_id)
+
+    def on_response(self, response, request, spider):
+        self.stats.inc_value("tintuc/pages")
+
+    def process_item(self, item):
+        if isinstance(item, FetchError):
+            self.errors += 1
+            self.stats.inc_value("tintuc/errors")
+            record_error(self.db, self.crawl_id, item.url, item.error, item.status)
+        elif isinstance(item, Article):
+            self.batch.append(article_dict(item))
+            if len(self.batch) >= self.batch_size:
+                self.flush()
+        return item
+
+    def flush(self):
+        if not self.batch:
+            return
+        counts = save_articles(self.db, self.batch, self.crawl_id)
+        self.batch = []
+        for key, value in counts.items():
+            self.counts[key] += value
+            self.stats.inc_value(f"tintuc/articles_{key}", value)
+        self.db["crawls"].update(self.crawl_id, self.crawl_counts())
+
+    def crawl_counts(self) -> dict:
+        return {
+            "pages": self.stats.get_value("tintuc/pages", 0),
+            "articles_new": self.counts["new"],
+            "articles_changed": self.counts["changed"],
+            "articles_unchanged": self.counts["unchanged"] + self.counts["kept"],
+            "errors": self.errors,
+        }
+
+    def close_spider(self):
+        self.flush()
+
+    def on_spider_closed(self, spider, reason):
+        """Runs after every pipeline has closed: record how the crawl ended."""
+        if self.db is None:
+            return
+        status = "finished" if reason in ("finished", "closespider_pagecount") else reason
+        finish_crawl(self.db, self.crawl_id, status, **self.crawl_counts())
+        self.db.close()
+        self.db = None

@@ -1,0 +1,214 @@
+"""Database-only functions that write the archive: sites, crawls, articles, links, errors.
+
+No network, no Scrapy: the storage pipeline, the CLI and the tests all call these. Writes are
+safe to repeat (saving the same article twice leaves one row) and never replace stored text
+with worse data (an empty extraction does not overwrite a good one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlite_utils
+
+from pipelines.schema import index_article
+
+ARTICLE_FIELDS = (
+    "url", "site", "title", "description", "text", "published", "updated",
+    "author", "language", "image",
+)  # fmt: skip
+SaveResult = Literal["new", "changed", "unchanged", "kept"]
+
+
+def now_iso() -> str:
+    """The current time, ISO 8601 in UTC with its offset."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """A digest of what a reader sees: a change in title or text is a new version."""
+    payload = "\x1f".join(row.get(k) or "" for k in ("title", "description", "text"))
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def save_site(db: sqlite_utils.Database, profile: Any) -> None:
+    """Record (or refresh) a site profile in ``sites``."""
+    db["sites"].upsert(
+        {
+            "id": profile.id,
+            "name": profile.name,
+            "province": profile.province,
+            "kind": profile.kind,
+            "base_url": profile.base_url,
+            "checked_live": int(bool(profile.checked_live)),
+            "profile": json.dumps(profile.to_dict(), ensure_ascii=False),
+        },
+        pk="id",
+    )
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted_crawls(db: sqlite_utils.Database, site: str | None = None) -> int:
+    """Mark crawls still 'running' whose process is gone as 'interrupted'; return how many."""
+    where, params = "status = 'running'", []
+    if site:
+        where, params = where + " AND site = ?", [site]
+    stale = [r["id"] for r in db["crawls"].rows_where(where, params) if not _pid_alive(r["pid"])]
+    for crawl_id in stale:
+        db["crawls"].update(crawl_id, {"status": "interrupted", "finished": None})
+    return len(stale)
+
+
+def start_crawl(
+    db: sqlite_utils.Database, site: str, *, trigger: str = "manual", settings: dict | None = None
+) -> int:
+    """Open a ``crawls`` row for a crawl of ``site`` starting now; return its id."""
+    mark_interrupted_crawls(db, site)
+    return db["crawls"].insert(
+        {
+            "site": site,
+            "started": now_iso(),
+            "status": "running",
+            "trigger": trigger,
+            "pid": os.getpid(),
+            "settings": json.dumps(settings or {}, ensure_ascii=False, default=str),
+        }
+    ).last_pk
+
+
+def update_crawl(db: sqlite_utils.Database, crawl_id: int, **counts: int | str | None) -> None:
+    """Set counters or status on a crawl row."""
+    db["crawls"].update(crawl_id, counts)
+
+
+def finish_crawl(
+    db: sqlite_utils.Database, crawl_id: int, status: str, **counts: int | None
+) -> None:
+    """Close a crawl row with its final status ('finished', 'failed', 'cancelled' …)."""
+    db["crawls"].update(crawl_id, {"status": status, "finished": now_iso(), **counts})
+
+
+def record_error(
+    db: sqlite_utils.Database, crawl_id: int | None, url: str, error: str, status: int | None = None
+) -> None:
+    """Add one line to the crawl's error log."""
+    db["crawl_errors"].insert(
+        {"crawl_id": crawl_id, "url": url, "status": status, "error": error, "time": now_iso()}
+    )
+
+
+def _article_row(article: dict[str, Any]) -> dict[str, Any]:
+    return {k: article.get(k) for k in ARTICLE_FIELDS}
+
+
+def save_article(
+    db: sqlite_utils.Database, article: dict[str, Any], crawl_id: int | None = None
+) -> SaveResult:
+    """Insert or update one article with its related links; call inside ``db.atomic()``.
+
+    Returns 'new', 'changed', 'unchanged', or 'kept' when the new extraction has no text and
+    the stored one does (the stored text is kept, only ``last_seen`` moves).
+    """
+    seen = article.get("fetched") or now_iso()
+    row = _article_row(article)
+    row["content_hash"] = content_hash(row)
+    existing = db.execute(
+        "SELECT id, content_hash, text FROM articles WHERE url = ?", [row["url"]]
+    ).fetchone()
+    if existing is None:
+        article_id = db["articles"].insert(
+            {**row, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id}
+        ).last_pk
+        index_article(db, article_id, row)
+        result: SaveResult = "new"
+    else:
+        article_id, old_hash, old_text = existing
+        if old_hash == row["content_hash"]:
+            result = "unchanged"
+            db["articles"].update(article_id, {"last_seen": seen, "crawl_id": crawl_id})
+        elif old_text and not row["text"]:
+            result = "kept"
+            db["articles"].update(article_id, {"last_seen": seen})
+        else:
+            result = "changed"
+            db["articles"].update(article_id, {**row, "last_seen": seen, "crawl_id": crawl_id})
+            index_article(db, article_id, row)
+    if result in ("new", "changed"):
+        save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
+        save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
+    return result
+
+
+def save_related(
+    db: sqlite_utils.Database,
+    from_url: str,
+    links: Iterable[dict[str, Any]],
+    seen: str,
+    crawl_id: int | None = None,
+) -> None:
+    """Replace the related links of ``from_url`` with ``links``, keeping each link's first_seen."""
+    first_seen = dict(
+        db.execute(
+            "SELECT block || char(31) || to_url, first_seen FROM related_links WHERE from_url = ?",
+            [from_url],
+        ).fetchall()
+    )
+    db.execute("DELETE FROM related_links WHERE from_url = ?", [from_url])
+    rows = {}
+    for link in links:
+        block = link.get("block") or ""
+        key = (block, link["url"])
+        if key in rows:
+            continue
+        rows[key] = {
+            "from_url": from_url,
+            "to_url": link["url"],
+            "anchor": link.get("text"),
+            "block": block,
+            "position": link.get("position"),
+            "first_seen": first_seen.get(f"{block}\x1f{link['url']}", seen),
+            "crawl_id": crawl_id,
+        }
+    if rows:
+        db["related_links"].insert_all(rows.values())
+
+
+def save_related_ids(
+    db: sqlite_utils.Database, from_url: str, blocks: Iterable[dict[str, Any]], seen: str
+) -> None:
+    """Record blocks whose links are filled by JavaScript: only article ids are on the page."""
+    db.execute("DELETE FROM related_ids WHERE from_url = ?", [from_url])
+    rows = [
+        {"from_url": from_url, "block": b.get("block") or "", "ids": json.dumps(b.get("ids", [])),
+         "first_seen": seen}
+        for b in blocks
+    ]  # fmt: skip
+    if rows:
+        db["related_ids"].upsert_all(rows, pk=("from_url", "block"))
+
+
+def save_articles(
+    db: sqlite_utils.Database, articles: Iterable[dict[str, Any]], crawl_id: int | None = None
+) -> dict[str, int]:
+    """Save a batch of articles in one transaction; return counts by result."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
+    with db.atomic():
+        for article in articles:
+            counts[save_article(db, article, crawl_id)] += 1
+    return counts
