@@ -1,0 +1,31 @@
+# tintuc: `make demo` and `make test` set up everything they need on a fresh machine.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= archive.db
+SHARED ?= ../shared
+
+.PHONY: demo test lint eval serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## crawl the bundled sample portal into ./archive.db
+	$(BIN)/tintuc demo --db $(DB)
+
+test: $(STAMP)  ## lint and run the offline test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
+	$(BIN)/python -m pipelines.evaluate $(SHARED)/fixtures/vn --floor eval-floor.json
+
+serve: $(STAMP)
+	$(BIN)/tintuc serve --db $(DB)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,103 @@
+"""The schema and the database-only write functions, on a real SQLite file."""
+
+import pytest
+
+from pipelines.schema import open_archive, rebuild_search_index
+from pipelines.store import (
+    finish_crawl,
+    mark_interrupted_crawls,
+    save_article,
+    save_articles,
+    start_crawl,
+)
+
+ARTICLE = {
+    "url": "http://127.0.0.1/tin-tuc/da-nang-1.html",
+    "site": "sample",
+    "title": "Đà Nẵng và Quảng Ninh tăng cường liên kết vùng",
+    "description": "Hai địa phương ký kết hợp tác.",
+    "text": "Đoàn công tác tỉnh Quảng Ninh làm việc tại Đà Nẵng.\nHai bên thống nhất nội dung.",
+    "published": "2025-12-24T09:30:00+07:00",
+    "related": [
+        {"url": "http://127.0.0.1/tin-tuc/b-2.html", "text": "Bài B", "block": "Tin liên quan",
+         "position": 0},
+        {"url": "http://127.0.0.1/tin-tuc/c-3.html", "text": "Bài C", "block": "Tin liên quan",
+         "position": 1},
+    ],
+}
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_archive(tmp_path / "archive.db")
+    yield database
+    database.close()
+
+
+def search(db, words):
+    from crawler.export import fts_query
+    from pipelines.text import fold
+
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    return [r[0] for r in db.execute(sql, [fts_query(fold(words))]).fetchall()]
+
+
+def test_open_archive_is_wal_and_migrations_are_recorded(db, tmp_path):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"sites", "crawls", "articles", "related_links", "crawl_errors", "articles_fts"} <= set(
+        db.table_names()
+    )
+    again = open_archive(tmp_path / "archive.db")  # re-opening migrates nothing twice
+    assert again.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+
+
+def test_saving_twice_leaves_one_row_and_counts_unchanged(db):
+    assert save_articles(db, [ARTICLE])["new"] == 1
+    assert save_articles(db, [ARTICLE])["unchanged"] == 1
+    assert db["articles"].count == 1
+    assert db["related_links"].count == 2
+    assert db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 1
+
+
+def test_search_ignores_case_and_diacritics_including_d(db):
+    save_articles(db, [ARTICLE])
+    (article_id,) = [r["id"] for r in db["articles"].rows]
+    for words in ("Đà Nẵng", "da nang", "ĐÀ NẴNG", "quang ninh", "QUẢNG NINH", "doan cong tac"):
+        assert search(db, words) == [article_id], words
+    assert search(db, "Hải Phòng") == []
+
+
+def test_changed_text_updates_row_and_index(db):
+    save_articles(db, [ARTICLE])
+    changed = {**ARTICLE, "text": "Nội dung mới về Hạ Long.", "related": ARTICLE["related"][:1]}
+    with db.atomic():
+        assert save_article(db, changed) == "changed"
+    assert search(db, "ha long") and not search(db, "doan cong tac")
+    assert db["related_links"].count == 1
+    assert db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+def test_empty_extraction_never_replaces_stored_text(db):
+    save_articles(db, [ARTICLE])
+    with db.atomic():
+        assert save_article(db, {**ARTICLE, "text": "", "title": None}) == "kept"
+    row = next(db["articles"].rows)
+    assert row["text"] == ARTICLE["text"] and row["title"] == ARTICLE["title"]
+
+
+def test_rebuild_search_index_matches_articles(db):
+    save_articles(db, [ARTICLE, {**ARTICLE, "url": "http://127.0.0.1/x-2.html"}])
+    assert rebuild_search_index(db) == 2
+    assert db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 2
+
+
+def test_crawl_rows_and_interrupted_detection(db):
+    crawl_id = start_crawl(db, "sample")
+    assert db["crawls"].get(crawl_id)["status"] == "running"
+    # a crawl whose process is gone is marked interrupted by the next start
+    db["crawls"].update(crawl_id, {"pid": 2**22 + 12345})
+    assert mark_interrupted_crawls(db, "sample") == 1
+    assert db["crawls"].get(crawl_id)["status"] == "interrupted"
+    second = start_crawl(db, "sample")
+    finish_crawl(db, second, "finished", pages=3)
+    assert db["crawls"].get(second)["pages"] == 3
