@@ -1,0 +1,152 @@
+"""Vietnamese date parsing and publication-date discovery.
+
+Vietnamese pages always write the day before the month ("03/04/2025" is 3 April).
+Local times without an offset are Vietnam time (UTC+7); every returned datetime is
+expressed in +07:00 so that its first ten characters are the local calendar day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import lxml.html
+
+from pipelines.text import fold
+
+VN_TZ = timezone(timedelta(hours=7))
+
+_TIME = r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*[:p]\s*(?P<S>[0-5]\d))?"
+_DMY = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
+_WORDS = r"ngay\s+(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)\s*(?:,?\s*nam\s+)(?P<y>(?:19|20)\d\d)"
+_ISO = (
+    r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
+    r"(?:[T ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:\.\d+)?)?"
+    r"\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?"
+)
+_OFFSET = re.compile(r"(?:GMT|UTC)?\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?\b")
+_ISO_RE = re.compile(_ISO)
+_DMY_RE = re.compile(_DMY)
+_WORDS_RE = re.compile(_WORDS)
+_TIME_RE = re.compile(_TIME)
+
+
+def _offset(text: str) -> timezone | None:
+    m = _OFFSET.search(text)
+    if not m or (not m.group("om") and "gmt" not in text.lower() and "utc" not in text.lower()):
+        return None
+    minutes = int(m.group("oh")) * 60 + int(m.group("om") or 0)
+    if minutes > 14 * 60:
+        return None
+    return timezone(timedelta(minutes=minutes if m.group("sign") == "+" else -minutes))
+
+
+def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None) -> str | None:
+    try:
+        if time is None:
+            return datetime(int(y), int(m), int(d)).date().isoformat()
+        moment = datetime(
+            int(y), int(m), int(d), int(time.group("H")), int(time.group("M")),
+            int(time.group("S") or 0), tzinfo=tz or VN_TZ,
+        )
+    except ValueError:
+        return None
+    return moment.astimezone(VN_TZ).isoformat()
+
+
+def parse_vietnamese_date(text: str | None) -> str | None:
+    """Parse a date as shown on a Vietnamese page into ISO 8601.
+
+    Accepts ISO strings, ``dd/mm/yyyy`` (also ``-`` or ``.``), ``ngày d tháng m năm y``,
+    optional weekday names, "Cập nhật:" prefixes, a time ``HH:MM[:SS]`` (or ``09h30``)
+    before or after the date, and "(GMT+7)" / "+07:00" offsets. Returns ``YYYY-MM-DD``
+    when no time is given, else a datetime in +07:00; None when nothing valid is found.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    iso = _ISO_RE.search(text)
+    if iso:
+        tz = None
+        if iso.group("tz"):
+            tz = UTC if iso.group("tz") == "Z" else _offset(iso.group("tz"))
+        time = iso if iso.group("H") else None
+        return _format(iso.group("y"), iso.group("m"), iso.group("d"), time, tz)
+    folded = fold(text)
+    date = _DMY_RE.search(folded) or _WORDS_RE.search(folded)
+    if not date:
+        return None
+    rest = folded[: date.start()] + " " + folded[date.end():]
+    time = _TIME_RE.search(rest)
+    tz = _offset(rest[time.end():] if time else rest)
+    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz)
+
+
+_META_PUBLISHED = (
+    "article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
+    "og:published_time", "dc.date.issued", "dc.date", "date", "sailthru.date",
+    "parsely-pub-date", "citation_publication_date",
+)
+_META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time")
+_DATE_CLASS = re.compile(r"date|time|publish|ngay|post-?info|meta", re.I)
+
+
+def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
+    if isinstance(tree_or_html, str):
+        return lxml.html.document_fromstring(tree_or_html)
+    return tree_or_html
+
+
+def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
+    found: dict[str, str] = {}
+    for el in tree.iter("meta", "time", "span", "div", "abbr"):
+        for key in ("property", "name", "itemprop"):
+            name = (el.get(key) or "").strip().lower()
+            if name in names and name not in found:
+                value = el.get("content") or el.get("datetime") or el.text_content()
+                if value and parse_vietnamese_date(value):
+                    found[name] = value
+    for name in names:
+        if name in found:
+            return parse_vietnamese_date(found[name])
+    return None
+
+
+def _from_json_ld(tree: lxml.html.HtmlElement, key: str) -> str | None:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
+            value = parse_vietnamese_date(match.group(1))
+            if value:
+                return value
+    return None
+
+
+def _from_text(tree: lxml.html.HtmlElement) -> str | None:
+    for el in tree.iter("time", "span", "div", "p", "li"):
+        cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if el.tag != "time" and not _DATE_CLASS.search(cls):
+            continue
+        text = el.get("datetime") or el.text_content()
+        if len(text) < 80:
+            value = parse_vietnamese_date(text)
+            if value:
+                return value
+    return None
+
+
+def find_published(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
+    """Find the publication date of a page: meta tags, then JSON-LD, then visible text."""
+    tree = _tree(tree_or_html)
+    return (
+        _from_meta(tree, _META_PUBLISHED)
+        or _from_json_ld(tree, "datePublished")
+        or _from_text(tree)
+    )
+
+
+def find_updated(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
+    """Find the last-modified date of a page from meta tags or JSON-LD (never from text)."""
+    tree = _tree(tree_or_html)
+    return _from_meta(tree, _META_UPDATED) or _from_json_ld(tree, "dateModified")

@@ -1,0 +1,317 @@
+"""Article extraction for Vietnamese news pages.
+
+Pipeline: decode bytes (legacy Vietnamese encodings included) -> parse with lxml -> read
+metadata (title, dates, sapo) from the intact tree -> find, record and remove related-news,
+navigation and tag boxes -> strip styles, scripts, comments and ad slots -> body text from the
+article container when one is recognised, otherwise from trafilatura -> sapo first.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from trafilatura import bare_extraction
+
+from pipelines.dates import find_published, find_updated, parse_vietnamese_date
+from pipelines.related import extract_related
+from pipelines.text import fold, nfc
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_VIETNAMESE_FALLBACKS = ("cp1258", "cp1252")
+
+_BODY_CLASS = re.compile(
+    r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
+    r"detail-content|content-detail|detail__content|detail-content-body|singular-content|"
+    r"cms-body|article-content|news-content|post-content|entry-content|the-article-body|"
+    r"maincontent|detail__cmain-main|dt-news__content|contentdetail)(?:$|\s)",
+    re.I,
+)
+_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract",
+                         re.I)
+_AD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:ads?|adv|advert\w*|banner|baner-\w+|sponsor\w*|sda_\w+|rennab|qc|"
+    r"quang-?cao|sys-ads|ads-item)(?:$|[\s_-])",
+    re.I,
+)
+_LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button",
+              "select", "textarea", "object", "embed", "video", "audio", "canvas")
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "figcaption", "figure",
+    "blockquote", "section", "article", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
+    "header", "footer", "aside", "main", "center", "address", "br", "hr",
+})
+_MIN_WORDS = 20
+
+# Small per-site rules, keyed by host suffix, for templates the general rules miss.
+SITE_PROFILES: dict[str, dict] = {}
+
+
+def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
+    """Decode an HTML page to NFC text.
+
+    Tries a BOM, then strict UTF-8 (multi-byte UTF-8 is never accidental), then the page's
+    ``<meta charset>`` / http-equiv, the declared HTTP charset, and finally the legacy
+    Vietnamese code page cp1258 (which decodes to NFD and is normalised to NFC). A lying
+    header therefore cannot force U+FFFD into the text when another encoding fits.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return nfc(body.decode(name, errors="replace")) or ""
+    candidates = ["utf-8"]
+    meta = _META_CHARSET.search(body[:8192])
+    for name in (meta.group(1).decode("ascii", "ignore") if meta else None, declared_encoding,
+                 *_VIETNAMESE_FALLBACKS):
+        try:
+            name = codecs.lookup(name).name if name else None
+        except LookupError:
+            name = None
+        if name and name not in candidates:
+            candidates.append(name)
+    for name in candidates:
+        try:
+            return nfc(body.decode(name)) or ""
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return nfc(body.decode(candidates[1] if len(candidates) > 1 else "utf-8", "replace")) or ""
+
+
+def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
+    text = decode_html(html) if isinstance(html, bytes) else nfc(html)
+    text = _XML_DECL.sub("", text or "")
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _clean_text(text: str | None) -> str:
+    return nfc(" ".join((text or "").split())) or ""
+
+
+def _select(tree: lxml.html.HtmlElement, css: str | None) -> list:
+    if not css:
+        return []
+    try:
+        return CSSSelector(css)(tree)
+    except Exception:  # noqa: BLE001 - a bad profile selector must not break extraction
+        return []
+
+
+def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
+    wanted = {n.lower() for n in names}
+    values: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in wanted and key not in values and (el.get("content") or "").strip():
+            values[key] = _clean_text(el.get("content"))
+    return next((values[n.lower()] for n in names if n.lower() in values), None)
+
+
+def _profile(url: str, profile: dict | None) -> dict:
+    host = urlsplit(url).netloc.lower()
+    selectors: dict = {}
+    for suffix, site in SITE_PROFILES.items():
+        if host == suffix or host.endswith("." + suffix):
+            selectors.update(site.get("selectors", {}))
+    selectors.update((profile or {}).get("selectors") or {})
+    return selectors
+
+
+def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.HtmlElement | None:
+    chosen = _select(tree, css)
+    if chosen:
+        return chosen[0]
+    candidates = [el for el in tree.iter("div", "article", "section", "main")
+                  if _BODY_CLASS.search(el.get("class") or "")
+                  or (el.get("itemprop") or "").lower() == "articlebody"]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda el: len(el.text_content()))
+
+
+def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None) -> str | None:
+    chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
+    if chosen and chosen[0]:
+        return chosen[0]
+    meta = _meta(tree, "og:title", "twitter:title") or _clean_text(
+        next(iter(tree.xpath("//title/text()")), ""))
+    h1s = [t for t in (_clean_text(h.text_content()) for h in tree.iter("h1")) if t]
+    if meta:
+        folded = fold(meta)
+        for h1 in h1s:
+            if fold(h1) in folded or folded in fold(h1):
+                return h1
+    if len(h1s) == 1 and len(h1s[0].split()) >= 3:
+        return h1s[0]
+    if meta:
+        return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
+    return fallback
+
+
+def _with_prefix(el: lxml.html.HtmlElement) -> str:
+    """Text of a sapo element, preceded by an agency prefix sibling such as "(VTC News) -"."""
+    text = _clean_text(el.text_content())
+    prev = el.getprevious()
+    if prev is not None and _LEAD_PREFIX.match(_clean_text(prev.text_content())):
+        text = _clean_text(prev.text_content()) + " " + text
+    return text
+
+
+def _outside(el: lxml.html.HtmlElement, container: lxml.html.HtmlElement | None) -> bool:
+    if container is None:
+        return True
+    return not (el is container or container in el.iterancestors()
+                or el in container.iterancestors())
+
+
+def _sapo(tree, container, css: str | None, description: str | None) -> str | None:
+    """Find the sapo (lead): profile selector, sapo-like class, or the meta description's twin."""
+    chosen = _select(tree, css)
+    if chosen:
+        return _with_prefix(chosen[0]) or None
+    h1 = next(tree.iter("h1"), None)
+    body = tree.find("body")
+    if body is None:
+        return None
+    wanted = fold(description) if description and len(description) >= 40 else None
+    twin = None
+    for el in body.iter("p", "div", "h2", "span", "strong"):
+        if h1 is not None and (el.sourceline or 0) < (h1.sourceline or 0):
+            continue
+        if not _outside(el, container) or next(el.iter("a", "h1"), None) is not None:
+            continue
+        text = _clean_text(el.text_content())
+        if len(text) >= 40 and _SAPO_CLASS.search(el.get("class") or ""):
+            return _with_prefix(el)
+        if twin is None and wanted and fold(text) == wanted:
+            twin = el
+    return _with_prefix(twin) if twin is not None else None
+
+
+def _drop_noise(tree: lxml.html.HtmlElement, keep: list) -> None:
+    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree() if isinstance(el.tag, str) else el.getparent().remove(el)
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if _AD_CLASS.search(el.get("class") or "") or "display:none" in (
+                el.get("style") or "").replace(" ", ""):
+            if not any(k is el or el in k.iterancestors() for k in keep if k is not None):
+                el.drop_tree()
+
+
+def block_lines(root: lxml.html.HtmlElement) -> list[str]:
+    """Text of ``root`` split at block-level elements, whitespace-normalised, empties dropped."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = _clean_text("".join(buf))
+        buf.clear()
+        if text:
+            lines.append(text)
+
+    def walk(el) -> None:
+        if not isinstance(el.tag, str):
+            return
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        buf.append(el.text or "")
+        for child in el:
+            walk(child)
+            buf.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return lines
+
+
+def _tokens(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def _covers(lines: list[str], text: str) -> bool:
+    """True when ``lines`` hold most of ``text``'s words and are not much shorter."""
+    mine, theirs = _tokens("\n".join(lines)), _tokens(text)
+    total = sum(theirs.values())
+    if not total:
+        return True
+    common = sum((mine & theirs).values())
+    return common >= 0.8 * total and sum(mine.values()) >= 0.5 * total
+
+
+def _language(tree: lxml.html.HtmlElement, fallback: str | None) -> str | None:
+    lang = tree.get("lang") or _meta(tree, "content-language", "og:locale", "language")
+    lang = (lang or fallback or "").strip().lower().replace("_", "-")
+    return lang.split("-")[0] or None
+
+
+def extract_article(html: str | bytes, url: str, profile: dict | None = None) -> dict | None:
+    """Extract one article page; None when the page holds no article body.
+
+    ``profile`` may carry ``{"selectors": {"title", "date", "body", "related", "sapo"}}``
+    CSS overrides. Returns a dict with ``url, title, description, text, published, updated,
+    author, language, image, related, related_ids``; ``text`` puts the sapo first.
+    """
+    tree = _parse(html)
+    if tree is None:
+        return None
+    selectors = _profile(url, profile)
+    container = _find_container(tree, selectors.get("body"))
+    meta_description = _meta(tree, "description", "og:description", "twitter:description")
+    sapo = _sapo(tree, container, selectors.get("sapo"), meta_description)
+    title = _title(tree, selectors.get("title"), None)
+    date_el = _select(tree, selectors.get("date"))
+    published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
+    published = published or find_published(tree)
+    updated = find_updated(tree)
+    author = _meta(tree, "author", "article:author", "dable:author")
+    image = _meta(tree, "og:image", "twitter:image")
+
+    related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
+    _drop_noise(tree, [container])
+    lines = block_lines(container) if container is not None else []
+
+    doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+                          include_tables=True)
+    found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    tf_text = found.get("text") or ""
+    if not lines or not _covers(lines, tf_text):
+        lines = [line for line in (_clean_text(x) for x in tf_text.split("\n")) if line]
+    if sapo and fold(sapo) not in fold(" ".join(lines)):
+        lines.insert(0, sapo)
+    text = "\n".join(lines)
+    if len(text.split()) < _MIN_WORDS:
+        return None
+
+    if author and author.startswith("http"):
+        author = None
+    image = image or found.get("image")
+    return {
+        "url": url,
+        "title": title or _clean_text(found.get("title")) or None,
+        "description": sapo or meta_description or _clean_text(found.get("description")) or None,
+        "text": text,
+        "published": published or found.get("date"),
+        "updated": updated,
+        "author": author or _clean_text(found.get("author")) or None,
+        "language": _language(tree, found.get("language")),
+        "image": urljoin(url, image) if image else None,
+        "related": related,
+        "related_ids": related_ids,
+    }

@@ -1,0 +1,246 @@
+"""Find related-news blocks on Vietnamese article pages, record their links, remove them.
+
+A block is found by its heading text ("Tin liên quan", "Đọc thêm", ...; compared after
+accent folding), by class/id patterns of inline related cards, or by a CSS selector from a
+site profile. Navigation boxes ("Đọc nhiều", "Tin mới nhất", ...) and tag lists are removed
+too but not reported. Everything is removed from the tree so that no headline leaks into the
+body handed to trafilatura.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+
+from pipelines.text import fold, nfc
+
+RELATED_HEADINGS = frozenset({
+    "tin tuc khac", "tin lien quan", "tin cung chuyen muc", "cung chuyen muc", "doc them",
+    "bai lien quan", "bai doc tiep", "co the ban quan tam", "xem them", "tin khac",
+    "tin bai lien quan", "bai viet lien quan", "co the ban muon doc", "ban co the quan tam",
+})
+NAV_HEADINGS = frozenset({
+    "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
+    "tin doc nhieu", "tin xem nhieu", "tin nong", "tieu diem", "doc nhieu nhat",
+    "xem nhieu nhat", "tin dia phuong",
+})
+TAG_HEADINGS = frozenset({"tu khoa", "tags", "tag", "chu de", "tu khoa lien quan"})
+
+_RELATED_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
+    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate)(?:$|[\s_-])",
+    re.I,
+)
+_TAG_CLASS = re.compile(r"(?:^|[\s_-])(?:article__tags|tags?-?(?:list|box|item)s?|keywords?)"
+                        r"(?:$|[\s_])", re.I)
+_HEADING_CLASS = re.compile(r"title|heading|head|tit\b|label|caption", re.I)
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "header"})
+_HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section"})
+_CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "article", "nav"})
+_NON_ARTICLE_PATH = re.compile(r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)"
+                               r"(?:/|$|-)", re.I)
+_ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
+_MAX_CLIMB = 5
+_MAX_TEXT_PER_LINK = 600
+
+
+def heading_key(text: str) -> str:
+    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def normalise_url(url: str) -> str:
+    """Normalise a URL for comparison: lowercase scheme/host, no fragment, no trailing slash."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def _is_article_url(url: str, page_url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or _NON_ARTICLE_PATH.search(parts.path):
+        return False
+    if normalise_url(url) == normalise_url(page_url):
+        return False
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(re.search(r"\d{4,}", last)) or last.count("-") >= 3
+
+
+def _is_heading(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in _HEADING_TAGS:
+        return True
+    return el.tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or ""))
+
+
+def _link_url(a: lxml.html.HtmlElement, base: str) -> str | None:
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def _article_links(block: lxml.html.HtmlElement, base: str, page_url: str,
+                   skip: lxml.html.HtmlElement | None = None) -> list:
+    links = []
+    for a in block.iter("a"):
+        if skip is not None and _is_descendant(a, skip):
+            continue
+        url = _link_url(a, base)
+        if url and _is_article_url(url, page_url):
+            links.append((a, url))
+    return links
+
+
+def _is_descendant(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> bool:
+    """A block may be removed if it holds links, no h1 and no protected element (body)."""
+    if not links or block.tag in ("body", "html") or next(block.iter("h1"), None) is not None:
+        return False
+    if any(_is_descendant(p, block) for p in protected):
+        return False
+    link_chars = sum(len(a.text_content()) for a, _ in links)
+    return len(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
+
+
+def _block_for_heading(heading, base, page_url, protected):
+    node = heading
+    for _ in range(_MAX_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        links = _article_links(parent, base, page_url, skip=heading)
+        if links:
+            return parent if _acceptable(parent, links, protected) else None
+        node = parent
+    return None
+
+
+def _anchor_text(a: lxml.html.HtmlElement) -> str:
+    title = nfc(a.get("title")) or ""
+    if title:
+        return " ".join(title.split())
+    text = " ".join(a.text_content().split())
+    if text:
+        return nfc(text) or ""
+    img = next(a.iter("img"), None)
+    return nfc(img.get("alt")) or "" if img is not None else ""
+
+
+def _block_name(block: lxml.html.HtmlElement) -> str:
+    for el in block.iter():
+        if isinstance(el.tag, str) and _is_heading(el):
+            text = " ".join(el.text_content().split())
+            if heading_key(text) in RELATED_HEADINGS:
+                return nfc(text.rstrip(":")) or ""
+    return ""
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree()
+
+
+def extract_related(
+    tree: lxml.html.HtmlElement,
+    page_url: str,
+    css: str | None = None,
+    protected: list | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """Collect related-news links from ``tree`` and remove related, navigation and tag boxes.
+
+    ``css`` is an optional profile selector for related blocks; ``protected`` lists elements
+    (the body container) that no removed block may contain. Returns ``(related, related_ids)``
+    where related entries are ``{"url", "text", "block", "position"}`` in page order and
+    related_ids are ``{"block", "ids"}`` for script-filled boxes that only carry article ids.
+    """
+    protected = protected or []
+    base = tree.base_url or page_url
+    blocks: list[tuple[lxml.html.HtmlElement, str]] = []
+    doomed: list[lxml.html.HtmlElement] = []
+    related_ids: list[dict] = []
+
+    if css:
+        try:
+            for el in CSSSelector(css)(tree):
+                blocks.append((el, _block_name(el)))
+        except Exception:  # noqa: BLE001 - a bad profile selector must not break extraction
+            pass
+
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        kind = el.get("data-component-type")
+        ids = re.findall(r"\d+", el.get("data-component-value") or "")
+        if kind in _ID_TYPES and ids:
+            related_ids.append({"block": _ID_TYPES[kind], "ids": ids})
+            doomed.append(el)
+            continue
+        if _is_heading(el):
+            text = el.text_content()
+            key = heading_key(text) if len(text) < 80 else ""
+            if key in TAG_HEADINGS:
+                block = el.getparent()
+                if block is not None and block.tag not in ("body", "html"):
+                    doomed.append(block)
+                continue
+            if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
+                continue
+            block = _block_for_heading(el, base, page_url, protected)
+            if block is None:
+                continue
+            if key in RELATED_HEADINGS:
+                blocks.append((block, nfc(" ".join(text.split()).rstrip(":")) or ""))
+            else:
+                doomed.append(block)
+        elif el.tag in _CONTAINERS:
+            cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if _RELATED_CLASS.search(cls):
+                links = _article_links(el, base, page_url)
+                if _acceptable(el, links, protected):
+                    blocks.append((el, _block_name(el)))
+            elif _TAG_CLASS.search(cls) and not any(_is_descendant(p, el) for p in protected):
+                doomed.append(el)
+
+    order = {el: i for i, el in enumerate(tree.iter())}
+    blocks = [b for b in blocks if b[0] in order]
+    blocks.sort(key=lambda b: order[b[0]])
+    kept: list[tuple[lxml.html.HtmlElement, str]] = []
+    for el, name in blocks:
+        if not any(_is_descendant(el, k) for k, _ in kept):
+            kept.append((el, name))
+
+    related: list[dict] = []
+    seen: dict[str, dict] = {}
+    for el, name in kept:
+        for a, url in _article_links(el, base, page_url):
+            key = normalise_url(url)
+            text = _anchor_text(a)
+            if key in seen:
+                if not seen[key]["text"]:
+                    seen[key]["text"] = text
+                continue
+            seen[key] = {"url": url, "text": text, "block": name, "position": len(related)}
+            related.append(seen[key])
+
+    for el in doomed + [el for el, _ in kept]:
+        if not any(_is_descendant(p, el) for p in protected):
+            _drop(el)
+    return related, related_ids
+
