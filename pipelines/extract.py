@@ -41,14 +41,16 @@ _AD_CLASS = re.compile(
     re.I,
 )
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button",
-              "select", "textarea", "object", "embed", "video", "audio", "canvas")
+_NEVER_TEXT = ("script", "style", "noscript", "template")
+_SKIP_TAGS = frozenset({"iframe", "svg", "form", "button", "select", "textarea", "object",
+                        "embed", "video", "audio", "canvas"})
 _BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "figcaption", "figure",
     "blockquote", "section", "article", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
     "header", "footer", "aside", "main", "center", "address", "br", "hr",
 })
-_MIN_WORDS = 20
+_MIN_CHARS = 100  # fewer non-space characters than this: not an article
+_VIETNAMESE_LETTERS = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
 # Small per-site rules, keyed by host suffix, for templates the general rules miss.
 SITE_PROFILES: dict[str, dict] = {}
@@ -163,6 +165,8 @@ def _with_prefix(el: lxml.html.HtmlElement) -> str:
     """Text of a sapo element, preceded by an agency prefix sibling such as "(VTC News) -"."""
     text = _clean_text(el.text_content())
     prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
     if prev is not None and _LEAD_PREFIX.match(_clean_text(prev.text_content())):
         text = _clean_text(prev.text_content()) + " " + text
     return text
@@ -199,17 +203,25 @@ def _sapo(tree, container, css: str | None, description: str | None) -> str | No
     return _with_prefix(twin) if twin is not None else None
 
 
-def _drop_noise(tree: lxml.html.HtmlElement, keep: list) -> None:
-    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree() if isinstance(el.tag, str) else el.getparent().remove(el)
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None:
+def _drop_noise(tree: lxml.html.HtmlElement) -> None:
+    """Remove comments, scripts, styles and other never-text elements (inline CSS included)."""
+    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_NEVER_TEXT)):
+        parent = el.getparent()
+        if parent is None:
             continue
-        if _AD_CLASS.search(el.get("class") or "") or "display:none" in (
-                el.get("style") or "").replace(" ", ""):
-            if not any(k is el or el in k.iterancestors() for k in keep if k is not None):
-                el.drop_tree()
+        if el.tail:  # keep the text that follows the removed node
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _skipped(el: lxml.html.HtmlElement) -> bool:
+    """Elements whose text never belongs to a body: forms, embeds, ad slots, hidden boxes."""
+    return (el.tag in _SKIP_TAGS or bool(_AD_CLASS.search(el.get("class") or ""))
+            or "display:none" in (el.get("style") or "").replace(" ", ""))
 
 
 def block_lines(root: lxml.html.HtmlElement) -> list[str]:
@@ -224,7 +236,7 @@ def block_lines(root: lxml.html.HtmlElement) -> list[str]:
             lines.append(text)
 
     def walk(el) -> None:
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or _skipped(el):
             return
         block = el.tag in _BLOCK_TAGS
         if block:
@@ -245,20 +257,29 @@ def _tokens(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text.casefold()))
 
 
-def _covers(lines: list[str], text: str) -> bool:
-    """True when ``lines`` hold most of ``text``'s words and are not much shorter."""
+def _agrees(lines: list[str], text: str) -> bool:
+    """True when container ``lines`` hold most of trafilatura's words and add few of their own.
+
+    The container walk keeps captions and author lines that trafilatura drops; when it adds
+    much more than that (galleries, teasers inside a broad container) trafilatura is trusted.
+    """
     mine, theirs = _tokens("\n".join(lines)), _tokens(text)
     total = sum(theirs.values())
     if not total:
-        return True
+        return False
     common = sum((mine & theirs).values())
-    return common >= 0.8 * total and sum(mine.values()) >= 0.5 * total
+    return common >= 0.9 * total and sum(mine.values()) - common <= 0.1 * total
 
 
-def _language(tree: lxml.html.HtmlElement, fallback: str | None) -> str | None:
+def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
+    """Declared page language (``vi``, ``en``...), else ``vi`` when ``sample`` looks Vietnamese."""
     lang = tree.get("lang") or _meta(tree, "content-language", "og:locale", "language")
-    lang = (lang or fallback or "").strip().lower().replace("_", "-")
-    return lang.split("-")[0] or None
+    lang = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    if lang:
+        return lang
+    letters = [c for c in sample.casefold() if c.isalpha()]
+    marked = sum(1 for c in letters if c in _VIETNAMESE_LETTERS)
+    return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
 def extract_article(html: str | bytes, url: str, profile: dict | None = None) -> dict | None:
@@ -274,8 +295,12 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     selectors = _profile(url, profile)
     container = _find_container(tree, selectors.get("body"))
     meta_description = _meta(tree, "description", "og:description", "twitter:description")
-    sapo = _sapo(tree, container, selectors.get("sapo"), meta_description)
     title = _title(tree, selectors.get("title"), None)
+    language = _language(tree, f"{title} {meta_description}")
+    # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
+    # captions and the author line sit in the body container); elsewhere trafilatura decides.
+    vietnamese = language == "vi" or bool(selectors)
+    sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree)
@@ -284,19 +309,19 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     image = _meta(tree, "og:image", "twitter:image")
 
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
-    _drop_noise(tree, [container])
-    lines = block_lines(container) if container is not None else []
+    _drop_noise(tree)
+    lines = block_lines(container) if vietnamese and container is not None else []
 
     doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
                           include_tables=True)
     found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     tf_text = found.get("text") or ""
-    if not lines or not _covers(lines, tf_text):
+    if not _agrees(lines, tf_text):
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n")) if line]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)
-    if len(text.split()) < _MIN_WORDS:
+    if len("".join(text.split())) < _MIN_CHARS:
         return None
 
     if author and author.startswith("http"):
@@ -310,7 +335,7 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
         "published": published or found.get("date"),
         "updated": updated,
         "author": author or _clean_text(found.get("author")) or None,
-        "language": _language(tree, found.get("language")),
+        "language": language or found.get("language"),
         "image": urljoin(url, image) if image else None,
         "related": related,
         "related_ids": related_ids,
