@@ -146,6 +146,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
     )
 
 
+def published_meta(tree: lxml.html.HtmlElement) -> str | None:
+    """Publication date from meta tags only (article markup, not JSON-LD or text)."""
+    return _from_meta(tree, _META_PUBLISHED)
+
+
 def find_updated(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
     """Find the last-modified date of a page from meta tags or JSON-LD (never from text)."""
     tree = _tree(tree_or_html)

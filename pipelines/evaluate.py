@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import re
 import sys
 from collections import Counter
@@ -223,7 +224,7 @@ def raise_floor(totals: dict, floor: dict) -> dict:
     """Floor moved up to ``totals`` wherever they are better; never moved down."""
     new = dict(floor)
     for key, value in totals.items():
-        value = round(value, 4)
+        value = math.floor(value * 10_000) / 10_000 if key not in LOWER_IS_BETTER else value
         if key not in new:
             new[key] = value
         elif key in LOWER_IS_BETTER:

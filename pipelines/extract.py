@@ -18,8 +18,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
 
-from pipelines.dates import find_published, find_updated, parse_vietnamese_date
-from pipelines.related import extract_related
+from pipelines.dates import find_published, find_updated, parse_vietnamese_date, published_meta
+from pipelines.related import extract_related, is_article_url
 from pipelines.text import fold, nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
@@ -271,6 +271,22 @@ def _agrees(lines: list[str], text: str) -> bool:
     return common >= 0.9 * total and sum(mine.values()) - common <= 0.1 * total
 
 
+def _teaser_links(tree: lxml.html.HtmlElement, url: str) -> tuple[int, int]:
+    """Count links to articles with headline-length text: (inside h2-h5, anywhere)."""
+    headline_links = teasers = 0
+    for a in tree.iter("a"):
+        if len(a.text_content().split()) < 5:
+            continue
+        try:
+            target = urljoin(url, a.get("href") or "")
+        except ValueError:
+            continue
+        if is_article_url(target, url):
+            teasers += 1
+            headline_links += any(p.tag in ("h2", "h3", "h4", "h5") for p in a.iterancestors())
+    return headline_links, teasers
+
+
 def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
     """Declared page language (``vi``, ``en``...), else ``vi`` when ``sample`` looks Vietnamese."""
     lang = tree.get("lang") or _meta(tree, "content-language", "og:locale", "language")
@@ -308,9 +324,14 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     author = _meta(tree, "author", "article:author", "dable:author")
     image = _meta(tree, "og:image", "twitter:image")
 
+    og_type = (_meta(tree, "og:type") or "").lower()
+    strong = container is not None or og_type == "article" or published_meta(tree)
+    if urlsplit(url).path in ("", "/"):
+        return None  # a site's home page is never an article
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
+    headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
 
     doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
                           include_tables=True)
@@ -321,7 +342,9 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)
-    if len("".join(text.split())) < _MIN_CHARS:
+    # Without article markup, many headline links around little text means a listing page.
+    listing = headline_links >= 8 or teasers * 1000 >= 15 * len(text)
+    if listing or len("".join(text.split())) < _MIN_CHARS:
         return None
 
     if author and author.startswith("http"):

@@ -62,7 +62,8 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def _is_article_url(url: str, page_url: str) -> bool:
+def is_article_url(url: str, page_url: str) -> bool:
+    """Heuristic: an http(s) URL other than the page whose last segment carries an id or slug."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or _NON_ARTICLE_PATH.search(parts.path):
         return False
@@ -95,7 +96,7 @@ def _article_links(block: lxml.html.HtmlElement, base: str, page_url: str,
         if skip is not None and _is_descendant(a, skip):
             continue
         url = _link_url(a, base)
-        if url and _is_article_url(url, page_url):
+        if url and is_article_url(url, page_url):
             links.append((a, url))
     return links
 
