@@ -141,7 +141,8 @@ def sites(sites_file):
         raise click.ClickException(str(exc)) from None
     for profile in registry.values():
         checked = "" if profile.checked_live else "  (not yet checked against live pages)"
-        click.echo(f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}{checked}")
+        line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
+        click.echo(line + checked)
 
 
 @main.command()

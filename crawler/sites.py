@@ -57,6 +57,13 @@ class SiteProfile:
         """The same profile pointed at other start URLs (a mirror, a local copy, a test)."""
         data = self.to_dict()
         data["start_urls"] = list(urls)
+        old, new = urlsplit(self.start_urls[0]), urlsplit(urls[0])
+        for key in ("feeds", "sitemaps"):  # feeds on the original host move with it
+            data[key] = [
+                urlsplit(u)._replace(scheme=new.scheme, netloc=new.netloc).geturl()
+                if urlsplit(u).netloc == old.netloc else u
+                for u in data[key]
+            ]  # fmt: skip
         if not self.allowed_domains or any(
             not _host_allowed(urlsplit(u).hostname or "", self.domains()) for u in urls
         ):

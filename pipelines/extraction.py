@@ -58,12 +58,15 @@ class ExtractionPipeline:
         if not isinstance(item, FetchedPage):
             return item
         spider = self.crawler.spider
-        profile = {"selectors": dict(spider.profile.selectors)} if spider.profile.selectors else None
+        selectors = spider.profile.selectors
+        profile = {"selectors": dict(selectors)} if selectors else None
         if self.pool is None:
             result = extract_page(item.html, item.url, profile)
         else:
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.pool, extract_page, item.html, item.url, profile)
+            result = await loop.run_in_executor(
+                self.pool, extract_page, item.html, item.url, profile
+            )
         if result is None:
             self.stats.inc_value("tintuc/not_article")
             raise DropItem(f"not an article: {item.url}")

@@ -159,15 +159,26 @@ def response_charset(response: TextResponse) -> str | None:
     return match.group(1) if match else None
 
 
+DATE_IN_TEXT = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
 def looks_like_article(response: TextResponse) -> bool:
-    """Recognise an article page by its content when no URL pattern is known."""
+    """Recognise an article page by its content when no URL pattern is known.
+
+    Machine-readable signals win (og:type=article, article:published_time, articleBody).
+    Otherwise an article has one headline, several long paragraphs and a date, and is not a
+    listing (a listing has several linked headings: teasers).
+    """
     if any(response.css(sel) for sel in ARTICLE_META):
         return True
-    if not response.css("h1"):
+    if len(response.css("h1")) != 1 or len(response.css("h2 a, h3 a, h4 a")) >= 3:
         return False
     paragraphs = [" ".join(p.css("::text").getall()).strip() for p in response.css("p")]
     long_ones = [p for p in paragraphs if len(p) >= 80]
-    return len(long_ones) >= 3 and sum(map(len, long_ones)) >= 600
+    if len(long_ones) < 3 or sum(map(len, long_ones)) < 600:
+        return False
+    visible = " ".join(response.css("body :not(script):not(style)::text").getall())
+    return bool(DATE_IN_TEXT.search(visible))
 
 
 def apply_politeness(settings, politeness: dict) -> None:
