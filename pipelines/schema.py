@@ -126,6 +126,70 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_captures_versions_schedules(db: sqlite_utils.Database) -> None:
+    """Archivists' tables: every fetch (WARC capture), every version, crawl schedules."""
+    db["captures"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "url": str,  # the URL requested
+            "final_url": str,  # after redirects
+            "status": int,
+            "time": str,
+            "content_type": str,
+            "size": int,
+            "sha1": str,  # of the payload (response body), as in WARC-Payload-Digest
+            "warc_file": str,  # relative to the WARC folder
+            "warc_offset": int,
+            "warc_length": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["crawl_id"])
+    db["articles"].add_column("capture_id", int)
+    db["articles"].add_column("removed", str)  # when the page answered 404/410 or vanished
+    db["articles"].add_column("removed_reason", str)
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "url": str,
+            "title": str,
+            "description": str,
+            "text": str,
+            "published": str,
+            "author": str,
+            "content_hash": str,
+            "first_seen": str,  # when this version was first stored
+            "replaced": str,  # when a newer version replaced it
+            "capture_id": int,
+            "crawl_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_versions"].create_index(["article_id"])
+    db["schedules"].create(
+        {
+            "id": int,
+            "site": str,
+            "every_seconds": int,
+            "cron": str,
+            "created": str,
+            "last_started": str,
+            "last_crawl_id": int,
+            "enabled": int,
+        },
+        pk="id",
+        defaults={"enabled": 1},
+    )
+    db["crawls"].add_column("pages_skipped", int)
+
+
 def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the archive at ``path``.
 
