@@ -120,8 +120,17 @@ def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
     return next((values[n.lower()] for n in names if n.lower() in values), None)
 
 
+def _split(url: str) -> tuple[str, str]:
+    """Host and path of ``url`` ("" for both when it cannot be parsed)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", ""
+    return parts.netloc.lower(), parts.path
+
+
 def _profile(url: str, profile: dict | None) -> dict:
-    host = urlsplit(url).netloc.lower()
+    host = _split(url)[0]
     selectors: dict = {}
     for suffix, site in SITE_PROFILES.items():
         if host == suffix or host.endswith("." + suffix):
@@ -326,18 +335,21 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
 
     og_type = (_meta(tree, "og:type") or "").lower()
     strong = container is not None or og_type == "article" or published_meta(tree)
-    if urlsplit(url).path in ("", "/"):
+    if _split(url)[1] in ("", "/") and _split(url)[0]:
         return None  # a site's home page is never an article
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
     headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
 
-    doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                          include_tables=True)
+    try:
+        doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+                              include_tables=True)
+    except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
+        doc = None
     found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     tf_text = found.get("text") or ""
-    if not _agrees(lines, tf_text):
+    if tf_text and not _agrees(lines, tf_text):
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n")) if line]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
@@ -350,6 +362,10 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     if author and author.startswith("http"):
         author = None
     image = image or found.get("image")
+    try:
+        image = urljoin(url, image) if image else None
+    except ValueError:
+        image = None
     return {
         "url": url,
         "title": title or _clean_text(found.get("title")) or None,
@@ -359,7 +375,7 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
         "updated": updated,
         "author": author or _clean_text(found.get("author")) or None,
         "language": language or found.get("language"),
-        "image": urljoin(url, image) if image else None,
+        "image": image,
         "related": related,
         "related_ids": related_ids,
     }

@@ -64,7 +64,10 @@ def normalise_url(url: str) -> str:
 
 def is_article_url(url: str, page_url: str) -> bool:
     """Heuristic: an http(s) URL other than the page whose last segment carries an id or slug."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
     if parts.scheme not in ("http", "https") or _NON_ARTICLE_PATH.search(parts.path):
         return False
     if normalise_url(url) == normalise_url(page_url):

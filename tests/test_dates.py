@@ -1,0 +1,57 @@
+"""parse_vietnamese_date and find_published."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.dates import find_published, find_updated, parse_vietnamese_date
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("24/12/2025", "2025-12-24"),
+    ("03/04/2025", "2025-04-03"),  # day first: 3 April, never 4 March
+    ("12/11/2025", "2025-11-12"),
+    ("3/4/2025", "2025-04-03"),
+    ("03-04-2025", "2025-04-03"),
+    ("24.12.2025", "2025-12-24"),
+    ("16/07/2026 21:43", "2026-07-16T21:43:00+07:00"),
+    ("24/12/2025 09:30:15", "2025-12-24T09:30:15+07:00"),
+    ("09:30 24/12/2025", "2025-12-24T09:30:00+07:00"),
+    ("09h30 ngày 05/06/2025", "2025-06-05T09:30:00+07:00"),
+    ("Thứ Tư, 24/12/2025 09:30", "2025-12-24T09:30:00+07:00"),
+    ("Chủ nhật, 05/01/2025 - 08:15", "2025-01-05T08:15:00+07:00"),
+    ("Thứ năm, 2/11/2023, 19:20 (GMT+7)", "2023-11-02T19:20:00+07:00"),
+    ("Thứ Tư, 24/12/2025 09:30:00 +07:00", "2025-12-24T09:30:00+07:00"),
+    ("Cập nhật: 10/02/2025 14:05", "2025-02-10T14:05:00+07:00"),
+    ("ngày 24 tháng 12 năm 2025", "2025-12-24"),
+    ("Cập nhật lúc 7:05, ngày 3 tháng 4 năm 2025", "2025-04-03T07:05:00+07:00"),
+    ("2025-06-17T13:43:02+0700", "2025-06-17T13:43:02+07:00"),
+    ("2025-12-24T09:30:00", "2025-12-24T09:30:00+07:00"),
+    ("2025-12-23T20:30:00Z", "2025-12-24T03:30:00+07:00"),  # UTC evening = next local day
+    ("2025-12-24", "2025-12-24"),
+])
+def test_formats(text: str, expected: str) -> None:
+    assert parse_vietnamese_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", None, "hôm qua", "31/02/2025", "13/13/2025", "Thứ Hai"])
+def test_invalid_or_missing_dates(text: str | None) -> None:
+    assert parse_vietnamese_date(text) is None
+
+
+def test_meta_wins_over_visible_text() -> None:
+    html = ("<html><head><meta property='article:published_time' content='2025-04-03T07:00:00'>"
+            "<meta property='article:modified_time' content='2025-04-05T10:00:00+07:00'></head>"
+            "<body><span class='date'>01/01/2020 10:00</span></body></html>")
+    assert find_published(html) == "2025-04-03T07:00:00+07:00"
+    assert find_updated(html) == "2025-04-05T10:00:00+07:00"
+
+
+def test_json_ld_then_visible_text() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+          '"datePublished": "2024-02-29T23:10:00+07:00"}</script>')
+    assert find_published(f"<html><head>{ld}</head><body></body></html>") == (
+        "2024-02-29T23:10:00+07:00")
+    text_only = "<html><body><div class='post-date'>Thứ Sáu, 03/04/2026 06:00</div></body></html>"
+    assert find_published(text_only) == "2026-04-03T06:00:00+07:00"
+    assert find_published("<html><body><p>không có ngày</p></body></html>") is None

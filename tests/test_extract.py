@@ -1,0 +1,239 @@
+"""extract_article on the shared real pages and on tiny synthetic pages."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import decode_html, extract_article
+from pipelines.related import normalise_url
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "vn"
+
+
+def load(key: str) -> tuple[dict, dict]:
+    """Extract a shared fixture page; fail loudly (never skip) when the folder is missing."""
+    if not (FIXTURES / f"{key}.html").exists():
+        pytest.fail(f"shared fixture {key}.html not found in {FIXTURES} (../shared/fixtures/vn)")
+    truth = json.loads((FIXTURES / f"{key}.json").read_text(encoding="utf-8"))
+    result = extract_article((FIXTURES / f"{key}.html").read_bytes(), truth["url"])
+    assert result is not None, f"{key}: extract_article returned None"
+    return result, truth
+
+
+KEYS = ["baolaocai", "vtcnews", "tienphong", "vnexpress-2023"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_body_keeps_lead_middle_and_last_paragraph(key: str) -> None:
+    result, truth = load(key)
+    paragraphs = truth["paragraphs"]
+    lines = result["text"].split("\n")
+    assert lines[0].startswith(paragraphs[0][:60])
+    assert paragraphs[len(paragraphs) // 2][:80] in result["text"]
+    assert paragraphs[-1] in lines[-1]
+    assert result["text"] == unicodedata.normalize("NFC", result["text"])
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_related_headline_leaks_into_body(key: str) -> None:
+    result, truth = load(key)
+    for item in truth["related"]:
+        assert item["text"] not in result["text"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_related_links_match_in_page_order(key: str) -> None:
+    result, truth = load(key)
+    assert [normalise_url(r["url"]) for r in result["related"]] == [
+        normalise_url(r["url"]) for r in truth["related"]]
+    assert [r["position"] for r in result["related"]] == list(range(len(truth["related"])))
+    for mine, gold in zip(result["related"], truth["related"], strict=True):
+        assert mine["text"] == gold["text"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_title_and_local_date(key: str) -> None:
+    result, truth = load(key)
+    assert result["title"] in [truth["title"], *truth["title_alternates"]]
+    assert result["published"][:10] == truth["published"]
+    assert result["published"].endswith("+07:00")
+    assert result["language"] == "vi"
+
+
+def test_baolaocai_blocks_css_tags_and_most_read_are_gone() -> None:
+    result, _ = load("baolaocai")
+    assert len(result["related"]) == 28
+    assert result["related"][0]["url"].endswith("thieu-nu-thai-muong-lo-post884948.html")
+    assert result["related"][-1]["url"].endswith("du-lich-thong-minh-post404828.html")
+    blocks = [r["block"] for r in result["related"]]
+    assert blocks[:8] == ["Có thể bạn quan tâm"] * 8 and blocks[8:] == ["Tin cùng chuyên mục"] * 20
+    text = result["text"]
+    assert "font-weight" not in text and ".t1" not in text
+    assert "Từ khóa" not in text and "#Thiếu tá" not in text
+    assert "Kết quả điều tra nguyên nhân vụ tai nạn giao thông" not in text  # "Đọc nhiều"
+    assert text.split("\n")[-1] == "Anh Dũng"
+
+
+def test_vtcnews_reading_box_inside_body_wrapper() -> None:
+    result, _ = load("vtcnews")
+    assert len(result["related"]) == 4
+    assert {r["block"] for r in result["related"]} == {"Đọc thêm"}
+    assert result["related"][0]["url"] == (
+        "https://vtcnews.vn/nut-giao-my-thuy-hon-3-400-ty-dong-i-ach-gan-9-nam-do-vuong-mat-bang-ar951655.html")
+    assert result["text"].startswith("(VTC News) - Sau 8 tháng khởi công")
+    assert "Được tài trợ" not in result["text"] and "adsvtc" not in result["text"]
+    assert result["published"] == "2025-12-24T09:30:00+07:00"
+
+
+def test_tienphong_inline_cards_and_named_blocks() -> None:
+    result, _ = load("tienphong")
+    blocks = [r["block"] for r in result["related"]]
+    assert blocks == [""] * 3 + ["Xem thêm"] * 3 + ["Cùng chuyên mục"] * 9
+    assert result["related"][-1]["url"].endswith("dau-tien-gia-nhap-pcaf-post1860216.tpo")
+    assert "Hé lộ số lượng kim cương PNJ tiêu thụ mỗi năm" not in result["text"]
+    assert "rà soát toàn bộ quy trình kinh doanh kim cương." in result["text"]  # figcaption
+    assert "Ngọc Mai" not in result["text"]  # author sits outside the body container
+
+
+def test_vnexpress_js_only_boxes_record_ids_and_invent_no_links() -> None:
+    result, _ = load("vnexpress-2023")
+    assert result["related"] == []
+    assert result["related_ids"] == [{"block": "Xem thêm", "ids": ["4671980", "4609553"]}]
+    assert "Ông Hồ Đức Phớc, Bộ trưởng Tài chính. Ảnh: Hoàng Phong" in result["text"]
+    assert result["published"] == "2023-11-02T19:20:45+07:00"
+
+
+def test_listing_pages_are_not_articles() -> None:
+    page = FIXTURES / "listings" / "vnexpress-thoi-su.html"
+    if not page.exists():
+        pytest.fail(f"shared listing fixture missing: {page}")
+    assert extract_article(page.read_bytes(), "https://vnexpress.net/thoi-su") is None
+
+
+# --- synthetic pages -------------------------------------------------------------------------
+
+BODY = ("Sáng nay, Ủy ban nhân dân tỉnh Quảng Ninh tổ chức hội nghị tổng kết công tác năm và "
+        "triển khai nhiệm vụ trọng tâm năm tới với sự tham dự của đại biểu các sở, ngành, địa "
+        "phương trong tỉnh. Đồng chí Chủ tịch tỉnh nhấn mạnh yêu cầu đẩy nhanh tiến độ các dự án "
+        "hạ tầng giao thông, bảo đảm an sinh xã hội cho người dân vùng cao.")
+
+
+def page(body: str = "", extra: str = "", head: str = "") -> str:
+    return (f"<html lang='vi'><head>{head}<title>Hội nghị tổng kết - Báo Tỉnh</title>"
+            "<meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-03-04T08:00:00+07:00'>"
+            "</head><body><h1>Hội nghị tổng kết công tác năm</h1>"
+            f"<div class='article__body'><p>{BODY}</p>{body}</div>{extra}</body></html>")
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode like a legacy Vietnamese page: base letters plus cp1258 combining tone marks."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+URL = "https://baotinh.vn/hoi-nghi-tong-ket-post123456.html"
+
+
+def test_cp1258_bytes_with_charset_meta() -> None:
+    raw = to_cp1258(page(head="<meta charset='windows-1258'>"))
+    result = extract_article(raw, URL)
+    assert result is not None and BODY in result["text"]
+    assert result["title"] == "Hội nghị tổng kết công tác năm"
+
+
+def test_cp1258_bytes_without_any_declaration() -> None:
+    result = extract_article(to_cp1258(page()), URL)
+    assert result is not None and BODY in result["text"] and "\ufffd" not in result["text"]
+
+
+def test_header_says_utf8_but_bytes_are_cp1258() -> None:
+    text = decode_html(to_cp1258(page(head="<meta charset='utf-8'>")), "utf-8")
+    assert "\ufffd" not in text and BODY in text
+
+
+def test_utf8_bytes_decode_even_when_header_claims_latin1() -> None:
+    assert BODY in decode_html(page().encode("utf-8"), "iso-8859-1")
+
+
+def test_nfd_input_gives_nfc_output() -> None:
+    result = extract_article(unicodedata.normalize("NFD", page()), URL)
+    assert result is not None
+    assert BODY in result["text"] and result["title"] == "Hội nghị tổng kết công tác năm"
+
+
+def test_image_and_text_links_to_one_url_are_one_entry() -> None:
+    box = ("<div class='box'><h3>Tin liên quan</h3><ul><li>"
+           "<a href='/bai-mot-post111111.html'><img src='a.jpg' alt=''></a>"
+           "<a href='/bai-mot-post111111.html'>Bài một về hạ tầng giao thông</a></li><li>"
+           "<a href='https://baotinh.vn/bai-hai-post222222.html'>Bài hai về an sinh</a>"
+           "</li></ul></div>")
+    result = extract_article(page(extra=box), URL)
+    assert result is not None
+    assert [(r["url"], r["text"], r["block"], r["position"]) for r in result["related"]] == [
+        ("https://baotinh.vn/bai-mot-post111111.html", "Bài một về hạ tầng giao thông",
+         "Tin liên quan", 0),
+        ("https://baotinh.vn/bai-hai-post222222.html", "Bài hai về an sinh", "Tin liên quan", 1),
+    ]
+
+
+def test_related_block_inside_body_is_reported_and_removed() -> None:
+    box = ("<div class='inline'><strong class='title'>Đọc thêm</strong>"
+           "<a href='/dap-tran-mua-lu-post333333.html'>Đập tràn mùa lũ ở vùng cao</a></div>"
+           "<p>Hội nghị kết thúc cùng ngày với nhiều chỉ tiêu mới được đặt ra cho năm sau.</p>")
+    result = extract_article(page(body=box), URL)
+    assert result is not None
+    assert [r["text"] for r in result["related"]] == ["Đập tràn mùa lũ ở vùng cao"]
+    assert "Đập tràn" not in result["text"] and "Đọc thêm" not in result["text"]
+    assert result["text"].endswith("nhiều chỉ tiêu mới được đặt ra cho năm sau.")
+
+
+def test_most_read_box_is_not_related_and_not_body() -> None:
+    box = ("<aside><div class='box'><h3 class='title'>Đọc nhiều</h3>"
+           "<a href='/tin-nong-mot-post444444.html'>Tin nóng một trong ngày hôm nay</a>"
+           "<a href='/tin-nong-hai-post555555.html'>Tin nóng hai trong ngày hôm nay</a>"
+           "</div></aside>")
+    result = extract_article(page(extra=box), URL)
+    assert result is not None
+    assert result["related"] == [] and "Tin nóng" not in result["text"]
+
+
+def test_profile_css_overrides_are_honoured() -> None:
+    html = ("<html><body><div class='hdr'>Trang chủ</div>"
+            "<div class='tt'>Tiêu đề riêng của bài</div>"
+            "<span class='ngay'>03/04/2025 07:15</span>"
+            f"<div class='noidung'><p>{BODY}</p></div>"
+            "<div class='lienquan'><a href='/bai-khac-post666666.html'>Bài khác</a></div>"
+            "</body></html>")
+    profile = {"selectors": {"title": ".tt", "date": ".ngay", "body": ".noidung",
+                             "related": ".lienquan"}}
+    result = extract_article(html, URL, profile)
+    assert result is not None
+    assert result["title"] == "Tiêu đề riêng của bài"
+    assert result["published"] == "2025-04-03T07:15:00+07:00"
+    assert [r["url"] for r in result["related"]] == ["https://baotinh.vn/bai-khac-post666666.html"]
+    assert result["text"] == BODY
+
+
+@pytest.mark.parametrize("html", [
+    "", "   ", "<html></html>", "<html><body><p>Xin chào</p></body></html>",
+    b"\xff\xfe\x00", "<?xml version='1.0' encoding='utf-8'?><html><body>ngắn</body></html>",
+])
+def test_non_article_pages_give_none(html: str | bytes) -> None:
+    assert extract_article(html, URL) is None
+
+
+def test_home_page_is_never_an_article() -> None:
+    assert extract_article(page(), "https://baotinh.vn/") is None
