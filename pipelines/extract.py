@@ -24,6 +24,7 @@ from pipelines.text import fold, nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML text
 _VIETNAMESE_FALLBACKS = ("cp1258", "cp1252")
 
 _BODY_CLASS = re.compile(
@@ -88,7 +89,7 @@ def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
 
 def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
     text = decode_html(html) if isinstance(html, bytes) else nfc(html)
-    text = _XML_DECL.sub("", text or "")
+    text = _CONTROL.sub("", _XML_DECL.sub("", text or ""))
     if not text.strip():
         return None
     try:
