@@ -1,56 +1,546 @@
-"""Datasette plugin: Vietnamese-aware search over the archive.
+"""Datasette plugin: Vietnamese-aware search, article pages and complete CSV exports.
 
-- ``prepare_connection`` registers ``fold(text)`` (NFC, lower case, no diacritics, đ→d) so
-  queries can fold the same way the search index was folded;
-- ``asgi_wrapper`` folds every ``_search`` / ``_search_<column>`` parameter before Datasette
-  sees it, so "Đà Nẵng", "da nang" and "ĐÀ NẴNG" find the same articles in the search box and
-  in the JSON/CSV API.
+Search. ``articles_fts`` indexes *folded* text (no case, no diacritics, đ→d), so every query
+is folded the same way before it reaches FTS5:
+
+- ``prepare_connection`` replaces Datasette's ``escape_fts()`` SQL function with one that
+  folds and makes the query safe (words, "phrases", prefix*; an unbalanced quote is closed),
+  so ``?_search=`` and ``?_search_<column>=`` on the table page and in the JSON/CSV API find
+  "Đà Nẵng" for "da nang", "ĐÀ NẴNG" or "đà nẵng". It also registers ``fold(text)``,
+  ``tintuc_fts(query)``, ``tintuc_snippet(text, query)`` and ``tintuc_highlight(text, query)``
+  for SQL queries.
+- Datasette 0.65's table view cannot sort by relevance, so ``asgi_wrapper`` sends a plain
+  search of the articles table (``/<db>/articles?_search=…``, no other filter, no explicit
+  sort) to the ranked search page of this plugin (bm25, title weighted most, highlighted
+  snippets). Choosing "newest first" (``_sort_desc=published``) or any column filter keeps
+  Datasette's own table view with its facets.
+
+Export. ``/-/tintuc/export/<db>.csv?_search=…&site=…&since=…&until=…`` streams *all* matching
+articles as CSV with a UTF-8 BOM from one read transaction; the number of rows is sent first in
+the ``X-Tintuc-Rows`` header, and a failure mid-way aborts the response (a broken download,
+never a silently short file).
+
+Pages. ``row.html`` shows an article as an article (body as paragraphs, related news linked to
+the archived copies); ``table.html`` adds the export link. Everything from crawled pages is
+escaped, and only http(s) URLs become links.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+import asyncio
+import os
+import threading
+import urllib.parse
+from pathlib import Path
 
 from datasette import hookimpl
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import AsgiStream, Response
 
+from crawler import export
 from pipelines.text import fold
 
+TEMPLATES = Path(__file__).parent / "templates"
+ARTICLES = "articles"
+SEARCH_PAGE_SIZE = 20
+
+# Datasette settings used by ``tintuc serve`` (and by the tests that check them).
+SERVE_SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "allow_csv_stream": True,
+    "max_csv_mb": 0,  # 0 = no limit: a streamed CSV of a whole table is never cut short
+    "facet_time_limit_ms": 1000,
+}
+WRITE_ENV = "TINTUC_DATASETTE_WRITE"  # set to 1 by ``tintuc serve --write``
 
 
-def fold_query_string(query_string: bytes) -> bytes:
-    """Fold the values of ``_search`` parameters in a raw query string."""
-    if b"_search" not in query_string:
-        return query_string
-    pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    folded = [(k, fold(v) if k.startswith("_search") else v) for k, v in pairs]
-    return urlencode(folded).encode("ascii")
+def escape_fts(query: str | None) -> str:
+    """Datasette's ``escape_fts`` for the folded index: fold, keep phrases and prefix*."""
+    return export.fts_query(query)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL (safe in ``href``), else None (``javascript:`` …)."""
+    if not url:
+        return None
+    scheme = urllib.parse.urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
+
+
+@hookimpl(trylast=True)  # after Datasette's own, so our escape_fts() replaces its version
+def prepare_connection(conn, database, datasette):
+    conn.create_function("fold", 1, fold, deterministic=True)
+    conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.create_function("tintuc_fts", 1, escape_fts, deterministic=True)
+    conn.create_function("tintuc_snippet", 2, export.snippet_html, deterministic=True)
+    conn.create_function("tintuc_highlight", 2, export.highlight_html, deterministic=True)
+    if database == "_internal":
+        return
+    # readers wait for a crawl's short write locks rather than answer "database is locked"
+    conn.execute("PRAGMA busy_timeout = 5000")
+    if os.environ.get(WRITE_ENV) != "1":
+        conn.execute("PRAGMA query_only = 1")
 
 
 @hookimpl
-def prepare_connection(conn):
-    conn.create_function("fold", 1, fold, deterministic=True)
+def prepare_jinja2_environment(env, datasette):
+    """Put this plugin's templates before Datasette's (a module plugin gets no templates dir)."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    loaders = [FileSystemLoader(str(TEMPLATES)), env.loader]
+    if datasette.template_dir:  # the user's --template-dir still wins
+        loaders.insert(0, FileSystemLoader(datasette.template_dir))
+    env.loader = ChoiceLoader(loaders)
+    env.filters["tintuc_safe_url"] = safe_url
+
+
+# ---------------------------------------------------------------- ranked search routing
+
+RANKED_KEYS = {"_search", "_sort", "_sort_by_desc", "_next", "_size"}
+
+
+def wants_ranked_search(args: list[tuple[str, str]]) -> bool:
+    """A plain search of the articles table: rank it (no filter, no explicit other sort).
+
+    The table page's form always sends the current sort (``_sort=published&_sort_by_desc=on``
+    by default), so that combination counts as "no explicit sort"; the column headers and the
+    "newest first" link send ``_sort_desc=published`` instead.
+    """
+    params = dict(args)
+    if not params.get("_search", "").strip() or set(params) - RANKED_KEYS:
+        return False
+    sort = params.get("_sort", "")
+    return sort in ("", "rank") or (sort == "published" and "_sort_by_desc" in params)
 
 
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        async def fold_search(scope, receive, send):
+        async def route_search(scope, receive, send):
             if scope.get("type") == "http" and scope.get("query_string"):
-                scope = dict(scope, query_string=fold_query_string(scope["query_string"]))
+                scope = _rewrite(datasette, scope)
             await app(scope, receive, send)
 
-        return fold_search
+        return route_search
 
     return wrap
 
 
+def _rewrite(datasette, scope: dict) -> dict:
+    args = urllib.parse.parse_qsl(scope["query_string"].decode("utf-8", "replace"), True)
+    blank = [k for k, v in args if k.startswith("_search") and not v.strip()]
+    if blank:  # an emptied search box means "no search", not "match nothing"
+        args = [(k, v) for k, v in args if k not in blank]
+        scope = dict(scope, query_string=urllib.parse.urlencode(args).encode("ascii"))
+    path = scope.get("path", "")
+    if not path.endswith("/" + ARTICLES) or not wants_ranked_search(args):
+        return scope
+    for name in datasette.databases:
+        if name != "_internal" and path == datasette.urls.table(name, ARTICLES):
+            new_path = f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}"
+            return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
+    return scope
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/-/tintuc/search/(?P<database>[^/]+?)(\.(?P<format>json))?$", search_view),
+        (r"^/-/tintuc/export/(?P<database>[^/]+)\.csv$", export_csv_view),
+    ]
+
+
+def _database(datasette, request):
+    name = urllib.parse.unquote(request.url_vars["database"])
+    if name not in datasette.databases or name == "_internal":
+        return None, name
+    return datasette.get_database(name), name
+
+
+def export_url(datasette, database: str, **args: str | None) -> str:
+    query = urllib.parse.urlencode({k: v for k, v in args.items() if v})
+    path = f"/-/tintuc/export/{urllib.parse.quote(database, safe='')}.csv"
+    return datasette.urls.path(path) + ("?" + query if query else "")
+
+
+async def search_view(datasette, request):
+    """Ranked (bm25) search of the articles with highlighted snippets; HTML or JSON."""
+    db, name = _database(datasette, request)
+    if db is None:
+        return Response.text(f"no database {name!r}", status=404)
+    if not await datasette.permission_allowed(
+        request.actor, "view-table", (name, ARTICLES), default=True
+    ):
+        return Response.text("forbidden", status=403)
+    query = request.args.get("_search", "")
+    match = export.fts_query(query)
+    size = min(max(_int(request.args.get("_size"), SEARCH_PAGE_SIZE), 1), 100)
+    offset = max(_int(request.args.get("_next"), 0), 0)
+    params = {"match": match, "q": query, "limit": size + 1, "offset": offset}
+    count = (
+        await db.execute(
+            "select count(*) from articles_fts where articles_fts match :match", params
+        )
+    ).rows[0][0]
+    results = await db.execute(
+        f"""
+        select articles.id, articles.title, articles.published, articles.site, articles.url,
+          articles.author, {export.RANK_SQL} as rank,
+          tintuc_highlight(articles.title, :q) as title_html,
+          tintuc_snippet(coalesce(articles.description, '') || char(10)
+            || coalesce(articles.text, ''), :q) as snippet_html
+        from articles_fts join articles on articles.id = articles_fts.rowid
+        where articles_fts match :match
+        order by rank, articles.id limit :limit offset :offset
+        """,
+        params,
+    )
+    rows = [dict(r) for r in results.rows[:size]]
+    next_offset = offset + size if len(results.rows) > size else None
+    next_url = (
+        datasette.urls.path(
+            path_with_added_args(request, {"_next": str(next_offset)}, path=_table_path(
+                datasette, name))
+        )
+        if next_offset is not None
+        else None
+    )
+    csv_url = export_url(datasette, name, _search=query)
+    if request.url_vars.get("format") == "json":
+        return Response.json(
+            {
+                "database": name,
+                "query": query,
+                "fts_query": match,
+                "count": count,
+                "rows": [{k: v for k, v in r.items() if k != "title_html"} for r in rows],
+                "next": next_offset,
+                "next_url": next_url and datasette.absolute_url(request, next_url),
+                "csv_url": datasette.absolute_url(request, csv_url),
+            }
+        )
+    for row in rows:
+        row["row_url"] = datasette.urls.row(name, ARTICLES, str(row["id"]))
+    table_url = datasette.urls.table(name, ARTICLES)
+    newest = table_url + "?" + urllib.parse.urlencode(
+        {"_search": query, "_sort_desc": "published"}
+    )
+    return Response.html(
+        await datasette.render_template(
+            "tintuc_search.html",
+            {
+                "database": name,
+                "table": ARTICLES,
+                "query": query,
+                "fts_query": match,
+                "count": count,
+                "rows": rows,
+                "offset": offset,
+                "next_url": next_url,
+                "csv_url": csv_url,
+                "table_url": table_url,
+                "newest_url": newest,
+                "json_url": datasette.urls.path(
+                    f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}.json?"
+                    + urllib.parse.urlencode({"_search": query})
+                ),
+            },
+            request=request,
+        )
+    )
+
+
+def _table_path(datasette, name: str) -> str:
+    return datasette.urls.table(name, ARTICLES)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+class _Stopped(Exception):
+    pass
+
+
+async def export_csv_view(datasette, request):
+    """Stream every matching article as CSV (BOM, header, one row per article)."""
+    db, name = _database(datasette, request)
+    if db is None:
+        return Response.text(f"no database {name!r}", status=404)
+    if not await datasette.permission_allowed(
+        request.actor, "view-table", (name, ARTICLES), default=True
+    ):
+        return Response.text("forbidden", status=403)
+    if not db.path:
+        return Response.text("export needs a database file", status=400)
+    args = request.args
+    site = args.get("site") or args.get("site__exact")
+    try:
+        sql, params = export.build_query(
+            site=site,
+            since=args.get("since"),
+            until=args.get("until"),
+            query=args.get("_search"),
+            order=args.get("_order") or None,
+        )
+    except export.ExportError as exc:
+        return Response.text(str(exc), status=400)
+    bom = args.get("_bom", "1") not in ("0", "off", "false")
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(item) -> None:
+        future = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
+        while True:
+            try:
+                return future.result(timeout=1)
+            except TimeoutError:
+                if stop.is_set():
+                    future.cancel()
+                    raise _Stopped from None
+
+    def produce() -> None:
+        conn = None
+        try:
+            conn = export.connect_readonly(db.path)
+            conn.execute("BEGIN")  # one snapshot for the count and the rows
+            count = conn.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+            put(("count", count))
+            for chunk in export.csv_chunks(export.iter_rows(conn, sql, params), bom=bom):
+                put(("data", chunk))
+            put(("end", None))
+        except _Stopped:
+            pass
+        except Exception as exc:  # sent to the response, which then fails loudly
+            try:
+                put(("error", exc))
+            except _Stopped:
+                pass
+        finally:
+            if conn is not None:
+                conn.close()
+
+    threading.Thread(target=produce, name="tintuc-export", daemon=True).start()
+    kind, value = await queue.get()
+    if kind == "error":
+        stop.set()
+        return Response.text(f"export failed: {value}", status=400)
+    filename = "tintuc-" + (fold(args.get("_search") or "all").replace(" ", "-")[:60] or "all")
+
+    async def stream(writer):
+        try:
+            while True:
+                kind, chunk = await queue.get()
+                if kind == "data":
+                    await writer.write(chunk)
+                elif kind == "end":
+                    return
+                else:
+                    # headers are gone: abort the response so the download is visibly broken
+                    raise RuntimeError(f"CSV export interrupted: {chunk}")
+        finally:
+            stop.set()
+
+    return AsgiStream(
+        stream,
+        headers={
+            "content-disposition": f'attachment; filename="{_ascii(filename)}.csv"',
+            "x-tintuc-rows": str(value),
+            "cache-control": "no-store",
+        },
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_")) or "export"
+
+
+# ---------------------------------------------------------------- templates
+
+
+@hookimpl
+def extra_template_vars(template, database, table, columns, view_name, request, datasette):
+    if table != ARTICLES or database is None or request is None:
+        return {}
+
+    async def inner():
+        db = datasette.get_database(database)
+        if view_name == "row":
+            return {"tintuc_article": await _article(datasette, db, database, request)}
+        if view_name == "table":
+            search = request.args.get("_search", "")
+            extra = sorted(
+                k for k in request.args
+                if not k.startswith("_") and k not in ("site", "site__exact")
+            )  # fmt: skip
+            site = request.args.get("site") or request.args.get("site__exact")
+            ranked = None
+            if search:
+                ranked = datasette.urls.table(database, ARTICLES) + "?" + urllib.parse.urlencode(
+                    {"_search": search}
+                )
+            return {
+                "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
+                "tintuc_export_ignores": extra,
+                "tintuc_ranked_url": ranked,
+            }
+        return {}
+
+    return inner
+
+
+async def _article(datasette, db, database: str, request) -> dict | None:
+    from datasette.utils import tilde_decode
+
+    pk = tilde_decode(request.url_vars.get("pks", ""))
+    rows = (await db.execute("select * from articles where id = :id", {"id": pk})).rows
+    if not rows:
+        return None
+    article = dict(rows[0])
+    article["paragraphs"] = [p.strip() for p in (article.get("text") or "").split("\n") if p.strip()]
+    article["original"] = safe_url(article.get("url"))
+    related = await db.execute(
+        """
+        select related_links.to_url, related_links.anchor, related_links.block,
+          articles.id as archived_id, articles.title as archived_title,
+          articles.published as archived_published
+        from related_links left join articles on articles.url = related_links.to_url
+        where related_links.from_url = :url
+        order by related_links.position, related_links.rowid
+        """,
+        {"url": article["url"]},
+    )
+    linked_from = await db.execute(
+        """
+        select articles.id, articles.title, articles.published, articles.site
+        from related_links join articles on articles.url = related_links.from_url
+        where related_links.to_url = :url
+        group by articles.id order by articles.published desc limit 50
+        """,
+        {"url": article["url"]},
+    )
+    article["related"] = [
+        {
+            **dict(r),
+            "archived_url": r["archived_id"] is not None
+            and datasette.urls.row(database, ARTICLES, str(r["archived_id"])),
+            "original": safe_url(r["to_url"]),
+        }
+        for r in related.rows
+    ]
+    article["linked_from"] = [
+        {**dict(r), "archived_url": datasette.urls.row(database, ARTICLES, str(r["id"]))}
+        for r in linked_from.rows
+    ]
+    article["site_url"] = (
+        datasette.urls.table(database, ARTICLES) + "?" + urllib.parse.urlencode(
+            {"site": article.get("site") or ""}
+        )
+    )
+    return article
+
+
+# ---------------------------------------------------------------- facets
+
+
+class _PrefixFacet(Facet):
+    """Facet on the first characters of an ISO date column: year (4) or year-month (7)."""
+
+    type = ""
+    width = 0
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        qs = dict(self.get_querystring_pairs())
+        size = self.get_facet_size()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            col = escape_sqlite(column)
+            sql = f"""
+                select substr({col}, 1, {self.width}) as value, count(*) as count
+                from ({self.sql}) where {col} is not null and length({col}) >= {self.width}
+                group by value order by value desc limit {size + 1}
+            """
+            try:
+                rows = (
+                    await self.ds.execute(
+                        self.database, sql, self.params, truncate=False,
+                        custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                    )
+                ).rows  # fmt: skip
+            except Exception:  # QueryInterrupted and friends: report, as Datasette does
+                timed_out.append(column)
+                continue
+            key = f"{column}__startswith"
+            values = []
+            for row in rows[:size]:
+                selected = qs.get(key) == row["value"]
+                path = (
+                    path_with_removed_args(self.request, {key: row["value"]})
+                    if selected
+                    else path_with_added_args(self.request, {key: row["value"]})
+                )
+                values.append(
+                    {
+                        "value": row["value"],
+                        "label": row["value"],
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, path),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": source_and_config["source"] != "metadata",
+                    "toggle_url": path_with_removed_args(
+                        self.request, {f"_facet_{self.type}": column}
+                    ),
+                    "truncated": len(rows) > size,
+                }
+            )
+        return results, timed_out
+
+
+class YearFacet(_PrefixFacet):
+    type = "year"
+    width = 4
+
+
+class MonthFacet(_PrefixFacet):
+    type = "month"
+    width = 7
+
+
+@hookimpl
+def register_facet_classes():
+    return [YearFacet, MonthFacet]
+
+
+# ---------------------------------------------------------------- metadata
+
 ARCHIVE_TABLES = {
     "articles": {
-        "description": "One row per article URL: the latest extracted text and its metadata.",
+        "description": "One row per article URL: the latest extracted text and its metadata. "
+        "Search ignores case and diacritics (\"da nang\" finds \"Đà Nẵng\"); "
+        "\"quoted phrases\" and prefix* work.",
         "fts_table": "articles_fts",
         "fts_pk": "id",
         "sort_desc": "published",
-        "facets": ["site", "author"],
+        "facets": ["site", {"year": "published"}, {"month": "published"}, "author"],
+        "label_column": "title",
         "columns": {
             "id": "Row id (stable; keys the search index).",
             "url": "Canonical URL of the article (tracking parameters removed).",
@@ -67,10 +557,43 @@ ARCHIVE_TABLES = {
             "last_seen": "When tintuc last fetched this article (UTC).",
             "content_hash": "SHA-1 of title, description and text: changes when the text changes.",
             "crawl_id": "The crawl that last changed this row.",
+            "capture_id": "The capture (WARC record) this text was extracted from.",
+            "removed": "When the page answered 404/410 or vanished (empty while it is online).",
+            "removed_reason": "Why the article counts as removed.",
+        },
+    },
+    "articles_fts": {
+        "description": "Search index: folded copies (no case, no diacritics, đ→d) of title, "
+        "description and text; rowid = articles.id. Query it with "
+        "articles_fts MATCH escape_fts(:q), which folds :q the same way.",
+        "columns": {
+            "title": "Folded headline.",
+            "description": "Folded sapo.",
+            "text": "Folded body text.",
+        },
+    },
+    "article_versions": {
+        "description": "Earlier versions of articles whose text changed.",
+        "facets": ["article_id"],
+        "columns": {
+            "id": "Row id.",
+            "article_id": "The article (articles.id).",
+            "url": "The article's URL.",
+            "title": "Headline of this version.",
+            "description": "Sapo of this version.",
+            "text": "Body text of this version.",
+            "published": "Publication time shown by this version.",
+            "author": "Author line of this version.",
+            "content_hash": "SHA-1 of title, description and text of this version.",
+            "first_seen": "When this version was first stored (UTC).",
+            "replaced": "When a newer version replaced it (UTC).",
+            "capture_id": "The capture this version was extracted from.",
+            "crawl_id": "The crawl that stored this version.",
         },
     },
     "related_links": {
         "description": "Links in each article's related-news blocks (\"Tin tức khác\", \"Tin liên quan\" …).",
+        "facets": ["block"],
         "columns": {
             "from_url": "The article carrying the block.",
             "to_url": "The linked article (canonical URL).",
@@ -83,31 +606,173 @@ ARCHIVE_TABLES = {
     },
     "related_ids": {
         "description": "Related blocks filled by JavaScript: only the article ids are in the page.",
+        "columns": {
+            "from_url": "The article carrying the block.",
+            "block": "The block's heading or id.",
+            "ids": "JSON list of the site's article ids in the block.",
+            "first_seen": "When the block was first seen (UTC).",
+        },
+    },
+    "captures": {
+        "description": "Every fetch of a page, with where its response is kept in the WARC files.",
+        "sort_desc": "id",
+        "facets": ["status", "content_type"],
+        "columns": {
+            "id": "Row id.",
+            "crawl_id": "The crawl that fetched it.",
+            "url": "The URL requested.",
+            "final_url": "The URL after redirects.",
+            "status": "HTTP status.",
+            "time": "When it was fetched (UTC).",
+            "content_type": "Content-Type of the response.",
+            "size": "Size of the response body in bytes.",
+            "sha1": "SHA-1 of the response body (as WARC-Payload-Digest).",
+            "warc_file": "WARC file holding the response (relative to the WARC folder).",
+            "warc_offset": "Offset of the record in the WARC file.",
+            "warc_length": "Length of the record in the WARC file.",
+            "error": "Why the fetch failed, if it did.",
+        },
     },
     "crawls": {
         "description": "One row per crawl run.",
         "sort_desc": "id",
         "facets": ["site", "status", "trigger"],
         "columns": {
+            "id": "Crawl id.",
+            "site": "The site crawled.",
+            "started": "When the crawl started (UTC).",
+            "finished": "When it ended (UTC); empty while running or if interrupted.",
             "status": "running, finished, interrupted (process died), or the reason it stopped.",
             "trigger": "manual or schedule.",
             "pages": "Responses received.",
+            "pages_skipped": "Pages not fetched (robots.txt, limits, duplicates).",
             "articles_new": "Articles stored for the first time.",
             "articles_changed": "Articles whose text changed.",
             "articles_unchanged": "Articles fetched again with the same text.",
             "errors": "Rows in crawl_errors for this crawl.",
+            "pid": "Process id of the crawl (to tell running from interrupted crawls).",
+            "settings": "JSON of the settings the crawl overrode.",
         },
     },
     "crawl_errors": {
         "description": "What went wrong during crawls: HTTP errors, timeouts, non-HTML pages …",
+        "sort_desc": "id",
         "facets": ["crawl_id", "status"],
+        "columns": {
+            "id": "Row id.",
+            "crawl_id": "The crawl.",
+            "url": "The page that failed.",
+            "status": "HTTP status, if there was a response.",
+            "error": "What went wrong.",
+            "time": "When (UTC).",
+        },
     },
-    "sites": {"description": "The site registry as of the last crawl of each site."},
+    "schedules": {
+        "description": "Recurring crawls of a site.",
+        "columns": {
+            "id": "Row id.",
+            "site": "The site to crawl.",
+            "every_seconds": "Interval between crawls, in seconds.",
+            "cron": "Cron expression, when the schedule uses one.",
+            "created": "When the schedule was created (UTC).",
+            "last_started": "When its last crawl started (UTC).",
+            "last_crawl_id": "Its last crawl.",
+            "enabled": "1 when active.",
+        },
+    },
+    "sites": {
+        "description": "The site registry as of the last crawl of each site.",
+        "facets": ["province", "kind"],
+        "columns": {
+            "id": "Site id used everywhere in the archive.",
+            "name": "The publication's name.",
+            "province": "Province or city it covers.",
+            "kind": "newspaper, portal (government portal) …",
+            "base_url": "Home page.",
+            "checked_live": "1 when the site profile was checked against the live site.",
+            "profile": "The full site profile as JSON (selectors, start URLs …).",
+        },
+    },
+    "_sqlite_migrations": {
+        "description": "Schema migrations applied to this archive (sqlite-utils).",
+        "hidden": True,
+        "columns": {
+            "id": "Row id.",
+            "migration_set": "Name of the migration set (tintuc).",
+            "name": "Migration applied.",
+            "applied_at": "When it was applied (UTC).",
+        },
+    },
 }
+
+CANNED_QUERIES = {
+    "articles_per_site_per_day": {
+        "title": "Articles per site per day",
+        "description": "How many articles each site published each day (by publication date).",
+        "sql": """select substr(published, 1, 10) as day, site, count(*) as articles
+from articles
+where published is not null
+  and (:site = '' or site = :site)
+group by day, site
+order by day desc, site""",
+    },
+    "most_linked_articles": {
+        "title": "Most-linked articles",
+        "description": "Articles most often listed in other articles' related-news blocks "
+        "(also those not archived yet).",
+        "sql": """select related_links.to_url as url,
+  coalesce(articles.title, max(related_links.anchor)) as title,
+  articles.site, articles.published,
+  count(distinct related_links.from_url) as linked_from,
+  articles.id as article_id
+from related_links left join articles on articles.url = related_links.to_url
+group by related_links.to_url
+order by linked_from desc, url
+limit 200""",
+    },
+    "term_over_time": {
+        "title": "Articles matching a term, by month",
+        "description": "How many articles mention a term each month. Case and diacritics are "
+        "ignored (the term is folded with fold()); \"quoted phrases\" and prefix* work.",
+        "sql": """select substr(articles.published, 1, 7) as month, count(*) as articles,
+  fold(:term) as folded_term
+from articles_fts join articles on articles.id = articles_fts.rowid
+where articles_fts match escape_fts(fold(:term))
+  and articles.published is not null
+group by month
+order by month""",
+    },
+    "search_ranked": {
+        "title": "Search, best matches first",
+        "description": "Full-text search ranked by relevance (bm25, headline weighted most).",
+        "sql": f"""select articles.id, articles.title, articles.published, articles.site,
+  articles.url, {export.RANK_SQL} as rank,
+  tintuc_snippet(coalesce(articles.description, '') || char(10)
+    || coalesce(articles.text, ''), :q) as snippet
+from articles_fts join articles on articles.id = articles_fts.rowid
+where articles_fts match escape_fts(:q)
+order by rank
+limit 100""",
+    },
+    "changed_or_removed": {
+        "title": "Articles removed or changed",
+        "description": "Articles whose page disappeared, or whose text changed since first "
+        "archived (earlier versions in article_versions).",
+        "sql": """select articles.id, articles.title, articles.site, articles.published,
+  articles.removed, articles.removed_reason,
+  (select count(*) from article_versions where article_id = articles.id) as earlier_versions,
+  articles.url
+from articles
+where articles.removed is not null
+  or exists (select 1 from article_versions where article_id = articles.id)
+order by coalesce(articles.removed, articles.last_seen) desc""",
+    },
+}
+
 SITE_METADATA = {
     "title": "tintuc: Vietnamese provincial news archive",
     "description": "Articles from Vietnamese provincial portals and newspapers, crawled by "
-    "tintuc. Search ignores diacritics: \"da nang\" finds \"Đà Nẵng\".",
+    "tintuc. Search ignores case and diacritics: \"da nang\" finds \"Đà Nẵng\".",
     "source": "The publishers' public websites; every article links to its original.",
     "license": "Texts © their publishers, archived for research; tintuc code: Apache-2.0",
 }
@@ -116,4 +781,14 @@ SITE_METADATA = {
 @hookimpl
 def get_metadata(datasette, key, database, table):
     names = [name for name in datasette.databases if name != "_internal"]
-    return {**SITE_METADATA, "databases": {name: {"tables": ARCHIVE_TABLES} for name in names}}
+    return {
+        **SITE_METADATA,
+        "databases": {
+            name: {
+                **SITE_METADATA,
+                "tables": ARCHIVE_TABLES,
+                "queries": CANNED_QUERIES,
+            }
+            for name in names
+        },
+    }

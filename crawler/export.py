@@ -1,19 +1,169 @@
-"""Streaming export of articles as CSV, JSON Lines or JSON: constant memory, any size."""
+"""Search queries and streaming export of articles (CSV, JSON Lines, JSON), any size.
+
+One module for what the command line (``tintuc export``) and the Datasette plugin share:
+
+- :func:`parse_query` / :func:`fts_query` turn what a reader types ("Đà Nẵng", ``"liên kết
+  vùng"``, ``hạ lo*``, an unbalanced quote …) into a *folded*, always-valid FTS5 query for the
+  folded ``articles_fts`` index;
+- :func:`snippet_html` / :func:`highlight_html` cut and highlight the *original* text around
+  the folded matches, HTML-escaped;
+- :func:`build_query` / :func:`iter_rows` / :func:`csv_chunks` stream the selected rows from
+  one read transaction, in batches, so memory stays constant whatever the archive's size.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime
+import html
+import io
 import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
-from pipelines.schema import open_archive
 from pipelines.text import fold
 
 EXPORT_COLUMNS = ("title", "published", "site", "url", "author", "description", "text")
+BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
+RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
+BATCH_ROWS = 500
+CHUNK_CHARS = 64 * 1024
 
 
 class ExportError(ValueError):
     """A bad filter (date, query) given to an export."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term: a word or a phrase (folded words), optionally a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+
+_TOKEN_RE = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+_WORD_RE = re.compile(r"\w+")
+
+
+def parse_query(text: str | None) -> list[Term]:
+    """Split a reader's query into folded terms: words, "phrases" and prefix* words.
+
+    An unbalanced quote is closed at the end; FTS5 operators and punctuation are treated as
+    plain text, so no input can make the query invalid.
+    """
+    folded = fold(text or "")
+    if folded.count('"') % 2:
+        folded += '"'
+    terms = []
+    for phrase, phrase_star, word in _TOKEN_RE.findall(folded):
+        if word:
+            prefix = word.endswith("*")
+            words = _WORD_RE.findall(word)
+            if not words:
+                continue
+            # "covid-19" is one term (a phrase of its parts), as FTS5 would tokenize it
+            terms.append(Term(tuple(words), prefix))
+        else:
+            words = _WORD_RE.findall(phrase)
+            if words:
+                terms.append(Term(tuple(words), bool(phrase_star)))
+    return terms
+
+
+def fts_query(text: str | None) -> str:
+    """A folded FTS5 MATCH expression for ``text``: all terms must match (AND).
+
+    Returns ``'""'`` (valid, matches nothing) when nothing searchable is left.
+    """
+    return " ".join(t.fts() for t in parse_query(text)) or '""'
+
+
+def _term_pattern(term: Term) -> str:
+    body = r"\W+".join(re.escape(w) for w in term.words)
+    return r"(?<!\w)" + body + (r"\w*" if term.prefix else r"(?!\w)")
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` character by character, remembering where each folded char came from."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        f = ch.lower() if ch.isascii() else fold(ch)
+        out.append(f)
+        where.extend([i] * len(f))
+    return "".join(out), where
+
+
+def _match_spans(text: str, terms: list[Term], limit: int | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text`` (original offsets) whose folded form matches one of ``terms``."""
+    if not text or not terms:
+        return []
+    source = text if limit is None else text[:limit]
+    folded, where = _fold_with_map(source)
+    pattern = re.compile("|".join(_term_pattern(t) for t in terms))
+    spans = []
+    for m in pattern.finditer(folded):
+        if m.end() > m.start():
+            spans.append((where[m.start()], where[m.end() - 1] + 1))
+    return spans
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    parts, pos = [], start
+    for s, e in spans:
+        if e <= start or s >= end or s < pos:
+            continue
+        parts.append(html.escape(text[pos:s]))
+        parts.append("<mark>" + html.escape(text[s:min(e, end)]) + "</mark>")
+        pos = min(e, end)
+    parts.append(html.escape(text[pos:end]))
+    return "".join(parts)
+
+
+def highlight_html(text: str | None, query: str | None) -> str:
+    """``text`` HTML-escaped with every (folded) match of ``query`` in ``<mark>``."""
+    if not text:
+        return ""
+    return _marked(text, _match_spans(text, parse_query(query)), 0, len(text))
+
+
+def snippet_html(text: str | None, query: str | None, width: int = 240) -> str:
+    """About ``width`` characters of ``text`` around the first match, escaped, matches marked.
+
+    Matching ignores case and diacritics the way the search index does, so "da nang" marks
+    "Đà Nẵng" in the original text.
+    """
+    if not text:
+        return ""
+    spans = _match_spans(text, parse_query(query), limit=200_000)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", max(first, start + width // 2), end)
+        end = space if space != -1 else end
+    return (
+        ("… " if start else "")
+        + _marked(text, spans, start, end).replace("\n", " ")
+        + (" …" if end < len(text) else "")
+    )
+
+
+def _check_date(value: str) -> str:
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ExportError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def build_query(
@@ -21,9 +171,15 @@ def build_query(
     since: str | None = None,
     until: str | None = None,
     query: str | None = None,
+    order: str | None = None,
+    columns: Iterable[str] = EXPORT_COLUMNS,
 ) -> tuple[str, list]:
-    """SQL and parameters selecting the export's rows, newest first (or best match first)."""
-    columns = ", ".join(f"articles.{c}" for c in EXPORT_COLUMNS)
+    """SQL and parameters selecting the export's rows.
+
+    ``order`` is ``"rank"`` (best match first; the default when searching) or ``"newest"``
+    (the default otherwise).
+    """
+    select = ", ".join(f"articles.{c}" for c in columns)
     where, params = [], []
     if site:
         where.append("articles.site = ?")
@@ -34,78 +190,107 @@ def build_query(
     if until:
         where.append("substr(articles.published, 1, 10) <= ?")
         params.append(_check_date(until))
-    if query:
-        folded = fold(query).strip()
-        if not folded:
-            raise ExportError("empty search query")
+    if order not in (None, "rank", "newest"):
+        raise ExportError(f"order must be rank or newest, not {order!r}")
+    if query is not None and query.strip():
+        if not parse_query(query):
+            raise ExportError(f"nothing to search for in {query!r}")
         sql = (
-            f"SELECT {columns} FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ?"
+            f"SELECT {select} FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ?"
         )
-        params.insert(0, fts_query(folded))
-        sql += "".join(f" AND {w}" for w in where) + " ORDER BY articles_fts.rank"
+        params.insert(0, fts_query(query))
+        sql += "".join(f" AND {w}" for w in where)
+        order = order or "rank"
     else:
-        sql = f"SELECT {columns} FROM articles"
+        sql = f"SELECT {select} FROM articles"
         sql += (" WHERE " + " AND ".join(where)) if where else ""
-        sql += " ORDER BY articles.published DESC"
+        if order == "rank":
+            order = "newest"
+    if order == "rank":
+        sql += f" ORDER BY {RANK_SQL}, articles.id"
+    else:
+        sql += " ORDER BY articles.published DESC, articles.id DESC"
     return sql, params
 
 
-def fts_query(folded: str) -> str:
-    """Quote each word so user text cannot be read as FTS5 syntax; keep "phrases" and prefix*."""
-    if folded.count('"') >= 2:
-        return folded
-    words = []
-    for word in folded.split():
-        prefix = word.endswith("*")
-        word = word.rstrip("*").replace('"', "")
-        if word:
-            words.append(f'"{word}"' + ("*" if prefix else ""))
-    return " ".join(words)
+def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
+    """A read-only connection that waits for a crawl's short write locks instead of failing."""
+    path = Path(db_path)
+    if not path.exists():
+        raise ExportError(f"no archive at {db_path}")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.create_function("fold", 1, fold, deterministic=True)
+    return conn
 
 
-def _check_date(value: str) -> str:
-    import datetime
-
+def iter_rows(conn: sqlite3.Connection, sql: str, params: list) -> Iterator[tuple]:
+    """Rows of ``sql`` fetched a batch at a time (never the whole result in memory)."""
     try:
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ExportError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def export_articles(
-    db_path: str, out: TextIO, *, fmt: str = "csv", bom: bool = True, **filters
-) -> int:
-    """Write the selected articles to ``out`` row by row; return how many were written."""
-    sql, params = build_query(**filters)
-    db = open_archive(db_path, readonly=True)
-    count = 0
-    try:
-        cursor = db.conn.execute(sql, params)
-        if fmt == "csv":
-            if bom:
-                out.write("\ufeff")
-            writer = csv.writer(out)
-            writer.writerow(EXPORT_COLUMNS)
-            for row in cursor:
-                writer.writerow(row)
-                count += 1
-        else:
-            if fmt == "json":
-                out.write("[")
-            for row in cursor:
-                record = json.dumps(dict(zip(EXPORT_COLUMNS, row)), ensure_ascii=False)
-                if fmt == "json":
-                    out.write(("," if count else "") + "\n" + record)
-                else:
-                    out.write(record + "\n")
-                count += 1
-            if fmt == "json":
-                out.write("\n]\n")
-    except Exception as exc:
+        cursor = conn.execute(sql, params)
+    except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "MATCH" in str(exc):
             raise ExportError(f"bad search query: {exc}") from None
         raise
+    while batch := cursor.fetchmany(BATCH_ROWS):
+        yield from batch
+
+
+def csv_chunks(
+    rows: Iterable[tuple], header: Iterable[str] = EXPORT_COLUMNS, *, bom: bool = True
+) -> Iterator[str]:
+    """CSV text in chunks of about 64 KB: optional UTF-8 BOM, header, then ``rows``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if bom:
+        buffer.write("\ufeff")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_articles(
+    db_path: str | Path, out: TextIO, *, fmt: str = "csv", bom: bool = True, **filters
+) -> int:
+    """Write the selected articles to ``out`` row by row; return how many were written.
+
+    Reads in one transaction (a consistent snapshot even while a crawl writes) and in batches.
+    """
+    if fmt not in ("csv", "jsonl", "json"):
+        raise ExportError(f"format must be csv, jsonl or json, not {fmt!r}")
+    sql, params = build_query(**filters)
+    conn = connect_readonly(db_path)
+    count = 0
+
+    def counted(rows: Iterable[tuple]) -> Iterator[tuple]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    try:
+        conn.execute("BEGIN")
+        rows = counted(iter_rows(conn, sql, params))
+        if fmt == "csv":
+            for chunk in csv_chunks(rows, bom=bom):
+                out.write(chunk)
+        else:
+            if fmt == "json":
+                out.write("[")
+            for row in rows:
+                record = json.dumps(dict(zip(EXPORT_COLUMNS, row)), ensure_ascii=False)
+                if fmt == "json":
+                    out.write(("," if count > 1 else "") + "\n" + record)
+                else:
+                    out.write(record + "\n")
+            if fmt == "json":
+                out.write("\n]\n" if count else "]\n")
     finally:
-        db.close()
+        conn.close()
     return count
