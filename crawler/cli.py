@@ -173,13 +173,19 @@ def extract(file, url, site):
 
 @main.command()
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 exposes the archive).")  # fmt: skip
 @click.option("-p", "--port", default=8001, show_default=True, type=int)
-@click.option("--time-limit-ms", default=3000, show_default=True, type=int,
+@click.option("--time-limit-ms", default=3000, show_default=True, type=click.IntRange(min=1),
               help="SQL time limit for each query.")  # fmt: skip
+@click.option("--write", is_flag=True,
+              help="Let Datasette plugins write to the archive (default: read-only).")  # fmt: skip
 @click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
-def serve(db_path, host, port, time_limit_ms, open_browser):
-    """Serve the archive with Datasette (read-only; safe while a crawl writes).
+def serve(db_path, host, port, time_limit_ms, write, open_browser):
+    """Serve the archive with Datasette: read-only, safe while a crawl writes (WAL).
+
+    Search ignores case and diacritics; CSV exports are never cut short
+    (max_csv_mb 0, and /-/tintuc/export/<db>.csv for search results).
 
     Example:
 
@@ -187,14 +193,15 @@ def serve(db_path, host, port, time_limit_ms, open_browser):
     """
     from datasette.cli import cli as datasette_cli
 
+    from crawler.datasette_plugin import SERVE_SETTINGS, WRITE_ENV
+
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path}: run 'make demo' or 'tintuc crawl'")
-    args = [
-        "serve", db_path, "--host", host, "--port", str(port),
-        "--setting", "sql_time_limit_ms", str(time_limit_ms),
-        "--setting", "allow_csv_stream", "1",
-        "--setting", "max_csv_mb", "0",
-    ]  # fmt: skip
+    settings = {**SERVE_SETTINGS, "sql_time_limit_ms": time_limit_ms}
+    args = ["serve", db_path, "--host", host, "--port", str(port)]
+    for name, value in settings.items():
+        args += ["--setting", name, str(int(value) if isinstance(value, bool) else value)]
+    os.environ[WRITE_ENV] = "1" if write else "0"
     if open_browser:
         args.append("-o")
     datasette_cli.main(args=args, prog_name="datasette")
@@ -205,14 +212,21 @@ def serve(db_path, host, port, time_limit_ms, open_browser):
 @click.option("--site", help="Only this site.")
 @click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
-@click.option("--query", "-q", help="Full-text search (diacritics optional).")
+@click.option("--query", "-q",
+              help='Full-text search: diacritics optional, "a phrase", prefix*.')  # fmt: skip
+@click.option("--order", type=click.Choice(["rank", "newest"]),
+              help="Row order (default: best match first with --query, else newest first).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json"]), default="csv",
               show_default=True)  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="File to write (default: stdout).")  # fmt: skip
 @click.option("--bom/--no-bom", default=True, show_default=True,
-              help="Start CSV with a UTF-8 BOM so spreadsheet software reads Vietnamese right.")  # fmt: skip
-def export(db_path, site, since, until, query, fmt, output, bom):
+              help="Start CSV with a UTF-8 BOM so spreadsheets read Vietnamese right.")  # fmt: skip
+def export(db_path, site, since, until, query, order, fmt, output, bom):
     """Export articles as CSV, JSON Lines or JSON, streaming (constant memory).
+
+    Reads one consistent snapshot, so it is safe while a crawl writes. With -o the file
+    appears only when complete (written to FILE.part, then renamed).
 
     Example:
 
@@ -222,16 +236,22 @@ def export(db_path, site, since, until, query, fmt, output, bom):
 
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path}")
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    partial = Path(f"{output}.part") if output else None
+    out = open(partial, "w", encoding="utf-8", newline="") if partial else sys.stdout
     try:
         count = export_articles(
-            db_path, out, fmt=fmt, site=site, since=since, until=until, query=query, bom=bom
-        )
+            db_path, out, fmt=fmt, bom=bom,
+            site=site, since=since, until=until, query=query, order=order,
+        )  # fmt: skip
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
-        if output:
+        if partial:
             out.close()
+            if sys.exc_info()[0] is not None:
+                partial.unlink(missing_ok=True)
+    if partial:
+        partial.replace(output)
     click.echo(f"{count} articles exported", err=True)
 
 

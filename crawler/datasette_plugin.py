@@ -198,14 +198,15 @@ async def search_view(datasette, request):
     )
     rows = [dict(r) for r in results.rows[:size]]
     next_offset = offset + size if len(results.rows) > size else None
-    next_url = (
-        datasette.urls.path(
-            path_with_added_args(request, {"_next": str(next_offset)}, path=_table_path(
-                datasette, name))
+    next_url = None
+    if next_offset is not None:
+        next_url = (
+            _table_path(datasette, name)
+            + "?"
+            + urllib.parse.urlencode(
+                {"_search": query, "_next": str(next_offset), "_size": str(size)}
+            )
         )
-        if next_offset is not None
-        else None
-    )
     csv_url = export_url(datasette, name, _search=query)
     if request.url_vars.get("format") == "json":
         return Response.json(
@@ -223,9 +224,7 @@ async def search_view(datasette, request):
     for row in rows:
         row["row_url"] = datasette.urls.row(name, ARTICLES, str(row["id"]))
     table_url = datasette.urls.table(name, ARTICLES)
-    newest = table_url + "?" + urllib.parse.urlencode(
-        {"_search": query, "_sort_desc": "published"}
-    )
+    newest = table_url + "?" + urllib.parse.urlencode({"_search": query, "_sort_desc": "published"})
     return Response.html(
         await datasette.render_template(
             "tintuc_search.html",
@@ -382,8 +381,10 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
             site = request.args.get("site") or request.args.get("site__exact")
             ranked = None
             if search:
-                ranked = datasette.urls.table(database, ARTICLES) + "?" + urllib.parse.urlencode(
-                    {"_search": search}
+                ranked = (
+                    datasette.urls.table(database, ARTICLES)
+                    + "?"
+                    + urllib.parse.urlencode({"_search": search})
                 )
             return {
                 "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
@@ -403,7 +404,8 @@ async def _article(datasette, db, database: str, request) -> dict | None:
     if not rows:
         return None
     article = dict(rows[0])
-    article["paragraphs"] = [p.strip() for p in (article.get("text") or "").split("\n") if p.strip()]
+    text = article.get("text") or ""
+    article["paragraphs"] = [p.strip() for p in text.split("\n") if p.strip()]
     article["original"] = safe_url(article.get("url"))
     related = await db.execute(
         """
@@ -439,9 +441,9 @@ async def _article(datasette, db, database: str, request) -> dict | None:
         for r in linked_from.rows
     ]
     article["site_url"] = (
-        datasette.urls.table(database, ARTICLES) + "?" + urllib.parse.urlencode(
-            {"site": article.get("site") or ""}
-        )
+        datasette.urls.table(database, ARTICLES)
+        + "?"
+        + urllib.parse.urlencode({"site": article.get("site") or ""})
     )
     return article
 
@@ -534,8 +536,8 @@ def register_facet_classes():
 ARCHIVE_TABLES = {
     "articles": {
         "description": "One row per article URL: the latest extracted text and its metadata. "
-        "Search ignores case and diacritics (\"da nang\" finds \"Đà Nẵng\"); "
-        "\"quoted phrases\" and prefix* work.",
+        'Search ignores case and diacritics ("da nang" finds "Đà Nẵng"); '
+        '"quoted phrases" and prefix* work.',
         "fts_table": "articles_fts",
         "fts_pk": "id",
         "sort_desc": "published",
@@ -592,7 +594,8 @@ ARCHIVE_TABLES = {
         },
     },
     "related_links": {
-        "description": "Links in each article's related-news blocks (\"Tin tức khác\", \"Tin liên quan\" …).",
+        "description": "Links in each article's related-news blocks "
+        '("Tin tức khác", "Tin liên quan" …).',
         "facets": ["block"],
         "columns": {
             "from_url": "The article carrying the block.",
@@ -733,7 +736,7 @@ limit 200""",
     "term_over_time": {
         "title": "Articles matching a term, by month",
         "description": "How many articles mention a term each month. Case and diacritics are "
-        "ignored (the term is folded with fold()); \"quoted phrases\" and prefix* work.",
+        'ignored (the term is folded with fold()); "quoted phrases" and prefix* work.',
         "sql": """select substr(articles.published, 1, 7) as month, count(*) as articles,
   fold(:term) as folded_term
 from articles_fts join articles on articles.id = articles_fts.rowid
@@ -772,7 +775,7 @@ order by coalesce(articles.removed, articles.last_seen) desc""",
 SITE_METADATA = {
     "title": "tintuc: Vietnamese provincial news archive",
     "description": "Articles from Vietnamese provincial portals and newspapers, crawled by "
-    "tintuc. Search ignores case and diacritics: \"da nang\" finds \"Đà Nẵng\".",
+    'tintuc. Search ignores case and diacritics: "da nang" finds "Đà Nẵng".',
     "source": "The publishers' public websites; every article links to its original.",
     "license": "Texts © their publishers, archived for research; tintuc code: Apache-2.0",
 }

@@ -121,7 +121,7 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
         if e <= start or s >= end or s < pos:
             continue
         parts.append(html.escape(text[pos:s]))
-        parts.append("<mark>" + html.escape(text[s:min(e, end)]) + "</mark>")
+        parts.append("<mark>" + html.escape(text[s : min(e, end)]) + "</mark>")
         pos = min(e, end)
     parts.append(html.escape(text[pos:end]))
     return "".join(parts)
@@ -284,7 +284,7 @@ def export_articles(
             if fmt == "json":
                 out.write("[")
             for row in rows:
-                record = json.dumps(dict(zip(EXPORT_COLUMNS, row)), ensure_ascii=False)
+                record = json.dumps(dict(zip(EXPORT_COLUMNS, row, strict=True)), ensure_ascii=False)
                 if fmt == "json":
                     out.write(("," if count > 1 else "") + "\n" + record)
                 else:
