@@ -61,6 +61,7 @@ def run_crawl(
     from crawler.spiders.news import NewsSpider
 
     settings = get_project_settings()
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the summary says what happened
     settings.set("TINTUC_DB", db_path, priority="cmdline")
     if sites_file:
         settings.set("TINTUC_SITES_FILE", sites_file, priority="cmdline")
@@ -71,7 +72,7 @@ def run_crawl(
         settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; {contact})", "cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, site=site, start_url=start_url)
     process.start()
@@ -89,7 +90,8 @@ def print_crawl_summary(db_path: str, crawl_id: int | None) -> None:
     click.echo(
         f"crawl {row['id']} of {row['site']}: {row['status']}; {row['pages']} pages fetched, "
         f"{row['articles_new']} new, {row['articles_changed']} changed, "
-        f"{row['articles_unchanged']} unchanged articles, {row['errors']} errors; "
+        f"{row['articles_unchanged']} unchanged articles, {row['errors']} errors, "
+        f"{row['pages_skipped'] or 0} stored articles skipped; "
         f"{total} articles of this site in {db_path}"
     )
     for err in db.query(
@@ -106,8 +108,10 @@ def print_crawl_summary(db_path: str, crawl_id: int | None) -> None:
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or TINTUC_ setting for this run.")  # fmt: skip
+@click.option("--full", is_flag=True,
+              help="Fetch every article again (default: incremental, stored ones skipped).")
 @sites_option
-def crawl(site, start_url, db_path, max_pages, overrides, sites_file):
+def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
     """Crawl SITE (an id from the registry) into the archive.
 
     Example:
@@ -117,6 +121,8 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file):
         tintuc crawl --start-url https://example.gov.vn/ -s DOWNLOAD_DELAY=2
     """
     settings = dict(parse_setting(o) for o in overrides)
+    if full:
+        settings["TINTUC_INCREMENTAL"] = "False"
     try:
         if site:
             get_site(site, sites_file)
@@ -257,13 +263,17 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
 
 @main.command()
 @db_option
-@click.option("--port", default=0, help="Port for the sample portal (0 = any free port).")
+@click.option("--port", default=8765, show_default=True,
+              help="Port for the sample portal; the same port keeps URLs the same across runs.")
 def demo(db_path, port):
     """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, stop it."""
     from crawler.demo import serve_sample_portal
 
     check_db_path(db_path)
-    base_url, stop = serve_sample_portal(port)
+    try:
+        base_url, stop = serve_sample_portal(port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve the sample portal on port {port}: {exc}")
     click.echo(f"sample portal served at {base_url}")
     try:
         stats = run_crawl("sample", base_url, db_path)
@@ -271,6 +281,71 @@ def demo(db_path, port):
         stop()
     print_crawl_summary(db_path, stats.get("tintuc/crawl_id"))
     click.echo(f"\nOpen it:  .venv/bin/tintuc serve --db {db_path}   then http://127.0.0.1:8001/")
+
+
+@main.command()
+@db_option
+def status(db_path):
+    """Show, per site, the last crawl, its result and the number of articles."""
+    from pipelines.schema import open_archive
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    db = open_archive(db_path)
+    sql = """
+        SELECT s.id, s.name, c.id AS crawl, c.status, c.started, c.finished, c.pages,
+               c.articles_new, c.errors,
+               (SELECT count(*) FROM articles a WHERE a.site = s.id) AS articles,
+               (SELECT count(*) FROM articles a WHERE a.site = s.id AND a.removed IS NOT NULL)
+                 AS removed
+        FROM sites s LEFT JOIN crawls c ON c.id = (SELECT max(id) FROM crawls WHERE site = s.id)
+        ORDER BY s.id"""
+    for r in db.query(sql):
+        last = (f"crawl {r['crawl']} {r['status']} {r['started']}: {r['pages']} pages, "
+                f"{r['articles_new']} new, {r['errors']} errors") if r["crawl"] else "never crawled"
+        click.echo(f"{r['id']:20} {r['articles']:7} articles ({r['removed']} removed)  {last}")
+
+
+@main.command()
+@db_option
+def verify(db_path):
+    """Re-read every WARC record and check it against the captures table.
+
+    Exits with status 1 if any record is missing or damaged.
+    """
+    from pipelines.captures import Problem, verify_captures
+    from pipelines.schema import open_archive
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    db = open_archive(db_path)
+    good = bad = 0
+    for result in verify_captures(db, Path(db_path).resolve().parent):
+        if isinstance(result, Problem):
+            bad += 1
+            click.echo(f"capture {result.capture_id} {result.url}: {result.problem}")
+        else:
+            good += 1
+    click.echo(f"{good} records intact, {bad} missing or damaged")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@db_option
+@click.option("--site", help="Only this site's articles.")
+def reextract(db_path, site):
+    """Extract stored articles again from their WARC captures (no network).
+
+    Run it after the extractor improves; running it twice changes nothing.
+    """
+    from pipelines.captures import reextract as reextract_all
+    from pipelines.schema import open_archive
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}")
+    db = open_archive(db_path)
+    counts = reextract_all(db, Path(db_path).resolve().parent, site)
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
 @main.command(name="eval")

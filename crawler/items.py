@@ -1,7 +1,8 @@
 """Items passed from the spider to the pipelines.
 
 The spider only fetches and classifies: it yields a :class:`FetchedPage` for each article
-page and a :class:`FetchError` for each failure. The extraction pipeline turns a page into an
+page, a :class:`FetchError` for each failure and a :class:`PageGone` for an article that has
+disappeared. The extraction pipeline turns a page into an
 :class:`Article`; the storage pipeline writes articles and errors to the archive.
 """
 
@@ -18,6 +19,7 @@ class FetchedPage:
     html: str
     site: str
     fetched: str  # ISO 8601
+    capture_id: int | None = None  # the captures row (and WARC record) of this response
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Article:
     url: str
     site: str
     fetched: str
+    capture_id: int | None = None
     title: str | None = None
     description: str | None = None
     text: str | None = None
@@ -42,3 +45,11 @@ class FetchError:
     url: str
     error: str
     status: int | None = None
+
+
+@dataclass
+class PageGone:
+    """A stored article that now answers 404/410 or redirects to a listing or home page."""
+
+    url: str
+    reason: str

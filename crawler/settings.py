@@ -12,6 +12,12 @@ TINTUC_CONTACT = ""  # put your e-mail or URL here: it goes into the User-Agent
 TINTUC_BATCH_SIZE = 50  # articles per write transaction
 TINTUC_EXTRACT_WORKERS = 0  # extraction processes; 0 = one per CPU core, -1 = in-process
 TINTUC_TRIGGER = "manual"  # recorded in crawls.trigger (the scheduler sets "schedule")
+TINTUC_CAPTURE = True  # keep every fetch as WARC records + a captures row
+TINTUC_WARC_DIR = ""  # default: warc/ beside the database
+TINTUC_INCREMENTAL = True  # skip stored articles; stop paginating when a page has nothing new
+TINTUC_REVISIT_DAYS = 3.0  # ...but fetch again articles first seen this recently
+TINTUC_REVISIT_AFTER_HOURS = 1.0  # ...when last fetched at least this long ago
+TINTUC_PROGRESS = True  # a live progress line on an interactive terminal
 
 # --- politeness ---------------------------------------------------------------------------
 USER_AGENT = "tintuc/0.1 (Vietnamese provincial news archive; +https://github.com/tintuc-archive/tintuc)"
@@ -36,6 +42,14 @@ DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # close to the downloader: sees every response before redirects, decompression, retries
+    "crawler.capture.CaptureMiddleware": 800,
+}
+EXTENSIONS = {
+    "crawler.progress.Progress": 500,
+}
 
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,

@@ -75,7 +75,9 @@ class ExtractionPipeline:
             return FetchError(url=item.url, error=result["error"], status=item.status)
         self.stats.inc_value("tintuc/extracted")
         fields = {k: v for k, v in result.items() if k in Article.__dataclass_fields__}
-        fields.update(url=item.url, site=item.site, fetched=item.fetched)
+        fields.update(
+            url=item.url, site=item.site, fetched=item.fetched, capture_id=item.capture_id
+        )
         return Article(**fields)
 
 

@@ -38,7 +38,7 @@ _TAG_CLASS = re.compile(r"(?:^|[\s_-])(?:article__tags|tags?-?(?:list|box|item)s
                         r"(?:$|[\s_])", re.I)
 _HEADING_CLASS = re.compile(r"title|heading|head|tit\b|label|caption", re.I)
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "header"})
-_HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section"})
+_HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section", "td", "th"})
 _CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "article", "nav"})
 _NON_ARTICLE_PATH = re.compile(r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)"
                                r"(?:/|$|-)", re.I)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import Article, FetchError
+from crawler.items import Article, FetchError, PageGone
 from pipelines.extraction import article_dict
 from pipelines.schema import open_archive
-from pipelines.store import finish_crawl, record_error, save_articles, save_site, start_crawl
+from pipelines.store import (
+    finish_crawl,
+    last_crawl_status,
+    mark_removed,
+    record_error,
+    save_articles,
+    save_site,
+    start_crawl,
+    urls_to_skip,
+)
 
 
 class StoragePipeline:
@@ -40,8 +49,21 @@ class StoragePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
+        settings = self.crawler.settings
         self.db = open_archive(self.db_path)
         save_site(self.db, spider.profile)
+        if settings.getbool("TINTUC_INCREMENTAL", True):
+            spider.skip_urls = urls_to_skip(
+                self.db,
+                spider.profile.id,
+                settings.getfloat("TINTUC_REVISIT_DAYS", 3.0),
+                settings.getfloat("TINTUC_REVISIT_AFTER_HOURS", 1.0),
+            )
+            # after an unfinished crawl, walk every listing page again (still skipping stored
+            # articles) so the articles the dead crawl never reached are found
+            spider.stop_on_nothing_new = last_crawl_status(self.db, spider.profile.id) in (
+                "finished", "closespider_pagecount",
+            )  # fmt: skip
         self.crawl_id = start_crawl(
             self.db,
             spider.profile.id,
@@ -49,6 +71,7 @@ class StoragePipeline:
             settings={"start_urls": spider.profile.start_urls},
         )
         spider.crawl_id = self.crawl_id
+        spider.archive_db = self.db
         self.stats.set_value("tintuc/crawl_id", self.crawl_id)
 
     def on_response(self, response, request, spider):
@@ -59,11 +82,20 @@ class StoragePipeline:
             self.errors += 1
             self.stats.inc_value("tintuc/errors")
             record_error(self.db, self.crawl_id, item.url, item.error, item.status)
+            if item.status in (404, 410):
+                self.mark_gone(item.url, f"HTTP {item.status}")
+        elif isinstance(item, PageGone):
+            self.mark_gone(item.url, item.reason)
         elif isinstance(item, Article):
             self.batch.append(article_dict(item))
             if len(self.batch) >= self.batch_size:
                 self.flush()
         return item
+
+    def mark_gone(self, url: str, reason: str) -> None:
+        self.flush()  # the article may still be in the batch
+        if mark_removed(self.db, url, reason):
+            self.stats.inc_value("tintuc/articles_removed")
 
     def flush(self):
         if not self.batch:
@@ -82,6 +114,7 @@ class StoragePipeline:
             "articles_changed": self.counts["changed"],
             "articles_unchanged": self.counts["unchanged"] + self.counts["kept"],
             "errors": self.errors,
+            "pages_skipped": self.stats.get_value("tintuc/skipped_known", 0),
         }
 
     def close_spider(self):
@@ -92,6 +125,8 @@ class StoragePipeline:
         if self.db is None:
             return
         status = "finished" if reason in ("finished", "closespider_pagecount") else reason
+        if status == "finished" and not self.stats.get_value("tintuc/pages"):
+            status = "failed"  # nothing answered: the site is down or the start URL is wrong
         finish_crawl(self.db, self.crawl_id, status, **self.crawl_counts())
         self.db.close()
         self.db = None

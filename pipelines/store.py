@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import sqlite_utils
@@ -122,37 +122,102 @@ def save_article(
 ) -> SaveResult:
     """Insert or update one article with its related links; call inside ``db.atomic()``.
 
-    Returns 'new', 'changed', 'unchanged', or 'kept' when the new extraction has no text and
-    the stored one does (the stored text is kept, only ``last_seen`` moves).
+    Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole),
+    'unchanged' (only ``last_seen`` and the capture move), or 'kept' when the new extraction
+    has no text and the stored one does (the stored text is kept).
     """
     seen = article.get("fetched") or now_iso()
     row = _article_row(article)
     row["content_hash"] = content_hash(row)
-    existing = db.execute(
-        "SELECT id, content_hash, text FROM articles WHERE url = ?", [row["url"]]
-    ).fetchone()
-    if existing is None:
+    capture_id = article.get("capture_id")
+    old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
+    if old is None:
         article_id = db["articles"].insert(
-            {**row, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id}
-        ).last_pk
+            {**row, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id,
+             "capture_id": capture_id}
+        ).last_pk  # fmt: skip
         index_article(db, article_id, row)
         result: SaveResult = "new"
     else:
-        article_id, old_hash, old_text = existing
-        if old_hash == row["content_hash"]:
+        seen_again = {"last_seen": seen, "removed": None, "removed_reason": None}
+        if capture_id is not None:
+            seen_again["capture_id"] = capture_id
+        if old["content_hash"] == row["content_hash"]:
             result = "unchanged"
-            db["articles"].update(article_id, {"last_seen": seen, "crawl_id": crawl_id})
-        elif old_text and not row["text"]:
+            db["articles"].update(old["id"], seen_again)
+        elif old["text"] and not row["text"]:
             result = "kept"
-            db["articles"].update(article_id, {"last_seen": seen})
+            db["articles"].update(old["id"], {"last_seen": seen})
         else:
             result = "changed"
-            db["articles"].update(article_id, {**row, "last_seen": seen, "crawl_id": crawl_id})
-            index_article(db, article_id, row)
+            save_version(db, old, replaced=seen)
+            db["articles"].update(old["id"], {**row, **seen_again, "crawl_id": crawl_id})
+            index_article(db, old["id"], row)
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
     return result
+
+
+def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) -> None:
+    """Keep the whole replaced version of an article in ``article_versions``."""
+    previous = db.execute(
+        "SELECT max(replaced) FROM article_versions WHERE article_id = ?", [old["id"]]
+    ).fetchone()[0]
+    db["article_versions"].insert(
+        {
+            "article_id": old["id"],
+            "url": old["url"],
+            "title": old["title"],
+            "description": old["description"],
+            "text": old["text"],
+            "published": old["published"],
+            "author": old["author"],
+            "content_hash": old["content_hash"],
+            "first_seen": previous or old["first_seen"],
+            "replaced": replaced,
+            "capture_id": old["capture_id"],
+            "crawl_id": old["crawl_id"],
+        }
+    )
+
+
+def mark_removed(db: sqlite_utils.Database, url: str, reason: str) -> bool:
+    """Mark a stored article as removed from its site (its text is kept); True if it was."""
+    cursor = db.execute(
+        "UPDATE articles SET removed = ?, removed_reason = ? WHERE url = ? AND removed IS NULL",
+        [now_iso(), reason, url],
+    )
+    return cursor.rowcount > 0
+
+
+def urls_to_skip(
+    db: sqlite_utils.Database, site: str, revisit_days: float, revisit_after_hours: float
+) -> set[str]:
+    """Stored articles of ``site`` an incremental crawl need not fetch again.
+
+    Recent articles (first seen less than ``revisit_days`` ago) are fetched again to catch
+    corrections, unless they were fetched less than ``revisit_after_hours`` ago.
+    """
+    now = datetime.now(UTC)
+    recent = (now - timedelta(days=revisit_days)).isoformat(timespec="seconds")
+    fresh = (now - timedelta(hours=revisit_after_hours)).isoformat(timespec="seconds")
+    return {
+        url
+        for (url,) in db.execute(
+            "SELECT url FROM articles WHERE site = ? AND NOT (first_seen >= ? AND last_seen < ?)",
+            [site, recent, fresh],
+        )
+    }
+
+
+def last_crawl_status(db: sqlite_utils.Database, site: str) -> str | None:
+    """Status of the latest crawl of ``site`` before this one, or None if there was none."""
+    row = db.execute(
+        "SELECT status FROM crawls WHERE site = ? AND status != 'running' ORDER BY id DESC",
+        [site],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def save_related(

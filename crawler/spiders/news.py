@@ -21,7 +21,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.items import FetchedPage, FetchError
+from crawler.capture import CAPTURE_META
+from crawler.items import FetchedPage, FetchError, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.urls import canonical_url
 from pipelines.extract import decode_html
@@ -47,7 +48,11 @@ class NewsSpider(scrapy.Spider):
         self.site_id = site
         self.start_url = start_url
         self.profile: SiteProfile | None = None
-        self.crawl_id: int | None = None
+        self.crawl_id: int | None = None  # set by the storage pipeline
+        self.archive_db = None  # set by the storage pipeline: captures are written to it
+        self.skip_urls: set[str] = set()  # stored articles an incremental crawl skips
+        self.stop_on_nothing_new = False  # stop paginating when a listing page has nothing new
+        self.skipped: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -70,7 +75,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.profile.start_urls:
-            yield self.request(url, self.parse)
+            yield self.request(url, self.parse, meta={"start": True})
         for url in self.profile.feeds:
             yield self.request(url, self.parse_feed)
         for url in self.profile.sitemaps:
@@ -104,24 +109,42 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(response.url, f"not an HTML page (Content-Type: {ctype})",
                              response.status)  # fmt: skip
             return
+        first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         if self.is_article_page(response):
             yield FetchedPage(
                 url=canonical_url(response.url),
-                requested_url=response.request.url if response.request else response.url,
+                requested_url=first_url,
                 status=response.status,
                 html=decode_html(response.body, response_charset(response)),
                 site=self.profile.id,
                 fetched=now_iso(),
+                capture_id=response.meta.get(CAPTURE_META),
             )
+        elif first_url != canonical_url(response.url) and self.is_article_url(first_url):
+            # an article URL that now redirects to a listing or the home page: it was removed
+            yield PageGone(first_url, f"redirected to {response.url}")
         yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        articles, listings = [], []
         for href in response.css("a::attr(href)").getall():
             url = canonical_url(urljoin(response.url, href.strip()))
             if not self.wanted(url):
                 continue
-            if self.is_article_url(url) or self.is_listing_url(url):
-                yield self.request(url, self.parse)
+            if self.is_article_url(url):
+                articles.append(url)
+            elif self.is_listing_url(url):
+                listings.append(url)
+        new = [u for u in dict.fromkeys(articles) if u not in self.skip_urls]
+        self.skipped.update(u for u in articles if u in self.skip_urls)
+        self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
+        for url in new:
+            yield self.request(url, self.parse)
+        if self.stop_on_nothing_new and not new and not response.meta.get("start"):
+            self.crawler.stats.inc_value("tintuc/listing_stopped")
+            return  # an incremental crawl: this page had nothing new, the next ones won't either
+        for url in listings:
+            yield self.request(url, self.parse)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS, Atom and XML sitemaps: every <link>, <loc> or atom href is a candidate."""
@@ -132,7 +155,7 @@ class NewsSpider(scrapy.Spider):
         links = response.xpath("//item/link/text() | //loc/text() | //entry/link/@href").getall()
         for link in links:
             url = canonical_url(urljoin(response.url, link.strip()))
-            if not self.wanted(url):
+            if not self.wanted(url) or url in self.skip_urls:
                 continue
             if url.endswith(".xml") or "sitemap" in url.lower():
                 yield self.request(url, self.parse_feed)

@@ -1,0 +1,107 @@
+"""Downloader middleware that keeps every fetch: a WARC record and a ``captures`` row.
+
+It sits close to the downloader (before redirects, decompression and retries are handled), so
+it sees every response as received, 3xx, 4xx, 5xx and retried ones included, and every
+failure (timeouts, resets: a ``captures`` row with the error, no WARC record).
+``TINTUC_WARC_DIR`` (default: ``warc/`` beside the database) holds one ``.warc.gz`` per crawl.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.exceptions import NotConfigured
+
+from pipelines.store import now_iso
+from pipelines.warc import WarcFile
+
+CAPTURE_META = "tintuc_capture_id"
+
+
+def warc_dir_for(db_path: str, configured: str | None = None) -> Path:
+    """The WARC folder of an archive: the setting, or ``warc/`` beside the database."""
+    return Path(configured) if configured else Path(db_path).resolve().parent / "warc"
+
+
+class CaptureMiddleware:
+    def __init__(self, crawler, warc_dir: Path, db_dir: Path):
+        self.crawler = crawler
+        self.warc_dir = warc_dir
+        self.db_dir = db_dir
+        self.warc: WarcFile | None = None
+        self.warc_name = ""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("TINTUC_CAPTURE", True):
+            raise NotConfigured("TINTUC_CAPTURE is off: no WARC captures")
+        db_path = settings.get("TINTUC_DB")
+        warc_dir = warc_dir_for(db_path, settings.get("TINTUC_WARC_DIR"))
+        middleware = cls(crawler, warc_dir, Path(db_path).resolve().parent)
+        from scrapy import signals
+
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    @property
+    def db(self):
+        return getattr(self.crawler.spider, "archive_db", None)
+
+    def open_warc(self) -> WarcFile:
+        spider = self.crawler.spider
+        stamp = now_iso().replace(":", "").replace("+0000", "Z")
+        name = f"{spider.profile.id}-{spider.crawl_id:06d}-{stamp}.warc.gz"
+        self.warc = WarcFile(self.warc_dir / name)
+        try:
+            self.warc_name = str(self.warc.path.relative_to(self.db_dir))
+        except ValueError:
+            self.warc_name = str(self.warc.path)
+        return self.warc
+
+    def process_response(self, request, response):
+        if self.db is None:
+            return response
+        warc = self.warc or self.open_warc()
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, vs in response.headers.items() for v in vs]  # fmt: skip
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                       for k, vs in request.headers.items() for v in vs]  # fmt: skip
+        stored = warc.write_exchange(
+            response.url, request.method, req_headers, response.status, "", headers, response.body
+        )
+        capture_id = self.db["captures"].insert(
+            {
+                "crawl_id": self.crawler.spider.crawl_id,
+                "url": request.meta.get("redirect_urls", [request.url])[0],
+                "final_url": response.url,
+                "status": response.status,
+                "time": now_iso(),
+                "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+                "size": len(response.body),
+                "sha1": stored.sha1,
+                "warc_file": self.warc_name,
+                "warc_offset": stored.offset,
+                "warc_length": stored.length,
+            }
+        ).last_pk
+        request.meta[CAPTURE_META] = capture_id
+        self.crawler.stats.inc_value("tintuc/captures")
+        return response
+
+    def process_exception(self, request, exception):
+        if self.db is not None:
+            self.db["captures"].insert(
+                {
+                    "crawl_id": self.crawler.spider.crawl_id,
+                    "url": request.url,
+                    "time": now_iso(),
+                    "error": f"{type(exception).__name__}: {exception}"[:500],
+                }
+            )
+        return None
+
+    def close(self, spider, reason):
+        if self.warc is not None:
+            self.warc.close()
+            self.warc = None

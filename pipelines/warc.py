@@ -1,0 +1,111 @@
+"""WARC files: every fetch kept as request + response records (warcio), readable one by one.
+
+Each crawl writes one gzip-compressed WARC file; each record is its own gzip member, so a
+record is read back from its file offset alone (``captures.warc_offset``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+# Headers describing how bytes travelled, not what they are: the WARC record has its own length.
+HOP_HEADERS = {"transfer-encoding", "connection", "keep-alive"}
+
+
+@dataclass
+class StoredRecord:
+    offset: int
+    length: int
+    sha1: str  # hex SHA-1 of the HTTP payload as received (before content decoding)
+
+
+class WarcFile:
+    """An append-only WARC file for one crawl."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "ab")
+        self.writer = WARCWriter(self.fh, gzip=True)
+        if self.fh.tell() == 0:
+            self.writer.write_record(
+                self.writer.create_warcinfo_record(
+                    self.path.name, {"software": "tintuc", "format": "WARC File Format 1.1"}
+                )
+            )
+
+    def write_exchange(
+        self,
+        url: str,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        status: int,
+        reason: str,
+        response_headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> StoredRecord:
+        """Write the response record, then its request record; return where the response is."""
+        headers = [(k, v) for k, v in response_headers if k.lower() not in HOP_HEADERS]
+        http = StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
+        response = self.writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http
+        )
+        offset = self.fh.tell()
+        self.writer.write_record(response)
+        length = self.fh.tell() - offset
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        request_http = StatusAndHeaders(
+            f"{method} /{path} HTTP/1.1", request_headers, is_http_request=True
+        )
+        request = self.writer.create_warc_record(url, "request", http_headers=request_http)
+        request.rec_headers.add_header(
+            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+        )
+        self.writer.write_record(request)
+        self.fh.flush()
+        return StoredRecord(offset, length, hashlib.sha1(body).hexdigest())
+
+    def close(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+
+
+@dataclass
+class ReadRecord:
+    url: str
+    status: int
+    headers: dict[str, str]
+    payload: bytes  # as received (possibly gzip/deflate/br encoded)
+    content: bytes  # content-decoded
+    payload_digest: str | None
+
+
+def read_record(path: str | Path, offset: int) -> ReadRecord:
+    """Read the response record at ``offset`` of a WARC file."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{path}@{offset}: a {record.rec_type} record, not a response")
+        payload = record.raw_stream.read()
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        content = next(iter(ArchiveIterator(fh))).content_stream().read()
+    http = record.http_headers
+    return ReadRecord(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(http.get_statuscode()),
+        headers={k.lower(): v for k, v in http.headers},
+        payload=payload,
+        content=content,
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+    )
