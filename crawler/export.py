@@ -140,11 +140,12 @@ def snippet_html(text: str | None, query: str | None, width: int = 240) -> str:
     Matching ignores case and diacritics the way the search index does, so "da nang" marks
     "Đà Nẵng" in the original text.
     """
+    text = (text or "").strip()
     if not text:
         return ""
     spans = _match_spans(text, parse_query(query), limit=200_000)
     first = spans[0][0] if spans else 0
-    start = max(0, first - width // 3)
+    start = max(0, min(first - width // 3, len(text) - width))  # use the whole width
     if start:
         space = text.find(" ", start, first)
         start = space + 1 if space != -1 else start

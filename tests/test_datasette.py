@@ -1,0 +1,395 @@
+"""The Datasette plugin: Vietnamese search, ranking, snippets, article pages, metadata, queries.
+
+Datasette runs in-process (``ds.client``) inside ``asyncio.run`` in plain sync tests.
+``build_archive`` is shared with the export, concurrency and browser tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from crawler.datasette_plugin import ARCHIVE_TABLES, CANNED_QUERIES, SERVE_SETTINGS
+from pipelines.schema import open_archive
+from pipelines.store import save_articles
+
+DN = "https://baodanang.vn"
+QN = "https://baoquangninh.vn"
+
+ARTICLES = [
+    {
+        "url": f"{DN}/da-nang-lien-ket-vung-1.html",
+        "site": "baodanang",
+        "title": "Đà Nẵng đẩy mạnh liên kết vùng miền Trung",
+        "description": "Thành phố Đà Nẵng ký kết hợp tác với các tỉnh lân cận.",
+        "text": "Sáng 2/3, lãnh đạo TP Đà Nẵng làm việc với Quảng Nam.\n"
+        "Hai bên thống nhất tăng cường liên kết vùng về du lịch.\n"
+        "Đà Nẵng sẽ đầu tư hạ tầng giao thông kết nối.",
+        "published": "2025-03-02T08:00:00+07:00",
+        "author": "Minh Anh",
+        "related": [
+            {
+                "url": f"{QN}/ha-long-2.html",
+                "text": "Vịnh Hạ Long đón khách",
+                "block": "Tin liên quan",
+                "position": 0,
+            },
+            {
+                "url": f"{DN}/chua-luu-tru.html",
+                "text": "Tin chưa lưu trữ",
+                "block": "Tin liên quan",
+                "position": 1,
+            },
+            {
+                "url": "javascript:alert(1)",
+                "text": "Liên kết độc",
+                "block": "Tin liên quan",
+                "position": 2,
+            },
+        ],  # fmt: skip
+    },
+    {
+        "url": f"{QN}/ha-long-2.html",
+        "site": "baoquangninh",
+        "title": "Quảng Ninh: Vịnh Hạ Long đón 1 triệu khách",
+        "description": "Lượng khách đến Hạ Long tăng mạnh.",
+        "text": "QUẢNG NINH đón lượng khách kỷ lục.\nNhiều du khách đến từ Đà Nẵng và Hà Nội.",
+        "published": "2025-04-01T09:30:00+07:00",
+        "author": "Thu Hà",
+        "related": [
+            {
+                "url": f"{DN}/da-nang-lien-ket-vung-1.html",
+                "text": "Đà Nẵng liên kết vùng",
+                "block": "Tin khác",
+                "position": 0,
+            },
+        ],  # fmt: skip
+    },
+    {
+        "url": f"{QN}/kinh-te-3.html",
+        "site": "baoquangninh",
+        "title": "Kinh tế quảng ninh tăng trưởng",
+        "description": "",
+        "text": "Tỉnh quang ninh có nhiều dự án; vùng liên kết kinh tế được mở rộng.\n"
+        "<script>alert('xss')</script> Đoạn cuối.",
+        "published": "2025-04-15T07:00:00+07:00",
+        "author": "Minh Anh",
+        "related": [
+            {
+                "url": f"{DN}/da-nang-lien-ket-vung-1.html",
+                "text": "Đà Nẵng liên kết vùng",
+                "block": "Tin khác",
+                "position": 0,
+            },
+        ],  # fmt: skip
+    },
+    {
+        "url": f"{DN}/the-thao-4.html",
+        "site": "baodanang",
+        "title": "Bóng đá: đội nhà thắng <b>đậm</b>",
+        "description": "Trận đấu tối qua.",
+        "text": "Đội bóng thành phố thắng 3-0.",
+        "published": "2025-03-20T21:00:00+07:00",
+        "author": None,
+        "related": [],
+    },
+]
+DANANG_TITLE = ARTICLES[0]["title"]
+HALONG_TITLE = ARTICLES[1]["title"]
+KINHTE_TITLE = ARTICLES[2]["title"]
+BONGDA_TITLE = ARTICLES[3]["title"]
+
+
+def build_archive(path: Path, articles: list[dict] | None = None) -> Path:
+    """An archive with the sample articles (ids 1.. in list order)."""
+    db = open_archive(path)
+    save_articles(db, articles if articles is not None else ARTICLES)
+    db.close()
+    return path
+
+
+def fetch(db_path: Path, *paths: str, settings: dict | None = None) -> list:
+    """GET each path from an in-process Datasette over ``db_path``; return the responses."""
+
+    async def run():
+        ds = Datasette([str(db_path)], settings=settings or {})
+        return [await ds.client.get(p) for p in paths]
+
+    return asyncio.run(run())
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.text[:500]
+    return [row["title"] for row in response.json()]
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    return build_archive(tmp_path / "archive.db")
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("Quảng Ninh", [KINHTE_TITLE, HALONG_TITLE]),
+        ("quang ninh", [KINHTE_TITLE, HALONG_TITLE]),
+        ("QUANG NINH", [KINHTE_TITLE, HALONG_TITLE]),
+        ("Đà Nẵng", [HALONG_TITLE, DANANG_TITLE]),
+        ("da nang", [HALONG_TITLE, DANANG_TITLE]),
+        ("đà nẵng", [HALONG_TITLE, DANANG_TITLE]),
+        ("ĐÀ NẴNG", [HALONG_TITLE, DANANG_TITLE]),
+    ],
+)
+def test_table_search_ignores_case_and_diacritics(archive, query, expected):
+    # Datasette's own table search and JSON API (sorted newest first, as the metadata says)
+    (response,) = fetch(archive, f"/archive/articles.json?_search={query}&_shape=array")
+    assert titles(response) == expected
+
+
+def test_ranked_search_puts_best_match_first_and_marks_original_text(archive):
+    ranked, html_page = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=da nang",
+        # exactly what Datasette's search form sends from the articles table
+        "/archive/articles?_search=da+nang&_sort=published&_sort_by_desc=on",
+    )
+    assert ranked.status_code == 200
+    data = ranked.json()
+    assert (data["query"], data["fts_query"], data["count"]) == ("da nang", '"da" "nang"', 2)
+    assert [r["title"] for r in data["rows"]] == [DANANG_TITLE, HALONG_TITLE]
+    assert data["rows"][0]["rank"] < data["rows"][1]["rank"]  # bm25: lower is better
+    assert data["rows"][1]["snippet_html"] == (
+        "Lượng khách đến Hạ Long tăng mạnh. QUẢNG NINH đón lượng khách kỷ lục. "
+        "Nhiều du khách đến từ <mark>Đà</mark> <mark>Nẵng</mark> và Hà Nội."
+    )
+    assert data["csv_url"] == "http://localhost/-/tintuc/export/archive.csv?_search=da+nang"
+    assert html_page.status_code == 200
+    page = html_page.text
+    assert "2 articles match “da nang”, best matches first" in page
+    assert '<a class="title" href="/archive/articles/1"><mark>Đà</mark> <mark>Nẵng</mark>' in page
+    assert page.index("đẩy mạnh liên kết vùng") < page.index("Vịnh Hạ Long đón 1 triệu khách")
+    assert 'href="/-/tintuc/export/archive.csv?_search=da+nang"' in page
+
+
+def test_snippets_and_titles_are_escaped(archive):
+    (response,) = fetch(archive, "/archive/articles?_search=doan+cuoi")
+    page = response.text
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt; <mark>Đoạn</mark>" in page
+    assert "<script>alert" not in page
+    (response,) = fetch(archive, "/archive/articles?_search=dam")
+    assert "Bóng đá: đội nhà thắng &lt;b&gt;<mark>đậm</mark>&lt;/b&gt;" in response.text
+
+
+def test_phrase_and_prefix_search(archive):
+    phrase, words, prefix, prefix_ranked = fetch(
+        archive,
+        '/archive/articles.json?_search="liên kết vùng"&_shape=array',
+        "/archive/articles.json?_search=liên kết vùng&_shape=array",
+        "/archive/articles.json?_search=hạ lo*&_shape=array",
+        "/-/tintuc/search/archive.json?_search=hạ lo*",
+    )
+    assert titles(phrase) == [DANANG_TITLE]  # "vùng liên kết" in another article: no match
+    assert titles(words) == [KINHTE_TITLE, DANANG_TITLE]
+    assert titles(prefix) == [HALONG_TITLE]
+    assert prefix_ranked.json()["fts_query"] == '"ha" "lo"*'
+    assert [r["title"] for r in prefix_ranked.json()["rows"]] == [HALONG_TITLE]
+
+
+@pytest.mark.parametrize("query", ['"liên kết', 'vùng"', '"', "***", "a OR", "NEAR(", "-x", "^"])
+def test_any_query_is_safe(archive, query):
+    table, ranked, table_json = fetch(
+        archive,
+        f"/archive/articles?_search={query}",
+        f"/-/tintuc/search/archive.json?_search={query}",
+        f"/archive/articles.json?_search={query}&_shape=array&_sort_desc=published",
+    )
+    assert (table.status_code, ranked.status_code, table_json.status_code) == (200, 200, 200)
+
+
+def test_unbalanced_quote_is_closed(archive):
+    (response,) = fetch(archive, '/archive/articles.json?_search="kết vùng&_shape=array')
+    assert titles(response) == [DANANG_TITLE]  # the phrase "ket vung", not both words
+
+
+def test_empty_search_box_lists_everything(archive):
+    (response,) = fetch(archive, "/archive/articles.json?_search=&_shape=array")
+    assert titles(response) == [KINHTE_TITLE, HALONG_TITLE, BONGDA_TITLE, DANANG_TITLE]
+
+
+def test_newest_first_and_filters_keep_datasette_table_view(archive):
+    newest, filtered = fetch(
+        archive,
+        "/archive/articles?_search=da+nang&_sort_desc=published",
+        "/archive/articles?_search=da+nang&site=baodanang",
+    )
+    assert newest.status_code == filtered.status_code == 200
+    assert '<a id="tintuc-ranked" href="/archive/articles?_search=da+nang">' in newest.text
+    assert "2 rows where search matches" in newest.text
+    assert 'data-column="site"' in newest.text  # Datasette's facets are there
+    assert "1 row where search matches" in filtered.text
+    assert 'href="/-/tintuc/export/archive.csv?_search=da+nang&amp;site=baodanang"' in (
+        filtered.text
+    )
+
+
+def test_facets_site_year_month_author(archive):
+    (response,) = fetch(archive, "/archive/articles.json")
+    facets = response.json()["facet_results"]
+    assert sorted(facets) == ["author", "published", "published_2", "site"]
+    counts = {
+        (f["type"], f["name"]): [(v["value"], v["count"]) for v in f["results"]]
+        for f in facets.values()
+    }
+    assert counts == {
+        ("column", "site"): [("baodanang", 2), ("baoquangninh", 2)],
+        ("column", "author"): [("Minh Anh", 2), ("Thu Hà", 1)],
+        ("year", "published"): [("2025", 4)],
+        ("month", "published"): [("2025-04", 2), ("2025-03", 2)],
+    }
+    month = next(f for f in facets.values() if f["type"] == "month")
+    assert month["results"][0]["toggle_url"].endswith("published__startswith=2025-04")
+
+
+def test_article_page_reads_like_an_article(archive):
+    (response,) = fetch(archive, "/archive/articles/1")
+    assert response.status_code == 200
+    page = response.text
+    assert f'<h1 id="article-title">{DANANG_TITLE}</h1>' in page
+    assert '<time datetime="2025-03-02T08:00:00+07:00">2025-03-02 08:00</time>' in page
+    assert f'<a id="original-link" href="{DN}/da-nang-lien-ket-vung-1.html"' in page
+    assert "<p>Hai bên thống nhất tăng cường liên kết vùng về du lịch.</p>" in page
+    assert '<a class="related-archived" href="/archive/articles/2">' + HALONG_TITLE in page
+    assert f'<a class="related-original" href="{DN}/chua-luu-tru.html"' in page
+    assert "javascript:" not in page  # shown as text, never as a link
+    assert "Liên kết độc" in page
+    assert '<a href="/archive/articles/2">' + HALONG_TITLE in page  # linked from
+    assert '<a href="/archive/articles/3">' + KINHTE_TITLE in page
+
+
+def test_article_page_escapes_crawled_html(archive):
+    (response,) = fetch(archive, "/archive/articles/3")
+    page = response.text
+    assert "<p>&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt; Đoạn cuối.</p>" in page
+    assert "<script>alert" not in page
+    (response,) = fetch(archive, "/archive/articles/4")
+    assert "Bóng đá: đội nhà thắng &lt;b&gt;đậm&lt;/b&gt;</h1>" in response.text
+
+
+def test_other_row_pages_keep_datasette_layout(archive):
+    (response,) = fetch(archive, "/archive/_sqlite_migrations/1")
+    assert response.status_code == 200
+    assert "tintuc-article" not in response.text
+    assert "_sqlite_migrations: 1" in response.text
+
+
+def test_any_database_name_gets_pages_metadata_and_queries(tmp_path):
+    path = build_archive(tmp_path / "tintuc-2025.db")
+    meta, row, query = fetch(
+        path,
+        "/-/metadata.json",
+        "/tintuc-2025/articles/1",
+        "/tintuc-2025/term_over_time.json?term=da+nang&_shape=array",
+    )
+    assert meta.json()["databases"]["tintuc-2025"]["tables"]["articles"]["sort_desc"] == (
+        "published"
+    )
+    assert f'<h1 id="article-title">{DANANG_TITLE}</h1>' in row.text
+    assert query.json() == [
+        {"month": "2025-03", "articles": 1, "folded_term": "da nang"},
+        {"month": "2025-04", "articles": 1, "folded_term": "da nang"},
+    ]
+
+
+def test_every_table_and_column_is_described(archive):
+    conn = sqlite3.connect(archive)
+    tables = [
+        name
+        for (name,) in conn.execute("select name from sqlite_master where type = 'table'")
+        if not name.startswith(("articles_fts_", "sqlite_"))
+    ]
+    missing = []
+    for table in tables:
+        meta = ARCHIVE_TABLES.get(table, {})
+        if not meta.get("description"):
+            missing.append(table)
+        columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+        missing += [f"{table}.{c}" for c in columns if c not in meta.get("columns", {})]
+    conn.close()
+    assert missing == [], "describe these in crawler/datasette_plugin.py ARCHIVE_TABLES"
+    (response,) = fetch(archive, "/-/metadata.json")
+    meta = response.json()
+    assert meta["title"] == "tintuc: Vietnamese provincial news archive"
+    assert meta["license"] and meta["source"]
+    assert meta["databases"]["archive"]["tables"]["articles"]["facets"] == [
+        "site", {"year": "published"}, {"month": "published"}, "author",
+    ]  # fmt: skip
+
+
+def test_canned_queries(archive):
+    per_day, most_linked, over_time, search, changed = fetch(
+        archive,
+        "/archive/articles_per_site_per_day.json?_shape=array&site=",
+        "/archive/most_linked_articles.json?_shape=array",
+        "/archive/term_over_time.json?term=ĐÀ NẴNG&_shape=array",
+        "/archive/search_ranked.json?q=quang ninh&_shape=array",
+        "/archive/changed_or_removed.json?_shape=array",
+    )
+    assert per_day.json() == [
+        {"day": "2025-04-15", "site": "baoquangninh", "articles": 1},
+        {"day": "2025-04-01", "site": "baoquangninh", "articles": 1},
+        {"day": "2025-03-20", "site": "baodanang", "articles": 1},
+        {"day": "2025-03-02", "site": "baodanang", "articles": 1},
+    ]
+    assert [(r["title"], r["linked_from"], r["article_id"]) for r in most_linked.json()] == [
+        (DANANG_TITLE, 2, 1),
+        ("Tin chưa lưu trữ", 1, None),
+        (HALONG_TITLE, 1, 2),
+        ("Liên kết độc", 1, None),
+    ]
+    assert over_time.json() == [
+        {"month": "2025-03", "articles": 1, "folded_term": "da nang"},
+        {"month": "2025-04", "articles": 1, "folded_term": "da nang"},
+    ]
+    assert [r["title"] for r in search.json()] == [KINHTE_TITLE, HALONG_TITLE]
+    assert search.json()[0]["snippet"].startswith("Tỉnh <mark>quang</mark> <mark>ninh</mark>")
+    assert changed.status_code == 200 and changed.json() == []
+    assert set(CANNED_QUERIES) == {
+        "articles_per_site_per_day", "most_linked_articles", "term_over_time",
+        "search_ranked", "changed_or_removed",
+    }  # fmt: skip
+
+
+def test_datasette_cannot_write_to_the_archive(archive):
+    async def run():
+        ds = Datasette([str(archive)])
+        await ds.invoke_startup()
+        await ds.get_database("archive").execute_write("delete from articles")
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly|query_only|read-only"):
+        asyncio.run(run())
+    assert sqlite3.connect(archive).execute("select count(*) from articles").fetchone() == (4,)
+
+
+def test_serve_settings_never_cut_csv():
+    assert SERVE_SETTINGS["max_csv_mb"] == 0
+    assert SERVE_SETTINGS["allow_csv_stream"] is True
+    assert SERVE_SETTINGS["sql_time_limit_ms"] > 0
+
+
+def test_plugin_is_registered():
+    async def run():
+        ds = Datasette([])
+        return await ds.client.get("/-/plugins.json")
+
+    plugins = asyncio.run(run()).json()
+    mine = [p for p in plugins if p["name"] in ("tintuc", "crawler.datasette_plugin")]
+    assert len(mine) == 1, json.dumps(plugins)
+    assert {"prepare_connection", "asgi_wrapper", "register_routes", "get_metadata"} <= set(
+        mine[0]["hooks"]
+    )
