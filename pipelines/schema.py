@@ -23,6 +23,8 @@ from sqlite_utils.migrations import Migrations
 from pipelines.text import fold
 
 migrations = Migrations("tintuc")
+WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL is truncated back to this after checkpoints
+WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024  # writers force a checkpoint past this
 
 
 @migrations()
@@ -204,9 +206,23 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Da
     db.execute("PRAGMA busy_timeout = 10000")
     db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
     return db
+
+
+def checkpoint_if_large(db: sqlite_utils.Database, path: str | Path) -> bool:
+    """Keep the WAL bounded while readers (Datasette) never stop: checkpoint and truncate it
+    once it passes ``WAL_CHECKPOINT_BYTES``. Returns True if a checkpoint ran."""
+    wal = Path(f"{path}-wal")
+    try:
+        if wal.stat().st_size < WAL_CHECKPOINT_BYTES:
+            return False
+    except FileNotFoundError:
+        return False
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return True
 
 
 def index_article(db: sqlite_utils.Database, article_id: int, row: dict) -> None:

@@ -7,7 +7,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, FetchError, PageGone
 from pipelines.extraction import article_dict
-from pipelines.schema import open_archive
+from pipelines.schema import checkpoint_if_large, open_archive
 from pipelines.store import (
     finish_crawl,
     last_crawl_status,
@@ -106,6 +106,8 @@ class StoragePipeline:
             self.counts[key] += value
             self.stats.inc_value(f"tintuc/articles_{key}", value)
         self.db["crawls"].update(self.crawl_id, self.crawl_counts())
+        if checkpoint_if_large(self.db, self.db_path):
+            self.stats.inc_value("tintuc/wal_checkpoints")
 
     def crawl_counts(self) -> dict:
         return {
