@@ -22,7 +22,8 @@ test: $(STAMP)  ## lint and run the offline test suite
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
-	$(BIN)/python -m pipelines.evaluate $(SHARED)/fixtures/vn --floor eval-floor.json
+	$(BIN)/python -m pipelines.evaluate $(SHARED)/fixtures/vn \
+		--benchmark $(SHARED)/benchmarks/article-extraction-benchmark --floor eval-floor.json
 
 serve: $(STAMP)
 	$(BIN)/tintuc serve --db $(DB)
