@@ -129,18 +129,67 @@ def asgi_wrapper(datasette):
 
 def _rewrite(datasette, scope: dict) -> dict:
     args = urllib.parse.parse_qsl(scope["query_string"].decode("utf-8", "replace"), True)
-    blank = [k for k, v in args if k.startswith("_search") and not v.strip()]
-    if blank:  # an emptied search box means "no search", not "match nothing"
-        args = [(k, v) for k, v in args if k not in blank]
+    # an emptied search box means "no search", not "match nothing"; the synthetic _next
+    # (see NEXT_FROM_START) comes back in Datasette's own links: drop it, add it where needed
+    kept = [
+        (k, v) for k, v in args
+        if not (k.startswith("_search") and not v.strip())
+        and not (k == "_next" and v == NEXT_FROM_START_DECODED)
+    ]  # fmt: skip
+    if kept != args:
+        args = kept
         scope = dict(scope, query_string=urllib.parse.urlencode(args).encode("ascii"))
     path = scope.get("path", "")
-    if not path.endswith("/" + ARTICLES) or not wants_ranked_search(args):
+    stem, dot, ext = path.rpartition(".") if path.endswith((".json", ".csv")) else (path, "", "")
+    if not stem.endswith("/" + ARTICLES):
         return scope
-    for name in datasette.databases:
-        if name != "_internal" and path == datasette.urls.table(name, ARTICLES):
-            new_path = f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}"
-            return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
-    return scope
+    name = next(
+        (n for n in datasette.databases if n != "_internal"
+         and stem == datasette.urls.table(n, ARTICLES)),
+        None,
+    )  # fmt: skip
+    if name is None:
+        return scope
+    quoted = urllib.parse.quote(name, safe="")
+    if not ext and wants_ranked_search(args):
+        new_path = f"/-/tintuc/search/{quoted}"
+    elif ext == "csv" and wants_full_export(args):
+        new_path = f"/-/tintuc/export/{quoted}.csv"
+    else:
+        if ext != "csv" and newest_first_without_next(args):
+            args = args + [("_next", NEXT_FROM_START)]
+        elif ext == "csv" and dict(args).get("_stream") and newest_first_without_next(args):
+            # _next is refused when streaming: sort by the unique id instead (same rows)
+            args = [(k, v) for k, v in args if k != "_sort_desc"] + [("_sort_desc", "id")]
+        else:
+            return scope
+        scope = dict(scope, query_string=urllib.parse.urlencode(args).encode("ascii"))
+        return scope
+    return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
+
+
+# Datasette 0.65.5 bug: sorted by ``_sort_desc``, the first page is ordered by the column alone
+# (ties come in index order, id descending) but the next pages by (column, id ascending), so
+# rows with the same publication time repeat or go missing across pages and in streamed CSV.
+# Starting the first page from a ``_next`` token that precedes every row makes Datasette use
+# the same (published desc, id) order from the first page on.
+NEXT_FROM_START = "~EF~BF~BF,0"  # tilde-encoded "\uffff" (after any ISO date), then id > 0
+NEXT_FROM_START_DECODED = NEXT_FROM_START  # parse_qsl leaves "~" alone
+EXPORT_KEYS = {"_search", "site", "site__exact", "_stream", "_dl", "_size", "_sort", "_sort_desc",
+               "_nofacet", "_nocount", "_labels", "_bom"}  # fmt: skip
+
+
+def newest_first_without_next(args: list[tuple[str, str]]) -> bool:
+    params = dict(args)
+    if "_next" in params or params.get("_sort"):
+        return False
+    return params.get("_sort_desc", "published") == "published"
+
+
+def wants_full_export(args: list[tuple[str, str]]) -> bool:
+    """A streamed CSV of the articles table that the complete export route can serve."""
+    params = dict(args)
+    return params.get("_stream") not in (None, "", "0", "off") and not set(params) - EXPORT_KEYS
 
 
 @hookimpl

@@ -30,7 +30,7 @@ from pipelines.text import fold
 EXPORT_COLUMNS = ("title", "published", "site", "url", "author", "description", "text")
 BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
 RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
-BATCH_ROWS = 500
+BATCH_ROWS = 100
 CHUNK_CHARS = 64 * 1024
 
 

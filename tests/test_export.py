@@ -1,0 +1,312 @@
+"""Exports are complete or fail loudly: ``tintuc export``, the plugin's CSV route, Datasette CSV.
+
+Measured on Datasette 0.65.5: a full-table ``_stream=on`` CSV stops at ``max_csv_mb`` with
+HTTP 200, so ``tintuc serve`` sets it to 0; these tests show both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import tracemalloc
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from datasette.app import Datasette
+from test_datasette import ARTICLES, DANANG_TITLE, HALONG_TITLE, build_archive, fetch
+
+from crawler import export
+from crawler.cli import main
+from crawler.datasette_plugin import SERVE_SETTINGS
+
+HEADER = ["title", "published", "site", "url", "author", "description", "text"]
+BIG = 3000  # more than Datasette's 1,000-row page and max_returned_rows
+PARAGRAPH = "Thành phố Đà Nẵng và tỉnh Quảng Ninh đẩy mạnh liên kết vùng, phát triển du lịch. "
+
+
+def big_articles(n: int = BIG) -> list[dict]:
+    return [
+        {
+            "url": f"https://baodanang.vn/bai-{i}.html",
+            "site": "baodanang" if i % 2 else "baoquangninh",
+            "title": f"Bài số {i}: Đà Nẵng" if i % 3 == 0 else f"Bài số {i}",
+            "description": f'Sapo {i}, có dấu phẩy và "ngoặc kép".',
+            "text": f"Đoạn {i}.\n" + PARAGRAPH * 40,  # about 3.4 KB
+            "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+07:00",
+            "author": f"Tác giả {i % 7}",
+            "related": [],
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big_archive(tmp_path_factory):
+    return build_archive(tmp_path_factory.mktemp("big") / "archive.db", big_articles())
+
+
+@pytest.fixture
+def archive(tmp_path):
+    return build_archive(tmp_path / "archive.db")
+
+
+def read_csv(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff"), "CSV must start with a UTF-8 BOM"
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+# ---------------------------------------------------------------- query parsing
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Đà Nẵng", '"da" "nang"'),
+        ('"liên kết vùng"', '"lien ket vung"'),
+        ("hạ lo*", '"ha" "lo"*'),
+        ('"liên kết', '"lien ket"'),
+        ("***", '""'),
+        ("a OR b", '"a" "or" "b"'),
+        ("covid-19", '"covid 19"'),
+        ('x "" y', '"x" "y"'),
+    ],
+)
+def test_fts_query_is_folded_and_valid(text, expected):
+    assert export.fts_query(text) == expected
+
+
+def test_snippet_marks_folded_matches_in_original_text_and_escapes():
+    text = "Mở đầu <b>in đậm</b>. " + "Chữ " * 100 + "Thành phố ĐÀ NẴNG." + " Hết" * 100
+    snippet = export.snippet_html(text, "da nang", width=60)
+    assert snippet == (
+        "… Chữ Chữ Thành phố <mark>ĐÀ</mark> <mark>NẴNG</mark>. Hết Hết Hết Hết Hết Hết Hết Hết …"
+    )
+    assert (
+        export.highlight_html("<i>Đà Nẵng</i>", "đà") == "&lt;i&gt;<mark>Đà</mark> Nẵng&lt;/i&gt;"
+    )
+    assert export.highlight_html("Hạ Long, Hạ Lào", "hạ lo*") == (
+        "<mark>Hạ</mark> <mark>Long</mark>, <mark>Hạ</mark> Lào"
+    )
+
+
+# ---------------------------------------------------------------- tintuc export
+
+
+def test_cli_export_csv_has_bom_header_and_all_columns(archive, tmp_path):
+    out = tmp_path / "da-nang.csv"
+    result = CliRunner().invoke(
+        main, ["export", "--db", str(archive), "--query", "ĐÀ NẴNG", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 articles exported" in result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbftitle,published,site,url,author,")
+    rows = read_csv(out.read_text(encoding="utf-8"))
+    assert rows[0] == HEADER
+    assert [r[0] for r in rows[1:]] == [DANANG_TITLE, HALONG_TITLE]  # best match first
+    assert rows[1] == [ARTICLES[0][c] or "" for c in HEADER]  # text with its new lines
+    assert not (tmp_path / "da-nang.csv.part").exists()
+
+
+def test_cli_export_filters_and_formats(archive):
+    runner = CliRunner()
+    jsonl = runner.invoke(
+        main, ["export", "--db", str(archive), "--site", "baoquangninh", "--format", "jsonl"]
+    )
+    assert jsonl.exit_code == 0, jsonl.output
+    lines = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [(r["site"], r["published"]) for r in lines] == [
+        ("baoquangninh", "2025-04-15T07:00:00+07:00"),
+        ("baoquangninh", "2025-04-01T09:30:00+07:00"),
+    ]
+    dated = runner.invoke(
+        main,
+        ["export", "--db", str(archive), "--since", "2025-03-02", "--until", "2025-04-01",
+         "--format", "json", "--order", "newest"],
+    )  # fmt: skip
+    assert dated.exit_code == 0, dated.output
+    assert [r["published"][:10] for r in json.loads(dated.stdout)] == [
+        "2025-04-01", "2025-03-20", "2025-03-02",
+    ]  # fmt: skip
+    empty = runner.invoke(
+        main, ["export", "--db", str(archive), "-q", "không có", "--format", "json"]
+    )
+    assert (empty.exit_code, json.loads(empty.stdout)) == (0, [])
+    no_bom = runner.invoke(main, ["export", "--db", str(archive), "--no-bom", "-q", "hạ lo*"])
+    assert no_bom.stdout.splitlines()[:2] == [
+        ",".join(HEADER),
+        f"{HALONG_TITLE},2025-04-01T09:30:00+07:00,baoquangninh,{ARTICLES[1]['url']},Thu Hà,"
+        'Lượng khách đến Hạ Long tăng mạnh.,"QUẢNG NINH đón lượng khách kỷ lục.',
+    ]
+
+
+def test_cli_export_fails_loudly_on_bad_input(archive, tmp_path):
+    runner = CliRunner()
+    bad_date = runner.invoke(main, ["export", "--db", str(archive), "--since", "2025-13-01"])
+    assert bad_date.exit_code == 1
+    assert "not a date (YYYY-MM-DD): '2025-13-01'" in bad_date.output
+    nothing = runner.invoke(main, ["export", "--db", str(archive), "-q", '"*"'])
+    assert nothing.exit_code == 1 and "nothing to search for" in nothing.output
+    missing = runner.invoke(main, ["export", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "no archive at" in missing.output
+
+
+def test_cli_export_leaves_no_file_when_interrupted(archive, tmp_path, monkeypatch):
+    def broken(conn, sql, params):
+        yield ("t", "p", "s", "u", "a", "d", "x")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export, "iter_rows", broken)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["export", "--db", str(archive), "-o", str(out)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, RuntimeError)
+    assert not out.exists() and not (tmp_path / "out.csv.part").exists()
+
+
+class CountingSink:
+    """A file-like object that keeps nothing but the size written."""
+
+    def __init__(self):
+        self.chars = 0
+        self.lines = 0
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        self.lines += text.count("\r\n")
+        return len(text)
+
+
+def test_export_streams_in_constant_memory(big_archive):
+    sink = CountingSink()
+    tracemalloc.start()
+    count = export.export_articles(big_archive, sink, fmt="csv")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == BIG
+    assert sink.chars > 10_000_000  # about 10 MB of CSV …
+    assert peak < 3_000_000, f"peak {peak} bytes"  # … with a few MB of Python memory at most
+    sink = CountingSink()
+    tracemalloc.start()
+    count = export.export_articles(big_archive, sink, fmt="jsonl", query="đà nẵng")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == BIG  # PARAGRAPH mentions Đà Nẵng in every article
+    assert peak < 3_000_000, f"peak {peak} bytes"
+
+
+# ---------------------------------------------------------------- the export route
+
+
+def test_export_route_streams_every_matching_row(big_archive):
+    everything, search, site = fetch(
+        big_archive,
+        "/-/tintuc/export/archive.csv",
+        "/-/tintuc/export/archive.csv?_search=bai+so+3*",
+        "/-/tintuc/export/archive.csv?site=baodanang&since=2024-06-01&until=2024-06-30",
+    )
+    assert everything.status_code == 200
+    assert everything.headers["content-type"] == "text/csv; charset=utf-8"
+    assert everything.headers["content-disposition"] == 'attachment; filename="tintuc-all.csv"'
+    rows = read_csv(everything.text)
+    assert rows[0] == HEADER
+    assert len(rows) - 1 == int(everything.headers["x-tintuc-rows"]) == BIG
+    assert len({r[3] for r in rows[1:]}) == BIG  # every article once
+    # "bai so 3*": the word 3 and words starting with 3 (3, 30…39, 300…399, 3000…)
+    expected = [i for i in range(BIG) if str(i).startswith("3")]
+    got = read_csv(search.text)[1:]
+    assert len(got) == int(search.headers["x-tintuc-rows"]) == len(expected) == 111
+    assert sorted(int(r[3].split("-")[1].split(".")[0]) for r in got) == expected
+    june = [
+        i for i in range(BIG) if i % 2 and 1 + i % 12 == 6
+    ]  # site baodanang, published in June 2024
+    assert len(read_csv(site.text)) - 1 == len(june)
+
+
+def test_export_route_of_the_search_page(archive):
+    (response,) = fetch(archive, "/-/tintuc/export/archive.csv?_search=da+nang")
+    assert response.headers["content-disposition"] == ('attachment; filename="tintuc-da-nang.csv"')
+    rows = read_csv(response.text)
+    assert rows == [HEADER] + [[a[c] or "" for c in HEADER] for a in ARTICLES[:2]]
+
+
+def test_export_route_rejects_bad_input_with_400(archive):
+    bad_date, unknown_db, no_bom = fetch(
+        archive,
+        "/-/tintuc/export/archive.csv?since=yesterday",
+        "/-/tintuc/export/nope.csv",
+        "/-/tintuc/export/archive.csv?_search=hạ+lo*&_bom=0",
+    )
+    assert (bad_date.status_code, bad_date.text) == (
+        400, "not a date (YYYY-MM-DD): 'yesterday'",
+    )  # fmt: skip
+    assert unknown_db.status_code == 404
+    assert no_bom.text.startswith("title,published")
+
+
+def test_export_route_breaks_the_download_when_it_fails_midway(archive, monkeypatch):
+    def broken(conn, sql, params):
+        yield ("t", "p", "s", "u", "a", "d", "x")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export, "iter_rows", broken)
+
+    async def run():
+        ds = Datasette([str(archive)])
+        return await ds.client.get("/-/tintuc/export/archive.csv")
+
+    # the status line is long gone: the response is aborted instead of ending normally
+    with pytest.raises((RuntimeError, httpx.HTTPError, AssertionError)):
+        asyncio.run(run())
+
+
+# ---------------------------------------------------------------- Datasette's own CSV
+
+
+def test_datasette_table_csv_is_complete_with_serve_settings(big_archive):
+    # Datasette 0.65.5 alone repeats 35 rows and drops others here (sort by published with
+    # ties); the plugin sorts a streamed CSV by the unique id instead
+    columns, plain = fetch(
+        big_archive,
+        "/archive/articles.csv?_stream=on&_size=max&_col=title",
+        "/archive/articles.csv?_stream=on&_size=max&_dl=1",
+        settings=SERVE_SETTINGS,
+    )
+    assert columns.status_code == 200
+    rows = list(csv.reader(io.StringIO(columns.text)))
+    assert rows[0] == ["id", "title"]
+    assert sorted(int(r[0]) for r in rows[1:]) == list(range(1, BIG + 1))
+    # the table's "CSV, stream all rows" link is served by the complete export
+    rows = read_csv(plain.text)
+    assert rows[0] == HEADER
+    assert len({r[3] for r in rows[1:]}) == len(rows) - 1 == BIG
+
+
+def test_table_pages_list_every_row_once_when_newest_first(big_archive):
+    async def run():
+        ds = Datasette([str(big_archive)])
+        rows, url = [], "/archive/articles.json?_size=100&_col=published&_shape=objects"
+        while url:
+            data = (await ds.client.get(url)).json()
+            rows += data["rows"]
+            url = data["next_url"] and data["next_url"].replace("http://localhost", "")
+        return rows
+
+    rows = asyncio.run(run())
+    assert sorted(row["id"] for row in rows) == list(range(1, BIG + 1))
+    published = [row["published"] for row in rows]
+    assert published == sorted(published, reverse=True)
+
+
+def test_datasette_default_csv_limit_would_cut_the_file(big_archive):
+    # why tintuc serve sets max_csv_mb=0: with a limit, the file just stops (HTTP 200)
+    (response,) = fetch(
+        big_archive,
+        "/archive/articles.csv?_stream=on&_size=max&_col=text",
+        settings={**SERVE_SETTINGS, "max_csv_mb": 1},
+    )
+    assert response.status_code == 200
+    assert "CSV contains more than 1048576 bytes" in response.text.splitlines()[-1]
+    assert len(response.text) < 2_000_000
