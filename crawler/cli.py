@@ -359,5 +359,9 @@ def eval_command(folder, floor):
     sys.exit(evaluate_main(args))
 
 
+from crawler.schedule import schedule, scheduler  # noqa: E402
+
+main.add_command(schedule); main.add_command(scheduler)  # noqa: E702
+
 if __name__ == "__main__":
     main()
