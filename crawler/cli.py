@@ -361,7 +361,8 @@ def eval_command(folder, floor):
 
 from crawler.schedule import schedule, scheduler  # noqa: E402
 
-main.add_command(schedule); main.add_command(scheduler)  # noqa: E702
+main.add_command(schedule)
+main.add_command(scheduler)
 
 if __name__ == "__main__":
     main()
