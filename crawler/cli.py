@@ -273,7 +273,9 @@ def demo(db_path, port):
     try:
         base_url, stop = serve_sample_portal(port)
     except OSError as exc:
-        raise click.ClickException(f"cannot serve the sample portal on port {port}: {exc}")
+        raise click.ClickException(
+            f"cannot serve the sample portal on port {port}: {exc}"
+        ) from None
     click.echo(f"sample portal served at {base_url}")
     try:
         stats = run_crawl("sample", base_url, db_path)
