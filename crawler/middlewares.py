@@ -1,0 +1,250 @@
+"""Downloader middlewares for the hostile web (issue #5).
+
+Enable them in ``crawler/settings.py`` (replacing Scrapy's built-ins they extend)::
+
+    DOWNLOADER_MIDDLEWARES = {
+        "crawler.capture.CaptureMiddleware": 800,
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawler.middlewares.RetryAfterMiddleware": 550,
+        "crawler.middlewares.HtmlOnlyMiddleware": 580,
+        "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+        "crawler.middlewares.SafeRedirectMiddleware": 600,
+    }
+
+Each one turns a silent or misleading outcome into an ``IgnoreRequest`` with a clear message,
+which reaches the spider's errback and becomes a ``crawl_errors`` row.
+
+* :class:`RetryAfterMiddleware` waits as long as a 429/503 ``Retry-After`` asks (seconds or an
+  HTTP date, capped by ``TINTUC_RETRY_AFTER_MAX``) before retrying, without blocking the
+  crawl; answers asking for longer are not retried and are recorded as their status.
+* :class:`HtmlOnlyMiddleware` refuses PDFs, images and other binaries served where a page was
+  expected: by Content-Type as soon as the headers arrive (the body is never downloaded), and
+  by magic bytes when a server labels a binary ``text/html``. Scrapy would otherwise make an
+  ``HtmlResponse`` of a PDF whose URL ends in ``.html`` (it guesses from the URL).
+* :class:`SafeRedirectMiddleware` records redirect loops and redirects off the allowed
+  domains (Scrapy drops both silently: the dupe filter eats the loop, the offsite filter the
+  other host).
+* :class:`StrictRobotsTxtMiddleware`: a robots.txt answering 5xx means "disallow everything"
+  (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Request, Response
+from scrapy.utils.response import response_status_message
+
+from crawler.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+# --- Retry-After ----------------------------------------------------------------------------
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (delta-seconds or HTTP-date), else None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, honouring ``Retry-After`` on 429 and 503.
+
+    ``TINTUC_RETRY_AFTER_MAX`` (seconds, default 120): a longer wait is not retried (the
+    response goes on and is recorded as HTTP 429/503). ``TINTUC_RETRY_BACKOFF`` (seconds,
+    default 0 = off): without a Retry-After, wait this long times 2**(retries so far).
+    The wait is an ``asyncio.sleep``: other requests go on meanwhile.
+    """
+
+    WAIT_STATUSES = (429, 503)
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("TINTUC_RETRY_AFTER_MAX", 120.0)
+        self.backoff = settings.getfloat("TINTUC_RETRY_BACKOFF", 0.0)
+
+    def wait_for(self, request: Request, response: Response) -> float:
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        if asked is not None:
+            return asked
+        if self.backoff > 0:
+            return self.backoff * 2 ** request.meta.get("retry_times", 0)
+        return 0.0
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = self.wait_for(request, response) if response.status in self.WAIT_STATUSES else 0.0
+        stats = self.crawler.stats
+        if wait > self.max_wait:
+            stats.inc_value("retry/retry_after_too_long")
+            logger.warning("Not retrying %s: Retry-After %.0f s is over TINTUC_RETRY_AFTER_MAX"
+                           " (%.0f s)", request, wait, self.max_wait)  # fmt: skip
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        if wait > 0:
+            stats.inc_value("retry/retry_after_waits")
+            stats.inc_value("retry/retry_after_seconds", round(wait))
+            await asyncio.sleep(wait)
+        return retry
+
+
+# --- non-HTML content -----------------------------------------------------------------------
+HTML_TYPES = re.compile(
+    r"^(text/[\w.+-]+|application/(xhtml\+xml|xml|[\w.-]+\+xml))$",
+    re.I,
+)
+MAGIC = (
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"RIFF", "RIFF media (WebP/AVI/WAV)"),
+    (b"PK\x03\x04", "ZIP archive (docx/xlsx/zip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x00", "binary data (MP4/ISO media)"),
+)
+
+
+def content_type(headers) -> str:
+    raw = headers.get("Content-Type") or b""
+    raw = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+    return raw.split(";", 1)[0].strip().lower()
+
+
+def sniff_binary(body: bytes) -> str | None:
+    """What binary format ``body`` is, judged by its first bytes; None when it may be text."""
+    head = body[:512]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text with a BOM: NUL bytes are expected
+    for magic, name in MAGIC:
+        if head.startswith(magic):
+            return name
+    if b"\x00" in head:
+        return "binary data (NUL bytes)"
+    return None
+
+
+class HtmlOnlyMiddleware:
+    """Refuse responses that are not text: early by Content-Type, then by magic bytes.
+
+    Place it below HttpCompressionMiddleware (590) so it sees decompressed bodies, and below
+    the redirect middleware (600) so 3xx responses are followed first. robots.txt and any
+    request with ``meta["allow_binary"]`` are let through.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.headers_received, signal=signals.headers_received)
+        return middleware
+
+    @staticmethod
+    def exempt(request: Request) -> bool:
+        return bool(request.meta.get("allow_binary") or request.meta.get("dont_obey_robotstxt"))
+
+    def headers_received(self, headers, body_length, request, spider):
+        ctype = content_type(headers)
+        if ctype and not HTML_TYPES.match(ctype) and not self.exempt(request):
+            raise StopDownload(fail=False)  # keep the headers, skip the body
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.exempt(request) or not 200 <= response.status < 300:
+            return response
+        ctype = content_type(response.headers)
+        if ctype and not HTML_TYPES.match(ctype):
+            self.crawler.stats.inc_value("tintuc/not_html")
+            raise IgnoreRequest(f"not an HTML page (Content-Type: {ctype})")
+        binary = sniff_binary(response.body)
+        if binary:
+            self.crawler.stats.inc_value("tintuc/not_html")
+            raise IgnoreRequest(
+                f"not an HTML page: {binary} served as Content-Type: {ctype or 'none'}"
+            )
+        return response
+
+
+# --- redirects ------------------------------------------------------------------------------
+class SafeRedirectMiddleware(RedirectMiddleware):
+    """RedirectMiddleware that records loops and off-domain redirects instead of dropping them."""
+
+    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        target = canonical_url(redirected.url)
+        if target in {canonical_url(u) for u in chain}:
+            self.crawler.stats.inc_value("tintuc/redirect_loop")
+            raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
+        spider = self.crawler.spider
+        domains = [d for d in (getattr(spider, "allowed_domains", None) or []) if d]
+        host = (urlsplit(redirected.url).hostname or "").lower()
+        if (
+            domains
+            and not redirected.dont_filter
+            and not any(host == d or host.endswith("." + d) for d in domains)
+        ):
+            self.crawler.stats.inc_value("tintuc/redirect_offsite")
+            raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")
+        return super()._redirect(redirected, request, reason)
+
+
+# --- robots.txt -----------------------------------------------------------------------------
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """A robots.txt answering 5xx disallows the whole host (RFC 9309, 2.3.1.3).
+
+    Scrapy parses the error page as robots rules, which allows everything. Here every request
+    to that host is refused with a message saying why (a ``crawl_errors`` row each).
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.server_errors: dict[str, int] = {}
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self.server_errors[netloc] = response.status
+            self._stats.inc_value("robotstxt/server_error")
+            logger.warning("%s answered %d: treating the host as disallowed (RFC 9309)",
+                           response.url, response.status)  # fmt: skip
+        await super()._parse_robots(response, netloc, request)
+
+    def process_request_2(self, rp, request: Request) -> None:
+        status = self.server_errors.get(urlsplit(request.url).netloc)
+        if status is not None:
+            self._stats.inc_value("robotstxt/forbidden")
+            raise IgnoreRequest(
+                f"robots.txt answered HTTP {status}: the site is treated as disallowed "
+                "(RFC 9309) until it answers")  # fmt: skip
+        super().process_request_2(rp, request)
