@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
 
+from pipelines.storage import STORAGE_ERRORS, abort_crawl
 from pipelines.store import now_iso
 from pipelines.warc import WarcFile
 
@@ -60,8 +61,15 @@ class CaptureMiddleware:
         return self.warc
 
     def process_response(self, request, response):
-        if self.db is None:
+        if self.db is None or self.crawler.stats.get_value("tintuc/fatal"):
             return response
+        try:
+            self.capture(request, response)
+        except STORAGE_ERRORS as exc:
+            abort_crawl(self.crawler, f"cannot write WARC captures to {self.warc_dir}: {exc}")
+        return response
+
+    def capture(self, request, response) -> None:
         warc = self.warc or self.open_warc()
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]  # fmt: skip
@@ -87,10 +95,9 @@ class CaptureMiddleware:
         ).last_pk
         request.meta[CAPTURE_META] = capture_id
         self.crawler.stats.inc_value("tintuc/captures")
-        return response
 
     def process_exception(self, request, exception):
-        if self.db is not None:
+        if self.db is not None and not self.crawler.stats.get_value("tintuc/fatal"):
             self.db["captures"].insert(
                 {
                     "crawl_id": self.crawler.spider.crawl_id,
@@ -103,5 +110,8 @@ class CaptureMiddleware:
 
     def close(self, spider, reason):
         if self.warc is not None:
-            self.warc.close()
+            try:
+                self.warc.close()
+            except OSError as exc:
+                self.crawler.stats.set_value("tintuc/warc_close_error", str(exc))
             self.warc = None

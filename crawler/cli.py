@@ -36,13 +36,26 @@ def parse_setting(value: str) -> tuple[str, str]:
 
 
 def check_db_path(db_path: str) -> None:
-    """Fail early, in one line, when the archive cannot be created or written."""
+    """Fail early, in one line, when the archive cannot be created or written.
+
+    Tries for real (root passes every permission check but not a read-only file system or
+    an immutable file).
+    """
+    import tempfile
+
     path = Path(db_path).resolve()
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            raise click.ClickException(f"database {db_path} is read-only")
-    elif not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
-        raise click.ClickException(f"cannot create database {db_path}: folder not writable")
+    try:
+        if path.exists():
+            with open(path, "ab"):
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=path.parent):
+                pass
+    except FileNotFoundError:
+        raise click.ClickException(f"cannot create database {db_path}: no such folder") from None
+    except OSError as exc:
+        what = "is read-only" if path.exists() else "cannot be created"
+        raise click.ClickException(f"database {db_path} {what}: {exc.strerror}") from None
 
 
 def run_crawl(
@@ -134,6 +147,8 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
         raise click.ClickException(str(exc)) from None
     check_db_path(db_path)
     stats = run_crawl(site, start_url, db_path, max_pages, settings, sites_file)
+    if stats.get("tintuc/fatal"):
+        raise click.ClickException(f"crawl stopped: {stats['tintuc/fatal']}")
     print_crawl_summary(db_path, stats.get("tintuc/crawl_id"))
 
 

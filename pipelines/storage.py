@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import Article, FetchError, PageGone
 from pipelines.extraction import article_dict
@@ -18,6 +22,21 @@ from pipelines.store import (
     start_crawl,
     urls_to_skip,
 )
+
+logger = logging.getLogger(__name__)
+STORAGE_ERRORS = (sqlite3.Error, OSError)
+
+
+def abort_crawl(crawler, message: str) -> None:
+    """Stop the crawl at once because the archive cannot be written (disk full, read-only …).
+
+    What was committed stays; the message reaches the log, the stats and the CLI's exit.
+    """
+    if crawler.stats.get_value("tintuc/fatal"):
+        return
+    crawler.stats.set_value("tintuc/fatal", message)
+    logger.critical(message)
+    deferred_from_coro(crawler.engine.close_spider_async(reason="storage_failed"))
 
 
 class StoragePipeline:
@@ -78,6 +97,17 @@ class StoragePipeline:
         self.stats.inc_value("tintuc/pages")
 
     def process_item(self, item):
+        if self.stats.get_value("tintuc/fatal"):
+            raise DropItem("the archive cannot be written; crawl stopping")
+        try:
+            self.store(item)
+        except STORAGE_ERRORS as exc:
+            self.batch = []
+            abort_crawl(self.crawler, f"cannot write to the archive {self.db_path}: {exc}")
+            raise DropItem(str(exc)) from None
+        return item
+
+    def store(self, item) -> None:
         if isinstance(item, FetchError):
             self.errors += 1
             self.stats.inc_value("tintuc/errors")
@@ -90,7 +120,6 @@ class StoragePipeline:
             self.batch.append(article_dict(item))
             if len(self.batch) >= self.batch_size:
                 self.flush()
-        return item
 
     def mark_gone(self, url: str, reason: str) -> None:
         self.flush()  # the article may still be in the batch
@@ -120,7 +149,11 @@ class StoragePipeline:
         }
 
     def close_spider(self):
-        self.flush()
+        try:
+            self.flush()
+        except STORAGE_ERRORS as exc:
+            self.batch = []
+            abort_crawl(self.crawler, f"cannot write to the archive {self.db_path}: {exc}")
 
     def on_spider_closed(self, spider, reason):
         """Runs after every pipeline has closed: record how the crawl ended."""
@@ -129,6 +162,9 @@ class StoragePipeline:
         status = "finished" if reason in ("finished", "closespider_pagecount") else reason
         if status == "finished" and not self.stats.get_value("tintuc/pages"):
             status = "failed"  # nothing answered: the site is down or the start URL is wrong
-        finish_crawl(self.db, self.crawl_id, status, **self.crawl_counts())
+        try:
+            finish_crawl(self.db, self.crawl_id, status, **self.crawl_counts())
+        except STORAGE_ERRORS as exc:  # the next crawl marks this one 'interrupted'
+            logger.error("could not close crawl %s: %s", self.crawl_id, exc)
         self.db.close()
         self.db = None

@@ -174,7 +174,7 @@ def test_scrapy_crawl_command_works_too(sample_portal, tmp_path):
     [
         (["crawl", "nowhere"], "unknown site 'nowhere'"),
         (["crawl", "--start-url", "ftp://example.vn/"], "not an http(s) URL"),
-        (["crawl", "sample", "--db", "/nonexistent-dir/x.db"], "folder not writable"),
+        (["crawl", "sample", "--db", "/nonexistent-dir/x.db"], "no such folder"),
         (["crawl"], "give a SITE id or --start-url"),
     ],
 )
