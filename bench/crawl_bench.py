@@ -1,0 +1,302 @@
+"""Crawl benchmark: the real ``tintuc crawl`` against a local mirror, against plain trafilatura.
+
+    python bench/crawl_bench.py --pages 2000            # pooled + inline crawl, baselines
+    python bench/crawl_bench.py --pages 20000 --only-pool --no-baseline   # RSS at scale
+
+Steps (figures are printed, never asserted):
+
+1. start ``bench/mirror.py serve`` (a separate process) and measure how fast it serves;
+2. ``tintuc crawl mirror --sites <toml> --db <fresh db>`` with the project's settings, politeness
+   off (``DOWNLOAD_DELAY=0``, no autothrottle, 16 per domain, no robots.txt), extraction in the
+   default process pool (``TINTUC_EXTRACT_WORKERS=0``) and then inline (``-1``); the process
+   tree is sampled from /proc for CPU time and peak RSS/PSS;
+3. in this process, with the mirror idle: plain ``trafilatura.bare_extraction`` over the same
+   pages (same HTML, same call options as the project), then the project's own
+   ``extract_article``, then ``save_articles`` of those rows in batches of 50 into a fresh
+   archive (storage's cost per article).
+
+The headline ratio is pipeline article pages/s ÷ plain-trafilatura pages/s (target ≥ 1.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import mirror  # noqa: E402
+from proctree import TreeSampler  # noqa: E402
+
+BENCH_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "ROBOTSTXT_OBEY": "False",
+}
+SITES_TOML = """\
+[sites.mirror]
+name = "Benchmark mirror"
+province = "Bench"
+kind = "newspaper"
+start_urls = ["{base}"]
+article_patterns = ['/tin-tuc/[a-z0-9-]+-\\d+\\.html$']
+listing_patterns = ['^https?://[^/]+/$', '/chuyen-muc/[a-z-]+/trang-\\d+\\.html$']
+checked_live = true
+"""
+MB = 1024 * 1024
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return (f"{os.cpu_count()} cores ({model}), {mem:.0f} GiB RAM, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")  # fmt: skip
+
+
+def tintuc_bin() -> str:
+    candidate = Path(sys.executable).with_name("tintuc")
+    return str(candidate) if candidate.exists() else shutil.which("tintuc") or "tintuc"
+
+
+def run_crawl(base: str, workdir: Path, label: str, workers: int, server_pid: int,
+              launcher: list[str] | None = None) -> dict:  # fmt: skip
+    """One ``tintuc crawl`` in a subprocess; returns its figures."""
+    sites = workdir / "sites.toml"
+    sites.write_text(SITES_TOML.format(base=base), encoding="utf-8")
+    tag = label.split()[0] + ("-whatif" if launcher else "")
+    db = workdir / f"crawl-{tag}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    settings = {**BENCH_SETTINGS, "TINTUC_EXTRACT_WORKERS": str(workers)}
+    cmd = [*(launcher or [tintuc_bin()]), "crawl", "mirror", "--sites", str(sites), "--db", str(db)]
+    for name, value in settings.items():
+        cmd += ["-s", f"{name}={value}"]
+    warc = workdir / f"warc-{tag}"
+    shutil.rmtree(warc, ignore_errors=True)
+    cmd += ["-s", f"TINTUC_WARC_DIR={warc}"]
+    log = workdir / f"crawl-{tag}.log"
+    load_before = os.getloadavg()[0]
+    server_cpu0 = _cpu_of(server_pid)
+    start = time.monotonic()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=workdir)
+        sampler = TreeSampler(proc.pid, interval=0.25)
+        sampler.start()
+        _, status, rusage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    server_cpu = _cpu_of(server_pid) - server_cpu0
+    conn = sqlite3.connect(db)
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    crawl = conn.execute(
+        "SELECT pages, errors, started, finished, status FROM crawls ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    size = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
+    rusage_cpu = rusage.ru_utime + rusage.ru_stime
+    cpu = max(sampler.cpu_seconds, rusage_cpu)
+    return {
+        "label": label,
+        "command": " ".join(cmd),
+        "exit": proc.returncode,
+        "wall_s": wall,
+        "articles": articles,
+        "responses": crawl[0] if crawl else None,
+        "errors": crawl[1] if crawl else None,
+        "status": crawl[4] if crawl else None,
+        "article_pages_per_s": articles / wall,
+        "responses_per_s": (crawl[0] or 0) / wall if crawl else None,
+        "cpu_s": cpu,
+        "cpu_s_sampled": sampler.cpu_seconds,
+        "cpu_s_rusage": rusage_cpu,
+        "cores_used": cpu / wall,
+        "cpu_ms_per_article": cpu / max(1, articles) * 1000,
+        "peak_rss_mb": sampler.peak_rss / MB,
+        "peak_pss_mb": sampler.peak_pss / MB,
+        "main_maxrss_mb": rusage.ru_maxrss / 1024,
+        "processes": sampler.peak_procs,
+        "db_mb": size / MB,
+        "db_kb_per_article": size / 1024 / max(1, articles),
+        "warc_mb": sum(f.stat().st_size for f in warc.rglob("*") if f.is_file()) / MB
+        if warc.exists() else 0.0,
+        "server_cpu_s": server_cpu,
+        "loadavg": (load_before, os.getloadavg()[0]),
+        "log": str(log),
+        "rss_timeline": [(round(t, 1), round(r / MB)) for t, r, _ in sampler.samples[:: max(
+            1, len(sampler.samples) // 20)]],
+    }
+
+
+def _cpu_of(pid: int) -> float:
+    from proctree import descendants
+
+    return sum(cpu for cpu, _ in descendants(pid).values())
+
+
+def baselines(n: int, base: str, limit: int | None, workdir: Path) -> dict:
+    """Plain trafilatura, then the project's extractor, then storage, all in this process."""
+    import trafilatura
+
+    from pipelines.extract import extract_article
+    from pipelines.schema import open_archive
+    from pipelines.store import save_articles
+
+    ids = list(range(1, n + 1))
+    if limit and limit < n:
+        step = n / limit
+        ids = [1 + int(k * step) for k in range(limit)]
+    pages = [(base.rstrip("/") + mirror.article_path(i), mirror.article_page(i, n).decode())
+             for i in ids]  # fmt: skip
+    html_mb = sum(len(h.encode()) for _, h in pages) / MB
+
+    t0 = time.process_time()
+    found = 0
+    for url, html in pages:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                          include_comments=False, include_tables=True)
+        found += bool(doc and doc.text)
+    plain = time.process_time() - t0
+
+    rows = []
+    t0 = time.process_time()
+    for url, html in pages:
+        result = extract_article(html, url, None)
+        if result:
+            result.update(site="mirror", fetched="2025-01-01T00:00:00+00:00")
+            rows.append(result)
+    project = time.process_time() - t0
+
+    db_path = workdir / "storage-only.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db = open_archive(db_path)
+    start = time.perf_counter()
+    for k in range(0, len(rows), 50):
+        save_articles(db, rows[k : k + 50], None)
+    storage = time.perf_counter() - start
+    db.close()
+    return {
+        "pages": len(pages),
+        "html_mb": html_mb,
+        "trafilatura_found": found,
+        "trafilatura_s": plain,
+        "trafilatura_pages_per_s": len(pages) / plain,
+        "extract_article_found": len(rows),
+        "extract_article_s": project,
+        "extract_article_pages_per_s": len(pages) / project,
+        "storage_ms_per_article": storage / max(1, len(rows)) * 1000,
+    }
+
+
+def report(results: dict) -> None:
+    p = print
+    p(f"\n== crawl benchmark: {results['pages']} article pages; machine: {results['machine']}")
+    s = results["server"]
+    p(f"mirror server (separate process): {s['pages_per_s']:.0f} article pages/s, "
+      f"{s['mb_per_s']:.0f} MB/s, pages avg {s['avg_kb']:.0f} KB "
+      f"(min {s['min_kb']:.0f}, max {s['max_kb']:.0f} KB over a sample of 200)")
+    for c in results["crawls"]:
+        p(f"\n-- crawl, extraction {c['label']}: {c['command']}")
+        p(f"   exit {c['exit']}, status {c['status']}: {c['articles']} articles "
+          f"({c['responses']} responses, {c['errors']} errors) in {c['wall_s']:.1f} s wall")
+        p(f"   throughput: {c['article_pages_per_s']:.1f} article pages/s "
+          f"({c['article_pages_per_s'] * 60:.0f}/min), {c['responses_per_s']:.1f} responses/s")
+        p(f"   CPU (user+sys, crawl + extraction children): {c['cpu_s']:.1f} s = "
+          f"{c['cores_used']:.2f} cores busy, {c['cpu_ms_per_article']:.0f} ms per article "
+          f"(sampled {c['cpu_s_sampled']:.1f} s, wait4 rusage {c['cpu_s_rusage']:.1f} s); "
+          f"mirror server used {c['server_cpu_s']:.1f} s")
+        p(f"   peak memory of the tree ({c['processes']} processes): RSS sum "
+          f"{c['peak_rss_mb']:.0f} MB, PSS sum {c['peak_pss_mb']:.0f} MB "
+          f"(crawl process alone max RSS {c['main_maxrss_mb']:.0f} MB)")
+        p(f"   1-min load average before/after: {c['loadavg'][0]:.1f}/{c['loadavg'][1]:.1f} "
+          "(above ~0.3 means other work shared the cores)")
+        p(f"   database: {c['db_mb']:.1f} MB ({c['db_kb_per_article']:.1f} KB per article); "
+          f"WARC captures: {c['warc_mb']:.1f} MB")
+    b = results.get("baseline")
+    if b:
+        p(f"\n-- single process, same pages ({b['pages']} pages, {b['html_mb']:.0f} MB of HTML),"
+          " CPU time:")
+        p(f"   plain trafilatura.bare_extraction: {b['trafilatura_pages_per_s']:.1f} pages/s "
+          f"({b['trafilatura_s'] / b['pages'] * 1000:.1f} ms/page, text found on "
+          f"{b['trafilatura_found']})")
+        p(f"   project extract_article:           {b['extract_article_pages_per_s']:.1f} pages/s "
+          f"({b['extract_article_s'] / b['pages'] * 1000:.1f} ms/page, "
+          f"{b['extract_article_found']} articles)")
+        p(f"   storage, save_articles in batches of 50: {b['storage_ms_per_article']:.2f} ms per "
+          "article")
+        for c in results["crawls"]:
+            ratio = c["article_pages_per_s"] / b["trafilatura_pages_per_s"]
+            share = b["storage_ms_per_article"] * c["articles"] / 1000 / c["wall_s"]
+            p(f"   {c['label']}: pipeline ÷ plain trafilatura = {ratio:.2f} (target ≥ 1.5); "
+              f"storage ≈ {share:.1%} of the crawl's wall time")
+    p("")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pages", type=int, default=2000, help="articles in the mirror")
+    ap.add_argument("--only-pool", action="store_true", help="skip the inline-extraction crawl")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the single-process timing")
+    ap.add_argument("--baseline-pages", type=int, default=0,
+                    help="time the baseline on this many of the pages (0 = all)")
+    ap.add_argument("--what-if-dedupe", action="store_true",
+                    help="also crawl with bench/whatif_dedupe.py (the spider drops links it "
+                    "already yielded before Scrapy builds requests for them)")
+    ap.add_argument("--workdir", help="keep databases and logs here (default: a temp dir)")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="tintuc-crawl-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"pages": args.pages, "machine": machine(), "crawls": []}
+    sizes = [len(mirror.article_page(i, args.pages)) / 1024 for i in range(1, 201)]
+    server_ctx = mirror.MirrorServer(args.pages)
+    with server_ctx as base:
+        server_pid = mirror_pid = server_ctx.proc.pid
+        server = mirror.loadtest(base, args.pages, seconds=3.0)
+        server.update(min_kb=min(sizes), max_kb=max(sizes))
+        results["server"] = server
+        print(f"mirror at {base} (pid {mirror_pid}): {server['pages_per_s']:.0f} pages/s",
+              flush=True)
+        modes = [("pool", 0, None)] + ([] if args.only_pool else [("inline", -1, None)])
+        if args.what_if_dedupe:
+            launcher = [sys.executable, str(HERE / "whatif_dedupe.py")]
+            modes.append(("pool + spider yields each link once (what-if)", 0, launcher))
+        for label, workers, launcher in modes:
+            print(f"crawling {args.pages} pages, extraction {label} …", flush=True)
+            results["crawls"].append(
+                run_crawl(base, workdir, label, workers, server_pid, launcher))
+        if not args.no_baseline:
+            print("timing plain trafilatura and the project extractor in one process …",
+                  flush=True)
+            results["baseline"] = baselines(args.pages, base, args.baseline_pages, workdir)
+    report(results)
+    print(f"(databases and logs in {workdir})")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
