@@ -41,13 +41,23 @@ def check_db_path(db_path: str) -> None:
     Tries for real (root passes every permission check but not a read-only file system or
     an immutable file).
     """
+    import sqlite3
     import tempfile
 
     path = Path(db_path).resolve()
+    if path.is_dir():
+        raise click.ClickException(f"database {db_path} is a folder")
     try:
         if path.exists():
             with open(path, "ab"):
                 pass
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                conn.execute("PRAGMA schema_version")
+            except sqlite3.DatabaseError as exc:
+                raise click.ClickException(f"{db_path} is not a SQLite database ({exc})") from None
+            finally:
+                conn.close()
         else:
             with tempfile.TemporaryFile(dir=path.parent):
                 pass

@@ -46,7 +46,17 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # close to the downloader: sees every response before redirects, decompression, retries
     "crawler.capture.CaptureMiddleware": 800,
+    # the hostile web (crawler/middlewares.py): each replaces the Scrapy built-in it extends
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.HtmlOnlyMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.SafeRedirectMiddleware": 600,
 }
+TINTUC_RETRY_AFTER_MAX = 120  # longer Retry-After waits are not retried: recorded as 429/503
+TINTUC_RETRY_BACKOFF = 2.0  # seconds x 2**retry for 429/503 without Retry-After (0 = off)
 EXTENSIONS = {
     "crawler.progress.Progress": 500,
 }

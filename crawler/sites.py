@@ -77,8 +77,12 @@ def _host_allowed(host: str, domains: list[str]) -> bool:
 
 def check_http_url(url: str) -> str:
     """Return ``url`` if it is an absolute http(s) URL, else raise :class:`SiteError`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
         raise SiteError(f"not an http(s) URL: {url!r}")
     return url
 
@@ -132,6 +136,8 @@ def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
             raise SiteError(f"cannot read site registry {path}: {exc.strerror}") from None
         except tomllib.TOMLDecodeError as exc:
             raise SiteError(f"malformed site registry {path}: {exc}") from None
+        except UnicodeDecodeError:
+            raise SiteError(f"site registry {path} is not UTF-8 text") from None
         tables = data.get("sites", {})
         if not isinstance(tables, dict):
             raise SiteError(f"{path}: expected [sites.<id>] tables")

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, ResponseDataLossError
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -164,15 +165,27 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request
+        url = request.meta.get("redirect_urls", [request.url])[0]  # the URL we asked for
         if failure.check(HttpError):
             response = failure.value.response
-            yield FetchError(request.url, f"HTTP {response.status}", response.status)
-        elif failure.check(DNSLookupError):
-            yield FetchError(request.url, "DNS lookup failed")
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            yield FetchError(request.url, "timed out")
+            yield FetchError(url, f"HTTP {response.status}", response.status)
         else:
-            yield FetchError(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}")
+            yield FetchError(url, describe_failure(failure, self.crawler.settings))
+
+
+def describe_failure(failure: Failure, settings) -> str:
+    """One clear line for a failed fetch (Scrapy's own messages are sometimes empty)."""
+    message = failure.getErrorMessage().strip()
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed"
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return f"timed out after {settings.getfloat('DOWNLOAD_TIMEOUT')} s"
+    if failure.check(DownloadCancelledError) and not message:
+        limit = settings.getint("DOWNLOAD_MAXSIZE")
+        return f"download cancelled: response larger than DOWNLOAD_MAXSIZE ({limit} bytes)"
+    if failure.check(ResponseDataLossError):
+        return "connection lost mid-body (response data loss)"
+    return f"{failure.type.__name__}: {message}" if message else failure.type.__name__
 
 
 def response_charset(response: TextResponse) -> str | None:
