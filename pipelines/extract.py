@@ -31,7 +31,7 @@ _BODY_CLASS = re.compile(
     r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
     r"detail-content|content-detail|detail__content|detail-content-body|singular-content|"
     r"cms-body|article-content|news-content|post-content|entry-content|the-article-body|"
-    r"maincontent|detail__cmain-main|dt-news__content|contentdetail)(?:$|\s)",
+    r"maincontent|detail__cmain-main|dt-news__content|contentdetail|content-fck|fck-content)(?:$|\s)",
     re.I,
 )
 _SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract",
@@ -149,7 +149,14 @@ def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.H
                   or (el.get("itemprop") or "").lower() == "articlebody"]
     if not candidates:
         return None
-    return max(candidates, key=lambda el: len(el.text_content()))
+    # Wrappers such as "content-detail" hold title, byline and sapo too: take the innermost
+    # candidate that still holds most of the text of the largest one.
+    sizes = {el: len("".join(el.text_content().split())) for el in candidates}
+    largest = max(sizes.values())
+    inner = [el for el in candidates if sizes[el] >= 0.6 * largest
+             and not any(o is not el and el in o.iterancestors() for o in candidates
+                         if sizes[o] >= 0.6 * largest)]
+    return max(inner or candidates, key=lambda el: sizes[el])
 
 
 def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None) -> str | None:
@@ -263,6 +270,18 @@ def block_lines(root: lxml.html.HtmlElement) -> list[str]:
     return lines
 
 
+_CHROME = re.compile(r"^(?:chia sẻ(?: bài viết)?|share|in bài(?: viết)?|print|lưu tin|gửi email)"
+                     r"(?:\s*(?:facebook|zalo|twitter))?:?$", re.I)
+
+
+def _chrome_line(line: str, title: str | None) -> bool:
+    """A line of page chrome that trafilatura kept: the headline repeated, share/print rows."""
+    words = " ".join(line.replace("|", " ").split())
+    if not words:
+        return True
+    return bool(title and fold(words) == fold(title)) or bool(_CHROME.match(words))
+
+
 def _tokens(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text.casefold()))
 
@@ -351,7 +370,8 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     tf_text = found.get("text") or ""
     if tf_text and not _agrees(lines, tf_text):
-        lines = [line for line in (_clean_text(x) for x in tf_text.split("\n")) if line]
+        lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
+                 if line and not _chrome_line(line, title)]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)

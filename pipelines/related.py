@@ -31,17 +31,23 @@ TAG_HEADINGS = frozenset({"tu khoa", "tags", "tag", "chu de", "tu khoa lien quan
 
 _RELATED_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
-    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate)(?:$|[\s_-])",
+    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate|insert-?news"
+    r"|relatednewsbox|tinlienquan|lien-?quan)(?:$|[\s_-])",
     re.I,
 )
+# Attributes that mark an embedded article card: VCCorp type="RelatedNewsBox", CMS embeds
+# data-vnnembedtype="article", data-type="related" ...
+_EMBED_ATTRS = ("type", "data-type", "data-embed-type", "data-vnnembedtype")
+_EMBED_VALUE = re.compile(r"^(?:article|news|related\w*|relatednews\w*)$", re.I)
 _TAG_CLASS = re.compile(r"(?:^|[\s_-])(?:article__tags|tags?-?(?:list|box|item)s?|keywords?)"
                         r"(?:$|[\s_])", re.I)
 _HEADING_CLASS = re.compile(r"title|heading|head|tit\b|label|caption", re.I)
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "header"})
 _HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section", "td", "th"})
 _CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "article", "nav"})
-_NON_ARTICLE_PATH = re.compile(r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)"
-                               r"(?:/|$|-)", re.I)
+_NON_ARTICLE_PATH = re.compile(
+    r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)(?:/|$|-)"
+    r"|-tag\d*(?:\.\w+)?$|/(?:tag|tu-khoa)\w*\.\w+$", re.I)
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
 _MAX_CLIMB = 5
 _MAX_TEXT_PER_LINK = 600
@@ -123,6 +129,11 @@ def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> b
 
 
 def _block_for_heading(heading, base, page_url, protected):
+    """The smallest ancestor (within a few levels) that holds article links after ``heading``.
+
+    A heading heads the links that follow it: an ancestor whose article links all come before
+    the heading (an empty, script-filled box at the end of a column) is not its block.
+    """
     node = heading
     for _ in range(_MAX_CLIMB):
         parent = node.getparent()
@@ -130,9 +141,31 @@ def _block_for_heading(heading, base, page_url, protected):
             return None
         links = _article_links(parent, base, page_url, skip=heading)
         if links:
+            order = {el: i for i, el in enumerate(parent.iter())}
+            if all(order[a] < order[heading] for a, _ in links):
+                return None
             return parent if _acceptable(parent, links, protected) else None
         node = parent
     return None
+
+
+def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
+    """An article card embedded in the body: marked by an embed attribute, or a small <article>
+    nested inside the body container (a teaser card, not the story itself)."""
+    if any(_EMBED_VALUE.match((el.get(name) or "").strip()) for name in _EMBED_ATTRS):
+        return True
+    if el.tag != "article":
+        return False
+    size = len(el.text_content())
+    return size <= _MAX_TEXT_PER_LINK and any(
+        p is not None and p is not el and _is_descendant(el, p)
+        and size < 0.3 * len(p.text_content()) for p in protected)
+
+
+def _is_heading_link(a: lxml.html.HtmlElement) -> bool:
+    """A block heading that is itself a link ("Có thể bạn quan tâm" -> category page)."""
+    key = heading_key(a.text_content())
+    return key in RELATED_HEADINGS or key in NAV_HEADINGS
 
 
 def _anchor_text(a: lxml.html.HtmlElement) -> str:
@@ -215,7 +248,7 @@ def extract_related(
                 doomed.append(block)
         elif el.tag in _CONTAINERS:
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if _RELATED_CLASS.search(cls):
+            if _RELATED_CLASS.search(cls) or _embedded_card(el, protected):
                 links = _article_links(el, base, page_url)
                 if _acceptable(el, links, protected):
                     blocks.append((el, _block_name(el)))
@@ -234,6 +267,8 @@ def extract_related(
     seen: dict[str, dict] = {}
     for el, name in kept:
         for a, url in _article_links(el, base, page_url):
+            if _is_heading_link(a):
+                continue
             key = normalise_url(url)
             text = _anchor_text(a)
             if key in seen:
