@@ -41,12 +41,27 @@ def _offset(text: str) -> timezone | None:
     return timezone(timedelta(minutes=minutes if m.group("sign") == "+" else -minutes))
 
 
-def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None) -> str | None:
+# 12-hour clocks: SharePoint's vi-VN locale writes "9:30 SA" / "9:30 CH" (sáng / chiều).
+_PM = re.compile(r"^\s*(?:ch|pm|p\.m\.|chieu|toi)\b")
+_AM = re.compile(r"^\s*(?:sa|am|a\.m\.|sang)\b")
+
+
+def _hour(time: re.Match, after: str) -> int:
+    hour = int(time.group("H"))
+    if hour < 12 and _PM.match(after):
+        return hour + 12
+    if hour == 12 and _AM.match(after):
+        return 0
+    return hour
+
+
+def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None,
+            after: str = "") -> str | None:
     try:
         if time is None:
             return datetime(int(y), int(m), int(d)).date().isoformat()
         moment = datetime(
-            int(y), int(m), int(d), int(time.group("H")), int(time.group("M")),
+            int(y), int(m), int(d), _hour(time, after), int(time.group("M")),
             int(time.group("S") or 0), tzinfo=tz or VN_TZ,
         )
     except ValueError:
@@ -79,7 +94,8 @@ def parse_vietnamese_date(text: str | None) -> str | None:
     rest = folded[: date.start()] + " " + folded[date.end():]
     time = _TIME_RE.search(rest)
     tz = _offset(rest[time.end():] if time else rest)
-    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz)
+    after = rest[time.end():] if time else ""
+    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz, after)
 
 
 _META_PUBLISHED = (
@@ -123,17 +139,34 @@ def _from_json_ld(tree: lxml.html.HtmlElement, key: str) -> str | None:
     return None
 
 
+_DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xuat ban|xuat ban"
+                         r"|thoi gian dang|ngay cap nhat|posted|published)\b")
+
+
 def _from_text(tree: lxml.html.HtmlElement) -> str | None:
-    for el in tree.iter("time", "span", "div", "p", "li"):
+    """First visible date after the headline (else the first on the page).
+
+    A date element has a date-like class/id, is a <time>, or starts with a label such as
+    "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
+    site's clock, so a date after the first headline-sized h1 wins.
+    """
+    headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
+    order = {el: i for i, el in enumerate(tree.iter())} if headline is not None else {}
+    first = None
+    for el in tree.iter("time", "span", "div", "p", "li", "td", "em", "i", "small"):
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
-        if el.tag != "time" and not _DATE_CLASS.search(cls):
-            continue
         text = el.get("datetime") or el.text_content()
-        if len(text) < 80:
-            value = parse_vietnamese_date(text)
-            if value:
-                return value
-    return None
+        if len(text) >= 80:
+            continue
+        if el.tag != "time" and not _DATE_CLASS.search(cls) and not _DATE_LABEL.match(fold(text)):
+            continue
+        value = parse_vietnamese_date(text)
+        if not value:
+            continue
+        if headline is None or order.get(el, 0) > order[headline]:
+            return value
+        first = first or value
+    return first
 
 
 def find_published(tree_or_html: lxml.html.HtmlElement | str) -> str | None:

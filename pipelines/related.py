@@ -48,6 +48,8 @@ _CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "articl
 _NON_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)(?:/|$|-)"
     r"|-tag\d*(?:\.\w+)?$|/(?:tag|tu-khoa)\w*\.\w+$", re.I)
+_ID_QUERY = re.compile(r"(?:^|&)(?!cat|cm|zone|page|chuyen|menu|lang)[\w.-]*id[\w.-]*=\d+(?:&|$)",
+                       re.I)
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
 _MAX_CLIMB = 5
 _MAX_TEXT_PER_LINK = 600
@@ -79,6 +81,9 @@ def is_article_url(url: str, page_url: str) -> bool:
     if normalise_url(url) == normalise_url(page_url):
         return False
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    # ASP.NET/SharePoint portals carry the id in the query: ChiTietTinTuc.aspx?nid=12345
+    if _ID_QUERY.search(parts.query):
+        return True
     return bool(re.search(r"\d{4,}", last)) or last.count("-") >= 3
 
 
