@@ -31,7 +31,10 @@ _BODY_CLASS = re.compile(
     r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
     r"detail-content|content-detail|detail__content|detail-content-body|singular-content|"
     r"cms-body|article-content|news-content|post-content|entry-content|the-article-body|"
-    r"maincontent|detail__cmain-main|dt-news__content|contentdetail|content-fck|fck-content)(?:$|\s)",
+    r"maincontent|detail__cmain-main|dt-news__content|contentdetail|content-fck|fck-content|"
+    # SharePoint rich-text field and Vietnamese names used by provincial portals
+    r"ms-rtestate-field|noidung|noi-dung|noidung-tin|noi-dung-tin|noidungtin|chitiet-noidung|"
+    r"content-news|news-content-detail|tin-noidung)(?:$|\s)",
     re.I,
 )
 _SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract",
@@ -297,7 +300,7 @@ def _agrees(lines: list[str], text: str) -> bool:
     if not total:
         return False
     common = sum((mine & theirs).values())
-    return common >= 0.9 * total and sum(mine.values()) - common <= 0.1 * total
+    return common >= 0.9 * total and sum(mine.values()) - common <= 0.15 * total
 
 
 def _teaser_links(tree: lxml.html.HtmlElement, url: str) -> tuple[int, int]:

@@ -21,7 +21,10 @@ RELATED_HEADINGS = frozenset({
     "tin tuc khac", "tin lien quan", "tin cung chuyen muc", "cung chuyen muc", "doc them",
     "bai lien quan", "bai doc tiep", "co the ban quan tam", "xem them", "tin khac",
     "tin bai lien quan", "bai viet lien quan", "co the ban muon doc", "ban co the quan tam",
+    "tin tuc lien quan", "tin bai khac", "bai viet khac", "bai khac", "tin da dua", "tin cung loai",
+    "bai cung chuyen muc", "tin bai cung chuyen muc", "xem them tin", "doc them tin",
 })
+_LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
 NAV_HEADINGS = frozenset({
     "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
     "tin doc nhieu", "tin xem nhieu", "tin nong", "tieu diem", "doc nhieu nhat",
@@ -56,8 +59,8 @@ _MAX_TEXT_PER_LINK = 600
 
 
 def heading_key(text: str) -> str:
-    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa"."""
-    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac"."""
+    return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()))
 
 
 def normalise_url(url: str) -> str:
@@ -170,7 +173,9 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
 def _is_heading_link(a: lxml.html.HtmlElement) -> bool:
     """A block heading that is itself a link ("Có thể bạn quan tâm" -> category page)."""
     key = heading_key(a.text_content())
-    return key in RELATED_HEADINGS or key in NAV_HEADINGS
+    if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
+        return False
+    return _is_heading(a) or any(_is_heading(p) for p in list(a.iterancestors())[:3])
 
 
 def _anchor_text(a: lxml.html.HtmlElement) -> str:
