@@ -9,6 +9,7 @@ article container when one is recognised, otherwise from trafilatura -> sapo fir
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
@@ -303,6 +304,26 @@ def _agrees(lines: list[str], text: str) -> bool:
     return common >= 0.9 * total and sum(mine.values()) - common <= 0.15 * total
 
 
+def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The innermost block that still holds 90% of ``text``'s words (where trafilatura found it).
+
+    Walks down from <body>: at most one child can hold 90% of the words, so this is cheap.
+    """
+    theirs = _tokens(text)
+    need = 0.9 * sum(theirs.values())
+    node = tree.find("body")
+    if node is None or sum((_tokens(node.text_content()) & theirs).values()) < need:
+        return None
+    while True:
+        for child in node:
+            if (isinstance(child.tag, str) and child.tag in _BLOCK_TAGS
+                    and sum((_tokens(child.text_content()) & theirs).values()) >= need):
+                node = child
+                break
+        else:
+            return node
+
+
 def _teaser_links(tree: lxml.html.HtmlElement, url: str) -> tuple[int, int]:
     """Count links to articles with headline-length text: (inside h2-h5, anywhere)."""
     headline_links = teasers = 0
@@ -366,12 +387,16 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
 
     try:
-        doc = bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+        doc = bare_extraction(copy.deepcopy(tree), url=url, with_metadata=True,
+                              include_comments=False,
                               include_tables=True)
     except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
         doc = None
     found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     tf_text = found.get("text") or ""
+    if vietnamese and tf_text and not _agrees(lines, tf_text):
+        source = _source_block(tree, tf_text)  # a broad wrapper was found: narrow it down
+        lines = block_lines(source) if source is not None else lines
     if tf_text and not _agrees(lines, tf_text):
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
                  if line and not _chrome_line(line, title)]

@@ -170,6 +170,50 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
         and size < 0.3 * len(p.text_content()) for p in protected)
 
 
+def _near_body_lists(tree, base: str, page_url: str, protected: list) -> list:
+    """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
+
+    A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
+    more) to an article, inside the body container or its parent/grandparent. Menus and
+    sidebars further away are left to the heading rules.
+    """
+    areas = []
+    for p in protected:
+        if p is not None:
+            areas.append(next((a for i, a in enumerate(p.iterancestors()) if i == 1), p))
+    found = []
+    for area in areas:
+        for el in area.iter("ul", "ol"):
+            items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
+            if (len(items) >= 2 and not _headed(el)
+                    and all(_headline_item(li, base, page_url) for li in items)):
+                found.append(el)
+    return found
+
+
+def _headed(el: lxml.html.HtmlElement) -> bool:
+    """True when a box title (a short heading) precedes ``el`` in its box: the heading rules
+    decide for titled boxes; a sapo in an <h2> is not a box title."""
+    siblings = [s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str)]
+    parent = el.getparent()
+    if not siblings and parent is not None:  # first in its box: look just before the box
+        siblings = [s for s in parent.itersiblings(preceding=True) if isinstance(s.tag, str)][:1]
+    for sib in siblings:
+        heads = [sib] if _is_heading(sib) else list(sib.iter(*_HEADING_TAGS))
+        if any(0 < len(h.text_content().strip()) <= 60 for h in heads):
+            return True
+    return False
+
+
+def _headline_item(li, base: str, page_url: str) -> bool:
+    links = _article_links(li, base, page_url)
+    if not links:
+        return False
+    text = " ".join(li.text_content().split())
+    link_text = " ".join(" ".join(a.text_content() for a, _ in links).split())
+    return len(link_text.split()) >= 4 and len(text) <= len(link_text) + 20
+
+
 def _is_heading_link(a: lxml.html.HtmlElement) -> bool:
     """A block heading that is itself a link ("Có thể bạn quan tâm" -> category page)."""
     key = heading_key(a.text_content())
@@ -264,6 +308,10 @@ def extract_related(
                     blocks.append((el, _block_name(el)))
             elif _TAG_CLASS.search(cls) and not any(_is_descendant(p, el) for p in protected):
                 doomed.append(el)
+
+    for el in _near_body_lists(tree, base, page_url, protected):
+        if not any(_is_descendant(el, b) for b, _ in blocks + [(d, "") for d in doomed]):
+            blocks.append((el, ""))
 
     order = {el: i for i, el in enumerate(tree.iter())}
     blocks = [b for b in blocks if b[0] in order]

@@ -250,3 +250,40 @@ def test_label_led_date_after_headline_beats_sidebar_dates() -> None:
     assert find_published(html) == "2025-12-24T09:30:00+07:00"
     plain = f"<html><body><h1>{TITLE}</h1><div>Ngày đăng: 23/12/2025</div></body></html>"
     assert find_published(plain) == "2025-12-23"
+
+
+# --- heading-less related list under the sapo, whole page inside one broad wrapper ----------
+
+def concern(i: int) -> str:
+    return (f'<li class="item"><h4><a href="/the-gioi/tin-lien-quan-thu-{i}-2026071615{i}000.htm">'
+            f"Tin liên quan thứ {i} về cùng sự kiện</a></h4></li>")
+
+
+WRAPPED = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{TITLE} | Báo Mẫu</title></head><body><form id="form1" method="post">
+<div class="detail-content w1040">
+<div class="lc-bar"><a href="/the-gioi-130ct0.htm">Thế giới</a></div>
+<h1 class="detail-title">{TITLE}</h1>
+<div class="date"><span class="txt">Thứ Năm, 24/12/2025 17:17</span> |
+<h4 class="cate"><a href="/the-gioi-130ct0.htm">Thế giới</a></h4></div>
+<div class="content"><h2 class="sapo">{SAPO}</h2>
+<ul class="list-concern">{concern(1)}{concern(2)}</ul>
+<div class="boxdetail"><div class="contents">
+<figure><img src="/c.jpg"><figcaption>Rừng ngập mặn ven đảo nhìn từ trên cao.</figcaption></figure>
+{paragraphs()}</div><div class="author"><strong>Minh Anh</strong></div></div>
+<div class="boxdata"><h2><a href="/anh.htm">Ảnh</a></h2><ul class="list-photo">
+<li><a href="/xa-hoi/bai-anh-thu-nhat-ve-doi-song-20260716150712955.htm">
+Bài ảnh thứ nhất về đời sống</a></li>
+<li><a href="/xa-hoi/bai-anh-thu-hai-ve-doi-song-20260716094239624.htm">
+Bài ảnh thứ hai về đời sống</a></li>
+</ul></div></div></div></form></body></html>"""
+
+
+def test_headingless_list_under_sapo_is_related_and_titled_boxes_are_not() -> None:
+    url = "https://baomau.example.vn/the-gioi/bai-mau-20260716171712046.htm"
+    result = extract_article(WRAPPED, url)
+    check_body(result, ["Tin liên quan thứ", "Bài ảnh thứ"])
+    assert result["text"].startswith(SAPO)
+    assert [u.rsplit("/", 1)[1] for u in urls(result)] == [
+        "tin-lien-quan-thu-1-20260716151000.htm", "tin-lien-quan-thu-2-20260716152000.htm"]
+    assert result["published"].startswith("2025-12-24T17:17")
