@@ -316,12 +316,26 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
         return None
     while True:
         for child in node:
-            if (isinstance(child.tag, str) and child.tag in _BLOCK_TAGS
+            if (isinstance(child.tag, str) and child.tag not in _NEVER_TEXT
                     and sum((_tokens(child.text_content()) & theirs).values()) >= need):
                 node = child
                 break
         else:
             return node
+
+
+def _narrowed(tree: lxml.html.HtmlElement, text: str) -> list[str]:
+    """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
+
+    Used when the recognised container is a broad wrapper. The lead often sits outside the
+    body block (an <h2> sapo above it), so the text without its first line is tried too.
+    """
+    first, _, rest = text.partition("\n")
+    for head, part in (([], text), ([_clean_text(first)], rest)):
+        source = _source_block(tree, part) if part.strip() else None
+        if source is not None and _agrees(block_lines(source), part):
+            return head + block_lines(source)
+    return []
 
 
 def _teaser_links(tree: lxml.html.HtmlElement, url: str) -> tuple[int, int]:
@@ -395,8 +409,7 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     found = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     tf_text = found.get("text") or ""
     if vietnamese and tf_text and not _agrees(lines, tf_text):
-        source = _source_block(tree, tf_text)  # a broad wrapper was found: narrow it down
-        lines = block_lines(source) if source is not None else lines
+        lines = _narrowed(tree, tf_text) or lines
     if tf_text and not _agrees(lines, tf_text):
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
                  if line and not _chrome_line(line, title)]
