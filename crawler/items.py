@@ -28,6 +28,7 @@ class Article:
     site: str
     fetched: str
     capture_id: int | None = None
+    province: str | None = None
     title: str | None = None
     description: str | None = None
     text: str | None = None

@@ -78,8 +78,9 @@ def reextract(
     if site:
         where, params = where + " AND a.site = ?", [site]
     sql = (
-        "SELECT a.url, a.site, a.last_seen, c.id AS capture_id, c.warc_file, c.warc_offset, "
-        f"c.content_type FROM articles a JOIN captures c ON c.id = a.capture_id WHERE {where}"
+        "SELECT a.url, a.site, a.province, a.last_seen, c.id AS capture_id, c.warc_file, "
+        "c.warc_offset, c.content_type FROM articles a JOIN captures c ON c.id = a.capture_id "
+        f"WHERE {where}"
     )
     profiles = {r["id"]: r["profile"] for r in db.query("SELECT id, profile FROM sites")}
     counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "failed": 0}
@@ -94,7 +95,8 @@ def reextract(
         if not result:
             counts["failed"] += 1
             continue
-        result.update(site=row["site"], fetched=row["last_seen"], capture_id=row["capture_id"])
+        result.update(site=row["site"], province=row["province"], fetched=row["last_seen"],
+                      capture_id=row["capture_id"])  # fmt: skip
         pending.append(result)
         if len(pending) >= batch:
             _add(counts, save_articles(db, pending))

@@ -76,7 +76,11 @@ class ExtractionPipeline:
         self.stats.inc_value("tintuc/extracted")
         fields = {k: v for k, v in result.items() if k in Article.__dataclass_fields__}
         fields.update(
-            url=item.url, site=item.site, fetched=item.fetched, capture_id=item.capture_id
+            url=item.url,
+            site=item.site,
+            province=spider.profile.province or None,
+            fetched=item.fetched,
+            capture_id=item.capture_id,
         )
         return Article(**fields)
 

@@ -192,6 +192,16 @@ def m002_captures_versions_schedules(db: sqlite_utils.Database) -> None:
     db["crawls"].add_column("pages_skipped", int)
 
 
+@migrations()
+def m003_article_province(db: sqlite_utils.Database) -> None:
+    """Province on each article, for facets and filters without a join."""
+    db["articles"].add_column("province", str)
+    db.execute(
+        "UPDATE articles SET province = (SELECT province FROM sites WHERE sites.id = articles.site)"
+    )
+    db["articles"].create_index(["province", "published"])
+
+
 def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the archive at ``path``.
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from pipelines.schema import index_article
 
 ARTICLE_FIELDS = (
-    "url", "site", "title", "description", "text", "published", "updated",
+    "url", "site", "province", "title", "description", "text", "published", "updated",
     "author", "language", "image",
 )  # fmt: skip
 SaveResult = Literal["new", "changed", "unchanged", "kept"]

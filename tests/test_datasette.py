@@ -108,7 +108,9 @@ BONGDA_TITLE = ARTICLES[3]["title"]
 def build_archive(path: Path, articles: list[dict] | None = None) -> Path:
     """An archive with the sample articles (ids 1.. in list order)."""
     db = open_archive(path)
-    save_articles(db, articles if articles is not None else ARTICLES)
+    provinces = {"baodanang": "Đà Nẵng", "baoquangninh": "Quảng Ninh"}
+    rows = articles if articles is not None else ARTICLES
+    save_articles(db, [{"province": provinces.get(a["site"]), **a} for a in rows])
     db.close()
     return path
 
@@ -238,16 +240,17 @@ def test_newest_first_and_filters_keep_datasette_table_view(archive):
     )
 
 
-def test_facets_site_year_month_author(archive):
+def test_facets_site_province_year_month_author(archive):
     (response,) = fetch(archive, "/archive/articles.json")
     facets = response.json()["facet_results"]
-    assert sorted(facets) == ["author", "published", "published_2", "site"]
+    assert sorted(facets) == ["author", "province", "published", "published_2", "site"]
     counts = {
         (f["type"], f["name"]): [(v["value"], v["count"]) for v in f["results"]]
         for f in facets.values()
     }
     assert counts == {
         ("column", "site"): [("baodanang", 2), ("baoquangninh", 2)],
+        ("column", "province"): [("Quảng Ninh", 2), ("Đà Nẵng", 2)],
         ("column", "author"): [("Minh Anh", 2), ("Thu Hà", 1)],
         ("year", "published"): [("2025", 4)],
         ("month", "published"): [("2025-04", 2), ("2025-03", 2)],
@@ -327,7 +330,7 @@ def test_every_table_and_column_is_described(archive):
     assert meta["title"] == "tintuc: Vietnamese provincial news archive"
     assert meta["license"] and meta["source"]
     assert meta["databases"]["archive"]["tables"]["articles"]["facets"] == [
-        "site", {"year": "published"}, {"month": "published"}, "author",
+        "site", "province", {"year": "published"}, {"month": "published"}, "author",
     ]  # fmt: skip
 
 
