@@ -237,10 +237,16 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
             else:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
+    # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
+    # unwrap it so trafilatura, which drops forms, still sees the text inside
+    for form in list(tree.iter("form")):
+        if form.getparent() is not None and form.find(".//p") is not None:
+            form.drop_tag()
 
 
 def _skipped(el: lxml.html.HtmlElement) -> bool:
-    """Elements whose text never belongs to a body: forms, embeds, ad slots, hidden boxes."""
+    """Elements whose text never belongs to a body: forms (those holding paragraphs were
+    unwrapped by :func:`_drop_noise`), embeds, ad slots, hidden boxes."""
     return (el.tag in _SKIP_TAGS or bool(_AD_CLASS.search(el.get("class") or ""))
             or "display:none" in (el.get("style") or "").replace(" ", ""))
 
@@ -284,6 +290,13 @@ def _chrome_line(line: str, title: str | None) -> bool:
     if not words:
         return True
     return bool(title and fold(words) == fold(title)) or bool(_CHROME.match(words))
+
+
+def _date_line(line: str) -> bool:
+    """A short line that is nothing but a date (the dateline shown under the headline)."""
+    return len(line) <= 48 and parse_vietnamese_date(line) is not None and not re.search(
+        r"[^\W\d_]{4,}", re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt", "", line)
+    )
 
 
 def _tokens(text: str) -> Counter:
@@ -413,6 +426,8 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     if tf_text and not _agrees(lines, tf_text):
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
                  if line and not _chrome_line(line, title)]
+    # the headline, a bare date line or a share row is page chrome, whichever path found it
+    lines = [line for line in lines if not _chrome_line(line, title) and not _date_line(line)]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)
