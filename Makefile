@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## crawl the bundled sample portal into ./archive.db
 	$(BIN)/tintuc demo --db $(DB)
 
-test: $(STAMP)  ## lint and run the offline test suite
+# the browser test drives Debian's chromium + chromedriver (nothing downloads a browser)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "installing Debian's chromium and chromium-driver for the browser test"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium chromium-driver >/dev/null
+
+test: $(STAMP) $(CHROMIUM)  ## lint and run the offline test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
