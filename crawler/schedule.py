@@ -43,7 +43,7 @@ from croniter import CroniterBadDateError, croniter
 
 from crawler.sites import SiteError, get_site
 from pipelines.schema import open_archive
-from pipelines.store import mark_interrupted_crawls, now_iso
+from pipelines.store import mark_interrupted_crawls, now_iso, pid_alive
 
 log = logging.getLogger("tintuc.scheduler")
 
@@ -215,18 +215,6 @@ def due_schedules(
         if last is None or next_run(row, last, tz) <= now:
             due.append(row)
     return due
-
-
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def busy_sites(db: sqlite_utils.Database) -> set[str]:

@@ -52,7 +52,8 @@ def save_site(db: sqlite_utils.Database, profile: Any) -> None:
     )
 
 
-def _pid_alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """True if a process with this id exists (a crawl row's owner is still running)."""
     if not pid:
         return False
     try:
@@ -69,7 +70,7 @@ def mark_interrupted_crawls(db: sqlite_utils.Database, site: str | None = None) 
     where, params = "status = 'running'", []
     if site:
         where, params = where + " AND site = ?", [site]
-    stale = [r["id"] for r in db["crawls"].rows_where(where, params) if not _pid_alive(r["pid"])]
+    stale = [r["id"] for r in db["crawls"].rows_where(where, params) if not pid_alive(r["pid"])]
     for crawl_id in stale:
         db["crawls"].update(crawl_id, {"status": "interrupted", "finished": None})
     return len(stale)

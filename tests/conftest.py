@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,16 @@ def run_tintuc(*args: str, cwd: Path | None = None, timeout: int = 120, check: b
     if check and result.returncode != 0:
         raise AssertionError(f"tintuc {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def query(db_path, sql: str, params=()) -> list[dict]:
+    """Rows of ``sql`` on the archive at ``db_path``, as dicts (a fresh connection each call)."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="session")

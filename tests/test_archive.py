@@ -11,20 +11,12 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, run_tintuc
+from conftest import ROOT, query, run_tintuc
 
 from crawler.demo import SAMPLE_PORTAL, serve_sample_portal
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
-
-def query(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture

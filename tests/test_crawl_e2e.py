@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import query as rows
 from conftest import run_tintuc
-
-
-def rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

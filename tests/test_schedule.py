@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, run_tintuc
+from conftest import ROOT, query, run_tintuc
 
 from crawler.schedule import (
     ScheduleError,
@@ -38,14 +37,6 @@ from pipelines.schema import open_archive
 
 T0 = datetime(2025, 3, 1, 1, 30, tzinfo=UTC)
 
-
-def query(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def wait_for(predicate, timeout=20.0, step=0.1):
