@@ -1,17 +1,7 @@
 """Downloader middlewares for the hostile web (issue #5).
 
-Enable them in ``crawler/settings.py`` (replacing Scrapy's built-ins they extend)::
-
-    DOWNLOADER_MIDDLEWARES = {
-        "crawler.capture.CaptureMiddleware": 800,
-        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-        "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "crawler.middlewares.RetryAfterMiddleware": 550,
-        "crawler.middlewares.HtmlOnlyMiddleware": 580,
-        "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-        "crawler.middlewares.SafeRedirectMiddleware": 600,
-    }
+They are enabled in ``crawler/settings.py`` (``DOWNLOADER_MIDDLEWARES``), each in place of
+the Scrapy built-in it extends.
 
 Each one turns a silent or misleading outcome into an ``IgnoreRequest`` with a clear message,
 which reaches the spider's errback and becomes a ``crawl_errors`` row.
