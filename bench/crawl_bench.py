@@ -230,7 +230,7 @@ def report(results: dict) -> None:
           f"{c['peak_rss_mb']:.0f} MB, PSS sum {c['peak_pss_mb']:.0f} MB "
           f"(crawl process alone max RSS {c['main_maxrss_mb']:.0f} MB)")
         p(f"   1-min load average before/after: {c['loadavg'][0]:.1f}/{c['loadavg'][1]:.1f} "
-          "(above ~0.3 means other work shared the cores)")
+          "(before the crawl, above ~0.3 means other work was sharing the cores)")
         p(f"   database: {c['db_mb']:.1f} MB ({c['db_kb_per_article']:.1f} KB per article); "
           f"WARC captures: {c['warc_mb']:.1f} MB")
     b = results.get("baseline")
