@@ -7,6 +7,7 @@ default port and the letter case of scheme and host.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -26,6 +27,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=65536)  # menus and sidebars repeat the same links on every page
 def canonical_url(url: str) -> str:
     """Return the canonical form of an http(s) URL (other schemes are returned unchanged).
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,19 +29,34 @@ class StoredRecord:
 
 
 class WarcFile:
-    """An append-only WARC file for one crawl."""
+    """An append-only WARC file for one crawl.
 
-    def __init__(self, path: str | Path):
+    Each record is compressed as its own gzip member at ``level`` (warcio always uses 9, which
+    costs the crawl's reactor thread about 10 ms per 170 KB page; 6 halves that for 1 % more
+    bytes).
+    """
+
+    def __init__(self, path: str | Path, level: int = 6):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.level = level
         self.fh = open(self.path, "ab")
-        self.writer = WARCWriter(self.fh, gzip=True)
+        self.buffer = io.BytesIO()
+        self.writer = WARCWriter(self.buffer, gzip=False)
         if self.fh.tell() == 0:
-            self.writer.write_record(
+            self._append(
                 self.writer.create_warcinfo_record(
                     self.path.name, {"software": "tintuc", "format": "WARC File Format 1.1"}
                 )
             )
+
+    def _append(self, record) -> None:
+        """Serialise ``record`` and append it to the file as one gzip member."""
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.write_record(record)
+        compressor = zlib.compressobj(self.level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.fh.write(compressor.compress(self.buffer.getvalue()) + compressor.flush())
 
     def write_exchange(
         self,
@@ -59,7 +75,7 @@ class WarcFile:
             url, "response", payload=io.BytesIO(body), http_headers=http
         )
         offset = self.fh.tell()
-        self.writer.write_record(response)
+        self._append(response)
         length = self.fh.tell() - offset
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         request_http = StatusAndHeaders(
@@ -69,7 +85,7 @@ class WarcFile:
         request.rec_headers.add_header(
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
         )
-        self.writer.write_record(request)
+        self._append(request)
         self.fh.flush()
         return StoredRecord(offset, length, hashlib.sha1(body).hexdigest())
 

@@ -54,6 +54,7 @@ class NewsSpider(scrapy.Spider):
         self.skip_urls: set[str] = set()  # stored articles an incremental crawl skips
         self.stop_on_nothing_new = False  # stop paginating when a listing page has nothing new
         self.skipped: set[str] = set()
+        self.requested: set[str] = set()  # cheaper than letting Scrapy build and drop repeats
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -139,13 +140,17 @@ class NewsSpider(scrapy.Spider):
         new = [u for u in dict.fromkeys(articles) if u not in self.skip_urls]
         self.skipped.update(u for u in articles if u in self.skip_urls)
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
-        for url in new:
-            yield self.request(url, self.parse)
+        yield from self.request_once(new)
         if self.stop_on_nothing_new and not new and not response.meta.get("start"):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
-        for url in listings:
-            yield self.request(url, self.parse)
+        yield from self.request_once(listings)
+
+    def request_once(self, urls: list[str]) -> Iterator[scrapy.Request]:
+        for url in urls:
+            if url not in self.requested:
+                self.requested.add(url)
+                yield self.request(url, self.parse)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS, Atom and XML sitemaps: every <link>, <loc> or atom href is a candidate."""
