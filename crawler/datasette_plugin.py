@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 import urllib.parse
 from pathlib import Path
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import AsgiStream, Response
@@ -44,6 +46,11 @@ from pipelines.text import fold
 TEMPLATES = Path(__file__).parent / "templates"
 ARTICLES = "articles"
 SEARCH_PAGE_SIZE = 20
+# Bounds that keep every search fast whatever the archive's size (issue 6; bench/README.md).
+COUNT_CAP = 20_000  # count matches up to this many; beyond, "more than 20,000"
+RANK_LIMIT = 5_000  # rank (bm25) at most this many matches: the newest (highest ids) ones
+TABLE_SORT_LIMIT = 5_000  # table view: above this many matches, list by id, no count/facets
+SEARCH_TIME_LIMIT_MS = 1_000  # per search query of the ranked page
 
 # Datasette settings used by ``tintuc serve`` (and by the tests that check them).
 SERVE_SETTINGS = {
@@ -119,7 +126,10 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def route_search(scope, receive, send):
             if scope.get("type") == "http" and scope.get("query_string"):
-                scope = _rewrite(datasette, scope)
+                scope = await _rewrite(datasette, scope)
+                note = scope.get("tintuc_search_note")
+                if note:
+                    send = _with_header(send, b"x-tintuc-search", note)
             await app(scope, receive, send)
 
         return route_search
@@ -127,7 +137,18 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-def _rewrite(datasette, scope: dict) -> dict:
+def _with_header(send, name: bytes, value: str):
+    async def wrapped(message):
+        if message.get("type") == "http.response.start":
+            headers = list(message.get("headers", []))
+            headers.append((name, value.encode("ascii", "replace")))
+            message = dict(message, headers=headers)
+        await send(message)
+
+    return wrapped
+
+
+async def _rewrite(datasette, scope: dict) -> dict:
     args = urllib.parse.parse_qsl(scope["query_string"].decode("utf-8", "replace"), True)
     # an emptied search box means "no search", not "match nothing"; the synthetic _next
     # (see NEXT_FROM_START) comes back in Datasette's own links: drop it, add it where needed
@@ -153,9 +174,15 @@ def _rewrite(datasette, scope: dict) -> dict:
     quoted = urllib.parse.quote(name, safe="")
     if not ext and wants_ranked_search(args):
         new_path = f"/-/tintuc/search/{quoted}"
-    elif ext == "csv" and wants_full_export(args):
+        return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
+    if ext == "csv" and wants_full_export(args):
         new_path = f"/-/tintuc/export/{quoted}.csv"
-    else:
+        return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
+    note = None
+    search = dict(args).get("_search", "")
+    if search.strip() and not dict(args).get("_stream"):
+        args, note = await bound_table_search(datasette, name, args, search)
+    if note is None:
         if ext != "csv" and newest_first_without_next(args):
             args = args + [("_next", NEXT_FROM_START)]
         elif ext == "csv" and dict(args).get("_stream") and newest_first_without_next(args):
@@ -163,9 +190,48 @@ def _rewrite(datasette, scope: dict) -> dict:
             args = [(k, v) for k, v in args if k != "_sort_desc"] + [("_sort_desc", "id")]
         else:
             return scope
-        scope = dict(scope, query_string=urllib.parse.urlencode(args).encode("ascii"))
-        return scope
-    return dict(scope, path=new_path, raw_path=new_path.encode("ascii"))
+    query_string = urllib.parse.urlencode(args).encode("ascii")
+    return dict(scope, query_string=query_string, tintuc_search_note=note)
+
+
+SORT_KEYS = {"_sort", "_sort_desc", "_sort_by_desc"}
+BOUNDED_FLAGS = [("_nocount", "1"), ("_nofacet", "1"), ("_nosuggest", "1")]
+
+
+async def bound_table_search(datasette, name: str, args: list, search: str):
+    """Datasette's table view of a search matching more than TABLE_SORT_LIMIT articles.
+
+    Datasette 0.65.5 runs ``select … from articles where id in (select rowid from
+    articles_fts where articles_fts match …) order by published desc …``, then
+    ``select count(*)`` of the same and one ``group by`` per facet: each reads every matching
+    article (seconds for a common word at 200,000 articles). Sorted by ``id`` (rowid) instead,
+    SQLite stops after one page; count and facets are skipped (``_nocount``/``_nofacet``).
+    Returns the new arguments and a note saying what was done (None when nothing was).
+    """
+    db = datasette.get_database(name)
+    limit_ms = min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
+    try:
+        count = await capped_count(db, export.fts_query(search), TABLE_SORT_LIMIT, limit_ms)
+    except Exception:  # let Datasette's own view answer (and report) whatever is wrong
+        return args, None
+    if count <= TABLE_SORT_LIMIT:
+        return args, None
+    params = dict(args)
+    sorted_by_id = params.get("_sort_desc") == "id" or (
+        params.get("_sort") == "id" and "_sort_by_desc" not in params
+    )
+    if params.get("_sort") == "id" and "_sort_by_desc" not in params:
+        order = "id ascending (oldest archived first)"  # asked for; fast both ways
+    else:
+        order = "id descending (most recently archived first)"
+    if not sorted_by_id:
+        args = [(k, v) for k, v in args if k not in SORT_KEYS and k != "_next"]
+        args.append(("_sort_desc", "id"))
+    args = [(k, v) for k, v in args if k not in dict(BOUNDED_FLAGS)] + BOUNDED_FLAGS
+    note = (
+        f"more than {TABLE_SORT_LIMIT:,} matches: sorted by {order}, without count or facets"
+    )
+    return args, note
 
 
 # Datasette 0.65.5 bug: sorted by ``_sort_desc``, the first page is ordered by the column alone
@@ -213,6 +279,95 @@ def export_url(datasette, database: str, **args: str | None) -> str:
     return datasette.urls.path(path) + ("?" + query if query else "")
 
 
+class SearchTooSlow(Exception):
+    """A search query hit its time limit."""
+
+
+def _interrupted(exc: BaseException) -> bool:
+    return isinstance(exc, QueryInterrupted) or (
+        isinstance(exc, sqlite3.OperationalError) and "interrupted" in str(exc)
+    )
+
+
+async def _execute(db, sql: str, params: dict, limit_ms: int):
+    try:
+        return await db.execute(sql, params, custom_time_limit=limit_ms)
+    except Exception as exc:
+        if _interrupted(exc):
+            raise SearchTooSlow(str(exc)) from None
+        raise
+
+
+async def capped_count(db, match: str, cap: int, limit_ms: int) -> int:
+    """How many articles match, counting at most ``cap + 1`` (cheap: the index alone)."""
+    sql = (
+        "select count(*) from (select 1 from articles_fts where articles_fts match :match"
+        " limit :cap)"
+    )
+    return (await _execute(db, sql, {"match": match, "cap": cap + 1}, limit_ms)).rows[0][0]
+
+
+def _plural(n: int) -> str:
+    return f"{n:,} match" + ("" if n == 1 else "es")
+
+
+async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> dict:
+    """One page of ranked results and how they were ranked (see RANK_LIMIT)."""
+    match = export.fts_query(query)
+    count = await capped_count(db, match, COUNT_CAP, limit_ms)
+    exact = count <= COUNT_CAP
+    params = {"match": match, "q": query, "limit": size + 1, "offset": offset,
+              "candidates": RANK_LIMIT}  # fmt: skip
+    if count <= RANK_LIMIT:
+        ranking = "bm25 over all matches"
+        ranked = f"""select rowid, {export.RANK_SQL} as rank from articles_fts
+            where articles_fts match :match order by rank, rowid limit :limit offset :offset"""
+    else:
+        ranking = f"bm25 over the {RANK_LIMIT:,} newest matches (highest ids)"
+        ranked = f"""select * from (
+              select rowid, {export.RANK_SQL} as rank from articles_fts
+              where articles_fts match :match order by rowid desc limit :candidates
+            ) order by rank, rowid limit :limit offset :offset"""
+    # rank inside the index first; read articles and build snippets for this page only
+    sql = f"""
+        select articles.id, articles.title, articles.published, articles.site, articles.url,
+          articles.author, ranked.rank,
+          tintuc_highlight(articles.title, :q) as title_html,
+          tintuc_snippet(coalesce(articles.description, '') || char(10)
+            || coalesce(articles.text, ''), :q) as snippet_html
+        from ({ranked}) as ranked join articles on articles.id = ranked.rowid
+        order by ranked.rank, ranked.rowid
+    """
+    try:
+        results = await _execute(db, sql, params, limit_ms)
+    except SearchTooSlow:
+        # ranking took too long (a huge archive on a slow disk): newest matches instead
+        ranking = "newest matches first (highest ids): ranking took too long"
+        sql = """
+            select articles.id, articles.title, articles.published, articles.site,
+              articles.url, articles.author, null as rank,
+              tintuc_highlight(articles.title, :q) as title_html,
+              tintuc_snippet(coalesce(articles.description, '') || char(10)
+                || coalesce(articles.text, ''), :q) as snippet_html
+            from (select rowid from articles_fts where articles_fts match :match
+                  order by rowid desc limit :limit offset :offset) as newest
+            join articles on articles.id = newest.rowid
+            order by articles.id desc
+        """
+        results = await _execute(db, sql, params, limit_ms)
+    rows = [dict(r) for r in results.rows[:size]]
+    more = len(results.rows) > size
+    return {
+        "match": match,
+        "count": count if exact else None,
+        "count_text": _plural(count) if exact else f"more than {COUNT_CAP:,} matches",
+        "ranking": ranking,
+        "bounded": not ranking.startswith("bm25 over all"),
+        "rows": rows,
+        "next": offset + size if more else None,
+    }
+
+
 async def search_view(datasette, request):
     """Ranked (bm25) search of the articles with highlighted snippets; HTML or JSON."""
     db, name = _database(datasette, request)
@@ -223,30 +378,29 @@ async def search_view(datasette, request):
     ):
         return Response.text("forbidden", status=403)
     query = request.args.get("_search", "")
-    match = export.fts_query(query)
     size = min(max(_int(request.args.get("_size"), SEARCH_PAGE_SIZE), 1), 100)
     offset = max(_int(request.args.get("_next"), 0), 0)
-    params = {"match": match, "q": query, "limit": size + 1, "offset": offset}
-    count = (
-        await db.execute(
-            "select count(*) from articles_fts where articles_fts match :match", params
+    as_json = request.url_vars.get("format") == "json"
+    limit_ms = min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
+    try:
+        page = await ranked_page(db, query, size, offset, limit_ms)
+    except SearchTooSlow:
+        message = (
+            f"Search for {query!r} took longer than {limit_ms} ms and was stopped. "
+            "Add a word, use a \"phrase\", or filter by site."
         )
-    ).rows[0][0]
-    results = await db.execute(
-        f"""
-        select articles.id, articles.title, articles.published, articles.site, articles.url,
-          articles.author, {export.RANK_SQL} as rank,
-          tintuc_highlight(articles.title, :q) as title_html,
-          tintuc_snippet(coalesce(articles.description, '') || char(10)
-            || coalesce(articles.text, ''), :q) as snippet_html
-        from articles_fts join articles on articles.id = articles_fts.rowid
-        where articles_fts match :match
-        order by rank, articles.id limit :limit offset :offset
-        """,
-        params,
-    )
-    rows = [dict(r) for r in results.rows[:size]]
-    next_offset = offset + size if len(results.rows) > size else None
+        if as_json:
+            return Response.json(
+                {"ok": False, "error": message, "status": 400, "query": query}, status=400
+            )
+        return Response.html(
+            await datasette.render_template(
+                "error.html", {"ok": False, "error": message, "status": 400,
+                               "title": "Search too slow"}, request=request,
+            ),  # fmt: skip
+            status=400,
+        )
+    rows, next_offset, count = page["rows"], page["next"], page["count"]
     next_url = None
     if next_offset is not None:
         next_url = (
@@ -257,13 +411,15 @@ async def search_view(datasette, request):
             )
         )
     csv_url = export_url(datasette, name, _search=query)
-    if request.url_vars.get("format") == "json":
+    if as_json:
         return Response.json(
             {
                 "database": name,
                 "query": query,
-                "fts_query": match,
+                "fts_query": page["match"],
                 "count": count,
+                "count_text": page["count_text"],
+                "ranking": page["ranking"],
                 "rows": [{k: v for k, v in r.items() if k != "title_html"} for r in rows],
                 "next": next_offset,
                 "next_url": next_url and datasette.absolute_url(request, next_url),
@@ -281,8 +437,12 @@ async def search_view(datasette, request):
                 "database": name,
                 "table": ARTICLES,
                 "query": query,
-                "fts_query": match,
+                "fts_query": page["match"],
                 "count": count,
+                "count_text": page["count_text"],
+                "ranking": page["ranking"],
+                "bounded": page["bounded"],
+                "count_cap": COUNT_CAP,
                 "rows": rows,
                 "offset": offset,
                 "next_url": next_url,
@@ -439,6 +599,7 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
                 "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
                 "tintuc_export_ignores": extra,
                 "tintuc_ranked_url": ranked,
+                "tintuc_search_note": request.scope.get("tintuc_search_note"),
             }
         return {}
 

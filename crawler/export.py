@@ -91,14 +91,28 @@ def _term_pattern(term: Term) -> str:
     return r"(?<!\w)" + body + (r"\w*" if term.prefix else r"(?!\w)")
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold ``text`` character by character, remembering where each folded char came from."""
-    out, where = [], []
+_CHAR_FOLD: dict[int, str] = {}  # ord(char) -> fold(char), filled as characters are seen
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text`` character by character, remembering where each folded char came from.
+
+    Each distinct character is folded once (cached); the text is then folded in one
+    ``str.translate``. When every character folds to exactly one character (all Vietnamese
+    text does) the map is the identity and ``None`` is returned for it.
+    """
+    table = _CHAR_FOLD
+    chars = set(text)
+    for ch in chars:
+        if ord(ch) not in table:
+            table[ord(ch)] = ch.lower() if ch.isascii() else fold(ch)
+    folded = text.translate(table)
+    if all(len(table[ord(c)]) == 1 for c in chars):
+        return folded, None
+    where: list[int] = []
     for i, ch in enumerate(text):
-        f = ch.lower() if ch.isascii() else fold(ch)
-        out.append(f)
-        where.extend([i] * len(f))
-    return "".join(out), where
+        where.extend([i] * len(table[ord(ch)]))
+    return folded, where
 
 
 def _match_spans(text: str, terms: list[Term], limit: int | None = None) -> list[tuple[int, int]]:
@@ -111,7 +125,10 @@ def _match_spans(text: str, terms: list[Term], limit: int | None = None) -> list
     spans = []
     for m in pattern.finditer(folded):
         if m.end() > m.start():
-            spans.append((where[m.start()], where[m.end() - 1] + 1))
+            if where is None:
+                spans.append((m.start(), m.end()))
+            else:
+                spans.append((where[m.start()], where[m.end() - 1] + 1))
     return spans
 
 
