@@ -154,6 +154,9 @@ def archive_for(n: int, rebuild: bool = False) -> Path:
         t0 = time.monotonic()
         build(n, path)
         print(f"  built in {time.monotonic() - t0:.0f} s", flush=True)
+    from pipelines.schema import open_archive
+
+    open_archive(path).close()  # a cached archive gets the current schema (e.g. province)
     return path
 
 
@@ -232,7 +235,7 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
         print(f"  {label}: GET {url}?_search=Q" + "".join(f"&{k}={v}" for k, v in extra.items()))
         for kind, query in QUERIES:
             params = {"_search": query, **extra}
-            times, statuses, rows, error = [], [], None, ""
+            times, statuses, rows, error, how = [], [], None, "", ""
             runs = repeat
             for k in range(repeat + 1):
                 if k > runs:
@@ -251,11 +254,15 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
                 elif url.endswith(".json"):
                     body = resp.json()
                     rows = len(body) if isinstance(body, list) else len(body.get("rows", []))
+                    if isinstance(body, dict) and body.get("ranking"):
+                        how = body["ranking"]
+                if resp.headers.get("x-tintuc-search"):
+                    how = "table: " + resp.headers["x-tintuc-search"].split(":")[0]
             r = {
                 "endpoint": label, "kind": kind, "query": query, "matches": counts[query],
                 "rows": rows, "p50_ms": statistics.median(times), "p95_ms": pct(times, 0.95),
                 "max_ms": max(times), "n": len(times), "statuses": sorted(set(statuses)),
-                "error": error,
+                "error": error, "how": how,
                 "diacritics": any(ord(c) > 127 for c in query),
             }  # fmt: skip
             out.append(r)
@@ -263,7 +270,8 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
                   f"p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  max {r['max_ms']:7.1f} ms"
                   f" (n={r['n']})"
                   f"  HTTP {','.join(map(str, r['statuses']))}"
-                  + (f"  {error[:100]}" if error else ""), flush=True)  # fmt: skip
+                  + (f"  {error[:100]}" if error else "")
+                  + (f"  [{how}]" if how else ""), flush=True)  # fmt: skip
     return out
 
 

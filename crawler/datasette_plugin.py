@@ -228,9 +228,7 @@ async def bound_table_search(datasette, name: str, args: list, search: str):
         args = [(k, v) for k, v in args if k not in SORT_KEYS and k != "_next"]
         args.append(("_sort_desc", "id"))
     args = [(k, v) for k, v in args if k not in dict(BOUNDED_FLAGS)] + BOUNDED_FLAGS
-    note = (
-        f"more than {TABLE_SORT_LIMIT:,} matches: sorted by {order}, without count or facets"
-    )
+    note = f"more than {TABLE_SORT_LIMIT:,} matches: sorted by {order}, without count or facets"
     return args, note
 
 
@@ -387,7 +385,7 @@ async def search_view(datasette, request):
     except SearchTooSlow:
         message = (
             f"Search for {query!r} took longer than {limit_ms} ms and was stopped. "
-            "Add a word, use a \"phrase\", or filter by site."
+            'Add a word, use a "phrase", or filter by site.'
         )
         if as_json:
             return Response.json(
@@ -395,8 +393,9 @@ async def search_view(datasette, request):
             )
         return Response.html(
             await datasette.render_template(
-                "error.html", {"ok": False, "error": message, "status": 400,
-                               "title": "Search too slow"}, request=request,
+                "error.html",
+                {"ok": False, "error": message, "status": 400, "title": "Search too slow"},
+                request=request,
             ),  # fmt: skip
             status=400,
         )

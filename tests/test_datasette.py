@@ -396,3 +396,103 @@ def test_plugin_is_registered():
     assert {"prepare_connection", "asgi_wrapper", "register_routes", "get_metadata"} <= set(
         mine[0]["hooks"]
     )
+
+
+# ---------------------------------------------------------------- bounded search (issue 6)
+
+
+@pytest.fixture
+def tiny_limits(monkeypatch):
+    """Bounds of 1 article, so that "da nang" (2 matches) counts as a very common search."""
+    from crawler import datasette_plugin
+
+    for name in ("COUNT_CAP", "RANK_LIMIT", "TABLE_SORT_LIMIT"):
+        monkeypatch.setattr(datasette_plugin, name, 1)
+
+
+def test_common_search_is_ranked_among_newest_matches_and_says_so(archive, tiny_limits):
+    ranked, page = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=da nang",
+        "/archive/articles?_search=da+nang",
+    )
+    data = ranked.json()
+    assert data["ranking"] == "bm25 over the 1 newest matches (highest ids)"
+    assert (data["count"], data["count_text"]) == (None, "more than 1 matches")
+    assert [r["title"] for r in data["rows"]] == [HALONG_TITLE]  # id 2: the newest match
+    assert page.status_code == 200
+    assert "More than 1 articles match “da nang”" in page.text
+    assert "Ranked by bm25 over the 1 newest matches (highest ids): so common" in page.text
+
+
+def test_rare_search_is_ranked_over_all_matches(archive):
+    (ranked,) = fetch(archive, "/-/tintuc/search/archive.json?_search=da nang")
+    data = ranked.json()
+    assert (data["ranking"], data["count"], data["count_text"]) == (
+        "bm25 over all matches", 2, "2 matches"
+    )  # fmt: skip
+
+
+def test_common_search_in_table_view_lists_by_id_without_count_or_facets(archive, tiny_limits):
+    array, full, newest = fetch(
+        archive,
+        "/archive/articles.json?_search=da nang&_shape=array",
+        "/archive/articles.json?_search=da nang",
+        "/archive/articles?_search=da+nang&_sort_desc=published",
+    )
+    assert titles(array) == [HALONG_TITLE, DANANG_TITLE]  # id descending
+    note = array.headers["x-tintuc-search"]
+    assert note.startswith("more than 1 matches: sorted by id descending")
+    data = full.json()
+    assert data["human_description_en"].endswith("sorted by id descending")
+    assert data["filtered_table_rows_count"] is None
+    assert data["facet_results"] == {} and len(data["rows"]) == 2
+    assert newest.status_code == 200
+    assert 'id="tintuc-search-note"' in newest.text
+    assert "sorted by id descending" in newest.text
+
+
+def test_rare_search_in_table_view_keeps_newest_first_and_facets(archive):
+    (full,) = fetch(archive, "/archive/articles.json?_search=da nang")
+    data = full.json()
+    assert "x-tintuc-search" not in full.headers
+    assert data["human_description_en"].endswith("sorted by published descending")
+    assert data["filtered_table_rows_count"] == 2
+    assert "site" in data["facet_results"]
+
+
+def test_interrupted_search_answers_400_with_a_message(archive, monkeypatch):
+    from datasette.database import Database
+
+    execute = Database.execute
+
+    async def interrupted(self, sql, *args, **kwargs):
+        if "articles_fts" in sql:
+            raise sqlite3.OperationalError("interrupted")
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", interrupted)
+    as_json, as_html = fetch(
+        archive, "/-/tintuc/search/archive.json?_search=cua", "/-/tintuc/search/archive?_search=cua"
+    )
+    assert as_json.status_code == 400
+    assert as_json.json()["error"].startswith("Search for 'cua' took longer than 1000 ms")
+    assert as_html.status_code == 400
+    assert "took longer than 1000 ms" in as_html.text
+
+
+def test_slow_ranking_falls_back_to_newest_matches(archive, monkeypatch):
+    from datasette.database import Database
+
+    execute = Database.execute
+
+    async def slow_bm25(self, sql, *args, **kwargs):
+        if "bm25" in sql:
+            raise sqlite3.OperationalError("interrupted")
+        return await execute(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", slow_bm25)
+    (ranked,) = fetch(archive, "/-/tintuc/search/archive.json?_search=da nang")
+    data = ranked.json()
+    assert data["ranking"] == "newest matches first (highest ids): ranking took too long"
+    assert [r["title"] for r in data["rows"]] == [HALONG_TITLE, DANANG_TITLE]

@@ -310,3 +310,14 @@ def test_datasette_default_csv_limit_would_cut_the_file(big_archive):
     assert response.status_code == 200
     assert "CSV contains more than 1048576 bytes" in response.text.splitlines()[-1]
     assert len(response.text) < 2_000_000
+
+
+def test_highlight_maps_folded_matches_back_to_the_original_text():
+    # one character folding to two ("ß" → "ss") or to none (a lone combining mark) must not
+    # shift the marks; plain Vietnamese text takes the fast path (one char → one char)
+    assert export.highlight_html("Straße Đà Nẵng", "strasse da nang") == (
+        "<mark>Straße</mark> <mark>Đà</mark> <mark>Nẵng</mark>"
+    )
+    assert export.highlight_html("e\u0301 ĐÀ NẴNG", "da nang") == (
+        "e\u0301 <mark>ĐÀ</mark> <mark>NẴNG</mark>"
+    )
