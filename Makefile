@@ -32,6 +32,10 @@ eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
 	$(BIN)/python -m pipelines.evaluate $(SHARED)/fixtures/vn \
 		--benchmark $(SHARED)/benchmarks/article-extraction-benchmark --floor eval-floor.json
 
+bench: $(STAMP)  ## benchmarks: figures printed, nothing asserted; run on an idle machine
+	$(BIN)/python bench/crawl_bench.py --pages 2000
+	$(BIN)/python bench/search_bench.py --articles 200000
+
 serve: $(STAMP)
 	$(BIN)/tintuc serve --db $(DB)
 

@@ -25,8 +25,9 @@ def warc_dir_for(db_path: str, configured: str | None = None) -> Path:
 
 
 class CaptureMiddleware:
-    def __init__(self, crawler, warc_dir: Path, db_dir: Path):
+    def __init__(self, crawler, warc_dir: Path, db_dir: Path, gzip_level: int = 1):
         self.crawler = crawler
+        self.gzip_level = gzip_level
         self.warc_dir = warc_dir
         self.db_dir = db_dir
         self.warc: WarcFile | None = None
@@ -39,7 +40,10 @@ class CaptureMiddleware:
             raise NotConfigured("TINTUC_CAPTURE is off: no WARC captures")
         db_path = settings.get("TINTUC_DB")
         warc_dir = warc_dir_for(db_path, settings.get("TINTUC_WARC_DIR"))
-        middleware = cls(crawler, warc_dir, Path(db_path).resolve().parent)
+        level = settings.getint("TINTUC_WARC_GZIP_LEVEL", 1)
+        if not 1 <= level <= 9:
+            raise NotConfigured("TINTUC_WARC_GZIP_LEVEL must be 1 (fastest) to 9 (smallest)")
+        middleware = cls(crawler, warc_dir, Path(db_path).resolve().parent, level)
         from scrapy import signals
 
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
@@ -53,7 +57,7 @@ class CaptureMiddleware:
         spider = self.crawler.spider
         stamp = now_iso().replace(":", "").replace("+0000", "Z")
         name = f"{spider.profile.id}-{spider.crawl_id:06d}-{stamp}.warc.gz"
-        self.warc = WarcFile(self.warc_dir / name)
+        self.warc = WarcFile(self.warc_dir / name, self.gzip_level)
         try:
             self.warc_name = str(self.warc.path.relative_to(self.db_dir))
         except ValueError:

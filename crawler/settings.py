@@ -14,6 +14,7 @@ TINTUC_EXTRACT_WORKERS = 0  # extraction processes; 0 = one per CPU core, -1 = i
 TINTUC_TRIGGER = "manual"  # recorded in crawls.trigger (the scheduler sets "schedule")
 TINTUC_CAPTURE = True  # keep every fetch as WARC records + a captures row
 TINTUC_WARC_DIR = ""  # default: warc/ beside the database
+TINTUC_WARC_GZIP_LEVEL = 1  # 1 = fastest (the crawl's bottleneck), 9 = smallest files
 TINTUC_INCREMENTAL = True  # skip stored articles; stop paginating when a page has nothing new
 TINTUC_REVISIT_DAYS = 3.0  # ...but fetch again articles first seen this recently
 TINTUC_REVISIT_AFTER_HOURS = 1.0  # ...when last fetched at least this long ago

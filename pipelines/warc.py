@@ -31,12 +31,12 @@ class StoredRecord:
 class WarcFile:
     """An append-only WARC file for one crawl.
 
-    Each record is compressed as its own gzip member at ``level`` (warcio always uses 9, which
-    costs the crawl's reactor thread about 10 ms per 170 KB page; 6 halves that for 1 % more
-    bytes).
+    Each record is compressed as its own gzip member at ``level`` (``TINTUC_WARC_GZIP_LEVEL``).
+    warcio always uses 9: 10 ms of the crawl's reactor thread per 170 KB page, against 2 ms at
+    level 1 for files about 20 % larger.
     """
 
-    def __init__(self, path: str | Path, level: int = 6):
+    def __init__(self, path: str | Path, level: int = 1):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.level = level

@@ -11,6 +11,7 @@ pages are handed to the pipelines as :class:`~crawler.items.FetchedPage`, failur
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +20,7 @@ import scrapy
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, ResponseDataLossError
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.response import get_base_url
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
@@ -55,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         self.stop_on_nothing_new = False  # stop paginating when a listing page has nothing new
         self.skipped: set[str] = set()
         self.requested: set[str] = set()  # cheaper than letting Scrapy build and drop repeats
+        self.link_kinds: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -127,15 +130,27 @@ class NewsSpider(scrapy.Spider):
             yield PageGone(first_url, f"redirected to {response.url}")
         yield from self.follow_links(response)
 
+    def link_kind(self, url: str) -> str | None:
+        """'article', 'listing' or None (not followed) for a canonical URL; memoised, since
+        menus and sidebars repeat the same links on every page."""
+        kind = self.link_kinds.get(url, "")
+        if kind == "":
+            if not self.wanted(url):
+                kind = None
+            elif self.is_article_url(url):
+                kind = "article"
+            else:
+                kind = "listing" if self.is_listing_url(url) else None
+            self.link_kinds[url] = kind
+        return kind
+
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         articles, listings = [], []
-        for href in response.css("a::attr(href)").getall():
-            url = canonical_url(urljoin(response.url, href.strip()))
-            if not self.wanted(url):
-                continue
-            if self.is_article_url(url):
+        for url in page_links(response):
+            kind = self.link_kind(url)
+            if kind == "article":
                 articles.append(url)
-            elif self.is_listing_url(url):
+            elif kind == "listing":
                 listings.append(url)
         new = [u for u in dict.fromkeys(articles) if u not in self.skip_urls]
         self.skipped.update(u for u in articles if u in self.skip_urls)
@@ -176,6 +191,35 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, f"HTTP {response.status}", response.status)
         else:
             yield FetchError(url, describe_failure(failure, self.crawler.settings))
+
+
+HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def page_links(response: TextResponse) -> Iterator[str]:
+    """Canonical absolute URLs of the page's ``<a href>`` links.
+
+    A regular expression instead of a DOM: building a parsel selector per link cost the
+    reactor thread more than everything else on a 170 KB page.
+    """
+    base = get_base_url(response)
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    for groups in HREF.findall(response.text):
+        href = html.unescape((groups[0] or groups[1] or groups[2]).strip())
+        if href.startswith(("http://", "https://")):
+            url = href
+        elif href.startswith("/") and not href.startswith("//"):
+            url = origin + href
+        else:
+            try:
+                url = urljoin(base, href)
+            except ValueError:
+                continue
+        try:
+            yield canonical_url(url)
+        except ValueError:
+            continue
 
 
 def describe_failure(failure: Failure, settings) -> str:
