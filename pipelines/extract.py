@@ -414,7 +414,7 @@ def extract_article(html: str | bytes, url: str, profile: dict | None = None) ->
     headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
 
     try:
-        doc = bare_extraction(copy.deepcopy(tree), url=url, with_metadata=True,
+        doc = bare_extraction(copy.deepcopy(tree), url=url, with_metadata=True, fast=True,
                               include_comments=False,
                               include_tables=True)
     except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
