@@ -18,6 +18,7 @@ TINTUC_WARC_GZIP_LEVEL = 1  # 1 = fastest (the crawl's bottleneck), 9 = smallest
 TINTUC_INCREMENTAL = True  # skip stored articles; stop paginating when a page has nothing new
 TINTUC_REVISIT_DAYS = 3.0  # ...but fetch again articles first seen this recently
 TINTUC_REVISIT_AFTER_HOURS = 1.0  # ...when last fetched at least this long ago
+TINTUC_LOCAL_FAST = True  # sites on 127.0.0.1/localhost: no delay, 16 requests at a time
 TINTUC_PROGRESS = True  # a live progress line on an interactive terminal
 
 # --- politeness ---------------------------------------------------------------------------

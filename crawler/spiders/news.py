@@ -36,6 +36,8 @@ NOT_HTML = re.compile(
     r"mov|wmv|flv|webm|wav|ogg|css|js|json|xml|apk|exe)(\?|$)",
     re.IGNORECASE,
 )
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
 ARTICLE_META = (
     'meta[property="og:type"][content="article"]',
     'meta[property="article:published_time"]',
@@ -67,7 +69,12 @@ class NewsSpider(scrapy.Spider):
         spider.article_res = [re.compile(p) for p in spider.profile.article_patterns]
         spider.listing_res = [re.compile(p) for p in spider.profile.listing_patterns]
         spider.deny_res = [re.compile(p) for p in spider.profile.deny_patterns]
-        apply_politeness(crawler.settings, spider.profile.politeness)
+        politeness = spider.profile.politeness
+        if not politeness and crawler.settings.getbool("TINTUC_LOCAL_FAST", True) and all(
+            urlsplit(u).hostname in LOOPBACK for u in spider.profile.start_urls
+        ):
+            politeness = LOCAL_POLITENESS  # a mirror on this machine: no one to be polite to
+        apply_politeness(crawler.settings, politeness)
         return spider
 
     def resolve_profile(self, sites_file: str | None) -> SiteProfile:
