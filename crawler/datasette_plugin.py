@@ -366,15 +366,23 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
     }
 
 
-async def search_view(datasette, request):
-    """Ranked (bm25) search of the articles with highlighted snippets; HTML or JSON."""
+async def _readable_articles(datasette, request):
+    """The request's database and its name, or a 404/403 response to send instead."""
     db, name = _database(datasette, request)
     if db is None:
-        return Response.text(f"no database {name!r}", status=404)
+        return None, name, Response.text(f"no database {name!r}", status=404)
     if not await datasette.permission_allowed(
         request.actor, "view-table", (name, ARTICLES), default=True
     ):
-        return Response.text("forbidden", status=403)
+        return db, name, Response.text("forbidden", status=403)
+    return db, name, None
+
+
+async def search_view(datasette, request):
+    """Ranked (bm25) search of the articles with highlighted snippets; HTML or JSON."""
+    db, name, refusal = await _readable_articles(datasette, request)
+    if refusal is not None:
+        return refusal
     query = request.args.get("_search", "")
     size = min(max(_int(request.args.get("_size"), SEARCH_PAGE_SIZE), 1), 100)
     offset = max(_int(request.args.get("_next"), 0), 0)
@@ -475,13 +483,9 @@ class _Stopped(Exception):
 
 async def export_csv_view(datasette, request):
     """Stream every matching article as CSV (BOM, header, one row per article)."""
-    db, name = _database(datasette, request)
-    if db is None:
-        return Response.text(f"no database {name!r}", status=404)
-    if not await datasette.permission_allowed(
-        request.actor, "view-table", (name, ARTICLES), default=True
-    ):
-        return Response.text("forbidden", status=403)
+    db, name, refusal = await _readable_articles(datasette, request)
+    if refusal is not None:
+        return refusal
     if not db.path:
         return Response.text("export needs a database file", status=400)
     args = request.args
