@@ -70,7 +70,7 @@ class NewsSpider(scrapy.Spider):
         spider.listing_res = [re.compile(p) for p in spider.profile.listing_patterns]
         spider.deny_res = [re.compile(p) for p in spider.profile.deny_patterns]
         politeness = spider.profile.politeness
-        if not politeness and crawler.settings.getbool("TINTUC_LOCAL_FAST", True) and all(
+        if crawler.settings.getbool("TINTUC_LOCAL_FAST", True) and all(
             urlsplit(u).hostname in LOOPBACK for u in spider.profile.start_urls
         ):
             politeness = LOCAL_POLITENESS  # a mirror on this machine: no one to be polite to
