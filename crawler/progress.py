@@ -30,10 +30,10 @@ class Progress:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         pages = get("tintuc/pages", 0)
         return (
-            f"pages {pages} ({pages / elapsed:.1f}/s) | articles new "
-            f"{get('tintuc/articles_new', 0)} changed {get('tintuc/articles_changed', 0)} | "
-            f"skipped {get('tintuc/skipped_known', 0)} | errors {get('tintuc/errors', 0)} | "
-            f"{elapsed:.0f}s"
+            f"pages {pages} ({pages / elapsed:.1f}/s) | articles {get('tintuc/extracted', 0)}"
+            f" (stored: new {get('tintuc/articles_new', 0)}, changed "
+            f"{get('tintuc/articles_changed', 0)}) | skipped {get('tintuc/skipped_known', 0)} | "
+            f"errors {get('tintuc/errors', 0)} | {elapsed:.0f}s"
         )
 
     def show(self) -> None:
