@@ -78,17 +78,16 @@ def tintuc_bin() -> str:
     return str(candidate) if candidate.exists() else shutil.which("tintuc") or "tintuc"
 
 
-def run_crawl(base: str, workdir: Path, label: str, workers: int, server_pid: int,
-              launcher: list[str] | None = None) -> dict:  # fmt: skip
+def run_crawl(base: str, workdir: Path, label: str, workers: int, server_pid: int) -> dict:
     """One ``tintuc crawl`` in a subprocess; returns its figures."""
     sites = workdir / "sites.toml"
     sites.write_text(SITES_TOML.format(base=base), encoding="utf-8")
-    tag = label.split()[0] + ("-whatif" if launcher else "")
+    tag = label.split()[0]
     db = workdir / f"crawl-{tag}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     settings = {**BENCH_SETTINGS, "TINTUC_EXTRACT_WORKERS": str(workers)}
-    cmd = [*(launcher or [tintuc_bin()]), "crawl", "mirror", "--sites", str(sites), "--db", str(db)]
+    cmd = [tintuc_bin(), "crawl", "mirror", "--sites", str(sites), "--db", str(db)]
     for name, value in settings.items():
         cmd += ["-s", f"{name}={value}"]
     warc = workdir / f"warc-{tag}"
@@ -260,9 +259,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the single-process timing")
     ap.add_argument("--baseline-pages", type=int, default=0,
                     help="time the baseline on this many of the pages (0 = all)")
-    ap.add_argument("--what-if-dedupe", action="store_true",
-                    help="also crawl with bench/whatif_dedupe.py (the spider drops links it "
-                    "already yielded before Scrapy builds requests for them)")
     ap.add_argument("--workdir", help="keep databases and logs here (default: a temp dir)")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
@@ -279,14 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         results["server"] = server
         print(f"mirror at {base} (pid {mirror_pid}): {server['pages_per_s']:.0f} pages/s",
               flush=True)
-        modes = [("pool", 0, None)] + ([] if args.only_pool else [("inline", -1, None)])
-        if args.what_if_dedupe:
-            launcher = [sys.executable, str(HERE / "whatif_dedupe.py")]
-            modes.append(("pool + spider yields each link once (what-if)", 0, launcher))
-        for label, workers, launcher in modes:
+        modes = [("pool", 0)] + ([] if args.only_pool else [("inline", -1)])
+        for label, workers in modes:
             print(f"crawling {args.pages} pages, extraction {label} …", flush=True)
-            results["crawls"].append(
-                run_crawl(base, workdir, label, workers, server_pid, launcher))
+            results["crawls"].append(run_crawl(base, workdir, label, workers, server_pid))
         if not args.no_baseline:
             print("timing plain trafilatura and the project extractor in one process …",
                   flush=True)
