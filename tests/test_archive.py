@@ -22,13 +22,15 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 @pytest.fixture
 def portal_copy(tmp_path):
     """A private, editable copy of the sample portal, served on a free port."""
-    site = tmp_path / "site"
-    shutil.copytree(SAMPLE_PORTAL / "site", site)
     from importlib.util import module_from_spec, spec_from_file_location
 
     spec = spec_from_file_location("portal_serve_copy", SAMPLE_PORTAL / "serve.py")
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
+    site = tmp_path / "site"
+    built = module.built_site()
+    shutil.move(built, site)
+    shutil.rmtree(built.parent)
     base_url, stop = module.serve_in_thread(directory=site)
     yield site, base_url
     stop()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SITE_DIR = HERE / "site"
 MANIFEST_PATH = HERE / "manifest.json"
 
 

@@ -1,4 +1,7 @@
-"""Serve the sample portal over HTTP (static files from ``site/``).
+"""Serve the sample portal over HTTP.
+
+The pages are built by ``build.py`` from ``content.txt`` into a fresh temporary folder each
+time a server starts (0.2 s), so no generated page is kept in the repository.
 
 As a script::
 
@@ -23,16 +26,19 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
+HERE = Path(__file__).resolve().parent
 TEMPLATED = {"/robots.txt", "/sitemap.xml"}
 
-__all__ = ["SITE_DIR", "PortalHandler", "make_server", "serve_in_thread", "main"]
+__all__ = ["PortalHandler", "built_site", "make_server", "serve_in_thread", "main"]
 
 
 class PortalHandler(SimpleHTTPRequestHandler):
@@ -78,14 +84,33 @@ class PortalHandler(SimpleHTTPRequestHandler):
         return super().do_HEAD()
 
 
+def built_site() -> Path:
+    """Build the portal into a new temporary folder and return its ``site`` directory."""
+    spec = importlib.util.spec_from_file_location("_sample_portal_build", HERE / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    out = Path(tempfile.mkdtemp(prefix="tintuc-sample-portal-"))
+    build.build(out / "site", out / "manifest.json")
+    return out / "site"
+
+
 def make_server(directory=None, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    directory = Path(directory) if directory is not None else SITE_DIR
+    """A server for ``directory``, or for a fresh build (removed by :func:`close_server`)."""
+    built = directory is None
+    directory = built_site() if built else Path(directory)
     if not (directory / "index.html").is_file():
         raise FileNotFoundError(f"{directory} has no index.html; run build.py first")
     handler = functools.partial(PortalHandler, directory=str(directory))
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    server.built_dir = directory.parent if built else None
     return server
+
+
+def close_server(server: ThreadingHTTPServer) -> None:
+    server.server_close()
+    if server.built_dir is not None:
+        shutil.rmtree(server.built_dir, ignore_errors=True)
 
 
 def _base_url(server: ThreadingHTTPServer) -> str:
@@ -109,8 +134,8 @@ def serve_in_thread(directory=None, port: int = 0, host: str = "127.0.0.1"):
 
     def stop() -> None:
         server.shutdown()
-        server.server_close()
         thread.join(timeout=5)
+        close_server(server)
 
     return _base_url(server), stop
 
@@ -129,7 +154,7 @@ def main(argv=None) -> int:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        server.server_close()
+        close_server(server)
     return 0
 
 
