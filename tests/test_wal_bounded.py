@@ -11,12 +11,7 @@ import sqlite3
 import threading
 import time
 
-from pipelines.schema import (
-    WAL_CHECKPOINT_BYTES,
-    WAL_LIMIT_BYTES,
-    checkpoint_if_large,
-    open_archive,
-)
+from pipelines.schema import WAL_LIMIT_BYTES, checkpoint_if_large, open_archive
 from pipelines.store import save_articles
 
 PARAGRAPH = (
@@ -59,7 +54,7 @@ def test_wal_stays_under_64_mb_with_four_readers(tmp_path):
     db = open_archive(db_path)
     written = checkpoints = 0
     try:
-        text = PARAGRAPH * 120  # ~25 KB of text per article
+        text = PARAGRAPH * 190  # ~37 KB of text per article, ~75 MB in all
         for batch in range(40):
             rows = [
                 {"url": f"http://127.0.0.1/tin-tuc/bai-{batch}-{i}.html", "site": "sample",
@@ -76,9 +71,8 @@ def test_wal_stays_under_64_mb_with_four_readers(tmp_path):
         db.close()
     print(f"wrote {written / 2**20:.0f} MB of text, {checkpoints} checkpoints, "
           f"{reads[0]} reads, max WAL {max(wal_sizes) / 2**20:.1f} MB")
-    # each checkpoint ran on a WAL of at least WAL_CHECKPOINT_BYTES: more than the bound
-    # went through the WAL in all
-    assert checkpoints * WAL_CHECKPOINT_BYTES > WAL_LIMIT_BYTES
+    assert written > WAL_LIMIT_BYTES  # more than the bound went through the WAL
+    assert checkpoints > 0
     assert reader_errors == []
     assert reads[0] > 100
     assert max(wal_sizes) < WAL_LIMIT_BYTES
