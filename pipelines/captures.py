@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,8 +112,6 @@ def _add(total: dict[str, int], counts: dict[str, int]) -> None:
 
 
 def _selectors(profile_json: str | None) -> dict | None:
-    import json
-
     if not profile_json:
         return None
     selectors = json.loads(profile_json).get("selectors") or {}

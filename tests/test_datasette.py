@@ -461,17 +461,22 @@ def test_rare_search_in_table_view_keeps_newest_first_and_facets(archive):
     assert "site" in data["facet_results"]
 
 
-def test_interrupted_search_answers_400_with_a_message(archive, monkeypatch):
+def interrupt_queries_containing(monkeypatch, fragment: str) -> None:
+    """Make Datasette's SQL time limit interrupt every query whose SQL contains ``fragment``."""
     from datasette.database import Database
 
     execute = Database.execute
 
     async def interrupted(self, sql, *args, **kwargs):
-        if "articles_fts" in sql:
+        if fragment in sql:
             raise sqlite3.OperationalError("interrupted")
         return await execute(self, sql, *args, **kwargs)
 
     monkeypatch.setattr(Database, "execute", interrupted)
+
+
+def test_interrupted_search_answers_400_with_a_message(archive, monkeypatch):
+    interrupt_queries_containing(monkeypatch, "articles_fts")
     as_json, as_html = fetch(
         archive, "/-/tintuc/search/archive.json?_search=cua", "/-/tintuc/search/archive?_search=cua"
     )
@@ -482,16 +487,7 @@ def test_interrupted_search_answers_400_with_a_message(archive, monkeypatch):
 
 
 def test_slow_ranking_falls_back_to_newest_matches(archive, monkeypatch):
-    from datasette.database import Database
-
-    execute = Database.execute
-
-    async def slow_bm25(self, sql, *args, **kwargs):
-        if "bm25" in sql:
-            raise sqlite3.OperationalError("interrupted")
-        return await execute(self, sql, *args, **kwargs)
-
-    monkeypatch.setattr(Database, "execute", slow_bm25)
+    interrupt_queries_containing(monkeypatch, "bm25")
     (ranked,) = fetch(archive, "/-/tintuc/search/archive.json?_search=da nang")
     data = ranked.json()
     assert data["ranking"] == "newest matches first (highest ids): ranking took too long"

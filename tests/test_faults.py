@@ -67,6 +67,14 @@ def test_sigkill_at_several_points_never_corrupts_and_resume_completes(sample_po
     assert statuses.split(",") == ["interrupted"] * 4 + ["finished"]
 
 
+def crawl_into_checkpointed(base_url, db_path) -> None:
+    """A full crawl of the sample portal, with everything moved from the WAL into the file."""
+    run_tintuc("crawl", "sample", "--start-url", base_url + "/", "--db", str(db_path), *FAST)
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
 def _limit_file_size(limit: int):
     def apply():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
@@ -78,9 +86,8 @@ def _limit_file_size(limit: int):
 def test_disk_full_stops_the_crawl_clearly_and_keeps_what_was_stored(sample_portal, tmp_path):
     base_url, manifest = sample_portal
     db_path = tmp_path / "archive.db"
-    run_tintuc("crawl", "sample", "--start-url", base_url + "/", "--db", str(db_path), *FAST)
+    crawl_into_checkpointed(base_url, db_path)
     conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = conn.execute("SELECT url, text, content_hash FROM articles ORDER BY url").fetchall()
     conn.close()
     # the next crawl may not grow any file past 150 KB: the WAL fills up during the crawl
@@ -113,10 +120,7 @@ def make_read_only(path):
 def test_read_only_archive_gives_one_clear_line_and_stays_intact(sample_portal, tmp_path):
     base_url, _ = sample_portal
     db_path = tmp_path / "archive.db"
-    run_tintuc("crawl", "sample", "--start-url", base_url + "/", "--db", str(db_path), *FAST)
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+    crawl_into_checkpointed(base_url, db_path)
     digest = db_path.read_bytes()
     undo = make_read_only(db_path)
     try:
