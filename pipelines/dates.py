@@ -143,6 +143,9 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
                          r"|thoi gian dang|ngay cap nhat|posted|published)\b")
 
 
+_LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
+
+
 def _from_text(tree: lxml.html.HtmlElement) -> str | None:
     """First visible date after the headline (else the first on the page).
 
@@ -151,19 +154,24 @@ def _from_text(tree: lxml.html.HtmlElement) -> str | None:
     site's clock, so a date after the first headline-sized h1 wins.
     """
     headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
-    order = {el: i for i, el in enumerate(tree.iter())} if headline is not None else {}
+    after_headline = headline is None
     first = None
-    for el in tree.iter("time", "span", "div", "p", "li", "td", "em", "i", "small"):
+    # one walk in document order: passing the headline switches from "before" to "after"
+    for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "em", "i", "small"):
+        if el.tag == "h1":
+            after_headline = after_headline or el is headline
+            continue
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
         text = el.get("datetime") or el.text_content()
         if len(text) >= 80:
             continue
-        if el.tag != "time" and not _DATE_CLASS.search(cls) and not _DATE_LABEL.match(fold(text)):
+        if (el.tag != "time" and not _DATE_CLASS.search(cls)
+                and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
         value = parse_vietnamese_date(text)
         if not value:
             continue
-        if headline is None or order.get(el, 0) > order[headline]:
+        if after_headline:
             return value
         first = first or value
     return first

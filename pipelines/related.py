@@ -96,26 +96,41 @@ def _is_heading(el: lxml.html.HtmlElement) -> bool:
     return el.tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or ""))
 
 
-def _link_url(a: lxml.html.HtmlElement, base: str) -> str | None:
-    href = (a.get("href") or "").strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-        return None
-    try:
-        return urljoin(base, href)
-    except ValueError:
-        return None
+class _ArticleLinks:
+    """Resolves ``<a href>`` to absolute article URLs for one page, memoised by href: the
+    same links are looked at again for every heading's candidate blocks."""
 
+    def __init__(self, base: str, page_url: str):
+        self.base, self.page_url = base, page_url
+        self.memo: dict[str, str | None] = {}
 
-def _article_links(block: lxml.html.HtmlElement, base: str, page_url: str,
-                   skip: lxml.html.HtmlElement | None = None) -> list:
-    links = []
-    for a in block.iter("a"):
-        if skip is not None and _is_descendant(a, skip):
-            continue
-        url = _link_url(a, base)
-        if url and is_article_url(url, page_url):
-            links.append((a, url))
-    return links
+    def url(self, a: lxml.html.HtmlElement) -> str | None:
+        """The absolute URL of link ``a`` if it points to an article, else None."""
+        href = (a.get("href") or "").strip()
+        if href in self.memo:
+            return self.memo[href]
+        url = None
+        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            try:
+                url = urljoin(self.base, href)
+            except ValueError:
+                url = None
+        if url and not is_article_url(url, self.page_url):
+            url = None
+        self.memo[href] = url
+        return url
+
+    def within(self, block: lxml.html.HtmlElement,
+               skip: lxml.html.HtmlElement | None = None) -> list:
+        """``(a, url)`` for the article links inside ``block`` (outside ``skip``)."""
+        links = []
+        for a in block.iter("a"):
+            if skip is not None and _is_descendant(a, skip):
+                continue
+            url = self.url(a)
+            if url:
+                links.append((a, url))
+        return links
 
 
 def _is_descendant(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
@@ -124,6 +139,11 @@ def _is_descendant(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -
             return True
         el = el.getparent()
     return False
+
+
+def _document_position(el: lxml.html.HtmlElement) -> int:
+    """Index of ``el`` in document order (counted by XPath in C, not by walking in Python)."""
+    return int(el.xpath("count(preceding::*) + count(ancestor::*)"))
 
 
 def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> bool:
@@ -136,7 +156,7 @@ def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> b
     return len(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
 
 
-def _block_for_heading(heading, base, page_url, protected):
+def _block_for_heading(heading, links_of: _ArticleLinks, protected):
     """The smallest ancestor (within a few levels) that holds article links after ``heading``.
 
     A heading heads the links that follow it: an ancestor whose article links all come before
@@ -147,7 +167,7 @@ def _block_for_heading(heading, base, page_url, protected):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return None
-        links = _article_links(parent, base, page_url, skip=heading)
+        links = links_of.within(parent, skip=heading)
         if links:
             order = {el: i for i, el in enumerate(parent.iter())}
             if all(order[a] < order[heading] for a, _ in links):
@@ -170,7 +190,7 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
         and size < 0.3 * len(p.text_content()) for p in protected)
 
 
-def _near_body_lists(tree, base: str, page_url: str, protected: list) -> list:
+def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
     """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
 
     A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
@@ -186,7 +206,7 @@ def _near_body_lists(tree, base: str, page_url: str, protected: list) -> list:
         for el in area.iter("ul", "ol"):
             items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
             if (len(items) >= 2 and not _headed(el)
-                    and all(_headline_item(li, base, page_url) for li in items)):
+                    and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
     return found
 
@@ -205,8 +225,8 @@ def _headed(el: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _headline_item(li, base: str, page_url: str) -> bool:
-    links = _article_links(li, base, page_url)
+def _headline_item(li, links_of: _ArticleLinks) -> bool:
+    links = links_of.within(li)
     if not links:
         return False
     text = " ".join(li.text_content().split())
@@ -262,7 +282,7 @@ def extract_related(
     related_ids are ``{"block", "ids"}`` for script-filled boxes that only carry article ids.
     """
     protected = protected or []
-    base = tree.base_url or page_url
+    links_of = _ArticleLinks(tree.base_url or page_url, page_url)
     blocks: list[tuple[lxml.html.HtmlElement, str]] = []
     doomed: list[lxml.html.HtmlElement] = []
     related_ids: list[dict] = []
@@ -278,8 +298,8 @@ def extract_related(
         if not isinstance(el.tag, str):
             continue
         kind = el.get("data-component-type")
-        ids = re.findall(r"\d+", el.get("data-component-value") or "")
-        if kind in _ID_TYPES and ids:
+        ids = re.findall(r"\d+", el.get("data-component-value") or "") if kind in _ID_TYPES else []
+        if ids:
             related_ids.append({"block": _ID_TYPES[kind], "ids": ids})
             doomed.append(el)
             continue
@@ -293,7 +313,7 @@ def extract_related(
                 continue
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
                 continue
-            block = _block_for_heading(el, base, page_url, protected)
+            block = _block_for_heading(el, links_of, protected)
             if block is None:
                 continue
             if key in RELATED_HEADINGS:
@@ -303,19 +323,17 @@ def extract_related(
         elif el.tag in _CONTAINERS:
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
             if _RELATED_CLASS.search(cls) or _embedded_card(el, protected):
-                links = _article_links(el, base, page_url)
+                links = links_of.within(el)
                 if _acceptable(el, links, protected):
                     blocks.append((el, _block_name(el)))
             elif _TAG_CLASS.search(cls) and not any(_is_descendant(p, el) for p in protected):
                 doomed.append(el)
 
-    for el in _near_body_lists(tree, base, page_url, protected):
+    for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b, _ in blocks + [(d, "") for d in doomed]):
             blocks.append((el, ""))
 
-    order = {el: i for i, el in enumerate(tree.iter())}
-    blocks = [b for b in blocks if b[0] in order]
-    blocks.sort(key=lambda b: order[b[0]])
+    blocks.sort(key=lambda b: _document_position(b[0]))
     kept: list[tuple[lxml.html.HtmlElement, str]] = []
     for el, name in blocks:
         if not any(_is_descendant(el, k) for k, _ in kept):
@@ -324,7 +342,7 @@ def extract_related(
     related: list[dict] = []
     seen: dict[str, dict] = {}
     for el, name in kept:
-        for a, url in _article_links(el, base, page_url):
+        for a, url in links_of.within(el):
             if _is_heading_link(a):
                 continue
             key = normalise_url(url)

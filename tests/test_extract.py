@@ -200,6 +200,23 @@ def test_related_block_inside_body_is_reported_and_removed() -> None:
     assert result["text"].endswith("nhiều chỉ tiêu mới được đặt ra cho năm sau.")
 
 
+def test_author_line_in_body_is_the_author_when_no_meta_names_one() -> None:
+    byline = "<p class='author'><strong>Nguyễn Minh Dũng</strong></p>"
+    result = extract_article(page(body=byline), URL)
+    assert result is not None and result["author"] == "Nguyễn Minh Dũng"
+    with_meta = page(body=byline, head="<meta name='author' content='Trần Thu Hà'>")
+    assert extract_article(with_meta, URL)["author"] == "Trần Thu Hà"
+    assert extract_article(page(), URL)["author"] is None
+
+
+def test_trafilatura_metadata_fills_what_the_page_markup_lacks() -> None:
+    # no date in the markup, only in the URL: trafilatura's metadata pass (htmldate) finds it
+    html = ("<html lang='vi'><head><title>Hội nghị tổng kết</title></head><body><h2>x</h2>"
+            f"<div class='article__body'><p>{BODY}</p></div></body></html>")
+    result = extract_article(html, "https://baotinh.vn/2024/05/06/hoi-nghi-tong-ket.html")
+    assert result is not None and result["published"].startswith("2024-05-06")
+
+
 def test_most_read_box_is_not_related_and_not_body() -> None:
     box = ("<aside><div class='box'><h3 class='title'>Đọc nhiều</h3>"
            "<a href='/tin-nong-mot-post444444.html'>Tin nóng một trong ngày hôm nay</a>"
