@@ -82,21 +82,26 @@ class CaptureMiddleware:
         stored = warc.write_exchange(
             response.url, request.method, req_headers, response.status, "", headers, response.body
         )
-        capture_id = self.db["captures"].insert(
-            {
-                "crawl_id": self.crawler.spider.crawl_id,
-                "url": request.meta.get("redirect_urls", [request.url])[0],
-                "final_url": response.url,
-                "status": response.status,
-                "time": now_iso(),
-                "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-                "size": len(response.body),
-                "sha1": stored.sha1,
-                "warc_file": self.warc_name,
-                "warc_offset": stored.offset,
-                "warc_length": stored.length,
-            }
-        ).last_pk
+        row = {
+            "crawl_id": self.crawler.spider.crawl_id,
+            "url": request.meta.get("redirect_urls", [request.url])[0],
+            "final_url": response.url,
+            "status": response.status,
+            "time": now_iso(),
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+            "size": len(response.body),
+            "sha1": stored.sha1,
+            "warc_file": self.warc_name,
+            "warc_offset": stored.offset,
+            "warc_length": stored.length,
+        }
+        # plain SQL (sqlite-utils' insert() inspects the table first, on every response),
+        # committed at once like the WARC record it points to
+        with self.db.conn:
+            capture_id = self.db.conn.execute(
+                f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            ).lastrowid
         request.meta[CAPTURE_META] = capture_id
         self.crawler.stats.inc_value("tintuc/captures")
 

@@ -16,7 +16,8 @@ class FetchedPage:
     url: str  # canonical URL of the article (after redirects)
     requested_url: str
     status: int
-    html: str
+    body: bytes  # the page as received (content-decoded); the extraction worker decodes it
+    charset: str | None  # the charset named by the HTTP Content-Type header (it may lie)
     site: str
     fetched: str  # ISO 8601
     capture_id: int | None = None  # the captures row (and WARC record) of this response

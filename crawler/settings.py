@@ -31,6 +31,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Scrapy starts this many asyncio tasks for *each* response's output; a page yields one item
+# and a few requests, and the default 100 cost the reactor ~100 tasks (3-5 ms) per page
+CONCURRENT_ITEMS = 4
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

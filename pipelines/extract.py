@@ -93,8 +93,8 @@ def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
     return nfc(body.decode(candidates[1] if len(candidates) > 1 else "utf-8", "replace")) or ""
 
 
-def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
-    text = decode_html(html) if isinstance(html, bytes) else nfc(html)
+def _parse(html: str | bytes, declared_encoding: str | None = None) -> lxml.html.HtmlElement | None:
+    text = decode_html(html, declared_encoding) if isinstance(html, bytes) else nfc(html)
     text = _CONTROL.sub("", _XML_DECL.sub("", text or ""))
     if not text.strip():
         return None
@@ -396,14 +396,19 @@ def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
     return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
-def extract_article(html: str | bytes, url: str, profile: dict | None = None) -> dict | None:
+def extract_article(
+    html: str | bytes, url: str, profile: dict | None = None, declared_encoding: str | None = None
+) -> dict | None:
     """Extract one article page; None when the page holds no article body.
+
+    ``html`` may be the bytes as received: they are decoded by :func:`decode_html`, with
+    ``declared_encoding`` (the HTTP header's charset) as one of the candidates.
 
     ``profile`` may carry ``{"selectors": {"title", "date", "body", "related", "sapo"}}``
     CSS overrides. Returns a dict with ``url, title, description, text, published, updated,
     author, language, image, related, related_ids``; ``text`` puts the sapo first.
     """
-    tree = _parse(html)
+    tree = _parse(html, declared_encoding)
     if tree is None:
         return None
     selectors = _profile(url, profile)

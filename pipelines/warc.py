@@ -6,6 +6,7 @@ record is read back from its file offset alone (``captures.warc_offset``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -71,8 +72,16 @@ class WarcFile:
         """Write the response record, then its request record; return where the response is."""
         headers = [(k, v) for k, v in response_headers if k.lower() not in HOP_HEADERS]
         http = StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
+        # Hash the payload once, here: given the length and the payload digest, warcio neither
+        # spools the body to a temporary file nor hashes it again (only the block digest).
+        sha1 = hashlib.sha1(body).digest()
         response = self.writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=http
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_headers_dict={"WARC-Payload-Digest": "sha1:" + base64.b32encode(sha1).decode()},
+            http_headers=http,
         )
         offset = self.fh.tell()
         self._append(response)
@@ -87,7 +96,7 @@ class WarcFile:
         )
         self._append(request)
         self.fh.flush()
-        return StoredRecord(offset, length, hashlib.sha1(body).hexdigest())
+        return StoredRecord(offset, length, sha1.hex())
 
     def close(self) -> None:
         self.fh.flush()

@@ -20,7 +20,6 @@ import scrapy
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, ResponseDataLossError
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.response import get_base_url
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
@@ -28,7 +27,6 @@ from crawler.capture import CAPTURE_META
 from crawler.items import FetchedPage, FetchError, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.urls import canonical_url
-from pipelines.extract import decode_html
 from pipelines.store import now_iso
 
 NOT_HTML = re.compile(
@@ -127,7 +125,8 @@ class NewsSpider(scrapy.Spider):
                 url=canonical_url(response.url),
                 requested_url=first_url,
                 status=response.status,
-                html=decode_html(response.body, response_charset(response)),
+                body=response.body,
+                charset=response_charset(response),
                 site=self.profile.id,
                 fetched=now_iso(),
                 capture_id=response.meta.get(CAPTURE_META),
@@ -153,7 +152,7 @@ class NewsSpider(scrapy.Spider):
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         articles, listings = [], []
-        for url in page_links(response):
+        for url in page_links(response.body, response.url):
             kind = self.link_kind(url)
             if kind == "article":
                 articles.append(url)
@@ -200,33 +199,52 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, describe_failure(failure, self.crawler.settings))
 
 
-HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+HREF = re.compile(rb"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+BASE_HREF = re.compile(rb"""<base\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-def page_links(response: TextResponse) -> Iterator[str]:
-    """Canonical absolute URLs of the page's ``<a href>`` links.
+def _href_text(raw: bytes) -> str:
+    """An href attribute's bytes as text: UTF-8, else cp1258 (hrefs are ASCII on most pages)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1258", "replace")
+    return html.unescape(text).strip()
 
-    A regular expression instead of a DOM: building a parsel selector per link cost the
-    reactor thread more than everything else on a 170 KB page.
+
+def page_links(body: bytes, url: str) -> list[str]:
+    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order.
+
+    A regular expression over the bytes instead of a DOM: building a parsel selector per link
+    cost the reactor thread more than everything else on a 170 KB page, and decoding the whole
+    page here would repeat what the extraction worker does anyway.
     """
-    base = get_base_url(response)
+    base = url
+    found = BASE_HREF.search(body, 0, 8192)
+    if found:
+        try:
+            base = urljoin(url, _href_text(found.group(1) or found.group(2) or found.group(3)))
+        except ValueError:
+            base = url
     parts = urlsplit(base)
     origin = f"{parts.scheme}://{parts.netloc}"
-    for groups in HREF.findall(response.text):
-        href = html.unescape((groups[0] or groups[1] or groups[2]).strip())
+    links = {}
+    for groups in dict.fromkeys(HREF.findall(body)):  # menus repeat links: resolve each once
+        href = _href_text(groups[0] or groups[1] or groups[2])
         if href.startswith(("http://", "https://")):
-            url = href
+            link = href
         elif href.startswith("/") and not href.startswith("//"):
-            url = origin + href
+            link = origin + href
         else:
             try:
-                url = urljoin(base, href)
+                link = urljoin(base, href)
             except ValueError:
                 continue
         try:
-            yield canonical_url(url)
+            links[canonical_url(link)] = None
         except ValueError:
             continue
+    return list(links)
 
 
 def describe_failure(failure: Failure, settings) -> str:
