@@ -20,8 +20,9 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -59,7 +60,12 @@ def parse_query(text: str | None) -> list[Term]:
     An unbalanced quote is closed at the end; FTS5 operators and punctuation are treated as
     plain text, so no input can make the query invalid.
     """
-    folded = fold(text or "")
+    return list(_parsed_query(text or ""))
+
+
+@lru_cache(maxsize=256)  # a results page highlights the same query in every row
+def _parsed_query(text: str) -> tuple[Term, ...]:
+    folded = fold(text)
     if folded.count('"') % 2:
         folded += '"'
     terms = []
@@ -75,7 +81,7 @@ def parse_query(text: str | None) -> list[Term]:
             words = _WORD_RE.findall(phrase)
             if words:
                 terms.append(Term(tuple(words), bool(phrase_star)))
-    return terms
+    return tuple(terms)
 
 
 def fts_query(text: str | None) -> str:
@@ -115,13 +121,36 @@ def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     return folded, where
 
 
-def _match_spans(text: str, terms: list[Term], limit: int | None = None) -> list[tuple[int, int]]:
-    """Spans of ``text`` (original offsets) whose folded form matches one of ``terms``."""
+@lru_cache(maxsize=256)
+def _terms_pattern(terms: tuple[Term, ...]) -> re.Pattern:
+    return re.compile("|".join(_term_pattern(t) for t in terms))
+
+
+def _match_spans(
+    text: str,
+    terms: list[Term],
+    limit: int | None = None,
+    window: Callable[[int], tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of ``text`` (original offsets) whose folded form matches one of ``terms``.
+
+    With ``window`` (first match offset -> (start, end)): the first match, then only those in
+    the window it gives (a snippet needs no more: a common word matches hundreds of times in
+    a long article).
+    """
     if not text or not terms:
         return []
     source = text if limit is None else text[:limit]
     folded, where = _fold_with_map(source)
-    pattern = re.compile("|".join(_term_pattern(t) for t in terms))
+    pattern = _terms_pattern(tuple(terms))
+    if window is not None and where is None:  # folded offsets are the original ones
+        first = pattern.search(folded)
+        if first is None:
+            return []
+        start, end = window(first.start())
+        found = [first] if first.start() < start else []
+        found += pattern.finditer(folded, start, end)
+        return [(m.start(), m.end()) for m in found if m.end() > m.start()]
     spans = []
     for m in pattern.finditer(folded):
         if m.end() > m.start():
@@ -160,16 +189,20 @@ def snippet_html(text: str | None, query: str | None, width: int = 240) -> str:
     text = (text or "").strip()
     if not text:
         return ""
-    spans = _match_spans(text, parse_query(query), limit=200_000)
-    first = spans[0][0] if spans else 0
-    start = max(0, min(first - width // 3, len(text) - width))  # use the whole width
-    if start:
-        space = text.find(" ", start, first)
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.rfind(" ", max(first, start + width // 2), end)
-        end = space if space != -1 else end
+
+    def around(first: int) -> tuple[int, int]:
+        start = max(0, min(first - width // 3, len(text) - width))  # use the whole width
+        if start:
+            space = text.find(" ", start, first)
+            start = space + 1 if space != -1 else start
+        end = min(len(text), start + width)
+        if end < len(text):
+            space = text.rfind(" ", max(first, start + width // 2), end)
+            end = space if space != -1 else end
+        return start, end
+
+    spans = _match_spans(text, parse_query(query), limit=200_000, window=around)
+    start, end = around(spans[0][0] if spans else 0)
     return (
         ("… " if start else "")
         + _marked(text, spans, start, end).replace("\n", " ")

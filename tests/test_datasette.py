@@ -417,12 +417,28 @@ def test_common_search_is_ranked_among_newest_matches_and_says_so(archive, tiny_
         "/archive/articles?_search=da+nang",
     )
     data = ranked.json()
-    assert data["ranking"] == "bm25 over the 1 newest matches (highest ids)"
+    assert data["ranking"] == "title matches first, then newest, among the 1 newest matches"
     assert (data["count"], data["count_text"]) == (None, "more than 1 matches")
     assert [r["title"] for r in data["rows"]] == [HALONG_TITLE]  # id 2: the newest match
     assert page.status_code == 200
     assert "More than 1 articles match “da nang”" in page.text
-    assert "Ranked by bm25 over the 1 newest matches (highest ids): so common" in page.text
+    assert "Ranked by title matches first, then newest, among the 1 newest matches: so" in page.text
+
+
+def test_common_search_puts_title_matches_first_among_the_newest(tmp_path, monkeypatch):
+    from crawler import datasette_plugin
+
+    monkeypatch.setattr(datasette_plugin, "RANK_LIMIT", 2)
+    texts = [("Hội nghị tỉnh", "Bàn về cầu Bãi Cháy."), ("Cầu Bãi Cháy sửa xong", "Thông xe."),
+             ("Tin giao thông", "Cầu Bãi Cháy thông xe lại.")]  # fmt: skip
+    articles = [dict(ARTICLES[3], url=f"{DN}/cau-{i}.html", title=title, text=text, related=[])
+                for i, (title, text) in enumerate(texts, 1)]  # fmt: skip
+    archive = build_archive(tmp_path / "cau.db", articles)
+    (ranked,) = fetch(archive, "/-/tintuc/search/cau.json?_search=cau bai chay")
+    data = ranked.json()
+    assert data["count"] == 3 and data["ranking"].startswith("title matches first")
+    # only the 2 newest are candidates (ids 3, 2); the one with the words in its title first
+    assert [r["title"] for r in data["rows"]] == ["Cầu Bãi Cháy sửa xong", "Tin giao thông"]
 
 
 def test_rare_search_is_ranked_over_all_matches(archive):
@@ -450,6 +466,28 @@ def test_common_search_in_table_view_lists_by_id_without_count_or_facets(archive
     assert newest.status_code == 200
     assert 'id="tintuc-search-note"' in newest.text
     assert "sorted by id descending" in newest.text
+
+
+def test_common_search_in_table_view_pages_through_every_match(archive, tiny_limits):
+    async def pages(first: str, ascending: bool = False) -> list[list[str]]:
+        ds = Datasette([str(archive)])
+        seen, url = [], first
+        while url:
+            response = await ds.client.get(url)
+            assert response.status_code == 200, response.text[:300]
+            data = response.json()
+            seen.append([row["title"] for row in data["rows"]])
+            url = data["next_url"] and data["next_url"].split("://", 1)[-1].split("/", 1)[-1]
+            url = url and "/" + url
+        return seen
+
+    first = "/archive/articles.json?_search=da+nang&_size=1&_shape=objects"
+    descending = asyncio.run(pages(first))
+    assert descending == [[HALONG_TITLE], [DANANG_TITLE]]  # one per page, none lost or repeated
+    ascending = asyncio.run(pages(first + "&_sort=id"))
+    assert ascending == [[DANANG_TITLE], [HALONG_TITLE]]
+    (nothing,) = fetch(archive, "/archive/articles.json?_search=zzzkhongco&_shape=array")
+    assert titles(nothing) == []
 
 
 def test_rare_search_in_table_view_keeps_newest_first_and_facets(archive):
