@@ -49,7 +49,8 @@ SEARCH_PAGE_SIZE = 20
 # Bounds that keep every search fast whatever the archive's size (issue 6; bench/README.md).
 COUNT_CAP = 5_000  # count matches up to this many; beyond, "more than 5,000" (counting 20,000
 # phrase matches took ~23 ms at 200,000 articles: most of a search's time budget)
-RANK_LIMIT = 5_000  # rank (bm25) at most this many matches: the newest (highest ids) ones
+RANK_LIMIT = 5_000  # rank by bm25 searches with at most this many matches
+TITLE_FIRST_WINDOW = 2_000  # more matches: the newest this many, title matches first
 TABLE_SORT_LIMIT = 5_000  # table view: above this many matches, list by id, no count/facets
 SEARCH_TIME_LIMIT_MS = 1_000  # per search query of the ranked page
 
@@ -366,8 +367,7 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
     match = export.fts_query(query)
     count = await capped_count(db, match, COUNT_CAP, limit_ms)
     exact = count <= COUNT_CAP
-    params = {"match": match, "q": query, "limit": size + 1, "offset": offset,
-              "candidates": RANK_LIMIT}  # fmt: skip
+    params = {"match": match, "q": query, "limit": size + 1, "offset": offset}
     if count <= RANK_LIMIT:
         ranking = "bm25 over all matches"
         ranked = f"""select rowid, {export.RANK_SQL} as rank from articles_fts
@@ -377,11 +377,12 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         # bm25 needs each term's document frequency, read from its whole list in the index
         # (~50 ms for a word in every one of 200,000 articles, however few rows are ranked):
         # among the newest matches, those with every term in the title come first instead
-        ranking = f"title matches first, then newest, among the {RANK_LIMIT:,} newest matches"
+        ranking = (f"title matches first, then newest, among the {TITLE_FIRST_WINDOW:,} newest"
+                   " matches")
         edge = await _execute(
             db, "select rowid from articles_fts where articles_fts match :match"
             " order by rowid desc limit 1 offset :candidates",
-            {"match": match, "candidates": RANK_LIMIT - 1}, limit_ms,
+            {"match": match, "candidates": TITLE_FIRST_WINDOW - 1}, limit_ms,
         )  # fmt: skip
         params.update(edge=edge.rows[0][0] if edge.rows else 0, in_title=f"title : ({match})")
         ranked = """select rowid, null as rank, rowid in (

@@ -406,7 +406,7 @@ def tiny_limits(monkeypatch):
     """Bounds of 1 article, so that "da nang" (2 matches) counts as a very common search."""
     from crawler import datasette_plugin
 
-    for name in ("COUNT_CAP", "RANK_LIMIT", "TABLE_SORT_LIMIT"):
+    for name in ("COUNT_CAP", "RANK_LIMIT", "TITLE_FIRST_WINDOW", "TABLE_SORT_LIMIT"):
         monkeypatch.setattr(datasette_plugin, name, 1)
 
 
@@ -429,6 +429,7 @@ def test_common_search_puts_title_matches_first_among_the_newest(tmp_path, monke
     from crawler import datasette_plugin
 
     monkeypatch.setattr(datasette_plugin, "RANK_LIMIT", 2)
+    monkeypatch.setattr(datasette_plugin, "TITLE_FIRST_WINDOW", 2)
     texts = [("Hội nghị tỉnh", "Bàn về cầu Bãi Cháy."), ("Cầu Bãi Cháy sửa xong", "Thông xe."),
              ("Tin giao thông", "Cầu Bãi Cháy thông xe lại.")]  # fmt: skip
     articles = [dict(ARTICLES[3], url=f"{DN}/cau-{i}.html", title=title, text=text, related=[])
