@@ -291,7 +291,9 @@ def _chrome_line(line: str, title: str | None) -> bool:
     words = " ".join(line.replace("|", " ").split())
     if not words:
         return True
-    return bool(title and fold(words) == fold(title)) or bool(_CHROME.match(words))
+    if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
+        return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
+    return bool(_CHROME.match(words))
 
 
 def _date_line(line: str) -> bool:
@@ -444,9 +446,12 @@ def extract_article(
     except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
         doc = None
     tf_text = (doc.text if doc is not None else None) or ""
-    if vietnamese and tf_text and not _agrees(lines, tf_text):
-        lines = _narrowed(tree, tf_text) or lines
-    if tf_text and not _agrees(lines, tf_text):
+    agreed = bool(tf_text) and _agrees(lines, tf_text)
+    if vietnamese and tf_text and not agreed:
+        narrowed = _narrowed(tree, tf_text)
+        if narrowed:
+            lines, agreed = narrowed, _agrees(narrowed, tf_text)
+    if tf_text and not agreed:
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
                  if line and not _chrome_line(line, title)]
     # the headline, a bare date line or a share row is page chrome, whichever path found it

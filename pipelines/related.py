@@ -305,7 +305,8 @@ def extract_related(
             continue
         if _is_heading(el):
             text = el.text_content()
-            key = heading_key(text) if len(text) < 80 else ""
+            # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
+            key = heading_key(text) if len(text) < 80 and len(text.split()) <= 10 else ""
             if key in TAG_HEADINGS:
                 block = el.getparent()
                 if block is not None and block.tag not in ("body", "html"):
