@@ -239,7 +239,7 @@ def report(results: dict) -> None:
           f"mirror server used {c['server_cpu_s']:.1f} s")
         p(f"   peak memory of the tree ({c['processes']} processes): RSS sum "
           f"{c['peak_rss_mb']:.0f} MB, PSS sum {c['peak_pss_mb']:.0f} MB "
-          f"(crawl process alone max RSS {c['main_maxrss_mb']:.0f} MB)")
+          f"(largest single process, from wait4: {c['main_maxrss_mb']:.0f} MB)")
         p(f"   1-min load average before/after: {c['loadavg'][0]:.1f}/{c['loadavg'][1]:.1f} "
           "(before the crawl, above ~0.3 means other work was sharing the cores)")
         p(f"   database: {c['db_mb']:.1f} MB ({c['db_kb_per_article']:.1f} KB per article); "
