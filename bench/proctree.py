@@ -71,6 +71,7 @@ class TreeSampler(threading.Thread):
         self.root, self.interval, self.pss = root, interval, pss
         self.cpu: dict[int, float] = {}
         self.peak_rss = self.peak_pss = 0
+        self.peak_root_rss = 0  # the root process alone (the crawl, without its workers)
         self.peak_procs = 0
         self.samples: list[tuple[float, int, int]] = []  # (t, rss, pss)
         self._halt = threading.Event()
@@ -85,6 +86,7 @@ class TreeSampler(threading.Thread):
         rss = sum(r for _, r in tree.values())
         pss = sum(_pss(pid) for pid in tree) if self.pss else 0
         self.peak_rss = max(self.peak_rss, rss)
+        self.peak_root_rss = max(self.peak_root_rss, tree.get(self.root, (0, 0))[1])
         self.peak_pss = max(self.peak_pss, pss)
         self.peak_procs = max(self.peak_procs, len(tree))
         self.samples.append((time.monotonic() - self.start_time, rss, pss))
