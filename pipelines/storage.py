@@ -15,6 +15,7 @@ from pipelines.schema import checkpoint_if_large, open_archive
 from pipelines.store import (
     finish_crawl,
     last_crawl_status,
+    linked_not_stored,
     mark_removed,
     record_error,
     save_articles,
@@ -78,6 +79,7 @@ class StoragePipeline:
                 settings.getfloat("TINTUC_REVISIT_DAYS", 3.0),
                 settings.getfloat("TINTUC_REVISIT_AFTER_HOURS", 1.0),
             )
+            spider.pending_urls = linked_not_stored(self.db, spider.profile.id)
             # after an unfinished crawl, walk every listing page again (still skipping stored
             # articles) so the articles the dead crawl never reached are found
             spider.stop_on_nothing_new = last_crawl_status(self.db, spider.profile.id) in (

@@ -212,6 +212,26 @@ def urls_to_skip(
     }
 
 
+def linked_not_stored(db: sqlite_utils.Database, site: str) -> list[str]:
+    """Related links of ``site``'s stored articles that point to no stored article.
+
+    An incremental crawl skips stored articles, so it would never see their links again: an
+    article reachable only from one of them (a crawl killed between storing the one and
+    fetching the other, a fetch that failed) would stay missing. Gone pages (404/410) are
+    left out.
+    """
+    return [
+        url
+        for (url,) in db.execute(
+            """SELECT DISTINCT r.to_url FROM articles a
+               JOIN related_links r ON r.from_url = a.url
+               WHERE a.site = ? AND r.to_url NOT IN (SELECT url FROM articles)
+               AND r.to_url NOT IN (SELECT url FROM crawl_errors WHERE status IN (404, 410))""",
+            [site],
+        )
+    ]
+
+
 def last_crawl_status(db: sqlite_utils.Database, site: str) -> str | None:
     """Status of the latest crawl of ``site`` before this one, or None if there was none."""
     row = db.execute(

@@ -30,6 +30,30 @@ def crawl_args(base_url, db_path, *extra):
             base_url + "/", "--db", str(db_path), *extra]  # fmt: skip
 
 
+def test_incremental_crawl_fetches_articles_linked_only_from_skipped_ones(sample_portal, tmp_path):
+    """An orphan (reachable only through a related link) that a crawl never stored is fetched
+    by the next incremental crawl, though the article linking to it is skipped."""
+    base_url, manifest = sample_portal
+    db_path = tmp_path / "archive.db"
+    run_tintuc("crawl", "sample", "--start-url", base_url + "/", "--db", str(db_path), *FAST)
+    assert count(db_path) == len(manifest["articles"])
+    orphans = [a for a in manifest["articles"] if a.get("listed") is False]
+    assert orphans
+    conn = sqlite3.connect(db_path)
+    with conn:  # as if the crawl had died before fetching them
+        for orphan in orphans:
+            (article_id,) = conn.execute(
+                "SELECT id FROM articles WHERE url LIKE ?", ["%" + orphan["path"]]
+            ).fetchone()
+            conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
+            conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
+    conn.close()
+    run_tintuc("crawl", "sample", "--start-url", base_url + "/", "--db", str(db_path), *FAST)
+    assert count(db_path) == len(manifest["articles"])
+    # the articles linking to them were skipped, not fetched again
+    assert count(db_path, "SELECT pages_skipped FROM crawls ORDER BY id DESC LIMIT 1") > 0
+
+
 def test_sigkill_at_several_points_never_corrupts_and_resume_completes(sample_portal, tmp_path):
     base_url, manifest = sample_portal
     db_path = tmp_path / "archive.db"

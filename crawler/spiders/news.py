@@ -54,6 +54,7 @@ class NewsSpider(scrapy.Spider):
         self.crawl_id: int | None = None  # set by the storage pipeline
         self.archive_db = None  # set by the storage pipeline: captures are written to it
         self.skip_urls: set[str] = set()  # stored articles an incremental crawl skips
+        self.pending_urls: list[str] = []  # linked from stored articles, never stored
         self.stop_on_nothing_new = False  # stop paginating when a listing page has nothing new
         self.skipped: set[str] = set()
         self.requested: set[str] = set()  # cheaper than letting Scrapy build and drop repeats
@@ -90,6 +91,12 @@ class NewsSpider(scrapy.Spider):
             yield self.request(url, self.parse_feed)
         for url in self.profile.sitemaps:
             yield self.request(url, self.parse_feed)
+        # set by the storage pipeline when the spider opens, i.e. before this line runs
+        for url in self.pending_urls:
+            url = canonical_url(url)
+            if self.link_kind(url) == "article" and url not in self.skip_urls:
+                for request in self.request_once([url]):
+                    yield request
 
     def request(self, url: str, callback, **kwargs) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
