@@ -355,6 +355,39 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str) -> list[str]:
     return []
 
 
+def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
+    """trafilatura's body text of ``tree`` (which it may change), "" when it finds none.
+
+    Content only: trafilatura's metadata pass (author XPaths, htmldate, licence, tags) cost
+    more than its text extraction and mostly repeats what extract_article reads itself.
+    """
+    try:
+        doc = bare_extraction(tree, url=url, with_metadata=False, fast=True,
+                              include_comments=False, include_tables=True)
+    except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
+        return ""
+    return (doc.text if doc is not None else None) or ""
+
+
+def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
+    return sum(len(p.text_content().strip()) for p in root.iter("p"))
+
+
+def _holds_most_paragraphs(tree: lxml.html.HtmlElement, container) -> bool:
+    """True when ``container`` holds at least 3/4 of the text of the page's <p> elements
+    (related and navigation boxes already removed): it is the story, not a teaser box."""
+    body = tree.find("body")
+    total = _paragraph_chars(body) if body is not None else 0
+    return total >= 500 and _paragraph_chars(container) >= 0.75 * total
+
+
+def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of ``container`` as the body of a page of its own."""
+    page = lxml.html.document_fromstring("<html><body></body></html>")
+    page.find("body").append(copy.deepcopy(container))
+    return page
+
+
 def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     """The author line of a Vietnamese article: a short element with an author-like class in
     the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``)."""
@@ -438,15 +471,15 @@ def extract_article(
     lines = block_lines(container) if vietnamese and container is not None else []
     headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
 
-    try:
-        # content only: trafilatura's metadata pass (author xpaths, htmldate, licence, tags)
-        # cost more than its text extraction and mostly repeats what was read above
-        doc = bare_extraction(copy.deepcopy(tree), url=url, with_metadata=False, fast=True,
-                              include_comments=False, include_tables=True)
-    except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
-        doc = None
-    tf_text = (doc.text if doc is not None else None) or ""
-    agreed = bool(tf_text) and _agrees(lines, tf_text)
+    # A container holding most of the page's paragraphs is checked by trafilatura on itself
+    # alone (a fraction of the page's cost); otherwise, or if they disagree, on the page.
+    tf_text, agreed = "", False
+    if lines and _holds_most_paragraphs(tree, container):
+        tf_text = _trafilatura_text(_standalone(container), url)
+        agreed = bool(tf_text) and _agrees(lines, tf_text)
+    if not agreed:
+        tf_text = _trafilatura_text(copy.deepcopy(tree), url)
+        agreed = bool(tf_text) and _agrees(lines, tf_text)
     if vietnamese and tf_text and not agreed:
         narrowed = _narrowed(tree, tf_text)
         if narrowed:

@@ -217,6 +217,19 @@ def test_trafilatura_metadata_fills_what_the_page_markup_lacks() -> None:
     assert result is not None and result["published"].startswith("2024-05-06")
 
 
+def test_a_small_box_with_a_body_like_class_is_not_taken_for_the_story() -> None:
+    story = "".join(f"<p>{BODY} Đoạn {i}.</p>" for i in range(4))
+    html = ("<html lang='vi'><head><title>Hội nghị tổng kết</title></head><body>"
+            "<h1>Hội nghị tổng kết công tác năm</h1>"
+            f"<div class='main'>{story}</div>"
+            "<aside><div class='news-content'><p>Quảng cáo một dòng về du lịch biển đảo mùa hè "
+            "này với nhiều ưu đãi hấp dẫn cho du khách.</p></div></aside></body></html>")
+    result = extract_article(html, URL)
+    assert result is not None
+    assert "Đoạn 0." in result["text"] and "Đoạn 3." in result["text"]
+    assert "Quảng cáo" not in result["text"]
+
+
 def test_most_read_box_is_not_related_and_not_body() -> None:
     box = ("<aside><div class='box'><h3 class='title'>Đọc nhiều</h3>"
            "<a href='/tin-nong-mot-post444444.html'>Tin nóng một trong ngày hôm nay</a>"
