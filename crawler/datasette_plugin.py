@@ -215,7 +215,7 @@ async def bound_table_search(datasette, name: str, args: list, search: str):
     nothing was).
     """
     db = datasette.get_database(name)
-    limit_ms = min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
+    limit_ms = search_limit_ms(datasette)
     try:
         count = await capped_count(db, export.fts_query(search), TABLE_SORT_LIMIT, limit_ms)
     except Exception:  # let Datasette's own view answer (and report) whatever is wrong
@@ -270,13 +270,12 @@ def filters_from_request(request, database, table, datasette):
         if after.lstrip("-").isdigit():  # past the previous page: below its id (or above)
             clauses.append("rowid > :tintuc_after" if ascending else "rowid < :tintuc_after")
             params["tintuc_after"] = int(after)
-        window = (f"select rowid from articles_fts where {' and '.join(clauses)} order by rowid"
-                  f" {'asc' if ascending else 'desc'} limit 1 offset :tintuc_size")  # fmt: skip
-        limit_ms = min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
-        edge = (await _execute(db, window, {**params, "tintuc_size": size}, limit_ms)).rows
-        if edge:  # the page (and one more row, for Datasette's "next") ends at this id
+        edge = await nth_match_rowid(
+            db, " and ".join(clauses), params, size, ascending, search_limit_ms(datasette)
+        )
+        if edge is not None:  # the page (and one more row, for Datasette's "next") ends here
             clauses.append("rowid <= :tintuc_edge" if ascending else "rowid >= :tintuc_edge")
-            params["tintuc_edge"] = edge[0][0]
+            params["tintuc_edge"] = edge
         where = f"id in (select rowid from articles_fts where {' and '.join(clauses)})"
         return FilterArguments(
             [where], params, [f'search matches "{search}"'], {"search": search}
@@ -349,6 +348,22 @@ async def _execute(db, sql: str, params: dict, limit_ms: int):
         raise
 
 
+def search_limit_ms(datasette) -> int:
+    """Time limit of one search query: Datasette's own, at most SEARCH_TIME_LIMIT_MS."""
+    return min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
+
+
+async def nth_match_rowid(
+    db, where: str, params: dict, n: int, ascending: bool, limit_ms: int
+) -> int | None:
+    """The rowid of the match ``n`` places (0-based) from the newest (or oldest) one, found in
+    the index alone; None when there are not that many."""
+    sql = (f"select rowid from articles_fts where {where} order by rowid"
+           f" {'asc' if ascending else 'desc'} limit 1 offset :tintuc_nth")  # fmt: skip
+    rows = (await _execute(db, sql, {**params, "tintuc_nth": n}, limit_ms)).rows
+    return rows[0][0] if rows else None
+
+
 async def capped_count(db, match: str, cap: int, limit_ms: int) -> int:
     """How many articles match, counting at most ``cap + 1`` (cheap: the index alone)."""
     sql = (
@@ -379,12 +394,9 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         # among the newest matches, those with every term in the title come first instead
         ranking = (f"title matches first, then newest, among the {TITLE_FIRST_WINDOW:,} newest"
                    " matches")
-        edge = await _execute(
-            db, "select rowid from articles_fts where articles_fts match :match"
-            " order by rowid desc limit 1 offset :candidates",
-            {"match": match, "candidates": TITLE_FIRST_WINDOW - 1}, limit_ms,
-        )  # fmt: skip
-        params.update(edge=edge.rows[0][0] if edge.rows else 0, in_title=f"title : ({match})")
+        edge = await nth_match_rowid(db, "articles_fts match :match", {"match": match},
+                                     TITLE_FIRST_WINDOW - 1, False, limit_ms)  # fmt: skip
+        params.update(edge=edge or 0, in_title=f"title : ({match})")
         ranked = """select rowid, null as rank, rowid in (
               select rowid from articles_fts where articles_fts match :in_title
               and rowid >= :edge) as in_title
@@ -452,7 +464,7 @@ async def search_view(datasette, request):
     size = min(max(_int(request.args.get("_size"), SEARCH_PAGE_SIZE), 1), 100)
     offset = max(_int(request.args.get("_next"), 0), 0)
     as_json = request.url_vars.get("format") == "json"
-    limit_ms = min(datasette.setting("sql_time_limit_ms"), SEARCH_TIME_LIMIT_MS)
+    limit_ms = search_limit_ms(datasette)
     try:
         page = await ranked_page(db, query, size, offset, limit_ms)
     except SearchTooSlow:

@@ -206,12 +206,14 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, describe_failure(failure, self.crawler.settings))
 
 
-HREF = re.compile(rb"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-BASE_HREF = re.compile(rb"""<base\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+HREF_ATTR = rb"""\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # 3 quotings
+HREF = re.compile(rb"<a" + HREF_ATTR, re.I)
+BASE_HREF = re.compile(rb"<base" + HREF_ATTR, re.I)
 
 
-def _href_text(raw: bytes) -> str:
-    """An href attribute's bytes as text: UTF-8, else cp1258 (hrefs are ASCII on most pages)."""
+def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
+    """An href (the groups of HREF_ATTR) as text: UTF-8, else cp1258 (most hrefs are ASCII)."""
+    raw = groups[0] or groups[1] or groups[2]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -230,14 +232,14 @@ def page_links(body: bytes, url: str) -> list[str]:
     found = BASE_HREF.search(body, 0, 8192)
     if found:
         try:
-            base = urljoin(url, _href_text(found.group(1) or found.group(2) or found.group(3)))
+            base = urljoin(url, _href_text(found.groups()))
         except ValueError:
             base = url
     parts = urlsplit(base)
     origin = f"{parts.scheme}://{parts.netloc}"
     links = {}
     for groups in dict.fromkeys(HREF.findall(body)):  # menus repeat links: resolve each once
-        href = _href_text(groups[0] or groups[1] or groups[2])
+        href = _href_text(groups)
         if href.startswith(("http://", "https://")):
             link = href
         elif href.startswith("/") and not href.startswith("//"):
