@@ -29,7 +29,7 @@ test: $(STAMP) $(CHROMIUM)  ## lint and run the offline test suite
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
-	$(BIN)/python -m pipelines.evaluate $(SHARED)/fixtures/vn \
+	$(BIN)/python -m pipelines.extractor.evaluate $(SHARED)/fixtures/vn \
 		--benchmark $(SHARED)/benchmarks/article-extraction-benchmark --floor eval-floor.json
 
 bench: $(STAMP)  ## benchmarks: figures printed, nothing asserted; run on an idle machine

@@ -183,9 +183,9 @@ def time_plain_trafilatura(pages: list[tuple[str, str]]) -> tuple[float, int]:
 
 def baselines(pages: list[tuple[str, str]], workdir: Path) -> dict:
     """Plain trafilatura, then the project's extractor, then storage, all in this process."""
-    from pipelines.extract import extract_article
-    from pipelines.schema import open_archive
-    from pipelines.store import save_articles
+    from pipelines.archive.schema import open_archive
+    from pipelines.archive.store import save_articles
+    from pipelines.extractor.article import extract_article
 
     html_mb = sum(len(h.encode()) for _, h in pages) / MB
     plain, found = time_plain_trafilatura(pages)

@@ -6,7 +6,7 @@
 1. Builds (once; cached as ``/tmp/tintuc-bench/search-<N>-v<V>.db``) an archive of N synthetic
    Vietnamese articles in the product's shape: ``open_archive`` creates the schema, rows go
    into ``articles`` and the folded ``articles_fts`` exactly as
-   :func:`pipelines.schema.index_article` writes them (``pipelines.text.fold``), in big
+   :func:`pipelines.archive.schema.index_article` writes them (``pipelines.text.fold``), in big
    ``executemany`` batches. Word frequencies are Zipf-like, so common words ("của", "tỉnh")
    match most articles, and rare terms are planted in a known ~0.013 % of articles each.
 2. Starts ``tintuc serve --db <archive>`` (the product's settings: SQL time limit 3000 ms
@@ -75,8 +75,8 @@ EXPORT_QUERIES = [("narrow", "huy chương"), ("broad", "phát triển")]
 # --------------------------------------------------------------------------- build
 def build(n: int, path: Path) -> None:
     """Write ``n`` synthetic articles to a new archive at ``path``."""
-    from pipelines.schema import open_archive
-    from pipelines.store import content_hash
+    from pipelines.archive.schema import open_archive
+    from pipelines.archive.store import content_hash
     from pipelines.text import fold
 
     tmp = path.with_suffix(".building")
@@ -154,14 +154,14 @@ def archive_for(n: int, rebuild: bool = False) -> Path:
         t0 = time.monotonic()
         build(n, path)
         print(f"  built in {time.monotonic() - t0:.0f} s", flush=True)
-    from pipelines.schema import open_archive
+    from pipelines.archive.schema import open_archive
 
     open_archive(path).close()  # a cached archive gets the current schema (e.g. province)
     return path
 
 
 def match_count(path: Path, query: str) -> int:
-    from crawler.export import fts_query
+    from tintuc.export import fts_query
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:

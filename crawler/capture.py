@@ -12,11 +12,10 @@ from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
 
-from pipelines.storage import STORAGE_ERRORS, abort_crawl
-from pipelines.store import now_iso
-from pipelines.warc import WarcFile
-
-CAPTURE_META = "tintuc_capture_id"
+from crawler.items import CAPTURE_META
+from pipelines.archive.warc import WarcFile
+from pipelines.clock import now_iso
+from pipelines.store_pipeline import STORAGE_ERRORS, abort_crawl
 
 
 def warc_dir_for(db_path: str, configured: str | None = None) -> Path:

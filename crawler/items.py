@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Request.meta key: the captures row id of a response, set by the capture middleware
+CAPTURE_META = "tintuc_capture_id"
+
 
 @dataclass
 class FetchedPage:

@@ -67,8 +67,8 @@ EXTENSIONS = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.extraction.ExtractionPipeline": 300,
-    "pipelines.storage.StoragePipeline": 800,
+    "pipelines.extract_pipeline.ExtractionPipeline": 300,
+    "pipelines.store_pipeline.StoragePipeline": 800,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

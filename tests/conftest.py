@@ -15,18 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo import serve_sample_portal
+from tintuc.demo import SAMPLE_PORTAL, serve_sample_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-MANIFEST = json.loads((ROOT / "tests/sample_portal/manifest.json").read_text(encoding="utf-8"))
+MANIFEST = json.loads((SAMPLE_PORTAL / "manifest.json").read_text(encoding="utf-8"))
 
 
 def run_tintuc(*args: str, cwd: Path | None = None, timeout: int = 120, check: bool = True):
     """Run the ``tintuc`` CLI in a subprocess; return the CompletedProcess."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "tintuc", *args],
         cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     if check and result.returncode != 0:

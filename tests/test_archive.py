@@ -13,7 +13,7 @@ import time
 import pytest
 from conftest import ROOT, query, run_tintuc
 
-from crawler.demo import SAMPLE_PORTAL, serve_sample_portal
+from tintuc.demo import SAMPLE_PORTAL, serve_sample_portal
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
@@ -141,7 +141,7 @@ def test_killed_crawl_resumes_without_duplicates_or_losses(tmp_path):
         slow = ["-s", "DOWNLOAD_DELAY=0.15", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
                 "-s", "TINTUC_BATCH_SIZE=1", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False"]  # fmt: skip
         proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", "sample", "--start-url",
+            [sys.executable, "-m", "tintuc", "crawl", "sample", "--start-url",
              base_url + "/", "--db", str(db_path), "-s", "AUTOTHROTTLE_ENABLED=False", *slow],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip

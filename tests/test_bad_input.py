@@ -1,7 +1,7 @@
 """Issue #5, "bad input from people": each mistake gets one clear error line, a non-zero exit
 and no traceback, and nothing is crawled or created.
 
-Run as users run it: ``python -m crawler.cli`` in a subprocess, from an empty folder (so a
+Run as users run it: ``python -m tintuc`` in a subprocess, from an empty folder (so a
 stray ``archive.db`` would show). Bad cron expressions are tested with the scheduler.
 """
 
@@ -96,7 +96,7 @@ def test_one_clear_error_line_no_traceback(folder, argv, message):
     args = [a.replace("{tmp}", str(folder)) for a in argv]
     before = sorted(p.name for p in folder.iterdir())
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "tintuc", *args],
         cwd=folder,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         capture_output=True,

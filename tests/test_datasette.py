@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from crawler.datasette_plugin import ARCHIVE_TABLES, CANNED_QUERIES, SERVE_SETTINGS
-from pipelines.schema import open_archive
-from pipelines.store import save_articles
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import save_articles
+from tintuc.web import ARCHIVE_TABLES, CANNED_QUERIES, SERVE_SETTINGS
 
 DN = "https://baodanang.vn"
 QN = "https://baoquangninh.vn"
@@ -391,7 +391,7 @@ def test_plugin_is_registered():
         return await ds.client.get("/-/plugins.json")
 
     plugins = asyncio.run(run()).json()
-    mine = [p for p in plugins if p["name"] in ("tintuc", "crawler.datasette_plugin")]
+    mine = [p for p in plugins if p["name"] in ("tintuc", "tintuc.web")]
     assert len(mine) == 1, json.dumps(plugins)
     assert {"prepare_connection", "asgi_wrapper", "register_routes", "get_metadata"} <= set(
         mine[0]["hooks"]
@@ -404,7 +404,7 @@ def test_plugin_is_registered():
 @pytest.fixture
 def tiny_limits(monkeypatch):
     """Bounds of 1 article, so that "da nang" (2 matches) counts as a very common search."""
-    from crawler import datasette_plugin
+    from tintuc import web as datasette_plugin
 
     for name in ("COUNT_CAP", "RANK_LIMIT", "TITLE_FIRST_WINDOW", "TABLE_SORT_LIMIT"):
         monkeypatch.setattr(datasette_plugin, name, 1)
@@ -426,7 +426,7 @@ def test_common_search_is_ranked_among_newest_matches_and_says_so(archive, tiny_
 
 
 def test_common_search_puts_title_matches_first_among_the_newest(tmp_path, monkeypatch):
-    from crawler import datasette_plugin
+    from tintuc import web as datasette_plugin
 
     monkeypatch.setattr(datasette_plugin, "RANK_LIMIT", 2)
     monkeypatch.setattr(datasette_plugin, "TITLE_FIRST_WINDOW", 2)

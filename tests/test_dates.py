@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.dates import find_published, find_updated, parse_vietnamese_date
+from pipelines.extractor.dates import find_published, find_updated, parse_vietnamese_date
 
 
 @pytest.mark.parametrize(("text", "expected"), [

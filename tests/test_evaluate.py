@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from pipelines.evaluate import (
+from pipelines.extractor.evaluate import (
     check_floor,
     date_match,
     leaks,

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from test_datasette import ARTICLES, DANANG_TITLE, HALONG_TITLE, build_archive, fetch
 
-from crawler import export
-from crawler.cli import main
-from crawler.datasette_plugin import SERVE_SETTINGS
+from tintuc import export
+from tintuc.cli import main
+from tintuc.web import SERVE_SETTINGS
 
 HEADER = ["title", "published", "site", "url", "author", "description", "text"]
 BIG = 3000  # more than Datasette's 1,000-row page and max_returned_rows

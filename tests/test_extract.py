@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import decode_html, extract_article
-from pipelines.related import normalise_url
+from pipelines.extractor.article import decode_html, extract_article
+from pipelines.extractor.related import normalise_url
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "vn"
 

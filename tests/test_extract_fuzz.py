@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.extract import decode_html, extract_article
+from pipelines.extractor.article import decode_html, extract_article
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "vn"
 URL = "https://baolaocai.vn/song-dep-tu-nhung-dieu-gian-di-post404649.html"

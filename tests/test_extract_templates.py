@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.dates import find_published, parse_vietnamese_date
-from pipelines.extract import extract_article
-from pipelines.related import is_article_url
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.dates import find_published, parse_vietnamese_date
+from pipelines.extractor.related import is_article_url
 
 BODY = [
     "Sáng nay, huyện đảo tổ chức lễ ra quân trồng rừng ngập mặn dọc bờ biển phía đông với sự "

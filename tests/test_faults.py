@@ -26,7 +26,7 @@ def count(db_path, sql="SELECT count(*) FROM articles"):
 
 
 def crawl_args(base_url, db_path, *extra):
-    return [sys.executable, "-m", "crawler.cli", "crawl", "sample", "--start-url",
+    return [sys.executable, "-m", "tintuc", "crawl", "sample", "--start-url",
             base_url + "/", "--db", str(db_path), *extra]  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """Issue #5: the real crawl over a hostile local site (``tests/hostile/server.py``).
 
-The crawl runs as users run it (``python -m crawler.cli crawl`` in a subprocess) with a short
+The crawl runs as users run it (``python -m tintuc crawl`` in a subprocess) with a short
 DOWNLOAD_TIMEOUT, one retry and a size limit, against a server that times out, resets, answers
 5xx/4xx/429, loops redirects, serves oversized bodies, a gzip bomb, binaries at ``.html`` URLs,
 legacy encodings, NFD text and malformed HTML. The server logs every request, so the tests can
@@ -127,7 +127,7 @@ def run_crawl(tmp: Path, robots_error: bool = False, start: str = "/",
         f"RETRY_TIMES={RETRY_TIMES}", "LOG_LEVEL=INFO", "TINTUC_PROGRESS=False",
         *extra,
     ]  # fmt: skip
-    args = [sys.executable, "-m", "crawler.cli", "crawl", "hostile", "--sites", str(sites),
+    args = [sys.executable, "-m", "tintuc", "crawl", "hostile", "--sites", str(sites),
             "--db", str(db_path)]  # fmt: skip
     for setting in settings:
         args += ["-s", setting]

@@ -1,4 +1,4 @@
-"""Self-check of the bundled sample portal (tests/sample_portal): files, manifest, server."""
+"""Self-check of the bundled sample portal (tintuc/sample_portal): files, manifest, server."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-PORTAL = Path(__file__).resolve().parent / "sample_portal"
+PORTAL = Path(__file__).resolve().parent.parent / "tintuc" / "sample_portal"
 MANIFEST = json.loads((PORTAL / "manifest.json").read_text(encoding="utf-8"))
 ARTICLES = MANIFEST["articles"]
 
@@ -94,7 +94,7 @@ def _local_path(base: str, page_url: str, href: str) -> str | None:
 def test_committed_manifest_matches_build(tmp_path):
     _load("build").build(tmp_path / "site", tmp_path / "manifest.json")
     assert (tmp_path / "manifest.json").read_bytes() == (PORTAL / "manifest.json").read_bytes(), (
-        "manifest.json is stale: run python tests/sample_portal/build.py"
+        "manifest.json is stale: run python tintuc/sample_portal/build.py"
     )
 
 

@@ -17,7 +17,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, query, run_tintuc
 
-from crawler.schedule import (
+from crawler.sites import BUNDLED_SITES
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import pid_alive
+from tintuc.cli.schedule import schedule
+from tintuc.scheduler import (
     ScheduleError,
     Scheduler,
     add_schedule,
@@ -28,12 +32,8 @@ from crawler.schedule import (
     list_schedules,
     next_run,
     parse_interval,
-    pid_alive,
     remove_schedule,
-    schedule,
 )
-from crawler.sites import BUNDLED_SITES
-from pipelines.schema import open_archive
 
 T0 = datetime(2025, 3, 1, 1, 30, tzinfo=UTC)
 
@@ -360,7 +360,7 @@ def test_sigterm_stops_the_scheduler_and_its_crawls(tmp_path, sites_file):
     db_path = str(tmp_path / "archive.db")
     run_tintuc("schedule", "add", "hang", "--every", "1h", "--sites", sites_file, "--db", db_path)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "scheduler", "--db", db_path, "--sites", sites_file,
+        [sys.executable, "-m", "tintuc", "scheduler", "--db", db_path, "--sites", sites_file,
          "--poll", "1", "--grace", "2s", "-s", "DOWNLOAD_TIMEOUT=600"],
         cwd=ROOT, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -382,7 +382,7 @@ def test_sigterm_stops_the_scheduler_and_its_crawls(tmp_path, sites_file):
 
 def test_a_schedule_removed_while_its_crawl_runs(tmp_path, caplog):
     """The crawl's row is looked up after the schedule is gone: logged, no error."""
-    fake = tmp_path / "fake-python"  # stands in for `python -m crawler.cli crawl SITE --db PATH`
+    fake = tmp_path / "fake-python"  # stands in for `python -m tintuc crawl SITE --db PATH`
     fake.write_text(
         "#!/bin/sh\nexec "
         + sys.executable

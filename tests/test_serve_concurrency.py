@@ -21,8 +21,8 @@ from pathlib import Path
 from datasette.app import Datasette
 from test_datasette import build_archive
 
-from pipelines.schema import open_archive
-from pipelines.store import save_articles
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import save_articles
 
 BATCHES, PER_BATCH = 40, 10
 
@@ -39,7 +39,7 @@ def serve_archive(db_path: Path, *extra: str):
     port = free_port()
     log = open(db_path.parent / f"serve-{port}.log", "w+")  # a pipe could fill up and block
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "serve", "--db", str(db_path), "--port", str(port),
+        [sys.executable, "-m", "tintuc", "serve", "--db", str(db_path), "--port", str(port),
          *extra],
         stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipelines.schema import migrations, open_archive, rebuild_search_index
-from pipelines.store import (
+from pipelines.archive.schema import migrations, open_archive, rebuild_search_index
+from pipelines.archive.store import (
     finish_crawl,
     mark_interrupted_crawls,
     save_article,
@@ -35,8 +35,8 @@ def db(tmp_path):
 
 
 def search(db, words):
-    from crawler.export import fts_query
     from pipelines.text import fold
+    from tintuc.export import fts_query
 
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
     return [r[0] for r in db.execute(sql, [fts_query(fold(words))]).fetchall()]

@@ -11,8 +11,8 @@ import sqlite3
 import threading
 import time
 
-from pipelines.schema import WAL_LIMIT_BYTES, checkpoint_if_large, open_archive
-from pipelines.store import save_articles
+from pipelines.archive.schema import WAL_LIMIT_BYTES, checkpoint_if_large, open_archive
+from pipelines.archive.store import save_articles
 
 PARAGRAPH = (
     "Quảng Ninh đẩy mạnh liên kết vùng, phát triển hạ tầng giao thông và du lịch biển đảo, "

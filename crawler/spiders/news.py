@@ -23,11 +23,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.capture import CAPTURE_META
-from crawler.items import FetchedPage, FetchError, PageGone
+from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.urls import canonical_url
-from pipelines.store import now_iso
+from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp[34]|avi|"

@@ -16,18 +16,14 @@ from typing import Any, Literal
 
 import sqlite_utils
 
-from pipelines.schema import index_article
+from pipelines.archive.schema import index_article
+from pipelines.clock import now_iso
 
 ARTICLE_FIELDS = (
     "url", "site", "province", "title", "description", "text", "published", "updated",
     "author", "language", "image",
 )  # fmt: skip
 SaveResult = Literal["new", "changed", "unchanged", "kept"]
-
-
-def now_iso() -> str:
-    """The current time, ISO 8601 in UTC with its offset."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def content_hash(row: dict[str, Any]) -> str:
@@ -298,3 +294,28 @@ def save_articles(
         for article in articles:
             counts[save_article(db, article, crawl_id)] += 1
     return counts
+
+
+def crawl_summary(
+    db: sqlite_utils.Database, crawl_id: int, max_errors: int = 10
+) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
+    """A crawl's row, the number of articles its site now has, and its first errors."""
+    row = db["crawls"].get(crawl_id)
+    total = db.execute("SELECT count(*) FROM articles WHERE site = ?", [row["site"]]).fetchone()[0]
+    errors = list(db.query(
+        "SELECT url, error FROM crawl_errors WHERE crawl_id = ? LIMIT ?", [crawl_id, max_errors]
+    ))  # fmt: skip
+    return row, total, errors
+
+
+def site_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Per site: its last crawl, that crawl's result, and how many articles (and removed ones)."""
+    sql = """
+        SELECT s.id, s.name, c.id AS crawl, c.status, c.started, c.finished, c.pages,
+               c.articles_new, c.errors,
+               (SELECT count(*) FROM articles a WHERE a.site = s.id) AS articles,
+               (SELECT count(*) FROM articles a WHERE a.site = s.id AND a.removed IS NOT NULL)
+                 AS removed
+        FROM sites s LEFT JOIN crawls c ON c.id = (SELECT max(id) FROM crawls WHERE site = s.id)
+        ORDER BY s.id"""
+    return list(db.query(sql))

@@ -1,9 +1,9 @@
 """Generate the synthetic sample portal (``site/``) and its ground truth (``manifest.json``).
 
-Run ``python tests/sample_portal/build.py`` to regenerate; the output is deterministic and
+Run ``python tintuc/sample_portal/build.py`` to regenerate; the output is deterministic and
 committed. Article text lives in ``content.txt`` (written for this project, fictional events).
 
-    python tests/sample_portal/build.py [--out DIR] [--manifest PATH]
+    python tintuc/sample_portal/build.py [--out DIR] [--manifest PATH]
 """
 
 from __future__ import annotations

@@ -40,8 +40,8 @@ from datasette.facets import Facet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import AsgiStream, Response
 
-from crawler import export
 from pipelines.text import fold
+from tintuc import export
 
 TEMPLATES = Path(__file__).parent / "templates"
 ARTICLES = "articles"

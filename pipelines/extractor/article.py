@@ -20,8 +20,13 @@ from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 
-from pipelines.dates import find_published, find_updated, parse_vietnamese_date, published_meta
-from pipelines.related import extract_related, is_article_url
+from pipelines.extractor.dates import (
+    find_published,
+    find_updated,
+    parse_vietnamese_date,
+    published_meta,
+)
+from pipelines.extractor.related import extract_related, is_article_url
 from pipelines.text import fold, nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)

@@ -2,10 +2,11 @@
 
 Two modes:
 
-* ``python -m pipelines.evaluate DIR [--floor eval-floor.json] [--update-floor]`` scores every
+* ``python -m pipelines.extractor.evaluate DIR [--floor eval-floor.json] [--update-floor]``
+  scores every
   ``<key>.html`` + ``<key>.json`` page in DIR (title, date, body word P/R/F1, related-link
   P/R/F1 on normalised URLs, leaked related headlines) for the project and for trafilatura.
-* ``python -m pipelines.evaluate --benchmark DIR`` scores body text on the
+* ``python -m pipelines.extractor.evaluate --benchmark DIR`` scores body text on the
   article-extraction-benchmark (4-word shingles with counts; precision and recall averaged over
   pages, F1 from those averages).
 
@@ -28,8 +29,8 @@ from pathlib import Path
 
 from trafilatura import bare_extraction
 
-from pipelines.extract import extract_article
-from pipelines.related import normalise_url
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.related import normalise_url
 from pipelines.text import fold
 
 TARGETS = {"body_f1": 0.97, "related_f1": 0.95, "leak": 0, "title": 1.0, "date": 1.0}
@@ -236,8 +237,9 @@ def raise_floor(totals: dict, floor: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the process exit status."""
-    parser = argparse.ArgumentParser(prog="python -m pipelines.evaluate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.extractor.evaluate", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir", nargs="?", help="folder of <key>.html + <key>.json pages")
     parser.add_argument("--benchmark", help="article-extraction-benchmark folder")
     parser.add_argument("--floor", help="JSON file of minimum totals (eval-floor.json)")

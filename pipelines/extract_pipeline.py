@@ -1,4 +1,5 @@
-"""Scrapy wrapper around :func:`pipelines.extract.extract_article`.
+"""The extraction item pipeline: a Scrapy wrapper around
+:func:`pipelines.extractor.article.extract_article`.
 
 Extraction is CPU-bound (lxml + trafilatura), so it runs in a pool of worker processes, never
 on the reactor thread: the crawl keeps fetching while both cores extract.
@@ -13,13 +14,11 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields
 
-from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.items import Article, FetchedPage, FetchError
-from pipelines.extract import extract_article
+from pipelines.extractor.article import extract_article
 
 
 def extract_page(
@@ -97,13 +96,3 @@ class ExtractionPipeline:
             capture_id=item.capture_id,
         )
         return Article(**fields)
-
-
-def article_dict(item) -> dict:
-    """An Article item as the plain dict :func:`pipelines.store.save_article` takes.
-
-    Shallow: ``dataclasses.asdict`` deep-copies every related link, which showed in profiles.
-    """
-    if isinstance(item, Article):
-        return {f.name: getattr(item, f.name) for f in fields(item)}
-    return ItemAdapter(item).asdict()

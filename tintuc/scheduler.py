@@ -2,13 +2,13 @@
 
 A schedule says "crawl SITE every 6h" or "crawl SITE at cron 0 */6 * * *"; schedules live in
 the archive's ``schedules`` table. :class:`Scheduler` starts each due crawl as its own process
-(``python -m crawler.cli crawl SITE --db PATH -s TINTUC_TRIGGER=schedule``), never two crawls
+(``python -m tintuc crawl SITE --db PATH -s TINTUC_TRIGGER=schedule``), never two crawls
 of one site at once (a crawl started by hand counts), kills a crawl that runs past its timeout
 (SIGTERM, then SIGKILL after a grace period) and marks its crawl row ``timeout``.
 
 Everything here is plain functions plus one class whose :meth:`Scheduler.tick` takes the time
 as an argument, so tests drive it without sleeping. The ``schedule`` click group and the
-``scheduler`` command at the bottom are thin wrappers.
+``scheduler`` command (:mod:`tintuc.cli.schedule`) are thin wrappers.
 
 Rules:
 
@@ -37,13 +37,13 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-import click
 import sqlite_utils
 from croniter import CroniterBadDateError, croniter
 
 from crawler.sites import SiteError, get_site
-from pipelines.schema import open_archive
-from pipelines.store import mark_interrupted_crawls, now_iso, pid_alive
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import mark_interrupted_crawls, pid_alive
+from pipelines.clock import now_iso
 
 log = logging.getLogger("tintuc.scheduler")
 
@@ -120,11 +120,11 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _parse_time(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
     return _aware(datetime.fromisoformat(value)) if value else None
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
     return _aware(moment).astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -211,7 +211,7 @@ def due_schedules(
     now = _aware(now)
     due = []
     for row in db.query("SELECT * FROM schedules WHERE enabled = 1 ORDER BY id"):
-        last = _parse_time(row["last_started"])
+        last = parse_time(row["last_started"])
         if last is None or next_run(row, last, tz) <= now:
             due.append(row)
     return due
@@ -280,7 +280,7 @@ class Scheduler:
         return self._start_due(now) if start else []
 
     def command(self, site: str) -> list[str]:
-        cmd = [self.python, "-m", "crawler.cli", "crawl", site, "--db", str(self.db_path),
+        cmd = [self.python, "-m", "tintuc", "crawl", site, "--db", str(self.db_path),
                "-s", "TINTUC_TRIGGER=schedule"]  # fmt: skip
         for setting in self.settings:
             cmd += ["-s", setting]
@@ -306,7 +306,7 @@ class Scheduler:
             with self.db.conn:  # claim it, so a second scheduler on this archive does not
                 claimed = self.db.execute(
                     "UPDATE schedules SET last_started = ? WHERE id = ? AND last_started IS ?",
-                    [_iso(now), sid, schedule["last_started"]],
+                    [iso_utc(now), sid, schedule["last_started"]],
                 ).rowcount
             if claimed != 1:
                 continue
@@ -482,173 +482,3 @@ def last_line(path: Path, limit: int = 300) -> str:
         return ""
     lines = [ln for ln in lines if ln]
     return lines[-1][:limit] if lines else ""
-
-
-# --- command line ---------------------------------------------------------------------------
-
-db_option = click.option(
-    "--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
-    help="SQLite archive to use.",
-)  # fmt: skip
-
-
-def _open_existing(db_path: str) -> sqlite_utils.Database:
-    if not Path(db_path).exists():
-        raise click.ClickException(f"no archive at {db_path} (add a schedule first)")
-    return open_archive(db_path)
-
-
-@click.group()
-def schedule() -> None:
-    """Crawl schedules, run by 'tintuc scheduler'.
-
-    Example:
-
-        tintuc schedule add baoquangninh --every 6h
-
-        tintuc schedule add quangninh-portal --cron "30 5 * * *"
-    """
-
-
-@schedule.command("add")
-@click.argument("site")
-@click.option("--every", help="Interval: 90s, 30m, 6h, 1d, 1w, 1h30m …")
-@click.option("--cron", help="Cron expression (5 fields, scheduler's local time).")
-@db_option
-@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, exists=True),
-              help="An extra site registry (give the scheduler --sites too).")  # fmt: skip
-def schedule_add(site, every, cron, db_path, sites_file):
-    """Crawl SITE every INTERVAL or at the times of a cron expression."""
-    try:
-        if (every is None) == (cron is None):
-            raise ScheduleError("give either --every INTERVAL or --cron EXPRESSION (one of them)")
-        if every is not None:
-            parse_interval(every)
-        else:
-            check_cron(cron)
-        get_site(site, sites_file)
-    except (ScheduleError, SiteError) as exc:
-        raise click.ClickException(str(exc)) from None
-    path = Path(db_path).resolve()
-    if not os.access(path if path.exists() else path.parent, os.W_OK):
-        raise click.ClickException(f"cannot write the archive {db_path}")
-    db = open_archive(db_path)
-    try:
-        schedule_id = add_schedule(db, site, every, cron, sites_file=sites_file)
-        row = db["schedules"].get(schedule_id)
-    except ScheduleError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
-    click.echo(f"schedule {schedule_id}: crawl {site} {describe(row)} (first run at the "
-               "scheduler's next pass)")  # fmt: skip
-    if sites_file:
-        click.echo(f"run the scheduler with --sites {sites_file} so it knows {site}")
-
-
-@schedule.command("list")
-@db_option
-def schedule_list(db_path):
-    """List the schedules with their last and next runs (times in UTC)."""
-    db = _open_existing(db_path)
-    rows = list_schedules(db)
-    db.close()
-    if not rows:
-        click.echo(f"no schedules in {db_path}")
-        return
-    click.echo(f"{'ID':>4}  {'SITE':20} {'WHEN':22} {'LAST STARTED':26} {'LAST CRAWL':18} NEXT RUN")
-    for row in rows:
-        last = _parse_time(row["last_started"])
-        upcoming = _iso(next_run(row, last)) if last else "at the next pass"
-        if not row["enabled"]:
-            upcoming = "disabled"
-        crawl = f"{row['last_crawl_id']} ({row['last_status']})" if row["last_crawl_id"] else "-"
-        click.echo(f"{row['id']:>4}  {row['site']:20} {describe(row):22} "
-                   f"{row['last_started'] or 'never':26} {crawl:18} {upcoming}")  # fmt: skip
-
-
-@schedule.command("remove")
-@click.argument("schedule_id", type=int)
-@db_option
-def schedule_remove(schedule_id, db_path):
-    """Remove schedule SCHEDULE_ID (a running crawl is left to finish)."""
-    db = _open_existing(db_path)
-    try:
-        row = remove_schedule(db, schedule_id)
-    except ScheduleError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
-    click.echo(f"schedule {schedule_id} removed ({row['site']} {describe(row)})")
-
-
-@click.command()
-@db_option
-@click.option("--poll", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds between looks at the schedules.")  # fmt: skip
-@click.option("--timeout", "timeout_text", default="2h", show_default=True,
-              help="Stop a crawl that runs longer than this (90s, 30m, 2h …).")  # fmt: skip
-@click.option("--grace", "grace_text", default="30s", show_default=True,
-              help="After SIGTERM, wait this long before SIGKILL.")  # fmt: skip
-@click.option("--once", is_flag=True,
-              help="Start what is due, wait for those crawls, exit (for cron).")  # fmt: skip
-@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, exists=True),
-              help="An extra site registry, passed to every crawl.")  # fmt: skip
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy or TINTUC_ setting for every crawl (TINTUC_CONTACT=…).")  # fmt: skip
-@click.option(
-    "--log-dir",
-    type=click.Path(file_okay=False),
-    help="Folder for each crawl's log  [default: crawl-logs beside the database]",
-)
-def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, settings, log_dir):
-    """Run the crawl schedules: forever, or one pass with --once.
-
-    Each due crawl runs in its own process; a site is never crawled twice at once; a crawl
-    past --timeout is stopped and marked 'timeout'. SIGTERM or Ctrl-C stops the crawls and
-    exits. With --once the exit status is 1 when a crawl failed or timed out.
-
-    Example:
-
-        tintuc scheduler --db archive.db --timeout 3h
-    """
-    try:
-        timeout = parse_interval(timeout_text)
-        grace = parse_interval(grace_text)
-    except ScheduleError as exc:
-        raise click.ClickException(str(exc)) from None
-    for setting in settings:
-        if "=" not in setting or not setting.partition("=")[0].strip():
-            raise click.ClickException(f"-s expects NAME=VALUE, got {setting!r}")
-    _open_existing(db_path).close()
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S%z",
-    )  # fmt: skip
-    stop = threading.Event()
-
-    def on_signal(signum, frame):
-        log.info("received %s: stopping", signal.Signals(signum).name)
-        stop.set()
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    runner = Scheduler(db_path, timeout=timeout, grace=grace, sites_file=sites_file,
-                       settings=settings, log_dir=log_dir)  # fmt: skip
-    stale = mark_interrupted_crawls(runner.db)
-    if stale:
-        log.info("marked %d crawl(s) whose process is gone as 'interrupted'", stale)
-    failures = 0
-    try:
-        if once:
-            failures = runner.run_once(stop)
-        else:
-            runner.run_forever(stop, poll)
-    finally:
-        runner.shutdown()
-        runner.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if once and not stop.is_set() and failures:
-        log.info("%d crawl(s) failed or timed out", failures)
-        sys.exit(1)
-    log.info("scheduler stopped")

@@ -5,7 +5,7 @@ time a server starts (0.2 s), so no generated page is kept in the repository.
 
 As a script::
 
-    python tests/sample_portal/serve.py --port 8765 [--host 127.0.0.1] [--directory DIR]
+    python tintuc/sample_portal/serve.py --port 8765 [--host 127.0.0.1] [--directory DIR]
 
 prints ``Serving sample portal at http://HOST:PORT/`` and serves until killed (port 0 picks a
 free port; the printed URL carries the real one).

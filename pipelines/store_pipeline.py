@@ -1,18 +1,20 @@
-"""Scrapy wrapper around :mod:`pipelines.store`: batched writes, the crawl's row, its errors."""
+"""The storage item pipeline: batched writes of articles, the crawl's row and its errors,
+through :mod:`pipelines.archive.store`."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import fields
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import Article, FetchError, PageGone
-from pipelines.extraction import article_dict
-from pipelines.schema import checkpoint_if_large, open_archive
-from pipelines.store import (
+from pipelines.archive.schema import checkpoint_if_large, open_archive
+from pipelines.archive.store import (
     finish_crawl,
     last_crawl_status,
     linked_not_stored,
@@ -38,6 +40,16 @@ def abort_crawl(crawler, message: str) -> None:
     crawler.stats.set_value("tintuc/fatal", message)
     logger.critical(message)
     deferred_from_coro(crawler.engine.close_spider_async(reason="storage_failed"))
+
+
+def article_dict(item) -> dict:
+    """An Article item as the plain dict :func:`pipelines.archive.store.save_article` takes.
+
+    Shallow: ``dataclasses.asdict`` deep-copies every related link, which showed in profiles.
+    """
+    if isinstance(item, Article):
+        return {f.name: getattr(item, f.name) for f in fields(item)}
+    return ItemAdapter(item).asdict()
 
 
 class StoragePipeline:

@@ -1,0 +1,33 @@
+"""The ``tintuc`` command: thin click wrappers over library functions, one module per group.
+
+- :mod:`tintuc.cli.crawling`: ``crawl``, ``demo``, ``sites``
+- :mod:`tintuc.cli.archive`: ``status``, ``export``, ``verify``, ``reextract``
+- :mod:`tintuc.cli.extraction`: ``extract``, ``eval``
+- :mod:`tintuc.cli.serve`: ``serve``
+- :mod:`tintuc.cli.schedule`: ``schedule add|list|remove``, ``scheduler``
+"""
+
+from __future__ import annotations
+
+import click
+
+from tintuc.cli import archive, crawling, extraction, schedule, serve
+
+
+@click.group()
+@click.version_option(package_name="tintuc")
+def main() -> None:
+    """tintuc: an archive of Vietnamese provincial news."""
+
+
+for command in (
+    crawling.crawl, crawling.demo, crawling.sites,
+    archive.status, archive.export, archive.verify, archive.reextract,
+    extraction.extract, extraction.eval_command,
+    serve.serve,
+    schedule.schedule, schedule.scheduler,
+):  # fmt: skip
+    main.add_command(command)
+
+if __name__ == "__main__":
+    main()

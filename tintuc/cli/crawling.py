@@ -1,0 +1,104 @@
+"""``tintuc crawl``, ``tintuc demo`` and ``tintuc sites``."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.sites import SiteError, check_http_url, get_site, load_sites
+from tintuc.cli.options import db_option, parse_setting, settings_option, sites_option
+from tintuc.crawl import CrawlSetupError, check_db_path, run_crawl, summary_lines
+
+
+def finish(db_path: str, stats: dict) -> None:
+    """Print the crawl's summary; exit non-zero if it stopped on a fatal error or never began."""
+    if stats.get("tintuc/fatal"):
+        raise click.ClickException(f"crawl stopped: {stats['tintuc/fatal']}")
+    crawl_id = stats.get("tintuc/crawl_id")
+    if crawl_id is None:
+        raise click.ClickException("the crawl did not start (see the log above)")
+    for line in summary_lines(db_path, crawl_id):
+        click.echo(line)
+
+
+@click.command()
+@click.argument("site", required=False)
+@click.option("--start-url", help="Start here instead (a site not in the registry, or a mirror).")
+@db_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@settings_option
+@click.option("--full", is_flag=True,
+              help="Fetch every article again (default: incremental, stored ones skipped).")
+@sites_option
+def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
+    """Crawl SITE (an id from the registry) into the archive.
+
+    Example:
+
+        tintuc crawl baoquangninh --max-pages 200
+
+        tintuc crawl --start-url https://example.gov.vn/ -s DOWNLOAD_DELAY=2
+    """
+    settings = dict(parse_setting(o) for o in overrides)
+    if full:
+        settings["TINTUC_INCREMENTAL"] = "False"
+    try:
+        if site:
+            get_site(site, sites_file)
+        elif not start_url:
+            raise click.UsageError("give a SITE id or --start-url URL (see: tintuc sites)")
+        if start_url:
+            check_http_url(start_url)
+        check_db_path(db_path)
+    except (SiteError, CrawlSetupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finish(db_path, run_crawl(site, start_url, db_path, max_pages, settings, sites_file))
+
+
+@click.command()
+@db_option
+@click.option("--port", default=8765, show_default=True,
+              help="Port for the sample portal; the same port keeps URLs the same across runs.")
+def demo(db_path, port):
+    """Serve the bundled sample portal on 127.0.0.1, crawl it into the archive, stop it.
+
+    Example:
+
+        tintuc demo --db archive.db
+    """
+    from tintuc.demo import serve_sample_portal
+
+    try:
+        check_db_path(db_path)
+    except CrawlSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        base_url, stop = serve_sample_portal(port)
+    except OSError as exc:
+        message = f"cannot serve the sample portal on port {port}: {exc}"
+        raise click.ClickException(message) from None
+    click.echo(f"sample portal served at {base_url}")
+    try:
+        stats = run_crawl("sample", base_url, db_path)
+    finally:
+        stop()
+    finish(db_path, stats)
+    click.echo(f"\nOpen it:  tintuc serve --db {db_path}   then http://127.0.0.1:8001/")
+
+
+@click.command()
+@sites_option
+def sites(sites_file):
+    """List the registered sites.
+
+    Example:
+
+        tintuc sites --sites my-sites.toml
+    """
+    try:
+        registry = load_sites(sites_file)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    for profile in registry.values():
+        checked = "" if profile.checked_live else "  (not yet checked against live pages)"
+        line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
+        click.echo(line + checked)

@@ -1,0 +1,46 @@
+"""``tintuc serve``: Datasette on the archive, with tintuc's plugin and settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from tintuc.cli.options import db_option
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 exposes the archive).")  # fmt: skip
+@click.option("-p", "--port", default=8001, show_default=True, type=int)
+@click.option("--time-limit-ms", default=3000, show_default=True, type=click.IntRange(min=1),
+              help="SQL time limit for each query.")  # fmt: skip
+@click.option("--write", is_flag=True,
+              help="Let Datasette plugins write to the archive (default: read-only).")  # fmt: skip
+@click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
+def serve(db_path, host, port, time_limit_ms, write, open_browser):
+    """Serve the archive with Datasette: read-only, safe while a crawl writes (WAL).
+
+    Search ignores case and diacritics; CSV exports are never cut short
+    (max_csv_mb 0, and /-/tintuc/export/<db>.csv for search results).
+
+    Example:
+
+        tintuc serve --db archive.db --port 8001
+    """
+    from datasette.cli import cli as datasette_cli
+
+    from tintuc.web import SERVE_SETTINGS, WRITE_ENV
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path}: run 'make demo' or 'tintuc crawl'")
+    settings = {**SERVE_SETTINGS, "sql_time_limit_ms": time_limit_ms}
+    args = ["serve", db_path, "--host", host, "--port", str(port)]
+    for name, value in settings.items():
+        args += ["--setting", name, str(int(value) if isinstance(value, bool) else value)]
+    os.environ[WRITE_ENV] = "1" if write else "0"
+    if open_browser:
+        args.append("-o")
+    datasette_cli.main(args=args, prog_name="datasette")

@@ -1,0 +1,98 @@
+"""Running one crawl in this process, as ``tintuc crawl`` and ``tintuc demo`` do, and the
+checks that stop a crawl before it fetches anything."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import crawl_summary
+
+
+class CrawlSetupError(ValueError):
+    """The crawl cannot start (archive not writable, bad setting …): the message is for the user."""
+
+
+def check_db_path(db_path: str) -> None:
+    """Fail early, in one line, when the archive cannot be created or written.
+
+    Tries for real (root passes every permission check but not a read-only file system or
+    an immutable file).
+    """
+    path = Path(db_path).resolve()
+    if path.is_dir():
+        raise CrawlSetupError(f"database {db_path} is a folder")
+    try:
+        if path.exists():
+            with open(path, "ab"):
+                pass
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                conn.execute("PRAGMA schema_version")
+            except sqlite3.DatabaseError as exc:
+                raise CrawlSetupError(f"{db_path} is not a SQLite database ({exc})") from None
+            finally:
+                conn.close()
+        else:
+            with tempfile.TemporaryFile(dir=path.parent):
+                pass
+    except FileNotFoundError:
+        raise CrawlSetupError(f"cannot create database {db_path}: no such folder") from None
+    except OSError as exc:
+        what = "is read-only" if path.exists() else "cannot be created"
+        raise CrawlSetupError(f"database {db_path} {what}: {exc.strerror}") from None
+
+
+def run_crawl(
+    site: str | None,
+    start_url: str | None,
+    db_path: str,
+    max_pages: int | None = None,
+    overrides: dict[str, str] | None = None,
+    sites_file: str | None = None,
+) -> dict:
+    """Run one crawl in this process and return Scrapy's final stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.news import NewsSpider
+
+    settings = get_project_settings()
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the summary says what happened
+    settings.set("TINTUC_DB", db_path, priority="cmdline")
+    if sites_file:
+        settings.set("TINTUC_SITES_FILE", sites_file, priority="cmdline")
+    if max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    contact = settings.get("TINTUC_CONTACT") or os.environ.get("TINTUC_CONTACT")
+    if contact:
+        settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; {contact})", "cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, site=site, start_url=start_url)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+def summary_lines(db_path: str, crawl_id: int) -> list[str]:
+    """What a finished crawl did, in lines for the terminal: counts, then its first errors."""
+    db = open_archive(db_path)
+    try:
+        row, total, errors = crawl_summary(db, crawl_id)
+    finally:
+        db.close()
+    lines = [
+        f"crawl {row['id']} of {row['site']}: {row['status']}; {row['pages']} pages fetched, "
+        f"{row['articles_new']} new, {row['articles_changed']} changed, "
+        f"{row['articles_unchanged']} unchanged articles, {row['errors']} errors, "
+        f"{row['pages_skipped'] or 0} stored articles skipped; "
+        f"{total} articles of this site in {db_path}"
+    ]
+    lines += [f"  error: {e['url']}: {e['error']}" for e in errors]
+    return lines
