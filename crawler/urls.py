@@ -2,7 +2,11 @@
 
 Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
 ``page`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), the fragment, the
-default port and the letter case of scheme and host.
+default port and the letter case of scheme and host; IDN hosts are written in punycode.
+
+The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
+(from the extractor) and the archive's migration of older links all use it. Standard library
+only, so the extraction and archive libraries import it without loading Scrapy.
 """
 
 from __future__ import annotations
@@ -39,14 +43,18 @@ def canonical_url(url: str) -> str:
     if scheme not in DEFAULT_PORTS:
         return url.strip()
     host = (parts.hostname or "").rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
+    if not host.isascii():  # IDN: báohòabình.vn -> xn--bohabnh-hwa7hpc.vn (ASCII is unchanged)
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
     netloc = host
     if parts.port and parts.port != DEFAULT_PORTS[scheme]:
         netloc = f"{host}:{parts.port}"
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not is_tracking_param(k)]
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    query = ""
+    if parts.query:
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not is_tracking_param(k)]
+        query = urlencode(kept, doseq=True)
+    return urlunsplit((scheme, netloc, path, query, ""))

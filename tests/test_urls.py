@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 
 from crawler.urls import canonical_url
@@ -26,6 +28,58 @@ from crawler.urls import canonical_url
 )
 def test_canonical_url(url, expected):
     assert canonical_url(url) == expected
+    assert canonical_url(expected) == expected  # a canonical URL is its own canonical form
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "https://baotinh.vn/kinh-te/cau-moi-1001.html",
+        "https://BaoTinh.VN/kinh-te/cau-moi-1001.html",  # host case
+        "HTTPS://baotinh.vn./kinh-te/cau-moi-1001.html",  # scheme case, trailing dot
+        "https://baotinh.vn:443/kinh-te/cau-moi-1001.html",  # default port
+        "https://baotinh.vn/kinh-te/cau-moi-1001.html#binh-luan",  # fragment
+        "https://baotinh.vn/kinh-te/cau-moi-1001.html?utm_source=zalo&utm_medium=share",
+        "https://baotinh.vn/kinh-te/cau-moi-1001.html?fbclid=IwAR0&gclid=9&zarsrc=30&gidzl=x",
+        "https://baotinh.vn/kinh-te/cau-moi-1001.html?pk_campaign=a&mtm_source=b&_ga=1#top",
+        " https://baotinh.vn/kinh-te/cau-moi-1001.html\n",  # whitespace around an href
+    ],
+)
+def test_spellings_of_one_article_are_one_url(spelling):
+    assert canonical_url(spelling) == "https://baotinh.vn/kinh-te/cau-moi-1001.html"
+
+
+def test_non_default_port_and_http_default_port():
+    assert canonical_url("https://baotinh.vn:8443/a-1.html") == "https://baotinh.vn:8443/a-1.html"
+    assert canonical_url("http://baotinh.vn:443/a-1.html") == "http://baotinh.vn:443/a-1.html"
+    assert canonical_url("HTTP://BAOTINH.VN:80/a-1.html#x") == "http://baotinh.vn/a-1.html"
+
+
+def test_idn_hosts_are_punycode_whatever_the_spelling():
+    punycode = "https://xn--bohabnh-hwa7hpc.vn/tin-1.html"
+    assert canonical_url("https://báohòabình.vn/tin-1.html") == punycode
+    assert canonical_url("https://BÁOHÒABÌNH.VN/tin-1.html") == punycode
+    assert canonical_url("https://XN--BOHABNH-HWA7HPC.VN/tin-1.html") == punycode
+    decomposed = unicodedata.normalize("NFD", "https://báohòabình.vn/tin-1.html")
+    assert canonical_url(decomposed) == punycode  # tone marks typed as combining characters
+
+
+def test_sharepoint_nid_identifies_the_article():
+    page = "https://quangninh.gov.vn/Trang/ChiTietTinTuc.aspx"
+    first = canonical_url(f"{page}?nid=101&utm_source=zalo#top")
+    assert first == f"{page}?nid=101"
+    assert canonical_url(f"{page}?utm_campaign=x&nid=101") == first
+    assert canonical_url(f"{page}?nid=102") == f"{page}?nid=102" != first
+    # other identifying parameters stay too, in their order
+    assert (canonical_url(f"{page}?ItemID=7&Cat=2&fbclid=z")
+            == f"{page}?ItemID=7&Cat=2")  # fmt: skip
+
+
+def test_malformed_urls_raise_value_error():
+    # callers skip such links (page_links, extract_related) or keep them as stored (migration)
+    for url in ("http://baotinh.vn:abc/a.html", "http://[::1/a.html"):
+        with pytest.raises(ValueError):
+            canonical_url(url)
 
 
 def test_page_links_resolve_each_link_once_in_page_order():

@@ -244,7 +244,12 @@ def save_related(
     seen: str,
     crawl_id: int | None = None,
 ) -> None:
-    """Replace the related links of ``from_url`` with ``links``, keeping each link's first_seen."""
+    """Replace the related links of ``from_url`` with ``links``, keeping each link's first_seen.
+
+    URLs are stored as given: :func:`~pipelines.extractor.article.extract_article` hands them
+    over canonical (:func:`crawler.urls.canonical_url`), the spelling of ``articles.url``, so
+    ``related_links.to_url = articles.url`` finds every stored target.
+    """
     first_seen = dict(
         db.execute(
             "SELECT block || char(31) || to_url, first_seen FROM related_links WHERE from_url = ?",

@@ -20,6 +20,7 @@ from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 
+from crawler.urls import canonical_url
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
@@ -446,7 +447,8 @@ def extract_article(
 
     ``profile`` may carry ``{"selectors": {"title", "date", "body", "related", "sapo"}}``
     CSS overrides. Returns a dict with ``url, title, description, text, published, updated,
-    author, language, image, related, related_ids``; ``text`` puts the sapo first.
+    author, language, image, related, related_ids``; ``text`` puts the sapo first; ``url`` and
+    the related links' URLs are canonical (:func:`crawler.urls.canonical_url`).
     """
     tree = _parse(html, declared_encoding)
     if tree is None:
@@ -518,6 +520,10 @@ def extract_article(
         image = urljoin(url, image) if image else None
     except ValueError:
         image = None
+    try:
+        url = canonical_url(url)  # the spelling articles.url and related links are stored under
+    except ValueError:
+        pass
     return {
         "url": url,
         "title": title or _clean_text(found.get("title")) or None,

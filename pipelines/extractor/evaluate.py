@@ -5,7 +5,7 @@ Two modes:
 * ``python -m pipelines.extractor.evaluate DIR [--floor eval-floor.json] [--update-floor]``
   scores every
   ``<key>.html`` + ``<key>.json`` page in DIR (title, date, body word P/R/F1, related-link
-  P/R/F1 on normalised URLs, leaked related headlines) for the project and for trafilatura.
+  P/R/F1 on canonical URLs, leaked related headlines) for the project and for trafilatura.
 * ``python -m pipelines.extractor.evaluate --benchmark DIR`` scores body text on the
   article-extraction-benchmark (4-word shingles with counts; precision and recall averaged over
   pages, F1 from those averages).
@@ -26,11 +26,12 @@ from collections import Counter
 from collections.abc import Iterable
 from multiprocessing import Pool
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from trafilatura import bare_extraction
 
+from crawler.urls import canonical_url
 from pipelines.extractor.article import extract_article
-from pipelines.extractor.related import normalise_url
 from pipelines.text import fold
 
 TARGETS = {"body_f1": 0.97, "related_f1": 0.95, "leak": 0, "title": 1.0, "date": 1.0}
@@ -85,13 +86,23 @@ def leaks(text: str | None, headlines: Iterable[str]) -> int:
     return sum(1 for h in headlines if len(_key(h).split()) >= 4 and _key(h) in body)
 
 
+def comparable_url(url: str) -> str:
+    """A related link for scoring: canonical (:func:`crawler.urls.canonical_url`, as the archive
+    stores it) and without a trailing slash, which hand-written ground truth is loose about."""
+    try:
+        parts = urlsplit(canonical_url(url))
+    except ValueError:
+        return url.strip()
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/")))
+
+
 def score_page(result: dict | None, truth: dict) -> dict:
     """Score one extraction result (an ``extract_article``-like dict or None) against truth."""
     result = result or {}
     text = result.get("text")
     bp, br, bf = prf(words(text), words("\n".join(truth.get("paragraphs", []))))
-    predicted = [normalise_url(r["url"]) for r in result.get("related") or []]
-    gold = [normalise_url(r["url"]) for r in truth.get("related", [])]
+    predicted = [comparable_url(r["url"]) for r in result.get("related") or []]
+    gold = [comparable_url(r["url"]) for r in truth.get("related", [])]
     rp, rr, rf = prf(set(predicted), set(gold))
     return {
         "title": float(title_match(result.get("title"), truth)),

@@ -5,16 +5,20 @@ accent folding), by class/id patterns of inline related cards, or by a CSS selec
 site profile. Navigation boxes ("Đọc nhiều", "Tin mới nhất", ...) and tag lists are removed
 too but not reported. Everything is removed from the tree so that no headline leaks into the
 body handed to trafilatura.
+
+Related URLs come out canonical (:func:`crawler.urls.canonical_url`, the spelling the spider
+stores ``articles.url`` under), so ``related_links.to_url`` joins ``articles.url`` as is.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
 
+from crawler.urls import canonical_url
 from pipelines.text import fold, nfc
 
 RELATED_HEADINGS = frozenset({
@@ -63,25 +67,20 @@ def heading_key(text: str) -> str:
     return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()))
 
 
-def normalise_url(url: str) -> str:
-    """Normalise a URL for comparison: lowercase scheme/host, no fragment, no trailing slash."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
 def is_article_url(url: str, page_url: str) -> bool:
-    """Heuristic: an http(s) URL other than the page whose last segment carries an id or slug."""
+    """Heuristic: an http(s) URL other than the page whose last segment carries an id or slug.
+
+    Both URLs are compared canonical: ``page.html#comments`` or ``page.html?utm_source=fb`` is
+    the page itself, and a tracking parameter (``utm_id=5``) never passes for an article id.
+    """
     try:
+        url = canonical_url(url)
         parts = urlsplit(url)
+        if url == canonical_url(page_url):
+            return False
     except ValueError:
         return False
     if parts.scheme not in ("http", "https") or _NON_ARTICLE_PATH.search(parts.path):
-        return False
-    if normalise_url(url) == normalise_url(page_url):
         return False
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     # ASP.NET/SharePoint portals carry the id in the query: ChiTietTinTuc.aspx?nid=12345
@@ -97,7 +96,7 @@ def _is_heading(el: lxml.html.HtmlElement) -> bool:
 
 
 class _ArticleLinks:
-    """Resolves ``<a href>`` to absolute article URLs for one page, memoised by href: the
+    """Resolves ``<a href>`` to canonical article URLs for one page, memoised by href: the
     same links are looked at again for every heading's candidate blocks."""
 
     def __init__(self, base: str, page_url: str):
@@ -105,15 +104,15 @@ class _ArticleLinks:
         self.memo: dict[str, str | None] = {}
 
     def url(self, a: lxml.html.HtmlElement) -> str | None:
-        """The absolute URL of link ``a`` if it points to an article, else None."""
+        """The canonical URL of link ``a`` if it points to an article, else None."""
         href = (a.get("href") or "").strip()
         if href in self.memo:
             return self.memo[href]
         url = None
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
             try:
-                url = urljoin(self.base, href)
-            except ValueError:
+                url = canonical_url(urljoin(self.base, href))
+            except ValueError:  # a malformed host or port ("http://x.vn:abc/") is no link
                 url = None
         if url and not is_article_url(url, self.page_url):
             url = None
@@ -346,14 +345,13 @@ def extract_related(
         for a, url in links_of.within(el):
             if _is_heading_link(a):
                 continue
-            key = normalise_url(url)
             text = _anchor_text(a)
-            if key in seen:
-                if not seen[key]["text"]:
-                    seen[key]["text"] = text
+            if url in seen:  # canonical: two spellings of one link are one entry
+                if not seen[url]["text"]:
+                    seen[url]["text"] = text
                 continue
-            seen[key] = {"url": url, "text": text, "block": name, "position": len(related)}
-            related.append(seen[key])
+            seen[url] = {"url": url, "text": text, "block": name, "position": len(related)}
+            related.append(seen[url])
 
     for el in doomed + [el for el, _ in kept]:
         if not any(_is_descendant(p, el) for p in protected):
