@@ -14,17 +14,185 @@ never by triggers, so it cannot drift from ``articles`` (no ``INSERT OR REPLACE`
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from crawler.urls import canonical_url
 from pipelines.text import fold
 
 migrations = Migrations("tintuc")
 WAL_LIMIT_BYTES = 64 * 1024 * 1024  # the WAL is truncated back to this after checkpoints
 WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024  # writers force a checkpoint past this
+
+# What every table and column holds, beside the migrations that create them (Datasette shows
+# these as descriptions; tests/test_datasette.py checks that every column is described).
+TABLE_DOCS: dict[str, dict] = {
+    "articles": {
+        "description": "One row per article URL: the latest extracted text and its metadata. "
+        'Search ignores case and diacritics ("da nang" finds "Đà Nẵng"); '
+        '"quoted phrases" and prefix* work.',
+        "columns": {
+            "id": "Row id (stable; keys the search index).",
+            "url": "Canonical URL of the article (tracking parameters removed).",
+            "site": "Site id from the registry (see the sites table).",
+            "province": "Province or city of the site (from its profile).",
+            "title": "Headline.",
+            "description": "Sapo / lead paragraph, or the page's meta description.",
+            "text": "Body text, paragraphs separated by new lines; related-news blocks removed.",
+            "published": "Publication time, ISO 8601 (local time +07:00 when the page gives it).",
+            "updated": "Last update time shown by the page, ISO 8601.",
+            "author": "Author line as the page gives it.",
+            "language": "Language code detected or declared.",
+            "image": "Lead image URL.",
+            "first_seen": "When tintuc first stored this article (UTC).",
+            "last_seen": "When tintuc last fetched this article (UTC).",
+            "content_hash": "SHA-1 of title, description and text: changes when the text changes.",
+            "crawl_id": "The crawl that last changed this row.",
+            "capture_id": "The capture (WARC record) this text was extracted from.",
+            "removed": "When the page answered 404/410 or vanished (empty while it is online).",
+            "removed_reason": "Why the article counts as removed.",
+        },
+    },
+    "articles_fts": {
+        "description": "Search index: folded copies (no case, no diacritics, đ→d) of title, "
+        "description and text; rowid = articles.id. Query it with "
+        "articles_fts MATCH escape_fts(:q), which folds :q the same way.",
+        "columns": {
+            "title": "Folded headline.",
+            "description": "Folded sapo.",
+            "text": "Folded body text.",
+        },
+    },
+    "article_versions": {
+        "description": "Earlier versions of articles whose text changed.",
+        "columns": {
+            "id": "Row id.",
+            "article_id": "The article (articles.id).",
+            "url": "The article's URL.",
+            "title": "Headline of this version.",
+            "description": "Sapo of this version.",
+            "text": "Body text of this version.",
+            "published": "Publication time shown by this version.",
+            "author": "Author line of this version.",
+            "content_hash": "SHA-1 of title, description and text of this version.",
+            "first_seen": "When this version was first stored (UTC).",
+            "replaced": "When a newer version replaced it (UTC).",
+            "capture_id": "The capture this version was extracted from.",
+            "crawl_id": "The crawl that stored this version.",
+        },
+    },
+    "related_links": {
+        "description": "Links in each article's related-news blocks "
+        '("Tin tức khác", "Tin liên quan" …).',
+        "columns": {
+            "from_url": "The article carrying the block.",
+            "to_url": "The linked article (canonical URL).",
+            "anchor": "The link's text (the linked headline).",
+            "block": "The block's heading as shown on the page.",
+            "position": "0-based position of the link in the page's related blocks.",
+            "first_seen": "When the link was first seen (UTC).",
+            "crawl_id": "The crawl that recorded it.",
+        },
+    },
+    "related_ids": {
+        "description": "Related blocks filled by JavaScript: only the article ids are in the page.",
+        "columns": {
+            "from_url": "The article carrying the block.",
+            "block": "The block's heading or id.",
+            "ids": "JSON list of the site's article ids in the block.",
+            "first_seen": "When the block was first seen (UTC).",
+        },
+    },
+    "captures": {
+        "description": "Every fetch of a page, with where its response is kept in the WARC files.",
+        "columns": {
+            "id": "Row id.",
+            "crawl_id": "The crawl that fetched it.",
+            "url": "The URL requested.",
+            "final_url": "The URL after redirects.",
+            "status": "HTTP status.",
+            "time": "When it was fetched (UTC).",
+            "content_type": "Content-Type of the response.",
+            "size": "Size of the response body in bytes.",
+            "sha1": "SHA-1 of the response body (as WARC-Payload-Digest).",
+            "warc_file": "WARC file holding the response (relative to the WARC folder).",
+            "warc_offset": "Offset of the record in the WARC file.",
+            "warc_length": "Length of the record in the WARC file.",
+            "error": "Why the fetch failed, if it did.",
+        },
+    },
+    "crawls": {
+        "description": "One row per crawl run.",
+        "columns": {
+            "id": "Crawl id.",
+            "site": "The site crawled.",
+            "started": "When the crawl started (UTC).",
+            "finished": "When it ended (UTC); empty while running or if interrupted.",
+            "status": "running, finished, interrupted (process died), or the reason it stopped.",
+            "trigger": "manual or schedule.",
+            "pages": "Responses received.",
+            "pages_skipped": "Pages not fetched (robots.txt, limits, duplicates).",
+            "articles_new": "Articles stored for the first time.",
+            "articles_changed": "Articles whose text changed.",
+            "articles_unchanged": "Articles fetched again with the same text.",
+            "errors": "Rows in crawl_errors for this crawl.",
+            "pid": "Process id of the crawl (to tell running from interrupted crawls).",
+            "settings": "JSON of the settings the crawl overrode.",
+        },
+    },
+    "crawl_errors": {
+        "description": "What went wrong during crawls: HTTP errors, timeouts, non-HTML pages …",
+        "columns": {
+            "id": "Row id.",
+            "crawl_id": "The crawl.",
+            "url": "The page that failed.",
+            "status": "HTTP status, if there was a response.",
+            "error": "What went wrong.",
+            "time": "When (UTC).",
+        },
+    },
+    "schedules": {
+        "description": "Recurring crawls of a site.",
+        "columns": {
+            "id": "Row id.",
+            "site": "The site to crawl.",
+            "every_seconds": "Interval between crawls, in seconds.",
+            "cron": "Cron expression, when the schedule uses one.",
+            "created": "When the schedule was created (UTC).",
+            "last_started": "When its last crawl started (UTC).",
+            "last_crawl_id": "Its last crawl.",
+            "enabled": "1 when active.",
+        },
+    },
+    "sites": {
+        "description": "The site registry as of the last crawl of each site.",
+        "columns": {
+            "id": "Site id used everywhere in the archive.",
+            "name": "The publication's name.",
+            "province": "Province or city it covers.",
+            "kind": "newspaper, portal (government portal) …",
+            "base_url": "Home page.",
+            "checked_live": "1 when the site profile was checked against the live site.",
+            "profile": "The full site profile as JSON (selectors, start URLs …).",
+        },
+    },
+    "_sqlite_migrations": {
+        "description": "Schema migrations applied to this archive (sqlite-utils).",
+        "columns": {
+            "id": "Row id.",
+            "migration_set": "Name of the migration set (tintuc).",
+            "name": "Migration applied.",
+            "applied_at": "When it was applied (UTC).",
+        },
+    },
+}
 
 
 @migrations()
@@ -202,23 +370,128 @@ def m003_article_province(db: sqlite_utils.Database) -> None:
     db["articles"].create_index(["province", "published"])
 
 
+@migrations()
+def m004_canonical_related_links(db: sqlite_utils.Database) -> None:
+    """Related links were stored as written on the page (``https://Bao.VN/a.html?utm_source=zalo
+    #top``) while ``articles.url`` is canonical: rewrite them canonical so the joins find them."""
+    db.register_function(_canonical_or_same, deterministic=True, replace=True,
+                         name="tintuc_canonical_url")  # fmt: skip
+    _rewrite_canonical(db, "related_links", ("from_url", "to_url"), ("from_url", "block", "to_url"))
+    _rewrite_canonical(db, "related_ids", ("from_url",), ("from_url", "block"))
+
+
+def _canonical_or_same(url: str | None) -> str | None:
+    """The canonical form of a stored URL; one it cannot parse (a bad port) stays as it is."""
+    if url is None:
+        return None
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
+
+
+def _rewrite_canonical(
+    db: sqlite_utils.Database, table: str, url_columns: tuple[str, ...], key: tuple[str, ...]
+) -> None:
+    """Rewrite ``url_columns`` of ``table`` canonical, in SQL (one pass, then only the rows
+    that change). Rows whose primary ``key`` then coincides collapse into one: the one first
+    seen. Running it again changes nothing."""
+    columns = list(db[table].columns_dict)
+    select = ", ".join(f"tintuc_canonical_url({c}) AS {c}" if c in url_columns else c
+                       for c in columns)  # fmt: skip
+    changed = " OR ".join(f"tintuc_canonical_url({c}) IS NOT {c}" for c in url_columns)
+    same_key = " AND ".join(f"t.{c} IS k.{c}" for c in key)
+    listed = ", ".join(columns)
+    db.execute(f"DROP TABLE IF EXISTS temp.moved_{table}")
+    db.execute(f"DROP TABLE IF EXISTS temp.group_{table}")
+    db.execute(f"CREATE TEMP TABLE moved_{table} AS "
+               f"SELECT rowid AS old_rowid, {select} FROM {table} WHERE {changed}")  # fmt: skip
+    # the moved rows and the canonical rows already holding one of their keys
+    db.execute(
+        f"""CREATE TEMP TABLE group_{table} AS
+            SELECT old_rowid, {listed} FROM moved_{table}
+            UNION ALL
+            SELECT t.rowid, {", ".join(f"t.{c}" for c in columns)} FROM {table} t
+            JOIN (SELECT DISTINCT {", ".join(key)} FROM moved_{table}) k ON {same_key}
+            WHERE t.rowid NOT IN (SELECT old_rowid FROM moved_{table})"""
+    )
+    db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT old_rowid FROM group_{table})")
+    db.execute(
+        f"""INSERT INTO {table} ({listed})
+            SELECT {listed} FROM (
+              SELECT *, row_number() OVER (PARTITION BY {", ".join(key)}
+                ORDER BY first_seen IS NULL, first_seen, old_rowid) AS nth
+              FROM group_{table})
+            WHERE nth = 1"""
+    )
+    db.execute(f"DROP TABLE temp.moved_{table}")
+    db.execute(f"DROP TABLE temp.group_{table}")
+
+
+BUSY_TIMEOUT_MS = 10_000  # a statement waits this long for another connection's lock
+SETUP_TIMEOUT_S = 120  # open_archive waits this long for another process creating/migrating
+
+
+class ArchiveOpenError(sqlite3.OperationalError):
+    """The archive cannot be opened, created or migrated; the message is for the user."""
+
+
+@contextmanager
+def setup_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive lock on ``<archive>.lock`` while the archive is created or migrated.
+
+    SQLite's own locks cannot serialise this: two crawls started together on a new archive both
+    find the migrations pending, and the transaction that read the schema before the other one
+    wrote fails at once with "database is locked" (the busy timeout does not apply there).
+    A file beside the database, not the database itself: closing a second descriptor of the
+    database would drop the POSIX locks SQLite holds on it in this process. The kernel drops
+    the lock when its holder dies; the file stays (removing it would race with a waiter).
+    """
+    deadline = time.monotonic() + timeout
+    with open(f"{path}.lock", "a") as lock:  # closing the file releases the lock
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ArchiveOpenError(
+                        f"cannot open the archive {path}: another process has been creating "
+                        f"or migrating it for {timeout:g} s"
+                    ) from None
+                time.sleep(0.05)
+        yield
+
+
 def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the archive at ``path``.
 
     The database runs in WAL mode so Datasette can read while a crawl writes, with a busy
-    timeout so short write locks wait instead of failing.
+    timeout so short write locks wait instead of failing. Safe to call from several processes
+    at once on a new archive (see :func:`setup_lock`); raises :class:`ArchiveOpenError` with
+    a one-line message when the archive cannot be opened.
     """
     if readonly:
         conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return sqlite_utils.Database(conn)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    db = None
+    try:
+        with setup_lock(Path(path), SETUP_TIMEOUT_S):
+            db = sqlite_utils.Database(path)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+    except ArchiveOpenError:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        if db is not None:
+            db.close()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ArchiveOpenError(f"cannot open the archive {path}: {reason}") from exc
     return db
 
 
