@@ -4,58 +4,64 @@ It sits close to the downloader (before redirects, decompression and retries are
 it sees every response as received, 3xx, 4xx, 5xx and retried ones included, and every
 failure (timeouts, resets: a ``captures`` row with the error, no WARC record).
 ``TINTUC_WARC_DIR`` (default: ``warc/`` beside the database) holds one ``.warc.gz`` per crawl.
+The ``captures`` rows go through this middleware's own connection to the archive (WAL: the
+storage pipeline's connection writes beside it), under the crawl id of the crawl's
+:class:`~crawler.state.CrawlState`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.checks import setting, warc_dir
 from crawler.items import CAPTURE_META
+from crawler.state import CrawlState
+from pipelines.archive.schema import open_archive
 from pipelines.archive.warc import WarcFile
 from pipelines.clock import now_iso
 from pipelines.store_pipeline import STORAGE_ERRORS, abort_crawl
 
 
-def warc_dir_for(db_path: str, configured: str | None = None) -> Path:
-    """The WARC folder of an archive: the setting, or ``warc/`` beside the database."""
-    return Path(configured) if configured else Path(db_path).resolve().parent / "warc"
-
-
 class CaptureMiddleware:
-    def __init__(self, crawler, warc_dir: Path, db_dir: Path, gzip_level: int = 1):
+    """Optional (``TINTUC_CAPTURE=False`` turns it off); when on, a bad setting raises
+    :class:`~crawler.checks.SettingError` and the crawl does not start."""
+
+    def __init__(self, crawler, warc_dir: Path, db_path: str, gzip_level: int = 1):
         self.crawler = crawler
+        self.state = CrawlState.of(crawler)
         self.gzip_level = gzip_level
         self.warc_dir = warc_dir
-        self.db_dir = db_dir
+        self.db_path = db_path
+        self.db_dir = Path(db_path).resolve().parent
+        self.db = None  # this middleware's own connection, opened at the first capture
         self.warc: WarcFile | None = None
         self.warc_name = ""
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("TINTUC_CAPTURE", True):
+        if not setting(settings, "TINTUC_CAPTURE"):
             raise NotConfigured("TINTUC_CAPTURE is off: no WARC captures")
-        db_path = settings.get("TINTUC_DB")
-        warc_dir = warc_dir_for(db_path, settings.get("TINTUC_WARC_DIR"))
-        level = settings.getint("TINTUC_WARC_GZIP_LEVEL", 1)
-        if not 1 <= level <= 9:
-            raise NotConfigured("TINTUC_WARC_GZIP_LEVEL must be 1 (fastest) to 9 (smallest)")
-        middleware = cls(crawler, warc_dir, Path(db_path).resolve().parent, level)
-        from scrapy import signals
-
+        middleware = cls(
+            crawler,
+            warc_dir(settings),
+            setting(settings, "TINTUC_DB"),
+            setting(settings, "TINTUC_WARC_GZIP_LEVEL"),
+        )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
 
-    @property
-    def db(self):
-        return getattr(self.crawler.spider, "archive_db", None)
+    def capturing(self) -> bool:
+        """True once the crawl has its id (the storage pipeline opened) and while the archive
+        can be written."""
+        return self.state.crawl_id is not None and not self.crawler.stats.get_value("tintuc/fatal")
 
     def open_warc(self) -> WarcFile:
-        spider = self.crawler.spider
         stamp = now_iso().replace(":", "").replace("+0000", "Z")
-        name = f"{spider.profile.id}-{spider.crawl_id:06d}-{stamp}.warc.gz"
+        name = f"{self.crawler.spider.profile.id}-{self.state.crawl_id:06d}-{stamp}.warc.gz"
         self.warc = WarcFile(self.warc_dir / name, self.gzip_level)
         try:
             self.warc_name = str(self.warc.path.relative_to(self.db_dir))
@@ -64,7 +70,7 @@ class CaptureMiddleware:
         return self.warc
 
     def process_response(self, request, response):
-        if self.db is None or self.crawler.stats.get_value("tintuc/fatal"):
+        if not self.capturing():
             return response
         try:
             self.capture(request, response)
@@ -72,7 +78,13 @@ class CaptureMiddleware:
             abort_crawl(self.crawler, f"cannot write WARC captures to {self.warc_dir}: {exc}")
         return response
 
+    def archive(self):
+        if self.db is None:
+            self.db = open_archive(self.db_path)
+        return self.db
+
     def capture(self, request, response) -> None:
+        db = self.archive()
         warc = self.warc or self.open_warc()
         headers = [(k.decode("latin-1"), v.decode("latin-1"))
                    for k, vs in response.headers.items() for v in vs]  # fmt: skip
@@ -82,7 +94,7 @@ class CaptureMiddleware:
             response.url, request.method, req_headers, response.status, "", headers, response.body
         )
         row = {
-            "crawl_id": self.crawler.spider.crawl_id,
+            "crawl_id": self.state.crawl_id,
             "url": request.meta.get("redirect_urls", [request.url])[0],
             "final_url": response.url,
             "status": response.status,
@@ -96,8 +108,8 @@ class CaptureMiddleware:
         }
         # plain SQL (sqlite-utils' insert() inspects the table first, on every response),
         # committed at once like the WARC record it points to
-        with self.db.conn:
-            capture_id = self.db.conn.execute(
+        with db.conn:
+            capture_id = db.conn.execute(
                 f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             ).lastrowid
@@ -105,15 +117,18 @@ class CaptureMiddleware:
         self.crawler.stats.inc_value("tintuc/captures")
 
     def process_exception(self, request, exception):
-        if self.db is not None and not self.crawler.stats.get_value("tintuc/fatal"):
-            self.db["captures"].insert(
-                {
-                    "crawl_id": self.crawler.spider.crawl_id,
-                    "url": request.url,
-                    "time": now_iso(),
-                    "error": f"{type(exception).__name__}: {exception}"[:500],
-                }
-            )
+        if not self.capturing():
+            return None
+        row = {
+            "crawl_id": self.state.crawl_id,
+            "url": request.url,
+            "time": now_iso(),
+            "error": f"{type(exception).__name__}: {exception}"[:500],
+        }
+        try:
+            self.archive()["captures"].insert(row)
+        except STORAGE_ERRORS as exc:
+            abort_crawl(self.crawler, f"cannot write captures to {self.db_path}: {exc}")
         return None
 
     def close(self, spider, reason):
@@ -123,3 +138,6 @@ class CaptureMiddleware:
             except OSError as exc:
                 self.crawler.stats.set_value("tintuc/warc_close_error", str(exc))
             self.warc = None
+        if self.db is not None:
+            self.db.close()
+            self.db = None

@@ -31,12 +31,13 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 
+from crawler.checks import setting
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -65,16 +66,18 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     ``TINTUC_RETRY_AFTER_MAX`` (seconds, default 120): a longer wait is not retried (the
     response goes on and is recorded as HTTP 429/503). ``TINTUC_RETRY_BACKOFF`` (seconds,
-    default 0 = off): without a Retry-After, wait this long times 2**(retries so far).
-    The wait is an ``asyncio.sleep``: other requests go on meanwhile.
+    default 2, 0 = off): without a Retry-After, wait this long times 2**(retries so far).
+    The wait is an ``asyncio.sleep``: other requests go on meanwhile. The retry itself is
+    Scrapy's public ``get_retry_request()`` (same meta keys and settings as the built-in).
+    Exceptions (timeouts, resets) are retried by the built-in ``process_exception``.
     """
 
     WAIT_STATUSES = (429, 503)
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("TINTUC_RETRY_AFTER_MAX", 120.0)
-        self.backoff = settings.getfloat("TINTUC_RETRY_BACKOFF", 0.0)
+        self.max_wait = setting(settings, "TINTUC_RETRY_AFTER_MAX")
+        self.backoff = setting(settings, "TINTUC_RETRY_BACKOFF")
 
     def wait_for(self, request: Request, response: Response) -> float:
         asked = retry_after_seconds(response.headers.get("Retry-After"))
@@ -94,7 +97,14 @@ class RetryAfterMiddleware(RetryMiddleware):
             logger.warning("Not retrying %s: Retry-After %.0f s is over TINTUC_RETRY_AFTER_MAX"
                            " (%.0f s)", request, wait, self.max_wait)  # fmt: skip
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=response_status_message(response.status),
+            # None = the request's meta, else RETRY_* settings, as the built-in reads them
+            priority_adjust=request.meta.get("priority_adjust"),
+            give_up_log_level=request.meta.get("give_up_log_level"),
+        )
         if retry is None:
             return response
         if wait > 0:
@@ -189,10 +199,20 @@ class HtmlOnlyMiddleware:
 
 # --- redirects ------------------------------------------------------------------------------
 class SafeRedirectMiddleware(RedirectMiddleware):
-    """RedirectMiddleware that records loops and off-domain redirects instead of dropping them."""
+    """RedirectMiddleware that records loops and off-domain redirects instead of dropping them.
 
-    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
-        chain = [*request.meta.get("redirect_urls", []), request.url]
+    Checks the redirect the built-in ``process_response`` returns (public: a new Request whose
+    ``redirect_urls`` meta holds the chain so far); tests/test_scrapy_contracts.py pins that.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            self.refuse_loop_or_offsite(result)
+        return result
+
+    def refuse_loop_or_offsite(self, redirected: Request) -> None:
+        chain = redirected.meta["redirect_urls"]  # every URL before this one
         target = canonical_url(redirected.url)
         if target in {canonical_url(u) for u in chain}:
             self.crawler.stats.inc_value("tintuc/redirect_loop")
@@ -207,7 +227,6 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         ):
             self.crawler.stats.inc_value("tintuc/redirect_offsite")
             raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")
-        return super()._redirect(redirected, request, reason)
 
 
 # --- robots.txt -----------------------------------------------------------------------------
@@ -216,6 +235,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     Scrapy parses the error page as robots rules, which allows everything. Here every request
     to that host is refused with a message saying why (a ``crawl_errors`` row each).
+
+    Scrapy has no public hook that sees the robots.txt response (the ``robots_parsed`` signal
+    gets the parser only), so this overrides one internal, ``_parse_robots``;
+    tests/test_scrapy_contracts.py fails if Scrapy stops calling it with the response.
     """
 
     def __init__(self, crawler):
@@ -225,16 +248,18 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
             self.server_errors[netloc] = response.status
-            self._stats.inc_value("robotstxt/server_error")
+            self.crawler.stats.inc_value("robotstxt/server_error")
             logger.warning("%s answered %d: treating the host as disallowed (RFC 9309)",
                            response.url, response.status)  # fmt: skip
         await super()._parse_robots(response, netloc, request)
 
-    def process_request_2(self, rp, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
+        await super().process_request(request)  # fetches and parses the host's robots.txt once
+        if request.meta.get("dont_obey_robotstxt"):
+            return  # robots.txt itself, or a request told to ignore it
         status = self.server_errors.get(urlsplit(request.url).netloc)
         if status is not None:
-            self._stats.inc_value("robotstxt/forbidden")
+            self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest(
                 f"robots.txt answered HTTP {status}: the site is treated as disallowed "
                 "(RFC 9309) until it answers")  # fmt: skip
-        super().process_request_2(rp, request)

@@ -6,6 +6,7 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- project settings -------------------------------------------------------------------
+# checked before a crawl starts (crawler/checks.py): a bad value stops it with one line
 TINTUC_DB = "archive.db"  # the SQLite archive
 TINTUC_SITES_FILE = ""  # an extra site registry (TOML) beside the bundled one
 TINTUC_CONTACT = ""  # put your e-mail or URL here: it goes into the User-Agent
@@ -63,6 +64,9 @@ DOWNLOADER_MIDDLEWARES = {
 TINTUC_RETRY_AFTER_MAX = 120  # longer Retry-After waits are not retried: recorded as 429/503
 TINTUC_RETRY_BACKOFF = 2.0  # seconds x 2**retry for 429/503 without Retry-After (0 = off)
 EXTENSIONS = {
+    # owns the crawl's state (crawl id, URLs to skip or revisit): the pipeline fills it, the
+    # spider and the capture middleware read it; the crawl cannot run without it
+    "crawler.state.CrawlState": 100,
     "crawler.progress.Progress": 500,
 }
 

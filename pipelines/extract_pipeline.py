@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
+from crawler.checks import setting
 from crawler.items import Article, FetchedPage, FetchError
 from pipelines.extractor.article import extract_article
 
@@ -38,6 +41,30 @@ def extract_page(
     return result, time.process_time() - started
 
 
+def exit_with_crawl(crawl_pid: int) -> None:
+    """Pool initializer: end this worker as soon as the crawl process ends, however it ends.
+
+    Needed because a SIGKILLed crawl (the scheduler after ``--grace``, the OOM killer) cannot
+    stop its pool: the workers' parent is the fork server, not the crawl, and each worker holds
+    the write end of its own task queue, so it would wait for work forever. Once the workers are
+    gone the rest follows by itself: the fork server exits when the last holder of its "alive"
+    pipe (the crawl and each worker) is gone, and the resource tracker when the last holder of
+    its pipe is. A pidfd (Linux 5.3+) says when the crawl ends without polling or pid reuse.
+    """
+    try:
+        crawl = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:  # the crawl died before this worker started
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd on this system: no guard
+        return
+
+    def wait_for_crawl_end() -> None:
+        select.select([crawl], [], [])  # readable once the crawl process has exited
+        os._exit(1)
+
+    threading.Thread(target=wait_for_crawl_end, name="exit-with-crawl", daemon=True).start()
+
+
 class ExtractionPipeline:
     def __init__(self, crawler, workers: int):
         self.crawler = crawler
@@ -47,9 +74,8 @@ class ExtractionPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        workers = crawler.settings.getint("TINTUC_EXTRACT_WORKERS", 0)
-        if workers < -1:
-            raise NotConfigured("TINTUC_EXTRACT_WORKERS must be -1 (in-process), 0 (per core) or N")
+        # mandatory: a bad value raises SettingError and the crawl does not start
+        workers = setting(crawler.settings, "TINTUC_EXTRACT_WORKERS")
         if workers == 0:
             workers = os.cpu_count() or 1
         return cls(crawler, workers)
@@ -60,7 +86,12 @@ class ExtractionPipeline:
             # the fork server imports lxml, trafilatura and this module once; each worker
             # forks ready instead of spending ~1 s of CPU importing them itself
             context.set_forkserver_preload([__name__])
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=exit_with_crawl,
+                initargs=(os.getpid(),),
+            )
 
     def close_spider(self):
         if self.pool is not None:

@@ -9,10 +9,12 @@ from dataclasses import fields
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.checks import setting
 from crawler.items import Article, FetchError, PageGone
+from crawler.state import CrawlState
 from pipelines.archive.schema import checkpoint_if_large, open_archive
 from pipelines.archive.store import (
     finish_crawl,
@@ -53,12 +55,21 @@ def article_dict(item) -> dict:
 
 
 class StoragePipeline:
-    def __init__(self, crawler, db_path: str, batch_size: int, trigger: str):
+    """Fills the crawl's :class:`~crawler.state.CrawlState` from the archive when the spider
+    opens, then writes what the crawl finds. Mandatory: a bad setting raises
+    :class:`~crawler.checks.SettingError` (the crawl does not start), never ``NotConfigured``."""
+
+    def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_path = db_path
-        self.batch_size = batch_size
-        self.trigger = trigger
+        self.state = CrawlState.of(crawler)
+        settings = crawler.settings
+        self.db_path = setting(settings, "TINTUC_DB")
+        self.batch_size = setting(settings, "TINTUC_BATCH_SIZE")
+        self.trigger = settings.get("TINTUC_TRIGGER", "manual")
+        self.incremental = setting(settings, "TINTUC_INCREMENTAL")
+        self.revisit_days = setting(settings, "TINTUC_REVISIT_DAYS")
+        self.revisit_after_hours = setting(settings, "TINTUC_REVISIT_AFTER_HOURS")
         self.batch: list[dict] = []
         self.db = None
         self.crawl_id: int | None = None
@@ -67,44 +78,34 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        db_path = settings.get("TINTUC_DB")
-        if not db_path:
-            raise NotConfigured("TINTUC_DB must name the SQLite archive, e.g. archive.db")
-        batch_size = settings.getint("TINTUC_BATCH_SIZE", 50)
-        if batch_size < 1:
-            raise NotConfigured("TINTUC_BATCH_SIZE must be 1 or more")
-        pipeline = cls(crawler, db_path, batch_size, settings.get("TINTUC_TRIGGER", "manual"))
+        pipeline = cls(crawler)
         crawler.signals.connect(pipeline.on_response, signal=signals.response_received)
         crawler.signals.connect(pipeline.on_spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
-        spider = self.crawler.spider
-        settings = self.crawler.settings
+        """Open the archive and fill the crawl's state; runs before the spider's ``start()``."""
+        profile = self.crawler.spider.profile
+        state = self.state
         self.db = open_archive(self.db_path)
-        save_site(self.db, spider.profile)
-        if settings.getbool("TINTUC_INCREMENTAL", True):
-            spider.skip_urls = urls_to_skip(
-                self.db,
-                spider.profile.id,
-                settings.getfloat("TINTUC_REVISIT_DAYS", 3.0),
-                settings.getfloat("TINTUC_REVISIT_AFTER_HOURS", 1.0),
+        save_site(self.db, profile)
+        if self.incremental:
+            state.skip_urls = urls_to_skip(
+                self.db, profile.id, self.revisit_days, self.revisit_after_hours
             )
-            spider.pending_urls = linked_not_stored(self.db, spider.profile.id)
+            state.pending_urls = linked_not_stored(self.db, profile.id)
             # after an unfinished crawl, walk every listing page again (still skipping stored
             # articles) so the articles the dead crawl never reached are found
-            spider.stop_on_nothing_new = last_crawl_status(self.db, spider.profile.id) in (
+            state.stop_on_nothing_new = last_crawl_status(self.db, profile.id) in (
                 "finished", "closespider_pagecount",
             )  # fmt: skip
         self.crawl_id = start_crawl(
             self.db,
-            spider.profile.id,
+            profile.id,
             trigger=self.trigger,
-            settings={"start_urls": spider.profile.start_urls},
+            settings={"start_urls": profile.start_urls},
         )
-        spider.crawl_id = self.crawl_id
-        spider.archive_db = self.db
+        state.crawl_id = self.crawl_id
         self.stats.set_value("tintuc/crawl_id", self.crawl_id)
 
     def on_response(self, response, request, spider):

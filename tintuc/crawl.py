@@ -46,21 +46,23 @@ def check_db_path(db_path: str) -> None:
         raise CrawlSetupError(f"database {db_path} {what}: {exc.strerror}") from None
 
 
-def run_crawl(
-    site: str | None,
-    start_url: str | None,
+def crawl_settings(
     db_path: str,
     max_pages: int | None = None,
     overrides: dict[str, str] | None = None,
     sites_file: str | None = None,
-) -> dict:
-    """Run one crawl in this process and return Scrapy's final stats."""
+):
+    """The Scrapy settings of one crawl, checked: :class:`CrawlSetupError` (nothing fetched,
+    nothing created) when a setting leaves the crawl unable to extract, store or capture, one
+    line naming each bad setting and what is valid."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.spiders.news import NewsSpider
+    from crawler.checks import check_settings
 
+    overrides = overrides or {}
+    if "TINTUC_DB" in overrides:
+        raise CrawlSetupError("TINTUC_DB must be given with --db, not with -s")
     settings = get_project_settings()
     settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the summary says what happened
     settings.set("TINTUC_DB", db_path, priority="cmdline")
@@ -68,11 +70,24 @@ def run_crawl(
         settings.set("TINTUC_SITES_FILE", sites_file, priority="cmdline")
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
     contact = settings.get("TINTUC_CONTACT") or os.environ.get("TINTUC_CONTACT")
     if contact:
         settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; {contact})", "cmdline")
-    for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
+    problems = check_settings(settings)
+    if problems:
+        raise CrawlSetupError("; ".join(problems))
+    return settings
+
+
+def run_crawl(settings, site: str | None, start_url: str | None) -> dict:
+    """Run one crawl with ``settings`` (from :func:`crawl_settings`) in this process; return
+    Scrapy's final stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.news import NewsSpider
+
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, site=site, start_url=start_url)

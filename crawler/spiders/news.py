@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -23,8 +24,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
+from crawler.state import CrawlState
 from crawler.urls import canonical_url
 from pipelines.clock import now_iso
 
@@ -50,11 +53,6 @@ class NewsSpider(scrapy.Spider):
         self.site_id = site
         self.start_url = start_url
         self.profile: SiteProfile | None = None
-        self.crawl_id: int | None = None  # set by the storage pipeline
-        self.archive_db = None  # set by the storage pipeline: captures are written to it
-        self.skip_urls: set[str] = set()  # stored articles an incremental crawl skips
-        self.pending_urls: list[str] = []  # linked from stored articles, never stored
-        self.stop_on_nothing_new = False  # stop paginating when a listing page has nothing new
         self.skipped: set[str] = set()
         self.requested: set[str] = set()  # cheaper than letting Scrapy build and drop repeats
         self.link_kinds: dict[str, str | None] = {}
@@ -68,7 +66,7 @@ class NewsSpider(scrapy.Spider):
         spider.listing_res = [re.compile(p) for p in spider.profile.listing_patterns]
         spider.deny_res = [re.compile(p) for p in spider.profile.deny_patterns]
         politeness = spider.profile.politeness
-        if crawler.settings.getbool("TINTUC_LOCAL_FAST", True) and all(
+        if setting(crawler.settings, "TINTUC_LOCAL_FAST") and all(
             urlsplit(u).hostname in LOOPBACK for u in spider.profile.start_urls
         ):
             politeness = LOCAL_POLITENESS  # a mirror on this machine: no one to be polite to
@@ -83,6 +81,11 @@ class NewsSpider(scrapy.Spider):
             return generic_profile(self.start_url)
         raise ValueError("give -a site=SITE_ID or -a start_url=URL")
 
+    @cached_property
+    def state(self) -> CrawlState:
+        """The crawl's state (URLs to skip, pending URLs …), filled by the storage pipeline."""
+        return CrawlState.of(self.crawler)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.profile.start_urls:
             yield self.request(url, self.parse, meta={"start": True})
@@ -90,10 +93,10 @@ class NewsSpider(scrapy.Spider):
             yield self.request(url, self.parse_feed)
         for url in self.profile.sitemaps:
             yield self.request(url, self.parse_feed)
-        # set by the storage pipeline when the spider opens, i.e. before this line runs
-        for url in self.pending_urls:
+        # filled by the storage pipeline when the spider opens, i.e. before this line runs
+        for url in self.state.pending_urls:
             url = canonical_url(url)
-            if self.link_kind(url) == "article" and url not in self.skip_urls:
+            if self.link_kind(url) == "article" and url not in self.state.skip_urls:
                 for request in self.request_once([url]):
                     yield request
 
@@ -164,11 +167,12 @@ class NewsSpider(scrapy.Spider):
                 articles.append(url)
             elif kind == "listing":
                 listings.append(url)
-        new = [u for u in dict.fromkeys(articles) if u not in self.skip_urls]
-        self.skipped.update(u for u in articles if u in self.skip_urls)
+        skip_urls = self.state.skip_urls
+        new = [u for u in dict.fromkeys(articles) if u not in skip_urls]
+        self.skipped.update(u for u in articles if u in skip_urls)
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
         yield from self.request_once(new)
-        if self.stop_on_nothing_new and not new and not response.meta.get("start"):
+        if self.state.stop_on_nothing_new and not new and not response.meta.get("start"):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
         yield from self.request_once(listings)
@@ -188,7 +192,7 @@ class NewsSpider(scrapy.Spider):
         links = response.xpath("//item/link/text() | //loc/text() | //entry/link/@href").getall()
         for link in links:
             url = canonical_url(urljoin(response.url, link.strip()))
-            if not self.wanted(url) or url in self.skip_urls:
+            if not self.wanted(url) or url in self.state.skip_urls:
                 continue
             if url.endswith(".xml") or "sitemap" in url.lower():
                 yield self.request(url, self.parse_feed)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from crawler.sites import SiteError, check_http_url, get_site, load_sites
+from pipelines.archive.schema import ArchiveOpenError, open_archive
 from tintuc.cli.options import db_option, parse_setting, settings_option, sites_option
-from tintuc.crawl import CrawlSetupError, check_db_path, run_crawl, summary_lines
+from tintuc.crawl import (
+    CrawlSetupError,
+    check_db_path,
+    crawl_settings,
+    run_crawl,
+    summary_lines,
+)
 
 
 def finish(db_path: str, stats: dict) -> None:
@@ -48,10 +57,13 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
             raise click.UsageError("give a SITE id or --start-url URL (see: tintuc sites)")
         if start_url:
             check_http_url(start_url)
-        check_db_path(db_path)
-    except (SiteError, CrawlSetupError) as exc:
+        check_db_path(db_path)  # creates nothing
+        scrapy_settings = crawl_settings(db_path, max_pages, settings, sites_file)
+        # created or migrated here, before Scrapy starts, so a failure is one line
+        open_archive(db_path).close()
+    except (SiteError, CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
-    finish(db_path, run_crawl(site, start_url, db_path, max_pages, settings, sites_file))
+    finish(db_path, run_crawl(scrapy_settings, site, start_url))
 
 
 @click.command()
@@ -69,7 +81,9 @@ def demo(db_path, port):
 
     try:
         check_db_path(db_path)
-    except CrawlSetupError as exc:
+        scrapy_settings = crawl_settings(db_path)
+        open_archive(db_path).close()
+    except (CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
     try:
         base_url, stop = serve_sample_portal(port)
@@ -78,11 +92,12 @@ def demo(db_path, port):
         raise click.ClickException(message) from None
     click.echo(f"sample portal served at {base_url}")
     try:
-        stats = run_crawl("sample", base_url, db_path)
+        stats = run_crawl(scrapy_settings, "sample", base_url)
     finally:
         stop()
     finish(db_path, stats)
-    click.echo(f"\nOpen it:  tintuc serve --db {db_path}   then http://127.0.0.1:8001/")
+    # quoted so the line can be pasted into a shell whatever the path holds (spaces, quotes)
+    click.echo(f"\nOpen it:  tintuc serve --db {shlex.quote(db_path)}   then http://127.0.0.1:8001/")
 
 
 @click.command()

@@ -1,0 +1,148 @@
+"""The ``TINTUC_*`` settings, parsed and checked in one place.
+
+A value the crawl cannot run with (``TINTUC_BATCH_SIZE=abc``, ``TINTUC_EXTRACT_WORKERS=-2``,
+a WARC folder that cannot be created …) stops the crawl before it fetches anything, with a
+message naming the setting and what is valid. ``tintuc crawl`` calls :func:`check_settings`
+before Scrapy starts; each component reads its settings with :func:`setting`, so ``scrapy
+crawl`` stops too (a :class:`SettingError` from ``from_crawler`` fails the crawl's start).
+``NotConfigured`` is left to components a valid setting turns off (``TINTUC_CAPTURE=False``).
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from crawler import settings as defaults
+
+
+class SettingError(ValueError):
+    """A setting the crawl cannot run with; the message names it and says what is valid."""
+
+
+def _number(kind: type, accept: Callable[[Any], bool]) -> Callable[[Any], Any]:
+    def parse(raw: Any) -> Any:
+        if isinstance(raw, bool):
+            raise ValueError(raw)  # True is an int to Python, not a count to a user
+        value = kind(raw)
+        if isinstance(value, float) and math.isnan(value) or not accept(value):
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise ValueError(raw)  # Scrapy's getbool() accepts these only, and so does this
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValueError(raw)
+    return raw
+
+
+# name: (parser raising ValueError/TypeError on a bad value, what is valid)
+RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "TINTUC_DB": (_text, "the path of the SQLite archive, e.g. archive.db"),
+    "TINTUC_BATCH_SIZE": (
+        _number(int, lambda n: n >= 1),
+        "a whole number of articles per write transaction, 1 or more",
+    ),
+    "TINTUC_EXTRACT_WORKERS": (
+        _number(int, lambda n: n >= -1),
+        "-1 (extract in the crawl's own process), 0 (one process per CPU core) "
+        "or a number of processes",
+    ),
+    "TINTUC_CAPTURE": (_bool, "True or False"),
+    "TINTUC_WARC_GZIP_LEVEL": (
+        _number(int, lambda n: 1 <= n <= 9),
+        "a whole number from 1 (fastest) to 9 (smallest files)",
+    ),
+    "TINTUC_INCREMENTAL": (_bool, "True or False"),
+    "TINTUC_REVISIT_DAYS": (_number(float, lambda n: n >= 0), "a number of days, 0 or more"),
+    "TINTUC_REVISIT_AFTER_HOURS": (
+        _number(float, lambda n: n >= 0),
+        "a number of hours, 0 or more",
+    ),
+    "TINTUC_LOCAL_FAST": (_bool, "True or False"),
+    "TINTUC_PROGRESS": (_bool, "True or False"),
+    "TINTUC_RETRY_AFTER_MAX": (_number(float, lambda n: n >= 0), "a number of seconds, 0 or more"),
+    "TINTUC_RETRY_BACKOFF": (
+        _number(float, lambda n: n >= 0),
+        "a number of seconds, 0 or more (0 = no backoff)",
+    ),
+}
+
+
+def setting(settings, name: str) -> Any:
+    """The value of the checked setting ``name``, parsed (the default of crawler/settings.py
+    when unset); :class:`SettingError` naming it and what is valid when it is bad."""
+    parse, valid = RULES[name]
+    raw = settings.get(name, getattr(defaults, name))
+    try:
+        return parse(raw)
+    except (TypeError, ValueError):
+        shown = f"{name}={raw}" if raw != "" else f"{name} is empty"
+        raise SettingError(f"{shown}: must be {valid}") from None
+
+
+def warc_dir_for(db_path: str, configured: str | None = None) -> Path:
+    """The WARC folder of an archive: the setting, or ``warc/`` beside the database."""
+    return Path(configured) if configured else Path(db_path).resolve().parent / "warc"
+
+
+def warc_dir(settings) -> Path:
+    """The folder WARC captures go to; :class:`SettingError` if it cannot be created or written.
+
+    Nothing is created (the first capture does that): the folder, or the nearest folder above
+    it that exists, is tried for real with a temporary file (as root every permission check
+    passes, while a path under a regular file or on a read-only file system still fails).
+    """
+    configured = settings.get("TINTUC_WARC_DIR") or ""
+    path = warc_dir_for(setting(settings, "TINTUC_DB"), configured)
+    existing = path.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        shown = f"={configured}" if configured else f" (default {path})"
+        raise SettingError(
+            f"TINTUC_WARC_DIR{shown}: cannot create or write the folder ({exc.strerror or exc}); "
+            "must be a folder this user can write, or empty for warc/ beside the database"
+        ) from None
+    return path
+
+
+def check_settings(settings) -> list[str]:
+    """One message per setting the crawl cannot run with; empty when every one is good."""
+    problems = {}
+    for name in RULES:
+        try:
+            setting(settings, name)
+        except SettingError as exc:
+            problems[name] = str(exc)
+    if "TINTUC_CAPTURE" in problems or setting(settings, "TINTUC_CAPTURE"):
+        if "TINTUC_DB" not in problems:
+            try:
+                warc_dir(settings)
+            except SettingError as exc:
+                problems["TINTUC_WARC_DIR"] = str(exc)
+    else:
+        problems.pop("TINTUC_WARC_GZIP_LEVEL", None)  # capture is off: no WARC files to write
+    return list(problems.values())

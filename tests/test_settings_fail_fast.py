@@ -1,0 +1,206 @@
+"""A setting that leaves extraction, storage or capture unable to run stops the crawl before it
+fetches anything: one ``Error:`` line naming the setting and what is valid, exit != 0.
+
+Components are built through ``scrapy.utils.test.get_crawler`` (unit tier); the CLI runs in
+process (the check fails before Scrapy starts) against a local server that counts requests.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from crawler.capture import CaptureMiddleware
+from crawler.checks import SettingError, check_settings
+from crawler.middlewares import RetryAfterMiddleware
+from pipelines.extract_pipeline import ExtractionPipeline
+from pipelines.store_pipeline import StoragePipeline
+from tintuc.cli import main
+from tintuc.crawl import crawl_settings
+
+STATE = {"EXTENSIONS": {"crawler.state.CrawlState": 100}}
+
+# (component, setting, bad value, what the message says is valid)
+BAD = [
+    (ExtractionPipeline, "TINTUC_EXTRACT_WORKERS", "-2", "-1 (extract in the crawl's own process)"),
+    (ExtractionPipeline, "TINTUC_EXTRACT_WORKERS", "two", "or a number of processes"),
+    (StoragePipeline, "TINTUC_BATCH_SIZE", "0", "1 or more"),
+    (StoragePipeline, "TINTUC_BATCH_SIZE", "abc", "1 or more"),
+    (StoragePipeline, "TINTUC_BATCH_SIZE", "2.5", "a whole number"),
+    (StoragePipeline, "TINTUC_DB", "", "the path of the SQLite archive"),
+    (StoragePipeline, "TINTUC_INCREMENTAL", "maybe", "True or False"),
+    (StoragePipeline, "TINTUC_REVISIT_DAYS", "-1", "0 or more"),
+    (StoragePipeline, "TINTUC_REVISIT_AFTER_HOURS", "nan", "0 or more"),
+    (CaptureMiddleware, "TINTUC_WARC_GZIP_LEVEL", "12", "from 1 (fastest) to 9"),
+    (CaptureMiddleware, "TINTUC_WARC_GZIP_LEVEL", "0", "from 1 (fastest) to 9"),
+    (CaptureMiddleware, "TINTUC_CAPTURE", "flase", "True or False"),
+    (RetryAfterMiddleware, "TINTUC_RETRY_AFTER_MAX", "soon", "a number of seconds"),
+    (RetryAfterMiddleware, "TINTUC_RETRY_BACKOFF", "-3", "0 or more"),
+]
+
+
+def crawler_for(tmp_path: Path, **settings):
+    return get_crawler(settings_dict={**STATE, "TINTUC_DB": str(tmp_path / "a.db"), **settings})
+
+
+# --- components -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("component", "name", "value", "valid"), BAD)
+def test_from_crawler_raises_a_setting_error_naming_the_setting(
+    tmp_path, component, name, value, valid
+):
+    crawler = crawler_for(tmp_path, **{name: value})
+    with pytest.raises(SettingError) as raised:
+        component.from_crawler(crawler)
+    message = str(raised.value)
+    assert message.startswith(name) and valid in message
+    assert not isinstance(raised.value, NotConfigured)
+
+
+def test_a_warc_folder_that_cannot_be_created_is_a_setting_error(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    crawler = crawler_for(tmp_path, TINTUC_WARC_DIR=str(tmp_path / "a-file" / "warc"))
+    with pytest.raises(SettingError, match=r"^TINTUC_WARC_DIR=.*a-file/warc: cannot create"):
+        CaptureMiddleware.from_crawler(crawler)
+
+
+def test_good_settings_are_accepted_and_parsed(tmp_path):
+    crawler = crawler_for(
+        tmp_path,
+        TINTUC_EXTRACT_WORKERS="-1", TINTUC_BATCH_SIZE="7", TINTUC_INCREMENTAL="false",
+        TINTUC_REVISIT_DAYS="0.5", TINTUC_WARC_GZIP_LEVEL="9", TINTUC_RETRY_BACKOFF="0",
+        TINTUC_WARC_DIR=str(tmp_path / "new" / "warc"),
+    )  # fmt: skip
+    assert ExtractionPipeline.from_crawler(crawler).workers == -1
+    storage = StoragePipeline.from_crawler(crawler)
+    assert (storage.batch_size, storage.incremental, storage.revisit_days) == (7, False, 0.5)
+    capture = CaptureMiddleware.from_crawler(crawler)
+    assert capture.gzip_level == 9 and capture.warc_dir == tmp_path / "new" / "warc"
+    assert not (tmp_path / "new").exists()  # checked, not created: the first capture does that
+    assert RetryAfterMiddleware.from_crawler(crawler).backoff == 0.0
+
+
+def test_defaults_come_from_the_project_settings(tmp_path):
+    crawler = get_crawler(settings_dict={**STATE})  # no TINTUC_* given at all
+    storage = StoragePipeline.from_crawler(crawler)
+    assert (storage.db_path, storage.batch_size, storage.incremental) == ("archive.db", 50, True)
+    assert ExtractionPipeline.from_crawler(crawler).workers >= 1  # 0 = one per core
+
+
+def test_capture_off_is_a_real_choice_not_an_error(tmp_path):
+    crawler = crawler_for(tmp_path, TINTUC_CAPTURE="False", TINTUC_WARC_GZIP_LEVEL="12")
+    with pytest.raises(NotConfigured):
+        CaptureMiddleware.from_crawler(crawler)
+    assert not [p for p in check_settings(crawler.settings) if "WARC" in p]
+
+
+def test_check_settings_lists_every_bad_setting_and_nothing_for_the_project_defaults():
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    assert check_settings(settings) == []
+    settings.set("TINTUC_BATCH_SIZE", "abc")
+    settings.set("TINTUC_EXTRACT_WORKERS", "-2")
+    problems = check_settings(settings)
+    assert [p.split("=")[0] for p in problems] == ["TINTUC_BATCH_SIZE", "TINTUC_EXTRACT_WORKERS"]
+
+
+# --- the CLI and scrapy crawl ---------------------------------------------------------------
+class CountingHandler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.server.paths.append(self.path)
+        body = b"<html><body><a href='/tin-tuc/a-1.html'>a</a></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    """A site that records every path asked of it: a crawl that starts leaves a trace."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
+    server.paths = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def crawls_with_pages(db_path: Path) -> int:
+    if not db_path.exists():
+        return 0
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "crawls" not in tables:
+            return 0
+        return conn.execute("SELECT count(*) FROM crawls WHERE pages > 0").fetchone()[0]
+    finally:
+        conn.close()
+
+
+CLI_BAD = [
+    ("TINTUC_EXTRACT_WORKERS", "-2"),
+    ("TINTUC_BATCH_SIZE", "0"),
+    ("TINTUC_BATCH_SIZE", "abc"),
+    ("TINTUC_DB", ""),
+    ("TINTUC_WARC_GZIP_LEVEL", "12"),
+    ("TINTUC_WARC_DIR", "{tmp}/a-file/warc"),
+    ("TINTUC_CAPTURE", "yes please"),
+    ("TINTUC_INCREMENTAL", "2"),
+    ("TINTUC_RETRY_BACKOFF", "x"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), CLI_BAD)
+def test_tintuc_crawl_stops_before_fetching_with_one_error_line(site, tmp_path, name, value):
+    (tmp_path / "a-file").write_text("not a folder")
+    db_path = tmp_path / "archive.db"
+    site.paths.clear()
+    url = f"http://127.0.0.1:{site.server_address[1]}/"
+    setting = f"{name}={value.format(tmp=tmp_path)}"
+    result = CliRunner().invoke(
+        main, ["crawl", "--start-url", url, "--db", str(db_path), "-s", setting]
+    )
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {name}"), lines
+    assert "must be" in lines[0] and "Traceback" not in result.output
+    assert site.paths == []  # not even robots.txt
+    assert not db_path.exists()  # checked before the archive is created
+    assert not (tmp_path / "warc").exists()
+
+
+def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
+    db_path = tmp_path / "archive.db"
+    site.paths.clear()
+    url = f"http://127.0.0.1:{site.server_address[1]}/"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={url}",
+         "-s", f"TINTUC_DB={db_path}", "-s", "TINTUC_EXTRACT_WORKERS=-2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "SettingError: TINTUC_EXTRACT_WORKERS=-2: must be" in result.stderr
+    assert site.paths == []
+    assert crawls_with_pages(db_path) == 0
+
+
+def test_contact_given_with_s_reaches_the_user_agent(tmp_path):
+    settings = crawl_settings(str(tmp_path / "a.db"), overrides={"TINTUC_CONTACT": "me@example.vn"})
+    assert settings.get("USER_AGENT").endswith("; me@example.vn)")
