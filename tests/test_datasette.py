@@ -7,16 +7,23 @@ Datasette runs in-process (``ds.client``) inside ``asyncio.run`` in plain sync t
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import json
+import pkgutil
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from datasette.app import Datasette
+from datasette.plugins import pm
 
-from pipelines.archive.schema import open_archive
+import tintuc.web
+from pipelines.archive.schema import TABLE_DOCS, open_archive
 from pipelines.archive.store import save_articles
-from tintuc.web import ARCHIVE_TABLES, CANNED_QUERIES, SERVE_SETTINGS
+from tintuc.web import CANNED_QUERIES, SERVE_SETTINGS, search
 
 DN = "https://baodanang.vn"
 QN = "https://baoquangninh.vn"
@@ -115,14 +122,29 @@ def build_archive(path: Path, articles: list[dict] | None = None) -> Path:
     return path
 
 
-def fetch(db_path: Path, *paths: str, settings: dict | None = None) -> list:
-    """GET each path from an in-process Datasette over ``db_path``; return the responses."""
+def fetch(
+    db_path: Path | list[Path], *paths: str, settings: dict | None = None, **datasette_args
+) -> list:
+    """GET each path from an in-process Datasette over ``db_path`` (or several databases);
+    return the responses."""
+    files = [str(p) for p in (db_path if isinstance(db_path, list) else [db_path])]
 
     async def run():
-        ds = Datasette([str(db_path)], settings=settings or {})
+        ds = Datasette(files, settings=settings or {}, **datasette_args)
         return [await ds.client.get(p) for p in paths]
 
     return asyncio.run(run())
+
+
+@contextlib.contextmanager
+def without_tintuc():
+    """Datasette as if tintuc were not installed: the plugin is unregistered for the block."""
+    name = pm.get_name(tintuc.web)
+    pm.unregister(tintuc.web)
+    try:
+        yield
+    finally:
+        pm.register(tintuc.web, name=name)
 
 
 def titles(response) -> list[str]:
@@ -318,13 +340,13 @@ def test_every_table_and_column_is_described(archive):
     ]
     missing = []
     for table in tables:
-        meta = ARCHIVE_TABLES.get(table, {})
+        meta = TABLE_DOCS.get(table, {})
         if not meta.get("description"):
             missing.append(table)
         columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
         missing += [f"{table}.{c}" for c in columns if c not in meta.get("columns", {})]
     conn.close()
-    assert missing == [], "describe these in crawler/datasette_plugin.py ARCHIVE_TABLES"
+    assert missing == [], "describe these in pipelines/archive/schema.py TABLE_DOCS"
     (response,) = fetch(archive, "/-/metadata.json")
     meta = response.json()
     assert meta["title"] == "tintuc: Vietnamese provincial news archive"
@@ -393,8 +415,103 @@ def test_plugin_is_registered():
     plugins = asyncio.run(run()).json()
     mine = [p for p in plugins if p["name"] in ("tintuc", "tintuc.web")]
     assert len(mine) == 1, json.dumps(plugins)
-    assert {"prepare_connection", "asgi_wrapper", "register_routes", "get_metadata"} <= set(
-        mine[0]["hooks"]
+    assert mine[0]["templates"] is True  # Datasette finds tintuc/web/templates itself
+    assert sorted(mine[0]["hooks"]) == [
+        "asgi_wrapper", "extra_template_vars", "filters_from_request", "get_metadata",
+        "prepare_connection", "prepare_jinja2_environment", "register_facet_classes",
+        "register_routes",
+    ]  # fmt: skip
+
+
+def test_every_hook_implementation_of_the_package_is_registered():
+    # pluggy only sees the hooks tintuc/web/__init__.py imports: none may be left out
+    defined = set()
+    for module in pkgutil.iter_modules(tintuc.web.__path__, "tintuc.web."):
+        members = vars(importlib.import_module(module.name)).values()
+        defined |= {f for f in members if callable(f) and hasattr(f, "datasette_impl")}
+    registered = {
+        impl.function
+        for caller in pm.get_hookcallers(tintuc.web)
+        for impl in caller.get_hookimpls()
+        if impl.plugin is tintuc.web
+    }
+    assert registered == defined
+    assert len(defined) == 12
+
+
+# ---------------------------------------------------------------- other databases
+
+
+@pytest.fixture
+def other_db(tmp_path) -> Path:
+    """A plain sqlite-utils database with full-text search: not a tintuc archive, though it
+    has an ``articles`` table (the name most of the plugin's hooks look for)."""
+    path = tmp_path / "other.db"
+    db = sqlite_utils.Database(path)
+    db["docs"].insert({"body": "Hội nghị tại Đà Nẵng"})
+    db["docs"].enable_fts(["body"])
+    db["articles"].insert({"title": "Hội nghị tại Đà Nẵng", "published": "2025-03-02"})
+    db["articles"].enable_fts(["title"])
+    db.close()
+    return path
+
+
+OTHER_DB_PATHS = [
+    "/other/docs.json?_search=Đà Nẵng&_shape=array",
+    "/other/docs.json?_search=ĐÀ NẴNG&_shape=array",
+    "/other/docs?_search=Đà+Nẵng",
+    "/other/articles?_search=Đà+Nẵng",  # tintuc's would go to the ranked search page
+    "/other/articles?_search=Đà+Nẵng&_sort=title&_sort_by_desc=on",
+    "/other/articles.json?_search=Đà Nẵng&_sort_desc=published",
+    "/other/articles.json?_facet_year=published&_facet_month=published",
+    "/other/articles.csv?_stream=on",
+    "/other/articles/1",
+    "/other.json?sql=select+escape_fts('Đà Nẵng')+as+q&_shape=array",
+]
+
+
+def comparable(response) -> tuple:
+    """Status, type and body of a response, without the time its queries took."""
+    body = response.text
+    if response.headers.get("content-type", "").startswith("application/json"):
+        body = response.json()
+        if isinstance(body, dict):
+            body.pop("query_ms", None)
+    else:
+        body = re.sub(r"Queries took [0-9.]+ms", "Queries took …ms", body)
+    return response.status_code, response.headers.get("content-type"), body
+
+
+def test_other_database_is_served_as_without_tintuc(other_db):
+    paths = [*OTHER_DB_PATHS, "/-/metadata.json"]
+    with_tintuc = fetch(other_db, *paths)
+    with without_tintuc():
+        plain = fetch(other_db, *paths)
+    assert [comparable(r) for r in with_tintuc] == [comparable(r) for r in plain]
+    found = [{"rowid": 1, "body": "Hội nghị tại Đà Nẵng"}]
+    assert with_tintuc[0].json() == with_tintuc[1].json() == found
+    assert with_tintuc[-1].json() == {}  # no tintuc title, license or tables
+    (search_page,) = fetch(other_db, "/-/tintuc/search/other.json?_search=da")
+    assert search_page.status_code == 404
+
+
+def test_archive_beside_another_database_still_folds(archive, other_db):
+    with_tintuc = fetch([archive, other_db], *OTHER_DB_PATHS, "/-/metadata.json")
+    with without_tintuc():
+        plain = fetch([archive, other_db], *OTHER_DB_PATHS, "/-/metadata.json")
+    assert [comparable(r) for r in with_tintuc[:-1]] == [comparable(r) for r in plain[:-1]]
+    meta = with_tintuc[-1].json()
+    assert "title" not in meta and "license" not in meta  # other.db would inherit them
+    assert list(meta["databases"]) == ["archive"]
+    assert meta["databases"]["archive"]["tables"]["articles"]["fts_table"] == "articles_fts"
+    folded, export_link = fetch(
+        [archive, other_db],
+        "/archive/articles.json?_search=ĐÀ NẴNG&_shape=array",
+        "/archive/articles?_search=da+nang&site=baodanang",
+    )
+    assert titles(folded) == [HALONG_TITLE, DANANG_TITLE]
+    assert 'href="/-/tintuc/export/archive.csv?_search=da+nang&amp;site=baodanang"' in (
+        export_link.text
     )
 
 
@@ -404,10 +521,8 @@ def test_plugin_is_registered():
 @pytest.fixture
 def tiny_limits(monkeypatch):
     """Bounds of 1 article, so that "da nang" (2 matches) counts as a very common search."""
-    from tintuc import web as datasette_plugin
-
     for name in ("COUNT_CAP", "RANK_LIMIT", "TITLE_FIRST_WINDOW", "TABLE_SORT_LIMIT"):
-        monkeypatch.setattr(datasette_plugin, name, 1)
+        monkeypatch.setattr(search, name, 1)
 
 
 def test_common_search_is_ranked_among_newest_matches_and_says_so(archive, tiny_limits):
@@ -426,10 +541,8 @@ def test_common_search_is_ranked_among_newest_matches_and_says_so(archive, tiny_
 
 
 def test_common_search_puts_title_matches_first_among_the_newest(tmp_path, monkeypatch):
-    from tintuc import web as datasette_plugin
-
-    monkeypatch.setattr(datasette_plugin, "RANK_LIMIT", 2)
-    monkeypatch.setattr(datasette_plugin, "TITLE_FIRST_WINDOW", 2)
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search, "TITLE_FIRST_WINDOW", 2)
     texts = [("Hội nghị tỉnh", "Bàn về cầu Bãi Cháy."), ("Cầu Bãi Cháy sửa xong", "Thông xe."),
              ("Tin giao thông", "Cầu Bãi Cháy thông xe lại.")]  # fmt: skip
     articles = [dict(ARTICLES[3], url=f"{DN}/cau-{i}.html", title=title, text=text, related=[])

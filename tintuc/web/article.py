@@ -1,0 +1,92 @@
+"""The article page: ``row.html`` shows a row of ``articles`` as an article.
+
+The body as paragraphs, related news linked to the archived copies (and to the originals), and
+the archived articles that link to this one ("Linked from"). Everything from crawled pages is
+escaped by the template, and only http(s) URLs become links (:func:`safe_url`).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+
+from tintuc.web.archive import ARTICLES, is_archive
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL (safe in ``href``), else None (``javascript:`` …)."""
+    if not url:
+        return None
+    scheme = urllib.parse.urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
+
+
+@hookimpl(specname="prepare_jinja2_environment")
+def safe_url_filter(env):
+    env.filters["tintuc_safe_url"] = safe_url
+
+
+@hookimpl(specname="extra_template_vars")
+def article_page(database, table, view_name, request, datasette):
+    if view_name != "row" or table != ARTICLES or request is None:
+        return {}
+    if not is_archive(datasette, database):
+        return {}
+
+    async def inner():
+        db = datasette.get_database(database)
+        return {"tintuc_article": await _article(datasette, db, database, request)}
+
+    return inner
+
+
+async def _article(datasette, db, database: str, request) -> dict | None:
+    pk = tilde_decode(request.url_vars.get("pks", ""))
+    rows = (await db.execute("select * from articles where id = :id", {"id": pk})).rows
+    if not rows:
+        return None
+    article = dict(rows[0])
+    text = article.get("text") or ""
+    article["paragraphs"] = [p.strip() for p in text.split("\n") if p.strip()]
+    article["original"] = safe_url(article.get("url"))
+    related = await db.execute(
+        """
+        select related_links.to_url, related_links.anchor, related_links.block,
+          articles.id as archived_id, articles.title as archived_title,
+          articles.published as archived_published
+        from related_links left join articles on articles.url = related_links.to_url
+        where related_links.from_url = :url
+        order by related_links.position, related_links.rowid
+        """,
+        {"url": article["url"]},
+    )
+    linked_from = await db.execute(
+        """
+        select articles.id, articles.title, articles.published, articles.site
+        from related_links join articles on articles.url = related_links.from_url
+        where related_links.to_url = :url
+        group by articles.id order by articles.published desc limit 50
+        """,
+        {"url": article["url"]},
+    )
+    article["related"] = [
+        {
+            **dict(r),
+            "archived_url": r["archived_id"] is not None
+            and datasette.urls.row(database, ARTICLES, str(r["archived_id"])),
+            "original": safe_url(r["to_url"]),
+        }
+        for r in related.rows
+    ]
+    article["linked_from"] = [
+        {**dict(r), "archived_url": datasette.urls.row(database, ARTICLES, str(r["id"]))}
+        for r in linked_from.rows
+    ]
+    article["site_url"] = (
+        datasette.urls.table(database, ARTICLES)
+        + "?"
+        + urllib.parse.urlencode({"site": article.get("site") or ""})
+    )
+    return article
