@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DB ?= archive.db
 SHARED ?= ../shared
 
-.PHONY: demo test lint eval serve bench clean
+.PHONY: demo test test-fast test-e2e lint eval serve bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,9 +24,20 @@ $(CHROMIUM):
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium chromium-driver >/dev/null
 
-test: $(STAMP) $(CHROMIUM)  ## lint and run the offline test suite
+lint: $(STAMP)  ## ruff, and the walls between the parts (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# Two tiers, split by the `e2e` marker: real crawls, kills, servers in subprocesses, the browser.
+# Tests of the real pages in $(SHARED) skip without it (TINTUC_REQUIRE_FIXTURES=1 makes them fail).
+test: lint $(CHROMIUM)  ## lint and run the whole offline test suite (both tiers)
 	$(BIN)/python -m pytest -q
+
+test-fast: lint  ## lint and run the unit tier only: under 30 s
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+test-e2e: $(STAMP) $(CHROMIUM)  ## the end-to-end tier only
+	$(BIN)/python -m pytest -q -m e2e
 
 eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
 	$(BIN)/python -m pipelines.extractor.evaluate $(SHARED)/fixtures/vn \

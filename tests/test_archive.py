@@ -15,6 +15,8 @@ from conftest import ROOT, query, run_tintuc
 
 from tintuc.demo import SAMPLE_PORTAL, serve_sample_portal
 
+pytestmark = pytest.mark.e2e  # real crawls and kills
+
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 

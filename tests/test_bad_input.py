@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e  # the command as users run it: a subprocess per case
+
 GOOD_PROFILE = """\
 [sites.tinhnha]
 name = "Cổng thông tin tỉnh nhà"

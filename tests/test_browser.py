@@ -24,6 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from test_datasette import ARTICLES, DANANG_TITLE, HALONG_TITLE, build_archive
 from test_serve_concurrency import serve_archive
 
+pytestmark = pytest.mark.e2e  # drives chromium against a served archive
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "browser"

@@ -9,6 +9,8 @@ import pytest
 from conftest import query as rows
 from conftest import run_tintuc
 
+pytestmark = pytest.mark.e2e  # real crawls of the sample portal
+
 
 @pytest.fixture(scope="module")
 def crawled(sample_portal, tmp_path_factory):

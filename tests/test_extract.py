@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
+from conftest import require_shared
 
+from crawler.urls import canonical_url
 from pipelines.extractor.article import decode_html, extract_article
-from pipelines.extractor.related import normalise_url
-
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "vn"
 
 
 def load(key: str) -> tuple[dict, dict]:
-    """Extract a shared fixture page; fail loudly (never skip) when the folder is missing."""
-    if not (FIXTURES / f"{key}.html").exists():
-        pytest.fail(f"shared fixture {key}.html not found in {FIXTURES} (../shared/fixtures/vn)")
-    truth = json.loads((FIXTURES / f"{key}.json").read_text(encoding="utf-8"))
-    result = extract_article((FIXTURES / f"{key}.html").read_bytes(), truth["url"])
+    """Extract a real page of ../shared/fixtures/vn with its truth file (see require_shared)."""
+    fixtures = require_shared("fixtures/vn")
+    truth = json.loads((fixtures / f"{key}.json").read_text(encoding="utf-8"))
+    result = extract_article((fixtures / f"{key}.html").read_bytes(), truth["url"])
     assert result is not None, f"{key}: extract_article returned None"
     return result, truth
 
@@ -48,8 +45,8 @@ def test_no_related_headline_leaks_into_body(key: str) -> None:
 @pytest.mark.parametrize("key", KEYS)
 def test_related_links_match_in_page_order(key: str) -> None:
     result, truth = load(key)
-    assert [normalise_url(r["url"]) for r in result["related"]] == [
-        normalise_url(r["url"]) for r in truth["related"]]
+    assert [r["url"] for r in result["related"]] == [
+        canonical_url(r["url"]) for r in truth["related"]]
     assert [r["position"] for r in result["related"]] == list(range(len(truth["related"])))
     for mine, gold in zip(result["related"], truth["related"], strict=True):
         assert mine["text"] == gold["text"]
@@ -108,9 +105,7 @@ def test_vnexpress_js_only_boxes_record_ids_and_invent_no_links() -> None:
 
 
 def test_listing_pages_are_not_articles() -> None:
-    page = FIXTURES / "listings" / "vnexpress-thoi-su.html"
-    if not page.exists():
-        pytest.fail(f"shared listing fixture missing: {page}")
+    page = require_shared("fixtures/vn") / "listings" / "vnexpress-thoi-su.html"
     assert extract_article(page.read_bytes(), "https://vnexpress.net/thoi-su") is None
 
 

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
+from conftest import require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.extractor.article import decode_html, extract_article
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "vn"
 URL = "https://baolaocai.vn/song-dep-tu-nhung-dieu-gian-di-post404649.html"
-
-
-def real_page() -> bytes:
-    path = FIXTURES / "baolaocai.html"
-    if not path.exists():
-        pytest.fail(f"shared fixture missing: {path} (../shared/fixtures/vn)")
-    return path.read_bytes()
-
-
-PAGE = real_page() if (FIXTURES / "baolaocai.html").exists() else b""
+# the strategies need this real page's length at import, so without ../shared the whole module
+# skips (or fails under TINTUC_REQUIRE_FIXTURES=1)
+PAGE = (require_shared("fixtures/vn") / "baolaocai.html").read_bytes()
 TAGS = st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<h3>Tin liên quan</h3>", "<a href=x>",
                         "</a>", "<!--", "-->", "<script>", "</body>", "<h1>", "<style>", "<br>",
                         "<meta charset='windows-1258'>", "\x00", "<?xml ?>", "]]>"])
@@ -35,7 +25,7 @@ SETTINGS = settings(max_examples=200, deadline=None,
 @given(cut=st.integers(min_value=0, max_value=len(PAGE)), junk=st.binary(max_size=64),
        at=st.integers(min_value=0, max_value=len(PAGE)))
 def test_truncated_page_with_random_bytes(cut: int, junk: bytes, at: int) -> None:
-    page = real_page()[:cut]
+    page = PAGE[:cut]
     page = page[:at] + junk + page[at:]
     result = extract_article(page, URL)
     assert result is None or set(result) == KEYS
@@ -45,7 +35,7 @@ def test_truncated_page_with_random_bytes(cut: int, junk: bytes, at: int) -> Non
 @given(inserts=st.lists(st.tuples(st.integers(min_value=0, max_value=len(PAGE)), TAGS),
                         max_size=12))
 def test_random_tags_inserted(inserts: list[tuple[int, str]]) -> None:
-    page = real_page().decode("utf-8")
+    page = PAGE.decode("utf-8")
     for at, tag in sorted(inserts, reverse=True):
         page = page[:at] + tag + page[at:]
     result = extract_article(page, URL)

@@ -14,6 +14,8 @@ import time
 import pytest
 from conftest import ROOT, run_tintuc
 
+pytestmark = pytest.mark.e2e  # real crawls, kills, a full disk
+
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 

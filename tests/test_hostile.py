@@ -46,6 +46,8 @@ import pytest
 from hostile import content as c
 from hostile.server import HostileServer
 
+pytestmark = pytest.mark.e2e  # a real crawl of a hostile server
+
 ROOT = Path(__file__).resolve().parent.parent
 CRAWL_TIMEOUT = 120
 DOWNLOAD_TIMEOUT = 3

@@ -238,6 +238,7 @@ def test_cli_bad_input_is_one_line(tmp_path, args, message):
     assert db_path.exists() == (args[0] == "remove")  # bad input creates no archive
 
 
+@pytest.mark.e2e
 def test_installed_commands_fail_cleanly(tmp_path):
     """Through the real entry point: registered, one line on stderr, exit 1, no traceback."""
     db_path = str(tmp_path / "archive.db")
@@ -257,6 +258,7 @@ def test_installed_commands_fail_cleanly(tmp_path):
 # --- the scheduler, for real ----------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_scheduler_once_crawls_the_portal(tmp_path, sites_file):
     db_path = str(tmp_path / "archive.db")
     run_tintuc("schedule", "add", "portal", "--every", "1h", "--sites", sites_file, "--db", db_path)
@@ -281,6 +283,7 @@ def test_scheduler_once_crawls_the_portal(tmp_path, sites_file):
     assert f"{crawl['id']} (finished)" in listing
 
 
+@pytest.mark.e2e
 def test_one_crawl_per_site_and_timeout_kills_a_hung_crawl(tmp_path, sites_file):
     """Driven by tick() with made-up times: no sleeping for the schedule or the timeout."""
     db_path = tmp_path / "archive.db"
@@ -314,6 +317,7 @@ def test_one_crawl_per_site_and_timeout_kills_a_hung_crawl(tmp_path, sites_file)
         runner.close()
 
 
+@pytest.mark.e2e
 def test_a_manual_crawl_counts_and_a_failed_crawl_is_survived(tmp_path, sites_file):
     db_path = tmp_path / "archive.db"
     runner = Scheduler(db_path, timeout=60, grace=5, log_dir=tmp_path / "logs")  # no --sites
@@ -338,6 +342,7 @@ def test_a_manual_crawl_counts_and_a_failed_crawl_is_survived(tmp_path, sites_fi
         runner.close()
 
 
+@pytest.mark.e2e
 def test_scheduler_once_times_out_a_hung_crawl(tmp_path, sites_file):
     db_path = str(tmp_path / "archive.db")
     run_tintuc("schedule", "add", "hang", "--every", "1h", "--sites", sites_file, "--db", db_path)
@@ -356,6 +361,7 @@ def test_scheduler_once_times_out_a_hung_crawl(tmp_path, sites_file):
     assert not pid_alive(crawl[0]["pid"])
 
 
+@pytest.mark.e2e
 def test_sigterm_stops_the_scheduler_and_its_crawls(tmp_path, sites_file):
     db_path = str(tmp_path / "archive.db")
     run_tintuc("schedule", "add", "hang", "--every", "1h", "--sites", sites_file, "--db", db_path)

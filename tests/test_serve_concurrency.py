@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from datasette.app import Datasette
 from test_datasette import build_archive
 
@@ -153,6 +154,7 @@ def listening_address(port: int) -> str:
     raise AssertionError(f"nothing listens on port {port}")
 
 
+@pytest.mark.e2e
 def test_tintuc_serve_is_local_limited_and_survives_a_writer_process(tmp_path):
     path = build_archive(tmp_path / "archive.db")
     with serve_archive(path, "--time-limit-ms", "300") as base:

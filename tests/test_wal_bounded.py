@@ -11,8 +11,12 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from pipelines.archive.schema import WAL_LIMIT_BYTES, checkpoint_if_large, open_archive
 from pipelines.archive.store import save_articles
+
+pytestmark = pytest.mark.e2e  # a load test: ~75 MB through the WAL, four readers
 
 PARAGRAPH = (
     "Quảng Ninh đẩy mạnh liên kết vùng, phát triển hạ tầng giao thông và du lịch biển đảo, "

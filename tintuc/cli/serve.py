@@ -35,7 +35,7 @@ def serve(db_path, host, port, time_limit_ms, write, open_browser):
     from tintuc.web import SERVE_SETTINGS, WRITE_ENV
 
     if not Path(db_path).exists():
-        raise click.ClickException(f"no archive at {db_path}: run 'make demo' or 'tintuc crawl'")
+        raise click.ClickException(f"no archive at {db_path}: run 'tintuc demo' or 'tintuc crawl'")
     settings = {**SERVE_SETTINGS, "sql_time_limit_ms": time_limit_ms}
     args = ["serve", db_path, "--host", host, "--port", str(port)]
     for name, value in settings.items():

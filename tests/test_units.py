@@ -1,0 +1,223 @@
+"""Cheap unit tests of the crawl's parts and the CLI, in this process: no crawl, no server.
+
+Scrapy components are built on a crawler from ``scrapy.utils.test`` and fed ``HtmlResponse``
+objects; CLI commands run through click's ``CliRunner``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Headers, HtmlResponse, Request, Response
+from scrapy.utils.test import get_crawler, get_reactor_settings
+
+from crawler.items import FetchedPage, FetchError, PageGone
+from crawler.middlewares import HtmlOnlyMiddleware
+from crawler.sites import get_site
+from crawler.spiders.news import NewsSpider
+from crawler.state import CrawlState
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import finish_crawl, save_articles, save_site, start_crawl
+from tintuc.cli import main
+
+PORTAL = "http://127.0.0.1:8765"  # the sample profile's own start URL: nothing is fetched
+SETTINGS = {"EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_PROGRESS": False}
+
+
+def html_response(url: str, body: str, status: int = 200, **headers) -> HtmlResponse:
+    headers.setdefault("Content-Type", "text/html; charset=utf-8")
+    return HtmlResponse(url, status=status, body=body.encode("utf-8"), headers=headers,
+                        request=Request(url))  # fmt: skip
+
+
+# --- HtmlOnlyMiddleware ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def html_only():
+    crawler = get_crawler(settings_dict=SETTINGS)
+    return HtmlOnlyMiddleware.from_crawler(crawler), crawler.stats
+
+
+def test_html_only_stops_a_binary_download_once_its_headers_arrive(html_only):
+    middleware, _ = html_only
+    page, pdf = Request(f"{PORTAL}/a.html"), Headers({"Content-Type": "application/pdf"})
+    with pytest.raises(StopDownload):
+        middleware.headers_received(pdf, 1000, page, None)
+    html = Headers({"Content-Type": "text/html; charset=utf-8"})
+    assert middleware.headers_received(html, 10, page, None) is None
+    allowed = Request(f"{PORTAL}/a.pdf", meta={"allow_binary": True})
+    assert middleware.headers_received(pdf, 1000, allowed, None) is None
+
+
+def test_html_only_refuses_binaries_by_type_and_by_magic_bytes(html_only):
+    middleware, stats = html_only
+    url = f"{PORTAL}/tin-tuc/bai-1.html"
+    typed = Response(url, body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
+    with pytest.raises(IgnoreRequest, match=r"^not an HTML page \(Content-Type: application/pdf"):
+        middleware.process_response(Request(url), typed)
+    disguised = Response(url, body=b"%PDF-1.7\n...", headers={"Content-Type": "text/html"})
+    with pytest.raises(IgnoreRequest, match="PDF document served as Content-Type: text/html"):
+        middleware.process_response(Request(url), disguised)
+    assert stats.get_value("tintuc/not_html") == 2
+
+
+def test_html_only_lets_pages_errors_and_utf16_through(html_only):
+    middleware, stats = html_only
+    url = f"{PORTAL}/tin-tuc/bai-1.html"
+    page = html_response(url, "<html><body><p>Tin</p></body></html>")
+    assert middleware.process_response(Request(url), page) is page
+    utf16 = Response(url, body="<p>Tin</p>".encode("utf-16"), headers={"Content-Type": "text/html"})
+    assert middleware.process_response(Request(url), utf16) is utf16
+    error_page = Response(url, status=404, body=b"\x00\x00\x00",
+                          headers={"Content-Type": "application/octet-stream"})  # fmt: skip
+    assert middleware.process_response(Request(url), error_page) is error_page
+    assert stats.get_value("tintuc/not_html") is None
+
+
+# --- the spider: classification and links ---------------------------------------------------
+
+
+def built_spider(**spider_args) -> NewsSpider:
+    """A NewsSpider made in ``Crawler.crawl()``'s order: the spider first (its from_crawler sets
+    the profile's politeness), then the settings applied and frozen (stats, the CrawlState
+    extension). ``get_crawler()`` freezes the settings before any spider exists, so this does
+    what it does in the other order; nothing starts an engine or a reactor."""
+    runner = AsyncCrawlerRunner({**get_reactor_settings(), **SETTINGS})
+    crawler = runner.create_crawler(NewsSpider)
+    crawler.spider = NewsSpider.from_crawler(crawler, **spider_args)
+    crawler._apply_settings()  # the last step of get_crawler()
+    return crawler.spider
+
+
+@pytest.fixture
+def sample_spider() -> NewsSpider:
+    return built_spider(site="sample")
+
+
+def test_the_sample_profile_classifies_links(sample_spider):
+    kinds = {
+        f"{PORTAL}/tin-tuc/ha-long-don-khach-12.html": "article",
+        f"{PORTAL}/Trang/ChiTietTinTuc/34.html": "article",
+        f"{PORTAL}/": "listing",
+        f"{PORTAL}/chuyen-muc/kinh-te/": "listing",
+        f"{PORTAL}/chuyen-muc/kinh-te/trang-2.html": "listing",
+        f"{PORTAL}/gioi-thieu.html": None,  # neither pattern: not followed
+        f"{PORTAL}/tin-tuc/anh-12.jpg": None,
+        f"{PORTAL}/files/bao-cao-12.pdf?v=2": None,
+        "mailto:toasoan@example.vn": None,
+    }
+    assert {url: sample_spider.link_kind(url) for url in kinds} == kinds
+    assert sample_spider.allowed_domains == ["127.0.0.1"]
+
+
+def test_an_article_page_is_handed_on_and_its_links_followed_articles_first(sample_spider):
+    url = f"{PORTAL}/tin-tuc/ha-long-don-khach-12.html"
+    body = ('<html><body><a href="/chuyen-muc/kinh-te/">Kinh tế</a>'
+            '<a href="../tin-tuc/cau-bai-chay-13.html">Cầu Bãi Cháy</a>'
+            '<a href="/tin-tuc/cau-bai-chay-13.html#top">Cầu Bãi Cháy</a>'
+            '<a href="/anh/cau.png">ảnh</a><a href="https://example.vn/tin-tuc/x-1.html">ngoài</a>'
+            '<a href="/tin-tuc/da-luu-14.html">Đã lưu</a></body></html>')  # fmt: skip
+    CrawlState.of(sample_spider.crawler).skip_urls.add(f"{PORTAL}/tin-tuc/da-luu-14.html")
+    page, *requests = sample_spider.parse(html_response(url, body))
+    assert isinstance(page, FetchedPage)
+    assert (page.url, page.requested_url, page.site, page.charset) == (url, url, "sample", "utf-8")
+    assert page.body == body.encode("utf-8")
+    # the offsite article is requested too: Scrapy's offsite middleware drops it, not the spider
+    assert [r.url for r in requests] == [f"{PORTAL}/tin-tuc/cau-bai-chay-13.html",
+                                         "https://example.vn/tin-tuc/x-1.html",
+                                         f"{PORTAL}/chuyen-muc/kinh-te/"]  # fmt: skip
+    assert sample_spider.crawler.stats.get_value("tintuc/skipped_known") == 1
+
+
+def test_links_are_requested_once_per_crawl(sample_spider):
+    listing = html_response(f"{PORTAL}/chuyen-muc/kinh-te/",
+                            '<a href="/tin-tuc/a-1.html">A</a><a href="/tin-tuc/b-2.html">B</a>')
+    first = [r.url for r in sample_spider.parse(listing)]
+    assert first == [f"{PORTAL}/tin-tuc/a-1.html", f"{PORTAL}/tin-tuc/b-2.html"]
+    assert list(sample_spider.parse(listing)) == []
+
+
+def test_an_article_url_redirected_to_the_home_page_is_gone(sample_spider):
+    gone = f"{PORTAL}/tin-tuc/da-go-15.html"
+    home = html_response(f"{PORTAL}/", "<html><body>Trang chủ</body></html>")
+    home.request.meta["redirect_urls"] = [gone]
+    assert list(sample_spider.parse(home)) == [PageGone(gone, f"redirected to {PORTAL}/")]
+
+
+def test_a_binary_response_becomes_an_error_item(sample_spider):
+    url = f"{PORTAL}/tin-tuc/bai-1.html"
+    response = Response(url, status=200, body=b"\x89PNG", headers={"Content-Type": "image/png"})
+    assert list(sample_spider.parse(response)) == [
+        FetchError(url, "not an HTML page (Content-Type: image/png)", 200)]
+
+
+def test_without_url_patterns_articles_are_recognised_by_content():
+    spider = built_spider(start_url="https://baomoi.example.vn/")
+    paragraph = "<p>" + "Ủy ban nhân dân tỉnh họp bàn kế hoạch phát triển hạ tầng giao thông. " * 3
+    article = ("<html><body><h1>Tỉnh họp bàn kế hoạch</h1><p>Cập nhật 04/03/2025</p>"
+               + paragraph * 4 + "</body></html>")  # fmt: skip
+    listing = ("<html><body><h1>Thời sự</h1>" + "<h3><a href='/a-1.html'>Tin</a></h3>" * 3
+               + paragraph * 4 + "<p>04/03/2025</p></body></html>")  # fmt: skip
+    tagged = "<html><head><meta property='og:type' content='article'></head><body></body></html>"
+    url = "https://baomoi.example.vn/tinh-hop-ban.html"
+    assert spider.is_article_page(html_response(url, article))
+    assert not spider.is_article_page(html_response(url, listing))
+    assert spider.is_article_page(html_response(url, tagged))
+    assert spider.profile.kind == "generic" and spider.allowed_domains == ["baomoi.example.vn"]
+
+
+# --- the CLI through CliRunner --------------------------------------------------------------
+
+
+def test_sites_lists_the_bundled_registry_and_a_users_file(tmp_path):
+    result = CliRunner().invoke(main, ["sites"])
+    assert result.exit_code == 0, result.output
+    sample = next(line for line in result.output.splitlines() if line.startswith("sample "))
+    assert sample.split()[:3] == ["sample", "portal", "Quảng"]
+    assert "not yet checked" not in sample
+    mine = tmp_path / "sites.toml"
+    mine.write_text("[sites.moi]\nname = 'Báo Mới'\nprovince = 'Huế'\nkind = 'newspaper'\n"
+                    "start_urls = ['https://moi.example.vn/']\n", encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["sites", "--sites", str(mine)])
+    assert result.exit_code == 0, result.output
+    moi = next(line for line in result.output.splitlines() if line.startswith("moi "))
+    assert moi.split()[:4] == ["moi", "newspaper", "Huế", "Báo"]
+    assert moi.endswith("(not yet checked against live pages)")
+
+
+def test_sites_with_a_broken_file_is_one_error_line(tmp_path):
+    broken = tmp_path / "sites.toml"
+    broken.write_text("[sites.x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sites", "--sites", str(broken)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+def test_status_shows_each_site_with_its_last_crawl(tmp_path):
+    db_path = tmp_path / "archive.db"
+    db = open_archive(db_path)
+    save_site(db, get_site("sample"))
+    save_site(db, get_site("quangninh-portal"))
+    finish_crawl(db, start_crawl(db, "sample"), "failed", pages=1)
+    crawl_id = start_crawl(db, "sample")
+    save_articles(db, [{"url": f"{PORTAL}/tin-tuc/a-1.html", "site": "sample", "title": "A",
+                        "text": "Một bài."}])  # fmt: skip
+    finish_crawl(db, crawl_id, "finished", pages=3, articles_new=1, errors=0)
+    started = db["crawls"].get(crawl_id)["started"]
+    db.close()
+    result = CliRunner().invoke(main, ["status", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{'quangninh-portal':20} {0:7} articles (0 removed)  never crawled",
+        f"{'sample':20} {1:7} articles (0 removed)  "
+        f"crawl {crawl_id} finished {started}: 3 pages, 1 new, 0 errors",
+    ]
+
+
+def test_status_without_an_archive_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["status", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no archive at {tmp_path / 'none.db'}\n"
