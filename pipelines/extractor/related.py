@@ -1,10 +1,17 @@
 """Find related-news blocks on Vietnamese article pages, record their links, remove them.
 
 A block is found by its heading text ("Tin liên quan", "Đọc thêm", ...; compared after
-accent folding), by class/id patterns of inline related cards, or by a CSS selector from a
+accent folding), by class/id patterns of related boxes, by the shape of an inline card inside
+the body (a box holding a few headline links and little else), or by a CSS selector from a
 site profile. Navigation boxes ("Đọc nhiều", "Tin mới nhất", ...) and tag lists are removed
 too but not reported. Everything is removed from the tree so that no headline leaks into the
 body handed to trafilatura.
+
+The URL heuristic (:func:`is_article_url`) only helps to FIND heading-less blocks. Once a block
+is recognised, every link in it to another page of the same site is a member, whatever its URL
+looks like; only links that do not share the URL shape of the block's article links (a
+category label on a card, a "Xem tất cả" button, a tag page) are left out. Each related entry
+says how its block was found (``found_by``, see :data:`FOUND_BY`).
 
 Related URLs come out canonical (:func:`crawler.urls.canonical_url`, the spelling the spider
 stores ``articles.url`` under), so ``related_links.to_url`` joins ``articles.url`` as is.
@@ -13,7 +20,8 @@ stores ``articles.url`` under), so ``related_links.to_url`` joins ``articles.url
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from collections import Counter
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
@@ -35,6 +43,12 @@ NAV_HEADINGS = frozenset({
     "xem nhieu nhat", "tin dia phuong",
 })
 TAG_HEADINGS = frozenset({"tu khoa", "tags", "tag", "chu de", "tu khoa lien quan"})
+# Button texts inside boxes that lead to a listing, never to one article.
+_MORE_LINKS = frozenset({"xem tat ca", "tat ca", "xem tiep", "doc tiep", "xem them", "them"})
+# How a related block was found, strongest evidence first: the profile's selector, a heading,
+# a related-box class or embed marker, the shape of an inline card in the body, a heading-less
+# headline list next to the body.
+FOUND_BY = ("selector", "heading", "class", "card", "list")
 
 _RELATED_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
@@ -58,8 +72,20 @@ _NON_ARTICLE_PATH = re.compile(
 _ID_QUERY = re.compile(r"(?:^|&)(?!cat|cm|zone|page|chuyen|menu|lang)[\w.-]*id[\w.-]*=\d+(?:&|$)",
                        re.I)
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
+_FILE_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "jpg",
+                       "jpeg", "png", "gif", "webp", "avif", "svg", "mp3", "mp4", "txt", "xml"})
+# Second-level labels under which a country code registers names: baotinh.com.vn, x.gov.vn.
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "info", "biz", "int",
+                           "name", "pro", "health"})
 _MAX_CLIMB = 5
 _MAX_TEXT_PER_LINK = 600
+# An inline card holds "one or a few" headline links; text outside them is at most a date.
+_MAX_CARD_LINKS = 4
+_MAX_CARD_LOOSE_TEXT = 40
+_MAX_SUMMARY = 300
+_CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
+                        "p", "article"})
+_LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label"})
 
 
 def heading_key(text: str) -> str:
@@ -89,6 +115,27 @@ def is_article_url(url: str, page_url: str) -> bool:
     return bool(re.search(r"\d{4,}", last)) or last.count("-") >= 3
 
 
+def _site(host: str) -> str:
+    """The registered name of ``host`` (``m.baotinh.vn`` -> ``baotinh.vn``, ``x.gov.vn`` stays):
+    pages of one site on its subdomains are one site; another paper is not."""
+    labels = host.lower().rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):  # an IP address is its own site
+        return host
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def url_shape(url: str) -> tuple:
+    """What a site's article URLs share and its category, tag and paging URLs usually do not:
+    path depth, the last segment's extension and the names of the query parameters."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    last = segments[-1] if segments else ""
+    ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
+    keys = frozenset(k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return len(segments), ext, keys
+
+
 def _is_heading(el: lxml.html.HtmlElement) -> bool:
     if el.tag in _HEADING_TAGS:
         return True
@@ -96,15 +143,26 @@ def _is_heading(el: lxml.html.HtmlElement) -> bool:
 
 
 class _ArticleLinks:
-    """Resolves ``<a href>`` to canonical article URLs for one page, memoised by href: the
-    same links are looked at again for every heading's candidate blocks."""
+    """Resolves ``<a href>`` to canonical URLs for one page, memoised by href: the same links
+    are looked at again for every heading's candidate blocks."""
 
     def __init__(self, base: str, page_url: str):
         self.base, self.page_url = base, page_url
+        try:
+            page = canonical_url(page_url)
+        except ValueError:
+            page = page_url
+        self.page = page
+        try:
+            self.site = _site(urlsplit(page).hostname or "")
+        except ValueError:  # an unparsable page URL: no link can be shown to be of its site
+            self.site = ""
         self.memo: dict[str, str | None] = {}
+        self.article_memo: dict[str, bool] = {}
 
-    def url(self, a: lxml.html.HtmlElement) -> str | None:
-        """The canonical URL of link ``a`` if it points to an article, else None."""
+    def member(self, a: lxml.html.HtmlElement) -> str | None:
+        """The canonical URL of link ``a`` if it may be a member of a related block: another
+        page of this site (not the page itself, its home page, a file, a tag or author page)."""
         href = (a.get("href") or "").strip()
         if href in self.memo:
             return self.memo[href]
@@ -112,16 +170,39 @@ class _ArticleLinks:
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
             try:
                 url = canonical_url(urljoin(self.base, href))
+                parts = urlsplit(url)
+                host = parts.hostname or ""
             except ValueError:  # a malformed host or port ("http://x.vn:abc/") is no link
                 url = None
-        if url and not is_article_url(url, self.page_url):
-            url = None
+        if url:
+            last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
+            if (parts.scheme not in ("http", "https") or _site(host) != self.site
+                    or url == self.page or (parts.path in ("", "/") and not parts.query)
+                    or ext in _FILE_EXT or _NON_ARTICLE_PATH.search(parts.path)):
+                url = None
         self.memo[href] = url
         return url
 
+    def is_article(self, url: str) -> bool:
+        if url not in self.article_memo:
+            self.article_memo[url] = is_article_url(url, self.page_url)
+        return self.article_memo[url]
+
+    def like_article(self, url: str) -> bool:
+        """True when ``url`` looks like an article's, or has the URL shape of the page itself
+        (an article of this site): slug sites write ``/tin/cam-pha.html`` without an id."""
+        return self.is_article(url) or url_shape(url) == url_shape(self.page)
+
+    def url(self, a: lxml.html.HtmlElement) -> str | None:
+        """The canonical URL of link ``a`` if it looks like an article's (for finding blocks)."""
+        url = self.member(a)
+        return url if url and self.is_article(url) else None
+
     def within(self, block: lxml.html.HtmlElement,
                skip: lxml.html.HtmlElement | None = None) -> list:
-        """``(a, url)`` for the article links inside ``block`` (outside ``skip``)."""
+        """``(a, url)`` for the links inside ``block`` (outside ``skip``) whose URL looks like
+        an article's."""
         links = []
         for a in block.iter("a"):
             if skip is not None and _is_descendant(a, skip):
@@ -130,6 +211,39 @@ class _ArticleLinks:
             if url:
                 links.append((a, url))
         return links
+
+    def members(self, block: lxml.html.HtmlElement,
+                skip: lxml.html.HtmlElement | None = None) -> list:
+        """``(a, url)`` for the article links of a recognised block, whatever their URLs look
+        like: a link is kept when its URL looks like an article's, or shares the URL shape of
+        one that does, or of most of the block's links. A link of another shape whose text is
+        a label (a category on a card, "Xem tất cả") is not an article."""
+        found, text_of = [], {}
+        for a in block.iter("a"):
+            if skip is not None and _is_descendant(a, skip):
+                continue
+            url = self.member(a)
+            if not url or _is_heading_link(a) or heading_key(a.text_content()) in _MORE_LINKS:
+                continue
+            found.append((a, url))
+            words = len(_anchor_text(a).split())
+            text_of[url] = max(text_of.get(url, 0), words)
+        if not found:
+            return []
+        article_shapes = {url_shape(u) for u in text_of if self.is_article(u)}
+        shapes = Counter(url_shape(u) for u in text_of)
+        common, count = shapes.most_common(1)[0]
+        tie = list(shapes.values()).count(count) > 1
+
+        def kept(url: str) -> bool:
+            if self.is_article(url):
+                return True
+            shape, words = url_shape(url), text_of[url]
+            if shape in article_shapes or (shape == common and not tie):
+                return words >= 3
+            return tie and not article_shapes and words >= 4  # no shape stands out: headlines
+
+        return [(a, url) for a, url in found if kept(url)]
 
 
 def _is_descendant(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
@@ -166,7 +280,7 @@ def _block_for_heading(heading, links_of: _ArticleLinks, protected):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return None
-        links = links_of.within(parent, skip=heading)
+        links = links_of.members(parent, skip=heading)
         if links:
             order = {el: i for i, el in enumerate(parent.iter())}
             if all(order[a] < order[heading] for a, _ in links):
@@ -245,7 +359,9 @@ def _anchor_text(a: lxml.html.HtmlElement) -> str:
     title = nfc(a.get("title")) or ""
     if title:
         return " ".join(title.split())
-    text = " ".join(a.text_content().split())
+    # a card's link may wrap headline, summary and date: the headline element names it
+    head = next(a.iter(*_HEADING_TAGS), None)
+    text = " ".join(" ".join((head if head is not None else a).itertext()).split())
     if text:
         return nfc(text) or ""
     img = next(a.iter("img"), None)
@@ -267,6 +383,119 @@ def _drop(el: lxml.html.HtmlElement) -> None:
         el.drop_tree()
 
 
+def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element standing for a related-box title written as plain text ("<p><strong>Tin
+    liên quan:</strong></p>"), or None. The title must stand alone: a bold lead-in inside a
+    paragraph of running text is no box title."""
+    if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
+        return None
+    text = " ".join(el.text_content().split())
+    if not text or len(text) > 40 or heading_key(text) not in RELATED_HEADINGS:
+        return None
+    top = el
+    while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
+           and " ".join(top.getparent().text_content().split()) == text):
+        top = top.getparent()
+    return top if top.tag in ("p", "div", "td", "th") else None
+
+
+def _loose_text(el: lxml.html.HtmlElement, links: list) -> list[str]:
+    """The text pieces of ``el`` outside the given links."""
+    inside = {a for a, _ in links}
+    pieces = []
+    for text in el.xpath(".//text()"):
+        holder = text.getparent()
+        if text.is_tail:
+            holder = holder.getparent()
+        while holder is not None and holder is not el and holder not in inside:
+            holder = holder.getparent()
+        if holder not in inside and text.strip():
+            pieces.append(" ".join(text.split()))
+    return pieces
+
+
+def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protected: list):
+    """Inside the body, a title line followed by lines that are nothing but links: wrap the
+    title and those lines in one new element (the block to record and cut), or None."""
+    lines = []
+    for sib in top.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        links = links_of.members(sib)
+        if not links or len(" ".join(_loose_text(sib, links))) > _MAX_CARD_LOOSE_TEXT:
+            break
+        lines.append(sib)
+    if not lines or any(_is_descendant(p, x) for p in protected for x in [top, *lines]):
+        return None
+    box = lxml.html.Element("div")
+    top.addprevious(box)
+    for el in [top, *lines]:
+        box.append(el)
+    return box
+
+
+def _visible_words(a: lxml.html.HtmlElement) -> int:
+    return len(" ".join(a.itertext()).split())
+
+
+def _looks_like_card(node: lxml.html.HtmlElement, links: list) -> bool:
+    """A card by its look: a headline link (four words or more) whose target is also shown by a
+    picture, or which sits in (or holds) a headline element."""
+    for a, url in links:
+        if _visible_words(a) < 4:  # a picture's alt text is no headline: captions stay body
+            continue
+        same = [b for b, u in links if u == url]
+        picture = any(next(b.iter("img", "picture"), None) is not None
+                      or "background-image" in "".join(x.get("style") or "" for x in b.iter())
+                      for b in same)
+        heading = next(a.iter(*_HEADING_TAGS), None) is not None or any(
+            h.tag in _HEADING_TAGS for h in a.iterancestors() if _is_descendant(h, node))
+        if picture or heading:
+            return True
+    return False
+
+
+def _inline_cards(container, links_of: _ArticleLinks) -> list:
+    """Heading-less related cards inside the body container: the largest box around a headline
+    link whose text, outside one to four linked targets, is at most a date or a lead-in such
+    as "Xem thêm:", and which is a card by its look (a thumbnail or a headline element) or by
+    that lead-in. A link inside running text is never a card: its paragraph has other text."""
+    found: list = []
+    for a in container.iter("a"):
+        url = links_of.member(a)
+        if not url or any(_is_descendant(a, c) for c in found):
+            continue
+        best, node = None, a
+        for _ in range(_MAX_CLIMB + 3):
+            node = node.getparent()
+            if node is None or node is container:
+                break
+            if node.tag not in _CARD_TAGS:
+                continue
+            links = links_of.members(node)
+            targets = {u for _, u in links}
+            if not links or len(targets) > _MAX_CARD_LINKS:
+                break
+            pieces = _loose_text(node, links)
+            loose = " ".join(pieces)
+            lead = heading_key(loose)
+            lead_in = bool(loose) and lead in RELATED_HEADINGS
+            evidence = _looks_like_card(node, links)
+            # Besides its links a box of cards holds at most a date per headline; a single card
+            # that looks like one may also carry one short summary.
+            summaries = [x for x in pieces if len(x) > _MAX_CARD_LOOSE_TEXT]
+            single = evidence and len(targets) == 1 and len(summaries) <= 1
+            limit = _MAX_SUMMARY if single else max(_MAX_CARD_LOOSE_TEXT, 20 * len(targets))
+            if not lead_in and len(loose) > limit:
+                break  # running text: neither this box nor any around it is a card
+            headline = any(_visible_words(x) >= 4 for x, _ in links)
+            if headline and (lead_in or (evidence and any(map(links_of.like_article, targets)))):
+                best = node
+        if best is not None:
+            found.append(best)
+    return found
+
+
 def extract_related(
     tree: lxml.html.HtmlElement,
     page_url: str,
@@ -276,24 +505,26 @@ def extract_related(
     """Collect related-news links from ``tree`` and remove related, navigation and tag boxes.
 
     ``css`` is an optional profile selector for related blocks; ``protected`` lists elements
-    (the body container) that no removed block may contain. Returns ``(related, related_ids)``
-    where related entries are ``{"url", "text", "block", "position"}`` in page order and
-    related_ids are ``{"block", "ids"}`` for script-filled boxes that only carry article ids.
+    (the body container) that no removed block may contain; inline cards inside them are
+    found, recorded and removed. Returns ``(related, related_ids)`` where related entries are
+    ``{"url", "text", "block", "position", "found_by"}`` in page order (``found_by`` is one of
+    :data:`FOUND_BY`) and related_ids are ``{"block", "ids"}`` for script-filled boxes that
+    only carry article ids.
     """
-    protected = protected or []
+    protected = [p for p in protected or [] if p is not None]
     links_of = _ArticleLinks(tree.base_url or page_url, page_url)
-    blocks: list[tuple[lxml.html.HtmlElement, str]] = []
+    blocks: list[tuple[lxml.html.HtmlElement, str, str]] = []
     doomed: list[lxml.html.HtmlElement] = []
     related_ids: list[dict] = []
 
     if css:
         try:
             for el in CSSSelector(css)(tree):
-                blocks.append((el, _block_name(el)))
+                blocks.append((el, _block_name(el), "selector"))
         except Exception:  # noqa: BLE001 - a bad profile selector must not break extraction
             pass
 
-    for el in tree.iter():
+    for el in list(tree.iter()):
         if not isinstance(el.tag, str):
             continue
         kind = el.get("data-component-type")
@@ -302,59 +533,78 @@ def extract_related(
             related_ids.append({"block": _ID_TYPES[kind], "ids": ids})
             doomed.append(el)
             continue
-        if _is_heading(el):
-            text = el.text_content()
+        label = None if _is_heading(el) else _label_top(el)
+        if _is_heading(el) or label is not None:
+            head = label if label is not None else el
+            text = head.text_content()
             # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
             key = heading_key(text) if len(text) < 80 and len(text.split()) <= 10 else ""
-            if key in TAG_HEADINGS:
+            if key in TAG_HEADINGS and label is None:
                 block = el.getparent()
                 if block is not None and block.tag not in ("body", "html"):
                     doomed.append(block)
                 continue
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
                 continue
-            block = _block_for_heading(el, links_of, protected)
+            block = _block_for_heading(head, links_of, protected)
+            if block is None and key in RELATED_HEADINGS and any(
+                    _is_descendant(head, p) for p in protected):
+                block = _box_after_label(head, links_of, protected)
             if block is None:
                 continue
             if key in RELATED_HEADINGS:
-                blocks.append((block, nfc(" ".join(text.split()).rstrip(":")) or ""))
+                blocks.append((block, nfc(" ".join(text.split()).rstrip(":")) or "", "heading"))
             else:
                 doomed.append(block)
         elif el.tag in _CONTAINERS:
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if _RELATED_CLASS.search(cls) or _embedded_card(el, protected):
-                links = links_of.within(el)
+            by_class = bool(_RELATED_CLASS.search(cls))
+            if by_class or _embedded_card(el, protected):
+                links = links_of.members(el)
                 if _acceptable(el, links, protected):
-                    blocks.append((el, _block_name(el)))
+                    blocks.append((el, _block_name(el), "class" if by_class else "card"))
             elif _TAG_CLASS.search(cls) and not any(_is_descendant(p, el) for p in protected):
                 doomed.append(el)
 
+    taken = [b for b, _, _ in blocks] + doomed
+    for container in protected:
+        for el in _inline_cards(container, links_of):
+            if not any(_is_descendant(el, b) for b in taken):
+                blocks.append((el, _block_name(el) or _lead_in(el), "card"))
     for el in _near_body_lists(tree, links_of, protected):
-        if not any(_is_descendant(el, b) for b, _ in blocks + [(d, "") for d in doomed]):
-            blocks.append((el, ""))
+        if not any(_is_descendant(el, b) for b in taken):
+            blocks.append((el, "", "list"))
 
     blocks.sort(key=lambda b: _document_position(b[0]))
-    kept: list[tuple[lxml.html.HtmlElement, str]] = []
-    for el, name in blocks:
-        if not any(_is_descendant(el, k) for k, _ in kept):
-            kept.append((el, name))
+    kept: list[tuple[lxml.html.HtmlElement, str, str]] = []
+    for block in blocks:
+        if not any(_is_descendant(block[0], k[0]) for k in kept):
+            kept.append(block)
 
     related: list[dict] = []
     seen: dict[str, dict] = {}
-    for el, name in kept:
-        for a, url in links_of.within(el):
-            if _is_heading_link(a):
-                continue
+    for el, name, found_by in kept:
+        for a, url in links_of.members(el):
             text = _anchor_text(a)
             if url in seen:  # canonical: two spellings of one link are one entry
                 if not seen[url]["text"]:
                     seen[url]["text"] = text
                 continue
-            seen[url] = {"url": url, "text": text, "block": name, "position": len(related)}
+            seen[url] = {"url": url, "text": text, "block": name, "position": len(related),
+                         "found_by": found_by}
             related.append(seen[url])
 
-    for el in doomed + [el for el, _ in kept]:
+    for el in doomed + [el for el, _, _ in kept]:
         if not any(_is_descendant(p, el) for p in protected):
             _drop(el)
     return related, related_ids
 
+
+def _lead_in(card: lxml.html.HtmlElement) -> str:
+    """The related phrase a card starts with ("Xem thêm:"), as its block name, or ""."""
+    text = " ".join((card.text_content() or "").split())
+    for n in range(min(5, len(text.split())), 0, -1):
+        words = " ".join(text.split()[:n])
+        if heading_key(words) in RELATED_HEADINGS:
+            return nfc(words.strip(" :>»-–")) or ""
+    return ""

@@ -1,0 +1,173 @@
+"""Related-news rules on small synthetic pages: a recognised block keeps every article link
+whatever its URL looks like, inline cards inside the body are related links and never body,
+and a link in running text stays body.
+
+The site writes short slug URLs (``/tin/cam-pha-so2.html``), which the URL heuristic alone
+does not take for articles. Every page is written for the test (no publisher text).
+"""
+
+from __future__ import annotations
+
+import lxml.html
+
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.related import FOUND_BY, extract_related
+
+HOST = "https://baotinh.vn"
+PAGE = f"{HOST}/tin/hoi-nghi-tong-ket.html"
+TITLE = "Hội nghị tổng kết công tác năm của tỉnh"
+BODY = [
+    "Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm "
+    "vụ trọng tâm năm tới với sự tham dự của đại biểu các sở, ngành, địa phương.",
+    "Đồng chí Chủ tịch tỉnh nhấn mạnh yêu cầu đẩy nhanh tiến độ các dự án hạ tầng giao thông, "
+    "bảo đảm an sinh xã hội cho người dân vùng cao trong mùa mưa lũ sắp tới.",
+    "Hội nghị cũng biểu dương các tập thể, cá nhân có thành tích xuất sắc trong phong trào thi "
+    "đua yêu nước và trao bằng khen của Ủy ban nhân dân tỉnh cho các đơn vị.",
+]
+RUNNING = ("Theo báo cáo của <a href='/tin/so-ke-hoach.html'>Sở Kế hoạch và Đầu tư tỉnh</a>, "
+           "tốc độ tăng trưởng kinh tế năm nay đạt khá so với kế hoạch đề ra từ đầu năm.")
+RUNNING_TEXT = ("Theo báo cáo của Sở Kế hoạch và Đầu tư tỉnh, tốc độ tăng trưởng kinh tế năm "
+                "nay đạt khá so với kế hoạch đề ra từ đầu năm.")
+
+
+def page(body_extra: str = "", after: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    return (f"<html lang='vi'><head><title>{TITLE}</title>"
+            "<meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-03-04T08:00:00+07:00'>"
+            f"</head><body><h1>{TITLE}</h1><div class='article__body'>{paragraphs}"
+            f"<p>{RUNNING}</p>{body_extra}</div>{after}</body></html>")
+
+
+def paths(result: dict) -> list[str]:
+    return [r["url"].removeprefix(HOST) for r in result["related"]]
+
+
+def assert_body(result: dict, absent: list[str]) -> None:
+    assert result is not None
+    for p in BODY:
+        assert p in result["text"]
+    for phrase in absent:
+        assert phrase not in result["text"], phrase
+
+
+def card(path: str, headline: str) -> str:
+    return (f"<table class='story'><tr><td><a href='{path}'><img src='/a.jpg' alt=''></a></td>"
+            f"<td><a href='{path}'>{headline}</a></td></tr></table>")
+
+
+def test_every_link_of_a_tin_tuc_khac_block_is_kept_whatever_its_url() -> None:
+    block = ("<div class='box-other'><h3 class='title'>Tin tức khác</h3><ul>"
+             "<li><a href='/tin/cam-pha-so2.html'>Cẩm Phả khởi công trường học mới</a></li>"
+             "<li><a href='/bai-viet/thong-bao-10.html'>Thông báo lịch tiếp công dân tháng Ba</a>"
+             "</li><li><a href='/tin/le-hoi-2024.html'>Lễ hội mùa xuân thu hút du khách</a></li>"
+             "</ul><a href='/tin-tuc/'>Xem tất cả</a></div>")
+    result = extract_article(page(after=block), PAGE)
+    assert_body(result, ["Cẩm Phả khởi công", "Thông báo lịch", "Tin tức khác", "Xem tất cả"])
+    assert paths(result) == ["/tin/cam-pha-so2.html", "/bai-viet/thong-bao-10.html",
+                             "/tin/le-hoi-2024.html"]  # not the "Xem tất cả" listing link
+    assert {(r["block"], r["found_by"]) for r in result["related"]} == {("Tin tức khác", "heading")}
+
+
+def test_links_to_other_sites_scripts_mail_anchors_and_the_page_itself_stay_out() -> None:
+    block = ("<div class='box-other'><h3 class='title'>Tin liên quan</h3><ul>"
+             "<li><a href='/tin/cau-moi-thong-xe.html'>Cầu mới thông xe trước Tết</a></li>"
+             "<li><a href='https://m.baotinh.vn/tin/truong-moi.html'>"
+             "Trường học mới khánh thành ở vùng cao</a></li>"
+             "<li><a href='https://baokhac.vn/tin/cau-moi.html'>Bài của báo khác về cầu"
+             "</a></li><li><a href='javascript:void(0)'>Mở hộp bình luận của bài</a></li>"
+             "<li><a href='mailto:toasoan@baotinh.vn'>Gửi thư cho tòa soạn</a></li>"
+             "<li><a href='#binh-luan'>Xem bình luận của độc giả</a></li>"
+             f"<li><a href='{PAGE}?utm_source=zalo'>{TITLE}</a></li></ul></div>")
+    result = extract_article(page(after=block), PAGE)
+    assert_body(result, ["Cầu mới thông xe", "Bài của báo khác"])
+    # a subdomain of the site is the site; another paper is not
+    assert [r["url"] for r in result["related"]] == [
+        f"{HOST}/tin/cau-moi-thong-xe.html", "https://m.baotinh.vn/tin/truong-moi.html"]
+
+
+def test_three_inline_cards_without_heading_are_related_not_body() -> None:
+    cards = (card("/tin/ket-qua-thi-dua.html", "Kết quả thi đua khen thưởng của các huyện")
+             + "<div class='box'><a href='/tin/du-an-giao-thong.html'>"
+             "<div class='thumb' style='background-image:url(/b.jpg)'></div>"
+             "<h3>Các dự án giao thông trọng điểm được đẩy nhanh</h3>"
+             "<p>Tỉnh yêu cầu hoàn thành giải phóng mặt bằng trước mùa mưa.</p></a></div>"
+             "<div class='box'><a href='/tin/an-sinh.html'><img src='/c.jpg'></a>"
+             "<h4><a href='/tin/an-sinh.html'>Bảo đảm an sinh cho người dân vùng cao</a></h4>"
+             "<span>04/03/2025</span></div>")
+    result = extract_article(page(body_extra=cards), PAGE)
+    assert_body(result, ["Kết quả thi đua", "dự án giao thông trọng điểm", "hoàn thành giải phóng",
+                         "Bảo đảm an sinh", "04/03/2025"])
+    assert RUNNING_TEXT in result["text"]
+    assert paths(result) == ["/tin/ket-qua-thi-dua.html", "/tin/du-an-giao-thong.html",
+                             "/tin/an-sinh.html"]
+    assert [r["found_by"] for r in result["related"]] == ["card"] * 3
+    assert result["related"][1]["text"] == "Các dự án giao thông trọng điểm được đẩy nhanh"
+
+
+def test_xem_them_line_is_a_related_link_not_body() -> None:
+    line = ("<p><strong>Xem thêm:</strong> <a href='/tin/ky-hop-hdnd.html'>"
+            "Kỳ họp Hội đồng nhân dân tỉnh bàn nhiều nội dung quan trọng</a></p>")
+    result = extract_article(page(body_extra=line), PAGE)
+    assert_body(result, ["Xem thêm", "Kỳ họp Hội đồng"])
+    assert paths(result) == ["/tin/ky-hop-hdnd.html"]
+    assert (result["related"][0]["block"], result["related"][0]["found_by"]) == ("Xem thêm", "card")
+
+
+def test_titled_list_inside_the_body_is_cut_with_its_title() -> None:
+    box = ("<p><strong>Tin liên quan:</strong></p>"
+           "<p><a href='/tin/don-vi-xuat-sac.html'>Những đơn vị xuất sắc trong phong trào thi đua"
+           "</a></p><p>- <a href='/tin/khen-thuong.html'>Trao bằng khen cho tập thể tiêu biểu</a>"
+           "</p>")
+    result = extract_article(page(body_extra=box), PAGE)
+    assert_body(result, ["Tin liên quan", "Những đơn vị xuất sắc", "Trao bằng khen cho tập thể"])
+    assert paths(result) == ["/tin/don-vi-xuat-sac.html", "/tin/khen-thuong.html"]
+    assert {r["found_by"] for r in result["related"]} == {"heading"}
+
+
+def test_links_in_running_text_and_a_bare_linked_line_stay_body() -> None:
+    bare = ("<p><a href='/tin/toan-van-bao-cao.html'>Toàn văn báo cáo tổng kết công tác năm của "
+            "Ủy ban nhân dân tỉnh</a></p>")
+    result = extract_article(page(body_extra=bare), PAGE)
+    assert_body(result, [])
+    assert RUNNING_TEXT in result["text"]
+    assert "Toàn văn báo cáo tổng kết công tác năm" in result["text"]
+    assert result["related"] == []
+
+
+def test_a_card_group_leaves_out_its_category_labels() -> None:
+    def story(path: str, headline: str) -> str:
+        return (f"<div class='item'><a class='cate' href='/thoi-su/'>Thời sự</a>"
+                f"<h3><a href='{path}'>{headline}</a></h3></div>")
+    group = ("<section class='cung-chuyen-muc'><h2 class='title'>Tin cùng chuyên mục</h2>"
+             + story("/tin/mua-lu.html", "Chủ động ứng phó mưa lũ ở vùng cao")
+             + story("/tin/duong-moi.html", "Con đường mới nối hai xã biên giới")
+             + "</section>")
+    tree = lxml.html.document_fromstring(page(after=group))
+    body = tree.find_class("article__body")[0]
+    related, ids = extract_related(tree, PAGE, protected=[body])
+    assert [(r["url"].removeprefix(HOST), r["text"], r["position"]) for r in related] == [
+        ("/tin/mua-lu.html", "Chủ động ứng phó mưa lũ ở vùng cao", 0),
+        ("/tin/duong-moi.html", "Con đường mới nối hai xã biên giới", 1)]
+    assert ids == [] and all(r["found_by"] in FOUND_BY for r in related)
+    assert not tree.find_class("cung-chuyen-muc")  # the block is cut out of the tree
+    assert tree.find_class("article__body")  # the body is not
+
+
+def test_a_profile_selector_block_is_found_by_selector() -> None:
+    box = ("<div class='lienquan-x'><a href='/tin/mot.html'>Một bài cùng sự kiện trong tỉnh</a>"
+           "<a href='/tin/hai.html'>Hai bài cùng sự kiện trong tỉnh</a></div>")
+    tree = lxml.html.document_fromstring(page(after=box))
+    related, _ = extract_related(tree, PAGE, css=".lienquan-x")
+    assert [(r["url"].removeprefix(HOST), r["found_by"]) for r in related] == [
+        ("/tin/mot.html", "selector"), ("/tin/hai.html", "selector")]
+
+
+def test_a_picture_linked_to_a_page_keeps_its_caption_in_the_body() -> None:
+    figure = ("<figure><a href='/tin/album-anh-hoi-nghi.html'><img src='/d.jpg' "
+              "alt='Toàn cảnh hội nghị tổng kết công tác năm'></a>"
+              "<figcaption>Toàn cảnh hội nghị tổng kết tại hội trường tỉnh.</figcaption></figure>")
+    result = extract_article(page(body_extra=figure), PAGE)
+    assert_body(result, [])
+    assert "Toàn cảnh hội nghị tổng kết tại hội trường tỉnh." in result["text"]
+    assert result["related"] == []
