@@ -39,9 +39,14 @@ test-fast: lint  ## lint and run the unit tier only: under 30 s
 test-e2e: $(STAMP) $(CHROMIUM)  ## the end-to-end tier only
 	$(BIN)/python -m pytest -q -m e2e
 
-eval: $(STAMP)  ## score extraction on the real pages in ../shared/fixtures/vn
-	$(BIN)/python -m pipelines.extractor.evaluate $(SHARED)/fixtures/vn \
-		--benchmark $(SHARED)/benchmarks/article-extraction-benchmark --floor eval-floor.json
+# Page folders (<key>.html[.gz] + <key>.json) and benchmark folders (ground-truth.json + html/):
+# every benchmark in $(SHARED)/benchmarks is scored; override either to try another set.
+EVAL_DIRS ?= $(SHARED)/fixtures/vn $(wildcard tests/pages/vn)
+EVAL_BENCHMARKS ?= $(patsubst %/ground-truth.json,%,$(wildcard $(SHARED)/benchmarks/*/ground-truth.json))
+
+eval: $(STAMP)  ## score extraction per page, tintuc next to plain trafilatura (docs/benchmarks.md)
+	$(BIN)/python -m pipelines.extractor.evaluate $(EVAL_DIRS) \
+		$(addprefix --benchmark ,$(EVAL_BENCHMARKS)) --floor eval-floor.json
 
 bench: $(STAMP)  ## benchmarks: figures printed, nothing asserted; run on an idle machine
 	$(BIN)/python bench/crawl_bench.py --pages 2000

@@ -106,7 +106,9 @@ def test_vnexpress_js_only_boxes_record_ids_and_invent_no_links() -> None:
 
 def test_listing_pages_are_not_articles() -> None:
     page = require_shared("fixtures/vn") / "listings" / "vnexpress-thoi-su.html"
-    assert extract_article(page.read_bytes(), "https://vnexpress.net/thoi-su") is None
+    url = "https://vnexpress.net/thoi-su"
+    assert extract_article(page.read_bytes(), url, only_articles=True) is None
+    assert extract_article(page.read_bytes(), url)["page_kind"] == "listing"
 
 
 # --- synthetic pages -------------------------------------------------------------------------
@@ -257,8 +259,11 @@ def test_profile_css_overrides_are_honoured() -> None:
     b"\xff\xfe\x00", "<?xml version='1.0' encoding='utf-8'?><html><body>ngắn</body></html>",
 ])
 def test_non_article_pages_give_none(html: str | bytes) -> None:
-    assert extract_article(html, URL) is None
+    assert extract_article(html, URL, only_articles=True) is None
+    result = extract_article(html, URL)  # extracted all the same, and judged
+    assert result is None or result["page_kind"] != "article"
 
 
 def test_home_page_is_never_an_article() -> None:
-    assert extract_article(page(), "https://baotinh.vn/") is None
+    assert extract_article(page(), "https://baotinh.vn/", only_articles=True) is None
+    assert extract_article(page(), "https://baotinh.vn/")["page_reason"] == "home page of the site"

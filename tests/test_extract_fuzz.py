@@ -16,7 +16,8 @@ TAGS = st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<h3>Tin liên quan</h
                         "</a>", "<!--", "-->", "<script>", "</body>", "<h1>", "<style>", "<br>",
                         "<meta charset='windows-1258'>", "\x00", "<?xml ?>", "]]>"])
 KEYS = {"url", "title", "description", "text", "published", "updated", "author", "language",
-        "image", "related", "related_ids"}
+        "image", "related", "related_ids", "flags", "confidence", "attachments", "page_kind",
+        "page_reason"}
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -1,9 +1,13 @@
 """Article extraction for Vietnamese news pages.
 
 Pipeline: decode bytes (legacy Vietnamese encodings included) -> parse with lxml -> read
-metadata (title, dates, sapo) from the intact tree -> find, record and remove related-news,
-navigation and tag boxes -> strip styles, scripts, comments and ad slots -> body text from the
-article container when one is recognised, otherwise from trafilatura -> sapo first.
+metadata (title, dates, sapo) from the intact tree -> remove tool bars and promotion boxes ->
+find, record and remove related-news, navigation and tag boxes -> strip styles, scripts,
+comments and ad slots -> body text from the article container when one is recognised (captions
+and the credit line included), otherwise from trafilatura -> sapo first -> when the body holds
+little of the page's prose, plain trafilatura's full extraction is asked and what it has that
+the body lacks is brought in, in order (never worse than plain trafilatura) -> flags and a
+confidence figure saying how the extraction went.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 
 from crawler.urls import canonical_url
+from pipelines.extractor.classify import classify_page
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
     parse_vietnamese_date,
-    published_meta,
 )
-from pipelines.extractor.related import extract_related, is_article_url
+from pipelines.extractor.quality import assess, assessed
+from pipelines.extractor.related import extract_related
 from pipelines.text import fold, nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
@@ -62,7 +67,6 @@ _BLOCK_TAGS = frozenset({
     "blockquote", "section", "article", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
     "header", "footer", "aside", "main", "center", "address", "br", "hr",
 })
-_MIN_CHARS = 100  # fewer non-space characters than this: not an article
 _VIETNAMESE_LETTERS = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
 # Small per-site rules, keyed by host suffix, for templates the general rules miss.
@@ -252,6 +256,62 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
             form.drop_tag()
 
 
+# Boxes inside an article that are neither body nor related news: tool bars (print, share,
+# font size, back to top) and promotions (books, apps, newsletters, polls, sponsored content).
+# Known by class or id, or by a short label opening the box ("Đặt mua sách", "Bình chọn").
+_TOOLBAR_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:tools?|toolbar|toolbox|print|printer|share|sharing|social|socials|"
+    r"font-?size|text-?size|font-?resize|back-?to-?top|go-?top|scroll-?top|to-?top)(?:$|[\s_-])",
+    re.I,
+)
+_PROMO_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:promo\w*|sponsor\w*|advertorial|newsletter\w*|subscribe\w*|subscription|"
+    r"polls?|survey|vote|voting|binh-?chon|khao-?sat|app-?download|download-?app|get-?app|"
+    r"app-?banner|app-?promo|book-?promo|box-?book|book-?box|buy-?book|dat-?mua|mua-?sach)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_PROMO_LABEL = re.compile(
+    r"^(?:dat mua|mua sach|dat sach|sach moi|tai ung dung|tai app|dang ky nhan (?:ban )?tin|"
+    r"dang ky ban tin|binh chon|tham do y kien|khao sat|noi dung tai tro|tai tro boi|"
+    r"quang cao|sponsored|advertisement|newsletter|subscribe|download the app|get the app|"
+    r"poll)\b"
+)
+_TOOLBAR_CHARS = 150  # a tool bar is a row of buttons: a box with more text is something else
+_PROMO_CHARS = 1500  # a promotion box is small beside the article it sits in
+_BOX_TAGS = ("div", "aside", "section", "table", "ul", "figure", "blockquote", "p", "span")
+
+
+def _box_label(box: lxml.html.HtmlElement) -> str:
+    """The folded text of the first line of ``box`` when it is short (a box's label)."""
+    first = next((t for t in (" ".join(x.split()) for x in box.itertext()) if t), "")
+    return fold(first) if len(first) <= 40 else ""
+
+
+def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
+    """Remove tool bars and promotion boxes: neither body nor related news. Known by class
+    anywhere; by their label only inside the body ``container`` (a label alone is weak)."""
+    doomed = []
+    for el in tree.iter(*_BOX_TAGS):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if len(names) < 4:
+            continue
+        if _TOOLBAR_CLASS.search(names):
+            if len(el.text_content().strip()) <= _TOOLBAR_CHARS:
+                doomed.append(el)
+        elif el.tag not in ("p", "span") and _PROMO_CLASS.search(names):
+            if len(el.text_content().strip()) <= _PROMO_CHARS:
+                doomed.append(el)
+    for el in container.iter("div", "aside", "section", "table") if container is not None else ():
+        if el is not container and _PROMO_LABEL.match(_box_label(el)):
+            text = el.text_content().strip()
+            if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
+                doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None and not any(d in el.iterancestors() for d in doomed):
+            el.drop_tree()  # drop_tree keeps the tail text that follows the box
+
+
 def _skipped(el: lxml.html.HtmlElement) -> bool:
     """Elements whose text never belongs to a body: forms (those holding paragraphs were
     unwrapped by :func:`_drop_noise`), embeds, ad slots, hidden boxes."""
@@ -288,8 +348,13 @@ def block_lines(root: lxml.html.HtmlElement) -> list[str]:
     return lines
 
 
-_CHROME = re.compile(r"^(?:chia sẻ(?: bài viết)?|share|in bài(?: viết)?|print|lưu tin|gửi email)"
-                     r"(?:\s*(?:facebook|zalo|twitter))?:?$", re.I)
+# One tool-bar button; a line made of nothing else is chrome ("In bài viết | Về đầu trang").
+_TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài(?: viết)?|bản in|"
+         r"in trang|print(?: this)?(?: page| article)?|lưu tin|lưu bài(?: viết)?|gửi email|"
+         r"gửi e-mail|gửi cho bạn bè|gửi bài viết|email|e-mail|về đầu trang|lên đầu trang|"
+         r"đầu trang|back to top|top|cỡ chữ|font size|a\+|a-|a|phóng to|thu nhỏ|facebook|zalo|"
+         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về)")
+_CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
 
 
 def _chrome_line(line: str, title: str | None) -> bool:
@@ -313,18 +378,86 @@ def _tokens(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text.casefold()))
 
 
-def _agrees(lines: list[str], text: str) -> bool:
+def _agrees(lines: list[str], text: str, body_extras: list[str] = (),
+            container: bool = False) -> bool:
     """True when container ``lines`` hold most of trafilatura's words and add few of their own.
 
-    The container walk keeps captions and author lines that trafilatura drops; when it adds
-    much more than that (galleries, teasers inside a broad container) trafilatura is trusted.
+    The container walk keeps captions, the author line and the sapo, which trafilatura often
+    drops: those of ``body_extras`` (:func:`_captions`, the sapo) that ``text`` lacks may be
+    added on top. In a recognised body ``container``, so may lines of prose that trafilatura
+    missed (a paragraph written as a bare <div>): they are the story's. When the walk adds much
+    more than that (galleries, teasers inside a broad container) trafilatura is trusted.
     """
     mine, theirs = _tokens("\n".join(lines)), _tokens(text)
     total = sum(theirs.values())
     if not total:
         return False
     common = sum((mine & theirs).values())
-    return common >= 0.9 * total and sum(mine.values()) - common <= 0.15 * total
+    if common < 0.9 * total:
+        return False
+    extra = sum(mine.values()) - common - 0.1 * total
+    if extra <= 0:
+        return True
+    known = _line_key(text)
+    extra -= sum(_words(x) for x in body_extras if x and _line_key(x) not in known)
+    if extra > 0 and container:
+        extra -= sum(_words(line) for line in lines
+                     if len(line) >= _PROSE_LINE and _line_key(line) not in known)
+    return extra <= 0
+
+
+# Photo captions by class: figcaption-like boxes of Vietnamese CMSs ("chu-thich", PhotoCMS).
+_CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-?desc|img-?desc|photo-?desc|pic-?desc|"
+                            r"desc-?img|note-?img|img-?note|fig-?desc|photo-?note|expnoedit",
+                            re.I)
+_CAPTION_CHARS = 400  # a caption is a sentence or two under a photo
+_CREDIT_WORDS = 6  # the closing credit line: a name, an agency, "Theo TTXVN"
+
+
+def _shows_image(el) -> bool:
+    """An element that is a photo: an <img>, or a box holding images and no text."""
+    if not isinstance(el.tag, str):
+        return False
+    return el.tag == "img" or (el.find(".//img") is not None and not el.text_content().strip())
+
+
+def _is_caption(el) -> bool:
+    """A photo caption: <figcaption>, a caption class, the text cell of a photo table, or a
+    short text block right under a photo."""
+    if el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or ""):
+        return True
+    if el.tag in ("td", "th"):
+        table = next((a for a in el.iterancestors("table")), None)
+        if table is None or len(table) > 4 or table.find(".//img") is None:
+            return False
+    elif el.tag in ("p", "div", "em", "span", "i"):
+        prev = el.getprevious()
+        if prev is None or not _shows_image(prev):
+            return False
+    else:
+        return False
+    return el.find(".//img") is None and len(el.text_content().strip()) <= _CAPTION_CHARS
+
+
+def _captions(root, lines: list[str]) -> list[str]:
+    """The captions and the closing credit line in ``root``: body text by the Vietnamese
+    convention (captions and author line inside the body container) that trafilatura often
+    leaves out. ``lines`` are root's :func:`block_lines`."""
+    found = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+            continue
+        if el is not root and _is_caption(el):
+            found.append(el.text_content())
+        else:
+            stack.extend(el)
+    last = lines[-1] if lines else ""
+    if _words(last) > _CREDIT_WORDS or any(_clean_text(a.text_content()) == last
+                                            for a in root.iter("a")):
+        return found  # a long line is no credit, nor is a headline link
+    return [*found, last]
 
 
 def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
@@ -347,7 +480,7 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
             return node
 
 
-def _narrowed(tree: lxml.html.HtmlElement, text: str) -> list[str]:
+def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None) -> list[str]:
     """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
 
     Used when the recognised container is a broad wrapper. The lead often sits outside the
@@ -356,9 +489,132 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str) -> list[str]:
     first, _, rest = text.partition("\n")
     for head, part in (([], text), ([_clean_text(first)], rest)):
         source = _source_block(tree, part) if part.strip() else None
-        if source is not None and _agrees(block_lines(source), part):
-            return head + block_lines(source)
+        if source is None:
+            continue
+        lines = block_lines(source)
+        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo]):
+            return head + lines
     return []
+
+
+def _words(text: str | None) -> int:
+    return len(re.findall(r"\w+", text or ""))
+
+
+def _with_sapo(lines: list[str], sapo: str | None) -> list[str]:
+    """``lines`` with the sapo first, as the text will be (trafilatura reads the sapo too)."""
+    if sapo and fold(sapo) not in fold(" ".join(lines)):
+        return [sapo, *lines]
+    return lines
+
+
+# Counted as prose: the text of forms (an ASP.NET form holds the whole page) and of <noscript>
+# (some blogs serve the whole post there), which plain trafilatura reads.
+_NOT_PROSE = (_SKIP_TAGS | {"script", "style", "template"}) - {"form"}
+_PROSE_LINE = 60  # characters: a line of prose, longer than menu items, labels and datelines
+_MAX_RECOVERED = 1.0  # recovery adds at most the body's own number of words…
+_WHOLE_BODY_WORDS = 100  # …to a body of this many words (a shorter one may be a lead only)
+_LOOKS_SHORT = 0.6  # body shorter than this share of the page's prose: ask plain trafilatura
+_HELD = 0.9  # the body holds this share of plain trafilatura's words: nothing to recover
+
+
+def prose_chars(root: lxml.html.HtmlElement) -> int:
+    """Characters of prose in ``root``: block-level lines of at least 60 characters, counting
+    only text outside links (teaser lists and menus are links). A cheap measure of how much
+    text a page has to give, against which a short body is noticed."""
+    total = 0
+    buf: list[str] = []
+
+    def flush() -> None:
+        nonlocal total
+        size = len(" ".join("".join(buf).split()))
+        buf.clear()
+        if size >= _PROSE_LINE:
+            total += size
+
+    def walk(el, linked: bool) -> None:
+        if not isinstance(el.tag, str) or el.tag in _NOT_PROSE:
+            return
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        linked = linked or el.tag == "a"
+        if not linked:
+            buf.append(el.text or "")
+        for child in el:
+            walk(child, linked)
+            if not linked:
+                buf.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(root, False)
+    flush()
+    return total
+
+
+def _plain_trafilatura(html: str, url: str) -> str:
+    """Plain trafilatura's body text of the page as fetched (its full extraction, with the
+    readability and jusText fallbacks that the fast pass skips); "" when it finds none."""
+    try:
+        doc = bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+                              include_tables=True)
+    except Exception:  # noqa: BLE001 - the guard must never break an extraction
+        return ""
+    return (doc.text if doc is not None else None) or ""
+
+
+def _line_key(line: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(line)))
+
+
+def recover(lines: list[str], plain: str, unwanted) -> tuple[list[str], str | None]:
+    """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
+
+    Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
+    plain's words; plain's lines ("fallback_used") when ``lines`` are empty or mostly text
+    plain does not have (another block was taken for the body); otherwise ``lines`` with each
+    missing line of plain inserted after the last line they share before it, so the text
+    stays in document order ("recovered_text"). Lines for which ``unwanted(line)`` is true
+    (chrome, related headlines) are never brought in.
+    """
+    theirs = [x for x in (_clean_text(x) for x in plain.split("\n")) if x and not unwanted(x)]
+    mine, plain_words = _tokens("\n".join(lines)), _tokens("\n".join(theirs))
+    total = sum(plain_words.values())
+    common = sum((mine & plain_words).values())
+    if not total or common >= _HELD * total:
+        return lines, None
+    if common < 0.5 * sum(mine.values()) or not lines:
+        return theirs, "fallback_used"
+    keys = [_line_key(x) for x in lines]
+    inserts: dict[int, list[str]] = {}
+    at = 0
+    for line in theirs:
+        key = _line_key(line)
+        order = [*range(at, len(keys)), *range(at)]  # look ahead first: the text runs forward
+        shared = next((j for j in order if key and (key in keys[j] or (
+            len(keys[j]) >= 20 and keys[j] in key))), None)
+        if shared is not None:
+            at = shared + 1
+            continue
+        words = _tokens(line)
+        if sum((words & mine).values()) >= _HELD * sum(words.values()):
+            continue  # said already, split into other lines
+        inserts.setdefault(at, []).append(line)
+    if not inserts:
+        return lines, None
+    added = sum(sum(_tokens(x).values()) for block in inserts.values() for x in block)
+    body = sum(mine.values())
+    if body >= _WHOLE_BODY_WORDS and added > _MAX_RECOVERED * body:
+        # A body of a few paragraphs, and more to bring in than the body itself: the two
+        # disagree on what the article is (plain took comments, a footer, a neighbour story)
+        # rather than the body missing a paragraph; the body found stands.
+        return lines, "plain_disagrees"
+    merged = []
+    for i, line in enumerate(lines):
+        merged += inserts.get(i, [])
+        merged.append(line)
+    return merged + inserts.get(len(lines), []), "recovered_text"
 
 
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -410,22 +666,6 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     return None
 
 
-def _teaser_links(tree: lxml.html.HtmlElement, url: str) -> tuple[int, int]:
-    """Count links to articles with headline-length text: (inside h2-h5, anywhere)."""
-    headline_links = teasers = 0
-    for a in tree.iter("a"):
-        if len(a.text_content().split()) < 5:
-            continue
-        try:
-            target = urljoin(url, a.get("href") or "")
-        except ValueError:
-            continue
-        if is_article_url(target, url):
-            teasers += 1
-            headline_links += any(p.tag in ("h2", "h3", "h4", "h5") for p in a.iterancestors())
-    return headline_links, teasers
-
-
 def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
     """Declared page language (``vi``, ``en``...), else ``vi`` when ``sample`` looks Vietnamese."""
     lang = tree.get("lang") or _meta(tree, "content-language", "og:locale", "language")
@@ -437,10 +677,21 @@ def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
     return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
+@assessed  # flags and confidence, when the extraction did not give its own
 def extract_article(
-    html: str | bytes, url: str, profile: dict | None = None, declared_encoding: str | None = None
+    html: str | bytes, url: str, profile: dict | None = None, declared_encoding: str | None = None,
+    hints: dict | None = None, decision: dict | None = None, only_articles: bool = False,
 ) -> dict | None:
-    """Extract one article page; None when the page holds no article body.
+    """Extract one page's article: its text and metadata; None when there is no text at all.
+
+    Whether the page is an article is decided too, by
+    :func:`pipelines.extractor.classify.classify_page` (``hints`` from the crawl go to it):
+    the result carries it as ``page_kind`` ("article", "listing", "other") and
+    ``page_reason``, with the ``attachments`` linked under the headline; ``decision``, when
+    given, is filled with the ``kind`` and ``reason``. Extraction does not depend on that
+    decision: whoever stores decides what to keep (the crawl stores articles only). With
+    ``only_articles`` a page that is not an article returns None at once (the crawl's way:
+    a listing costs no body extraction).
 
     ``html`` may be the bytes as received: they are decoded by :func:`decode_html`, with
     ``declared_encoding`` (the HTTP header's charset) as one of the candidates.
@@ -451,10 +702,15 @@ def extract_article(
     the related links' URLs are canonical (:func:`crawler.urls.canonical_url`).
     """
     tree = _parse(html, declared_encoding)
-    if tree is None:
-        return None
     selectors = _profile(url, profile)
-    container = _find_container(tree, selectors.get("body"))
+    container = _find_container(tree, selectors.get("body")) if tree is not None else None
+    hints = {**(hints or {}), "body_container": container is not None}
+    kind, reason, attachments = ("other", "empty or unreadable page", []) if tree is None \
+        else classify_page(tree, url, hints)
+    if decision is not None:
+        decision.update(kind=kind, reason=reason)
+    if tree is None or (kind != "article" and only_articles):
+        return None
     meta_description = _meta(tree, "description", "og:description", "twitter:description")
     title = _title(tree, selectors.get("title"), None)
     language = _language(tree, f"{title} {meta_description}")
@@ -469,40 +725,51 @@ def extract_article(
     author = _meta(tree, "author", "article:author", "dable:author")
     image = _meta(tree, "og:image", "twitter:image")
 
-    og_type = (_meta(tree, "og:type") or "").lower()
-    strong = container is not None or og_type == "article" or published_meta(tree)
-    if _split(url)[1] in ("", "/") and _split(url)[0]:
-        return None  # a site's home page is never an article
+    prose = prose_chars(tree)  # before related boxes go (their links do not count anyway)
+    _drop_boxes(tree, container)  # tool bars and promotions first: none passes for related
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
-    headline_links, teasers = (0, 0) if strong else _teaser_links(tree, url)
+    body_extras = [*_captions(container, lines), sapo] if lines else []
 
     # A container holding most of the page's paragraphs is checked by trafilatura on itself
     # alone (a fraction of the page's cost); otherwise, or if they disagree, on the page.
     tf_text, agreed = "", False
     if lines and _holds_most_paragraphs(tree, container):
         tf_text = _trafilatura_text(_standalone(container), url)
-        agreed = bool(tf_text) and _agrees(lines, tf_text)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if not agreed:
         tf_text = _trafilatura_text(copy.deepcopy(tree), url)
-        agreed = bool(tf_text) and _agrees(lines, tf_text)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if vietnamese and tf_text and not agreed:
-        narrowed = _narrowed(tree, tf_text)
+        narrowed = _narrowed(tree, tf_text, sapo)
         if narrowed:
-            lines, agreed = narrowed, _agrees(narrowed, tf_text)
+            lines, agreed = narrowed, True
     if tf_text and not agreed:
         lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
                  if line and not _chrome_line(line, title)]
     # the headline, a bare date line or a share row is page chrome, whichever path found it
     lines = [line for line in lines if not _chrome_line(line, title) and not _date_line(line)]
+    # Never worse than plain trafilatura: a body short beside the page's prose is checked
+    # against plain trafilatura's full extraction (only then: it costs as much again), and
+    # what it finds and the body lacks is brought in, in document order. A body container
+    # whose text trafilatura confirmed is not doubted.
+    recovery = None
+    if not (agreed and container is not None) and (
+            sum(len(line) for line in lines if len(line) >= _PROSE_LINE) < _LOOKS_SHORT * prose):
+        headlines = {_line_key(r.get("text") or "") for r in related} - {""}
+
+        def unwanted(line: str) -> bool:
+            return _chrome_line(line, title) or _date_line(line) or _line_key(line) in headlines
+
+        source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
+        plain = _plain_trafilatura(source, url)
+        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted)
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
-    text = "\n".join(lines)
-    # Without article markup, many headline links around little text means a listing page.
-    listing = headline_links >= 8 or teasers * 1000 >= 15 * len(text)
-    if listing or len("".join(text.split())) < _MIN_CHARS:
-        return None
+    text = "\n".join(lines)  # however short: a one-sentence notice is an article too
+    if not text and kind != "article":
+        return None  # nothing to read, and nothing that says it is an article
 
     if author and author.startswith("http"):
         author = None
@@ -512,7 +779,8 @@ def extract_article(
     found = {}
     if not (title and published and (author or vietnamese) and language):
         try:
-            found = extract_metadata(tree, url).as_dict()
+            # the extensive date search (htmldate) is wasted when the date is known already
+            found = extract_metadata(tree, url, extensive=not published).as_dict()
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")
@@ -524,7 +792,7 @@ def extract_article(
         url = canonical_url(url)  # the spelling articles.url and related links are stored under
     except ValueError:
         pass
-    return {
+    result = {
         "url": url,
         "title": title or _clean_text(found.get("title")) or None,
         "description": sapo or meta_description or _clean_text(found.get("description")) or None,
@@ -536,4 +804,45 @@ def extract_article(
         "image": image,
         "related": related,
         "related_ids": related_ids,
+        "attachments": attachments,
+        "page_kind": kind,
+        "page_reason": reason,
     }
+    result["flags"] = _flags(result, container, recovery)
+    result["confidence"] = _confidence(result["flags"], result)
+    return result
+
+
+def _flags(result: dict, container, recovery: str | None) -> list[str]:
+    """How the extraction went, as short stable strings (stored in articles.extraction_flags):
+    ``fallback_used`` / ``recovered_text`` (the body is, or was completed from, plain
+    trafilatura's text), ``plain_disagrees`` (plain trafilatura found much more: kept ours),
+    ``no_body_container``, the date flags of
+    :func:`pipelines.extractor.quality.assess` (``no_date``, ``date_from_url_only``) and how
+    related news was found: ``related_by_<how>`` (heading, card, class, list, selector) or
+    ``related_none``."""
+    flags = set(assess(result)[0])
+    if recovery:
+        flags.add(recovery)
+    if container is None:
+        flags.add("no_body_container")
+    for entry in result["related"]:
+        how = entry.get("found_by") or ("heading" if entry.get("block") else "card")
+        flags.add(f"related_by_{how}")
+    return sorted(flags)
+
+
+# What each doubt costs the confidence figure (1.0: nothing to doubt).
+_DOUBTS = {"fallback_used": 0.4, "recovered_text": 0.25, "plain_disagrees": 0.25,
+           "no_body_container": 0.1,
+           "no_date": 0.2, "date_from_url_only": 0.1}
+_SHORT_TEXT = 300  # characters: a notice may be this short, an article rarely is
+
+
+def _confidence(flags: list[str], result: dict) -> float:
+    """How sure the extraction is, 0..1: 1 less what each doubt costs (:data:`_DOUBTS`), a
+    missing title and a very short text."""
+    doubt = sum(_DOUBTS.get(flag, 0.0) for flag in flags)
+    doubt += 0.2 if not result["title"] else 0.0
+    doubt += 0.15 if len(result["text"]) < _SHORT_TEXT else 0.0
+    return round(max(0.0, 1.0 - doubt), 2)

@@ -33,8 +33,11 @@ def extract(file, url, site):
         profile = {"selectors": selectors} if selectors else None
     result = extract_article(Path(file).read_bytes(), url, profile)
     if result is None:
-        raise click.ClickException(f"{file}: not an article page")
+        raise click.ClickException(f"{file}: no text found")
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    if result["page_kind"] != "article":  # said apart from the JSON, which stays parseable
+        click.echo(f"note: judged {result['page_kind']} ({result['page_reason']}): a crawl "
+                   "would record this page, not store it as an article", err=True)
 
 
 @click.command(name="eval")

@@ -15,6 +15,16 @@ from datasette.utils import tilde_decode
 from tintuc.web.archive import ARTICLES, is_archive
 
 
+def lead_to_show(description: str | None, paragraphs: list[str]) -> str | None:
+    """The description to show above the body, or None when the body already opens with it
+    (the extractor puts the sapo first, and many sites' meta description is that sapo)."""
+    lead = " ".join((description or "").split())
+    if not lead:
+        return None
+    first = " ".join(paragraphs[0].split()) if paragraphs else ""
+    return None if lead.casefold() in first.casefold() else lead
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is an http(s) URL (safe in ``href``), else None (``javascript:`` …)."""
     if not url:
@@ -50,6 +60,7 @@ async def _article(datasette, db, database: str, request) -> dict | None:
     article = dict(rows[0])
     text = article.get("text") or ""
     article["paragraphs"] = [p.strip() for p in text.split("\n") if p.strip()]
+    article["lead"] = lead_to_show(article.get("description"), article["paragraphs"])
     article["original"] = safe_url(article.get("url"))
     related = await db.execute(
         """

@@ -1,0 +1,538 @@
+"""Is a fetched page an article, a listing or something else? Decided by the page's structure.
+
+An article has one headline, a date near it (the dateline just above or below), and something
+under it before the first teaser link: a paragraph, however short, photos, a video or attached
+documents. A listing has teaser headlines (linked, several, most with the same URL shape) or a
+pager right under its heading, and no body before them. Everything else (contact and "Giới
+thiệu" pages, whose long paragraphs may hold historic dates but no dateline, home pages) is
+"other". No length threshold decides alone: a one-sentence notice with a dateline is an article,
+and a page of long paragraphs without one is not.
+
+Machine-readable markup (og:type=article, article:published_time, JSON-LD NewsArticle,
+itemprop=articleBody) and hints from the crawl (the URL matches the site profile's article
+patterns, or was linked as a teaser headline on one of the site's listings) stand in for a
+missing dateline.
+
+Pure: an lxml tree and a URL in, ``(kind, reason)`` out. Used by
+:func:`pipelines.extractor.article.extract_article` before it extracts the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from pipelines.extractor.dates import parse_vietnamese_date
+from pipelines.text import fold
+
+KINDS = ("article", "listing", "other")
+
+ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$", re.I)
+_NOT_PAGE = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|ico|bmp|tiff?|mp[34]|avi|mov|wmv|flv|webm|wav|ogg|css|js|"
+    r"json|xml|apk|exe)$", re.I,
+)
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+                  "blogposting", "report", "backgroundnewsarticle", "opinionnewsarticle"}
+_NEVER_TEXT = {"script", "style", "noscript", "template", "head", "select", "option", "button"}
+_BLOCK = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "figcaption", "figure",
+    "blockquote", "section", "article", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
+    "header", "footer", "aside", "main", "center", "address", "br", "hr", "nav", "form",
+}
+_PAGER_TEXT = re.compile(r"^(?:\d{1,4}|trang sau|sau|tiep|tiep theo|trang tiep|next|older|"
+                         r"»|›|>|>>|xem tiep|trang cuoi|cuoi|last)\W*$")
+_PAGER_HREF = re.compile(r"[?&](?:page|p|trang|paged|pageindex|pagefirstrow)=\d|"
+                         r"/(?:trang|page|p)[-/]\d+|[?&]Paged=TRUE|__doPostBack\([^)]*page",
+                         re.I)
+_ENGLISH_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+"
+    r"(?:19|20)\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"[a-z]*\.?,?\s+(?:19|20)\d\d\b", re.I,
+)
+# a class or id token that names a sidebar or footer box ("sidebar-right", "widget_area",
+# "col-right", "footer"); a wrapper named after what it holds ("content-sidebar-wrap",
+# "main-with-sidebar") is no sidebar
+_ASIDE_TOKEN = re.compile(r"(?:aside|side|sidebar|sidebox|widget|col-?right|right-?col|"
+                          r"box-?right|footer)(?:[_-]?[a-z0-9]+)?", re.I)
+_WRAPPER_WORD = re.compile(r"wrap|content|main|container|page|body|inner|post|article|entry",
+                           re.I)
+_DATE_IN_URL = re.compile(r"/(?:19|20)\d\d/[01]?\d/[0-3]?\d/|/(?:19|20)\d\d[01]\d[0-3]\d/")
+_YMD = re.compile(r"\b((?:19|20)\d\d)[./-][01]?\d[./-][0-3]?\d\b")
+TEASER_WORDS = 4  # a link of this many words is a headline (menu items are shorter)
+DATELINE_CHARS = 100  # a dateline is a short line: a longer one is a sentence with a date in it
+DATELINE_WORDS = 6  # words besides the date words in a dateline: an author's name at most
+_DATE_WORDS = re.compile(
+    r"\b(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|cap nhat|ngay dang|dang luc|dang ngay|ngay|"
+    r"thang|nam|luc|gio|gmt|utc|sa|ch|am|pm|updated?|posted|published|on|at|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
+)
+DATELINE_LINES = 8  # lines after the headline searched for the dateline (before, 3)
+FIRST_NEWS_YEAR = 1995  # Vietnamese news sites start in the late 1990s: 1963 is history
+LISTING_TEASERS = 3  # teaser headlines of one URL shape right under the heading
+LISTING_LINES = 60  # lines searched for them
+LISTING_LEAD_CHARS = 300  # at most this much text (a category's blurb) above them
+TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
+MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
+MAX_ATTACHMENTS = 20
+# the pages every site has besides its news, named as CMSs and portals name them (folded)
+_STATIC_PAGE = re.compile(
+    r"\b(?:gioi thieu|lien he|lich su hinh thanh|co cau to chuc|chuc nang(?:,)? nhiem vu|"
+    r"so do (?:cong|trang|website)|ban do trang|sitemap|site map|tim kiem|ket qua tim kiem|"
+    r"dieu khoan|chinh sach bao mat|quang cao|thong tin toa soan|ve chung toi|"
+    r"about(?: us)?|contact(?: us)?|privacy policy|terms of (?:use|service)|search results?)\b"
+)
+DATELESS_PROSE_CHARS = 400  # prose that makes a dateless page an article (a stub is not)
+BODY_RUN_CHARS = 800  # a body block that needs no headline element: several paragraphs
+MARKUP_PROSE_CHARS = 200  # a short paragraph of prose beside article markup (a notice has one)
+
+
+@dataclass
+class _Line:
+    """One block-level line of the page: its own text, its links, what it shows."""
+
+    text: str = ""  # text outside links
+    teasers: list[str] = field(default_factory=list)  # headline links to pages of the site
+    pager: bool = False
+    media: int = 0  # images outside links to pages, videos, embedded players
+    attachments: list[dict] = field(default_factory=list)
+    time_date: bool = False  # a <time datetime> holding a date
+    headline: bool = False
+    in_section: bool = False  # inside the headline's section
+    aside: bool = False  # in a sidebar or the footer ("Tin mới nhất", "Đọc nhiều" boxes)
+
+
+@dataclass
+class _Walk:
+    url: str
+    host: str
+    headline: lxml.html.HtmlElement | None
+    section: lxml.html.HtmlElement | None
+    lines: list[_Line] = field(default_factory=list)
+    current: _Line = field(default_factory=_Line)
+    buf: list[str] = field(default_factory=list)
+    in_section: bool = False
+    aside: int = 0  # depth of sidebar/footer elements around the walk
+    pager_links: int = 0
+
+    def flush(self) -> None:
+        self.current.text = " ".join("".join(self.buf).split())
+        self.buf.clear()
+        line = self.current
+        if line.text or line.teasers or line.media or line.attachments or line.pager \
+                or line.headline or line.time_date:
+            line.in_section = line.in_section or self.in_section
+            line.aside = line.aside or self.aside > 0
+            self.lines.append(line)
+        self.current = _Line()
+
+
+def classify_page(
+    tree: lxml.html.HtmlElement, url: str, hints: dict | None = None
+) -> tuple[str, str, list[dict]]:
+    """``(kind, reason, attachments)`` for a parsed page: kind is "article", "listing" or
+    "other"; reason a short why (stored in ``captures.page_reason``); attachments the
+    ``{url, text}`` of documents linked under an article's headline (PDF, DOC …).
+
+    ``hints``: ``article_url`` (the URL matches the site profile's article patterns),
+    ``teaser_url`` (the crawl saw this URL linked as a teaser headline on a listing).
+    """
+    hints = hints or {}
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = urlsplit("")
+    if parts.path in ("", "/") and not parts.query and parts.netloc:
+        return "other", "home page of the site", []
+    markup = _article_markup(tree) or (
+        "an article body container" if hints.get("body_container") else None)
+    headline = _headline(tree)
+    walk = _walk(tree, url, headline)
+    lines = walk.lines
+    start = next((i for i, line in enumerate(lines) if line.headline), None)
+    after = lines[start + 1:] if start is not None else lines
+    lead = _until_teasers(after)
+    dated = _dated(lines, start, lead) or bool(_DATE_IN_URL.search(parts.path))
+    main = [line for line in lead if not line.aside]  # sidebars and the footer are no body
+    body = sum(len(line.text) for line in main if not _dateline(line.text))
+    media = sum(line.media for line in main)
+    attachments = _attachments(main)
+    substance = body > 0 or media > 0 or bool(attachments)
+    # the teaser headlines that follow the lead (a listing's come right under its heading)
+    following = after[len(lead):len(lead) + LISTING_LINES]
+    teasers = _largest_shape_group([u for line in following if not line.aside
+                                    for u in line.teasers])
+    pager = any(line.pager for line in after)
+
+    if hints.get("article_url") and (headline is not None or substance):
+        return "article", "URL matches the site's article pattern", attachments
+    # Machine-readable markup that says "article" over a page of prose: a news page whose
+    # headline or dateline this walk misses (no h1, an English date, related lists above the
+    # body) is still one. Listings and "Giới thiệu" pages do not declare themselves articles.
+    prose = _prose_outside_teasers(lines)
+    if markup and prose >= MARKUP_PROSE_CHARS:
+        return "article", f"article markup ({markup}) and {prose} characters of prose", attachments
+    if headline is not None and substance:
+        # a listing may carry a dated, illustrated first teaser: no text under the heading
+        listing_like = body < 40 and not attachments and teasers >= LISTING_TEASERS
+        if dated and not listing_like:
+            return "article", _article_reason(body, media, attachments), attachments
+        words = len(re.findall(r"[^\W\d_]+", _text(headline)))
+        text_after = sum(len(line.text) for line in after)
+        if markup and words >= MARKUP_HEADLINE_WORDS and (not listing_like or text_after >= 500):
+            return "article", f"article markup ({markup})", attachments
+        if hints.get("teaser_url") and not listing_like:
+            return "article", "linked as a teaser headline on the site's listings", attachments
+    elif markup and headline is None and body >= 200:
+        return "article", f"article markup ({markup}), no headline element", attachments
+    # The headline the walk found may be the site's logo, or the real one may not be a
+    # heading at all: a long block of prose with a dateline just above it is an article too.
+    run = _dated_prose_run(lines)
+    if run:
+        return "article", f"a dated body block of {run} characters", attachments
+    # a pager marks a listing only where no body stands under the heading (an article may
+    # page its comments or its related list)
+    if body < LISTING_LEAD_CHARS and (teasers >= LISTING_TEASERS or pager):
+        what = f"{teasers} teaser headlines" + (" and a pager" if pager else "")
+        return "listing", what, []
+    # A page of prose that shows no date is still an article (a blog post, a feature, most
+    # general web pages) unless it names itself one of a site's own pages: "Giới thiệu",
+    # "Liên hệ", the organisation chart… whose long paragraphs may hold historic dates.
+    static = _static_page(tree, url, headline)
+    if not static and prose >= DATELESS_PROSE_CHARS:
+        return "article", f"{prose} characters of prose, no date shown", attachments
+    if static:
+        return "other", f"a page of the site itself ({static})", []
+    if headline is None:
+        return "other", "no headline", []
+    if not dated:
+        return "other", "no date near the headline", []
+    return "other", "nothing under the headline", []
+
+
+def _static_page(tree, url: str, headline) -> str | None:
+    """The site-page name ("gioi thieu", "lien he", "about" …) that the page's headline, title
+    or URL path carries, folded; None for other pages."""
+    title = tree.find(".//title")
+    names = [_text(headline) if headline is not None else "",
+             title.text_content() if title is not None else ""]
+    try:
+        names.append(urlsplit(url).path.replace("-", " ").replace("_", " ").replace("/", " "))
+    except ValueError:
+        pass
+    for name in names:
+        match = _STATIC_PAGE.search(fold(name)[:120])
+        if match:
+            return match.group(0)
+    return None
+
+
+def _prose_outside_teasers(lines: list[_Line]) -> int:
+    """Characters of prose lines (60+ characters, outside sidebars) that are not a teaser's
+    blurb: a listing's text is its blurbs."""
+    total = 0
+    for i, line in enumerate(lines):
+        if line.aside or len(line.text) < 60:
+            continue
+        if not _blurb(lines, i):
+            total += len(line.text)
+    return total
+
+
+def _blurb(lines: list[_Line], i: int) -> bool:
+    """Line ``i`` follows a teaser headline closely: it is the teaser's blurb."""
+    return any(x.teasers for x in lines[max(0, i - 2):i + 1])
+
+
+def _dated_prose_run(lines: list[_Line]) -> int:
+    """Characters of the longest run of prose lines (outside sidebars, no teaser links or
+    blurbs, no dateline between them) that has a dateline within a few lines above it; 0 when
+    no run reaches BODY_RUN_CHARS."""
+    best, run, start = 0, 0, 0
+    for i, line in enumerate([*lines, _Line(teasers=["end"])]):
+        # a body has one dateline, above it: datelines between its paragraphs make a feed
+        breaks = line.aside or bool(line.teasers) or _blurb(lines, i) or _dateline(line.text)
+        if not breaks:
+            if len(line.text) >= 60:
+                if not run:
+                    start = i
+                run += len(line.text)
+            continue
+        above = lines[max(0, start - DATELINE_LINES):start]
+        if run >= BODY_RUN_CHARS and any(
+                x.time_date or _dateline(x.text) for x in above if not x.aside):
+            best = max(best, run)
+        run = 0
+    return best
+
+
+def _article_reason(body: int, media: int, attachments: list) -> str:
+    shown = [f"{body} characters of text"] if body else []
+    if media:
+        shown.append(f"{media} images or videos")
+    if attachments:
+        shown.append(f"{len(attachments)} attachments")
+    return "headline, dateline and " + ", ".join(shown)
+
+
+def _article_markup(tree: lxml.html.HtmlElement) -> str | None:
+    """The first machine-readable sign that the page is an article, named; None if none."""
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").lower()
+        if key == "og:type" and (el.get("content") or "").strip().lower() == "article":
+            return "og:type=article"
+        if key == "article:published_time" and (el.get("content") or "").strip():
+            return "article:published_time"
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for kind in _json_ld_types(script.text):
+                if kind.lower() in _ARTICLE_TYPES:
+                    return f"JSON-LD {kind}"
+    if tree.xpath("//*[@itemprop='articleBody']"):
+        return "itemprop=articleBody"
+    return None
+
+
+def _json_ld_types(text: str) -> list[str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return re.findall(r'"@type"\s*:\s*"(\w+)"', text)
+    found: list[str] = []
+    stack = [data]
+    while stack and len(found) < 50:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            kind = item.get("@type")
+            found.extend(kind if isinstance(kind, list) else [kind] if kind else [])
+            stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity"))
+    return [k for k in found if isinstance(k, str)]
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The page's headline element: the h1 matching og:title (or <title>), else the only h1
+    outside the header, else a heading that matches og:title. Logos in h1 do not count."""
+    og = next((el.get("content") for el in tree.iter("meta")
+               if (el.get("property") or el.get("name") or "").lower() in ("og:title",
+                                                                            "twitter:title")
+               and el.get("content")), None)
+    title_el = tree.find(".//title")
+    names = [fold(" ".join(t.split())) for t in (og, title_el.text_content()
+                                                 if title_el is not None else None) if t]
+    h1s = [h for h in tree.iter("h1") if len(_text(h)) >= 3 and not _in_header(h)]
+
+    def matches(el) -> bool:
+        text = fold(_text(el))
+        return len(text) >= 10 and any(text in name or name in text for name in names if name)
+
+    for h in h1s:
+        if matches(h):
+            return h
+    if len(h1s) == 1:
+        return h1s[0]
+    if names:
+        for h in tree.iter("h2", "h3"):
+            if matches(h) and not _in_header(h) and h.find(".//a") is None:
+                return h
+    return h1s[0] if h1s else None
+
+
+def _in_header(el) -> bool:
+    """Inside the page's banner, menu or footer (an <article>'s own <header> does not count)."""
+    chrome = False
+    for parent in el.iterancestors():
+        if parent.tag in ("article", "main"):
+            return False
+        chrome = chrome or parent.tag in ("header", "nav", "footer")
+    return chrome
+
+
+def _section(headline) -> lxml.html.HtmlElement | None:
+    """The smallest ancestor of the headline holding more than it: the article's or the
+    listing's block (None when that is the whole page)."""
+    size = len(_text(headline))
+    for parent in headline.iterancestors():
+        if parent.tag in ("body", "html"):
+            return None
+        if len(_text(parent)) > size + 20:
+            return parent
+    return None
+
+
+def _walk(tree, url: str, headline) -> _Walk:
+    try:
+        host = urlsplit(url).netloc.lower()
+    except ValueError:
+        host = ""
+    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
+    walk = _Walk(url=url, host=host, headline=headline,
+                 section=_section(headline) if headline is not None else None)
+    body = tree.find("body")
+    if body is not None:
+        _visit(walk, body, base, inside_link=False)
+    walk.flush()
+    return walk
+
+
+def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
+    tag = el.tag if isinstance(el.tag, str) else None
+    if tag is None or tag in _NEVER_TEXT or "display:none" in (el.get("style") or "").replace(
+            " ", ""):
+        return
+    block = tag in _BLOCK
+    if block:
+        walk.flush()
+    entered_section = el is walk.section
+    aside = (tag in ("aside", "footer") or _aside_named(el)) and not _holds(el, walk.headline)
+    walk.aside += aside
+    if entered_section:
+        walk.in_section = True
+    if el is walk.headline:
+        walk.current.headline = True
+    if tag == "a":
+        inside_link = _link(walk, el, base) or inside_link
+    elif tag == "img" and not inside_link:
+        walk.current.media += 1
+    elif tag in ("video", "audio") or (tag in ("iframe", "embed", "object") and re.search(
+            r"youtube|vimeo|video|player|embed", el.get("src") or el.get("data") or "", re.I)):
+        walk.current.media += 1
+    elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
+        walk.current.time_date = True
+    if not inside_link and el.text:
+        walk.buf.append(el.text)
+    for child in el:
+        _visit(walk, child, base, inside_link)
+        if child.tail and not inside_link:
+            walk.buf.append(child.tail)
+    if block or el is walk.headline:
+        walk.flush()
+    if entered_section:
+        walk.in_section = False
+    walk.aside -= aside
+
+
+def _aside_named(el) -> bool:
+    """A class or id token names a sidebar or footer box, and not a wrapper around content."""
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+    return any(_ASIDE_TOKEN.fullmatch(t) and not _WRAPPER_WORD.search(t) for t in tokens)
+
+
+def _holds(el, headline) -> bool:
+    """True when ``headline`` is inside ``el`` (a "page-with-sidebar" wrapper is no sidebar)."""
+    return headline is not None and any(p is el for p in headline.iterancestors())
+
+
+def _link(walk: _Walk, a, base: str) -> bool:
+    """Record what link ``a`` is; True when its text is link text (not the page's own text)."""
+    href = (a.get("href") or "").strip()
+    text = _text(a)
+    if not href or href.startswith("#"):
+        return False  # an anchor without a target is text (and a footnote mark at most)
+    if href.lower().startswith("javascript:"):
+        if _PAGER_HREF.search(href) or _PAGER_TEXT.match(fold(text)):
+            walk.pager_links += 1
+            walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
+        return True
+    try:
+        target = urljoin(base, href)
+        parts = urlsplit(target)
+    except ValueError:
+        return True
+    if ATTACHMENT.search(parts.path):
+        walk.current.attachments.append({"url": target, "text": text})
+        return True
+    if parts.netloc.lower() != walk.host or _NOT_PAGE.search(parts.path):
+        return True
+    if _PAGER_TEXT.match(fold(text)) or (_PAGER_HREF.search(target) and len(text) <= 12):
+        walk.pager_links += 1
+        walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
+    elif len(text.split()) >= TEASER_WORDS and target.split("#")[0] != walk.url.split("#")[0]:
+        walk.current.teasers.append(target)
+    return True
+
+
+def _until_teasers(lines: list[_Line]) -> list[_Line]:
+    """The lines from the start of ``lines`` up to the first run of teaser headlines (two
+    within a few lines: one "Xem thêm" link or an author link in the body is no run)."""
+    for i, line in enumerate(lines):
+        if line.teasers and len(line.text) < 40:
+            window = lines[i:i + TEASER_RUN_LINES]
+            if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
+                return lines[:i]
+    return lines
+
+
+def _dateline(text: str) -> bool:
+    """A short line that shows a news date (not a sentence with a date in it): no full stop
+    at the end, and few words besides the date ("Thứ Hai, 01/12/2025 08:30", "Cập nhật:
+    …", "Tác giả: Minh Châu | 12/03/2024")."""
+    if not text or len(text) > DATELINE_CHARS or text.rstrip().endswith("."):
+        return False
+    if len(re.findall(r"[^\W\d_]{2,}", _DATE_WORDS.sub(" ", fold(text)))) > DATELINE_WORDS:
+        return False
+    found = parse_vietnamese_date(text)
+    if found:
+        return FIRST_NEWS_YEAR <= int(found[:4]) <= date.today().year + 1
+    match = _ENGLISH_DATE.search(text)
+    if match:
+        return int(match.group(0)[-4:]) >= FIRST_NEWS_YEAR
+    match = _YMD.search(text)  # 2019.11.18 (East Asian sites)
+    return bool(match) and int(match.group(1)) >= FIRST_NEWS_YEAR
+
+
+def _dated(lines: list[_Line], start: int | None, lead: list[_Line]) -> bool:
+    """A dateline within a few lines of the headline: after it (before the first teaser) or
+    just above it."""
+    near = lead[:DATELINE_LINES]
+    if start is not None:
+        for line in reversed(lines[max(0, start - 3):start]):
+            if line.teasers:
+                break
+            near.append(line)
+    return any(line.time_date or _dateline(line.text) for line in near)
+
+
+def _attachments(lead: list[_Line]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for line in lead:
+        if line.in_section or not any(x.in_section for x in lead):
+            for link in line.attachments:
+                seen.setdefault(link["url"], link)
+    return list(seen.values())[:MAX_ATTACHMENTS]
+
+
+def url_shape(url: str) -> str:
+    """The shape of an article URL, for telling one site's teaser links apart from others:
+    the folders (numbers as 0), the last segment's form (slug, id), the query's keys."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    segments = [s for s in parts.path.split("/") if s]
+    last = segments.pop() if segments else ""
+    folders = "/".join(re.sub(r"\d+", "0", s) for s in segments)
+    stem, dot, ext = last.rpartition(".") if "." in last else (last, "", "")
+    form = ("slug" if stem.count("-") >= 2 else "word") + ("-id" if re.search(r"\d{3,}$", stem)
+                                                           else "")
+    if re.fullmatch(r"\d+", stem):
+        form = "id"
+    keys = ",".join(sorted(k.split("=")[0].lower() for k in parts.query.split("&") if k))
+    return f"{folders}/{form}{dot}{ext.lower()}?{keys}"
+
+
+def _largest_shape_group(urls: list[str]) -> int:
+    counts: dict[str, set] = {}
+    for url in urls:
+        counts.setdefault(url_shape(url), set()).add(url)
+    return max((len(v) for v in counts.values()), default=0)

@@ -1,0 +1,242 @@
+"""Article, listing or other: pipelines.extractor.classify on small synthetic portal pages
+(each inside the same chrome: menu, sidebar of latest news, footer) and on real pages."""
+
+from __future__ import annotations
+
+import csv
+
+import lxml.html
+import pytest
+
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.classify import classify_page, url_shape
+
+SITE = "https://sotnmt.example.gov.vn"
+MENU = ('<header><a href="/"><h1>SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG</h1></a><nav><ul>'
+        '<li><a href="/">Trang chủ</a></li><li><a href="/gioi-thieu.html">Giới thiệu</a></li>'
+        '<li><a href="/tin-tuc/">Tin tức - Sự kiện</a></li><li><a href="/thong-bao/">Thông báo'
+        '</a></li><li><a href="/lien-he.html">Liên hệ</a></li></ul></nav></header>')
+LATEST = "".join(
+    f'<li><a href="/tin-tuc/tin-moi-so-{n}-{1000 + n}.html">Tin mới số {n} về hoạt động của '
+    f"ngành tài nguyên môi trường</a></li>" for n in range(6)
+)
+SIDEBAR = f'<aside class="col-side"><h2>Tin mới nhất</h2><ul>{LATEST}</ul></aside>'
+FOOTER = ("<footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 1 đường Trần Hưng "
+          "Đạo. Điện thoại: 0203 000 000.</p></footer>")
+RELATED = '<div class="tin-khac"><h3>Tin tức khác</h3>' + "".join(
+    f'<h4><a href="/tin-tuc/hoat-dong-cua-so-thang-{n}-{2000 + n}.html">Hoạt động của Sở trong '
+    f"tháng {n} năm 2025</a></h4>" for n in range(1, 6)) + "</div>"  # fmt: skip
+
+
+def portal(main: str, title: str = "Cổng thông tin Sở", head: str = "") -> str:
+    return (f"<html lang='vi'><head><title>{title}</title>{head}</head><body>{MENU}"
+            f"<div class='container'><main class='col-main'>{main}</main>{SIDEBAR}</div>"
+            f"{FOOTER}</body></html>")  # fmt: skip
+
+
+def classify(html: str, path: str, hints: dict | None = None) -> tuple[str, str, list]:
+    return classify_page(lxml.html.document_fromstring(html), SITE + path, hints)
+
+
+NOTICE = portal(
+    '<div class="chitiet"><h1>Thông báo lịch tiếp công dân tháng 12 năm 2025</h1>'
+    '<div class="ngay">Thứ Hai, 01/12/2025 08:30</div>'
+    "<p>Giám đốc Sở tiếp công dân định kỳ vào ngày 15/12/2025 tại trụ sở Sở.</p></div>"
+    + RELATED
+)
+
+
+def test_a_one_paragraph_notice_with_a_dateline_is_an_article():
+    kind, reason, attachments = classify(NOTICE, "/thong-bao/lich-tiep-cong-dan-3101.html")
+    assert (kind, attachments) == ("article", [])
+    assert reason.startswith("headline, dateline and")
+    # and it is stored whole, the related block cut out
+    result = extract_article(NOTICE, SITE + "/thong-bao/lich-tiep-cong-dan-3101.html")
+    assert "tiếp công dân định kỳ vào ngày 15/12/2025" in result["text"]
+    assert "Hoạt động của Sở trong tháng" not in result["text"]
+    assert result["page_kind"] == "article"
+
+
+def test_a_notice_whose_content_is_an_attached_pdf_keeps_the_links():
+    html = portal(
+        '<div class="chitiet"><h1>Quyết định phê duyệt kế hoạch sử dụng đất năm 2026</h1>'
+        '<span class="date">05/01/2026</span>'
+        '<p>Tải về: <a href="/files/qd-15-2026.pdf">Quyết định số 15/QĐ-UBND</a> '
+        '<a href="/files/phu-luc.docx">Phụ lục kèm theo</a></p></div>'
+    )
+    kind, _, attachments = classify(html, "/thong-bao/quyet-dinh-15-3102.html")
+    assert kind == "article"
+    assert attachments == [
+        {"url": SITE + "/files/qd-15-2026.pdf", "text": "Quyết định số 15/QĐ-UBND"},
+        {"url": SITE + "/files/phu-luc.docx", "text": "Phụ lục kèm theo"},
+    ]
+    result = extract_article(html, SITE + "/thong-bao/quyet-dinh-15-3102.html")
+    assert result["attachments"] == attachments and "Tải về" in result["text"]
+
+
+def test_a_photo_story_with_captions_and_little_text_is_an_article():
+    figures = "".join(f'<figure><img src="/anh/{n}.jpg"><figcaption>Ảnh {n}: Vịnh Hạ Long'
+                      f"</figcaption></figure>" for n in range(1, 6))  # fmt: skip
+    html = portal(f'<article><h1>Phóng sự ảnh: Bình minh trên vịnh Hạ Long</h1>'
+                  f'<p class="time">Cập nhật: 20/11/2025</p>{figures}</article>')
+    kind, reason, _ = classify(html, "/tin-tuc/binh-minh-tren-vinh-3103.html")
+    assert kind == "article" and "5 images or videos" in reason
+
+
+def test_a_video_article_is_an_article():
+    html = portal('<h1>Video: Lễ ra quân bảo vệ môi trường biển</h1><div class="date">'
+                  '03/10/2025</div><iframe src="https://www.youtube.com/embed/abc"></iframe>')
+    assert classify(html, "/tin-tuc/video-le-ra-quan-3104.html")[0] == "article"
+
+
+LISTING = portal(
+    "<h1>Tin tức - Sự kiện</h1>" + "".join(
+        f'<div class="item"><h3><a href="/tin-tuc/su-kien-so-{n}-{3000 + n}.html">Sự kiện số {n}'
+        f' trong tuần của ngành tài nguyên</a></h3><div class="date">0{n}/11/2025</div>'
+        f'<a href="/tin-tuc/su-kien-so-{n}-{3000 + n}.html"><img src="/a/{n}.jpg"></a>'
+        f"<p>Tóm tắt sự kiện số {n}: nội dung chính của bài viết trong vài dòng.</p></div>"
+        for n in range(1, 9))  # fmt: skip
+    + '<div class="pager"><a href="/tin-tuc/trang-2.html">2</a> <a href="/tin-tuc/trang-3.html">'
+    "3</a> <a href='/tin-tuc/trang-2.html'>Trang sau</a></div>"
+)
+
+
+def test_a_listing_with_dated_teasers_and_a_pager_is_a_listing():
+    kind, reason, _ = classify(LISTING, "/tin-tuc/")
+    assert kind == "listing"
+    assert reason == "8 teaser headlines and a pager"
+    assert extract_article(LISTING, SITE + "/tin-tuc/", only_articles=True) is None
+
+
+def test_a_listing_whose_first_teaser_is_dated_above_its_headline_is_a_listing():
+    # the date of the first teaser sits right under the category heading, like a dateline
+    items = "".join(
+        f'<li><span>1{n}/11/2025</span> <a href="/thong-bao/thong-bao-so-{n}-{4000 + n}.html">'
+        f"Thông báo số {n} của Sở về việc tổ chức hội nghị</a></li>" for n in range(6))
+    html = portal(f"<h1>Thông báo</h1><ul class='list'>{items}</ul>")
+    assert classify(html, "/thong-bao/")[0] == "listing"
+
+
+GIOI_THIEU = portal(
+    "<div class='page'><h1>Giới thiệu chung</h1>"
+    + "<p>Ngày 30/10/1963, Ủy ban Thường vụ Quốc hội phê chuẩn việc thành lập tỉnh Quảng Ninh "
+    "trên cơ sở hợp nhất khu Hồng Quảng và tỉnh Hải Ninh; từ đó đến nay tỉnh không ngừng phát "
+    "triển về mọi mặt kinh tế, văn hóa và xã hội.</p>" * 4
+    + "<p>Sở được thành lập theo Quyết định số 12/QĐ-UB ngày 01/06/1990 của Ủy ban nhân dân "
+    "tỉnh.</p></div>"
+)
+
+
+def test_an_about_page_with_historic_dates_but_no_dateline_is_other():
+    reason = "a page of the site itself (gioi thieu)"
+    assert classify(GIOI_THIEU, "/gioi-thieu.html")[:2] == ("other", reason)
+    decision: dict = {}
+    assert extract_article(GIOI_THIEU, SITE + "/gioi-thieu.html", decision=decision,
+                           only_articles=True) is None
+    assert decision == {"kind": "other", "reason": reason}
+    # named only by its headline, under a neutral address, it is still the site's own page
+    assert classify(GIOI_THIEU, "/trang/12.html")[0] == "other"
+
+
+def test_a_page_of_prose_without_a_date_is_an_article():
+    """Blog posts, features and most general web pages show no date: prose decides."""
+    untitled = GIOI_THIEU.replace("Giới thiệu", "Vịnh Hạ Long qua các thời kỳ")
+    assert "Giới thiệu" not in untitled
+    kind, reason, _ = classify(untitled, "/bai-viet/vinh-ha-long.html")
+    assert kind == "article" and reason.endswith("characters of prose, no date shown")
+
+
+def test_a_contact_page_is_other():
+    html = portal("<div class='page'><h1>Liên hệ</h1><p>Địa chỉ: số 1 Trần Hưng Đạo.</p>"
+                  "<p>Email: sotnmt@example.gov.vn</p><form><input name='ten'></form></div>")
+    assert classify(html, "/lien-he.html")[0] == "other"
+
+
+def test_a_home_page_is_never_an_article():
+    assert classify(LISTING, "/") == ("other", "home page of the site", [])
+    # a home page under another address is judged by its structure: teasers, not an article
+    assert classify(LISTING, "/index.html")[0] == "listing"
+    assert classify(NOTICE, "/")[0] == "other"
+
+
+def test_search_results_and_tag_pages_are_not_articles():
+    results = portal(
+        "<h1>Kết quả tìm kiếm: đất đai</h1><p>Tìm thấy 4 kết quả</p>" + "".join(
+            f'<div><a href="/tin-tuc/dat-dai-{n}-{5000 + n}.html">Bài viết số {n} về quản lý đất'
+            f' đai trên địa bàn tỉnh</a><p>0{n}/10/2025</p></div>' for n in range(1, 5)))
+    assert classify(results, "/tim-kiem.html?q=dat+dai")[0] == "listing"
+    tag = portal("<h2>Từ khóa: môi trường</h2>" + "".join(
+        f'<h3><a href="/tin-tuc/moi-truong-{n}-{6000 + n}.html">Bảo vệ môi trường số {n} tại các '
+        f"khu công nghiệp</a></h3>" for n in range(5)))  # fmt: skip
+    assert classify(tag, "/tag/moi-truong")[0] == "listing"
+
+
+def test_a_one_sentence_notice_under_the_profiles_article_pattern_is_an_article():
+    html = portal("<h1>Thông báo nghỉ lễ Quốc khánh 2/9</h1><div class='noi-dung'><p>Cơ quan "
+                  "nghỉ lễ theo quy định.</p></div>")  # fmt: skip
+    url = "/Trang/ChiTietTinTuc.aspx?nid=3105"
+    assert classify(html, url)[0] == "other"  # no dateline: not on its own
+    assert classify(html, url, {"article_url": True})[:2] == (
+        "article", "URL matches the site's article pattern")
+    result = extract_article(html, SITE + url, hints={"article_url": True})
+    assert "Cơ quan nghỉ lễ theo quy định." in result["text"]
+
+
+def test_a_url_seen_as_a_teaser_headline_stands_in_for_a_missing_dateline():
+    html = portal("<h1>Hội nghị tổng kết công tác năm 2025 của Sở</h1><p>Sáng nay, Sở tổ chức "
+                  "hội nghị tổng kết công tác năm.</p>")  # fmt: skip
+    assert classify(html, "/tin-tuc/hoi-nghi-3106.html")[0] == "other"
+    assert classify(html, "/tin-tuc/hoi-nghi-3106.html", {"teaser_url": True})[0] == "article"
+
+
+def test_article_markup_stands_in_for_a_missing_dateline():
+    head = ('<meta property="og:type" content="article"><meta property="og:title" '
+            'content="Hội nghị tổng kết công tác năm 2025 của Sở">')
+    html = portal("<h1>Hội nghị tổng kết công tác năm 2025 của Sở</h1><p>Sáng nay, Sở tổ chức "
+                  "hội nghị tổng kết công tác năm.</p>", head=head)  # fmt: skip
+    assert classify(html, "/tin-tuc/hoi-nghi-3106.html")[:2] == (
+        "article", "article markup (og:type=article)")
+    # a category page marked og:type=article by mistake stays a listing (a short heading)
+    assert classify(LISTING.replace("<head>", f"<head>{head[:50]}>"), "/tin-tuc/")[0] == "listing"
+
+
+def test_url_shapes_group_one_sites_article_links():
+    same = url_shape(SITE + "/tin-tuc/d-e-f-4567.html")
+    assert url_shape(SITE + "/tin-tuc/a-b-c-123.html") == same
+    assert url_shape(SITE + "/Trang/ChiTietTinTuc.aspx?nid=1") == "Trang/word.aspx?nid"
+    assert url_shape(SITE + "/tin-tuc/a-b-c-123.html") != url_shape(SITE + "/tin-tuc/trang-2.html")
+
+
+# --- real pages (../shared/fixtures/vn): articles are articles, listings are not -------------
+def real_pages(folder):
+    with (folder / "SOURCES.tsv").open(encoding="utf-8") as f:
+        return [(row["file"], row["page_url"]) for row in csv.DictReader(f, delimiter="\t")]
+
+
+def test_real_article_pages_are_articles(shared_fixtures):
+    pages = [(f, u) for f, u in real_pages(shared_fixtures) if not f.startswith("listings/")]
+    assert len(pages) == 4
+    for file, url in pages:
+        tree = lxml.html.document_fromstring((shared_fixtures / file).read_bytes())
+        assert classify_page(tree, url)[0] == "article", file
+
+
+def test_real_listing_pages_are_listings(shared_fixtures):
+    pages = [(f, u) for f, u in real_pages(shared_fixtures) if f.startswith("listings/")]
+    assert len(pages) == 8
+    for file, url in pages:
+        tree = lxml.html.document_fromstring((shared_fixtures / file).read_bytes())
+        kind, reason, _ = classify_page(tree, url)
+        if url.rstrip("/").count("/") == 2:  # a home page
+            assert (kind, reason) == ("other", "home page of the site"), file
+            # under another address, its structure says listing all the same
+            kind = classify_page(tree, url.rstrip("/") + "/trang-chu.html")[0]
+        assert kind == "listing", file
+
+
+@pytest.mark.parametrize("html", ["", "<html></html>", "<p>chỉ một dòng</p>"])
+def test_empty_pages_are_other_and_never_raise(html):
+    decision: dict = {}
+    assert extract_article(html, SITE + "/tin-tuc/x-1.html", decision=decision,
+                           only_articles=True) is None
+    assert decision["kind"] == "other"

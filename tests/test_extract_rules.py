@@ -1,0 +1,226 @@
+"""The body rules of extract_article, each on a small synthetic page reproducing one structure.
+
+Captions and the credit line are body (../shared/fixtures/vn/README.md's convention); tool bars
+and promotion boxes are neither body nor related news; a body that plain trafilatura reads and
+the container walk misses is recovered and flagged; a one-paragraph notice is an article. Every
+page is written for the test (no publisher text).
+"""
+
+from __future__ import annotations
+
+from pipelines.extractor.article import extract_article, recover
+from tintuc.web.article import lead_to_show
+
+URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"
+TITLE = "Huyện đảo ra quân trồng rừng ngập mặn đầu xuân"
+BODY = [
+    "Sáng nay, huyện đảo tổ chức lễ ra quân trồng rừng ngập mặn dọc bờ biển phía đông với sự "
+    "tham gia của hàng trăm đoàn viên thanh niên và người dân địa phương.",
+    "Theo kế hoạch, trong năm nay địa phương sẽ trồng mới khoảng năm mươi héc ta rừng phòng hộ, "
+    "ưu tiên các loài cây bản địa có khả năng chắn sóng và giữ đất tốt.",
+    "Lãnh đạo huyện đề nghị các xã tiếp tục vận động nhân dân chăm sóc, bảo vệ diện tích rừng "
+    "đã trồng, đồng thời xử lý nghiêm các hành vi lấn chiếm đất rừng.",
+]
+# a photo story: captions are long and many (trafilatura drops <figure> and caption boxes)
+CAPTIONS = [
+    "Đoàn viên thanh niên và người dân các xã ven biển cùng trồng những cây đước, cây bần đầu "
+    "tiên trên bãi bồi phía đông huyện đảo trong buổi sáng ra quân.",
+    "Các đại biểu lãnh đạo huyện, lực lượng biên phòng và học sinh trường trung học phổ thông "
+    "cùng trồng cây tại khu vực cửa sông, nơi sóng lớn thường gây sạt lở.",
+    "Hàng nghìn cây giống được vận chuyển bằng thuyền từ vườn ươm của xã ra bãi trồng, chuẩn bị "
+    "cho đợt trồng rừng kéo dài đến hết tháng ba năm nay.",
+    "Sau khi trồng, mỗi cây được buộc cọc tre để chống sóng đánh bật gốc trong những ngày đầu, "
+    "các đoàn viên sẽ thay nhau chăm sóc trong suốt mùa xuân.",
+]
+CREDIT = "Minh Châu"
+KNOWN = {"fallback_used", "recovered_text", "no_body_container", "no_date", "date_from_url_only",
+         "related_none", "related_by_heading", "related_by_card", "related_by_class",
+         "related_by_list", "related_by_selector"}
+
+
+def page(body: str, *, container: str = "detail-content", after: str = "") -> str:
+    """An article page: headline, dateline, a body box of class ``container``, then ``after``."""
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>
+<meta property="og:type" content="article"></head><body>
+<header><a href="/">Trang chủ</a> <a href="/tin-tuc/">Tin tức</a></header>
+<h1 class="title">{TITLE}</h1><div class="date">Thứ Hai, 02/03/2025 08:15</div>
+<div class="{container}">{body}</div>{after}
+<footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Giấy phép số 01/GP-BTTTT cấp ngày 1/1/2020
+cho cổng thông tin điện tử của tỉnh.</p></footer></body></html>"""
+
+
+def paragraphs() -> list[str]:
+    return [f"<p>{p}</p>" for p in BODY]
+
+
+def check(result: dict | None, present: list[str], absent: list[str]) -> str:
+    assert result is not None
+    text = result["text"]
+    for phrase in present:
+        assert phrase in text, phrase
+    for phrase in absent:
+        assert phrase not in text, phrase
+    return text
+
+
+# --- captions and the credit line are body ------------------------------------------------
+
+CAPTIONED = (
+    f"<p>{BODY[0]}</p>"
+    # a group of two photos under one shared figcaption
+    '<figure class="image-group"><div class="photos"><img src="/a.jpg" alt=""><img src="/b.jpg" '
+    f'alt=""></div><figcaption><p>{CAPTIONS[0]}</p></figcaption></figure>'
+    f"<p>{BODY[1]}</p>"
+    # a caption table, as FCKeditor and ePi-like CMSs write it
+    '<table class="image center"><tbody><tr><td><img src="/c.jpg" alt=""></td></tr>'
+    f'<tr><td class="caption">{CAPTIONS[1]}</td></tr></tbody></table>'
+    # a photo in a paragraph, its caption the next paragraph
+    f'<p style="text-align:center"><img src="/d.jpg" alt=""></p><p><em>{CAPTIONS[2]}</em></p>'
+    f"<p>{BODY[2]}</p>"
+    # a single photo in a figure
+    f'<figure class="image"><img src="/e.jpg" alt=""><figcaption>{CAPTIONS[3]}</figcaption>'
+    "</figure>"
+    f'<p style="text-align:right"><strong>{CREDIT}</strong></p>'
+)
+
+
+def test_captions_and_credit_are_body_in_a_recognised_container() -> None:
+    text = check(extract_article(page(CAPTIONED), URL), [*BODY, *CAPTIONS, CREDIT], [])
+    # in document order: each caption after the paragraph it follows, the credit last
+    assert text.index(BODY[0]) < text.index(CAPTIONS[0]) < text.index(BODY[1])
+    assert text.index(CAPTIONS[1]) < text.index(CAPTIONS[2]) < text.index(BODY[2])
+    assert text.index(BODY[2]) < text.index(CAPTIONS[3]) < text.index(CREDIT)
+    assert text.endswith(CREDIT)
+
+
+def test_captions_and_credit_are_body_in_an_unknown_container() -> None:
+    # a template whose body box has a class no rule knows: found where trafilatura's text is
+    result = extract_article(page(CAPTIONED, container="ePi-story-main"), URL)
+    check(result, [*BODY, *CAPTIONS, CREDIT], ["Giấy phép số", "Trang chủ"])
+    assert "no_body_container" in result["flags"]
+
+
+# --- tool bars and promotion boxes are neither body nor related -------------------------------
+
+TOOLBAR = ('<div class="news-tools"><a href="javascript:window.print()">In bài viết</a> | '
+           '<a href="#top">Về đầu trang</a></div>')
+SHARE_ROW = ('<div class="article-share"><a href="#">Chia sẻ</a> <a href="#">Gửi email</a> '
+             '<a href="#">Bản in</a> <span>Cỡ chữ</span> <a href="#">A-</a> <a href="#">A+</a>'
+             "</div>")
+
+
+def test_tool_bars_are_never_body() -> None:
+    body = SHARE_ROW + "".join(paragraphs()) + f"<p><strong>{CREDIT}</strong></p>"
+    result = extract_article(page(body, after=TOOLBAR), URL)
+    text = check(result, [*BODY, CREDIT],
+                 ["In bài viết", "Về đầu trang", "Gửi email", "Bản in", "Cỡ chữ", "Chia sẻ"])
+    assert text.endswith(CREDIT)
+
+
+def test_a_tool_bar_is_never_body_when_trafilatura_reads_the_page() -> None:
+    # no recognised container: the body comes from trafilatura's text, the bar's line must go
+    body = "".join(paragraphs()) + "<p>In bài viết | Về đầu trang | Chia sẻ</p>"
+    check(extract_article(page(body, container="khung-chinh"), URL), BODY,
+          ["In bài viết", "Về đầu trang"])
+
+
+PROMOS = [
+    # a book promotion with a link to the shop: neither body nor a related article
+    '<div class="box-book"><h4>Đặt mua sách</h4><p>Cuốn sách "Biển đảo quê hương" đã có mặt tại '
+    'các nhà sách trên toàn quốc.</p><a href="https://baotinh.vn/sach/bien-dao-que-huong-12345.html">'
+    "Mua ngay cuốn sách Biển đảo quê hương</a></div>",
+    # boxes known by their label only
+    '<div class="box-note"><strong>Bình chọn</strong><p>Bạn có tham gia trồng cây năm nay không? '
+    "Có / Không</p></div>",
+    '<div><b>Tải ứng dụng</b><p>Đọc báo trên điện thoại với ứng dụng của báo tỉnh.</p></div>',
+    '<aside class="newsletter-signup"><p>Đăng ký nhận bản tin mỗi sáng qua thư điện tử của bạn.'
+    "</p></aside>",
+    '<div class="sponsored-content"><p>Nội dung do nhãn hàng phân bón hữu cơ tài trợ cho chuyên '
+    "mục nông nghiệp.</p></div>",
+]
+
+
+def test_promotion_boxes_are_neither_body_nor_related() -> None:
+    body = (f"<p>{BODY[0]}</p>{PROMOS[0]}<p>{BODY[1]}</p>{PROMOS[1]}{PROMOS[2]}"
+            f"<p>{BODY[2]}</p>{PROMOS[3]}{PROMOS[4]}")
+    result = extract_article(page(body), URL)
+    check(result, BODY, ["Đặt mua sách", "Biển đảo quê hương", "Bình chọn", "Có / Không",
+                         "Tải ứng dụng", "điện thoại", "Đăng ký nhận bản tin", "tài trợ"])
+    assert not any("sach/" in r["url"] for r in result["related"])
+
+
+def test_a_paragraph_that_merely_starts_like_a_label_is_body() -> None:
+    # a label is the short first line of a box, not the opening words of a sentence
+    vote = ("Bình chọn của bạn đọc năm ngoái đã đưa dự án trồng rừng ngập mặn của huyện vào danh "
+            "sách mười công trình tiêu biểu, lãnh đạo huyện cho biết tại buổi ra quân.")
+    body = "".join(paragraphs()) + f"<div>{vote}</div>"
+    check(extract_article(page(body), URL), [*BODY, vote], [])
+
+
+# --- never worse than plain trafilatura -----------------------------------------------------
+
+def test_a_body_only_plain_trafilatura_reads_is_recovered_and_flagged() -> None:
+    # the story sits in <noscript> (a blog template): the container walk and trafilatura's fast
+    # pass see nothing, plain trafilatura's full extraction reads it
+    body = "<noscript>" + "".join(paragraphs()) + "</noscript>"
+    html = page(body, container="post-wrapper")
+    # (the page classifier does not read <noscript> either: the crawl's hint that the URL has
+    # the site's article shape stands in)
+    result = extract_article(html, URL, hints={"article_url": True})
+    check(result, BODY, ["Giấy phép số"])
+    assert "fallback_used" in result["flags"]
+    assert result["confidence"] < 0.7
+
+
+def test_recover_inserts_missing_lines_in_document_order() -> None:
+    mine = [BODY[0], BODY[2]]
+    plain = "\n".join([BODY[0], BODY[1], BODY[2], "Chia sẻ"])
+    merged, flag = recover(mine, plain, lambda line: line == "Chia sẻ")
+    assert (merged, flag) == (BODY, "recovered_text")
+
+
+def test_recover_keeps_a_body_that_holds_plain_text_and_replaces_a_wrong_one() -> None:
+    assert recover([*BODY, CREDIT], "\n".join(BODY), lambda line: False) == ([*BODY, CREDIT],
+                                                                            None)
+    wrong = ["Tin điều hướng về thời tiết và giao thông trong tuần tới của tỉnh nhà."]
+    assert recover(wrong, "\n".join(BODY), lambda line: False) == (BODY, "fallback_used")
+    assert recover([], "\n".join(BODY), lambda line: False) == (BODY, "fallback_used")
+
+
+# --- a one-paragraph notice is an article -----------------------------------------------------
+
+def test_a_one_paragraph_notice_is_returned() -> None:
+    notice = "Cơ quan nghỉ Tết Nguyên đán từ ngày 25/1 đến hết ngày 2/2/2025."
+    html = f"""<html lang="vi"><head><title>Thông báo nghỉ Tết</title></head><body>
+<h1>Thông báo nghỉ Tết Nguyên đán</h1><div class="ngay">Ngày 10/01/2025</div>
+<p>{notice}</p></body></html>"""
+    result = extract_article(html, "https://sotuphap.gov.vn/tin/thong-bao-nghi-tet.html")
+    assert result is not None
+    assert notice in result["text"]
+    assert "Ngày 10/01/2025" not in result["text"]
+
+
+# --- flags and confidence -----------------------------------------------------------------
+
+def test_flags_and_confidence_describe_the_extraction() -> None:
+    related = ('<div class="related"><h3>Tin liên quan</h3><ul>'
+               '<li><a href="/tin-tuc/trong-cay-xanh-20250301.html">Phát động trồng cây xanh '
+               "khắp các xã</a></li></ul></div>")
+    result = extract_article(page("".join(paragraphs()), after=related), URL)
+    assert set(result["flags"]) <= KNOWN
+    assert "related_by_heading" in result["flags"]
+    assert not {"fallback_used", "recovered_text", "no_body_container"} & set(result["flags"])
+    assert result["confidence"] == 1.0
+    bare = extract_article(page("".join(paragraphs()), container="khung"), URL)
+    assert {"no_body_container", "related_none"} <= set(bare["flags"])
+    assert 0.0 <= bare["confidence"] < result["confidence"]
+
+
+# --- the article page shows the lead once ---------------------------------------------------
+
+def test_the_lead_is_shown_once() -> None:
+    assert lead_to_show(BODY[0], BODY) is None
+    assert lead_to_show(" ".join(BODY[0].split()[:12]), BODY) is None  # (the sapo's opening)
+    assert lead_to_show("Một mô tả khác hẳn đoạn đầu.", BODY) == "Một mô tả khác hẳn đoạn đầu."
+    assert lead_to_show(None, BODY) is None
+    assert lead_to_show("Mô tả.", []) == "Mô tả."
