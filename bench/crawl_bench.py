@@ -2,6 +2,7 @@
 
     python bench/crawl_bench.py --pages 2000            # pooled + inline crawl, baselines
     python bench/crawl_bench.py --pages 20000 --only-pool --no-baseline   # RSS at scale
+    python bench/crawl_bench.py --pager next --only-pool --no-baseline    # "Trang sau" only
 
 Steps (figures are printed, never asserted):
 
@@ -223,7 +224,8 @@ def baselines(pages: list[tuple[str, str]], workdir: Path) -> dict:
 
 def report(results: dict) -> None:
     p = print
-    p(f"\n== crawl benchmark: {results['pages']} article pages; machine: {results['machine']}")
+    p(f"\n== crawl benchmark: {results['pages']} article pages, {results['pager']} pager; "
+      f"machine: {results['machine']}")
     s = results["server"]
     p(f"mirror server (separate process): {s['pages_per_s']:.0f} article pages/s, "
       f"{s['mb_per_s']:.0f} MB/s, pages avg {s['avg_kb']:.0f} KB "
@@ -280,13 +282,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="time the baseline on this many of the pages (0 = all)")
     ap.add_argument("--workdir", help="keep databases and logs here (default: a temp dir)")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--pager", choices=mirror.PAGERS, default="numbered",
+                    help="the listings' pager: page numbers, or only a 'Trang sau' link")
     args = ap.parse_args(argv)
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="tintuc-crawl-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    results: dict = {"pages": args.pages, "machine": machine(), "crawls": []}
+    results: dict = {"pages": args.pages, "machine": machine(), "crawls": [], "pager": args.pager}
     sizes = [len(mirror.article_page(i, args.pages)) / 1024 for i in range(1, 201)]
-    server_ctx = mirror.MirrorServer(args.pages)
+    server_ctx = mirror.MirrorServer(args.pages, pager_shape=args.pager)
     with server_ctx as base:
         server_pid = mirror_pid = server_ctx.proc.pid
         server = mirror.loadtest(base, args.pages, seconds=3.0)

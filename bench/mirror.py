@@ -15,10 +15,14 @@ URLs (ids run 1..N)::
 
 Serve it (a separate process; ``--workers`` processes share the port with SO_REUSEPORT)::
 
-    python bench/mirror.py serve --pages 2000 [--port 0] [--workers 1]
+    python bench/mirror.py serve --pages 2000 [--port 0] [--workers 1] [--pager next]
 
 prints ``mirror at http://127.0.0.1:PORT/ pages=N`` once listening. ``python bench/mirror.py
 loadtest --pages 2000`` measures how fast it serves (pages/s and MB/s) with keep-alive clients.
+
+``--pager`` shapes the listings' pagination: ``numbered`` (default: page numbers around the
+current one, the first and last, and "Trang sau") or ``next`` (only a "Trang sau" link, as many
+provincial portals do: a crawler sees one listing page at a time).
 """
 
 from __future__ import annotations
@@ -260,7 +264,10 @@ def article_page(i: int, n: int) -> bytes:
     return _page(title, head, main, sidebar(i, n, rng), rng)
 
 
-def listing_page(section: int, page: int, n: int) -> bytes | None:
+PAGERS = ("numbered", "next")
+
+
+def listing_page(section: int, page: int, n: int, pager_shape: str = "numbered") -> bytes | None:
     ids = section_ids(section, n)
     pages = max(1, -(-len(ids) // PER_PAGE))
     if page < 1 or page > pages:
@@ -275,6 +282,8 @@ def listing_page(section: int, page: int, n: int) -> bytes | None:
         for j in chunk
     )
     window = sorted({1, pages, *range(max(1, page - 3), min(pages, page + 3) + 1)})
+    if pager_shape == "next":
+        window = []
     pager = "".join(
         f'<a href="{listing_path(section, k)}" class="{"active" if k == page else ""}">{k}</a>'
         for k in window
@@ -297,7 +306,7 @@ def home_page(n: int) -> bytes:
     return _page(SITE, "", boxes, sidebar(1, n, rng), rng)
 
 
-def render(path: str, n: int) -> bytes | None:
+def render(path: str, n: int, pager_shape: str = "numbered") -> bytes | None:
     """The page at ``path`` (bytes of UTF-8 HTML), or None for a 404."""
     path = path.split("?", 1)[0]
     if path in ("/", "/index.html"):
@@ -310,7 +319,7 @@ def render(path: str, n: int) -> bytes | None:
         return None
     m = LISTING_RE.match(path)
     if m and m.group(1) in SECTION_INDEX:
-        return listing_page(SECTION_INDEX[m.group(1)], int(m.group(2)), n)
+        return listing_page(SECTION_INDEX[m.group(1)], int(m.group(2)), n, pager_shape)
     return None
 
 
@@ -319,14 +328,16 @@ def all_article_urls(base: str, n: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------- server
-async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+async def _handle(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int, pager_shape: str
+) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             line = head.split(b"\r\n", 1)[0].decode("latin-1")
             parts = line.split()
             method, path = (parts[0], parts[1]) if len(parts) >= 2 else ("GET", "/")
-            body = render(path, n)
+            body = render(path, n, pager_shape)
             if body is None:
                 status, body, ctype = "404 Not Found", b"not found", "text/plain"
             else:
@@ -355,9 +366,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_socket(sock: socket.socket, n: int) -> None:
+def _serve_socket(sock: socket.socket, n: int, pager_shape: str) -> None:
     async def run() -> None:
-        server = await asyncio.start_server(lambda r, w: _handle(r, w, n), sock=sock)
+        server = await asyncio.start_server(lambda r, w: _handle(r, w, n, pager_shape), sock=sock)
         async with server:
             await server.serve_forever()
 
@@ -367,18 +378,20 @@ def _serve_socket(sock: socket.socket, n: int) -> None:
         pass
 
 
-def serve(n: int, host: str = "127.0.0.1", port: int = 0, workers: int = 1) -> None:
+def serve(
+    n: int, host: str = "127.0.0.1", port: int = 0, workers: int = 1, pager_shape: str = "numbered"
+) -> None:
     sock = _listen(host, port)
     port = sock.getsockname()[1]
     children = []
     for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:
-            _serve_socket(sock, n)
+            _serve_socket(sock, n, pager_shape)
             os._exit(0)
         children.append(pid)
-    print(f"mirror at http://{host}:{port}/ pages={n}", flush=True)
-    _serve_socket(sock, n)
+    print(f"mirror at http://{host}:{port}/ pages={n} pager={pager_shape}", flush=True)
+    _serve_socket(sock, n, pager_shape)
 
 
 # --------------------------------------------------------------------------- load test
@@ -423,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--pager", choices=PAGERS, default="numbered", help="listings' pager shape")
     t = sub.add_parser("loadtest", help="start a server, measure how fast it serves, stop it")
     t.add_argument("--pages", type=int, default=2000)
     t.add_argument("--seconds", type=float, default=5.0)
@@ -432,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     z.add_argument("--sample", type=int, default=200)
     args = ap.parse_args(argv)
     if args.cmd == "serve":
-        serve(args.pages, args.host, args.port, args.workers)
+        serve(args.pages, args.host, args.port, args.workers, args.pager)
     elif args.cmd == "loadtest":
         with MirrorServer(args.pages, args.workers) as base:
             r = loadtest(base, args.pages, args.seconds)
@@ -451,8 +465,8 @@ def main(argv: list[str] | None = None) -> int:
 class MirrorServer:
     """Context manager: run ``mirror.py serve`` in a child process, yield its base URL."""
 
-    def __init__(self, pages: int, workers: int = 1):
-        self.pages, self.workers = pages, workers
+    def __init__(self, pages: int, workers: int = 1, pager_shape: str = "numbered"):
+        self.pages, self.workers, self.pager_shape = pages, workers, pager_shape
         self.proc = None
 
     def __enter__(self) -> str:
@@ -460,7 +474,7 @@ class MirrorServer:
 
         self.proc = subprocess.Popen(
             [sys.executable, __file__, "serve", "--pages", str(self.pages),
-             "--workers", str(self.workers)],
+             "--workers", str(self.workers), "--pager", self.pager_shape],
             stdout=subprocess.PIPE, text=True, start_new_session=True,
         )  # fmt: skip
         line = self.proc.stdout.readline()

@@ -45,7 +45,7 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
-DEPTH_PRIORITY = 0
+DEPTH_PRIORITY = 0  # 0: the spider's own priorities decide (crawler/discovery.py: listings first)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

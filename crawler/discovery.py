@@ -1,0 +1,404 @@
+"""Discovery without a site profile: feeds, sitemaps and pagers, recognised by their shape.
+
+Plain functions over URLs and response bytes (no DOM on the reactor thread: see ANCHOR_OPEN),
+each unit tested on small snippets (tests/test_discovery.py); the spider
+(crawler/spiders/news.py) wires them in.
+
+* **Feeds**: ``<link rel="alternate" type="application/rss+xml|atom+xml">`` in a page's head,
+  links that look like feeds, and a few usual paths tried once per site (``GUESSED_FEED_PATHS``).
+* **Sitemaps**: the ``Sitemap:`` lines of robots.txt and ``/sitemap.xml``; a sitemap index
+  leads to more sitemaps, a urlset (news sitemaps included) to pages. Parsing is Scrapy's own
+  :class:`scrapy.utils.sitemap.Sitemap` and :func:`sitemap_urls_from_robots`.
+* **Pagers**, by shape rather than by a list of sites: a "next" link ("Trang sau", "Tiếp",
+  "»", ``rel=next`` …), a numbered widget (links whose texts are increasing page numbers in one
+  container), a link to this same listing with another page number (``?page=N``, ``/trang-N``,
+  ``/page/N`` …), SharePoint list paging (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback
+  pagers (``__doPostBack(target, argument)`` in a form holding ``__VIEWSTATE``).
+* **Priorities**: what reveals articles (robots.txt, sitemaps, feeds, listings) is fetched
+  before the articles it revealed, so the extraction workers never wait on discovery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.etree
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.http import FormRequest, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+# Scrapy pops higher priorities first. DEPTH_PRIORITY stays 0 (crawler/settings.py), so these
+# are the only adjustments: discovery documents first, then listings, then article candidates.
+PRIORITY_ROBOTS = 40
+PRIORITY_SITEMAP = 30  # sitemaps and feeds: each reveals many articles for one fetch
+PRIORITY_LISTING = 20
+PRIORITY_ARTICLE = 0  # article candidates and pages of unknown kind (Scrapy's default)
+
+# Tried once per site when the profile names no feed. Short on purpose: the paths of the common
+# CMSs (WordPress /feed, most Vietnamese CMSs /rss or /rss.xml); a site's own feeds are found
+# from its <link rel="alternate"> and its links, which are worth more than any guess.
+GUESSED_FEED_PATHS = ("/rss", "/rss.xml", "/feed", "/feed.xml")
+SITEMAP_PATH = "/sitemap.xml"
+XML_MAX_SIZE = 50 * 1024 * 1024  # the sitemap protocol's own limit for one (unzipped) file
+
+FEED_LINK_TAG = re.compile(rb"<link\b[^>]*\bapplication/(?:rss|atom)\+xml[^>]*>", re.I)
+ATTR = re.compile(rb"""\b(\w[\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+FEED_URL = re.compile(r"(\.rss|/rss\.xml|/atom\.xml|/feed\.xml|/rss|/feed)/?$", re.I)
+
+
+# --- feeds and sitemaps ---------------------------------------------------------------------
+def feed_links(body: bytes, url: str) -> list[str]:
+    """Absolute URLs of the RSS/Atom feeds a page announces in ``<link rel="alternate">``."""
+    found = []
+    for tag in FEED_LINK_TAG.findall(body[:200_000]):  # the head, and then some
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(tag)}
+        href = attrs.get(b"href")
+        if href and b"alternate" in attrs.get(b"rel", b"").lower():
+            found.append(urljoin(url, html.unescape(href.decode("utf-8", "replace")).strip()))
+    return list(dict.fromkeys(found))
+
+
+def looks_like_feed_url(url: str) -> bool:
+    """A link that is a feed by its URL (``/rss/thoi-su.rss``, ``/feed``), not a page."""
+    return bool(FEED_URL.search(urlsplit(url).path))
+
+
+def site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def guessed_feed_urls(start_url: str) -> list[str]:
+    return [site_root(start_url) + path for path in GUESSED_FEED_PATHS]
+
+
+def robots_url(start_url: str) -> str:
+    return site_root(start_url) + "/robots.txt"
+
+
+def default_sitemap_url(start_url: str) -> str:
+    return site_root(start_url) + SITEMAP_PATH
+
+
+def robots_sitemaps(body: bytes, url: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt (Scrapy's parser: case-insensitive, relative
+    URLs resolved against the robots.txt URL)."""
+    return list(dict.fromkeys(sitemap_urls_from_robots(body, base_url=url)))
+
+
+def unzip_if_gzipped(body: bytes) -> bytes:
+    """A ``sitemap.xml.gz`` (or a server sending gzip without saying so) as plain XML."""
+    if body[:2] == b"\x1f\x8b":
+        return gunzip(body, max_size=XML_MAX_SIZE)
+    return body
+
+
+def xml_links(body: bytes) -> tuple[list[str], list[str]]:
+    """``(sitemaps, pages)`` listed by a sitemap index, a urlset (news sitemaps too), an RSS
+    feed or an Atom feed. Anything else, or broken XML, lists nothing."""
+    body = unzip_if_gzipped(body).lstrip()
+    if not body:
+        return [], []
+    try:
+        sitemap = Sitemap(body)
+        kind = sitemap.type
+        if kind in ("sitemapindex", "urlset"):
+            locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
+            return (locs, []) if kind == "sitemapindex" else ([], locs)
+    except (lxml.etree.XMLSyntaxError, StopIteration):  # not XML: no first element
+        return [], []
+    return [], feed_items(body)
+
+
+def feed_items(body: bytes) -> list[str]:
+    """The item links of an RSS (``<item><link>``) or Atom (``<entry><link href>``) feed."""
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        root = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    links = root.xpath(
+        "//*[local-name()='item']/*[local-name()='link']/text()"
+        " | //*[local-name()='entry']/*[local-name()='link']"
+        "[not(@rel) or @rel='alternate']/@href"
+    )
+    return list(dict.fromkeys(str(link).strip() for link in links if str(link).strip()))
+
+
+# --- pagers ---------------------------------------------------------------------------------
+NEXT_WORDS = {"trang sau", "trang tiếp", "tiếp", "tiếp theo", "sau", "next", "next page"}
+ARROWS = "»›>→⟩▶"
+BACK_ARROWS = "«‹<←⟨◀"
+NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
+POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+GRID_PAGE_ARG = re.compile(r"^Page\$(\d+|Next)$", re.I)
+# Pager entries are read off the bytes, like crawler.spiders.news.page_links: building a DOM
+# costs the reactor thread ~4 ms on a 170 KB page. An entry is a short anchor ("2", "Trang sau
+# »", an icon with a title): its content is at most ENTRY_BYTES long, its text four words.
+ANCHOR_OPEN = re.compile(rb"<a\s([^>]*)>", re.I)
+ENTRY_BYTES = 300
+LINK_NEXT = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?next\b[^>]*>", re.I)
+TAG = re.compile(rb"<[^>]*>")
+ANCHOR_START = re.compile(rb"<a\b", re.I)
+RUN_GAP = 600  # bytes between two entries of one numbered widget (markup of the current page)
+# the page number in a URL: path forms (/trang-3, /page/3, /p/3) and query parameters
+PATH_PAGE = re.compile(r"[/_-](?:trang|page|p)[-_/]?(\d{1,5})(?=/|\.\w{2,5}$|$)", re.I)
+QUERY_PAGE_PARAMS = {"page", "p", "trang", "paged", "pageindex", "pagenum", "page_no", "pg"}
+PAGE_HINT = re.compile(  # a cheap first look, before taking a link apart
+    r"[/_-](?:trang|page|p)[-_/]?\d|[?&](?:" + "|".join(QUERY_PAGE_PARAMS) + r")=\d", re.I
+)
+SHAREPOINT_PAGED = re.compile(r"""[^\s"'<>()]*Paged=TRUE[^\s"'<>()]*""", re.I)
+JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")  # \u0026 in the URLs SharePoint puts in scripts
+
+
+@dataclass(frozen=True)
+class Postback:
+    """One entry of an ASP.NET postback pager: what ``__doPostBack`` would send."""
+
+    target: str  # __EVENTTARGET: the control's name
+    argument: str  # __EVENTARGUMENT: "Page$3", "Page$Next" or "" (DataPager buttons)
+    page: int | None  # the listing page it leads to, when the pager says so
+    is_next: bool = False  # a relative "next" entry: the page is the current one plus one
+
+
+@dataclass
+class Pager:
+    """The pagination of one page: listing URLs to GET, and postbacks to POST."""
+
+    links: list[str]
+    postbacks: list[Postback]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A short ``<a>`` of a page, as a pager entry is read."""
+
+    start: int  # byte offsets in the page
+    end: int
+    href: str
+    rel: str
+    text: str  # lower case, NFC, spaces collapsed; the title or aria-label of an icon
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1258", "replace")  # the other encoding of Vietnamese pages
+
+
+def short_anchors(body: bytes) -> list[Anchor]:
+    """The page's anchors that may be pager entries (a number, a "next", an icon with a
+    title), in page order. Most anchors (headlines, menus) are left at their text's length."""
+    lower = body.lower()
+    anchors = []
+    for match in ANCHOR_OPEN.finditer(body):
+        close = lower.find(b"</a", match.end(), match.end() + ENTRY_BYTES)
+        if close < 0 or b"<a" in lower[match.end() : close]:
+            continue
+        inner = body[match.end() : close]
+        if b"<" in inner:
+            inner = TAG.sub(b" ", inner)
+        if len(inner) > ENTRY_BYTES // 2 or len(inner.split()) > 4:
+            continue  # a headline or a menu entry: most anchors stop here, cheaply
+        opening = match.group(1)
+        text = entry_text(inner)
+        if not text and (b"title" in opening or b"aria-label" in opening):
+            attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(opening)}
+            text = entry_text(attrs.get(b"title") or attrs.get(b"aria-label") or b"")
+        if not (NUMBER.match(text) or is_next_text(text)):
+            continue
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(opening)}
+        href = html.unescape(decode(attrs.get(b"href", b""))).strip()
+        rel = decode(attrs.get(b"rel", b"")).lower()
+        anchors.append(Anchor(match.start(), close + 4, href, rel, text))
+    return anchors
+
+
+def entry_text(raw: bytes) -> str:
+    text = decode(raw)
+    if "&" in text:
+        text = html.unescape(text)
+    return unicodedata.normalize("NFC", " ".join(text.split())).lower()
+
+
+def is_next_text(text: str) -> bool:
+    """'Trang sau', 'Tiếp »', '»', '›', 'Next' … but not 'Xem tiếp' of a teaser, nor '«'."""
+    if any(c in text for c in BACK_ARROWS):
+        return False
+    words = text.strip(ARROWS + " ").strip()
+    if words:
+        return words in NEXT_WORDS
+    return any(c in text for c in ARROWS)
+
+
+def is_page_run(numbers: list[int]) -> bool:
+    """Page numbers as a pager shows them: at least two, increasing in page order, some two
+    neighbours at most 2 apart (the current page, not a link, may sit between them)."""
+    steps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
+    return bool(steps) and all(s > 0 for s in steps) and min(steps) <= 2
+
+
+def numbered_runs(body: bytes, entries: list[tuple[Anchor, int]]) -> list[tuple[Anchor, int]]:
+    """The ``(anchor, number)`` entries that form numbered widgets: a run of links whose texts
+    are page numbers, with no other link between two of them and little markup (the current
+    page's, "…") apart."""
+    runs: list[list[tuple[Anchor, int]]] = []
+    for anchor, number in entries:
+        if runs:
+            last = runs[-1][-1][0]
+            gap = body[last.end : anchor.start]
+            if len(gap) <= RUN_GAP and not ANCHOR_START.search(gap):
+                runs[-1].append((anchor, number))
+                continue
+        runs.append([(anchor, number)])
+    return [entry for run in runs if is_page_run([n for _, n in run]) for entry in run]
+
+
+def strip_page_number(url: str) -> tuple[str, int | None]:
+    """``url`` without its page number, and that number: ``/tin/trang-3.html`` and
+    ``/tin?page=3`` give the listing they are page 3 of."""
+    parts = urlsplit(url)
+    number = None
+    matches = list(PATH_PAGE.finditer(parts.path))
+    path_match = matches[-1] if matches else None  # the last one: /p/2/trang-3 is page 3
+    path = parts.path
+    if path_match:
+        number = int(path_match.group(1))
+        path = path[: path_match.start()] + path[path_match.end() :]
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key.lower() in QUERY_PAGE_PARAMS and value.isdigit():
+            number = int(value)
+        else:
+            query.append((key, value))
+    path = path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, urlencode(query), "")), number
+
+
+def same_listing_pages(url: str, links: list[str]) -> list[str]:
+    """Links to another page number of the listing at ``url`` (same URL but the number)."""
+    listing, own = strip_page_number(url)
+    found = []
+    for link in links:
+        if link == url or not PAGE_HINT.search(link):
+            continue
+        other, number = strip_page_number(link)
+        if number is not None and number != own and other == listing:
+            found.append(link)
+    return found
+
+
+def sharepoint_pages(body: bytes, url: str) -> list[str]:
+    """SharePoint list paging: ``…?Paged=TRUE&PageFirstRow=21…`` URLs in the page's hrefs or
+    in its scripts (``RefreshPageTo(event, "…")``), for the list at this page's path."""
+    if b"paged=true" not in body.lower():
+        return []
+    text = body.decode("utf-8", "replace").replace("\\/", "/")
+    text = JS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    path = urlsplit(url).path.lower()
+    found = []
+    for raw in SHAREPOINT_PAGED.findall(text):
+        link = urljoin(url, html.unescape(raw))
+        if urlsplit(link).path.lower() == path and link != url:
+            found.append(link)
+    return list(dict.fromkeys(found))
+
+
+def find_pager(body: bytes, url: str, links: list[str]) -> Pager:
+    """The pagination of a page: its bytes, its (canonical) URL and its canonical links
+    (crawler.spiders.news.page_links)."""
+    gets: list[str] = []
+    postbacks: list[Postback] = []
+    numbered: list[tuple[Anchor, int]] = []
+    for tag in LINK_NEXT.findall(body[:200_000]):  # <link rel="next"> in the head
+        href = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(tag)}.get(b"href")
+        if href:
+            gets.append(urljoin(url, html.unescape(decode(href)).strip()))
+    for anchor in short_anchors(body):
+        number = NUMBER.match(anchor.text)
+        postback = POSTBACK.search(anchor.href)
+        grid_arg = GRID_PAGE_ARG.match(postback.group(2)) if postback else None
+        if grid_arg and grid_arg.group(1).isdigit():  # GridView: "Page$11" behind a "..."
+            numbered.append((anchor, int(grid_arg.group(1))))
+        elif number:
+            numbered.append((anchor, int(number.group(1))))
+        elif "next" in anchor.rel.split() or is_next_text(anchor.text) or grid_arg:
+            if postback:
+                postbacks.append(Postback(postback.group(1), postback.group(2), None, True))
+            elif followable(anchor.href):
+                gets.append(urljoin(url, anchor.href))
+    for anchor, page in numbered_runs(body, numbered):
+        postback = POSTBACK.search(anchor.href)
+        if postback:
+            postbacks.append(Postback(postback.group(1), postback.group(2), page))
+        elif followable(anchor.href):
+            gets.append(urljoin(url, anchor.href))
+    gets += same_listing_pages(url, links) + sharepoint_pages(body, url)
+    if postbacks and b"__VIEWSTATE" not in body:
+        postbacks = []  # no ASP.NET form to post back: nothing to follow
+    return Pager(list(dict.fromkeys(gets)), list(dict.fromkeys(postbacks)))
+
+
+def followable(href: str) -> bool:
+    return bool(href) and not href.lower().startswith(("#", "javascript:", "mailto:"))
+
+
+# --- ASP.NET postbacks ----------------------------------------------------------------------
+VIEWSTATE_FORM = "//form[.//input[@name='__VIEWSTATE']]"
+VIEWSTATE = re.compile(rb"<input\b[^>]*\bname\s*=\s*[\"']__VIEWSTATE[\"'][^>]*>", re.I)
+
+
+def viewstate(body: bytes) -> str:
+    """The page's ``__VIEWSTATE`` value ('' without one)."""
+    tag = VIEWSTATE.search(body)
+    if not tag:
+        return ""
+    attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(tag.group(0))}
+    return decode(attrs.get(b"value", b""))
+
+
+def postback_key(url: str, postback: Postback, current_page: int | None, state: str) -> tuple:
+    """What makes a postback page the same page again: its listing URL and page number when
+    known (page 3 is page 3 whichever pager entry leads there), else the control, its argument
+    and the state it is posted from (a "next" from another page is another page)."""
+    page = postback.page
+    if page is None and postback.is_next and current_page is not None:
+        page = current_page + 1
+    if page is not None:
+        return (url, page)
+    return (url, postback.target, postback.argument, hashlib.sha1(state.encode()).hexdigest())
+
+
+def postback_page(postback: Postback, current_page: int | None) -> int | None:
+    if postback.page is not None:
+        return postback.page
+    if postback.is_next and current_page is not None:
+        return current_page + 1
+    return None
+
+
+def postback_request(response: TextResponse, postback: Postback, **kwargs) -> FormRequest:
+    """The POST ``__doPostBack(target, argument)`` makes: the page's ASP.NET form (its
+    ``__VIEWSTATE``, ``__EVENTVALIDATION`` and other fields) with the event filled in, no
+    submit button clicked."""
+    # Scrapy 2.19 deprecates from_response() for the form2request library, which is not a
+    # dependency; the call is kept (it still works) and the warning kept out of crawl logs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+        return FormRequest.from_response(
+            response,
+            formxpath=VIEWSTATE_FORM,
+            formdata={"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
+            dont_click=True,
+            **kwargs,
+        )
