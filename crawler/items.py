@@ -1,9 +1,10 @@
 """Items passed from the spider to the pipelines.
 
-The spider only fetches and classifies: it yields a :class:`FetchedPage` for each article
-page, a :class:`FetchError` for each failure and a :class:`PageGone` for an article that has
-disappeared. The extraction pipeline turns a page into an
-:class:`Article`; the storage pipeline writes articles and errors to the archive.
+The spider only fetches and classifies: it yields a :class:`FetchedPage` for each page that
+may be an article, a :class:`PageDecision` for a page it knows is not one (by URL), a
+:class:`FetchError` for each failure and a :class:`PageGone` for an article that has
+disappeared. The extraction pipeline turns a page into an :class:`Article` or a
+:class:`PageDecision`; the storage pipeline writes them and the errors to the archive.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class FetchedPage:
     site: str
     fetched: str  # ISO 8601
     capture_id: int | None = None  # the captures row (and WARC record) of this response
+    # what the crawl knows of the URL, for the page classifier: article_url (it matches the
+    # profile's article patterns), teaser_url (linked as a teaser headline on a listing)
+    hints: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -43,6 +47,11 @@ class Article:
     image: str | None = None
     related: list[dict] = field(default_factory=list)
     related_ids: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)  # [{url, text}]: PDF, DOC … linked
+    page_reason: str | None = None  # why the page counts as an article (captures.page_reason)
+    # how sure extraction is (pipelines.extractor); None = not assessed, stored as NULL
+    flags: list[str] | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -50,6 +59,17 @@ class FetchError:
     url: str
     error: str
     status: int | None = None
+
+
+@dataclass
+class PageDecision:
+    """A fetched HTML page that is not an article: what it is and why (recorded on its
+    ``captures`` row; articles carry their reason in :class:`Article`)."""
+
+    url: str
+    capture_id: int | None
+    kind: str  # 'listing' or 'other' ('article' for an Article)
+    reason: str
 
 
 @dataclass

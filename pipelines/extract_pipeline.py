@@ -10,6 +10,7 @@ on the reactor thread: the crawl keeps fetching while both cores extract.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import select
@@ -17,25 +18,30 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from scrapy.exceptions import DropItem
-
 from crawler.checks import setting
-from crawler.items import Article, FetchedPage, FetchError
+from crawler.items import Article, FetchedPage, FetchError, PageDecision
 from pipelines.extractor.article import extract_article
+
+logger = logging.getLogger(__name__)
 
 
 def extract_page(
-    body: bytes, charset: str | None, url: str, profile: dict | None
-) -> tuple[dict | None, float]:
-    """Run the extractor, turning any exception into an ``{"error": ...}`` result; return the
-    result and the CPU seconds it took (summed in the ``tintuc/extract_cpu_s`` stat).
+    body: bytes, charset: str | None, url: str, profile: dict | None, hints: dict | None = None
+) -> tuple[dict, float]:
+    """Run the extractor; return the result and the CPU seconds it took (summed in the
+    ``tintuc/extract_cpu_s`` stat). The result is the article, or ``{"page_kind",
+    "page_reason"}`` for a page that is not one, or ``{"error": ...}`` if extraction raised.
 
     Takes the page's bytes: decoding (and NFC) happens here, in the worker, not on the
     reactor thread.
     """
     started = time.process_time()
+    decision: dict = {}
     try:
-        result = extract_article(body, url, profile, declared_encoding=charset)
+        result = extract_article(body, url, profile, declared_encoding=charset, hints=hints,
+                                 decision=decision, only_articles=True)  # fmt: skip
+        if result is None:
+            result = {"page_kind": decision["kind"], "page_reason": decision["reason"]}
     except Exception as exc:  # noqa: BLE001 - a bad page must never stop the crawl
         result = {"error": f"extraction failed: {type(exc).__name__}: {exc}"}
     return result, time.process_time() - started
@@ -103,21 +109,28 @@ class ExtractionPipeline:
         spider = self.crawler.spider
         selectors = spider.profile.selectors
         profile = {"selectors": dict(selectors)} if selectors else None
+        args = (item.body, item.charset, item.url, profile, item.hints)
         if self.pool is None:
-            result, cpu = extract_page(item.body, item.charset, item.url, profile)
+            result, cpu = extract_page(*args)
         else:
-            loop = asyncio.get_running_loop()
-            result, cpu = await loop.run_in_executor(
-                self.pool, extract_page, item.body, item.charset, item.url, profile
+            result, cpu = await asyncio.get_running_loop().run_in_executor(
+                self.pool, extract_page, *args
             )
         self.stats.inc_value("tintuc/extract_cpu_s", cpu, start=0.0)
-        if result is None:
-            self.stats.inc_value("tintuc/not_article")
-            raise DropItem(f"not an article: {item.url}")
+        if result.get("page_kind") in ("listing", "other"):
+            # one line, no item dump (Scrapy's "Dropped:" warning printed the page's bytes);
+            # listings are expected, a page that is neither may be a misjudged article
+            level = logging.INFO if result["page_kind"] == "listing" else logging.WARNING
+            logger.log(level, "not an article: %s (%s: %s)", item.url, result["page_kind"],
+                       result["page_reason"])  # fmt: skip
+            return PageDecision(item.url, item.capture_id, result["page_kind"],
+                                result["page_reason"])  # fmt: skip
         if "error" in result:
             self.stats.inc_value("tintuc/extraction_error")
             return FetchError(url=item.url, error=result["error"], status=item.status)
         self.stats.inc_value("tintuc/extracted")
+        if result.get("attachments"):
+            spider.fetch_attachments(item.url, [a["url"] for a in result["attachments"]])
         fields = {k: v for k, v in result.items() if k in Article.__dataclass_fields__}
         fields.update(
             url=item.url,

@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.checks import setting
-from crawler.items import Article, FetchError, PageGone
+from crawler.items import Article, FetchError, PageDecision, PageGone
 from crawler.state import CrawlState
 from pipelines.archive.schema import checkpoint_if_large, open_archive
 from pipelines.archive.store import (
@@ -22,6 +22,7 @@ from pipelines.archive.store import (
     linked_not_stored,
     mark_removed,
     record_error,
+    record_page_decisions,
     save_articles,
     save_site,
     start_crawl,
@@ -71,6 +72,8 @@ class StoragePipeline:
         self.revisit_days = setting(settings, "TINTUC_REVISIT_DAYS")
         self.revisit_after_hours = setting(settings, "TINTUC_REVISIT_AFTER_HOURS")
         self.batch: list[dict] = []
+        self.decisions: list[tuple] = []  # (capture_id, kind, reason), written with the batch
+        self.page_kinds = {"article": 0, "listing": 0, "other": 0}
         self.db = None
         self.crawl_id: int | None = None
         self.counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
@@ -117,7 +120,7 @@ class StoragePipeline:
         try:
             self.store(item)
         except STORAGE_ERRORS as exc:
-            self.batch = []
+            self.batch, self.decisions = [], []
             abort_crawl(self.crawler, f"cannot write to the archive {self.db_path}: {exc}")
             raise DropItem(str(exc)) from None
         return item
@@ -131,10 +134,21 @@ class StoragePipeline:
                 self.mark_gone(item.url, f"HTTP {item.status}")
         elif isinstance(item, PageGone):
             self.mark_gone(item.url, item.reason)
+        elif isinstance(item, PageDecision):
+            self.decide(item.capture_id, item.kind, item.reason)
         elif isinstance(item, Article):
             self.batch.append(article_dict(item))
+            self.decide(item.capture_id, "article", item.page_reason or "extracted as an article")
             if len(self.batch) >= self.batch_size:
                 self.flush()
+
+    def decide(self, capture_id: int | None, kind: str, reason: str) -> None:
+        """Count a page's decision; it reaches its captures row with the next batch."""
+        self.page_kinds[kind] += 1
+        self.stats.inc_value(f"tintuc/pages_{kind}")
+        self.decisions.append((capture_id, kind, reason))
+        if len(self.decisions) >= self.batch_size:
+            self.flush()
 
     def mark_gone(self, url: str, reason: str) -> None:
         self.flush()  # the article may still be in the batch
@@ -142,6 +156,10 @@ class StoragePipeline:
             self.stats.inc_value("tintuc/articles_removed")
 
     def flush(self):
+        if self.decisions:
+            with self.db.conn:
+                record_page_decisions(self.db, self.decisions)
+            self.decisions = []
         if not self.batch:
             return
         counts = save_articles(self.db, self.batch, self.crawl_id)
@@ -161,13 +179,14 @@ class StoragePipeline:
             "articles_unchanged": self.counts["unchanged"] + self.counts["kept"],
             "errors": self.errors,
             "pages_skipped": self.stats.get_value("tintuc/skipped_known", 0),
+            **{f"pages_{kind}": count for kind, count in self.page_kinds.items()},
         }
 
     def close_spider(self):
         try:
             self.flush()
         except STORAGE_ERRORS as exc:
-            self.batch = []
+            self.batch, self.decisions = [], []
             abort_crawl(self.crawler, f"cannot write to the archive {self.db_path}: {exc}")
 
     def on_spider_closed(self, spider, reason):

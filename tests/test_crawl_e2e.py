@@ -40,12 +40,11 @@ def test_related_links_stored_with_targets_and_never_in_the_body(crawled):
         url = base_url + article["path"]
         links = rows(db_path, "SELECT * FROM related_links WHERE from_url = ? ORDER BY position",
                      [url])  # fmt: skip
-        expected = [
-            r["path_or_url"] if r["path_or_url"].startswith("http") else base_url + r["path_or_url"]
-            for r in article["related"]
-        ]
+        # links to other sites stay out of related news (issue 12): the site's own are kept
+        internal = [r for r in article["related"] if not r["path_or_url"].startswith("http")]
+        expected = [base_url + r["path_or_url"] for r in internal]
         assert [link["to_url"] for link in links] == expected, article["path"]
-        assert [link["block"] for link in links] == [r["block"] for r in article["related"]]
+        assert [link["block"] for link in links] == [r["block"] for r in internal]
         text = rows(db_path, "SELECT text FROM articles WHERE url = ?", [url])[0]["text"]
         for link in article["related"]:
             assert link["text"] not in text, (article["path"], link["text"])
@@ -75,10 +74,11 @@ def test_crawl_row_counts_and_404_recorded(crawled):
     assert "34 new" in result.stdout or f"{len(manifest['articles'])} new" in result.stdout
 
 
-def test_external_related_link_recorded_but_not_fetched(crawled):
+def test_external_related_link_neither_recorded_nor_fetched(crawled):
     db_path, _, manifest, _ = crawled
+    assert manifest["external_related_urls"]
     for url in manifest["external_related_urls"]:
-        assert rows(db_path, "SELECT 1 FROM related_links WHERE to_url = ?", [url])
+        assert not rows(db_path, "SELECT 1 FROM related_links WHERE to_url = ?", [url])
         assert not rows(db_path, "SELECT 1 FROM articles WHERE url = ?", [url])
 
 

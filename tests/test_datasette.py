@@ -386,7 +386,7 @@ def test_canned_queries(archive):
     assert changed.status_code == 200 and changed.json() == []
     assert set(CANNED_QUERIES) == {
         "articles_per_site_per_day", "most_linked_articles", "term_over_time",
-        "search_ranked", "changed_or_removed",
+        "search_ranked", "changed_or_removed", "doubtful_extractions",
     }  # fmt: skip
 
 

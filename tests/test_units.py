@@ -13,7 +13,7 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Headers, HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler, get_reactor_settings
 
-from crawler.items import FetchedPage, FetchError, PageGone
+from crawler.items import FetchedPage, FetchError, PageDecision, PageGone
 from crawler.middlewares import HtmlOnlyMiddleware
 from crawler.sites import get_site
 from crawler.spiders.news import NewsSpider
@@ -135,16 +135,19 @@ def test_an_article_page_is_handed_on_and_its_links_followed_articles_first(samp
 def test_links_are_requested_once_per_crawl(sample_spider):
     listing = html_response(f"{PORTAL}/chuyen-muc/kinh-te/",
                             '<a href="/tin-tuc/a-1.html">A</a><a href="/tin-tuc/b-2.html">B</a>')
-    first = [r.url for r in sample_spider.parse(listing)]
+    first = [r.url for r in sample_spider.parse(listing) if isinstance(r, Request)]
     assert first == [f"{PORTAL}/tin-tuc/a-1.html", f"{PORTAL}/tin-tuc/b-2.html"]
-    assert list(sample_spider.parse(listing)) == []
+    assert [r for r in sample_spider.parse(listing) if isinstance(r, Request)] == []
 
 
 def test_an_article_url_redirected_to_the_home_page_is_gone(sample_spider):
     gone = f"{PORTAL}/tin-tuc/da-go-15.html"
     home = html_response(f"{PORTAL}/", "<html><body>Trang chủ</body></html>")
     home.request.meta["redirect_urls"] = [gone]
-    assert list(sample_spider.parse(home)) == [PageGone(gone, f"redirected to {PORTAL}/")]
+    not_article = "URL does not match the site's article patterns"
+    assert list(sample_spider.parse(home)) == [
+        PageDecision(f"{PORTAL}/", None, "listing", not_article),
+        PageGone(gone, f"redirected to {PORTAL}/")]  # fmt: skip
 
 
 def test_a_binary_response_becomes_an_error_item(sample_spider):
@@ -154,19 +157,36 @@ def test_a_binary_response_becomes_an_error_item(sample_spider):
         FetchError(url, "not an HTML page (Content-Type: image/png)", 200)]
 
 
-def test_without_url_patterns_articles_are_recognised_by_content():
+def test_without_url_patterns_every_page_goes_to_the_worker_but_listing_urls():
+    """Generic mode: the spider builds no DOM; pages go to the extraction worker, which
+    decides by structure, except pages that are listings (or the home page) by their URL."""
     spider = built_spider(start_url="https://baomoi.example.vn/")
-    paragraph = "<p>" + "Ủy ban nhân dân tỉnh họp bàn kế hoạch phát triển hạ tầng giao thông. " * 3
-    article = ("<html><body><h1>Tỉnh họp bàn kế hoạch</h1><p>Cập nhật 04/03/2025</p>"
-               + paragraph * 4 + "</body></html>")  # fmt: skip
-    listing = ("<html><body><h1>Thời sự</h1>" + "<h3><a href='/a-1.html'>Tin</a></h3>" * 3
-               + paragraph * 4 + "<p>04/03/2025</p></body></html>")  # fmt: skip
-    tagged = "<html><head><meta property='og:type' content='article'></head><body></body></html>"
-    url = "https://baomoi.example.vn/tinh-hop-ban.html"
-    assert spider.is_article_page(html_response(url, article))
-    assert not spider.is_article_page(html_response(url, listing))
-    assert spider.is_article_page(html_response(url, tagged))
+    body = "<html><body><h1>Tin</h1><p>04/03/2025</p><p>Một câu.</p></body></html>"
+    sent = {"https://baomoi.example.vn/tinh-hop-ban.html", "https://baomoi.example.vn/gioi-thieu"}
+    listings = {"https://baomoi.example.vn/thoi-su/trang-2.html",
+                "https://baomoi.example.vn/tin-tuc?page=3",
+                "https://baomoi.example.vn/tim-kiem?q=bao",
+                "https://baomoi.example.vn/tag/giao-thong"}  # fmt: skip
+    for url in sent:
+        page = next(spider.parse(html_response(url, body)))
+        assert isinstance(page, FetchedPage) and page.hints == {}, url
+    for url in listings:
+        decision = next(spider.parse(html_response(url, body)))
+        assert isinstance(decision, PageDecision) and decision.kind == "listing", url
+    home = next(spider.parse(html_response("https://baomoi.example.vn/", body)))
+    assert (home.kind, home.reason) == ("other", "home page of the site")
     assert spider.profile.kind == "generic" and spider.allowed_domains == ["baomoi.example.vn"]
+
+
+def test_a_url_linked_from_a_heading_is_hinted_as_a_teaser():
+    spider = built_spider(start_url="https://baomoi.example.vn/")
+    listing = ('<html><body><h1>Thời sự</h1><h3 class="t"> <a href="/tin-a-12.html">Tin A</a>'
+               '</h3><p><a href="/tin-b-13.html">Tin B</a></p></body></html>')  # fmt: skip
+    list(spider.parse(html_response("https://baomoi.example.vn/thoi-su", listing)))
+    body = "<html><body><h1>Tin</h1></body></html>"
+    hinted = next(spider.parse(html_response("https://baomoi.example.vn/tin-a-12.html", body)))
+    plain = next(spider.parse(html_response("https://baomoi.example.vn/tin-b-13.html", body)))
+    assert (hinted.hints, plain.hints) == ({"teaser_url": True}, {})
 
 
 # --- the CLI through CliRunner --------------------------------------------------------------

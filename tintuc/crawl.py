@@ -109,5 +109,8 @@ def summary_lines(db_path: str, crawl_id: int) -> list[str]:
         f"{row['pages_skipped'] or 0} stored articles skipped; "
         f"{total} articles of this site in {db_path}"
     ]
+    if row.get("pages_article") is not None:  # crawls before m006_page_decisions: no counts
+        lines.append(f"  pages judged: {row['pages_article']} articles, "
+                     f"{row['pages_listing']} listings, {row['pages_other']} other")
     lines += [f"  error: {e['url']}: {e['error']}" for e in errors]
     return lines

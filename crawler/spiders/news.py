@@ -1,8 +1,11 @@
 """The one generic spider, driven by a site profile.
 
-It only fetches and classifies: listings (and feeds, sitemaps) are followed for links, article
-pages are handed to the pipelines as :class:`~crawler.items.FetchedPage`, failures become
-:class:`~crawler.items.FetchError` items that the storage pipeline records.
+It only fetches and classifies by URL: listings (and feeds, sitemaps) are followed for links;
+every HTML page that may be an article is handed to the pipelines as
+:class:`~crawler.items.FetchedPage` (the extraction worker decides from its structure, see
+``pipelines/extractor/classify.py``), the others become a
+:class:`~crawler.items.PageDecision` saying why; failures become
+:class:`~crawler.items.FetchError` items. The storage pipeline records all of them.
 
     scrapy crawl news -a site=quangninh-portal
     scrapy crawl news -a start_url=https://example.gov.vn/      # a site not in the registry
@@ -24,8 +27,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler import discovery
 from crawler.checks import setting
-from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageGone
+from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.state import CrawlState
 from crawler.urls import canonical_url
@@ -38,10 +42,12 @@ NOT_HTML = re.compile(
 )
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
-ARTICLE_META = (
-    'meta[property="og:type"][content="article"]',
-    'meta[property="article:published_time"]',
-    '[itemprop="articleBody"]',
+# listing pages by their URL alone: pagers, search results, tag pages (generic mode)
+LISTING_URL = re.compile(
+    r"[?&](?:page|paged|pageindex|pagefirstrow|trang|p)=\d|[?&]Paged=TRUE|/(?:trang|page)[-/]\d+"
+    r"(?:\.\w+)?/?$|/(?:tim-kiem|timkiem|search|tag|tags|tu-khoa|tukhoa)(?:[/.?]|$)|[?&](?:q|"
+    r"keyword|tukhoa|k)=",
+    re.IGNORECASE,
 )
 
 
@@ -55,7 +61,10 @@ class NewsSpider(scrapy.Spider):
         self.profile: SiteProfile | None = None
         self.skipped: set[str] = set()
         self.requested: set[str] = set()  # cheaper than letting Scrapy build and drop repeats
+        # ASP.NET postback pages share their listing's URL: keyed by discovery.postback_key
+        self.postbacks_requested: set[tuple] = set()
         self.link_kinds: dict[str, str | None] = {}
+        self.teaser_urls: set[str] = set()  # linked from a heading (a teaser) on some page
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -88,11 +97,13 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.profile.start_urls:
-            yield self.request(url, self.parse, meta={"start": True})
-        for url in self.profile.feeds:
-            yield self.request(url, self.parse_feed)
-        for url in self.profile.sitemaps:
-            yield self.request(url, self.parse_feed)
+            yield self.request(url, self.parse, meta={"start": True},
+                               priority=discovery.PRIORITY_LISTING)  # fmt: skip
+        for request in self.request_feeds([*self.profile.feeds, *self.profile.sitemaps]):
+            yield request
+        if not (self.profile.feeds or self.profile.sitemaps):
+            for request in self.discovery_requests():
+                yield request
         # filled by the storage pipeline when the spider opens, i.e. before this line runs
         for url in self.state.pending_urls:
             url = canonical_url(url)
@@ -103,6 +114,34 @@ class NewsSpider(scrapy.Spider):
     def request(self, url: str, callback, **kwargs) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error, **kwargs)
 
+    def discovery_requests(self) -> Iterator[scrapy.Request]:
+        """A profile naming no feed or sitemap (generic mode always): ask each start URL's site
+        for its robots.txt (for its Sitemap: lines; the robots middleware keeps its parser to
+        itself, so the spider reads the file on its own, captured like any page),
+        /sitemap.xml and the usual feed paths. These are guesses: a miss is counted, not
+        recorded as a crawl error."""
+        roots = dict.fromkeys(discovery.site_root(u) for u in self.profile.start_urls)
+        for root in roots:
+            # reading robots.txt is always allowed (RFC 9309); the robots middleware skips it
+            yield scrapy.Request(discovery.robots_url(root), callback=self.parse_robots,
+                                 errback=self.on_discovery_miss,
+                                 priority=discovery.PRIORITY_ROBOTS,
+                                 meta={"dont_obey_robotstxt": True})  # fmt: skip
+            guesses = [discovery.default_sitemap_url(root), *discovery.guessed_feed_urls(root)]
+            yield from self.request_feeds(guesses, errback=self.on_discovery_miss)
+
+    def request_feeds(self, urls: list[str], errback=None) -> Iterator[scrapy.Request]:
+        """Feeds and sitemaps, each once, ahead of listings and articles."""
+        for url in urls:
+            url = canonical_url(url)
+            if url not in self.requested:
+                self.requested.add(url)
+                yield scrapy.Request(
+                    url, callback=self.parse_feed, errback=errback or self.on_error,
+                    priority=discovery.PRIORITY_SITEMAP,
+                    meta={"allow_binary": url.endswith(".gz")},  # sitemap.xml.gz
+                )  # fmt: skip
+
     # --- classification -------------------------------------------------------------------
     def is_article_url(self, url: str) -> bool:
         return any(r.search(url) for r in self.article_res)
@@ -110,10 +149,20 @@ class NewsSpider(scrapy.Spider):
     def is_listing_url(self, url: str) -> bool:
         return not self.listing_res or any(r.search(url) for r in self.listing_res)
 
-    def is_article_page(self, response: TextResponse) -> bool:
+    def url_decision(self, url: str) -> tuple[str, str] | None:
+        """``(kind, reason)`` for a page that is no article by its URL alone; None when the
+        extraction worker must look at it. Cheap: no DOM is built on the reactor thread."""
         if self.article_res:
-            return self.is_article_url(response.url)
-        return looks_like_article(response)
+            if self.is_article_url(url):
+                return None
+            kind = "listing" if self.is_listing_url(url) else "other"
+            return kind, "URL does not match the site's article patterns"
+        parts = urlsplit(url)
+        if parts.path in ("", "/") and not parts.query:
+            return "other", "home page of the site"
+        if LISTING_URL.search(url):
+            return "listing", "listing URL (pager, search or tag page)"
+        return None
 
     def wanted(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -129,9 +178,16 @@ class NewsSpider(scrapy.Spider):
                              response.status)  # fmt: skip
             return
         first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
-        if self.is_article_page(response):
+        url = canonical_url(response.url)
+        decision = self.url_decision(url)
+        teasers = teaser_links(response.body, response.url)
+        self.teaser_urls.update(teasers)
+        if decision is None:
+            hints = {"article_url": True} if self.article_res else {}
+            if url in self.teaser_urls or first_url in self.teaser_urls:
+                hints["teaser_url"] = True
             yield FetchedPage(
-                url=canonical_url(response.url),
+                url=url,
                 requested_url=first_url,
                 status=response.status,
                 body=response.body,
@@ -139,11 +195,34 @@ class NewsSpider(scrapy.Spider):
                 site=self.profile.id,
                 fetched=now_iso(),
                 capture_id=response.meta.get(CAPTURE_META),
+                hints=hints,
             )
-        elif first_url != canonical_url(response.url) and self.is_article_url(first_url):
-            # an article URL that now redirects to a listing or the home page: it was removed
-            yield PageGone(first_url, f"redirected to {response.url}")
-        yield from self.follow_links(response)
+        else:
+            yield PageDecision(url, response.meta.get(CAPTURE_META), *decision)
+            if first_url != url and self.is_article_url(first_url):
+                # an article URL that now redirects to a listing or the home page: removed
+                yield PageGone(first_url, f"redirected to {response.url}")
+        yield from self.follow_links(response, teasers)
+
+    def fetch_attachments(self, page_url: str, urls: list[str]) -> None:
+        """Fetch the documents an article links under its headline (PDF, DOC …), so that
+        they are captured in WARC beside it. Called by the extraction pipeline."""
+        for url in urls:
+            if url in self.requested or not self.wanted_attachment(url):
+                continue
+            self.requested.add(url)
+            self.crawler.engine.crawl(self.request(
+                url, self.parse_attachment, meta={"allow_binary": True, "attachment_of": page_url}
+            ))  # fmt: skip
+
+    def wanted_attachment(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and not any(r.search(url) for r in self.deny_res)
+
+    def parse_attachment(self, response: Response) -> Iterator:
+        """An attachment is captured (WARC + captures row) on the way here: nothing to add."""
+        self.crawler.stats.inc_value("tintuc/attachments")
+        return iter(())
 
     def link_kind(self, url: str) -> str | None:
         """'article', 'listing' or None (not followed) for a canonical URL; memoised, since
@@ -159,45 +238,123 @@ class NewsSpider(scrapy.Spider):
             self.link_kinds[url] = kind
         return kind
 
-    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+    def follow_links(
+        self, response: TextResponse, teasers: list[str] | None = None
+    ) -> Iterator[scrapy.Request]:
+        """Request the page's links: articles, pages of its pager, other listings; ``teasers``
+        are its teaser headline links (found again when not given)."""
         articles, listings = [], []
-        for url in page_links(response.body, response.url):
+        links = page_links(response.body, response.url)
+        feeds = discovery.feed_links(response.body, response.url)
+        for url in links:
+            if discovery.looks_like_feed_url(url):
+                feeds.append(url)
+                continue
             kind = self.link_kind(url)
             if kind == "article":
                 articles.append(url)
             elif kind == "listing":
                 listings.append(url)
         skip_urls = self.state.skip_urls
+        if not self.article_res:
+            # Generic mode knows articles by no URL pattern: the page's teaser headlines stand
+            # in, so an incremental crawl sees what is new and stops paginating as with a
+            # profile; stored articles are not fetched again, whatever list they are in.
+            headlines = set(teaser_links(response.body, response.url) if teasers is None
+                            else teasers)
+            articles = [u for u in listings if u in headlines]
+            listings = [u for u in listings if u not in headlines or u not in skip_urls]
         new = [u for u in dict.fromkeys(articles) if u not in skip_urls]
         self.skipped.update(u for u in articles if u in skip_urls)
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
         yield from self.request_once(new)
+        yield from self.request_feeds(feeds)
         if self.state.stop_on_nothing_new and not new and not response.meta.get("start"):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
-        yield from self.request_once(listings)
+        pager = self.pager_of(response, links)
+        if pager:
+            pages = [canonical_url(u) for u in pager.links]
+            pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"]
+            self.crawler.stats.inc_value("tintuc/pager_links", len(pages))
+            yield from self.request_once(pages, priority=discovery.PRIORITY_LISTING)
+            yield from self.follow_postbacks(response, pager.postbacks)
+        # with article patterns, the other links are listings; without, of unknown kind
+        known = discovery.PRIORITY_LISTING if self.article_res else discovery.PRIORITY_ARTICLE
+        yield from self.request_once(listings, priority=known)
 
-    def request_once(self, urls: list[str]) -> Iterator[scrapy.Request]:
+    def request_once(self, urls: list[str], priority: int = 0) -> Iterator[scrapy.Request]:
         for url in urls:
             if url not in self.requested:
                 self.requested.add(url)
-                yield self.request(url, self.parse)
+                yield self.request(url, self.parse, priority=priority)
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """RSS, Atom and XML sitemaps: every <link>, <loc> or atom href is a candidate."""
-        if not isinstance(response, TextResponse):
-            yield FetchError(response.url, "feed is not text", response.status)
+    def pager_of(self, response: TextResponse, links: list[str]) -> discovery.Pager | None:
+        """The page's pagination, found by its shape (crawler/discovery.py). Not looked for on
+        pages the profile's URL patterns call articles: they have none."""
+        if self.article_res and self.is_article_url(response.url):
+            return None
+        return discovery.find_pager(response.body, canonical_url(response.url), links)
+
+    def follow_postbacks(self, response: TextResponse, postbacks: list) -> Iterator:
+        """POST an ASP.NET pager's entries back, each listing page once. They all share the
+        listing's URL, so pages are told apart by their number (discovery.postback_key);
+        Scrapy's dupefilter sees different bodies and would let repeats through."""
+        if not postbacks:
             return
-        response.selector.remove_namespaces()
-        links = response.xpath("//item/link/text() | //loc/text() | //entry/link/@href").getall()
-        for link in links:
-            url = canonical_url(urljoin(response.url, link.strip()))
-            if not self.wanted(url) or url in self.state.skip_urls:
+        url = canonical_url(response.url)
+        current = response.meta.get("postback_page")
+        if response.request is not None and response.request.method == "GET":
+            current = 1  # a GET shows a postback grid's first page
+            self.postbacks_requested.add((url, 1))
+        state = discovery.viewstate(response.body)
+        for postback in postbacks:
+            key = discovery.postback_key(url, postback, current, state)
+            if key in self.postbacks_requested:
                 continue
-            if url.endswith(".xml") or "sitemap" in url.lower():
-                yield self.request(url, self.parse_feed)
-            else:
-                yield self.request(url, self.parse)
+            self.postbacks_requested.add(key)
+            self.crawler.stats.inc_value("tintuc/postback_pages")
+            try:
+                yield discovery.postback_request(
+                    response, postback, callback=self.parse, errback=self.on_error,
+                    priority=discovery.PRIORITY_LISTING,
+                    meta={"postback_page": discovery.postback_page(postback, current)},
+                )  # fmt: skip
+            except ValueError:  # no form holding __VIEWSTATE after all
+                return
+
+    def parse_feed(self, response: Response) -> Iterator:
+        """RSS and Atom feeds, sitemaps and sitemap indexes (news sitemaps too, gzipped or
+        not): a sitemap index leads to more sitemaps, the others' entries are article
+        candidates, fetched after the listings. An HTML page where a feed was expected (/rss is
+        often a page listing the site's feeds) is read as a page."""
+        sitemaps, entries = discovery.xml_links(response.body)
+        if not (sitemaps or entries):
+            if isinstance(response, TextResponse) and not isinstance(response, XmlResponse):
+                yield from self.parse(response)
+            elif not isinstance(response, TextResponse):
+                yield FetchError(response.url, "feed is not text", response.status)
+            return
+        pages = []
+        for link in entries:
+            url = canonical_url(urljoin(response.url, link))
+            if url.endswith((".xml", ".xml.gz")) or "sitemap" in url.lower():
+                sitemaps.append(url)  # a sitemap listed as a page
+            elif self.wanted(url) and url not in self.state.skip_urls:
+                pages.append(url)
+        self.crawler.stats.inc_value("tintuc/feed_entries", len(pages))
+        yield from self.request_feeds([urljoin(response.url, u) for u in sitemaps])
+        known = [u for u in pages if self.article_res and self.link_kind(u) == "listing"]
+        yield from self.request_once(known, priority=discovery.PRIORITY_LISTING)
+        yield from self.request_once(pages, priority=discovery.PRIORITY_ARTICLE)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """robots.txt: its ``Sitemap:`` lines (Scrapy's own parser)."""
+        yield from self.request_feeds(discovery.robots_sitemaps(response.body, response.url))
+
+    def on_discovery_miss(self, failure: Failure) -> None:
+        """A guessed feed, sitemap or robots.txt that is not there: counted, not an error."""
+        self.crawler.stats.inc_value("tintuc/discovery_misses")
 
     def on_error(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request
@@ -259,6 +416,21 @@ def page_links(body: bytes, url: str) -> list[str]:
     return list(links)
 
 
+# a link right inside a heading: <h3><a href="...">, the shape of a listing's teaser headline
+HEADING_HREF = re.compile(rb"<h[1-6][^>]*>\s*<a" + HREF_ATTR, re.I)
+
+
+def teaser_links(body: bytes, url: str) -> list[str]:
+    """Canonical URLs linked from headings (teaser headlines) on a page, from its bytes."""
+    links = []
+    for groups in HEADING_HREF.findall(body):
+        try:
+            links.append(canonical_url(urljoin(url, _href_text(groups))))
+        except ValueError:
+            continue
+    return links
+
+
 def describe_failure(failure: Failure, settings) -> str:
     """One clear line for a failed fetch (Scrapy's own messages are sometimes empty)."""
     message = failure.getErrorMessage().strip()
@@ -279,28 +451,6 @@ def response_charset(response: TextResponse) -> str | None:
     ctype = response.headers.get("Content-Type", b"").decode("latin-1")
     match = re.search(r"charset=([\w-]+)", ctype, re.IGNORECASE)
     return match.group(1) if match else None
-
-
-DATE_IN_TEXT = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
-
-
-def looks_like_article(response: TextResponse) -> bool:
-    """Recognise an article page by its content when no URL pattern is known.
-
-    Machine-readable signals win (og:type=article, article:published_time, articleBody).
-    Otherwise an article has one headline, several long paragraphs and a date, and is not a
-    listing (a listing has several linked headings: teasers).
-    """
-    if any(response.css(sel) for sel in ARTICLE_META):
-        return True
-    if len(response.css("h1")) != 1 or len(response.css("h2 a, h3 a, h4 a")) >= 3:
-        return False
-    paragraphs = [" ".join(p.css("::text").getall()).strip() for p in response.css("p")]
-    long_ones = [p for p in paragraphs if len(p) >= 80]
-    if len(long_ones) < 3 or sum(map(len, long_ones)) < 600:
-        return False
-    visible = " ".join(response.css("body :not(script):not(style)::text").getall())
-    return bool(DATE_IN_TEXT.search(visible))
 
 
 def apply_politeness(settings, politeness: dict) -> None:

@@ -58,6 +58,13 @@ TABLE_DOCS: dict[str, dict] = {
             "capture_id": "The capture (WARC record) this text was extracted from.",
             "removed": "When the page answered 404/410 or vanished (empty while it is online).",
             "removed_reason": "Why the article counts as removed.",
+            "attachments": "JSON list of the documents (PDF, DOC …) linked under the headline, "
+            "each {url, text}; empty when none. They are captured in WARC too.",
+            "extraction_flags": "What extraction had to guess, as a JSON array of flags "
+            '(["date_from_url_only", "fallback_used"] …; [] when none; empty when not '
+            "assessed). Facet on it to list doubtful pages.",
+            "extraction_confidence": "How sure extraction is of the text, 0 to 1 (empty when "
+            "not assessed); tintuc reextract --flagged redoes the doubtful ones.",
         },
     },
     "articles_fts": {
@@ -126,6 +133,10 @@ TABLE_DOCS: dict[str, dict] = {
             "warc_offset": "Offset of the record in the WARC file.",
             "warc_length": "Length of the record in the WARC file.",
             "error": "Why the fetch failed, if it did.",
+            "page_kind": "What the page was judged to be: article, listing or other (HTML "
+            "pages only; empty for redirects, errors, feeds and attachments).",
+            "page_reason": "Why, in a few words (\"headline, dateline and 312 characters of "
+            "text\", \"14 teaser headlines and a pager\", \"no date near the headline\" …).",
         },
     },
     "crawls": {
@@ -143,6 +154,9 @@ TABLE_DOCS: dict[str, dict] = {
             "articles_changed": "Articles whose text changed.",
             "articles_unchanged": "Articles fetched again with the same text.",
             "errors": "Rows in crawl_errors for this crawl.",
+            "pages_article": "HTML pages judged articles (captures.page_kind).",
+            "pages_listing": "HTML pages judged listings.",
+            "pages_other": "HTML pages judged neither (contact, about, home pages …).",
             "pid": "Process id of the crawl (to tell running from interrupted crawls).",
             "settings": "JSON of the settings the crawl overrode.",
         },
@@ -526,3 +540,26 @@ def rebuild_search_index(db: sqlite_utils.Database) -> int:
             index_article(db, row["id"], row)
             count += 1
     return count
+
+
+@migrations()
+def m005_extraction_quality(db: sqlite_utils.Database) -> None:
+    """How sure extraction was, per article: flags (a JSON array of strings, so Datasette's
+    array facet lists them) and a confidence figure. NULL in both = not assessed (articles
+    stored before this migration, or by an extractor that does not report it)."""
+    db["articles"].add_column("extraction_flags", str)
+    db["articles"].add_column("extraction_confidence", float)
+    # the doubtful pages are listed least sure first; the flags are read from the index alone
+    db["articles"].create_index(["extraction_confidence", "extraction_flags"])
+
+
+@migrations()
+def m006_page_decisions(db: sqlite_utils.Database) -> None:
+    """What every fetched HTML page was judged to be ('article', 'listing', 'other') and why,
+    on its capture; the counts per crawl; the documents attached to an article."""
+    db["captures"].add_column("page_kind", str)
+    db["captures"].add_column("page_reason", str)
+    db["captures"].create_index(["page_kind"])
+    for kind in ("article", "listing", "other"):
+        db["crawls"].add_column(f"pages_{kind}", int)
+    db["articles"].add_column("attachments", str)

@@ -25,6 +25,14 @@ ARTICLE_FIELDS = (
 )  # fmt: skip
 SaveResult = Literal["new", "changed", "unchanged", "kept"]
 
+# How sure extraction was (the extractor's "flags" and "confidence"): a page is doubtful when
+# its confidence is below DOUBTFUL_BELOW or it carries one of these flags, each saying that the
+# text or date came from a guess rather than the page's own structure. "related_none" and the
+# related_by_* flags describe the page, not a doubt: many articles have no related block.
+DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "no_body_container",
+                  "date_from_url_only")
+DOUBTFUL_BELOW = 0.5
+
 
 def content_hash(row: dict[str, Any]) -> str:
     """A digest of what a reader sees: a change in title or text is a new version."""
@@ -111,7 +119,55 @@ def record_error(
 
 
 def _article_row(article: dict[str, Any]) -> dict[str, Any]:
-    return {k: article.get(k) for k in ARTICLE_FIELDS}
+    row = {k: article.get(k) for k in ARTICLE_FIELDS}
+    attachments = article.get("attachments")  # [{url, text}] of documents under the headline
+    row["attachments"] = json.dumps(attachments, ensure_ascii=False) if attachments else None
+    return row
+
+
+PAGE_KINDS = ("article", "listing", "other")
+
+
+def record_page_decisions(db: sqlite_utils.Database, decisions: Iterable[tuple]) -> int:
+    """Write what each fetched HTML page was judged to be on its ``captures`` row:
+    ``(capture_id, kind, reason)`` tuples, kind one of :data:`PAGE_KINDS`. Rows without a
+    capture id (capture off) are skipped. Returns how many rows were written."""
+    rows = [(kind, (reason or "")[:200], capture_id) for capture_id, kind, reason in decisions
+            if capture_id is not None]  # fmt: skip
+    if rows:
+        db.conn.executemany("UPDATE captures SET page_kind = ?, page_reason = ? WHERE id = ?", rows)
+    return len(rows)
+
+
+def _quality_row(article: dict[str, Any]) -> dict[str, Any]:
+    """The extraction_flags (sorted JSON array) and extraction_confidence columns of an
+    extraction; NULL for what it did not assess."""
+    flags, confidence = article.get("flags"), article.get("confidence")
+    return {
+        "extraction_flags": None if flags is None else json.dumps(sorted(set(flags))),
+        "extraction_confidence": None if confidence is None else round(float(confidence), 3),
+    }
+
+
+def doubtful_sql(below: str = "?", table: str = "articles") -> str:
+    """An SQL condition true for the doubtful rows of ``table`` (``articles`` or its alias);
+    ``below`` is the SQL of the confidence threshold (a parameter). Rows never assessed (NULL)
+    are not doubtful: ``tintuc reextract`` without --flagged assesses them."""
+    flags = ", ".join(f"'{flag}'" for flag in DOUBTFUL_FLAGS)
+    return (
+        f"({table}.extraction_confidence < {below} OR EXISTS (SELECT 1 FROM "
+        f"json_each({table}.extraction_flags) WHERE json_each.value IN ({flags})))"
+    )
+
+
+def count_doubtful(
+    db: sqlite_utils.Database, below: float = DOUBTFUL_BELOW, site: str | None = None
+) -> int:
+    """How many stored articles (of ``site``) are doubtful (:func:`doubtful_sql`)."""
+    where, params = doubtful_sql(), [below]
+    if site:
+        where, params = f"{where} AND site = ?", [*params, site]
+    return db.execute(f"SELECT count(*) FROM articles WHERE {where}", params).fetchone()[0]
 
 
 def save_article(
@@ -126,11 +182,12 @@ def save_article(
     seen = article.get("fetched") or now_iso()
     row = _article_row(article)
     row["content_hash"] = content_hash(row)
+    quality = _quality_row(article)
     capture_id = article.get("capture_id")
     old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
     if old is None:
         article_id = db["articles"].insert(
-            {**row, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id,
+            {**row, **quality, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id,
              "capture_id": capture_id}
         ).last_pk  # fmt: skip
         index_article(db, article_id, row)
@@ -139,16 +196,19 @@ def save_article(
         seen_again = {"last_seen": seen, "removed": None, "removed_reason": None}
         if capture_id is not None:
             seen_again["capture_id"] = capture_id
+        # the quality columns follow the text that is kept: an unchanged text takes what this
+        # extraction assessed (an extractor that assessed nothing leaves the old figures)
         if old["content_hash"] == row["content_hash"]:
             result = "unchanged"
-            db["articles"].update(old["id"], seen_again)
+            assessed = {k: v for k, v in quality.items() if v is not None}
+            db["articles"].update(old["id"], {**seen_again, **assessed})
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
         else:
             result = "changed"
             save_version(db, old, replaced=seen)
-            db["articles"].update(old["id"], {**row, **seen_again, "crawl_id": crawl_id})
+            db["articles"].update(old["id"], {**row, **quality, **seen_again, "crawl_id": crawl_id})
             index_article(db, old["id"], row)
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipelines.archive.schema import open_archive
+from pipelines.archive.store import DOUBTFUL_BELOW
 from tintuc.cli.options import db_option
 
 
@@ -113,17 +114,31 @@ def verify(db_path):
 @click.command()
 @db_option
 @click.option("--site", help="Only this site's articles.")
-def reextract(db_path, site):
+@click.option("--flagged", is_flag=True,
+              help="Only the doubtful extractions: confidence below --below, or a flag "
+              "such as fallback_used or date_from_url_only.")  # fmt: skip
+@click.option("--below", type=click.FloatRange(0, 1), default=DOUBTFUL_BELOW,
+              show_default=True,
+              help="With --flagged: the confidence under which a page is doubtful.")  # fmt: skip
+def reextract(db_path, site, flagged, below):
     """Extract stored articles again from their WARC captures (no network).
 
-    Run it after the extractor improves; running it twice changes nothing.
+    Run it after the extractor improves; running it twice changes nothing. With --flagged,
+    only the articles whose extraction was doubtful.
 
     Example:
 
         tintuc reextract --db archive.db --site sample
+
+        tintuc reextract --db archive.db --flagged --below 0.6
     """
+    from pipelines.archive.store import count_doubtful
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path)
-    counts = reextract_all(db, Path(db_path).resolve().parent, site)
+    if flagged:
+        click.echo(f"{count_doubtful(db, below, site)} doubtful articles")
+    counts = reextract_all(db, Path(db_path).resolve().parent, site, flagged=flagged, below=below)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if flagged:
+        click.echo(f"{count_doubtful(db, below, site)} still doubtful")

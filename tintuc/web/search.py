@@ -17,6 +17,7 @@ import urllib.parse
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import path_with_added_args
 from datasette.utils.asgi import Response
 
 from pipelines.text import fold
@@ -80,6 +81,8 @@ def table_page_links(database, table, view_name, request, datasette):
         "tintuc_export_ignores": extra,
         "tintuc_ranked_url": ranked,
         "tintuc_search_note": request.scope.get(SEARCH_NOTE),
+        "tintuc_flags_facet_url": None if "_facet_array" in request.args else path_with_added_args(
+            request, {"_facet_array": "extraction_flags"}),
     }
 
 

@@ -1,0 +1,192 @@
+"""Every fetched HTML page gets a recorded decision (captures.page_kind, page_reason), the log
+names a page that is not an article in one line, and nothing is dumped.
+
+In-process: the storage pipeline records decisions and counts. E2E: a generic crawl of the
+sample portal, and of a small portal of short notices (one with only a PDF attached).
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import query, run_tintuc
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article, PageDecision
+from crawler.spiders.news import NewsSpider
+from pipelines.archive.schema import open_archive
+from pipelines.store_pipeline import StoragePipeline
+from tintuc.crawl import summary_lines
+from tintuc.reextract import reextract
+
+SITE = "http://notices.test"
+
+
+def add_capture(db_path, url: str) -> int:
+    db = open_archive(db_path)
+    with db.conn:
+        capture_id = db["captures"].insert({"url": url, "status": 200,
+                                            "content_type": "text/html"}).last_pk  # fmt: skip
+    db.close()
+    return capture_id
+
+
+def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_path):
+    db_path = tmp_path / "archive.db"
+    crawler = get_crawler(NewsSpider, {
+        "EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_DB": str(db_path),
+        "TINTUC_BATCH_SIZE": 2,
+    })  # fmt: skip
+    crawler.spider = NewsSpider.from_crawler(crawler, start_url=SITE + "/")
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    ids = {name: add_capture(db_path, f"{SITE}/{name}") for name in ("a", "b", "c", "d")}
+    pipeline.process_item(PageDecision(f"{SITE}/a", ids["a"], "listing", "9 teaser headlines"))
+    pipeline.process_item(PageDecision(f"{SITE}/b", ids["b"], "other", "no headline"))
+    pipeline.process_item(Article(url=f"{SITE}/c", site="notices.test", fetched="2025-01-01",
+                                  capture_id=ids["c"], title="C", text="Một câu.",
+                                  page_reason="headline, dateline and 8 characters of text"))
+    pipeline.process_item(PageDecision(f"{SITE}/d", None, "other", "capture off"))  # no row
+    pipeline.close_spider()
+    pipeline.on_spider_closed(crawler.spider, "finished")
+    decided = {r["url"].rsplit("/", 1)[1]: (r["page_kind"], r["page_reason"])
+               for r in query(db_path, "SELECT url, page_kind, page_reason FROM captures")}
+    assert decided == {
+        "a": ("listing", "9 teaser headlines"),
+        "b": ("other", "no headline"),
+        "c": ("article", "headline, dateline and 8 characters of text"),
+        "d": (None, None),
+    }
+    (crawl,) = query(db_path, "SELECT pages_article, pages_listing, pages_other FROM crawls")
+    assert crawl == {"pages_article": 1, "pages_listing": 1, "pages_other": 2}
+    assert crawler.stats.get_value("tintuc/pages_other") == 2
+    assert "  pages judged: 1 articles, 1 listings, 2 other" in summary_lines(str(db_path), 1)
+
+
+# --- e2e ------------------------------------------------------------------------------------
+def html_page(title: str, main: str) -> bytes:
+    return (f"<html lang='vi'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            "<nav><a href='/'>Trang chủ</a> <a href='/thong-bao/'>Thông báo</a> "
+            "<a href='/gioi-thieu.html'>Giới thiệu</a></nav>"
+            f"<main>{main}</main><footer>Sở Nội vụ tỉnh</footer></body></html>").encode()
+
+
+NOTICES = {
+    "/thong-bao/tb-101.html": html_page("Lịch họp", (
+        "<h1>Thông báo lịch họp giao ban tháng 12 năm 2025</h1><p class='date'>01/12/2025</p>"
+        "<p>Sở họp giao ban vào sáng thứ Hai hằng tuần.</p>")),
+    "/thong-bao/tb-102.html": html_page("Quyết định", (
+        "<h1>Quyết định ban hành quy chế làm việc của Sở năm 2026</h1><p>02/01/2026</p>"
+        "<p><a href='/files/quyet-dinh-102.pdf'>Quyết định số 102/QĐ-SNV</a></p>")),
+}
+PAGES = {
+    "/": html_page("Trang chủ", "".join(
+        f"<h3><a href='{path}'>Tin số {n} của Sở Nội vụ tỉnh</a></h3>"
+        for n, path in enumerate(NOTICES))),
+    "/thong-bao/": html_page("Thông báo", "<h1>Thông báo</h1>" + "".join(
+        f"<h3><a href='{path}'>Thông báo số {n} của Sở Nội vụ tỉnh</a></h3><p>0{n}/12/2025</p>"
+        for n, path in enumerate(NOTICES, 1)) + "<a href='/thong-bao/?page=2'>Trang sau</a>"),
+    "/thong-bao/?page=2": html_page("Thông báo", "<h1>Thông báo</h1><p>Hết.</p>"),
+    "/gioi-thieu.html": html_page("Giới thiệu", (
+        "<h1>Giới thiệu chung</h1>" + "<p>Ngày 30/10/1963, tỉnh được thành lập trên cơ sở "
+        "hợp nhất hai đơn vị hành chính; từ đó đến nay tỉnh không ngừng phát triển.</p>" * 4)),
+    **NOTICES,
+}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class NoticePortal(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path == "/files/quyet-dinh-102.pdf":
+            body, ctype = PDF, "application/pdf"
+        elif self.path in PAGES:
+            body, ctype = PAGES[self.path], "text/html; charset=utf-8"
+        else:
+            body, ctype = b"not found", "text/plain"
+        self.send_response(200 if ctype != "text/plain" else 404)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def notice_portal():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NoticePortal)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.e2e
+def test_short_notices_and_a_pdf_notice_are_stored_and_every_page_decided(notice_portal,
+                                                                          tmp_path):
+    db_path = tmp_path / "archive.db"
+    result = run_tintuc("crawl", "--start-url", notice_portal + "/", "--db", str(db_path))
+    stored = {r["url"]: r for r in query(db_path, "SELECT * FROM articles")}
+    assert set(stored) == {notice_portal + path for path in NOTICES}
+    assert "Sở họp giao ban vào sáng thứ Hai hằng tuần." in stored[
+        notice_portal + "/thong-bao/tb-101.html"]["text"]
+    pdf_url = notice_portal + "/files/quyet-dinh-102.pdf"
+    assert stored[notice_portal + "/thong-bao/tb-102.html"]["attachments"] == (
+        f'[{{"url": "{pdf_url}", "text": "Quyết định số 102/QĐ-SNV"}}]')
+    # the attachment is captured (WARC + captures row), not recorded as an error
+    (pdf,) = query(db_path, "SELECT status, size, page_kind FROM captures WHERE url = ?",
+                   [pdf_url])  # fmt: skip
+    assert pdf == {"status": 200, "size": len(PDF), "page_kind": None}
+    assert not query(db_path, "SELECT * FROM crawl_errors WHERE url = ?", [pdf_url])
+    kinds = {r["url"].removeprefix(notice_portal): (r["page_kind"], r["page_reason"])
+             for r in query(db_path, "SELECT url, page_kind, page_reason FROM captures "
+                                     "WHERE content_type LIKE 'text/html%'")}  # fmt: skip
+    assert kinds == {
+        "/": ("other", "home page of the site"),
+        "/thong-bao/": ("listing", "2 teaser headlines and a pager"),
+        "/thong-bao/?page=2": ("listing", "listing URL (pager, search or tag page)"),
+        "/gioi-thieu.html": ("other", "a page of the site itself (gioi thieu)"),
+        "/thong-bao/tb-101.html": ("article", "headline, dateline and 43 characters of text"),
+        "/thong-bao/tb-102.html": ("article", "headline, dateline and 1 attachments"),
+    }
+    log = result.stdout + result.stderr
+    assert "Dropped:" not in log and "%PDF" not in log
+    gioi_thieu = f"{notice_portal}/gioi-thieu.html (other: a page of the site itself (gioi thieu))"
+    assert f"not an article: {gioi_thieu}" in log
+    assert "pages judged: 2 articles, 2 listings, 2 other" in result.stdout
+
+
+@pytest.mark.e2e
+def test_generic_crawl_of_the_sample_portal_decides_every_html_page(sample_portal, tmp_path):
+    base_url, manifest = sample_portal
+    db_path = tmp_path / "generic.db"
+    result = run_tintuc("crawl", "--start-url", base_url + "/", "--db", str(db_path))
+    html = query(db_path, "SELECT url, page_kind, page_reason FROM captures WHERE status = 200 "
+                          "AND content_type LIKE 'text/html%'")  # fmt: skip
+    assert html and all(r["page_kind"] in ("article", "listing", "other") for r in html), html
+    assert all(r["page_reason"] for r in html)
+    kind = {r["url"]: r["page_kind"] for r in html}
+    for article in manifest["articles"]:
+        assert kind.get(base_url + article["path"], "article") == "article", article["path"]
+    for path in manifest["listing_paths"][1:]:
+        assert kind[base_url + path] == "listing", path
+    for path in manifest["non_article_paths"]:
+        assert kind[base_url + path] == "other", path
+    stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
+    assert stored == {base_url + a["path"] for a in manifest["articles"]}
+    articles = sum(1 for k in kind.values() if k == "article")
+    (crawl,) = query(db_path, "SELECT pages_article, pages_listing, pages_other FROM crawls")
+    assert crawl["pages_article"] == articles == len(stored)
+    assert "Dropped:" not in result.stdout + result.stderr
+    # reextract judges the non-articles again from their captures: nothing changes
+    db = open_archive(db_path)
+    try:
+        counts = reextract(db, db_path.parent)
+    finally:
+        db.close()
+    assert counts["not_article"] == crawl["pages_listing"] + crawl["pages_other"]
+    assert counts["new"] == counts["changed"] == 0
