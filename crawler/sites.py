@@ -2,18 +2,26 @@
 
 Profiles live in ``crawler/sites.toml`` (bundled) and, optionally, in a user's own TOML file
 (``TINTUC_SITES_FILE`` / ``--sites``) whose entries add to or replace the bundled ones.
+
+Every bundled entry (but ``sample``) names its ``source``, where its URL and rules came from, and
+a ``province`` among the 34 post-merger units of ``crawler/provinces.toml``. A user's own file is
+theirs (local mirrors, test sites): neither is required there.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 BUNDLED_SITES = Path(__file__).with_name("sites.toml")
+PROVINCES_FILE = Path(__file__).with_name("provinces.toml")
+UNSOURCED_IDS = ("sample",)  # the bundled local demo portal: nothing to cite
 KINDS = ("portal", "newspaper", "department", "generic")
 SELECTOR_KEYS = ("title", "date", "body", "related")
 POLITENESS_KEYS = ("download_delay", "concurrency", "autothrottle")
@@ -39,6 +47,7 @@ class SiteProfile:
     selectors: dict[str, str] = field(default_factory=dict)
     politeness: dict[str, Any] = field(default_factory=dict)
     checked_live: bool = False
+    source: str = ""
 
     @property
     def base_url(self) -> str:
@@ -87,8 +96,48 @@ def check_http_url(url: str) -> str:
     return url
 
 
-def profile_from_dict(site_id: str, data: dict[str, Any]) -> SiteProfile:
-    """Validate one ``[sites.<id>]`` table and build its profile."""
+def fold(text: str) -> str:
+    """``text`` without case, diacritics or extra spaces: "Quảng  Ninh" → "quang ninh"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@cache
+def provinces() -> tuple[str, ...]:
+    """The 34 province-level names since 1 July 2025, from ``crawler/provinces.toml``."""
+    with open(PROVINCES_FILE, "rb") as fh:
+        return tuple(unit["name"] for unit in tomllib.load(fh)["units"])
+
+
+UNIT_PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
+
+
+def province_key(name: str) -> str:
+    """The folded name without a leading "tỉnh", "thành phố" or "TP.", for comparing names."""
+    key = fold(name)
+    for prefix in UNIT_PREFIXES:
+        if key.startswith(prefix):
+            return key.removeprefix(prefix).strip()
+    return key
+
+
+def sites_in_province(registry: dict[str, SiteProfile], name: str) -> list[SiteProfile]:
+    """The profiles of ``registry`` whose province is ``name``, however it is written
+    ("quang ninh", "Quảng Ninh", "tỉnh Quảng Ninh"): portal first, then newspapers, then
+    departments, each by id. The bundled local ``sample`` portal is no source of any province."""
+    key = province_key(name)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    found = [
+        p for p in registry.values()
+        if key and province_key(p.province) == key and p.id not in UNSOURCED_IDS
+    ]  # fmt: skip
+    return sorted(found, key=lambda p: (order.get(p.kind, len(KINDS)), p.id))
+
+
+def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = False) -> SiteProfile:
+    """Validate one ``[sites.<id>]`` table and build its profile. ``bundled`` entries (those of
+    ``crawler/sites.toml``) must also cite a ``source`` and name a post-merger province."""
     known = set(SiteProfile.__dataclass_fields__) - {"id"}
     unknown = set(data) - known
     if unknown:
@@ -120,6 +169,20 @@ def profile_from_dict(site_id: str, data: dict[str, Any]) -> SiteProfile:
     bad = set(data.get("politeness", {})) - set(POLITENESS_KEYS)
     if bad:
         raise SiteError(f"site {site_id!r}: politeness may only be {', '.join(POLITENESS_KEYS)}")
+    if not isinstance(data.get("source", ""), str):
+        raise SiteError(f"site {site_id!r}: source must be a string")
+    if bundled and site_id not in UNSOURCED_IDS:
+        if not data.get("source", "").strip():
+            raise SiteError(
+                f"site {site_id!r}: no 'source': say where its URL and rules came from "
+                "(a public repository file pinned to a commit, or a page URL); "
+                "an entry without a source does not go in the registry"
+            )
+        if province_key(data["province"]) not in {province_key(p) for p in provinces()}:
+            raise SiteError(
+                f"site {site_id!r}: province {data['province']!r} is not one of the 34 "
+                f"post-merger units in {PROVINCES_FILE.name}"
+            )
     return SiteProfile(id=site_id, **data)
 
 
@@ -129,6 +192,7 @@ def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
     for path in (BUNDLED_SITES, *paths):
         if not path:
             continue
+        bundled = path == BUNDLED_SITES
         try:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
@@ -144,7 +208,7 @@ def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
         for site_id, table in tables.items():
             if not isinstance(table, dict):
                 raise SiteError(f"{path}: [sites.{site_id}] must be a table")
-            sites[site_id] = profile_from_dict(site_id, table)
+            sites[site_id] = profile_from_dict(site_id, table, bundled=bundled)
     return sites
 
 

@@ -1,25 +1,114 @@
+import re
+import tomllib
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
+from conftest import query, run_tintuc
 
-from crawler.sites import SiteError, generic_profile, get_site, load_sites
+import crawler.sites as sites_module
+from crawler.sites import (
+    PROVINCES_FILE,
+    SiteError,
+    check_http_url,
+    generic_profile,
+    get_site,
+    load_sites,
+    provinces,
+    sites_in_province,
+)
+from tintuc.cli import main
+
+# a GitHub file pinned to a commit: the form every bundled `source` takes
+PINNED_FILE = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+/blob/[0-9a-f]{40}/\S+$")
+REAL_SITES = {i: p for i, p in load_sites().items() if i != "sample"}
 
 
-def test_bundled_registry_has_the_quang_ninh_sources():
+def test_the_34_units_come_from_a_cited_list():
+    units = tomllib.loads(PROVINCES_FILE.read_text(encoding="utf-8"))["units"]
+    assert len(units) == len(provinces()) == len({u["name"] for u in units}) == 34
+    assert sum(u.get("kind") == "city" for u in units) == 6  # and so 28 provinces
+    assert {"Quảng Ninh", "Hồ Chí Minh", "Huế", "Vĩnh Long"} <= set(provinces())
+    assert not {"Bình Dương", "Quảng Bình", "Kon Tum", "Thừa Thiên Huế"} & set(provinces())
+    header = PROVINCES_FILE.read_text(encoding="utf-8").split("[[units]]")[0]
+    assert any(PINNED_FILE.match(word) for word in header.split())
+
+
+@pytest.mark.parametrize("site_id", sorted(REAL_SITES))
+def test_every_registry_entry_is_sourced_and_unchecked(site_id):
+    profile = REAL_SITES[site_id]
+    parts = [part.strip() for part in profile.source.split(" ; ")]
+    assert parts and all(PINNED_FILE.match(part) for part in parts), profile.source
+    assert profile.province in provinces()
+    assert all(check_http_url(url) for url in profile.start_urls)
+    assert profile.checked_live is False
+    # an article pattern that matched the start page would store the home page as an article
+    for pattern in profile.article_patterns:
+        assert not any(re.search(pattern, url) for url in profile.start_urls), pattern
+
+
+def test_every_province_has_a_portal_and_the_missing_newspapers_are_named():
+    by_kind = {"portal": set(), "newspaper": set()}
+    for profile in REAL_SITES.values():
+        by_kind.get(profile.kind, set()).add(profile.province)
+    assert by_kind["portal"] == set(provinces())
+    missing = set(provinces()) - by_kind["newspaper"]
+    assert missing == {"An Giang"}
+    registry_text = sites_module.BUNDLED_SITES.read_text(encoding="utf-8")
+    assert all(f"#   - {province}: no newspaper" in registry_text for province in missing)
+
+
+def test_quang_ninh_sources():
     sites = load_sites()
     portal, paper = sites["quangninh-portal"], sites["baoquangninh"]
     assert portal.kind == "portal" and paper.kind == "newspaper"
-    assert not portal.checked_live and not paper.checked_live
     assert "quangninh.gov.vn" in portal.domains()
-    assert paper.feeds == ["https://baoquangninh.vn/rss"]
+    departments = [p.id for p in sites_in_province(sites, "Quảng Ninh") if p.kind == "department"]
+    assert departments == ["conganquangninh", "quangninh-sotaichinh", "quangninh-sothongtintt"]
 
 
 def test_portal_article_pattern_matches_sharepoint_urls():
-    import re
-
     portal = get_site("quangninh-portal")
-    url = "https://www.quangninh.gov.vn/Trang/ChiTietTinTuc.aspx?nid=140123"
+    # the article URL the cited source links to
+    url = "https://www.quangninh.gov.vn/so/sothongtinTT/Trang/ChiTietTinTuc.aspx?nid=5054"
     assert any(re.search(p, url) for p in portal.article_patterns)
-    listing = "https://www.quangninh.gov.vn/Trang/tin-tuc-su-kien.aspx"
+    listing = "https://www.quangninh.gov.vn/So/sotaichinh/Trang/default.aspx"
     assert not any(re.search(p, listing) for p in portal.article_patterns)
+    department = get_site("quangninh-sothongtintt")
+    assert any(re.search(p, url) for p in department.article_patterns)
+    assert not any(re.search(p, listing) for p in department.listing_patterns)
+
+
+@pytest.mark.parametrize(
+    "name", ["quang ninh", "Quảng Ninh", "QUẢNG NINH", "  quảng   ninh ", "tỉnh Quảng Ninh"]
+)
+def test_sites_in_province_ignores_case_diacritics_and_unit_words(name):
+    found = sites_in_province(load_sites(), name)
+    assert [p.id for p in found][:2] == ["quangninh-portal", "baoquangninh"]
+    assert "sample" not in [p.id for p in found]  # the local demo is nobody's source
+    assert {p.province for p in found} == {"Quảng Ninh"}
+
+
+def test_sites_in_province_of_a_merged_city_and_of_nowhere():
+    sites = load_sites()
+    hcm = [p.id for p in sites_in_province(sites, "TP. Hồ Chí Minh")]
+    assert hcm == ["hochiminhcity-portal", "baobinhduong", "sggp"]
+    assert sites_in_province(sites, "Quảng Bình") == []  # merged into Quảng Trị
+    assert sites_in_province(sites, "") == []
+
+
+def test_bundled_entry_without_source_or_with_an_old_province_is_refused(tmp_path, monkeypatch):
+    bundled = tmp_path / "sites.toml"
+    monkeypatch.setattr(sites_module, "BUNDLED_SITES", bundled)
+    head = "[sites.x]\nname='X'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+    bundled.write_text(head + "province='Quảng Ninh'\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="site 'x': no 'source'"):
+        load_sites()
+    bundled.write_text(head + "province='Bình Dương'\nsource='https://x.vn/list'\n", "utf-8")
+    with pytest.raises(SiteError, match="'Bình Dương' is not one of the 34"):
+        load_sites()
+    bundled.write_text(head + "province='quang ninh'\nsource='https://x.vn/list'\n", "utf-8")
+    assert load_sites()["x"].source == "https://x.vn/list"
 
 
 def test_unknown_site_names_the_known_ones():
@@ -36,6 +125,8 @@ def test_unknown_site_names_the_known_ones():
          "article_patterns=['(unclosed']", "bad pattern"),
         ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
          "colour='red'", "unknown key"),
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "source=3", "source must be a string"),
         ("[sites.x\nname=", "malformed"),
     ],
 )
@@ -46,7 +137,7 @@ def test_malformed_profiles_are_refused_with_a_reason(tmp_path, toml, message):
         load_sites(path)
 
 
-def test_user_registry_overrides_and_extends(tmp_path):
+def test_user_registry_overrides_and_extends_without_a_source(tmp_path):
     path = tmp_path / "sites.toml"
     path.write_text(
         "[sites.haiphong]\nname='Báo Hải Phòng'\nprovince='Hải Phòng'\nkind='newspaper'\n"
@@ -55,6 +146,7 @@ def test_user_registry_overrides_and_extends(tmp_path):
     )
     sites = load_sites(path)
     assert sites["haiphong"].domains() == ["baohaiphong.vn"]
+    assert sites["haiphong"].source == ""
     assert "baoquangninh" in sites
 
 
@@ -64,3 +156,33 @@ def test_generic_profile_and_start_url_override():
     local = get_site("baoquangninh").with_start_urls(["http://127.0.0.1:9999/"])
     assert local.domains() == ["127.0.0.1"]
     assert local.article_patterns == get_site("baoquangninh").article_patterns
+
+
+def test_crawl_province_refuses_nowhere_and_a_site_beside_it(tmp_path):
+    db = str(tmp_path / "a.db")
+    result = CliRunner().invoke(main, ["crawl", "--province", "Atlantis", "--db", db])
+    assert result.exit_code == 1
+    assert "no registered site in province 'Atlantis'" in result.output
+    result = CliRunner().invoke(main, ["crawl", "sample", "--province", "Huế", "--db", db])
+    assert result.exit_code == 2 and "--province alone" in result.output
+    assert not Path(db).exists()
+
+
+@pytest.mark.e2e
+def test_crawl_province_makes_one_crawl_row_per_site(sample_portal, tmp_path):
+    base_url, _ = sample_portal
+    registry = tmp_path / "sites.toml"
+    # a province no bundled entry has, so that no real site is ever in the crawl
+    registry.write_text("".join(
+        f"[sites.{site_id}]\nname = '{site_id}'\nprovince = 'Thử Nghiệm'\nkind = 'portal'\n"
+        f"start_urls = ['{base_url}/']\n"
+        "politeness = { download_delay = 0, concurrency = 8, autothrottle = false }\n\n"
+        for site_id in ("local-a", "local-b")
+    ), encoding="utf-8")  # fmt: skip
+    db_path = tmp_path / "archive.db"
+    result = run_tintuc("crawl", "--province", "thu nghiem", "--sites", str(registry),
+                        "--db", str(db_path), "--max-pages", "15")  # fmt: skip
+    assert "[1/2] local-a" in result.stdout and "[2/2] local-b" in result.stdout
+    crawls = query(db_path, "SELECT site, status, pages FROM crawls ORDER BY id")
+    assert [c["site"] for c in crawls] == ["local-a", "local-b"]
+    assert all(c["status"] == "finished" and c["pages"] > 0 for c in crawls), crawls

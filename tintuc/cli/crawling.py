@@ -1,12 +1,20 @@
-"""``tintuc crawl``, ``tintuc demo`` and ``tintuc sites``."""
+"""``tintuc crawl`` and ``tintuc demo``."""
 
 from __future__ import annotations
 
 import shlex
+import subprocess
+import sys
 
 import click
 
-from crawler.sites import SiteError, check_http_url, get_site, load_sites
+from crawler.sites import (
+    SiteError,
+    check_http_url,
+    get_site,
+    load_sites,
+    sites_in_province,
+)
 from pipelines.archive.schema import ArchiveOpenError, open_archive
 from tintuc.cli.options import db_option, parse_setting, settings_option, sites_option
 from tintuc.crawl import (
@@ -37,8 +45,11 @@ def finish(db_path: str, stats: dict) -> None:
 @settings_option
 @click.option("--full", is_flag=True,
               help="Fetch every article again (default: incremental, stored ones skipped).")
+@click.option("--province", metavar="NAME",
+              help="Crawl every registered site of this province, one after the other "
+                   "(case and diacritics ignored: 'quang ninh').")
 @sites_option
-def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
+def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full, province):
     """Crawl SITE (an id from the registry) into the archive.
 
     Example:
@@ -46,10 +57,17 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
         tintuc crawl baoquangninh --max-pages 200
 
         tintuc crawl --start-url https://example.gov.vn/ -s DOWNLOAD_DELAY=2
+
+        tintuc crawl --province "Quảng Ninh" --max-pages 500
     """
     settings = dict(parse_setting(o) for o in overrides)
     if full:
         settings["TINTUC_INCREMENTAL"] = "False"
+    if province:
+        if site or start_url:
+            raise click.UsageError("give --province alone, without SITE or --start-url")
+        crawl_province(province, db_path, max_pages, overrides, sites_file, full)
+        return
     try:
         if site:
             get_site(site, sites_file)
@@ -64,6 +82,46 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full):
     except (SiteError, CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
     finish(db_path, run_crawl(scrapy_settings, site, start_url))
+
+
+def crawl_province(province, db_path, max_pages, overrides, sites_file, full) -> None:
+    """Crawl each site of ``province`` as its own ``tintuc crawl SITE`` process, in turn.
+
+    A process per site, as the scheduler does: Scrapy's reactor cannot restart within one
+    process, and one CrawlerProcess running every site at once would share a reactor, memory and
+    a failure between them; a child that dies or hangs takes only its own crawl row with it.
+    """
+    try:
+        sites = sites_in_province(load_sites(sites_file), province)
+        if not sites:
+            raise SiteError(f"no registered site in province {province!r} (see: tintuc sites)")
+        check_db_path(db_path)
+        crawl_settings(db_path, max_pages, dict(parse_setting(o) for o in overrides), sites_file)
+        open_archive(db_path).close()
+    except (SiteError, CrawlSetupError, ArchiveOpenError) as exc:
+        raise click.ClickException(str(exc)) from None
+    failed = []
+    for number, profile in enumerate(sites, 1):
+        click.echo(f"[{number}/{len(sites)}] {profile.id}: {profile.name}")
+        command = [sys.executable, "-m", "tintuc", "crawl", profile.id, "--db", db_path]
+        command += ["--max-pages", str(max_pages)] if max_pages else []
+        command += ["--full"] if full else []
+        command += ["--sites", sites_file] if sites_file else []
+        for override in overrides:
+            command += ["-s", override]
+        sys.stdout.flush()
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        try:
+            returncode = child.wait()
+        except KeyboardInterrupt:
+            child.wait()  # Ctrl-C reached the child too: let it record its crawl and stop
+            raise click.ClickException(f"interrupted during {profile.id}") from None
+        if returncode != 0:
+            failed.append(profile.id)
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} of {len(sites)} crawls failed: {', '.join(failed)}"
+        )
 
 
 @click.command()
@@ -98,22 +156,3 @@ def demo(db_path, port):
     finish(db_path, stats)
     # quoted so the line can be pasted into a shell whatever the path holds (spaces, quotes)
     click.echo(f"\nOpen it:  tintuc serve --db {shlex.quote(db_path)}   then http://127.0.0.1:8001/")
-
-
-@click.command()
-@sites_option
-def sites(sites_file):
-    """List the registered sites.
-
-    Example:
-
-        tintuc sites --sites my-sites.toml
-    """
-    try:
-        registry = load_sites(sites_file)
-    except SiteError as exc:
-        raise click.ClickException(str(exc)) from None
-    for profile in registry.values():
-        checked = "" if profile.checked_live else "  (not yet checked against live pages)"
-        line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
-        click.echo(line + checked)
