@@ -1,6 +1,7 @@
 """The ``tintuc`` command: thin click wrappers over library functions, one module per group.
 
-- :mod:`tintuc.cli.crawling`: ``crawl``, ``demo``, ``sites``
+- :mod:`tintuc.cli.crawling`: ``crawl``, ``demo``
+- :mod:`tintuc.cli.sites`: ``sites``, ``sites check``
 - :mod:`tintuc.cli.archive`: ``status``, ``export``, ``verify``, ``reextract``
 - :mod:`tintuc.cli.extraction`: ``extract``, ``eval``
 - :mod:`tintuc.cli.serve`: ``serve``
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from tintuc.cli import archive, crawling, extraction, schedule, serve
+from tintuc.cli import archive, crawling, extraction, schedule, serve, sites
 
 
 @click.group()
@@ -21,7 +22,7 @@ def main() -> None:
 
 
 for command in (
-    crawling.crawl, crawling.demo, crawling.sites,
+    crawling.crawl, crawling.demo, sites.sites,
     archive.status, archive.export, archive.verify, archive.reextract,
     extraction.extract, extraction.eval_command,
     serve.serve,

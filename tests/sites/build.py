@@ -1,0 +1,572 @@
+"""One generator for local test sites of five shapes, written from the sample portal's text.
+
+Each shape is a kind of provincial site generic mode must handle without a profile:
+
+- ``cms``: a news CMS; short articles at short slugs (``/tin/cam-pha-so2.html``), category
+  listings with a numbered ``?page=N`` pager, "Tin tức khác" blocks linking newer articles
+  (so the oldest are reachable only through the pager), tag and search pages;
+- ``sharepoint``: ``/Trang/ChiTietTinTuc.aspx?nid=N`` articles and an ASP.NET postback pager
+  (``__doPostBack`` + ``__VIEWSTATE``; the server answers a POST with page N);
+- ``notices``: one-sentence notices whose content is an attached PDF or DOCX, listed behind a
+  next-only pager ("Trang sau");
+- ``sitemap``: articles reachable only through the sitemap index named in robots.txt (the
+  listings fill their lists with JavaScript, so they link no article);
+- ``rss``: articles reachable only through the RSS and Atom feeds named by ``<link
+  rel="alternate">`` on the home page;
+- ``empty``: a site with no article at all (home, about, contact, an empty category).
+
+Every site also has pages that are not articles: the home page, "Giới thiệu" (the province's
+history: four long paragraphs full of dates), "Liên hệ", category/tag/search pages. The
+manifest lists the article URLs (title, date) and the pages that are not articles.
+
+    site = build_site("cms")              # pages in memory: {target: (bytes, content type)}
+    site.manifest["articles"][0]          # {"path": "/tin/...", "title": ..., "published": ...}
+    python tests/sites/build.py cms --out /tmp/cms    # write the pages to look at
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import io
+import json
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+from tintuc.sample_portal.build import CONTENT, WEEKDAYS, nfc, parse_content, slugify  # noqa: E402
+
+SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "empty")
+DEFAULT_ARTICLES = 30
+MAX_BODY = 560  # the longest short article, in characters (issue 13)
+PER_PAGE = 6
+NEWEST = dt.datetime(2025, 12, 24, 9, 30)
+PAGER_CONTROL = "ctl00$m$g_4a1f$lvTinTuc$pager"
+VIEWSTATE = "/wEPDwUKMTM0NTY3ODkwMg9kFgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUBMWRkZKh5c3VwZXI="
+HTML = "text/html; charset=utf-8"
+e = html.escape
+
+ABOUT_TITLE = "Giới thiệu chung về tỉnh"
+ABOUT_PARAS = [
+    "Tỉnh được thành lập ngày 30/10/1963 trên cơ sở hợp nhất tỉnh Hải Ninh và khu Hồng Quảng "
+    "theo Nghị quyết của Quốc hội khóa II tại kỳ họp thứ 7. Từ đó đến nay, ngày 30/10 hằng năm "
+    "trở thành ngày truyền thống của tỉnh, gắn với những mốc son trong lịch sử xây dựng, bảo vệ "
+    "và phát triển vùng đất địa đầu Đông Bắc của Tổ quốc.",
+    "Vùng mỏ là cái nôi của phong trào công nhân Việt Nam. Cuộc tổng bãi công ngày 12/11/1936 "
+    "của hơn ba vạn thợ mỏ đã buộc chủ mỏ phải chấp nhận những yêu sách về tăng lương và giảm "
+    "giờ làm. Ngày 12/11 sau này được chọn là ngày truyền thống của công nhân vùng mỏ, và tinh "
+    "thần kỷ luật, đồng tâm được các thế hệ thợ lò gìn giữ cho đến hôm nay.",
+    "Trong các cuộc kháng chiến, tỉnh vừa là hậu phương vừa là tiền tuyến; ngày 25/4/1955 khu "
+    "mỏ được hoàn toàn giải phóng. Sau ngày thống nhất đất nước 30/4/1975, tỉnh tập trung khôi "
+    "phục sản xuất than, xây dựng lại các khu dân cư, trường học, bệnh viện bị tàn phá, và từng "
+    "bước mở rộng giao thương qua cửa khẩu và cảng biển với các địa phương trong cả nước.",
+    "Ngày 01/7/2025, thực hiện chủ trương sắp xếp đơn vị hành chính và tổ chức chính quyền địa "
+    "phương hai cấp, tỉnh bước vào giai đoạn phát triển mới với bộ máy tinh gọn, gần dân hơn. "
+    "Các trung tâm phục vụ hành chính công được sắp xếp lại, dịch vụ công trực tuyến được mở "
+    "rộng để người dân và doanh nghiệp giải quyết thủ tục ở bất cứ đâu, vào bất cứ lúc nào.",
+]
+NOTICE_SUBJECTS = [
+    "lịch tiếp công dân định kỳ tháng {m}/2025 của Chủ tịch Ủy ban nhân dân tỉnh",
+    "kết quả tuyển dụng viên chức sự nghiệp giáo dục năm 2025 (đợt {n})",
+    "danh sách hồ sơ thủ tục hành chính quá hạn giải quyết tháng {m}/2025",
+    "kế hoạch kiểm tra an toàn thực phẩm dịp cuối năm, đợt {n}",
+    "việc tạm dừng cấp nước khu vực phường Hồng Gai ngày {d}/{m}/2025",
+    "lịch thi sát hạch cấp giấy phép lái xe tháng {m}/2025, đợt {n}",
+    "mời tham gia chào giá cung cấp thiết bị văn phòng, gói thầu số {n}",
+    "kết quả lựa chọn nhà thầu gói tư vấn giám sát số {n}/2025",
+]
+
+
+@dataclass
+class Site:
+    shape: str
+    pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # target -> body, ctype
+    manifest: dict = field(default_factory=dict)
+    postback: dict[str, bytes] = field(default_factory=dict)  # __EVENTARGUMENT -> page
+
+    def add(self, target: str, body: str | bytes, ctype: str = HTML) -> None:
+        data = nfc(body).encode("utf-8") if isinstance(body, str) else body
+        self.pages[normal_target(target)] = (data, ctype)
+
+
+def normal_target(target: str) -> str:
+    """Path plus sorted query: the key both the builder and the server use for a page."""
+    parts = urlsplit(target)
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return parts.path + (f"?{query}" if query else "")
+
+
+# --------------------------------------------------------------------------- content
+
+
+@dataclass
+class Story:
+    index: int
+    title: str
+    when: dt.datetime
+    paragraphs: list[str]
+    category: int
+    path: str = ""
+
+    def shown_date(self, style: int) -> str:
+        stamp = self.when.strftime("%d/%m/%Y %H:%M")
+        if style % 3 == 0:
+            return f"{WEEKDAYS[self.when.weekday()]}, {stamp}"
+        if style % 3 == 1:
+            return f"Cập nhật: {stamp}"
+        return f"Ngày đăng: {stamp}"
+
+    def iso(self) -> str:
+        return self.when.strftime("%Y-%m-%dT%H:%M:%S") + "+07:00"
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "."
+
+
+def stories(count: int) -> list[Story]:
+    """``count`` short articles, newest first: 1 to 5 paragraphs, at most MAX_BODY characters.
+
+    The sample portal's 34 texts are reused past the 34th (big sites), with a numbered title.
+    """
+    texts = parse_content(CONTENT.read_text(encoding="utf-8"))
+    out = []
+    for i in range(count):
+        text = texts[i % len(texts)]
+        pool = [s for p in [text["lead"], *text["paras"]] for s in sentences(p)]
+        wanted = 1 + (i * 3) % 5  # 1..5 paragraphs
+        paragraphs: list[str] = []
+        for sentence in pool[(i // len(texts)) % 3 :]:
+            budget = MAX_BODY - sum(map(len, paragraphs))
+            if len(paragraphs) == wanted or budget < 60:
+                break
+            paragraphs.append(clip(sentence, budget))
+        title = text["title"] if i < len(texts) else f"{text['title']} (kỳ {i // len(texts) + 1})"
+        when = NEWEST - dt.timedelta(hours=7 * i, minutes=13 * (i % 4))
+        out.append(Story(i, title, when, paragraphs, category=i % 2))
+    return out
+
+
+def short_slug(title: str, index: int) -> str:
+    """A short slug with no long numeric id, like ``cam-pha-so2``."""
+    return "-".join(slugify(title).split("-")[:2]) + f"-so{index}"
+
+
+# --------------------------------------------------------------------------- chrome
+
+
+def page(title: str, body: str, menu: list[tuple[str, str]], head: str = "") -> str:
+    links = " | ".join(f'<a href="{h}">{e(t)}</a>' for h, t in menu)
+    return (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(title)}</title>\n{head}</head>\n<body>\n"
+        '<div class="header"><a class="logo" href="/">CỔNG THÔNG TIN ĐIỆN TỬ TỈNH</a>'
+        '<form class="search" action="/tim-kiem.html"><input name="q"></form></div>\n'
+        f'<div class="menu">{links}</div>\n<div class="main">\n{body}\n</div>\n'
+        '<div class="footer"><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Giấy phép số '
+        "45/GP-TTĐT ngày 05/3/2024.</p><p>Trang mẫu tổng hợp phục vụ kiểm thử phần mềm tintuc; "
+        "nội dung là hư cấu.</p></div>\n</body>\n</html>\n"
+    )
+
+
+def about_body() -> str:
+    paras = "".join(f"<p>{e(p)}</p>\n" for p in ABOUT_PARAS)
+    return f'<div class="page-content">\n<h1>{ABOUT_TITLE}</h1>\n{paras}</div>'
+
+
+def contact_body() -> str:
+    return (
+        '<div class="page-content">\n<h1>Liên hệ</h1>\n'
+        "<p>Mọi ý kiến đóng góp xin gửi về Ban biên tập Cổng thông tin điện tử tỉnh.</p>\n"
+        "<p>Địa chỉ: Khu liên cơ quan số 3, phường Hồng Gai. Điện thoại: 0203.3 000 000. "
+        "Email: banbientap@cong-mau.invalid</p>\n"
+        '<form method="post" action="/lien-he-gui.html"><input name="hoten"> '
+        "<textarea name=\"noidung\"></textarea><button>Gửi</button></form>\n</div>"
+    )
+
+
+def teasers(items: list[Story], with_date: bool = True) -> str:
+    return "".join(
+        f'<div class="news-item"><h3><a href="{s.path}">{e(s.title)}</a></h3>'
+        + (f'<span class="date">{s.when.strftime("%d/%m/%Y")}</span>' if with_date else "")
+        + f"<p>{e(clip(s.paragraphs[0], 140))}</p></div>\n"
+        for s in items
+    )
+
+
+def article_body(s: Story, related: list[Story], crumb: str, related_head="Tin tức khác") -> str:
+    paras = "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+    block = ""
+    if related:
+        items = "".join(
+            f'<li><a href="{r.path}">{e(r.title)}</a> ({r.when.strftime("%d/%m/%Y")})</li>\n'
+            for r in related
+        )
+        block = f'<div class="tin-khac">\n<h3>{related_head}</h3>\n<ul>\n{items}</ul>\n</div>\n'
+    return (
+        f'<div class="breadcrumb"><a href="/">Trang chủ</a> › {crumb}</div>\n'
+        f'<div class="article">\n<h1 class="title">{e(s.title)}</h1>\n'
+        f'<div class="date">{e(s.shown_date(s.index))}</div>\n'
+        f'<div class="content">\n{paras}</div>\n</div>\n{block}'
+    )
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def manifest(site: Site, articles: list[Story], non_articles: list[str], **extra) -> None:
+    site.manifest = {
+        "shape": site.shape,
+        "articles": [
+            {"path": s.path, "title": s.title, "published": s.iso(),
+             "date_shown": s.shown_date(s.index), "paragraphs": len(s.paragraphs),
+             "chars": sum(map(len, s.paragraphs))}
+            for s in articles
+        ],  # fmt: skip
+        "non_articles": non_articles,
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def build_cms(site: Site, items: list[Story]) -> None:
+    categories = [("tin-tuc", "Tin tức - Sự kiện"), ("kinh-te", "Kinh tế")]
+    tags = ["ha-long", "du-lich", "dau-tu"]
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu")]
+    menu += [(f"/chuyen-muc/{c}.html", n) for c, n in categories]
+    menu += [("/lien-he.html", "Liên hệ")]
+    for s in items:
+        s.path = f"/tin/{short_slug(s.title, s.index)}.html"
+    listings = []
+    for number, (cat, name) in enumerate(categories):
+        in_cat = [s for s in items if s.category == number]
+        pages = chunks(in_cat, PER_PAGE)
+        for n, chunk in enumerate(pages, 1):
+            listing = f"/chuyen-muc/{cat}.html"
+            target = listing + (f"?page={n}" if n > 1 else "")
+            hrefs = [listing] + [f"{listing}?page={p}" for p in range(2, len(pages) + 1)]
+            pager = " ".join(
+                f"<span>{p}</span>" if p == n else f'<a href="{hrefs[p - 1]}">{p}</a>'
+                for p in range(1, len(pages) + 1)
+            )
+            if n < len(pages):
+                pager += f' <a href="/chuyen-muc/{cat}.html?page={n + 1}">»</a>'
+            body = (f'<h1 class="cat-title">{name}</h1>\n<div class="list">{teasers(chunk)}</div>'
+                    f'\n<div class="pagination">{pager}</div>')  # fmt: skip
+            site.add(target, page(f"{name} - trang {n}", body, menu))
+            listings.append(target)
+        for s in in_cat:  # "Tin tức khác": the four newer ones of its category
+            newer = [o for o in in_cat if o.when > s.when][-4:]
+            tag = tags[s.index % len(tags)]
+            crumb = f'<a href="/chuyen-muc/{cat}.html">{name}</a>'
+            body = article_body(s, newer, crumb)
+            body += f'<div class="tags">Từ khóa: <a href="/tag/{tag}.html">{tag}</a></div>'
+            site.add(s.path, page(s.title, body, menu))
+    for tag in tags:
+        tagged = [s for s in items if tags[s.index % len(tags)] == tag][:4]
+        body = f"<h1>Từ khóa: {tag}</h1>\n{teasers(tagged)}"
+        site.add(f"/tag/{tag}.html", page(f"Từ khóa {tag}", body, menu))
+    found = [s for s in items if "Quảng Ninh" in s.title][:5]
+    site.add("/tim-kiem.html?q=quang+ninh",
+             page("Tìm kiếm", f"<h1>Kết quả tìm kiếm: quang ninh</h1>\n{teasers(found)}", menu))
+    home = f'<h2>Tin mới</h2>\n{teasers(items[:8])}<a href="/tim-kiem.html?q=quang+ninh">Tìm</a>'
+    site.add("/", page("Cổng thông tin điện tử tỉnh", home, menu))
+    add_common(site, menu)
+    manifest(site, items, ["/", "/gioi-thieu.html", "/lien-he.html",
+                           "/tim-kiem.html?q=quang+ninh", *[f"/tag/{t}.html" for t in tags],
+                           *listings], listings=listings)  # fmt: skip
+
+
+def postback_listing(items: list[Story], n: int, pages: int, menu) -> str:
+    rows = "".join(
+        f'<tr><td><a class="tieude" href="{s.path}">{e(s.title)}</a></td>'
+        f'<td class="ngay">{s.when.strftime("%d/%m/%Y")}</td></tr>\n'
+        for s in items
+    )
+    pager = " ".join(
+        f"<span>{p}</span>" if p == n
+        else f"<a href=\"javascript:__doPostBack('{PAGER_CONTROL}','Page${p}')\">{p}</a>"
+        for p in range(1, pages + 1)
+    )  # fmt: skip
+    body = (
+        '<form method="post" action="/Trang/TinTuc.aspx" id="aspnetForm">\n'
+        '<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">\n'
+        '<input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="">\n'
+        f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="{VIEWSTATE}">\n'
+        '<script type="text/javascript">\nvar theForm = document.forms["aspnetForm"];\n'
+        "function __doPostBack(eventTarget, eventArgument) {\n"
+        "  theForm.__EVENTTARGET.value = eventTarget;\n"
+        "  theForm.__EVENTARGUMENT.value = eventArgument;\n  theForm.submit();\n}\n</script>\n"
+        f'<h1 class="ms-title">Tin tức - Sự kiện</h1>\n<table class="ds-tin">\n{rows}</table>\n'
+        f'<div class="pager">{pager}</div>\n</form>'
+    )
+    return page(f"Tin tức - Sự kiện - Trang {n}", body, menu)
+
+
+def build_sharepoint(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), ("/Trang/GioiThieu.aspx", "Giới thiệu"),
+            ("/Trang/TinTuc.aspx", "Tin tức"), ("/Trang/ChuyenMuc.aspx?cid=2", "Kinh tế"),
+            ("/Trang/LienHe.aspx", "Liên hệ")]  # fmt: skip
+    for s in items:
+        s.path = f"/Trang/ChiTietTinTuc.aspx?nid={14023 + 17 * (len(items) - s.index)}"
+    pages = chunks(items, PER_PAGE)
+    site.add("/Trang/TinTuc.aspx", postback_listing(pages[0], 1, len(pages), menu))
+    site.postback = {  # answered to a POST that carries the view state
+        f"Page${n}": postback_listing(chunk, n, len(pages), menu).encode()
+        for n, chunk in enumerate(pages, 1)
+    }
+    for s in items:
+        newer = [o for o in items if o.when > s.when][-3:]
+        crumb = '<a href="/Trang/TinTuc.aspx">Tin tức</a>'
+        site.add(s.path, page(s.title, article_body(s, newer, crumb, "Tin khác"), menu))
+    economy = [s for s in items if s.category == 1][:4]
+    site.add("/Trang/ChuyenMuc.aspx?cid=2",
+             page("Kinh tế", f"<h1>Kinh tế</h1>\n{teasers(economy)}", menu))
+    site.add("/Trang/TimKiem.aspx?k=du+lich",
+             page("Tìm kiếm", f"<h1>Tìm kiếm: du lịch</h1>\n{teasers(items[3:7])}", menu))
+    home = f"<h2>Tin nổi bật</h2>\n{teasers(items[:5])}"
+    home += '<a href="/Trang/TimKiem.aspx?k=du+lich">Tìm kiếm</a>'
+    site.add("/", page("Cổng thông tin điện tử tỉnh", home, menu))
+    add_common(site, menu, about="/Trang/GioiThieu.aspx", contact="/Trang/LienHe.aspx")
+    manifest(site, items, ["/", "/Trang/GioiThieu.aspx", "/Trang/LienHe.aspx",
+                           "/Trang/TinTuc.aspx", "/Trang/ChuyenMuc.aspx?cid=2",
+                           "/Trang/TimKiem.aspx?k=du+lich"],
+             postback_pages=len(pages))  # fmt: skip
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A small, valid one-page PDF showing ``text`` (ASCII), with a correct xref table."""
+    stream = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)  # fmt: skip
+    return bytes(out)
+
+
+def docx_bytes(text: str) -> bytes:
+    """A minimal Word document (a zip with one paragraph)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
+                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')  # fmt: skip
+        z.writestr("word/document.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+                   'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+                   f"{e(text)}</w:t></w:r></w:p></w:body></w:document>")  # fmt: skip
+    return buffer.getvalue()
+
+
+def build_notices(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu"),
+            ("/thong-bao/", "Thông báo"), ("/lien-he.html", "Liên hệ")]  # fmt: skip
+    attachments = []
+    for s in items:
+        number = 120 + len(items) - s.index
+        subject = NOTICE_SUBJECTS[s.index % len(NOTICE_SUBJECTS)].format(
+            m=s.when.month, d=s.when.day, n=s.index // len(NOTICE_SUBJECTS) + 1)
+        s.title = f"Thông báo về {subject}"
+        s.path = f"/thong-bao/{number}-{'-'.join(slugify(subject).split('-')[:4])}.html"
+        s.paragraphs = [f"Văn phòng Ủy ban nhân dân tỉnh thông báo {subject}; nội dung chi "
+                        "tiết xem trong tệp đính kèm."]  # fmt: skip
+        docx = s.index % 4 == 3
+        name = f"/uploads/2025/tb-{number}." + ("docx" if docx else "pdf")
+        data = (docx_bytes(s.title) if docx
+                else pdf_bytes(f"THONG BAO SO {number}/TB-UBND - Van phong UBND tinh"))
+        ctype = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                 if docx else "application/pdf")  # fmt: skip
+        site.add(name, data, ctype)
+        attachments.append(name)
+        body = (
+            '<div class="breadcrumb"><a href="/">Trang chủ</a> › '
+            '<a href="/thong-bao/">Thông báo</a></div>\n'
+            f'<div class="notice">\n<h1>{e(s.title)}</h1>\n'
+            f'<p class="meta">Số: {number}/TB-UBND · {e(s.shown_date(s.index))}</p>\n'
+            f'<div class="notice-body"><p>{e(s.paragraphs[0])}</p></div>\n'
+            f'<p class="attach">Tệp đính kèm: <a href="{name}">{name.rsplit("/", 1)[1]}</a></p>'
+            "\n</div>"
+        )
+        site.add(s.path, page(s.title, body, menu))
+    pages = chunks(items, PER_PAGE)
+    listings = []
+    for n, chunk in enumerate(pages, 1):
+        target = "/thong-bao/" + (f"page/{n}/" if n > 1 else "")
+        rows = "".join(
+            f'<li><a href="{s.path}">{e(s.title)}</a> <i>{s.when.strftime("%d/%m/%Y")}</i></li>\n'
+            for s in chunk
+        )
+        pager = f'<a class="next" href="/thong-bao/page/{n + 1}/">Trang sau ›</a>'
+        body = (f"<h1>Thông báo</h1>\n<ul class=\"ds-thong-bao\">\n{rows}</ul>\n"
+                + (pager if n < len(pages) else ""))  # fmt: skip
+        site.add(target, page(f"Thông báo - trang {n}", body, menu))
+        listings.append(target)
+    home = f"<h2>Thông báo mới</h2>\n{teasers(items[:4])}"
+    site.add("/", page("Cổng thông tin điện tử tỉnh", home, menu))
+    add_common(site, menu)
+    manifest(site, items, ["/", "/gioi-thieu.html", "/lien-he.html", *listings],
+             attachments=attachments, listings=listings)  # fmt: skip
+
+
+def js_listing(title: str, endpoint: str, menu) -> str:
+    """A listing that fills itself with JavaScript: no article link in the HTML."""
+    body = (
+        f'<h1>{e(title)}</h1>\n<div id="ds-tin" data-api="{endpoint}">Đang tải...</div>\n'
+        f"<script>fetch('{endpoint}').then(r => r.json()).then(showList);</script>"
+    )
+    return page(title, body, menu)
+
+
+def build_sitemap(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), ("/gioi-thieu", "Giới thiệu"), ("/tin-tuc", "Tin tức"),
+            ("/lien-he", "Liên hệ")]  # fmt: skip
+    for s in items:
+        s.path = f"/bai-viet/{'-'.join(slugify(s.title).split('-')[:6])}-{5200 + s.index}"
+        body = article_body(s, [], '<a href="/tin-tuc">Tin tức</a>')
+        site.add(s.path, page(s.title, body, menu))
+    site.add("/tin-tuc", js_listing("Tin tức", "/api/tin?cm=1", menu))
+    site.add("/", js_listing("Cổng thông tin điện tử tỉnh", "/api/tin?moi=1", menu))
+    add_common(site, menu, about="/gioi-thieu", contact="/lien-he")
+    site.add("/robots.txt", "User-agent: *\nDisallow: /api/\n\n"
+             "Sitemap: {{BASE_URL}}/sitemap_index.xml\n", "text/plain; charset=utf-8")
+    halves = [items[: len(items) // 2], items[len(items) // 2 :]]
+    maps = ["/sitemaps/bai-viet-1.xml", "/sitemaps/bai-viet-2.xml", "/sitemaps/trang.xml"]
+    entries = "".join(f"<sitemap><loc>{{{{BASE_URL}}}}{m}</loc></sitemap>\n" for m in maps)
+    site.add("/sitemap_index.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex '
+             f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n',
+             "application/xml; charset=utf-8")  # fmt: skip
+    news_ns = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+    for target, half in zip(maps, halves, strict=False):
+        urls = "".join(
+            f"<url><loc>{{{{BASE_URL}}}}{s.path}</loc><lastmod>{s.iso()}</lastmod>"
+            f"<news:news><news:publication_date>{s.iso()}</news:publication_date>"
+            f"<news:title>{e(s.title)}</news:title></news:news></url>\n"
+            for s in half
+        )
+        site.add(target, '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.'
+                 f'sitemaps.org/schemas/sitemap/0.9" {news_ns}>\n{urls}</urlset>\n',
+                 "application/xml; charset=utf-8")  # fmt: skip
+    pages = "".join(f"<url><loc>{{{{BASE_URL}}}}{p}</loc></url>\n"
+                    for p in ("/", "/gioi-thieu", "/lien-he", "/tin-tuc"))  # fmt: skip
+    site.add(maps[2], '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.'
+             f'sitemaps.org/schemas/sitemap/0.9">\n{pages}</urlset>\n',
+             "application/xml; charset=utf-8")  # fmt: skip
+    manifest(site, items, ["/", "/gioi-thieu", "/lien-he", "/tin-tuc"],
+             sitemaps=["/sitemap_index.xml", *maps])  # fmt: skip
+
+
+def build_rss(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.htm", "Giới thiệu"),
+            ("/chuyen-muc/thoi-su.htm", "Thời sự"), ("/lien-he.htm", "Liên hệ")]  # fmt: skip
+    feeds = ["/rss/tin-moi.rss", "/rss/kinh-te.atom"]
+    head = (f'<link rel="alternate" type="application/rss+xml" title="Tin mới" href="{feeds[0]}">'
+            f'\n<link rel="alternate" type="application/atom+xml" title="Kinh tế" '
+            f'href="{feeds[1]}">\n')  # fmt: skip
+    for s in items:
+        s.path = (f"/news/{s.when:%Y/%m}/"
+                  f"{'-'.join(slugify(s.title).split('-')[:5])}-{s.index + 1:03d}.htm")
+        site.add(s.path, page(s.title, article_body(s, [], "Thời sự"), menu, head))
+    body = js_listing("Thời sự", "/api/list?cm=thoi-su", menu)
+    site.add("/chuyen-muc/thoi-su.htm", body)
+    site.add("/", page("Báo điện tử tỉnh", "<h1>Báo điện tử tỉnh</h1>\n<div id=\"hot\" "
+                       "data-api=\"/api/hot\"></div>", menu, head))  # fmt: skip
+    add_common(site, menu, about="/gioi-thieu.htm", contact="/lien-he.htm")
+    rss_items = "".join(
+        f"<item><title>{e(s.title)}</title><link>{{{{BASE_URL}}}}{s.path}</link>"
+        f"<pubDate>{s.when:%a, %d %b %Y %H:%M:%S} +0700</pubDate>"
+        f"<description>{e(clip(s.paragraphs[0], 140))}</description></item>\n"
+        for s in items if s.category == 0
+    )
+    site.add(feeds[0], '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+             f"<title>Tin mới</title><link>{{{{BASE_URL}}}}/</link>\n{rss_items}</channel></rss>\n",
+             "application/rss+xml; charset=utf-8")  # fmt: skip
+    entries = "".join(
+        f'<entry><title>{e(s.title)}</title><link href="{{{{BASE_URL}}}}{s.path}"/>'
+        f"<updated>{s.iso()}</updated><id>{{{{BASE_URL}}}}{s.path}</id></entry>\n"
+        for s in items if s.category == 1
+    )
+    site.add(feeds[1], '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/'
+             f'2005/Atom"><title>Kinh tế</title>\n{entries}</feed>\n',
+             "application/atom+xml; charset=utf-8")  # fmt: skip
+    manifest(site, items, ["/", "/gioi-thieu.htm", "/lien-he.htm", "/chuyen-muc/thoi-su.htm"],
+             feeds=feeds)
+
+
+def build_empty(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu"),
+            ("/chuyen-muc/tin-tuc.html", "Tin tức"), ("/lien-he.html", "Liên hệ")]  # fmt: skip
+    site.add("/chuyen-muc/tin-tuc.html",
+             page("Tin tức", "<h1>Tin tức</h1>\n<p>Chưa có tin bài trong chuyên mục.</p>", menu))
+    site.add("/", page("Cổng thông tin", "<h1>Chào mừng</h1><p>Trang đang xây dựng.</p>", menu))
+    add_common(site, menu)
+    manifest(site, [], ["/", "/gioi-thieu.html", "/lien-he.html", "/chuyen-muc/tin-tuc.html"])
+
+
+def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.html") -> None:
+    site.add(about, page(ABOUT_TITLE, about_body(), menu))
+    site.add(contact, page("Liên hệ", contact_body(), menu))
+    if "/robots.txt" not in site.pages:
+        site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
+
+
+BUILDERS = {"cms": build_cms, "sharepoint": build_sharepoint, "notices": build_notices,
+            "sitemap": build_sitemap, "rss": build_rss, "empty": build_empty}  # fmt: skip
+
+
+def build_site(shape: str, articles: int = DEFAULT_ARTICLES) -> Site:
+    """The pages and manifest of one site of ``shape`` with ``articles`` articles."""
+    site = Site(shape)
+    BUILDERS[shape](site, stories(articles if shape != "empty" else 0))
+    return site
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description="Write one local test site to a folder.")
+    ap.add_argument("shape", choices=SHAPES)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--articles", type=int, default=DEFAULT_ARTICLES)
+    args = ap.parse_args(argv)
+    site = build_site(args.shape, args.articles)
+    for target, (data, _) in site.pages.items():
+        name = target.lstrip("/").replace("?", "@") or "index.html"
+        path = args.out / (name + "index.html" if name.endswith("/") else name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (args.out / "manifest.json").write_text(json.dumps(site.manifest, ensure_ascii=False, indent=1))
+    print(f"wrote {len(site.pages)} pages of the {args.shape} site to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""``tintuc sites`` and ``tintuc sites check``: the URL shapes it learns (unit), and the check
+run for real against the local test sites (e2e): it finds the article pattern, writes a
+profile that crawls the site, and fails on a site without articles."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import tomllib
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from conftest import run_tintuc
+from sites import LocalSite
+from sites.build import normal_target
+
+from crawler.sites import generic_profile, load_sites
+from tintuc.cli import main
+from tintuc.site_check import (
+    SampleArticle,
+    SiteReport,
+    article_patterns,
+    listing_patterns,
+    profile_toml,
+)
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+# --------------------------------------------------------------------------- unit
+
+
+def matches(pattern: str, url: str) -> bool:
+    return re.search(pattern, url) is not None
+
+
+def test_article_pattern_from_short_slugs_keeps_the_folder_and_extension():
+    urls = ["http://x.vn/tin/cam-pha-so2.html", "http://x.vn/tin/ha-long-so14.html",
+            "http://x.vn/tin/mong-cai-so7.html"]  # fmt: skip
+    (pattern,), odd = article_patterns(urls)
+    assert not odd
+    assert all(matches(pattern, u) for u in urls)
+    assert matches(pattern, "https://mirror.example/tin/uong-bi-so99.html")  # any host
+    for other in ("http://x.vn/gioi-thieu.html", "http://x.vn/tag/ha-long.html",
+                  "http://x.vn/tin/", "http://x.vn/chuyen-muc/tin-tuc.html?page=2"):  # fmt: skip
+        assert not matches(pattern, other), other
+
+
+def test_article_pattern_from_sharepoint_ids_generalises_the_number_only():
+    urls = [f"https://qn.gov.vn/Trang/ChiTietTinTuc.aspx?nid={n}" for n in (14023, 14040, 901)]
+    (pattern,), _ = article_patterns(urls)
+    assert matches(pattern, "https://qn.gov.vn/Trang/ChiTietTinTuc.aspx?nid=5")
+    assert not matches(pattern, "https://qn.gov.vn/Trang/ChiTietTinTuc.aspx?nid=abc")
+    assert not matches(pattern, "https://qn.gov.vn/Trang/TinTuc.aspx")
+
+
+def test_dated_folders_become_numbers_and_rare_shapes_are_set_apart():
+    urls = ["http://b.vn/news/2025/12/quang-ninh-001.htm", "http://b.vn/news/2025/12/ha-long-002.htm",
+            "http://b.vn/news/2025/11/van-don-003.htm", "http://b.vn/video/clip-9"]  # fmt: skip
+    patterns, odd = article_patterns(urls)
+    assert odd == ["http://b.vn/video/clip-9"]
+    assert matches(patterns[0], "http://b.vn/news/2026/01/co-to-104.htm")  # next year's folders
+
+
+def test_listing_patterns_generalise_page_numbers_and_keep_the_home_page():
+    patterns = listing_patterns(["http://x.vn/", "http://x.vn/chuyen-muc/kinh-te.html",
+                                 "http://x.vn/chuyen-muc/kinh-te.html?page=2",
+                                 "http://x.vn/thong-bao/page/2/"])  # fmt: skip
+    assert patterns[0] == r"^https?://[^/]+/$"
+    for url in ("http://x.vn/chuyen-muc/kinh-te.html?page=7", "http://x.vn/thong-bao/page/12/",
+                "http://x.vn/"):  # fmt: skip
+        assert any(matches(p, url) for p in patterns), url
+    assert not any(matches(p, "http://x.vn/tin/cam-pha-so2.html") for p in patterns)
+
+
+def report(articles: list[SampleArticle]) -> SiteReport:
+    found = SiteReport("http://x.vn/", generic_profile("http://x.vn/"), pages=12)
+    found.articles = articles
+    found.article_patterns, _ = article_patterns([a.url for a in articles])
+    found.listing_patterns = listing_patterns(["http://x.vn/", "http://x.vn/tin-tuc?page=2"])
+    found.sitemaps = ["http://x.vn/sitemap.xml"]
+    return found
+
+
+def test_problems_no_article_or_undated_articles():
+    dated = SampleArticle("http://x.vn/tin/a-1.html", "A", "2025-12-24T09:30:00+07:00", 300, 2)
+    undated = SampleArticle("http://x.vn/tin/b-2.html", "B", None, 200, 0)
+    assert report([dated]).problems == []
+    assert "no article" in report([]).problems[0]
+    assert "1 of 2 articles have no date" in report([dated, undated]).problems[0]
+
+
+def test_written_profile_is_a_valid_registry_entry(tmp_path):
+    dated = [SampleArticle(f"http://x.vn/tin/bai-{n}.html", "T", "2025-12-24", 300, 1)
+             for n in (1, 2, 3)]  # fmt: skip
+    path = tmp_path / "learned.toml"
+    path.write_text(profile_toml(report(dated), "x-portal"), encoding="utf-8")
+    profile = load_sites(path)["x-portal"]
+    assert profile.article_patterns == [r"^https?://[^/]+/tin/bai\-\d+\.html$"]
+    assert profile.sitemaps == ["http://x.vn/sitemap.xml"]
+    assert not profile.checked_live and profile.start_urls == ["http://x.vn/"]
+
+
+def test_sites_lists_a_province_whatever_its_spelling():
+    runner = CliRunner()
+    everything = runner.invoke(main, ["sites"])
+    folded = runner.invoke(main, ["sites", "--province", "QUANG NINH"])
+    accented = runner.invoke(main, ["sites", "--province", "Quảng Ninh"])
+    assert everything.exit_code == folded.exit_code == 0
+    assert folded.output == accented.output
+    assert "baoquangninh" in folded.output
+    assert len(folded.output.splitlines()) < len(everything.output.splitlines())
+    assert all("Quảng Ninh" in line for line in folded.output.splitlines())
+
+
+# --------------------------------------------------------------------------- e2e
+
+
+def paths(urls) -> set[str]:
+    return {normal_target(urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else ""))
+            for u in urls}  # fmt: skip
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("shape", ["cms", "sharepoint"])
+def test_check_learns_the_article_pattern_and_its_profile_crawls_the_site(shape, tmp_path):
+    server = LocalSite(shape).start()
+    profile_path = tmp_path / "learned.toml"
+    try:
+        checked = run_tintuc("sites", "check", server.base_url + "/",
+                             "--write-profile", str(profile_path), check=False)  # fmt: skip
+        fetched = len(server.log)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        (site_id,) = tomllib.loads(profile_path.read_text(encoding="utf-8"))["sites"]
+        profile = load_sites(profile_path)[site_id]
+        db = tmp_path / "profiled.db"
+        run_tintuc("crawl", profile.id, "--sites", str(profile_path), "--start-url",
+                   server.base_url + "/", "--db", str(db), *FAST)  # fmt: skip
+    finally:
+        server.stop()
+    manifest = server.manifest
+    articles = {normal_target(a["path"]) for a in manifest["articles"]}
+    assert fetched <= 36, f"a sample of ~30 pages, not {fetched}"  # 30 + requests in flight
+    assert "article URL patterns:" in checked.stdout
+    assert profile.article_patterns
+    base = server.base_url
+    for path in articles:
+        assert any(matches(p, base + path) for p in profile.article_patterns), path
+    for path in manifest["non_articles"]:
+        assert not any(matches(p, base + path) for p in profile.article_patterns), path
+    conn = sqlite3.connect(db)
+    stored = paths(u for (u,) in conn.execute("SELECT url FROM articles"))
+    conn.close()
+    assert stored == articles, (sorted(articles - stored)[:5], sorted(stored - articles)[:5])
+
+
+@pytest.mark.e2e
+def test_check_fails_on_a_site_without_articles(tmp_path):
+    server = LocalSite("empty").start()
+    profile_path = tmp_path / "learned.toml"
+    try:
+        checked = run_tintuc("sites", "check", server.base_url + "/",
+                             "--write-profile", str(profile_path), check=False)  # fmt: skip
+    finally:
+        server.stop()
+    assert checked.returncode != 0
+    assert "problem: no article" in checked.stdout
+    assert "/gioi-thieu.html" in checked.stdout  # named among the pages it could not classify
+    assert not profile_path.exists()
