@@ -1,0 +1,213 @@
+"""The worker's side of a distributed crawl (``tintuc worker``): results go to a Redis stream.
+
+A worker never opens ``archive.db``: the one ingester (``tintuc ingest``) writes it. Settings
+swap these components in for their SQLite counterparts (``tintuc/distributed.py``):
+
+- :class:`StreamCaptureMiddleware` replaces ``crawler.capture.CaptureMiddleware``: the WARC
+  record is written locally (files named by worker), the ``captures`` row goes to the stream;
+- :class:`StreamPipeline` replaces ``pipelines.store_pipeline.StoragePipeline``: articles,
+  errors, page decisions, removals go to the stream, one message each;
+- :class:`FrontierIdle` keeps the spider open while the shared frontier may still get work.
+
+A capture has no SQLite id in a worker; it is named by a *capture key* (its WARC file and
+offset, or the worker and a counter for a failed fetch), carried in ``request.meta`` where the
+id would be; the ingester maps keys to ``captures`` ids, and a redelivered capture to the row
+it already wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+
+from crawler.capture import CaptureMiddleware
+from crawler.checks import setting
+from crawler.items import CAPTURE_META, Article, FetchError, PageDecision, PageGone
+from crawler.state import CrawlState
+from pipelines.archive.warc import WarcFile
+from pipelines.clock import now_iso
+from pipelines.store_pipeline import article_dict
+
+logger = logging.getLogger(__name__)
+
+STREAM = "tintuc:results"  # every result of every worker, read by the ingester's group
+STREAM_MAXLEN = 1_000_000  # approximate cap: a stalled ingester must not fill Redis' memory
+
+
+def stored_key(site: str) -> str:
+    """The Redis set of a site's stored article URLs that workers skip (kept by the ingester)."""
+    return f"tintuc:stored:{site}"
+
+
+def send(conn: redis.Redis, message: dict) -> None:
+    """One result on the stream. Retries with backoff while Redis is unreachable: a worker
+    never drops a result (the crawl waits instead)."""
+    fields = {"m": json.dumps(message, ensure_ascii=False, default=str)}
+    delay = 0.5
+    while True:
+        try:
+            conn.xadd(STREAM, fields, maxlen=STREAM_MAXLEN, approximate=True)
+            return
+        except redis.ConnectionError as exc:
+            logger.error("Redis unreachable (%s); retrying in %.0f s", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 30)
+
+
+def worker_conn(settings) -> redis.Redis:
+    return redis.Redis.from_url(settings.get("REDIS_URL"))
+
+
+class StreamCaptureMiddleware(CaptureMiddleware):
+    """Every response to the worker's own WARC file, its ``captures`` row to the stream."""
+
+    def __init__(self, crawler, *args, **kwargs):
+        super().__init__(crawler, *args, **kwargs)
+        self.conn = worker_conn(crawler.settings)
+        self.worker = crawler.settings.get("TINTUC_WORKER_NAME")
+        self.failures = 0
+
+    def open_warc(self) -> WarcFile:
+        stamp = now_iso().replace(":", "").replace("+0000", "Z")
+        name = f"{self.worker}-{self.crawler.spider.profile.id}-{self.state.crawl_id}-{stamp}"
+        self.warc = WarcFile(self.warc_dir / f"{name}.warc.gz", self.gzip_level)
+        try:
+            self.warc_name = str(self.warc.path.relative_to(self.db_dir))
+        except ValueError:
+            self.warc_name = str(self.warc.path)
+        return self.warc
+
+    def capture(self, request, response) -> None:
+        warc = self.warc or self.open_warc()
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, vs in response.headers.items() for v in vs]  # fmt: skip
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                       for k, vs in request.headers.items() for v in vs]  # fmt: skip
+        stored = warc.write_exchange(
+            response.url, request.method, req_headers, response.status, "", headers, response.body
+        )
+        key = f"{self.warc_name}#{stored.offset}"
+        row = {
+            "url": request.meta.get("redirect_urls", [request.url])[0],
+            "final_url": response.url,
+            "status": response.status,
+            "time": now_iso(),
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+            "size": len(response.body),
+            "sha1": stored.sha1,
+            "warc_file": self.warc_name,
+            "warc_offset": stored.offset,
+            "warc_length": stored.length,
+        }
+        send(self.conn, {"type": "capture", "crawl": self.state.crawl_id, "key": key, "row": row})
+        request.meta[CAPTURE_META] = key
+        self.crawler.stats.inc_value("tintuc/captures")
+
+    def process_exception(self, request, exception):
+        if not self.capturing():
+            return None
+        self.failures += 1
+        row = {
+            "url": request.url,
+            "time": now_iso(),
+            "error": f"{type(exception).__name__}: {exception}"[:500],
+        }
+        key = f"{self.worker}:{self.state.crawl_id}:failed:{self.failures}"
+        send(self.conn, {"type": "capture", "crawl": self.state.crawl_id, "key": key, "row": row})
+        return None
+
+    def close(self, spider, reason):
+        super().close(spider, reason)
+        self.conn.close()
+
+
+class StreamPipeline:
+    """Fills the crawl's state from Redis (the crawl's token, the stored URLs to skip), then
+    sends every item to the stream."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.state = CrawlState.of(crawler)
+        self.conn = worker_conn(crawler.settings)
+        self.crawl = crawler.settings.get("TINTUC_CRAWL_TOKEN")
+        self.worker = crawler.settings.get("TINTUC_WORKER_NAME")
+        self.incremental = setting(crawler.settings, "TINTUC_INCREMENTAL")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.on_response, signal=signals.response_received)
+        crawler.signals.connect(pipeline.on_spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self):
+        profile = self.crawler.spider.profile
+        if self.incremental:
+            members = self.conn.smembers(stored_key(profile.id))
+            self.state.skip_urls = {m.decode() for m in members}
+        self.state.crawl_id = self.crawl
+        self.stats.set_value("tintuc/crawl_id", self.crawl)
+
+    def on_response(self, response, request, spider):
+        self.stats.inc_value("tintuc/pages")
+
+    def process_item(self, item):
+        message = {"crawl": self.crawl, "worker": self.worker}
+        if isinstance(item, Article):
+            self.stats.inc_value("tintuc/pages_article")
+            message |= {"type": "article", "article": article_dict(item)}
+        elif isinstance(item, FetchError):
+            self.stats.inc_value("tintuc/errors")
+            message |= {"type": "error", **asdict(item)}
+        elif isinstance(item, PageDecision):
+            self.stats.inc_value(f"tintuc/pages_{item.kind}")
+            message |= {"type": "decision", **asdict(item)}
+        elif isinstance(item, PageGone):
+            message |= {"type": "gone", **asdict(item)}
+        else:
+            return item
+        send(self.conn, message)
+        return item
+
+    def on_spider_closed(self, spider, reason):
+        send(self.conn, {
+            "type": "worker_done", "crawl": self.crawl, "worker": self.worker, "reason": reason,
+            "pages": self.stats.get_value("tintuc/pages", 0),
+            "skipped": self.stats.get_value("tintuc/skipped_known", 0),
+        })  # fmt: skip
+        self.conn.close()
+
+
+class FrontierIdle:
+    """Keeps an idle spider open while the shared frontier may still get work (another worker's
+    pages link to more): it closes once the spider has been idle ``TINTUC_UNTIL_IDLE`` seconds
+    (0: never, the worker waits for work). Scrapy calls ``spider_idle`` every few seconds while
+    idle, and the scrapy-redis scheduler pops new requests in between."""
+
+    def __init__(self, crawler, until_idle: float):
+        self.until_idle = until_idle
+        self.idle_since: float | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, crawler.settings.getfloat("TINTUC_UNTIL_IDLE", 0))
+        crawler.signals.connect(extension.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.on_busy, signal=signals.response_received)
+        return extension
+
+    def on_busy(self, response, request, spider):
+        self.idle_since = None
+
+    def on_idle(self, spider):
+        now = time.monotonic()
+        if self.idle_since is None:
+            self.idle_since = now
+        if not self.until_idle or now - self.idle_since < self.until_idle:
+            raise DontCloseSpider

@@ -1,0 +1,403 @@
+"""Many machines, one archive: crawl workers on a shared Redis frontier, one ingest writer.
+
+- ``enqueue`` registers a crawl in Redis (``tintuc:crawls``, a token per crawl) and sends a
+  ``crawl_start`` message on the result stream: the ingester, the only process that writes
+  ``archive.db``, creates the ``crawls`` row. The frontier is seeded by the workers' spiders
+  (the site's start URLs, feeds, sitemaps), each seed once: the shared dupefilter drops the
+  other workers' copies.
+- ``run_worker`` runs tintuc's own spider, one Scrapy crawler per running crawl, with the
+  scrapy-redis scheduler and dupefilter (keys per crawl token) and the stream components of
+  :mod:`pipelines.stream_pipeline` in place of the SQLite ones.
+- ``Ingester`` reads the stream through a consumer group, writes each batch in one
+  transaction with the archive functions, and acknowledges after the commit. Writes are
+  idempotent (captures keyed by WARC file + offset, articles by URL, crawls by token), so a
+  redelivery after a crash doubles nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from typing import Any
+
+import redis
+
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import (
+    finish_crawl,
+    mark_removed,
+    record_error,
+    record_page_decisions,
+    save_articles,
+    save_site,
+    start_crawl,
+    urls_to_skip,
+)
+from pipelines.stream_pipeline import STREAM, send, stored_key
+
+logger = logging.getLogger(__name__)
+
+GROUP = "ingest"
+CRAWLS = "tintuc:crawls"  # token -> {site, start_url, status}
+CRAWL_SEQ = "tintuc:crawl_seq"
+OWNER = "tintuc:owner"  # marks a Redis database as tintuc's
+
+
+class DistributedError(RuntimeError):
+    """Redis cannot be used (unreachable, not tintuc's): the message is for the user."""
+
+
+def connect(url: str) -> redis.Redis:
+    """A checked connection: one-line :class:`DistributedError` when Redis is unreachable or
+    its database holds keys that tintuc did not write."""
+    try:
+        conn = redis.Redis.from_url(url, socket_connect_timeout=5)
+        conn.ping()
+        if not conn.exists(OWNER):
+            if conn.dbsize():
+                raise DistributedError(
+                    f"Redis at {url} holds {conn.dbsize()} keys not written by tintuc; "
+                    "use an empty database (e.g. redis://host:6379/1)"
+                )
+            conn.set(OWNER, "tintuc")
+    except ValueError as exc:
+        raise DistributedError(f"bad Redis URL {url!r}: {exc}") from None
+    except redis.RedisError as exc:
+        raise DistributedError(f"cannot reach Redis at {url}: {exc}") from None
+    return conn
+
+
+def queue_keys(token: int | str) -> dict[str, str]:
+    return {
+        "SCHEDULER_QUEUE_KEY": f"tintuc:crawl:{token}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"tintuc:crawl:{token}:dupefilter",
+    }
+
+
+# --- enqueue -------------------------------------------------------------------------------
+def enqueue(conn: redis.Redis, profile, site: str | None, start_url: str | None,
+            trigger: str = "manual") -> int:  # fmt: skip
+    """Register a crawl of ``profile`` (``site`` from the registry, or ``start_url`` alone, or
+    both: the site at another address); return its token. The message carries the profile so
+    that the ingester records the site without the workers' ``--sites`` file."""
+    token = conn.incr(CRAWL_SEQ)
+    crawl = {"site": site, "start_url": start_url, "status": "running", "trigger": trigger}
+    conn.hset(CRAWLS, str(token), json.dumps(crawl))
+    site_row = {"id": profile.id, "name": profile.name, "province": profile.province,
+                "kind": profile.kind, "base_url": profile.base_url,
+                "checked_live": profile.checked_live, "profile": profile.to_dict()}  # fmt: skip
+    send(conn, {"type": "crawl_start", "crawl": token, **crawl, "site_row": site_row})
+    return token
+
+
+class SentProfile:
+    """A site profile as ``crawl_start`` carries it, in the shape :func:`save_site` reads."""
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
+
+    def to_dict(self) -> dict:
+        return self.profile
+
+
+def running_crawls(conn: redis.Redis) -> dict[int, dict]:
+    return {int(k): json.loads(v) for k, v in conn.hgetall(CRAWLS).items()
+            if json.loads(v)["status"] == "running"}  # fmt: skip
+
+
+# --- worker --------------------------------------------------------------------------------
+def worker_settings(redis_url: str, name: str, until_idle: float, sites_file: str | None,
+                    overrides: dict[str, str] | None = None):  # fmt: skip
+    """The Scrapy settings of a worker: a crawl's, with the shared frontier and the stream."""
+    from tintuc.crawl import crawl_settings
+
+    # TINTUC_DB is nominal: a worker never opens it; WARC files go to warc/ beside it
+    settings = crawl_settings(os.path.abspath("archive.db"), None, overrides, sites_file)
+    settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", "cmdline")
+    settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "cmdline")
+    settings.set("SCHEDULER_PERSIST", True, "cmdline")  # the frontier outlives any worker
+    settings.set("REDIS_URL", redis_url, "cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares |= {"crawler.capture.CaptureMiddleware": None,
+                    "pipelines.stream_pipeline.StreamCaptureMiddleware": 800}  # fmt: skip
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, "cmdline")
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    pipelines |= {"pipelines.store_pipeline.StoragePipeline": None,
+                  "pipelines.stream_pipeline.StreamPipeline": 800}  # fmt: skip
+    settings.set("ITEM_PIPELINES", pipelines, "cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions["pipelines.stream_pipeline.FrontierIdle"] = 500
+    extensions["crawler.progress.Progress"] = None
+    settings.set("EXTENSIONS", extensions, "cmdline")
+    settings.set("TINTUC_WORKER_NAME", name, "cmdline")
+    settings.set("TINTUC_UNTIL_IDLE", until_idle, "cmdline")
+    return settings
+
+
+def default_worker_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def run_worker(redis_url: str, name: str, until_idle: float, sites_file: str | None,
+               overrides: dict[str, str] | None = None, poll: float = 1.0) -> int:  # fmt: skip
+    """Join every running crawl, and those enqueued later; return how many crawls it served.
+
+    With ``until_idle``, exit once this worker has had nothing to do that long."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+    from twisted.internet import task
+
+    from crawler.spiders.news import NewsSpider
+
+    conn = connect(redis_url)
+    settings = worker_settings(redis_url, name, until_idle, sites_file, overrides)
+    install_reactor(settings["TWISTED_REACTOR"])  # before the reactor is first imported
+    process = CrawlerProcess(settings)
+    from twisted.internet import reactor
+
+    joined: set[int] = set()
+    active: set[int] = set()
+    idle_since = [time.monotonic()]
+
+    def poll_crawls():
+        try:
+            crawls = running_crawls(conn)
+        except redis.RedisError as exc:
+            logger.error("Redis unreachable (%s); retrying", exc)
+            return
+        for token, crawl in crawls.items():
+            if token in joined:
+                continue
+            joined.add(token)
+            active.add(token)
+            crawl_settings = settings.copy()
+            for key, value in {**queue_keys(token), "TINTUC_CRAWL_TOKEN": token}.items():
+                crawl_settings.set(key, value, "cmdline")
+            crawler = Crawler(NewsSpider, crawl_settings)
+            done = process.crawl(crawler, site=crawl["site"], start_url=crawl["start_url"])
+            done.addErrback(
+                lambda failure, t=token: logger.error(
+                    "crawl %s stopped on an error: %s", t, failure.getTraceback()
+                )
+            )
+            done.addBoth(lambda _, t=token: active.discard(t))
+        if active:
+            idle_since[0] = time.monotonic()
+        elif until_idle and time.monotonic() - idle_since[0] >= until_idle:
+            loop.stop()
+            reactor.stop()
+
+    loop = task.LoopingCall(poll_crawls)
+    loop.start(poll)
+    process.start(stop_after_crawl=False, install_signal_handlers=True)
+    return len(joined)
+
+
+# --- ingest --------------------------------------------------------------------------------
+class Ingester:
+    """The one writer of ``archive.db``: stream entries in, batched transactions out."""
+
+    def __init__(self, conn: redis.Redis, db_path: str, consumer: str = "ingest-1",
+                 batch: int = 500, revisit_days: float = 3.0,
+                 revisit_after_hours: float = 1.0):  # fmt: skip
+        self.conn = conn
+        self.db = open_archive(db_path)
+        self.consumer = consumer
+        self.batch = batch
+        self.revisit = (revisit_days, revisit_after_hours)
+        self.crawl_ids: dict[int, int] = {}  # token -> crawls.id
+        self.capture_ids: dict[str, int] = {}  # capture key -> captures.id
+        self.stored = 0
+
+    def prepare(self) -> None:
+        """The consumer group, and the stored-URL sets rebuilt from the archive."""
+        try:
+            self.conn.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        sites = [r[0] for r in self.db.execute("SELECT id FROM sites")]
+        pipe = self.conn.pipeline()
+        for site in sites:
+            pipe.delete(stored_key(site))
+            urls = list(urls_to_skip(self.db, site, *self.revisit))
+            for start in range(0, len(urls), 10_000):
+                pipe.sadd(stored_key(site), *urls[start : start + 10_000])
+        pipe.execute()
+
+    def pending(self) -> list:
+        """Entries delivered to a consumer that died before acknowledging them."""
+        entries, start = [], "0-0"
+        while True:
+            start, claimed, *_ = self.conn.xautoclaim(STREAM, GROUP, self.consumer,
+                                                      min_idle_time=0, start_id=start)  # fmt: skip
+            entries += claimed
+            if start in (b"0-0", "0-0"):
+                return entries
+
+    def run(self, until_idle: float = 0) -> int:
+        """Ingest until stopped (or idle ``until_idle`` seconds); return entries written."""
+        self.prepare()
+        total = self.write(self.pending())
+        idle_since = time.monotonic()
+        while True:
+            try:
+                reply = self.conn.xreadgroup(GROUP, self.consumer, {STREAM: ">"},
+                                             count=self.batch, block=1000)  # fmt: skip
+            except redis.ConnectionError as exc:
+                logger.error("Redis unreachable (%s); retrying in 2 s", exc)
+                time.sleep(2)
+                continue
+            entries = reply[0][1] if reply else []
+            if entries:
+                total += self.write(entries)
+                idle_since = time.monotonic()
+            elif until_idle and time.monotonic() - idle_since >= until_idle:
+                return total
+
+    def write(self, entries: list) -> int:
+        """One transaction for the batch, then XACK: at least once, and idempotent."""
+        entries = [(i, f) for i, f in entries if f]  # claimed entries may have been trimmed
+        if not entries:
+            return 0
+        articles: dict[int, list[dict]] = {}
+        stored_urls: dict[str, set[str]] = {}
+        finished: list[tuple[int, dict]] = []
+        with self.db.atomic():
+            for _, fields in entries:
+                message = json.loads(fields[b"m"])
+                kind = message["type"]
+                crawl_id = self.crawl_id(message) if kind != "crawl_start" else None
+                if kind == "crawl_start":
+                    self.start(message)
+                elif kind == "capture":
+                    self.capture(crawl_id, message["key"], message["row"])
+                elif kind == "article":
+                    article = message["article"]
+                    article["capture_id"] = self.capture_ids_of(article.get("capture_id"))
+                    articles.setdefault(crawl_id, []).append(article)
+                    stored_urls.setdefault(article["site"], set()).add(article["url"])
+                    reason = article.get("page_reason") or "extracted as an article"
+                    record_page_decisions(self.db, [(article["capture_id"], "article", reason)])
+                elif kind == "decision":
+                    capture_id = self.capture_ids_of(message["capture_id"])
+                    decision = (capture_id, message["kind"], message["reason"])
+                    record_page_decisions(self.db, [decision])
+                elif kind == "error":
+                    self.error(crawl_id, message)
+                elif kind == "gone":
+                    self.flush(articles)
+                    mark_removed(self.db, message["url"], message["reason"])
+                elif kind == "worker_done":
+                    finished.append((crawl_id, message))
+            self.flush(articles)
+            for crawl_id, message in finished:
+                self.finish(crawl_id, message)
+        self.conn.xack(STREAM, GROUP, *[i for i, _ in entries])
+        for site, urls in stored_urls.items():
+            self.conn.sadd(stored_key(site), *urls)
+        return len(entries)
+
+    def flush(self, articles: dict[int, list[dict]]) -> None:
+        for crawl_id, batch in articles.items():
+            counts = save_articles(self.db, batch, crawl_id)
+            self.stored += len(batch)
+            self.db.execute(
+                """UPDATE crawls SET articles_new = coalesce(articles_new, 0) + ?,
+                   articles_changed = coalesce(articles_changed, 0) + ?,
+                   articles_unchanged = coalesce(articles_unchanged, 0) + ? WHERE id = ?""",
+                [counts["new"], counts["changed"], counts["unchanged"] + counts["kept"], crawl_id],
+            )
+        articles.clear()
+
+    def crawl_id(self, message: dict) -> int | None:
+        token = message.get("crawl")
+        if token is None:
+            return None
+        if token not in self.crawl_ids:
+            row = self.db.execute(
+                "SELECT id FROM crawls WHERE json_extract(settings, '$.redis_token') = ?", [token]
+            ).fetchone()
+            if row is None:
+                raise DistributedError(f"stream entry of unknown crawl {token}")
+            self.crawl_ids[token] = row[0]
+        return self.crawl_ids[token]
+
+    def start(self, message: dict) -> None:
+        token = message["crawl"]
+        try:
+            self.crawl_id(message)
+            return  # a redelivered crawl_start: the row exists
+        except DistributedError:
+            pass
+        profile = SentProfile(message["site_row"])
+        save_site(self.db, profile)
+        self.crawl_ids[token] = start_crawl(
+            self.db, profile.id, trigger=message.get("trigger") or "manual",
+            settings={"start_urls": profile.profile.get("start_urls"), "redis_token": token,
+                      "distributed": True},
+        )  # fmt: skip
+
+    def capture(self, crawl_id: int, key: str, row: dict[str, Any]) -> None:
+        if self.capture_ids_of(key) is not None:
+            return
+        row = {**row, "crawl_id": crawl_id}
+        self.capture_ids[key] = self.db.execute(
+            f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        ).lastrowid
+
+    def capture_ids_of(self, key: str | None) -> int | None:
+        """The captures id of a capture key; looked up in the archive after a restart."""
+        if key is None or key in self.capture_ids:
+            return self.capture_ids.get(key)
+        if "#" in key:  # a WARC record: its file and offset
+            warc_file, offset = key.rsplit("#", 1)
+            row = self.db.execute(
+                "SELECT id FROM captures WHERE warc_file = ? AND warc_offset = ?",
+                [warc_file, int(offset)],
+            ).fetchone()
+        else:  # a failed fetch: no WARC record; its key is kept in the error text's row
+            row = None
+        if row:
+            self.capture_ids[key] = row[0]
+        return row[0] if row else None
+
+    def error(self, crawl_id: int, message: dict) -> None:
+        seen = self.db.execute(
+            "SELECT 1 FROM crawl_errors WHERE crawl_id = ? AND url = ? AND error = ?",
+            [crawl_id, message["url"], message["error"]],
+        ).fetchone()
+        if not seen:
+            record_error(self.db, crawl_id, message["url"], message["error"], message["status"])
+        if message.get("status") in (404, 410):
+            self.flush({})
+            mark_removed(self.db, message["url"], f"HTTP {message['status']}")
+
+    def finish(self, crawl_id: int, message: dict) -> None:
+        """A worker left the crawl: its frontier was idle. Record the counts so far; the first
+        worker to finish marks the crawl finished (late results still update the counts)."""
+        counts = dict(self.db.execute(
+            """SELECT coalesce(page_kind, 'none'), count(*) FROM captures
+               WHERE crawl_id = ? GROUP BY 1""", [crawl_id]).fetchall())  # fmt: skip
+        errors = self.db.execute(
+            "SELECT count(*) FROM crawl_errors WHERE crawl_id = ?", [crawl_id]
+        ).fetchone()[0]
+        reason = message["reason"]
+        status = "finished" if reason in ("finished", "closespider_pagecount") else reason
+        finish_crawl(
+            self.db, crawl_id, status, pages=sum(counts.values()), errors=errors,
+            pages_article=counts.get("article", 0), pages_listing=counts.get("listing", 0),
+            pages_other=counts.get("other", 0),
+        )  # fmt: skip
+        token = message["crawl"]
+        raw = self.conn.hget(CRAWLS, str(token))
+        if raw:
+            crawl = json.loads(raw) | {"status": status}
+            self.conn.hset(CRAWLS, str(token), json.dumps(crawl))
+
+    def close(self) -> None:
+        self.db.close()
