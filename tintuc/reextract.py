@@ -31,6 +31,7 @@ def reextract(
     *,
     flagged: bool = False,
     below: float = DOUBTFUL_BELOW,
+    warc_dir: Path | None = None,
 ) -> dict[str, int]:
     """Run the current extractor again over each stored article's capture, and (without
     ``flagged``) over the last capture of each page judged a listing or other; save the
@@ -39,6 +40,7 @@ def reextract(
     Unchanged results change nothing but the extraction's flags and confidence; changed ones
     add a version, as a re-crawl would. ``flagged``: only the doubtful articles (confidence
     below ``below`` or a doubtful flag, see :func:`pipelines.archive.store.doubtful_sql`).
+    ``warc_dir``: where the WARC files are, if they moved (:func:`missing_warc_files` first).
     """
     where, params = "a.capture_id IS NOT NULL", []
     if site:
@@ -60,7 +62,7 @@ def reextract(
     for row in rows:
         decision: dict = {}
         try:
-            record = read_record(warc_path(db_dir, row["warc_file"]), row["warc_offset"])
+            record = read_record(warc_path(db_dir, row["warc_file"], warc_dir), row["warc_offset"])
             html = decode_html(record.content, charset_of(row["content_type"]))
             profile = profiles.get(row["site"])
             result = extract_article(html, row["url"], _selectors(profile),
@@ -85,6 +87,24 @@ def reextract(
     with db.conn:
         record_page_decisions(db, decisions)
     return counts
+
+
+def missing_warc_files(
+    db: sqlite_utils.Database, db_dir: Path, site: str | None = None,
+    warc_dir: Path | None = None,
+) -> list[tuple[Path, int]]:
+    """The WARC files that the captures to re-extract need and that are not there, each with
+    its number of captures: an archive copied without its WARC folder is said so, up front,
+    instead of every article failing one by one."""
+    where, params = "c.warc_file IS NOT NULL", []
+    if site:
+        where, params = where + " AND cr.site = ?", [site]
+    rows = db.execute(
+        "SELECT c.warc_file, count(*) FROM captures c JOIN crawls cr ON cr.id = c.crawl_id "
+        f"WHERE {where} GROUP BY c.warc_file ORDER BY c.warc_file", params,
+    )  # fmt: skip
+    paths = [(warc_path(db_dir, name, warc_dir), n) for name, n in rows]
+    return [(path, n) for path, n in paths if not path.exists()]
 
 
 def _undecided_or_not_articles(db: sqlite_utils.Database, site: str | None) -> list[dict]:

@@ -25,23 +25,29 @@ class Problem:
     problem: str
 
 
-def warc_path(db_dir: Path, warc_file: str) -> Path:
+def warc_path(db_dir: Path, warc_file: str, warc_dir: Path | None = None) -> Path:
+    """Where a capture's WARC file is: as recorded (relative to the database's folder), or,
+    for an archive whose WARC files moved, the file of that name in ``warc_dir``."""
     path = Path(warc_file)
+    if warc_dir is not None:
+        return Path(warc_dir) / path.name
     return path if path.is_absolute() else db_dir / path
 
 
-def verify_captures(db: sqlite_utils.Database, db_dir: Path) -> Iterator[Problem | int]:
+def verify_captures(
+    db: sqlite_utils.Database, db_dir: Path, warc_dir: Path | None = None
+) -> Iterator[Problem | int]:
     """Re-read every WARC record of the ``captures`` table and check its digest.
 
     Yields a :class:`Problem` for each missing or damaged record, and the capture id of each
-    good one (so callers can count).
+    good one (so callers can count). ``warc_dir``: see :func:`warc_path`.
     """
     rows = db.query(
         "SELECT id, url, sha1, warc_file, warc_offset FROM captures "
         "WHERE warc_file IS NOT NULL ORDER BY id"
     )
     for row in rows:
-        path = warc_path(db_dir, row["warc_file"])
+        path = warc_path(db_dir, row["warc_file"], warc_dir)
         if not path.exists():
             yield Problem(row["id"], row["url"], f"WARC file missing: {path}")
             continue
