@@ -345,3 +345,54 @@ def export_articles(
     finally:
         conn.close()
     return count
+
+
+GRAPH_FORMATS = ("graphml", "gexf")
+
+
+def export_graph(db_path: str | Path, out, *, fmt: str = "graphml", **filters) -> tuple[int, int]:
+    """Write the related-link graph to the binary file ``out`` as GraphML or GEXF (networkx's
+    writers, read by Gephi and networkx); return (nodes, edges).
+
+    Nodes are the selected articles (``filters`` as for :func:`build_query`, ``query`` and
+    ``order`` aside), keyed by URL, with title, site, published and ``archived`` = True; the
+    pages their related blocks link to are nodes too (from other sites and periods, or not
+    archived: then titled with the link's anchor, ``archived`` False). Edges are the links,
+    with block and position.
+    """
+    import networkx as nx  # imported here: only this export needs it
+
+    if fmt not in GRAPH_FORMATS:
+        raise ExportError(f"graph format must be graphml or gexf, not {fmt!r}")
+    sql, params = build_query(columns=("url", "title", "site", "published"), **filters)
+    conn = connect_readonly(db_path)
+    graph = nx.DiGraph()
+    try:
+        conn.execute("BEGIN")
+        for url, title, site, published in iter_rows(conn, sql, params):
+            graph.add_node(url, title=title or "", site=site or "", published=published or "",
+                           archived=True)  # fmt: skip
+        selected = list(graph.nodes)
+        for start in range(0, len(selected), 500):  # SQLite's bound-parameter limit
+            batch = selected[start : start + 500]
+            rows = conn.execute(
+                f"""SELECT r.from_url, r.to_url, r.block, r.position, r.anchor,
+                           a.title, a.site, a.published, a.id IS NOT NULL
+                    FROM related_links r LEFT JOIN articles a ON a.url = r.to_url
+                    WHERE r.from_url IN ({", ".join("?" for _ in batch)})""",
+                batch,
+            )
+            for from_url, to_url, block, position, anchor, title, site, published, known in rows:
+                if to_url not in graph:
+                    graph.add_node(to_url, title=(title if known else anchor) or "",
+                                   site=site or "", published=published or "",
+                                   archived=bool(known))  # fmt: skip
+                graph.add_edge(from_url, to_url, block=block or "",
+                               position=-1 if position is None else position)  # fmt: skip
+    finally:
+        conn.close()
+    if fmt == "graphml":
+        nx.write_graphml(graph, out)
+    else:
+        nx.write_gexf(graph, out)
+    return graph.number_of_nodes(), graph.number_of_edges()

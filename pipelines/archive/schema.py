@@ -197,6 +197,39 @@ TABLE_DOCS: dict[str, dict] = {
             "profile": "The full site profile as JSON (selectors, start URLs …).",
         },
     },
+    "story_clusters": {
+        "description": "Syndicated stories: articles that are copies of one another (the same "
+        "story on several sites, or twice on one), found by MinHash on the folded body text. "
+        "Only articles with at least one copy are listed.",
+        "columns": {
+            "cluster_id": "The story: the smallest article id among its copies.",
+            "article_id": "The article (articles.id).",
+            "similarity": "Estimated share of word 3-grams shared with its closest copy when "
+            "it joined (0 to 1).",
+        },
+    },
+    "story_minhash": {
+        "description": "MinHash signature of each article's folded body text (for clustering).",
+        "columns": {
+            "article_id": "The article (articles.id).",
+            "signature": "128 MinHash values, little-endian uint32.",
+        },
+    },
+    "story_bands": {
+        "description": "LSH band keys of the signatures: articles sharing a key are compared.",
+        "columns": {
+            "band": "Band number (0-31), 4 signature values each.",
+            "key": "32-bit hash of the band's values.",
+            "article_id": "The article (articles.id).",
+        },
+    },
+    "story_params": {
+        "description": "Settings the clusters were built with (tintuc clusters rebuild).",
+        "columns": {
+            "name": "Setting name (threshold).",
+            "value": "Its value.",
+        },
+    },
     "_sqlite_migrations": {
         "description": "Schema migrations applied to this archive (sqlite-utils).",
         "columns": {
@@ -563,3 +596,22 @@ def m006_page_decisions(db: sqlite_utils.Database) -> None:
     for kind in ("article", "listing", "other"):
         db["crawls"].add_column(f"pages_{kind}", int)
     db["articles"].add_column("attachments", str)
+
+
+@migrations()
+def m007_story_clusters(db: sqlite_utils.Database) -> None:
+    """Syndicated stories (pipelines/archive/clusters.py): each article's MinHash signature,
+    its LSH band keys (primary key band, key: a new article finds its candidates by a few
+    index lookups), the clusters of copies, and the threshold they were built with. Filled as
+    articles are stored; ``tintuc clusters rebuild`` fills them for an existing archive."""
+    db.execute("CREATE TABLE story_minhash (article_id INTEGER PRIMARY KEY, signature BLOB)")
+    db.execute(
+        "CREATE TABLE story_bands (band INTEGER, key INTEGER, article_id INTEGER, "
+        "PRIMARY KEY (band, key, article_id)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE story_clusters (cluster_id INTEGER, article_id INTEGER PRIMARY KEY, "
+        "similarity REAL)"
+    )
+    db["story_clusters"].create_index(["cluster_id"])
+    db.execute("CREATE TABLE story_params (name TEXT PRIMARY KEY, value)")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from pipelines.archive.clusters import cluster_article
 from pipelines.archive.schema import index_article
 from pipelines.clock import now_iso
 
@@ -191,6 +192,7 @@ def save_article(
              "capture_id": capture_id}
         ).last_pk  # fmt: skip
         index_article(db, article_id, row)
+        cluster_article(db, article_id, row["text"])
         result: SaveResult = "new"
     else:
         seen_again = {"last_seen": seen, "removed": None, "removed_reason": None}
@@ -210,6 +212,7 @@ def save_article(
             save_version(db, old, replaced=seen)
             db["articles"].update(old["id"], {**row, **quality, **seen_again, "crawl_id": crawl_id})
             index_article(db, old["id"], row)
+            cluster_article(db, old["id"], row["text"])
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
