@@ -24,19 +24,26 @@ $(CHROMIUM):
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium chromium-driver >/dev/null
 
+# the distributed tests start Debian's redis-server on a free port (tests/conftest.py: redis_url)
+REDIS := /usr/bin/redis-server
+$(REDIS):
+	@echo "installing Debian's redis-server for the distributed tests"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq redis-server >/dev/null
+
 lint: $(STAMP)  ## ruff, and the walls between the parts (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 # Two tiers, split by the `e2e` marker: real crawls, kills, servers in subprocesses, the browser.
 # Tests of the real pages in $(SHARED) skip without it (TINTUC_REQUIRE_FIXTURES=1 makes them fail).
-test: lint $(CHROMIUM)  ## lint and run the whole offline test suite (both tiers)
+test: lint $(CHROMIUM) $(REDIS)  ## lint and run the whole offline test suite (both tiers)
 	$(BIN)/python -m pytest -q
 
 test-fast: lint  ## lint and run the unit tier only: under 30 s
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q -m "not e2e" --hypothesis-profile=fast
 
-test-e2e: $(STAMP) $(CHROMIUM)  ## the end-to-end tier only
+test-e2e: $(STAMP) $(CHROMIUM) $(REDIS)  ## the end-to-end tier only
 	$(BIN)/python -m pytest -q -m e2e
 
 # Page folders (<key>.html[.gz] + <key>.json) and benchmark folders (ground-truth.json + html/):

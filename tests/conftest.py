@@ -16,8 +16,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tintuc.demo import SAMPLE_PORTAL, serve_sample_portal
+
+# Property tests (tests/test_extract_fuzz.py): 200 examples each in `make test` and CI, 25 in
+# `make test-fast` (--hypothesis-profile=fast), which must stay under 30 s.
+hypothesis_settings.register_profile("full", max_examples=200)
+hypothesis_settings.register_profile("fast", max_examples=25)
+hypothesis_settings.load_profile("full")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # real pages and benchmarks, kept beside the clone, not in it
@@ -109,6 +116,41 @@ def sample_portal():
     base_url, stop = serve_sample_portal(0)
     yield base_url.rstrip("/"), MANIFEST
     stop()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real Debian ``redis-server`` on 127.0.0.1 at a free port, data in a temp folder, no
+    persistence; yields its URL and stops it after the test (``make test`` installs it)."""
+    import shutil
+    import socket
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (make test installs Debian's redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while True:  # ready when it accepts a connection
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("redis-server did not start") from None
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
 
 
 def require_shared(relative: str) -> Path:

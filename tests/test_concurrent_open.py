@@ -65,6 +65,7 @@ def test_threads_open_a_new_archive_at_once(tmp_path, reference):
     assert_built_once(db_path, reference)
 
 
+@pytest.mark.e2e  # six processes
 def test_processes_open_a_new_archive_at_once(tmp_path, reference):
     db_path = str(tmp_path / "new.db")
     context = multiprocessing.get_context("spawn")  # no fork of the pytest process

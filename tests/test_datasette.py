@@ -386,7 +386,8 @@ def test_canned_queries(archive):
     assert changed.status_code == 200 and changed.json() == []
     assert set(CANNED_QUERIES) == {
         "articles_per_site_per_day", "most_linked_articles", "term_over_time",
-        "search_ranked", "changed_or_removed", "doubtful_extractions",
+        "search_ranked", "changed_or_removed", "doubtful_extractions", "syndicated_stories",
+        "recently_changed", "link_degree_per_month",
     }  # fmt: skip
 
 
@@ -436,7 +437,7 @@ def test_every_hook_implementation_of_the_package_is_registered():
         if impl.plugin is tintuc.web
     }
     assert registered == defined
-    assert len(defined) == 12
+    assert len(defined) == 16
 
 
 # ---------------------------------------------------------------- other databases

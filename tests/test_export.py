@@ -45,7 +45,11 @@ def big_articles(n: int = BIG) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def big_archive(tmp_path_factory):
-    return build_archive(tmp_path_factory.mktemp("big") / "archive.db", big_articles())
+    # 3,000 copies of one text would all be compared as one syndicated story (1.5 ms each);
+    # these tests are about export, so stories are left out of this archive
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("pipelines.archive.store.cluster_article", lambda *args: None)
+        return build_archive(tmp_path_factory.mktemp("big") / "archive.db", big_articles())
 
 
 @pytest.fixture

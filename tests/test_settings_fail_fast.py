@@ -186,6 +186,7 @@ def test_tintuc_crawl_stops_before_fetching_with_one_error_line(site, tmp_path, 
     assert not (tmp_path / "warc").exists()
 
 
+@pytest.mark.e2e  # `scrapy crawl` in a subprocess
 def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
     db_path = tmp_path / "archive.db"
     site.paths.clear()

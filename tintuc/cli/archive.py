@@ -1,4 +1,5 @@
-"""Commands over a stored archive: ``status``, ``export``, ``verify``, ``reextract``."""
+"""Commands over a stored archive: ``status``, ``export``, ``verify``, ``reextract``,
+``wacz``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import click
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import DOUBTFUL_BELOW
 from tintuc.cli.options import db_option
+
+warc_dir_option = click.option(
+    "--warc-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder holding the WARC files, for an archive whose WARC files moved "
+    "(default: where the crawl recorded them).",
+)  # fmt: skip
 
 
 def existing_archive(db_path: str):
@@ -47,14 +54,17 @@ def status(db_path):
               help='Full-text search: diacritics optional, "a phrase", prefix*.')  # fmt: skip
 @click.option("--order", type=click.Choice(["rank", "newest"]),
               help="Row order (default: best match first with --query, else newest first).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json"]), default="csv",
-              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", default="csv", show_default=True,
+              type=click.Choice(["csv", "jsonl", "json", "graphml", "gexf"]),
+              help="graphml and gexf: the related-link graph of the selected articles "
+              "(Gephi, networkx).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="File to write (default: stdout).")  # fmt: skip
 @click.option("--bom/--no-bom", default=True, show_default=True,
               help="Start CSV with a UTF-8 BOM so spreadsheets read Vietnamese right.")  # fmt: skip
 def export(db_path, site, since, until, query, order, fmt, output, bom):
-    """Export articles as CSV, JSON Lines or JSON, streaming (constant memory).
+    """Export articles as CSV, JSON Lines or JSON, streaming (constant memory), or their
+    related-link graph as GraphML or GEXF (articles are nodes, related links edges).
 
     Reads one consistent snapshot, so it is safe while a crawl writes. With -o the file
     appears only when complete (written to FILE.part, then renamed).
@@ -62,18 +72,25 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
     Example:
 
         tintuc export --query "liên kết vùng" --since 2025-01-01 -o lien-ket-vung.csv
+
+        tintuc export --format graphml --site sample --since 2025-01-01 -o links.graphml
     """
-    from tintuc.export import ExportError, export_articles
+    from tintuc.export import GRAPH_FORMATS, ExportError, export_articles, export_graph
 
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path}")
     partial = Path(f"{output}.part") if output else None
-    out = open(partial, "w", encoding="utf-8", newline="") if partial else sys.stdout
+    graph = fmt in GRAPH_FORMATS  # written in bytes by networkx
+    if partial:
+        out = open(partial, "wb") if graph else open(partial, "w", encoding="utf-8", newline="")
+    else:
+        out = sys.stdout.buffer if graph else sys.stdout
+    filters = {"site": site, "since": since, "until": until, "query": query, "order": order}
     try:
-        count = export_articles(
-            db_path, out, fmt=fmt, bom=bom,
-            site=site, since=since, until=until, query=query, order=order,
-        )  # fmt: skip
+        if graph:
+            nodes, edges = export_graph(db_path, out, fmt=fmt, **filters)
+        else:
+            count = export_articles(db_path, out, fmt=fmt, bom=bom, **filters)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -83,12 +100,16 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
                 partial.unlink(missing_ok=True)
     if partial:
         partial.replace(output)
-    click.echo(f"{count} articles exported", err=True)
+    if graph:
+        click.echo(f"{nodes} nodes, {edges} links exported", err=True)
+    else:
+        click.echo(f"{count} articles exported", err=True)
 
 
 @click.command()
 @db_option
-def verify(db_path):
+@warc_dir_option
+def verify(db_path, warc_dir):
     """Re-read every WARC record and check it against the captures table.
 
     Exits with status 1 if any record is missing or damaged.
@@ -101,7 +122,7 @@ def verify(db_path):
 
     db = existing_archive(db_path)
     good = bad = 0
-    for result in verify_captures(db, Path(db_path).resolve().parent):
+    for result in verify_captures(db, Path(db_path).resolve().parent, warc_dir):
         if isinstance(result, Problem):
             bad += 1
             click.echo(f"capture {result.capture_id} {result.url}: {result.problem}")
@@ -120,11 +141,13 @@ def verify(db_path):
 @click.option("--below", type=click.FloatRange(0, 1), default=DOUBTFUL_BELOW,
               show_default=True,
               help="With --flagged: the confidence under which a page is doubtful.")  # fmt: skip
-def reextract(db_path, site, flagged, below):
+@warc_dir_option
+def reextract(db_path, site, flagged, below, warc_dir):
     """Extract stored articles again from their WARC captures (no network).
 
     Run it after the extractor improves; running it twice changes nothing. With --flagged,
-    only the articles whose extraction was doubtful.
+    only the articles whose extraction was doubtful. Exits with status 1, naming them, if
+    WARC files are missing (see --warc-dir).
 
     Example:
 
@@ -133,12 +156,60 @@ def reextract(db_path, site, flagged, below):
         tintuc reextract --db archive.db --flagged --below 0.6
     """
     from pipelines.archive.store import count_doubtful
+    from tintuc.reextract import missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path)
+    db_dir = Path(db_path).resolve().parent
+    missing = missing_warc_files(db, db_dir, site, warc_dir)
+    if missing:
+        for path, captures in missing:
+            click.echo(f"WARC file missing: {path} ({captures} captures)", err=True)
+        raise click.ClickException(
+            f"{len(missing)} WARC files missing: nothing re-extracted (use --warc-dir DIR "
+            "if they moved)"
+        )
     if flagged:
         click.echo(f"{count_doubtful(db, below, site)} doubtful articles")
-    counts = reextract_all(db, Path(db_path).resolve().parent, site, flagged=flagged, below=below)
+    counts = reextract_all(db, db_dir, site, flagged=flagged, below=below, warc_dir=warc_dir)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     if flagged:
         click.echo(f"{count_doubtful(db, below, site)} still doubtful")
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The WACZ file to write.")  # fmt: skip
+@db_option
+@click.option("--site", help="Only the captures of this site's crawls.")
+@click.option("--since", help="Only captures fetched on or after this day (YYYY-MM-DD, UTC).")
+@click.option("--until", help="Only captures fetched on or before this day (YYYY-MM-DD, UTC).")
+@warc_dir_option
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def wacz(output, db_path, site, since, until, warc_dir, force):
+    """Pack the captures into a WACZ package for ReplayWeb.page and pywb.
+
+    The package holds the WARC files (or, with --site/--since/--until, only the selected
+    records, re-packed), a CDXJ index, pages/pages.jsonl listing the articles, and
+    datapackage.json with a hash of each file. It appears only when complete.
+
+    Example:
+
+        tintuc wacz -o sample.wacz --db archive.db --site sample
+    """
+    from tintuc.wacz import WaczError, write_wacz
+
+    db = existing_archive(db_path)
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show and (done % 500 == 0 or done == total):
+            click.echo(f"\r{done}/{total} records re-packed", err=True, nl=done == total)
+
+    try:
+        counts = write_wacz(db, Path(db_path).resolve().parent, output, site=site, since=since,
+                            until=until, warc_dir=warc_dir, force=force, progress=progress)
+    except WaczError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{output}: {counts['captures']} captures from {counts['warc_files']} WARC "
+               f"files, {counts['pages']} pages")  # fmt: skip

@@ -7,8 +7,10 @@ every ``datasette`` run where tintuc is installed; every hook acts on tintuc arc
 - :mod:`.archive`: which databases are archives; read-only connections that wait for writers.
 - :mod:`.search`: the folding SQL functions and the ranked search page ``/-/tintuc/search/<db>``.
 - :mod:`.article`: the article page (``row.html``).
+- :mod:`.archived`: "View as archived": the captured page from its WARC record, sandboxed.
 - :mod:`.export`: the complete CSV export ``/-/tintuc/export/<db>.csv``.
 - :mod:`.facets`: Year and Month facets.
+- :mod:`.research`: an article's syndicated copies, word-level diffs between its versions.
 - :mod:`.queries`: table and column descriptions, canned queries, site metadata.
 - :mod:`.workarounds`: every workaround of Datasette 0.65's own behaviour, each with its reason.
 
@@ -19,10 +21,12 @@ which Datasette hook it is); tests/test_datasette.py checks that none is left ou
 """
 
 from tintuc.web.archive import SERVE_SETTINGS, WRITE_ENV, archive_connection
+from tintuc.web.archived import archived_routes
 from tintuc.web.article import article_page, safe_url_filter
 from tintuc.web.export import export_routes
 from tintuc.web.facets import register_facet_classes
 from tintuc.web.queries import ARCHIVE_TABLES, CANNED_QUERIES, get_metadata
+from tintuc.web.research import article_research, research_functions, research_routes
 from tintuc.web.search import search_functions, search_routes, table_page_links
 from tintuc.web.workarounds import asgi_wrapper, bounded_table_search, folding_escape_fts
 
@@ -30,7 +34,8 @@ __all__ = [
     # public names
     "ARCHIVE_TABLES", "CANNED_QUERIES", "SERVE_SETTINGS", "WRITE_ENV",
     # hook implementations
-    "archive_connection", "article_page", "asgi_wrapper", "bounded_table_search",
+    "archive_connection", "archived_routes", "article_page", "asgi_wrapper", "bounded_table_search",
+    "article_research", "research_functions", "research_routes",
     "export_routes", "folding_escape_fts", "get_metadata", "register_facet_classes",
     "safe_url_filter", "search_functions", "search_routes", "table_page_links",
 ]  # fmt: skip

@@ -13,6 +13,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 from tintuc.web.archive import ARTICLES, is_archive
+from tintuc.web.archived import archived_url
 
 
 def lead_to_show(description: str | None, paragraphs: list[str]) -> str | None:
@@ -62,6 +63,8 @@ async def _article(datasette, db, database: str, request) -> dict | None:
     article["paragraphs"] = [p.strip() for p in text.split("\n") if p.strip()]
     article["lead"] = lead_to_show(article.get("description"), article["paragraphs"])
     article["original"] = safe_url(article.get("url"))
+    if article.get("capture_id") is not None:  # "View as archived": the page as captured
+        article["archived_copy"] = archived_url(datasette, database, article["id"])
     related = await db.execute(
         """
         select related_links.to_url, related_links.anchor, related_links.block,

@@ -109,6 +109,54 @@ from articles
 where {doubtful_sql(f"cast(coalesce(nullif(:below, ''), {DOUBTFUL_BELOW}) as real)")}
 order by articles.extraction_confidence is null, articles.extraction_confidence, articles.id""",
     },
+    "syndicated_stories": {
+        "title": "Stories carried by several sites",
+        "description": "Syndicated stories (story_clusters) carried by at least :sites sites "
+        "(default 2), newest first, with the site that published each first.",
+        "sql": """select c.cluster_id as story,
+  count(distinct a.site) as sites, count(*) as copies,
+  (select a2.site from story_clusters c2 join articles a2 on a2.id = c2.article_id
+    where c2.cluster_id = c.cluster_id
+    order by a2.published is null, a2.published, a2.id limit 1) as first_site,
+  min(a.published) as first_published, max(a.published) as last_published,
+  group_concat(distinct a.site) as all_sites,
+  (select a3.title from articles a3 where a3.id = c.cluster_id) as title
+from story_clusters c join articles a on a.id = c.article_id
+group by c.cluster_id
+having count(distinct a.site) >= cast(coalesce(nullif(:sites, ''), 2) as integer)
+order by last_published desc
+limit 500""",
+    },
+    "recently_changed": {
+        "title": "Recently changed articles",
+        "description": "Articles whose text changed, latest change first, with the share of "
+        "words that changed since the previous version (0 to 1); the article page links the "
+        "word-level diff.",
+        "sql": """select articles.id, articles.title, articles.site, v.replaced as changed,
+  tintuc_changed_share(v.text, articles.text) as words_changed,
+  (select count(*) from article_versions where article_id = articles.id) as earlier_versions
+from article_versions v join articles on articles.id = v.article_id
+where v.id = (select max(id) from article_versions where article_id = articles.id)
+order by v.replaced desc
+limit 200""",
+    },
+    "link_degree_per_month": {
+        "title": "Related-link degree of each site, by month",
+        "description": "Per site and month (of the linking article's publication), among "
+        "archived articles: related-block links its articles give (out-degree) and receive "
+        "(in-degree), from other sites and its own.",
+        "sql": """with edges as (
+  select substr(src.published, 1, 7) as month, src.site as from_site, dst.site as to_site
+  from related_links r join articles src on src.url = r.from_url
+  join articles dst on dst.url = r.to_url
+  where src.published is not null)
+select month, site, sum(out_degree) as out_degree, sum(in_degree) as in_degree
+from (select month, from_site as site, 1 as out_degree, 0 as in_degree from edges
+      union all
+      select month, to_site as site, 0, 1 from edges)
+group by month, site
+order by month desc, site""",
+    },
 }
 
 SITE_METADATA = {
