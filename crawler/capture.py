@@ -61,13 +61,41 @@ class CaptureMiddleware:
 
     def open_warc(self) -> WarcFile:
         stamp = now_iso().replace(":", "").replace("+0000", "Z")
-        name = f"{self.crawler.spider.profile.id}-{self.state.crawl_id:06d}-{stamp}.warc.gz"
-        self.warc = WarcFile(self.warc_dir / name, self.gzip_level)
+        profile = self.crawler.spider.profile.id
+        return self.start_warc(f"{profile}-{self.state.crawl_id:06d}-{stamp}")
+
+    def start_warc(self, name: str) -> WarcFile:
+        """Open ``<name>.warc.gz`` in the WARC folder; its name as the captures rows give it."""
+        self.warc = WarcFile(self.warc_dir / f"{name}.warc.gz", self.gzip_level)
         try:
             self.warc_name = str(self.warc.path.relative_to(self.db_dir))
         except ValueError:
             self.warc_name = str(self.warc.path)
         return self.warc
+
+    def write_record(self, request, response) -> dict:
+        """Write the exchange to the crawl's WARC file; return its ``captures`` row (without
+        the crawl id)."""
+        warc = self.warc or self.open_warc()
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, vs in response.headers.items() for v in vs]  # fmt: skip
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                       for k, vs in request.headers.items() for v in vs]  # fmt: skip
+        stored = warc.write_exchange(
+            response.url, request.method, req_headers, response.status, "", headers, response.body
+        )
+        return {
+            "url": request.meta.get("redirect_urls", [request.url])[0],
+            "final_url": response.url,
+            "status": response.status,
+            "time": now_iso(),
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+            "size": len(response.body),
+            "sha1": stored.sha1,
+            "warc_file": self.warc_name,
+            "warc_offset": stored.offset,
+            "warc_length": stored.length,
+        }
 
     def process_response(self, request, response):
         if not self.capturing():
@@ -85,27 +113,7 @@ class CaptureMiddleware:
 
     def capture(self, request, response) -> None:
         db = self.archive()
-        warc = self.warc or self.open_warc()
-        headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                   for k, vs in response.headers.items() for v in vs]  # fmt: skip
-        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                       for k, vs in request.headers.items() for v in vs]  # fmt: skip
-        stored = warc.write_exchange(
-            response.url, request.method, req_headers, response.status, "", headers, response.body
-        )
-        row = {
-            "crawl_id": self.state.crawl_id,
-            "url": request.meta.get("redirect_urls", [request.url])[0],
-            "final_url": response.url,
-            "status": response.status,
-            "time": now_iso(),
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-            "size": len(response.body),
-            "sha1": stored.sha1,
-            "warc_file": self.warc_name,
-            "warc_offset": stored.offset,
-            "warc_length": stored.length,
-        }
+        row = {"crawl_id": self.state.crawl_id, **self.write_record(request, response)}
         # plain SQL (sqlite-utils' insert() inspects the table first, on every response),
         # committed at once like the WARC record it points to
         with db.conn:

@@ -75,36 +75,12 @@ class StreamCaptureMiddleware(CaptureMiddleware):
 
     def open_warc(self) -> WarcFile:
         stamp = now_iso().replace(":", "").replace("+0000", "Z")
-        name = f"{self.worker}-{self.crawler.spider.profile.id}-{self.state.crawl_id}-{stamp}"
-        self.warc = WarcFile(self.warc_dir / f"{name}.warc.gz", self.gzip_level)
-        try:
-            self.warc_name = str(self.warc.path.relative_to(self.db_dir))
-        except ValueError:
-            self.warc_name = str(self.warc.path)
-        return self.warc
+        profile = self.crawler.spider.profile.id
+        return self.start_warc(f"{self.worker}-{profile}-{self.state.crawl_id}-{stamp}")
 
     def capture(self, request, response) -> None:
-        warc = self.warc or self.open_warc()
-        headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                   for k, vs in response.headers.items() for v in vs]  # fmt: skip
-        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                       for k, vs in request.headers.items() for v in vs]  # fmt: skip
-        stored = warc.write_exchange(
-            response.url, request.method, req_headers, response.status, "", headers, response.body
-        )
-        key = f"{self.warc_name}#{stored.offset}"
-        row = {
-            "url": request.meta.get("redirect_urls", [request.url])[0],
-            "final_url": response.url,
-            "status": response.status,
-            "time": now_iso(),
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-            "size": len(response.body),
-            "sha1": stored.sha1,
-            "warc_file": self.warc_name,
-            "warc_offset": stored.offset,
-            "warc_length": stored.length,
-        }
+        row = self.write_record(request, response)
+        key = f"{self.warc_name}#{row['warc_offset']}"
         send(self.conn, {"type": "capture", "crawl": self.state.crawl_id, "key": key, "row": row})
         request.meta[CAPTURE_META] = key
         self.crawler.stats.inc_value("tintuc/captures")
