@@ -15,7 +15,9 @@ from conftest import run_tintuc
 from pipelines.stream_pipeline import STREAM
 from tintuc.distributed import GROUP, Ingester, connect, enqueue
 
-SLOW = ["-s", "TINTUC_LOCAL_FAST=False", "-s", "DOWNLOAD_DELAY=0.1",
+# ~47 requests at 0.3 s: the crawl lasts ~15 s, three times Scrapy's 5 s idle heartbeat, so a
+# worker that found the frontier empty at first still takes part (0.1 s was flaky in CI)
+SLOW = ["-s", "TINTUC_LOCAL_FAST=False", "-s", "DOWNLOAD_DELAY=0.3",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
 
