@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -444,22 +445,38 @@ def _link(walk: _Walk, a, base: str) -> bool:
             walk.pager_links += 1
             walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
         return True
-    try:
-        target = urljoin(base, href)
-        parts = urlsplit(target)
-    except ValueError:
+    resolved = _resolve(base, href)
+    if resolved is None:
         return True
-    if ATTACHMENT.search(parts.path):
+    target, host, kind = resolved
+    if kind == "attachment":
         walk.current.attachments.append({"url": target, "text": text})
         return True
-    if parts.netloc.lower() != walk.host or _NOT_PAGE.search(parts.path):
+    if host != walk.host or kind == "file":
         return True
-    if _PAGER_TEXT.match(fold(text)) or (_PAGER_HREF.search(target) and len(text) <= 12):
+    if _PAGER_TEXT.match(fold(text)) or (kind == "pager" and len(text) <= 12):
         walk.pager_links += 1
         walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
     elif len(text.split()) >= TEASER_WORDS and target.split("#")[0] != walk.url.split("#")[0]:
         walk.current.teasers.append(target)
     return True
+
+
+@lru_cache(maxsize=16384)  # menus and sidebars repeat the same links on every page of a site
+def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
+    """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
+    image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""
+    try:
+        target = urljoin(base, href)
+        parts = urlsplit(target)
+        host = parts.netloc.lower()
+    except ValueError:
+        return None
+    if ATTACHMENT.search(parts.path):
+        return target, host, "attachment"
+    if _NOT_PAGE.search(parts.path):
+        return target, host, "file"
+    return target, host, "pager" if _PAGER_HREF.search(target) else "page"
 
 
 def _until_teasers(lines: list[_Line]) -> list[_Line]:
