@@ -51,6 +51,13 @@ def is_archive(datasette, database: str | None) -> bool:
     return known
 
 
+def articles_view(datasette, database, table, view_name, request, wanted: str) -> bool:
+    """True on a page of the ``articles`` table of a tintuc archive: the ``wanted`` view
+    ("row" or "table"), for a request (template hooks also run for other pages)."""
+    return (view_name == wanted and table == ARTICLES and request is not None
+            and is_archive(datasette, database))
+
+
 def _has_tintuc_migrations(db) -> bool:
     conn = db.connect()  # opened as Datasette opens it (read-only, immutable, in memory …)
     try:

@@ -12,7 +12,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
-from tintuc.web.archive import ARTICLES, is_archive
+from tintuc.web.archive import ARTICLES, articles_view
 from tintuc.web.archived import archived_url
 
 
@@ -41,9 +41,7 @@ def safe_url_filter(env):
 
 @hookimpl(specname="extra_template_vars")
 def article_page(database, table, view_name, request, datasette):
-    if view_name != "row" or table != ARTICLES or request is None:
-        return {}
-    if not is_archive(datasette, database):
+    if not articles_view(datasette, database, table, view_name, request, "row"):
         return {}
 
     async def inner():

@@ -21,7 +21,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 
 from pipelines.archive.clusters import copies_of
-from tintuc.web.archive import ARTICLES, is_archive, readable_archive
+from tintuc.web.archive import ARTICLES, articles_view, is_archive, readable_archive
 
 _WORD_AND_SPACE = re.compile(r"(\S+)(\s*)")
 VERSION_COLUMNS = "title, description, text"
@@ -76,9 +76,7 @@ def research_routes():
 
 @hookimpl(specname="extra_template_vars")
 def article_research(database, table, view_name, request, datasette):
-    if view_name != "row" or table != ARTICLES or request is None:
-        return {}
-    if not is_archive(datasette, database):
+    if not articles_view(datasette, database, table, view_name, request, "row"):
         return {}
 
     async def inner():

@@ -22,7 +22,7 @@ from datasette.utils.asgi import Response
 
 from pipelines.text import fold
 from tintuc import export
-from tintuc.web.archive import ARTICLES, is_archive, readable_archive
+from tintuc.web.archive import ARTICLES, articles_view, is_archive, readable_archive
 from tintuc.web.export import export_url
 
 SEARCH_PAGE_SIZE = 20
@@ -60,9 +60,7 @@ def search_routes():
 @hookimpl(specname="extra_template_vars")
 def table_page_links(database, table, view_name, request, datasette):
     """On the articles table page: the complete CSV export, the ranked search, the bound note."""
-    if view_name != "table" or table != ARTICLES or request is None:
-        return {}
-    if not is_archive(datasette, database):
+    if not articles_view(datasette, database, table, view_name, request, "table"):
         return {}
     search = request.args.get("_search", "")
     extra = sorted(
