@@ -1,5 +1,7 @@
 """The schema and the database-only write functions, on a real SQLite file."""
 
+import sqlite3
+
 import pytest
 
 from pipelines.archive.schema import migrations, open_archive, rebuild_search_index
@@ -9,6 +11,7 @@ from pipelines.archive.store import (
     save_article,
     save_articles,
     start_crawl,
+    write_transaction,
 )
 
 ARTICLE = {
@@ -102,3 +105,24 @@ def test_crawl_rows_and_interrupted_detection(db):
     second = start_crawl(db, "sample")
     finish_crawl(db, second, "finished", pages=3)
     assert db["crawls"].get(second)["pages"] == 3
+
+
+def test_write_transaction_takes_the_write_lock_before_its_first_read(tmp_path):
+    """Two processes writing one archive: a deferred transaction that read first cannot be
+    upgraded once the other committed ("database is locked" at once, no busy wait); a
+    write transaction holds the lock from its start, so the other writer waits its turn."""
+    path = tmp_path / "archive.db"
+    mine, theirs = open_archive(path), open_archive(path)
+    theirs.execute("PRAGMA busy_timeout = 0")
+    mine.execute("PRAGMA busy_timeout = 0")
+    with pytest.raises(sqlite3.OperationalError, match="locked"), mine.atomic():  # deferred
+        mine.execute("SELECT count(*) FROM sites").fetchone()
+        theirs["sites"].insert({"id": "a", "name": "A"})  # commits in between
+        mine["sites"].insert({"id": "b", "name": "B"})
+    with write_transaction(mine):
+        mine.execute("SELECT count(*) FROM sites").fetchone()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            theirs["sites"].insert({"id": "c", "name": "C"})  # must wait for us
+        mine["sites"].insert({"id": "b", "name": "B"})
+    theirs["sites"].insert({"id": "c", "name": "C"})
+    assert sorted(r["id"] for r in mine["sites"].rows) == ["a", "b", "c"]

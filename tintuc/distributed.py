@@ -35,6 +35,7 @@ from pipelines.archive.store import (
     save_site,
     start_crawl,
     urls_to_skip,
+    write_transaction,
 )
 from pipelines.stream_pipeline import STREAM, send, stored_key
 
@@ -266,7 +267,7 @@ class Ingester:
         articles: dict[int, list[dict]] = {}
         stored_urls: dict[str, set[str]] = {}
         finished: list[tuple[int, dict]] = []
-        with self.db.atomic():
+        with write_transaction(self.db):
             for _, fields in entries:
                 message = json.loads(fields[b"m"])
                 kind = message["type"]

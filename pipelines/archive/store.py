@@ -7,10 +7,11 @@ with worse data (an empty extraction does not overwrite a good one).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -353,12 +354,36 @@ def save_related_ids(
         db["related_ids"].upsert_all(rows, pk=("from_url", "block"))
 
 
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the archive's write lock at once (``BEGIN IMMEDIATE``).
+
+    Writers read before they write (is this article stored?). In a deferred transaction that
+    read pins a snapshot, and when another process (a second crawl, the ingester) commits in
+    between, the upgrade to writing fails at once with "database is locked": the busy timeout
+    does not apply to it. Taking the lock first makes writers wait their turn instead.
+    Nested in a transaction already open, it is a savepoint (``db.atomic()``).
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+
+
 def save_articles(
     db: sqlite_utils.Database, articles: Iterable[dict[str, Any]], crawl_id: int | None = None
 ) -> dict[str, int]:
     """Save a batch of articles in one transaction; return counts by result."""
     counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
-    with db.atomic():
+    with write_transaction(db):
         for article in articles:
             counts[save_article(db, article, crawl_id)] += 1
     return counts
