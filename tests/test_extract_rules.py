@@ -179,6 +179,18 @@ def test_recover_inserts_missing_lines_in_document_order() -> None:
     assert (merged, flag) == (BODY, "recovered_text")
 
 
+def test_recover_brings_back_a_paragraph_the_page_repeats_even_in_wrapped_lines() -> None:
+    # plain trafilatura keeps a paragraph each time the page shows it, in the source's line
+    # breaks; a body holding it once lacks the copies, and each piece of a copy is found
+    # "already there" only while the body has words left that no earlier piece matched
+    wrapped = BODY[1].replace(", ", ",\n", 1)
+    plain = "\n".join([BODY[0], wrapped, BODY[2], wrapped])
+    merged, flag = recover(BODY, plain, lambda line: False)
+    assert flag == "recovered_text"
+    assert " ".join(merged).count(BODY[1].split(", ", 1)[1]) == 2
+    assert merged[:3] == BODY  # the copy comes after the text it repeats
+
+
 def test_recover_keeps_a_body_that_holds_plain_text_and_replaces_a_wrong_one() -> None:
     assert recover([*BODY, CREDIT], "\n".join(BODY), lambda line: False) == ([*BODY, CREDIT],
                                                                             None)

@@ -15,14 +15,24 @@ from __future__ import annotations
 import codecs
 import copy
 import re
+import unicodedata
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+    extract_url,
+    find_date,
+    set_date_params,
+)
 
 from crawler.urls import canonical_url
 from pipelines.extractor.classify import classify_page
@@ -84,7 +94,7 @@ def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
-            return nfc(body.decode(name, errors="replace")) or ""
+            return _nfc_page(body.decode(name, errors="replace"))
     candidates = ["utf-8"]
     meta = _META_CHARSET.search(body[:8192])
     for name in (meta.group(1).decode("ascii", "ignore") if meta else None, declared_encoding,
@@ -97,14 +107,37 @@ def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
             candidates.append(name)
     for name in candidates:
         try:
-            return nfc(body.decode(name)) or ""
+            return _nfc_page(body.decode(name))
         except (UnicodeDecodeError, LookupError):
             continue
-    return nfc(body.decode(candidates[1] if len(candidates) > 1 else "utf-8", "replace")) or ""
+    return _nfc_page(body.decode(candidates[1] if len(candidates) > 1 else "utf-8", "replace"))
+
+
+_NFC_PIECE = 4096  # characters
+
+
+def _nfc_page(text: str) -> str:
+    """:func:`pipelines.text.nfc` of a whole page, in pieces cut just before a "<".
+
+    The same text: "<" neither composes with nor reorders around its neighbours, so NFC of
+    the pieces, joined, is NFC of the whole. But a page written partly in decomposed Unicode
+    (some CMSs store article text as NFD) costs its full normalisation only in those pieces.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if text.isascii():
+        return text.strip()
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("<", start + _NFC_PIECE)
+        end = len(text) if end < 0 else end
+        pieces.append(unicodedata.normalize("NFC", text[start:end]))
+        start = end
+    return "".join(pieces).strip()
 
 
 def _parse(html: str | bytes, declared_encoding: str | None = None) -> lxml.html.HtmlElement | None:
-    text = decode_html(html, declared_encoding) if isinstance(html, bytes) else nfc(html)
+    text = decode_html(html, declared_encoding) if isinstance(html, bytes) else _nfc_page(html)
     text = _CONTROL.sub("", _XML_DECL.sub("", text or ""))
     if not text.strip():
         return None
@@ -127,14 +160,20 @@ def _select(tree: lxml.html.HtmlElement, css: str | None) -> list:
         return []
 
 
-def _meta(tree: lxml.html.HtmlElement, *names: str) -> str | None:
-    wanted = {n.lower() for n in names}
+def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """Every ``<meta>`` key (property, name or itemprop, lower-case) with its first non-empty
+    content, whitespace-collapsed: read once per page, asked by :func:`_meta`."""
     values: dict[str, str] = {}
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key in wanted and key not in values and (el.get("content") or "").strip():
+        if key not in values and (el.get("content") or "").strip():
             values[key] = _clean_text(el.get("content"))
-    return next((values[n.lower()] for n in names if n.lower() in values), None)
+    return values
+
+
+def _meta(metas: dict[str, str], *names: str) -> str | None:
+    """The first of ``names`` that the page's :func:`_meta_values` ``metas`` hold."""
+    return next((metas[n.lower()] for n in names if n.lower() in metas), None)
 
 
 def _split(url: str) -> tuple[str, str]:
@@ -175,11 +214,12 @@ def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.H
     return max(inner or candidates, key=lambda el: sizes[el])
 
 
-def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None) -> str | None:
+def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
+           metas: dict[str, str]) -> str | None:
     chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
     if chosen and chosen[0]:
         return chosen[0]
-    meta = _meta(tree, "og:title", "twitter:title") or _clean_text(
+    meta = _meta(metas, "og:title", "twitter:title") or _clean_text(
         next(iter(tree.xpath("//title/text()")), ""))
     h1s = [t for t in (_clean_text(h.text_content()) for h in tree.iter("h1")) if t]
     if meta:
@@ -226,10 +266,13 @@ def _sapo(tree, container, css: str | None, description: str | None) -> str | No
     for el in body.iter("p", "div", "h2", "span", "strong"):
         if h1 is not None and (el.sourceline or 0) < (h1.sourceline or 0):
             continue
+        sapo_class = _SAPO_CLASS.search(el.get("class") or "")
+        if not sapo_class and not (twin is None and wanted):
+            continue  # neither a sapo by its class nor a twin still looked for: no text needed
         if not _outside(el, container) or next(el.iter("a", "h1"), None) is not None:
             continue
         text = _clean_text(el.text_content())
-        if len(text) >= 40 and _SAPO_CLASS.search(el.get("class") or ""):
+        if len(text) >= 40 and sapo_class:
             return _with_prefix(el)
         if twin is None and wanted and abs(len(text) - len(wanted)) <= 3 and fold(text) == wanted:
             twin = el
@@ -293,13 +336,14 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
     anywhere; by their label only inside the body ``container`` (a label alone is weak)."""
     doomed = []
     for el in tree.iter(*_BOX_TAGS):
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(names) < 4:
+        names = el.get("class"), el.get("id")
+        if not (names[0] or names[1]):
             continue
-        if _TOOLBAR_CLASS.search(names):
+        kind = _box_kind(names)
+        if kind == "toolbar":
             if len(el.text_content().strip()) <= _TOOLBAR_CHARS:
                 doomed.append(el)
-        elif el.tag not in ("p", "span") and _PROMO_CLASS.search(names):
+        elif kind == "promo" and el.tag not in ("p", "span"):
             if len(el.text_content().strip()) <= _PROMO_CHARS:
                 doomed.append(el)
     for el in container.iter("div", "aside", "section", "table") if container is not None else ():
@@ -307,9 +351,22 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
                 doomed.append(el)
+    marked = set(doomed)
     for el in doomed:
-        if el.getparent() is not None and not any(d in el.iterancestors() for d in doomed):
+        if el.getparent() is not None and not any(a in marked for a in el.iterancestors()):
             el.drop_tree()  # drop_tree keeps the tail text that follows the box
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
+def _box_kind(names: tuple[str | None, str | None]) -> str | None:
+    """"toolbar" or "promo" when an element's ``(class, id)`` names a tool bar or a promotion
+    box (:data:`_TOOLBAR_CLASS`, :data:`_PROMO_CLASS`), else None."""
+    joined = f"{names[0] or ''} {names[1] or ''}"
+    if len(joined) < 4:
+        return None
+    if _TOOLBAR_CLASS.search(joined):
+        return "toolbar"
+    return "promo" if _PROMO_CLASS.search(joined) else None
 
 
 def _skipped(el: lxml.html.HtmlElement) -> bool:
@@ -527,24 +584,27 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
 
     def flush() -> None:
         nonlocal total
+        if not buf:
+            return
         size = len(" ".join("".join(buf).split()))
         buf.clear()
         if size >= _PROSE_LINE:
             total += size
 
     def walk(el, linked: bool) -> None:
-        if not isinstance(el.tag, str) or el.tag in _NOT_PROSE:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_PROSE:
             return
-        block = el.tag in _BLOCK_TAGS
+        block = tag in _BLOCK_TAGS
         if block:
             flush()
-        linked = linked or el.tag == "a"
-        if not linked:
-            buf.append(el.text or "")
+        linked = linked or tag == "a"
+        if not linked and el.text:
+            buf.append(el.text)
         for child in el:
             walk(child, linked)
-            if not linked:
-                buf.append(child.tail or "")
+            if not linked and child.tail:
+                buf.append(child.tail)
         if block:
             flush()
 
@@ -588,27 +648,29 @@ def recover(lines: list[str], plain: str, unwanted) -> tuple[list[str], str | No
         return theirs, "fallback_used"
     keys = [_line_key(x) for x in lines]
     inserts: dict[int, list[str]] = {}
+    # words of ours that no line of plain's has been matched to yet: a paragraph the page
+    # repeats is found missing once its first copy has used up the words the body has
+    unclaimed = mine.copy()
     at = 0
     for line in theirs:
-        key = _line_key(line)
-        order = [*range(at, len(keys)), *range(at)]  # look ahead first: the text runs forward
-        shared = next((j for j in order if key and (key in keys[j] or (
-            len(keys[j]) >= 20 and keys[j] in key))), None)
-        if shared is not None:
-            at = shared + 1
+        key, words = _line_key(line), _tokens(line)
+        if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
+            unclaimed -= words  # said already, in one line of ours or split into several
+            order = [*range(at, len(keys)), *range(at)]  # look ahead first: text runs forward
+            shared = next((j for j in order if key and (key in keys[j] or (
+                len(keys[j]) >= 20 and keys[j] in key))), None)
+            if shared is not None:
+                at = shared + 1
             continue
-        words = _tokens(line)
-        if sum((words & mine).values()) >= _HELD * sum(words.values()):
-            continue  # said already, split into other lines
         inserts.setdefault(at, []).append(line)
     if not inserts:
         return lines, None
     added = sum(sum(_tokens(x).values()) for block in inserts.values() for x in block)
     body = sum(mine.values())
     if body >= _WHOLE_BODY_WORDS and added > _MAX_RECOVERED * body:
-        # A body of a few paragraphs, and more to bring in than the body itself: the two
-        # disagree on what the article is (plain took comments, a footer, a neighbour story)
-        # rather than the body missing a paragraph; the body found stands.
+        # A body of a few paragraphs, and more new text to bring in than the body itself: the
+        # two disagree on what the article is (plain took comments, a footer, a neighbour
+        # story) rather than the body missing a paragraph; the body found stands.
         return lines, "plain_disagrees"
     merged = []
     for i, line in enumerate(lines):
@@ -618,7 +680,8 @@ def recover(lines: list[str], plain: str, unwanted) -> tuple[list[str], str | No
 
 
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura's body text of ``tree`` (which it may change), "" when it finds none.
+    """trafilatura's body text of ``tree``, "" when it finds none. ``tree`` is left as it is
+    (bare_extraction works on its own copy of a tree it is given).
 
     Content only: trafilatura's metadata pass (author XPaths, htmldate, licence, tags) cost
     more than its text extraction and mostly repeats what extract_article reads itself.
@@ -666,15 +729,40 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     return None
 
 
-def _language(tree: lxml.html.HtmlElement, sample: str) -> str | None:
+def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -> str | None:
     """Declared page language (``vi``, ``en``...), else ``vi`` when ``sample`` looks Vietnamese."""
-    lang = tree.get("lang") or _meta(tree, "content-language", "og:locale", "language")
+    lang = tree.get("lang") or _meta(metas, "content-language", "og:locale", "language")
     lang = (lang or "").strip().lower().replace("_", "-").split("-")[0]
     if lang:
         return lang
     letters = [c for c in sample.casefold() if c.isalpha()]
     marked = sum(1 for c in letters if c in _VIETNAMESE_LETTERS)
     return "vi" if letters and marked >= 0.05 * len(letters) else None
+
+
+def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
+                          date: bool) -> dict:
+    """trafilatura's ``extract_metadata(tree, url).as_dict()``, its steps in its order, but
+    only those that give what is asked for: the headline search when ``title``, the author
+    search (a copy of the whole tree) when ``author``, htmldate's date search when ``date``;
+    never its site name, categories, tags and licence, which are not used. Meta tags and
+    JSON-LD (image, description, language…) are always read."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in its JSON-LD reader
+        pass
+    if title and not found.title:
+        found.title = extract_title(tree)
+    if author and not found.author:
+        found.author = extract_author(tree)
+    if date:
+        found.url = found.url or extract_url(tree, url)
+        found.date = find_date(tree, **set_date_params(True), url=found.url)
+    found.clean_and_trim()
+    return found.as_dict()
 
 
 @assessed  # flags and confidence, when the extraction did not give its own
@@ -711,9 +799,10 @@ def extract_article(
         decision.update(kind=kind, reason=reason)
     if tree is None or (kind != "article" and only_articles):
         return None
-    meta_description = _meta(tree, "description", "og:description", "twitter:description")
-    title = _title(tree, selectors.get("title"), None)
-    language = _language(tree, f"{title} {meta_description}")
+    metas = _meta_values(tree)
+    meta_description = _meta(metas, "description", "og:description", "twitter:description")
+    title = _title(tree, selectors.get("title"), None, metas)
+    language = _language(tree, f"{title} {meta_description}", metas)
     # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
     # captions and the author line sit in the body container); elsewhere trafilatura decides.
     vietnamese = language == "vi" or bool(selectors)
@@ -722,8 +811,8 @@ def extract_article(
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree)
     updated = find_updated(tree)
-    author = _meta(tree, "author", "article:author", "dable:author")
-    image = _meta(tree, "og:image", "twitter:image")
+    author = _meta(metas, "author", "article:author", "dable:author")
+    image = _meta(metas, "og:image", "twitter:image")
 
     prose = prose_chars(tree)  # before related boxes go (their links do not count anyway)
     _drop_boxes(tree, container)  # tool bars and promotions first: none passes for related
@@ -739,7 +828,7 @@ def extract_article(
         tf_text = _trafilatura_text(_standalone(container), url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if not agreed:
-        tf_text = _trafilatura_text(copy.deepcopy(tree), url)
+        tf_text = _trafilatura_text(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if vietnamese and tf_text and not agreed:
         narrowed = _narrowed(tree, tf_text, sapo)
@@ -779,8 +868,8 @@ def extract_article(
     found = {}
     if not (title and published and (author or vietnamese) and language):
         try:
-            # the extensive date search (htmldate) is wasted when the date is known already
-            found = extract_metadata(tree, url, extensive=not published).as_dict()
+            found = _trafilatura_metadata(tree, url, title=not title, author=not author,
+                                          date=not published)
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")

@@ -122,15 +122,17 @@ class _Walk:
     pager_links: int = 0
 
     def flush(self) -> None:
-        self.current.text = " ".join("".join(self.buf).split())
-        self.buf.clear()
         line = self.current
+        if self.buf:
+            line.text = " ".join("".join(self.buf).split())
+            self.buf.clear()
         if line.text or line.teasers or line.media or line.attachments or line.pager \
                 or line.headline or line.time_date:
             line.in_section = line.in_section or self.in_section
             line.aside = line.aside or self.aside > 0
             self.lines.append(line)
-        self.current = _Line()
+            self.current = _Line()
+        # else the current line holds nothing yet: it stays, as good as a new one
 
 
 def classify_page(
@@ -141,7 +143,10 @@ def classify_page(
     ``{url, text}`` of documents linked under an article's headline (PDF, DOC …).
 
     ``hints``: ``article_url`` (the URL matches the site profile's article patterns),
-    ``teaser_url`` (the crawl saw this URL linked as a teaser headline on a listing).
+    ``teaser_url`` (the crawl saw this URL linked as a teaser headline on a listing),
+    ``article_shape`` / ``listing_shape`` (the URL has the shape the crawl learned from the
+    site's teaser headlines / pager links: crawler.url_shapes). A shape is one signal beside
+    the page's structure, never the only one: a site's own page stays "other".
     """
     hints = hints or {}
     try:
@@ -172,6 +177,9 @@ def classify_page(
 
     if hints.get("article_url") and (headline is not None or substance):
         return "article", "URL matches the site's article pattern", attachments
+    listing_shape = hints.get("listing_shape")
+    if listing_shape and not dated and body < LISTING_LEAD_CHARS and (teasers or pager):
+        return "listing", f"URL has the site's pager-link shape {listing_shape}", []
     # Machine-readable markup that says "article" over a page of prose: a news page whose
     # headline or dateline this walk misses (no h1, an English date, related lists above the
     # body) is still one. Listings and "Giới thiệu" pages do not declare themselves articles.
@@ -189,6 +197,9 @@ def classify_page(
             return "article", f"article markup ({markup})", attachments
         if hints.get("teaser_url") and not listing_like:
             return "article", "linked as a teaser headline on the site's listings", attachments
+        shape = hints.get("article_shape")
+        if shape and not listing_like and not _static_page(tree, url, headline):
+            return "article", f"URL has the site's teaser-link shape {shape}", attachments
     elif markup and headline is None and body >= 200:
         return "article", f"article markup ({markup}), no headline element", attachments
     # The headline the walk found may be the site's logo, or the real one may not be a
@@ -387,9 +398,11 @@ def _walk(tree, url: str, headline) -> _Walk:
 
 
 def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
-    tag = el.tag if isinstance(el.tag, str) else None
-    if tag is None or tag in _NEVER_TEXT or "display:none" in (el.get("style") or "").replace(
-            " ", ""):
+    tag = el.tag
+    if not isinstance(tag, str) or tag in _NEVER_TEXT:
+        return
+    style = el.get("style")
+    if style and "display:none" in style.replace(" ", ""):
         return
     block = tag in _BLOCK
     if block:
@@ -410,12 +423,16 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
         walk.current.media += 1
     elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
         walk.current.time_date = True
-    if not inside_link and el.text:
-        walk.buf.append(el.text)
+    if not inside_link:
+        text = el.text
+        if text:
+            walk.buf.append(text)
     for child in el:
         _visit(walk, child, base, inside_link)
-        if child.tail and not inside_link:
-            walk.buf.append(child.tail)
+        if not inside_link:
+            tail = child.tail
+            if tail:
+                walk.buf.append(tail)
     if block or el is walk.headline:
         walk.flush()
     if entered_section:
@@ -425,7 +442,13 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
 
 def _aside_named(el) -> bool:
     """A class or id token names a sidebar or footer box, and not a wrapper around content."""
-    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+    names = el.get("class"), el.get("id")
+    return (names[0] is not None or names[1] is not None) and _aside_names(names)
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
+def _aside_names(names: tuple[str | None, str | None]) -> bool:
+    tokens = f"{names[0] or ''} {names[1] or ''}".split()
     return any(_ASIDE_TOKEN.fullmatch(t) and not _WRAPPER_WORD.search(t) for t in tokens)
 
 

@@ -117,7 +117,10 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | Non
     found: dict[str, str] = {}
     for el in tree.iter("meta", "time", "span", "div", "abbr"):
         for key in ("property", "name", "itemprop"):
-            name = (el.get(key) or "").strip().lower()
+            name = el.get(key)
+            if not name:
+                continue
+            name = name.strip().lower()
             if name in names and name not in found:
                 value = el.get("content") or el.get("datetime") or el.text_content()
                 if value and parse_vietnamese_date(value):
@@ -162,8 +165,8 @@ def _from_text(tree: lxml.html.HtmlElement) -> str | None:
             after_headline = after_headline or el is headline
             continue
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
-        text = el.get("datetime") or el.text_content()
-        if len(text) >= 80:
+        text = el.get("datetime") or text_under(el, 80)
+        if text is None or len(text) >= 80:
             continue
         if (el.tag != "time" and not _DATE_CLASS.search(cls)
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
@@ -175,6 +178,18 @@ def _from_text(tree: lxml.html.HtmlElement) -> str | None:
             return value
         first = first or value
     return first
+
+
+def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
+    """``el.text_content()`` if it is shorter than ``limit`` characters, else None: a box
+    holding a whole article is given up after its first ``limit`` characters."""
+    seen, pieces = 0, []
+    for piece in el.itertext():  # the pieces text_content() joins
+        seen += len(piece)
+        if seen >= limit:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def find_published(tree_or_html: lxml.html.HtmlElement | str) -> str | None:

@@ -343,8 +343,8 @@ def page_rule_failures(pages: dict, floor: dict) -> list[str]:
       below plain trafilatura's fails;
     * ``no_article_where_trafilatura_has_text`` (a count, e.g. 0): more than this many pages
       with no article where trafilatura found some of the body fail, each named;
-    * ``per_page_exempt`` (a list of page names): known failures, not checked, so that the rules
-      can guard every other page before those are fixed.
+    * ``per_page_exempt`` (page names, or a map of page name to why): known failures, not
+      checked, so that the rules can guard every other page before those are fixed.
 
     A rule that is absent or null is off.
     """

@@ -27,6 +27,7 @@ import lxml.html
 from lxml.cssselect import CSSSelector
 
 from crawler.urls import canonical_url
+from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc
 
 RELATED_HEADINGS = frozenset({
@@ -159,6 +160,10 @@ class _ArticleLinks:
             self.site = ""
         self.memo: dict[str, str | None] = {}
         self.article_memo: dict[str, bool] = {}
+        self.shapes: dict[str, tuple] = {}
+        # per <a> element: (canonical URL or None, not a member, headline words), see
+        # :meth:`_facts`; cleared when the tree around links changes (:func:`_box_after_label`)
+        self.facts: dict[lxml.html.HtmlElement, tuple[str | None, bool, int]] = {}
 
     def member(self, a: lxml.html.HtmlElement) -> str | None:
         """The canonical URL of link ``a`` if it may be a member of a related block: another
@@ -189,10 +194,35 @@ class _ArticleLinks:
             self.article_memo[url] = is_article_url(url, self.page_url)
         return self.article_memo[url]
 
+    def shape(self, url: str) -> tuple:
+        """:func:`url_shape` of ``url``, memoised."""
+        shape = self.shapes.get(url)
+        if shape is None:
+            shape = self.shapes[url] = url_shape(url)
+        return shape
+
     def like_article(self, url: str) -> bool:
         """True when ``url`` looks like an article's, or has the URL shape of the page itself
         (an article of this site): slug sites write ``/tin/cam-pha.html`` without an id."""
-        return self.is_article(url) or url_shape(url) == url_shape(self.page)
+        return self.is_article(url) or self.shape(url) == self.shape(self.page)
+
+    def _facts(self, a: lxml.html.HtmlElement) -> tuple[str | None, bool, int]:
+        """``(url, left out, words)`` of link ``a``: its :meth:`member` URL; whether it is
+        left out of any block (a block heading written as a link, a "Xem tất cả" button); the
+        words of its headline (:func:`_anchor_text`). Memoised: a link is looked at again for
+        every candidate block around it."""
+        facts = self.facts.get(a)
+        if facts is None:
+            url = self.member(a)
+            if not url:
+                facts = (None, True, 0)
+            else:
+                key = heading_key(a.text_content())
+                left_out = key in _MORE_LINKS or (
+                    (key in RELATED_HEADINGS or key in NAV_HEADINGS) and _heading_placed(a))
+                facts = (url, left_out, 0 if left_out else len(_anchor_text(a).split()))
+            self.facts[a] = facts
+        return facts
 
     def url(self, a: lxml.html.HtmlElement) -> str | None:
         """The canonical URL of link ``a`` if it looks like an article's (for finding blocks)."""
@@ -219,26 +249,26 @@ class _ArticleLinks:
         one that does, or of most of the block's links. A link of another shape whose text is
         a label (a category on a card, "Xem tất cả") is not an article."""
         found, text_of = [], {}
+        skipped = set(skip.iter("a")) if skip is not None else ()
         for a in block.iter("a"):
-            if skip is not None and _is_descendant(a, skip):
+            if a in skipped:
                 continue
-            url = self.member(a)
-            if not url or _is_heading_link(a) or heading_key(a.text_content()) in _MORE_LINKS:
+            url, left_out, words = self._facts(a)
+            if left_out:
                 continue
             found.append((a, url))
-            words = len(_anchor_text(a).split())
             text_of[url] = max(text_of.get(url, 0), words)
         if not found:
             return []
-        article_shapes = {url_shape(u) for u in text_of if self.is_article(u)}
-        shapes = Counter(url_shape(u) for u in text_of)
+        article_shapes = {self.shape(u) for u in text_of if self.is_article(u)}
+        shapes = Counter(self.shape(u) for u in text_of)
         common, count = shapes.most_common(1)[0]
         tie = list(shapes.values()).count(count) > 1
 
         def kept(url: str) -> bool:
             if self.is_article(url):
                 return True
-            shape, words = url_shape(url), text_of[url]
+            shape, words = self.shape(url), text_of[url]
             if shape in article_shapes or (shape == common and not tie):
                 return words >= 3
             return tie and not article_shapes and words >= 4  # no shape stands out: headlines
@@ -282,19 +312,32 @@ def _block_for_heading(heading, links_of: _ArticleLinks, protected):
             return None
         links = links_of.members(parent, skip=heading)
         if links:
-            order = {el: i for i, el in enumerate(parent.iter())}
-            if all(order[a] < order[heading] for a, _ in links):
+            if not _any_after(heading, parent, {a for a, _ in links}):
                 return None
             return parent if _acceptable(parent, links, protected) else None
         node = parent
     return None
 
 
+def _any_after(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement, links: set) -> bool:
+    """True when one of ``links`` comes after ``el`` (and outside it) inside ``ancestor``, in
+    document order: only what follows ``el`` is looked at."""
+    node = el
+    while node is not None and node is not ancestor:
+        for sibling in node.itersiblings():
+            if any(a in links for a in sibling.iter("a")):
+                return True
+        node = node.getparent()
+    return False
+
+
 def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
     """An article card embedded in the body: marked by an embed attribute, or a small <article>
     nested inside the body container (a teaser card, not the story itself)."""
-    if any(_EMBED_VALUE.match((el.get(name) or "").strip()) for name in _EMBED_ATTRS):
-        return True
+    for name in _EMBED_ATTRS:
+        value = el.get(name)
+        if value and _EMBED_VALUE.match(value.strip()):
+            return True
     if el.tag != "article":
         return False
     size = len(el.text_content())
@@ -347,11 +390,9 @@ def _headline_item(li, links_of: _ArticleLinks) -> bool:
     return len(link_text.split()) >= 4 and len(text) <= len(link_text) + 20
 
 
-def _is_heading_link(a: lxml.html.HtmlElement) -> bool:
-    """A block heading that is itself a link ("Có thể bạn quan tâm" -> category page)."""
-    key = heading_key(a.text_content())
-    if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
-        return False
+def _heading_placed(a: lxml.html.HtmlElement) -> bool:
+    """Link ``a`` is, or sits in, a heading: with a box title's text ("Có thể bạn quan tâm" ->
+    category page) it is the block's heading, not one of its links."""
     return _is_heading(a) or any(_is_heading(p) for p in list(a.iterancestors())[:3])
 
 
@@ -387,16 +428,29 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element standing for a related-box title written as plain text ("<p><strong>Tin
     liên quan:</strong></p>"), or None. The title must stand alone: a bold lead-in inside a
     paragraph of running text is no box title."""
-    if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
+    if el.tag not in _LABEL_TAGS:
         return None
-    text = " ".join(el.text_content().split())
-    if not text or len(text) > 40 or heading_key(text) not in RELATED_HEADINGS:
+    text = _short_text(el, 40)
+    if not text or heading_key(text) not in RELATED_HEADINGS:
+        return None
+    if next(el.iter("a"), None) is not None:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
-           and " ".join(top.getparent().text_content().split()) == text):
+           and _short_text(top.getparent(), 40) == text):
         top = top.getparent()
     return top if top.tag in ("p", "div", "td", "th") else None
+
+
+def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
+    """The text of ``el``, whitespace collapsed, if it has at most ``limit`` characters, else
+    None. Splits no further than needed: more than ``limit`` words make more than ``limit``
+    characters, so a box holding a whole article is rejected after its first words."""
+    words = el.text_content().split(None, limit + 1)
+    if len(words) > limit + 1:
+        return None
+    text = " ".join(words)
+    return text if len(text) <= limit else None
 
 
 def _loose_text(el: lxml.html.HtmlElement, links: list) -> list[str]:
@@ -431,6 +485,7 @@ def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protec
     top.addprevious(box)
     for el in [top, *lines]:
         box.append(el)
+    links_of.facts.clear()  # the links moved: whether one sits in a heading may have changed
     return box
 
 
@@ -525,7 +580,8 @@ def extract_related(
             pass
 
     for el in list(tree.iter()):
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
         kind = el.get("data-component-type")
         ids = re.findall(r"\d+", el.get("data-component-value") or "") if kind in _ID_TYPES else []
@@ -533,12 +589,16 @@ def extract_related(
             related_ids.append({"block": _ID_TYPES[kind], "ids": ids})
             doomed.append(el)
             continue
-        label = None if _is_heading(el) else _label_top(el)
-        if _is_heading(el) or label is not None:
+        heading = tag in _HEADING_TAGS or (  # _is_heading(el), inlined: every element passes
+            tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or "")))
+        label = None if heading or tag not in _LABEL_TAGS else _label_top(el)
+        if heading or label is not None:
             head = label if label is not None else el
-            text = head.text_content()
+            text = text_under(head, 80)
+            if text is None:
+                continue  # a long text is no box title (the key would be empty)
             # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
-            key = heading_key(text) if len(text) < 80 and len(text.split()) <= 10 else ""
+            key = heading_key(text) if len(text.split()) <= 10 else ""
             if key in TAG_HEADINGS and label is None:
                 block = el.getparent()
                 if block is not None and block.tag not in ("body", "html"):
@@ -556,8 +616,10 @@ def extract_related(
                 blocks.append((block, nfc(" ".join(text.split()).rstrip(":")) or "", "heading"))
             else:
                 doomed.append(block)
-        elif el.tag in _CONTAINERS:
+        elif tag in _CONTAINERS:
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if cls == " " and tag != "article" and not any(map(el.get, _EMBED_ATTRS)):
+                continue  # no name and no embed marker: neither a related box nor a tag list
             by_class = bool(_RELATED_CLASS.search(cls))
             if by_class or _embedded_card(el, protected):
                 links = links_of.members(el)

@@ -1,0 +1,106 @@
+"""The shortcuts that keep extraction cheap give what the long way gives.
+
+Each shortcut of ``pipelines/extractor`` (bench/extract_bench.py measures what they save) is
+compared here with the computation it replaces, on small synthetic pages: trafilatura's
+metadata read only for the fields asked, the page normalised to NFC in pieces, trafilatura
+handed the parsed tree without a copy of ours, the related-box helpers that stop reading early.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from trafilatura.metadata import extract_metadata
+
+from pipelines.extractor.article import (
+    _nfc_page,
+    _parse,
+    _trafilatura_metadata,
+    _trafilatura_text,
+)
+from pipelines.extractor.dates import text_under
+from pipelines.extractor.related import _any_after, _short_text
+from pipelines.text import nfc
+
+URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
+PAGE = """<html lang="en"><head><title>City opens new library branch | Example Daily</title>
+<meta property="og:image" content="/img/library.jpg">
+<meta name="description" content="The eastern district gets its first public library.">
+<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-05-03"}
+</script></head><body>
+<header><a href="/">Example Daily</a></header>
+<article><h1>City opens new library branch in the eastern district</h1>
+<p class="byline">By <span class="author-name">Jane Q. Reporter</span></p>
+<time datetime="2024-05-03">3 May 2024</time>
+<p>The city opened its newest library branch on Friday, the first public library in the
+eastern district, after three years of planning and construction work.</p>
+<p>The branch holds forty thousand books, a children's room and a small theatre that local
+schools may book free of charge during the week.</p>
+<figure><img src="/img/shelves.jpg"><figcaption>The new reading room.</figcaption></figure>
+</article><footer><p>© Example Daily</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize("asked", [
+    {"title": True, "author": True, "date": True},
+    {"title": False, "author": True, "date": False},
+    {"title": True, "author": False, "date": True},
+])
+def test_trafilatura_metadata_gives_what_extract_metadata_gives(asked):
+    tree = _parse(PAGE)
+    full = extract_metadata(_parse(PAGE), URL, extensive=asked["date"]).as_dict()
+    mine = _trafilatura_metadata(tree, URL, **asked)
+    for field in ("image", "description", "language"):
+        assert mine[field] == full[field]
+    for field, wanted in asked.items():
+        if wanted:
+            assert mine[field] == full[field]
+    # (trafilatura writes the author without the initial's full stop)
+    assert full["author"] == "Jane Q Reporter" and full["date"] == "2024-05-03"
+
+
+def test_trafilatura_text_leaves_the_tree_as_it_was():
+    tree = _parse(PAGE)
+    before = lxml.html.tostring(tree)
+    text = _trafilatura_text(tree, URL)
+    assert "forty thousand books" in text
+    assert lxml.html.tostring(tree) == before
+
+
+def test_nfc_page_is_nfc_of_the_whole_page():
+    decomposed = "Vie\u0302\u0323t Nam "  # "Việt Nam" written decomposed (NFD)
+    pages = [
+        "",
+        "  plain ascii <p>page</p>  ",
+        "a\x00b",
+        "<p>" + decomposed * 3000 + "</p><p>e\u0301</p>" * 2000,  # NFD text across piece cuts
+        "<b>\u0301</b>" * 5000,  # a combining mark right after a tag: nothing to compose with
+        ("Đà Nẵng <i>" + "x" * 4090 + "</i>") * 5,
+    ]
+    for page in pages:
+        assert _nfc_page(page) == (nfc(page) or "")
+
+
+def test_short_text_stops_at_the_limit_and_collapses_spaces():
+    box = lxml.html.fromstring("<div> Tin <b>liên\n quan</b> <!-- x --></div>")
+    assert _short_text(box, 40) == "Tin liên quan"
+    assert _short_text(box, 12) is None  # "Tin liên quan" is 13 characters
+    long = lxml.html.fromstring("<div>" + "<p>word word word</p>" * 50 + "</div>")
+    assert _short_text(long, 40) is None
+    spaces = lxml.html.fromstring("<div>" + "<p>   </p>" * 50 + "<p>Đọc thêm</p></div>")
+    assert _short_text(spaces, 40) == "Đọc thêm"
+
+
+def test_text_under_is_text_content_when_short():
+    box = lxml.html.fromstring("<h3>Tin <span>khác</span>\n</h3>")
+    assert text_under(box, 80) == box.text_content()
+    assert text_under(box, 5) is None
+
+
+def test_any_after_finds_links_that_follow_the_heading_only():
+    block = lxml.html.fromstring(
+        "<div><ul><li><a href='/a-1'>one</a></li></ul><div><h3>Tin khác</h3></div>"
+        "<ul><li><a href='/b-2'>two</a></li></ul></div>")
+    heading = block.find(".//h3")
+    first, second = block.findall(".//a")
+    assert _any_after(heading, block, {first, second})
+    assert not _any_after(heading, block, {first})
