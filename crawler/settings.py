@@ -21,6 +21,7 @@ TINTUC_REVISIT_DAYS = 3.0  # ...but fetch again articles first seen this recentl
 TINTUC_REVISIT_AFTER_HOURS = 1.0  # ...when last fetched at least this long ago
 TINTUC_LOCAL_FAST = True  # sites on 127.0.0.1/localhost: no delay, 16 requests at a time
 TINTUC_PROGRESS = True  # a live progress line on an interactive terminal
+TINTUC_FRONTIER_LEASE = 60  # tintuc worker: seconds before a dead worker's requests return
 
 # --- politeness ---------------------------------------------------------------------------
 USER_AGENT = "tintuc/0.1 (Vietnamese provincial news archive; +https://github.com/tintuc-archive/tintuc)"

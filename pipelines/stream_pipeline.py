@@ -5,9 +5,13 @@ swap these components in for their SQLite counterparts (``tintuc/distributed.py`
 
 - :class:`StreamCaptureMiddleware` replaces ``crawler.capture.CaptureMiddleware``: the WARC
   record is written locally (files named by worker), the ``captures`` row goes to the stream;
-- :class:`StreamPipeline` replaces ``pipelines.store_pipeline.StoragePipeline``: articles,
-  errors, page decisions, removals go to the stream, one message each;
+- :class:`StreamPipeline` replaces ``pipelines.store_pipeline.StoragePipeline``: articles
+  (with their near-duplicate signature, computed here rather than by the one writer), errors,
+  page decisions, removals go to the stream, one message each;
 - :class:`FrontierIdle` keeps the spider open while the shared frontier may still get work.
+
+Their Redis clients (:func:`redis_params`) retry every command with backoff while Redis is
+unreachable, saying so in one log line: a result is never dropped, the crawl waits.
 
 A capture has no SQLite id in a worker; it is named by a *capture key* (its WARC file and
 offset, or the worker and a counter for a failed fetch), carried in ``request.meta`` where the
@@ -17,19 +21,24 @@ it already wrote.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import time
 from dataclasses import asdict
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawler.capture import CaptureMiddleware
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, Article, FetchError, PageDecision, PageGone
+from crawler.redis_frontier import FrontierLeases
 from crawler.state import CrawlState
+from pipelines.archive.clusters import signature
 from pipelines.archive.warc import WarcFile
 from pipelines.clock import now_iso
 from pipelines.store_pipeline import article_dict
@@ -60,8 +69,33 @@ def send(conn: redis.Redis, message: dict) -> None:
             delay = min(delay * 2, 30)
 
 
+class LoggedBackoff(ExponentialBackoff):
+    """redis-py's exponential backoff, saying in one line that Redis is unreachable."""
+
+    def compute(self, failures: int) -> float:
+        delay = super().compute(failures)
+        if failures == 1 or failures % 10 == 0:
+            logger.error("Redis unreachable; retrying in %.1f s (attempt %d), no result is "
+                         "dropped", delay, failures)  # fmt: skip
+        return delay
+
+
+def redis_params() -> dict:
+    """Client parameters for the workers and the ingester: while Redis is unreachable (a
+    restart, a network cut) every command retries with backoff, for ever; the crawl waits."""
+    return {
+        "socket_timeout": 30, "socket_connect_timeout": 5, "health_check_interval": 10,
+        "retry": Retry(LoggedBackoff(cap=10, base=0.25), retries=-1),
+        "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
+    }  # fmt: skip
+
+
+def retrying_conn(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, **redis_params())
+
+
 def worker_conn(settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.get("REDIS_URL"))
+    return retrying_conn(settings.get("REDIS_URL"))
 
 
 class StreamCaptureMiddleware(CaptureMiddleware):
@@ -138,7 +172,13 @@ class StreamPipeline:
         message = {"crawl": self.crawl, "worker": self.worker}
         if isinstance(item, Article):
             self.stats.inc_value("tintuc/pages_article")
-            message |= {"type": "article", "article": article_dict(item)}
+            article = article_dict(item)
+            # the near-duplicate signature, a pure function of the text, is computed here on
+            # the workers: it is half the CPU the one writer would spend per article
+            sig = signature(article.get("text"))
+            if sig is not None:
+                article["minhash"] = base64.b64encode(sig.tobytes()).decode("ascii")
+            message |= {"type": "article", "article": article}
         elif isinstance(item, FetchError):
             self.stats.inc_value("tintuc/errors")
             message |= {"type": "error", **asdict(item)}
@@ -169,6 +209,7 @@ class FrontierIdle:
 
     def __init__(self, crawler, until_idle: float):
         self.until_idle = until_idle
+        self.crawler = crawler
         self.idle_since: float | None = None
 
     @classmethod
@@ -183,7 +224,7 @@ class FrontierIdle:
 
     def on_idle(self, spider):
         now = time.monotonic()
-        if self.idle_since is None:
-            self.idle_since = now
+        if self.idle_since is None or FrontierLeases.of(self.crawler).in_flight():
+            self.idle_since = now  # another worker may still add links, or die and hand back
         if not self.until_idle or now - self.idle_since < self.until_idle:
             raise DontCloseSpider

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
@@ -13,12 +14,12 @@ from conftest import query as rows
 from conftest import run_tintuc
 
 from pipelines.stream_pipeline import STREAM
-from tintuc.distributed import GROUP, Ingester, connect, enqueue
+from tintuc.distributed import GROUP, Ingester, connect, enqueue, running_crawls
 
 # ~47 requests at 0.3 s: the crawl lasts ~15 s, three times Scrapy's 5 s idle heartbeat, so a
 # worker that found the frontier empty at first still takes part (0.1 s was flaky in CI)
 SLOW = ["-s", "TINTUC_LOCAL_FAST=False", "-s", "DOWNLOAD_DELAY=0.3",
-        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]  # fmt: skip
 
 
 def start_tintuc(*args: str, cwd) -> subprocess.Popen:
@@ -97,15 +98,42 @@ def test_unreachable_redis_is_one_error_line(tmp_path):
 
 
 @pytest.mark.e2e  # a real redis-server (make test installs it)
-def test_a_redis_written_by_something_else_is_refused(redis_url):
+def test_a_redis_written_by_something_else_is_refused(redis_url, tmp_path):
     redis.Redis.from_url(redis_url).set("someone:else", "1")
-    result = tintuc_in_process("enqueue", "--start-url", "http://127.0.0.1:9/",
-                               "--redis", redis_url)  # fmt: skip
-    assert result.exit_code != 0
-    assert result.stderr.strip().splitlines() == [
-        f"Error: Redis at {redis_url} holds 1 keys not written by tintuc; "
-        "use an empty database (e.g. redis://host:6379/1)"
-    ]
+    db_path = str(tmp_path / "a.db")
+    run_tintuc("schedule", "add", "sample", "--every", "1h", "--db", db_path)
+    for command in (["enqueue", "--start-url", "http://127.0.0.1:9/"], ["worker"],
+                    ["ingest", "--db", str(tmp_path / "b.db")],
+                    ["scheduler", "--once", "--db", db_path]):  # fmt: skip
+        result = tintuc_in_process(*command, "--redis", redis_url)
+        assert result.exit_code != 0
+        assert result.stderr.strip().splitlines() == [
+            f"Error: Redis at {redis_url} holds 1 keys not written by tintuc; "
+            "use an empty database (e.g. redis://host:6379/1)"
+        ]
+    assert redis.Redis.from_url(redis_url).keys() == [b"someone:else"]  # nothing written
+    assert not (tmp_path / "b.db").exists()
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_the_scheduler_enqueues_due_crawls_on_the_shared_frontier(redis_url, tmp_path):
+    """`tintuc scheduler --redis` starts no process: the due crawl goes to Redis, once while it
+    runs, and gets its crawls row (trigger 'schedule') from the ingester; status shows it."""
+    db_path = str(tmp_path / "archive.db")
+    run_tintuc("schedule", "add", "sample", "--every", "1s", "--db", db_path)
+    for _ in range(2):  # the second pass: due again, but the crawl is still running
+        result = tintuc_in_process("scheduler", "--once", "--db", db_path, "--redis", redis_url)
+        assert result.exit_code == 0, result.output
+    conn = connect(redis_url)
+    crawls = {token: crawl["site"] for token, crawl in running_crawls(conn).items()}
+    assert crawls == {1: "sample"}
+    ingester = Ingester(conn, db_path)
+    ingester.run(until_idle=0.1)
+    ingester.close()
+    (crawl,) = rows(db_path, "SELECT site, trigger, status FROM crawls")
+    assert crawl == {"site": "sample", "trigger": "schedule", "status": "running"}
+    status = run_tintuc("status", "--db", db_path).stdout
+    assert "sample" in status and "running" in status
 
 
 def send_results(conn, crawl: int, url: str, offset: int) -> None:
@@ -133,6 +161,10 @@ def test_redelivered_entries_are_stored_once(redis_url, tmp_path):
     token = enqueue(conn, generic_profile("http://127.0.0.1:9/"), None, "http://127.0.0.1:9/")
     for n in range(3):
         send_results(conn, token, f"http://127.0.0.1:9/tin-{n}.html", offset=1000 * n)
+    failed = {"url": "http://127.0.0.1:9/cham.html", "time": "2026-01-01T00:00:01",
+              "error": "TimeoutError: took longer than 30.0 seconds"}  # fmt: skip
+    message = {"type": "capture", "crawl": token, "key": "w1:1:failed:1", "row": failed}
+    conn.xadd(STREAM, {"m": json.dumps(message)})
     db_path = str(tmp_path / "archive.db")
     first = Ingester(conn, db_path, consumer="dies")
     first.prepare()
@@ -149,7 +181,7 @@ def test_redelivered_entries_are_stored_once(redis_url, tmp_path):
     second.close()
     assert conn.xpending(STREAM, GROUP)["pending"] == 0
     assert len(rows(db_path, "SELECT * FROM crawls")) == 1
-    assert len(rows(db_path, "SELECT * FROM captures")) == 3
+    assert len(rows(db_path, "SELECT * FROM captures")) == 4  # the failed fetch's too, once
     stored = rows(db_path, "SELECT url, capture_id FROM articles ORDER BY url")
     assert [r["url"][-10:] for r in stored] == ["tin-0.html", "tin-1.html", "tin-2.html"]
     assert all(r["capture_id"] is not None for r in stored)
@@ -157,3 +189,160 @@ def test_redelivered_entries_are_stored_once(redis_url, tmp_path):
     assert conn.smembers("tintuc:stored:127.0.0.1") == {r["url"].encode() for r in stored}
 
 
+class RecordingSite:
+    """A local site of ``pages`` slow pages that records, per request, its path, when it
+    arrived and how many requests the server was answering at that moment."""
+
+    def __init__(self, pages: int, answer_seconds: float):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.arrivals: list[tuple[float, str]] = []
+        self.most_at_once = 0
+        lock, busy, site = threading.Lock(), [0], self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                with lock:
+                    busy[0] += 1
+                    site.arrivals.append((time.monotonic(), self.path))
+                    site.most_at_once = max(site.most_at_once, busy[0])
+                try:
+                    if self.path == "/":
+                        links = "".join(f'<a href="/tin/{n}.html">Tin {n}</a>'
+                                        for n in range(pages))  # fmt: skip
+                        body = f"<html><body>{links}</body></html>"
+                    elif self.path.startswith("/tin/"):
+                        time.sleep(answer_seconds)
+                        body = f"<html><body><h1>Tin {self.path}</h1><p>Nội dung.</p></body></html>"
+                    else:
+                        self.send_error(404)
+                        return
+                    data = body.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                finally:
+                    with lock:
+                        busy[0] -= 1
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.e2e
+def test_two_workers_keep_a_sites_concurrency_and_delay_together(redis_url, tmp_path):
+    """Each worker alone would send 2 requests at a time; together they still send at most 2
+    (the site's concurrency), and never two starts closer than the delay (0.4 s)."""
+    site = RecordingSite(pages=16, answer_seconds=0.9)
+    delay = 0.4
+    try:
+        run_tintuc("enqueue", "--start-url", site.url, "--redis", redis_url)
+        polite = ["-s", "TINTUC_LOCAL_FAST=False", "-s", f"DOWNLOAD_DELAY={delay}",
+                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                  "-s", "ROBOTSTXT_OBEY=False"]  # fmt: skip
+        workers = []
+        for name in ("w1", "w2"):
+            (tmp_path / name).mkdir()
+            workers.append(start_tintuc("worker", "--redis", redis_url, "--until-idle", "3",
+                                        "--name", name, *polite, cwd=tmp_path / name))  # fmt: skip
+        for process in workers:
+            output, _ = process.communicate(timeout=120)
+            assert process.returncode == 0, output
+    finally:
+        site.stop()
+    paths = Counter(path for _, path in site.arrivals)
+    assert {p for p in paths if p.startswith("/tin/")} == {f"/tin/{n}.html" for n in range(16)}
+    assert site.most_at_once <= 2
+    starts = sorted(t for t, _ in site.arrivals)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= delay - 0.05, gaps  # the tolerance: thread start-up on the server
+    # both workers took part (the slot shared the site between them)
+    warcs = [p.name for name in ("w1", "w2") for p in (tmp_path / name / "warc").glob("*.warc.gz")]
+    assert {w.split("-")[0] for w in warcs} == {"w1", "w2"}
+    conn = redis.Redis.from_url(redis_url)
+    assert conn.zcard("tintuc:crawl:1:requests:inflight") == 0  # every lease was released
+
+
+MIRROR_SITES = """
+[sites.mirror]
+name = "Benchmark mirror"
+province = "Bench"
+kind = "newspaper"
+start_urls = ["{base}"]
+article_patterns = ['/tin-tuc/[a-z0-9-]+-\\d+\\.html$']
+listing_patterns = ['^https?://[^/]+/$', '/chuyen-muc/[a-z-]+/trang-\\d+\\.html$']
+checked_live = true
+"""
+
+
+# ~220 pages at 0.05 s apart: over 11 s, twice Scrapy's 5 s idle heartbeat, so that the worker
+# that found the frontier empty at first still takes part (at full speed one did it all)
+MIRROR_PACE = ["-s", "TINTUC_LOCAL_FAST=False", "-s", "DOWNLOAD_DELAY=0.05",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+
+
+@pytest.fixture
+def mirror_site(tmp_path):
+    """bench/mirror.py serving 200 synthetic articles (~220 pages of 100-250 KB); yields the
+    path of a site registry naming it ``mirror``."""
+    from conftest import ROOT
+
+    server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "mirror.py"), "serve",
+                               "--pages", "200"], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        base = server.stdout.readline().split()[2]  # "mirror at URL pages=…"
+        sites = tmp_path / "sites.toml"
+        sites.write_text(MIRROR_SITES.format(base=base), encoding="utf-8")
+        yield sites
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+@pytest.mark.e2e
+def test_two_workers_store_what_one_crawl_stores_over_a_mirror(mirror_site, redis_url, tmp_path):
+    single = tmp_path / "single.db"
+    run_tintuc("crawl", "mirror", "--sites", str(mirror_site), "--db", str(single),
+               "-s", f"TINTUC_WARC_DIR={tmp_path / 'warc-single'}", timeout=300)  # fmt: skip
+
+    shared = tmp_path / "archive.db"
+    run_tintuc("enqueue", "mirror", "--sites", str(mirror_site), "--redis", redis_url)
+    workers = []
+    for name in ("w1", "w2"):
+        (tmp_path / name).mkdir()
+        workers.append(start_tintuc("worker", "--redis", redis_url, "--until-idle", "3",
+                                    "--sites", str(mirror_site), "--name", name, *MIRROR_PACE,
+                                    cwd=tmp_path / name))  # fmt: skip
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                            "--until-idle", "8", cwd=tmp_path)  # fmt: skip
+    for process in [*workers, ingester]:
+        output, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, output
+
+    assert len(article_urls(single)) == 200
+    assert article_urls(shared) == article_urls(single)
+    fetched = Counter(r["url"] for r in rows(shared, "SELECT url FROM captures"))
+    assert [u for u, n in fetched.items() if n > 1 and not u.endswith("/robots.txt")] == []
+    texts = {r["url"]: r["text"] for r in rows(single, "SELECT url, text FROM articles")}
+    assert {r["url"]: r["text"] for r in rows(shared, "SELECT url, text FROM articles")} == texts
+    # the near-duplicate signatures the workers computed are those the single crawl stored
+    signatures = """SELECT url, signature FROM articles
+                    JOIN story_minhash ON story_minhash.article_id = articles.id"""
+    single_signatures = {r["url"]: r["signature"] for r in rows(single, signatures)}
+    assert len(single_signatures) == 200
+    assert {r["url"]: r["signature"] for r in rows(shared, signatures)} == single_signatures
+    warcs = {c["warc_file"].split("/")[-1].split("-")[0]
+             for c in rows(shared, "SELECT warc_file FROM captures")}  # fmt: skip
+    assert warcs == {"w1", "w2"}

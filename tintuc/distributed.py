@@ -7,7 +7,9 @@
   other workers' copies.
 - ``run_worker`` runs tintuc's own spider, one Scrapy crawler per running crawl, with the
   scrapy-redis scheduler and dupefilter (keys per crawl token) and the stream components of
-  :mod:`pipelines.stream_pipeline` in place of the SQLite ones.
+  :mod:`pipelines.stream_pipeline` in place of the SQLite ones. Its requests are leased from
+  the frontier, and each site's politeness is kept across workers by slots in Redis
+  (:mod:`crawler.redis_frontier`).
 - ``Ingester`` reads the stream through a consumer group, writes each batch in one
   transaction with the archive functions, and acknowledges after the commit. Writes are
   idempotent (captures keyed by WARC file + offset, articles by URL, crawls by token), so a
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -23,6 +26,7 @@ import socket
 import time
 from typing import Any
 
+import numpy as np
 import redis
 
 from pipelines.archive.schema import open_archive
@@ -37,7 +41,7 @@ from pipelines.archive.store import (
     urls_to_skip,
     write_transaction,
 )
-from pipelines.stream_pipeline import STREAM, send, stored_key
+from pipelines.stream_pipeline import STREAM, redis_params, retrying_conn, send, stored_key
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +55,10 @@ class DistributedError(RuntimeError):
     """Redis cannot be used (unreachable, not tintuc's): the message is for the user."""
 
 
-def connect(url: str) -> redis.Redis:
+def connect(url: str, retrying: bool = False) -> redis.Redis:
     """A checked connection: one-line :class:`DistributedError` when Redis is unreachable or
-    its database holds keys that tintuc did not write."""
+    its database holds keys that tintuc did not write. Once checked, a ``retrying``
+    connection waits out later outages (:func:`redis_params`)."""
     try:
         conn = redis.Redis.from_url(url, socket_connect_timeout=5)
         conn.ping()
@@ -68,6 +73,9 @@ def connect(url: str) -> redis.Redis:
         raise DistributedError(f"bad Redis URL {url!r}: {exc}") from None
     except redis.RedisError as exc:
         raise DistributedError(f"cannot reach Redis at {url}: {exc}") from None
+    if retrying:
+        conn.close()
+        return retrying_conn(url)
     return conn
 
 
@@ -117,19 +125,29 @@ def worker_settings(redis_url: str, name: str, until_idle: float, sites_file: st
 
     # TINTUC_DB is nominal: a worker never opens it; WARC files go to warc/ beside it
     settings = crawl_settings(os.path.abspath("archive.db"), None, overrides, sites_file)
-    settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", "cmdline")
+    settings.set("SCHEDULER", "crawler.redis_frontier.LeasedScheduler", "cmdline")
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "cmdline")
     settings.set("SCHEDULER_PERSIST", True, "cmdline")  # the frontier outlives any worker
     settings.set("REDIS_URL", redis_url, "cmdline")
+    settings.set("REDIS_PARAMS", redis_params(), "cmdline")
+    # the site's delay is kept across workers by the slots in Redis (SiteSlots): a random
+    # local delay on top could send one worker's request just before another's
+    settings.set("DOWNLOAD_DELAY_JITTER", 0, "cmdline")
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares |= {"crawler.capture.CaptureMiddleware": None,
-                    "pipelines.stream_pipeline.StreamCaptureMiddleware": 800}  # fmt: skip
+                    "pipelines.stream_pipeline.StreamCaptureMiddleware": 800,
+                    "crawler.redis_frontier.SiteSlots": 960,
+                    "crawler.redis_frontier.LeaseRelease": 1}  # fmt: skip
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, "cmdline")
+    spider_middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
+    spider_middlewares["crawler.redis_frontier.LeaseRelease"] = 1
+    settings.set("SPIDER_MIDDLEWARES", spider_middlewares, "cmdline")
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     pipelines |= {"pipelines.store_pipeline.StoragePipeline": None,
                   "pipelines.stream_pipeline.StreamPipeline": 800}  # fmt: skip
     settings.set("ITEM_PIPELINES", pipelines, "cmdline")
     extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions["crawler.redis_frontier.FrontierLeases"] = 110
     extensions["pipelines.stream_pipeline.FrontierIdle"] = 500
     extensions["crawler.progress.Progress"] = None
     settings.set("EXTENSIONS", extensions, "cmdline")
@@ -153,7 +171,7 @@ def run_worker(redis_url: str, name: str, until_idle: float, sites_file: str | N
 
     from crawler.spiders.news import NewsSpider
 
-    conn = connect(redis_url)
+    conn = connect(redis_url, retrying=True)
     settings = worker_settings(redis_url, name, until_idle, sites_file, overrides)
     install_reactor(settings["TWISTED_REACTOR"])  # before the reactor is first imported
     process = CrawlerProcess(settings)
@@ -279,6 +297,9 @@ class Ingester:
                 elif kind == "article":
                     article = message["article"]
                     article["capture_id"] = self.capture_ids_of(article.get("capture_id"))
+                    if article.get("minhash"):  # computed by the worker (StreamPipeline)
+                        blob = base64.b64decode(article["minhash"])
+                        article["minhash"] = np.frombuffer(blob, dtype=np.uint32)
                     articles.setdefault(crawl_id, []).append(article)
                     stored_urls.setdefault(article["site"], set()).add(article["url"])
                     reason = article.get("page_reason") or "extracted as an article"
@@ -343,7 +364,7 @@ class Ingester:
         )  # fmt: skip
 
     def capture(self, crawl_id: int, key: str, row: dict[str, Any]) -> None:
-        if self.capture_ids_of(key) is not None:
+        if self.capture_ids_of(key, row) is not None:
             return
         row = {**row, "crawl_id": crawl_id}
         self.capture_ids[key] = self.db.execute(
@@ -351,21 +372,29 @@ class Ingester:
             list(row.values()),
         ).lastrowid
 
-    def capture_ids_of(self, key: str | None) -> int | None:
-        """The captures id of a capture key; looked up in the archive after a restart."""
+    def capture_ids_of(self, key: str | None, row: dict[str, Any] | None = None) -> int | None:
+        """The captures id of a capture key; looked up in the archive after a restart, by the
+        capture's ``row`` when known (captures are indexed by URL, not by WARC file)."""
         if key is None or key in self.capture_ids:
             return self.capture_ids.get(key)
+        url = (row or {}).get("url")
         if "#" in key:  # a WARC record: its file and offset
             warc_file, offset = key.rsplit("#", 1)
-            row = self.db.execute(
-                "SELECT id FROM captures WHERE warc_file = ? AND warc_offset = ?",
-                [warc_file, int(offset)],
+            by_url = "url = ? AND " if url else ""
+            found = self.db.execute(
+                f"SELECT id FROM captures WHERE {by_url}warc_file = ? AND warc_offset = ?",
+                [*([url] if url else []), warc_file, int(offset)],
             ).fetchone()
-        else:  # a failed fetch: no WARC record; its key is kept in the error text's row
-            row = None
-        if row:
-            self.capture_ids[key] = row[0]
-        return row[0] if row else None
+        elif url:  # a failed fetch, no WARC record: the same URL, time and error
+            found = self.db.execute(
+                """SELECT id FROM captures WHERE url = ? AND time = ? AND error IS ?
+                   AND warc_file IS NULL""", [url, row.get("time"), row.get("error")],
+            ).fetchone()  # fmt: skip
+        else:
+            found = None
+        if found:
+            self.capture_ids[key] = found[0]
+        return found[0] if found else None
 
     def error(self, crawl_id: int, message: dict) -> None:
         seen = self.db.execute(

@@ -17,6 +17,10 @@ Rules:
   expression's next match after ``last_started``).
 * Cron expressions have the five classic fields (or ``@hourly``, ``@daily`` …) and are read in
   the scheduler's local time zone, like cron itself; times stored in the table are UTC.
+* With a Redis connection (``tintuc scheduler --redis URL``) a due crawl is not started here:
+  it is enqueued on the shared frontier (:mod:`tintuc.distributed`) for the workers, and the
+  ingester writes its ``crawls`` row. A site with a crawl still running in Redis is busy. The
+  timeout does not apply there: the workers end a crawl once its frontier is empty.
 * A site registry beside the bundled one (``--sites FILE``) is given to the scheduler, which
   passes it to every crawl it starts; ``-s NAME=VALUE`` on the scheduler likewise goes to every
   crawl. Each crawl's output goes to its own log file (``crawl-logs/`` beside the database).
@@ -255,6 +259,7 @@ class Scheduler:
         log_dir: str | Path | None = None,
         tz: tzinfo | None = None,
         python: str = sys.executable,
+        redis_conn=None,
     ):
         self.db_path = Path(db_path).resolve()
         self.db = open_archive(self.db_path)
@@ -265,6 +270,7 @@ class Scheduler:
         self.log_dir = Path(log_dir).resolve() if log_dir else self.db_path.parent / "crawl-logs"
         self.tz = tz
         self.python = python
+        self.redis = redis_conn  # set: due crawls go to the shared frontier (tintuc worker)
         self.running: dict[int, Running] = {}  # by pid
         self.failures = 0  # crawls that failed or timed out since this scheduler started
         self._reported_busy: set[int] = set()
@@ -294,6 +300,10 @@ class Scheduler:
         if not due:
             return started
         busy = busy_sites(self.db) | {r.site for r in self.running.values()}
+        if self.redis is not None:
+            from tintuc.distributed import running_crawls
+
+            busy |= {crawl["site"] for crawl in running_crawls(self.redis).values()}
         for schedule in due:
             sid, site = schedule["id"], schedule["site"]
             if site in busy:
@@ -310,11 +320,30 @@ class Scheduler:
                 ).rowcount
             if claimed != 1:
                 continue
+            if self.redis is not None:
+                self._enqueue(schedule)
+                busy.add(site)
+                continue
             run = self._launch(schedule, now)
             if run is not None:
                 started.append(run)
                 busy.add(site)
         return started
+
+    def _enqueue(self, schedule: dict[str, Any]) -> None:
+        """A due crawl seeded into the shared frontier: the workers crawl it, the ingester
+        writes its ``crawls`` row (trigger ``schedule``)."""
+        from tintuc.distributed import enqueue
+
+        site = schedule["site"]
+        try:
+            token = enqueue(self.redis, get_site(site, self.sites_file), site, None, "schedule")
+        except SiteError as exc:
+            log.error("schedule %d: %s", schedule["id"], exc)
+            self.failures += 1
+            return
+        log.info("schedule %d (%s, %s): crawl %d enqueued on the shared frontier",
+                 schedule["id"], site, describe(schedule), token)  # fmt: skip
 
     def _launch(self, schedule: dict[str, Any], now: datetime) -> Running | None:
         site = schedule["site"]

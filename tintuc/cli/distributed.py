@@ -27,11 +27,11 @@ until_idle_option = click.option(
 )  # fmt: skip
 
 
-def connect(redis_url: str):
+def connect(redis_url: str, retrying: bool = False):
     from tintuc.distributed import DistributedError, connect
 
     try:
-        return connect(redis_url)
+        return connect(redis_url, retrying)
     except DistributedError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -76,7 +76,7 @@ def ingest(redis_url, db_path, until_idle):
     """
     from tintuc.distributed import DistributedError, Ingester
 
-    conn = connect(redis_url)
+    conn = connect(redis_url, retrying=True)
     try:
         check_db_path(db_path)
         ingester = Ingester(conn, db_path)

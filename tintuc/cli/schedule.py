@@ -143,16 +143,24 @@ def schedule_remove(schedule_id, db_path):
     type=click.Path(file_okay=False),
     help="Folder for each crawl's log  [default: crawl-logs beside the database]",
 )
-def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, settings, log_dir):
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Enqueue due crawls on this shared Redis frontier for `tintuc worker` "
+                   "instead of starting local crawl processes.")  # fmt: skip
+def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, settings, log_dir,
+              redis_url):  # fmt: skip
     """Run the crawl schedules: forever, or one pass with --once.
 
     Each due crawl runs in its own process; a site is never crawled twice at once; a crawl
     past --timeout is stopped and marked 'timeout'. SIGTERM or Ctrl-C stops the crawls and
     exits. With --once the exit status is 1 when a crawl failed or timed out.
 
+    With --redis, due crawls go to the shared frontier instead (the workers crawl them, the
+    ingester records them); --timeout, --grace, -s and --log-dir do not apply then.
+
     Example:
 
         tintuc scheduler --db archive.db --timeout 3h
+        tintuc scheduler --db archive.db --redis redis://10.0.0.1:6379/0
     """
     try:
         timeout = parse_interval(timeout_text)
@@ -162,6 +170,11 @@ def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, setting
     for setting in settings:
         parse_setting(setting)
     _open_existing(db_path).close()
+    redis_conn = None
+    if redis_url:
+        from tintuc.cli.distributed import connect
+
+        redis_conn = connect(redis_url)
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S%z",
@@ -174,7 +187,7 @@ def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, setting
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     runner = Scheduler(db_path, timeout=timeout, grace=grace, sites_file=sites_file,
-                       settings=settings, log_dir=log_dir)  # fmt: skip
+                       settings=settings, log_dir=log_dir, redis_conn=redis_conn)  # fmt: skip
     stale = mark_interrupted_crawls(runner.db)
     if stale:
         log.info("marked %d crawl(s) whose process is gone as 'interrupted'", stale)

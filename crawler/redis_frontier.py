@@ -1,0 +1,313 @@
+"""The shared frontier of ``tintuc worker``: leased requests and per-site slots in Redis.
+
+scrapy-redis pops a request off the shared queue; a worker killed with SIGKILL would take its
+popped requests with it. Here a pop *leases* the request instead (one Lua script, atomic): it
+moves to the crawl's in-flight set with a deadline that its worker renews while it lives. When
+the request is done (its callback's output consumed, its errback run, or the request handed
+back to the frontier as a redirect or retry) the lease is released; leases past their deadline,
+those of a dead worker, go back to the queue (:meth:`FrontierLeases.requeue_expired`, run by
+every worker).
+
+Politeness across workers: before a request is downloaded, :class:`SiteSlots` takes a slot of
+its site (host) in Redis: at most the site's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``)
+held at once by all workers together, and starts at least ``DOWNLOAD_DELAY`` apart, timed by
+Redis' own clock. A request whose slot is busy waits (the crawl's other requests go on); a
+slot whose holder died frees itself after the download timeout.
+
+Components find the leases with :meth:`FrontierLeases.of` (an extension), as they find the
+crawl's state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.checks import setting
+
+logger = logging.getLogger(__name__)
+
+LEASE_META = "tintuc_lease"  # request.meta: the lease id of a request taken from the frontier
+SLOT_META = "tintuc_site_slot"  # request.meta: the holder id of its site slot
+REAP_EVERY = 2.0  # seconds between two looks for expired leases, per worker
+
+# Redis' clock in milliseconds: one clock for all workers, whatever their own say
+NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
+
+
+def clocked(script: str) -> str:
+    """A Lua script with ``now``, Redis' clock in ms, defined first."""
+    return NOW + script
+
+
+# KEYS: queue, in-flight (id -> deadline), leased (id -> "score|request"); ARGV: lease ms
+POP = clocked("""
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return nil end
+redis.call('ZREM', KEYS[1], top[1])
+local id = redis.sha1hex(top[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
+redis.call('HSET', KEYS[3], id, top[2] .. '|' .. top[1])
+return {id, top[1]}
+""")
+# KEYS: as POP; ARGV: lease ms, then the ids to renew
+RENEW = clocked("""
+for i = 2, #ARGV do redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+return #ARGV - 1
+""")
+# KEYS: as POP: every lease past its deadline goes back to the queue, with its priority
+REQUEUE = clocked("""
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, id in ipairs(ids) do
+  local leased = redis.call('HGET', KEYS[3], id)
+  if leased then
+    local bar = string.find(leased, '|', 1, true)
+    redis.call('ZADD', KEYS[1], tonumber(string.sub(leased, 1, bar - 1)),
+               string.sub(leased, bar + 1))
+  end
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+return #ids
+""")
+# KEYS: holders (id -> deadline), next start; ARGV: holder, concurrency, delay ms, lease ms.
+# Returns 0 when the slot is taken, else how many ms to wait before trying again.
+ACQUIRE = clocked("""
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local next_start = tonumber(redis.call('GET', KEYS[2]) or '0')
+if next_start > now then return next_start - now end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 50 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+if tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[2], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+end
+return 0
+""")
+
+
+def frontier_keys(queue_key: str) -> list[str]:
+    """The queue of a crawl, its in-flight leases and their requests."""
+    return [queue_key, f"{queue_key}:inflight", f"{queue_key}:leased"]
+
+
+class FrontierLeases:
+    """The requests this worker holds from one crawl's frontier: renewed while it lives,
+    released when done. Enabled in a worker's ``EXTENSIONS``."""
+
+    def __init__(self, crawler):
+        from scrapy_redis.connection import get_redis_from_settings
+
+        settings = crawler.settings
+        self.conn: redis.Redis = get_redis_from_settings(settings)
+        self.keys = frontier_keys(settings.get("SCHEDULER_QUEUE_KEY"))
+        self.lease_ms = int(setting(settings, "TINTUC_FRONTIER_LEASE") * 1000)
+        self.held: set[str] = set()
+        self.last_reap = 0.0
+        self.pop_script = self.conn.register_script(POP)
+        self.renew_script = self.conn.register_script(RENEW)
+        self.requeue_script = self.conn.register_script(REQUEUE)
+        self.renewal = task.LoopingCall(self.renew)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("SCHEDULER_QUEUE_KEY"):
+            raise NotConfigured("FrontierLeases runs in tintuc worker only")
+        leases = cls(crawler)
+        crawler.signals.connect(leases.on_opened, signal=signals.spider_opened)
+        crawler.signals.connect(leases.on_closed, signal=signals.spider_closed)
+        return leases
+
+    @classmethod
+    def of(cls, crawler) -> FrontierLeases:
+        leases = crawler.get_extension(cls)
+        if leases is None:
+            raise RuntimeError("crawler.redis_frontier.FrontierLeases is not enabled")
+        return leases
+
+    def on_opened(self, spider):
+        self.renewal.start(self.lease_ms / 3000, now=False)
+
+    def on_closed(self, spider, reason):
+        if self.renewal.running:
+            self.renewal.stop()
+
+    def pop(self) -> tuple[str, bytes] | None:
+        """The first request of the queue, leased to this worker: (lease id, encoded)."""
+        if time.monotonic() - self.last_reap >= REAP_EVERY:
+            self.requeue_expired()
+        popped = self.pop_script(keys=self.keys, args=[self.lease_ms])
+        if popped is None:
+            return None
+        lease, encoded = popped
+        lease = lease.decode() if isinstance(lease, bytes) else lease
+        self.held.add(lease)
+        return lease, encoded
+
+    def release(self, lease: str | None) -> None:
+        if lease is None or lease not in self.held:
+            return
+        self.held.discard(lease)
+        pipe = self.conn.pipeline()
+        pipe.zrem(self.keys[1], lease).hdel(self.keys[2], lease)
+        pipe.execute()
+
+    def release_later(self, lease: str | None, seconds: float = 2.0) -> None:
+        """Release once the errback that follows a failed download has sent its result."""
+        from twisted.internet import reactor  # the crawl's (never imported before it is chosen)
+
+        if lease is not None:
+            reactor.callLater(seconds, self.release, lease)
+
+    def renew(self) -> None:
+        if not self.held:
+            return
+        try:
+            self.renew_script(keys=self.keys, args=[self.lease_ms, *self.held])
+        except redis.RedisError as exc:
+            logger.error("cannot renew the frontier leases (%s); retrying", exc)
+
+    def requeue_expired(self) -> int:
+        """Put the leases past their deadline (a dead worker's) back in the queue."""
+        self.last_reap = time.monotonic()
+        count = self.requeue_script(keys=self.keys)
+        if count:
+            logger.info("%d requests of a stopped worker put back in the frontier", count)
+        return count
+
+    def in_flight(self) -> int:
+        """Requests leased by any worker of this crawl, not done yet."""
+        return self.conn.zcard(self.keys[1])
+
+
+class LeasedScheduler(Scheduler):
+    """The scrapy-redis scheduler, popping leased requests (:class:`FrontierLeases`)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        scheduler.leases = FrontierLeases.of(crawler)
+        return scheduler
+
+    def enqueue_request(self, request):
+        """A request back to the frontier (a redirect, a retry) ends the lease it came with."""
+        lease = request.meta.pop(LEASE_META, None)
+        queued = super().enqueue_request(request)
+        self.leases.release(lease)
+        return queued
+
+    def next_request(self):
+        popped = self.leases.pop()
+        if popped is None:
+            return None
+        lease, encoded = popped
+        request = self.queue._decode_request(encoded)
+        request.meta[LEASE_META] = lease
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+
+class LeaseRelease:
+    """Ends a request's lease when it is done. As a spider middleware (outermost): once its
+    callback's output has gone by. As a downloader middleware (outermost): shortly after a
+    failed download, once the errback has run."""
+
+    def __init__(self, crawler):
+        self.leases = FrontierLeases.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_output(self, response, result):
+        yield from result
+        self.leases.release(response.request.meta.get(LEASE_META))
+
+    async def process_spider_output_async(self, response, result):
+        async for item in result:
+            yield item
+        self.leases.release(response.request.meta.get(LEASE_META))
+
+    def process_spider_exception(self, response, exception):
+        self.leases.release(response.request.meta.get(LEASE_META))
+
+    def process_exception(self, request, exception):
+        self.leases.release_later(request.meta.get(LEASE_META))
+
+
+class SiteSlots:
+    """A downloader middleware: per-site slots in Redis shared by all workers (see the module
+    docstring). Runs last before the download, so a request that another middleware drops
+    never takes a slot."""
+
+    def __init__(self, crawler):
+        from scrapy_redis.connection import get_redis_from_settings
+
+        settings = crawler.settings
+        self.conn = get_redis_from_settings(settings)
+        self.acquire_script = self.conn.register_script(ACQUIRE)
+        self.concurrency = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.delay_ms = int(settings.getfloat("DOWNLOAD_DELAY") * 1000)
+        # a holder that died frees its slot once its download would have timed out
+        self.lease_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT") + 10) * 1000)
+        self.holder = f"{settings.get('TINTUC_WORKER_NAME')}:{id(self)}:"
+        self.counter = itertools.count()
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("SCHEDULER_QUEUE_KEY"):
+            raise NotConfigured("SiteSlots runs in tintuc worker only")
+        return cls(crawler)
+
+    @staticmethod
+    def slot_keys(host: str) -> list[str]:
+        return [f"tintuc:site:{host}:holders", f"tintuc:site:{host}:next"]
+
+    async def process_request(self, request):
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+
+        host = urlsplit(request.url).hostname or ""
+        holder = self.holder + str(next(self.counter))
+        args = [holder, self.concurrency, self.delay_ms, self.lease_ms]
+        while True:
+            wait_ms = self.acquire_script(keys=self.slot_keys(host), args=args)
+            if not wait_ms:
+                break
+            self.crawler.stats.inc_value("tintuc/site_slot_waits")
+            await maybe_deferred_to_future(task.deferLater(reactor, wait_ms / 1000, lambda: None))
+        request.meta[SLOT_META] = (host, holder)
+        self._no_local_delay(request)
+        return None
+
+    def _no_local_delay(self, request) -> None:
+        """The shared slot is the site's delay: Scrapy's own per-site delay (or AutoThrottle's)
+        would hold the request back after the slot was taken, so that another worker's later
+        slot could reach the site first, closer than the delay."""
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        downloader.per_slot_settings.setdefault(key, {})["delay"] = 0  # a slot made from now
+        if key in downloader.slots:
+            downloader.slots[key].delay = 0
+
+    def release(self, request) -> None:
+        held = request.meta.pop(SLOT_META, None)
+        if held:
+            self.conn.zrem(self.slot_keys(held[0])[0], held[1])
+
+    def process_response(self, request, response):
+        self.release(request)
+        return response
+
+    def process_exception(self, request, exception):
+        self.release(request)

@@ -1,0 +1,176 @@
+"""Failures lose nothing (issue 15): a worker killed, the ingester killed, Redis restarted.
+
+Real processes on a real redis-server; the sample portal crawled politely (0.3 s apart), so
+that there is a "midway" to fail in.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+
+import pytest
+import redis
+from conftest import query as rows
+from conftest import run_tintuc
+from test_distributed import SLOW, article_urls, start_tintuc
+
+from pipelines.stream_pipeline import STREAM
+
+pytestmark = pytest.mark.e2e
+LEASE = ["-s", "TINTUC_FRONTIER_LEASE=3"]  # a killed worker's requests return after 3 s
+POLITE = [*SLOW, "-s", "DOWNLOAD_DELAY=0.2"]  # ~47 requests: ~10 s of crawl to fail in
+
+
+def wait_for_results(redis_url: str, count: int, timeout: float = 60) -> None:
+    """Until the workers have sent ``count`` results to the stream."""
+    conn = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while conn.xlen(STREAM) < count:
+        assert time.monotonic() < deadline, "the workers sent too few results"
+        time.sleep(0.1)
+    conn.close()
+
+
+def finish(*processes: subprocess.Popen) -> list[str]:
+    outputs = []
+    for process in processes:
+        output, _ = process.communicate(timeout=180)
+        assert process.returncode == 0, output
+        outputs.append(output)
+    return outputs
+
+
+def check_archive(db_path, manifest) -> None:
+    """Every article once, every capture once, SQLite and FTS5 both intact."""
+    assert len(article_urls(db_path)) == len(manifest["articles"])
+    assert rows(db_path, "SELECT url FROM articles WHERE capture_id IS NULL") == []
+    doubled = rows(db_path, """SELECT warc_file, warc_offset FROM captures
+                              WHERE warc_file IS NOT NULL
+                              GROUP BY 1, 2 HAVING count(*) > 1""")  # fmt: skip
+    assert doubled == []
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+        fts, articles = (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                         for t in ("articles_fts", "articles"))  # fmt: skip
+        assert fts == articles
+    finally:
+        conn.close()
+
+
+def test_a_worker_killed_midway_loses_nothing(sample_portal, redis_url, tmp_path):
+    """SIGKILL takes the requests the worker had leased (up to 16); their leases expire and
+    the other worker fetches them."""
+    base_url, manifest = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    workers = {}
+    for name in ("w1", "w2"):
+        (tmp_path / name).mkdir()
+        command = ["worker", "--redis", redis_url, "--until-idle", "3", "--name", name]
+        workers[name] = start_tintuc(*command, *POLITE, *LEASE, cwd=tmp_path / name)
+    db_path = tmp_path / "archive.db"
+    # idle longer than the worker's last wait: its idle time, Scrapy's 5 s heartbeat
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", "10", cwd=tmp_path)  # fmt: skip
+    wait_for_results(redis_url, 15)
+    conn = redis.Redis.from_url(redis_url)
+    leased = conn.zcard("tintuc:crawl:1:requests:inflight")
+    workers["w1"].send_signal(signal.SIGKILL)
+    workers["w1"].communicate()
+    finish(workers["w2"], ingester)
+
+    check_archive(db_path, manifest)
+    assert leased > 0  # the kill did take requests in flight with it
+    assert conn.zcard("tintuc:crawl:1:requests:inflight") == 0
+    (crawl,) = rows(db_path, "SELECT status FROM crawls")
+    assert crawl["status"] == "finished"
+
+
+def test_the_ingester_killed_and_restarted_stores_everything_once(
+    sample_portal, redis_url, tmp_path
+):
+    base_url, manifest = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    (tmp_path / "w1").mkdir()
+    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "3", "--name", "w1",
+                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    db_path = tmp_path / "archive.db"
+    ingest = ["ingest", "--redis", redis_url, "--db", str(db_path)]
+    first = start_tintuc(*ingest, cwd=tmp_path)
+    wait_for_results(redis_url, 20)
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    stored_before = len(article_urls(db_path))
+    finish(worker)
+    (output,) = finish(start_tintuc(*ingest, "--until-idle", "2", cwd=tmp_path))
+
+    assert 0 < stored_before < len(manifest["articles"])  # killed midway indeed
+    check_archive(db_path, manifest)
+    conn = redis.Redis.from_url(redis_url)
+    assert conn.xpending(STREAM, "ingest")["pending"] == 0
+
+
+@pytest.fixture
+def restartable_redis(tmp_path):
+    """A redis-server with AOF on (``--appendonly yes``), and a function that stops it, waits
+    ``down`` seconds (workers and ingester meanwhile retry) and starts it again on its port."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (make test installs Debian's redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "yes", "--appendfsync", "always", "--dir", str(folder)]  # fmt: skip
+    running = []
+
+    def start():
+        running.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    def restart(down: float):
+        running[-1].terminate()  # SIGTERM: Redis flushes the AOF and exits
+        running[-1].wait(timeout=10)
+        time.sleep(down)
+        start()
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", restart
+    running[-1].terminate()
+    running[-1].wait(timeout=10)
+
+
+def test_a_redis_restart_midway_loses_nothing(sample_portal, restartable_redis, tmp_path):
+    """Redis away for 2 s: the worker and the ingester say so in one line, retry with backoff,
+    and go on once it is back (with AOF, the frontier and the stream survive)."""
+    redis_url, restart = restartable_redis
+    base_url, manifest = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    (tmp_path / "w1").mkdir()
+    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "4", "--name", "w1",
+                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    db_path = tmp_path / "archive.db"
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", "8", cwd=tmp_path)  # fmt: skip
+    wait_for_results(redis_url, 15)
+    restart(down=2)
+    worker_output, ingester_output = finish(worker, ingester)
+
+    check_archive(db_path, manifest)
+    for output in (worker_output, ingester_output):
+        assert "Redis unreachable; retrying in" in output, output[-3000:]
