@@ -59,6 +59,19 @@ def test_clusters_labelled_pairs_precision_and_recall(archive):
     )
 
 
+def test_a_chain_of_copies_does_not_join_two_unlike_articles(archive):
+    """A is copied as B (a fifth cut, more added), B as C (again): C is like B, not like A."""
+    words = [f"từ{n}" for n in range(200)]
+    texts = {"a": words[0:100], "b": words[20:120], "c": words[60:160]}
+    save_articles(archive, [{"url": f"https://{k}.vn/1", "site": k, "text": " ".join(v)}
+                            for k, v in texts.items()])  # fmt: skip
+    cluster = dict(archive.execute(
+        "SELECT a.site, c.cluster_id FROM story_clusters c JOIN articles a ON a.id = c.article_id"
+    ).fetchall())  # fmt: skip
+    assert cluster.get("a") is not None and cluster.get("a") == cluster.get("b")
+    assert cluster.get("c") != cluster["a"]
+
+
 def test_changed_text_leaves_its_cluster(archive):
     corpus, _ = labelled_corpus(copies=1)
     original, copy = corpus[0][1], corpus[1][1]

@@ -48,7 +48,7 @@ def big_archive(tmp_path_factory):
     # 3,000 copies of one text would all be compared as one syndicated story (1.5 ms each);
     # these tests are about export, so stories are left out of this archive
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("pipelines.archive.store.cluster_article", lambda *args: None)
+        patch.setattr("pipelines.archive.store.cluster_article", lambda *args, **kwargs: None)
         return build_archive(tmp_path_factory.mktemp("big") / "archive.db", big_articles())
 
 

@@ -11,12 +11,14 @@ Locality-sensitive hashing keeps joining cheap: the signature is cut into ``BAND
 ``ROWS`` values, each band hashed to a key stored in ``story_bands`` (primary key band, key).
 Articles sharing a band key are candidates; a new article looks up its few keys (indexed
 lookups, whatever the archive's size), compares its signature with the candidates' ones
-(``story_minhash``), and joins the clusters of those at or above the threshold
-(``story_params``). ``story_clusters`` lists only articles that have at least one copy.
+(``story_minhash``), and joins the story (cluster) of the closest one at or above the
+threshold (``story_params``) whose first article it also resembles; stories never merge.
+``story_clusters`` lists only articles that have at least one copy.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import zlib
@@ -62,9 +64,21 @@ def signature(text: str | None) -> np.ndarray | None:
     from datasketch import MinHash
 
     # crc32: a stable 32-bit hash of each 3-gram, several times faster than datasketch's sha1
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+    permutations, scheme = _permutations()
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32,
+                      permutations=permutations, scheme=scheme)  # fmt: skip
     minhash.update_batch(list(grams))
     return minhash.hashvalues.astype(np.uint32)  # datasketch keeps them below 2**32
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, str]:
+    """The MinHash permutations of SEED and their scheme, drawn once: drawing them for every
+    article cost about as much as hashing its 3-grams."""
+    from datasketch import MinHash
+
+    first = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+    return first.permutations, first.scheme
 
 
 def similarity(a: np.ndarray | bytes, b: np.ndarray | bytes) -> float:
@@ -94,13 +108,15 @@ def threshold(db: sqlite_utils.Database) -> float:
 
 
 def cluster_article(
-    db: sqlite_utils.Database, article_id: int, text: str | None, limit: float | None = None
-) -> int | None:
+    db: sqlite_utils.Database, article_id: int, text: str | None, limit: float | None = None,
+    sig: np.ndarray | None = None,
+) -> int | None:  # fmt: skip
     """Add (or, for a changed text, move) one article: store its signature and band keys and
     join the clusters of its copies. Call inside the write transaction. Returns its cluster id,
-    or None when it has no copy."""
+    or None when it has no copy. ``sig``: :func:`signature` of ``text`` when the caller has it
+    already (``tintuc worker`` computes it, so that the one writer need not)."""
     unclaim_article(db, article_id)
-    sig = signature(text)
+    sig = signature(text) if sig is None else sig
     if sig is None:
         return None
     limit = threshold(db) if limit is None else limit
@@ -126,33 +142,46 @@ def cluster_article(
     copies = {other: s for other, blob in candidates if (s := similarity(sig, blob)) >= limit}
     if not copies:
         return None
-    return _join(db, article_id, copies)
+    return _join(db, article_id, copies, sig, limit)
 
 
-def _join(db: sqlite_utils.Database, article_id: int, copies: dict[int, float]) -> int:
-    """Put ``article_id`` and its ``copies`` ({id: similarity}) in one cluster, merging the
-    clusters they were in; the cluster's id is its smallest article id."""
+def _join(db: sqlite_utils.Database, article_id: int, copies: dict[int, float],
+          sig: np.ndarray, limit: float) -> int | None:  # fmt: skip
+    """Put ``article_id`` in one story with its ``copies`` ({id: similarity}); return the
+    story's cluster id (its first article's id), or None.
+
+    A story is its first article and the articles at least ``limit`` similar to that one: a
+    new article joins the story of its closest copy whose first article it resembles, or
+    starts one with its closest copy that is in no story yet. Two stories are never merged,
+    so a chain of copies (A like B, B like C) cannot join A's story with an unlike C."""
     marks = ", ".join("?" for _ in copies)
     found = dict(db.execute(
         f"SELECT article_id, cluster_id FROM story_clusters WHERE article_id IN ({marks})",
         list(copies),
     ).fetchall())  # fmt: skip
-    clusters = set(found.values())
-    cluster_id = min({article_id, *copies, *clusters})
-    clusters.discard(cluster_id)  # its rows stay as they are: a big story is not rewritten
-    if clusters:
-        db.execute(
-            f"UPDATE story_clusters SET cluster_id = ? WHERE cluster_id IN "
-            f"({', '.join('?' for _ in clusters)})",
-            [cluster_id, *clusters],
+    firsts = {c: copies[c] if c in copies else _similarity_to(db, sig, c)
+              for c in set(found.values())}  # fmt: skip
+    for other, s in sorted(copies.items(), key=lambda item: -item[1]):
+        cluster_id = found.get(other)
+        if cluster_id is None:
+            rows = [(min(other, article_id), other, s), (min(other, article_id), article_id, s)]
+        elif firsts[cluster_id] >= limit:
+            rows = [(cluster_id, article_id, firsts[cluster_id])]
+        else:
+            continue
+        db.conn.executemany(
+            "INSERT INTO story_clusters (cluster_id, article_id, similarity) VALUES (?, ?, ?)",
+            [(c, a, round(x, 3)) for c, a, x in rows],
         )
-    rows = [(cluster_id, other, s) for other, s in copies.items() if other not in found]
-    rows.append((cluster_id, article_id, max(copies.values())))
-    db.conn.executemany(
-        "INSERT INTO story_clusters (cluster_id, article_id, similarity) VALUES (?, ?, ?)",
-        [(c, a, round(s, 3)) for c, a, s in rows],
-    )
-    return cluster_id
+        return rows[0][0]
+    return None
+
+
+def _similarity_to(db: sqlite_utils.Database, sig: np.ndarray, article_id: int) -> float:
+    row = db.execute(
+        "SELECT signature FROM story_minhash WHERE article_id = ?", [article_id]
+    ).fetchone()
+    return similarity(sig, row[0]) if row else 0.0
 
 
 def unclaim_article(db: sqlite_utils.Database, article_id: int) -> None:

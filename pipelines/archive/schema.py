@@ -202,10 +202,11 @@ TABLE_DOCS: dict[str, dict] = {
         "story on several sites, or twice on one), found by MinHash on the folded body text. "
         "Only articles with at least one copy are listed.",
         "columns": {
-            "cluster_id": "The story: the smallest article id among its copies.",
+            "cluster_id": "The story: the id of its first article, which every other member "
+            "resembles at the threshold or above.",
             "article_id": "The article (articles.id).",
-            "similarity": "Estimated share of word 3-grams shared with its closest copy when "
-            "it joined (0 to 1).",
+            "similarity": "Estimated share of word 3-grams shared with the story's first "
+            "article (the first article: with the copy that started the story), 0 to 1.",
         },
     },
     "story_minhash": {
@@ -223,11 +224,59 @@ TABLE_DOCS: dict[str, dict] = {
             "article_id": "The article (articles.id).",
         },
     },
+    "related_site_links": {
+        "description": "Related links between archived articles, counted per month of the "
+        "linking article and pair of sites (the related-link promotion chart); filled by "
+        "migration m010 and kept by triggers as links and articles are stored.",
+        "columns": {
+            "month": "Month of the linking article's publication (YYYY-MM).",
+            "from_site": "Site of the linking article.",
+            "to_site": "Site of the linked (archived) article.",
+            "links": "How many related links (0 once all were removed).",
+        },
+    },
     "story_params": {
         "description": "Settings the clusters were built with (tintuc clusters rebuild).",
         "columns": {
             "name": "Setting name (threshold).",
             "value": "Its value.",
+        },
+    },
+    "reextract_progress": {
+        "description": "One row per tintuc reextract run: how far it got, so that an "
+        "interrupted run is resumed where it stopped instead of redone.",
+        "columns": {
+            "id": "Run id.",
+            "selection": "What the run re-extracts (JSON: site, flagged, below); a run "
+            "with the same selection resumes the unfinished one.",
+            "started": "When the run started (UTC).",
+            "finished": "When it completed (UTC); empty while running or interrupted.",
+            "total": "Pages selected when the run started.",
+            "done": "Pages re-extracted so far.",
+            "last_capture_id": "Pages are re-extracted in capture order: every selected "
+            "page up to this capture is done.",
+            "counts": "Results so far (JSON: new, changed, unchanged, kept, failed, not_article).",
+        },
+    },
+    "article_shape": {
+        "description": "One narrow row per article: its month, site and province as small "
+        "numbers, so that counting a search's matches per month, site, province or year "
+        "reads a few small pages instead of the wide articles rows. Written with the article.",
+        "columns": {
+            "id": "The article (articles.id = articles_fts.rowid).",
+            "month": "Month of publication as a number, YYYYMM (year = month / 100); empty "
+            "when the article has no publication date.",
+            "site_id": "The article's site (shape_labels.id, kind 'site').",
+            "province_id": "The article's province (shape_labels.id, kind 'province').",
+        },
+    },
+    "shape_labels": {
+        "description": "The names behind the numbers of article_shape: one row per site and "
+        "per province.",
+        "columns": {
+            "id": "The number used in article_shape.",
+            "kind": "site or province.",
+            "value": "The site id or the province name.",
         },
     },
     "_sqlite_migrations": {
@@ -564,6 +613,37 @@ def index_article(db: sqlite_utils.Database, article_id: int, row: dict) -> None
     )
 
 
+def shape_month(published: str | None) -> int | None:
+    """The YYYYMM number of an ISO publication time ("2024-03-05T…" → 202403), or None."""
+    if not published or len(published) < 7 or published[4] != "-":
+        return None
+    year, month = published[:4], published[5:7]
+    return int(year) * 100 + int(month) if (year + month).isdigit() else None
+
+
+def _shape_label(db: sqlite_utils.Database, kind: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    db.execute(
+        "INSERT INTO shape_labels (kind, value) VALUES (?, ?) ON CONFLICT DO NOTHING", [kind, value]
+    )
+    return db.execute(
+        "SELECT id FROM shape_labels WHERE kind = ? AND value = ?", [kind, value]
+    ).fetchone()[0]
+
+
+def index_shape(db: sqlite_utils.Database, article_id: int, row: dict) -> None:
+    """Write (or rewrite) the ``article_shape`` row of one article (its month, site and
+    province as numbers); call inside the write transaction, beside :func:`index_article`."""
+    db.execute(
+        "INSERT OR REPLACE INTO article_shape (id, month, site_id, province_id) "
+        "VALUES (?, ?, ?, ?)",
+        [article_id, shape_month(row.get("published")),
+         _shape_label(db, "site", row.get("site")),
+         _shape_label(db, "province", row.get("province"))],
+    )  # fmt: skip
+
+
 def rebuild_search_index(db: sqlite_utils.Database) -> int:
     """Rebuild ``articles_fts`` from ``articles`` (after a change to :func:`fold`)."""
     with db.atomic():
@@ -615,3 +695,124 @@ def m007_story_clusters(db: sqlite_utils.Database) -> None:
     )
     db["story_clusters"].create_index(["cluster_id"])
     db.execute("CREATE TABLE story_params (name TEXT PRIMARY KEY, value)")
+
+
+# the SQL twin of shape_month(), for the backfill
+SHAPE_MONTH_SQL = """CASE WHEN substr({col}, 1, 7) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'
+  THEN cast(substr({col}, 1, 4) AS INTEGER) * 100 + cast(substr({col}, 6, 2) AS INTEGER) END"""
+
+
+@migrations()
+def m008_search_shape(db: sqlite_utils.Database) -> None:
+    """The shape of a search (matches per month, site, province, year) without reading the
+    wide ``articles`` rows: ``article_shape``, one narrow row per article keyed by its id,
+    and ``shape_labels``, the sites' and provinces' numbers. Filled from ``articles`` here;
+    kept in step by :func:`index_shape` as articles are stored."""
+    db.execute(
+        "CREATE TABLE shape_labels (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+        "value TEXT NOT NULL, UNIQUE (kind, value))"
+    )
+    db.execute(
+        "CREATE TABLE article_shape (id INTEGER PRIMARY KEY, month INTEGER, "
+        "site_id INTEGER, province_id INTEGER)"
+    )
+    for kind in ("site", "province"):  # read from the (site, …) and (province, …) indexes
+        db.execute(
+            f"INSERT INTO shape_labels (kind, value) SELECT DISTINCT '{kind}', {kind} "
+            f"FROM articles WHERE {kind} IS NOT NULL ORDER BY {kind}"
+        )
+    db.execute(
+        f"""INSERT INTO article_shape (id, month, site_id, province_id)
+        SELECT a.id, {SHAPE_MONTH_SQL.format(col="a.published")}, s.id, p.id
+        FROM articles a
+        LEFT JOIN shape_labels s ON s.kind = 'site' AND s.value = a.site
+        LEFT JOIN shape_labels p ON p.kind = 'province' AND p.value = a.province
+        ORDER BY a.id"""
+    )
+
+
+@migrations()
+def m009_reextract_progress(db: sqlite_utils.Database) -> None:
+    """Where each ``tintuc reextract`` run got to, committed with each batch it saves: an
+    interrupted run (Ctrl-C, SIGTERM, a crash) is resumed by the next one."""
+    db["reextract_progress"].create(
+        {"id": int, "selection": str, "started": str, "finished": str, "total": int,
+         "done": int, "last_capture_id": int, "counts": str},
+        pk="id",
+    )  # fmt: skip
+
+
+# Links between archived articles, counted per month of the linking article and pair of sites
+# (related_site_links), kept by triggers: ``_counted_links(row, sign)`` adds (+1) or removes
+# (-1) what one article contributes: its outgoing links, its incoming ones, a link to itself.
+def _counted_links(row: str, sign: str) -> str:
+    upsert = (
+        "INSERT INTO related_site_links (month, from_site, to_site, links) {select} "
+        "ON CONFLICT (month, from_site, to_site) DO UPDATE SET links = links + excluded.links;"
+    )
+    parts = [
+        f"SELECT substr({row}.published, 1, 7), coalesce({row}.site, ''), "
+        f"coalesce(dst.site, ''), {sign} * count(*) FROM related_links r "
+        f"JOIN articles dst ON dst.url = r.to_url "
+        f"WHERE r.from_url = {row}.url AND r.to_url != {row}.url "
+        f"AND {row}.published IS NOT NULL GROUP BY 1, 2, 3",
+        f"SELECT substr(src.published, 1, 7), coalesce(src.site, ''), "
+        f"coalesce({row}.site, ''), {sign} * count(*) FROM related_links r "
+        f"JOIN articles src ON src.url = r.from_url "
+        f"WHERE r.to_url = {row}.url AND r.from_url != {row}.url "
+        f"AND src.published IS NOT NULL GROUP BY 1, 2, 3",
+        f"SELECT substr({row}.published, 1, 7), coalesce({row}.site, ''), "
+        f"coalesce({row}.site, ''), {sign} * count(*) FROM related_links r "
+        f"WHERE r.from_url = {row}.url AND r.to_url = {row}.url "
+        f"AND {row}.published IS NOT NULL GROUP BY 1, 2, 3",
+    ]
+    return "\n".join(upsert.format(select=part) for part in parts)
+
+
+def _counted_link(row: str, sign: str) -> str:
+    """What one related link (``row``: NEW or OLD) adds to or removes from the counts."""
+    return (
+        "INSERT INTO related_site_links (month, from_site, to_site, links) "
+        f"SELECT substr(src.published, 1, 7), coalesce(src.site, ''), coalesce(dst.site, ''), "
+        f"{sign} FROM articles src JOIN articles dst ON dst.url = {row}.to_url "
+        f"WHERE src.url = {row}.from_url AND src.published IS NOT NULL "
+        "ON CONFLICT (month, from_site, to_site) DO UPDATE SET links = links + excluded.links;"
+    )
+
+
+@migrations()
+def m010_feeds_and_charts(db: sqlite_utils.Database) -> None:
+    """For the Atom feeds and the charts (tintuc/web): the feed of changed and removed
+    articles reads the newest changes first (indexes on ``article_versions.replaced`` and
+    ``articles.removed``); the related-link promotion chart reads ``related_site_links``,
+    links between archived articles counted per month and pair of sites, filled here once
+    and kept by triggers as links and articles are stored, changed or deleted."""
+    db["article_versions"].create_index(["replaced"], if_not_exists=True)
+    db["articles"].create_index(["removed"], if_not_exists=True)
+    db.execute(
+        "CREATE TABLE related_site_links (month TEXT, from_site TEXT, to_site TEXT, "
+        "links INTEGER NOT NULL, PRIMARY KEY (month, from_site, to_site)) WITHOUT ROWID"
+    )
+    db.execute(
+        "INSERT INTO related_site_links (month, from_site, to_site, links) "
+        "SELECT substr(src.published, 1, 7), coalesce(src.site, ''), coalesce(dst.site, ''), "
+        "count(*) FROM related_links r JOIN articles src ON src.url = r.from_url "
+        "JOIN articles dst ON dst.url = r.to_url WHERE src.published IS NOT NULL "
+        "GROUP BY 1, 2, 3"
+    )
+    changed = ("OLD.url IS NOT NEW.url OR OLD.site IS NOT NEW.site"
+               " OR OLD.published IS NOT NEW.published")  # fmt: skip
+    links, articles = "ON related_links", "ON articles"
+    triggers = {
+        "link_added": (f"AFTER INSERT {links}", _counted_link("NEW", "1")),
+        "link_removed": (f"AFTER DELETE {links}", _counted_link("OLD", "-1")),
+        "link_changed": (f"AFTER UPDATE OF from_url, to_url {links}",
+                         _counted_link("OLD", "-1") + "\n" + _counted_link("NEW", "1")),
+        "article_added": (f"AFTER INSERT {articles}", _counted_links("NEW", "1")),
+        "article_removed": (f"AFTER DELETE {articles}", _counted_links("OLD", "-1")),
+        "article_changed": (f"AFTER UPDATE OF url, site, published {articles} WHEN {changed}",
+                            _counted_links("OLD", "-1") + "\n" + _counted_links("NEW", "1")),
+    }  # fmt: skip
+    for name, (when, body) in triggers.items():
+        db.execute(f"CREATE TRIGGER related_site_links_{name} {when} BEGIN\n{body}\nEND")
+

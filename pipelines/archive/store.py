@@ -18,7 +18,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from pipelines.archive.clusters import cluster_article
-from pipelines.archive.schema import index_article
+from pipelines.archive.schema import index_article, index_shape
 from pipelines.clock import now_iso
 
 ARTICLE_FIELDS = (
@@ -179,7 +179,8 @@ def save_article(
 
     Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole),
     'unchanged' (only ``last_seen`` and the capture move), or 'kept' when the new extraction
-    has no text and the stored one does (the stored text is kept).
+    has no text and the stored one does (the stored text is kept). An optional ``minhash``
+    holds the text's :func:`~pipelines.archive.clusters.signature`, computed by the caller.
     """
     seen = article.get("fetched") or now_iso()
     row = _article_row(article)
@@ -193,7 +194,8 @@ def save_article(
              "capture_id": capture_id}
         ).last_pk  # fmt: skip
         index_article(db, article_id, row)
-        cluster_article(db, article_id, row["text"])
+        index_shape(db, article_id, row)
+        cluster_article(db, article_id, row["text"], sig=article.get("minhash"))
         result: SaveResult = "new"
     else:
         seen_again = {"last_seen": seen, "removed": None, "removed_reason": None}
@@ -213,7 +215,8 @@ def save_article(
             save_version(db, old, replaced=seen)
             db["articles"].update(old["id"], {**row, **quality, **seen_again, "crawl_id": crawl_id})
             index_article(db, old["id"], row)
-            cluster_article(db, old["id"], row["text"])
+            index_shape(db, old["id"], row)
+            cluster_article(db, old["id"], row["text"], sig=article.get("minhash"))
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
