@@ -5,8 +5,8 @@
 
 1. Builds (once; cached as ``/tmp/tintuc-bench/search-<N>-v<V>.db``) an archive of N synthetic
    Vietnamese articles in the product's shape: ``open_archive`` creates the schema, rows go
-   into ``articles`` and the folded ``articles_fts`` exactly as
-   :func:`pipelines.archive.schema.index_article` writes them (``pipelines.text.fold``), in big
+   into ``articles``, the folded ``articles_fts`` and the narrow ``article_shape`` exactly as
+   :func:`pipelines.archive.schema.index_article` and ``index_shape`` write them, in big
    ``executemany`` batches. Word frequencies are Zipf-like, so common words ("của", "tỉnh")
    match most articles, and rare terms are planted in a known ~0.013 % of articles each.
 2. Starts ``tintuc serve --db <archive>`` (the product's settings: SQL time limit 3000 ms
@@ -15,7 +15,11 @@
    page) for diacritic and plain-ASCII spellings of rare, medium and common words,
    ``--repeat`` times each after one warm-up (3 times when the warm-up took over 1 s), with
    keep-alive HTTP: p50/p95/max per query, status codes, and how many articles match.
-3. Exports every article matching a broad query as CSV, timing it and its peak memory:
+   The same queries through the shape of a search (``/-/tintuc/shape/<db>.json``: matches per
+   site, province and year, exact or estimated), and the canned ``term_over_time`` query
+   (matches per month and site) for a rare, a common and a very common term.
+3. Exports every article matching a broad query as CSV, timing it (wall and CPU) and its peak
+   memory:
    ``tintuc export --query Q -o FILE`` (peak RSS of that process from ``wait4``), and
    Datasette's streamed CSV ``/<db>/articles.csv?_search=Q&_stream=on`` (the server's peak
    RSS, sampled, against its RSS before the request).
@@ -70,12 +74,13 @@ QUERIES = [
 PHRASES = ["nông thôn mới", "an sinh xã hội", "chuyển đổi số", "phát triển kinh tế",
            "cải cách hành chính", "thủ tục hành chính", "du lịch biển đảo"]
 EXPORT_QUERIES = [("narrow", "huy chương"), ("broad", "phát triển")]
+TERMS = ["sá sùng", "huy chương", '"nông thôn mới"', "phát triển", "của"]  # term_over_time
 
 
 # --------------------------------------------------------------------------- build
 def build(n: int, path: Path) -> None:
     """Write ``n`` synthetic articles to a new archive at ``path``."""
-    from pipelines.archive.schema import open_archive
+    from pipelines.archive.schema import open_archive, shape_month
     from pipelines.archive.store import content_hash
     from pipelines.text import fold
 
@@ -100,8 +105,13 @@ def build(n: int, path: Path) -> None:
     marks = ", ".join("?" * len(cols))
     insert_article = f"INSERT INTO articles ({', '.join(cols)}) VALUES ({marks})"
     insert_fts = "INSERT INTO articles_fts (rowid, title, description, text) VALUES (?, ?, ?, ?)"
+    insert_shape = "INSERT INTO article_shape (id, month, site_id) VALUES (?, ?, ?)"
+    with conn:  # the sites' numbers, as index_shape() gives them (no province: no registry)
+        conn.executemany("INSERT INTO shape_labels (kind, value) VALUES ('site', ?)",
+                         [(site,) for site in SITES])  # fmt: skip
+    site_ids = dict(conn.execute("SELECT value, id FROM shape_labels WHERE kind = 'site'"))
     start = time.monotonic()
-    batch_a, batch_f = [], []
+    batch_a, batch_f, batch_s = [], [], []
     for i in range(1, n + 1):
         title = vntext.title(rng)
         lead = rng.choices(pick, k=2)
@@ -131,11 +141,13 @@ def build(n: int, path: Path) -> None:
             "vi", seen, seen, content_hash(row),
         ))  # fmt: skip
         batch_f.append((i, fold(title), description_folded, text_folded))
+        batch_s.append((i, shape_month(published), site_ids[site]))
         if len(batch_a) >= 5000 or i == n:
             with conn:
                 conn.executemany(insert_article, batch_a)
                 conn.executemany(insert_fts, batch_f)
-            batch_a, batch_f = [], []
+                conn.executemany(insert_shape, batch_s)
+            batch_a, batch_f, batch_s = [], [], []
             if i % 50_000 == 0 or i == n:
                 rate = i / (time.monotonic() - start)
                 print(f"  built {i:,} articles ({rate:,.0f}/s)", flush=True)
@@ -156,7 +168,10 @@ def archive_for(n: int, rebuild: bool = False) -> Path:
         print(f"  built in {time.monotonic() - t0:.0f} s", flush=True)
     from pipelines.archive.schema import open_archive
 
-    open_archive(path).close()  # a cached archive gets the current schema (e.g. province)
+    t0 = time.monotonic()
+    open_archive(path).close()  # a cached archive gets the current schema (e.g. article_shape)
+    if time.monotonic() - t0 > 5:
+        print(f"  migrated {path} in {time.monotonic() - t0:.0f} s", flush=True)
     return path
 
 
@@ -213,6 +228,12 @@ class Server:
         self.log.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
@@ -225,6 +246,7 @@ def endpoints(dbname: str) -> list[tuple[str, str, dict]]:
         ("table JSON", f"/{dbname}/articles.json", {"_shape": "array"}),
         ("ranked JSON", f"/-/tintuc/search/{dbname}.json", {}),
         ("search page", f"/{dbname}/articles", {}),
+        ("shape JSON", f"/-/tintuc/shape/{dbname}.json", {}),
     ]
 
 
@@ -237,9 +259,12 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
             params = {"_search": query, **extra}
             times, statuses, rows, error, how = [], [], None, "", ""
             runs = repeat
+            cpu = 0.0
             for k in range(repeat + 1):
                 if k > runs:
                     break
+                if k == 1:
+                    cpu = cpu_seconds(server.proc.pid)
                 t0 = time.perf_counter()
                 resp = server.client.get(url, params=params)
                 dt = time.perf_counter() - t0
@@ -256,10 +281,17 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
                     rows = len(body) if isinstance(body, list) else len(body.get("rows", []))
                     if isinstance(body, dict) and body.get("ranking"):
                         how = body["ranking"]
+                    if isinstance(body, dict) and "exact" in body:  # the shape of a search
+                        total = body["total"]
+                        how = f"total {total['count']:,}" + (
+                            " exact" if body["exact"] else f" ±{total['margin']:,} estimated"
+                        )
                 if resp.headers.get("x-tintuc-search"):
                     how = "table: " + resp.headers["x-tintuc-search"].split(":")[0]
+            cpu_ms = (cpu_seconds(server.proc.pid) - cpu) * 1000 / len(times)
             r = {
                 "endpoint": label, "kind": kind, "query": query, "matches": counts[query],
+                "cpu_ms": cpu_ms,
                 "rows": rows, "p50_ms": statistics.median(times), "p95_ms": pct(times, 0.95),
                 "max_ms": max(times), "n": len(times), "statuses": sorted(set(statuses)),
                 "error": error, "how": how,
@@ -268,10 +300,42 @@ def time_searches(server: Server, dbname: str, repeat: int, path: Path) -> list[
             out.append(r)
             print(f"    {kind:11} {query!r:18} {r['matches']:>9,} matches  "
                   f"p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  max {r['max_ms']:7.1f} ms"
-                  f" (n={r['n']})"
+                  f" (n={r['n']}); server CPU {cpu_ms:6.1f} ms/request"
                   f"  HTTP {','.join(map(str, r['statuses']))}"
                   + (f"  {error[:100]}" if error else "")
                   + (f"  [{how}]" if how else ""), flush=True)  # fmt: skip
+    return out
+
+
+def time_term_over_time(server: Server, dbname: str, repeat: int) -> list[dict]:
+    """The canned term_over_time query (matches per month and site) for each of TERMS."""
+    out = []
+    for term in TERMS:
+        times, statuses, rows, cpu, truncated = [], [], [], 0.0, False
+        for k in range(repeat + 1):
+            if k == 1:
+                cpu = cpu_seconds(server.proc.pid)
+            t0 = time.perf_counter()
+            resp = server.client.get(f"/{dbname}/term_over_time.json",
+                                     params={"term": term, "_shape": "objects"})  # fmt: skip
+            dt = (time.perf_counter() - t0) * 1000
+            if k:
+                times.append(dt)
+                statuses.append(resp.status_code)
+            if resp.status_code == 200:
+                rows, truncated = resp.json()["rows"], resp.json().get("truncated")
+        cpu_ms = (cpu_seconds(server.proc.pid) - cpu) * 1000 / len(times)
+        r = {"term": term, "p50_ms": statistics.median(times), "p95_ms": pct(times, 0.95),
+             "cpu_ms": cpu_ms,
+             "max_ms": max(times), "n": len(times), "statuses": sorted(set(statuses)),
+             "groups": len(rows), "articles": sum(x["articles"] for x in rows)}  # fmt: skip
+        out.append(r)
+        print(f"    {term!r:18} {r['articles']:>9,} dated matches in {r['groups']:>5,} "
+              f"(month, site) rows  p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  max "
+              f"{r['max_ms']:7.1f} ms (n={r['n']}); server CPU {cpu_ms:6.1f} ms/request  HTTP "
+              f"{','.join(map(str, r['statuses']))}"
+              + (" TRUNCATED by Datasette's max_returned_rows" if truncated else ""),
+              flush=True)  # fmt: skip
     return out
 
 
@@ -287,6 +351,7 @@ def export_cli(path: Path, query: str, out: Path) -> dict:
     return {"command": " ".join(cmd), "exit": os.waitstatus_to_exitcode(status),
             "rows": int(m.group(1)) if m else None, "wall_s": wall,
             "mb": out.stat().st_size / MB if out.exists() else 0,
+            "cpu_s": rusage.ru_utime + rusage.ru_stime,
             "peak_rss_mb": rusage.ru_maxrss / 1024, "stderr": err[-300:]}  # fmt: skip
 
 
@@ -319,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit-ms", type=int, help="passed to tintuc serve (default: its own)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached archive")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--no-search", action="store_true",
+                    help="skip the search and term_over_time timings (exports only)")  # fmt: skip
     args = ap.parse_args(argv)
 
     path = archive_for(args.articles, args.rebuild)
@@ -330,10 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server: {server.command}")
         print(f"searches: {len(QUERIES)} queries x {args.repeat} timed requests (after one "
               "warm-up) per endpoint; latency in ms, HTTP status codes seen")
-        results = time_searches(server, dbname, args.repeat, path)
+        results = [] if args.no_search else time_searches(server, dbname, args.repeat, path)
         print("summary:")
         for label, _, _ in endpoints(dbname):
             mine = [r for r in results if r["endpoint"] == label]
+            if not mine:
+                continue
             parts = []
             for name, pick in (("diacritics", True), ("no diacritics", False)):
                 sub = [r for r in mine if r["diacritics"] == pick]
@@ -343,11 +412,19 @@ def main(argv: list[str] | None = None) -> int:
             rare = [r["p95_ms"] for r in mine if r["kind"] == "rare"]
             failed = [r for r in mine if r["statuses"] != [200]]
             slow = [r for r in mine if r["max_ms"] > 1000]
+            worst_cpu = max(mine, key=lambda r: r["cpu_ms"])
             print(f"  {label:12} {'; '.join(parts)}; rare words worst p95 {max(rare):.1f} ms; "
-                  f"{len(failed)} queries failed, {len(slow)} over 1 s")
+                  f"server CPU per request worst {worst_cpu['cpu_ms']:.1f} ms "
+                  f"({worst_cpu['query']!r}); {len(failed)} queries failed, {len(slow)} over 1 s")
             for r in failed:
                 print(f"    FAILED {r['query']!r} ({r['matches']:,} matches): HTTP "
                       f"{r['statuses']} {r['error'][:200]}")
+        if not args.no_search:
+            print(f"\nterm_over_time (per month and site), {args.repeat} timed requests per term:")
+            terms = time_term_over_time(server, dbname, args.repeat)
+            worst = max(terms, key=lambda r: r["p95_ms"])
+            print(f"  worst p95 {worst['p95_ms']:.1f} ms ({worst['term']!r}); worst server CPU "
+                  f"{max(r['cpu_ms'] for r in terms):.1f} ms/request")
         if not args.no_export:
             print("\nCSV export of every matching article:")
             for label, query in EXPORT_QUERIES:
@@ -355,12 +432,14 @@ def main(argv: list[str] | None = None) -> int:
                 r = export_cli(path, query, out)
                 print(f"  {label} {query!r}: {r['command']}\n"
                       f"    exit {r['exit']}: {r['rows']} rows, {r['mb']:.0f} MB in "
-                      f"{r['wall_s']:.1f} s ({(r['rows'] or 0) / r['wall_s']:,.0f} rows/s); "
-                      f"peak RSS {r['peak_rss_mb']:.0f} MB")
+                      f"{r['wall_s']:.1f} s ({(r['rows'] or 0) / r['wall_s']:,.0f} rows/s; "
+                      f"{r['cpu_s']:.1f} s CPU, {(r['rows'] or 0) / r['cpu_s']:,.0f} rows per "
+                      f"CPU second); peak RSS {r['peak_rss_mb']:.0f} MB")
                 out.unlink(missing_ok=True)
                 d = export_datasette(server, dbname, query)
                 print(f"    Datasette GET {d['url']}: HTTP {d['status']}, {d['mb']:.0f} MB "
-                      f"in {d['wall_s']:.1f} s; server RSS {d['rss_before_mb']:.0f} MB before, "
+                      f"in {d['wall_s']:.1f} s ({(r['rows'] or 0) / d['wall_s']:,.0f} rows/s); "
+                      f"server RSS {d['rss_before_mb']:.0f} MB before, "
                       f"peak {d['peak_rss_mb']:.0f} MB during")
     digest = hashlib.sha1(repr(QUERIES).encode()).hexdigest()[:8]
     print(f"(query set {digest}; archive cached at {path}; 1-min load average now "

@@ -13,10 +13,9 @@ One module for what the command line (``tintuc export``) and the Datasette plugi
 
 from __future__ import annotations
 
-import csv
 import datetime
 import html
-import io
+import itertools
 import json
 import re
 import sqlite3
@@ -217,6 +216,41 @@ def _check_date(value: str) -> str:
         raise ExportError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _filters(site: str | None, since: str | None, until: str | None) -> tuple[list, list]:
+    where, params = [], []
+    if site:
+        where.append("articles.site = ?")
+        params.append(site)
+    if since:
+        where.append("substr(articles.published, 1, 10) >= ?")
+        params.append(_check_date(since))
+    if until:
+        where.append("substr(articles.published, 1, 10) <= ?")
+        params.append(_check_date(until))
+    return where, params
+
+
+def count_query(
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    query: str | None = None,
+) -> tuple[str, list]:
+    """SQL and parameters counting the rows :func:`build_query` selects, without ranking or
+    sorting them (a search alone is counted in the index)."""
+    where, params = _filters(site, since, until)
+    if query is not None and query.strip():
+        if not parse_query(query):
+            raise ExportError(f"nothing to search for in {query!r}")
+        sql = "SELECT count(*) FROM articles_fts"
+        if where:
+            sql += " JOIN articles ON articles.id = articles_fts.rowid"
+        sql += " WHERE articles_fts MATCH ?" + "".join(f" AND {w}" for w in where)
+        return sql, [fts_query(query), *params]
+    sql = "SELECT count(*) FROM articles"
+    return sql + (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 def build_query(
     site: str | None = None,
     since: str | None = None,
@@ -231,28 +265,34 @@ def build_query(
     (the default otherwise).
     """
     select = ", ".join(f"articles.{c}" for c in columns)
-    where, params = [], []
-    if site:
-        where.append("articles.site = ?")
-        params.append(site)
-    if since:
-        where.append("substr(articles.published, 1, 10) >= ?")
-        params.append(_check_date(since))
-    if until:
-        where.append("substr(articles.published, 1, 10) <= ?")
-        params.append(_check_date(until))
+    where, params = _filters(site, since, until)
     if order not in (None, "rank", "newest"):
         raise ExportError(f"order must be rank or newest, not {order!r}")
     if query is not None and query.strip():
         if not parse_query(query):
             raise ExportError(f"nothing to search for in {query!r}")
-        sql = (
-            f"SELECT {select} FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ?"
-        )
-        params.insert(0, fts_query(query))
-        sql += "".join(f" AND {w}" for w in where)
+        # the matches' ids are put in order first (a few bytes each), then the wide rows are
+        # read in that order: sorting whole rows would spill every matching text to temporary
+        # files before the first row is written (2-3x slower). "LIMIT -1" (no limit) keeps
+        # SQLite from dropping the ORDER BY of a subquery whose order the outer query ignores.
         order = order or "rank"
+        key = RANK_SQL if order == "rank" else "articles.published"
+        direction = "" if order == "rank" else " DESC"
+        picked = (
+            f"WITH picked AS MATERIALIZED (SELECT articles_fts.rowid AS id, {key} AS key"
+            " FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ?"
+            + "".join(f" AND {w}" for w in where)
+            + f" ORDER BY key{direction}, id{direction} LIMIT -1)"
+        )
+        if order == "rank" and not where:  # the rank needs no column of articles
+            picked = picked.replace(" JOIN articles ON articles.id = articles_fts.rowid", "", 1)
+        params.insert(0, fts_query(query))
+        # CROSS JOIN: SQLite keeps the left table outer, read in the order it was written
+        return (
+            f"{picked} SELECT {select} FROM picked CROSS JOIN articles ON articles.id = picked.id",
+            params,
+        )
     else:
         sql = f"SELECT {select} FROM articles"
         sql += (" WHERE " + " AND ".join(where)) if where else ""
@@ -288,22 +328,36 @@ def iter_rows(conn: sqlite3.Connection, sql: str, params: list) -> Iterator[tupl
         yield from batch
 
 
+def csv_field(value) -> str:
+    """One CSV field as :mod:`csv`'s writer writes it (``QUOTE_MINIMAL``, CRLF lines), ten
+    times faster on long texts: the writer looks at every character in Python's C loop."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def csv_chunks(
     rows: Iterable[tuple], header: Iterable[str] = EXPORT_COLUMNS, *, bom: bool = True
 ) -> Iterator[str]:
     """CSV text in chunks of about 64 KB: optional UTF-8 BOM, header, then ``rows``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if bom:
-        buffer.write("\ufeff")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() >= CHUNK_CHARS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    lines = ["\ufeff"] if bom else []
+    size = 0
+    for row in itertools.chain([tuple(header)], rows):
+        line = ",".join(map(csv_field, row)) if len(row) != 1 else _single_field(row[0])
+        lines.append(line + "\r\n")
+        size += len(line)
+        if size >= CHUNK_CHARS:
+            yield "".join(lines)
+            lines, size = [], 0
+    yield "".join(lines)
+
+
+def _single_field(value) -> str:
+    # csv writes a lone empty field as "" (an empty line would read back as no field at all)
+    return csv_field(value) or '""'
 
 
 def export_articles(

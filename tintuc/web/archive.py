@@ -26,6 +26,8 @@ SERVE_SETTINGS = {
     "allow_csv_stream": True,
     "max_csv_mb": 0,  # 0 = no limit: a streamed CSV of a whole table is never cut short
     "facet_time_limit_ms": 1000,
+    # charts read whole canned-query answers: a term over 20 years, 16 series a month
+    "max_returned_rows": 5000,
 }
 WRITE_ENV = "TINTUC_DATASETTE_WRITE"  # set to 1 by ``tintuc serve --write``
 

@@ -44,14 +44,11 @@ async def export_csv_view(datasette, request):
         return Response.text("export needs a database file", status=400)
     args = request.args
     site = args.get("site") or args.get("site__exact")
+    filters = {"site": site, "since": args.get("since"), "until": args.get("until"),
+               "query": args.get("_search")}  # fmt: skip
     try:
-        sql, params = export.build_query(
-            site=site,
-            since=args.get("since"),
-            until=args.get("until"),
-            query=args.get("_search"),
-            order=args.get("_order") or None,
-        )
+        sql, params = export.build_query(**filters, order=args.get("_order") or None)
+        count_sql, count_params = export.count_query(**filters)
     except export.ExportError as exc:
         return Response.text(str(exc), status=400)
     bom = args.get("_bom", "1") not in ("0", "off", "false")
@@ -74,7 +71,7 @@ async def export_csv_view(datasette, request):
         try:
             conn = export.connect_readonly(db.path)
             conn.execute("BEGIN")  # one snapshot for the count and the rows
-            count = conn.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+            count = conn.execute(count_sql, count_params).fetchone()[0]
             put(("count", count))
             for chunk in export.csv_chunks(export.iter_rows(conn, sql, params), bom=bom):
                 put(("data", chunk))

@@ -29,8 +29,13 @@ SEARCH_PAGE_SIZE = 20
 # Bounds that keep every search fast whatever the archive's size (issue 6; bench/README.md).
 COUNT_CAP = 5_000  # count matches up to this many; beyond, "more than 5,000" (counting 20,000
 # phrase matches took ~23 ms at 200,000 articles: most of a search's time budget)
-RANK_LIMIT = 5_000  # rank by bm25 searches with at most this many matches
+RANK_LIMIT = 5_000  # rank by bm25 searches with at most this many matches …
+BM25_READ_LIMIT = 500_000  # … whose words' index lists hold at most this many entries in all
+# (bm25 reads each word's whole list for its weight, however few articles match all of them:
+# ~26 ns an entry, so "trà hoa vàng", 3 common words, costs ~30 ms at 1,000,000 articles)
+DF_SAMPLE_IDS = 20_000  # a word's list length is estimated from the newest this many ids
 TITLE_FIRST_WINDOW = 2_000  # more matches: the newest this many, title matches first
+TITLE_FIRST = "title matches first, then newest"
 TABLE_SORT_LIMIT = 5_000  # table view: above this many matches, list by id, no count/facets
 SEARCH_TIME_LIMIT_MS = 1_000  # per search query of the ranked page
 # request scope key: what was done to bound a common search of the table view (shown on it)
@@ -74,14 +79,43 @@ def table_page_links(database, table, view_name, request, datasette):
             + "?"
             + urllib.parse.urlencode({"_search": search})
         )
-    return {
+    page = {
         "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
         "tintuc_export_ignores": extra,
         "tintuc_ranked_url": ranked,
         "tintuc_search_note": request.scope.get(SEARCH_NOTE),
         "tintuc_flags_facet_url": None if "_facet_array" in request.args else path_with_added_args(
             request, {"_facet_array": "extraction_flags"}),
+        "tintuc_shape": None,
     }
+    # a common search loses its count and facets (workarounds.bound_table_search, which hands
+    # the query over as _tintuc_search): its shape per site, province and year stands in
+    bounded_query = request.args.get("_tintuc_search", "")
+    if not (page["tintuc_search_note"] and bounded_query.strip()):
+        return page
+
+    async def with_shape():
+        from tintuc.web.facets import search_shape  # facets imports this module
+
+        db = datasette.get_database(database)
+        try:
+            page["tintuc_shape"] = await search_shape(db, bounded_query, search_limit_ms(datasette))
+        except SearchTooSlow:
+            pass
+        if page["tintuc_shape"] is not None:
+            page["tintuc_shape_url"] = datasette.urls.path(
+                f"/-/tintuc/shape/{urllib.parse.quote(database, safe='')}.json?"
+                + urllib.parse.urlencode({"_search": bounded_query})
+            )
+        if not ranked:
+            page["tintuc_ranked_url"] = (
+                datasette.urls.table(database, ARTICLES)
+                + "?"
+                + urllib.parse.urlencode({"_search": bounded_query})
+            )
+        return page
+
+    return with_shape
 
 
 # ---------------------------------------------------------------- bounded queries
@@ -131,6 +165,32 @@ async def capped_count(db, match: str, cap: int, limit_ms: int) -> int:
     return (await _execute(db, sql, {"match": match, "cap": cap + 1}, limit_ms)).rows[0][0]
 
 
+async def index_entries(db, query: str, limit_ms: int) -> int:
+    """About how many index entries bm25 would read for ``query``: the summed lengths of its
+    words' lists, each estimated from the newest DF_SAMPLE_IDS ids (a few ms whatever the
+    archive's size)."""
+    words = [
+        f'"{word}"' + ("*" if term.prefix and k == len(term.words) - 1 else "")
+        for term in export.parse_query(query)
+        for k, word in enumerate(term.words)
+    ]
+    if not words:
+        return 0
+    low, high = (
+        await db.execute("select (select min(id) from articles), (select max(id) from articles)")
+    ).rows[0]
+    if high is None:
+        return 0
+    edge = max(low, high - DF_SAMPLE_IDS + 1)
+    scale = (high - low + 1) / (high - edge + 1)
+    total = 0
+    for word in words:
+        sql = "select count(*) from articles_fts where articles_fts match :word and rowid >= :edge"
+        found = (await _execute(db, sql, {"word": word, "edge": edge}, limit_ms)).rows[0][0]
+        total += round(found * scale)
+    return total
+
+
 def _plural(n: int) -> str:
     return f"{n:,} match" + ("" if n == 1 else "es")
 
@@ -141,11 +201,22 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
     count = await capped_count(db, match, COUNT_CAP, limit_ms)
     exact = count <= COUNT_CAP
     params = {"match": match, "q": query, "limit": size + 1, "offset": offset}
-    if count <= RANK_LIMIT:
+    entries = await index_entries(db, query, limit_ms) if count <= RANK_LIMIT else 0
+    if count <= RANK_LIMIT and entries <= BM25_READ_LIMIT:
         ranking = "bm25 over all matches"
         ranked = f"""select rowid, {export.RANK_SQL} as rank from articles_fts
             where articles_fts match :match order by rank, rowid limit :limit offset :offset"""
         order = "ranked.rank, ranked.rowid"
+    elif count <= RANK_LIMIT:
+        # few matches, but of words that are each common: weighting them would read their
+        # whole index lists; the matches with every term in the title come first instead
+        ranking = f"{TITLE_FIRST}, among all {_plural(count)}"
+        params.update(in_title=f"title : ({match})")
+        ranked = """select rowid, null as rank, rowid in (
+              select rowid from articles_fts where articles_fts match :in_title) as in_title
+            from articles_fts where articles_fts match :match
+            order by in_title desc, rowid desc limit :limit offset :offset"""
+        order = "ranked.in_title desc, ranked.rowid desc"
     else:
         # bm25 needs each term's document frequency, read from its whole list in the index
         # (~50 ms for a word in every one of 200,000 articles, however few rows are ranked):
@@ -196,7 +267,8 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         "count": count if exact else None,
         "count_text": _plural(count) if exact else f"more than {COUNT_CAP:,} matches",
         "ranking": ranking,
-        "bounded": not ranking.startswith("bm25 over all"),
+        # bounded: ranked among the newest matches only (all matches are ranked otherwise)
+        "bounded": not ranking.startswith(("bm25 over all", f"{TITLE_FIRST}, among all")),
         "rows": rows,
         "next": offset + size if more else None,
     }
@@ -285,6 +357,10 @@ async def search_view(datasette, request):
                 "newest_url": newest,
                 "json_url": datasette.urls.path(
                     f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}.json?"
+                    + urllib.parse.urlencode({"_search": query})
+                ),
+                "shape_url": query.strip() and datasette.urls.path(
+                    f"/-/tintuc/shape/{urllib.parse.quote(name, safe='')}.json?"
                     + urllib.parse.urlencode({"_search": query})
                 ),
             },
