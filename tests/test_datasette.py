@@ -326,8 +326,8 @@ def test_any_database_name_gets_pages_metadata_and_queries(tmp_path):
     )
     assert f'<h1 id="article-title">{DANANG_TITLE}</h1>' in row.text
     assert query.json() == [
-        {"month": "2025-03", "articles": 1, "folded_term": "da nang"},
-        {"month": "2025-04", "articles": 1, "folded_term": "da nang"},
+        {"month": "2025-03", "site": "baodanang", "articles": 1},
+        {"month": "2025-04", "site": "baoquangninh", "articles": 1},
     ]
 
 
@@ -378,8 +378,8 @@ def test_canned_queries(archive):
         ("Liên kết độc", 1, None),
     ]
     assert over_time.json() == [
-        {"month": "2025-03", "articles": 1, "folded_term": "da nang"},
-        {"month": "2025-04", "articles": 1, "folded_term": "da nang"},
+        {"month": "2025-03", "site": "baodanang", "articles": 1},
+        {"month": "2025-04", "site": "baoquangninh", "articles": 1},
     ]
     assert [r["title"] for r in search.json()] == [KINHTE_TITLE, HALONG_TITLE]
     assert search.json()[0]["snippet"].startswith("Tỉnh <mark>quang</mark> <mark>ninh</mark>")
@@ -388,6 +388,8 @@ def test_canned_queries(archive):
         "articles_per_site_per_day", "most_linked_articles", "term_over_time",
         "search_ranked", "changed_or_removed", "doubtful_extractions", "syndicated_stories",
         "recently_changed", "link_degree_per_month",
+        "chart_articles_per_day", "related_promotion_per_month",  # tests/test_charts.py
+        "feed_site", "feed_province", "feed_search", "feed_changed",  # tests/test_feeds.py
     }  # fmt: skip
 
 
@@ -420,7 +422,7 @@ def test_plugin_is_registered():
     assert sorted(mine[0]["hooks"]) == [
         "asgi_wrapper", "extra_template_vars", "filters_from_request", "get_metadata",
         "prepare_connection", "prepare_jinja2_environment", "register_facet_classes",
-        "register_routes",
+        "register_output_renderer", "register_routes",
     ]  # fmt: skip
 
 
@@ -437,7 +439,7 @@ def test_every_hook_implementation_of_the_package_is_registered():
         if impl.plugin is tintuc.web
     }
     assert registered == defined
-    assert len(defined) == 16
+    assert len(defined) == 21
 
 
 # ---------------------------------------------------------------- other databases

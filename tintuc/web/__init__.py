@@ -9,8 +9,10 @@ every ``datasette`` run where tintuc is installed; every hook acts on tintuc arc
 - :mod:`.article`: the article page (``row.html``).
 - :mod:`.archived`: "View as archived": the captured page from its WARC record, sandboxed.
 - :mod:`.export`: the complete CSV export ``/-/tintuc/export/<db>.csv``.
-- :mod:`.facets`: Year and Month facets.
+- :mod:`.facets`: Year and Month facets; the shape of a search ``/-/tintuc/shape/<db>.json``.
 - :mod:`.research`: an article's syndicated copies, word-level diffs between its versions.
+- :mod:`.charts`: chart pages drawing canned queries with plotly.js (served offline).
+- :mod:`.feeds`: Atom feeds (datasette-atom) per site, province, search, changed articles.
 - :mod:`.queries`: table and column descriptions, canned queries, site metadata.
 - :mod:`.workarounds`: every workaround of Datasette 0.65's own behaviour, each with its reason.
 
@@ -23,8 +25,10 @@ which Datasette hook it is); tests/test_datasette.py checks that none is left ou
 from tintuc.web.archive import SERVE_SETTINGS, WRITE_ENV, archive_connection
 from tintuc.web.archived import archived_routes
 from tintuc.web.article import article_page, safe_url_filter
+from tintuc.web.charts import chart_routes, database_page_links
 from tintuc.web.export import export_routes
-from tintuc.web.facets import register_facet_classes
+from tintuc.web.facets import register_facet_classes, shape_routes
+from tintuc.web.feeds import atom_renderer, feed_functions
 from tintuc.web.queries import ARCHIVE_TABLES, CANNED_QUERIES, get_metadata
 from tintuc.web.research import article_research, research_functions, research_routes
 from tintuc.web.search import search_functions, search_routes, table_page_links
@@ -36,6 +40,7 @@ __all__ = [
     # hook implementations
     "archive_connection", "archived_routes", "article_page", "asgi_wrapper", "bounded_table_search",
     "article_research", "research_functions", "research_routes",
+    "atom_renderer", "chart_routes", "database_page_links", "feed_functions",
     "export_routes", "folding_escape_fts", "get_metadata", "register_facet_classes",
-    "safe_url_filter", "search_functions", "search_routes", "table_page_links",
+    "safe_url_filter", "search_functions", "search_routes", "shape_routes", "table_page_links",
 ]  # fmt: skip

@@ -14,6 +14,8 @@ from datasette.utils import tilde_decode
 
 from tintuc.web.archive import ARTICLES, articles_view
 from tintuc.web.archived import archived_url
+from tintuc.web.charts import charts_url
+from tintuc.web.feeds import feed_url
 
 
 def lead_to_show(description: str | None, paragraphs: list[str]) -> str | None:
@@ -101,4 +103,12 @@ async def _article(datasette, db, database: str, request) -> dict | None:
         + "?"
         + urllib.parse.urlencode({"site": article.get("site") or ""})
     )
+    feeds = [("site", article.get("site"), "feed_site"),
+             ("province", article.get("province"), "feed_province")]  # fmt: skip
+    article["feeds"] = [
+        {"title": f"Newest articles of {value}", "kind": kind,
+         "url": feed_url(datasette, database, query, **{kind: value})}
+        for kind, value, query in feeds if value
+    ]  # fmt: skip
+    article["charts_url"] = charts_url(datasette, database)
     return article

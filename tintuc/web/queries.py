@@ -36,6 +36,21 @@ ARCHIVE_TABLES = {
     table: {**docs, **TABLE_DISPLAY.get(table, {})} for table, docs in TABLE_DOCS.items()
 }
 
+# Atom entries (datasette-atom's columns): the archive's article page (relative to the feed,
+# made absolute by tintuc.web.feeds), the description as content, the site when no author.
+FEED_SIZE = 50
+FEED_COLUMNS = """a.url as atom_id, coalesce(a.title, a.url) as atom_title,
+  coalesce(tintuc_atom_time(a.published), tintuc_atom_time(a.first_seen)) as atom_updated,
+  'articles/' || a.id as atom_link, coalesce(a.description, '') as atom_content,
+  coalesce(nullif(a.author, ''), a.site) as atom_author_name,
+  a.id, a.site, a.province, a.published, a.url"""
+# a copy of the same story (story_clusters) published earlier in the same site or province
+EARLIER_COPY = """select 1 from story_clusters mine
+    join story_clusters other on other.cluster_id = mine.cluster_id
+    join articles b on b.id = other.article_id
+    where mine.article_id = a.id and b.{scope} = a.{scope}
+      and (coalesce(b.published, '~'), b.id) < (coalesce(a.published, '~'), a.id)"""
+
 CANNED_QUERIES = {
     "articles_per_site_per_day": {
         "title": "Articles per site per day",
@@ -62,16 +77,32 @@ order by linked_from desc, url
 limit 200""",
     },
     "term_over_time": {
-        "title": "Articles matching a term, by month",
-        "description": "How many articles mention a term each month. Case and diacritics are "
-        'ignored (the term is folded with fold()); "quoted phrases" and prefix* work.',
-        "sql": """select substr(articles.published, 1, 7) as month, count(*) as articles,
-  fold(:term) as folded_term
-from articles_fts join articles on articles.id = articles_fts.rowid
-where articles_fts match escape_fts(fold(:term))
-  and articles.published is not null
-group by month
-order by month""",
+        "title": "Articles matching a term, by month and site",
+        "description": "How many articles mention a term each month (of publication), per "
+        "site. Case and diacritics are ignored as in search (the term is folded: "
+        '"phat trien" finds "phát triển"); "quoted phrases" and prefix* work; :site (empty for '
+        'all) keeps one site; sites past the 15 largest are summed as "(other sites)". '
+        "Counted on the narrow article_shape table, so that a word in every article stays fast.",
+        # grouped on one number (month * 1e6 + site number): one sort key, then the names.
+        # Sites past the 15 largest are summed into one "(other sites)" row a month, so that
+        # ten years of a word in every site stay under Datasette's max_returned_rows.
+        "sql": """with g as (
+  select s.month * 1000000 + s.site_id as k, count(*) as articles
+  from articles_fts f join article_shape s on s.id = f.rowid
+  where articles_fts match tintuc_fts(:term) and s.month is not null
+  group by k),
+named as (
+  select g.k / 1000000 as m, l.value as site, g.articles
+  from g join shape_labels l on l.id = g.k % 1000000
+  where coalesce(:site, '') = '' or l.value = :site),
+largest as (
+  select site from named group by site order by sum(articles) desc limit 15)
+select printf('%04d-%02d', m / 100, m % 100) as month,
+  case when site in (select site from largest) then site else '(other sites)' end as site,
+  sum(articles) as articles
+from named
+group by m, 2
+order by month, site""",
     },
     "search_ranked": {
         "title": "Search, best matches first",
@@ -156,6 +187,107 @@ from (select month, from_site as site, 1 as out_degree, 0 as in_degree from edge
       select month, to_site as site, 0, 1 from edges)
 group by month, site
 order by month desc, site""",
+    },
+    # ---- charts (tintuc.web.charts): bounded windows, so that they stay fast at scale
+    "chart_articles_per_day": {
+        "title": "Articles per site per day (chart)",
+        "description": "Articles per site and day of publication, from :since (YYYY-MM-DD) "
+        "or the last :days days (default 90) up to the newest article; :site empty for all.",
+        "sql": """select substr(published, 1, 10) as day, site, count(*) as articles
+from articles
+where published >= coalesce(nullif(:since, ''), date(
+    (select max(published) from articles where published < '3'),
+    '-' || (cast(coalesce(nullif(:days, ''), 90) as integer) - 1) || ' days'))
+  and (:site = '' or site = :site)
+group by day, site
+order by day, site""",
+    },
+    "related_promotion_per_month": {
+        "title": "Related-link promotion per month",
+        "description": "How often each site's related-news blocks point to each site's "
+        "archived articles, per month of the linking article (kept counts: "
+        "related_site_links), the last :months months up to the newest article (default "
+        "12); the :top pairs of sites with most links (default 15); :site (empty for all) "
+        "is the linking site, :other_sites = 1 leaves out links within a site.",
+        "sql": """with counts as (
+  select month, from_site, to_site, links from related_site_links
+  where month >= strftime('%Y-%m', (select max(published) from articles where published < '3'),
+      'start of month',
+      '-' || (cast(coalesce(nullif(:months, ''), 12) as integer) - 1) || ' months')
+    and links > 0
+    and (:site = '' or from_site = :site)
+    and (coalesce(:other_sites, '') in ('', '0') or from_site != to_site))
+select month, from_site, to_site, links from counts
+where (from_site, to_site) in (
+  select from_site, to_site from counts group by from_site, to_site
+  order by sum(links) desc limit cast(coalesce(nullif(:top, ''), 15) as integer))
+order by month, links desc""",
+    },
+    # ---- Atom feeds (tintuc.web.feeds, datasette-atom): newest first, LIMIT, by index
+    "feed_site": {
+        "title": "Newest articles of a site (Atom feed)",
+        "description": "Newest articles of :site, one copy of each syndicated story (the "
+        "first the site published). Add .atom to the path for the feed.",
+        "sql": f"""select {FEED_COLUMNS}
+from articles a
+where a.site = :site
+  and not exists ({EARLIER_COPY.format(scope="site")})
+order by a.published desc, a.id desc
+limit {FEED_SIZE}""",
+    },
+    "feed_province": {
+        "title": "Newest articles of a province (Atom feed)",
+        "description": "Newest articles of all sites of :province, one copy of each "
+        "syndicated story (the first published in the province). Add .atom for the feed.",
+        "sql": f"""select {FEED_COLUMNS}
+from articles a
+where a.province = :province
+  and not exists ({EARLIER_COPY.format(scope="province")})
+order by a.published desc, a.id desc
+limit {FEED_SIZE}""",
+    },
+    "feed_search": {
+        "title": "Search, newest first (Atom feed)",
+        "description": "Articles matching :q (folded as in search), newest first. Add .atom "
+        "for the feed. Fast for common words: sorted among the 5,000 matches archived last "
+        "(ids grow as articles are archived).",
+        "sql": f"""select {FEED_COLUMNS}
+from articles a
+where a.id in (select rowid from articles_fts where articles_fts match escape_fts(:q)
+  order by rowid desc limit 5000)
+order by a.published desc, a.id desc
+limit {FEED_SIZE}""",
+    },
+    "feed_changed": {
+        "title": "Changed and removed articles (Atom feed)",
+        "description": "Articles whose text changed (one entry per earlier version, with the "
+        "share of words changed since) or whose page was removed, newest first; :site empty "
+        "for all sites. Add .atom for the feed.",
+        "sql": f"""select * from (
+  select a.url || '#version-' || v.id as atom_id,
+    'Changed: ' || coalesce(a.title, a.url) as atom_title,
+    coalesce(tintuc_atom_time(v.replaced), tintuc_atom_time(a.last_seen)) as atom_updated,
+    'articles/' || a.id as atom_link,
+    cast(round(100 * tintuc_changed_share(v.text, a.text)) as integer)
+      || '% of the words changed since the version replaced at ' || v.replaced
+      || '. Was: ' || coalesce(v.title, '') as atom_content,
+    a.site as atom_author_name, a.id, a.site, 'changed' as change, v.replaced as time
+  from article_versions v join articles a on a.id = v.article_id
+  where (:site = '' or a.site = :site)
+  order by v.replaced desc limit {FEED_SIZE})
+union all
+select * from (
+  select a.url || '#removed' as atom_id,
+    'Removed: ' || coalesce(a.title, a.url) as atom_title,
+    coalesce(tintuc_atom_time(a.removed), tintuc_atom_time(a.last_seen)) as atom_updated,
+    'articles/' || a.id as atom_link,
+    'Removed from the site: ' || coalesce(a.removed_reason, 'gone') as atom_content,
+    a.site as atom_author_name, a.id, a.site, 'removed' as change, a.removed as time
+  from articles a
+  where a.removed is not null and (:site = '' or a.site = :site)
+  order by a.removed desc limit {FEED_SIZE})
+order by time desc
+limit {FEED_SIZE}""",
     },
 }
 
