@@ -71,12 +71,55 @@ def exit_with_crawl(crawl_pid: int) -> None:
     threading.Thread(target=wait_for_crawl_end, name="exit-with-crawl", daemon=True).start()
 
 
+def extraction_pool(workers: int, preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+    """``workers`` extraction processes that end with this process (the crawl's pool, and
+    ``tintuc reextract``'s). ``preload``: more modules for the fork server to import once."""
+    context = multiprocessing.get_context("forkserver")
+    # the fork server imports lxml, trafilatura and this module once; each worker
+    # forks ready instead of spending ~1 s of CPU importing them itself
+    context.set_forkserver_preload([__name__, *preload])
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=exit_with_crawl,
+        initargs=(os.getpid(),),
+    )
+
+
+class PoolOccupancy:
+    """How much of the workers' time had no page to extract: the crawl starving its pool
+    (discovery too slow, the reactor thread too busy) rather than the cores being full."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.in_flight = 0  # pages submitted and not yet back (queued ones included)
+        self.first = self.last = None
+        self.idle_slot_s = 0.0
+
+    def change(self, delta: int) -> None:
+        now = time.monotonic()
+        if self.last is None:
+            self.first = now
+        else:
+            self.idle_slot_s += max(0, self.workers - self.in_flight) * (now - self.last)
+        self.last = now
+        self.in_flight += delta
+
+    def idle_share(self) -> float | None:
+        """Share of the worker-seconds between the first page and the last result with no
+        page to work on; None before any page."""
+        if self.first is None or self.last == self.first:
+            return None
+        return self.idle_slot_s / (self.workers * (self.last - self.first))
+
+
 class ExtractionPipeline:
     def __init__(self, crawler, workers: int):
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.occupancy = PoolOccupancy(workers)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -88,20 +131,16 @@ class ExtractionPipeline:
 
     def open_spider(self):
         if self.workers > 0:
-            context = multiprocessing.get_context("forkserver")
-            # the fork server imports lxml, trafilatura and this module once; each worker
-            # forks ready instead of spending ~1 s of CPU importing them itself
-            context.set_forkserver_preload([__name__])
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=exit_with_crawl,
-                initargs=(os.getpid(),),
-            )
+            self.pool = extraction_pool(self.workers)
 
     def close_spider(self):
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            idle = self.occupancy.idle_share()
+            if idle is not None:
+                self.stats.set_value("tintuc/extract_slots_idle_share", round(idle, 4))
+                logger.info("extraction pool: %d workers, %.1f %% of their time without a page "
+                            "to extract", self.workers, idle * 100)  # fmt: skip
 
     async def process_item(self, item):
         if not isinstance(item, FetchedPage):
@@ -113,9 +152,13 @@ class ExtractionPipeline:
         if self.pool is None:
             result, cpu = extract_page(*args)
         else:
-            result, cpu = await asyncio.get_running_loop().run_in_executor(
-                self.pool, extract_page, *args
-            )
+            self.occupancy.change(+1)
+            try:
+                result, cpu = await asyncio.get_running_loop().run_in_executor(
+                    self.pool, extract_page, *args
+                )
+            finally:
+                self.occupancy.change(-1)
         self.stats.inc_value("tintuc/extract_cpu_s", cpu, start=0.0)
         if result.get("page_kind") in ("listing", "other"):
             # one line, no item dump (Scrapy's "Dropped:" warning printed the page's bytes);

@@ -16,6 +16,7 @@ import unicodedata
 import urllib.request
 import zipfile
 
+import lxml.html
 import pytest
 from conftest import ROOT, query, run_tintuc
 from datasette.app import Datasette
@@ -73,6 +74,20 @@ def test_wacz_packages_every_capture_and_validates(crawled, tmp_path):
     assert all(r["hash"].startswith("sha256:") for r in package["resources"])
 
 
+def test_wacz_shows_progress_on_a_terminal(crawled, tmp_path):
+    from test_reextract_resume import on_terminal
+
+    db_path, _ = crawled
+    captures = query(db_path, "SELECT count(*) AS n FROM captures")[0]["n"]
+    status, out, terminal = on_terminal("wacz", "-o", str(tmp_path / "t.wacz"), "--db",
+                                        str(db_path))  # fmt: skip
+    assert status == 0 and f"{captures} captures from 1 WARC files" in out
+    assert f"\r{captures}/{captures} captures indexed, " in terminal
+    status, out, terminal = on_terminal("wacz", "-o", str(tmp_path / "s.wacz"), "--db",
+                                        str(db_path), "--site", "sample")  # fmt: skip
+    assert f"\r{captures}/{captures} records re-packed" in terminal
+
+
 def test_wacz_selection_is_repacked_and_validates(crawled, tmp_path):
     db_path, articles = crawled
     day = query(db_path, "SELECT substr(min(time), 1, 10) AS d FROM captures")[0]["d"]
@@ -111,6 +126,17 @@ def test_wacz_bad_input_is_one_error_line(crawled, tmp_path, args, said):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_wacz_keeps_an_existing_output_without_force(crawled, tmp_path):
+    db_path, _ = crawled
+    out = tmp_path / "kept.wacz"
+    out.write_bytes(b"not replaced")
+    result = run_tintuc("wacz", "-o", str(out), "--db", str(db_path), check=False)
+    assert result.returncode != 0
+    assert result.stderr == f"Error: {out} exists (use --force to replace it)\n"
+    assert out.read_bytes() == b"not replaced"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.wacz"]
+
+
 def test_moved_archive_names_missing_warc_and_takes_warc_dir(crawled, tmp_path):
     db_path, articles = crawled
     moved = tmp_path / "moved"
@@ -122,8 +148,8 @@ def test_moved_archive_names_missing_warc_and_takes_warc_dir(crawled, tmp_path):
     out = tmp_path / "out.wacz"
     packed = run_tintuc("wacz", "-o", str(out), "--db", str(moved / "archive.db"), check=False)
     assert packed.returncode != 0
-    assert f"WARC file missing: {moved}/warc/{warc_name}" in packed.stderr
-    assert not out.exists() and not (tmp_path / "out.wacz.part").exists()
+    assert packed.stderr == f"Error: WARC file missing: {moved}/warc/{warc_name}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moved"]  # nothing half-written
 
     failed = run_tintuc("reextract", "--db", str(moved / "archive.db"), check=False)
     assert failed.returncode != 0
@@ -157,6 +183,11 @@ def test_view_as_archived_serves_the_capture_sandboxed(crawled, tmp_path):
     assert archived.headers["content-type"].startswith("text/html")
     assert f"<title> {article['title']}" in as_read(archived.text)
     assert "tintuc-article" not in archived.text  # the site's page, not ours
+    # its links lead to the archived copies of the crawled pages, never to the network
+    doc = lxml.html.document_fromstring(archived.text)
+    links = [link for _, _, link, _ in doc.iterlinks()]
+    assert any(link.startswith("/-/tintuc/archived/archive/capture/") for link in links)
+    assert not [link for link in links if link.startswith(("http:", "https:", "//"))]
 
     lonely = tmp_path / "archive.db"  # the archive without its WARC folder
     shutil.copy(db_path, lonely)

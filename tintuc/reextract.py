@@ -7,7 +7,12 @@ application layer, above both walls.
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -18,9 +23,22 @@ from pipelines.archive.store import (
     doubtful_sql,
     record_page_decisions,
     save_articles,
+    write_transaction,
 )
 from pipelines.archive.warc import read_record
-from pipelines.extractor.article import decode_html, extract_article
+from pipelines.extract_pipeline import extract_page, extraction_pool
+
+PAGE_ROWS = 1000  # pages read from the archive, and handed to the pool, at a time
+POOL_FROM = 100  # fewer pages are extracted in this process: starting a pool costs 1-3 s
+
+
+class Interrupted(Exception):
+    """The run stopped (SIGINT, SIGTERM) after saving what it had done; the next run with
+    the same selection resumes it."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"interrupted after {done} of {total} pages")
+        self.done, self.total = done, total
 
 
 def reextract(
@@ -32,61 +50,194 @@ def reextract(
     flagged: bool = False,
     below: float = DOUBTFUL_BELOW,
     warc_dir: Path | None = None,
+    workers: int = -1,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, int]:
     """Run the current extractor again over each stored article's capture, and (without
     ``flagged``) over the last capture of each page judged a listing or other; save the
     articles, and each page's new decision on its capture (``captures.page_kind``).
+    Returns the counts of the whole run (new, changed, unchanged, kept, failed, not_article).
 
     Unchanged results change nothing but the extraction's flags and confidence; changed ones
     add a version, as a re-crawl would. ``flagged``: only the doubtful articles (confidence
     below ``below`` or a doubtful flag, see :func:`pipelines.archive.store.doubtful_sql`).
     ``warc_dir``: where the WARC files are, if they moved (:func:`missing_warc_files` first).
+
+    ``workers``: extraction processes, as ``TINTUC_EXTRACT_WORKERS`` (0 = one per core, -1 =
+    this process, as are runs of fewer than :data:`POOL_FROM` pages). The crawl's pool
+    (:func:`pipelines.extract_pipeline.extraction_pool`) reads and extracts the captures; this
+    process saves them. Pages go in capture order, and each batch is saved with the run's
+    progress (``reextract_progress``) in one transaction: when ``should_stop()`` turns true the
+    run saves what it has and raises :class:`Interrupted`, and the next run with the same
+    selection starts where it stopped.
+    ``progress(done, total)`` is called at the start (``done`` > 0: a run resumed) and after
+    each batch.
     """
-    where, params = "a.capture_id IS NOT NULL", []
+    selection = json.dumps({"site": site, "flagged": flagged, "below": below if flagged else None})
+    run = _open_run(db, selection)
+    todo = _select_pages(db, site, flagged, below, run["last_capture_id"])
+    counts = json.loads(run["counts"])
+    done, total = run["done"], run["done"] + todo
+    with db.conn:
+        db.execute("UPDATE reextract_progress SET total = ? WHERE id = ?", [total, run["id"]])
+    profiles = {r["id"]: r["profile"] for r in db.query("SELECT id, profile FROM sites")}
+    stop = should_stop or (lambda: False)
+    pool = None
+    if workers >= 0 and todo >= POOL_FROM:
+        pool = extraction_pool(workers or os.cpu_count() or 1, preload=(__name__,))
+    pending: list[tuple[dict, dict]] = []
+
+    def save() -> None:
+        nonlocal done
+        if not pending:
+            return
+        articles, decisions = [], []
+        for row, result in pending:
+            if "page_kind" in result:
+                decisions.append((row["capture_id"], result["page_kind"], result["page_reason"]))
+            if "error" in result or "text" not in result:
+                # a stored article that no longer extracts, or a page still judged no article
+                key = "not_article" if not row["article_id"] else "failed"
+                counts[key] = counts.get(key, 0) + 1
+                continue
+            result.update(site=row["site"], province=row["province"], fetched=row["last_seen"],
+                          capture_id=row["capture_id"])  # fmt: skip
+            articles.append(result)
+        with write_transaction(db):
+            _add(counts, save_articles(db, articles))
+            record_page_decisions(db, decisions)
+            db.execute(
+                "UPDATE reextract_progress SET done = ?, last_capture_id = ?, counts = ? "
+                "WHERE id = ?",
+                [done + len(pending), pending[-1][0]["capture_id"], json.dumps(counts), run["id"]],
+            )  # fmt: skip
+        done += len(pending)
+        pending.clear()
+        if progress:
+            progress(done, total)
+
+    if progress:
+        progress(done, total)
+    try:
+        for rows in _pages(db):
+            tasks = [_task(row, db_dir, warc_dir, profiles.get(row["site"])) for row in rows]
+            results = pool.map(_extract_in_worker, tasks, chunksize=4) if pool else \
+                map(_extract_capture, tasks)
+            try:
+                for row, result in zip(rows, results, strict=False):
+                    pending.append((row, result))
+                    if len(pending) >= batch:
+                        save()
+                    if stop():
+                        break
+            except (BrokenProcessPool, KeyboardInterrupt):
+                if not stop():  # workers gone without being asked: a real failure
+                    raise
+            if stop():
+                save()
+                raise Interrupted(done, total)
+        save()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        db.execute("DROP TABLE IF EXISTS temp.reextract_todo")
+    with db.conn:
+        db.execute("UPDATE reextract_progress SET finished = ? WHERE id = ?", [_now(), run["id"]])
+    return counts
+
+
+def _open_run(db: sqlite_utils.Database, selection: str) -> dict:
+    """The unfinished run of this selection, to resume; else a new one."""
+    rows = list(db.query(
+        "SELECT * FROM reextract_progress WHERE finished IS NULL AND selection = ? "
+        "ORDER BY id DESC LIMIT 1", [selection],
+    ))  # fmt: skip
+    if rows:
+        return rows[0]
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "failed": 0}
+    row = {"selection": selection, "started": _now(), "total": None, "done": 0,
+           "last_capture_id": 0, "counts": json.dumps(counts)}  # fmt: skip
+    with db.conn:
+        row["id"] = db["reextract_progress"].insert(row).last_pk
+    return row
+
+
+def _select_pages(db, site: str | None, flagged: bool, below: float, after: int) -> int:
+    """Fill ``temp.reextract_todo`` with the pages to re-extract, in capture order, after
+    capture ``after``: each article's capture, and (without ``flagged``) the last capture of
+    each page judged no article. Returns how many."""
+    where, params = "a.capture_id > ?", [after]
     if site:
-        where, params = where + " AND a.site = ?", [site]
+        where, params = where + " AND a.site = ?", [*params, site]
     if flagged:
         where, params = f"{where} AND {doubtful_sql('?', 'a')}", [*params, below]
-    sql = (
-        "SELECT a.url, a.site, a.province, a.last_seen, c.id AS capture_id, c.warc_file, "
-        "c.warc_offset, c.content_type FROM articles a JOIN captures c ON c.id = a.capture_id "
-        f"WHERE {where}"
-    )
-    profiles = {r["id"]: r["profile"] for r in db.query("SELECT id, profile FROM sites")}
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "failed": 0}
-    pending: list[dict] = []
-    rows = list(db.query(sql, params))
+    parts = [f"SELECT a.capture_id, a.id AS article_id FROM articles a WHERE {where}"]
     if not flagged:  # the pages judged not articles are judged again: some may be articles now
-        rows += _undecided_or_not_articles(db, site)
-    decisions: list[tuple] = []
-    for row in rows:
-        decision: dict = {}
-        try:
-            record = read_record(warc_path(db_dir, row["warc_file"], warc_dir), row["warc_offset"])
-            html = decode_html(record.content, charset_of(row["content_type"]))
-            profile = profiles.get(row["site"])
-            result = extract_article(html, row["url"], _selectors(profile),
-                                     hints=_hints(profile, row["url"]), decision=decision,
-                                     only_articles=True)
-        except Exception:  # noqa: BLE001 - a bad capture must not stop the others
-            result = None
-        if decision:
-            decisions.append((row["capture_id"], decision["kind"], decision["reason"]))
-        if not result:
-            # a stored article that no longer extracts, or a page still judged no article
-            key = "failed" if row.get("page_kind") is None else "not_article"
-            counts[key] = counts.get(key, 0) + 1
-            continue
-        result.update(site=row["site"], province=row["province"], fetched=row["last_seen"],
-                      capture_id=row["capture_id"])  # fmt: skip
-        pending.append(result)
-        if len(pending) >= batch:
-            _add(counts, save_articles(db, pending))
-            pending = []
-    _add(counts, save_articles(db, pending))
-    with db.conn:
-        record_page_decisions(db, decisions)
-    return counts
+        parts.append(
+            "SELECT c.id, NULL FROM captures c JOIN crawls cr ON cr.id = c.crawl_id "
+            "WHERE c.page_kind IN ('listing', 'other') AND c.id > ? "
+            + ("AND cr.site = ? " if site else "")
+            + "AND c.id IN (SELECT max(id) FROM captures WHERE page_kind IS NOT NULL GROUP BY url)"
+        )
+        params += [after, site] if site else [after]
+    db.execute("DROP TABLE IF EXISTS temp.reextract_todo")
+    db.execute(
+        "CREATE TEMP TABLE reextract_todo AS SELECT capture_id, max(article_id) AS article_id "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY capture_id ORDER BY capture_id", params,
+    )  # fmt: skip
+    return db.execute("SELECT count(*) FROM temp.reextract_todo").fetchone()[0]
+
+
+def _pages(db) -> Iterator[list[dict]]:
+    """``temp.reextract_todo`` with what extraction needs, :data:`PAGE_ROWS` at a time."""
+    last = 0
+    while True:
+        rows = list(db.query(
+            "SELECT t.rowid AS n, t.capture_id, t.article_id, c.warc_file, c.warc_offset, "
+            "c.content_type, c.page_reason, "
+            "CASE WHEN a.id IS NULL THEN coalesce(c.final_url, c.url) ELSE a.url END AS url, "
+            "CASE WHEN a.id IS NULL THEN cr.site ELSE a.site END AS site, "
+            "CASE WHEN a.id IS NULL THEN s.province ELSE a.province END AS province, "
+            "CASE WHEN a.id IS NULL THEN c.time ELSE a.last_seen END AS last_seen "
+            "FROM temp.reextract_todo t JOIN captures c ON c.id = t.capture_id "
+            "LEFT JOIN crawls cr ON cr.id = c.crawl_id LEFT JOIN sites s ON s.id = cr.site "
+            "LEFT JOIN articles a ON a.id = t.article_id "
+            "WHERE t.rowid > ? ORDER BY t.rowid LIMIT ?", [last, PAGE_ROWS],
+        ))  # fmt: skip
+        if not rows:
+            return
+        last = rows[-1]["n"]
+        yield rows
+
+
+def _task(row: dict, db_dir: Path, warc_dir: Path | None, profile_json: str | None) -> tuple:
+    path = warc_path(db_dir, row["warc_file"], warc_dir) if row["warc_file"] else None
+    return (str(path) if path else None, row["warc_offset"], charset_of(row["content_type"]),
+            row["url"], _selectors(profile_json),
+            _hints(profile_json, row["url"], row["page_reason"]))  # fmt: skip
+
+
+def _extract_capture(task: tuple) -> dict:
+    """Read one capture from its WARC file and extract it (the crawl's
+    :func:`~pipelines.extract_pipeline.extract_page`)."""
+    path, offset, charset, url, profile, hints = task
+    try:
+        body = read_record(path, offset).content
+    except Exception as exc:  # noqa: BLE001 - a bad capture must not stop the others
+        return {"error": f"unreadable capture: {type(exc).__name__}: {exc}"}
+    return extract_page(body, charset, url, profile, hints)[0]
+
+
+def _extract_in_worker(task: tuple) -> dict:
+    """:func:`_extract_capture` in a pool process, which leaves Ctrl-C to the parent: the
+    parent saves what is done, then stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return _extract_capture(task)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def missing_warc_files(
@@ -107,25 +258,26 @@ def missing_warc_files(
     return [(path, n) for path, n in paths if not path.exists()]
 
 
-def _undecided_or_not_articles(db: sqlite_utils.Database, site: str | None) -> list[dict]:
-    """The last capture of each HTML page judged a listing or other (``captures.page_kind``),
-    as rows like the articles' (``page_kind`` tells them apart)."""
-    where, params = "c.page_kind IN ('listing', 'other')", []
-    if site:
-        where, params = where + " AND cr.site = ?", [site]
-    return list(db.query(
-        "SELECT coalesce(c.final_url, c.url) AS url, cr.site, s.province, c.time AS last_seen, "
-        "c.id AS capture_id, c.warc_file, c.warc_offset, c.content_type, c.page_kind "
-        "FROM captures c JOIN crawls cr ON cr.id = c.crawl_id LEFT JOIN sites s ON s.id = cr.site "
-        "WHERE c.id IN (SELECT max(id) FROM captures WHERE page_kind IS NOT NULL GROUP BY url) "
-        f"AND {where}", params,
-    ))  # fmt: skip
+# What the crawl knew of a page and told the classifier, read back from the decision it
+# recorded (captures.page_reason, written by pipelines.extractor.classify): the site's URL
+# shapes and teaser links were learned from its listings during that crawl, which a
+# re-extraction does not repeat.
+_CRAWL_HINTS = (
+    ("URL has the site's teaser-link shape ", "article_shape"),
+    ("URL has the site's pager-link shape ", "listing_shape"),
+    ("linked as a teaser headline on the site's listings", "teaser_url"),
+)
 
 
-def _hints(profile_json: str | None, url: str) -> dict:
-    """What the crawl would tell the classifier: the URL matches the profile's article patterns."""
+def _hints(profile_json: str | None, url: str, page_reason: str | None = None) -> dict:
+    """What the crawl told the classifier: the URL matches the profile's article patterns,
+    and what it had learned of the site's URLs when it judged this page."""
     patterns = json.loads(profile_json).get("article_patterns") or [] if profile_json else []
-    return {"article_url": True} if any(re.search(p, url) for p in patterns) else {}
+    hints: dict = {"article_url": True} if any(re.search(p, url) for p in patterns) else {}
+    for prefix, hint in _CRAWL_HINTS:
+        if page_reason and page_reason.startswith(prefix):
+            hints[hint] = page_reason[len(prefix):] or True
+    return hints
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:

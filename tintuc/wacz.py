@@ -18,6 +18,7 @@ import io
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from warcio.warcwriter import WARCWriter
 from pipelines.archive.captures import warc_path
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# progress(captures indexed, of about, bytes of the package written, of about)
+Progress = Callable[[int, int, int, int], None]
 
 
 class WaczError(Exception):
@@ -62,11 +65,15 @@ def write_wacz(
     until: str | None = None,
     warc_dir: Path | None = None,
     force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    repack_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Pack the selected captures (all of them without ``site``/``since``/``until``) and their
     articles' page list into the WACZ ``output``. Written to ``output.part``, renamed when
-    complete. Returns the numbers of captures, pages and WARC files packed."""
+    complete. Returns the numbers of captures, pages and WARC files packed.
+
+    ``repack_progress(done, total)``: records copied into the selection's WARC file;
+    ``progress``: see :func:`_run_wacz`."""
     output = Path(output)
     if output.exists() and not force:
         raise WaczError(f"{output} exists (use --force to replace it)")
@@ -92,14 +99,15 @@ def write_wacz(
         page_count = _write_pages(db, selection, params, pages)
         if site or since or until:
             inputs = [Path(tmp) / f"tintuc-{site or 'all'}-selection.warc.gz"]
-            _repack(db, selection, params, files, inputs[0], total, progress)
+            _repack(db, selection, params, files, inputs[0], total, repack_progress)
         else:
             inputs = sorted(files.values())
         args = ["create", "-o", str(partial), "--pages", str(pages), "--copy-pages",
                 "--hash-type", "sha256", "--title", f"tintuc archive{f': {site}' if site else ''}",
                 *map(str, inputs)]  # fmt: skip
         try:
-            _run_wacz(args)
+            warc_bytes = sum(path.stat().st_size for path in inputs)
+            _run_wacz(args, progress, total, warc_bytes, partial)
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)
@@ -163,13 +171,46 @@ def _repack(db, selection, params, files, target: Path, total: int, progress) ->
                 fh.close()
 
 
-def _run_wacz(args: list[str]) -> None:
-    """py-wacz's ``wacz`` command, in this process; its chatter kept off our output."""
-    from wacz.main import main as wacz_main
+def _run_wacz(args: list[str], progress: Progress | None = None, captures: int = 0,
+              warc_bytes: int = 0, output: Path | None = None) -> None:
+    """py-wacz's ``wacz`` command, in this process; its chatter kept off our output.
 
+    With ``progress``: every half second, the captures indexed so far (py-wacz's indexer,
+    subclassed for the duration of the call to count its entries, a response with its request
+    being one; about ``captures``) and the bytes of ``output`` written (about ``warc_bytes``:
+    the WARC files are copied in after the indexing)."""
+    from wacz import main as wacz_cli
+
+    indexed = [0]
+    indexer = wacz_cli.WACZIndexer
+
+    class CountingIndexer(indexer):
+        def process_index_entry(self, *args, **kwargs):
+            indexed[0] += 1
+            return super().process_index_entry(*args, **kwargs)
+
+    def report() -> None:  # at the start, every half second, and once more when done
+        while True:
+            written = output.stat().st_size if output and output.exists() else 0
+            progress(min(indexed[0], captures), captures, written, warc_bytes)
+            if finished.is_set():
+                return
+            finished.wait(0.5)
+
+    finished = threading.Event()
+    reporter = threading.Thread(target=report, name="wacz-progress", daemon=True)
     chatter = io.StringIO()
-    with contextlib.redirect_stdout(chatter):
-        status = wacz_main(args)
+    if progress:
+        wacz_cli.WACZIndexer = CountingIndexer
+        reporter.start()
+    try:
+        with contextlib.redirect_stdout(chatter):
+            status = wacz_cli.main(args)
+    finally:
+        wacz_cli.WACZIndexer = indexer
+        finished.set()
+        if progress:
+            reporter.join()
     if status:
         raise WaczError(f"wacz {args[0]} failed: {chatter.getvalue().strip()[-300:]}")
 

@@ -141,13 +141,19 @@ def verify(db_path, warc_dir):
 @click.option("--below", type=click.FloatRange(0, 1), default=DOUBTFUL_BELOW,
               show_default=True,
               help="With --flagged: the confidence under which a page is doubtful.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(min=-1), default=0, show_default=True,
+              help="Extraction processes, as TINTUC_EXTRACT_WORKERS: 0 = one per CPU core, "
+              "N = N processes, -1 = in this process.")  # fmt: skip
 @warc_dir_option
-def reextract(db_path, site, flagged, below, warc_dir):
+def reextract(db_path, site, flagged, below, workers, warc_dir):
     """Extract stored articles again from their WARC captures (no network).
 
     Run it after the extractor improves; running it twice changes nothing. With --flagged,
-    only the articles whose extraction was doubtful. Exits with status 1, naming them, if
-    WARC files are missing (see --warc-dir).
+    only the articles whose extraction was doubtful. Extraction runs in the crawl's pool of
+    processes (--workers); progress is shown on a terminal. Ctrl-C or SIGTERM stops it after
+    saving the pages done: run the same command again to resume where it stopped (exit
+    status 130 or 143 until then). Exits with status 1, naming them, if WARC files are
+    missing (see --warc-dir).
 
     Example:
 
@@ -155,11 +161,18 @@ def reextract(db_path, site, flagged, below, warc_dir):
 
         tintuc reextract --db archive.db --flagged --below 0.6
     """
+    import signal
+    import time
+
     from pipelines.archive.store import count_doubtful
-    from tintuc.reextract import missing_warc_files
+    from tintuc.reextract import Interrupted, missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path)
+    if site and not db.execute("SELECT 1 FROM sites WHERE id = ? UNION ALL "
+                               "SELECT 1 FROM articles WHERE site = ? LIMIT 1",
+                               [site, site]).fetchone():  # fmt: skip
+        raise click.ClickException(f"unknown site {site!r} (not in this archive)")
     db_dir = Path(db_path).resolve().parent
     missing = missing_warc_files(db, db_dir, site, warc_dir)
     if missing:
@@ -171,7 +184,33 @@ def reextract(db_path, site, flagged, below, warc_dir):
         )
     if flagged:
         click.echo(f"{count_doubtful(db, below, site)} doubtful articles")
-    counts = reextract_all(db, db_dir, site, flagged=flagged, below=below, warc_dir=warc_dir)
+    stop: list[int] = []  # the signals received: the run saves its work and stops
+    handlers = {signum: signal.signal(signum, lambda received, _frame: stop.append(received))
+                for signum in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
+    started, show, shown = time.monotonic(), sys.stderr.isatty(), []
+
+    def progress(done: int, total: int) -> None:
+        if done and not shown:
+            click.echo(f"Resuming an interrupted run: {done} of {total} pages done", err=True)
+        shown.append(done)
+        if show:  # the rate of this run, not counting the pages done before a resume
+            rate = (done - shown[0]) / max(time.monotonic() - started, 1e-6)
+            click.echo(f"\r{done}/{total} pages re-extracted ({rate:.0f}/s)", err=True, nl=False)
+
+    try:
+        counts = reextract_all(db, db_dir, site, flagged=flagged, below=below,
+                               warc_dir=warc_dir, workers=workers, progress=progress,
+                               should_stop=lambda: bool(stop))  # fmt: skip
+    except Interrupted as exc:
+        clear = "\r\033[K" if show else ""  # the progress line
+        click.echo(f"{clear}Interrupted after {exc.done} of {exc.total} pages (saved): run the "
+                   "same command again to resume.", err=True)  # fmt: skip
+        sys.exit(128 + stop[0])
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    if show:
+        click.echo("", err=True)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     if flagged:
         click.echo(f"{count_doubtful(db, below, site)} still doubtful")
@@ -191,7 +230,8 @@ def wacz(output, db_path, site, since, until, warc_dir, force):
 
     The package holds the WARC files (or, with --site/--since/--until, only the selected
     records, re-packed), a CDXJ index, pages/pages.jsonl listing the articles, and
-    datapackage.json with a hash of each file. It appears only when complete.
+    datapackage.json with a hash of each file. It appears only when complete. Memory stays
+    bounded however many captures; progress is shown on a terminal.
 
     Example:
 
@@ -202,14 +242,24 @@ def wacz(output, db_path, site, since, until, warc_dir, force):
     db = existing_archive(db_path)
     show = sys.stderr.isatty()
 
-    def progress(done: int, total: int) -> None:
+    def repacked(done: int, total: int) -> None:
         if show and (done % 500 == 0 or done == total):
             click.echo(f"\r{done}/{total} records re-packed", err=True, nl=done == total)
 
+    def packed(indexed: int, captures: int, written: int, warc_bytes: int) -> None:
+        mb = 1024 * 1024
+        click.echo(f"\r{indexed}/{captures} captures indexed, {written // mb}/~{warc_bytes // mb} "
+                   "MB written  ", err=True, nl=False)  # fmt: skip
+
     try:
         counts = write_wacz(db, Path(db_path).resolve().parent, output, site=site, since=since,
-                            until=until, warc_dir=warc_dir, force=force, progress=progress)
+                            until=until, warc_dir=warc_dir, force=force,
+                            progress=packed if show else None,
+                            repack_progress=repacked if show else None)  # fmt: skip
     except WaczError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        if show:
+            click.echo("\r\033[K", err=True, nl=False)  # the progress line, cleared
     click.echo(f"{output}: {counts['captures']} captures from {counts['warc_files']} WARC "
                f"files, {counts['pages']} pages")  # fmt: skip
