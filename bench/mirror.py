@@ -23,6 +23,13 @@ loadtest --pages 2000`` measures how fast it serves (pages/s and MB/s) with keep
 ``--pager`` shapes the listings' pagination: ``numbered`` (default: page numbers around the
 current one, the first and last, and "Trang sau") or ``next`` (only a "Trang sau" link, as many
 provincial portals do: a crawler sees one listing page at a time).
+
+``--source real`` serves article pages varied from the real pages in ``../shared/fixtures/vn``
+(read from there when the server starts, never copied into the project): article i is the real
+page ``REAL_KEYS[i % 4]`` with its headline, its body paragraphs (those found verbatim in the
+HTML), its own URL and its related links replaced, so every article has its own text and links
+to other mirror articles, inside the real page's markup, scripts and menus. Listings and the
+home page stay the synthetic ones (the crawl only follows their links).
 """
 
 from __future__ import annotations
@@ -306,7 +313,9 @@ def home_page(n: int) -> bytes:
     return _page(SITE, "", boxes, sidebar(1, n, rng), rng)
 
 
-def render(path: str, n: int, pager_shape: str = "numbered") -> bytes | None:
+def render(
+    path: str, n: int, pager_shape: str = "numbered", source: str = "synthetic"
+) -> bytes | None:
     """The page at ``path`` (bytes of UTF-8 HTML), or None for a 404."""
     path = path.split("?", 1)[0]
     if path in ("/", "/index.html"):
@@ -315,7 +324,7 @@ def render(path: str, n: int, pager_shape: str = "numbered") -> bytes | None:
     if m:
         i = int(m.group(1)) - ID_OFFSET
         if 1 <= i <= n and path == article_path(i):
-            return article_page(i, n)
+            return real_article_page(i, n) if source == "real" else article_page(i, n)
         return None
     m = LISTING_RE.match(path)
     if m and m.group(1) in SECTION_INDEX:
@@ -327,9 +336,77 @@ def all_article_urls(base: str, n: int) -> list[str]:
     return [base.rstrip("/") + article_path(i) for i in range(1, n + 1)]
 
 
+# --------------------------------------------------------------------------- real pages
+SOURCES = ("synthetic", "real")
+REAL_KEYS = ("baolaocai", "vtcnews", "tienphong", "vnexpress-2023")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # beside the clone (--shared DIR)
+REAL_DIR = SHARED / "fixtures" / "vn"
+
+
+def use_shared(shared: str | Path) -> None:
+    """Read the real pages from ``shared``/fixtures/vn."""
+    global REAL_DIR
+    REAL_DIR = Path(shared) / "fixtures" / "vn"
+    real_template.cache_clear()
+
+
+@functools.cache
+def real_template(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A real page cut at the places a variant changes: ``chunks`` and the ``slots`` between
+    them ('title', 'para', 'self' for the page's own URL, 'related' for a related link's href).
+    """
+    import json
+    from urllib.parse import urlsplit
+
+    page = (REAL_DIR / f"{key}.html").read_bytes().decode("utf-8")
+    truth = json.loads((REAL_DIR / f"{key}.json").read_text(encoding="utf-8"))
+    needles = [(truth["url"], "self"), (urlsplit(truth["url"]).path, "self")]
+    needles += [(v, "title") for v in {truth["title"], E(truth["title"], quote=False)}]
+    for para in truth["paragraphs"]:
+        if len(para) >= 40:
+            needles += [(v, "para") for v in {para, E(para, quote=False)}]
+    for link in truth["related"]:
+        needles += [(f'"{v}"', "related") for v in (link["url"], urlsplit(link["url"]).path)]
+    found = []
+    for needle, kind in needles:
+        start = page.find(needle)
+        while start >= 0:
+            found.append((start, -len(needle), kind))
+            start = page.find(needle, start + len(needle))
+    chunks, slots, pos = [], [], 0
+    for start, minus_len, kind in sorted(found):
+        if start < pos:
+            continue  # inside a longer match (a path inside its absolute URL)
+        chunks.append(page[pos:start])
+        slots.append(kind)
+        pos = start - minus_len
+    chunks.append(page[pos:])
+    return tuple(chunks), tuple(slots)
+
+
+def real_article_page(i: int, n: int) -> bytes:
+    """Article ``i``: a real page with its own headline, paragraphs, URL and related links."""
+    rng = random.Random(i)
+    chunks, slots = real_template(REAL_KEYS[i % len(REAL_KEYS)])
+    title = E(article_title(i), quote=False)
+    out = [chunks[0]]
+    for kind, chunk in zip(slots, chunks[1:], strict=True):
+        if kind == "title":
+            out.append(title)
+        elif kind == "para":
+            out.append(E(PARAGRAPHS[rng.randrange(len(PARAGRAPHS))], quote=False))
+        elif kind == "self":
+            out.append(article_path(i))
+        else:
+            out.append(f'"{article_path(rng.randint(1, n))}"')
+        out.append(chunk)
+    return "".join(out).encode("utf-8")
+
+
 # --------------------------------------------------------------------------- server
 async def _handle(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int, pager_shape: str
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int, pager_shape: str,
+    source: str,
 ) -> None:
     try:
         while True:
@@ -337,7 +414,7 @@ async def _handle(
             line = head.split(b"\r\n", 1)[0].decode("latin-1")
             parts = line.split()
             method, path = (parts[0], parts[1]) if len(parts) >= 2 else ("GET", "/")
-            body = render(path, n, pager_shape)
+            body = render(path, n, pager_shape, source)
             if body is None:
                 status, body, ctype = "404 Not Found", b"not found", "text/plain"
             else:
@@ -366,9 +443,11 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_socket(sock: socket.socket, n: int, pager_shape: str) -> None:
+def _serve_socket(sock: socket.socket, n: int, pager_shape: str, source: str) -> None:
     async def run() -> None:
-        server = await asyncio.start_server(lambda r, w: _handle(r, w, n, pager_shape), sock=sock)
+        server = await asyncio.start_server(
+            lambda r, w: _handle(r, w, n, pager_shape, source), sock=sock
+        )
         async with server:
             await server.serve_forever()
 
@@ -379,19 +458,24 @@ def _serve_socket(sock: socket.socket, n: int, pager_shape: str) -> None:
 
 
 def serve(
-    n: int, host: str = "127.0.0.1", port: int = 0, workers: int = 1, pager_shape: str = "numbered"
+    n: int, host: str = "127.0.0.1", port: int = 0, workers: int = 1,
+    pager_shape: str = "numbered", source: str = "synthetic",
 ) -> None:
+    if source == "real":
+        for key in REAL_KEYS:
+            real_template(key)  # read the real pages once, before forking
     sock = _listen(host, port)
     port = sock.getsockname()[1]
     children = []
     for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:
-            _serve_socket(sock, n, pager_shape)
+            _serve_socket(sock, n, pager_shape, source)
             os._exit(0)
         children.append(pid)
-    print(f"mirror at http://{host}:{port}/ pages={n} pager={pager_shape}", flush=True)
-    _serve_socket(sock, n, pager_shape)
+    print(f"mirror at http://{host}:{port}/ pages={n} pager={pager_shape} source={source}",
+          flush=True)
+    _serve_socket(sock, n, pager_shape, source)
 
 
 # --------------------------------------------------------------------------- load test
@@ -437,6 +521,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--pager", choices=PAGERS, default="numbered", help="listings' pager shape")
+    s.add_argument("--source", choices=SOURCES, default="synthetic",
+                   help="article pages: synthetic, or varied from the real pages")
+    s.add_argument("--shared", default=str(SHARED), help="the shared folder of real pages")
     t = sub.add_parser("loadtest", help="start a server, measure how fast it serves, stop it")
     t.add_argument("--pages", type=int, default=2000)
     t.add_argument("--seconds", type=float, default=5.0)
@@ -446,7 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     z.add_argument("--sample", type=int, default=200)
     args = ap.parse_args(argv)
     if args.cmd == "serve":
-        serve(args.pages, args.host, args.port, args.workers, args.pager)
+        use_shared(args.shared)
+        serve(args.pages, args.host, args.port, args.workers, args.pager, args.source)
     elif args.cmd == "loadtest":
         with MirrorServer(args.pages, args.workers) as base:
             r = loadtest(base, args.pages, args.seconds)
@@ -465,8 +553,12 @@ def main(argv: list[str] | None = None) -> int:
 class MirrorServer:
     """Context manager: run ``mirror.py serve`` in a child process, yield its base URL."""
 
-    def __init__(self, pages: int, workers: int = 1, pager_shape: str = "numbered"):
+    def __init__(
+        self, pages: int, workers: int = 1, pager_shape: str = "numbered",
+        source: str = "synthetic", port: int = 0,
+    ):
         self.pages, self.workers, self.pager_shape = pages, workers, pager_shape
+        self.source, self.port = source, port
         self.proc = None
 
     def __enter__(self) -> str:
@@ -474,7 +566,9 @@ class MirrorServer:
 
         self.proc = subprocess.Popen(
             [sys.executable, __file__, "serve", "--pages", str(self.pages),
-             "--workers", str(self.workers), "--pager", self.pager_shape],
+             "--workers", str(self.workers), "--pager", self.pager_shape,
+             "--source", self.source, "--shared", str(REAL_DIR.parents[1]),
+             "--port", str(self.port)],
             stdout=subprocess.PIPE, text=True, start_new_session=True,
         )  # fmt: skip
         line = self.proc.stdout.readline()

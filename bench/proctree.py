@@ -43,6 +43,40 @@ def _pss(pid: int) -> int:
     return 0
 
 
+def cpu_times() -> dict[str, tuple[int, int]]:
+    """{'cpu': (busy, total), 'cpu0': …} in clock ticks since boot, from /proc/stat (idle and
+    iowait count as not busy)."""
+    out = {}
+    with open("/proc/stat") as fh:
+        for line in fh:
+            if not line.startswith("cpu"):
+                break
+            name, *values = line.split()
+            ticks = [int(v) for v in values[:8]]  # user nice system idle iowait irq softirq steal
+            out[name] = (sum(ticks) - ticks[3] - ticks[4], sum(ticks))
+    return out
+
+
+def idle_shares(before: dict, after: dict) -> dict[str, float]:
+    """Idle share of each CPU line of /proc/stat between two :func:`cpu_times` readings."""
+    shares = {}
+    for name, (busy, total) in after.items():
+        busy0, total0 = before.get(name, (0, 0))
+        shares[name] = 1 - (busy - busy0) / max(1, total - total0)
+    return shares
+
+
+def process_name(pid: int) -> str:
+    """A short name for a process: its command line, trimmed."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace").rsplit("/", 1)[-1] for a in args if a][:4]
+    return " ".join(words)[:70]
+
+
 def descendants(root: int) -> dict[int, tuple[float, int]]:
     """{pid: (cpu seconds, rss bytes)} for ``root`` and every process below it."""
     info: dict[int, tuple[int, float, int]] = {}
@@ -70,6 +104,7 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.interval, self.pss = root, interval, pss
         self.cpu: dict[int, float] = {}
+        self.names: dict[int, str] = {}
         self.peak_rss = self.peak_pss = 0
         self.peak_root_rss = 0  # the root process alone (the crawl, without its workers)
         self.peak_procs = 0
@@ -83,6 +118,8 @@ class TreeSampler(threading.Thread):
             return
         for pid, (cpu, _) in tree.items():
             self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
+            if pid not in self.names:
+                self.names[pid] = process_name(pid)
         rss = sum(r for _, r in tree.values())
         pss = sum(_pss(pid) for pid in tree) if self.pss else 0
         self.peak_rss = max(self.peak_rss, rss)

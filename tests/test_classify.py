@@ -189,6 +189,22 @@ def test_a_url_seen_as_a_teaser_headline_stands_in_for_a_missing_dateline():
     assert classify(html, "/tin-tuc/hoi-nghi-3106.html", {"teaser_url": True})[0] == "article"
 
 
+def test_the_sites_learned_url_shape_stands_in_for_a_missing_dateline_but_not_for_its_pages():
+    html = portal("<h1>Hội nghị tổng kết công tác năm 2025 của Sở</h1><p>Sáng nay, Sở tổ chức "
+                  "hội nghị tổng kết công tác năm.</p>")  # fmt: skip
+    path, shape = "/tin-tuc/hoi-nghi-3106.html", "/tin-tuc/<slug>-<n>.html"
+    assert classify(html, path)[0] == "other"
+    assert classify(html, path, {"article_shape": shape})[:2] == (
+        "article", f"URL has the site's teaser-link shape {shape}")
+    # the site's own page under an address of the same shape stays its own page
+    assert classify(GIOI_THIEU, "/tin-tuc/gioi-thieu-3107.html", {"article_shape": shape})[0] == (
+        "other")
+    # an undated page of teasers under the pager links' shape is a listing
+    listing_shape = "/tin-tuc/trang-<n>.html"
+    assert classify(LISTING, "/tin-tuc/trang-2.html", {"listing_shape": listing_shape})[:2] == (
+        "listing", f"URL has the site's pager-link shape {listing_shape}")
+
+
 def test_article_markup_stands_in_for_a_missing_dateline():
     head = ('<meta property="og:type" content="article"><meta property="og:title" '
             'content="Hội nghị tổng kết công tác năm 2025 của Sở">')

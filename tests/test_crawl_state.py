@@ -145,6 +145,21 @@ def test_spider_skips_stored_articles_and_stops_paginating_from_the_state(archiv
     pipeline.on_spider_closed(crawler.spider, "finished")
 
 
+def test_a_latest_news_box_on_every_listing_page_does_not_keep_pagination_going(archive):
+    """The box repeats the newest (unstored) articles on every page: new to the archive, but
+    already asked for by this crawl, so they do not count as something new on the page."""
+    crawler, pipeline = open_crawl(archive)
+    pipeline.open_spider()
+    spider = crawler.spider
+    page2 = f"{SITE}/chuyen-muc/a/trang-2.html"
+    followed = [r.url for r in spider.follow_links(listing(FRESH, STORED, page2))]
+    assert followed == [FRESH, page2]  # FRESH is new: the next page is followed
+    later = listing(FRESH, STORED, f"{SITE}/chuyen-muc/a/trang-3.html", url=page2)
+    assert list(spider.follow_links(later)) == []  # FRESH again, and nothing else new: stop
+    assert crawler.stats.get_value("tintuc/listing_stopped") == 1
+    pipeline.on_spider_closed(crawler.spider, "finished")
+
+
 def test_capture_writes_under_the_states_crawl_id_through_its_own_connection(archive):
     db_path, _ = archive
     crawler, pipeline = open_crawl(archive)

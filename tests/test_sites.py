@@ -1,6 +1,7 @@
 import re
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -45,6 +46,31 @@ def test_every_registry_entry_is_sourced_and_unchecked(site_id):
     # an article pattern that matched the start page would store the home page as an article
     for pattern in profile.article_patterns:
         assert not any(re.search(pattern, url) for url in profile.start_urls), pattern
+    # a feed the crawl may not follow (another host) would be read and then thrown away
+    for url in [*profile.feeds, *profile.sitemaps]:
+        assert check_http_url(url) and _allowed(url, profile.domains()), url
+
+
+def _allowed(url: str, domains: list[str]) -> bool:
+    host = urlsplit(url).hostname or ""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def test_no_two_entries_share_a_start_url_or_a_feed():
+    seen: dict[str, str] = {}
+    for site_id, profile in REAL_SITES.items():
+        for url in [*profile.start_urls, *profile.feeds, *profile.sitemaps]:
+            key = url.lower().rstrip("/").replace("http://", "https://").replace("://www.", "://")
+            assert key not in seen, f"{url} is in both {seen.get(key)} and {site_id}"
+            seen[key] = site_id
+    names = [(p.province, p.name) for p in REAL_SITES.values()]
+    assert len(names) == len(set(names))
+
+
+def test_every_entry_without_a_source_is_refused_by_the_bundled_file():
+    # the file holds no table whose source is blank: load_sites() would refuse it
+    tables = tomllib.loads(sites_module.BUNDLED_SITES.read_text(encoding="utf-8"))["sites"]
+    assert {i for i, t in tables.items() if not t.get("source", "").strip()} == {"sample"}
 
 
 def test_every_province_has_a_portal_and_the_missing_newspapers_are_named():
@@ -64,7 +90,12 @@ def test_quang_ninh_sources():
     assert portal.kind == "portal" and paper.kind == "newspaper"
     assert "quangninh.gov.vn" in portal.domains()
     departments = [p.id for p in sites_in_province(sites, "Quảng Ninh") if p.kind == "department"]
-    assert departments == ["conganquangninh", "quangninh-sotaichinh", "quangninh-sothongtintt"]
+    assert departments == ["conganquangninh", "quangninh-sokhoahoccongnghe",
+                           "quangninh-sotaichinh", "quangninh-sothongtintt"]
+    # feeds only where a cited file names them, on the site's own host
+    assert "https://baoquangninh.vn/rss/news/kinh-te.rss" in paper.feeds
+    assert sites["conganquangninh"].feeds == ["https://conganquangninh.gov.vn/rss/"]
+    assert all("qnmonitor" in sites[i].source for i in ("baoquangninh", "conganquangninh"))
 
 
 def test_portal_article_pattern_matches_sharepoint_urls():
@@ -158,6 +189,14 @@ def test_generic_profile_and_start_url_override():
     assert local.article_patterns == get_site("baoquangninh").article_patterns
 
 
+def test_sites_lists_every_source_of_a_province():
+    result = CliRunner().invoke(main, ["sites", "--province", "quang ninh"])
+    assert result.exit_code == 0, result.output
+    listed = [line.split()[0] for line in result.output.splitlines()]
+    assert listed == [p.id for p in sites_in_province(load_sites(), "Quảng Ninh")]
+    assert len(listed) == 6 and "quangninh-sokhoahoccongnghe" in listed
+
+
 def test_crawl_province_refuses_nowhere_and_a_site_beside_it(tmp_path):
     db = str(tmp_path / "a.db")
     result = CliRunner().invoke(main, ["crawl", "--province", "Atlantis", "--db", db])
@@ -186,3 +225,26 @@ def test_crawl_province_makes_one_crawl_row_per_site(sample_portal, tmp_path):
     crawls = query(db_path, "SELECT site, status, pages FROM crawls ORDER BY id")
     assert [c["site"] for c in crawls] == ["local-a", "local-b"]
     assert all(c["status"] == "finished" and c["pages"] > 0 for c in crawls), crawls
+
+
+@pytest.mark.e2e
+def test_crawl_province_crawls_every_registered_source_of_quang_ninh(sample_portal, tmp_path):
+    """The bundled Quảng Ninh entries, each pointed at a local stand-in by a user's registry
+    of the same ids (a user's file replaces bundled entries): never the live sites."""
+    base_url, _ = sample_portal
+    bundled = sites_in_province(load_sites(), "Quảng Ninh")
+    ids = [p.id for p in bundled]
+    registry = tmp_path / "sites.toml"  # no feed or sitemap: nothing points at a live host
+    registry.write_text("".join(
+        f"[sites.{p.id}]\nname = '{p.id}'\nprovince = 'Quảng Ninh'\nkind = '{p.kind}'\n"
+        f"start_urls = ['{base_url}/']\n"
+        "politeness = { download_delay = 0, concurrency = 8, autothrottle = false }\n\n"
+        for p in bundled
+    ), encoding="utf-8")  # fmt: skip
+    db_path = tmp_path / "archive.db"
+    result = run_tintuc("crawl", "--province", "Quảng Ninh", "--sites", str(registry),
+                        "--db", str(db_path), "--max-pages", "5", timeout=300)  # fmt: skip
+    assert f"[{len(ids)}/{len(ids)}] {ids[-1]}" in result.stdout
+    crawls = query(db_path, "SELECT site, status FROM crawls ORDER BY id")
+    assert [c["site"] for c in crawls] == ids
+    assert all(c["status"] == "finished" for c in crawls), crawls

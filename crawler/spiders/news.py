@@ -32,6 +32,7 @@ from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.state import CrawlState
+from crawler.url_shapes import ShapeBook
 from crawler.urls import canonical_url
 from pipelines.clock import now_iso
 
@@ -65,6 +66,7 @@ class NewsSpider(scrapy.Spider):
         self.postbacks_requested: set[tuple] = set()
         self.link_kinds: dict[str, str | None] = {}
         self.teaser_urls: set[str] = set()  # linked from a heading (a teaser) on some page
+        self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -181,11 +183,17 @@ class NewsSpider(scrapy.Spider):
         url = canonical_url(response.url)
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
+        if not self.article_res:  # each teaser link's shape is learned once
+            self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
         if decision is None:
             hints = {"article_url": True} if self.article_res else {}
             if url in self.teaser_urls or first_url in self.teaser_urls:
                 hints["teaser_url"] = True
+            elif not self.article_res:  # generic mode: the site's learned URL shapes
+                hints.update(self.shapes.hints(url))
+                if hints:
+                    self.crawler.stats.inc_value("tintuc/shape_hints")
             yield FetchedPage(
                 url=url,
                 requested_url=first_url,
@@ -267,9 +275,12 @@ class NewsSpider(scrapy.Spider):
         new = [u for u in dict.fromkeys(articles) if u not in skip_urls]
         self.skipped.update(u for u in articles if u in skip_urls)
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
+        # new to this crawl too: a "latest news" box repeats the newest articles on every page,
+        # and would otherwise make every listing page look as if it had something new
+        found_here = [u for u in new if u not in self.requested]
         yield from self.request_once(new)
         yield from self.request_feeds(feeds)
-        if self.state.stop_on_nothing_new and not new and not response.meta.get("start"):
+        if self.state.stop_on_nothing_new and not found_here and not response.meta.get("start"):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
         pager = self.pager_of(response, links)
@@ -277,6 +288,7 @@ class NewsSpider(scrapy.Spider):
             pages = [canonical_url(u) for u in pager.links]
             pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"]
             self.crawler.stats.inc_value("tintuc/pager_links", len(pages))
+            self.shapes.learn_listings(pages)
             yield from self.request_once(pages, priority=discovery.PRIORITY_LISTING)
             yield from self.follow_postbacks(response, pager.postbacks)
         # with article patterns, the other links are listings; without, of unknown kind
@@ -399,21 +411,33 @@ def page_links(body: bytes, url: str) -> list[str]:
     origin = f"{parts.scheme}://{parts.netloc}"
     links = {}
     for groups in dict.fromkeys(HREF.findall(body)):  # menus repeat links: resolve each once
-        href = _href_text(groups)
-        if href.startswith(("http://", "https://")):
-            link = href
-        elif href.startswith("/") and not href.startswith("//"):
-            link = origin + href
-        else:
-            try:
-                link = urljoin(base, href)
-            except ValueError:
-                continue
-        try:
-            links[canonical_url(link)] = None
-        except ValueError:
-            continue
+        link = _resolve(_href_text(groups), origin, base)
+        if link is not None:
+            links[link] = None
     return list(links)
+
+
+def _resolve(href: str, origin: str, base: str) -> str | None:
+    """The canonical absolute URL of ``href`` on a page at ``base`` (whose scheme and host are
+    ``origin``), or None if it is not a URL. ``urljoin`` only where it is needed: it cost more
+    than the rest of the link handling."""
+    if "/." in href:
+        pass  # dot segments: urljoin removes them
+    elif href.startswith(("http://", "https://")):
+        return _canonical(href)
+    elif href.startswith("/") and not href.startswith("//"):
+        return _canonical(origin + href)
+    try:
+        return _canonical(urljoin(base, href))
+    except ValueError:
+        return None
+
+
+def _canonical(url: str) -> str | None:
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None
 
 
 # a link right inside a heading: <h3><a href="...">, the shape of a listing's teaser headline
@@ -422,12 +446,15 @@ HEADING_HREF = re.compile(rb"<h[1-6][^>]*>\s*<a" + HREF_ATTR, re.I)
 
 def teaser_links(body: bytes, url: str) -> list[str]:
     """Canonical URLs linked from headings (teaser headlines) on a page, from its bytes."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    resolved: dict[tuple, str | None] = {}  # a teaser often links its headline twice
     links = []
     for groups in HEADING_HREF.findall(body):
-        try:
-            links.append(canonical_url(urljoin(url, _href_text(groups))))
-        except ValueError:
-            continue
+        if groups not in resolved:
+            resolved[groups] = _resolve(_href_text(groups), origin, url)
+        if resolved[groups] is not None:
+            links.append(resolved[groups])
     return links
 
 

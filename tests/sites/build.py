@@ -13,6 +13,9 @@ Each shape is a kind of provincial site generic mode must handle without a profi
   listings fill their lists with JavaScript, so they link no article);
 - ``rss``: articles reachable only through the RSS and Atom feeds named by ``<link
   rel="alternate">`` on the home page;
+- ``related``: a newspaper whose section pages show only their newest teasers (no pager):
+  older articles are reached through "Tin liên quan" links and the sitemap; three sections,
+  three article URL shapes; short articles whose date shows only under the related block;
 - ``empty``: a site with no article at all (home, about, contact, an empty category).
 
 Every site also has pages that are not articles: the home page, "Giới thiệu" (the province's
@@ -44,7 +47,7 @@ if str(ROOT) not in sys.path:  # run as a script
 
 from tintuc.sample_portal.build import CONTENT, WEEKDAYS, nfc, parse_content, slugify  # noqa: E402
 
-SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "empty")
+SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "related", "empty")
 DEFAULT_ARTICLES = 30
 MAX_BODY = 560  # the longest short article, in characters (issue 13)
 PER_PAGE = 6
@@ -524,6 +527,84 @@ def build_rss(site: Site, items: list[Story]) -> None:
              feeds=feeds)
 
 
+RELATED_SECTIONS = [("thoi-su", "Thời sự"), ("video", "Video"), ("emagazine", "E-magazine")]
+RELATED_MAX_BODY = 380  # below the prose a dateless page needs to pass on its length alone
+NEWEST_PER_SECTION = 4  # a section page shows this many teasers, and has no pager
+
+
+def related_path(s: Story) -> str:
+    """Three URL shapes, one per section: ``/thoi-su/<slug>-<n>.html``,
+    ``/video/<slug>-v<n>.html``, ``/emagazine/<n>/<slug>.html``."""
+    section = RELATED_SECTIONS[s.index % 3][0]
+    slug = "-".join(slugify(s.title).split("-")[:6])
+    number = 30120 + 7 * s.index
+    if section == "video":
+        return f"/video/{slug}-v{number}.html"
+    if section == "emagazine":
+        return f"/emagazine/{number}/{slug}.html"
+    return f"/thoi-su/{slug}-{number}.html"
+
+
+def build_related(site: Site, items: list[Story]) -> None:
+    menu = [("/", "Trang chủ"), *[(f"/{c}/", n) for c, n in RELATED_SECTIONS],
+            (ABOUT_RELATED, "Giới thiệu"), ("/lien-he.html", "Liên hệ")]  # fmt: skip
+    for s in items:
+        s.path = related_path(s)
+        kept: list[str] = []
+        for p in s.paragraphs:  # 1 or 2 short paragraphs: too short to pass on length alone
+            if kept and (len(kept) == 2 or sum(map(len, kept)) + len(p) > RELATED_MAX_BODY):
+                break
+            kept.append(clip(p, RELATED_MAX_BODY - sum(map(len, kept))))
+        s.paragraphs = kept
+    listings = []
+    for number, (section, name) in enumerate(RELATED_SECTIONS):
+        in_section = items[number::3]
+        for i, s in enumerate(in_section):
+            related = in_section[max(0, i - 1):i] + in_section[i + 1:i + 2]  # newer, older
+            site.add(s.path, page(s.title, related_article(s, related, section, name), menu,
+                                  f'<meta name="pubdate" content="{s.iso()}">\n'))  # fmt: skip
+        body = (f"<h1>{name}</h1>\n"
+                f'<div class="list">{teasers(in_section[:NEWEST_PER_SECTION])}</div>')
+        site.add(f"/{section}/", page(name, body, menu))
+        listings.append(f"/{section}/")
+    newest = items[:9]  # three of each section: three teaser links of each URL shape
+    site.add("/", page("Báo điện tử tỉnh", f"<h2>Tin mới</h2>\n{teasers(newest)}", menu))
+    add_common(site, menu, about=ABOUT_RELATED)
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n\nSitemap: {{BASE_URL}}/sitemap.xml\n",
+             "text/plain; charset=utf-8")
+    urls = "".join(f"<url><loc>{{{{BASE_URL}}}}{p}</loc></url>\n"
+                   for p in [*(s.path for s in items), "/", ABOUT_RELATED, *listings])
+    site.add("/sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.'
+             f'sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n',
+             "application/xml; charset=utf-8")  # fmt: skip
+    teaser_paths = {s.path for s in newest} | {
+        s.path for n in range(3) for s in items[n::3][:NEWEST_PER_SECTION]}
+    manifest(site, items, ["/", ABOUT_RELATED, "/lien-he.html", *listings],
+             listings=listings, teasers=sorted(teaser_paths))
+
+
+# the history page sits in a news section, at a URL of the section's article shape
+ABOUT_RELATED = "/thoi-su/gioi-thieu-chung-ve-tinh-va-bao-dien-tu-30001.html"
+
+
+def related_article(s: Story, related: list[Story], section: str, name: str) -> str:
+    """An article whose date shows only under its "Tin liên quan" block (and in a meta tag):
+    no dateline near the headline. Video articles have a player and one caption."""
+    if section == "video":
+        content = (f'<video controls src="/media/v{s.index}.mp4"></video>\n'
+                   f"<p>{e(s.paragraphs[0])}</p>\n")
+    else:
+        content = "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+    items = "".join(f'<li><a href="{r.path}">{e(r.title)}</a></li>\n' for r in related)
+    return (
+        f'<div class="breadcrumb"><a href="/">Trang chủ</a> › <a href="/{section}/">{name}</a>'
+        f'</div>\n<div class="article">\n<h1 class="title">{e(s.title)}</h1>\n'
+        f'<div class="content">\n{content}</div>\n</div>\n'
+        f'<div class="tin-lien-quan">\n<h3>Tin liên quan</h3>\n<ul>\n{items}</ul>\n</div>\n'
+        f'<div class="post-footer">{e(s.shown_date(s.index))} · Lượt xem: {40 + s.index}</div>'
+    )
+
+
 def build_empty(site: Site, items: list[Story]) -> None:
     menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu"),
             ("/chuyen-muc/tin-tuc.html", "Tin tức"), ("/lien-he.html", "Liên hệ")]  # fmt: skip
@@ -542,7 +623,8 @@ def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.htm
 
 
 BUILDERS = {"cms": build_cms, "sharepoint": build_sharepoint, "notices": build_notices,
-            "sitemap": build_sitemap, "rss": build_rss, "empty": build_empty}  # fmt: skip
+            "sitemap": build_sitemap, "rss": build_rss, "related": build_related,
+            "empty": build_empty}  # fmt: skip
 
 
 def build_site(shape: str, articles: int = DEFAULT_ARTICLES) -> Site:
