@@ -48,15 +48,20 @@ test-e2e: $(STAMP) $(CHROMIUM) $(REDIS)  ## the end-to-end tier only
 
 # Page folders (<key>.html[.gz] + <key>.json) and benchmark folders (ground-truth.json + html/):
 # every benchmark in $(SHARED)/benchmarks is scored; override either to try another set.
-EVAL_DIRS ?= $(SHARED)/fixtures/vn $(wildcard tests/pages/vn)
+# the shared fixtures first (their totals are the floor's "pages.*"), then every page folder in
+# $(SHARED)/pages/ (pages.<folder>.*); each only where it exists
+EVAL_DIRS ?= $(wildcard $(SHARED)/fixtures/vn) $(wildcard tests/pages/vn) $(wildcard $(SHARED)/pages/*/)
 EVAL_BENCHMARKS ?= $(patsubst %/ground-truth.json,%,$(wildcard $(SHARED)/benchmarks/*/ground-truth.json))
 
 eval: $(STAMP)  ## score extraction per page, tintuc next to plain trafilatura (docs/benchmarks.md)
-	$(BIN)/python -m pipelines.extractor.evaluate $(EVAL_DIRS) \
-		$(addprefix --benchmark ,$(EVAL_BENCHMARKS)) --floor eval-floor.json
+	$(if $(strip $(EVAL_DIRS) $(EVAL_BENCHMARKS)),$(BIN)/python -m pipelines.extractor.evaluate \
+		$(EVAL_DIRS) $(addprefix --benchmark ,$(EVAL_BENCHMARKS)) --floor eval-floor.json,\
+		@echo "make eval: no page folder or benchmark in $(SHARED): nothing to score")
 
 bench: $(STAMP)  ## benchmarks: figures printed, nothing asserted; run on an idle machine
 	$(BIN)/python bench/crawl_bench.py --pages 2000
+	$(BIN)/python bench/crawl_bench.py --source real --shared $(SHARED) --pages 3000 \
+		--pager numbered next --only-pool --baseline-pages 300
 	$(BIN)/python bench/search_bench.py --articles 200000
 
 serve: $(STAMP)
