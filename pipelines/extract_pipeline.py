@@ -78,12 +78,23 @@ def extraction_pool(workers: int, preload: tuple[str, ...] = ()) -> ProcessPoolE
     # the fork server imports lxml, trafilatura and this module once; each worker
     # forks ready instead of spending ~1 s of CPU importing them itself
     context.set_forkserver_preload([__name__, *preload])
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=exit_with_crawl,
         initargs=(os.getpid(),),
     )
+    # Start the fork server and every worker now: started lazily, they block the first
+    # submits (the fork server's imports take ~1 s) on the crawl's reactor thread, in the
+    # middle of the crawl, where the stall also bunches up the downloads that follow it.
+    # (a task that lasts a moment: the next submit finds no idle worker and spawns one more)
+    list(pool.map(_started, range(workers)))
+    return pool
+
+
+def _started(_: int) -> int:
+    time.sleep(0.2)
+    return os.getpid()
 
 
 class PoolOccupancy:
