@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -118,36 +120,42 @@ def sample_portal():
     stop()
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A real Debian ``redis-server`` on 127.0.0.1 at a free port, data in a temp folder, no
-    persistence; yields its URL and stops it after the test (``make test`` installs it)."""
-    import shutil
-    import socket
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
+
+def start_redis(port: int, folder: Path, *options: str) -> subprocess.Popen:
+    """Debian's ``redis-server`` on 127.0.0.1:``port`` with its data in ``folder``, once it
+    accepts connections (skips the test when it is not installed: ``make test`` installs it)."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (make test installs Debian's redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path / "redis"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder),
+         *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 10
     while True:  # ready when it accepts a connection
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return process
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 raise RuntimeError("redis-server did not start") from None
             time.sleep(0.05)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real Debian ``redis-server`` on 127.0.0.1 at a free port, data in a temp folder, no
+    persistence; yields its URL and stops it after the test."""
+    port = free_port()
+    process = start_redis(port, tmp_path / "redis", "--appendonly", "no")
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)

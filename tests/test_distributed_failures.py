@@ -6,17 +6,15 @@ that there is a "midway" to fail in.
 
 from __future__ import annotations
 
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
 
 import pytest
 import redis
+from conftest import free_port, run_tintuc, start_redis
 from conftest import query as rows
-from conftest import run_tintuc
 from test_distributed import SLOW, article_urls, start_tintuc
 
 from pipelines.stream_pipeline import STREAM
@@ -120,28 +118,11 @@ def test_the_ingester_killed_and_restarted_stores_everything_once(
 def restartable_redis(tmp_path):
     """A redis-server with AOF on (``--appendonly yes``), and a function that stops it, waits
     ``down`` seconds (workers and ingester meanwhile retry) and starts it again on its port."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (make test installs Debian's redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-               "--appendonly", "yes", "--appendfsync", "always", "--dir", str(folder)]  # fmt: skip
+    port, folder = free_port(), tmp_path / "redis"
     running = []
 
     def start():
-        running.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
-            except OSError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
+        running.append(start_redis(port, folder, "--appendonly", "yes", "--appendfsync", "always"))
 
     def restart(down: float):
         running[-1].terminate()  # SIGTERM: Redis flushes the AOF and exits
