@@ -161,6 +161,19 @@ def redis_url(tmp_path):
     process.wait(timeout=10)
 
 
+def capture(db, warc, url: str, body: bytes, content_type: str = "text/html; charset=utf-8",
+            time: str | None = None) -> int:
+    """Write one 200 answer to ``warc`` (a :class:`pipelines.archive.warc.WarcFile` at
+    ``warc/crawl-1.warc.gz`` beside the archive) and its ``captures`` row, as the capture
+    middleware does; returns the capture id."""
+    stored = warc.write_exchange(url, "GET", [], 200, "OK", [("Content-Type", content_type)], body)
+    return db["captures"].insert({
+        "url": url, "final_url": url, "status": 200, "content_type": content_type, "time": time,
+        "size": len(body), "sha1": stored.sha1, "warc_file": "warc/crawl-1.warc.gz",
+        "warc_offset": stored.offset, "warc_length": stored.length,
+    }).last_pk  # fmt: skip
+
+
 def require_shared(relative: str) -> Path:
     """``../shared/<relative>``, or skip the test (or module) with one line saying what is missing.
 

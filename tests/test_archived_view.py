@@ -9,6 +9,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import capture as capture_page
 from datasette.app import Datasette
 
 from pipelines.archive.schema import open_archive
@@ -42,13 +43,7 @@ h1 {{ background: url(https://x.example/a.png) }}</style>
 
 
 def capture(db, warc: WarcFile, url: str, body: bytes, content_type: str) -> int:
-    stored = warc.write_exchange(url, "GET", [], 200, "OK", [("Content-Type", content_type)], body)
-    return db["captures"].insert({
-        "url": url, "final_url": url, "status": 200, "content_type": content_type,
-        "time": "2025-03-02T01:30:00+00:00", "size": len(body), "sha1": stored.sha1,
-        "warc_file": "warc/crawl-1.warc.gz", "warc_offset": stored.offset,
-        "warc_length": stored.length,
-    }).last_pk  # fmt: skip
+    return capture_page(db, warc, url, body, content_type, time="2025-03-02T01:30:00+00:00")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from conftest import capture
 from datasette.app import Datasette
 
 from pipelines.archive.schema import migrations, open_archive
@@ -266,14 +267,7 @@ def archive_with_captures(tmp_path: Path, pages: dict[str, str]) -> Path:
     results = []
     for url, html in pages.items():
         body = html.encode("utf-8")
-        content_type = "text/html; charset=utf-8"
-        stored = warc.write_exchange(url, "GET", [], 200, "OK", [("Content-Type", content_type)],
-                                     body)  # fmt: skip
-        capture_id = db["captures"].insert({
-            "url": url, "final_url": url, "status": 200, "content_type": content_type,
-            "size": len(body), "sha1": stored.sha1, "warc_file": "warc/crawl-1.warc.gz",
-            "warc_offset": stored.offset, "warc_length": stored.length,
-        }).last_pk  # fmt: skip
+        capture_id = capture(db, warc, url, body)
         result = extract_article(body, url, declared_encoding="utf-8")
         results.append({**result, "site": "baomau", "capture_id": capture_id})
     warc.close()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, query, run_tintuc
+from conftest import ROOT, capture, query, run_tintuc
 
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import save_articles
@@ -49,14 +49,7 @@ def archive_of(folder: Path, count: int) -> Path:
     for n in range(1, count + 1):
         url = f"{SITE}/tin-tuc/hoi-nghi-so-{n}-202503{n % 28 + 1:02d}.html"
         body = PAGE.format(title=f"Hội nghị tổng kết số {n}", day=n % 28 + 1, n=n).encode()
-        content_type = "text/html; charset=utf-8"
-        stored = warc.write_exchange(url, "GET", [], 200, "OK", [("Content-Type", content_type)],
-                                     body)  # fmt: skip
-        capture_id = db["captures"].insert({
-            "url": url, "final_url": url, "status": 200, "content_type": content_type,
-            "size": len(body), "sha1": stored.sha1, "warc_file": "warc/crawl-1.warc.gz",
-            "warc_offset": stored.offset, "warc_length": stored.length,
-        }).last_pk  # fmt: skip
+        capture_id = capture(db, warc, url, body)
         damaged.append({"url": url, "title": f"Hội nghị tổng kết số {n}", "site": "baomau",
                         "text": "Tin tức khác ...", "capture_id": capture_id})  # fmt: skip
     warc.close()
