@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
@@ -173,12 +174,7 @@ class _ArticleLinks:
             return self.memo[href]
         url = None
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            try:
-                url = canonical_url(urljoin(self.base, href))
-                parts = urlsplit(url)
-                host = parts.hostname or ""
-            except ValueError:  # a malformed host or port ("http://x.vn:abc/") is no link
-                url = None
+            url, parts, host = _target(self.base, href)
         if url:
             last = parts.path.rstrip("/").rsplit("/", 1)[-1]
             ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
@@ -274,6 +270,18 @@ class _ArticleLinks:
             return tie and not article_shapes and words >= 4  # no shape stands out: headlines
 
         return [(a, url) for a, url in found if kept(url)]
+
+
+@lru_cache(maxsize=32768)  # a site's menus and sidebars give every page the same links
+def _target(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
+    """``(canonical URL, its parts, its host)`` of ``href`` on a page at ``base``; ``(None,
+    None, "")`` when it cannot be read (a malformed host or port: "http://x.vn:abc/")."""
+    try:
+        url = canonical_url(urljoin(base, href))
+        parts = urlsplit(url)
+        return url, parts, parts.hostname or ""
+    except ValueError:
+        return None, None, ""
 
 
 def _is_descendant(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
@@ -446,10 +454,13 @@ def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
     """The text of ``el``, whitespace collapsed, if it has at most ``limit`` characters, else
     None. Splits no further than needed: more than ``limit`` words make more than ``limit``
     characters, so a box holding a whole article is rejected after its first words."""
-    words = el.text_content().split(None, limit + 1)
-    if len(words) > limit + 1:
-        return None
-    text = " ".join(words)
+    pieces, solid = [], 0
+    for piece in el.itertext():  # the pieces text_content() joins
+        solid += len("".join(piece.split()))
+        if solid > limit:  # characters besides spaces: the collapsed text is longer still
+            return None
+        pieces.append(piece)
+    text = " ".join("".join(pieces).split())
     return text if len(text) <= limit else None
 
 
