@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
+
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from syndication_pairs import labelled_corpus
@@ -105,3 +108,20 @@ def test_clusters_rebuild_command_with_threshold(tmp_path):
     assert rebuild("--threshold", str(DEFAULT_THRESHOLD)).startswith(
         "9 articles, 3 stories (9 articles with a copy), threshold 0.3"
     )
+
+
+def test_signature_is_datasketchs_minhash():
+    """The signature, written out in numpy, has datasketch's values (affine32 scheme, seed
+    SEED, crc32 hashes): signatures stored by earlier versions compare with new ones."""
+    from datasketch import MinHash
+
+    from pipelines.archive.clusters import NUM_PERM, SEED, shingles, signature
+
+    texts = [text for _, text in labelled_corpus()[0]][:40]
+    texts.append("Đà Nẵng " * 50)  # a repeated 3-gram
+    assert len(texts) > 10
+    for text in texts:
+        expected = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+        expected.update_batch(list(shingles(text)))
+        assert expected.scheme == "affine32"
+        assert np.array_equal(signature(text), expected.hashvalues.astype(np.uint32))

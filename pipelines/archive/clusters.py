@@ -3,7 +3,8 @@
 The same story travels from a department's site to the province portal to the provincial paper,
 lightly edited on the way (a new headline, an added lead, paragraphs cut, a different byline).
 Each article's *folded* body text (:func:`pipelines.text.fold`, so "Đà Nẵng" and "Da Nang"
-match) is cut into overlapping word 3-grams and summarised by a MinHash signature (datasketch);
+match) is cut into overlapping word 3-grams and summarised by a MinHash signature (in
+datasketch's scheme);
 two articles' signatures agree in about the share of positions that their 3-gram sets overlap
 (Jaccard similarity).
 
@@ -56,29 +57,34 @@ def shingles(text: str | None) -> set[bytes]:
 
 
 def signature(text: str | None) -> np.ndarray | None:
-    """The MinHash signature (NUM_PERM uint32 values) of ``text``, or None if it is too short."""
+    """The MinHash signature (NUM_PERM uint32 values) of ``text``, or None if it is too short.
+
+    datasketch's MinHash, "affine32" scheme, written out in numpy: each 3-gram's crc32 (a stable
+    32-bit hash, several times faster than datasketch's sha1), mixed by MurmurHash3's finaliser,
+    through NUM_PERM affine maps ``a * h + b`` (mod 2**32); the minimum of each. datasketch
+    itself is not imported: it pulls in scipy, 60 MB of memory in every process that stores
+    articles, for these few lines. tests/test_clusters.py checks the values against it.
+    """
     grams = shingles(text)
     if not grams:
         return None
-    # imported here: datasketch pulls in scipy (0.6 s), needed only once articles are stored
-    from datasketch import MinHash
-
-    # crc32: a stable 32-bit hash of each 3-gram, several times faster than datasketch's sha1
-    permutations, scheme = _permutations()
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32,
-                      permutations=permutations, scheme=scheme)  # fmt: skip
-    minhash.update_batch(list(grams))
-    return minhash.hashvalues.astype(np.uint32)  # datasketch keeps them below 2**32
+    hv = np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)).reshape(-1, 1)
+    hv ^= hv >> np.uint32(16)
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    a, b = _permutations()
+    return (hv * a + b).min(axis=0)
 
 
 @functools.cache
-def _permutations() -> tuple[np.ndarray, str]:
-    """The MinHash permutations of SEED and their scheme, drawn once: drawing them for every
-    article cost about as much as hashing its 3-grams."""
-    from datasketch import MinHash
-
-    first = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
-    return first.permutations, first.scheme
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM affine maps ``(a, b)`` of SEED, drawn as datasketch draws them (odd ``a``)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def similarity(a: np.ndarray | bytes, b: np.ndarray | bytes) -> float:
