@@ -32,7 +32,6 @@ def is_tracking_param(name: str) -> bool:
 
 
 @lru_cache(maxsize=65536)  # menus and sidebars repeat the same links on every page
-@lru_cache(maxsize=32768)  # a site's menus and sidebars give every page the same links
 def canonical_url(url: str) -> str:
     """Return the canonical form of an http(s) URL (other schemes are returned unchanged).
 

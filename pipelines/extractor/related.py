@@ -272,7 +272,7 @@ class _ArticleLinks:
         return [(a, url) for a, url in found if kept(url)]
 
 
-@lru_cache(maxsize=32768)  # a site's menus and sidebars give every page the same links
+@lru_cache(maxsize=8192)  # a site's menus and sidebars give every page the same links
 def _target(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
     """``(canonical URL, its parts, its host)`` of ``href`` on a page at ``base``; ``(None,
     None, "")`` when it cannot be read (a malformed host or port: "http://x.vn:abc/")."""
