@@ -73,15 +73,35 @@ def test_every_entry_without_a_source_is_refused_by_the_bundled_file():
     assert {i for i, t in tables.items() if not t.get("source", "").strip()} == {"sample"}
 
 
-def test_every_province_has_a_portal_and_the_missing_newspapers_are_named():
+def test_every_province_has_a_portal_and_a_newspaper():
     by_kind = {"portal": set(), "newspaper": set()}
     for profile in REAL_SITES.values():
         by_kind.get(profile.kind, set()).add(profile.province)
     assert by_kind["portal"] == set(provinces())
-    missing = set(provinces()) - by_kind["newspaper"]
-    assert missing == {"An Giang"}
-    registry_text = sites_module.BUNDLED_SITES.read_text(encoding="utf-8")
-    assert all(f"#   - {province}: no newspaper" in registry_text for province in missing)
+    assert by_kind["newspaper"] == set(provinces())
+
+
+def test_an_giang_papers_before_and_after_the_merger():
+    found = sites_in_province(load_sites(), "An Giang")
+    assert [p.id for p in found] == ["angiang-portal", "baoangiang", "baokiengiang"]
+    assert [p.base_url for p in found[1:]] == [
+        "https://baoangiang.com.vn/",
+        "https://baokiengiang.vn/",
+    ]
+    # the feed a list named and then dropped is not taken: generic discovery looks for feeds
+    assert all(p.feeds == [] for p in found)
+
+
+def test_a_section_of_the_portal_starts_inside_its_own_path():
+    # a section entry follows only its listing patterns: a start URL outside them is a dead end
+    sections = {i: p for i, p in REAL_SITES.items() if p.listing_patterns}
+    assert {"quangninh-portal-campha", "quangninh-portal-vandon", "quangninh-soxaydung"} <= set(
+        sections
+    )
+    for site_id, profile in sections.items():
+        for url in profile.start_urls:
+            assert any(re.search(p, url) for p in profile.listing_patterns), (site_id, url)
+        assert all(_allowed(url, profile.domains()) for url in profile.start_urls), site_id
 
 
 def test_quang_ninh_sources():
@@ -89,9 +109,22 @@ def test_quang_ninh_sources():
     portal, paper = sites["quangninh-portal"], sites["baoquangninh"]
     assert portal.kind == "portal" and paper.kind == "newspaper"
     assert "quangninh.gov.vn" in portal.domains()
-    departments = [p.id for p in sites_in_province(sites, "Quảng Ninh") if p.kind == "department"]
-    assert departments == ["conganquangninh", "quangninh-sokhoahoccongnghe",
-                           "quangninh-sotaichinh", "quangninh-sothongtintt"]
+    found = sites_in_province(sites, "Quảng Ninh")
+    # the province's portal, then its local units' sections of it (districts ended July 2025)
+    assert [p.id for p in found if p.kind == "portal"] == [
+        "quangninh-portal",
+        "quangninh-portal-campha",
+        "quangninh-portal-vandon",
+    ]
+    departments = [p.id for p in found if p.kind == "department"]
+    assert departments == [
+        "conganquangninh",
+        "quangninh-sokhoahoccongnghe",
+        "quangninh-sotaichinh",
+        "quangninh-sotainguyenmt",
+        "quangninh-sothongtintt",
+        "quangninh-soxaydung",
+    ]
     # feeds only where a cited file names them, on the site's own host
     assert "https://baoquangninh.vn/rss/news/kinh-te.rss" in paper.feeds
     assert sites["conganquangninh"].feeds == ["https://conganquangninh.gov.vn/rss/"]
@@ -115,7 +148,10 @@ def test_portal_article_pattern_matches_sharepoint_urls():
 )
 def test_sites_in_province_ignores_case_diacritics_and_unit_words(name):
     found = sites_in_province(load_sites(), name)
-    assert [p.id for p in found][:2] == ["quangninh-portal", "baoquangninh"]
+    assert found[0].id == "quangninh-portal"  # the province's portal first, then its units'
+    kinds = [p.kind for p in found]
+    assert kinds == sorted(kinds, key=["portal", "newspaper", "department"].index)
+    assert [p.id for p in found if p.kind == "newspaper"] == ["baoquangninh"]
     assert "sample" not in [p.id for p in found]  # the local demo is nobody's source
     assert {p.province for p in found} == {"Quảng Ninh"}
 
@@ -194,7 +230,7 @@ def test_sites_lists_every_source_of_a_province():
     assert result.exit_code == 0, result.output
     listed = [line.split()[0] for line in result.output.splitlines()]
     assert listed == [p.id for p in sites_in_province(load_sites(), "Quảng Ninh")]
-    assert len(listed) == 6 and "quangninh-sokhoahoccongnghe" in listed
+    assert len(listed) == 10 and "quangninh-portal-vandon" in listed
 
 
 def test_crawl_province_refuses_nowhere_and_a_site_beside_it(tmp_path):
