@@ -485,7 +485,7 @@ def _link(walk: _Walk, a, base: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=16384)  # menus and sidebars repeat the same links on every page of a site
+@lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page of a site
 def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
     """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
     image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""
