@@ -35,7 +35,8 @@ CAPTIONS = [
 CREDIT = "Minh Châu"
 KNOWN = {"fallback_used", "recovered_text", "no_body_container", "no_date", "date_from_url_only",
          "related_none", "related_by_heading", "related_by_card", "related_by_class",
-         "related_by_list", "related_by_selector"}
+         "related_by_list", "related_by_selector", "plain_disagrees", "text_outside_container",
+         "link_heavy", "short_lines"}
 
 
 def page(body: str, *, container: str = "detail-content", after: str = "") -> str:

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import lxml.html
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
@@ -27,7 +28,7 @@ from pipelines.archive.store import (
     save_articles,
 )
 from pipelines.archive.warc import WarcFile
-from pipelines.extractor.article import extract_article
+from pipelines.extractor.article import _body_signals, _confidence, extract_article
 from pipelines.extractor.quality import assess
 from tintuc.cli import main
 
@@ -143,6 +144,9 @@ def test_real_extractions_are_stored_as_the_extractor_assessed_them(tmp_path):
     assert bare["published"] == "2025-03-02"
     assert {"date_from_url_only", "related_none"} <= set(bare["flags"])
     assert not {"date_from_url_only", "related_none"} & set(well_made["flags"])
+    # the figure is about the text: both bodies are whole; only the missing body container
+    # costs a little (the date's doubt is its flag, which makes the bare page doubtful)
+    assert (well_made["confidence"], bare["confidence"]) == (1.0, 0.95)
     db = open_archive(tmp_path / "archive.db")
     assert count_doubtful(db) == 1
     db.close()
@@ -163,6 +167,76 @@ def test_assess_flags_what_the_result_shows(published, url, flags):
     result = {"url": url, "published": published, "text": "Nội dung.", "related": related}
     assert assess(result) == (flags, None)
     assert assess({**result, "related": []}) == (sorted([*flags, "related_none"]), None)
+
+
+# --- the confidence figure predicts a bad body -------------------------------------------
+
+HEADLINES = ["Khánh thành cầu treo dân sinh ở xã vùng cao",
+             "Tỉnh phát động phong trào trồng cây xanh đầu xuân",
+             "Hơn 200 hộ dân được hỗ trợ nhà ở năm 2025",
+             "Ra quân dọn vệ sinh môi trường các tuyến đường",
+             "Trao học bổng cho học sinh nghèo vượt khó",
+             "Kiểm tra công tác phòng cháy chữa cháy tại chợ"]
+
+
+def test_a_list_of_headlines_read_as_the_body_gets_low_confidence():
+    # a section page that the crawl took for an article (its URL has the site's article
+    # shape): no body box, and the "body" trafilatura reads is the list of headline links
+    items = "".join(f'<p><a href="/tin-tuc/bai-{i}-2025030{i}.html">{h}</a> <span>(0{i}/03)'
+                    "</span></p>" for i, h in enumerate(HEADLINES * 2))
+    html = (f'<html lang="vi"><head><title>Tin tức</title></head><body><h1>Tin tức - Sự kiện'
+            f'</h1><div class="khung">{items}</div></body></html>')
+    result = extract_article(html, f"{SITE}/tin-tuc/su-kien-20250302.html",
+                             hints={"article_url": True})
+    assert HEADLINES[0] in result["text"]
+    assert {"link_heavy", "short_lines"} <= set(result["flags"])
+    assert result["confidence"] < DOUBTFUL_BELOW  # tintuc reextract --flagged redoes it
+
+
+def test_links_inside_sentences_do_not_make_a_body_doubtful():
+    # a story whose paragraphs link headline-long phrases is prose, not a teaser list
+    linked = [f'{p[:20]}<a href="/tin-tuc/bai-{i}-20250301.html">{p[20:50]}</a>{p[50:]}'
+              for i, p in enumerate(PARAGRAPHS)]
+    result = extract_article(page(WELL_MADE, "Tổng kết phòng chống thiên tai năm 2024", linked),
+                             f"{SITE}/tin-tuc/tong-ket-thien-tai-20250302.html")
+    assert PARAGRAPHS[1] in result["text"]
+    assert not {"link_heavy", "short_lines", "text_outside_container"} & set(result["flags"])
+    assert result["confidence"] == 1.0
+
+
+def boxes(first: list[str], second: list[str]) -> lxml.html.HtmlElement:
+    """A page of two boxes of paragraphs, the second a recognised body container."""
+    return lxml.html.document_fromstring(
+        f'<html><body><div class="part">{"".join(f"<p>{p}</p>" for p in first)}</div>'
+        f'<div class="detail-content">{"".join(f"<p>{p}</p>" for p in second)}</div>'
+        "</body></html>")
+
+
+def test_a_body_that_the_recognised_container_does_not_hold_is_doubtful():
+    # the story split over two boxes: the recognised container holds the second part, the
+    # body read elsewhere holds the first (as trafilatura does on some split templates)
+    tree = boxes(PARAGRAPHS[:2], PARAGRAPHS[2:])
+    container = tree.find_class("detail-content")[0]
+    text = "\n".join(PARAGRAPHS[:2])
+    signals = _body_signals(tree, container, text, None, walked=False)
+    assert signals["outside"] > 0.8  # (the two parts share a few words: "tỉnh", "năm")
+    assert (signals["prose"], signals["linked"]) == (1.0, 0.0)
+    result = {"title": "Tiêu đề", "text": text, "related": [], "page_kind": "article"}
+    assert _confidence(["text_outside_container"], result, signals) < DOUBTFUL_BELOW
+    # text that recovery brought back from outside the box is one doubt, not two
+    whole = {**result, "text": "\n".join(PARAGRAPHS)}
+    assert _confidence(["recovered_text"], whole, signals) == _confidence([], whole, signals)
+    # the container's own text is not checked against itself
+    assert "outside" not in _body_signals(tree, container, text, None, walked=True)
+
+
+def test_the_sapo_outside_the_container_is_not_doubted():
+    # the sapo sits above the body box by design (an <h2> under the headline)
+    tree = boxes(PARAGRAPHS[:1], PARAGRAPHS[1:])
+    container = tree.find_class("detail-content")[0]
+    text = "\n".join(PARAGRAPHS)
+    assert _body_signals(tree, container, text, PARAGRAPHS[0], walked=False)["outside"] == 0.0
+    assert _body_signals(tree, container, text, None, walked=False)["outside"] > 0.1
 
 
 def test_migration_adds_the_columns_to_an_existing_archive(tmp_path):

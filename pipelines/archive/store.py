@@ -31,7 +31,9 @@ SaveResult = Literal["new", "changed", "unchanged", "kept"]
 # its confidence is below DOUBTFUL_BELOW or it carries one of these flags, each saying that the
 # text or date came from a guess rather than the page's own structure. "related_none" and the
 # related_by_* flags describe the page, not a doubt: many articles have no related block.
-DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "no_body_container",
+# Flags that make an article doubtful whatever its confidence (`no_body_container` is not one:
+# on the 181-page benchmark it marked half the pages and no worse ones; docs/benchmarks.md)
+DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "text_outside_container",
                   "date_from_url_only")
 DOUBTFUL_BELOW = 0.5
 
