@@ -8,7 +8,7 @@ page is written for the test (no publisher text).
 
 from __future__ import annotations
 
-from pipelines.extractor.article import extract_article, recover
+from pipelines.extractor.article import _looks_dumped, extract_article, recover
 from tintuc.web.article import lead_to_show
 
 URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"
@@ -190,6 +190,20 @@ def test_recover_brings_back_a_paragraph_the_page_repeats_even_in_wrapped_lines(
     assert flag == "recovered_text"
     assert " ".join(merged).count(BODY[1].split(", ", 1)[1]) == 2
     assert merged[:3] == BODY  # the copy comes after the text it repeats
+
+
+def test_a_dumped_body_gives_way_to_plain_text_that_it_holds() -> None:
+    # read without a body container: the story amid 150 menu entries (a page dump); plain
+    # trafilatura's text is the story, which the dump holds
+    menu = [f"Dịch vụ công số {n}" for n in range(150)]
+    dump = [*menu[:80], *BODY, *menu[80:]]
+    assert _looks_dumped(dump) and not _looks_dumped(BODY)
+    assert recover(dump, "\n".join(BODY), lambda line: False, dumped=True) == (
+        BODY, "fallback_used")
+    # not said to be dumped (a body container's text): nothing is taken away
+    assert recover(dump, "\n".join(BODY), lambda line: False) == (dump, None)
+    # plain's text is as long as the dump's (a long list that is the article): kept
+    assert recover(dump, "\n".join(dump), lambda line: False, dumped=True) == (dump, None)
 
 
 def test_recover_keeps_a_body_that_holds_plain_text_and_replaces_a_wrong_one() -> None:

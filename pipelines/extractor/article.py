@@ -582,6 +582,11 @@ _MAX_RECOVERED = 1.0  # recovery adds at most the body's own number of words…
 _WHOLE_BODY_WORDS = 100  # …to a body of this many words (a shorter one may be a lead only)
 _LOOKS_SHORT = 0.6  # body shorter than this share of the page's prose: ask plain trafilatura
 _HELD = 0.9  # the body holds this share of plain trafilatura's words: nothing to recover
+# A body read without a body container whose lines too short for prose (menus, link lists)
+# hold this many characters, and outweigh its prose lines this many times, looks like a page
+# dump: plain trafilatura is asked too, and its text taken when ours holds it and is more
+# than _DUMP_RATIO times as long.
+_DUMP_CHARS, _DUMP_SHORT, _DUMP_RATIO = 1000, 2.0, 3.0
 
 
 def prose_chars(root: lxml.html.HtmlElement) -> int:
@@ -637,7 +642,14 @@ def _line_key(line: str) -> str:
     return " ".join(re.findall(r"\w+", fold(line)))
 
 
-def recover(lines: list[str], plain: str, unwanted) -> tuple[list[str], str | None]:
+def _looks_dumped(lines: list[str]) -> bool:
+    """True when ``lines`` are mostly lines too short for prose, and many (see _DUMP_CHARS)."""
+    short = sum(len(line) for line in lines if len(line) < _PROSE_LINE)
+    return short >= _DUMP_CHARS and short > _DUMP_SHORT * (sum(map(len, lines)) - short)
+
+
+def recover(lines: list[str], plain: str, unwanted,
+            dumped: bool = False) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
     Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
@@ -645,12 +657,16 @@ def recover(lines: list[str], plain: str, unwanted) -> tuple[list[str], str | No
     plain does not have (another block was taken for the body); otherwise ``lines`` with each
     missing line of plain inserted after the last line they share before it, so the text
     stays in document order ("recovered_text"). Lines for which ``unwanted(line)`` is true
-    (chrome, related headlines) are never brought in.
+    (chrome, related headlines) are never brought in. A ``dumped`` body (menus and link lists
+    around the story, :func:`_looks_dumped`) that holds plain's text and is more than
+    _DUMP_RATIO times as long gives way to plain's lines ("fallback_used").
     """
     theirs = [x for x in (_clean_text(x) for x in plain.split("\n")) if x and not unwanted(x)]
     mine, plain_words = _tokens("\n".join(lines)), _tokens("\n".join(theirs))
     total = sum(plain_words.values())
     common = sum((mine & plain_words).values())
+    if dumped and total and common >= _HELD * total and sum(mine.values()) > _DUMP_RATIO * total:
+        return theirs, "fallback_used"
     if not total or common >= _HELD * total:
         return lines, None
     if common < 0.5 * sum(mine.values()) or not lines:
@@ -853,7 +869,8 @@ def extract_article(
     # what it finds and the body lacks is brought in, in document order. A body container
     # whose text trafilatura confirmed is not doubted.
     recovery = None
-    if not (agreed and container is not None) and (
+    dumped = container is None and _looks_dumped(lines)
+    if dumped or not (agreed and container is not None) and (
             sum(len(line) for line in lines if len(line) >= _PROSE_LINE) < _LOOKS_SHORT * prose):
         headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
@@ -862,7 +879,7 @@ def extract_article(
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
         plain = _plain_trafilatura(source, url)
-        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted)
+        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped)
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
