@@ -158,6 +158,74 @@ def test_a_paragraph_that_merely_starts_like_a_label_is_body() -> None:
     check(extract_article(page(body), URL), [*BODY, vote], [])
 
 
+# promotions with no label of their own: known by the words opening the box, or by shop links
+HOUSE_AD = ('<div class="notebox ncenter"><p><em>Nhà xuất bản Tỉnh</em> giới thiệu độc giả bộ '
+            'sách <a href="/chu-de/bo-sach-bien-dao.html">Biển đảo quê hương</a> gồm mười cuốn về '
+            "lịch sử và con người vùng biển.</p><p>Bộ sách mong muốn lan tỏa văn hóa đọc tới bạn "
+            "đọc mọi lứa tuổi.</p></div>")
+SHOP_BOX = ('<div class="khung-sach"><p>Cuốn "Sông nước miền Tây" đã phát hành.</p>'
+            '<a href="https://tiki.vn/song-nuoc-mien-tay-p123.html">Tiki</a> '
+            '<a href="https://www.fahasa.com/song-nuoc-mien-tay.html">Fahasa</a></div>')
+PROMO_WORDS = ["giới thiệu độc giả", "Biển đảo quê hương", "văn hóa đọc", "Sông nước miền Tây",
+               "Tiki", "Fahasa"]
+
+
+def test_promotion_boxes_known_by_their_opening_words_or_shop_links() -> None:
+    body = f"{paragraphs()[0]}{SHOP_BOX}{''.join(paragraphs()[1:])}{HOUSE_AD}"
+    result = extract_article(page(body), URL)
+    check(result, BODY, PROMO_WORDS)
+    assert not any("bien-dao" in r["url"] or "tiki" in r["url"] for r in result["related"])
+
+
+def test_promotion_boxes_go_when_no_body_container_is_recognised() -> None:
+    # trafilatura reads the page: the boxes must be gone before it does
+    body = f"{paragraphs()[0]}{SHOP_BOX}{''.join(paragraphs()[1:])}{HOUSE_AD}"
+    check(extract_article(page(body, container="khung-chinh"), URL), BODY, PROMO_WORDS)
+
+
+def test_note_boxes_that_sell_nothing_stay_body() -> None:
+    # a fact box, a box linking a source that is no shop, and a paragraph <div> (no class) that
+    # addresses readers: all are the article's text
+    fact = ('<div class="notebox"><p>Năm ngoái toàn tỉnh trồng mới hơn một nghìn héc ta rừng '
+            "phòng hộ ven biển, theo số liệu của Sở Nông nghiệp.</p></div>")
+    source = ('<div class="box-source"><p>Toàn văn kế hoạch trồng rừng được đăng trên <a '
+              'href="https://sonongnghiep.gov.vn/ke-hoach.html">cổng thông tin của Sở</a>.</p>'
+              "</div>")
+    readers = ("<div>Mời bạn đọc tham gia đóng góp ý kiến cho dự thảo quy hoạch rừng ven biển tại "
+               "trụ sở Ủy ban nhân dân các xã đến hết tháng tư.</div>")
+    body = "".join(paragraphs()) + fact + source + readers
+    check(extract_article(page(body), URL), [*BODY, "Năm ngoái toàn tỉnh trồng mới",
+                                             "Toàn văn kế hoạch", "Mời bạn đọc tham gia"], [])
+
+
+def test_a_container_that_holds_the_headline_gives_only_the_story_below_it() -> None:
+    # "detail-content" wraps the section menu, the headline and the dateline too: the story is
+    # the block under the headline that holds the paragraphs (with its photo caption)
+    menu = ('<ul class="threadbar_list"><li><a href="/kinh-te/">Kinh tế vùng</a></li>'
+            '<li><a href="/xa-hoi/">Xã hội địa phương</a></li></ul>')
+    story = (f'<div class="content"><h2 class="sapo">{BODY[0]}</h2><div class="boxdetail">'
+             f'<figure><img src="/a.jpg" alt=""><figcaption>{CAPTIONS[0]}</figcaption></figure>'
+             f"<p>{BODY[1]}</p><p>{BODY[2]}</p></div></div>")
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>
+<meta property="og:type" content="article"></head><body><div class="detail-content">{menu}
+<h1 class="detail-title">{TITLE}</h1><div class="date">Thứ Hai, 02/03/2025 08:15 |
+<h4 class="cate"><a href="/moi-truong/">Môi trường biển</a></h4></div>{story}</div></body></html>"""
+    text = check(extract_article(html, URL), [*BODY, CAPTIONS[0]],
+                 ["Kinh tế vùng", "Xã hội địa phương", "Môi trường biển"])
+    assert text.startswith(BODY[0])
+
+def test_a_lead_photo_between_headline_and_story_keeps_the_container_whole() -> None:
+    # the same wrapper, with the lead photo and its caption between the headline and the story
+    # block, and a credit line after it: they are body, so the wrapper stays the container
+    story = (f'<div class="boxdetail"><p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p></div>')
+    lead = f'<figure><img src="/a.jpg" alt=""><figcaption>{CAPTIONS[0]}</figcaption></figure>'
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>
+<meta property="og:type" content="article"></head><body><div class="detail-content">
+<h1 class="detail-title">{TITLE}</h1><div class="date">Thứ Hai, 02/03/2025 08:15</div>{lead}
+{story}<p class="credit">{CREDIT}</p></div></body></html>"""
+    check(extract_article(html, URL), [*BODY, CAPTIONS[0], CREDIT], [])
+
+
 # --- never worse than plain trafilatura -----------------------------------------------------
 
 def test_a_body_only_plain_trafilatura_reads_is_recovered_and_flagged() -> None:

@@ -171,3 +171,50 @@ def test_a_picture_linked_to_a_page_keeps_its_caption_in_the_body() -> None:
     assert_body(result, [])
     assert "Toàn cảnh hội nghị tổng kết tại hội trường tỉnh." in result["text"]
     assert result["related"] == []
+
+
+# --- boxes inside the body that are neither related news nor body ----------------------------
+
+def teaser_box(title: str, section: str, paths_and_headlines: list[tuple[str, str]]) -> str:
+    """A box of one of the site's sections (its own title links to the section page) holding
+    picture cards, as news sites put under the story ("Video", "Ảnh")."""
+    items = "".join(f"<li class='item-cb'><a href='{p}'><img src='/v.jpg' alt=''></a>"
+                    f"<a href='{p}' class='item_title'>{h}</a></li>"
+                    for p, h in paths_and_headlines)
+    return (f"<div class='cb-container'><h2><a href='{section}' class='topic-link'>{title}</a>"
+            f"</h2><ul class='list-cb'>{items}</ul></div>")
+
+
+def test_a_section_teaser_box_in_the_body_is_neither_related_nor_body() -> None:
+    video = teaser_box("Video", "/video/", [
+        ("/video/nguoi-dan-vung-cao-don-lu-v20250304.html", "Người dân vùng cao đón mùa lũ sớm"),
+        ("/video/cau-moi-noi-hai-bo-song-v20250303.html", "Cây cầu mới nối hai bờ sông lớn")])
+    story = card("/tin/don-vi-thi-dua-xuat-sac-20250301.html", "Những đơn vị thi đua xuất sắc năm")
+    result = extract_article(page(body_extra=story + video), PAGE)
+    assert_body(result, ["Video", "Người dân vùng cao đón", "Cây cầu mới nối", "Những đơn vị"])
+    # the story's own card stays related; the section's teasers are not this story's news
+    assert paths(result) == ["/tin/don-vi-thi-dua-xuat-sac-20250301.html"]
+
+
+def test_a_related_box_titled_as_such_inside_the_body_stays_related() -> None:
+    box = teaser_box("Tin liên quan", "/tin/", [
+        ("/tin/ky-hop-hdnd-tinh-20250302.html", "Kỳ họp Hội đồng nhân dân tỉnh khai mạc"),
+        ("/tin/dau-tu-ha-tang-20250301.html", "Đầu tư hạ tầng giao thông vùng cao năm nay")])
+    result = extract_article(page(body_extra=box), PAGE)
+    assert_body(result, ["Kỳ họp Hội đồng", "Đầu tư hạ tầng"])
+    assert paths(result) == ["/tin/ky-hop-hdnd-tinh-20250302.html",
+                             "/tin/dau-tu-ha-tang-20250301.html"]
+
+
+def test_a_tag_list_opened_by_a_plain_label_is_not_body() -> None:
+    tags = ("<div class='keysword'><span class='kw-txt'>Từ khóa: </span><ul>"
+            "<li><a href='/tags/hoi-nghi.htm'><strong>hội nghị,</strong></a></li>"
+            "<li><a href='/tags/tong-ket-nam.htm'><strong>tổng kết năm,</strong></a></li>"
+            "</ul></div>")
+    inline = "<p>Chủ đề: <a href='/chu-de/khen-thuong.htm'>khen thưởng cuối năm</a></p>"
+    sentence = ("<p>Chủ đề của hội nghị năm nay là đổi mới phương thức lãnh đạo, nâng cao hiệu quả "
+                "phối hợp giữa các sở, ngành và địa phương.</p>")
+    result = extract_article(page(body_extra=sentence + tags + inline), PAGE)
+    assert_body(result, ["Từ khóa", "tổng kết năm,", "khen thưởng cuối năm"])
+    assert "Chủ đề của hội nghị năm nay" in result["text"]
+    assert RUNNING_TEXT in result["text"]

@@ -223,6 +223,48 @@ def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.H
     return max(inner or candidates, key=lambda el: sizes[el])
 
 
+_UNLINKED_TEXT = etree.XPath(
+    ".//text()[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript)]")
+_PICTURES = etree.XPath(".//figure | .//img[not(ancestor::a)]")  # a linked image is a badge
+_CHROME_CHARS = 60  # a dateline and a separator or two, not a caption or a credit line
+
+
+def _unlinked_chars(el: lxml.html.HtmlElement) -> int:
+    """Characters of ``el``'s text outside links and scripts, spaces left out."""
+    return sum(len("".join(text.split())) for text in _UNLINKED_TEXT(el))
+
+
+def _below_headline(container: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The story block of a recognised container that also holds the headline.
+
+    Such a container is a wrapper (category menu, headline, dateline, tags around the story).
+    Going down towards the <h1>, the first block that no longer holds it and has at least 3/4
+    of the container's paragraph text is the story, if what it leaves out is page chrome (links,
+    the headline, a dateline: no picture, at most _CHROME_CHARS of other text); otherwise, or
+    when there is none (paragraphs are the headline's siblings), the container stands.
+    """
+    h1 = next(container.iter("h1"), None) if container is not None else None
+    if h1 is None:
+        return container
+    total = _paragraph_chars(container)
+    node = container
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and c.tag not in _NEVER_TEXT]
+        if not children or not total:
+            return container
+        best = max(children, key=_paragraph_chars)
+        if _paragraph_chars(best) < 0.75 * total:
+            return container
+        if best is not h1 and h1 not in best.iterdescendants("h1"):
+            # the rest must be page chrome: links, the headline, a dateline. A picture or a
+            # line of text there (a lead photo's caption, a credit) keeps the container whole.
+            rest = _unlinked_chars(container) - _unlinked_chars(best) - _unlinked_chars(h1)
+            if rest > _CHROME_CHARS or len(_PICTURES(container)) > len(_PICTURES(best)):
+                return container
+            return best
+        node = best
+
+
 def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
            metas: dict[str, str]) -> str | None:
     chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
@@ -340,9 +382,11 @@ def _box_label(box: lxml.html.HtmlElement) -> str:
     return fold(first) if len(first) <= 40 else ""
 
 
-def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
+def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True) -> None:
     """Remove tool bars and promotion boxes: neither body nor related news. Known by class
-    anywhere; by their label only inside the body ``container`` (a label alone is weak)."""
+    anywhere; by their label only inside the body ``container`` (a label alone is weak); by
+    their opening words or shop links (:func:`_sells`) inside the container, or anywhere on a
+    page without one (by opening words only on a ``vietnamese`` page)."""
     doomed = []
     for el in tree.iter(*_BOX_TAGS):
         names = el.get("class"), el.get("id")
@@ -355,8 +399,12 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
         elif kind == "promo" and el.tag not in ("p", "span"):
             if len(el.text_content().strip()) <= _PROMO_CHARS:
                 doomed.append(el)
-    for el in container.iter("div", "aside", "section", "table") if container is not None else ():
-        if el is not container and _PROMO_LABEL.match(_box_label(el)):
+    # by a label inside the body container; by their opening words or shop links anywhere when
+    # no container is recognised (trafilatura then decides the body from the whole page)
+    area = container if container is not None else tree.find("body")
+    for el in area.iter(*_PROMO_BOXES) if area is not None else ():
+        if el is not area and ((container is not None and _PROMO_LABEL.match(_box_label(el)))
+                               or _sells(el, words=vietnamese or container is not None)):
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
                 doomed.append(el)
@@ -364,6 +412,60 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container) -> None:
     for el in doomed:
         if el.getparent() is not None and not any(a in marked for a in el.iterancestors()):
             el.drop_tree()  # drop_tree keeps the tail text that follows the box
+
+
+# A promotion inside the body with no label of its own: a box whose opening words address the
+# reader to sell something (the paper's book series, a subscription, an app, a vote: "Tri Thức
+# giới thiệu độc giả Tủ sách…", "Mời bạn đọc đặt mua…", "Trân trọng giới thiệu"), or whose
+# links all lead to shops. Only boxes with a class or id are asked (paragraph divs are not).
+_PROMO_OPENING = re.compile(
+    r"\b(?:gioi thieu (?:toi |den |voi |cung )?(?:quy )?(?:doc gia|ban doc)|"
+    r"(?:kinh )?moi (?:quy )?(?:doc gia|ban doc|quy vi) (?:don|tim|dat|dang ky|tai|tham gia|"
+    r"binh chon|mua)|tran trong gioi thieu|dat mua|dat hang ngay|mua ngay)\b"
+)
+_OPENING_CHARS = 160  # the box's first sentence or so
+_SHOP_HOST = re.compile(
+    r"(?:^|\.)(?:tiki\.vn|shopee\.vn|lazada\.vn|sendo\.vn|fahasa\.com|vinabook\.com|"
+    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+)$"
+)
+
+
+def _opening(box: lxml.html.HtmlElement) -> str:
+    """The first :data:`_OPENING_CHARS` characters of ``box``'s text, casefolded."""
+    words: list[str] = []
+    size = 0
+    for piece in box.itertext():
+        words += piece.split()
+        size += len(piece)
+        if size >= _OPENING_CHARS:
+            break
+    return " ".join(words)[:_OPENING_CHARS].casefold()
+
+
+# Words one of which every _PROMO_OPENING phrase holds, as written: most boxes fail this cheap
+# test and are never folded.
+_PROMO_HINT = re.compile(r"giới thiệu|mời|đặt|mua")
+_PROMO_BOXES = ("div", "aside", "section", "table")  # the boxes _drop_boxes asks _sells about
+
+
+def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
+    """True when ``box`` (a div, aside, section or table with a class or id, inside the body)
+    is a promotion by its opening words (when ``words``) or because every link in it goes to
+    a shop."""
+    if not (box.get("class") or box.get("id")):
+        return False
+    links = box.iter("a")
+    first = next(links, None)  # a wrapper's first link is mostly no shop's: one look is enough
+    if first is not None and all(_SHOP_HOST.search(_split(a.get("href") or "")[0])
+                                 for a in (first, *links)):
+        return True
+    if not words:
+        return False
+    first_child = box[0] if len(box) and not (box.text or "").strip() else None
+    if first_child is not None and first_child.tag in _PROMO_BOXES:
+        return False  # the same opening words: the inner box is asked (once, not per wrapper)
+    opening = _opening(box)
+    return bool(_PROMO_HINT.search(opening)) and bool(_PROMO_OPENING.search(fold(opening)))
 
 
 @lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
@@ -831,6 +933,8 @@ def extract_article(
     # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
     # captions and the author line sit in the body container); elsewhere trafilatura decides.
     vietnamese = language == "vi" or bool(selectors)
+    if vietnamese and not selectors.get("body"):
+        container = _below_headline(container)
     sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
@@ -840,7 +944,7 @@ def extract_article(
     image = _meta(metas, "og:image", "twitter:image")
 
     prose = prose_chars(tree)  # before related boxes go (their links do not count anyway)
-    _drop_boxes(tree, container)  # tool bars and promotions first: none passes for related
+    _drop_boxes(tree, container, vietnamese)  # tool bars, promotions first: none is related
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []

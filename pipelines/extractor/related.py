@@ -450,6 +450,25 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return top if top.tag in ("p", "div", "td", "th") else None
 
 
+def _is_tag_label(el: lxml.html.HtmlElement) -> bool:
+    """True when the text that opens ``el`` is a tag-list label ("Từ khóa:", "Chủ đề:")."""
+    text = el.text or ""
+    return 0 < len(text.strip()) <= 20 and heading_key(text) in TAG_HEADINGS
+
+
+def _tag_box(label: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The tag list a plain-text label opens: the label's element when the links follow it
+    inside, else its parent; only when the box holds links and no other text than the label
+    and separators (a tag list, not a paragraph that starts with "Chủ đề")."""
+    box = label if next(label.iter("a"), None) is not None else label.getparent()
+    if box is None or box.tag in ("body", "html"):
+        return None
+    links = [(a, None) for a in box.iter("a")]
+    loose = re.sub(r"[\s,;|/·•]+", "", "".join(_loose_text(box, links)))
+    own = re.sub(r"[\s,;|/·•]+", "", label.text or "")
+    return box if links and len(loose) <= len(own) + 2 else None
+
+
 def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
     """The text of ``el``, whitespace collapsed, if it has at most ``limit`` characters, else
     None. Splits no further than needed: more than ``limit`` words make more than ``limit``
@@ -521,11 +540,30 @@ def _looks_like_card(node: lxml.html.HtmlElement, links: list) -> bool:
     return False
 
 
-def _inline_cards(container, links_of: _ArticleLinks) -> list:
+def _named_box(node: lxml.html.HtmlElement, links: list) -> bool:
+    """True when ``node`` carries a title of its own that links to one of the site's sections
+    ("Video", "Ảnh": a short heading whose link is not one of the box's headline links) and is
+    no related-news title: the section's teaser box, not a heading-less card of the story (a
+    card's headline sits in or around its own link)."""
+    members = {a for a, _ in links}
+    for head in node.iter(*_HEADING_TAGS):
+        own = list(head.iter("a"))
+        if not own or any(a in members for a in own) or any(
+                a in members for a in head.iterancestors("a")):
+            continue
+        text = _short_text(head, 40)
+        if text and heading_key(text) not in RELATED_HEADINGS:
+            return True
+    return False
+
+
+def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None) -> list:
     """Heading-less related cards inside the body container: the largest box around a headline
     link whose text, outside one to four linked targets, is at most a date or a lead-in such
     as "Xem thêm:", and which is a card by its look (a thumbnail or a headline element) or by
-    that lead-in. A link inside running text is never a card: its paragraph has other text."""
+    that lead-in. A link inside running text is never a card: its paragraph has other text.
+    Boxes of links under a title of their own (:func:`_named_box`) are no cards: they are
+    added to ``named`` when it is given."""
     found: list = []
     for a in container.iter("a"):
         url = links_of.member(a)
@@ -554,6 +592,12 @@ def _inline_cards(container, links_of: _ArticleLinks) -> list:
             limit = _MAX_SUMMARY if single else max(_MAX_CARD_LOOSE_TEXT, 20 * len(targets))
             if not lead_in and len(loose) > limit:
                 break  # running text: neither this box nor any around it is a card
+            if _named_box(node, links):
+                # a section's teaser box ("Video", "Ảnh"): neither related news nor body
+                best = None
+                if named is not None and node not in named:
+                    named.append(node)
+                break
             headline = any(_visible_words(x) >= 4 for x, _ in links)
             if headline and (lead_in or (evidence and any(map(links_of.like_article, targets)))):
                 best = node
@@ -603,6 +647,11 @@ def extract_related(
         heading = tag in _HEADING_TAGS or (  # _is_heading(el), inlined: every element passes
             tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or "")))
         label = None if heading or tag not in _LABEL_TAGS else _label_top(el)
+        if label is None and not heading and tag in _LABEL_TAGS and _is_tag_label(el):
+            box = _tag_box(el)
+            if box is not None:
+                doomed.append(box)
+                continue
         if heading or label is not None:
             head = label if label is not None else el
             text = text_under(head, 80)
@@ -640,10 +689,12 @@ def extract_related(
                 doomed.append(el)
 
     taken = [b for b, _, _ in blocks] + doomed
+    named: list = []  # teaser boxes of the site's sections inside the body: removed
     for container in protected:
-        for el in _inline_cards(container, links_of):
+        for el in _inline_cards(container, links_of, named):
             if not any(_is_descendant(el, b) for b in taken):
                 blocks.append((el, _block_name(el) or _lead_in(el), "card"))
+    doomed += named
     for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b in taken):
             blocks.append((el, "", "list"))
