@@ -1,7 +1,9 @@
 """URL canonicalisation: one spelling per article, whatever link or feed led to it.
 
 Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
-``page`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), the fragment, the
+``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
+portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
+only choose a rendering or a way back (print views, ``redirect``), the fragment, the
 default port and the letter case of scheme and host; IDN hosts are written in punycode.
 
 The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
@@ -22,6 +24,12 @@ TRACKING_PARAMS = frozenset(
     }
 )  # fmt: skip
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
+# parameters that ask for another rendering of the same page or say where to go back to, never
+# which page: Joomla's print view (``tmpl=component&print=1&layout=default``), Liferay's
+# ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``
+VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl"})
+VIEW_SUFFIXES = ("_redirect", "_backurl")
+DEFAULT_VALUES = frozenset({("layout", "default")})  # the value a page has without the parameter
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -29,6 +37,14 @@ def is_tracking_param(name: str) -> bool:
     """True for query parameters that only track where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def is_view_param(name: str, value: str) -> bool:
+    """True for query parameters that choose a rendering (print view, where to return), not a
+    page: ``print=1``, ``tmpl=component``, ``layout=default``, ``redirect=…``."""
+    lowered = name.lower()
+    return (lowered in VIEW_PARAMS or lowered.endswith(VIEW_SUFFIXES)
+            or (lowered, value.lower()) in DEFAULT_VALUES)  # fmt: skip
 
 
 @lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page; a full
@@ -56,6 +72,6 @@ def canonical_url(url: str) -> str:
     query = ""
     if parts.query:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if not is_tracking_param(k)]
+                if not is_tracking_param(k) and not is_view_param(k, v)]
         query = urlencode(kept, doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))

@@ -256,3 +256,59 @@ def test_empty_pages_are_other_and_never_raise(html):
     assert extract_article(html, SITE + "/tin-tuc/x-1.html", decision=decision,
                            only_articles=True) is None
     assert decision["kind"] == "other"
+
+
+def test_the_last_page_of_a_listing_with_two_teasers_is_a_listing():
+    # page 2 of 2: two teaser headlines and a pager that links back to page 1 only
+    teasers = "".join(
+        f'<article><h2><a href="/2025/12/0{n}/hoat-dong-ngoai-khoa-so-{n}/">Hoạt động ngoại '
+        f"khóa số {n} của học sinh</a></h2><p>0{n}/12/2025</p></article>" for n in (1, 2))
+    html = portal(f"<h1>Thẻ: ngoại khóa</h1>{teasers}"
+                  '<div class="pagination"><a href="/tag/ngoai-khoa/">1</a> <span>2</span></div>')
+    kind, reason, _ = classify(html, "/tag/ngoai-khoa/page/2/")
+    assert (kind, reason) == ("listing", "2 teaser headlines at a page-number URL")
+    assert classify(html, "/tag/ngoai-khoa/")[0] == "other"  # its URL is what tells
+    # a WordPress post at ?p=N is no page-number listing: its body decides
+    post = portal('<h1>Lễ khai giảng năm học mới 2025 - 2026</h1><div class="ngay">05/9/2025'
+                  "</div><p>Sáng 5/9, thầy và trò nhà trường long trọng tổ chức lễ khai giảng.</p>"
+                  + RELATED)  # fmt: skip
+    assert classify(post, "/?p=123")[0] == "article"
+
+
+def test_search_results_from_several_sections_are_a_listing():
+    # results of two URL shapes (Liferay sections): no shape group of three
+    results = portal("<h1>Tìm kiếm: kinh tế</h1>" + "".join(
+        f'<div><h3><a href="/web/guest/{sec}/-/asset_publisher/{iid}/content/kinh-te-so-{n}">'
+        f"Tình hình kinh tế xã hội số {n} của tỉnh</a></h3></div>"
+        for n, (sec, iid) in enumerate([("tin-tuc", "AbCd1234"), ("thong-bao", "XyZw5678")] * 2)))
+    assert classify(results, "/web/guest/tim-kiem?q=kinh+te")[:2] == (
+        "listing", "search results: 4 teaser headlines")
+    assert classify(portal(ABOUT_LIKE_SEARCH), "/tim-kiem")[0] == "other"  # no results: other
+
+
+ABOUT_LIKE_SEARCH = "<h1>Tìm kiếm</h1><form><input name='q'></form><p>Không tìm thấy kết quả.</p>"
+
+
+def test_a_headline_in_an_h2_named_by_the_title_keeps_its_dash_and_quotes():
+    # Joomla / Liferay: no h1, the headline is an h2 or h3 that the <title> names whole
+    title = 'Phát động cuộc thi "Quảng Ninh - điểm đến" giai đoạn 2026 - 2030'
+    html = portal(f'<div class="item-page"><h2 itemprop="headline">{title}</h2>'
+                  '<dd class="published">Thứ Hai, 22/12/2025 10:00</dd><div itemprop="articleBody">'
+                  "<p>Sở Văn hóa phát động cuộc thi ảnh về các điểm đến của tỉnh.</p></div></div>"
+                  + RELATED, title=f"{title} - Cổng TTĐT huyện")  # fmt: skip
+    article = extract_article(html, SITE + "/tin-tuc/1206-phat-dong-cuoc-thi.html")
+    assert article["title"] == title
+
+
+def test_a_page_of_dated_videos_is_a_list_not_an_article():
+    videos = "".join(
+        f'<div class="video-item"><iframe src="https://www.youtube.com/embed/v{n}"></iframe>'
+        f"<h3>Bản tin thời sự địa phương số {n} tuần này</h3><span>2{n}/12/2025</span></div>"
+        for n in range(4))  # fmt: skip
+    kind, reason, _ = classify(portal(f"<h1>Video</h1>{videos}"), "/video/")
+    assert (kind, reason) == ("listing", "4 dated items under the heading")
+    # one video with its own dateline and caption stays an article
+    one = portal("<h1>Bản tin thời sự địa phương tuần này</h1><div class='ngay'>22/12/2025</div>"
+                 '<iframe src="https://www.youtube.com/embed/v1"></iframe>'
+                 "<p>Bản tin điểm lại các sự kiện nổi bật của tỉnh trong tuần.</p>")  # fmt: skip
+    assert classify(one, "/video/ban-tin-tuan-nay-123.html")[0] == "article"

@@ -105,3 +105,43 @@ def test_page_links_of_a_legacy_encoded_page():
 
     body = "<a href='/tin-đà-9.html'>tin</a>".encode("cp1258")  # not valid UTF-8
     assert page_links(body, "http://x.vn/") == ["http://x.vn/tin-%C4%91%C3%A0-9.html"]
+
+
+def test_joomla_keeps_what_names_the_article_and_drops_its_print_view():
+    article = ("https://huyen.vn/index.php?option=com_content&view=article&id=123%3Acau-moi"
+               "&catid=5&Itemid=101")
+    assert canonical_url(article) == article
+    printed = canonical_url(f"{article}&tmpl=component&print=1&layout=default&utm_source=x")
+    assert printed == article  # the print icon leads to the article it prints
+    sef = "https://huyen.vn/tin-tuc/123-cau-moi.html"
+    assert canonical_url(f"{sef}?tmpl=component&print=1&layout=default") == sef
+    # the ids and the pager's offset stay: other articles, other listing pages
+    assert canonical_url(article.replace("id=123", "id=124")) != article
+    listing = "https://huyen.vn/index.php?option=com_content&view=category&id=5&Itemid=101"
+    assert canonical_url(f"{listing}&limitstart=10") == f"{listing}&limitstart=10"
+    assert canonical_url("https://huyen.vn/tin-tuc.html?start=10") == (
+        "https://huyen.vn/tin-tuc.html?start=10")
+    assert canonical_url(f"{listing}&layout=blog") == f"{listing}&layout=blog"  # not the default
+
+
+def test_liferay_redirect_tails_are_one_url_and_portlet_pages_stay_apart():
+    article = "https://tinh.gov.vn/web/guest/tin-tuc/-/asset_publisher/AbCd1234/content/cau-moi"
+    tail = ("?inheritRedirect=true&redirect=https%3A%2F%2Ftinh.gov.vn%2Fweb%2Fguest%2Ftin-tuc"
+            "%3Fp_p_id%3Dx")
+    assert canonical_url(article + tail) == article
+    assert canonical_url(article + "?_com_liferay_AssetPublisherPortlet_INSTANCE_AbCd1234_"
+                         "redirect=%2Fweb%2Fguest") == article  # fmt: skip
+    cur = "_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_AbCd1234_cur"
+    page2 = f"https://tinh.gov.vn/web/guest/tin-tuc?p_p_id=x&p_p_lifecycle=0&{cur}=2"
+    assert canonical_url(page2) == page2
+    assert canonical_url(page2.replace("=2", "=3")) != page2
+
+
+def test_listing_urls_by_shape_leave_wordpress_posts_to_the_extractor():
+    from crawler.spiders.news import LISTING_URL
+
+    for url in ("https://x.vn/tin-tuc?page=2", "https://x.vn/category/tin-tuc/page/2/",
+                "https://x.vn/tim-kiem?q=ha+long", "https://x.vn/tag/du-lich/"):  # fmt: skip
+        assert LISTING_URL.search(url), url
+    for url in ("https://truong.edu.vn/?p=123", "https://x.vn/2025/12/24/khai-giang/"):
+        assert not LISTING_URL.search(url), url

@@ -43,9 +43,10 @@ NOT_HTML = re.compile(
 )
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
-# listing pages by their URL alone: pagers, search results, tag pages (generic mode)
+# listing pages by their URL alone: pagers, search results, tag pages (generic mode); not
+# ``?p=N``, which is WordPress's URL of post N (the extractor tells a ``?p=2`` pager page apart)
 LISTING_URL = re.compile(
-    r"[?&](?:page|paged|pageindex|pagefirstrow|trang|p)=\d|[?&]Paged=TRUE|/(?:trang|page)[-/]\d+"
+    r"[?&](?:page|paged|pageindex|pagefirstrow|trang)=\d|[?&]Paged=TRUE|/(?:trang|page)[-/]\d+"
     r"(?:\.\w+)?/?$|/(?:tim-kiem|timkiem|search|tag|tags|tu-khoa|tukhoa)(?:[/.?]|$)|[?&](?:q|"
     r"keyword|tukhoa|k)=",
     re.IGNORECASE,

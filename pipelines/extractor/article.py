@@ -278,11 +278,33 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
         for h1 in h1s:
             if fold(h1) in folded or folded in fold(h1):
                 return h1
+    named = _heading_named_by_title(tree, meta) if meta else None
+    if named:
+        return named
     if len(h1s) == 1 and len(h1s[0].split()) >= 3:
         return h1s[0]
     if meta:
         return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
     return fallback
+
+
+_TITLE_SEPARATOR = r"\s+[|–—-]\s+"
+
+
+def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | None:
+    """The h2/h3 the page's title names whole (``headline``, ``headline - Site``, ``Site |
+    headline``): Joomla, Liferay and many portals show the headline in an h2 or h3, and a
+    headline may hold a dash or quotes of its own."""
+    folded = fold(meta)
+    for el in tree.iter("h2", "h3"):
+        text = _clean_text(el.text_content())
+        heading = fold(text)
+        if len(text.split()) < 3:
+            continue
+        if folded == heading or re.match(re.escape(heading) + _TITLE_SEPARATOR, folded) \
+                or re.search(_TITLE_SEPARATOR + re.escape(heading) + "$", folded):
+            return text
+    return None
 
 
 def _with_prefix(el: lxml.html.HtmlElement) -> str:

@@ -51,6 +51,10 @@ _PAGER_TEXT = re.compile(r"^(?:\d{1,4}|trang sau|sau|tiep|tiep theo|trang tiep|n
 _PAGER_HREF = re.compile(r"[?&](?:page|p|trang|paged|pageindex|pagefirstrow)=\d|"
                          r"/(?:trang|page|p)[-/]\d+|[?&]Paged=TRUE|__doPostBack\([^)]*page",
                          re.I)
+# a page-number URL of the page itself: the pager's hrefs, Joomla's ``limitstart``/``start``
+# offsets, a Liferay portlet's ``…_cur=N``
+_PAGED_URL = re.compile(_PAGER_HREF.pattern + r"|[?&](?:limitstart|start)=\d|_cur=\d+(?:&|$)",
+                        re.I)
 _ENGLISH_DATE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+"
     r"(?:19|20)\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
@@ -78,6 +82,8 @@ FIRST_NEWS_YEAR = 1995  # Vietnamese news sites start in the late 1990s: 1963 is
 LISTING_TEASERS = 3  # teaser headlines of one URL shape right under the heading
 LISTING_LINES = 60  # lines searched for them
 LISTING_LEAD_CHARS = 300  # at most this much text (a category's blurb) above them
+LIST_DATELINES = 3  # datelines under one heading that make a list of items (an article: 1-2)
+PARAGRAPH_CHARS = 150  # a line this long is a paragraph of text, not an item's caption
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
@@ -88,6 +94,7 @@ _STATIC_PAGE = re.compile(
     r"dieu khoan|chinh sach bao mat|quang cao|thong tin toa soan|ve chung toi|"
     r"about(?: us)?|contact(?: us)?|privacy policy|terms of (?:use|service)|search results?)\b"
 )
+_SEARCH_PAGE = re.compile(r"tim kiem|ket qua tim kiem|search")
 DATELESS_PROSE_CHARS = 400  # prose that makes a dateless page an article (a stub is not)
 BODY_RUN_CHARS = 800  # a body block that needs no headline element: several paragraphs
 MARKUP_PROSE_CHARS = 200  # a short paragraph of prose beside article markup (a notice has one)
@@ -177,6 +184,11 @@ def classify_page(
 
     if hints.get("article_url") and (headline is not None or substance):
         return "article", "URL matches the site's article pattern", attachments
+    # several items under the heading, each with its own dateline and no paragraph of text
+    # (a page of videos or photo albums, an events list): a list of things, not one article
+    dated_items = sum(1 for line in main if _dateline(line.text))
+    if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS:
+        return "listing", f"{dated_items} dated items under the heading", []
     listing_shape = hints.get("listing_shape")
     if listing_shape and not dated and body < LISTING_LEAD_CHARS and (teasers or pager):
         return "listing", f"URL has the site's pager-link shape {listing_shape}", []
@@ -212,12 +224,20 @@ def classify_page(
     if body < LISTING_LEAD_CHARS and (teasers >= LISTING_TEASERS or pager):
         what = f"{teasers} teaser headlines" + (" and a pager" if pager else "")
         return "listing", what, []
+    # the last page of a listing may hold one or two teasers and link back to page 1 only:
+    # its own page-number URL says what the few teasers are
+    if body < LISTING_LEAD_CHARS and teasers and not dated and _PAGED_URL.search(url):
+        return "listing", f"{teasers} teaser headlines at a page-number URL", []
     # A page of prose that shows no date is still an article (a blog post, a feature, most
     # general web pages) unless it names itself one of a site's own pages: "Giới thiệu",
     # "Liên hệ", the organisation chart… whose long paragraphs may hold historic dates.
     static = _static_page(tree, url, headline)
     if not static and prose >= DATELESS_PROSE_CHARS:
         return "article", f"{prose} characters of prose, no date shown", attachments
+    if static and _SEARCH_PAGE.match(static):
+        found = sum(len(line.teasers) for line in following if not line.aside)
+        if found and body < LISTING_LEAD_CHARS:  # results from any section, of any URL shape
+            return "listing", f"search results: {found} teaser headlines", []
     if static:
         return "other", f"a page of the site itself ({static})", []
     if headline is None:

@@ -1,4 +1,4 @@
-"""One generator for local test sites of five shapes, written from the sample portal's text.
+"""One generator for local test sites of the shapes, written from the sample portal's text.
 
 Each shape is a kind of provincial site generic mode must handle without a profile:
 
@@ -16,6 +16,16 @@ Each shape is a kind of provincial site generic mode must handle without a profi
 - ``related``: a newspaper whose section pages show only their newest teasers (no pager):
   older articles are reached through "Tin liên quan" links and the sitemap; three sections,
   three article URL shapes; short articles whose date shows only under the related block;
+- ``wordpress``: a WordPress school / commune site: ``/YYYY/MM/DD/slug/`` posts (1 to 3
+  paragraphs, every fifth a photo post: captioned figures and one sentence), category, tag,
+  author and month archives with ``/page/N/`` pagers ("Trang sau »"), ``/feed/``, ``wp-json``
+  and ``?p=N`` shortlinks in the head, a "Bài viết mới" sidebar on every page;
+- ``joomla``: ``index.php?option=com_content&view=article&id=N:slug&catid=C&Itemid=I``
+  articles with a ``limitstart`` pager, SEF ``/thong-bao/N-slug.html`` ones with a ``?start=``
+  pager, "Các tin khác", print and e-mail icons (``tmpl=component&print=1``) that are not articles;
+- ``liferay``: a Liferay portal: ``/web/guest/<section>/-/asset_publisher/<id>/content/<slug>``
+  articles linked with ``?inheritRedirect=true&redirect=<listing>`` tails, listings paginated
+  by the portlet's ``…_INSTANCE_<id>_cur=N`` parameter, "Tin khác";
 - ``empty``: a site with no article at all (home, about, contact, an empty category).
 
 Every site also has pages that are not articles: the home page, "Giới thiệu" (the province's
@@ -47,7 +57,8 @@ if str(ROOT) not in sys.path:  # run as a script
 
 from tintuc.sample_portal.build import CONTENT, WEEKDAYS, nfc, parse_content, slugify  # noqa: E402
 
-SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "related", "empty")
+SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "related", "wordpress", "joomla",
+          "liferay", "empty")
 DEFAULT_ARTICLES = 30
 MAX_BODY = 560  # the longest short article, in characters (issue 13)
 PER_PAGE = 6
@@ -94,6 +105,7 @@ class Site:
     pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # target -> body, ctype
     manifest: dict = field(default_factory=dict)
     postback: dict[str, bytes] = field(default_factory=dict)  # __EVENTARGUMENT -> page
+    redirects: dict[str, str] = field(default_factory=dict)  # target -> where a 301 sends it
 
     def add(self, target: str, body: str | bytes, ctype: str = HTML) -> None:
         data = nfc(body).encode("utf-8") if isinstance(body, str) else body
@@ -615,6 +627,275 @@ def build_empty(site: Site, items: list[Story]) -> None:
     manifest(site, [], ["/", "/gioi-thieu.html", "/lien-he.html", "/chuyen-muc/tin-tuc.html"])
 
 
+# --------------------------------------------------------------------------- CMS platforms
+
+
+def numbered_pager(hrefs: list[str], n: int, next_text: str = "Trang sau »") -> str:
+    """A numbered pager with a "next" link: ``hrefs[p - 1]`` is page p."""
+    pager = " ".join(f"<span class=\"current\">{p}</span>" if p == n
+                     else f'<a class="page-numbers" href="{h}">{p}</a>'
+                     for p, h in enumerate(hrefs, 1))  # fmt: skip
+    if n < len(hrefs):
+        pager += f' <a class="next" href="{hrefs[n]}">{e(next_text)}</a>'
+    return f'<div class="pagination">{pager}</div>'
+
+
+def sidebar(title: str, items: list[Story], href=lambda s: s.path) -> str:
+    rows = "".join(f'<li><a href="{href(s)}">{e(s.title)}</a></li>\n' for s in items)
+    return f'<aside class="widget"><h3 class="widget-title">{title}</h3>\n<ul>\n{rows}</ul></aside>'
+
+
+def gallery(s: Story) -> str:
+    """A photo post: a gallery of captioned figures and one sentence of text."""
+    figures = "".join(
+        f'<figure class="wp-block-image"><img src="/wp-content/uploads/{s.when:%Y/%m}/'
+        f'anh-{s.index}-{k}.jpg" alt=""><figcaption>{e(clip(s.title, 60))} (ảnh {k})'
+        "</figcaption></figure>\n" for k in range(1, 4))  # fmt: skip
+    return f"<p>{e(s.paragraphs[0])}</p>\n<div class=\"gallery\">\n{figures}</div>\n"
+
+
+def build_wordpress(site: Site, items: list[Story]) -> None:
+    """A WordPress school / commune site: dated permalinks, category/tag/author/date archives
+    with ``/page/N/`` pagers, a feed, wp-json links, a "Bài viết mới" sidebar, photo posts."""
+    cats = [("tin-tuc", "Tin tức"), ("hoat-dong", "Hoạt động")]
+    tags = ["nam-hoc-2025", "doan-thanh-nien"]
+    menu = [("/", "Trang chủ"), ("/gioi-thieu/", "Giới thiệu")]
+    menu += [(f"/category/{c}/", n) for c, n in cats]
+    menu += [("/video/", "Video"), ("/lien-he/", "Liên hệ")]
+    for s in items:
+        s.paragraphs = s.paragraphs[:3]
+        slug = "-".join(slugify(s.title).split("-")[:7])
+        s.path = f"/{s.when:%Y/%m/%d}/{slug}/"
+    head = ('<link rel="alternate" type="application/rss+xml" title="Feed" href="/feed/">\n'
+            '<link rel="https://api.w.org/" href="/wp-json/">\n'
+            '<link rel="EditURI" type="application/rsd+xml" href="/xmlrpc.php?rsd">\n')
+    for s in items:  # WordPress answers a ?p=N shortlink with a redirect to the permalink
+        site.redirects[normal_target(f"/?p={900 + s.index}")] = s.path
+    side = sidebar("Bài viết mới", items[:5], lambda s: f"/?p={900 + s.index}")  # shortlinks
+    month = items[0].when
+    side += (f'\n<aside class="widget"><h3 class="widget-title">Lưu trữ</h3><ul><li><a href='
+             f'"/{month:%Y/%m}/">Tháng {month.month} năm {month.year}</a></li></ul></aside>')
+
+    def wp_page(title: str, body: str, extra_head: str = "") -> str:
+        return page(title, f'<div class="content-area">{body}</div>\n{side}', menu,
+                    head + extra_head)
+
+    def archive(base: str, title: str, chosen: list[Story]) -> list[str]:
+        pages = chunks(chosen, PER_PAGE)
+        hrefs = [base] + [f"{base}page/{p}/" for p in range(2, len(pages) + 1)]
+        for n, chunk in enumerate(pages, 1):
+            body = (f'<h1 class="page-title">{e(title)}</h1>\n'
+                    + "".join(f'<article class="post"><h2 class="entry-title"><a href="{s.path}">'
+                              f'{e(s.title)}</a></h2><time>{s.when:%d/%m/%Y}</time>'
+                              f"<p>{e(clip(s.paragraphs[0], 140))}</p></article>\n"
+                              for s in chunk)
+                    + numbered_pager(hrefs, n))  # fmt: skip
+            site.add(hrefs[n - 1], wp_page(f"{title} - Trang {n}", body))
+        return hrefs
+
+    listings: list[str] = []
+    for number, (cat, name) in enumerate(cats):
+        in_cat = [s for s in items if s.category == number]
+        listings += archive(f"/category/{cat}/", name, in_cat)
+        for s in in_cat:
+            tag = tags[s.index % 2]
+            shortlink = f'<link rel="shortlink" href="/?p={900 + s.index}">\n'
+            json_link = (f'<link rel="alternate" type="application/json" '
+                         f'href="/wp-json/wp/v2/posts/{900 + s.index}">\n')
+            photo_post = s.index % 5 == 4
+            if photo_post:
+                s.paragraphs = s.paragraphs[:1]
+            content = (gallery(s) if photo_post
+                       else "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs))
+            newer = [o for o in in_cat if o.when > s.when][-3:]
+            body = (
+                f'<article class="post type-post">\n<header class="entry-header">'
+                f'<h1 class="entry-title">{e(s.title)}</h1>\n<div class="entry-meta">'
+                f'<span class="posted-on">{e(s.shown_date(s.index))}</span> · <span class='
+                f'"author"><a href="/author/admin/">admin</a></span> · <a href="/category/{cat}/"'
+                f'>{name}</a></div></header>\n<div class="entry-content">\n{content}</div>\n'
+                f'<footer class="entry-footer">Thẻ: <a href="/tag/{tag}/" rel="tag">{tag}</a>'
+                "</footer>\n</article>\n"
+                + (sidebar("Bài viết liên quan", newer) if newer else "")
+            )
+            site.add(s.path, wp_page(s.title, body, shortlink + json_link))
+    for tag in tags:
+        listings += archive(f"/tag/{tag}/", f"Thẻ: {tag}",
+                            [s for s in items if tags[s.index % 2] == tag][:8])
+    listings += archive("/author/admin/", "Tác giả: admin", items[:8])
+    listings += archive(f"/{month:%Y/%m}/", f"Tháng {month.month} năm {month.year}",
+                        [s for s in items if (s.when.year, s.when.month) ==
+                         (month.year, month.month)][:8])  # fmt: skip
+    videos = "".join(  # a page of embedded videos, each with a caption and a date: no article
+        f'<div class="video-item"><iframe src="https://www.youtube.com/embed/v{s.index}x" '
+        f'allowfullscreen></iframe><h3>{e(s.title)}</h3><span class="date">{s.when:%d/%m/%Y}'
+        "</span></div>\n" for s in items[:4])  # fmt: skip
+    site.add("/video/", wp_page("Video", f'<h1 class="page-title">Video</h1>\n{videos}'))
+    site.add("/?s=hoc+sinh", wp_page("Tìm kiếm", "<h1>Kết quả tìm kiếm cho: học sinh</h1>\n"
+                                      + teasers(items[2:6])))  # fmt: skip
+    home = ("<h2>Tin mới nhất</h2>\n" + teasers(items[:6])
+            + '<a href="/?s=hoc+sinh">Tìm kiếm</a>')
+    site.add("/", wp_page("Trường THCS Hồng Gai", home))
+    feed_items = "".join(
+        f"<item><title>{e(s.title)}</title><link>{{{{BASE_URL}}}}{s.path}</link>"
+        f"<pubDate>{s.when:%a, %d %b %Y %H:%M:%S} +0700</pubDate></item>\n" for s in items[:10])
+    site.add("/feed/", '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+             f"<title>Trường</title><link>{{{{BASE_URL}}}}/</link>\n{feed_items}</channel>"
+             "</rss>\n", "application/rss+xml; charset=utf-8")  # fmt: skip
+    site.add("/wp-json/", '{"name": "Trường", "routes": {}}', "application/json")
+    add_common(site, menu, about="/gioi-thieu/", contact="/lien-he/")
+    site.add("/gioi-thieu/", wp_page(ABOUT_TITLE, about_body()))  # with the theme's sidebar
+    site.add("/lien-he/", wp_page("Liên hệ", contact_body()))
+    manifest(site, items, ["/", "/gioi-thieu/", "/lien-he/", "/video/", "/?s=hoc+sinh", *listings],
+             listings=listings, feeds=["/feed/"])
+
+
+def build_joomla(site: Site, items: list[Story]) -> None:
+    """A Joomla portal: one category's articles at the component's own URLs
+    (``index.php?option=com_content&view=article&id=N:slug&catid=C&Itemid=I``, pager
+    ``&limitstart=N``), the other's at SEF URLs (``/thong-bao/N-slug.html``, pager
+    ``/thong-bao.html?start=N``); "Các tin khác" under each article, and print / e-mail icons
+    (``tmpl=component&print=1``, ``option=com_mailto``) whose pages are not articles."""
+    cats = [(5, 101, "tin-tuc", "Tin tức"), (8, 104, "thong-bao", "Thông báo")]
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu")]
+    menu += [(f"/{alias}.html", name) for _, _, alias, name in cats]
+    menu += [("/lien-he.html", "Liên hệ")]
+    for s in items:
+        catid, itemid, alias, _ = cats[s.category]
+        number = 1200 + len(items) - s.index
+        slug = "-".join(slugify(s.title).split("-")[:6])
+        s.path = (f"/index.php?option=com_content&view=article&id={number}:{slug}"
+                  f"&catid={catid}&Itemid={itemid}" if s.category == 0
+                  else f"/{alias}/{number}-{slug}.html")  # fmt: skip
+    listings = []
+    for number, (catid, itemid, alias, name) in enumerate(cats):
+        in_cat = [s for s in items if s.category == number]
+        pages = chunks(in_cat, PER_PAGE)
+        if number == 0:  # the component's own URLs: view=category&limitstart=N
+            base = f"/index.php?option=com_content&view=category&id={catid}&Itemid={itemid}"
+            hrefs = [base] + [f"{base}&limitstart={PER_PAGE * p}" for p in range(1, len(pages))]
+            site.add(f"/{alias}.html", page(name, f"<h1>{name}</h1>\n" + "".join(
+                f'<p><a href="{e(s.path)}">{e(s.title)}</a></p>\n' for s in in_cat[:6])
+                + numbered_pager([e(h) for h in hrefs], 1, "Tiếp"), menu))  # fmt: skip
+            listings.append(f"/{alias}.html")
+        else:  # the SEF spelling: /thong-bao.html?start=N
+            base = f"/{alias}.html"
+            hrefs = [base] + [f"{base}?start={PER_PAGE * p}" for p in range(1, len(pages))]
+        for n, chunk in enumerate(pages, 1):
+            rows = "".join(
+                f'<div class="item"><h2 class="item-title"><a href="{e(s.path)}">{e(s.title)}'
+                f'</a></h2><dd class="published">{s.when:%d/%m/%Y}</dd>'
+                f"<p>{e(clip(s.paragraphs[0], 140))}</p></div>\n" for s in chunk)  # fmt: skip
+            body = (f'<div class="blog"><h1>{name}</h1>\n{rows}</div>\n'
+                    + numbered_pager([e(h) for h in hrefs], n, "Tiếp"))
+            site.add(hrefs[n - 1], page(f"{name} - Trang {n}", body, menu))
+            listings.append(hrefs[n - 1])
+        for s in in_cat:
+            others = [o for o in in_cat if o.when > s.when][-4:]
+            joiner = "&" if "?" in s.path else "?"
+            print_url = f"{s.path}{joiner}tmpl=component&print=1&layout=default"
+            mail_url = f"/index.php?option=com_mailto&tmpl=component&link=a{1200 + s.index}"
+            rows = "".join(f'<li><a href="{e(o.path)}">{e(o.title)}</a> <span>'
+                           f"({o.when:%d/%m/%Y})</span></li>\n" for o in others)  # fmt: skip
+            body = (
+                f'<div class="item-page">\n<div class="icons"><a href="{e(print_url)}" '
+                f'title="In" rel="nofollow">In</a> <a href="{e(mail_url)}" title="Email">Email'
+                f'</a></div>\n<h2 itemprop="headline">{e(s.title)}</h2>\n<dl class='
+                f'"article-info"><dd class="published">{e(s.shown_date(s.index))}</dd></dl>\n'
+                '<div itemprop="articleBody">\n'
+                + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+                + "</div>\n</div>\n"
+                + (f'<div class="moduletable"><h3>Các tin khác</h3>\n<ul>\n{rows}</ul></div>'
+                   if others else "")
+            )
+            site.add(s.path, page(s.title, body, menu))
+            printable = (f"<h2>{e(s.title)}</h2>\n<p>{e(s.shown_date(s.index))}</p>\n"
+                         + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs))
+            site.add(print_url, '<!DOCTYPE html><html><head><meta charset="utf-8">'
+                     f'<meta name="robots" content="noindex, nofollow"><title>{e(s.title)}'
+                     f'</title></head><body onload="window.print()">{printable}</body></html>')
+            mail = page("Gửi email", '<form method="post"><input name="mailto">'
+                        "<button>Gửi</button></form>", menu)  # fmt: skip
+            site.add(mail_url, mail)
+            site.add(mail_url.replace("&tmpl=component", ""), mail)  # Joomla serves both
+    search = "/index.php?option=com_search&searchword=du+lich"
+    site.add(search, page("Tìm kiếm", f"<h1>Tìm kiếm</h1>\n{teasers(items[1:5])}", menu))
+    home = f'<h2>Tin mới</h2>\n{teasers(items[:6])}<a href="{e(search)}">Tìm kiếm</a>'
+    site.add("/", page("Cổng thông tin điện tử huyện", home, menu))
+    add_common(site, menu)
+    manifest(site, items, ["/", "/gioi-thieu.html", "/lien-he.html", search, *listings],
+             listings=listings)
+
+
+LIFERAY_PORTLET = "_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_"
+
+
+def build_liferay(site: Site, items: list[Story]) -> None:
+    """A Liferay provincial portal: ``/web/guest/<section>/-/asset_publisher/<id>/content/<slug>``
+    articles, linked with ``?inheritRedirect=…&redirect=…`` tails that name the listing the
+    click came from; listings paginated with the portlet's ``…INSTANCE_<id>_cur=N``."""
+    sections = [("tin-tuc", "AbCd1234", "Tin tức - Sự kiện"),
+                ("thong-bao", "XyZw5678", "Thông báo")]  # fmt: skip
+    menu = [("/web/guest/trang-chu", "Trang chủ"), ("/web/guest/gioi-thieu", "Giới thiệu")]
+    menu += [(f"/web/guest/{sec}", name) for sec, _, name in sections]
+    menu += [("/web/guest/lien-he", "Liên hệ")]
+    for s in items:
+        sec, instance, _ = sections[s.category]
+        slug = "-".join(slugify(s.title).split("-")[:8])
+        s.path = f"/web/guest/{sec}/-/asset_publisher/{instance}/content/{slug}"
+
+    def link(s: Story, came_from: str) -> str:
+        redirect = urlencode({"inheritRedirect": "true", "redirect": came_from})
+        return f"{s.path}?{redirect}"
+
+    listings = []
+    for number, (sec, instance, name) in enumerate(sections):
+        in_sec = [s for s in items if s.category == number]
+        pages = chunks(in_sec, PER_PAGE)
+        base = f"/web/guest/{sec}"
+        cur = f"{LIFERAY_PORTLET}{instance}_cur"
+        hrefs = [base] + [f"{base}?{LIFERAY_PORTLET}{instance}_delta={PER_PAGE}&"
+                          f"p_p_id={LIFERAY_PORTLET}{instance}&p_p_lifecycle=0&{cur}={p}"
+                          for p in range(2, len(pages) + 1)]  # fmt: skip
+        for n, chunk in enumerate(pages, 1):
+            here = hrefs[n - 1]
+            rows = "".join(
+                f'<div class="asset-abstract"><h3 class="asset-title"><a href="'
+                f'{e(link(s, here))}">{e(s.title)}</a></h3><span class="metadata-publish-date">'
+                f"{s.when:%d/%m/%Y}</span><div class=\"asset-summary\">"
+                f"{e(clip(s.paragraphs[0], 140))}</div></div>\n" for s in chunk)  # fmt: skip
+            pager = numbered_pager([e(h) for h in hrefs], n, "Tiếp")
+            body = (f'<section class="portlet" id="portlet{LIFERAY_PORTLET}{instance}">'
+                    f'<h2 class="portlet-title-text">{name}</h2>\n{rows}{pager}</section>')
+            site.add(hrefs[n - 1], page(f"{name} - Cổng TTĐT", body, menu))
+            listings.append(hrefs[n - 1])
+        for s in in_sec:
+            others = [o for o in in_sec if o.when > s.when][-4:]
+            rows = "".join(f'<li><a href="{e(link(o, s.path))}">'
+                           f"{e(o.title)}</a></li>\n" for o in others)  # fmt: skip
+            body = (
+                f'<section class="portlet"><div class="asset-full-content">\n'
+                f'<h3 class="header-title">{e(s.title)}</h3>\n<div class="metadata">'
+                f"{e(s.shown_date(s.index))}</div>\n<div class=\"journal-content-article\">\n"
+                + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+                + "</div>\n</div></section>\n"
+                + (f'<div class="tin-khac"><h3>Tin khác</h3>\n<ul>\n{rows}</ul></div>'
+                   if others else "")
+            )
+            site.add(s.path, page(s.title, body, menu))
+    search = "/web/guest/tim-kiem?q=kinh+te"
+    site.add(search, page("Tìm kiếm", f"<h1>Tìm kiếm: kinh tế</h1>\n{teasers(items[2:6])}", menu))
+    home = "<h2>Tin nổi bật</h2>\n" + "".join(
+        f'<div class="news-item"><h3><a href="{e(link(s, "/web/guest/trang-chu"))}">'
+        f"{e(s.title)}</a></h3></div>\n" for s in items[:6])  # fmt: skip
+    home += f'<a href="{e(search)}">Tìm kiếm</a>'
+    site.add("/web/guest/trang-chu", page("Cổng thông tin điện tử tỉnh", home, menu))
+    site.add("/", page("Cổng thông tin điện tử tỉnh", home, menu))
+    add_common(site, menu, about="/web/guest/gioi-thieu", contact="/web/guest/lien-he")
+    manifest(site, items, ["/", "/web/guest/trang-chu", "/web/guest/gioi-thieu",
+                           "/web/guest/lien-he", search, *listings], listings=listings)
+
+
 def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.html") -> None:
     site.add(about, page(ABOUT_TITLE, about_body(), menu))
     site.add(contact, page("Liên hệ", contact_body(), menu))
@@ -624,6 +905,7 @@ def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.htm
 
 BUILDERS = {"cms": build_cms, "sharepoint": build_sharepoint, "notices": build_notices,
             "sitemap": build_sitemap, "rss": build_rss, "related": build_related,
+            "wordpress": build_wordpress, "joomla": build_joomla, "liferay": build_liferay,
             "empty": build_empty}  # fmt: skip
 
 

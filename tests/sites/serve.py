@@ -58,6 +58,14 @@ class SiteHandler(PortalHandler):
         return found if found else (None, "")
 
     def do_GET(self):
+        location = self.server.site.redirects.get(normal_target(self.path.split("#", 1)[0]))
+        if location:  # a shortlink (WordPress ``/?p=N``): 301 to the page
+            self.server.log_request("GET", self.path)
+            self.send_response(301)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.answer(*self.lookup())
 
     def do_HEAD(self):
