@@ -20,7 +20,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 from crawler.checks import setting
 from crawler.items import Article, FetchedPage, FetchError, PageDecision
-from pipelines.extractor.article import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +34,10 @@ def extract_page(
     Takes the page's bytes: decoding (and NFC) happens here, in the worker, not on the
     reactor thread.
     """
+    # imported here, in the workers (their fork server preloads it): the crawl process itself
+    # extracts nothing unless TINTUC_EXTRACT_WORKERS=-1, and trafilatura would add 8 MB to it
+    from pipelines.extractor.article import extract_article
+
     started = time.process_time()
     decision: dict = {}
     try:
@@ -75,9 +78,9 @@ def extraction_pool(workers: int, preload: tuple[str, ...] = ()) -> ProcessPoolE
     """``workers`` extraction processes that end with this process (the crawl's pool, and
     ``tintuc reextract``'s). ``preload``: more modules for the fork server to import once."""
     context = multiprocessing.get_context("forkserver")
-    # the fork server imports lxml, trafilatura and this module once; each worker
+    # the fork server imports lxml, trafilatura, the extractor and this module once; each worker
     # forks ready instead of spending ~1 s of CPU importing them itself
-    context.set_forkserver_preload([__name__, *preload])
+    context.set_forkserver_preload([__name__, "pipelines.extractor.article", *preload])
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
