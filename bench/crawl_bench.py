@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import sqlite3
@@ -178,11 +179,13 @@ def _cpu_of(pid: int) -> float:
 
 
 def sample_pages(n: int, base: str, limit: int | None, source: str) -> list[tuple[str, str]]:
-    """(url, html) of the mirror's article pages, or of ``limit`` of them spread evenly."""
+    """(url, html) of the mirror's article pages, or of ``limit`` of them drawn at random (a
+    fixed seed). Not every k-th page: the mirror varies its real pages in a cycle, and every
+    10th page was only ever two of the four, the two cheapest to extract, which halved plain
+    trafilatura's time per page against the pages crawled (12.5 against 26.5 ms)."""
     ids = list(range(1, n + 1))
     if limit and limit < n:
-        step = n / limit
-        ids = [1 + int(k * step) for k in range(limit)]
+        ids = sorted(random.Random(0).sample(ids, limit))
     page = mirror.real_article_page if source == "real" else mirror.article_page
     return [(base.rstrip("/") + mirror.article_path(i), page(i, n).decode()) for i in ids]
 
