@@ -766,9 +766,14 @@ def _line_key(line: str) -> str:
     return " ".join(re.findall(r"\w+", fold(line)))
 
 
+def _prose_line_chars(lines: list[str]) -> int:
+    """Characters of ``lines`` in lines of prose (:data:`_PROSE_LINE` characters or more)."""
+    return sum(len(line) for line in lines if len(line) >= _PROSE_LINE)
+
+
 def _looks_dumped(lines: list[str]) -> bool:
     """True when ``lines`` are mostly lines too short for prose, and many (see _DUMP_CHARS)."""
-    short = sum(len(line) for line in lines if len(line) < _PROSE_LINE)
+    short = sum(map(len, lines)) - _prose_line_chars(lines)
     return short >= _DUMP_CHARS and short > _DUMP_SHORT * (sum(map(len, lines)) - short)
 
 
@@ -997,7 +1002,7 @@ def extract_article(
     recovery = None
     dumped = container is None and _looks_dumped(lines)
     if dumped or not (agreed and container is not None) and (
-            sum(len(line) for line in lines if len(line) >= _PROSE_LINE) < _LOOKS_SHORT * prose):
+            _prose_line_chars(lines) < _LOOKS_SHORT * prose):
         headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
         def unwanted(line: str) -> bool:
@@ -1108,7 +1113,7 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
     chars = sum(len(x) for x in lines)
     if not chars:
         return {}
-    signals = {"prose": sum(len(x) for x in lines if len(x) >= _PROSE_LINE) / chars}
+    signals = {"prose": _prose_line_chars(lines) / chars}
     texts = _LINK_TEXTS(container if walked else tree)  # one XPath pass: no element proxies
     anchors = {" ".join(x.split()) for x in texts if len(x) >= _LINK_TEXT}
     anchors = [a for a in anchors if len(a) >= _LINK_TEXT and a in text]  # (once normalised)
