@@ -72,6 +72,10 @@ def test_a_notice_whose_content_is_an_attached_pdf_keeps_the_links():
     ]
     result = extract_article(html, SITE + "/thong-bao/quyet-dinh-15-3102.html")
     assert result["attachments"] == attachments and "Tải về" in result["text"]
+    # a URL of the profile's article pattern decides the kind without walking the page,
+    # unless the page links a document: then the walk still lists it
+    assert classify(html, "/thong-bao/quyet-dinh-15-3102.html", {"article_url": True}) == (
+        "article", "URL matches the site's article pattern", attachments)
 
 
 def test_a_photo_story_with_captions_and_little_text_is_an_article():

@@ -165,6 +165,10 @@ def classify_page(
     markup = _article_markup(tree) or (
         "an article body container" if hints.get("body_container") else None)
     headline = _headline(tree)
+    if hints.get("article_url") and headline is not None and not _links_attachment(tree, url):
+        # decided by the URL and the headline, as below once the page is walked; only an
+        # attached document (listed under the headline) needs the walk
+        return "article", _BY_PATTERN, []
     walk = _walk(tree, url, headline)
     lines = walk.lines
     start = next((i for i, line in enumerate(lines) if line.headline), None)
@@ -183,7 +187,7 @@ def classify_page(
     pager = any(line.pager for line in after)
 
     if hints.get("article_url") and (headline is not None or substance):
-        return "article", "URL matches the site's article pattern", attachments
+        return "article", _BY_PATTERN, attachments
     # several items under the heading, each with its own dateline and no paragraph of text
     # (a page of videos or photo albums, an events list): a list of things, not one article
     dated_items = sum(1 for line in main if _dateline(line.text))
@@ -402,12 +406,33 @@ def _section(headline) -> lxml.html.HtmlElement | None:
     return None
 
 
+_BY_PATTERN = "URL matches the site's article pattern"
+
+
+def _base(tree, url: str) -> str:
+    """The URL the page's links are relative to: its ``<base href>``, else ``url``."""
+    return next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
+
+
+def _links_attachment(tree, url: str) -> bool:
+    """True when a link of the page leads to a document (PDF, DOC …), as :func:`_link` reads
+    links: a cheap test that tells whether the walk could find any attachment."""
+    base = _base(tree, url)
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
+            resolved = _resolve(base, href)
+            if resolved is not None and resolved[2] == "attachment":
+                return True
+    return False
+
+
 def _walk(tree, url: str, headline) -> _Walk:
     try:
         host = urlsplit(url).netloc.lower()
     except ValueError:
         host = ""
-    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
+    base = _base(tree, url)
     walk = _Walk(url=url, host=host, headline=headline,
                  section=_section(headline) if headline is not None else None)
     body = tree.find("body")
