@@ -75,3 +75,22 @@ def canonical_url(url: str) -> str:
                 if not is_tracking_param(k) and not is_view_param(k, v)]
         query = urlencode(kept, doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
+
+
+def join_base(base: str, href: str) -> str:
+    """The part of ``base`` that ``urljoin(base, href)`` depends on: for a root-relative or
+    absolute ``href`` (most of a site's menu and sidebar links) only its scheme and host, so a
+    memo of joined links keyed by it serves every page of the site; else the whole ``base``."""
+    if href.startswith(("/", "http://", "https://")):
+        return _origin(base) or base
+    return base
+

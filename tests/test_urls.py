@@ -1,8 +1,9 @@
 import unicodedata
+from urllib.parse import urljoin
 
 import pytest
 
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, join_base
 
 
 @pytest.mark.parametrize(
@@ -145,3 +146,22 @@ def test_listing_urls_by_shape_leave_wordpress_posts_to_the_extractor():
         assert LISTING_URL.search(url), url
     for url in ("https://truong.edu.vn/?p=123", "https://x.vn/2025/12/24/khai-giang/"):
         assert not LISTING_URL.search(url), url
+
+
+BASES = ["https://baoquangninh.vn/tin-tuc/a/b-123.html?x=1#top", "http://QuangNinh.gov.vn:8080/Trang/",
+         "https://soyte.quangninh.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42", "HTTP://a.vn",
+         "relative/base/", "", "https://[::1]:9/x/y;p?q"]  # fmt: skip
+HREFS = ["/tin-tuc/c-456.html", "/a/../b/./c?id=1#f", "//cdn.vn/x.jpg", "https://other.vn/x",
+         "http://baoquangninh.vn/a/../b", "https://baoquangninh.vn/t?x=1", "c-789.html",
+         "../up.html", "?page=2", "#top", "", "HTTPS://Upper.vn/x", "/", "http:rel"]  # fmt: skip
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_a_link_joins_the_same_on_the_part_of_the_base_it_depends_on(base):
+    # extraction memoises joined links by (join_base(base, href), href): shared by a site's pages
+    for href in HREFS:
+        assert urljoin(join_base(base, href), href) == urljoin(base, href), href
+    assert join_base(BASES[0], "/x") == join_base(BASES[2].replace("soyte.quangninh.gov.vn",
+                                                                  "baoquangninh.vn"), "/x")
+    assert join_base(BASES[0], "c-789.html") == BASES[0]  # a path relative to the page: all of it
+

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from crawler.urls import join_base
 from pipelines.extractor.dates import parse_vietnamese_date
 from pipelines.text import fold
 
@@ -421,7 +422,7 @@ def _links_attachment(tree, url: str) -> bool:
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
-            resolved = _resolve(base, href)
+            resolved = _resolve(join_base(base, href), href)
             if resolved is not None and resolved[2] == "attachment":
                 return True
     return False
@@ -513,7 +514,7 @@ def _link(walk: _Walk, a, base: str) -> bool:
             walk.pager_links += 1
             walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
         return True
-    resolved = _resolve(base, href)
+    resolved = _resolve(join_base(base, href), href)
     if resolved is None:
         return True
     target, host, kind = resolved
@@ -530,7 +531,8 @@ def _link(walk: _Walk, a, base: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page of a site
+# menus and sidebars repeat the same links on every page of a site (keyed by join_base)
+@lru_cache(maxsize=2048)
 def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
     """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
     image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""

@@ -27,7 +27,7 @@ from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, join_base
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc
 
@@ -174,7 +174,7 @@ class _ArticleLinks:
             return self.memo[href]
         url = None
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            url, parts, host = _target(self.base, href)
+            url, parts, host = _target(join_base(self.base, href), href)
         if url:
             last = parts.path.rstrip("/").rsplit("/", 1)[-1]
             ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
@@ -272,7 +272,9 @@ class _ArticleLinks:
         return [(a, url) for a, url in found if kept(url)]
 
 
-@lru_cache(maxsize=8192)  # a site's menus and sidebars give every page the same links
+# A site's menus and sidebars give every page the same links: keyed by crawler.urls.join_base,
+# they hit this memo on every page; 2,048 entries hold them (8,192 cost each worker ~6 MB more)
+@lru_cache(maxsize=2048)
 def _target(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
     """``(canonical URL, its parts, its host)`` of ``href`` on a page at ``base``; ``(None,
     None, "")`` when it cannot be read (a malformed host or port: "http://x.vn:abc/")."""
