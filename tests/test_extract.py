@@ -165,6 +165,15 @@ def test_utf8_bytes_decode_even_when_header_claims_latin1() -> None:
     assert BODY in decode_html(page().encode("utf-8"), "iso-8859-1")
 
 
+@pytest.mark.parametrize("encode", [lambda t: t.encode("utf-8"), to_cp1258, lambda t: t],
+                         ids=["utf-8", "cp1258", "text"])
+def test_control_characters_are_dropped_whatever_the_page_came_as(encode) -> None:
+    dirty = page(body="<p>Dòng\x00 có\x0b ký tự\x1f điều khiển\x7f.</p>")
+    result = extract_article(encode(dirty), URL)
+    assert result is not None and BODY in result["text"]
+    assert "Dòng có ký tự điều khiển." in result["text"]
+
+
 def test_nfd_input_gives_nfc_output() -> None:
     result = extract_article(unicodedata.normalize("NFD", page()), URL)
     assert result is not None
