@@ -988,7 +988,10 @@ def extract_article(
     author = _meta(metas, "author", "article:author", "dable:author")
     image = _meta(metas, "og:image", "twitter:image")
 
-    prose = prose_chars(tree)  # before related boxes go (their links do not count anyway)
+    # The page's prose, counted before boxes go (their links do not count anyway). Only a body
+    # not confirmed in its container is measured against it: for a Vietnamese page with a
+    # container, it is counted later if needed, on the page parsed again (nothing is cut yet).
+    prose = None if vietnamese and container is not None else prose_chars(tree)
     _drop_boxes(tree, container, vietnamese)  # tool bars, promotions first: none is related
     related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
     _drop_noise(tree)
@@ -1019,8 +1022,9 @@ def extract_article(
     # whose text trafilatura confirmed is not doubted.
     recovery = None
     dumped = container is None and _looks_dumped(lines)
-    if dumped or not (agreed and container is not None) and (
-            _prose_line_chars(lines) < _LOOKS_SHORT * prose):
+    if dumped or not (agreed and container is not None) and _prose_line_chars(lines) < (
+            _LOOKS_SHORT * (prose_chars(_parse(html, declared_encoding)) if prose is None
+                            else prose)):
         headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
         def unwanted(line: str) -> bool:
