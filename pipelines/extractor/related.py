@@ -438,12 +438,10 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element standing for a related-box title written as plain text ("<p><strong>Tin
     liên quan:</strong></p>"), or None. The title must stand alone: a bold lead-in inside a
     paragraph of running text is no box title."""
-    if el.tag not in _LABEL_TAGS:
-        return None
+    if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
+        return None  # (the link test first: in C, and it rejects most wrappers at once)
     text = _short_text(el, 40)
     if not text or heading_key(text) not in RELATED_HEADINGS:
-        return None
-    if next(el.iter("a"), None) is not None:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
