@@ -89,12 +89,17 @@ def tintuc_bin() -> str:
 
 def run_crawl(
     base: str, workdir: Path, label: str, workers: int, server_pid: int, db_name: str = "",
-    extra: dict | None = None,
+    extra: dict | None = None, patterns: bool = True,
 ) -> dict:
     """One ``tintuc crawl`` in a subprocess; returns its figures. A fresh database unless
-    ``db_name`` names one to crawl again (an incremental crawl)."""
+    ``db_name`` names one to crawl again (an incremental crawl). ``patterns``: the site's
+    profile gives its article and listing URL patterns (else the crawl is in generic mode)."""
     sites = workdir / "sites.toml"
-    sites.write_text(SITES_TOML.format(base=base), encoding="utf-8")
+    profile = SITES_TOML.format(base=base)
+    if not patterns:  # a site without a profile: generic mode (url shapes, page structure)
+        profile = "".join(line for line in profile.splitlines(keepends=True)
+                          if not line.startswith(("article_patterns", "listing_patterns")))
+    sites.write_text(profile, encoding="utf-8")
     tag = label.replace(" ", "-")
     db = workdir / (db_name or f"crawl-{tag}.db")
     for suffix in ("", "-wal", "-shm") if not db_name else ():
@@ -343,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="article pages: synthetic, or varied from ../shared/fixtures/vn")
     ap.add_argument("--shared", default=str(mirror.SHARED),
                     help="the shared folder whose fixtures/vn holds the real pages")
+    ap.add_argument("--no-patterns", action="store_true",
+                    help="crawl the mirror as a site without article and listing URL patterns "
+                         "(generic mode: every page's kind read from its structure)")
     ap.add_argument("--recrawl-new", type=float, default=0.0, metavar="FRACTION",
                     help="then add this fraction of new articles to the mirror and crawl the "
                          "same archive again (incremental re-crawl)")
@@ -378,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"crawling {args.pages} pages, extraction {label}, {pager} pager …",
                       flush=True)
                 results["crawls"].append(
-                    run_crawl(base, workdir, f"{label} {pager}", workers, server_pid)
+                    run_crawl(base, workdir, f"{label} {pager}", workers, server_pid,
+                              patterns=not args.no_patterns)
                 )
     if args.recrawl_new:
         first = results["crawls"][0]
@@ -395,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             # last TINTUC_REVISIT_DAYS of articles, which this figure leaves out)
             second = run_crawl(base, workdir, f"{first['label']} re-crawl", 0,
                                server_ctx.proc.pid, db_name=f"crawl-{tag}.db",
-                               extra={"TINTUC_REVISIT_DAYS": "0"})  # fmt: skip
+                               extra={"TINTUC_REVISIT_DAYS": "0"},
+                               patterns=not args.no_patterns)  # fmt: skip
         results["crawls"].append(second)
         results["recrawl"] = {"new": new, "first": first, "second": second}
     if pages:

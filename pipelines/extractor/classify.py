@@ -510,7 +510,7 @@ def _link(walk: _Walk, a, base: str) -> bool:
     if not href or href.startswith("#"):
         return False  # an anchor without a target is text (and a footnote mark at most)
     if href.lower().startswith("javascript:"):
-        if _PAGER_HREF.search(href) or _PAGER_TEXT.match(fold(text)):
+        if _PAGER_HREF.search(href) or _pager_text(text):
             walk.pager_links += 1
             walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
         return True
@@ -523,12 +523,18 @@ def _link(walk: _Walk, a, base: str) -> bool:
         return True
     if host != walk.host or kind == "file":
         return True
-    if _PAGER_TEXT.match(fold(text)) or (kind == "pager" and len(text) <= 12):
+    if _pager_text(text) or (kind == "pager" and len(text) <= 12):
         walk.pager_links += 1
         walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
     elif len(text.split()) >= TEASER_WORDS and target.split("#")[0] != walk.url.split("#")[0]:
         walk.current.teasers.append(target)
     return True
+
+
+@lru_cache(maxsize=2048)  # a site's menus repeat their link texts on every page
+def _pager_text(text: str) -> bool:
+    """True for a pager link's text: a page number, "Trang sau", "»", "Next" …"""
+    return _PAGER_TEXT.match(fold(text)) is not None
 
 
 # menus and sidebars repeat the same links on every page of a site (keyed by join_base)
