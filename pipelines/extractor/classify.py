@@ -422,7 +422,7 @@ def _links_attachment(tree, url: str) -> bool:
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
-            resolved = _resolve(join_base(base, href), href)
+            resolved = _resolve(base, href)
             if resolved is not None and resolved[2] == "attachment":
                 return True
     return False
@@ -514,7 +514,7 @@ def _link(walk: _Walk, a, base: str) -> bool:
             walk.pager_links += 1
             walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
         return True
-    resolved = _resolve(join_base(base, href), href)
+    resolved = _resolve(base, href)
     if resolved is None:
         return True
     target, host, kind = resolved
@@ -537,11 +537,16 @@ def _pager_text(text: str) -> bool:
     return _PAGER_TEXT.match(fold(text)) is not None
 
 
-# menus and sidebars repeat the same links on every page of a site (keyed by join_base)
-@lru_cache(maxsize=2048)
 def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
     """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
     image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""
+    return _resolve_joined(join_base(base, href), href)
+
+
+# menus and sidebars repeat the same links on every page of a site: keyed by join_base, one
+# entry serves every page
+@lru_cache(maxsize=2048)
+def _resolve_joined(base: str, href: str) -> tuple[str, str, str] | None:
     try:
         target = urljoin(base, href)
         parts = urlsplit(target)

@@ -174,7 +174,7 @@ class _ArticleLinks:
             return self.memo[href]
         url = None
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            url, parts, host = _target(join_base(self.base, href), href)
+            url, parts, host = _target(self.base, href)
         if url:
             last = parts.path.rstrip("/").rsplit("/", 1)[-1]
             ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
@@ -272,12 +272,16 @@ class _ArticleLinks:
         return [(a, url) for a, url in found if kept(url)]
 
 
-# A site's menus and sidebars give every page the same links: keyed by crawler.urls.join_base,
-# they hit this memo on every page; 2,048 entries hold them (8,192 cost each worker ~6 MB more)
-@lru_cache(maxsize=2048)
 def _target(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
     """``(canonical URL, its parts, its host)`` of ``href`` on a page at ``base``; ``(None,
     None, "")`` when it cannot be read (a malformed host or port: "http://x.vn:abc/")."""
+    return _target_joined(join_base(base, href), href)
+
+
+# A site's menus and sidebars give every page the same links: keyed by crawler.urls.join_base,
+# they hit this memo on every page; 2,048 entries hold them (8,192 cost each worker ~6 MB more)
+@lru_cache(maxsize=2048)
+def _target_joined(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
     try:
         url = canonical_url(urljoin(base, href))
         parts = urlsplit(url)
