@@ -3,10 +3,10 @@
 scrapy-redis pops a request off the shared queue; a worker killed with SIGKILL would take its
 popped requests with it. Here a pop *leases* the request instead (one Lua script, atomic): it
 moves to the crawl's in-flight set with a deadline that its worker renews while it lives. When
-the request is done (its callback's output consumed, its errback run, or the request handed
-back to the frontier as a redirect or retry) the lease is released; leases past their deadline,
-those of a dead worker, go back to the queue (:meth:`FrontierLeases.requeue_expired`, run by
-every worker).
+the request is done (its callback's output consumed and its items through the pipelines, its
+errback run, or the request handed back to the frontier as a redirect or retry) the lease is
+released; leases past their deadline, those of a dead worker, go back to the queue
+(:meth:`FrontierLeases.requeue_expired`, run by every worker).
 
 Politeness across workers: before a request is downloaded, :class:`SiteSlots` takes a slot of
 its site (host) in Redis: at most the site's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``)
@@ -26,7 +26,7 @@ import time
 from urllib.parse import urlsplit
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -218,27 +218,61 @@ class LeasedScheduler(Scheduler):
 
 class LeaseRelease:
     """Ends a request's lease when it is done. As a spider middleware (outermost): once its
-    callback's output has gone by. As a downloader middleware (outermost): shortly after a
-    failed download, once the errback has run."""
+    callback's output has gone by *and* each item of it has left the item pipelines (the
+    extraction runs in a process pool, so an item is still on its way when the callback is
+    over; a worker killed then would lose it with its lease gone). As a downloader middleware
+    (outermost): shortly after a failed download, once the errback has run."""
 
-    def __init__(self, crawler):
-        self.leases = FrontierLeases.of(crawler)
+    def __init__(self, leases: FrontierLeases):
+        self.leases = leases
+        self.items_on_the_way: dict[str, int] = {}  # lease -> its items still in the pipelines
+        self.output_over: set[str] = set()  # leases whose callback output has gone by
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        middleware = cls(FrontierLeases.of(crawler))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.on_item_done, signal=signal)
+        return middleware
+
+    def on_item_done(self, item, response, spider, **kwargs):
+        lease = response.request.meta.get(LEASE_META) if response is not None else None
+        if lease in self.items_on_the_way:
+            self.items_on_the_way[lease] -= 1
+            self._release_if_done(lease)
+
+    def _count(self, lease, output) -> None:
+        if lease is not None and not isinstance(output, Request):
+            self.items_on_the_way[lease] = self.items_on_the_way.get(lease, 0) + 1
+
+    def _output_over(self, lease) -> None:
+        if lease is None:
+            return
+        self.output_over.add(lease)
+        self._release_if_done(lease)
+
+    def _release_if_done(self, lease) -> None:
+        if lease in self.output_over and not self.items_on_the_way.get(lease):
+            self.output_over.discard(lease)
+            self.items_on_the_way.pop(lease, None)
+            self.leases.release(lease)
 
     def process_spider_output(self, response, result):
-        yield from result
-        self.leases.release(response.request.meta.get(LEASE_META))
+        lease = response.request.meta.get(LEASE_META)
+        for output in result:
+            self._count(lease, output)
+            yield output
+        self._output_over(lease)
 
     async def process_spider_output_async(self, response, result):
-        async for item in result:
-            yield item
-        self.leases.release(response.request.meta.get(LEASE_META))
+        lease = response.request.meta.get(LEASE_META)
+        async for output in result:
+            self._count(lease, output)
+            yield output
+        self._output_over(lease)
 
     def process_spider_exception(self, response, exception):
-        self.leases.release(response.request.meta.get(LEASE_META))
+        self._output_over(response.request.meta.get(LEASE_META))
 
     def process_exception(self, request, exception):
         self.leases.release_later(request.meta.get(LEASE_META))

@@ -15,8 +15,12 @@ import pytest
 import redis
 from conftest import free_port, run_tintuc, start_redis
 from conftest import query as rows
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 from test_distributed import SLOW, article_urls, start_tintuc
 
+from crawler.redis_frontier import LEASE_META, FrontierLeases, LeaseRelease
 from pipelines.stream_pipeline import STREAM
 
 pytestmark = pytest.mark.e2e
@@ -155,3 +159,28 @@ def test_a_redis_restart_midway_loses_nothing(sample_portal, restartable_redis, 
     check_archive(db_path, manifest)
     for output in (worker_output, ingester_output):
         assert "Redis unreachable; retrying in" in output, output[-3000:]
+
+
+def test_a_lease_is_held_until_the_items_of_its_page_have_left_the_pipelines(redis_url):
+    """The extraction runs in a process pool, so a page's article is still on its way when its
+    callback is over: a worker killed then must leave the page's lease to expire, or the page
+    is lost (its URL is already in the shared dupefilter)."""
+    crawler = get_crawler(settings_dict={"SCHEDULER_QUEUE_KEY": "test:requests",
+                                         "REDIS_URL": redis_url})  # fmt: skip
+    leases = FrontierLeases(crawler)
+    leases.conn.zadd("test:requests", {b"article": 0, b"listing": 1})
+    middleware = LeaseRelease(leases)
+
+    def page(url: str) -> HtmlResponse:
+        lease, _ = leases.pop()
+        request = Request(url, meta={LEASE_META: lease})
+        return HtmlResponse(url, body=b"<html></html>", request=request)
+
+    article, listing = page("http://127.0.0.1/a-1.html"), page("http://127.0.0.1/")
+    item = {"url": article.url}
+    assert list(middleware.process_spider_output(article, [item])) == [item]
+    links = [Request("http://127.0.0.1/b-2.html")]
+    assert list(middleware.process_spider_output(listing, links)) == links
+    assert leases.in_flight() == 1  # the listing's lease is over, the article's is not
+    middleware.on_item_done(item, article, spider=None)
+    assert leases.in_flight() == 0
