@@ -64,6 +64,8 @@ _ENGLISH_DATE = re.compile(
 # a class or id token that names a sidebar or footer box ("sidebar-right", "widget_area",
 # "col-right", "footer"); a wrapper named after what it holds ("content-sidebar-wrap",
 # "main-with-sidebar") is no sidebar
+_SHOWN = {"a", "img", "video", "audio", "iframe", "embed", "object", "time"}  # see _visit
+_PLAYER = re.compile(r"youtube|vimeo|video|player|embed", re.I)  # an embedded video's URL
 _ASIDE_TOKEN = re.compile(r"(?:aside|side|sidebar|sidebox|widget|col-?right|right-?col|"
                           r"box-?right|footer)(?:[_-]?[a-z0-9]+)?", re.I)
 _WRAPPER_WORD = re.compile(r"wrap|content|main|container|page|body|inner|post|article|entry",
@@ -128,6 +130,7 @@ class _Walk:
     in_section: bool = False
     aside: int = 0  # depth of sidebar/footer elements around the walk
     pager_links: int = 0
+    marked: bool = False  # something other than text was recorded on the current line
 
     def flush(self) -> None:
         line = self.current
@@ -141,6 +144,7 @@ class _Walk:
             self.lines.append(line)
             self.current = _Line()
         # else the current line holds nothing yet: it stays, as good as a new one
+        self.marked = False
 
 
 def classify_page(
@@ -451,49 +455,52 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     if style and "display:none" in style.replace(" ", ""):
         return
     block = tag in _BLOCK
-    if block:
+    if block and (walk.buf or walk.marked):  # else flush() has nothing to do
         walk.flush()
     entered_section = el is walk.section
-    aside = (tag in ("aside", "footer") or _aside_named(el)) and not _holds(el, walk.headline)
+    names = el.get("class"), el.get("id")
+    aside = (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
+             and _aside_names(names)) and not _holds(el, walk.headline)
     walk.aside += aside
     if entered_section:
         walk.in_section = True
     if el is walk.headline:
-        walk.current.headline = True
-    if tag == "a":
-        inside_link = _link(walk, el, base) or inside_link
-    elif tag == "img" and not inside_link:
-        walk.current.media += 1
-    elif tag in ("video", "audio") or (tag in ("iframe", "embed", "object") and re.search(
-            r"youtube|vimeo|video|player|embed", el.get("src") or el.get("data") or "", re.I)):
-        walk.current.media += 1
-    elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
-        walk.current.time_date = True
-    if not inside_link:
+        walk.current.headline = walk.marked = True
+    if tag in _SHOWN:
+        if tag == "a":
+            inside_link = _link(walk, el, base) or inside_link
+        elif tag == "img":
+            if not inside_link:
+                walk.current.media += 1
+                walk.marked = True
+        elif tag == "video" or tag == "audio" or (tag != "time" and _PLAYER.search(
+                el.get("src") or el.get("data") or "")):
+            walk.current.media += 1
+            walk.marked = True
+        elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
+            walk.current.time_date = walk.marked = True
+    if inside_link:
+        for child in el:
+            _visit(walk, child, base, True)
+    else:
         text = el.text
         if text:
             walk.buf.append(text)
-    for child in el:
-        _visit(walk, child, base, inside_link)
-        if not inside_link:
+        for child in el:
+            _visit(walk, child, base, False)
             tail = child.tail
             if tail:
                 walk.buf.append(tail)
-    if block or el is walk.headline:
+    if (block or el is walk.headline) and (walk.buf or walk.marked):
         walk.flush()
     if entered_section:
         walk.in_section = False
     walk.aside -= aside
 
 
-def _aside_named(el) -> bool:
-    """A class or id token names a sidebar or footer box, and not a wrapper around content."""
-    names = el.get("class"), el.get("id")
-    return (names[0] is not None or names[1] is not None) and _aside_names(names)
-
-
 @lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
 def _aside_names(names: tuple[str | None, str | None]) -> bool:
+    """A class or id token names a sidebar or footer box, and not a wrapper around content."""
     tokens = f"{names[0] or ''} {names[1] or ''}".split()
     return any(_ASIDE_TOKEN.fullmatch(t) and not _WRAPPER_WORD.search(t) for t in tokens)
 
@@ -506,28 +513,33 @@ def _holds(el, headline) -> bool:
 def _link(walk: _Walk, a, base: str) -> bool:
     """Record what link ``a`` is; True when its text is link text (not the page's own text)."""
     href = (a.get("href") or "").strip()
-    text = _text(a)
     if not href or href.startswith("#"):
         return False  # an anchor without a target is text (and a footnote mark at most)
-    if href.lower().startswith("javascript:"):
+    if href[:11].lower() == "javascript:":
+        text = _text(a)
         if _PAGER_HREF.search(href) or _pager_text(text):
             walk.pager_links += 1
             walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
+            walk.marked = True
         return True
     resolved = _resolve(base, href)
     if resolved is None:
         return True
     target, host, kind = resolved
     if kind == "attachment":
-        walk.current.attachments.append({"url": target, "text": text})
+        walk.current.attachments.append({"url": target, "text": _text(a)})
+        walk.marked = True
         return True
     if host != walk.host or kind == "file":
         return True
+    text = _text(a)
     if _pager_text(text) or (kind == "pager" and len(text) <= 12):
         walk.pager_links += 1
         walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
+        walk.marked = True
     elif len(text.split()) >= TEASER_WORDS and target.split("#")[0] != walk.url.split("#")[0]:
         walk.current.teasers.append(target)
+        walk.marked = True
     return True
 
 
