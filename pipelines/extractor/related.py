@@ -90,6 +90,7 @@ _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquot
 _LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label"})
 
 
+@lru_cache(maxsize=4096)  # box titles and menu labels repeat on every page of a site
 def heading_key(text: str) -> str:
     """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac"."""
     return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()))
@@ -479,6 +480,8 @@ def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
     characters, so a box holding a whole article is rejected after its first words."""
     pieces, solid = [], 0
     for piece in el.itertext():  # the pieces text_content() joins
+        if len(piece) > 4 * limit and solid + len("".join(piece[:4 * limit].split())) > limit:
+            return None  # a long paragraph: its first characters tell already
         solid += len("".join(piece.split()))
         if solid > limit:  # characters besides spaces: the collapsed text is longer still
             return None
