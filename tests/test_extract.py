@@ -52,6 +52,19 @@ def test_related_links_match_in_page_order(key: str) -> None:
         assert mine["text"] == gold["text"]
 
 
+# each page's byline, read by hand: the meta author of all four but vnexpress names the paper
+AUTHORS = {"baolaocai": "Anh Dũng",  # the body's last line (div.t1)
+           "vtcnews": "Lương Ý",  # div.author-make, dable:author
+           "tienphong": "Ngọc Mai",  # div.author, JSON-LD
+           "vnexpress-2023": "Anh Minh"}  # p.author_mail, JSON-LD
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_author_is_the_person_not_the_paper(key: str) -> None:
+    result, _ = load(key)
+    assert result["author"] == AUTHORS[key]
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_title_and_local_date(key: str) -> None:
     result, truth = load(key)
@@ -213,6 +226,46 @@ def test_author_line_in_body_is_the_author_when_no_meta_names_one() -> None:
     with_meta = page(body=byline, head="<meta name='author' content='Trần Thu Hà'>")
     assert extract_article(with_meta, URL)["author"] == "Trần Thu Hà"
     assert extract_article(page(), URL)["author"] is None
+
+
+def test_a_meta_author_that_names_the_publication_gives_way_to_the_byline() -> None:
+    """Many Vietnamese CMSs write the paper's name in <meta name="author">: by its og:site_name,
+    or by words that spell the host's name; the person is in the byline or dable:author."""
+    byline = "<div class='author'><span class='thumb'></span> Ngọc Mai </div>"
+    for head in ("<meta name='author' content='Báo Tỉnh điện tử'>"
+                 "<meta property='og:site_name' content='Báo Tỉnh điện tử'>",
+                 "<meta name='author' content='Báo điện tử Bao Tinh'>",
+                 "<meta name='author' content='baotinh.vn'>"):
+        assert extract_article(page(body=byline, head=head), URL)["author"] == "Ngọc Mai"
+    dable = ("<meta name='author' content='Báo Tỉnh'><meta property='og:site_name' "
+             "content='Báo Tỉnh'><meta property='dable:author' content='Lương Ý'>")
+    assert extract_article(page(head=dable), URL)["author"] == "Lương Ý"
+    # a person named beside the publication is a person's byline, kept as written
+    both = "<meta name='author' content='Trần Thu Hà, Báo Tỉnh'>"
+    assert extract_article(page(head=both), URL)["author"] == "Trần Thu Hà, Báo Tỉnh"
+    # a CMS account is nobody's byline
+    admin = "<p class='author'><a href='/author/admin/'>admin</a></p>"
+    assert extract_article(page(body=admin), URL)["author"] is None
+
+
+def test_a_byline_names_the_author_without_badge_and_keeps_the_agency() -> None:
+    badge = ("<div class='article-author'><a href='/tac-gia/dam-de-01.html'><img src='a.jpg'></a>"
+             "<p class='article-author__info'><span class='name'><a href='/tac-gia/dam-de-01.html'>"
+             " Đàm Đệ </a></span> <span class='position'>Nhà báo</span></p></div>")
+    assert extract_article(page(body=badge), URL)["author"] == "Đàm Đệ"
+    agency = "<div class='author'><strong>Tâm Hằng</strong><i> (TTXVN)</i></div>"
+    assert extract_article(page(body=agency), URL)["author"] == "Tâm Hằng (TTXVN)"
+
+
+def test_the_credit_line_that_ends_the_story_names_the_author() -> None:
+    credit = "<p style='text-align:right'><strong>Tin, ảnh: P.Y</strong></p>"
+    result = extract_article(page(body=credit), URL)
+    assert result["author"] == "P.Y" and result["text"].endswith("Tin, ảnh: P.Y")
+    name_alone = "<div class='t1'>Anh Dũng</div>"
+    assert extract_article(page(body=name_alone), URL)["author"] == "Anh Dũng"
+    for last in ("<p><em>Ảnh minh họa</em></p>", "<p>Hội nghị bế mạc lúc 17 giờ.</p>",
+                 "<p>Quảng Ninh, 2025</p>"):
+        assert extract_article(page(body=last), URL)["author"] is None, last
 
 
 def test_trafilatura_metadata_fills_what_the_page_markup_lacks() -> None:

@@ -68,6 +68,15 @@ _AD_CLASS = re.compile(
     re.I,
 )
 _BYLINE_CLASS = re.compile(r"author|byline|tac-?gia|tacgia|writer|nguoi-?viet|nhuanbut", re.I)
+_AUTHOR_PAGE = re.compile(r"/(?:tac-?gia|authors?|nguoi-?viet|but-?danh)/", re.I)  # a byline's link
+# host labels that name no publication ("www.baocantho.com.vn" is named by "baocantho" alone)
+_GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "org", "gov", "edu",
+                                  "info", "vn"})
+_BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
+# the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
+_CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)",
+                     re.I)
+_NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
 _SKIP_TAGS = frozenset({"iframe", "svg", "form", "button", "select", "textarea", "object",
@@ -201,6 +210,27 @@ def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
 def _meta(metas: dict[str, str], *names: str) -> str | None:
     """The first of ``names`` that the page's :func:`_meta_values` ``metas`` hold."""
     return next((metas[n.lower()] for n in names if n.lower() in metas), None)
+
+
+def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
+    """True when an "author" value names no person: a URL, a CMS account ("admin"), or the
+    publication itself, which many Vietnamese CMSs write in ``<meta name="author">``: the
+    page's ``og:site_name``, or words that spell a label of the site's host name ("Báo điện tử
+    VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
+    that also names someone ("Jill Disis, CNN Business") is a person's."""
+    if name.lower().startswith(("http:", "https:")):
+        return True
+    site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
+    labels = {label for label in _split(url)[0].split(":")[0].split(".")
+              if len(label) >= 3 and label not in _GENERIC_HOST_LABELS}
+
+    def publisher(part: str) -> bool:
+        words = re.findall(r"\w+", fold(part))
+        return (not words or " ".join(words) in _NOBODY or words == site
+                or any("".join(words[i:j]) in labels
+                       for i in range(len(words)) for j in range(i + 1, len(words) + 1)))
+
+    return all(map(publisher, _BYLINE_PARTS.split(name)))
 
 
 def _split(url: str) -> tuple[str, str]:
@@ -892,7 +922,9 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     """The author line of a Vietnamese article: a short element with an author-like class in
-    the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``)."""
+    the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``).
+    A link to the author's page in it (``/tac-gia/…``) names the author without the badge or
+    job title beside it; an agency in brackets stays ("Tâm Hằng (TTXVN)")."""
     if container is None:
         return None
     area = container.getparent() if container.getparent() is not None else container
@@ -900,9 +932,30 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS.search(names):
             continue
-        text = _clean_text(el.text_content()).strip(" -–—:()")
+        named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
+                      and _clean_text(a.text_content())), el)
+        text = _clean_text(named.text_content()).strip(" -–—:")
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
         if 2 <= len(text) <= 60 and 1 <= len(text.split()) <= 8 and not text[0].isdigit():
             return text
+    return None
+
+
+def _credit(lines: list[str]) -> str | None:
+    """The author named by the body's last line, the Vietnamese credit line: "Tin, ảnh: P.Y",
+    or a name alone ("Anh Dũng", "Thu Hà - Minh Anh"): up to five words, each capitalised,
+    no digits or sentence punctuation (a caption or a sentence is no credit)."""
+    if not lines:
+        return None
+    last = lines[-1].strip()
+    credit = _CREDIT.fullmatch(last)
+    name = (credit.group(1) if credit else last).strip(" -–—")
+    words = [w for w in name.split() if w not in "-–—&"]
+    if not words or len(words) > 5 or len(name) > 40 or (not credit and len(words) < 2):
+        return None
+    if all(w[0].isupper() and w.replace(".", "").isalpha() for w in words):
+        return name
     return None
 
 
@@ -918,7 +971,7 @@ def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -
 
 
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
-                          date: bool) -> dict:
+                          date: bool, metas: dict[str, str] | None = None) -> dict:
     """trafilatura's ``extract_metadata(tree, url).as_dict()``, its steps in its order, but
     only those that give what is asked for: the headline search when ``title``, the author
     search (a copy of the whole tree) when ``author``, htmldate's date search when ``date``;
@@ -931,6 +984,8 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
         found = extract_meta_json(tree, found)
     except Exception:  # noqa: BLE001 - as extract_metadata: bugs in its JSON-LD reader
         pass
+    if found.author and metas is not None and _names_publisher(found.author, metas, url):
+        found.author = None  # the publication's name: the page's byline is searched instead
     if title and not found.title:
         found.title = extract_title(tree)
     if author and not found.author:
@@ -990,7 +1045,9 @@ def extract_article(
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree)
     updated = find_updated(tree)
-    author = _meta(metas, "author", "article:author", "dable:author")
+    author = next((value for name in ("author", "article:author", "dable:author")
+                   if (value := metas.get(name)) and not _names_publisher(value, metas, url)),
+                  None)
     image = _meta(metas, "og:image", "twitter:image")
 
     # The page's prose, counted before boxes go (their links do not count anyway). Only a body
@@ -1044,16 +1101,16 @@ def extract_article(
     if not text and kind != "article":
         return None  # nothing to read, and nothing that says it is an article
 
-    if author and author.startswith("http"):
-        author = None
     if vietnamese and not author:
-        author = _byline(container)
+        author = _byline(container) or _credit(lines)
+        if author and " ".join(re.findall(r"\w+", fold(author))) in _NOBODY:
+            author = None  # "admin": WordPress shows its account, not a byline
     # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages)
     found = {}
     if not (title and published and (author or vietnamese) and language):
         try:
             found = _trafilatura_metadata(tree, url, title=not title, author=not author,
-                                          date=not published)
+                                          date=not published, metas=metas)
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")
