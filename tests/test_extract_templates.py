@@ -289,3 +289,27 @@ def test_headingless_list_under_sapo_is_related_and_titled_boxes_are_not() -> No
     assert [u.rsplit("/", 1)[1] for u in urls(result)] == [
         "tin-lien-quan-thu-1-20260716151000.htm", "tin-lien-quan-thu-2-20260716152000.htm"]
     assert result["published"].startswith("2025-12-24T17:17")
+
+
+# --- a comment form under the story (a text box and the site's rules for writing in it) -------
+
+def comment_page(wrapped: bool) -> str:
+    """No known body container, so trafilatura reads the page; ``wrapped``: the whole page
+    inside one ASP.NET form, the comment box included."""
+    form = ('<form action="/binh-luan" method="post"><label>Họ tên</label><input type="text">'
+            '<label>Email</label><input type="text"><textarea name="noi-dung"></textarea>'
+            '<div class="tooltip"><h6>Lưu ý</h6><p>Bạn đọc chịu trách nhiệm về nội dung bình luận '
+            'của mình và không gửi thông tin sai sự thật hay xúc phạm người khác.</p></div>'
+            '<button>Gửi bình luận</button></form>')
+    if wrapped:
+        form = form.replace("<form", "<div").replace("</form>", "</div>")
+    page = f'<div id="main"><h1>{TITLE}</h1><p>{SAPO}</p>{paragraphs()}{form}</div>'
+    if wrapped:
+        page = f'<form id="aspnetForm" method="post" action="./Tin.aspx?id=5">{page}</form>'
+    return f"<html lang='vi'><head><title>{TITLE}</title></head><body>{page}</body></html>"
+
+
+def test_a_comment_forms_rules_are_no_body_but_a_page_wide_form_is_unwrapped() -> None:
+    url = "https://huyen-mau.example.vn/tin-tuc/trong-rung-ngap-man-5.html"
+    check_body(extract_article(comment_page(wrapped=False), url), ["chịu trách nhiệm"])
+    check_body(extract_article(comment_page(wrapped=True), url), [])

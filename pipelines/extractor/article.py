@@ -414,9 +414,13 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
     # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
-    # unwrap it so trafilatura, which drops forms, still sees the text inside
+    # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment or
+    # contact form (a text box, no heading, a few lines) stays a form: its paragraphs are
+    # the site's rules for writing in it, not the article.
     for form in list(tree.iter("form")):
-        if form.getparent() is not None and form.find(".//p") is not None:
+        if form.getparent() is not None and form.find(".//p") is not None and not (
+                form.find(".//textarea") is not None and next(form.iter("h1", "h2", "h3"), None)
+                is None and len(form.text_content()) < _FORM_CHARS):
             form.drop_tag()
 
 
@@ -441,6 +445,7 @@ _PROMO_LABEL = re.compile(
     r"quang cao|sponsored|advertisement|newsletter|subscribe|download the app|get the app|"
     r"poll)\b"
 )
+_FORM_CHARS = 1000  # a comment form's labels and rules; an article inside a form has more
 _TOOLBAR_CHARS = 150  # a tool bar is a row of buttons: a box with more text is something else
 _PROMO_CHARS = 1500  # a promotion box is small beside the article it sits in
 _BOX_TAGS = ("div", "aside", "section", "table", "ul", "figure", "blockquote", "p", "span")
