@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DB ?= archive.db
 SHARED ?= ../shared
 
-.PHONY: demo test test-fast test-e2e lint eval serve bench clean
+.PHONY: demo test test-fast test-e2e lint eval suites serve bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -51,9 +51,18 @@ test-e2e: $(STAMP) $(CHROMIUM) $(REDIS)  ## the end-to-end tier only
 # the shared fixtures first (their totals are the floor's "pages.*"), then every page folder in
 # $(SHARED)/pages/ (pages.<folder>.*); each only where it exists
 EVAL_DIRS ?= $(wildcard $(SHARED)/fixtures/vn) $(wildcard tests/pages/vn) $(wildcard $(SHARED)/pages/*/)
-EVAL_BENCHMARKS ?= $(patsubst %/ground-truth.json,%,$(wildcard $(SHARED)/benchmarks/*/ground-truth.json))
+# Public suites that a package on the package index ships (bench/public_suites.py: pinned by
+# version and sha256, with provenance), made in $(SUITES), which git ignores, before they are
+# scored; EVAL_SUITES= scores without them.
+SUITES ?= .cache/suites
+EVAL_SUITES ?= newspaper4k
+EVAL_BENCHMARKS ?= $(patsubst %/ground-truth.json,%,$(wildcard $(SHARED)/benchmarks/*/ground-truth.json)) \
+	$(addprefix $(SUITES)/,$(EVAL_SUITES))
 
-eval: $(STAMP)  ## score extraction per page, tintuc next to plain trafilatura (docs/benchmarks.md)
+suites: $(STAMP)  ## the public evaluation suites, from the package index, into $(SUITES)
+	$(if $(strip $(EVAL_SUITES)),$(BIN)/python bench/public_suites.py --out $(SUITES) $(EVAL_SUITES),@true)
+
+eval: $(STAMP) suites  ## score extraction per page, tintuc next to plain trafilatura (docs/benchmarks.md)
 	$(if $(strip $(EVAL_DIRS) $(EVAL_BENCHMARKS)),$(BIN)/python -m pipelines.extractor.evaluate \
 		$(EVAL_DIRS) $(addprefix --benchmark ,$(EVAL_BENCHMARKS)) --floor eval-floor.json,\
 		@echo "make eval: no page folder or benchmark in $(SHARED): nothing to score")

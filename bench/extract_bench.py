@@ -7,7 +7,8 @@
 
 Sets: the real Vietnamese pages (``$SHARED/fixtures/vn``, ``tests/pages/vn`` and each folder of
 ``$SHARED/pages`` when present, as ``make eval`` reads them) and every benchmark folder under
-``$SHARED/benchmarks`` with ``ground-truth.json`` and ``html/``.
+``$SHARED/benchmarks`` and ``.cache/suites`` (``make suites``) with ``ground-truth.json`` and
+``html/``.
 Each page is timed interleaved (tintuc, then plain trafilatura, ``--runs`` times) in CPU time
 (``time.process_time``), and the minimum of the runs is kept: the machine is shared, and the
 minimum is the figure least moved by other processes. Plain trafilatura is called as
@@ -48,7 +49,9 @@ def page_sets(shared: Path) -> dict[str, list[tuple[str, bytes, str]]]:
             pages = [(key, html, truth["url"]) for key, html, truth in load_pages(folder)]
             if pages:
                 sets[name] = pages
-    for truth_file in sorted((shared / "benchmarks").glob("*/ground-truth.json")):
+    suites = HERE.parent / ".cache" / "suites"  # bench/public_suites.py, as make eval reads them
+    for truth_file in sorted([*(shared / "benchmarks").glob("*/ground-truth.json"),
+                              *suites.glob("*/ground-truth.json")]):
         folder = truth_file.parent
         truth = json.loads(truth_file.read_text(encoding="utf-8"))
         pages = [(key, gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()),

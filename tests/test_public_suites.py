@@ -1,0 +1,82 @@
+"""bench/public_suites.py turns a package's sdist into a benchmark folder (offline: a tiny
+sdist written here stands for the one pip downloads)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import public_suites  # noqa: E402
+
+from pipelines.extractor.evaluate import evaluate_benchmark  # noqa: E402
+
+STORY = ("The council approved the new harbour plan on Tuesday after a long debate about the "
+         "cost of dredging and the future of the fishing fleet that uses the old quay.")
+
+
+def sdist(path: Path, version: str) -> bytes:
+    """A source distribution laid out as newspaper4k's: html/, txt/, metadata/ under tests/data."""
+    root = f"newspaper4k-{version}/tests/data"
+    files = {
+        f"{root}/html/harbour.html": (f"<html><head><title>Harbour plan</title></head><body>"
+                                      f"<h1>Harbour plan</h1><p>{STORY}</p>"
+                                      "<div class='share'>Share this</div></body></html>").encode(),
+        f"{root}/txt/harbour.txt": STORY.encode(),
+        f"{root}/metadata/harbour.json": json.dumps({"url": "https://news.example/harbour"}).encode(),
+        f"{root}/txt/no_page.txt": b"expected text of a page the sdist does not ship",
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_suite_becomes_a_benchmark_folder_with_its_provenance(tmp_path):
+    data = sdist(tmp_path / "newspaper4k-9.9.tar.gz", "9.9")
+    spec = {"version": "9.9", "sha256": hashlib.sha256(data).hexdigest(), "licence": "MIT",
+            "data": "tests/data"}
+    out = tmp_path / "suites" / "newspaper4k"
+    assert public_suites.build("newspaper4k", spec, tmp_path / "newspaper4k-9.9.tar.gz", out) == 1
+    truth = json.loads((out / "ground-truth.json").read_text())
+    assert truth == {"harbour": {"articleBody": STORY, "url": "https://news.example/harbour"}}
+    html = gzip.decompress((out / "html" / "harbour.html.gz").read_bytes())
+    provenance = json.loads((out / "PROVENANCE.json").read_text())
+    assert provenance["sdist_sha256"] == spec["sha256"] and provenance["licence"] == "MIT"
+    assert provenance["pages"][0]["sha256"] == hashlib.sha256(html).hexdigest()
+    report = evaluate_benchmark(out)  # as make eval reads it
+    assert report["name"] == "newspaper4k" and report["project"]["f1"] > 0.9
+
+
+def test_a_download_that_is_not_the_pinned_sdist_is_refused(tmp_path, monkeypatch):
+    def fake_pip(command, **kwargs):
+        sdist(Path(command[command.index("--dest") + 1]) / "newspaper4k-9.9.tar.gz", "9.9")
+        return public_suites.subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(public_suites.subprocess, "run", fake_pip)
+    spec = {"version": "9.9", "sha256": "0" * 64, "licence": "MIT", "data": "tests/data"}
+    with pytest.raises(public_suites.SuiteError, match="not the pinned"):
+        public_suites.download("newspaper4k", spec, tmp_path)
+
+
+def test_no_package_index_is_one_error_line(tmp_path, monkeypatch, capsys):
+    def no_index(command, **kwargs):
+        return public_suites.subprocess.CompletedProcess(
+            command, 1, "", "ERROR: No matching distribution found for newspaper4k==0.9.6\n")
+
+    monkeypatch.setattr(public_suites.subprocess, "run", no_index)
+    assert public_suites.main(["--out", str(tmp_path)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and error.startswith("Error: suite newspaper4k: cannot")
+    assert "EVAL_SUITES=" in error
