@@ -264,7 +264,7 @@ def test_the_credit_line_that_ends_the_story_names_the_author() -> None:
     name_alone = "<div class='t1'>Anh Dũng</div>"
     assert extract_article(page(body=name_alone), URL)["author"] == "Anh Dũng"
     for last in ("<p><em>Ảnh minh họa</em></p>", "<p>Hội nghị bế mạc lúc 17 giờ.</p>",
-                 "<p>Quảng Ninh, 2025</p>"):
+                 "<p>Quảng Ninh, 2025</p>", "<p><em>Theo TTXVN</em></p>"):
         assert extract_article(page(body=last), URL)["author"] is None, last
 
 

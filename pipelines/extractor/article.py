@@ -950,7 +950,8 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
 def _credit(lines: list[str]) -> str | None:
     """The author named by the body's last line, the Vietnamese credit line: "Tin, ảnh: P.Y",
     or a name alone ("Anh Dũng", "Thu Hà - Minh Anh"): up to five words, each capitalised,
-    no digits or sentence punctuation (a caption or a sentence is no credit)."""
+    no digits or sentence punctuation (a caption or a sentence is no credit), and not a
+    source ("Theo TTXVN")."""
     if not lines:
         return None
     last = lines[-1].strip()
@@ -959,6 +960,8 @@ def _credit(lines: list[str]) -> str | None:
     words = [w for w in name.split() if w not in "-–—&"]
     if not words or len(words) > 5 or len(name) > 40 or (not credit and len(words) < 2):
         return None
+    if fold(words[0]) in ("theo", "nguon"):
+        return None  # "Theo TTXVN": the story's source, not who wrote it
     if all(w[0].isupper() and w.replace(".", "").isalpha() for w in words):
         return name
     return None
