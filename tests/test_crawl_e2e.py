@@ -20,7 +20,7 @@ def crawled(sample_portal, tmp_path_factory):
     return db_path, base_url, manifest, result
 
 
-def test_every_article_stored_once_with_title_and_date(crawled):
+def test_every_article_stored_once_with_title_date_and_author(crawled):
     db_path, base_url, manifest, _ = crawled
     stored = rows(db_path, "SELECT * FROM articles")
     by_url = {r["url"]: r for r in stored}
@@ -29,6 +29,7 @@ def test_every_article_stored_once_with_title_and_date(crawled):
         row = by_url[base_url + article["path"]]
         assert row["title"] == article["title"]
         assert row["published"] == article["published"], article["path"]
+        assert row["author"] == article["author"], article["path"]  # the person, no agency
         for phrase in article["body_phrases"]:
             assert phrase in row["text"], (article["path"], phrase)
         assert row["site"] == "sample"

@@ -248,13 +248,13 @@ def test_a_meta_author_that_names_the_publication_gives_way_to_the_byline() -> N
     assert extract_article(page(body=admin), URL)["author"] is None
 
 
-def test_a_byline_names_the_author_without_badge_and_keeps_the_agency() -> None:
+def test_a_byline_names_the_author_without_badge_or_agency() -> None:
     badge = ("<div class='article-author'><a href='/tac-gia/dam-de-01.html'><img src='a.jpg'></a>"
              "<p class='article-author__info'><span class='name'><a href='/tac-gia/dam-de-01.html'>"
              " Đàm Đệ </a></span> <span class='position'>Nhà báo</span></p></div>")
     assert extract_article(page(body=badge), URL)["author"] == "Đàm Đệ"
     agency = "<div class='author'><strong>Tâm Hằng</strong><i> (TTXVN)</i></div>"
-    assert extract_article(page(body=agency), URL)["author"] == "Tâm Hằng (TTXVN)"
+    assert extract_article(page(body=agency), URL)["author"] == "Tâm Hằng"
 
 
 def test_the_credit_line_that_ends_the_story_names_the_author() -> None:
@@ -263,6 +263,8 @@ def test_the_credit_line_that_ends_the_story_names_the_author() -> None:
     assert result["author"] == "P.Y" and result["text"].endswith("Tin, ảnh: P.Y")
     name_alone = "<div class='t1'>Anh Dũng</div>"
     assert extract_article(page(body=name_alone), URL)["author"] == "Anh Dũng"
+    agency = "<p style='text-align:right'><strong>Hoàng Minh (Trung tâm Truyền thông)</strong></p>"
+    assert extract_article(page(body=agency), URL)["author"] == "Hoàng Minh"
     for last in ("<p><em>Ảnh minh họa</em></p>", "<p>Hội nghị bế mạc lúc 17 giờ.</p>",
                  "<p>Quảng Ninh, 2025</p>", "<p><em>Theo TTXVN</em></p>"):
         assert extract_article(page(body=last), URL)["author"] is None, last

@@ -76,6 +76,7 @@ _BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name 
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
 _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)",
                      re.I)
+_AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
@@ -929,7 +930,8 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     """The author line of a Vietnamese article: a short element with an author-like class in
     the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``).
     A link to the author's page in it (``/tac-gia/…``) names the author without the badge or
-    job title beside it; an agency in brackets stays ("Tâm Hằng (TTXVN)")."""
+    job title beside it; an agency in brackets after the name is left out ("Tâm Hằng (TTXVN)"
+    is Tâm Hằng, so that one writer's stories share one author)."""
     if container is None:
         return None
     area = container.getparent() if container.getparent() is not None else container
@@ -942,6 +944,7 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
         text = _clean_text(named.text_content()).strip(" -–—:")
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1].strip()
+        text = _AFFILIATION.sub("", text)
         if 2 <= len(text) <= 60 and 1 <= len(text.split()) <= 8 and not text[0].isdigit():
             return text
     return None
@@ -956,7 +959,7 @@ def _credit(lines: list[str]) -> str | None:
         return None
     last = lines[-1].strip()
     credit = _CREDIT.fullmatch(last)
-    name = (credit.group(1) if credit else last).strip(" -–—")
+    name = _AFFILIATION.sub("", (credit.group(1) if credit else last).strip(" -–—"))
     words = [w for w in name.split() if w not in "-–—&"]
     if not words or len(words) > 5 or len(name) > 40 or (not credit and len(words) < 2):
         return None
