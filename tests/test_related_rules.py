@@ -218,3 +218,24 @@ def test_a_tag_list_opened_by_a_plain_label_is_not_body() -> None:
     assert_body(result, ["Từ khóa", "tổng kết năm,", "khen thưởng cuối năm"])
     assert "Chủ đề của hội nghị năm nay" in result["text"]
     assert RUNNING_TEXT in result["text"]
+
+
+def test_an_indented_box_title_and_box_are_read_as_the_page_shows_them() -> None:
+    """The indentation of the page's source is no text: a box title written over several
+    indented lines is still a few words, and an indented box no longer looks wordy."""
+    pad = "\n" + "\t" * 30 + " " * 90  # deep indentation, as real page sources have
+    block = (f"<div class='detail__related'>{pad}<div class='box-category'>{pad}"
+             f"<h2 class='title-category'>{pad}<a class='box-category-title' title='Tin liên quan'>"
+             f"{pad}    Tin liên quan{pad}</a>{pad}</h2>{pad}<div class='box-category-middle'>"
+             + "".join(f"{pad}<div class='box-category-item'>{pad}<h3>{pad}<a href='{path}'>"
+                       f"{headline}</a>{pad}</h3>{pad}</div>"
+                       for path, headline in [("/tin/cam-pha-so2.html", "Cẩm Phả khởi công "
+                                               "trường học mới cho học sinh vùng cao"),
+                                              ("/tin/le-hoi-2024.html", "Lễ hội mùa xuân thu "
+                                               "hút du khách về với di tích")])
+             + f"{pad}</div>{pad}</div>{pad}</div>")
+    result = extract_article(page(after=block), PAGE)
+    assert_body(result, ["Cẩm Phả khởi công", "Tin liên quan"])
+    assert paths(result) == ["/tin/cam-pha-so2.html", "/tin/le-hoi-2024.html"]
+    found = {(r["block"], r["found_by"]) for r in result["related"]}
+    assert found == {("Tin liên quan", "heading")}

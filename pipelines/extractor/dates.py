@@ -181,11 +181,12 @@ def _from_text(tree: lxml.html.HtmlElement) -> str | None:
 
 
 def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
-    """``el.text_content()`` if it is shorter than ``limit`` characters, else None: a box
-    holding a whole article is given up after its first ``limit`` characters."""
+    """``el.text_content()`` if it has fewer than ``limit`` characters besides white space
+    (the indentation of the page's source is no text), else None: a box holding a whole
+    article is given up after its first ``limit`` characters."""
     seen, pieces = 0, []
     for piece in el.itertext():  # the pieces text_content() joins
-        seen += len(piece)
+        seen += len(piece) if len(piece) > 4 * limit else len("".join(piece.split()))
         if seen >= limit:
             return None
         pieces.append(piece)

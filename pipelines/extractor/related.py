@@ -310,8 +310,14 @@ def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> b
         return False
     if any(_is_descendant(p, block) for p in protected):
         return False
-    link_chars = sum(len(a.text_content()) for a, _ in links)
-    return len(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
+    # characters besides white space: an indented page's source is no text
+    link_chars = sum(_solid(a.text_content()) for a, _ in links)
+    return _solid(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
+
+
+def _solid(text: str) -> int:
+    """Characters of ``text`` besides white space."""
+    return len(text) - sum(map(text.count, " \n\t\r\xa0"))
 
 
 def _block_for_heading(heading, links_of: _ArticleLinks, protected):
