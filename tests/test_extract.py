@@ -248,6 +248,21 @@ def test_a_meta_author_that_names_the_publication_gives_way_to_the_byline() -> N
     assert extract_article(page(body=admin), URL)["author"] is None
 
 
+def test_a_platform_domain_gives_way_and_other_author_marks_are_read() -> None:
+    """A CMS platform's domain in <meta name="author"> ("VCCorp.vn") is no person; "Theo …" in
+    article:author is the writer; else <a rel="author">, else JSON-LD's author."""
+    platform = "<meta name='author' content='VCCorp.vn'>"
+    prefixed = platform + "<meta property='article:author' content='Theo Phạm Trường'>"
+    assert extract_article(page(head=prefixed), URL)["author"] == "Phạm Trường"
+    rel = "<div class='meta'><a rel='author' href='/tac-gia/bach-an-3508.htm'>Bạch An</a></div>"
+    no_container = page(head=platform).replace("<div class='article__body'>", "<div>")
+    assert extract_article(no_container.replace("<h1>", rel + "<h1>"), URL)["author"] == "Bạch An"
+    json_ld = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+               '"@type": "NewsArticle", "author": {"@type": "Person", "name": "Minh Vũ"}}</script>')
+    assert extract_article(page(head=platform + json_ld), URL)["author"] == "Minh Vũ"
+    assert extract_article(page(head=platform), URL)["author"] is None
+
+
 def test_a_byline_names_the_author_without_badge_or_agency() -> None:
     badge = ("<div class='article-author'><a href='/tac-gia/dam-de-01.html'><img src='a.jpg'></a>"
              "<p class='article-author__info'><span class='name'><a href='/tac-gia/dam-de-01.html'>"

@@ -71,12 +71,14 @@ _BYLINE_CLASS = re.compile(r"author|byline|tac-?gia|tacgia|writer|nguoi-?viet|nh
 _AUTHOR_PAGE = re.compile(r"/(?:tac-?gia|authors?|nguoi-?viet|but-?danh)/", re.I)  # a byline's link
 # host labels that name no publication ("www.baocantho.com.vn" is named by "baocantho" alone)
 _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "org", "gov", "edu",
-                                  "info", "vn"})
+                                  "info", "vn", "news", "tin", "tintuc", "en", "english", "web"})
 _BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
 _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)",
                      re.I)
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
+_DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
+_AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
@@ -219,8 +221,8 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     page's ``og:site_name``, or words that spell a label of the site's host name ("Báo điện tử
     VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
     that also names someone ("Jill Disis, CNN Business") is a person's."""
-    if name.lower().startswith(("http:", "https:")):
-        return True
+    if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name):
+        return True  # a URL, or a site's name as its domain ("VCCorp.vn"): no person's
     site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
     labels = {label for label in _split(url)[0].split(":")[0].split(".")
               if len(label) >= 3 and label not in _GENERIC_HOST_LABELS}
@@ -950,6 +952,21 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     return None
 
 
+def _alnum(text: str) -> str:
+    """``text`` folded to its letters and digits: "VCCorp.vn" and "VCCorp vn" are one name."""
+    return "".join(re.findall(r"\w+", fold(text)))
+
+
+def _rel_author(tree: lxml.html.HtmlElement) -> str | None:
+    """The text of the page's ``<a rel="author">`` (HTML's own mark of the author's link)."""
+    for a in tree.iter("a"):
+        if "author" in (a.get("rel") or "").lower().split():
+            text = _clean_text(a.text_content())
+            if 2 <= len(text) <= 60 and 1 <= len(text.split()) <= 8:
+                return text
+    return None
+
+
 def _credit(lines: list[str]) -> str | None:
     """The author named by the body's last line, the Vietnamese credit line: "Tin, ảnh: P.Y",
     or a name alone ("Anh Dũng", "Thu Hà - Minh Anh"): up to five words, each capitalised,
@@ -981,18 +998,37 @@ def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -
     return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
+def _json_ld(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """A page holding only the JSON-LD scripts of ``tree``, for trafilatura's JSON-LD reader
+    once the page's scripts are gone; None when it has none."""
+    scripts = [el for el in tree.iter("script")
+               if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text]
+    if not scripts:
+        return None
+    page = lxml.html.document_fromstring("<html><head></head><body></body></html>",
+                                         parser=_PARSER)
+    for script in scripts:
+        page.find("head").append(copy.copy(script))
+    return page
+
+
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
-                          date: bool, metas: dict[str, str] | None = None) -> dict:
+                          date: bool, metas: dict[str, str] | None = None,
+                          json_ld: lxml.html.HtmlElement | None = None) -> dict:
     """trafilatura's ``extract_metadata(tree, url).as_dict()``, its steps in its order, but
     only those that give what is asked for: the headline search when ``title``, the author
     search (a copy of the whole tree) when ``author``, htmldate's date search when ``date``;
     never its site name, categories, tags and licence, which are not used. Meta tags and
-    JSON-LD (image, description, language…) are always read."""
+    JSON-LD (image, description, language…) are always read: from ``json_ld`` (see
+    :func:`_json_ld`) when given, as ``tree`` has lost its scripts by then."""
     found = examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None
+    if found.author and metas is not None and _alnum(found.author) in {
+            _alnum(metas.get(name) or "") for name in ("author", "article:author", "dable:author")}:
+        found.author = None  # a meta author extract_article turned down ("VCCorp.vn")
     try:
-        found = extract_meta_json(tree, found)
+        found = extract_meta_json(json_ld if json_ld is not None else tree, found)
     except Exception:  # noqa: BLE001 - as extract_metadata: bugs in its JSON-LD reader
         pass
     if found.author and metas is not None and _names_publisher(found.author, metas, url):
@@ -1001,6 +1037,8 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
         found.title = extract_title(tree)
     if author and not found.author:
         found.author = extract_author(tree)
+        if found.author and metas is not None and _names_publisher(found.author, metas, url):
+            found.author = None
     if date:
         found.url = found.url or extract_url(tree, url)
         found.date = find_date(tree, **set_date_params(True), url=found.url)
@@ -1043,6 +1081,7 @@ def extract_article(
     if tree is None or (kind != "article" and only_articles):
         return None
     metas = _meta_values(tree)
+    json_ld = _json_ld(tree)  # kept aside: the scripts go with the page's noise below
     meta_description = _meta(metas, "description", "og:description", "twitter:description")
     title = _title(tree, selectors.get("title"), None, metas)
     language = _language(tree, f"{title} {meta_description}", metas)
@@ -1057,8 +1096,8 @@ def extract_article(
     published = published or find_published(tree)
     updated = find_updated(tree)
     author = next((value for name in ("author", "article:author", "dable:author")
-                   if (value := metas.get(name)) and not _names_publisher(value, metas, url)),
-                  None)
+                   if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
+                   and not _names_publisher(value, metas, url)), None)
     image = _meta(metas, "og:image", "twitter:image")
 
     # The page's prose, counted before boxes go (their links do not count anyway). Only a body
@@ -1113,15 +1152,16 @@ def extract_article(
         return None  # nothing to read, and nothing that says it is an article
 
     if vietnamese and not author:
-        author = _byline(container) or _credit(lines)
-        if author and " ".join(re.findall(r"\w+", fold(author))) in _NOBODY:
+        author = _byline(container) or _rel_author(tree) or _credit(lines)
+        if author and _names_publisher(author, metas, url):
             author = None  # "admin": WordPress shows its account, not a byline
-    # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages)
+    # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages):
+    # for an author, JSON-LD's and trafilatura's own byline search
     found = {}
-    if not (title and published and (author or vietnamese) and language):
+    if not (title and published and author and language):
         try:
             found = _trafilatura_metadata(tree, url, title=not title, author=not author,
-                                          date=not published, metas=metas)
+                                          date=not published, metas=metas, json_ld=json_ld)
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")
