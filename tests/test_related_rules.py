@@ -239,3 +239,14 @@ def test_an_indented_box_title_and_box_are_read_as_the_page_shows_them() -> None
     assert paths(result) == ["/tin/cam-pha-so2.html", "/tin/le-hoi-2024.html"]
     found = {(r["block"], r["found_by"]) for r in result["related"]}
     assert found == {("Tin liên quan", "heading")}
+
+
+def test_the_title_of_a_box_a_script_fills_is_no_body() -> None:
+    """An empty box in the body (its list filled by a script): nothing to record, and its
+    title alone is no line of the story."""
+    box = ("<div class='tindnd'><span class='title_box'><a href='javascript:;'>TIN MỚI</a></span>"
+           "<ul id='lastest-news'></ul></div>")
+    tags = "<div class='tags'><b>Từ khóa:</b></div>"
+    result = extract_article(page(body_extra=box + tags), PAGE)
+    assert_body(result, ["TIN MỚI", "Tin mới", "Từ khóa"])
+    assert RUNNING_TEXT in result["text"] and result["related"] == []

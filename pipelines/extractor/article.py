@@ -42,7 +42,13 @@ from pipelines.extractor.dates import (
     parse_vietnamese_date,
 )
 from pipelines.extractor.quality import assess, assessed
-from pipelines.extractor.related import extract_related
+from pipelines.extractor.related import (
+    NAV_HEADINGS,
+    RELATED_HEADINGS,
+    TAG_HEADINGS,
+    extract_related,
+    heading_key,
+)
 from pipelines.text import fold, nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
@@ -79,6 +85,7 @@ _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|v
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
+_BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
@@ -610,6 +617,8 @@ def _chrome_line(line: str, title: str | None) -> bool:
         return True
     if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
         return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
+    if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
+        return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
     return bool(_CHROME.match(words))
 
 
