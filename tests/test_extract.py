@@ -270,6 +270,11 @@ def test_a_byline_names_the_author_without_badge_or_agency() -> None:
     assert extract_article(page(body=badge), URL)["author"] == "Đàm Đệ"
     agency = "<div class='author'><strong>Tâm Hằng</strong><i> (TTXVN)</i></div>"
     assert extract_article(page(body=agency), URL)["author"] == "Tâm Hằng"
+    two = ("<div class='detail-author'><a href='javascript:;' class='avatar' title='TUẤN LONG'>"
+           "<img src='a.jpg'></a><div><a href='javascript:;' class='name'>TUẤN LONG</a> - "
+           "<a href='/tac-gia/quoc-thang-53241.htm' class='name'>QUỐC THẮNG</a> "
+           "<a href='mailto:x@baotinh.vn'>Email</a></div></div>")
+    assert extract_article(page(body=two), URL)["author"] == "TUẤN LONG; QUỐC THẮNG"
 
 
 def test_the_credit_line_that_ends_the_story_names_the_author() -> None:

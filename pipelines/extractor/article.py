@@ -940,9 +940,10 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 def _byline(container: lxml.html.HtmlElement | None) -> str | None:
     """The author line of a Vietnamese article: a short element with an author-like class in
     the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``).
-    A link to the author's page in it (``/tac-gia/…``) names the author without the badge or
-    job title beside it; an agency in brackets after the name is left out ("Tâm Hằng (TTXVN)"
-    is Tâm Hằng, so that one writer's stories share one author)."""
+    Several linked full names in it are the authors, joined by "; " as trafilatura joins
+    JSON-LD's. A link to the author's page in it (``/tac-gia/…``) names the author without the
+    badge or job title beside it; an agency in brackets after the name is left out ("Tâm Hằng
+    (TTXVN)" is Tâm Hằng, so that one writer's stories share one author)."""
     if container is None:
         return None
     area = container.getparent() if container.getparent() is not None else container
@@ -950,6 +951,10 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS.search(names):
             continue
+        names = list(dict.fromkeys(text for a in el.iter("a")
+                                   if _full_name(text := _clean_text(a.text_content()))))
+        if len(names) >= 2:
+            return "; ".join(names)  # "TUẤN LONG - QUỐC THẮNG": each linked name is an author
         named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
                       and _clean_text(a.text_content())), el)
         text = _clean_text(named.text_content()).strip(" -–—:")
@@ -964,6 +969,14 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
 def _alnum(text: str) -> str:
     """``text`` folded to its letters and digits: "VCCorp.vn" and "VCCorp vn" are one name."""
     return "".join(re.findall(r"\w+", fold(text)))
+
+
+def _full_name(text: str) -> bool:
+    """A person's full name: two to five words, each capitalised, letters only ("Minh Anh",
+    "QUỐC THẮNG"); not a button ("Xem các bài viết của tác giả") nor a single word ("Email")."""
+    words = text.split()
+    return 2 <= len(words) <= 5 and len(text) <= 40 and all(
+        w[0].isupper() and w.replace(".", "").isalpha() for w in words)
 
 
 def _rel_author(tree: lxml.html.HtmlElement) -> str | None:
