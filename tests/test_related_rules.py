@@ -250,3 +250,25 @@ def test_the_title_of_a_box_a_script_fills_is_no_body() -> None:
     result = extract_article(page(body_extra=box + tags), PAGE)
     assert_body(result, ["TIN MỚI", "Tin mới", "Từ khóa"])
     assert RUNNING_TEXT in result["text"] and result["related"] == []
+
+
+def test_an_inline_title_that_opens_a_box_header_heads_the_box() -> None:
+    """A box titled by a plain <span> first in its header row (beside a date picker); a bold
+    lead-in that opens a paragraph of running text is still no box title."""
+    options = "".join(f"<option>{d}</option>" for d in range(1, 32))
+    box = ("<div class='same-category'><div class='kds-title'><span class='ccm'>TIN CÙNG CHUYÊN "
+           f"MỤC</span><div class='by-date'><span>Xem theo ngày</span><select>{options}</select>"
+           "</div></div><div class='ksc-list'>"
+           "<div class='item'><h4><a href='/tin/cam-pha-so2.html'>Cẩm Phả khởi công trường học "
+           "mới cho học sinh vùng cao</a></h4></div>"
+           "<div class='item'><h4><a href='/tin/le-hoi-2024.html'>Lễ hội mùa xuân thu hút du "
+           "khách về với di tích</a></h4></div></div></div>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Cẩm Phả khởi công", "TIN CÙNG CHUYÊN MỤC"])
+    assert paths(result) == ["/tin/cam-pha-so2.html", "/tin/le-hoi-2024.html"]
+    lead_in = ("<p><strong>Tin liên quan:</strong> hội nghị cũng nghe báo cáo về tình hình "
+               "<a href='/tin/cam-pha-so2.html'>trường học mới ở Cẩm Phả</a> và các công trình "
+               "phúc lợi khác được khởi công trong năm, với tổng vốn đầu tư lớn.</p>")
+    result = extract_article(page(body_extra=lead_in), PAGE)
+    assert "công trình phúc lợi khác được khởi công" in result["text"]
+    assert result["related"] == []

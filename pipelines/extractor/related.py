@@ -458,7 +458,19 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
            and _short_text(top.getparent(), 40) == text):
         top = top.getparent()
-    return top if top.tag in ("p", "div", "td", "th") else None
+    if top.tag in ("p", "div", "td", "th"):
+        return top
+    # an inline title that opens a box's header row ("<div class='title'><span>TIN CÙNG
+    # CHUYÊN MỤC</span><div>Xem theo ngày …</div></div>"): first in a block that is no paragraph
+    parent = top.getparent()
+    if (parent is not None and parent.tag in ("div", "td", "th", "header")
+            and not (parent.text or "").strip() and top is _first_element(parent)):
+        return top
+    return None
+
+
+def _first_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next((child for child in el if isinstance(child.tag, str)), None)
 
 
 def _is_tag_label(el: lxml.html.HtmlElement) -> bool:
