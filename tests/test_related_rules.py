@@ -272,3 +272,17 @@ def test_an_inline_title_that_opens_a_box_header_heads_the_box() -> None:
     result = extract_article(page(body_extra=lead_in), PAGE)
     assert "công trình phúc lợi khác được khởi công" in result["text"]
     assert result["related"] == []
+
+
+def test_a_div_holding_one_headline_link_and_nothing_else_is_a_card() -> None:
+    """A box in the body with one headline link and no other text (VCCorp's link-content-footer)
+    is a related card; a paragraph that is one link stays a line of the story."""
+    box = ("<div class='link-content-footer' type='link'><a href='/tin/cam-pha-so2.html'>Cẩm "
+           "Phả khởi công trường học mới cho học sinh vùng cao</a></div>")
+    result = extract_article(page(body_extra=box), PAGE)
+    assert_body(result, ["Cẩm Phả khởi công"])
+    assert paths(result) == ["/tin/cam-pha-so2.html"] and result["related"][0]["found_by"] == "card"
+    paragraph = box.replace("<div class='link-content-footer' type='link'>", "<p>").replace(
+        "</div>", "</p>")
+    result = extract_article(page(body_extra=paragraph), PAGE)
+    assert "Cẩm Phả khởi công trường học mới" in result["text"] and result["related"] == []

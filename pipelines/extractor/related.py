@@ -83,6 +83,7 @@ _MAX_CLIMB = 5
 _MAX_TEXT_PER_LINK = 600
 # An inline card holds "one or a few" headline links; text outside them is at most a date.
 _MAX_CARD_LINKS = 4
+_CARD_ALONE = 6  # words of the headline of a <div> that holds one link and nothing else
 _MAX_CARD_LOOSE_TEXT = 40
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
@@ -624,7 +625,12 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
                     named.append(node)
                 break
             headline = any(_visible_words(x) >= 4 for x, _ in links)
-            if headline and (lead_in or (evidence and any(map(links_of.like_article, targets)))):
+            # a <div> box holding one headline link and nothing else is a card as it stands
+            # (a <p> that is one link stays a line of the story)
+            alone = (node.tag == "div" and not loose and len(targets) == 1
+                     and any(_visible_words(x) >= _CARD_ALONE for x, _ in links))
+            if headline and (lead_in or ((evidence or alone)
+                                         and any(map(links_of.like_article, targets)))):
                 best = node
         if best is not None:
             found.append(best)
