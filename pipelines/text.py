@@ -26,3 +26,8 @@ def fold(s: str | None) -> str:
         return s
     s = _COMBINING_MARKS.sub("", unicodedata.normalize("NFD", s)).replace("đ", "d")
     return unicodedata.normalize("NFC", s)
+
+
+def solid_len(text: str) -> int:
+    """Characters of ``text`` besides white space (a page source's indentation is no text)."""
+    return len("".join(text.split()))

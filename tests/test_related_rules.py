@@ -223,7 +223,7 @@ def test_a_tag_list_opened_by_a_plain_label_is_not_body() -> None:
 def test_an_indented_box_title_and_box_are_read_as_the_page_shows_them() -> None:
     """The indentation of the page's source is no text: a box title written over several
     indented lines is still a few words, and an indented box no longer looks wordy."""
-    pad = "\n" + "\t" * 30 + " " * 90  # deep indentation, as real page sources have
+    pad = "\n" + "\t" * 30 + " " * 300  # deep indentation, as real page sources have
     block = (f"<div class='detail__related'>{pad}<div class='box-category'>{pad}"
              f"<h2 class='title-category'>{pad}<a class='box-category-title' title='Tin liên quan'>"
              f"{pad}    Tin liên quan{pad}</a>{pad}</h2>{pad}<div class='box-category-middle'>"

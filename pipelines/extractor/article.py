@@ -951,10 +951,10 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _BYLINE_CLASS.search(names):
             continue
-        names = list(dict.fromkeys(text for a in el.iter("a")
-                                   if _full_name(text := _clean_text(a.text_content()))))
-        if len(names) >= 2:
-            return "; ".join(names)  # "TUẤN LONG - QUỐC THẮNG": each linked name is an author
+        linked = list(dict.fromkeys(text for a in el.iter("a")
+                                    if _full_name(text := _clean_text(a.text_content()))))
+        if len(linked) >= 2:
+            return "; ".join(linked)  # "TUẤN LONG - QUỐC THẮNG": each linked name is an author
         named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
                       and _clean_text(a.text_content())), el)
         text = _clean_text(named.text_content()).strip(" -–—:")
@@ -975,8 +975,12 @@ def _full_name(text: str) -> bool:
     """A person's full name: two to five words, each capitalised, letters only ("Minh Anh",
     "QUỐC THẮNG"); not a button ("Xem các bài viết của tác giả") nor a single word ("Email")."""
     words = text.split()
-    return 2 <= len(words) <= 5 and len(text) <= 40 and all(
-        w[0].isupper() and w.replace(".", "").isalpha() for w in words)
+    return 2 <= len(words) <= 5 and len(text) <= 40 and _capitalised(words)
+
+
+def _capitalised(words: list[str]) -> bool:
+    """Every word starts with a capital and holds only letters (initials' full stops aside)."""
+    return all(w[0].isupper() and w.replace(".", "").isalpha() for w in words)
 
 
 def _rel_author(tree: lxml.html.HtmlElement) -> str | None:
@@ -1004,9 +1008,7 @@ def _credit(lines: list[str]) -> str | None:
         return None
     if fold(words[0]) in ("theo", "nguon"):
         return None  # "Theo TTXVN": the story's source, not who wrote it
-    if all(w[0].isupper() and w.replace(".", "").isalpha() for w in words):
-        return name
-    return None
+    return name if _capitalised(words) else None
 
 
 def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -> str | None:
@@ -1176,7 +1178,7 @@ def extract_article(
     if vietnamese and not author:
         author = _byline(container) or _rel_author(tree) or _credit(lines)
         if author and _names_publisher(author, metas, url):
-            author = None  # "admin": WordPress shows its account, not a byline
+            author = None  # e.g. "admin": WordPress shows its account as the byline
     # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages):
     # for an author, JSON-LD's and trafilatura's own byline search
     found = {}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import lxml.html
 
-from pipelines.text import fold
+from pipelines.text import fold, solid_len
 
 VN_TZ = timezone(timedelta(hours=7))
 
@@ -186,7 +186,9 @@ def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
     article is given up after its first ``limit`` characters."""
     seen, pieces = 0, []
     for piece in el.itertext():  # the pieces text_content() joins
-        seen += len(piece) if len(piece) > 4 * limit else len("".join(piece.split()))
+        seen += solid_len(piece[:4 * limit])  # a long paragraph is told by its first characters
+        if seen < limit and len(piece) > 4 * limit:
+            seen += solid_len(piece[4 * limit:])
         if seen >= limit:
             return None
         pieces.append(piece)

@@ -29,7 +29,7 @@ from lxml.cssselect import CSSSelector
 
 from crawler.urls import canonical_url, join_base
 from pipelines.extractor.dates import text_under
-from pipelines.text import fold, nfc
+from pipelines.text import fold, nfc, solid_len
 
 RELATED_HEADINGS = frozenset({
     "tin tuc khac", "tin lien quan", "tin cung chuyen muc", "cung chuyen muc", "doc them",
@@ -312,13 +312,8 @@ def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> b
     if any(_is_descendant(p, block) for p in protected):
         return False
     # characters besides white space: an indented page's source is no text
-    link_chars = sum(_solid(a.text_content()) for a, _ in links)
-    return _solid(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
-
-
-def _solid(text: str) -> int:
-    """Characters of ``text`` besides white space."""
-    return len(text) - sum(map(text.count, " \n\t\r\xa0"))
+    link_chars = sum(solid_len(a.text_content()) for a, _ in links)
+    return solid_len(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
 
 
 def _block_for_heading(heading, links_of: _ArticleLinks, protected):
@@ -495,17 +490,12 @@ def _tag_box(label: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
     """The text of ``el``, whitespace collapsed, if it has at most ``limit`` characters, else
-    None. Splits no further than needed: more than ``limit`` words make more than ``limit``
-    characters, so a box holding a whole article is rejected after its first words."""
-    pieces, solid = [], 0
-    for piece in el.itertext():  # the pieces text_content() joins
-        if len(piece) > 4 * limit and solid + len("".join(piece[:4 * limit].split())) > limit:
-            return None  # a long paragraph: its first characters tell already
-        solid += len("".join(piece.split()))
-        if solid > limit:  # characters besides spaces: the collapsed text is longer still
-            return None
-        pieces.append(piece)
-    text = " ".join("".join(pieces).split())
+    None. Reads no further than needed (:func:`text_under`): a box holding a whole article is
+    rejected after its first words."""
+    text = text_under(el, limit + 1)  # at most ``limit`` characters besides white space
+    if text is None:
+        return None
+    text = " ".join(text.split())
     return text if len(text) <= limit else None
 
 
