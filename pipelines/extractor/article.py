@@ -1022,29 +1022,24 @@ def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -
     return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
-def _json_ld(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """A page holding only the JSON-LD scripts of ``tree``, for trafilatura's JSON-LD reader
-    once the page's scripts are gone; None when it has none."""
-    scripts = [el for el in tree.iter("script")
-               if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text]
-    if not scripts:
-        return None
+def _json_ld_page(scripts: list) -> lxml.html.HtmlElement:
+    """A page holding only ``scripts`` (the page's JSON-LD, kept aside before its noise went),
+    for trafilatura's JSON-LD reader."""
     page = lxml.html.document_fromstring("<html><head></head><body></body></html>",
                                          parser=_PARSER)
-    for script in scripts:
-        page.find("head").append(copy.copy(script))
+    page.find("head").extend(scripts)
     return page
 
 
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
                           date: bool, metas: dict[str, str] | None = None,
-                          json_ld: lxml.html.HtmlElement | None = None) -> dict:
+                          json_ld: list | None = None) -> dict:
     """trafilatura's ``extract_metadata(tree, url).as_dict()``, its steps in its order, but
     only those that give what is asked for: the headline search when ``title``, the author
     search (a copy of the whole tree) when ``author``, htmldate's date search when ``date``;
     never its site name, categories, tags and licence, which are not used. Meta tags and
-    JSON-LD (image, description, language…) are always read: from ``json_ld`` (see
-    :func:`_json_ld`) when given, as ``tree`` has lost its scripts by then."""
+    JSON-LD (image, description, language…) are always read: from the ``json_ld`` scripts
+    when given, as ``tree`` has lost its scripts by then."""
     found = examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None
@@ -1052,7 +1047,7 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
             _alnum(metas.get(name) or "") for name in ("author", "article:author", "dable:author")}:
         found.author = None  # a meta author extract_article turned down ("VCCorp.vn")
     try:
-        found = extract_meta_json(json_ld if json_ld is not None else tree, found)
+        found = extract_meta_json(_json_ld_page(json_ld) if json_ld else tree, found)
     except Exception:  # noqa: BLE001 - as extract_metadata: bugs in its JSON-LD reader
         pass
     if found.author and metas is not None and _names_publisher(found.author, metas, url):
@@ -1105,7 +1100,9 @@ def extract_article(
     if tree is None or (kind != "article" and only_articles):
         return None
     metas = _meta_values(tree)
-    json_ld = _json_ld(tree)  # kept aside: the scripts go with the page's noise below
+    # JSON-LD kept aside (the elements themselves, no copy): scripts go with the noise below
+    json_ld = [el for el in tree.iter("script") if el.text
+               and (el.get("type") or "").strip().lower() == "application/ld+json"]
     meta_description = _meta(metas, "description", "og:description", "twitter:description")
     title = _title(tree, selectors.get("title"), None, metas)
     language = _language(tree, f"{title} {meta_description}", metas)
