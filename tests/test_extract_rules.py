@@ -8,7 +8,7 @@ page is written for the test (no publisher text).
 
 from __future__ import annotations
 
-from pipelines.extractor.article import _looks_dumped, extract_article, recover
+from pipelines.extractor.article import _line_key, _looks_dumped, extract_article, recover
 from tintuc.web.article import lead_to_show
 
 URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"
@@ -258,6 +258,34 @@ def test_recover_brings_back_a_paragraph_the_page_repeats_even_in_wrapped_lines(
     assert flag == "recovered_text"
     assert " ".join(merged).count(BODY[1].split(", ", 1)[1]) == 2
     assert merged[:3] == BODY  # the copy comes after the text it repeats
+
+
+def test_a_paragraph_the_page_shows_three_times_is_kept_three_times() -> None:
+    # a plain page (no body container) whose sections repeat one paragraph: trafilatura's fast
+    # pass returns it once and plain trafilatura three times, each copy after its heading; the
+    # copies are the page's text, not a sign that plain read another story
+    lorem = " ".join([BODY[1]] * 3)
+    html = f"""<html lang="vi"><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>
+<p>{lorem}</p><h2>Phần thứ hai</h2><p>{lorem}</p><h2>Phần thứ ba</h2><p>{lorem}</p></body></html>"""
+    result = extract_article(html, URL, hints={"article_url": True})
+    assert result["text"].count(BODY[1].split(", ")[0]) == 9, result["text"]
+    assert "Phần thứ hai" in result["text"] and "Phần thứ ba" in result["text"]
+    assert "recovered_text" in result["flags"]
+
+
+def test_recover_counts_plain_lines_against_what_the_page_shows() -> None:
+    # plain trafilatura read a hidden schema.org twin of the story and its keywords: the body
+    # already has the story once, and the page shows it once, so nothing comes in
+    shown = _line_key(" ".join([TITLE, *BODY]))
+    plain = "\n".join([*BODY, *BODY, "rừng ngập mặn, trồng rừng"])
+    assert recover(BODY, plain, lambda line: False, shown=shown) == (BODY, None)
+    # a paragraph the page does show twice comes in twice, after its first copy
+    shown_twice = _line_key(" ".join([*BODY, BODY[1]]))
+    plain = "\n".join([BODY[0], BODY[1], BODY[1], BODY[2]])
+    merged, flag = recover(BODY, plain, lambda line: False, shown=shown_twice)
+    assert (merged, flag) == ([BODY[0], BODY[1], BODY[1], BODY[2]], "recovered_text")
+    # without the page to count against, the hidden twin would have come in
+    assert recover(BODY, "\n".join([*BODY, *BODY]), lambda line: False)[1] == "recovered_text"
 
 
 def test_a_dumped_body_gives_way_to_plain_text_that_it_holds() -> None:

@@ -89,6 +89,7 @@ _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
+_NEVER_SHOWN = frozenset({"script", "style", "template"})
 _SKIP_TAGS = frozenset({"iframe", "svg", "form", "button", "select", "textarea", "object",
                         "embed", "video", "audio", "canvas"})
 _BLOCK_TAGS = frozenset({
@@ -572,6 +573,28 @@ def _skipped(el: lxml.html.HtmlElement) -> bool:
             or "display:none" in (el.get("style") or "").replace(" ", ""))
 
 
+def _shown_key(root: lxml.html.HtmlElement) -> str:
+    """The :func:`_line_key` of the text a page shows, blocks apart: scripts and hidden boxes
+    (``display:none``, ``hidden``) left out, against which plain trafilatura's lines are
+    counted (it reads a schema.org twin of the story hidden in the page too)."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NEVER_SHOWN or el.get("hidden") is not None \
+                or "display:none" in (el.get("style") or "").replace(" ", ""):
+            return
+        block = " " if tag in _BLOCK_TAGS else ""
+        parts.append(block + (el.text or ""))
+        for child in el:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(block)
+
+    walk(root)
+    return _line_key("".join(parts))
+
+
 def block_lines(root: lxml.html.HtmlElement) -> list[str]:
     """Text of ``root`` split at block-level elements, whitespace-normalised, empties dropped."""
     lines: list[str] = []
@@ -847,8 +870,8 @@ def _looks_dumped(lines: list[str]) -> bool:
     return short >= _DUMP_CHARS and short > _DUMP_SHORT * (sum(map(len, lines)) - short)
 
 
-def recover(lines: list[str], plain: str, unwanted,
-            dumped: bool = False) -> tuple[list[str], str | None]:
+def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
+            shown: str | None = None) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
     Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
@@ -859,6 +882,12 @@ def recover(lines: list[str], plain: str, unwanted,
     (chrome, related headlines) are never brought in. A ``dumped`` body (menus and link lists
     around the story, :func:`_looks_dumped`) that holds plain's text and is more than
     _DUMP_RATIO times as long gives way to plain's lines ("fallback_used").
+
+    With ``shown`` (:func:`_shown_key` of the page) a line of plain's is brought in only as
+    often as the page shows it beyond what the body has: plain also reads hidden copies of the
+    story and of its metadata, and text it read there counts as text it disagrees on. A line
+    repeating what the body says that the page does show again (a paragraph given twice) does
+    not.
     """
     theirs = [x for x in (_clean_text(x) for x in plain.split("\n")) if x and not unwanted(x)]
     mine, plain_words = _tokens("\n".join(lines)), _tokens("\n".join(theirs))
@@ -876,6 +905,8 @@ def recover(lines: list[str], plain: str, unwanted,
     # repeats is found missing once its first copy has used up the words the body has
     unclaimed = mine.copy()
     at = 0
+    added = 0  # words brought in that the body does not already say
+    told = " ".join(keys)
     for line in theirs:
         key, words = _line_key(line), _tokens(line)
         if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
@@ -886,10 +917,15 @@ def recover(lines: list[str], plain: str, unwanted,
             if shared is not None:
                 at = shared + 1
             continue
+        if shown is not None and key and shown.count(key) <= told.count(key):
+            added += sum(words.values())  # plain read what the page hides: a sign it strayed
+            continue
+        told += " " + key
+        if sum((words & mine).values()) < _HELD * sum(words.values()):
+            added += sum(words.values())
         inserts.setdefault(at, []).append(line)
     if not inserts:
         return lines, None
-    added = sum(sum(_tokens(x).values()) for block in inserts.values() for x in block)
     body = sum(mine.values())
     if body >= _WHOLE_BODY_WORDS and added > _MAX_RECOVERED * body:
         # A body of a few paragraphs, and more new text to bring in than the body itself: the
@@ -1165,7 +1201,9 @@ def extract_article(
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
         plain = _plain_trafilatura(source, url)
-        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped)
+        page = _parse(source)
+        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped,
+                                  None if page is None else _shown_key(page))
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
