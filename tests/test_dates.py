@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.extractor.article import extract_article
 from pipelines.extractor.dates import find_published, find_updated, parse_vietnamese_date
 
 
@@ -55,3 +56,25 @@ def test_json_ld_then_visible_text() -> None:
     text_only = "<html><body><div class='post-date'>Thứ Sáu, 03/04/2026 06:00</div></body></html>"
     assert find_published(text_only) == "2026-04-03T06:00:00+07:00"
     assert find_published("<html><body><p>không có ngày</p></body></html>") is None
+
+
+def test_a_page_that_is_not_vietnamese_keeps_the_offset_it_states() -> None:
+    # a Pacific-time story of the evening of 22 December is the 22nd where it was published,
+    # and the 23rd in Vietnam: a foreign page keeps its own day (same moment), a Vietnamese
+    # page shows every time in +07:00; a time without an offset is Vietnam time either way
+    meta = ("<html lang='{lang}'><head><meta property='article:published_time' "
+            "content='2016-12-22T10:43:37-08:00'><meta property='article:modified_time' "
+            "content='2016-12-23T20:00:00Z'></head><body><h1>{title}</h1><p>{body}</p></body></html>")
+    english = meta.format(lang="en", title="Council votes on the harbour plan tonight",
+                          body="The council met on Thursday evening to vote on the plan. " * 6)
+    assert find_published(english, keep_offset=True) == "2016-12-22T10:43:37-08:00"
+    assert find_updated(english, keep_offset=True) == "2016-12-23T20:00:00+00:00"
+    assert find_published(english) == "2016-12-23T01:43:37+07:00"
+    assert parse_vietnamese_date("2025-12-24T09:30:00", keep_offset=True) == (
+        "2025-12-24T09:30:00+07:00")
+    found = extract_article(english, "https://news.example.com/2016/12/harbour-plan-vote")
+    assert found["published"] == "2016-12-22T10:43:37-08:00"
+    vietnamese = meta.format(lang="vi", title="Hội đồng nhân dân tỉnh biểu quyết quy hoạch cảng",
+                             body="Chiều nay, hội đồng nhân dân tỉnh họp phiên bất thường. " * 6)
+    found = extract_article(vietnamese, "https://baotinh.vn/thoi-su/bieu-quyet-quy-hoach-cang.html")
+    assert found["published"] == "2016-12-23T01:43:37+07:00"

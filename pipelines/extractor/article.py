@@ -1149,9 +1149,10 @@ def extract_article(
         container = _below_headline(container)
     sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
+    # a page that is not Vietnamese keeps the offset it states: its own calendar day
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
-    published = published or find_published(tree)
-    updated = find_updated(tree)
+    published = published or find_published(tree, keep_offset=not vietnamese)
+    updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
                    and not _names_publisher(value, metas, url)), None)

@@ -2,7 +2,9 @@
 
 Vietnamese pages always write the day before the month ("03/04/2025" is 3 April).
 Local times without an offset are Vietnam time (UTC+7); every returned datetime is
-expressed in +07:00 so that its first ten characters are the local calendar day.
+expressed in +07:00 so that its first ten characters are the local calendar day. With
+``keep_offset`` (a page that is not Vietnamese) an offset the page states is kept instead:
+the same moment, and its first ten characters are the publisher's own calendar day.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def _hour(time: re.Match, after: str) -> int:
 
 
 def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None,
-            after: str = "") -> str | None:
+            after: str = "", keep_offset: bool = False) -> str | None:
     try:
         if time is None:
             return datetime(int(y), int(m), int(d)).date().isoformat()
@@ -66,10 +68,10 @@ def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None,
         )
     except ValueError:
         return None
-    return moment.astimezone(VN_TZ).isoformat()
+    return (moment if keep_offset else moment.astimezone(VN_TZ)).isoformat()
 
 
-def parse_vietnamese_date(text: str | None) -> str | None:
+def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | None:
     """Parse a date as shown on a Vietnamese page into ISO 8601.
 
     Accepts ISO strings, ``dd/mm/yyyy`` (also ``-`` or ``.``), ``ngày d tháng m năm y``,
@@ -86,7 +88,8 @@ def parse_vietnamese_date(text: str | None) -> str | None:
         if iso.group("tz"):
             tz = UTC if iso.group("tz") == "Z" else _offset(iso.group("tz"))
         time = iso if iso.group("H") else None
-        return _format(iso.group("y"), iso.group("m"), iso.group("d"), time, tz)
+        return _format(iso.group("y"), iso.group("m"), iso.group("d"), time, tz,
+                       keep_offset=keep_offset)
     folded = fold(text)
     date = _DMY_RE.search(folded) or _WORDS_RE.search(folded)
     if not date:
@@ -95,7 +98,8 @@ def parse_vietnamese_date(text: str | None) -> str | None:
     time = _TIME_RE.search(rest)
     tz = _offset(rest[time.end():] if time else rest)
     after = rest[time.end():] if time else ""
-    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz, after)
+    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz, after,
+                   keep_offset)
 
 
 _META_PUBLISHED = (
@@ -113,7 +117,8 @@ def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
     return tree_or_html
 
 
-def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
+def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
+               keep_offset: bool = False) -> str | None:
     found: dict[str, str] = {}
     for el in tree.iter("meta", "time", "span", "div", "abbr"):
         for key in ("property", "name", "itemprop"):
@@ -127,16 +132,16 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | Non
                     found[name] = value
     for name in names:
         if name in found:
-            return parse_vietnamese_date(found[name])
+            return parse_vietnamese_date(found[name], keep_offset)
     return None
 
 
-def _from_json_ld(tree: lxml.html.HtmlElement, key: str) -> str | None:
+def _from_json_ld(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
-            value = parse_vietnamese_date(match.group(1))
+            value = parse_vietnamese_date(match.group(1), keep_offset)
             if value:
                 return value
     return None
@@ -149,7 +154,7 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 
 
-def _from_text(tree: lxml.html.HtmlElement) -> str | None:
+def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
     """First visible date after the headline (else the first on the page).
 
     A date element has a date-like class/id, is a <time>, or starts with a label such as
@@ -171,7 +176,7 @@ def _from_text(tree: lxml.html.HtmlElement) -> str | None:
         if (el.tag != "time" and not _DATE_CLASS.search(cls)
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
-        value = parse_vietnamese_date(text)
+        value = parse_vietnamese_date(text, keep_offset)
         if not value:
             continue
         if after_headline:
@@ -195,13 +200,14 @@ def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
     return "".join(pieces)
 
 
-def find_published(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
+def find_published(tree_or_html: lxml.html.HtmlElement | str,
+                   keep_offset: bool = False) -> str | None:
     """Find the publication date of a page: meta tags, then JSON-LD, then visible text."""
     tree = _tree(tree_or_html)
     return (
-        _from_meta(tree, _META_PUBLISHED)
-        or _from_json_ld(tree, "datePublished")
-        or _from_text(tree)
+        _from_meta(tree, _META_PUBLISHED, keep_offset)
+        or _from_json_ld(tree, "datePublished", keep_offset)
+        or _from_text(tree, keep_offset)
     )
 
 
@@ -210,7 +216,9 @@ def published_meta(tree: lxml.html.HtmlElement) -> str | None:
     return _from_meta(tree, _META_PUBLISHED)
 
 
-def find_updated(tree_or_html: lxml.html.HtmlElement | str) -> str | None:
+def find_updated(tree_or_html: lxml.html.HtmlElement | str,
+                 keep_offset: bool = False) -> str | None:
     """Find the last-modified date of a page from meta tags or JSON-LD (never from text)."""
     tree = _tree(tree_or_html)
-    return _from_meta(tree, _META_UPDATED) or _from_json_ld(tree, "dateModified")
+    return (_from_meta(tree, _META_UPDATED, keep_offset)
+            or _from_json_ld(tree, "dateModified", keep_offset))
