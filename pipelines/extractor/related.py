@@ -89,6 +89,8 @@ _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
                         "p", "article"})
 _LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label"})
+# the only elements extract_related's walk can take for a heading, a label or a box
+_VISITED_TAGS = tuple(_HEADING_TAGS | _HEADING_LIKE | _LABEL_TAGS | _CONTAINERS)
 
 
 @lru_cache(maxsize=4096)  # box titles and menu labels repeat on every page of a site
@@ -655,16 +657,19 @@ def extract_related(
         except Exception:  # noqa: BLE001 - a bad profile selector must not break extraction
             pass
 
-    for el in list(tree.iter()):
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
+    # script-filled boxes that only carry article ids ("data-component-type", any tag)
+    by_id = set()
+    for el in tree.iterfind(".//*[@data-component-type]"):
         kind = el.get("data-component-type")
         ids = re.findall(r"\d+", el.get("data-component-value") or "") if kind in _ID_TYPES else []
         if ids:
             related_ids.append({"block": _ID_TYPES[kind], "ids": ids})
             doomed.append(el)
+            by_id.add(el)
+    for el in tree.iter(*_VISITED_TAGS):  # in C: links, list items and images are no box
+        if el in by_id:
             continue
+        tag = el.tag
         heading = tag in _HEADING_TAGS or (  # _is_heading(el), inlined: every element passes
             tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or "")))
         label = None if heading or tag not in _LABEL_TAGS else _label_top(el)
