@@ -279,6 +279,7 @@ def test_recover_counts_plain_lines_against_what_the_page_shows() -> None:
     shown = _line_key(" ".join([TITLE, *BODY]))
     plain = "\n".join([*BODY, *BODY, "rừng ngập mặn, trồng rừng"])
     assert recover(BODY, plain, lambda line: False, shown=shown) == (BODY, None)
+    assert recover(BODY, plain, lambda line: False, shown=lambda: shown) == (BODY, None)
     # a paragraph the page does show twice comes in twice, after its first copy
     shown_twice = _line_key(" ".join([*BODY, BODY[1]]))
     plain = "\n".join([BODY[0], BODY[1], BODY[1], BODY[2]])

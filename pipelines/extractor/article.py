@@ -17,6 +17,7 @@ import copy
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -871,7 +872,8 @@ def _looks_dumped(lines: list[str]) -> bool:
 
 
 def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
-            shown: str | None = None) -> tuple[list[str], str | None]:
+            shown: str | Callable[[], str | None] | None = None,
+            ) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
     Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
@@ -883,11 +885,11 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     around the story, :func:`_looks_dumped`) that holds plain's text and is more than
     _DUMP_RATIO times as long gives way to plain's lines ("fallback_used").
 
-    With ``shown`` (:func:`_shown_key` of the page) a line of plain's is brought in only as
-    often as the page shows it beyond what the body has: plain also reads hidden copies of the
-    story and of its metadata, and text it read there counts as text it disagrees on. A line
-    repeating what the body says that the page does show again (a paragraph given twice) does
-    not.
+    With ``shown`` (:func:`_shown_key` of the page, or a function giving it when first needed)
+    a line of plain's is brought in only as often as the page shows it beyond what the body
+    has: plain also reads hidden copies of the story and of its metadata, and text it read
+    there counts as text it disagrees on. A line repeating what the body says that the page
+    does show again (a paragraph given twice) does not.
     """
     theirs = [x for x in (_clean_text(x) for x in plain.split("\n")) if x and not unwanted(x)]
     mine, plain_words = _tokens("\n".join(lines)), _tokens("\n".join(theirs))
@@ -917,6 +919,8 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             if shared is not None:
                 at = shared + 1
             continue
+        if callable(shown):
+            shown = shown()
         if shown is not None and key and shown.count(key) <= told.count(key):
             added += sum(words.values())  # plain read what the page hides: a sign it strayed
             continue
@@ -1202,9 +1206,11 @@ def extract_article(
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
         plain = _plain_trafilatura(source, url)
-        page = _parse(source)
-        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped,
-                                  None if page is None else _shown_key(page))
+        def shown() -> str | None:  # the page parsed again only if a line is to come in
+            page = _parse(source)
+            return None if page is None else _shown_key(page)
+
+        lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped, shown)
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
