@@ -36,7 +36,7 @@ CREDIT = "Minh Châu"
 KNOWN = {"fallback_used", "recovered_text", "no_body_container", "no_date", "date_from_url_only",
          "related_none", "related_by_heading", "related_by_card", "related_by_class",
          "related_by_list", "related_by_selector", "plain_disagrees", "text_outside_container",
-         "link_heavy", "short_lines"}
+         "link_heavy", "short_lines", "page_cut_short"}
 
 
 def page(body: str, *, container: str = "detail-content", after: str = "") -> str:
@@ -348,3 +348,39 @@ def test_the_lead_is_shown_once() -> None:
     assert lead_to_show("Một mô tả khác hẳn đoạn đầu.", BODY) == "Một mô tả khác hẳn đoạn đầu."
     assert lead_to_show(None, BODY) is None
     assert lead_to_show("Mô tả.", []) == "Mô tả."
+
+
+# --- broken pages that nest their story -------------------------------------------------------
+
+def nested_page(paragraphs: int, opener: str) -> tuple[str, list[str]]:
+    """A story whose template leaves ``opener`` open before each paragraph (old portals'
+    `<font size=2>`, `<div><span>`), so that paragraph n sits n levels deep."""
+    places = ["xã Quảng Tân", "phường Hà Tu", "huyện Vân Đồn", "thị xã Đông Triều", "Cô Tô"]
+    lines = [f"Đoạn {n}: đoàn công tác làm việc tại {places[n % 5]} về tiến độ dự án số {n}, "
+             f"kiểm tra {n + 3} hạng mục hạ tầng và nghe báo cáo của địa phương."
+             for n in range(paragraphs)]
+    html = (f'<html lang="vi"><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>'
+            f'<div class="date">24/12/2025 09:30</div>'
+            + "".join(f"{opener}{line}<br>" for line in lines) + "</body></html>")
+    return html, lines
+
+
+def test_a_story_nested_one_level_a_paragraph_keeps_its_first_paragraphs() -> None:
+    # the innermost block holding 90% of trafilatura's text had lost the first tenth of the
+    # story (the paragraphs above it, one level each): its ancestors that add the story's
+    # words and nothing else are the block
+    for opener in ("<font size=2>", "<div><span>", "<blockquote>"):
+        html, lines = nested_page(60, opener)
+        result = extract_article(html, URL)
+        missing = [line for line in lines if line not in result["text"]]
+        assert missing == [], (opener, missing[:3])
+        assert "page_cut_short" not in result["flags"]
+
+
+def test_a_page_nested_deeper_than_the_parser_reads_is_flagged() -> None:
+    # libxml2 stops at 256 levels: the rest of the story is in no extraction (plain
+    # trafilatura parses with the same limit), so the loss is said, not silent
+    html, lines = nested_page(400, "<div>")
+    result = extract_article(html, URL)
+    assert lines[0] in result["text"] and lines[-1] not in result["text"]
+    assert "page_cut_short" in result["flags"] and result["confidence"] < 0.5

@@ -34,7 +34,7 @@ SaveResult = Literal["new", "changed", "unchanged", "kept"]
 # Flags that make an article doubtful whatever its confidence (`no_body_container` is not one:
 # on the 181-page benchmark it marked half the pages and no worse ones; docs/benchmarks.md)
 DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "text_outside_container",
-                  "date_from_url_only")
+                  "date_from_url_only", "page_cut_short")
 DOUBTFUL_BELOW = 0.5
 
 

@@ -195,6 +195,13 @@ def _parse(html: str | bytes, declared_encoding: str | None = None) -> lxml.html
         return None
 
 
+def _cut_short() -> bool:
+    """True when libxml2 stopped reading the page last parsed: it nests deeper than 256
+    levels (a tag left open per paragraph or per list item), and what lies deeper is not in
+    the tree, nor in plain trafilatura's (which parses with the same limit)."""
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log)
+
+
 def _clean_text(text: str | None) -> str:
     return nfc(" ".join((text or "").split())) or ""
 
@@ -739,10 +746,17 @@ def _captions(root, lines: list[str]) -> list[str]:
     return [*found, last]
 
 
+_CLIMB_OWN = 0.1  # words of its own an ancestor may add per word of trafilatura's text
+
+
 def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
-    """The innermost block that still holds 90% of ``text``'s words (where trafilatura found it).
+    """The innermost block that still holds 90% of ``text``'s words (where trafilatura found it),
+    or an ancestor of it that adds those words and next to nothing else (_CLIMB_OWN).
 
     Walks down from <body>: at most one child can hold 90% of the words, so this is cheap.
+    Then back up while each step brings in trafilatura's words and next to nothing else: a
+    page that leaves a tag open per paragraph nests its story one level a paragraph, and the
+    innermost block holding 90% of it has lost the first tenth.
     """
     theirs = _tokens(text)
     need = 0.9 * sum(theirs.values())
@@ -756,7 +770,18 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
                 node = child
                 break
         else:
-            return node
+            break
+    words = _tokens(node.text_content())
+    held = sum((words & theirs).values())
+    for parent in node.iterancestors():
+        if parent.tag in ("body", "html"):
+            break
+        wider = _tokens(parent.text_content())
+        gained = sum((wider & theirs).values()) - held
+        if sum(wider.values()) - sum(words.values()) - gained > _CLIMB_OWN * gained:
+            break  # (a wrapper that adds nothing is passed through)
+        node, words, held = parent, wider, held + gained
+    return node
 
 
 def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None) -> list[str]:
@@ -1130,6 +1155,7 @@ def extract_article(
     the related links' URLs are canonical (:func:`crawler.urls.canonical_url`).
     """
     tree = _parse(html, declared_encoding)
+    cut_short = tree is not None and _cut_short()
     selectors = _profile(url, profile)
     container = _find_container(tree, selectors.get("body")) if tree is not None else None
     hints = {**(hints or {}), "body_container": container is not None}
@@ -1257,6 +1283,8 @@ def extract_article(
     }
     signals = _body_signals(tree, container, text, sapo, walked=agreed and container is not None)
     result["flags"] = _flags(result, container, recovery, signals)
+    if cut_short:
+        result["flags"] = sorted({*result["flags"], "page_cut_short"})
     result["confidence"] = _confidence(result["flags"], result, signals)
     return result
 
@@ -1273,7 +1301,8 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
     lines too short for prose: a list, a menu, a gallery), the date flags of
     :func:`pipelines.extractor.quality.assess` (``no_date``, ``date_from_url_only``) and how
     related news was found: ``related_by_<how>`` (heading, card, class, list, selector) or
-    ``related_none``."""
+    ``related_none``. (``page_cut_short``, the page nesting deeper than the parser reads, is
+    added by :func:`extract_article`.)"""
     flags = set(assess(result)[0])
     if recovery:
         flags.add(recovery)
@@ -1330,7 +1359,7 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
 # What each doubt costs the confidence figure (1.0: nothing to doubt). The date flags cost
 # nothing: the figure is about the text (a doubtful date is doubtful by its flag alone).
 _DOUBTS = {"fallback_used": 0.4, "recovered_text": 0.25, "plain_disagrees": 0.1,
-           "no_body_container": 0.05}
+           "no_body_container": 0.05, "page_cut_short": 0.5}
 # Doubts that grow with a signal of :func:`_body_signals`: none up to the first figure, the
 # full cost from the second on, in proportion between (``prose`` doubts as it falls).
 _RAMPS = {"outside": (0.05, 0.4, 0.6), "linked": (0.05, 0.4, 0.6), "prose": (0.7, 0.1, 0.6)}
