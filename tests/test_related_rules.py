@@ -69,6 +69,26 @@ def test_every_link_of_a_tin_tuc_khac_block_is_kept_whatever_its_url() -> None:
     assert {(r["block"], r["found_by"]) for r in result["related"]} == {("Tin tức khác", "heading")}
 
 
+def test_a_related_block_keeps_headlines_whose_urls_each_have_a_shape_of_their_own() -> None:
+    # a portal whose CMS writes article URLs four ways (DotNetNuke, SharePoint, Drupal): no
+    # URL shape is shared by two links and only one carries an id the URL heuristic knows;
+    # each headline is an article all the same, and a card's short category label is not
+    block = ("<div class='box-other'><h3 class='title'>Tin liên quan</h3><ul>"
+             "<li><a href='/tin-tuc/tabid/123/ArticleID/4567/Default.aspx'>Cẩm Phả khởi công "
+             "trường học mới ở vùng cao</a></li>"
+             "<li><a href='/Default.aspx?tabid=123&amp;ArticleID=4568'>Thông báo lịch tiếp "
+             "công dân tháng Ba của tỉnh</a></li>"
+             "<li><a href='/Pages/TinTuc/103.aspx'>Lễ hội mùa xuân thu hút đông đảo du khách"
+             "</a> <a href='/chuyen-muc/van-hoa'>Văn hóa - Thể thao</a></li>"
+             "<li><a href='/vi/node/126'>Huyện đảo đón đoàn khách du lịch đầu tiên trong năm"
+             "</a></li></ul></div>")
+    result = extract_article(page(after=block), PAGE)
+    assert_body(result, ["Cẩm Phả khởi công", "Văn hóa - Thể thao"])
+    assert paths(result) == ["/tin-tuc/tabid/123/ArticleID/4567/Default.aspx",
+                             "/Default.aspx?tabid=123&ArticleID=4568", "/Pages/TinTuc/103.aspx",
+                             "/vi/node/126"]
+
+
 def test_links_to_other_sites_scripts_mail_anchors_and_the_page_itself_stay_out() -> None:
     block = ("<div class='box-other'><h3 class='title'>Tin liên quan</h3><ul>"
              "<li><a href='/tin/cau-moi-thong-xe.html'>Cầu mới thông xe trước Tết</a></li>"

@@ -84,6 +84,9 @@ _MAX_TEXT_PER_LINK = 600
 # An inline card holds "one or a few" headline links; text outside them is at most a date.
 _MAX_CARD_LINKS = 4
 _CARD_ALONE = 6  # words of the headline of a <div> that holds one link and nothing else
+# words of a link's text that make it a headline in a related block, whatever its URL; a
+# category label on a card ("Văn hóa - Thể thao") is shorter
+_HEADLINE_WORDS = 6
 _MAX_CARD_LOOSE_TEXT = 40
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
@@ -246,8 +249,10 @@ class _ArticleLinks:
                 skip: lxml.html.HtmlElement | None = None) -> list:
         """``(a, url)`` for the article links of a recognised block, whatever their URLs look
         like: a link is kept when its URL looks like an article's, or shares the URL shape of
-        one that does, or of most of the block's links. A link of another shape whose text is
-        a label (a category on a card, "Xem tất cả") is not an article."""
+        one that does, or of most of the block's links, or when its text is a headline
+        (_HEADLINE_WORDS words or more: "/tin-tuc/tabid/123/ArticleID/45/Default.aspx" and
+        "/vi/node/126" are articles too). A link of another shape whose text is a label (a
+        category on a card, "Xem tất cả") is not an article."""
         found, text_of = [], {}
         skipped = set(skip.iter("a")) if skip is not None else ()
         for a in block.iter("a"):
@@ -271,7 +276,9 @@ class _ArticleLinks:
             shape, words = self.shape(url), text_of[url]
             if shape in article_shapes or (shape == common and not tie):
                 return words >= 3
-            return tie and not article_shapes and words >= 4  # no shape stands out: headlines
+            if tie and not article_shapes:  # no shape stands out: headlines
+                return words >= 4
+            return words >= _HEADLINE_WORDS
 
         return [(a, url) for a, url in found if kept(url)]
 
