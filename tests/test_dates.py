@@ -30,6 +30,12 @@ from pipelines.extractor.dates import find_published, find_updated, parse_vietna
     ("2025-12-24T09:30:00", "2025-12-24T09:30:00+07:00"),
     ("2025-12-23T20:30:00Z", "2025-12-24T03:30:00+07:00"),  # UTC evening = next local day
     ("2025-12-24", "2025-12-24"),
+    ("Đăng lúc: 9 giờ 30 phút, ngày 24/12/2025", "2025-12-24T09:30:00+07:00"),
+    ("ngày 5 tháng 6 năm 2025 lúc 14 giờ 05", "2025-06-05T14:05:00+07:00"),
+    ("24 tháng 12, 2025", "2025-12-24"),
+    ("12/24/2025 2:30 PM", "2025-12-24T14:30:00+07:00"),  # en-US SharePoint: 24 is no month
+    ("05/29/2007 09:49:00", "2007-05-29T09:49:00+07:00"),
+    ("Số 12/2025/QĐ-UBND ngày 24/12/2025", "2025-12-24"),  # a document number is no date
 ])
 def test_formats(text: str, expected: str) -> None:
     assert parse_vietnamese_date(text) == expected

@@ -18,9 +18,14 @@ from pipelines.text import fold, solid_len
 
 VN_TZ = timezone(timedelta(hours=7))
 
-_TIME = r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*[:p]\s*(?P<S>[0-5]\d))?"
+# (dates and times are matched in folded text, where "giờ" is "gio")
+_TIME = r"(?P<H>[01]?\d|2[0-3])\s*(?:gio|giờ|[:hg])\s*(?P<M>[0-5]\d)(?:\s*[:p]\s*(?P<S>[0-5]\d))?"
 _DMY = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
-_WORDS = r"ngay\s+(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)\s*(?:,?\s*nam\s+)(?P<y>(?:19|20)\d\d)"
+_WORDS = (r"(?:ngay\s+)?(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)(?:\s*,\s*|\s+)(?:nam\s+)?"
+          r"(?P<y>(?:19|20)\d\d)")
+# read only when no day-first date is found: "12/24/2025" (an en-US SharePoint: month first,
+# told by a day that cannot be a month)
+_MDY = r"(?P<m>[01]?\d)\s*/\s*(?P<d>1[3-9]|2\d|3[01])\s*/\s*(?P<y>(?:19|20)\d\d)"
 _ISO = (
     r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
     r"(?:[T ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:\.\d+)?)?"
@@ -30,6 +35,7 @@ _OFFSET = re.compile(r"(?:GMT|UTC)?\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<o
 _ISO_RE = re.compile(_ISO)
 _DMY_RE = re.compile(_DMY)
 _WORDS_RE = re.compile(_WORDS)
+_MDY_RE = re.compile(_MDY)
 _TIME_RE = re.compile(_TIME)
 
 
@@ -91,7 +97,7 @@ def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | 
         return _format(iso.group("y"), iso.group("m"), iso.group("d"), time, tz,
                        keep_offset=keep_offset)
     folded = fold(text)
-    date = _DMY_RE.search(folded) or _WORDS_RE.search(folded)
+    date = _DMY_RE.search(folded) or _WORDS_RE.search(folded) or _MDY_RE.search(folded)
     if not date:
         return None
     rest = folded[: date.start()] + " " + folded[date.end():]
