@@ -384,3 +384,44 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_flagged() -> None:
     result = extract_article(html, URL)
     assert lines[0] in result["text"] and lines[-1] not in result["text"]
     assert "page_cut_short" in result["flags"] and result["confidence"] < 0.5
+
+
+# --- the headline when the page's <title> names none -------------------------------------------
+
+HEADLINE = "Quảng Ninh khởi công cầu Cửa Lục 3 nối hai bờ vịnh"
+
+
+def titled_page(head: str, headline_html: str) -> str:
+    return (f'<html lang="vi"><head>{head}</head><body><ul class="menu"><li><a href="/">'
+            'Trang chủ</a></li><li><a href="/tin-tuc">Tin tức</a></li></ul>'
+            '<div class="box-title">Văn bản chỉ đạo điều hành của tỉnh</div>'
+            f'{headline_html}<div class="date">24/12/2025 09:30</div>'
+            f'<div class="content">{"".join(f"<p>{p}</p>" for p in BODY)}</div></body></html>')
+
+
+def test_a_portal_whose_title_names_no_headline_gives_the_element_its_markup_calls_the_title(
+) -> None:
+    # SharePoint and ASP.NET portals give every page the section's <title> ("Tin tức - Sự
+    # kiện") and show the headline in an element named for it, or under a logo h1; a box's
+    # title is no headline
+    generic = "<title>Tin tức - Sự kiện</title>"
+    for headline_html in (f'<span id="ctl00_PlaceHolderMain_lblTitle" class="TieuDe">{HEADLINE}'
+                          '</span>',
+                          f'<div class="title-news">{HEADLINE}</div>',
+                          f'<table><tr><td class="tieude"><strong>{HEADLINE}</strong></td></tr>'
+                          '</table>',
+                          f'<h1 class="logo"><a href="/">Báo Quảng Ninh</a></h1>'
+                          f'<h2 class="title">{HEADLINE}</h2>'):
+        result = extract_article(titled_page(generic, headline_html), URL)
+        assert result["title"] == HEADLINE, headline_html
+
+
+def test_of_the_h1s_a_title_names_the_headline_is_taken_not_the_logo_or_site_name() -> None:
+    two_h1s = (f'<h1 class="site">Cổng thông tin điện tử tỉnh Quảng Ninh</h1>'
+               f'<h1 class="article-title">{HEADLINE}</h1>')
+    head = f"<title>{HEADLINE} - Cổng thông tin điện tử tỉnh Quảng Ninh</title>"
+    assert extract_article(titled_page(head, two_h1s), URL)["title"] == HEADLINE
+    logo = f'<h1 class="logo"><a href="/">Báo Quảng Ninh</a></h1><h2>{HEADLINE}</h2>'
+    head = (f"<title>Báo Quảng Ninh</title>"
+            f"<meta property='og:title' content='{HEADLINE} | Báo Quảng Ninh'>")
+    assert extract_article(titled_page(head, logo), URL)["title"] == HEADLINE

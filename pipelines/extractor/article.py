@@ -333,26 +333,87 @@ def _below_headline(container: lxml.html.HtmlElement | None) -> lxml.html.HtmlEl
 
 
 def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
-           metas: dict[str, str]) -> str | None:
+           metas: dict[str, str], container=None) -> str | None:
     chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
     if chosen and chosen[0]:
         return chosen[0]
     meta = _meta(metas, "og:title", "twitter:title") or _clean_text(
         next(iter(tree.xpath("//title/text()")), ""))
-    h1s = [t for t in (_clean_text(h.text_content()) for h in tree.iter("h1")) if t]
+    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content())]
+    h1s = [_clean_text(h.text_content()) for h in h1_elements]
     if meta:
         folded = fold(meta)
-        for h1 in h1s:
-            if fold(h1) in folded or folded in fold(h1):
-                return h1
+        # the site's name is in the title too, beside the headline: a logo (a linked h1) that
+        # is the shorter part is no headline, and of two h1s the title names, the longer is
+        segments = re.split(_TITLE_SEPARATOR, folded)
+        site_names = set(segments) - {max(segments, key=len)}
+        named_h1s = [h1 for h, h1 in zip(h1_elements, h1s, strict=True)
+                     if (fold(h1) in folded or folded in fold(h1))
+                     and not (fold(h1) in site_names and h.find(".//a") is not None)]
+        if named_h1s:
+            return max(named_h1s, key=lambda h1: len(h1.split()))
     named = _heading_named_by_title(tree, meta) if meta else None
     if named:
         return named
+    # The title names no heading (a portal's "Tin tức - Sự kiện" on every page): an h1 that is
+    # not a link (a logo), else an element the page's own markup calls the title
+    unlinked = [h1 for h, h1 in zip(h1_elements, h1s, strict=True) if h.find(".//a") is None]
+    if len(unlinked) == 1 and len(unlinked[0].split()) >= 3:
+        return unlinked[0]
+    titled = _titled(tree, container)
+    if titled:
+        return titled
     if len(h1s) == 1 and len(h1s[0].split()) >= 3:
         return h1s[0]
     if meta:
         return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
     return fallback
+
+
+# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle"); box,
+# widget and category titles are other titles
+_TITLE_CLASS = re.compile(r"title|tieu-?de|headline", re.I)
+_NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar|list|sub|site"
+                              r"|logo|page-?title|tab|footer|header|nav|card|author|byline|meta",
+                              re.I)
+_TITLE_WORDS = (4, 40)
+_CHROME_TAGS = frozenset({"header", "nav", "footer", "a", "aside"})
+
+
+def _titled(tree: lxml.html.HtmlElement, container) -> str | None:
+    """The headline a page shows in an element whose class or id says so ("TieuDe", not a box,
+    card or byline title; a bare h2 or h3 is as likely a section of the story), 4 to 40 words,
+    not a link and not in the banner, menu or footer: the last such element before the body
+    ``container`` (the first inside it, or the first on the page, without one)."""
+    before, inside = None, None
+    for el in tree.iter("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b"):
+        if container is not None and el is container:
+            inside = inside or _first_titled(el)
+            break
+        named = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _TITLE_CLASS.search(named):
+            continue
+        if _NOT_TITLE_CLASS.search(named) or el.find(".//a") is not None or any(
+                parent.tag in _CHROME_TAGS for parent in el.iterancestors()):
+            continue
+        text = _clean_text(el.text_content())
+        if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1]:
+            before = text
+            if container is None:
+                return text
+    return before or inside
+
+
+def _first_titled(container) -> str | None:
+    """The first element inside ``container`` that :func:`_titled` would take."""
+    for el in container.iter("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b"):
+        named = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if _TITLE_CLASS.search(named) and not \
+                _NOT_TITLE_CLASS.search(named) and el.find(".//a") is None:
+            text = _clean_text(el.text_content())
+            if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1]:
+                return text
+    return None
 
 
 _TITLE_SEPARATOR = r"\s+[|–—-]\s+"
@@ -1170,7 +1231,7 @@ def extract_article(
     json_ld = [el for el in tree.iter("script") if el.text
                and (el.get("type") or "").strip().lower() == "application/ld+json"]
     meta_description = _meta(metas, "description", "og:description", "twitter:description")
-    title = _title(tree, selectors.get("title"), None, metas)
+    title = _title(tree, selectors.get("title"), None, metas, container)
     language = _language(tree, f"{title} {meta_description}", metas)
     # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
     # captions and the author line sit in the body container); elsewhere trafilatura decides.
