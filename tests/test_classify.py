@@ -57,6 +57,29 @@ def test_a_one_paragraph_notice_with_a_dateline_is_an_article():
     assert result["page_kind"] == "article"
 
 
+def test_a_notice_whose_content_is_a_document_in_a_frame_is_an_article_with_it():
+    # the portal shows the PDF itself: in an <iframe>, an <embed> or an <object>, directly or
+    # through a viewer page (pdf.js "viewer.html?file=", a "viewer?url=" service)
+    for frame in ('<iframe src="/files/qd-16-2026.pdf" width="100%"></iframe>',
+                  '<embed src="/files/qd-16-2026.pdf" type="application/pdf">',
+                  '<object data="/files/qd-16-2026.pdf" type="application/pdf"></object>',
+                  '<iframe src="/pdfjs/web/viewer.html?file=/files/qd-16-2026.pdf"></iframe>',
+                  '<iframe src="https://docs.example.com/viewer?embedded=true&amp;url='
+                  f'{SITE}/files/qd-16-2026.pdf"></iframe>'):
+        html = portal('<div class="chitiet"><h1>Quyết định phê duyệt quy hoạch năm 2026</h1>'
+                      f'<span class="date">06/01/2026</span>{frame}</div>')
+        kind, _, attachments = classify(html, "/thong-bao/quyet-dinh-16-3103.html")
+        assert (kind, [a["url"] for a in attachments]) == (
+            "article", [SITE + "/files/qd-16-2026.pdf"]), frame
+        hinted = classify(html, "/thong-bao/quyet-dinh-16-3103.html", {"article_url": True})
+        assert hinted[2] == attachments, frame
+    # a video player in a frame is no document
+    html = portal('<div class="chitiet"><h1>Quyết định phê duyệt quy hoạch năm 2026</h1>'
+                  '<span class="date">06/01/2026</span>'
+                  '<iframe src="https://www.youtube.com/embed/abc?file=x"></iframe></div>')
+    assert classify(html, "/thong-bao/quyet-dinh-16-3103.html")[2] == []
+
+
 def test_a_notice_whose_content_is_an_attached_pdf_keeps_the_links():
     html = portal(
         '<div class="chitiet"><h1>Quyết định phê duyệt kế hoạch sử dụng đất năm 2026</h1>'

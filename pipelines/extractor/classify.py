@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 
@@ -421,7 +421,8 @@ def _base(tree, url: str) -> str:
 
 def _links_attachment(tree, url: str) -> bool:
     """True when a link of the page leads to a document (PDF, DOC …), as :func:`_link` reads
-    links: a cheap test that tells whether the walk could find any attachment."""
+    links, or a frame shows one (:func:`_embedded_document`): a cheap test that tells whether
+    the walk could find any attachment."""
     base = _base(tree, url)
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
@@ -429,7 +430,8 @@ def _links_attachment(tree, url: str) -> bool:
             resolved = _resolve(base, href)
             if resolved is not None and resolved[2] == "attachment":
                 return True
-    return False
+    return any(_embedded_document(base, el.get("src") or el.get("data") or "")
+               for el in tree.iter("iframe", "embed", "object"))
 
 
 def _walk(tree, url: str, headline) -> _Walk:
@@ -473,6 +475,10 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
             if not inside_link:
                 walk.current.media += 1
                 walk.marked = True
+        elif tag != "time" and tag != "video" and tag != "audio" and (
+                document := _embedded_document(base, el.get("src") or el.get("data") or "")):
+            walk.current.attachments.append({"url": document, "text": el.get("title") or ""})
+            walk.marked = True
         elif tag == "video" or tag == "audio" or (tag != "time" and _PLAYER.search(
                 el.get("src") or el.get("data") or "")):
             walk.current.media += 1
@@ -570,6 +576,26 @@ def _resolve_joined(base: str, href: str) -> tuple[str, str, str] | None:
     if _NOT_PAGE.search(parts.path):
         return target, host, "file"
     return target, host, "pager" if _PAGER_HREF.search(target) else "page"
+
+
+_VIEWER_PARAMS = ("file", "url", "src", "doc")  # pdf.js "viewer.html?file=…", "viewer?url=…"
+
+
+def _embedded_document(base: str, src: str) -> str | None:
+    """The document (PDF, DOC …) an <iframe>, <embed> or <object> shows, directly or through
+    a viewer page that names it in its query: a notice whose content is its document."""
+    if not src.strip():
+        return None
+    resolved = _resolve(base, src.strip())
+    if resolved is None:
+        return None
+    target, _, kind = resolved
+    if kind == "attachment":
+        return target
+    for key, value in parse_qsl(urlsplit(target).query):
+        if key.lower() in _VIEWER_PARAMS and ATTACHMENT.search(urlsplit(value).path):
+            return urljoin(target, value)
+    return None
 
 
 def _until_teasers(lines: list[_Line]) -> list[_Line]:
