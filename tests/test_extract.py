@@ -277,6 +277,23 @@ def test_a_byline_names_the_author_without_badge_or_agency() -> None:
     assert extract_article(page(body=two), URL)["author"] == "TUẤN LONG; QUỐC THẮNG"
 
 
+def test_a_byline_without_a_body_container_labels_and_dashes() -> None:
+    # no element is recognised as the body container: the byline is the first author element
+    # after the headline (a comment's author comes later); "Tác giả:" is a label, and full
+    # names joined by a dash are several authors
+    def loose(byline: str, after: str = "") -> str:
+        return (f"<html lang='vi'><head><title>Hội nghị tổng kết - Báo Tỉnh</title></head><body>"
+                f"<div class='author'>Ban biên tập</div><h1>Hội nghị tổng kết công tác năm</h1>"
+                f"<div class='khung'>{byline}<p>{BODY}</p></div>{after}</body></html>")
+    two = loose("<div class='author'>Hoàng Nga - Thu Trang</div>",
+                "<div class='comment'><span class='comment-author'>Lê Bình</span></div>")
+    assert extract_article(two, URL)["author"] == "Hoàng Nga; Thu Trang"
+    label = loose("<p class='tac-gia'>Tác giả: Nguyễn Văn An</p>")
+    assert extract_article(label, URL)["author"] == "Nguyễn Văn An"
+    affiliation = loose("<p class='author'>Hoàng Minh - Trung tâm Truyền thông tỉnh</p>")
+    assert "; " not in extract_article(affiliation, URL)["author"]  # a body is no second author
+
+
 def test_the_credit_line_that_ends_the_story_names_the_author() -> None:
     credit = "<p style='text-align:right'><strong>Tin, ảnh: P.Y</strong></p>"
     result = extract_article(page(body=credit), URL)

@@ -85,6 +85,7 @@ _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|v
                      re.I)
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
+_DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
 _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
@@ -1063,19 +1064,29 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return page
 
 
-def _byline(container: lxml.html.HtmlElement | None) -> str | None:
+def _byline(container: lxml.html.HtmlElement | None,
+            tree: lxml.html.HtmlElement | None = None) -> str | None:
     """The author line of a Vietnamese article: a short element with an author-like class in
     the body container or just around it (``<p class="author">``, ``<div class="tac-gia">``).
     Several linked full names in it are the authors, joined by "; " as trafilatura joins
     JSON-LD's. A link to the author's page in it (``/tac-gia/…``) names the author without the
     badge or job title beside it; an agency in brackets after the name is left out ("Tâm Hằng
-    (TTXVN)" is Tâm Hằng, so that one writer's stories share one author)."""
-    if container is None:
+    (TTXVN)" is Tâm Hằng, so that one writer's stories share one author). Full names joined
+    by dashes ("Hoàng Nga - Thu Trang") are several authors too. Without a container, the
+    first such element after the headline in ``tree`` (comment authors come later)."""
+    if container is not None:
+        area = container.getparent() if container.getparent() is not None else container
+        after_headline = True
+    elif tree is not None and tree.find("body") is not None:
+        area, after_headline = tree.find("body"), False
+    else:
         return None
-    area = container.getparent() if container.getparent() is not None else container
-    for el in area.iter("p", "div", "span", "strong", "a", "address"):
+    for el in area.iter("h1", "p", "div", "span", "strong", "a", "address"):
+        if el.tag == "h1":
+            after_headline = True
+            continue
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _BYLINE_CLASS.search(names):
+        if not after_headline or not _BYLINE_CLASS.search(names):
             continue
         linked = list(dict.fromkeys(text for a in el.iter("a")
                                     if _full_name(text := _clean_text(a.text_content()))))
@@ -1083,12 +1094,13 @@ def _byline(container: lxml.html.HtmlElement | None) -> str | None:
             return "; ".join(linked)  # "TUẤN LONG - QUỐC THẮNG": each linked name is an author
         named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
                       and _clean_text(a.text_content())), el)
-        text = _clean_text(named.text_content()).strip(" -–—:")
+        text = _AUTHOR_PREFIX.sub("", _clean_text(named.text_content()).strip(" -–—:"))
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1].strip()
         text = _AFFILIATION.sub("", text)
         if 2 <= len(text) <= 60 and 1 <= len(text.split()) <= 8 and not text[0].isdigit():
-            return text
+            names = _DASHES.split(text)
+            return "; ".join(names) if len(names) > 1 and all(map(_full_name, names)) else text
     return None
 
 
@@ -1305,7 +1317,7 @@ def extract_article(
         return None  # nothing to read, and nothing that says it is an article
 
     if vietnamese and not author:
-        author = _byline(container) or _rel_author(tree) or _credit(lines)
+        author = _byline(container, tree) or _rel_author(tree) or _credit(lines)
         if author and _names_publisher(author, metas, url):
             author = None  # e.g. "admin": WordPress shows its account as the byline
     # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages):
@@ -1333,7 +1345,7 @@ def extract_article(
         "text": text,
         "published": published or found.get("date"),
         "updated": updated,
-        "author": author or _clean_text(found.get("author")) or None,
+        "author": author or _AUTHOR_PREFIX.sub("", _clean_text(found.get("author"))) or None,
         "language": language or found.get("language"),
         "image": image,
         "related": related,
