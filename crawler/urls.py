@@ -3,7 +3,8 @@
 Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
 ``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
 portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
-only choose a rendering or a way back (print views, ``redirect``), the fragment, the
+only choose a rendering or a way back (print views, ``redirect``), a visitor's session id
+(``PHPSESSID``, ``;jsessionid=``, ASP.NET's ``/(S(…))/``), the fragment, the
 default port and the letter case of scheme and host; IDN hosts are written in punycode.
 
 The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
@@ -13,6 +14,7 @@ only, so the extraction and archive libraries import it without loading Scrapy.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -30,6 +32,12 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl"})
 VIEW_SUFFIXES = ("_redirect", "_backurl")
 DEFAULT_VALUES = frozenset({("layout", "default")})  # the value a page has without the parameter
+# a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
+# ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment ("sid" is left:
+# some portals name a section so)
+SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
+                            "cfid", "cftoken"})
+_SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -37,6 +45,12 @@ def is_tracking_param(name: str) -> bool:
     """True for query parameters that only track where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def is_session_param(name: str) -> bool:
+    """True for query parameters that carry a visitor's session id (``PHPSESSID=…``)."""
+    lowered = name.lower()
+    return lowered in SESSION_PARAMS or lowered.startswith("aspsessionid")
 
 
 def is_view_param(name: str, value: str) -> bool:
@@ -68,11 +82,12 @@ def canonical_url(url: str) -> str:
     netloc = host
     if parts.port and parts.port != DEFAULT_PORTS[scheme]:
         netloc = f"{host}:{parts.port}"
-    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~") or "/"
+    path = quote(unquote(_SESSION_IN_PATH.sub("", parts.path)), safe="/%:@!$&'()*+,;=-._~") or "/"
     query = ""
     if parts.query:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if not is_tracking_param(k) and not is_view_param(k, v)]
+                if not is_tracking_param(k) and not is_view_param(k, v)
+                and not is_session_param(k)]
         query = urlencode(kept, doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
 

@@ -165,3 +165,20 @@ def test_a_link_joins_the_same_on_the_part_of_the_base_it_depends_on(base):
                                                                   "baoquangninh.vn"), "/x")
     assert join_base(BASES[0], "c-789.html") == BASES[0]  # a path relative to the page: all of it
 
+
+
+def test_a_visitors_session_id_is_no_part_of_the_url():
+    # each visit spells every link anew with its session: left in, one article is a new URL
+    # on every crawl (and, with ASP.NET's cookieless sessions, on every page of one crawl)
+    article = "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42"
+    for spelling in (
+        "https://sotnmt.example.gov.vn/(S(lit3py55t21z5v55vlm25s55))/Trang/ChiTietTinTuc.aspx?nid=42",
+        "https://sotnmt.example.gov.vn/(X(1)S(a1b2c3))/Trang/ChiTietTinTuc.aspx?nid=42",
+        "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42&PHPSESSID=9f8e7d",
+        "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?ASPSESSIONIDQSTR=X1&nid=42",
+        "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx;jsessionid=0A1B2C?nid=42",
+    ):
+        assert canonical_url(spelling) == article, spelling
+    # a parenthesised path segment that is no session, and "sid" (a section on some portals)
+    assert canonical_url("https://x.vn/(tin)/a.html") == "https://x.vn/(tin)/a.html"
+    assert canonical_url("https://x.vn/tin.aspx?sid=3&page=2") == "https://x.vn/tin.aspx?sid=3&page=2"
