@@ -3,8 +3,9 @@
 Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
 ``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
 portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
-only choose a rendering or a way back (print views, ``redirect``), the fragment, the
-default port and the letter case of scheme and host; IDN hosts are written in punycode.
+only choose a rendering or a way back (print views, ``redirect``, ``destination``, a
+``language=vi-VN`` switch), the fragment, the default port and the letter case of scheme and
+host; IDN hosts are written in punycode.
 
 The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
 (from the extractor) and the archive's migration of older links all use it. Standard library
@@ -26,10 +27,19 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 # parameters that ask for another rendering of the same page or say where to go back to, never
 # which page: Joomla's print view (``tmpl=component&print=1&layout=default``), Liferay's
-# ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``
-VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl"})
+# ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``,
+# DNN's ``returnurl`` and Drupal's ``destination`` (``/user/login?destination=node/12``: the
+# page to show after logging in, on every page's login link)
+VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl",
+                         "destination"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
-DEFAULT_VALUES = frozenset({("layout", "default")})  # the value a page has without the parameter
+# the value a page has without the parameter: Joomla's default layout, and Vietnamese chosen in
+# a language switch (DNN's ``?language=vi-VN`` on every link of a Vietnamese portal), which
+# these sites show when no language is asked for; another language stays another page
+VIETNAMESE = ("vi", "vi-vn", "vi_vn", "vn")
+DEFAULT_VALUES = frozenset({("layout", "default"),
+                            *((name, value) for name in ("language", "lang", "culture")
+                              for value in VIETNAMESE)})  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -40,8 +50,9 @@ def is_tracking_param(name: str) -> bool:
 
 
 def is_view_param(name: str, value: str) -> bool:
-    """True for query parameters that choose a rendering (print view, where to return), not a
-    page: ``print=1``, ``tmpl=component``, ``layout=default``, ``redirect=…``."""
+    """True for query parameters that choose a rendering (print view, where to return, the
+    site's own language), not a page: ``print=1``, ``tmpl=component``, ``layout=default``,
+    ``redirect=…``, ``destination=…``, ``language=vi-VN``."""
     lowered = name.lower()
     return (lowered in VIEW_PARAMS or lowered.endswith(VIEW_SUFFIXES)
             or (lowered, value.lower()) in DEFAULT_VALUES)  # fmt: skip

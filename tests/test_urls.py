@@ -165,3 +165,19 @@ def test_a_link_joins_the_same_on_the_part_of_the_base_it_depends_on(base):
                                                                   "baoquangninh.vn"), "/x")
     assert join_base(BASES[0], "c-789.html") == BASES[0]  # a path relative to the page: all of it
 
+
+
+def test_drupal_login_links_and_dnn_language_switches_are_the_page_they_come_from():
+    # Drupal's login link on every page names the page to return to: one login page
+    login = "https://xa.gov.vn/user/login"
+    assert canonical_url(f"{login}?destination=node/12") == login
+    assert canonical_url(f"{login}?destination=tin-tuc%3Fpage%3D2") == login
+    # DNN's language switch: Vietnamese is what a Vietnamese portal shows without it
+    article = "https://tinh.gov.vn/Default.aspx?tabid=125&ArticleID=4567"
+    assert canonical_url(f"{article}&language=vi-VN") == article
+    assert canonical_url(f"{article}&lang=vi") == article
+    friendly = "https://tinh.gov.vn/tin-tuc/tabid/123/ArticleID/4567/Default.aspx"
+    assert canonical_url(f"{friendly}?language=vi-VN") == friendly
+    # another language is another page; the ids and the pager stay
+    assert canonical_url(f"{article}&language=en-US") == f"{article}&language=en-US"
+    assert canonical_url(f"{article}&PageIndex=2") == f"{article}&PageIndex=2"
