@@ -14,6 +14,7 @@ only, so the extraction and archive libraries import it without loading Scrapy.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -56,6 +57,30 @@ def is_view_param(name: str, value: str) -> bool:
     lowered = name.lower()
     return (lowered in VIEW_PARAMS or lowered.endswith(VIEW_SUFFIXES)
             or (lowered, value.lower()) in DEFAULT_VALUES)  # fmt: skip
+
+
+# a print view is its page again, for the printer, at its own URL: DNN's ``…/ctl/Print/…``,
+# Drupal's ``/print/12`` and ``/node/12/printable/print``, ``/Print.aspx?id=…``, and the query
+# forms ``?print=1`` / ``print=true`` (Joomla, DNN) or a parameter set to ``print``
+PRINT_SEGMENT = re.compile(
+    r"/(?:print|printable|printpage|printview|print[-_]?friendly|printer[-_]?friendly)"
+    r"(?:\.\w{2,5})?(?=/|$)", re.I)  # fmt: skip
+PRINT_KEYS = frozenset({"print", "printable", "printview", "printpage"})
+PRINT_VALUES = frozenset({"print", "printable"})
+TRUE_VALUES = frozenset({"1", "true", "yes", "on", "y", ""})
+
+
+def is_print_view(url: str) -> bool:
+    """True for the URL of a page's print view (:data:`PRINT_SEGMENT`, ``print=1``): the page
+    it prints is linked too, so a crawl follows no print view (a path one would be stored as a
+    second copy of the article, under a URL no canonical form can lead back from)."""
+    if "print" not in url.lower():
+        return False  # most links: no parsing
+    parts = urlsplit(url)
+    if PRINT_SEGMENT.search(parts.path):
+        return True
+    return any((k.lower() in PRINT_KEYS and v.lower() in TRUE_VALUES) or v.lower() in PRINT_VALUES
+               for k, v in parse_qsl(parts.query, keep_blank_values=True))  # fmt: skip
 
 
 @lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page; a full

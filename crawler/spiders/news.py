@@ -33,7 +33,7 @@ from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, P
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, is_print_view
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
@@ -395,7 +395,8 @@ def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
 
 
 def page_links(body: bytes, url: str) -> list[str]:
-    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order.
+    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order;
+    not its print views (:func:`crawler.urls.is_print_view`).
 
     A regular expression over the bytes instead of a DOM: building a parsel selector per link
     cost the reactor thread more than everything else on a 170 KB page, and decoding the whole
@@ -435,6 +436,8 @@ def _resolve(href: str, origin: str, base: str) -> str | None:
 
 
 def _canonical(url: str) -> str | None:
+    if is_print_view(url):
+        return None  # the page it prints is linked too (crawler.urls.is_print_view)
     try:
         return canonical_url(url)
     except ValueError:
