@@ -151,6 +151,25 @@ def test_numbers_that_are_no_page_run_are_not_a_pager():
         assert pager(body).links == [], body
 
 
+def test_a_lone_page_link_beside_the_current_page_number_is_a_pager_of_two():
+    """DNN's pagers of a two-page list: "1 [2]" on the first page, "[1] 2" on the second; the
+    URLs say nothing of a page number, or there are none (postbacks)."""
+    second = "/tin-tuc/tabid/123/PageIndex/2/Default.aspx"
+    first_page = f'<div class="pager"><span class="active">1</span> <a href="{second}">2</a></div>'
+    assert pager(TEASERS + first_page).links == [SITE + second]
+    back = '<ul><li><a href="/tin-tuc/tabid/123/Default.aspx">1</a></li><li><b>2</b></li></ul>'
+    assert pager(TEASERS + back).links == [f"{SITE}/tin-tuc/tabid/123/Default.aspx"]
+    form = ('<form method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+            '<span>1</span> <a href="javascript:__doPostBack(\'dnn$ctr470$pager\',\'2\')">2</a>'
+            "</form>")  # fmt: skip
+    assert pager(TEASERS + form).postbacks == [Postback("dnn$ctr470$pager", "2", 2)]
+    # a number that is not the neighbouring page, or words between: no pager
+    for body in (f'<span>5</span> <a href="{second}">2</a>',
+                 f'<b>1</b> Trang <a href="{second}">2</a>',
+                 f'<a href="{second}">2</a> <span>4</span>'):  # fmt: skip
+        assert pager(TEASERS + body) == discovery.Pager([], []), body
+
+
 @pytest.mark.parametrize(("here", "other"), [
     ("/tin-tuc", "/tin-tuc?page=2"),
     ("/tin-tuc?page=2", "/tin-tuc?page=3"),
