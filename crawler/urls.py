@@ -34,11 +34,13 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl",
                          "destination"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
-# the value a page has without the parameter: Joomla's default layout, and Vietnamese chosen in
-# a language switch (DNN's ``?language=vi-VN`` on every link of a Vietnamese portal), which
-# these sites show when no language is asked for; another language stays another page
+# the value a page has without the parameter: Joomla's default layout, the first page of a
+# pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
+# ``/tin-tuc``), and Vietnamese chosen in a language switch (DNN's ``?language=vi-VN`` on every
+# link of a Vietnamese portal), which these sites show when no language is asked for; another
+# language stays another page
 VIETNAMESE = ("vi", "vi-vn", "vi_vn", "vn")
-DEFAULT_VALUES = frozenset({("layout", "default"),
+DEFAULT_VALUES = frozenset({("layout", "default"), ("page", "0"),
                             *((name, value) for name in ("language", "lang", "culture")
                               for value in VIETNAMESE)})  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}

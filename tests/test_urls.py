@@ -206,3 +206,11 @@ def test_print_views_are_known_by_their_url_and_not_followed(url):
 ])  # fmt: skip
 def test_pages_that_only_mention_printing_are_no_print_views(url):
     assert not is_print_view(url)
+
+
+def test_the_first_page_of_a_pager_counting_from_0_is_the_listing():
+    listing = "https://huyen.gov.vn/tin-tuc"
+    assert canonical_url(f"{listing}?page=0") == listing  # Drupal 8's pager, the first page
+    assert canonical_url(f"{listing}?cat=5&page=0") == f"{listing}?cat=5"
+    assert canonical_url(f"{listing}?page=1") == f"{listing}?page=1"  # its second page
+    assert canonical_url(f"{listing}?page=10") == f"{listing}?page=10"
