@@ -280,6 +280,20 @@ def generic_spider() -> NewsSpider:
     return built_spider(start_url=f"{SITE}/")
 
 
+def test_account_pages_linked_from_every_page_are_not_fetched(generic_spider):
+    for path in ("/tabid/123/ctl/Login/Default.aspx", "/tabid/1/ctl/Register/Default.aspx",
+                 "/user/login", "/user/password", "/wp-login.php", "/dang-nhap.html",
+                 "/Account/Login.aspx", "/dang-ky/"):  # fmt: skip
+        assert not generic_spider.wanted(SITE + path), path
+    for path in ("/tin-tuc/dang-ky-kinh-doanh-12.html", "/tin-tuc/login-that-bai",
+                 "/node/12", "/dang-ky-xe/thu-tuc.html"):  # fmt: skip
+        assert generic_spider.wanted(SITE + path), path
+    page = response(f"{SITE}/tin-tuc", "<html><body>" + TEASERS
+                    + '<a href="/tabid/57/ctl/Login/Default.aspx?returnurl=%2f">Đăng nhập</a>'
+                    "</body></html>")  # fmt: skip
+    assert not [r for r in requests_of(generic_spider.parse(page)) if "Login" in r.url]
+
+
 def test_listings_are_requested_ahead_of_the_articles_they_reveal(sample_spider):
     portal = "http://127.0.0.1:8765"
     body = (f"<html><body>{TEASERS.replace('/tin-tuc/bai-', '/tin-tuc/bai-moi-')}"

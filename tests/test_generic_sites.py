@@ -156,6 +156,9 @@ def test_generic_crawl_stores_every_article_and_nothing_else(shape, tmp_path):
     prints = {normal_target(p) for p in manifest.get("prints", [])}
     assert not [path for _, path in server.log
                 if "print=1" in path or normal_target(path) in prints]  # fmt: skip
+    # nor is a login or registration page (DNN's per tab, Drupal's /user/login?destination=…)
+    accounts = {urlsplit(p).path for p in manifest.get("accounts", [])}
+    assert not [path for _, path in server.log if urlsplit(path).path in accounts]
     conn = sqlite3.connect(db)
     rows = {target_of(url): (title, published) for url, title, published
             in conn.execute("SELECT url, title, published FROM articles")}  # fmt: skip

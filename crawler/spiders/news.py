@@ -41,6 +41,14 @@ NOT_HTML = re.compile(
     r"mov|wmv|flv|webm|wav|ogg|css|js|json|xml|apk|exe)(\?|$)",
     re.IGNORECASE,
 )
+# account pages, by a whole path segment: never news, and linked from every page of a site
+# (DNN's ``/tabid/N/ctl/Login/Default.aspx`` per tab, Drupal's ``/user/login``, WordPress's
+# ``wp-login.php``, "đăng nhập" / "đăng ký"); registered profiles deny ``login`` for the same
+ACCOUNT_PAGE = re.compile(
+    r"/(?:log-?in|log-?on|log-?out|sign-?in|sign-?up|register|dang-?nhap|dang-?ky|dang-?xuat|"
+    r"wp-login|user/password|ctl/(?:sendpassword|profile))(?:\.\w{2,5})?(?=/|$)",
+    re.IGNORECASE,
+)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
 # listing pages by their URL alone: pagers, search results, tag pages (generic mode); not
@@ -171,6 +179,8 @@ class NewsSpider(scrapy.Spider):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or NOT_HTML.search(parts.path):
             return False
+        if ACCOUNT_PAGE.search(parts.path):
+            return False  # a login, registration or password page
         return not any(r.search(url) for r in self.deny_res)
 
     # --- callbacks --------------------------------------------------------------------------

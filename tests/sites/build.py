@@ -1056,8 +1056,9 @@ def build_dnn(site: Site, items: list[Story]) -> None:
         if ctype == HTML and "language=" not in target:  # it has: the same page, vi-VN chosen
             site.add(target + ("&" if "?" in target else "?") + "language=vi-VN", data, ctype)
     site.postback_path = easy_listing
+    accounts = [t for t in site.pages if "/ctl/Login/" in t or "/ctl/Register/" in t]
     manifest(site, items, ["/", about, contact, search, *listings],
-             listings=listings, prints=list(print_of.values()),
+             listings=listings, prints=list(print_of.values()), accounts=accounts,
              postback_pages=len(chunks([s for s in items if section[s.index] == 2], PER_PAGE)))
 
 
@@ -1174,7 +1175,8 @@ def build_drupal(site: Site, items: list[Story]) -> None:
     site.add("/gioi-thieu", chrome(ABOUT_TITLE, "/gioi-thieu", about_body()))
     site.add("/lien-he", chrome("Liên hệ", "/lien-he", contact_body()))
     manifest(site, items, ["/", "/gioi-thieu", "/lien-he", search, *listings],
-             listings=listings, prints=prints, feeds=["/rss.xml"])
+             listings=listings, prints=prints, feeds=["/rss.xml"],
+             accounts=[t for t in site.pages if t.startswith("/user/")])
 
 
 def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.html") -> None:
