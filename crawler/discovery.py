@@ -256,7 +256,7 @@ def is_page_run(numbers: list[int]) -> bool:
 def numbered_runs(body: bytes, entries: list[tuple[Anchor, int]]) -> list[tuple[Anchor, int]]:
     """The ``(anchor, number)`` entries that form numbered widgets: a run of links whose texts
     are page numbers, with no other link between two of them and little markup (the current
-    page's, "…") apart."""
+    page's, "…") apart; or one such link beside the current page's number (two pages)."""
     runs: list[list[tuple[Anchor, int]]] = []
     for anchor, number in entries:
         if runs:
@@ -266,7 +266,28 @@ def numbered_runs(body: bytes, entries: list[tuple[Anchor, int]]) -> list[tuple[
                 runs[-1].append((anchor, number))
                 continue
         runs.append([(anchor, number)])
-    return [entry for run in runs if is_page_run([n for _, n in run]) for entry in run]
+    return [entry for run in runs
+            if is_page_run([n for _, n in run]) or (len(run) == 1 and beside_current(body, *run[0]))
+            for entry in run]  # fmt: skip
+
+
+TEXT_NODE = re.compile(rb">([^<]*)<")
+
+
+def beside_current(body: bytes, anchor: Anchor, number: int) -> bool:
+    """A lone numbered link is a pager of two pages when the text right next to it is the
+    current page's number, shown as text: "1 [2]" on the first page, "[1] 2" on the second.
+    Nothing else may stand between them ("Trang [2]" is no pager)."""
+    before = [t for t in TEXT_NODE.findall(body[max(0, anchor.start - RUN_GAP) : anchor.start + 1])
+              if t.strip()]  # fmt: skip
+    after = [t for t in TEXT_NODE.findall(body[anchor.end - 1 : anchor.end + RUN_GAP]) if t.strip()]
+    return ((bool(before) and page_number(before[-1]) == number - 1)
+            or (bool(after) and page_number(after[0]) == number + 1))  # fmt: skip
+
+
+def page_number(raw: bytes) -> int | None:
+    match = NUMBER.match(entry_text(raw))
+    return int(match.group(1)) if match else None
 
 
 def strip_page_number(url: str) -> tuple[str, int | None]:

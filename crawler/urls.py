@@ -3,9 +3,10 @@
 Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID``, ``id``,
 ``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
 portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
-only choose a rendering or a way back (print views, ``redirect``), a visitor's session id
-(``PHPSESSID``, ``;jsessionid=``, ASP.NET's ``/(S(…))/``), the fragment, the
-default port and the letter case of scheme and host; IDN hosts are written in punycode.
+only choose a rendering or a way back (print views, ``redirect``, ``destination``, a
+``language=vi-VN`` switch), a visitor's session id (``PHPSESSID``, ``;jsessionid=``, ASP.NET's
+``/(S(…))/``), the fragment, the default port and the letter case of scheme and host; IDN hosts
+are written in punycode.
 
 The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
 (from the extractor) and the archive's migration of older links all use it. Standard library
@@ -28,16 +29,27 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 # parameters that ask for another rendering of the same page or say where to go back to, never
 # which page: Joomla's print view (``tmpl=component&print=1&layout=default``), Liferay's
-# ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``
-VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl"})
+# ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``,
+# DNN's ``returnurl`` and Drupal's ``destination`` (``/user/login?destination=node/12``: the
+# page to show after logging in, on every page's login link)
+VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl",
+                         "destination"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
-DEFAULT_VALUES = frozenset({("layout", "default")})  # the value a page has without the parameter
 # a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
 # ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment ("sid" is left:
 # some portals name a section so)
 SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
                             "cfid", "cftoken"})
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
+# the value a page has without the parameter: Joomla's default layout, the first page of a
+# pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
+# ``/tin-tuc``), and Vietnamese chosen in a language switch (DNN's ``?language=vi-VN`` on every
+# link of a Vietnamese portal), which these sites show when no language is asked for; another
+# language stays another page
+VIETNAMESE = ("vi", "vi-vn", "vi_vn", "vn")
+DEFAULT_VALUES = frozenset({("layout", "default"), ("page", "0"),
+                            *((name, value) for name in ("language", "lang", "culture")
+                              for value in VIETNAMESE)})  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -54,11 +66,36 @@ def is_session_param(name: str) -> bool:
 
 
 def is_view_param(name: str, value: str) -> bool:
-    """True for query parameters that choose a rendering (print view, where to return), not a
-    page: ``print=1``, ``tmpl=component``, ``layout=default``, ``redirect=…``."""
+    """True for query parameters that choose a rendering (print view, where to return, the
+    site's own language), not a page: ``print=1``, ``tmpl=component``, ``layout=default``,
+    ``redirect=…``, ``destination=…``, ``language=vi-VN``."""
     lowered = name.lower()
     return (lowered in VIEW_PARAMS or lowered.endswith(VIEW_SUFFIXES)
             or (lowered, value.lower()) in DEFAULT_VALUES)  # fmt: skip
+
+
+# a print view is its page again, for the printer, at its own URL: DNN's ``…/ctl/Print/…``,
+# Drupal's ``/print/12`` and ``/node/12/printable/print``, ``/Print.aspx?id=…``, and the query
+# forms ``?print=1`` / ``print=true`` (Joomla, DNN) or a parameter set to ``print``
+PRINT_SEGMENT = re.compile(
+    r"/(?:print|printable|printpage|printview|print[-_]?friendly|printer[-_]?friendly)"
+    r"(?:\.\w{2,5})?(?=/|$)", re.I)  # fmt: skip
+PRINT_KEYS = frozenset({"print", "printable", "printview", "printpage"})
+PRINT_VALUES = frozenset({"print", "printable"})
+TRUE_VALUES = frozenset({"1", "true", "yes", "on", "y", ""})
+
+
+def is_print_view(url: str) -> bool:
+    """True for the URL of a page's print view (:data:`PRINT_SEGMENT`, ``print=1``): the page
+    it prints is linked too, so a crawl follows no print view (a path one would be stored as a
+    second copy of the article, under a URL no canonical form can lead back from)."""
+    if "print" not in url.lower():
+        return False  # most links: no parsing
+    parts = urlsplit(url)
+    if PRINT_SEGMENT.search(parts.path):
+        return True
+    return any((k.lower() in PRINT_KEYS and v.lower() in TRUE_VALUES) or v.lower() in PRINT_VALUES
+               for k, v in parse_qsl(parts.query, keep_blank_values=True))  # fmt: skip
 
 
 @lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page; a full

@@ -151,6 +151,25 @@ def test_numbers_that_are_no_page_run_are_not_a_pager():
         assert pager(body).links == [], body
 
 
+def test_a_lone_page_link_beside_the_current_page_number_is_a_pager_of_two():
+    """DNN's pagers of a two-page list: "1 [2]" on the first page, "[1] 2" on the second; the
+    URLs say nothing of a page number, or there are none (postbacks)."""
+    second = "/tin-tuc/tabid/123/PageIndex/2/Default.aspx"
+    first_page = f'<div class="pager"><span class="active">1</span> <a href="{second}">2</a></div>'
+    assert pager(TEASERS + first_page).links == [SITE + second]
+    back = '<ul><li><a href="/tin-tuc/tabid/123/Default.aspx">1</a></li><li><b>2</b></li></ul>'
+    assert pager(TEASERS + back).links == [f"{SITE}/tin-tuc/tabid/123/Default.aspx"]
+    form = ('<form method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+            '<span>1</span> <a href="javascript:__doPostBack(\'dnn$ctr470$pager\',\'2\')">2</a>'
+            "</form>")  # fmt: skip
+    assert pager(TEASERS + form).postbacks == [Postback("dnn$ctr470$pager", "2", 2)]
+    # a number that is not the neighbouring page, or words between: no pager
+    for body in (f'<span>5</span> <a href="{second}">2</a>',
+                 f'<b>1</b> Trang <a href="{second}">2</a>',
+                 f'<a href="{second}">2</a> <span>4</span>'):  # fmt: skip
+        assert pager(TEASERS + body) == discovery.Pager([], []), body
+
+
 @pytest.mark.parametrize(("here", "other"), [
     ("/tin-tuc", "/tin-tuc?page=2"),
     ("/tin-tuc?page=2", "/tin-tuc?page=3"),
@@ -259,6 +278,20 @@ def sample_spider() -> NewsSpider:
 @pytest.fixture
 def generic_spider() -> NewsSpider:
     return built_spider(start_url=f"{SITE}/")
+
+
+def test_account_pages_linked_from_every_page_are_not_fetched(generic_spider):
+    for path in ("/tabid/123/ctl/Login/Default.aspx", "/tabid/1/ctl/Register/Default.aspx",
+                 "/user/login", "/user/password", "/wp-login.php", "/dang-nhap.html",
+                 "/Account/Login.aspx", "/dang-ky/"):  # fmt: skip
+        assert not generic_spider.wanted(SITE + path), path
+    for path in ("/tin-tuc/dang-ky-kinh-doanh-12.html", "/tin-tuc/login-that-bai",
+                 "/node/12", "/dang-ky-xe/thu-tuc.html"):  # fmt: skip
+        assert generic_spider.wanted(SITE + path), path
+    page = response(f"{SITE}/tin-tuc", "<html><body>" + TEASERS
+                    + '<a href="/tabid/57/ctl/Login/Default.aspx?returnurl=%2f">Đăng nhập</a>'
+                    "</body></html>")  # fmt: skip
+    assert not [r for r in requests_of(generic_spider.parse(page)) if "Login" in r.url]
 
 
 def test_listings_are_requested_ahead_of_the_articles_they_reveal(sample_spider):

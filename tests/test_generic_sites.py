@@ -1,16 +1,17 @@
-"""Generic mode on local sites of nine shapes (issue 13): a crawl with no profile, as a new
+"""Generic mode on local sites of eleven shapes (issue 13): a crawl with no profile, as a new
 user runs it (``tintuc crawl --start-url URL``), stores at least 99 % of each site's articles
 and no page that is not one.
 
 The sites (tests/sites/) are built to the shapes real provincial sites have, not to the code:
 short articles (1 to 5 paragraphs, at most ~560 characters) at URLs with no telling id, a
 history page full of dates, pagers a crawl must recognise (numbered, next-only, ASP.NET
-postback), sites whose articles only a sitemap or a feed lists, the three CMSs local sites
-run on (WordPress, Joomla, Liferay: their URL schemes, pagers, print views and redirect
-tails), and a newspaper whose older short articles, dated only below their related block,
-are reached through related links and the sitemap (kept by the URL shapes the crawl learns
-from the teaser headlines, see crawler/url_shapes.py; that case is a strict xfail until the
-page classifier reads the ``article_shape`` hint). The first tests check the sites
+postback), sites whose articles only a sitemap or a feed lists, the five CMSs local sites
+run on (WordPress, Joomla, Liferay, DotNetNuke, Drupal: their URL schemes, pagers, print
+views, redirect tails, login links and language switches), and a newspaper whose older short
+articles, dated only below their related block, are reached through related links and the
+sitemap (kept by the URL shapes the crawl learns from the teaser headlines, see
+crawler/url_shapes.py; that case is a strict xfail until the page classifier reads the
+``article_shape`` hint). The first tests check the sites
 themselves, so a failure below is the crawler's, not the fixture's.
 """
 
@@ -34,7 +35,7 @@ from pipelines.extractor.article import extract_article
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 PLAIN_SHAPES = ["cms", "sharepoint", "notices", "sitemap", "rss", "wordpress", "joomla",
-                "liferay"]
+                "liferay", "dnn", "drupal"]
 
 
 def extract_kind(site, path: str, hints: dict) -> str:
@@ -150,8 +151,14 @@ def test_generic_crawl_stores_every_article_and_nothing_else(shape, tmp_path):
         server.stop()
     manifest = server.manifest
     expected = {normal_target(a["path"]): a for a in manifest["articles"]}
-    # a print view (Joomla's tmpl=component&print=1) is the article it prints: never fetched
-    assert not [path for _, path in server.log if "print=1" in path]
+    # a print view (Joomla's tmpl=component&print=1, DNN's ctl/Print, Drupal's /print/N) is
+    # the article it prints: never fetched
+    prints = {normal_target(p) for p in manifest.get("prints", [])}
+    assert not [path for _, path in server.log
+                if "print=1" in path or normal_target(path) in prints]  # fmt: skip
+    # nor is a login or registration page (DNN's per tab, Drupal's /user/login?destination=…)
+    accounts = {urlsplit(p).path for p in manifest.get("accounts", [])}
+    assert not [path for _, path in server.log if urlsplit(path).path in accounts]
     conn = sqlite3.connect(db)
     rows = {target_of(url): (title, published) for url, title, published
             in conn.execute("SELECT url, title, published FROM articles")}  # fmt: skip
@@ -184,8 +191,10 @@ def test_generic_crawl_stores_every_article_and_nothing_else(shape, tmp_path):
 
 
 @pytest.mark.e2e
-# a numbered pager, a next-only one, WordPress /page/N/, Joomla limitstart/start, Liferay _cur
-@pytest.mark.parametrize("shape", ["cms", "notices", "wordpress", "joomla", "liferay"])
+# a numbered pager, a next-only one, WordPress /page/N/, Joomla limitstart/start, Liferay _cur,
+# DNN PageIndex (path and query) and postbacks, Drupal ?page=N from 0
+@pytest.mark.parametrize("shape", ["cms", "notices", "wordpress", "joomla", "liferay", "dnn",
+                                   "drupal"])
 def test_generic_incremental_crawl_fetches_no_stored_article_again(shape, tmp_path):
     """Without a profile, teaser headlines tell a listing's articles apart: the second crawl
     of an unchanged site fetches none of its stored articles and stops paginating early."""

@@ -1,9 +1,10 @@
+import html
 import unicodedata
 from urllib.parse import urljoin
 
 import pytest
 
-from crawler.urls import canonical_url, join_base
+from crawler.urls import canonical_url, is_print_view, join_base
 
 
 @pytest.mark.parametrize(
@@ -182,3 +183,51 @@ def test_a_visitors_session_id_is_no_part_of_the_url():
     # a parenthesised path segment that is no session, and "sid" (a section on some portals)
     assert canonical_url("https://x.vn/(tin)/a.html") == "https://x.vn/(tin)/a.html"
     assert canonical_url("https://x.vn/tin.aspx?sid=3&page=2") == "https://x.vn/tin.aspx?sid=3&page=2"
+
+
+def test_drupal_login_links_and_dnn_language_switches_are_the_page_they_come_from():
+    # Drupal's login link on every page names the page to return to: one login page
+    login = "https://xa.gov.vn/user/login"
+    assert canonical_url(f"{login}?destination=node/12") == login
+    assert canonical_url(f"{login}?destination=tin-tuc%3Fpage%3D2") == login
+    # DNN's language switch: Vietnamese is what a Vietnamese portal shows without it
+    article = "https://tinh.gov.vn/Default.aspx?tabid=125&ArticleID=4567"
+    assert canonical_url(f"{article}&language=vi-VN") == article
+    assert canonical_url(f"{article}&lang=vi") == article
+    friendly = "https://tinh.gov.vn/tin-tuc/tabid/123/ArticleID/4567/Default.aspx"
+    assert canonical_url(f"{friendly}?language=vi-VN") == friendly
+    # another language is another page; the ids and the pager stay
+    assert canonical_url(f"{article}&language=en-US") == f"{article}&language=en-US"
+    assert canonical_url(f"{article}&PageIndex=2") == f"{article}&PageIndex=2"
+
+
+@pytest.mark.parametrize("url", [
+    "https://tinh.gov.vn/tin-tuc/tabid/123/ArticleID/4567/ctl/Print/mid/468/Default.aspx",
+    "https://tinh.gov.vn/Default.aspx?tabid=125&ArticleID=4567&mid=469&print=true",
+    "https://huyen.gov.vn/print/123", "https://huyen.gov.vn/node/123/printable/print",
+    "https://huyen.vn/tin-tuc/123-cau-moi.html?tmpl=component&print=1&layout=default",
+    "https://so.gov.vn/Pages/Print.aspx?ItemID=42", "https://x.vn/bai-viet/12?view=print",
+])  # fmt: skip
+def test_print_views_are_known_by_their_url_and_not_followed(url):
+    from crawler.spiders.news import page_links
+
+    assert is_print_view(url)
+    body = f'<a href="{html.escape(url)}">In</a><a href="/tin-tuc/a-1.html">Tin</a>'.encode()
+    assert page_links(body, "https://x.vn/") == ["https://x.vn/tin-tuc/a-1.html"]
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.vn/tin-tuc/in-an-bao-chi-12.html", "https://x.vn/print-media/ky-niem.html",
+    "https://x.vn/tin-tuc/blueprint/ke-hoach", "https://x.vn/Default.aspx?print=0&id=3",
+    "https://x.vn/xem?fingerprint=abc", "https://x.vn/node/123",
+])  # fmt: skip
+def test_pages_that_only_mention_printing_are_no_print_views(url):
+    assert not is_print_view(url)
+
+
+def test_the_first_page_of_a_pager_counting_from_0_is_the_listing():
+    listing = "https://huyen.gov.vn/tin-tuc"
+    assert canonical_url(f"{listing}?page=0") == listing  # Drupal 8's pager, the first page
+    assert canonical_url(f"{listing}?cat=5&page=0") == f"{listing}?cat=5"
+    assert canonical_url(f"{listing}?page=1") == f"{listing}?page=1"  # its second page
+    assert canonical_url(f"{listing}?page=10") == f"{listing}?page=10"

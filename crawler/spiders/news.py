@@ -33,12 +33,20 @@ from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, P
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, is_print_view
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp[34]|avi|"
     r"mov|wmv|flv|webm|wav|ogg|css|js|json|xml|apk|exe)(\?|$)",
+    re.IGNORECASE,
+)
+# account pages, by a whole path segment: never news, and linked from every page of a site
+# (DNN's ``/tabid/N/ctl/Login/Default.aspx`` per tab, Drupal's ``/user/login``, WordPress's
+# ``wp-login.php``, "đăng nhập" / "đăng ký"); registered profiles deny ``login`` for the same
+ACCOUNT_PAGE = re.compile(
+    r"/(?:log-?in|log-?on|log-?out|sign-?in|sign-?up|register|dang-?nhap|dang-?ky|dang-?xuat|"
+    r"wp-login|user/password|ctl/(?:sendpassword|profile))(?:\.\w{2,5})?(?=/|$)",
     re.IGNORECASE,
 )
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -171,6 +179,8 @@ class NewsSpider(scrapy.Spider):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or NOT_HTML.search(parts.path):
             return False
+        if ACCOUNT_PAGE.search(parts.path):
+            return False  # a login, registration or password page
         return not any(r.search(url) for r in self.deny_res)
 
     # --- callbacks --------------------------------------------------------------------------
@@ -395,7 +405,8 @@ def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
 
 
 def page_links(body: bytes, url: str) -> list[str]:
-    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order.
+    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order;
+    not its print views (:func:`crawler.urls.is_print_view`).
 
     A regular expression over the bytes instead of a DOM: building a parsel selector per link
     cost the reactor thread more than everything else on a 170 KB page, and decoding the whole
@@ -435,6 +446,8 @@ def _resolve(href: str, origin: str, base: str) -> str | None:
 
 
 def _canonical(url: str) -> str | None:
+    if is_print_view(url):
+        return None  # the page it prints is linked too (crawler.urls.is_print_view)
     try:
         return canonical_url(url)
     except ValueError:

@@ -26,6 +26,16 @@ Each shape is a kind of provincial site generic mode must handle without a profi
 - ``liferay``: a Liferay portal: ``/web/guest/<section>/-/asset_publisher/<id>/content/<slug>``
   articles linked with ``?inheritRedirect=true&redirect=<listing>`` tails, listings paginated
   by the portlet's ``…_INSTANCE_<id>_cur=N`` parameter, "Tin khác";
+- ``dnn``: a DotNetNuke portal (many ``.gov.vn`` sites): ``/<tab>/tabid/123/ArticleID/N/
+  Default.aspx`` articles paged ``…/tabid/123/PageIndex/N/Default.aspx``, ``/Default.aspx?
+  tabid=125&ArticleID=N`` ones paged ``&PageIndex=N``, EasyDNN's ``/hoat-dong/ArticleID/N/slug``
+  with a ``__doPostBack`` pager of two pages ("1 [2]"); every page one ASP.NET form with a login
+  link (``ctl/Login?returnurl=…``) and a ``?language=vi-VN`` switch, print icons (``ctl/Print``,
+  ``print=true&mid=…``), "Tin tức khác";
+- ``drupal``: a Drupal site: ``/tin-tuc/<slug>`` aliases and ``/node/N`` articles, views
+  listings and ``/taxonomy/term/N`` pages paged ``?page=N`` from 0 (Drupal 8's pager links the
+  first page ``?page=0``), print views (``/print/N``, ``/node/N/printable/print``),
+  ``/user/login?destination=…`` on every page, ``/rss.xml``, "Tin tức khác";
 - ``empty``: a site with no article at all (home, about, contact, an empty category).
 
 Every site also has pages that are not articles: the home page, "Giới thiệu" (the province's
@@ -58,7 +68,7 @@ if str(ROOT) not in sys.path:  # run as a script
 from tintuc.sample_portal.build import CONTENT, WEEKDAYS, nfc, parse_content, slugify  # noqa: E402
 
 SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "related", "wordpress", "joomla",
-          "liferay", "empty")
+          "liferay", "dnn", "drupal", "empty")
 DEFAULT_ARTICLES = 30
 MAX_BODY = 560  # the longest short article, in characters (issue 13)
 PER_PAGE = 6
@@ -105,6 +115,7 @@ class Site:
     pages: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # target -> body, ctype
     manifest: dict = field(default_factory=dict)
     postback: dict[str, bytes] = field(default_factory=dict)  # __EVENTARGUMENT -> page
+    postback_path: str = "/Trang/TinTuc.aspx"  # the listing whose pager posts back
     redirects: dict[str, str] = field(default_factory=dict)  # target -> where a 301 sends it
 
     def add(self, target: str, body: str | bytes, ctype: str = HTML) -> None:
@@ -896,6 +907,278 @@ def build_liferay(site: Site, items: list[Story]) -> None:
                            "/web/guest/lien-he", search, *listings], listings=listings)
 
 
+DNN_PAGER_CONTROL = "dnn$ctr470$ViewEasyDNNNewsMain$ctl00$pager"
+
+
+def dnn_form(action: str, body: str) -> str:
+    """DNN wraps every page in one ASP.NET form: view state and ``__doPostBack`` everywhere."""
+    return (
+        f'<form method="post" action="{e(action)}" id="Form" enctype="multipart/form-data">\n'
+        '<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">\n'
+        '<input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="">\n'
+        f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="{VIEWSTATE}">\n'
+        '<script type="text/javascript">\nvar theForm = document.forms["Form"];\n'
+        "function __doPostBack(eventTarget, eventArgument) {\n"
+        "  theForm.__EVENTTARGET.value = eventTarget;\n"
+        "  theForm.__EVENTARGUMENT.value = eventArgument;\n  theForm.submit();\n}\n</script>\n"
+        f"{body}\n</form>"
+    )
+
+
+def build_dnn(site: Site, items: list[Story]) -> None:
+    """A DotNetNuke portal (many ``.gov.vn`` sites): three news modules, three URL spellings.
+    Ventrian-style friendly URLs (``/tin-tuc-su-kien/tabid/123/ArticleID/N/Default.aspx``, pager
+    ``…/tabid/123/PageIndex/N/Default.aspx``), the plain ones (``/Default.aspx?tabid=125&
+    ArticleID=N``, pager ``&PageIndex=N``) and EasyDNN's (``/hoat-dong/ArticleID/N/slug``, a
+    ``__doPostBack`` pager). Every page is one ASP.NET form, has a login link with a
+    ``returnurl`` and a language switch (``?language=vi-VN``); articles have print icons
+    (``ctl/Print`` in the path, ``print=true&mid=`` in the query) whose pages are not articles."""
+    tabs = [("tin-tuc-su-kien", 123, "Tin tức - Sự kiện"), ("thong-bao", 125, "Thông báo"),
+            ("hoat-dong", 127, "Hoạt động")]  # fmt: skip
+    about, contact = "/gioi-thieu/tabid/51/Default.aspx", "/lien-he/tabid/60/Default.aspx"
+    easy_listing = "/hoat-dong"
+    listing_of = {123: "/tin-tuc-su-kien/tabid/123/Default.aspx", 125: "/Default.aspx?tabid=125",
+                  127: easy_listing}  # fmt: skip
+    menu = [("/", "Trang chủ"), (about, "Giới thiệu")]
+    menu += [(listing_of[tab], name) for _, tab, name in tabs]
+    menu += [(contact, "Liên hệ")]
+    section = {}
+    for s in items:
+        number = 4500 + 3 * (len(items) - s.index)
+        alias, tab, _ = tabs[s.index % 3]
+        section[s.index] = s.index % 3
+        slug = "-".join(slugify(s.title).split("-")[:7])
+        s.path = {123: f"/{alias}/tabid/{tab}/ArticleID/{number}/Default.aspx",
+                  125: f"/Default.aspx?tabid={tab}&ArticleID={number}",
+                  127: f"/{alias}/ArticleID/{number}/{slug}"}[tab]  # fmt: skip
+    print_of = {}
+    for s in items:
+        number = 4500 + 3 * (len(items) - s.index)
+        alias, tab, _ = tabs[section[s.index]]
+        print_of[s.index] = {
+            123: f"/{alias}/tabid/{tab}/ArticleID/{number}/ctl/Print/mid/468/Default.aspx",
+            125: f"/Default.aspx?tabid={tab}&ArticleID={number}&mid=469&print=true",
+            127: f"/{alias}/tabid/{tab}/ArticleID/{number}/ctl/Print/mid/470/Default.aspx"}[tab]
+
+    def chrome(title: str, here: str, tab: int, body: str, head: str = "") -> str:
+        joiner = "&" if "?" in here else "?"
+        returnurl = urlencode({"returnurl": here})
+        bar = (
+            f'<div class="dnn-user"><a href="/tabid/{tab}/ctl/Login/Default.aspx?{e(returnurl)}"'
+            f' rel="nofollow">Đăng nhập</a> | <a href="/tabid/{tab}/ctl/Register/Default.aspx?'
+            f'{e(returnurl)}" rel="nofollow">Đăng ký</a> | <a href="{e(here + joiner)}'
+            'language=vi-VN" title="Tiếng Việt">VI</a> <a href="/en-us/Default.aspx" '
+            'title="English">EN</a></div>\n'
+        )
+        return page(title, dnn_form(here, bar + body), menu,
+                    '<meta name="generator" content="DotNetNuke">\n' + head)
+
+    listings = []
+    for number, (alias, tab, name) in enumerate(tabs):
+        in_tab = [s for s in items if section[s.index] == number]
+        pages = chunks(in_tab, PER_PAGE)
+        base = listing_of[tab]
+        if tab == 123:
+            hrefs = [base] + [f"/{alias}/tabid/{tab}/PageIndex/{p}/Default.aspx"
+                              for p in range(2, len(pages) + 1)]  # fmt: skip
+        elif tab == 125:
+            hrefs = [base] + [f"{base}&PageIndex={p}" for p in range(2, len(pages) + 1)]
+        else:
+            hrefs = [base] * len(pages)  # one URL: the pager posts back
+        for n, chunk in enumerate(pages, 1):
+            rows = "".join(
+                f'<div class="edn_article"><h2 class="edn_articleTitle"><a href="{e(s.path)}">'
+                f'{e(s.title)}</a></h2><span class="edn_metaDetails">{s.when:%d/%m/%Y}</span>'
+                f"<p>{e(clip(s.paragraphs[0], 140))}</p></div>\n" for s in chunk)  # fmt: skip
+            if tab == 127:
+                pager = '<div class="edn_pagination">' + " ".join(
+                    f'<span class="active">{p}</span>' if p == n else
+                    f"<a href=\"javascript:__doPostBack('{DNN_PAGER_CONTROL}','{p}')\">{p}</a>"
+                    for p in range(1, len(pages) + 1)) + "</div>"  # fmt: skip
+            else:
+                pager = numbered_pager([e(h) for h in hrefs], n, "Trang sau")
+            body = (f'<div class="DnnModule"><h1 class="Head">{name}</h1>\n'
+                    f'<div class="edn_articleList">{rows}</div>\n{pager}</div>')
+            rendered = chrome(f"{name} - Trang {n}", hrefs[n - 1], tab, body)
+            if tab == 127:
+                site.postback[str(n)] = rendered.encode()
+                if n == 1:
+                    site.add(base, rendered)
+            else:
+                site.add(hrefs[n - 1], rendered)
+                listings.append(hrefs[n - 1])
+        if tab == 127:
+            listings.append(base)
+        for s in in_tab:
+            others = [o for o in in_tab if o.when > s.when][-4:]
+            rows = "".join(f'<li><a href="{e(o.path)}">{e(o.title)}</a> '
+                           f"({o.when:%d/%m/%Y})</li>\n" for o in others)  # fmt: skip
+            printed = print_of[s.index]
+            body = (
+                f'<div class="DnnModule"><div class="edn_article edn_articleDetails">\n'
+                f'<div class="edn_articleToolbar"><a href="{e(printed)}" title="In bài viết" '
+                f'rel="nofollow">In</a></div>\n<h1 class="edn_articleTitle">{e(s.title)}</h1>\n'
+                f'<div class="edn_metaDetails">{e(s.shown_date(s.index))}</div>\n'
+                '<div class="edn_articleContent">\n'
+                + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+                + "</div></div>\n"
+                + (f'<div class="edn_relatedArticles"><h3>Tin tức khác</h3>\n<ul>\n{rows}</ul>'
+                   "</div>" if others else "")
+                + "</div>"
+            )
+            site.add(s.path, chrome(s.title, s.path, tab, body))
+            printable = (f"<h1>{e(s.title)}</h1>\n<p>{e(s.shown_date(s.index))}</p>\n"
+                         + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs))
+            site.add(printed, '<!DOCTYPE html><html><head><meta charset="utf-8">'
+                     f'<title>{e(s.title)}</title></head><body class="Print" onload='
+                     f'"window.print()"><div class="edn_printArticle">{printable}</div>'
+                     "</body></html>")
+    for tab in [1, 51, 60, 130, *(tab for _, tab, _ in tabs)]:
+        for control, label in (("Login", "Đăng nhập"), ("Register", "Đăng ký")):
+            form = (f'<div class="dnnForm"><h2>{label}</h2><label>Tên đăng nhập</label>'
+                    '<input name="dnn$ctr$Login$txtUsername"><label>Mật khẩu</label>'
+                    '<input type="password" name="dnn$ctr$Login$txtPassword">'
+                    f'<a href="javascript:__doPostBack(\'dnn$ctr$Login$cmdLogin\',\'\')">{label}'
+                    "</a></div>")  # fmt: skip
+            site.add(f"/tabid/{tab}/ctl/{control}/Default.aspx",
+                     page(label, dnn_form("/", form), menu))
+    site.add("/en-us/Default.aspx", page("Provincial Portal", "<h1>Welcome</h1><p>The English "
+                                         "pages are being translated.</p>", menu))  # fmt: skip
+    search = "/tim-kiem/tabid/130/Default.aspx?Search=kinh+te"
+    site.add(search, chrome("Tìm kiếm", search, 130,
+                            f"<h1>Kết quả tìm kiếm: kinh tế</h1>\n{teasers(items[2:6])}"))
+    home = f"<h2>Tin mới</h2>\n{teasers(items[:6])}" + f'<a href="{e(search)}">Tìm kiếm</a>'
+    site.add("/", chrome("Cổng thông tin điện tử tỉnh", "/", 1, home))
+    site.add(about, chrome(ABOUT_TITLE, about, 51, about_body()))
+    site.add(contact, chrome("Liên hệ", contact, 60, contact_body()))
+    add_common(site, menu, about=about, contact=contact)
+    for target, (data, ctype) in list(site.pages.items()):  # DNN shows a page in any language
+        if ctype == HTML and "language=" not in target:  # it has: the same page, vi-VN chosen
+            site.add(target + ("&" if "?" in target else "?") + "language=vi-VN", data, ctype)
+    site.postback_path = easy_listing
+    accounts = [t for t in site.pages if "/ctl/Login/" in t or "/ctl/Register/" in t]
+    manifest(site, items, ["/", about, contact, search, *listings],
+             listings=listings, prints=list(print_of.values()), accounts=accounts,
+             postback_pages=len(chunks([s for s in items if section[s.index] == 2], PER_PAGE)))
+
+
+def build_drupal(site: Site, items: list[Story]) -> None:
+    """A Drupal site: "Tin tức" articles at path aliases (``/tin-tuc/<slug>``), "Thông báo"
+    ones at ``/node/N``; views listings paged ``?page=N`` from 0 (``?page=1`` is the second
+    page), taxonomy term pages (``/taxonomy/term/N``), print views (``/print/N``,
+    ``/node/N/printable/print``), ``/user/login?destination=…`` links on every page, the
+    front page feed ``/rss.xml``, a search page."""
+    sections = [("tin-tuc", 5, "Tin tức"), ("thong-bao", 6, "Thông báo")]
+    menu = [("/", "Trang chủ"), ("/gioi-thieu", "Giới thiệu")]
+    menu += [(f"/{alias}", name) for alias, _, name in sections]
+    menu += [("/lien-he", "Liên hệ")]
+    nid = {s.index: 300 + 2 * (len(items) - s.index) for s in items}
+    for s in items:
+        slug = "-".join(slugify(s.title).split("-")[:7])
+        s.path = f"/tin-tuc/{slug}" if s.category == 0 else f"/node/{nid[s.index]}"
+    head = ('<meta name="Generator" content="Drupal 7 (http://drupal.org)">\n'
+            '<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">\n')
+    term_names = {11: "Kinh tế", 12: "Văn hóa - Xã hội"}
+    login_form = ('<form action="/user/login" method="post" id="user-login"><label>Tên đăng '
+                  'nhập</label><input name="name"><label>Mật khẩu</label><input type="password"'
+                  ' name="pass"><input type="submit" value="Đăng nhập"></form>')  # fmt: skip
+    login_page = page("Đăng nhập | Cổng thông tin", f"<h1>Tài khoản</h1>\n{login_form}", menu, head)
+
+    def chrome(title: str, here: str, body: str, extra_head: str = "") -> str:
+        login = "/user/login?" + urlencode({"destination": here.lstrip("/") or "node"})
+        site.add(login, login_page)  # the login form, whatever page it returns to
+        bar = (f'<div class="region-header"><a href="{e(login)}">Đăng nhập</a> | '
+               '<a href="/user/register">Đăng ký</a></div>\n')
+        return page(title, bar + body, menu, head + extra_head)
+
+    def pager(hrefs: list[str], n: int) -> str:  # n counts from 1; the URLs from ?page=0
+        hrefs = [f"{hrefs[0]}?page=0", *hrefs[1:]]  # Drupal 8's pager links the first page so
+        entries = []
+        if n > 1:
+            entries.append(f'<li class="pager-first"><a href="{e(hrefs[0])}">« đầu</a></li>')
+        for p, h in enumerate(hrefs, 1):
+            entries.append(f'<li class="pager-current">{p}</li>' if p == n
+                           else f'<li class="pager-item"><a href="{e(h)}">{p}</a></li>')
+        if n < len(hrefs):
+            entries.append(f'<li class="pager-next"><a href="{e(hrefs[n])}">sau ›</a></li>')
+            entries.append(f'<li class="pager-last"><a href="{e(hrefs[-1])}">cuối »</a></li>')
+        return f'<h2 class="element-invisible">Trang</h2><ul class="pager">{"".join(entries)}</ul>'
+
+    def view(base: str, title: str, chosen: list[Story]) -> list[str]:
+        pages = chunks(chosen, PER_PAGE)
+        hrefs = [base] + [f"{base}?page={p}" for p in range(1, len(pages))]
+        for n, chunk in enumerate(pages, 1):
+            rows = "".join(
+                f'<div class="views-row"><h2 class="node-title"><a href="{e(s.path)}">'
+                f'{e(s.title)}</a></h2><span class="date-display-single">{s.when:%d/%m/%Y}'
+                f"</span><p>{e(clip(s.paragraphs[0], 140))}</p></div>\n" for s in chunk)
+            body = (f'<h1 class="page-title">{e(title)}</h1>\n<div class="view-content">'
+                    f"{rows}</div>\n" + pager(hrefs, n))
+            site.add(hrefs[n - 1], chrome(f"{title} | Cổng thông tin", hrefs[n - 1], body))
+        site.add(f"{base}?page=0", site.pages[base][0])  # the first page, as the pager links it
+        return hrefs
+
+    listings: list[str] = []
+    prints = []
+    for number, (alias, _, name) in enumerate(sections):
+        in_sec = [s for s in items if s.category == number]
+        listings += view(f"/{alias}", name, in_sec)
+        for s in in_sec:
+            node = nid[s.index]
+            term = 11 if s.index % 3 else 12
+            printed = f"/print/{node}" if number == 0 else f"/node/{node}/printable/print"
+            prints.append(printed)
+            others = [o for o in in_sec if o.when > s.when][-4:]
+            rows = "".join(f'<li><a href="{e(o.path)}">{e(o.title)}</a> '
+                           f"({o.when:%d/%m/%Y})</li>\n" for o in others)  # fmt: skip
+            body = (
+                f'<div id="node-{node}" class="node node-article node-full">\n'
+                f'<h1 class="page-title">{e(s.title)}</h1>\n<div class="submitted">'
+                f'<span class="date">{e(s.shown_date(s.index))}</span></div>\n'
+                '<div class="field-name-body">\n'
+                + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+                + '</div>\n<div class="field-name-field-tags">Chủ đề: <a href="/taxonomy/term/'
+                f'{term}">{term_names[term]}</a></div>\n<ul class="links inline"><li '
+                f'class="print_html"><a href="{printed}" title="Hiển thị bản in của trang này."'
+                ' class="print-page" rel="nofollow">Bản in</a></li></ul>\n</div>\n'
+                + (f'<div class="block block-views"><h2>Tin tức khác</h2>\n<ul>\n{rows}</ul>'
+                   "</div>" if others else "")
+            )
+            links = (f'<link rel="canonical" href="{s.path}">\n'
+                     f'<link rel="shortlink" href="/node/{node}">\n')
+            site.add(s.path, chrome(f"{s.title} | Cổng thông tin", s.path, body, links))
+            printable = (f"<h1>{e(s.title)}</h1>\n<p>{e(s.shown_date(s.index))}</p>\n"
+                         + "".join(f"<p>{e(p)}</p>\n" for p in s.paragraphs)
+                         + f"<p>Nguồn: {e(s.path)}</p>")
+            site.add(printed, '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+                     f'<title>{e(s.title)}</title><meta name="robots" content="noindex, '
+                     f'nofollow"><link rel="canonical" href="{s.path}"></head><body>'
+                     f'<div class="print-content">{printable}</div></body></html>')
+    for term, name in term_names.items():
+        tagged = [s for s in items if (11 if s.index % 3 else 12) == term]
+        listings += view(f"/taxonomy/term/{term}", name, tagged)
+    for login in ["/user/login", "/user/register", "/user/password"]:
+        site.add(login, login_page)
+    search = "/search/node/du%20lich"
+    site.add(search, chrome("Tìm kiếm", search,
+                            f"<h1>Kết quả tìm kiếm</h1>\n{teasers(items[1:5])}"))
+    home = f"<h2>Tin mới</h2>\n{teasers(items[:6])}" + f'<a href="{search}">Tìm kiếm</a>'
+    site.add("/", chrome("Cổng thông tin điện tử huyện", "/", home))
+    site.add("/node", chrome("Cổng thông tin điện tử huyện", "/node", home))
+    feed_items = "".join(
+        f"<item><title>{e(s.title)}</title><link>{{{{BASE_URL}}}}{s.path}</link>"
+        f"<pubDate>{s.when:%a, %d %b %Y %H:%M:%S} +0700</pubDate></item>\n" for s in items[:10])
+    site.add("/rss.xml", '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+             f"<title>Cổng thông tin</title><link>{{{{BASE_URL}}}}/</link>\n{feed_items}"
+             "</channel></rss>\n", "application/rss+xml; charset=utf-8")  # fmt: skip
+    add_common(site, menu, about="/gioi-thieu", contact="/lien-he")
+    site.add("/gioi-thieu", chrome(ABOUT_TITLE, "/gioi-thieu", about_body()))
+    site.add("/lien-he", chrome("Liên hệ", "/lien-he", contact_body()))
+    manifest(site, items, ["/", "/gioi-thieu", "/lien-he", search, *listings],
+             listings=listings, prints=prints, feeds=["/rss.xml"],
+             accounts=[t for t in site.pages if t.startswith("/user/")])
+
+
 def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.html") -> None:
     site.add(about, page(ABOUT_TITLE, about_body(), menu))
     site.add(contact, page("Liên hệ", contact_body(), menu))
@@ -906,7 +1189,7 @@ def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.htm
 BUILDERS = {"cms": build_cms, "sharepoint": build_sharepoint, "notices": build_notices,
             "sitemap": build_sitemap, "rss": build_rss, "related": build_related,
             "wordpress": build_wordpress, "joomla": build_joomla, "liferay": build_liferay,
-            "empty": build_empty}  # fmt: skip
+            "dnn": build_dnn, "drupal": build_drupal, "empty": build_empty}  # fmt: skip
 
 
 def build_site(shape: str, articles: int = DEFAULT_ARTICLES) -> Site:

@@ -2,9 +2,10 @@
 
 The handler is the sample portal's (:class:`tintuc.sample_portal.serve.PortalHandler`: quiet,
 404 for unknown pages), answering from the built pages instead of a folder, plus what the
-shapes need: query strings (``ChiTietTinTuc.aspx?nid=N``), ASP.NET postbacks (a POST carrying
-``__VIEWSTATE`` and ``__EVENTARGUMENT=Page$N``), binary attachments, ``{{BASE_URL}}`` in
-robots.txt, sitemaps and feeds. Every request is logged, so a test can count what was fetched.
+shapes need: query strings (``ChiTietTinTuc.aspx?nid=N``), ASP.NET postbacks (a POST to the
+site's ``postback_path`` carrying ``__VIEWSTATE`` and ``__EVENTARGUMENT=Page$N``), binary
+attachments, ``{{BASE_URL}}`` in robots.txt, sitemaps and feeds. Every request is logged, so a
+test can count what was fetched.
 
     server = LocalSite("cms").start()     # server.base_url, server.manifest, server.log
     server.stop()
@@ -78,7 +79,7 @@ class SiteHandler(PortalHandler):
         length = int(self.headers.get("Content-Length") or 0)
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         pages = self.server.site.postback
-        if not pages or normal_target(self.path) != "/Trang/TinTuc.aspx":
+        if not pages or normal_target(self.path) != self.server.site.postback_path:
             self.answer(None)
         elif not form.get("__VIEWSTATE"):
             self.answer(b"<h1>Invalid postback or callback argument</h1>", status=500)
