@@ -125,6 +125,19 @@ def test_a_tool_bar_is_never_body_when_trafilatura_reads_the_page() -> None:
           ["In bài viết", "Về đầu trang"])
 
 
+def test_counters_and_widgets_are_never_body() -> None:
+    # a portal's view counter, comment count, rating widget, tag line and "follow us" call,
+    # each on a line of its own inside the body container; a sentence that mentions views or
+    # comments stays
+    widgets = ["Lượt xem: 1.234", "Số lượt xem: 56", "Bình luận (0)", "Đánh giá bài viết",
+               "Từ khóa: rừng ngập mặn, trồng cây", "Theo dõi chúng tôi trên Google News",
+               "Comments"]
+    sentence = "Bài viết nhận được nhiều bình luận của độc giả, lượt xem tăng gấp đôi."
+    for widget in widgets:  # one a page: the body container's own walk is the body
+        body = "".join(paragraphs()) + f"<p>{sentence}</p><div>{widget}</div>"
+        check(extract_article(page(body), URL), [*BODY, sentence], [widget])
+
+
 PROMOS = [
     # a book promotion with a link to the shop: neither body nor a related article
     '<div class="box-book"><h4>Đặt mua sách</h4><p>Cuốn sách "Biển đảo quê hương" đã có mặt tại '

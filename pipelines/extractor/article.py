@@ -701,10 +701,21 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          r"đầu trang|back to top|top|cỡ chữ|font size|a\+|a-|a|phóng to|thu nhỏ|facebook|zalo|"
          r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
+# A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
+# "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
+_WIDGET = re.compile(
+    r"^(?:(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|lượt thích|views?|reads?)\s*:?\s*[\d.,]+"
+    r"|(?:bình luận|ý kiến|comments?)\s*(?:\(\s*\d+\s*\)|:?\s*\d+)?"
+    r"|đánh giá(?: bài viết| của bạn)?\s*:?"
+    r"|(?:từ khóa|từ khoá|tags?)\s*:.{0,200}"
+    r"|theo dõi .{0,40}(?:google news|zalo|facebook|youtube|tiktok))$",
+    re.I,
+)
 
 
 def _chrome_line(line: str, title: str | None) -> bool:
-    """A line of page chrome that trafilatura kept: the headline repeated, share/print rows."""
+    """A line of page chrome that trafilatura kept: the headline repeated, share/print rows,
+    counters and widgets (:data:`_WIDGET`)."""
     words = " ".join(line.replace("|", " ").split())
     if not words:
         return True
@@ -712,7 +723,7 @@ def _chrome_line(line: str, title: str | None) -> bool:
         return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
     if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
         return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
-    return bool(_CHROME.match(words))
+    return bool(_CHROME.match(words) or _WIDGET.match(words))
 
 
 def _date_line(line: str) -> bool:
