@@ -89,6 +89,21 @@ def test_a_related_block_keeps_headlines_whose_urls_each_have_a_shape_of_their_o
                              "/vi/node/126"]
 
 
+def test_a_portals_newer_and_older_stories_and_other_notices_are_related() -> None:
+    # SharePoint and ASP.NET portals list the section's other stories under a story as "Các
+    # tin mới hơn" / "Các tin cũ hơn", a notice's as "Thông báo khác"
+    def box(title: str, first: int) -> str:
+        return (f"<div class='khung'><div class='tieu-de-khung'><h3>{title}</h3></div><ul>"
+                + "".join(f"<li><a href='/Trang/ChiTietTinTuc.aspx?nid={n}'>Hội nghị triển "
+                          f"khai nhiệm vụ của ngành số {n}</a> (0{n % 9 + 1}/03/2025)</li>"
+                          for n in range(first, first + 3)) + "</ul></div>")
+    after = box("Các tin mới hơn:", 101) + box("Các tin cũ hơn:", 91) + box("Thông báo khác", 81)
+    result = extract_article(page(after=after), PAGE)
+    assert_body(result, ["Hội nghị triển khai nhiệm vụ", "tin mới hơn", "Thông báo khác"])
+    assert [r["block"] for r in result["related"]] == (
+        ["Các tin mới hơn"] * 3 + ["Các tin cũ hơn"] * 3 + ["Thông báo khác"] * 3)
+
+
 def test_links_to_other_sites_scripts_mail_anchors_and_the_page_itself_stay_out() -> None:
     block = ("<div class='box-other'><h3 class='title'>Tin liên quan</h3><ul>"
              "<li><a href='/tin/cau-moi-thong-xe.html'>Cầu mới thông xe trước Tết</a></li>"

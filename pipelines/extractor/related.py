@@ -37,6 +37,11 @@ RELATED_HEADINGS = frozenset({
     "tin bai lien quan", "bai viet lien quan", "co the ban muon doc", "ban co the quan tam",
     "tin tuc lien quan", "tin bai khac", "bai viet khac", "bai khac", "tin da dua", "tin cung loai",
     "bai cung chuyen muc", "tin bai cung chuyen muc", "xem them tin", "doc them tin",
+    # the section's newer and older stories under a story (SharePoint and ASP.NET portals),
+    # other notices, documents, photo stories and videos of the section, the same event
+    "tin moi hon", "tin cu hon", "tin da dang", "bai da dang", "tin khac cung chuyen muc",
+    "thong bao khac", "van ban khac", "tin anh khac", "anh khac", "video khac", "clip khac",
+    "tin cung su kien", "tin cung chu de", "bai cung chu de",
 })
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
 NAV_HEADINGS = frozenset({
