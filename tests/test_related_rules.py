@@ -321,3 +321,18 @@ def test_a_div_holding_one_headline_link_and_nothing_else_is_a_card() -> None:
         "</div>", "</p>")
     result = extract_article(page(body_extra=paragraph), PAGE)
     assert "Cẩm Phả khởi công trường học mới" in result["text"] and result["related"] == []
+
+
+def test_a_quoted_headline_link_or_one_behind_an_arrow_is_a_card() -> None:
+    """A <blockquote> holding one headline link, and a paragraph that is one headline link
+    behind an arrow (">> …", "» …"), are related cards; the paragraph without the arrow stays
+    a line of the story (above)."""
+    headline = "Cẩm Phả khởi công trường học mới cho học sinh vùng cao"
+    link = "<a href='/tin/cam-pha-so2.html'>{}</a>"
+    for card in (f"<blockquote>{link.format(headline)}</blockquote>",
+                 f"<p>{link.format(f'<strong>&gt;&gt; {headline}</strong>')}</p>",
+                 f"<p>» {link.format(headline)}</p>",
+                 f"<p><em>&gt;&gt; {link.format(headline)}</em></p>"):
+        result = extract_article(page(body_extra=card), PAGE)
+        assert_body(result, ["Cẩm Phả khởi công"])
+        assert paths(result) == ["/tin/cam-pha-so2.html"], card

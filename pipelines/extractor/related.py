@@ -89,6 +89,8 @@ _MAX_TEXT_PER_LINK = 600
 # An inline card holds "one or a few" headline links; text outside them is at most a date.
 _MAX_CARD_LINKS = 4
 _CARD_ALONE = 6  # words of the headline of a <div> that holds one link and nothing else
+_ALONE_TAGS = frozenset({"div", "blockquote", "aside"})
+_ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩]|&gt;&gt;)\s*")  # a related link's marker
 # words of a link's text that make it a headline in a related block, whatever its URL; a
 # category label on a card ("Văn hóa - Thể thao") is shorter
 _HEADLINE_WORDS = 6
@@ -629,10 +631,13 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
                     named.append(node)
                 break
             headline = any(_visible_words(x) >= 4 for x, _ in links)
-            # a <div> box holding one headline link and nothing else is a card as it stands
-            # (a <p> that is one link stays a line of the story)
-            alone = (node.tag == "div" and not loose and len(targets) == 1
-                     and any(_visible_words(x) >= _CARD_ALONE for x, _ in links))
+            # a <div> or <blockquote> box holding one headline link and nothing else is a card
+            # as it stands (a <p> that is one link stays a line of the story), and so is a line
+            # that is one headline link behind an arrow (">> Cầu Cửa Lục …", "» …")
+            one = len(targets) == 1 and any(_visible_words(x) >= _CARD_ALONE for x, _ in links)
+            alone = one and (node.tag in _ALONE_TAGS and not loose or not _ARROWS.sub(
+                "", loose).strip() and (bool(loose) or any(
+                    _ARROWS.match(x.text_content()) for x, _ in links)))
             if headline and (lead_in or ((evidence or alone)
                                          and any(map(links_of.like_article, targets)))):
                 best = node
