@@ -378,43 +378,37 @@ _NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar
                               r"|logo|page-?title|tab|footer|header|nav|card|author|byline|meta",
                               re.I)
 _TITLE_WORDS = (4, 40)
+_TITLED_TAGS = ("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b")
 _CHROME_TAGS = frozenset({"header", "nav", "footer", "a", "aside"})
 
 
 def _titled(tree: lxml.html.HtmlElement, container) -> str | None:
-    """The headline a page shows in an element whose class or id says so ("TieuDe", not a box,
-    card or byline title; a bare h2 or h3 is as likely a section of the story), 4 to 40 words,
-    not a link and not in the banner, menu or footer: the last such element before the body
-    ``container`` (the first inside it, or the first on the page, without one)."""
-    before, inside = None, None
-    for el in tree.iter("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b"):
-        if container is not None and el is container:
-            inside = inside or _first_titled(el)
-            break
-        named = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _TITLE_CLASS.search(named):
-            continue
-        if _NOT_TITLE_CLASS.search(named) or el.find(".//a") is not None or any(
-                parent.tag in _CHROME_TAGS for parent in el.iterancestors()):
-            continue
-        text = _clean_text(el.text_content())
-        if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1]:
-            before = text
+    """The headline a page shows in an element whose class or id says so (:func:`_title_text`),
+    not in the banner, menu or footer: the last such element before the body ``container``
+    (the first inside it when none is before it), or the first on a page without one."""
+    tags = _TITLED_TAGS if container is None else {*_TITLED_TAGS, container.tag}
+    before = None
+    for el in tree.iter(*tags):
+        if el is container:
+            return before or next(filter(None, map(_title_text, el.iter(*_TITLED_TAGS))), None)
+        text = _title_text(el)
+        if text and not any(parent.tag in _CHROME_TAGS for parent in el.iterancestors()):
             if container is None:
                 return text
-    return before or inside
+            before = text
+    return before
 
 
-def _first_titled(container) -> str | None:
-    """The first element inside ``container`` that :func:`_titled` would take."""
-    for el in container.iter("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b"):
-        named = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _TITLE_CLASS.search(named) and not \
-                _NOT_TITLE_CLASS.search(named) and el.find(".//a") is None:
-            text = _clean_text(el.text_content())
-            if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1]:
-                return text
-    return None
+def _title_text(el: lxml.html.HtmlElement) -> str | None:
+    """The text of ``el`` if its class or id names it the title ("TieuDe", "title-news"; not a
+    box, card or byline title: a bare h2 or h3 is as likely a section of the story) and it is
+    4 to 40 words and no link."""
+    named = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not _TITLE_CLASS.search(named) or _NOT_TITLE_CLASS.search(named) \
+            or el.find(".//a") is not None:
+        return None
+    text = _clean_text(el.text_content())
+    return text if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1] else None
 
 
 _TITLE_SEPARATOR = r"\s+[|–—-]\s+"

@@ -90,7 +90,7 @@ _MAX_TEXT_PER_LINK = 600
 _MAX_CARD_LINKS = 4
 _CARD_ALONE = 6  # words of the headline of a <div> that holds one link and nothing else
 _ALONE_TAGS = frozenset({"div", "blockquote", "aside"})
-_ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩]|&gt;&gt;)\s*")  # a related link's marker
+_ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩])\s*")  # a related link's marker
 # words of a link's text that make it a headline in a related block, whatever its URL; a
 # category label on a card ("Văn hóa - Thể thao") is shorter
 _HEADLINE_WORDS = 6
