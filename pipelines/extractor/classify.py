@@ -65,6 +65,7 @@ _ENGLISH_DATE = re.compile(
 # "col-right", "footer"); a wrapper named after what it holds ("content-sidebar-wrap",
 # "main-with-sidebar") is no sidebar
 _SHOWN = {"a", "img", "video", "audio", "iframe", "embed", "object", "time"}  # see _visit
+_FRAMES = ("iframe", "embed", "object")  # what shows another document inside the page
 _PLAYER = re.compile(r"youtube|vimeo|video|player|embed", re.I)  # an embedded video's URL
 _ASIDE_TOKEN = re.compile(r"(?:aside|side|sidebar|sidebox|widget|col-?right|right-?col|"
                           r"box-?right|footer)(?:[_-]?[a-z0-9]+)?", re.I)
@@ -431,7 +432,7 @@ def _links_attachment(tree, url: str) -> bool:
             if resolved is not None and resolved[2] == "attachment":
                 return True
     return any(_embedded_document(base, el.get("src") or el.get("data") or "")
-               for el in tree.iter("iframe", "embed", "object"))
+               for el in tree.iter(*_FRAMES))
 
 
 def _walk(tree, url: str, headline) -> _Walk:
@@ -475,7 +476,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
             if not inside_link:
                 walk.current.media += 1
                 walk.marked = True
-        elif tag != "time" and tag != "video" and tag != "audio" and (
+        elif tag in _FRAMES and (
                 document := _embedded_document(base, el.get("src") or el.get("data") or "")):
             walk.current.attachments.append({"url": document, "text": el.get("title") or ""})
             walk.marked = True
