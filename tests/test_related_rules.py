@@ -336,3 +336,20 @@ def test_a_quoted_headline_link_or_one_behind_an_arrow_is_a_card() -> None:
         result = extract_article(page(body_extra=card), PAGE)
         assert_body(result, ["Cẩm Phả khởi công"])
         assert paths(result) == ["/tin/cam-pha-so2.html"], card
+
+
+def test_a_title_and_link_lines_beside_the_body_in_its_column_are_a_block() -> None:
+    """A related title followed by lines that are only links, with no box of their own, in
+    the column that also holds the body container (the column is no box to cut), and a box
+    named "news-related"."""
+    lines = "".join(f"<div><a href='/tin/co-to-don-khach-{n}.html'>Huyện đảo Cô Tô đón đoàn "
+                    f"khách du lịch thứ {n} trong năm</a></div>" for n in range(1, 4))
+    for after in (f"<h3>Bài viết liên quan</h3>{lines}",
+                  f"<p><strong>TIN LIÊN QUAN</strong></p>{lines.replace('div>', 'p>')}",
+                  f"<div class='news-related'>{lines.replace('div>', 'h4>')}</div>"):
+        html = page(after=after).replace("<div class='article__body'>",
+                                         "<div class='main-col'><div class='article__body'>")
+        html = html.replace("</body>", "</div></body>")
+        result = extract_article(html, PAGE)
+        assert_body(result, ["Huyện đảo Cô Tô", "liên quan", "LIÊN QUAN"])
+        assert paths(result) == [f"/tin/co-to-don-khach-{n}.html" for n in range(1, 4)], after

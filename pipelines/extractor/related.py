@@ -59,7 +59,7 @@ FOUND_BY = ("selector", "heading", "class", "card", "list")
 
 _RELATED_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
-    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate|insert-?news"
+    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate[ds]?|insert-?news"
     r"|relatednewsbox|tinlienquan|lien-?quan)(?:$|[\s_-])",
     re.I,
 )
@@ -531,8 +531,9 @@ def _loose_text(el: lxml.html.HtmlElement, links: list) -> list[str]:
 
 
 def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protected: list):
-    """Inside the body, a title line followed by lines that are nothing but links: wrap the
-    title and those lines in one new element (the block to record and cut), or None."""
+    """A title line followed by lines that are nothing but links, with no box of their own
+    (inside the body, or beside it in its column): wrap the title and those lines in one new
+    element (the block to record and cut), or None."""
     lines = []
     for sib in top.itersiblings():
         if not isinstance(sib.tag, str):
@@ -710,8 +711,9 @@ def extract_related(
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
                 continue
             block = _block_for_heading(head, links_of, protected)
-            if block is None and key in RELATED_HEADINGS and any(
-                    _is_descendant(head, p) for p in protected):
+            if block is None and key in RELATED_HEADINGS:
+                # a title followed by lines of links with no box of their own: inside the body,
+                # or beside it in the column that holds it (the column is no box to cut)
                 block = _box_after_label(head, links_of, protected)
             if block is None:
                 continue
