@@ -353,3 +353,17 @@ def test_a_title_and_link_lines_beside_the_body_in_its_column_are_a_block() -> N
         result = extract_article(html, PAGE)
         assert_body(result, ["Huyện đảo Cô Tô", "liên quan", "LIÊN QUAN"])
         assert paths(result) == [f"/tin/co-to-don-khach-{n}.html" for n in range(1, 4)], after
+
+
+def test_a_lead_in_line_of_links_right_after_the_body_is_related() -> None:
+    """ "Đọc thêm:" and its links on one line, placed right after the body container (inside
+    it, it is an inline card): related links, and neither the lead-in nor the headlines are
+    body; a line of running text after the body with a link in it is no such line."""
+    line = ("<p><b>Đọc thêm:</b> <a href='/tin/co-to-1.html'>Huyện đảo Cô Tô đón đoàn khách du "
+            "lịch đầu tiên</a>; <a href='/tin/co-to-2.html'>Cô Tô mở thêm tuyến tàu cao tốc ra "
+            "đảo</a></p>")
+    result = extract_article(page(after=line), PAGE)
+    assert_body(result, ["Đọc thêm", "Huyện đảo Cô Tô", "tuyến tàu cao tốc"])
+    assert paths(result) == ["/tin/co-to-1.html", "/tin/co-to-2.html"]
+    assert {r["found_by"] for r in result["related"]} == {"card"}
+    assert extract_article(page(after=f"<p>{RUNNING}</p>"), PAGE)["related"] == []

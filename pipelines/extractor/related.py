@@ -530,6 +530,22 @@ def _loose_text(el: lxml.html.HtmlElement, links: list) -> list[str]:
     return pieces
 
 
+def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list:
+    """The lines right after the body container that are a related lead-in and links only
+    ("<p><b>Đọc thêm:</b> <a>…</a>; <a>…</a></p>"): the cards a story ends with, placed
+    outside its container (inside it, :func:`_inline_cards` finds them)."""
+    found = []
+    for sibling in container.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        links = links_of.members(sibling) if sibling.tag in ("p", "div") else []
+        if not links or heading_key(" ".join(_loose_text(sibling, links))) not in \
+                RELATED_HEADINGS:
+            break
+        found.append(sibling)
+    return found
+
+
 def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protected: list):
     """A title line followed by lines that are nothing but links, with no box of their own
     (inside the body, or beside it in its column): wrap the title and those lines in one new
@@ -739,6 +755,10 @@ def extract_related(
         for el in _inline_cards(container, links_of, named):
             if not any(_is_descendant(el, b) for b in taken):
                 blocks.append((el, _block_name(el) or _lead_in(el), "card"))
+        for el in _lead_ins_after(container, links_of):
+            # (a box found by its title already, or holding one, is no lead-in line)
+            if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
+                blocks.append((el, _lead_in(el), "card"))
     doomed += named
     for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b in taken):
