@@ -21,6 +21,9 @@ TINTUC_REVISIT_DAYS = 3.0  # ...but fetch again articles first seen this recentl
 TINTUC_REVISIT_AFTER_HOURS = 1.0  # ...when last fetched at least this long ago
 TINTUC_LOCAL_FAST = True  # sites on 127.0.0.1/localhost: no delay, 16 requests at a time
 TINTUC_PROGRESS = True  # a live progress line on an interactive terminal
+# a URL shape whose pages show no new headline this many times in a row is a crawl trap
+# (a calendar, a filter grid): its links are no longer followed (crawler/spiders/news.py)
+TINTUC_TRAP_STREAK = 50
 TINTUC_FRONTIER_LEASE = 60  # tintuc worker: seconds before a dead worker's requests return
 
 # --- politeness ---------------------------------------------------------------------------

@@ -98,6 +98,32 @@ def is_print_view(url: str) -> bool:
                for k, v in parse_qsl(parts.query, keep_blank_values=True))  # fmt: skip
 
 
+# a path that repeats itself is a loop, not a page: a relative link (``href="tin-tuc/a.html"``
+# written without its leading slash) resolved on a page the server also answers under a longer
+# path gives ``/tin-tuc/tin-tuc/a.html``, then ``/tin-tuc/tin-tuc/tin-tuc/a.html`` … for ever.
+# Heritrix's PathologicalPath and TooManyPathSegments rules, with a number-only segment
+# (``/2011/11/11/``, a date) left out of the count
+LOOP_REPEATS = 3  # one segment this many times in one path
+LOOP_SEGMENTS = 16  # more segments than any site's real pages use
+
+
+def is_looping_path(path: str) -> bool:
+    """True for a URL path that can only come from a link loop: one segment (not a number)
+    repeated :data:`LOOP_REPEATS` times, or more than :data:`LOOP_SEGMENTS` segments."""
+    segments = [s for s in path.split("/") if s]
+    if len(segments) > LOOP_SEGMENTS:
+        return True
+    if len(segments) < LOOP_REPEATS:
+        return False  # most links: no counting
+    counts: dict[str, int] = {}
+    for segment in segments:
+        if not segment.isdigit():
+            counts[segment] = counts.get(segment, 0) + 1
+            if counts[segment] >= LOOP_REPEATS:
+                return True
+    return False
+
+
 @lru_cache(maxsize=8192)  # menus and sidebars repeat the same links on every page; a full
 # cache of 65,536 URLs held 24 MB in each crawl and extraction process
 def canonical_url(url: str) -> str:

@@ -32,8 +32,8 @@ from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.state import CrawlState
-from crawler.url_shapes import ShapeBook
-from crawler.urls import canonical_url, is_print_view
+from crawler.url_shapes import ShapeBook, shape_of
+from crawler.urls import canonical_url, is_looping_path, is_print_view
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
@@ -59,6 +59,13 @@ LISTING_URL = re.compile(
     r"keyword|tukhoa|k)=",
     re.IGNORECASE,
 )
+# A URL shape (crawler/url_shapes.py) whose last TINTUC_TRAP_STREAK pages in a row showed no
+# new headline is a trap: a work calendar's "next day" / "next month", a filter grid's every
+# combination, links that change only a date or a counter go on for ever and lead to no article.
+# Its links are no longer followed; a site's pager, where each page shows new teasers, never
+# builds such a streak, nor does a shape where articles are found (teasers, the profile's
+# patterns, the learned article shape).
+HEADLINE_WORDS = 6  # an anchor of this many words is a headline, not navigation
 
 
 class NewsSpider(scrapy.Spider):
@@ -75,7 +82,10 @@ class NewsSpider(scrapy.Spider):
         self.postbacks_requested: set[tuple] = set()
         self.link_kinds: dict[str, str | None] = {}
         self.teaser_urls: set[str] = set()  # linked from a heading (a teaser) on some page
+        self.headline_urls: set[str] = set()  # linked behind a headline-long text (below)
         self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
+        self.fruitless: dict[str, int] = {}  # shape -> its pages in a row with no new headline
+        self.trap_shapes: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -100,6 +110,10 @@ class NewsSpider(scrapy.Spider):
         if self.start_url:
             return generic_profile(self.start_url)
         raise ValueError("give -a site=SITE_ID or -a start_url=URL")
+
+    @cached_property
+    def trap_streak(self) -> int:
+        return setting(self.crawler.settings, "TINTUC_TRAP_STREAK")
 
     @cached_property
     def state(self) -> CrawlState:
@@ -181,6 +195,9 @@ class NewsSpider(scrapy.Spider):
             return False
         if ACCOUNT_PAGE.search(parts.path):
             return False  # a login, registration or password page
+        if is_looping_path(parts.path):
+            self.crawler.stats.inc_value("tintuc/looping_links")
+            return False  # /a/b/a/b/a/…: a relative link resolved on its own page, again
         return not any(r.search(url) for r in self.deny_res)
 
     # --- callbacks --------------------------------------------------------------------------
@@ -294,17 +311,56 @@ class NewsSpider(scrapy.Spider):
         if self.state.stop_on_nothing_new and not found_here and not response.meta.get("start"):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
+        yield from self.count_fruitless(response, found_here)
         pager = self.pager_of(response, links)
         if pager:
             pages = [canonical_url(u) for u in pager.links]
             pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"]
+            pages = self.not_trapped(pages)
             self.crawler.stats.inc_value("tintuc/pager_links", len(pages))
             self.shapes.learn_listings(pages)
             yield from self.request_once(pages, priority=discovery.PRIORITY_LISTING)
             yield from self.follow_postbacks(response, pager.postbacks)
         # with article patterns, the other links are listings; without, of unknown kind
         known = discovery.PRIORITY_LISTING if self.article_res else discovery.PRIORITY_ARTICLE
-        yield from self.request_once(listings, priority=known)
+        yield from self.request_once(self.not_trapped(listings), priority=known)
+
+    def count_fruitless(self, response: TextResponse, found_here: list[str]) -> Iterator:
+        """Count the page in its shape's streak of pages that showed no new headline (none of
+        its article links new, no new link behind a headline-long anchor); at
+        ``TINTUC_TRAP_STREAK`` the shape is a trap, recorded once as the crawl's error. Pages
+        linked as headlines are content, never counted: an article shows nothing new either."""
+        url = canonical_url(response.url)
+        if (url in self.teaser_urls or url in self.headline_urls or self.is_article_url(url)
+                or response.meta.get("start")
+                or (not self.article_res and self.shapes.article_shape(url))):
+            return  # an article (or so its links say), or where the crawl began
+        shape = shape_of(url)
+        if not found_here:
+            headlines = [u for u in headline_links(response.body, url) if self.link_kind(u)]
+            found_here = [u for u in headlines if u not in self.requested]
+            self.headline_urls.update(headlines)
+        if found_here:
+            self.fruitless[shape] = 0
+            return
+        streak = self.fruitless[shape] = self.fruitless.get(shape, 0) + 1
+        limit = self.trap_streak
+        if streak == limit and shape not in self.trap_shapes:
+            self.trap_shapes.add(shape)
+            self.crawler.stats.inc_value("tintuc/trap_shapes")
+            yield FetchError(url, f"crawl trap: the last {limit} pages shaped {shape} "
+                                  "showed no new headline (a calendar or filter that goes on "
+                                  "for ever?); their links are no longer followed")
+
+    def not_trapped(self, urls: list[str]) -> list[str]:
+        """``urls`` without those of a trap shape (:meth:`count_fruitless`), headline links
+        excepted."""
+        if not self.trap_shapes:
+            return urls
+        kept = [u for u in urls
+                if u in self.headline_urls or shape_of(u) not in self.trap_shapes]  # fmt: skip
+        self.crawler.stats.inc_value("tintuc/trapped_links", len(urls) - len(kept))
+        return kept
 
     def request_once(self, urls: list[str], priority: int = 0) -> Iterator[scrapy.Request]:
         for url in urls:
@@ -456,6 +512,28 @@ def _canonical(url: str) -> str | None:
 
 # a link right inside a heading: <h3><a href="...">, the shape of a listing's teaser headline
 HEADING_HREF = re.compile(rb"<h[1-6][^>]*>\s*<a" + HREF_ATTR, re.I)
+# a link and its text (a bounded run without another anchor); tags inside the text are dropped
+ANCHOR_TEXT = re.compile(rb"<a" + HREF_ATTR + rb"[^>]*>((?:(?!<a[\s>]|</a)[\s\S]){0,600})</a",
+                         re.I)  # fmt: skip
+TAG = re.compile(rb"<[^>]*>")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def headline_links(body: bytes, url: str) -> list[str]:
+    """Canonical URLs a page links behind a headline-long text (:data:`HEADLINE_WORDS` words
+    or more): an article's "Tin liên quan", a document table's subjects. Navigation ("Ngày
+    sau", "Tháng 12/2025", "2") and menus are shorter. Read only for :meth:`NewsSpider.
+    count_fruitless`, where a page showed no new teaser."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    found = []
+    for match in ANCHOR_TEXT.finditer(body):
+        text = html.unescape(discovery.decode(TAG.sub(b" ", match.group(4))))
+        if len(WORD.findall(text)) >= HEADLINE_WORDS:
+            link = _resolve(_href_text(match.groups()[:3]), origin, url)
+            if link is not None:
+                found.append(link)
+    return found
 
 
 def teaser_links(body: bytes, url: str) -> list[str]:
