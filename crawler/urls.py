@@ -4,7 +4,7 @@ Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID`
 ``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
 portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
 only choose a rendering or a way back (print views, ``redirect``, ``destination``, a
-``language=vi-VN`` switch), a visitor's session id (``PHPSESSID``, ``;jsessionid=``, ASP.NET's
+``language=vi-VN`` switch, WordPress's ``replytocom``, AMP views), a visitor's session id (``PHPSESSID``, ``;jsessionid=``, ASP.NET's
 ``/(S(…))/``), the fragment, the default port and the letter case of scheme and host; IDN hosts
 are written in punycode.
 
@@ -31,15 +31,17 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 # which page: Joomla's print view (``tmpl=component&print=1&layout=default``), Liferay's
 # ``inheritRedirect`` / ``redirect`` tails and a portlet's namespaced ``_<portlet>_redirect``,
 # DNN's ``returnurl`` and Drupal's ``destination`` (``/user/login?destination=node/12``: the
-# page to show after logging in, on every page's login link)
+# page to show after logging in, on every page's login link), WordPress's ``replytocom`` (the
+# post again with its reply form open under one comment: a link per comment) and AMP views
+# (``?amp``, ``?amp=1``, ``?output=amp``)
 VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl",
-                         "destination"})  # fmt: skip
+                         "destination", "replytocom"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
 # a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
 # ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment ("sid" is left:
 # some portals name a section so)
 SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
-                            "cfid", "cftoken"})
+                            "cfid", "cftoken", "aspxautodetectcookiesupport"})
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
 # the value a page has without the parameter: Joomla's default layout, the first page of a
 # pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
@@ -47,7 +49,8 @@ _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=
 # link of a Vietnamese portal), which these sites show when no language is asked for; another
 # language stays another page
 VIETNAMESE = ("vi", "vi-vn", "vi_vn", "vn")
-DEFAULT_VALUES = frozenset({("layout", "default"), ("page", "0"),
+DEFAULT_VALUES = frozenset({("layout", "default"), ("page", "0"), ("amp", ""), ("amp", "1"),
+                            ("output", "amp"),
                             *((name, value) for name in ("language", "lang", "culture")
                               for value in VIETNAMESE)})  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}

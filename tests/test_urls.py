@@ -178,11 +178,22 @@ def test_a_visitors_session_id_is_no_part_of_the_url():
         "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42&PHPSESSID=9f8e7d",
         "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?ASPSESSIONIDQSTR=X1&nid=42",
         "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx;jsessionid=0A1B2C?nid=42",
+        # ASP.NET's cookieless "AutoDetect" mode: its first answer adds this to every link
+        "https://sotnmt.example.gov.vn/Trang/ChiTietTinTuc.aspx?nid=42&AspxAutoDetectCookieSupport=1",
     ):
         assert canonical_url(spelling) == article, spelling
     # a parenthesised path segment that is no session, and "sid" (a section on some portals)
     assert canonical_url("https://x.vn/(tin)/a.html") == "https://x.vn/(tin)/a.html"
     assert canonical_url("https://x.vn/tin.aspx?sid=3&page=2") == "https://x.vn/tin.aspx?sid=3&page=2"
+
+
+def test_wordpress_reply_links_and_amp_views_are_the_post():
+    post = "https://thcs-hongai.edu.vn/2025/12/24/le-ky-niem-ngay-nha-giao/"
+    for spelling in (f"{post}?replytocom=57#respond", f"{post}?amp", f"{post}?amp=1",
+                     f"{post}?output=amp"):  # fmt: skip
+        assert canonical_url(spelling) == post, spelling
+    # "amp" naming something else stays
+    assert canonical_url("https://x.vn/tim-kiem?amp=2") == "https://x.vn/tim-kiem?amp=2"
 
 
 def test_drupal_login_links_and_dnn_language_switches_are_the_page_they_come_from():
