@@ -4,9 +4,9 @@ Keeps the query parameters that identify a page (SharePoint's ``nid``, ``ItemID`
 ``page``, Joomla's ``option``/``view``/``id``/``catid``/``Itemid``/``limitstart``, a Liferay
 portlet's ``…_cur`` …) and drops tracking ones (``utm_*``, ``fbclid``, ``zarsrc`` …), those that
 only choose a rendering or a way back (print views, ``redirect``, ``destination``, a
-``language=vi-VN`` switch, WordPress's ``replytocom``, AMP views), a visitor's session id (``PHPSESSID``, ``;jsessionid=``, ASP.NET's
-``/(S(…))/``), the fragment, the default port and the letter case of scheme and host; IDN hosts
-are written in punycode.
+``language=vi-VN`` switch, WordPress's ``replytocom``, AMP views), a visitor's session id
+(``PHPSESSID``, ``;jsessionid=``, ASP.NET's ``/(S(…))/``), the fragment, the default port
+and the letter case of scheme and host; IDN hosts are written in punycode.
 
 The one canonicaliser of the project: crawl requests, ``articles.url``, ``related_links``
 (from the extractor) and the archive's migration of older links all use it. Standard library
