@@ -70,6 +70,9 @@ class PageDecision:
     capture_id: int | None
     kind: str  # 'listing' or 'other' ('article' for an Article)
     reason: str
+    # the page says its article is not there: a "not found" or error page served as 200 (a
+    # soft 404); a stored article at its URL is marked removed, as on a 404
+    gone: bool = False
 
 
 @dataclass

@@ -29,7 +29,8 @@ def extract_page(
 ) -> tuple[dict, float]:
     """Run the extractor; return the result and the CPU seconds it took (summed in the
     ``tintuc/extract_cpu_s`` stat). The result is the article, or ``{"page_kind",
-    "page_reason"}`` for a page that is not one, or ``{"error": ...}`` if extraction raised.
+    "page_reason", "page_gone"}`` for a page that is not one (``page_gone``: a "not found" page
+    served as 200, see classify.error_page), or ``{"error": ...}`` if extraction raised.
 
     Takes the page's bytes: decoding (and NFC) happens here, in the worker, not on the
     reactor thread.
@@ -44,7 +45,8 @@ def extract_page(
         result = extract_article(body, url, profile, declared_encoding=charset, hints=hints,
                                  decision=decision, only_articles=True)  # fmt: skip
         if result is None:
-            result = {"page_kind": decision["kind"], "page_reason": decision["reason"]}
+            result = {"page_kind": decision["kind"], "page_reason": decision["reason"],
+                      "page_gone": decision.get("gone", False)}
     except Exception as exc:  # noqa: BLE001 - a bad page must never stop the crawl
         result = {"error": f"extraction failed: {type(exc).__name__}: {exc}"}
     return result, time.process_time() - started
@@ -181,7 +183,7 @@ class ExtractionPipeline:
             logger.log(level, "not an article: %s (%s: %s)", item.url, result["page_kind"],
                        result["page_reason"])  # fmt: skip
             return PageDecision(item.url, item.capture_id, result["page_kind"],
-                                result["page_reason"])  # fmt: skip
+                                result["page_reason"], result.get("page_gone", False))
         if "error" in result:
             self.stats.inc_value("tintuc/extraction_error")
             return FetchError(url=item.url, error=result["error"], status=item.status)

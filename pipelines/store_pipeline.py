@@ -136,6 +136,8 @@ class StoragePipeline:
             self.mark_gone(item.url, item.reason)
         elif isinstance(item, PageDecision):
             self.decide(item.capture_id, item.kind, item.reason)
+            if item.gone:
+                self.mark_gone(item.url, item.reason)
         elif isinstance(item, Article):
             self.batch.append(article_dict(item))
             self.decide(item.capture_id, "article", item.page_reason or "extracted as an article")

@@ -308,6 +308,9 @@ class Ingester:
                     capture_id = self.capture_ids_of(message["capture_id"])
                     decision = (capture_id, message["kind"], message["reason"])
                     record_page_decisions(self.db, [decision])
+                    if message.get("gone"):  # a soft 404 (crawler.items.PageDecision)
+                        self.flush(articles)
+                        mark_removed(self.db, message["url"], message["reason"])
                 elif kind == "error":
                     self.error(crawl_id, message)
                 elif kind == "gone":

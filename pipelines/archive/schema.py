@@ -56,7 +56,8 @@ TABLE_DOCS: dict[str, dict] = {
             "content_hash": "SHA-1 of title, description and text: changes when the text changes.",
             "crawl_id": "The crawl that last changed this row.",
             "capture_id": "The capture (WARC record) this text was extracted from.",
-            "removed": "When the page answered 404/410 or vanished (empty while it is online).",
+            "removed": "When the page answered 404/410, a \"not found\" page (a soft 404) "
+            "or vanished.",
             "removed_reason": "Why the article counts as removed.",
             "attachments": "JSON list of the documents (PDF, DOC …) linked under the headline, "
             "each {url, text}; empty when none. They are captured in WARC too.",

@@ -36,7 +36,7 @@ from trafilatura.metadata import (
 )
 
 from crawler.urls import canonical_url
-from pipelines.extractor.classify import classify_page
+from pipelines.extractor.classify import classify_page, error_page
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
@@ -1318,6 +1318,13 @@ def extract_article(
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
+    error = error_page(title, text, attachments) if kind == "article" else None
+    if error:  # a "not found" page in the site's template: the article is not there
+        kind, reason = "other", error
+        if decision is not None:
+            decision.update(kind=kind, reason=reason, gone=True)
+        if only_articles:
+            return None
     if not text and kind != "article":
         return None  # nothing to read, and nothing that says it is an article
 

@@ -99,6 +99,33 @@ _STATIC_PAGE = re.compile(
     r"about(?: us)?|contact(?: us)?|privacy policy|terms of (?:use|service)|search results?)\b"
 )
 _SEARCH_PAGE = re.compile(r"tim kiem|ket qua tim kiem|search")
+# A "not found" or error page served with status 200 (a soft 404): an article removed from a
+# portal, a wrong id in ``ChiTietTinTuc.aspx?nid=…``, an ASP.NET error page. The site's template
+# is all there, so the page looks like a one-line notice; what it says is the message only.
+# Folded text (pipelines.text.fold). Its title, alone or before the site's name:
+_ERROR_TITLE = re.compile(
+    r"(?:loi\s*)?(?:40[034]|50[03])\b.*|(?:(?:404|error|loi) ?[-:]? ?)?(?:page |trang )?not found|"
+    r"khong tim thay(?: trang| bai viet| noi dung| du lieu| tin| thong tin)?|"
+    r"(?:trang|bai viet|noi dung|tin|tin bai|du lieu)(?: ban (?:yeu cau|tim|truy cap))? "
+    r"(?:khong ton tai|da bi (?:xoa|go bo|go))|(?:da )?co loi(?: xay ra)?|"
+    r"loi(?: he thong| ung dung| truy cap)?|(?:server |runtime |application )?error|"
+    r"server error in .*|access denied|truy cap bi tu choi|trang bao loi"
+)
+# or a short body where a line is the message, after "Xin lỗi," at most
+_ERROR_TEXT = re.compile(
+    r"(?:(?:xin loi|rat tiec|thong bao|sorry|oops)\W+)?(?:"
+    r"(?:loi )?404\b|khong tim thay (?:trang|bai viet|noi dung|du lieu|tin|duong dan)|"
+    r"(?:trang|bai viet|noi dung|tin bai|tin|du lieu|duong dan|dia chi)(?: ban (?:yeu cau|tim|"
+    r"truy cap|dang tim)(?: kiem)?)? (?:nay )?(?:khong ton tai|da bi (?:xoa|go bo|go|an))|"
+    r"(?:noi dung|bai viet|du lieu|thong tin)? ?dang (?:duoc )?cap nhat\W*$|"
+    r"(?:da )?co loi xay ra|runtime error|server error|an error (?:has )?occurred|"
+    r"the (?:page|article|resource) (?:you (?:requested|are looking for) )?(?:was |is )?"
+    r"(?:not found|does not exist|(?:cannot|could not) be found|no longer (?:exists|available))|"
+    r"(?:page|article) not found)"
+)
+ERROR_TEXT_CHARS = 300  # an error page's message is a line or two; an article says more
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
+
 DATELESS_PROSE_CHARS = 400  # prose that makes a dateless page an article (a stub is not)
 BODY_RUN_CHARS = 800  # a body block that needs no headline element: several paragraphs
 MARKUP_PROSE_CHARS = 200  # a short paragraph of prose beside article markup (a notice has one)
@@ -255,6 +282,23 @@ def classify_page(
     if not dated:
         return "other", "no date near the headline", []
     return "other", "nothing under the headline", []
+
+
+def error_page(title: str | None, text: str, attachments: list) -> str | None:
+    """The reason a page with this title and body text is an error or "not found" page served
+    as 200 (a soft 404), or None: the title is such a message (alone or before the site's
+    name), or a line of a body of at most :data:`ERROR_TEXT_CHARS` characters is one. A page
+    with an attached document is a notice whatever its text."""
+    if attachments or len(text) > ERROR_TEXT_CHARS:
+        return None
+    shown = (title or "").strip()
+    head = _TITLE_SEPARATOR.split(fold(shown), maxsplit=1)[0].strip(" .!")
+    if head and _ERROR_TITLE.fullmatch(head):
+        return f"an error page served as a page: its title is \"{shown[:80]}\""
+    for line in text.split("\n"):
+        if _ERROR_TEXT.match(fold(line).strip()):
+            return f"an error page served as a page: \"{line.strip()[:80]}\""
+    return None
 
 
 def _static_page(tree, url: str, headline) -> str | None:

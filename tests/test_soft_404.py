@@ -1,0 +1,146 @@
+"""A "not found" or error page served with status 200 (a soft 404) is no article.
+
+Portals answer a removed article or a wrong ``nid`` with their whole template around "Không
+tìm thấy trang" or "Bài viết không tồn tại": a headline and one short line, the shape of a
+one-sentence notice. Stored, it was an article called "Không tìm thấy trang"; on a recrawl it
+replaced the article that used to be there. It is now judged "other" with its reason, and a
+stored article at its URL is marked removed, its text kept, as after a 404.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import query, run_tintuc
+
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.classify import error_page
+
+URL = "https://sonoivu.example.gov.vn/Trang/ChiTietTinTuc.aspx?nid=5054"
+
+
+def portal_page(title: str, detail: str) -> str:
+    return (f"<html lang='vi'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            "<nav><a href='/'>Trang chủ</a> <a href='/Trang/TinTuc.aspx'>Tin tức</a></nav>"
+            f"<div class='news-detail'>{detail}</div><div class='other'><h3>Tin khác</h3><ul>"
+            "<li><a href='/Trang/ChiTietTinTuc.aspx?nid=5001'>Hội nghị tổng kết công tác cải "
+            "cách hành chính năm 2025</a></li></ul></div><footer>Sở Nội vụ tỉnh</footer>"
+            "</body></html>")  # fmt: skip
+
+
+SOFT_404 = {
+    "title": portal_page("Không tìm thấy trang - Sở Nội vụ",
+                         "<h1>Không tìm thấy trang</h1><p>Vui lòng quay lại trang chủ.</p>"),
+    "message under a section heading": portal_page(
+        "Tin tức - Sự kiện",
+        "<h2 class='title'>Thông báo</h2><p>Bài viết không tồn tại hoặc đã bị gỡ bỏ.</p>"),
+    "apology": portal_page(
+        "Tin tức", "<h1>Tin tức</h1><p>Xin lỗi, trang bạn yêu cầu không tồn tại.</p>"),
+    "ASP.NET error": portal_page(
+        "Runtime Error", "<h1>Server Error in '/' Application.</h1><p>Runtime Error</p>"),
+    "English": portal_page("Page not found | Ha Long City",
+                           "<h1>Oops!</h1><p>The page you requested was not found.</p>"),
+    "placeholder": portal_page(
+        "Quy hoạch chung thành phố", "<h1>Quy hoạch chung thành phố</h1>"
+        "<p>01/12/2025</p><p>Nội dung đang được cập nhật...</p>"),
+}
+ARTICLES = {
+    "one-line notice": portal_page(
+        "Lịch tiếp công dân tháng 12 - Sở Nội vụ", "<h1>Lịch tiếp công dân tháng 12</h1>"
+        "<p>01/12/2025</p><p>Lãnh đạo Sở tiếp công dân vào sáng thứ Năm hằng tuần.</p>"),
+    "notice that finds no owner": portal_page(
+        "Thông báo tìm chủ sở hữu tài sản", "<h1>Thông báo tìm chủ sở hữu tài sản</h1>"
+        "<p>01/12/2025</p><p>Sau 12 tháng, Công an tỉnh không tìm thấy chủ sở hữu xe máy "
+        "biển số 14B1-123.45; đề nghị ai là chủ sở hữu liên hệ.</p>"),
+    "a headline that starts with an error word": portal_page(
+        "Lỗi chính tả trong văn bản hành chính: cần chấn chỉnh",
+        "<h1>Lỗi chính tả trong văn bản hành chính: cần chấn chỉnh</h1><p>01/12/2025</p>"
+        "<p>Sở Nội vụ đề nghị các cơ quan rà soát văn bản trước khi ban hành.</p>"),
+    "notice whose content is its PDF": portal_page(
+        "Quyết định số 102/QĐ-SNV", "<h1>Quyết định số 102/QĐ-SNV</h1><p>01/12/2025</p>"
+        "<p>Nội dung đang cập nhật</p><p><a href='/files/qd-102.pdf'>Tải về</a></p>"),
+}
+
+
+@pytest.mark.parametrize("name", SOFT_404)
+def test_a_not_found_page_in_the_sites_template_is_no_article(name):
+    decision: dict = {}
+    result = extract_article(SOFT_404[name].encode(), URL, hints={"article_url": True},
+                             decision=decision)  # fmt: skip
+    assert decision["kind"] == "other" and decision.get("gone"), decision
+    assert decision["reason"].startswith("an error page")
+    assert extract_article(SOFT_404[name].encode(), URL, hints={"article_url": True},
+                           only_articles=True) is None  # fmt: skip
+    assert result is None or result["page_kind"] == "other"
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_short_notices_that_mention_errors_are_still_articles(name):
+    decision: dict = {}
+    extract_article(ARTICLES[name].encode(), URL, hints={"article_url": True}, decision=decision)
+    assert decision["kind"] == "article" and not decision.get("gone"), decision
+
+
+def test_error_page_reads_the_title_before_the_sites_name_and_a_short_body_only():
+    assert error_page("Lỗi 404 - Cổng thông tin điện tử", "", [])
+    assert error_page("KHÔNG TÌM THẤY TRANG", "Quay lại", [])
+    assert not error_page("Lỗi 404 - Cổng thông tin điện tử", "Một câu. " * 60, [])
+    assert not error_page("Thông báo", "Bài viết không tồn tại.", [{"url": "/a.pdf"}])
+
+
+# --- a recrawl: the stored article's URL now answers a soft 404 ----------------------------
+ARTICLE_PATH = "/tin-tuc/so-noi-vu-to-chuc-hoi-nghi-tong-ket-2025.html"
+ARTICLE = portal_page(
+    "Sở Nội vụ tổ chức hội nghị tổng kết năm 2025", "<h1>Sở Nội vụ tổ chức hội nghị tổng kết "
+    "năm 2025</h1><p>24/12/2025 09:30</p><p>Sáng 24/12, Sở Nội vụ tổ chức hội nghị tổng kết "
+    "công tác năm 2025 và triển khai nhiệm vụ năm 2026.</p>")
+
+
+class Portal(BaseHTTPRequestHandler):
+    removed = False
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path == "/":
+            body = portal_page("Trang chủ", f"<h3><a href='{ARTICLE_PATH}'>Sở Nội vụ tổ chức "
+                                            "hội nghị tổng kết năm 2025</a></h3>")  # fmt: skip
+        elif self.path == ARTICLE_PATH:
+            body = SOFT_404["title"] if Portal.removed else ARTICLE
+        else:
+            body = None
+        data = (body or "not found").encode()
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.e2e
+def test_a_stored_article_that_now_answers_a_soft_404_is_marked_removed_and_kept(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    db_path = tmp_path / "archive.db"
+    try:
+        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
+        run_tintuc(*crawl)
+        Portal.removed = True
+        run_tintuc(*crawl)
+    finally:
+        Portal.removed = False
+        server.shutdown()
+        server.server_close()
+    (row,) = query(db_path, "SELECT url, title, text, removed, removed_reason FROM articles")
+    assert row["url"] == base + ARTICLE_PATH
+    assert row["title"] == "Sở Nội vụ tổ chức hội nghị tổng kết năm 2025"
+    assert "triển khai nhiệm vụ năm 2026" in row["text"]
+    assert row["removed"] and "Không tìm thấy trang" in row["removed_reason"]
+    assert not query(db_path, "SELECT * FROM article_versions")
+    decided = query(db_path, "SELECT page_kind, page_reason FROM captures WHERE url = ?",
+                    [base + ARTICLE_PATH])  # fmt: skip
+    assert [d["page_kind"] for d in decided] == ["article", "other"]
