@@ -80,7 +80,9 @@ TABLE_DOCS: dict[str, dict] = {
         },
     },
     "article_versions": {
-        "description": "Earlier versions of articles whose text changed.",
+        "description": "Earlier versions of articles whose text changed (and the text of a "
+        "second row of an article stored under an older spelling of its URL, merged by "
+        "migration m011).",
         "columns": {
             "id": "Row id.",
             "article_id": "The article (articles.id).",
