@@ -15,6 +15,7 @@ never by triggers, so it cannot drift from ``articles`` (no ``INSERT OR REPLACE`
 from __future__ import annotations
 
 import fcntl
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from crawler.urls import canonical_url
+from pipelines.archive.clusters import cluster_article, unclaim_article
 from pipelines.text import fold
 
 migrations = Migrations("tintuc")
@@ -79,7 +81,9 @@ TABLE_DOCS: dict[str, dict] = {
         },
     },
     "article_versions": {
-        "description": "Earlier versions of articles whose text changed.",
+        "description": "Earlier versions of articles whose text changed (and the text of a "
+        "second row of an article stored under an older spelling of its URL, merged by "
+        "migration m011).",
         "columns": {
             "id": "Row id.",
             "article_id": "The article (articles.id).",
@@ -817,3 +821,109 @@ def m010_feeds_and_charts(db: sqlite_utils.Database) -> None:
     for name, (when, body) in triggers.items():
         db.execute(f"CREATE TRIGGER related_site_links_{name} {when} BEGIN\n{body}\nEND")
 
+
+@migrations()
+def m011_canonical_article_urls(db: sqlite_utils.Database) -> None:
+    """:func:`~crawler.urls.canonical_url` has learnt rules since older archives were written
+    (it drops a ``language=vi-VN`` switch, ``page=0``, session ids, ``destination=`` …): an
+    article stored as ``…?language=vi-VN`` would be stored again by the next crawl under its
+    new spelling, and related links (canonical) would miss it. Rewrite ``articles.url``
+    canonical, and what holds an article's URL with it: ``related_links`` and
+    ``related_ids`` again (with today's rules, before the articles move, so that the
+    ``related_site_links`` triggers count each link once) and ``article_versions.url``.
+
+    Rows that become one URL are merged, losing nothing (:func:`_merge_articles`). Left as
+    they are: ``captures.url`` and ``final_url`` and ``crawl_errors.url``, the URLs actually
+    requested, which are history (the WARC records name them). Only the rows that change are
+    written; running it again, or on an archive written by today's code, changes nothing.
+    """
+    db.register_function(_canonical_or_same, deterministic=True, replace=True,
+                         name="tintuc_canonical_url")  # fmt: skip
+    _rewrite_canonical(db, "related_links", ("from_url", "to_url"), ("from_url", "block", "to_url"))
+    _rewrite_canonical(db, "related_ids", ("from_url",), ("from_url", "block"))
+    db.execute("DROP TABLE IF EXISTS temp.moved_articles")
+    db.execute("CREATE TEMP TABLE moved_articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL)")
+    db.execute("INSERT INTO temp.moved_articles SELECT id, tintuc_canonical_url(url) FROM articles "
+               "WHERE tintuc_canonical_url(url) IS NOT url")  # fmt: skip
+    db.execute("CREATE INDEX temp.moved_articles_url ON moved_articles (url)")
+    # the canonical URLs that several rows now share: moved ones, and a row already spelt so
+    groups: dict[str, list[int]] = {}
+    for url, article_id in db.execute(
+        """WITH shared AS (SELECT url FROM temp.moved_articles GROUP BY url
+             HAVING count(*) > 1 OR url IN (SELECT url FROM articles))
+           SELECT s.url, m.id FROM shared s JOIN temp.moved_articles m ON m.url = s.url
+           UNION SELECT s.url, a.id FROM shared s JOIN articles a ON a.url = s.url
+           ORDER BY 1, 2"""
+    ).fetchall():
+        groups.setdefault(url, []).append(article_id)
+    stories = set()  # stories whose first article was merged away
+    for url, ids in groups.items():
+        stories |= _merge_articles(db, url, ids)
+    db.execute("UPDATE articles SET url = (SELECT m.url FROM temp.moved_articles m "
+               "WHERE m.id = articles.id) WHERE id IN (SELECT id FROM temp.moved_articles)")
+    db.execute("UPDATE article_versions SET url = tintuc_canonical_url(url) "
+               "WHERE tintuc_canonical_url(url) IS NOT url")  # fmt: skip
+    _recluster(db, stories)
+    db.execute("DROP TABLE temp.moved_articles")
+
+
+def _merge_articles(db: sqlite_utils.Database, url: str, ids: list[int]) -> set[int]:
+    """Merge the rows ``ids`` of one canonical ``url`` into one article; return the ids of the
+    stories (clusters) whose first article was one of the rows merged away.
+
+    The row kept is the one ``save_article`` would hold had the URL been canonical all along:
+    the one fetched last among those with text (a later fetch replaces the text; an empty one
+    never replaces a text). It keeps its id, text, search entry and story; it takes the
+    earliest ``first_seen`` and the latest ``last_seen``. Each other row becomes an
+    ``article_versions`` row of it (as :func:`~pipelines.archive.store.save_version` writes
+    one), unless its title, description and text are the kept ones; its own versions follow
+    it; its search entry, shape row and story membership go, and so does the row.
+    """
+    marks = ", ".join("?" for _ in ids)
+    rows = [dict(r) for r in db.query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)]
+    keep = max(rows, key=lambda r: (bool(r["text"]), r["last_seen"] or "", r["url"] == url,
+                                    -r["id"]))  # fmt: skip
+    content = ("title", "description", "text")
+    stories = set()
+    for row in rows:
+        if row is keep:
+            continue
+        if any(row[k] != keep[k] for k in content):
+            previous = db.execute("SELECT max(replaced) FROM article_versions "
+                                  "WHERE article_id = ?", [row["id"]]).fetchone()[0]  # fmt: skip
+            version = {
+                "article_id": keep["id"], "url": url,
+                **{k: row[k] for k in (*content, "published", "author", "content_hash",
+                                       "capture_id", "crawl_id")},
+                "first_seen": previous or row["first_seen"],
+                "replaced": row["last_seen"] or row["first_seen"],
+            }  # fmt: skip
+            db.execute(f"INSERT INTO article_versions ({', '.join(version)}) "
+                       f"VALUES ({', '.join('?' for _ in version)})", list(version.values()))
+        db.execute("UPDATE article_versions SET article_id = ? WHERE article_id = ?",
+                   [keep["id"], row["id"]])  # fmt: skip
+        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [row["id"]])
+        db.execute("DELETE FROM article_shape WHERE id = ?", [row["id"]])
+        unclaim_article(db, row["id"])
+        if db.execute("SELECT 1 FROM story_clusters WHERE cluster_id = ?", [row["id"]]).fetchone():
+            stories.add(row["id"])
+        db.execute("DELETE FROM articles WHERE id = ?", [row["id"]])
+    seen = [r["first_seen"] for r in rows if r["first_seen"]]
+    last = [r["last_seen"] for r in rows if r["last_seen"]]
+    db.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE id = ?",
+               [min(seen, default=None), max(last, default=None), keep["id"]])
+    return stories
+
+
+def _recluster(db: sqlite_utils.Database, stories: set[int]) -> None:
+    """Cluster again the members of ``stories``, whose first article is gone: a story's id is
+    its first article, which every member resembles (as ``tintuc clusters rebuild`` would)."""
+    members = [r[0] for r in db.execute(
+        "SELECT article_id FROM story_clusters WHERE cluster_id IN (SELECT value FROM "
+        "json_each(?)) ORDER BY article_id", [json.dumps(sorted(stories))]).fetchall()]  # fmt: skip
+    for article_id in members:
+        unclaim_article(db, article_id)
+    for article_id, text in db.execute(
+        "SELECT id, text FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        [json.dumps(members)]).fetchall():  # fmt: skip
+        cluster_article(db, article_id, text)
