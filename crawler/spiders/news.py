@@ -447,6 +447,9 @@ class NewsSpider(scrapy.Spider):
 
 HREF_ATTR = rb"""\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # 3 quotings
 HREF = re.compile(rb"<a" + HREF_ATTR, re.I)
+# the documents a page shows in frames: an old portal's <frameset> home page holds nothing but
+# them, and some show their news in an <iframe> of their own
+FRAME_SRC = re.compile(rb"""<i?frame\s[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 BASE_HREF = re.compile(rb"<base" + HREF_ATTR, re.I)
 
 
@@ -461,8 +464,9 @@ def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
 
 
 def page_links(body: bytes, url: str) -> list[str]:
-    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order;
-    not its print views (:func:`crawler.urls.is_print_view`).
+    """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order,
+    then the documents of its frames (``<frame>``, ``<iframe>``); not its print views
+    (:func:`crawler.urls.is_print_view`).
 
     A regular expression over the bytes instead of a DOM: building a parsel selector per link
     cost the reactor thread more than everything else on a 170 KB page, and decoding the whole
@@ -478,7 +482,8 @@ def page_links(body: bytes, url: str) -> list[str]:
     parts = urlsplit(base)
     origin = f"{parts.scheme}://{parts.netloc}"
     links = {}
-    for groups in dict.fromkeys(HREF.findall(body)):  # menus repeat links: resolve each once
+    # menus repeat links: resolve each once
+    for groups in dict.fromkeys([*HREF.findall(body), *FRAME_SRC.findall(body)]):
         link = _resolve(_href_text(groups), origin, base)
         if link is not None:
             links[link] = None

@@ -1,0 +1,71 @@
+"""An old portal whose home page is a ``<frameset>`` (or shows its news in an ``<iframe>``)
+links nothing itself: its frames' documents hold the menus and teasers. The crawl follows
+frames as it follows links; before, such a site finished with nothing stored and no error.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from conftest import query, run_tintuc
+
+from crawler.spiders.news import page_links
+
+
+def story(n: int) -> bytes:
+    return (f"<html lang='vi'><head><meta charset='utf-8'><title>Tin {n}</title></head><body>"
+            f"<h1>Huyện Ba Chẽ tổ chức hội nghị số {n} năm 2025</h1><p>24/12/2025 09:30</p>"
+            f"<p>Sáng 24/12, huyện Ba Chẽ tổ chức hội nghị số {n}, tổng kết công tác năm 2025 "
+            "và triển khai nhiệm vụ năm 2026.</p></body></html>").encode()  # fmt: skip
+
+
+PAGES = {
+    "/": b"<html><head><meta charset='utf-8'><title>Huyen Ba Che</title></head>"
+         b"<FRAMESET ROWS='120,*'><FRAME SRC='top.htm' NAME=top><FRAME SRC=main.htm></FRAMESET>",
+    "/top.htm": b"<html><body><img src='/logo.png'></body></html>",
+    "/main.htm": "<html><head><meta charset='utf-8'></head><body><h2>Tin tức</h2>"
+                 "<h3><a href='tin/hoi-nghi-so-1-1001.htm'>Hội nghị số 1 của huyện năm 2025</a>"
+                 "</h3><iframe src='/tin-moi.htm' width=300></iframe></body></html>".encode(),
+    "/tin-moi.htm": "<html><head><meta charset='utf-8'></head><body><h3><a href="
+                    "'/tin/hoi-nghi-so-2-1002.htm'>Hội nghị số 2 của huyện năm 2025</a></h3>"
+                    "</body></html>".encode(),
+    "/tin/hoi-nghi-so-1-1001.htm": story(1),
+    "/tin/hoi-nghi-so-2-1002.htm": story(2),
+}
+
+
+class FramedPortal(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        body = PAGES.get(self.path)
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_page_links_read_frames_and_iframes_after_the_links():
+    body = (b"<a href='/a.htm'>A</a><FRAME SRC=\"/f.htm\"><iframe class=x src='i.htm'></iframe>"
+            b"<iframe data-src='/lazy.htm'></iframe>")
+    assert page_links(body, "http://h.vn/p/q.htm") == [  # a lazy frame's data-src too
+        "http://h.vn/a.htm", "http://h.vn/f.htm", "http://h.vn/p/i.htm", "http://h.vn/lazy.htm"]
+
+
+@pytest.mark.e2e
+def test_a_frameset_portal_is_crawled_through_its_frames(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FramedPortal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    db_path = tmp_path / "archive.db"
+    try:
+        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
+    finally:
+        server.shutdown()
+        server.server_close()
+    stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
+    assert stored == {base + "/tin/hoi-nghi-so-1-1001.htm", base + "/tin/hoi-nghi-so-2-1002.htm"}
