@@ -449,6 +449,12 @@ HREF_ATTR = rb"""\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # 3 
 HREF = re.compile(rb"<a" + HREF_ATTR, re.I)
 # the documents a page shows in frames: an old portal's <frameset> home page holds nothing but
 # them, and some show their news in an <iframe> of their own
+# a page that sends its visitor on with a script ("window.location.href = '/vi/'"): a portal's
+# root often does, and shows nothing else; its target is read where a page has next to no link
+SCRIPT_REDIRECT = re.compile(
+    rb"""\blocation(?:\.href)?\s*=\s*["']([^"'\s]+)["']|\blocation\.(?:replace|assign)\(\s*"""
+    rb"""["']([^"'\s]+)["']\s*\)""")
+STUB_LINKS = 3  # fewer links than this: a redirect stub or an empty page, whose script is read
 FRAME_SRC = re.compile(rb"""<i?frame\s[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 BASE_HREF = re.compile(rb"<base" + HREF_ATTR, re.I)
 
@@ -465,8 +471,9 @@ def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
 
 def page_links(body: bytes, url: str) -> list[str]:
     """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order,
-    then the documents of its frames (``<frame>``, ``<iframe>``); not its print views
-    (:func:`crawler.urls.is_print_view`).
+    then the documents of its frames (``<frame>``, ``<iframe>``) and, on a page with next
+    to no link, where its script sends the visitor (``location.href = …``); not its print
+    views (:func:`crawler.urls.is_print_view`).
 
     A regular expression over the bytes instead of a DOM: building a parsel selector per link
     cost the reactor thread more than everything else on a 170 KB page, and decoding the whole
@@ -487,6 +494,11 @@ def page_links(body: bytes, url: str) -> list[str]:
         link = _resolve(_href_text(groups), origin, base)
         if link is not None:
             links[link] = None
+    if len(links) < STUB_LINKS:
+        for target in SCRIPT_REDIRECT.findall(body, 0, 65536):
+            link = _resolve(_href_text((*target, b"")), origin, base)
+            if link is not None:
+                links[link] = None
     return list(links)
 
 

@@ -1,6 +1,8 @@
-"""An old portal whose home page is a ``<frameset>`` (or shows its news in an ``<iframe>``)
-links nothing itself: its frames' documents hold the menus and teasers. The crawl follows
-frames as it follows links; before, such a site finished with nothing stored and no error.
+"""Home pages that link nothing themselves. An old portal's ``<frameset>`` (or news shown in
+an ``<iframe>``): its frames' documents hold the menus and teasers. A root that sends the
+visitor on with a script (``window.location.href = "/vi/"``). The crawl follows frames as it
+follows links, and a stub's script target; before, such a site finished with nothing stored
+and no error.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ PAGES = {
                     "'/tin/hoi-nghi-so-2-1002.htm'>Hội nghị số 2 của huyện năm 2025</a></h3>"
                     "</body></html>".encode(),
     "/tin/hoi-nghi-so-1-1001.htm": story(1),
+    "/redirect.htm": b"<html><head><script>window.location.href = '/main.htm';</script></head>"
+                     b"<body></body></html>",
     "/tin/hoi-nghi-so-2-1002.htm": story(2),
 }
 
@@ -56,14 +60,23 @@ def test_page_links_read_frames_and_iframes_after_the_links():
         "http://h.vn/a.htm", "http://h.vn/f.htm", "http://h.vn/p/i.htm", "http://h.vn/lazy.htm"]
 
 
+def test_a_stubs_script_target_is_a_link_but_not_a_scripts_on_a_page_of_links():
+    stub = b"<script>if (1) { location.replace('/vi/trang-chu.aspx'); }</script>"
+    assert page_links(stub, "http://h.vn/") == ["http://h.vn/vi/trang-chu.aspx"]
+    menu = b"".join(b"<a href='/m%d.htm'>M</a>" % n for n in range(5))
+    assert "http://h.vn/x.htm" not in page_links(menu + b"<script>location.href='/x.htm'</script>",
+                                                "http://h.vn/")  # fmt: skip
+
+
 @pytest.mark.e2e
-def test_a_frameset_portal_is_crawled_through_its_frames(tmp_path):
+@pytest.mark.parametrize("start", ["/", "/redirect.htm"])
+def test_a_frameset_portal_or_a_script_redirect_is_crawled_through(tmp_path, start):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FramedPortal)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     db_path = tmp_path / "archive.db"
     try:
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
+        run_tintuc("crawl", "--start-url", base + start, "--db", str(db_path))
     finally:
         server.shutdown()
         server.server_close()
