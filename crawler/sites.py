@@ -55,9 +55,13 @@ class SiteProfile:
         return f"{parts.scheme}://{parts.netloc}/"
 
     def domains(self) -> list[str]:
-        """Allowed host names, without the ``*.`` prefix (Scrapy allows sub-domains anyway)."""
-        hosts = self.allowed_domains or [urlsplit(u).hostname or "" for u in self.start_urls]
-        return sorted({h.removeprefix("*.") for h in hosts if h})
+        """Allowed host names, without the ``*.`` prefix (Scrapy allows sub-domains anyway).
+        Taken from the start URLs, a ``www.`` host stands for its site: ``www.x.vn`` that
+        redirects to ``x.vn``, or links to it, is one site (the redirect was refused)."""
+        if self.allowed_domains:
+            return sorted({h.removeprefix("*.") for h in self.allowed_domains if h})
+        hosts = [urlsplit(u).hostname or "" for u in self.start_urls]
+        return sorted({h.removeprefix("www.") for h in hosts if h})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

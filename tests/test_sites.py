@@ -220,6 +220,8 @@ def test_user_registry_overrides_and_extends_without_a_source(tmp_path):
 def test_generic_profile_and_start_url_override():
     profile = generic_profile("https://www.example.gov.vn/tin-tuc")
     assert profile.id == "example.gov.vn" and profile.kind == "generic"
+    # www.example.gov.vn redirecting to, or linking, example.gov.vn is the same site
+    assert profile.domains() == ["example.gov.vn"]
     local = get_site("baoquangninh").with_start_urls(["http://127.0.0.1:9999/"])
     assert local.domains() == ["127.0.0.1"]
     assert local.article_patterns == get_site("baoquangninh").article_patterns
