@@ -156,10 +156,13 @@ TAG = re.compile(rb"<[^>]*>")
 ANCHOR_START = re.compile(rb"<a\b", re.I)
 RUN_GAP = 600  # bytes between two entries of one numbered widget (markup of the current page)
 # the page number in a URL: path forms (/trang-3, /page/3, /p/3) and query parameters
-PATH_PAGE = re.compile(r"[/_-](?:trang|page|p)[-_/]?(\d{1,5})(?=/|\.\w{2,5}$|$)", re.I)
+# /trang-3, /page/3, /p/3 and DotNetNuke's /PageIndex/3/
+PATH_PAGE = re.compile(r"[/_-](?:pageindex|pagenum|trang|page|p)[-_/]?(\d{1,5})(?=/|\.\w{2,5}$|$)",
+                       re.I)
 QUERY_PAGE_PARAMS = {"page", "p", "trang", "paged", "pageindex", "pagenum", "page_no", "pg"}
 PAGE_HINT = re.compile(  # a cheap first look, before taking a link apart
-    r"[/_-](?:trang|page|p)[-_/]?\d|[?&](?:" + "|".join(QUERY_PAGE_PARAMS) + r")=\d", re.I
+    r"[/_-](?:pageindex|pagenum|trang|page|p)[-_/]?\d|[?&](?:" + "|".join(QUERY_PAGE_PARAMS)
+    + r")=\d", re.I
 )
 SHAREPOINT_PAGED = re.compile(r"""[^\s"'<>()]*Paged=TRUE[^\s"'<>()]*""", re.I)
 JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")  # \u0026 in the URLs SharePoint puts in scripts

@@ -178,6 +178,9 @@ def test_a_lone_page_link_beside_the_current_page_number_is_a_pager_of_two():
     ("/chuyen-muc/kinh-te", "/chuyen-muc/kinh-te/trang-2"),
     ("/thoi-su/", "/thoi-su/page/2/"),
     ("/thoi-su", "/thoi-su/p/3"),
+    # DotNetNuke's friendly URLs put the number in a path pair
+    ("/tin-tuc/tabid/123/Default.aspx", "/tin-tuc/tabid/123/PageIndex/2/Default.aspx"),
+    ("/tin-tuc/tabid/123/PageIndex/2/Default.aspx", "/tin-tuc/tabid/123/PageIndex/3/Default.aspx"),
 ])
 def test_a_link_to_this_listing_with_another_page_number_is_a_pager(here, other):
     body = TEASERS + f'<a href="{other}">Xem thêm tin</a><a href="/tin-tuc-khac?page=2">x</a>'
