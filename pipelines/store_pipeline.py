@@ -153,7 +153,8 @@ class StoragePipeline:
             self.flush()
 
     def mark_gone(self, url: str, reason: str) -> None:
-        self.flush()  # the article may still be in the batch
+        if any(article["url"] == url for article in self.batch):
+            self.flush()  # stored in this crawl, not written yet
         if mark_removed(self.db, url, reason):
             self.stats.inc_value("tintuc/articles_removed")
 

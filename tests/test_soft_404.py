@@ -4,7 +4,8 @@ Portals answer a removed article or a wrong ``nid`` with their whole template ar
 tìm thấy trang" or "Bài viết không tồn tại": a headline and one short line, the shape of a
 one-sentence notice. Stored, it was an article called "Không tìm thấy trang"; on a recrawl it
 replaced the article that used to be there. It is now judged "other" with its reason, and a
-stored article at its URL is marked removed, its text kept, as after a 404.
+stored article at its URL is marked removed, its text kept, as after a 404. So is one whose
+URL now redirects to the article's new slug (stored again there).
 """
 
 from __future__ import annotations
@@ -98,14 +99,24 @@ ARTICLE = portal_page(
     "công tác năm 2025 và triển khai nhiệm vụ năm 2026.</p>")
 
 
+NEW_PATH = "/tin-tuc/so-noi-vu-hoi-nghi-tong-ket-cong-tac-2025.html"
+
+
 class Portal(BaseHTTPRequestHandler):
     removed = False
+    moved = False
 
     def do_GET(self):  # noqa: N802 - http.server's name
         if self.path == "/":
             body = portal_page("Trang chủ", f"<h3><a href='{ARTICLE_PATH}'>Sở Nội vụ tổ chức "
                                             "hội nghị tổng kết năm 2025</a></h3>")  # fmt: skip
-        elif self.path == ARTICLE_PATH:
+        elif self.path == ARTICLE_PATH and Portal.moved:  # the article's new slug
+            self.send_response(301)
+            self.send_header("Location", NEW_PATH)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        elif self.path == ARTICLE_PATH or (self.path == NEW_PATH and Portal.moved):
             body = SOFT_404["title"] if Portal.removed else ARTICLE
         else:
             body = None
@@ -144,3 +155,25 @@ def test_a_stored_article_that_now_answers_a_soft_404_is_marked_removed_and_kept
     decided = query(db_path, "SELECT page_kind, page_reason FROM captures WHERE url = ?",
                     [base + ARTICLE_PATH])  # fmt: skip
     assert [d["page_kind"] for d in decided] == ["article", "other"]
+
+
+@pytest.mark.e2e
+def test_a_stored_article_that_now_redirects_to_a_new_url_is_kept_and_marked(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    db_path = tmp_path / "archive.db"
+    try:
+        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
+        run_tintuc(*crawl)
+        Portal.moved = True
+        run_tintuc(*crawl)
+    finally:
+        Portal.moved = False
+        server.shutdown()
+        server.server_close()
+    rows = {r["url"]: r for r in query(db_path, "SELECT * FROM articles")}
+    assert set(rows) == {base + ARTICLE_PATH, base + NEW_PATH}
+    assert rows[base + ARTICLE_PATH]["removed_reason"] == f"redirected to {base + NEW_PATH}"
+    assert rows[base + NEW_PATH]["removed"] is None
+    assert rows[base + ARTICLE_PATH]["text"] == rows[base + NEW_PATH]["text"]

@@ -150,6 +150,15 @@ def test_an_article_url_redirected_to_the_home_page_is_gone(sample_spider):
         PageGone(gone, f"redirected to {PORTAL}/")]  # fmt: skip
 
 
+def test_an_article_url_redirected_to_another_article_is_gone_from_its_old_url(sample_spider):
+    old, new = f"{PORTAL}/tin-tuc/ten-cu-16.html", f"{PORTAL}/tin-tuc/ten-moi-16.html"
+    moved = html_response(new, "<html><body><h1>Tin</h1><p>Một câu.</p></body></html>")
+    moved.request.meta["redirect_urls"] = [old]
+    page, gone = list(sample_spider.parse(moved))[:2]
+    assert isinstance(page, FetchedPage) and (page.url, page.requested_url) == (new, old)
+    assert gone == PageGone(old, f"redirected to {new}")
+
+
 def test_a_binary_response_becomes_an_error_item(sample_spider):
     url = f"{PORTAL}/tin-tuc/bai-1.html"
     response = Response(url, status=200, body=b"\x89PNG", headers={"Content-Type": "image/png"})

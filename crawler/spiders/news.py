@@ -235,9 +235,11 @@ class NewsSpider(scrapy.Spider):
             )
         else:
             yield PageDecision(url, response.meta.get(CAPTURE_META), *decision)
-            if first_url != url and self.is_article_url(first_url):
-                # an article URL that now redirects to a listing or the home page: removed
-                yield PageGone(first_url, f"redirected to {response.url}")
+        if first_url != url:
+            # a URL that now redirects (to a listing, the home page, the article's new slug or
+            # https): a stored article there is marked removed, its text kept; the storage
+            # pipeline leaves any other URL alone
+            yield PageGone(first_url, f"redirected to {response.url}")
         yield from self.follow_links(response, teasers)
 
     def fetch_attachments(self, page_url: str, urls: list[str]) -> None:
