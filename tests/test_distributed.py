@@ -189,6 +189,27 @@ def test_redelivered_entries_are_stored_once(redis_url, tmp_path):
     assert conn.smembers("tintuc:stored:127.0.0.1") == {r["url"].encode() for r in stored}
 
 
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_a_soft_404_from_a_worker_marks_the_stored_article_removed(redis_url, tmp_path):
+    """A worker's decision that a page is a "not found" page (PageDecision.gone) reaches the
+    archive as the one process does it: the stored article is marked removed, text kept."""
+    from crawler.sites import generic_profile
+
+    conn = connect(redis_url)
+    token = enqueue(conn, generic_profile("http://127.0.0.1:9/"), None, "http://127.0.0.1:9/")
+    url = "http://127.0.0.1:9/tin-1.html"
+    send_results(conn, token, url, offset=0)
+    gone = {"type": "decision", "crawl": token, "url": url, "capture_id": None, "kind": "other",
+            "reason": 'an error page served as a page: its title is "Không tìm thấy trang"',
+            "gone": True}  # fmt: skip
+    conn.xadd(STREAM, {"m": json.dumps(gone)})
+    ingester = Ingester(conn, str(tmp_path / "archive.db"), consumer="one")
+    ingester.run(until_idle=0.1)
+    ingester.close()
+    (row,) = rows(tmp_path / "archive.db", "SELECT text, removed, removed_reason FROM articles")
+    assert row["text"] and row["removed"] and "Không tìm thấy trang" in row["removed_reason"]
+
+
 class RecordingSite:
     """A local site of ``pages`` slow pages that records, per request, its path, when it
     arrived and how many requests the server was answering at that moment."""
