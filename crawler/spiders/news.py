@@ -59,12 +59,6 @@ LISTING_URL = re.compile(
     r"keyword|tukhoa|k)=",
     re.IGNORECASE,
 )
-# A URL shape (crawler/url_shapes.py) whose last TINTUC_TRAP_STREAK pages in a row showed no
-# new headline is a trap: a work calendar's "next day" / "next month", a filter grid's every
-# combination, links that change only a date or a counter go on for ever and lead to no article.
-# Its links are no longer followed; a site's pager, where each page shows new teasers, never
-# builds such a streak, nor does a shape where articles are found (teasers, the profile's
-# patterns, the learned article shape).
 HEADLINE_WORDS = 6  # an anchor of this many words is a headline, not navigation
 
 
@@ -328,10 +322,15 @@ class NewsSpider(scrapy.Spider):
         yield from self.request_once(self.not_trapped(listings), priority=known)
 
     def count_fruitless(self, response: TextResponse, found_here: list[str]) -> Iterator:
-        """Count the page in its shape's streak of pages that showed no new headline (none of
-        its article links new, no new link behind a headline-long anchor); at
-        ``TINTUC_TRAP_STREAK`` the shape is a trap, recorded once as the crawl's error. Pages
-        linked as headlines are content, never counted: an article shows nothing new either."""
+        """Count the page in its URL shape's streak of pages that showed no new headline (none
+        of its article links new, no new link behind a headline-long anchor). At
+        ``TINTUC_TRAP_STREAK`` the shape (crawler/url_shapes.py) is a trap, recorded once as
+        the crawl's error, and its links are no longer followed: a work calendar's "next day"
+        and "next month", a filter grid's every combination, links that change only a date or
+        a counter go on for ever and lead to no article. A site's pager, where each page shows
+        new teasers, never builds such a streak; pages linked as teasers or headlines, or
+        known as articles by the profile's patterns or the learned article shape, are never
+        counted (an article shows nothing new either)."""
         url = canonical_url(response.url)
         if (url in self.teaser_urls or url in self.headline_urls or self.is_article_url(url)
                 or response.meta.get("start")
@@ -447,17 +446,18 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, describe_failure(failure, self.crawler.settings))
 
 
-HREF_ATTR = rb"""\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # 3 quotings
+ATTR_VALUE = rb"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""  # 3 quotings
+HREF_ATTR = rb"\s[^>]*?\bhref" + ATTR_VALUE
 HREF = re.compile(rb"<a" + HREF_ATTR, re.I)
 # the documents a page shows in frames: an old portal's <frameset> home page holds nothing but
 # them, and some show their news in an <iframe> of their own
+FRAME_SRC = re.compile(rb"<i?frame\s[^>]*?\bsrc" + ATTR_VALUE, re.I)
 # a page that sends its visitor on with a script ("window.location.href = '/vi/'"): a portal's
 # root often does, and shows nothing else; its target is read where a page has next to no link
 SCRIPT_REDIRECT = re.compile(
     rb"""\blocation(?:\.href)?\s*=\s*["']([^"'\s]+)["']|\blocation\.(?:replace|assign)\(\s*"""
     rb"""["']([^"'\s]+)["']\s*\)""")
 STUB_LINKS = 3  # fewer links than this: a redirect stub or an empty page, whose script is read
-FRAME_SRC = re.compile(rb"""<i?frame\s[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 BASE_HREF = re.compile(rb"<base" + HREF_ATTR, re.I)
 
 
