@@ -13,6 +13,7 @@ import json
 import pkgutil
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -208,6 +209,34 @@ def test_snippets_and_titles_are_escaped(archive):
     assert "<script>alert" not in page
     (response,) = fetch(archive, "/archive/articles?_search=dam")
     assert "Bóng đá: đội nhà thắng &lt;b&gt;<mark>đậm</mark>&lt;/b&gt;" in response.text
+
+
+def test_snippet_shows_a_lead_paragraph_once(tmp_path):
+    lead = "Cuộc thi nhằm lan tỏa hình ảnh Quảng Ninh."
+    article = {**ARTICLES[1], "description": lead,
+               # the text repeats the lead, decomposed (NFD) and with its own line breaks
+               "text": unicodedata.normalize("NFD", "Cuộc thi nhằm lan tỏa\nhình ảnh Quảng Ninh.")
+               + "\nĐoạn hai."}  # fmt: skip
+    archive = build_archive(tmp_path / "archive.db", [article])
+    ranked, canned = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=lan+toa",
+        "/archive/search_ranked.json?q=lan+toa&_shape=array",
+    )
+    expected = unicodedata.normalize("NFD", "Cuộc thi nhằm <mark>lan</mark> <mark>tỏa</mark> "
+                                     "hình ảnh Quảng Ninh.") + " Đoạn hai."  # fmt: skip
+    assert ranked.json()["rows"][0]["snippet_html"] == expected
+    assert canned.json()[0]["snippet"] == expected
+
+
+def test_article_body_leaves_out_a_description_the_text_begins_with():
+    assert search.article_body("Sapo.", "Sapo. Thân bài.") == "Sapo. Thân bài."
+    assert search.article_body("Sapo bị cắt…", "Sapo bị cắt ngắn. Thân bài.") == (
+        "Sapo bị cắt ngắn. Thân bài."
+    )
+    assert search.article_body("Sapo khác.", "Thân bài.") == "Sapo khác.\nThân bài."
+    assert search.article_body(None, "Thân bài.") == "Thân bài."
+    assert search.article_body("Sapo.", None) == "Sapo."
 
 
 def test_phrase_and_prefix_search(archive):

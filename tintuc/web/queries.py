@@ -109,8 +109,7 @@ order by month, site""",
         "description": "Full-text search ranked by relevance (bm25, headline weighted most).",
         "sql": f"""select articles.id, articles.title, articles.published, articles.site,
   articles.url, {export.RANK_SQL} as rank,
-  tintuc_snippet(coalesce(articles.description, '') || char(10)
-    || coalesce(articles.text, ''), :q) as snippet
+  tintuc_snippet(tintuc_body(articles.description, articles.text), :q) as snippet
 from articles_fts join articles on articles.id = articles_fts.rowid
 where articles_fts match escape_fts(:q)
 order by rank

@@ -2,7 +2,8 @@
 
 ``articles_fts`` indexes *folded* text (no case, no diacritics, đ→d), so every query is folded
 the same way before it reaches FTS5 (:func:`escape_fts`). SQL queries get ``fold(text)``,
-``tintuc_fts(query)``, ``tintuc_snippet(text, query)`` and ``tintuc_highlight(text, query)``.
+``tintuc_fts(query)``, ``tintuc_snippet(text, query)``, ``tintuc_highlight(text, query)`` and
+``tintuc_body(description, text)`` (what a snippet is cut from: the lead paragraph once).
 
 ``/-/tintuc/search/<db>`` (``.json``) ranks matches by bm25 (title weighted most) with
 highlighted snippets, within the bounds below whatever the archive's size. Handing the table
@@ -13,6 +14,7 @@ Datasette 0.65 (see :mod:`tintuc.web.workarounds`).
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 import urllib.parse
 
 from datasette import hookimpl
@@ -47,6 +49,26 @@ def escape_fts(query: str | None) -> str:
     return export.fts_query(query)
 
 
+def _comparable(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def article_body(description: str | None, text: str | None) -> str:
+    """The description, then the text: the passage a search snippet is cut from.
+
+    The description is left out when the text already begins with it (most sites' description
+    is the lead paragraph, which the text repeats): compared after NFC and white-space
+    normalisation, and without a trailing ellipsis (a description cut short).
+    """
+    description, text = (description or "").strip(), text or ""
+    lead = _comparable(description).rstrip(" .…")
+    if not lead or _comparable(text).startswith(lead):
+        return text
+    if not text:
+        return description
+    return description + "\n" + text
+
+
 @hookimpl(specname="prepare_connection")
 def search_functions(conn, database, datasette):
     if not is_archive(datasette, database):
@@ -54,6 +76,7 @@ def search_functions(conn, database, datasette):
     conn.create_function("fold", 1, fold, deterministic=True)
     conn.create_function("tintuc_fts", 1, escape_fts, deterministic=True)
     conn.create_function("tintuc_snippet", 2, export.snippet_html, deterministic=True)
+    conn.create_function("tintuc_body", 2, article_body, deterministic=True)
     conn.create_function("tintuc_highlight", 2, export.highlight_html, deterministic=True)
 
 
@@ -238,8 +261,7 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         select articles.id, articles.title, articles.published, articles.site, articles.url,
           articles.author, ranked.rank,
           tintuc_highlight(articles.title, :q) as title_html,
-          tintuc_snippet(coalesce(articles.description, '') || char(10)
-            || coalesce(articles.text, ''), :q) as snippet_html
+          tintuc_snippet(tintuc_body(articles.description, articles.text), :q) as snippet_html
         from ({ranked}) as ranked join articles on articles.id = ranked.rowid
         order by {order}
     """
@@ -252,8 +274,8 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
             select articles.id, articles.title, articles.published, articles.site,
               articles.url, articles.author, null as rank,
               tintuc_highlight(articles.title, :q) as title_html,
-              tintuc_snippet(coalesce(articles.description, '') || char(10)
-                || coalesce(articles.text, ''), :q) as snippet_html
+              tintuc_snippet(tintuc_body(articles.description, articles.text), :q)
+                as snippet_html
             from (select rowid from articles_fts where articles_fts match :match
                   order by rowid desc limit :limit offset :offset) as newest
             join articles on articles.id = newest.rowid
