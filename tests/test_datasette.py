@@ -239,6 +239,26 @@ def test_article_body_leaves_out_a_description_the_text_begins_with():
     assert search.article_body("Sapo.", None) == "Sapo."
 
 
+def test_removed_articles_are_marked_in_search_results(archive):
+    db = sqlite_utils.Database(archive)
+    db.execute("update articles set removed = '2025-06-01T02:00:00+00:00',"
+               " removed_reason = 'HTTP 404' where id = 2")  # fmt: skip
+    db.conn.commit()
+    db.close()
+    ranked, page = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=da+nang",
+        "/archive/articles?_search=da+nang",
+    )
+    rows = ranked.json()["rows"]
+    assert [(r["id"], r["removed"], r["removed_reason"]) for r in rows] == [
+        (1, None, None), (2, "2025-06-01T02:00:00+00:00", "HTTP 404"),
+    ]  # fmt: skip
+    # still listed (the archive keeps it), and marked
+    assert page.text.count('class="tintuc-removed"') == 1
+    assert "removed from the site 2025-06-01 (HTTP 404)" in page.text
+
+
 def test_phrase_and_prefix_search(archive):
     phrase, words, prefix, prefix_ranked = fetch(
         archive,

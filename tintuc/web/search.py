@@ -259,7 +259,7 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
     # rank inside the index first; read articles and build snippets for this page only
     sql = f"""
         select articles.id, articles.title, articles.published, articles.site, articles.url,
-          articles.author, ranked.rank,
+          articles.author, articles.removed, articles.removed_reason, ranked.rank,
           tintuc_highlight(articles.title, :q) as title_html,
           tintuc_snippet(tintuc_body(articles.description, articles.text), :q) as snippet_html
         from ({ranked}) as ranked join articles on articles.id = ranked.rowid
@@ -272,8 +272,8 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         ranking = "newest matches first (highest ids): ranking took too long"
         sql = """
             select articles.id, articles.title, articles.published, articles.site,
-              articles.url, articles.author, null as rank,
-              tintuc_highlight(articles.title, :q) as title_html,
+              articles.url, articles.author, articles.removed, articles.removed_reason,
+              null as rank, tintuc_highlight(articles.title, :q) as title_html,
               tintuc_snippet(tintuc_body(articles.description, articles.text), :q)
                 as snippet_html
             from (select rowid from articles_fts where articles_fts match :match
