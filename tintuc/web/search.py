@@ -25,7 +25,7 @@ from datasette.utils.asgi import Response
 from pipelines.text import fold
 from tintuc import export
 from tintuc.web.archive import ARTICLES, articles_view, is_archive, readable_archive
-from tintuc.web.export import export_url
+from tintuc.web.export import export_url, table_row_args
 
 SEARCH_PAGE_SIZE = 20
 # Bounds that keep every search fast whatever the archive's size (issue 6; bench/README.md).
@@ -87,14 +87,11 @@ def search_routes():
 
 @hookimpl(specname="extra_template_vars")
 def table_page_links(database, table, view_name, request, datasette):
-    """On the articles table page: the complete CSV export, the ranked search, the bound note."""
+    """On the articles table page: the complete CSV export of its rows, the ranked search, the
+    bound note."""
     if not articles_view(datasette, database, table, view_name, request, "table"):
         return {}
     search = request.args.get("_search", "")
-    extra = sorted(
-        k for k in request.args if not k.startswith("_") and k not in ("site", "site__exact")
-    )
-    site = request.args.get("site") or request.args.get("site__exact")
     ranked = None
     if search:
         ranked = (
@@ -103,8 +100,8 @@ def table_page_links(database, table, view_name, request, datasette):
             + urllib.parse.urlencode({"_search": search})
         )
     page = {
-        "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
-        "tintuc_export_ignores": extra,
+        # every row the table shows, however it is filtered, in its order
+        "tintuc_export_url": export_url(datasette, database, table_row_args(request.args)),
         "tintuc_ranked_url": ranked,
         "tintuc_search_note": request.scope.get(SEARCH_NOTE),
         "tintuc_flags_facet_url": None if "_facet_array" in request.args else path_with_added_args(
