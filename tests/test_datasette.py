@@ -632,6 +632,8 @@ def test_common_search_in_table_view_lists_by_id_without_count_or_facets(archive
     assert newest.status_code == 200
     assert 'id="tintuc-search-note"' in newest.text
     assert "sorted by id descending" in newest.text
+    # the CSV link keeps the search (handed over as _tintuc_search) and the order shown
+    assert 'href="/-/tintuc/export/archive.csv?_search=da+nang&amp;_sort_desc=id"' in newest.text
 
 
 def test_common_search_in_table_view_pages_through_every_match(archive, tiny_limits):
