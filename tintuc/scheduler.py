@@ -475,7 +475,8 @@ class Scheduler:
         if not self.running:
             return
         for run in self.running.values():
-            log.info("stopping crawl %s of %s (pid %d): SIGTERM", run.crawl_id, run.site,
+            crawl = run.crawl_id or self._lookup_crawl_id(run) or "(not started yet)"
+            log.info("stopping crawl %s of %s (pid %d): SIGTERM", crawl, run.site,
                      run.proc.pid)  # fmt: skip
             self._signal(run, signal.SIGTERM)
         deadline = time.monotonic() + self.grace
