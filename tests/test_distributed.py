@@ -401,3 +401,14 @@ def test_a_crawl_ends_while_its_long_running_workers_wait_for_the_next(
             process.send_signal(signal.SIGTERM)
         for process in (worker, ingester):
             process.communicate(timeout=60)
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_a_site_whose_crawl_is_running_is_not_enqueued_twice(redis_url):
+    first = run_tintuc("enqueue", "sample", "--redis", redis_url)
+    assert "crawl 1 of sample enqueued" in first.stdout
+    again = run_tintuc("enqueue", "sample", "--redis", redis_url, check=False)
+    assert again.returncode == 1 and "crawl 1 of sample is still running" in again.stderr
+    forced = run_tintuc("enqueue", "sample", "--redis", redis_url, "--force")
+    assert "crawl 2 of sample enqueued" in forced.stdout
+    assert sorted(running_crawls(connect(redis_url))) == [1, 2]

@@ -95,16 +95,21 @@ def ingest(redis_url, db_path, until_idle):
 @click.argument("site", required=False)
 @click.option("--province", metavar="NAME", help="Every registered site of this province.")
 @click.option("--start-url", help="Start here (a site not in the registry, or a mirror).")
+@click.option("--force", is_flag=True,
+              help="Enqueue even if a crawl of the same site is still running.")
 @redis_option
 @sites_option
-def enqueue(site, province, start_url, redis_url, sites_file):
-    """Start crawls on the shared frontier: the running workers take them up.
+def enqueue(site, province, start_url, force, redis_url, sites_file):
+    """Start crawls on the shared frontier: the running workers take them up. A site whose
+    crawl is still running is not enqueued again (two crawls of one site would share
+    nothing and fetch everything twice), unless --force.
 
     Example:
 
         tintuc enqueue baoquangninh --redis redis://10.0.0.1:6379/0
     """
     from tintuc.distributed import enqueue as enqueue_crawl
+    from tintuc.distributed import running_crawls
 
     try:
         if province:
@@ -127,7 +132,16 @@ def enqueue(site, province, start_url, redis_url, sites_file):
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     conn = connect(redis_url)
+    running = {(c["site"], c["start_url"]): token for token, c in running_crawls(conn).items()}
+    enqueued = 0
     for profile, site_id, url in targets:
+        if not force and (site_id, url) in running:
+            click.echo(f"crawl {running[site_id, url]} of {profile.id} is still running: not "
+                       "enqueued again (--force to enqueue anyway)", err=True)  # fmt: skip
+            continue
         token = enqueue_crawl(conn, profile, site_id, url)
+        enqueued += 1
         click.echo(f"crawl {token} of {profile.id} enqueued (its crawls row comes with the "
                    "ingester)")  # fmt: skip
+    if not enqueued:
+        raise SystemExit(1)
