@@ -19,8 +19,16 @@ from crawler.sites import get_site
 from crawler.spiders.news import NewsSpider
 from crawler.state import CrawlState
 from pipelines.archive.schema import open_archive
-from pipelines.archive.store import finish_crawl, save_articles, save_site, start_crawl
+from pipelines.archive.store import (
+    finish_crawl,
+    record_error,
+    save_articles,
+    save_site,
+    start_crawl,
+)
 from tintuc.cli import main
+from tintuc.crawl import summary_lines
+from tintuc.plural import plural
 
 PORTAL = "http://127.0.0.1:8765"  # the sample profile's own start URL: nothing is fetched
 SETTINGS = {"EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_PROGRESS": False}
@@ -241,9 +249,32 @@ def test_status_shows_each_site_with_its_last_crawl(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"{'quangninh-portal':20} {0:7} articles (0 removed)  never crawled",
-        f"{'sample':20} {1:7} articles (0 removed)  "
+        f"{'sample':20} {1:7} article  (0 removed)  "
         f"crawl {crawl_id} finished {started}: 3 pages, 1 new, 0 errors",
     ]
+
+
+def test_counts_of_one_are_singular(tmp_path):
+    assert [plural(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+    assert [plural(n, "story", "stories") for n in (1, 3)] == ["1 story", "3 stories"]
+    db_path = tmp_path / "archive.db"
+    db = open_archive(db_path)
+    save_site(db, get_site("sample"))
+    crawl_id = start_crawl(db, "sample")
+    save_articles(db, [{"url": f"{PORTAL}/tin-tuc/a-1.html", "site": "sample", "title": "A",
+                        "text": "Một bài."}])  # fmt: skip
+    record_error(db, crawl_id, f"{PORTAL}/tin-tuc/b-2.html", "HTTP 404", 404)
+    finish_crawl(db, crawl_id, "finished", pages=1, articles_new=1, errors=1, pages_skipped=1,
+                 pages_article=1, pages_listing=1, pages_other=1)  # fmt: skip
+    db.close()
+    assert summary_lines(str(db_path), crawl_id) == [
+        f"crawl {crawl_id} of sample: finished; 1 page fetched, 1 new, 0 changed, 0 unchanged "
+        f"article, 1 error, 1 stored article skipped; 1 article of this site in {db_path}",
+        "  pages judged: 1 article, 1 listing, 1 other",
+        f"  error: {PORTAL}/tin-tuc/b-2.html: HTTP 404",
+    ]
+    exported = CliRunner().invoke(main, ["export", "--db", str(db_path)])
+    assert exported.exit_code == 0 and exported.stderr == "1 article exported\n"
 
 
 def test_status_without_an_archive_says_so(tmp_path):

@@ -24,6 +24,7 @@ from tintuc.crawl import (
     run_crawl,
     summary_lines,
 )
+from tintuc.plural import plural
 
 
 def finish(db_path: str, stats: dict) -> None:
@@ -120,7 +121,7 @@ def crawl_province(province, db_path, max_pages, overrides, sites_file, full) ->
             failed.append(profile.id)
     if failed:
         raise click.ClickException(
-            f"{len(failed)} of {len(sites)} crawls failed: {', '.join(failed)}"
+            f"{len(failed)} of {plural(len(sites), 'crawl')} failed: {', '.join(failed)}"
         )
 
 
