@@ -181,6 +181,19 @@ def test_cli_export_fails_loudly_on_bad_input(archive, tmp_path):
     assert missing.exit_code == 1 and "no archive at" in missing.output
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "graphml", "gexf"])
+def test_cli_export_of_an_unknown_site_is_an_error(archive, tmp_path, fmt):
+    out = tmp_path / "nosuch.out"
+    result = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "nosuch",
+                                       "--format", fmt, "-o", str(out)])  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1, "Error: unknown site 'nosuch' (not in this archive)\n",
+    )  # fmt: skip
+    assert not out.exists() and not (tmp_path / "nosuch.out.part").exists()
+    to_stdout = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "nosuch"])
+    assert (to_stdout.exit_code, to_stdout.stdout) == (1, "")  # not even the CSV header
+
+
 def test_cli_export_leaves_no_file_when_interrupted(archive, tmp_path, monkeypatch):
     def broken(conn, sql, params):
         yield ("t", "p", "s", "u", "a", "d", "x")

@@ -39,7 +39,16 @@ CHUNK_CHARS = 64 * 1024
 
 
 class ExportError(ValueError):
-    """A bad filter (date, query) given to an export."""
+    """A bad filter (date, query, site) given to an export."""
+
+
+def check_site(conn: sqlite3.Connection, site: str | None) -> None:
+    """:class:`ExportError` if ``site`` is given and the archive does not know it (as
+    ``tintuc reextract`` and ``tintuc wacz`` say): an export of it would be silently empty."""
+    from pipelines.archive.store import site_in_archive  # sqlite-utils, numpy: only here
+
+    if site and not site_in_archive(conn, site):
+        raise ExportError(f"unknown site {site!r} (not in this archive)")
 
 
 @dataclass(frozen=True)
@@ -385,6 +394,7 @@ def export_articles(
 
     try:
         conn.execute("BEGIN")
+        check_site(conn, filters.get("site"))
         rows = counted(iter_rows(conn, sql, params))
         if fmt == "csv":
             for chunk in csv_chunks(rows, bom=bom):
@@ -428,6 +438,7 @@ def export_graph(db_path: str | Path, out, *, fmt: str = "graphml", **filters) -
     graph = nx.DiGraph()
     try:
         conn.execute("BEGIN")
+        check_site(conn, filters.get("site"))
         for url, title, site, published, removed, reason in iter_rows(conn, sql, params):
             graph.add_node(url, title=title or "", site=site or "", published=published or "",
                            removed=removed or "", removed_reason=reason or "",

@@ -167,14 +167,12 @@ def reextract(db_path, site, flagged, below, workers, warc_dir):
     import signal
     import time
 
-    from pipelines.archive.store import count_doubtful
+    from pipelines.archive.store import count_doubtful, site_in_archive
     from tintuc.reextract import Interrupted, missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path)
-    if site and not db.execute("SELECT 1 FROM sites WHERE id = ? UNION ALL "
-                               "SELECT 1 FROM articles WHERE site = ? LIMIT 1",
-                               [site, site]).fetchone():  # fmt: skip
+    if site and not site_in_archive(db, site):
         raise click.ClickException(f"unknown site {site!r} (not in this archive)")
     db_dir = Path(db_path).resolve().parent
     missing = missing_warc_files(db, db_dir, site, warc_dir)
