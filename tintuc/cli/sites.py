@@ -31,6 +31,9 @@ def sites(ctx, sites_file, province):
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     shown = sites_in_province(registry, province) if province else registry.values()
+    if province and not shown:  # as crawl --province and enqueue --province say it
+        raise click.ClickException(f"no registered site in province {province!r} "
+                                   "(run 'tintuc sites' for them all)")  # fmt: skip
     for profile in shown:
         checked = "" if profile.checked_live else "  (not yet checked against live pages)"
         line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
