@@ -6,6 +6,8 @@ objects; CLI commands run through click's ``CliRunner``.
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from click.testing import CliRunner
 from scrapy.crawler import AsyncCrawlerRunner
@@ -275,6 +277,31 @@ def test_counts_of_one_are_singular(tmp_path):
     ]
     exported = CliRunner().invoke(main, ["export", "--db", str(db_path)])
     assert exported.exit_code == 0 and exported.stderr == "1 article exported\n"
+
+
+def test_serve_on_a_busy_port_says_so_before_starting(tmp_path, monkeypatch):
+    from datasette.cli import cli as datasette_cli
+
+    from tintuc.web import WRITE_ENV
+
+    started = []
+    monkeypatch.setattr(datasette_cli, "main", lambda **kwargs: started.append(kwargs))
+    monkeypatch.delenv(WRITE_ENV, raising=False)  # serve sets it: put back after the test
+    open_archive(tmp_path / "archive.db").close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
+                                           "--port", str(port)])  # fmt: skip
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: cannot listen on 127.0.0.1:{port}: address already in use; "
+        "choose another port with --port\n"
+    ))  # fmt: skip
+    assert started == []
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
+                                       "--port", str(port)])  # fmt: skip
+    assert result.exit_code == 0 and started  # free again: Datasette is started
 
 
 def test_status_without_an_archive_says_so(tmp_path):
