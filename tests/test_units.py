@@ -6,6 +6,7 @@ objects; CLI commands run through click's ``CliRunner``.
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -302,6 +303,31 @@ def test_serve_on_a_busy_port_says_so_before_starting(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
                                        "--port", str(port)])  # fmt: skip
     assert result.exit_code == 0 and started  # free again: Datasette is started
+
+
+ARTICLE_PAGE = (
+    "<html lang='vi'><head><meta charset='utf-8'><title>Sở Nội vụ tổng kết năm 2025</title>"
+    "</head><body><div class='news-detail'><h1>Sở Nội vụ tổng kết năm 2025</h1>"
+    "<p>24/12/2025 09:30</p><p>Sáng 24/12, Sở Nội vụ tổ chức hội nghị tổng kết công tác năm "
+    "2025 và triển khai nhiệm vụ năm 2026, với sự tham dự của lãnh đạo các phòng.</p>"
+    "<p>Hội nghị đánh giá kết quả cải cách hành chính và đề ra nhiệm vụ trọng tâm.</p>"
+    "</div></body></html>"
+)
+
+
+def test_extract_exits_1_when_the_page_is_not_an_article(tmp_path):
+    url = "https://snv.example.gov.vn/tin-tuc/tong-ket-2025-123.html"
+    article, scrap = tmp_path / "article.html", tmp_path / "scrap.html"
+    article.write_text(ARTICLE_PAGE, encoding="utf-8")
+    scrap.write_text("<p>x</p>", encoding="utf-8")
+    ok = CliRunner().invoke(main, ["extract", str(article), "--url", url])
+    assert ok.exit_code == 0 and ok.stderr == "", ok.output
+    assert json.loads(ok.stdout)["page_kind"] == "article"
+    judged = CliRunner().invoke(main, ["extract", str(scrap), "--url", url])
+    assert judged.exit_code == 1
+    assert json.loads(judged.stdout)["page_kind"] == "other"  # the JSON all the same
+    assert judged.stderr == (f"Error: {scrap}: judged other, not an article (no headline): a "
+                             "crawl would record this page, not store it\n")  # fmt: skip
 
 
 def test_status_without_an_archive_says_so(tmp_path):
