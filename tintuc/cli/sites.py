@@ -45,7 +45,8 @@ def sites(ctx, sites_file, province):
 @click.option("--write-profile", "profile_path", type=click.Path(dir_okay=False),
               help="Write the profile it learned (TOML, the --sites format) to this file.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Stop the sample after this many responses.")
+              help="Stop scheduling after about this many responses; pages already "
+              "requested still finish.")  # fmt: skip
 @settings_option
 @sites_option
 def check(target, profile_path, max_pages, overrides, sites_file):
