@@ -80,6 +80,10 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "TINTUC_PROGRESS": (_bool, "True or False"),
     "TINTUC_FRONTIER_LEASE": (_number(float, lambda n: n > 0), "a number of seconds, above 0"),
     "TINTUC_RETRY_AFTER_MAX": (_number(float, lambda n: n >= 0), "a number of seconds, 0 or more"),
+    "TINTUC_CRAWL_IDLE": (
+        _number(float, lambda n: n > 0),
+        "a number of seconds, above 0",
+    ),
     "TINTUC_TRAP_STREAK": (
         _number(int, lambda n: n >= 1),
         "a whole number of pages, 1 or more",

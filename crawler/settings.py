@@ -25,6 +25,9 @@ TINTUC_PROGRESS = True  # a live progress line on an interactive terminal
 # (a calendar, a filter grid): its links are no longer followed (crawler/spiders/news.py)
 TINTUC_TRAP_STREAK = 50
 TINTUC_FRONTIER_LEASE = 60  # tintuc worker: seconds before a dead worker's requests return
+# tintuc worker: seconds a crawl's frontier stays empty, nothing leased, before a worker leaves
+# the crawl (its --until-idle, when given, instead); the crawl ends when a worker leaves it
+TINTUC_CRAWL_IDLE = 10
 
 # --- politeness ---------------------------------------------------------------------------
 USER_AGENT = "tintuc/0.1 (Vietnamese provincial news archive; +https://github.com/tintuc-archive/tintuc)"

@@ -203,9 +203,13 @@ class StreamPipeline:
 
 class FrontierIdle:
     """Keeps an idle spider open while the shared frontier may still get work (another worker's
-    pages link to more): it closes once the spider has been idle ``TINTUC_UNTIL_IDLE`` seconds
-    (0: never, the worker waits for work). Scrapy calls ``spider_idle`` every few seconds while
-    idle, and the scrapy-redis scheduler pops new requests in between."""
+    pages link to more, or a dead worker's leases run out and hand its requests back): it
+    closes once the crawl's frontier has been empty, with no request leased by any worker,
+    for the worker's ``--until-idle`` seconds (``TINTUC_UNTIL_IDLE``) or, without it,
+    ``TINTUC_CRAWL_IDLE``. The worker then tells the ingester it left the crawl, which ends
+    it; a long-running worker goes on waiting for the next crawl. Scrapy calls
+    ``spider_idle`` every few seconds while idle, and the scrapy-redis scheduler pops new
+    requests in between."""
 
     def __init__(self, crawler, until_idle: float):
         self.until_idle = until_idle
@@ -214,7 +218,8 @@ class FrontierIdle:
 
     @classmethod
     def from_crawler(cls, crawler):
-        extension = cls(crawler, crawler.settings.getfloat("TINTUC_UNTIL_IDLE", 0))
+        until_idle = crawler.settings.getfloat("TINTUC_UNTIL_IDLE", 0)
+        extension = cls(crawler, until_idle or setting(crawler.settings, "TINTUC_CRAWL_IDLE"))
         crawler.signals.connect(extension.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.on_busy, signal=signals.response_received)
         return extension
@@ -226,5 +231,5 @@ class FrontierIdle:
         now = time.monotonic()
         if self.idle_since is None or FrontierLeases.of(self.crawler).in_flight():
             self.idle_since = now  # another worker may still add links, or die and hand back
-        if not self.until_idle or now - self.idle_since < self.until_idle:
+        if now - self.idle_since < self.until_idle:
             raise DontCloseSpider

@@ -13,6 +13,7 @@ import json
 import pkgutil
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -208,6 +209,54 @@ def test_snippets_and_titles_are_escaped(archive):
     assert "<script>alert" not in page
     (response,) = fetch(archive, "/archive/articles?_search=dam")
     assert "Bóng đá: đội nhà thắng &lt;b&gt;<mark>đậm</mark>&lt;/b&gt;" in response.text
+
+
+def test_snippet_shows_a_lead_paragraph_once(tmp_path):
+    lead = "Cuộc thi nhằm lan tỏa hình ảnh Quảng Ninh."
+    article = {**ARTICLES[1], "description": lead,
+               # the text repeats the lead, decomposed (NFD) and with its own line breaks
+               "text": unicodedata.normalize("NFD", "Cuộc thi nhằm lan tỏa\nhình ảnh Quảng Ninh.")
+               + "\nĐoạn hai."}  # fmt: skip
+    archive = build_archive(tmp_path / "archive.db", [article])
+    ranked, canned = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=lan+toa",
+        "/archive/search_ranked.json?q=lan+toa&_shape=array",
+    )
+    expected = unicodedata.normalize("NFD", "Cuộc thi nhằm <mark>lan</mark> <mark>tỏa</mark> "
+                                     "hình ảnh Quảng Ninh.") + " Đoạn hai."  # fmt: skip
+    assert ranked.json()["rows"][0]["snippet_html"] == expected
+    assert canned.json()[0]["snippet"] == expected
+
+
+def test_article_body_leaves_out_a_description_the_text_begins_with():
+    assert search.article_body("Sapo.", "Sapo. Thân bài.") == "Sapo. Thân bài."
+    assert search.article_body("Sapo bị cắt…", "Sapo bị cắt ngắn. Thân bài.") == (
+        "Sapo bị cắt ngắn. Thân bài."
+    )
+    assert search.article_body("Sapo khác.", "Thân bài.") == "Sapo khác.\nThân bài."
+    assert search.article_body(None, "Thân bài.") == "Thân bài."
+    assert search.article_body("Sapo.", None) == "Sapo."
+
+
+def test_removed_articles_are_marked_in_search_results(archive):
+    db = sqlite_utils.Database(archive)
+    db.execute("update articles set removed = '2025-06-01T02:00:00+00:00',"
+               " removed_reason = 'HTTP 404' where id = 2")  # fmt: skip
+    db.conn.commit()
+    db.close()
+    ranked, page = fetch(
+        archive,
+        "/-/tintuc/search/archive.json?_search=da+nang",
+        "/archive/articles?_search=da+nang",
+    )
+    rows = ranked.json()["rows"]
+    assert [(r["id"], r["removed"], r["removed_reason"]) for r in rows] == [
+        (1, None, None), (2, "2025-06-01T02:00:00+00:00", "HTTP 404"),
+    ]  # fmt: skip
+    # still listed (the archive keeps it), and marked
+    assert page.text.count('class="tintuc-removed"') == 1
+    assert "removed from the site 2025-06-01 (HTTP 404)" in page.text
 
 
 def test_phrase_and_prefix_search(archive):
@@ -583,6 +632,8 @@ def test_common_search_in_table_view_lists_by_id_without_count_or_facets(archive
     assert newest.status_code == 200
     assert 'id="tintuc-search-note"' in newest.text
     assert "sorted by id descending" in newest.text
+    # the CSV link keeps the search (handed over as _tintuc_search) and the order shown
+    assert 'href="/-/tintuc/export/archive.csv?_search=da+nang&amp;_sort_desc=id"' in newest.text
 
 
 def test_common_search_in_table_view_pages_through_every_match(archive, tiny_limits):

@@ -367,3 +367,37 @@ def test_two_workers_store_what_one_crawl_stores_over_a_mirror(mirror_site, redi
     warcs = {c["warc_file"].split("/")[-1].split("-")[0]
              for c in rows(shared, "SELECT warc_file FROM captures")}  # fmt: skip
     assert warcs == {"w1", "w2"}
+
+
+@pytest.mark.e2e
+def test_a_crawl_ends_while_its_long_running_workers_wait_for_the_next(
+    sample_portal, redis_url, tmp_path
+):
+    """Workers started as a deployment starts them (no --until-idle) leave a crawl once its
+    frontier has stayed empty TINTUC_CRAWL_IDLE seconds: the crawl is finished, with its
+    counts, while the workers stay up for the next crawl. Before, it stayed 'running'."""
+    import signal
+
+    base_url, manifest = sample_portal
+    db_path = tmp_path / "archive.db"
+    worker = start_tintuc("worker", "--redis", redis_url, "-s", "TINTUC_CRAWL_IDLE=2",
+                          cwd=tmp_path)  # fmt: skip
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path), cwd=tmp_path)
+    try:
+        run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+        deadline, crawl, found = time.monotonic() + 240, None, None
+        while time.monotonic() < deadline:
+            found = db_path.exists() and rows(db_path, "SELECT * FROM crawls")
+            if found and found[0]["status"] != "running":
+                crawl = found[0]
+                break
+            time.sleep(0.5)
+        assert crawl is not None, f"the crawl is still running: {found}"
+        assert crawl["status"] == "finished" and crawl["pages"] > len(manifest["articles"]), crawl
+        assert len(article_urls(db_path)) == len(manifest["articles"])
+        assert worker.poll() is None  # still waiting for work
+    finally:
+        for process in (worker, ingester):
+            process.send_signal(signal.SIGTERM)
+        for process in (worker, ingester):
+            process.communicate(timeout=60)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
+import re
 import tracemalloc
 
 import httpx
@@ -285,6 +287,63 @@ def test_export_route_rejects_bad_input_with_400(archive):
     )  # fmt: skip
     assert unknown_db.status_code == 404
     assert no_bom.text.startswith("title,published")
+
+
+def export_link(table_page) -> str:
+    """The table page's "Download all matching articles as CSV" link."""
+    assert table_page.status_code == 200, table_page.text[:500]
+    (link,) = re.findall(r'id="tintuc-export-csv" href="([^"]*)"', table_page.text)
+    return html.unescape(link)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        "author=Minh+Anh",
+        "province=Quảng+Ninh",
+        "published__gte=2025-03-20",
+        "author__isnull=1",
+        "_search=da+nang&author=Minh+Anh",
+        "_search=lien+ket&site=baodanang&_sort=title",
+        "_where=id+>+1&_sort_desc=id",
+    ],
+)
+def test_table_page_exports_exactly_its_rows_in_its_order(archive, filters):
+    page, table = fetch(
+        archive, f"/archive/articles?{filters}", f"/archive/articles.json?{filters}&_shape=array"
+    )
+    (csv_response,) = fetch(archive, export_link(page))
+    shown = [row["url"] for row in table.json()]
+    rows = read_csv(csv_response.text)
+    assert rows[0] == HEADER
+    assert [r[3] for r in rows[1:]] == shown
+    assert int(csv_response.headers["x-tintuc-rows"]) == len(shown) < len(ARTICLES)
+
+
+def test_table_page_export_holds_every_page_of_its_rows(big_archive):
+    filters = "published__gte=2024-03-01&site=baodanang"
+    page, table = fetch(big_archive, f"/archive/articles?{filters}",
+                        f"/archive/articles.json?{filters}&_size=1")  # fmt: skip
+    shown = table.json()["filtered_table_rows_count"]
+    assert shown > 1000  # more than one page of the table, and than max_returned_rows
+    (csv_response,) = fetch(big_archive, export_link(page))
+    rows = read_csv(csv_response.text)[1:]
+    assert len(rows) == len({r[3] for r in rows}) == shown
+    assert int(csv_response.headers["x-tintuc-rows"]) == shown
+    assert min(r[1] for r in rows) >= "2024-03-01" and {r[2] for r in rows} == {"baodanang"}
+
+
+def test_table_filters_in_the_export_are_checked_as_datasette_checks_them(archive):
+    forbidden, since, sort = fetch(
+        archive,
+        "/-/tintuc/export/archive.csv?_where=1",
+        "/-/tintuc/export/archive.csv?author=Minh+Anh&since=2025-01-01",
+        "/-/tintuc/export/archive.csv?_sort=nope",
+        metadata={"databases": {"archive": {"allow_sql": False}}},
+    )
+    assert (forbidden.status_code, forbidden.text) == (403, "_where= is not allowed")
+    assert since.status_code == 400 and "published__gte" in since.text
+    assert (sort.status_code, sort.text) == (400, "cannot sort the articles by 'nope'")
 
 
 def test_export_route_breaks_the_download_when_it_fails_midway(archive, monkeypatch):

@@ -116,6 +116,54 @@ def test_province_feed_keeps_the_first_copy_of_a_story(archive, tmp_path):
     assert links[1] == "http://localhost/archive/articles/2"
 
 
+@pytest.mark.parametrize("name", ["quang ninh", "QUẢNG NINH", "tỉnh Quảng Ninh", " Quảng  Ninh"])
+def test_province_feed_takes_the_name_however_it_is_written(archive, name):
+    # as tintuc crawl --province: case, diacritics and a leading "tỉnh" do not matter
+    written, exact = fetch(
+        archive,
+        "/archive/feed_province.atom?" + urllib.parse.urlencode({"province": name}),
+        "/archive/feed_province.atom?province=Quảng Ninh",
+    )
+    feed = check_atom(written)
+    assert feed.find(f"{ATOM}title").text == "tintuc: newest articles of Quảng Ninh"
+    assert entry_titles(feed) == entry_titles(check_atom(exact)) == [KINHTE_TITLE, HALONG_TITLE]
+    (danang,) = fetch(archive, "/archive/feed_province.atom?province=da+nang")  # đ → d
+    assert entry_titles(check_atom(danang)) == [HALONG_TITLE, BONGDA_TITLE, DANANG_TITLE]
+
+
+def test_site_and_province_feeds_refuse_a_missing_or_unknown_name(archive):
+    no_site, empty_site, unknown_site, no_province, unknown_province = fetch(
+        archive,
+        "/archive/feed_site.atom",
+        "/archive/feed_site.atom?site=",
+        "/archive/feed_site.atom?site=nosuchsite",
+        "/archive/feed_province.atom",
+        "/archive/feed_province.atom?province=Hà Nội",
+    )
+    answers = [(r.status_code, r.text) for r in
+               (no_site, empty_site, unknown_site, no_province, unknown_province)]  # fmt: skip
+    assert answers == [
+        (400, "feed_site.atom needs ?site=…: one of baodanang, baoquangninh"),
+        (400, "feed_site.atom needs ?site=…: one of baodanang, baoquangninh"),
+        (404, "no site 'nosuchsite' in this archive; sites: baodanang, baoquangninh"),
+        (400, "feed_province.atom needs ?province=…: one of Quảng Ninh, Đà Nẵng"),
+        (404, "no province 'Hà Nội' in this archive; provinces: Quảng Ninh, Đà Nẵng"),
+    ]
+    assert no_site.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_feed_of_a_registered_site_not_crawled_yet_is_empty_not_refused(archive):
+    db = sqlite_utils.Database(archive)
+    db["sites"].insert({"id": "baohanoi", "name": "Báo Hà Nội", "province": "Hà Nội"})
+    db.close()
+    site, province = fetch(
+        archive,
+        "/archive/feed_site.atom?site=baohanoi",
+        "/archive/feed_province.atom?province=ha+noi",
+    )
+    assert entry_titles(check_atom(site)) == entry_titles(check_atom(province)) == []
+
+
 def test_search_feed_folds_the_query_and_lists_newest_first(archive):
     folded, plain = fetch(
         archive, "/archive/feed_search.atom?q=da nang", "/archive/feed_search.atom?q=Đà Nẵng"

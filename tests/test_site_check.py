@@ -74,6 +74,14 @@ def test_listing_patterns_generalise_page_numbers_and_keep_the_home_page():
     assert not any(matches(p, "http://x.vn/tin/cam-pha-so2.html") for p in patterns)
 
 
+def test_a_listing_pattern_matches_the_folder_listing_its_pages_hang_under():
+    # /chuyen-muc/kinh-te/ and its pager's /chuyen-muc/kinh-te/trang-2.html: one shape
+    patterns = listing_patterns(["http://x.vn/chuyen-muc/kinh-te/", "http://x.vn/chuyen-muc/xa-hoi/",
+                                 "http://x.vn/chuyen-muc/kinh-te/trang-2.html"])  # fmt: skip
+    for url in ("http://x.vn/chuyen-muc/the-thao/", "http://x.vn/chuyen-muc/xa-hoi/trang-3.html"):
+        assert any(matches(p, url) for p in patterns), (url, patterns)
+
+
 def report(articles: list[SampleArticle]) -> SiteReport:
     found = SiteReport("http://x.vn/", generic_profile("http://x.vn/"), pages=12)
     found.articles = articles

@@ -175,9 +175,13 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
     everywhere = NAVIGATION_SHARE * len(html_pages)
     menu = {u for u in article_urls if len(html_pages) >= 5 and linked[u] >= everywhere}
     if menu:
+        shown = sorted(menu)[:3]
+        more = f" and {len(menu) - len(shown)} more" if len(menu) > len(shown) else ""
         report.warnings.append(
             f"{plural(len(menu), 'page')} taken for articles {'is' if len(menu) == 1 else 'are'} "
-            f"linked from nearly every page, like a menu: {', '.join(sorted(menu)[:3])}"
+            f"linked from nearly every page, as a menu or a 'latest news' box links them: "
+            f"{', '.join(shown)}{more}. Their URLs are left out of the article patterns; check "
+            "that they are news"
         )
     report.article_patterns, odd = article_patterns(sorted(article_urls - menu))
     if odd:
@@ -240,7 +244,12 @@ def _cut_suffix(values: list[str]) -> str:
 
 
 def generalise(values: list[str], any_text: str, digits_always: bool = False) -> str:
-    """A regex for one URL part (a path segment or a query value) from the sampled values."""
+    """A regex for one URL part (a path segment or a query value) from the sampled values; an
+    empty value among others (``/chuyen-muc/kinh-te/`` beside ``…/kinh-te/trang-2.html``)
+    makes the part optional."""
+    filled = [v for v in values if v]
+    if filled and len(filled) < len(values):
+        return f"(?:{generalise(filled, any_text, digits_always)})?"
     if all(v.isdigit() for v in values):
         return r"\d+"
     if len(set(values)) == 1:

@@ -51,6 +51,17 @@ EARLIER_COPY = """select 1 from story_clusters mine
     where mine.article_id = a.id and b.{scope} = a.{scope}
       and (coalesce(b.published, '~'), b.id) < (coalesce(a.published, '~'), a.id)"""
 
+# the archive's spelling of the province named :province, however it is written (exactly as
+# written first): the distinct provinces are read from the index, one seek each
+PROVINCE_NAMED = """with recursive provinces(name) as (
+    select min(province) from articles
+    union all
+    select (select min(province) from articles where province > name) from provinces
+    where name is not null)
+  select name from provinces
+  where name is not null and tintuc_province_key(name) = tintuc_province_key(:province)
+  order by name = :province desc, name limit 1"""
+
 CANNED_QUERIES = {
     "articles_per_site_per_day": {
         "title": "Articles per site per day",
@@ -109,8 +120,7 @@ order by month, site""",
         "description": "Full-text search ranked by relevance (bm25, headline weighted most).",
         "sql": f"""select articles.id, articles.title, articles.published, articles.site,
   articles.url, {export.RANK_SQL} as rank,
-  tintuc_snippet(coalesce(articles.description, '') || char(10)
-    || coalesce(articles.text, ''), :q) as snippet
+  tintuc_snippet(tintuc_body(articles.description, articles.text), :q) as snippet
 from articles_fts join articles on articles.id = articles_fts.rowid
 where articles_fts match escape_fts(:q)
 order by rank
@@ -238,10 +248,15 @@ limit {FEED_SIZE}""",
     "feed_province": {
         "title": "Newest articles of a province (Atom feed)",
         "description": "Newest articles of all sites of :province, one copy of each "
-        "syndicated story (the first published in the province). Add .atom for the feed.",
+        "syndicated story (the first published in the province). The name is compared as "
+        'tintuc crawl --province compares it: "quang ninh" and "tỉnh Quảng Ninh" are '
+        "Quảng Ninh. Add .atom for the feed.",
+        # the archive's spelling of the province is looked up first (one index seek per
+        # province the archive holds), so that its articles are still read newest first by
+        # the (province, published) index
         "sql": f"""select {FEED_COLUMNS}
 from articles a
-where a.province = :province
+where a.province = ({PROVINCE_NAMED})
   and not exists ({EARLIER_COPY.format(scope="province")})
 order by a.published desc, a.id desc
 limit {FEED_SIZE}""",

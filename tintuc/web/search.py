@@ -2,7 +2,8 @@
 
 ``articles_fts`` indexes *folded* text (no case, no diacritics, đ→d), so every query is folded
 the same way before it reaches FTS5 (:func:`escape_fts`). SQL queries get ``fold(text)``,
-``tintuc_fts(query)``, ``tintuc_snippet(text, query)`` and ``tintuc_highlight(text, query)``.
+``tintuc_fts(query)``, ``tintuc_snippet(text, query)``, ``tintuc_highlight(text, query)`` and
+``tintuc_body(description, text)`` (what a snippet is cut from: the lead paragraph once).
 
 ``/-/tintuc/search/<db>`` (``.json``) ranks matches by bm25 (title weighted most) with
 highlighted snippets, within the bounds below whatever the archive's size. Handing the table
@@ -13,6 +14,7 @@ Datasette 0.65 (see :mod:`tintuc.web.workarounds`).
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 import urllib.parse
 
 from datasette import hookimpl
@@ -23,7 +25,7 @@ from datasette.utils.asgi import Response
 from pipelines.text import fold
 from tintuc import export
 from tintuc.web.archive import ARTICLES, articles_view, is_archive, readable_archive
-from tintuc.web.export import export_url
+from tintuc.web.export import export_url, table_row_args
 
 SEARCH_PAGE_SIZE = 20
 # Bounds that keep every search fast whatever the archive's size (issue 6; bench/README.md).
@@ -47,6 +49,26 @@ def escape_fts(query: str | None) -> str:
     return export.fts_query(query)
 
 
+def _comparable(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def article_body(description: str | None, text: str | None) -> str:
+    """The description, then the text: the passage a search snippet is cut from.
+
+    The description is left out when the text already begins with it (most sites' description
+    is the lead paragraph, which the text repeats): compared after NFC and white-space
+    normalisation, and without a trailing ellipsis (a description cut short).
+    """
+    description, text = (description or "").strip(), text or ""
+    lead = _comparable(description).rstrip(" .…")
+    if not lead or _comparable(text).startswith(lead):
+        return text
+    if not text:
+        return description
+    return description + "\n" + text
+
+
 @hookimpl(specname="prepare_connection")
 def search_functions(conn, database, datasette):
     if not is_archive(datasette, database):
@@ -54,6 +76,7 @@ def search_functions(conn, database, datasette):
     conn.create_function("fold", 1, fold, deterministic=True)
     conn.create_function("tintuc_fts", 1, escape_fts, deterministic=True)
     conn.create_function("tintuc_snippet", 2, export.snippet_html, deterministic=True)
+    conn.create_function("tintuc_body", 2, article_body, deterministic=True)
     conn.create_function("tintuc_highlight", 2, export.highlight_html, deterministic=True)
 
 
@@ -64,14 +87,11 @@ def search_routes():
 
 @hookimpl(specname="extra_template_vars")
 def table_page_links(database, table, view_name, request, datasette):
-    """On the articles table page: the complete CSV export, the ranked search, the bound note."""
+    """On the articles table page: the complete CSV export of its rows, the ranked search, the
+    bound note."""
     if not articles_view(datasette, database, table, view_name, request, "table"):
         return {}
     search = request.args.get("_search", "")
-    extra = sorted(
-        k for k in request.args if not k.startswith("_") and k not in ("site", "site__exact")
-    )
-    site = request.args.get("site") or request.args.get("site__exact")
     ranked = None
     if search:
         ranked = (
@@ -80,8 +100,8 @@ def table_page_links(database, table, view_name, request, datasette):
             + urllib.parse.urlencode({"_search": search})
         )
     page = {
-        "tintuc_export_url": export_url(datasette, database, _search=search, site=site),
-        "tintuc_export_ignores": extra,
+        # every row the table shows, however it is filtered, in its order
+        "tintuc_export_url": export_url(datasette, database, table_row_args(request.args)),
         "tintuc_ranked_url": ranked,
         "tintuc_search_note": request.scope.get(SEARCH_NOTE),
         "tintuc_flags_facet_url": None if "_facet_array" in request.args else path_with_added_args(
@@ -236,10 +256,9 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
     # rank inside the index first; read articles and build snippets for this page only
     sql = f"""
         select articles.id, articles.title, articles.published, articles.site, articles.url,
-          articles.author, ranked.rank,
+          articles.author, articles.removed, articles.removed_reason, ranked.rank,
           tintuc_highlight(articles.title, :q) as title_html,
-          tintuc_snippet(coalesce(articles.description, '') || char(10)
-            || coalesce(articles.text, ''), :q) as snippet_html
+          tintuc_snippet(tintuc_body(articles.description, articles.text), :q) as snippet_html
         from ({ranked}) as ranked join articles on articles.id = ranked.rowid
         order by {order}
     """
@@ -250,10 +269,10 @@ async def ranked_page(db, query: str, size: int, offset: int, limit_ms: int) -> 
         ranking = "newest matches first (highest ids): ranking took too long"
         sql = """
             select articles.id, articles.title, articles.published, articles.site,
-              articles.url, articles.author, null as rank,
-              tintuc_highlight(articles.title, :q) as title_html,
-              tintuc_snippet(coalesce(articles.description, '') || char(10)
-                || coalesce(articles.text, ''), :q) as snippet_html
+              articles.url, articles.author, articles.removed, articles.removed_reason,
+              null as rank, tintuc_highlight(articles.title, :q) as title_html,
+              tintuc_snippet(tintuc_body(articles.description, articles.text), :q)
+                as snippet_html
             from (select rowid from articles_fts where articles_fts match :match
                   order by rowid desc limit :limit offset :offset) as newest
             join articles on articles.id = newest.rowid
