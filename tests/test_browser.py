@@ -29,7 +29,8 @@ pytestmark = pytest.mark.e2e  # drives chromium against a served archive
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "browser"
-HEADER = ["title", "published", "site", "url", "author", "description", "text"]
+HEADER = ["title", "published", "site", "url", "author", "description", "text", "removed",
+          "removed_reason"]  # fmt: skip
 
 
 @pytest.fixture
@@ -126,5 +127,5 @@ def test_search_read_follow_and_download_in_chromium(browser, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == HEADER
     assert [r[0] for r in rows[1:]] == [DANANG_TITLE, HALONG_TITLE]
-    assert rows[1] == [ARTICLES[0][c] or "" for c in HEADER]
+    assert rows[1] == [ARTICLES[0].get(c) or "" for c in HEADER]
     assert downloaded.name == "tintuc-da-nang.csv"

@@ -20,11 +20,14 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from test_datasette import ARTICLES, DANANG_TITLE, HALONG_TITLE, build_archive, fetch
 
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import mark_removed
 from tintuc import export
 from tintuc.cli import main
 from tintuc.web import SERVE_SETTINGS
 
-HEADER = ["title", "published", "site", "url", "author", "description", "text"]
+HEADER = ["title", "published", "site", "url", "author", "description", "text", "removed",
+          "removed_reason"]  # fmt: skip
 BIG = 3000  # more than Datasette's 1,000-row page and max_returned_rows
 PARAGRAPH = "Thành phố Đà Nẵng và tỉnh Quảng Ninh đẩy mạnh liên kết vùng, phát triển du lịch. "
 
@@ -112,7 +115,7 @@ def test_cli_export_csv_has_bom_header_and_all_columns(archive, tmp_path):
     rows = read_csv(out.read_text(encoding="utf-8"))
     assert rows[0] == HEADER
     assert [r[0] for r in rows[1:]] == [DANANG_TITLE, HALONG_TITLE]  # best match first
-    assert rows[1] == [ARTICLES[0][c] or "" for c in HEADER]  # text with its new lines
+    assert rows[1] == [ARTICLES[0].get(c) or "" for c in HEADER]  # text with its new lines
     assert not (tmp_path / "da-nang.csv.part").exists()
 
 
@@ -148,6 +151,27 @@ def test_cli_export_filters_and_formats(archive):
     ]
 
 
+def test_cli_export_says_which_articles_were_removed_from_their_site(archive):
+    db = open_archive(archive)
+    assert mark_removed(db, ARTICLES[1]["url"], "HTTP 404")
+    removed = db["articles"].get(2)["removed"]
+    db.close()
+    runner = CliRunner()
+    args = ["export", "--db", str(archive), "-q", "đà nẵng"]  # ARTICLES[0], then [1]
+    csv_rows = read_csv(runner.invoke(main, args).stdout)
+    assert csv_rows[0][-2:] == ["removed", "removed_reason"]
+    assert [(r[3], r[-2], r[-1]) for r in csv_rows[1:]] == [
+        (ARTICLES[0]["url"], "", ""), (ARTICLES[1]["url"], removed, "HTTP 404"),
+    ]  # fmt: skip
+    for fmt in ("jsonl", "json"):
+        out = runner.invoke(main, [*args, "--format", fmt]).stdout
+        records = json.loads(out) if fmt == "json" else [json.loads(x) for x in out.splitlines()]
+        assert [(r["removed"], r["removed_reason"]) for r in records] == [
+            (None, None), (removed, "HTTP 404"),
+        ]  # fmt: skip
+        assert list(records[0]) == HEADER
+
+
 def test_cli_export_fails_loudly_on_bad_input(archive, tmp_path):
     runner = CliRunner()
     bad_date = runner.invoke(main, ["export", "--db", str(archive), "--since", "2025-13-01"])
@@ -157,6 +181,19 @@ def test_cli_export_fails_loudly_on_bad_input(archive, tmp_path):
     assert nothing.exit_code == 1 and "nothing to search for" in nothing.output
     missing = runner.invoke(main, ["export", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1 and "no archive at" in missing.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "graphml", "gexf"])
+def test_cli_export_of_an_unknown_site_is_an_error(archive, tmp_path, fmt):
+    out = tmp_path / "nosuch.out"
+    result = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "nosuch",
+                                       "--format", fmt, "-o", str(out)])  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1, "Error: unknown site 'nosuch' (not in this archive)\n",
+    )  # fmt: skip
+    assert not out.exists() and not (tmp_path / "nosuch.out.part").exists()
+    to_stdout = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "nosuch"])
+    assert (to_stdout.exit_code, to_stdout.stdout) == (1, "")  # not even the CSV header
 
 
 def test_cli_export_leaves_no_file_when_interrupted(archive, tmp_path, monkeypatch):
@@ -235,7 +272,7 @@ def test_export_route_of_the_search_page(archive):
     (response,) = fetch(archive, "/-/tintuc/export/archive.csv?_search=da+nang")
     assert response.headers["content-disposition"] == ('attachment; filename="tintuc-da-nang.csv"')
     rows = read_csv(response.text)
-    assert rows == [HEADER] + [[a[c] or "" for c in HEADER] for a in ARTICLES[:2]]
+    assert rows == [HEADER] + [[a.get(c) or "" for c in HEADER] for a in ARTICLES[:2]]
 
 
 def test_export_route_rejects_bad_input_with_400(archive):

@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 from test_datasette import build_archive, fetch
 
+from pipelines.archive.schema import open_archive
+from pipelines.archive.store import mark_removed
 from tintuc.cli import main
 
 A, B, C = "https://a.vn/tin-1.html", "https://a.vn/tin-2.html", "https://b.vn/tin-3.html"
@@ -45,6 +47,28 @@ def test_whole_graph_loads_in_networkx(archive, tmp_path, fmt, read):
     assert graph.nodes[C]["published"] == "2025-04-02T08:00:00+07:00"
     assert graph.nodes[MISSING]["title"] == "Chưa lưu"
     assert graph.nodes[MISSING]["archived"] in (False, "false")
+
+
+@pytest.mark.parametrize("fmt, read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_removed_articles_are_marked_in_the_graph(archive, tmp_path, fmt, read):
+    db = open_archive(archive)
+    mark_removed(db, B, "HTTP 404")
+    removed = db["articles"].get(2)["removed"]
+    db.close()
+    graphs = []
+    # B selected, then B only linked from the selection (tin-1 alone)
+    for selection in ([], ["--site", "sitea", "--until", "2025-03-31"]):
+        out = tmp_path / f"links.{fmt}"
+        result = CliRunner().invoke(main, ["export", "--db", str(archive), "--format", fmt,
+                                           *selection, "-o", str(out)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        graphs.append(read(out))
+    for graph in graphs:
+        assert (graph.nodes[B]["removed"], graph.nodes[B]["removed_reason"]) == (
+            removed, "HTTP 404",
+        )  # fmt: skip
+        assert (graph.nodes[A]["removed"], graph.nodes[A]["removed_reason"]) == ("", "")
+    assert graphs[0].nodes[MISSING]["removed"] == ""
 
 
 def test_graph_of_one_site_and_period(archive, tmp_path):

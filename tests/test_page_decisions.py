@@ -62,7 +62,7 @@ def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_pa
     (crawl,) = query(db_path, "SELECT pages_article, pages_listing, pages_other FROM crawls")
     assert crawl == {"pages_article": 1, "pages_listing": 1, "pages_other": 2}
     assert crawler.stats.get_value("tintuc/pages_other") == 2
-    assert "  pages judged: 1 articles, 1 listings, 2 other" in summary_lines(str(db_path), 1)
+    assert "  pages judged: 1 article, 1 listing, 2 other" in summary_lines(str(db_path), 1)
 
 
 # --- e2e ------------------------------------------------------------------------------------

@@ -235,6 +235,13 @@ def test_sites_lists_every_source_of_a_province():
     assert len(listed) == 10 and "quangninh-portal-vandon" in listed
 
 
+def test_sites_of_a_province_with_no_site_is_an_error():
+    result = CliRunner().invoke(main, ["sites", "--province", "nowhere"])
+    assert (result.exit_code, result.output) == (
+        1, "Error: no registered site in province 'nowhere' (run 'tintuc sites' for them all)\n",
+    )  # fmt: skip
+
+
 def test_crawl_province_refuses_nowhere_and_a_site_beside_it(tmp_path):
     db = str(tmp_path / "a.db")
     result = CliRunner().invoke(main, ["crawl", "--province", "Atlantis", "--db", db])

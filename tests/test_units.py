@@ -6,6 +6,9 @@ objects; CLI commands run through click's ``CliRunner``.
 
 from __future__ import annotations
 
+import json
+import socket
+
 import pytest
 from click.testing import CliRunner
 from scrapy.crawler import AsyncCrawlerRunner
@@ -19,8 +22,16 @@ from crawler.sites import get_site
 from crawler.spiders.news import NewsSpider
 from crawler.state import CrawlState
 from pipelines.archive.schema import open_archive
-from pipelines.archive.store import finish_crawl, save_articles, save_site, start_crawl
+from pipelines.archive.store import (
+    finish_crawl,
+    record_error,
+    save_articles,
+    save_site,
+    start_crawl,
+)
 from tintuc.cli import main
+from tintuc.crawl import summary_lines
+from tintuc.plural import plural
 
 PORTAL = "http://127.0.0.1:8765"  # the sample profile's own start URL: nothing is fetched
 SETTINGS = {"EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_PROGRESS": False}
@@ -241,9 +252,82 @@ def test_status_shows_each_site_with_its_last_crawl(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"{'quangninh-portal':20} {0:7} articles (0 removed)  never crawled",
-        f"{'sample':20} {1:7} articles (0 removed)  "
+        f"{'sample':20} {1:7} article  (0 removed)  "
         f"crawl {crawl_id} finished {started}: 3 pages, 1 new, 0 errors",
     ]
+
+
+def test_counts_of_one_are_singular(tmp_path):
+    assert [plural(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+    assert [plural(n, "story", "stories") for n in (1, 3)] == ["1 story", "3 stories"]
+    db_path = tmp_path / "archive.db"
+    db = open_archive(db_path)
+    save_site(db, get_site("sample"))
+    crawl_id = start_crawl(db, "sample")
+    save_articles(db, [{"url": f"{PORTAL}/tin-tuc/a-1.html", "site": "sample", "title": "A",
+                        "text": "Một bài."}])  # fmt: skip
+    record_error(db, crawl_id, f"{PORTAL}/tin-tuc/b-2.html", "HTTP 404", 404)
+    finish_crawl(db, crawl_id, "finished", pages=1, articles_new=1, errors=1, pages_skipped=1,
+                 pages_article=1, pages_listing=1, pages_other=1)  # fmt: skip
+    db.close()
+    assert summary_lines(str(db_path), crawl_id) == [
+        f"crawl {crawl_id} of sample: finished; 1 page fetched, 1 new, 0 changed, 0 unchanged "
+        f"article, 1 error, 1 stored article skipped; 1 article of this site in {db_path}",
+        "  pages judged: 1 article, 1 listing, 1 other",
+        f"  error: {PORTAL}/tin-tuc/b-2.html: HTTP 404",
+    ]
+    exported = CliRunner().invoke(main, ["export", "--db", str(db_path)])
+    assert exported.exit_code == 0 and exported.stderr == "1 article exported\n"
+
+
+def test_serve_on_a_busy_port_says_so_before_starting(tmp_path, monkeypatch):
+    from datasette.cli import cli as datasette_cli
+
+    from tintuc.web import WRITE_ENV
+
+    started = []
+    monkeypatch.setattr(datasette_cli, "main", lambda **kwargs: started.append(kwargs))
+    monkeypatch.delenv(WRITE_ENV, raising=False)  # serve sets it: put back after the test
+    open_archive(tmp_path / "archive.db").close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
+                                           "--port", str(port)])  # fmt: skip
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: cannot listen on 127.0.0.1:{port}: address already in use; "
+        "choose another port with --port\n"
+    ))  # fmt: skip
+    assert started == []
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
+                                       "--port", str(port)])  # fmt: skip
+    assert result.exit_code == 0 and started  # free again: Datasette is started
+
+
+ARTICLE_PAGE = (
+    "<html lang='vi'><head><meta charset='utf-8'><title>Sở Nội vụ tổng kết năm 2025</title>"
+    "</head><body><div class='news-detail'><h1>Sở Nội vụ tổng kết năm 2025</h1>"
+    "<p>24/12/2025 09:30</p><p>Sáng 24/12, Sở Nội vụ tổ chức hội nghị tổng kết công tác năm "
+    "2025 và triển khai nhiệm vụ năm 2026, với sự tham dự của lãnh đạo các phòng.</p>"
+    "<p>Hội nghị đánh giá kết quả cải cách hành chính và đề ra nhiệm vụ trọng tâm.</p>"
+    "</div></body></html>"
+)
+
+
+def test_extract_exits_1_when_the_page_is_not_an_article(tmp_path):
+    url = "https://snv.example.gov.vn/tin-tuc/tong-ket-2025-123.html"
+    article, scrap = tmp_path / "article.html", tmp_path / "scrap.html"
+    article.write_text(ARTICLE_PAGE, encoding="utf-8")
+    scrap.write_text("<p>x</p>", encoding="utf-8")
+    ok = CliRunner().invoke(main, ["extract", str(article), "--url", url])
+    assert ok.exit_code == 0 and ok.stderr == "", ok.output
+    assert json.loads(ok.stdout)["page_kind"] == "article"
+    judged = CliRunner().invoke(main, ["extract", str(scrap), "--url", url])
+    assert judged.exit_code == 1
+    assert json.loads(judged.stdout)["page_kind"] == "other"  # the JSON all the same
+    assert judged.stderr == (f"Error: {scrap}: judged other, not an article (no headline): a "
+                             "crawl would record this page, not store it\n")  # fmt: skip
 
 
 def test_status_without_an_archive_says_so(tmp_path):

@@ -54,7 +54,7 @@ def test_wacz_packages_every_capture_and_validates(crawled, tmp_path):
     out = tmp_path / "all.wacz"
     result = run_tintuc("wacz", "-o", str(out), "--db", str(db_path))
     captures = query(db_path, "SELECT count(*) AS n FROM captures")[0]["n"]
-    assert f"{captures} captures from 1 WARC files, {len(articles)} pages" in result.stdout
+    assert f"{captures} captures from 1 WARC file, {len(articles)} pages" in result.stdout
     ok, said = validate_wacz(out)
     assert ok, said
     with zipfile.ZipFile(out) as z:
@@ -81,7 +81,7 @@ def test_wacz_shows_progress_on_a_terminal(crawled, tmp_path):
     captures = query(db_path, "SELECT count(*) AS n FROM captures")[0]["n"]
     status, out, terminal = on_terminal("wacz", "-o", str(tmp_path / "t.wacz"), "--db",
                                         str(db_path))  # fmt: skip
-    assert status == 0 and f"{captures} captures from 1 WARC files" in out
+    assert status == 0 and f"{captures} captures from 1 WARC file" in out
     assert f"\r{captures}/{captures} captures indexed, " in terminal
     status, out, terminal = on_terminal("wacz", "-o", str(tmp_path / "s.wacz"), "--db",
                                         str(db_path), "--site", "sample")  # fmt: skip
@@ -153,7 +153,8 @@ def test_moved_archive_names_missing_warc_and_takes_warc_dir(crawled, tmp_path):
 
     failed = run_tintuc("reextract", "--db", str(moved / "archive.db"), check=False)
     assert failed.returncode != 0
-    assert warc_name in failed.stderr and "WARC files missing" in failed.stderr
+    assert warc_name in failed.stderr
+    assert "Error: 1 WARC file missing: nothing re-extracted" in failed.stderr
     assert "failed" not in failed.stdout  # nothing was attempted
 
     again = run_tintuc("reextract", "--db", str(moved / "archive.db"), "--warc-dir", str(warc_dir))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import crawl_summary
+from tintuc.plural import plural
 
 
 class CrawlSetupError(ValueError):
@@ -102,15 +103,17 @@ def summary_lines(db_path: str, crawl_id: int) -> list[str]:
         row, total, errors = crawl_summary(db, crawl_id)
     finally:
         db.close()
+    stored = row["articles_new"] + row["articles_changed"] + row["articles_unchanged"]
     lines = [
-        f"crawl {row['id']} of {row['site']}: {row['status']}; {row['pages']} pages fetched, "
-        f"{row['articles_new']} new, {row['articles_changed']} changed, "
-        f"{row['articles_unchanged']} unchanged articles, {row['errors']} errors, "
-        f"{row['pages_skipped'] or 0} stored articles skipped; "
-        f"{total} articles of this site in {db_path}"
+        f"crawl {row['id']} of {row['site']}: {row['status']}; "
+        f"{plural(row['pages'], 'page')} fetched, {row['articles_new']} new, "
+        f"{row['articles_changed']} changed, {row['articles_unchanged']} unchanged "
+        f"{'article' if stored == 1 else 'articles'}, {plural(row['errors'], 'error')}, "
+        f"{plural(row['pages_skipped'] or 0, 'stored article')} skipped; "
+        f"{plural(total, 'article')} of this site in {db_path}"
     ]
     if row.get("pages_article") is not None:  # crawls before m006_page_decisions: no counts
-        lines.append(f"  pages judged: {row['pages_article']} articles, "
-                     f"{row['pages_listing']} listings, {row['pages_other']} other")
+        lines.append(f"  pages judged: {plural(row['pages_article'], 'article')}, "
+                     f"{plural(row['pages_listing'], 'listing')}, {row['pages_other']} other")
     lines += [f"  error: {e['url']}: {e['error']}" for e in errors]
     return lines

@@ -27,7 +27,11 @@ from typing import TextIO
 
 from pipelines.text import fold
 
-EXPORT_COLUMNS = ("title", "published", "site", "url", "author", "description", "text")
+# removed, removed_reason last: spreadsheets made from earlier exports keep their columns
+EXPORT_COLUMNS = (
+    "title", "published", "site", "url", "author", "description", "text",
+    "removed", "removed_reason",
+)  # fmt: skip
 BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
 RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
 BATCH_ROWS = 100
@@ -35,7 +39,16 @@ CHUNK_CHARS = 64 * 1024
 
 
 class ExportError(ValueError):
-    """A bad filter (date, query) given to an export."""
+    """A bad filter (date, query, site) given to an export."""
+
+
+def check_site(conn: sqlite3.Connection, site: str | None) -> None:
+    """:class:`ExportError` if ``site`` is given and the archive does not know it (as
+    ``tintuc reextract`` and ``tintuc wacz`` say): an export of it would be silently empty."""
+    from pipelines.archive.store import site_in_archive  # sqlite-utils, numpy: only here
+
+    if site and not site_in_archive(conn, site):
+        raise ExportError(f"unknown site {site!r} (not in this archive)")
 
 
 @dataclass(frozen=True)
@@ -381,6 +394,7 @@ def export_articles(
 
     try:
         conn.execute("BEGIN")
+        check_site(conn, filters.get("site"))
         rows = counted(iter_rows(conn, sql, params))
         if fmt == "csv":
             for chunk in csv_chunks(rows, bom=bom):
@@ -409,37 +423,43 @@ def export_graph(db_path: str | Path, out, *, fmt: str = "graphml", **filters) -
     writers, read by Gephi and networkx); return (nodes, edges).
 
     Nodes are the selected articles (``filters`` as for :func:`build_query`, ``query`` and
-    ``order`` aside), keyed by URL, with title, site, published and ``archived`` = True; the
-    pages their related blocks link to are nodes too (from other sites and periods, or not
-    archived: then titled with the link's anchor, ``archived`` False). Edges are the links,
-    with block and position.
+    ``order`` aside), keyed by URL, with title, site, published, removed and removed_reason
+    ("" when still online) and ``archived`` = True; the pages their related blocks link to are
+    nodes too (from other sites and periods, or not archived: then titled with the link's
+    anchor, ``archived`` False). Edges are the links, with block and position.
     """
     import networkx as nx  # imported here: only this export needs it
 
     if fmt not in GRAPH_FORMATS:
         raise ExportError(f"graph format must be graphml or gexf, not {fmt!r}")
-    sql, params = build_query(columns=("url", "title", "site", "published"), **filters)
+    columns = ("url", "title", "site", "published", "removed", "removed_reason")
+    sql, params = build_query(columns=columns, **filters)
     conn = connect_readonly(db_path)
     graph = nx.DiGraph()
     try:
         conn.execute("BEGIN")
-        for url, title, site, published in iter_rows(conn, sql, params):
+        check_site(conn, filters.get("site"))
+        for url, title, site, published, removed, reason in iter_rows(conn, sql, params):
             graph.add_node(url, title=title or "", site=site or "", published=published or "",
+                           removed=removed or "", removed_reason=reason or "",
                            archived=True)  # fmt: skip
         selected = list(graph.nodes)
         for start in range(0, len(selected), 500):  # SQLite's bound-parameter limit
             batch = selected[start : start + 500]
             rows = conn.execute(
                 f"""SELECT r.from_url, r.to_url, r.block, r.position, r.anchor,
-                           a.title, a.site, a.published, a.id IS NOT NULL
+                           a.title, a.site, a.published, a.removed, a.removed_reason,
+                           a.id IS NOT NULL
                     FROM related_links r LEFT JOIN articles a ON a.url = r.to_url
                     WHERE r.from_url IN ({", ".join("?" for _ in batch)})""",
                 batch,
             )
-            for from_url, to_url, block, position, anchor, title, site, published, known in rows:
+            for (from_url, to_url, block, position, anchor, title, site, published, removed,
+                 reason, known) in rows:  # fmt: skip
                 if to_url not in graph:
                     graph.add_node(to_url, title=(title if known else anchor) or "",
                                    site=site or "", published=published or "",
+                                   removed=removed or "", removed_reason=reason or "",
                                    archived=bool(known))  # fmt: skip
                 graph.add_edge(from_url, to_url, block=block or "",
                                position=-1 if position is None else position)  # fmt: skip

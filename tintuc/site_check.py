@@ -26,6 +26,7 @@ from pipelines.archive.captures import warc_path
 from pipelines.archive.schema import open_archive
 from pipelines.archive.warc import read_record
 from tintuc.crawl import crawl_settings, run_crawl
+from tintuc.plural import plural
 
 MAX_PAGES = 30
 # a breadth-first sample (Scrapy's DepthMiddleware lowers the priority of deeper requests),
@@ -177,13 +178,16 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
         shown = sorted(menu)[:3]
         more = f" and {len(menu) - len(shown)} more" if len(menu) > len(shown) else ""
         report.warnings.append(
-            f"{len(menu)} page(s) taken for articles are linked from nearly every page, as a "
-            f"menu or a 'latest news' box links them: {', '.join(shown)}{more}. Their URLs are "
-            "left out of the article patterns; check that they are news"
+            f"{plural(len(menu), 'page')} taken for articles {'is' if len(menu) == 1 else 'are'} "
+            f"linked from nearly every page, as a menu or a 'latest news' box links them: "
+            f"{', '.join(shown)}{more}. Their URLs are left out of the article patterns; check "
+            "that they are news"
         )
     report.article_patterns, odd = article_patterns(sorted(article_urls - menu))
     if odd:
-        report.warnings.append(f"{len(odd)} article URL(s) of a rarer shape: {', '.join(odd[:3])}")
+        report.warnings.append(
+            f"{plural(len(odd), 'article URL')} of a rarer shape: {', '.join(odd[:3])}"
+        )
     # a pattern that also matches a sampled page that is not an article would store it: left
     # out of the profile (its "articles" are likely misjudged pages), and said
     not_articles = [url for _, url, _ in html_pages if url not in article_urls]
@@ -308,7 +312,7 @@ def listing_patterns(urls: list[str]) -> list[str]:
 
 def report_lines(report: SiteReport) -> list[str]:
     """The report for the terminal."""
-    lines = [f"site check of {report.target}: {report.pages} pages fetched"]
+    lines = [f"site check of {report.target}: {plural(report.pages, 'page')} fetched"]
 
     def section(title: str, items: list[str], empty: str = "none found") -> None:
         lines.append(f"{title}:")
@@ -363,7 +367,8 @@ def profile_toml(report: SiteReport, site_id: str | None = None) -> str:
     }
     if "source" in SiteProfile.__dataclass_fields__:  # where the rules came from
         table["source"] = p.source or f"tintuc sites check {report.target}"
-    lines = [f"# learned by `tintuc sites check {report.target}` from {report.pages} pages; "
-             "check the province and kind", f"[sites.{json.dumps(site_id or p.id)}]"]  # fmt: skip
+    lines = [f"# learned by `tintuc sites check {report.target}` from "
+             f"{plural(report.pages, 'page')}; check the province and kind",
+             f"[sites.{json.dumps(site_id or p.id)}]"]  # fmt: skip
     lines += [f"{k} = {_toml(v)}" for k, v in table.items() if v or k == "checked_live"]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -295,6 +296,14 @@ def linked_not_stored(db: sqlite_utils.Database, site: str) -> list[str]:
             [site],
         )
     ]
+
+
+def site_in_archive(db: sqlite_utils.Database | sqlite3.Connection, site: str) -> bool:
+    """True if the archive knows ``site``: a row in ``sites`` or articles of it."""
+    return db.execute(
+        "SELECT 1 FROM sites WHERE id = ? UNION ALL SELECT 1 FROM articles WHERE site = ? LIMIT 1",
+        [site, site],
+    ).fetchone() is not None
 
 
 def last_crawl_status(db: sqlite_utils.Database, site: str) -> str | None:

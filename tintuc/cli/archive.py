@@ -11,6 +11,7 @@ import click
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import DOUBTFUL_BELOW
 from tintuc.cli.options import db_option
+from tintuc.plural import plural
 
 warc_dir_option = click.option(
     "--warc-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -39,9 +40,11 @@ def status(db_path):
 
     db = existing_archive(db_path)
     for r in site_status(db):
-        last = (f"crawl {r['crawl']} {r['status']} {r['started']}: {r['pages']} pages, "
-                f"{r['articles_new']} new, {r['errors']} errors") if r["crawl"] else "never crawled"
-        click.echo(f"{r['id']:20} {r['articles']:7} articles ({r['removed']} removed)  {last}")
+        last = (f"crawl {r['crawl']} {r['status']} {r['started']}: "
+                f"{plural(r['pages'], 'page')}, {r['articles_new']} new, "
+                f"{plural(r['errors'], 'error')}") if r["crawl"] else "never crawled"  # fmt: skip
+        articles = "article " if r["articles"] == 1 else "articles"  # the columns stay aligned
+        click.echo(f"{r['id']:20} {r['articles']:7} {articles} ({r['removed']} removed)  {last}")
     db.close()
 
 
@@ -101,9 +104,9 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
     if partial:
         partial.replace(output)
     if graph:
-        click.echo(f"{nodes} nodes, {edges} links exported", err=True)
+        click.echo(f"{plural(nodes, 'node')}, {plural(edges, 'link')} exported", err=True)
     else:
-        click.echo(f"{count} articles exported", err=True)
+        click.echo(f"{plural(count, 'article')} exported", err=True)
 
 
 @click.command()
@@ -128,7 +131,7 @@ def verify(db_path, warc_dir):
             click.echo(f"capture {result.capture_id} {result.url}: {result.problem}")
         else:
             good += 1
-    click.echo(f"{good} records intact, {bad} missing or damaged")
+    click.echo(f"{plural(good, 'record')} intact, {bad} missing or damaged")
     sys.exit(1 if bad else 0)
 
 
@@ -164,26 +167,24 @@ def reextract(db_path, site, flagged, below, workers, warc_dir):
     import signal
     import time
 
-    from pipelines.archive.store import count_doubtful
+    from pipelines.archive.store import count_doubtful, site_in_archive
     from tintuc.reextract import Interrupted, missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path)
-    if site and not db.execute("SELECT 1 FROM sites WHERE id = ? UNION ALL "
-                               "SELECT 1 FROM articles WHERE site = ? LIMIT 1",
-                               [site, site]).fetchone():  # fmt: skip
+    if site and not site_in_archive(db, site):
         raise click.ClickException(f"unknown site {site!r} (not in this archive)")
     db_dir = Path(db_path).resolve().parent
     missing = missing_warc_files(db, db_dir, site, warc_dir)
     if missing:
         for path, captures in missing:
-            click.echo(f"WARC file missing: {path} ({captures} captures)", err=True)
+            click.echo(f"WARC file missing: {path} ({plural(captures, 'capture')})", err=True)
         raise click.ClickException(
-            f"{len(missing)} WARC files missing: nothing re-extracted (use --warc-dir DIR "
-            "if they moved)"
+            f"{plural(len(missing), 'WARC file')} missing: nothing re-extracted (use --warc-dir "
+            "DIR if they moved)"
         )
     if flagged:
-        click.echo(f"{count_doubtful(db, below, site)} doubtful articles")
+        click.echo(f"{plural(count_doubtful(db, below, site), 'doubtful article')}")
     stop: list[int] = []  # the signals received: the run saves its work and stops
     handlers = {signum: signal.signal(signum, lambda received, _frame: stop.append(received))
                 for signum in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
@@ -261,5 +262,5 @@ def wacz(output, db_path, site, since, until, warc_dir, force):
     finally:
         if show:
             click.echo("\r\033[K", err=True, nl=False)  # the progress line, cleared
-    click.echo(f"{output}: {counts['captures']} captures from {counts['warc_files']} WARC "
-               f"files, {counts['pages']} pages")  # fmt: skip
+    click.echo(f"{output}: {plural(counts['captures'], 'capture')} from "
+               f"{plural(counts['warc_files'], 'WARC file')}, {plural(counts['pages'], 'page')}")

@@ -6,6 +6,7 @@ import click
 
 from tintuc.cli.archive import existing_archive
 from tintuc.cli.options import db_option
+from tintuc.plural import plural
 
 
 @click.group()
@@ -36,7 +37,8 @@ def rebuild(db_path, threshold):
     db = existing_archive(db_path)
     result = rebuild_clusters(db, threshold)
     db.close()
+    stories = plural(result["clusters"], "story", "stories")
     click.echo(
-        f"{result['articles']} articles, {result['clusters']} stories "
-        f"({result['clustered']} articles with a copy), threshold {result['threshold']:g}"
+        f"{plural(result['articles'], 'article')}, {stories} "
+        f"({plural(result['clustered'], 'article')} with a copy), threshold {result['threshold']:g}"
     )

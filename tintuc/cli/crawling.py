@@ -24,6 +24,7 @@ from tintuc.crawl import (
     run_crawl,
     summary_lines,
 )
+from tintuc.plural import plural
 
 
 def finish(db_path: str, stats: dict) -> None:
@@ -41,7 +42,9 @@ def finish(db_path: str, stats: dict) -> None:
 @click.argument("site", required=False)
 @click.option("--start-url", help="Start here instead (a site not in the registry, or a mirror).")
 @db_option
-@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@click.option("--max-pages", type=click.IntRange(min=1),
+              help="Stop scheduling after about this many responses; pages already requested "
+              "still finish, so a crawl fetches more (CLOSESPIDER_PAGECOUNT).")  # fmt: skip
 @settings_option
 @click.option("--full", is_flag=True,
               help="Fetch every article again (default: incremental, stored ones skipped).")
@@ -120,7 +123,7 @@ def crawl_province(province, db_path, max_pages, overrides, sites_file, full) ->
             failed.append(profile.id)
     if failed:
         raise click.ClickException(
-            f"{len(failed)} of {len(sites)} crawls failed: {', '.join(failed)}"
+            f"{len(failed)} of {plural(len(sites), 'crawl')} failed: {', '.join(failed)}"
         )
 
 

@@ -16,6 +16,7 @@ from crawler.sites import (
 from pipelines.archive.schema import ArchiveOpenError
 from tintuc.cli.options import parse_setting, settings_option, sites_option
 from tintuc.crawl import CrawlSetupError, check_db_path
+from tintuc.plural import plural
 
 redis_option = click.option(
     "--redis", "redis_url", required=True, metavar="URL",
@@ -88,7 +89,8 @@ def ingest(redis_url, db_path, until_idle):
         raise click.ClickException(str(exc)) from None
     finally:
         ingester.close()
-    click.echo(f"{total} results ingested, {ingester.stored} articles written to {db_path}")
+    click.echo(f"{plural(total, 'result')} ingested, {plural(ingester.stored, 'article')} written "
+               f"to {db_path}")  # fmt: skip
 
 
 @click.command()

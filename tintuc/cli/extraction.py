@@ -18,6 +18,9 @@ from crawler.sites import SiteError, get_site
 def extract(file, url, site):
     """Extract one saved page and print the result as JSON.
 
+    Exits with status 1 when the page is judged not an article (a listing, a home page …):
+    the JSON is printed all the same, with page_kind and page_reason saying why.
+
     Example:
 
         tintuc extract saved-page.html --url https://baoquangninh.vn/bai-viet-123.html
@@ -35,9 +38,11 @@ def extract(file, url, site):
     if result is None:
         raise click.ClickException(f"{file}: no text found")
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    if result["page_kind"] != "article":  # said apart from the JSON, which stays parseable
-        click.echo(f"note: judged {result['page_kind']} ({result['page_reason']}): a crawl "
-                   "would record this page, not store it as an article", err=True)
+    if result["page_kind"] != "article":  # on stderr: the JSON on stdout stays parseable
+        raise click.ClickException(
+            f"{file}: judged {result['page_kind']}, not an article ({result['page_reason']}): "
+            "a crawl would record this page, not store it"
+        )
 
 
 @click.command(name="eval")

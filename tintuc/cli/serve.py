@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 
 import click
 
 from tintuc.cli.options import db_option
+
+
+def check_port(host: str, port: int) -> None:
+    """A one-line error if ``host:port`` cannot be listened on (taken by another server, or a
+    privileged port), before Datasette starts: uvicorn would log a traceback-like bind error
+    after its startup lines and exit 3. Bound as uvicorn binds (SO_REUSEADDR), then released."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from None
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        reason = "address already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {reason}; choose another port with --port"
+        ) from None
 
 
 @click.command()
@@ -36,6 +57,7 @@ def serve(db_path, host, port, time_limit_ms, write, open_browser):
 
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path}: run 'tintuc demo' or 'tintuc crawl'")
+    check_port(host, port)
     settings = {**SERVE_SETTINGS, "sql_time_limit_ms": time_limit_ms}
     args = ["serve", db_path, "--host", host, "--port", str(port)]
     for name, value in settings.items():

@@ -31,6 +31,9 @@ def sites(ctx, sites_file, province):
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     shown = sites_in_province(registry, province) if province else registry.values()
+    if province and not shown:  # as crawl --province and enqueue --province say it
+        raise click.ClickException(f"no registered site in province {province!r} "
+                                   "(run 'tintuc sites' for them all)")  # fmt: skip
     for profile in shown:
         checked = "" if profile.checked_live else "  (not yet checked against live pages)"
         line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
@@ -42,7 +45,8 @@ def sites(ctx, sites_file, province):
 @click.option("--write-profile", "profile_path", type=click.Path(dir_okay=False),
               help="Write the profile it learned (TOML, the --sites format) to this file.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Stop the sample after this many responses.")
+              help="Stop scheduling after about this many responses; pages already "
+              "requested still finish.")  # fmt: skip
 @settings_option
 @sites_option
 def check(target, profile_path, max_pages, overrides, sites_file):
