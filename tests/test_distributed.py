@@ -108,7 +108,7 @@ def test_a_redis_written_by_something_else_is_refused(redis_url, tmp_path):
         result = tintuc_in_process(*command, "--redis", redis_url)
         assert result.exit_code != 0
         assert result.stderr.strip().splitlines() == [
-            f"Error: Redis at {redis_url} holds 1 keys not written by tintuc; "
+            f"Error: Redis at {redis_url} holds 1 key not written by tintuc; "
             "use an empty database (e.g. redis://host:6379/1)"
         ]
     assert redis.Redis.from_url(redis_url).keys() == [b"someone:else"]  # nothing written

@@ -276,12 +276,15 @@ def test_export_route_of_the_search_page(archive):
 
 
 def test_export_route_rejects_bad_input_with_400(archive):
-    bad_date, unknown_db, no_bom = fetch(
+    bad_date, unknown_db, no_bom, unknown_site = fetch(
         archive,
         "/-/tintuc/export/archive.csv?since=yesterday",
         "/-/tintuc/export/nope.csv",
         "/-/tintuc/export/archive.csv?_search=hạ+lo*&_bom=0",
+        "/-/tintuc/export/archive.csv?site=nosuch",
     )
+    assert (unknown_site.status_code, unknown_site.text) == (
+        400, "export failed: unknown site 'nosuch' (not in this archive)")
     assert (bad_date.status_code, bad_date.text) == (
         400, "not a date (YYYY-MM-DD): 'yesterday'",
     )  # fmt: skip

@@ -42,6 +42,7 @@ from pipelines.archive.store import (
     write_transaction,
 )
 from pipelines.stream_pipeline import STREAM, redis_params, retrying_conn, send, stored_key
+from tintuc.plural import plural
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,10 @@ def connect(url: str, retrying: bool = False) -> redis.Redis:
         conn.ping()
         if not conn.exists(OWNER):
             if conn.dbsize():
+                other = int(conn.connection_pool.connection_kwargs.get("db") or 0) + 1
                 raise DistributedError(
-                    f"Redis at {url} holds {conn.dbsize()} keys not written by tintuc; "
-                    "use an empty database (e.g. redis://host:6379/1)"
+                    f"Redis at {url} holds {plural(conn.dbsize(), 'key')} not written by "
+                    f"tintuc; use an empty database (e.g. redis://host:6379/{other})"
                 )
             conn.set(OWNER, "tintuc")
     except ValueError as exc:

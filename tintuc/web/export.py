@@ -157,6 +157,8 @@ async def export_csv_view(datasette, request):
         conn = None
         try:
             conn = export.connect_readonly(db.path)
+            if not like_table:  # an unknown site= is an error, as in `tintuc export`
+                export.check_site(conn, site)
             if like_table:  # the SQL functions of Datasette's connections (folded escape_fts …)
                 pm.hook.prepare_connection(conn=conn, database=name, datasette=datasette)
             conn.execute("BEGIN")  # one snapshot for the count and the rows
