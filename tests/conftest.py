@@ -14,7 +14,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -43,6 +47,27 @@ def run_tintuc(*args: str, cwd: Path | None = None, timeout: int = 120, check: b
     if check and result.returncode != 0:
         raise AssertionError(f"tintuc {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def send_page(handler: BaseHTTPRequestHandler, body: bytes | None) -> None:
+    """Answer a test site's request: ``body`` as a UTF-8 HTML page, or a 404 when None."""
+    handler.send_response(200 if body is not None else 404)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body or b"")))
+    handler.end_headers()
+    handler.wfile.write(body or b"")
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[tuple[str, ThreadingHTTPServer]]:
+    """A test site served by ``handler`` on 127.0.0.1 in a thread: its base URL and server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def query(db_path, sql: str, params=()) -> list[dict]:

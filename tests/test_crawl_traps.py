@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import query, run_tintuc
+from conftest import query, run_tintuc, send_page, serving
 
 from crawler.spiders.news import headline_links
 from crawler.urls import is_looping_path
@@ -107,11 +106,7 @@ class TrapSite(BaseHTTPRequestHandler):
             body = index_page(int(args["trang"]))
         elif parts.path == "/van-ban/chi-tiet" and 1 <= int(args.get("id", 0)) <= INDEX_PAGES:
             body = notice(int(args["id"]))
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
+        send_page(self, body)
 
     def log_message(self, *args):
         pass
@@ -119,18 +114,13 @@ class TrapSite(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def trap_crawl(tmp_path_factory):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), TrapSite)
-    server.paths = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     db_path = tmp_path_factory.mktemp("traps") / "archive.db"
-    # the page cap only bounds a failing run: a crawl that falls into a trap stops there
-    result = run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path),
-                        "--max-pages", "1500", "-s", f"TINTUC_TRAP_STREAK={STREAK}")  # fmt: skip
-    yield base, db_path, server.paths, result
-    server.shutdown()
-    server.server_close()
+    with serving(TrapSite) as (base, server):
+        server.paths = []
+        # the page cap only bounds a failing run: a crawl that falls into a trap stops there
+        result = run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path),
+                            "--max-pages", "1500", "-s", f"TINTUC_TRAP_STREAK={STREAK}")
+        yield base, db_path, server.paths, result
 
 
 @pytest.mark.e2e

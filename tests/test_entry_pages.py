@@ -7,11 +7,10 @@ and no error.
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import query, run_tintuc
+from conftest import query, run_tintuc, send_page, serving
 
 from crawler.spiders.news import page_links
 
@@ -42,12 +41,7 @@ PAGES = {
 
 class FramedPortal(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
-        body = PAGES.get(self.path)
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
+        send_page(self, PAGES.get(self.path))
 
     def log_message(self, *args):
         pass
@@ -71,14 +65,8 @@ def test_a_stubs_script_target_is_a_link_but_not_a_scripts_on_a_page_of_links():
 @pytest.mark.e2e
 @pytest.mark.parametrize("start", ["/", "/redirect.htm"])
 def test_a_frameset_portal_or_a_script_redirect_is_crawled_through(tmp_path, start):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FramedPortal)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     db_path = tmp_path / "archive.db"
-    try:
+    with serving(FramedPortal) as (base, _):
         run_tintuc("crawl", "--start-url", base + start, "--db", str(db_path))
-    finally:
-        server.shutdown()
-        server.server_close()
     stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
     assert stored == {base + "/tin/hoi-nghi-so-1-1001.htm", base + "/tin/hoi-nghi-so-2-1002.htm"}

@@ -10,11 +10,11 @@ URL now redirects to the article's new slug (stored again there).
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
-from conftest import query, run_tintuc
+from conftest import query, run_tintuc, send_page, serving
 
 from pipelines.extractor.article import extract_article
 from pipelines.extractor.classify import error_page
@@ -120,32 +120,29 @@ class Portal(BaseHTTPRequestHandler):
             body = SOFT_404["title"] if Portal.removed else ARTICLE
         else:
             body = None
-        data = (body or "not found").encode()
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_page(self, body and body.encode())
 
     def log_message(self, *args):
         pass
 
 
-@pytest.mark.e2e
-def test_a_stored_article_that_now_answers_a_soft_404_is_marked_removed_and_kept(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+def crawl_twice(tmp_path, change: str) -> tuple[str, Path]:
+    """Crawl the portal, set ``Portal.<change>``, crawl it again (``--full``): the archive."""
     db_path = tmp_path / "archive.db"
-    try:
+    with serving(Portal) as (base, _):
         crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
         run_tintuc(*crawl)
-        Portal.removed = True
-        run_tintuc(*crawl)
-    finally:
-        Portal.removed = False
-        server.shutdown()
-        server.server_close()
+        setattr(Portal, change, True)
+        try:
+            run_tintuc(*crawl)
+        finally:
+            setattr(Portal, change, False)
+    return base, db_path
+
+
+@pytest.mark.e2e
+def test_a_stored_article_that_now_answers_a_soft_404_is_marked_removed_and_kept(tmp_path):
+    base, db_path = crawl_twice(tmp_path, "removed")
     (row,) = query(db_path, "SELECT url, title, text, removed, removed_reason FROM articles")
     assert row["url"] == base + ARTICLE_PATH
     assert row["title"] == "Sở Nội vụ tổ chức hội nghị tổng kết năm 2025"
@@ -159,19 +156,7 @@ def test_a_stored_article_that_now_answers_a_soft_404_is_marked_removed_and_kept
 
 @pytest.mark.e2e
 def test_a_stored_article_that_now_redirects_to_a_new_url_is_kept_and_marked(tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    db_path = tmp_path / "archive.db"
-    try:
-        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
-        run_tintuc(*crawl)
-        Portal.moved = True
-        run_tintuc(*crawl)
-    finally:
-        Portal.moved = False
-        server.shutdown()
-        server.server_close()
+    base, db_path = crawl_twice(tmp_path, "moved")
     rows = {r["url"]: r for r in query(db_path, "SELECT * FROM articles")}
     assert set(rows) == {base + ARTICLE_PATH, base + NEW_PATH}
     assert rows[base + ARTICLE_PATH]["removed_reason"] == f"redirected to {base + NEW_PATH}"
