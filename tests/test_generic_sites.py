@@ -191,6 +191,44 @@ def test_generic_crawl_stores_every_article_and_nothing_else(shape, tmp_path):
 
 
 @pytest.mark.e2e
+def test_an_incremental_crawl_finds_a_new_article_listed_without_a_heading(monkeypatch, tmp_path):
+    """Many portals list their news as <div class="title"><a>…</a></div> or <li><a>, not in a
+    heading: a headline-long link stands in for a teaser. Before, the second crawl of such a
+    site stopped at the first page with no heading teaser: an article new on a category page
+    (not on the home page) was never fetched, and stored ones were fetched again."""
+    from sites import build
+
+    plain = build.teasers
+    monkeypatch.setattr(build, "teasers", lambda items, with_date=True: re.sub(
+        r"<h3>(<a [^>]*>.*?</a>)</h3>", r'<div class="title">\1</div>', plain(items, with_date)))
+    server = LocalSite("cms").start()
+    db = tmp_path / "archive.db"
+    new_path, title = "/tin/nha-may-dien-gio-99.html", "Tỉnh khánh thành nhà máy điện gió đầu tiên"
+    try:
+        run_tintuc("crawl", "--start-url", server.base_url + "/", "--db", str(db), *FAST)
+        listing = normal_target("/chuyen-muc/kinh-te.html")
+        data, ctype = server.site.pages[listing]
+        teaser = f'<div class="title"><a href="{new_path}">{title}</a></div>'.encode()
+        server.site.pages[listing] = (data.replace(b'<div class="list">',
+                                                   b'<div class="list">' + teaser), ctype)
+        server.site.add(new_path, build.page(title, f"<h1>{title}</h1><p>25/12/2025 08:00</p>"
+                                                    "<p>Sáng 25/12, tỉnh khánh thành nhà máy "
+                                                    "điện gió đầu tiên ở huyện đảo.</p>", []))
+        run_tintuc("crawl", "--start-url", server.base_url + "/", "--db", str(db), *FAST)
+    finally:
+        server.stop()
+    assert "<h3><a" not in server.site.pages[normal_target("/")][0].decode()
+    conn = sqlite3.connect(db)
+    stored = {url for (url,) in conn.execute("SELECT url FROM articles")}
+    refetched = [url for (url,) in conn.execute("SELECT url FROM captures WHERE crawl_id = 2")
+                 if url in stored and not url.endswith(new_path)]  # fmt: skip
+    conn.close()
+    assert server.base_url + new_path in stored
+    assert len(stored) == len(server.manifest["articles"]) + 1
+    assert refetched == []
+
+
+@pytest.mark.e2e
 # a numbered pager, a next-only one, WordPress /page/N/, Joomla limitstart/start, Liferay _cur,
 # DNN PageIndex (path and query) and postbacks, Drupal ?page=N from 0
 @pytest.mark.parametrize("shape", ["cms", "notices", "wordpress", "joomla", "liferay", "dnn",

@@ -289,11 +289,16 @@ class NewsSpider(scrapy.Spider):
                 listings.append(url)
         skip_urls = self.state.skip_urls
         if not self.article_res:
-            # Generic mode knows articles by no URL pattern: the page's teaser headlines stand
-            # in, so an incremental crawl sees what is new and stops paginating as with a
-            # profile; stored articles are not fetched again, whatever list they are in.
-            headlines = set(teaser_links(response.body, response.url) if teasers is None
-                            else teasers)
+            # Generic mode knows articles by no URL pattern: the page's headlines stand in
+            # (teasers in a heading, and links behind a headline-long text, which is how many
+            # portals mark up their lists), so an incremental crawl sees what is new and stops
+            # paginating as with a profile; stored articles are not fetched again, whatever
+            # list they are in.
+            long_links = [u for u in headline_links(response.body, response.url)
+                          if self.link_kind(u)]  # fmt: skip
+            self.headline_urls.update(long_links)
+            headlines = {*(teaser_links(response.body, response.url) if teasers is None
+                           else teasers), *long_links}
             articles = [u for u in listings if u in headlines]
             listings = [u for u in listings if u not in headlines or u not in skip_urls]
         new = [u for u in dict.fromkeys(articles) if u not in skip_urls]
@@ -337,7 +342,7 @@ class NewsSpider(scrapy.Spider):
                 or (not self.article_res and self.shapes.article_shape(url))):
             return  # an article (or so its links say), or where the crawl began
         shape = shape_of(url)
-        if not found_here:
+        if not found_here and self.article_res:  # (generic mode has read them already)
             headlines = [u for u in headline_links(response.body, url) if self.link_kind(u)]
             found_here = [u for u in headlines if u not in self.requested]
             self.headline_urls.update(headlines)
