@@ -24,10 +24,12 @@ import logging
 import os
 import socket
 import time
+import warnings
 from typing import Any
 
 import numpy as np
 import redis
+from scrapy.exceptions import ScrapyDeprecationWarning
 
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import (
@@ -174,6 +176,10 @@ def run_worker(redis_url: str, name: str, until_idle: float, sites_file: str | N
     from crawler.spiders.news import NewsSpider
 
     conn = connect(redis_url, retrying=True)
+    # scrapy-redis 0.9 still passes ``spider`` to the stats collector, which Scrapy 2.13+
+    # warns about: a line in every worker's log that says nothing about the crawl
+    warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
+                            category=ScrapyDeprecationWarning, module=r"scrapy_redis\.")
     settings = worker_settings(redis_url, name, until_idle, sites_file, overrides)
     install_reactor(settings["TWISTED_REACTOR"])  # before the reactor is first imported
     process = CrawlerProcess(settings)
