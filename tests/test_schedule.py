@@ -412,3 +412,22 @@ def test_a_schedule_removed_while_its_crawl_runs(tmp_path, caplog):
     finally:
         runner.shutdown()
         runner.close()
+
+
+@pytest.mark.e2e
+def test_a_crawl_of_a_site_that_is_down_exits_1_and_so_does_scheduler_once(tmp_path):
+    """Nothing answers at the site's address: the crawl is recorded 'failed' and the command
+    exits 1, so that cron (a crawl, or scheduler --once) tells that a site is down."""
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    sites = tmp_path / "sites.toml"
+    sites.write_text("[sites.down]\nname = 'down'\nprovince = 'Quảng Ninh'\nkind = 'portal'\n"
+                     f"start_urls = ['{down}']\n", encoding="utf-8")  # fmt: skip
+    db_path = str(tmp_path / "archive.db")
+    crawl = run_tintuc("crawl", "down", "--sites", str(sites), "--db", db_path, check=False)
+    assert crawl.returncode == 1 and "crawl 1 of down: failed" in crawl.stdout, crawl.stderr
+    run_tintuc("schedule", "add", "down", "--every", "1h", "--sites", str(sites), "--db", db_path)
+    once = run_tintuc("scheduler", "--once", "--db", db_path, "--sites", str(sites), check=False)
+    assert once.returncode == 1, once.stderr
+    assert [c["status"] for c in query(db_path, "SELECT status FROM crawls")] == ["failed"] * 2

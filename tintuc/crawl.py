@@ -96,6 +96,15 @@ def run_crawl(settings, site: str | None, start_url: str | None) -> dict:
     return crawler.stats.get_stats()
 
 
+def crawl_status(db_path: str, crawl_id: int) -> str:
+    """The status the crawl ended with ('finished', 'failed', 'shutdown' …)."""
+    db = open_archive(db_path, readonly=True)
+    try:
+        return db["crawls"].get(crawl_id)["status"]
+    finally:
+        db.close()
+
+
 def summary_lines(db_path: str, crawl_id: int) -> list[str]:
     """What a finished crawl did, in lines for the terminal: counts, then its first errors."""
     db = open_archive(db_path)

@@ -317,13 +317,11 @@ class Ingester:
                     decision = (capture_id, message["kind"], message["reason"])
                     record_page_decisions(self.db, [decision])
                     if message.get("gone"):  # a soft 404 (crawler.items.PageDecision)
-                        self.flush(articles)
-                        mark_removed(self.db, message["url"], message["reason"])
+                        self.gone(articles, message["url"], message["reason"])
                 elif kind == "error":
                     self.error(crawl_id, message)
                 elif kind == "gone":
-                    self.flush(articles)
-                    mark_removed(self.db, message["url"], message["reason"])
+                    self.gone(articles, message["url"], message["reason"])
                 elif kind == "worker_done":
                     finished.append((crawl_id, message))
             self.flush(articles)
@@ -333,6 +331,14 @@ class Ingester:
         for site, urls in stored_urls.items():
             self.conn.sadd(stored_key(site), *urls)
         return len(entries)
+
+    def gone(self, articles: dict[int, list[dict]], url: str, reason: str) -> None:
+        """Mark the stored article at ``url`` removed (a 404, a soft 404, a redirect); the
+        pending batch is written first only when it holds that URL (every link of a site that
+        moved to https redirects)."""
+        if any(a["url"] == url for batch in articles.values() for a in batch):
+            self.flush(articles)
+        mark_removed(self.db, url, reason)
 
     def flush(self, articles: dict[int, list[dict]]) -> None:
         for crawl_id, batch in articles.items():

@@ -21,6 +21,7 @@ from tintuc.crawl import (
     CrawlSetupError,
     check_db_path,
     crawl_settings,
+    crawl_status,
     run_crawl,
     summary_lines,
 )
@@ -28,7 +29,9 @@ from tintuc.plural import plural
 
 
 def finish(db_path: str, stats: dict) -> None:
-    """Print the crawl's summary; exit non-zero if it stopped on a fatal error or never began."""
+    """Print the crawl's summary; exit non-zero if it stopped on a fatal error, never began,
+    or failed (nothing answered: the site is down or the start URL is wrong), so that cron
+    and ``scheduler --once`` tell a site that is down."""
     if stats.get("tintuc/fatal"):
         raise click.ClickException(f"crawl stopped: {stats['tintuc/fatal']}")
     crawl_id = stats.get("tintuc/crawl_id")
@@ -36,6 +39,8 @@ def finish(db_path: str, stats: dict) -> None:
         raise click.ClickException("the crawl did not start (see the log above)")
     for line in summary_lines(db_path, crawl_id):
         click.echo(line)
+    if crawl_status(db_path, crawl_id) == "failed":
+        raise SystemExit(1)
 
 
 @click.command()
