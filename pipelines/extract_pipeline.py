@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -61,7 +62,12 @@ def exit_with_crawl(crawl_pid: int) -> None:
     gone the rest follows by itself: the fork server exits when the last holder of its "alive"
     pipe (the crawl and each worker) is gone, and the resource tracker when the last holder of
     its pipe is. A pidfd (Linux 5.3+) says when the crawl ends without polling or pid reuse.
+
+    A worker also ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and a
+    worker killed by it broke the pool under the crawl, which then hung instead of stopping;
+    the crawl process alone handles it, and shuts its pool down.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         crawl = os.pidfd_open(crawl_pid)
     except ProcessLookupError:  # the crawl died before this worker started

@@ -3,6 +3,7 @@ extraction pool with it: fork server, workers and resource tracker, nothing repa
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -96,3 +97,42 @@ def test_sigkilled_crawl_leaves_no_process_behind(sample_portal, tmp_path):
     while (left := still_alive()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert left == {}, f"left behind by the killed crawl: {left}"
+
+
+def test_ctrl_c_in_a_terminal_stops_the_crawl_cleanly(tmp_path):
+    """Ctrl-C reaches the whole process group: the crawl and its extraction workers. A worker
+    that died of it broke the pool under the crawl, which then hung, 'running', for ever; the
+    workers now leave SIGINT to the crawl, which stops and records the crawl."""
+    import sqlite3
+
+    from sites import LocalSite
+
+    site = LocalSite("cms", articles=600).start()  # far more than the crawl reaches here
+    db_path = tmp_path / "archive.db"
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "tintuc", "crawl", "--start-url", site.base_url + "/",
+         "--db", str(db_path), "-s", "TINTUC_EXTRACT_WORKERS=2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )  # fmt: skip
+
+    def some_stored():
+        try:
+            with sqlite3.connect(db_path) as conn:
+                return conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 3
+        except sqlite3.Error:
+            return False
+
+    try:
+        wait_for(some_stored, 90, "three stored articles")
+        os.killpg(crawl.pid, signal.SIGINT)
+        out, err = crawl.communicate(timeout=60)
+    finally:
+        if crawl.poll() is None:
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.wait()
+        site.stop()
+    assert "Traceback" not in err, err[-3000:]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT status FROM crawls").fetchall() == [("shutdown",)]
+    assert ": shutdown;" in out, (out, err[-2000:])
