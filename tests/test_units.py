@@ -170,6 +170,21 @@ def test_an_article_url_redirected_to_another_article_is_gone_from_its_old_url(s
     assert gone == PageGone(old, f"redirected to {new}")
 
 
+def test_generic_mode_fetches_no_stored_article_again_whatever_links_to_it():
+    """A listing whose titles are not links, only a short "Xem tiếp" is: a stored article
+    behind it is skipped (it was fetched again on every incremental crawl), a new one not."""
+    spider = built_spider(start_url="https://xa.example.vn/")
+    stored, new = "https://xa.example.vn/tin/bai-1.html", "https://xa.example.vn/tin/bai-2.html"
+    CrawlState.of(spider.crawler).skip_urls.add(stored)
+    body = ("<html><body><h1>Tin tức</h1><p>Họp dân</p><a href='/tin/bai-1.html'>Xem tiếp</a>"
+            "<p>Làm đường</p><a href='/tin/bai-2.html'>Xem tiếp</a></body></html>")
+    listing = html_response("https://xa.example.vn/tin-tuc.html", body)
+    listing.request.meta["start"] = True
+    requested = [r.url for r in spider.parse(listing) if isinstance(r, Request)]
+    assert new in requested and stored not in requested
+    assert spider.crawler.stats.get_value("tintuc/skipped_known") == 1
+
+
 def test_a_binary_response_becomes_an_error_item(sample_spider):
     url = f"{PORTAL}/tin-tuc/bai-1.html"
     response = Response(url, status=200, body=b"\x89PNG", headers={"Content-Type": "image/png"})

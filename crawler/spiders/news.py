@@ -292,15 +292,15 @@ class NewsSpider(scrapy.Spider):
             # Generic mode knows articles by no URL pattern: the page's headlines stand in
             # (teasers in a heading, and links behind a headline-long text, which is how many
             # portals mark up their lists), so an incremental crawl sees what is new and stops
-            # paginating as with a profile; stored articles are not fetched again, whatever
-            # list they are in.
+            # paginating as with a profile. A stored article is not fetched again, whatever
+            # links to it (a "Tin tức khác" block, a menu), unless it is due for a revisit.
             long_links = [u for u in headline_links(response.body, response.url)
                           if self.link_kind(u)]  # fmt: skip
             self.headline_urls.update(long_links)
             headlines = {*(teaser_links(response.body, response.url) if teasers is None
                            else teasers), *long_links}
-            articles = [u for u in listings if u in headlines]
-            listings = [u for u in listings if u not in headlines or u not in skip_urls]
+            articles = [u for u in listings if u in headlines or u in skip_urls]
+            listings = [u for u in listings if u not in headlines and u not in skip_urls]
         new = [u for u in dict.fromkeys(articles) if u not in skip_urls]
         self.skipped.update(u for u in articles if u in skip_urls)
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
