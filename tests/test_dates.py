@@ -84,3 +84,13 @@ def test_a_page_that_is_not_vietnamese_keeps_the_offset_it_states() -> None:
                              body="Chiều nay, hội đồng nhân dân tỉnh họp phiên bất thường. " * 6)
     found = extract_article(vietnamese, "https://baotinh.vn/thoi-su/bieu-quyet-quy-hoach-cang.html")
     assert found["published"] == "2016-12-23T01:43:37+07:00"
+
+
+def test_joomlas_article_info_list_gives_the_time_too() -> None:
+    # Joomla's dl.article-info: only trafilatura's day was stored, so same-day articles
+    # could not be ordered
+    page = ("<html><body><div class='item-page'><h2 itemprop='headline'>Hội nghị tổng kết "
+            "năm 2025 của tỉnh</h2><dl class='article-info'><dt>Chi tiết</dt><dd class="
+            "'category-name'>Tin tức</dd><dd class='published'>Thứ Ba, 23/12/2025 11:51</dd>"
+            "<dd class='hits'>Lượt xem: 12</dd></dl><p>Nội dung.</p></div></body></html>")
+    assert find_published(page) == "2025-12-23T11:51:00+07:00"

@@ -171,7 +171,8 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
     after_headline = headline is None
     first = None
     # one walk in document order: passing the headline switches from "before" to "after"
-    for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "em", "i", "small"):
+    # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>)
+    for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
         if el.tag == "h1":
             after_headline = after_headline or el is headline
             continue
