@@ -323,8 +323,9 @@ def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
     path = Path(db_path)
     if not path.exists():
         raise ExportError(f"no archive at {db_path}")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 10000")
+    from pipelines.archive.schema import readonly_connection  # sqlite-utils: only here
+
+    conn = readonly_connection(path)
     conn.create_function("fold", 1, fold, deterministic=True)
     return conn
 

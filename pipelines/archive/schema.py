@@ -564,6 +564,21 @@ def setup_lock(path: Path, timeout: float) -> Iterator[None]:
         yield
 
 
+def readonly_connection(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the archive at ``path`` that waits for a crawl's short write
+    locks. On read-only storage (a mounted backup, a copy on a read-only share) SQLite cannot
+    create the WAL's shared-memory file beside it: the file is then read as immutable."""
+    conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)  # fmt: skip
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the archive at ``path``.
 
@@ -573,9 +588,7 @@ def open_archive(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Da
     a one-line message when the archive cannot be opened.
     """
     if readonly:
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return sqlite_utils.Database(conn)
+        return sqlite_utils.Database(readonly_connection(path))
     db = None
     try:
         with setup_lock(Path(path), SETUP_TIMEOUT_S):

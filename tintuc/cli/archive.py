@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from pipelines.archive.schema import open_archive
+from pipelines.archive.schema import ArchiveOpenError, open_archive
 from pipelines.archive.store import DOUBTFUL_BELOW
 from tintuc.cli.options import db_option
 from tintuc.plural import plural
@@ -20,11 +21,18 @@ warc_dir_option = click.option(
 )  # fmt: skip
 
 
-def existing_archive(db_path: str):
-    """The archive at ``db_path``, opened; a one-line error if there is none."""
+def existing_archive(db_path: str, write: bool = False):
+    """The archive at ``db_path``, opened; a one-line error if there is none or it cannot be
+    opened. A command that only reads (``write=False``) reads a copy on read-only storage (a
+    mounted backup) as it is, where opening it for writing cannot even take its lock."""
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path}")
-    return open_archive(db_path)
+    try:
+        return open_archive(db_path)
+    except ArchiveOpenError as exc:
+        if write or os.access(db_path, os.W_OK) and os.access(Path(db_path).parent, os.W_OK):
+            raise click.ClickException(str(exc)) from None
+        return open_archive(db_path, readonly=True)
 
 
 @click.command()
@@ -171,7 +179,7 @@ def reextract(db_path, site, flagged, below, workers, warc_dir):
     from tintuc.reextract import Interrupted, missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
-    db = existing_archive(db_path)
+    db = existing_archive(db_path, write=True)
     if site and not site_in_archive(db, site):
         raise click.ClickException(f"unknown site {site!r} (not in this archive)")
     db_dir = Path(db_path).resolve().parent

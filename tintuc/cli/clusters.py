@@ -34,7 +34,7 @@ def rebuild(db_path, threshold):
     """
     from pipelines.archive.clusters import rebuild_clusters
 
-    db = existing_archive(db_path)
+    db = existing_archive(db_path, write=True)
     result = rebuild_clusters(db, threshold)
     db.close()
     stories = plural(result["clusters"], "story", "stories")

@@ -59,7 +59,13 @@ def serve(db_path, host, port, time_limit_ms, write, open_browser):
         raise click.ClickException(f"no archive at {db_path}: run 'tintuc demo' or 'tintuc crawl'")
     check_port(host, port)
     settings = {**SERVE_SETTINGS, "sql_time_limit_ms": time_limit_ms}
-    args = ["serve", db_path, "--host", host, "--port", str(port)]
+    # a copy on read-only storage (a mounted backup): SQLite cannot create the WAL's files
+    # beside it, so Datasette opens it as immutable (it would see no later write anyway)
+    writable = os.access(db_path, os.W_OK) and os.access(Path(db_path).resolve().parent, os.W_OK)
+    if not writable and write:
+        raise click.ClickException(f"--write: the archive {db_path} is on read-only storage")
+    args = ["serve", *([db_path] if writable else ["-i", db_path]), "--host", host,
+            "--port", str(port)]  # fmt: skip
     for name, value in settings.items():
         args += ["--setting", name, str(int(value) if isinstance(value, bool) else value)]
     os.environ[WRITE_ENV] = "1" if write else "0"
