@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 pytestmark = pytest.mark.e2e  # the command as users run it: a subprocess per case
 
@@ -114,3 +115,40 @@ def test_one_clear_error_line_no_traceback(folder, argv, message):
     assert len(errors) == 1 and not extra, stderr
     assert re.search(message, errors[0]), errors[0]
     assert sorted(p.name for p in folder.iterdir()) == before  # no archive.db, no warc/
+
+
+def test_a_second_crawl_of_a_running_site_is_refused_in_one_line(tmp_path):
+    """Two crawls of one site into one archive at once (a hand crawl while the scheduler's
+    runs) would fetch the whole site twice: the second is refused before it starts. A crawl
+    row left 'running' by a dead process does not block."""
+    from pipelines.archive.schema import open_archive
+
+    db_path = tmp_path / "archive.db"
+    db = open_archive(db_path)
+    row = {"site": "sample", "started": "2026-12-01T00:00:00+00:00", "status": "running"}
+    db["crawls"].insert({**row, "pid": os.getpid()})  # this test's process: alive
+    db.close()
+    start = ["crawl", "sample", "--start-url", "http://127.0.0.1:9/", "--db", str(db_path)]
+    refused = subprocess.run([sys.executable, "-m", "tintuc", *start], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == (
+        f"Error: crawl 1 of sample is still running in {db_path} (pid {os.getpid()}): two "
+        "crawls of one site would fetch it twice; wait for it to end, or stop it")
+    db = open_archive(db_path)
+    db["crawls"].update(1, {"pid": 2**22 + 12345})  # a pid no process has
+    db.close()
+    ran = subprocess.run([sys.executable, "-m", "tintuc", *start], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "still running" not in ran.stderr and "crawl 2 of sample" in ran.stdout
+
+
+def test_a_broken_sites_file_is_an_error_with_a_start_url_too(tmp_path):
+    sites = tmp_path / "sites.toml"
+    sites.write_text("[sites.x\nname = 'broken'\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tintuc", "crawl", "--start-url",
+                             "http://127.0.0.1:9/", "--sites", str(sites), "--db",
+                             str(tmp_path / "a.db")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 1 and result.stderr.startswith("Error: ")
+    assert str(sites) in result.stderr and not (tmp_path / "a.db").exists()

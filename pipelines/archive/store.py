@@ -74,6 +74,12 @@ def pid_alive(pid: int | None) -> bool:
     return True
 
 
+def running_crawl(db: sqlite_utils.Database, site: str) -> dict[str, Any] | None:
+    """A crawl of ``site`` still running in a live process, if any (the newest)."""
+    rows = db["crawls"].rows_where("status = 'running' AND site = ?", [site], order_by="id desc")
+    return next((r for r in rows if pid_alive(r["pid"]) and r["pid"] != os.getpid()), None)
+
+
 def mark_interrupted_crawls(db: sqlite_utils.Database, site: str | None = None) -> int:
     """Mark crawls still 'running' whose process is gone as 'interrupted'; return how many."""
     where, params = "status = 'running'", []

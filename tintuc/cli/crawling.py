@@ -11,11 +11,13 @@ import click
 from crawler.sites import (
     SiteError,
     check_http_url,
+    generic_profile,
     get_site,
     load_sites,
     sites_in_province,
 )
 from pipelines.archive.schema import ArchiveOpenError, open_archive
+from pipelines.archive.store import running_crawl
 from tintuc.cli.options import db_option, parse_setting, settings_option, sites_option
 from tintuc.crawl import (
     CrawlSetupError,
@@ -84,9 +86,21 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full, prov
         if start_url:
             check_http_url(start_url)
         check_db_path(db_path)  # creates nothing
+        if sites_file:
+            load_sites(sites_file)  # a broken file is an error even when no SITE is read
         scrapy_settings = crawl_settings(db_path, max_pages, settings, sites_file)
         # created or migrated here, before Scrapy starts, so a failure is one line
-        open_archive(db_path).close()
+        db = open_archive(db_path)
+        try:
+            running = running_crawl(db, site or generic_profile(start_url).id)
+        finally:
+            db.close()
+        if running:
+            raise CrawlSetupError(
+                f"crawl {running['id']} of {running['site']} is still running in {db_path} "
+                f"(pid {running['pid']}): two crawls of one site would fetch it twice; wait for "
+                "it to end, or stop it"
+            )
     except (SiteError, CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
     finish(db_path, run_crawl(scrapy_settings, site, start_url))
