@@ -60,6 +60,10 @@ def test_each_chart_draws_its_rows_and_the_feed_link_opens(browser, tmp_path):  
             rows = query_rows(base, browser)
             marks = browser.find_elements(By.CSS_SELECTOR, MARKS[CHARTS[slug].kind])
             assert rows and len(marks) == len(rows), (slug, len(marks), rows)
+            # counts: whole-number ticks only (0.2, 0.4 … were drawn for small counts)
+            ticks = [t.text for t in browser.find_elements(By.CSS_SELECTOR,
+                                                           "#tintuc-chart .ytick text")]
+            assert ticks and all(t.replace(",", "").isdigit() for t in ticks), (slug, ticks)
             if CHARTS[slug].kind == "lines":
                 lines = browser.find_elements(By.CSS_SELECTOR, LINES)
                 drawn = [p.get_attribute("d") for p in lines]
