@@ -74,6 +74,14 @@ def test_listing_patterns_generalise_page_numbers_and_keep_the_home_page():
     assert not any(matches(p, "http://x.vn/tin/cam-pha-so2.html") for p in patterns)
 
 
+def test_search_results_are_no_listing_pattern():
+    patterns = listing_patterns(["http://x.vn/", "http://x.vn/tim-kiem.html?q=quang+ninh",
+                                 "http://x.vn/?s=hoc+sinh", "http://x.vn/tin-tuc?page=2"])
+    assert not any(matches(p, "http://x.vn/tim-kiem.html?q=quang+ninh") for p in patterns)
+    assert not any(matches(p, "http://x.vn/?s=hoc+sinh") for p in patterns)
+    assert any(matches(p, "http://x.vn/tin-tuc?page=3") for p in patterns)
+
+
 def test_a_listing_pattern_matches_the_folder_listing_its_pages_hang_under():
     # /chuyen-muc/kinh-te/ and its pager's /chuyen-muc/kinh-te/trang-2.html: one shape
     patterns = listing_patterns(["http://x.vn/chuyen-muc/kinh-te/", "http://x.vn/chuyen-muc/xa-hoi/",

@@ -17,7 +17,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from crawler.discovery import feed_links, find_pager, robots_sitemaps
 from crawler.sites import SiteProfile, generic_profile, get_site
@@ -297,11 +297,19 @@ def article_patterns(urls: list[str]) -> tuple[list[str], list[str]]:
     return patterns, odd
 
 
+# a search's words in a URL: one search the sample ran into, no listing to crawl again
+SEARCH_KEYS = frozenset({"q", "s", "k", "keyword", "keywords", "tukhoa", "search", "query"})
+
+
 def listing_patterns(urls: list[str]) -> list[str]:
-    """Patterns for listing and pager URLs (page numbers generalised); the home page first."""
+    """Patterns for listing and pager URLs (page numbers generalised); the home page first.
+    Search results (``?q=…``, WordPress ``?s=…``) are left out."""
     groups: dict[tuple, list[str]] = defaultdict(list)
     for url in dict.fromkeys(urls):
-        if urlsplit(url).path not in ("", "/") or urlsplit(url).query:
+        parts = urlsplit(url)
+        if any(k.lower() in SEARCH_KEYS for k, _ in parse_qsl(parts.query)):
+            continue
+        if parts.path not in ("", "/") or parts.query:
             groups[shape_key(url)].append(url)
     found = [url_pattern(members, digits_always=True) for members in groups.values()]
     return list(dict.fromkeys([r"^https?://[^/]+/$", *found]))
