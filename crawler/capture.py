@@ -12,6 +12,7 @@ storage pipeline's connection writes beside it), under the crawl id of the crawl
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -84,9 +85,16 @@ class CaptureMiddleware:
         stored = warc.write_exchange(
             response.url, request.method, req_headers, response.status, "", headers, response.body
         )
+        final_url = response.url
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:  # where the redirect sends the visitor
+            try:
+                final_url = urljoin(response.url, location.decode("latin-1").strip())
+            except ValueError:
+                pass
         return {
             "url": request.meta.get("redirect_urls", [request.url])[0],
-            "final_url": response.url,
+            "final_url": final_url,
             "status": response.status,
             "time": now_iso(),
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),

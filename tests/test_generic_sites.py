@@ -246,8 +246,10 @@ def test_generic_incremental_crawl_fetches_no_stored_article_again(shape, tmp_pa
     conn = sqlite3.connect(db)
     first, second = conn.execute("SELECT pages, articles_new FROM crawls ORDER BY id").fetchall()
     articles = {url for (url,) in conn.execute("SELECT url FROM articles")}
-    refetched = [url for (url,) in conn.execute("SELECT url FROM captures WHERE crawl_id = 2")
-                 if url in articles]  # fmt: skip
+    # a link that redirects to a stored article counts too (WordPress's ?p=N shortlinks, which
+    # also look like page N of a listing): it was fetched again on every crawl
+    refetched = [url for url, final_url in conn.execute(
+        "SELECT url, final_url FROM captures WHERE crawl_id = 2") if {url, final_url} & articles]
     conn.close()
     assert len(articles) >= 0.99 * len(server.manifest["articles"])
     assert second[1] == 0 and refetched == []

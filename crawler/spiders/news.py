@@ -316,7 +316,9 @@ class NewsSpider(scrapy.Spider):
         pager = self.pager_of(response, links)
         if pager:
             pages = [canonical_url(u) for u in pager.links]
-            pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"]
+            # not a stored article (WordPress's ?p=N post links look like page N of a listing)
+            pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"
+                     and u not in skip_urls]  # fmt: skip
             pages = self.not_trapped(pages)
             self.crawler.stats.inc_value("tintuc/pager_links", len(pages))
             self.shapes.learn_listings(pages)

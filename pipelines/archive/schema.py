@@ -128,7 +128,7 @@ TABLE_DOCS: dict[str, dict] = {
             "id": "Row id.",
             "crawl_id": "The crawl that fetched it.",
             "url": "The URL requested.",
-            "final_url": "The URL after redirects.",
+            "final_url": "The URL after redirects (for a redirect, where it sends the visitor).",
             "status": "HTTP status.",
             "time": "When it was fetched (UTC).",
             "content_type": "Content-Type of the response.",

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from crawler.urls import canonical_url
 from pipelines.archive.clusters import cluster_article
 from pipelines.archive.schema import index_article, index_shape
 from pipelines.clock import now_iso
@@ -267,7 +268,10 @@ def mark_removed(db: sqlite_utils.Database, url: str, reason: str) -> bool:
 def urls_to_skip(
     db: sqlite_utils.Database, site: str, revisit_days: float, revisit_after_hours: float
 ) -> set[str]:
-    """Stored articles of ``site`` an incremental crawl need not fetch again.
+    """Stored articles of ``site`` an incremental crawl need not fetch again, and the URLs
+    that redirected to one of them when last fetched (a WordPress ``?p=N`` shortlink, an
+    ``http://`` link to an article now at ``https://``): each would be fetched again on every
+    crawl, only to land on a stored article.
 
     Recent articles (first seen less than ``revisit_days`` ago) are fetched again to catch
     corrections, unless they were fetched less than ``revisit_after_hours`` ago.
@@ -275,13 +279,25 @@ def urls_to_skip(
     now = datetime.now(UTC)
     recent = (now - timedelta(days=revisit_days)).isoformat(timespec="seconds")
     fresh = (now - timedelta(hours=revisit_after_hours)).isoformat(timespec="seconds")
-    return {
+    skip = {
         url
         for (url,) in db.execute(
             "SELECT url FROM articles WHERE site = ? AND NOT (first_seen >= ? AND last_seen < ?)",
             [site, recent, fresh],
         )
     }
+    redirected = db.execute(
+        """SELECT DISTINCT c.url, c.final_url FROM captures c JOIN crawls k ON k.id = c.crawl_id
+           WHERE k.site = ? AND c.final_url IS NOT NULL AND c.final_url != c.url""",
+        [site],
+    )
+    for url, final_url in redirected.fetchall():
+        try:
+            if canonical_url(final_url) in skip:
+                skip.add(url)
+        except ValueError:
+            continue
+    return skip
 
 
 def linked_not_stored(db: sqlite_utils.Database, site: str) -> list[str]:
