@@ -319,7 +319,7 @@ class Ingester:
                     if message.get("gone"):  # a soft 404 (crawler.items.PageDecision)
                         self.gone(articles, message["url"], message["reason"])
                 elif kind == "error":
-                    self.error(crawl_id, message)
+                    self.error(crawl_id, message, articles)
                 elif kind == "gone":
                     self.gone(articles, message["url"], message["reason"])
                 elif kind == "worker_done":
@@ -413,7 +413,7 @@ class Ingester:
             self.capture_ids[key] = found[0]
         return found[0] if found else None
 
-    def error(self, crawl_id: int, message: dict) -> None:
+    def error(self, crawl_id: int, message: dict, articles: dict[int, list[dict]]) -> None:
         seen = self.db.execute(
             "SELECT 1 FROM crawl_errors WHERE crawl_id = ? AND url = ? AND error = ?",
             [crawl_id, message["url"], message["error"]],
@@ -421,8 +421,7 @@ class Ingester:
         if not seen:
             record_error(self.db, crawl_id, message["url"], message["error"], message["status"])
         if message.get("status") in (404, 410):
-            self.flush({})
-            mark_removed(self.db, message["url"], f"HTTP {message['status']}")
+            self.gone(articles, message["url"], f"HTTP {message['status']}")
 
     def finish(self, crawl_id: int, message: dict) -> None:
         """A worker left the crawl: its frontier was idle. Record the counts so far; the first
