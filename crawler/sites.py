@@ -224,6 +224,51 @@ def get_site(site_id: str, sites_file: str | Path | None = None) -> SiteProfile:
     return sites[site_id]
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _claimed_domains(profile: SiteProfile) -> list[str]:
+    """The hosts a profile names as its own, ``www.`` left out: its allowed domains as written
+    (``*.x.vn`` claims the sub-domains too), else its start URLs' hosts."""
+    named = profile.allowed_domains or [urlsplit(u).hostname or "" for u in profile.start_urls]
+    return [d.replace("www.", "", 1) if d.startswith(("www.", "*.www.")) else d for d in named]
+
+
+def registered_site_of(url: str, sites: dict[str, SiteProfile]) -> SiteProfile | None:
+    """The registered site ``url`` belongs to: its host is one of the site's domains, and of
+    several such sites the one whose start URL's path begins ``url``'s the longest (a
+    department's ``/donvi/campha/`` on its province's portal), then the most specific domain.
+    None when no site, or two equally, match, and for a loopback host (a mirror on this machine
+    is anyone's). A department on a sub-domain of its portal that claims ``*.`` sub-domains
+    belongs to the portal unless it is registered itself."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host or host in LOOPBACK:
+        return None
+    ranked: dict[tuple[int, int], list[SiteProfile]] = {}
+    for profile in sites.values():
+        matching = [len(d) for d in _claimed_domains(profile)
+                    if host == d or (d.startswith("*.") and host.endswith(d[1:]))]
+        if not matching:
+            continue
+        starts = [urlsplit(u) for u in profile.start_urls]
+        prefix = max((len(s.path or "/") for s in starts
+                      if (s.hostname or "").removeprefix("www.") == host
+                      and (parts.path or "/").startswith(s.path or "/")), default=0)
+        ranked.setdefault((prefix, max(matching)), []).append(profile)
+    best = ranked.get(max(ranked, default=(0, 0)), [])
+    return best[0] if len(best) == 1 else None
+
+
+def start_url_profile(start_url: str, sites_file: str | Path | None = None) -> SiteProfile:
+    """The profile to crawl ``start_url`` with when no site id is given: the registered site
+    it belongs to, pointed at it (so its articles stay that site's, and its patterns apply),
+    else :func:`generic_profile`."""
+    check_http_url(start_url)
+    registered = registered_site_of(start_url, load_sites(sites_file))
+    return registered.with_start_urls([start_url]) if registered else generic_profile(start_url)
+
+
 def generic_profile(start_url: str) -> SiteProfile:
     """A profile for a site not in the registry: same-domain links, articles found by content."""
     check_http_url(start_url)

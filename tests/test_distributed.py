@@ -116,6 +116,18 @@ def test_a_redis_written_by_something_else_is_refused(redis_url, tmp_path):
 
 
 @pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_enqueue_start_url_of_a_registered_site_is_that_site(redis_url):
+    """As ``tintuc crawl --start-url``: a registered site's URL is crawled as that site (nothing
+    is fetched here: no worker runs)."""
+    result = tintuc_in_process("enqueue", "--start-url", "https://www.baoquangninh.vn/",
+                               "--redis", redis_url)
+    assert result.exit_code == 0, result.output
+    crawls = running_crawls(connect(redis_url))
+    assert [(c["site"], c["start_url"]) for c in crawls.values()] == [
+        ("baoquangninh", "https://www.baoquangninh.vn/")]
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
 def test_the_scheduler_enqueues_due_crawls_on_the_shared_frontier(redis_url, tmp_path):
     """`tintuc scheduler --redis` starts no process: the due crawl goes to Redis, once while it
     runs, and gets its crawls row (trigger 'schedule') from the ingester; status shows it."""

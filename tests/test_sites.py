@@ -16,7 +16,9 @@ from crawler.sites import (
     get_site,
     load_sites,
     provinces,
+    registered_site_of,
     sites_in_province,
+    start_url_profile,
 )
 from tintuc.cli import main
 
@@ -225,6 +227,49 @@ def test_generic_profile_and_start_url_override():
     local = get_site("baoquangninh").with_start_urls(["http://127.0.0.1:9999/"])
     assert local.domains() == ["127.0.0.1"]
     assert local.article_patterns == get_site("baoquangninh").article_patterns
+
+
+def test_a_start_url_on_a_registered_site_is_that_site():
+    """``--start-url`` on a site the registry knows crawls it as that site (its patterns, its
+    id), so the archive does not hold it twice under two ids; a mirror on this machine, or a
+    site nobody registered, is crawled as a generic site."""
+    sites = load_sites()
+    owner = {url: (registered_site_of(url, sites) or generic_profile(url)).id for url in (
+        "https://www.baoquangninh.vn/tin-tuc/",  # www. or not, one site
+        "https://www.quangninh.gov.vn/donvi/campha/Trang/tin.aspx",  # a department's path
+        "https://quangninh.gov.vn/donvi/vandon/",
+        "https://quangninh.gov.vn/Trang/ChiTietTinTuc.aspx?nid=1",  # the portal itself
+        "https://sotnmt.quangninh.gov.vn/",  # a sub-domain the portal claims with *.
+        "http://127.0.0.1:8765/",  # loopback: anyone's mirror
+        "https://xa-moi.gov.vn/",
+    )}
+    assert list(owner.values()) == [
+        "baoquangninh", "quangninh-portal-campha", "quangninh-portal-vandon", "quangninh-portal",
+        "quangninh-portal", "127.0.0.1", "xa-moi.gov.vn"]
+    for profile in REAL_SITES.values():  # every registered start URL is its own site's
+        assert {registered_site_of(u, sites).id for u in profile.start_urls} == {profile.id}
+    profile = start_url_profile("https://baoquangninh.vn/chuyen-muc/kinh-te/")
+    assert profile.id == "baoquangninh" and profile.start_urls == [
+        "https://baoquangninh.vn/chuyen-muc/kinh-te/"]
+    assert profile.article_patterns == get_site("baoquangninh").article_patterns
+
+
+def test_crawl_start_url_of_a_registered_site_runs_as_that_site(tmp_path, monkeypatch):
+    import tintuc.cli.crawling as crawling
+
+    runs = []
+    monkeypatch.setattr(crawling, "run_crawl", lambda settings, site, url: runs.append(
+        (site, url)) or {})
+    monkeypatch.setattr(crawling, "finish", lambda db_path, stats: None)
+    url = "https://www.baoquangninh.vn/"
+    result = CliRunner().invoke(main, ["crawl", "--start-url", url, "--db",
+                                       str(tmp_path / "a.db")])
+    assert result.exit_code == 0, result.output
+    assert runs == [("baoquangninh", url)]
+    assert "registered site baoquangninh" in result.output
+    CliRunner().invoke(main, ["crawl", "--start-url", "https://xa-moi.gov.vn/", "--db",
+                              str(tmp_path / "a.db")])
+    assert runs[-1] == (None, "https://xa-moi.gov.vn/")
 
 
 def test_sites_lists_every_source_of_a_province():

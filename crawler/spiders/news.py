@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
-from crawler.sites import SiteProfile, generic_profile, get_site
+from crawler.sites import LOOPBACK, SiteProfile, get_site, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook, shape_of
 from crawler.urls import canonical_url, is_looping_path, is_print_view
@@ -49,7 +49,6 @@ ACCOUNT_PAGE = re.compile(
     r"wp-login|user/password|ctl/(?:sendpassword|profile))(?:\.\w{2,5})?(?=/|$)",
     re.IGNORECASE,
 )
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
 # listing pages by their URL alone: pagers, search results, tag pages (generic mode); not
 # ``?p=N``, which is WordPress's URL of post N (the extractor tells a ``?p=2`` pager page apart)
@@ -102,7 +101,7 @@ class NewsSpider(scrapy.Spider):
             profile = get_site(self.site_id, sites_file)
             return profile.with_start_urls([self.start_url]) if self.start_url else profile
         if self.start_url:
-            return generic_profile(self.start_url)
+            return start_url_profile(self.start_url, sites_file)
         raise ValueError("give -a site=SITE_ID or -a start_url=URL")
 
     @cached_property

@@ -15,6 +15,7 @@ from crawler.sites import (
     get_site,
     load_sites,
     sites_in_province,
+    start_url_profile,
 )
 from pipelines.archive.schema import ArchiveOpenError, open_archive
 from pipelines.archive.store import running_crawl
@@ -88,6 +89,11 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full, prov
         check_db_path(db_path)  # creates nothing
         if sites_file:
             load_sites(sites_file)  # a broken file is an error even when no SITE is read
+        if start_url and not site:
+            profile = start_url_profile(start_url, sites_file)
+            if profile.kind != "generic":  # its articles stay that site's, its patterns apply
+                site = profile.id
+                click.echo(f"{start_url} is registered site {site}: crawled with its profile")
         scrapy_settings = crawl_settings(db_path, max_pages, settings, sites_file)
         # created or migrated here, before Scrapy starts, so a failure is one line
         db = open_archive(db_path)

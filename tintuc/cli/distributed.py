@@ -8,10 +8,10 @@ import click
 from crawler.sites import (
     SiteError,
     check_http_url,
-    generic_profile,
     get_site,
     load_sites,
     sites_in_province,
+    start_url_profile,
 )
 from pipelines.archive.schema import ArchiveOpenError
 from tintuc.cli.options import parse_setting, settings_option, sites_option
@@ -128,7 +128,9 @@ def enqueue(site, province, start_url, force, redis_url, sites_file):
                 profile = profile.with_start_urls([start_url])
             targets = [(profile, site, start_url)]
         elif start_url:
-            targets = [(generic_profile(start_url), None, start_url)]
+            profile = start_url_profile(start_url, sites_file)
+            registered = profile.kind != "generic"  # its articles stay that site's
+            targets = [(profile, profile.id if registered else None, start_url)]
         else:
             raise click.UsageError("give a SITE id, --province NAME or --start-url URL")
     except SiteError as exc:
