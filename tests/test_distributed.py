@@ -54,6 +54,9 @@ def test_two_workers_store_what_one_crawl_stores_fetching_each_url_once(
     for process in [*workers, ingester]:
         output, _ = process.communicate(timeout=240)
         assert process.returncode == 0, output
+    # the ingester says what it does while it runs, not only at the end
+    assert "crawl 1 of sample started" in output
+    assert "crawl 1: a worker left it (finished); so far" in output
 
     assert article_urls(shared) == article_urls(single)
     assert len(article_urls(shared)) == len(manifest["articles"])

@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 GROUP = "ingest"
 CRAWLS = "tintuc:crawls"  # token -> {site, start_url, status}
 CRAWL_SEQ = "tintuc:crawl_seq"
+PROGRESS_EVERY = 30.0  # seconds between the ingester's progress lines
 OWNER = "tintuc:owner"  # marks a Redis database as tintuc's
 
 
@@ -229,8 +230,11 @@ class Ingester:
 
     def __init__(self, conn: redis.Redis, db_path: str, consumer: str = "ingest-1",
                  batch: int = 500, revisit_days: float = 3.0,
-                 revisit_after_hours: float = 1.0):  # fmt: skip
+                 revisit_after_hours: float = 1.0, report=None):  # fmt: skip
         self.conn = conn
+        # ``report(line)``: crawls started and finished, and progress every PROGRESS_EVERY s
+        self.report = report or (lambda line: None)
+        self.reported_at = time.monotonic()
         self.db = open_archive(db_path)
         self.consumer = consumer
         self.batch = batch
@@ -282,6 +286,10 @@ class Ingester:
             if entries:
                 total += self.write(entries)
                 idle_since = time.monotonic()
+                if idle_since - self.reported_at >= PROGRESS_EVERY:
+                    self.reported_at = idle_since
+                    self.report(f"{plural(total, 'result')} ingested, "
+                                f"{plural(self.stored, 'article')} written so far")
             elif until_idle and time.monotonic() - idle_since >= until_idle:
                 return total
 
@@ -379,6 +387,7 @@ class Ingester:
             settings={"start_urls": profile.profile.get("start_urls"), "redis_token": token,
                       "distributed": True},
         )  # fmt: skip
+        self.report(f"crawl {self.crawl_ids[token]} of {profile.id} started")
 
     def capture(self, crawl_id: int, key: str, row: dict[str, Any]) -> None:
         if self.capture_ids_of(key, row) is not None:
@@ -439,6 +448,9 @@ class Ingester:
             pages_article=counts.get("article", 0), pages_listing=counts.get("listing", 0),
             pages_other=counts.get("other", 0),
         )  # fmt: skip
+        self.report(f"crawl {crawl_id}: a worker left it ({reason}); so far "
+                    f"{plural(sum(counts.values()), 'page')}, "
+                    f"{plural(counts.get('article', 0), 'article')}, {plural(errors, 'error')}")
         token = message["crawl"]
         raw = self.conn.hget(CRAWLS, str(token))
         if raw:

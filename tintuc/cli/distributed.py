@@ -80,7 +80,7 @@ def ingest(redis_url, db_path, until_idle):
     conn = connect(redis_url, retrying=True)
     try:
         check_db_path(db_path)
-        ingester = Ingester(conn, db_path)
+        ingester = Ingester(conn, db_path, report=lambda line: click.echo(line, err=True))
     except (CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
     try:
