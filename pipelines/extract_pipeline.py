@@ -26,12 +26,15 @@ logger = logging.getLogger(__name__)
 
 
 def extract_page(
-    body: bytes, charset: str | None, url: str, profile: dict | None, hints: dict | None = None
+    body: bytes, charset: str | None, url: str, profile: dict | None, hints: dict | None = None,
+    stored: bool = False,
 ) -> tuple[dict, float]:
     """Run the extractor; return the result and the CPU seconds it took (summed in the
     ``tintuc/extract_cpu_s`` stat). The result is the article, or ``{"page_kind",
     "page_reason", "page_gone"}`` for a page that is not one (``page_gone``: a "not found" page
     served as 200, see classify.error_page), or ``{"error": ...}`` if extraction raised.
+    ``stored``: the page is a stored article (``tintuc reextract``), so a page judged no article
+    is read whole too, to tell a "not found" page an older version stored from other pages.
 
     Takes the page's bytes: decoding (and NFC) happens here, in the worker, not on the
     reactor thread.
@@ -44,8 +47,8 @@ def extract_page(
     decision: dict = {}
     try:
         result = extract_article(body, url, profile, declared_encoding=charset, hints=hints,
-                                 decision=decision, only_articles=True)  # fmt: skip
-        if result is None:
+                                 decision=decision, only_articles=not stored)  # fmt: skip
+        if result is None or result["page_kind"] != "article":
             result = {"page_kind": decision["kind"], "page_reason": decision["reason"],
                       "page_gone": decision.get("gone", False)}
     except Exception as exc:  # noqa: BLE001 - a bad page must never stop the crawl

@@ -162,3 +162,38 @@ def test_a_stored_article_that_now_redirects_to_a_new_url_is_kept_and_marked(tmp
     assert rows[base + ARTICLE_PATH]["removed_reason"] == f"redirected to {base + NEW_PATH}"
     assert rows[base + NEW_PATH]["removed"] is None
     assert rows[base + ARTICLE_PATH]["text"] == rows[base + NEW_PATH]["text"]
+
+
+def test_reextract_marks_a_soft_404_an_older_version_stored_as_removed(tmp_path):
+    """Archives written before soft 404s were recognised hold "articles" called "Không tìm
+    thấy trang". ``tintuc reextract`` marks them removed, their text kept, as a crawl
+    meeting them now would; a real article beside them is left alone."""
+    from click.testing import CliRunner
+    from conftest import capture
+
+    from pipelines.archive.schema import open_archive
+    from pipelines.archive.store import save_articles
+    from pipelines.archive.warc import WarcFile
+    from tintuc.cli import main
+
+    db_path = tmp_path / "archive.db"
+    db = open_archive(db_path)
+    warc = WarcFile(tmp_path / "warc" / "crawl-1.warc.gz")
+    pages = {URL: SOFT_404["title"], "https://sonoivu.example.gov.vn" + ARTICLE_PATH: ARTICLE}
+    stored = []
+    for url, html in pages.items():
+        capture_id = capture(db, warc, url, html.encode())
+        stored.append({**extract_article(html.encode(), url), "site": "sonoivu",
+                       "capture_id": capture_id})  # as an older version did: both stored
+    warc.close()
+    save_articles(db, stored)
+    db.close()
+
+    run = CliRunner().invoke(main, ["reextract", "--db", str(db_path), "--workers", "-1"])
+    assert run.exit_code == 0, run.output
+    assert run.output.splitlines()[-1].endswith("1 removed")
+    rows = {r["url"]: r for r in query(db_path, "SELECT url, text, removed, removed_reason "
+                                                "FROM articles")}  # fmt: skip
+    assert rows[URL]["removed"] and rows[URL]["removed_reason"].startswith("an error page")
+    assert rows[URL]["text"] == stored[0]["text"]  # kept
+    assert rows["https://sonoivu.example.gov.vn" + ARTICLE_PATH]["removed"] is None

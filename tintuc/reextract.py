@@ -21,6 +21,7 @@ from pipelines.archive.captures import charset_of, warc_path
 from pipelines.archive.store import (
     DOUBTFUL_BELOW,
     doubtful_sql,
+    mark_removed,
     record_page_decisions,
     save_articles,
     write_transaction,
@@ -92,10 +93,14 @@ def reextract(
         nonlocal done
         if not pending:
             return
-        articles, decisions = [], []
+        articles, decisions, gone = [], [], []
         for row, result in pending:
             if "page_kind" in result:
                 decisions.append((row["capture_id"], result["page_kind"], result["page_reason"]))
+            if result.get("page_gone") and row["article_id"]:
+                # a "not found" page an older extractor stored as an article: marked removed,
+                # as a crawl meeting it now would, its text kept
+                gone.append((row["url"], result["page_reason"]))
             if "error" in result or "text" not in result:
                 # a stored article that no longer extracts, or a page still judged no article
                 key = "not_article" if not row["article_id"] else "failed"
@@ -107,6 +112,9 @@ def reextract(
         with write_transaction(db):
             _add(counts, save_articles(db, articles))
             record_page_decisions(db, decisions)
+            removed = sum(mark_removed(db, url, reason) for url, reason in gone)
+            if removed:
+                counts["removed"] = counts.get("removed", 0) + removed
             db.execute(
                 "UPDATE reextract_progress SET done = ?, last_capture_id = ?, counts = ? "
                 "WHERE id = ?",
@@ -215,18 +223,19 @@ def _task(row: dict, db_dir: Path, warc_dir: Path | None, profile_json: str | No
     path = warc_path(db_dir, row["warc_file"], warc_dir) if row["warc_file"] else None
     return (str(path) if path else None, row["warc_offset"], charset_of(row["content_type"]),
             row["url"], _selectors(profile_json),
-            _hints(profile_json, row["url"], row["page_reason"]))  # fmt: skip
+            _hints(profile_json, row["url"], row["page_reason"]),
+            bool(row["article_id"]))  # fmt: skip
 
 
 def _extract_capture(task: tuple) -> dict:
     """Read one capture from its WARC file and extract it (the crawl's
     :func:`~pipelines.extract_pipeline.extract_page`)."""
-    path, offset, charset, url, profile, hints = task
+    path, offset, charset, url, profile, hints, stored = task
     try:
         body = read_record(path, offset).content
     except Exception as exc:  # noqa: BLE001 - a bad capture must not stop the others
         return {"error": f"unreadable capture: {type(exc).__name__}: {exc}"}
-    return extract_page(body, charset, url, profile, hints)[0]
+    return extract_page(body, charset, url, profile, hints, stored=stored)[0]
 
 
 def _extract_in_worker(task: tuple) -> dict:
