@@ -118,6 +118,14 @@ def test_written_profile_is_a_valid_registry_entry(tmp_path):
     assert not profile.checked_live and profile.start_urls == ["http://x.vn/"]
 
 
+def test_a_profile_learned_from_a_local_mirror_is_named_by_its_port_too(tmp_path):
+    found = SiteReport("http://127.0.0.1:8799/", generic_profile("http://127.0.0.1:8799/"))
+    path = tmp_path / "learned.toml"
+    path.write_text(profile_toml(found), encoding="utf-8")
+    learned = set(load_sites(path)) - set(load_sites())
+    assert learned == {"127.0.0.1-8799"}  # a mirror at another port is another site
+
+
 def test_sites_lists_a_province_whatever_its_spelling():
     runner = CliRunner()
     everything = runner.invoke(main, ["sites"])
