@@ -47,14 +47,20 @@ def plotly_version() -> str:
 
 
 def test_term_chart_asks_for_a_term_and_links_the_search_feed(archive):  # noqa: F811
-    empty, with_term, missing = fetch(
+    empty, blank, unsearchable, with_term, missing = fetch(
         archive,
         "/-/tintuc/charts/archive/term-over-time",
+        "/-/tintuc/charts/archive/term-over-time?term=++",
+        "/-/tintuc/charts/archive/term-over-time?term=%21%21",
         "/-/tintuc/charts/archive/term-over-time?term=Đà+Nẵng",
         "/-/tintuc/charts/archive/no-such-chart",
     )
-    assert "Give a term to draw the chart." in empty.text
-    assert 'id="tintuc-chart"' not in empty.text
+    for page in (empty, blank):
+        assert "Give a term to draw the chart." in page.text
+    # no word in it: said so, rather than an empty chart that looks like "never mentioned"
+    assert "has no word to search for" in unsearchable.text
+    for page in (empty, blank, unsearchable):
+        assert 'id="tintuc-chart"' not in page.text
     assert 'data-json="/archive/term_over_time.json?_shape=objects&amp;term=%C4%90%C3%A0' in (
         with_term.text
     )

@@ -23,6 +23,7 @@ from importlib import metadata, resources
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from tintuc import export
 from tintuc.web.archive import is_archive, readable_archive
 
 PLOTLY_JS = "/-/tintuc/static/plotly.min.js"
@@ -149,7 +150,11 @@ async def chart_view(datasette, request):
     chart = CHARTS.get(request.url_vars["chart"])
     if chart is None:
         return Response.text(f"no chart {request.url_vars['chart']!r}", status=404)
-    values = {param: request.args.get(param, "") for param, _ in chart.params}
+    values = {param: request.args.get(param, "").strip() for param, _ in chart.params}
+    missing = [param for param in chart.required if not values[param]]
+    note = f"Give a {', '.join(missing)} to draw the chart." if missing else None
+    if not note and "term" in values and export.fts_query(values["term"]) == '""':
+        note = f"“{values['term']}” has no word to search for: give a term to draw the chart."
     query_args = urllib.parse.urlencode(values)
     query_url = f"{datasette.urls.database(name)}/{chart.query}"
     return Response.html(
@@ -159,7 +164,7 @@ async def chart_view(datasette, request):
                 "database": name,
                 "chart": chart,
                 "values": values,
-                "missing": [param for param in chart.required if not values[param]],
+                "note": note,
                 "charts_url": charts_url(datasette, name),
                 "json_url": f"{query_url}.json?_shape=objects&{query_args}",
                 "query_url": f"{query_url}?{query_args}",
