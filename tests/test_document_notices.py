@@ -10,13 +10,16 @@ elsewhere.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_tintuc
+from conftest import ROOT, run_tintuc
 from sites import LocalSite, build_site
 from sites.build import DOC_MAGIC, normal_target, text_pdf_bytes
 
@@ -31,6 +34,14 @@ SUBJECT = "Thông báo kết luận của Chủ tịch Ủy ban nhân dân tỉn
 BODY = "Các địa phương chủ động che chắn chuồng trại, dự trữ thức ăn cho vật nuôi."
 PDF = text_pdf_bytes(["125/TB-UBND", BODY])
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def start_tintuc(*args: str, cwd) -> subprocess.Popen:
+    """``tintuc`` in the background, run from another folder: this checkout's code (not
+    another one the environment may have installed)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "tintuc", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def listed(anchor: str, *row: str) -> dict:
@@ -195,3 +206,28 @@ def test_a_crawl_stores_each_listed_document_once_and_a_recrawl_fetches_none_aga
     # re-extraction reads each document again, as the crawl did
     out = run_tintuc("reextract", "--db", str(db)).stdout
     assert " 0 failed" in out and re.match(r"0 new, 0 changed\b", out), out
+
+
+@pytest.mark.e2e
+def test_a_worker_and_the_ingester_store_the_same_document_notices(redis_url, tmp_path):
+    """The distributed path: a worker's extraction pipeline reads the documents, its stream
+    carries them as articles, the ingester stores them as the single crawl does."""
+    server = LocalSite("documents").start()
+    single, shared = tmp_path / "single.db", tmp_path / "archive.db"
+    query = "SELECT url, title, published, text, extraction_flags FROM articles ORDER BY url"
+    try:
+        run_tintuc("crawl", "--start-url", server.base_url + "/", "--db", str(single), *FAST)
+        run_tintuc("enqueue", "--start-url", server.base_url + "/", "--redis", redis_url)
+        (tmp_path / "w1").mkdir()
+        worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "3", "--name",
+                              "w1", *FAST, cwd=tmp_path / "w1")  # fmt: skip
+        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                                "--until-idle", "8", cwd=tmp_path)  # fmt: skip
+        for process in (worker, ingester):
+            output, _ = process.communicate(timeout=240)
+            assert process.returncode == 0, output
+    finally:
+        server.stop()
+    stored = sqlite3.connect(shared).execute(query).fetchall()
+    assert stored == sqlite3.connect(single).execute(query).fetchall()
+    assert sum('"document_only"' in flags for *_, flags in stored) == 8
