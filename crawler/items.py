@@ -28,6 +28,10 @@ class FetchedPage:
     # what the crawl knows of the URL, for the page classifier: article_url (it matches the
     # profile's article patterns), teaser_url (linked as a teaser headline on a listing)
     hints: dict = field(default_factory=dict)
+    # documents (PDF, DOC …) the page lists as notices of their own, found by the spider
+    # ({url, anchor, row}): fetched once the page is judged no article (an article's documents
+    # are its attachments)
+    documents: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -37,7 +37,9 @@ def extract_page(
     is read whole too, to tell a "not found" page an older version stored from other pages.
 
     Takes the page's bytes: decoding (and NFC) happens here, in the worker, not on the
-    reactor thread.
+    reactor thread. A document a listing links as a notice of its own (``hints["document"]``,
+    see the spider's ``listed_documents``) is read by
+    :func:`pipelines.extractor.document.extract_document` instead.
     """
     # imported here, in the workers (their fork server preloads it): the crawl process itself
     # extracts nothing unless TINTUC_EXTRACT_WORKERS=-1, and trafilatura would add 8 MB to it
@@ -46,6 +48,10 @@ def extract_page(
     started = time.process_time()
     decision: dict = {}
     try:
+        if (hints or {}).get("document") is not None:
+            from pipelines.extractor.document import extract_document
+
+            return extract_document(body, url, hints), time.process_time() - started
         result = extract_article(body, url, profile, declared_encoding=charset, hints=hints,
                                  decision=decision, only_articles=not stored)  # fmt: skip
         if result is None or result["page_kind"] != "article":
@@ -191,6 +197,8 @@ class ExtractionPipeline:
             level = logging.INFO if result["page_kind"] == "listing" else logging.WARNING
             logger.log(level, "not an article: %s (%s: %s)", item.url, result["page_kind"],
                        result["page_reason"])  # fmt: skip
+            if item.documents:  # a page that is no article: its listed documents are notices
+                spider.fetch_documents(item.url, item.documents)
             return PageDecision(item.url, item.capture_id, result["page_kind"],
                                 result["page_reason"], result.get("page_gone", False))
         if "error" in result:

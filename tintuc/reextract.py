@@ -203,7 +203,7 @@ def _pages(db) -> Iterator[list[dict]]:
     while True:
         rows = list(db.query(
             "SELECT t.rowid AS n, t.capture_id, t.article_id, c.warc_file, c.warc_offset, "
-            "c.content_type, c.page_reason, "
+            "c.content_type, c.page_reason, a.title, a.published, a.extraction_flags, "
             "CASE WHEN a.id IS NULL THEN coalesce(c.final_url, c.url) ELSE a.url END AS url, "
             "CASE WHEN a.id IS NULL THEN cr.site ELSE a.site END AS site, "
             "CASE WHEN a.id IS NULL THEN s.province ELSE a.province END AS province, "
@@ -221,10 +221,13 @@ def _pages(db) -> Iterator[list[dict]]:
 
 def _task(row: dict, db_dir: Path, warc_dir: Path | None, profile_json: str | None) -> tuple:
     path = warc_path(db_dir, row["warc_file"], warc_dir) if row["warc_file"] else None
+    hints = _hints(profile_json, row["url"], row["page_reason"])
+    if "document_only" in json.loads(row["extraction_flags"] or "[]"):
+        # a document a listing linked: the listing's title and date, as stored, stand in for
+        # the row the crawl read beside the link
+        hints = {"document": {"anchor": row["title"] or "", "row": [row["published"] or ""]}}
     return (str(path) if path else None, row["warc_offset"], charset_of(row["content_type"]),
-            row["url"], _selectors(profile_json),
-            _hints(profile_json, row["url"], row["page_reason"]),
-            bool(row["article_id"]))  # fmt: skip
+            row["url"], _selectors(profile_json), hints, bool(row["article_id"]))  # fmt: skip
 
 
 def _extract_capture(task: tuple) -> dict:

@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
+from crawler.middlewares import sniff_binary
 from crawler.sites import LOOPBACK, SiteProfile, get_site, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook, shape_of
@@ -204,6 +205,10 @@ class NewsSpider(scrapy.Spider):
         url = canonical_url(response.url)
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
+        documents = [d for d in listed_documents(response.body, response.url)
+                     if self.wanted_document(d["url"])]  # fmt: skip
+        new_documents = [d["url"] for d in documents
+                         if d["url"] not in self.requested and d["url"] not in self.state.skip_urls]
         if not self.article_res:  # each teaser link's shape is learned once
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
@@ -225,15 +230,67 @@ class NewsSpider(scrapy.Spider):
                 fetched=now_iso(),
                 capture_id=response.meta.get(CAPTURE_META),
                 hints=hints,
+                documents=documents,  # fetched if the page is judged no article
             )
         else:
             yield PageDecision(url, response.meta.get(CAPTURE_META), *decision)
+            yield from self.document_requests(documents)
         if first_url != url:
             # a URL that now redirects (to a listing, the home page, the article's new slug or
             # https): a stored article there is marked removed, its text kept; the storage
             # pipeline leaves any other URL alone
             yield PageGone(first_url, f"redirected to {response.url}")
-        yield from self.follow_links(response, teasers)
+        yield from self.follow_links(response, teasers, new_documents)
+
+    def fetch_documents(self, page_url: str, documents: list[dict]) -> None:
+        """Fetch the documents a page that is no article lists as notices of their own
+        (:func:`listed_documents`). Called by the extraction pipeline once the page is
+        judged."""
+        for request in self.document_requests(documents):
+            self.crawler.engine.crawl(request)
+
+    def document_requests(self, documents: list[dict]) -> Iterator[scrapy.Request]:
+        """A request for each listed document not requested yet; a stored one is skipped by
+        an incremental crawl like a stored article."""
+        for document in documents:
+            url = document["url"]
+            if url in self.state.skip_urls:
+                self.skipped.add(url)
+                self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
+            elif url not in self.requested:
+                self.requested.add(url)
+                self.crawler.stats.inc_value("tintuc/listed_documents")
+                yield self.request(url, self.parse_document, meta={
+                    "allow_binary": True, "listed_document": document})  # fmt: skip
+
+    def wanted_document(self, url: str) -> bool:
+        """A document link the crawl may fetch: on the site's own domains, not denied by the
+        profile."""
+        host = urlsplit(url).hostname or ""
+        domains = [d for d in self.allowed_domains or [] if d]
+        return self.wanted_attachment(url) and (
+            not domains or any(host == d or host.endswith("." + d) for d in domains))
+
+    def parse_document(self, response: Response) -> Iterator:
+        """A document a listing links as a notice: to the extraction worker with what the
+        listing showed beside the link (``hints["document"]``). A web page served at the
+        document's URL (a viewer, an error page) is read as a page."""
+        if (isinstance(response, TextResponse) and b"html" in response.headers.get(
+                "Content-Type", b"").lower() and not sniff_binary(response.body)):
+            yield from self.parse(response)
+            return
+        listed = response.meta["listed_document"]
+        yield FetchedPage(
+            url=canonical_url(response.url),
+            requested_url=listed["url"],
+            status=response.status,
+            body=response.body,
+            charset=None,
+            site=self.profile.id,
+            fetched=now_iso(),
+            capture_id=response.meta.get(CAPTURE_META),
+            hints={"document": {"anchor": listed["anchor"], "row": listed["row"]}},
+        )
 
     def fetch_attachments(self, page_url: str, urls: list[str]) -> None:
         """Fetch the documents an article links under its headline (PDF, DOC …), so that
@@ -270,10 +327,13 @@ class NewsSpider(scrapy.Spider):
         return kind
 
     def follow_links(
-        self, response: TextResponse, teasers: list[str] | None = None
+        self, response: TextResponse, teasers: list[str] | None = None,
+        new_documents: list[str] = (),
     ) -> Iterator[scrapy.Request]:
         """Request the page's links: articles, pages of its pager, other listings; ``teasers``
-        are its teaser headline links (found again when not given)."""
+        are its teaser headline links (found again when not given). ``new_documents``: the
+        documents it lists that are new to the crawl, which count as new headlines (a listing
+        of documents goes on to its next page, and is no trap)."""
         articles, listings = [], []
         links = page_links(response.body, response.url)
         feeds = discovery.feed_links(response.body, response.url)
@@ -305,7 +365,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.set_value("tintuc/skipped_known", len(self.skipped))
         # new to this crawl too: a "latest news" box repeats the newest articles on every page,
         # and would otherwise make every listing page look as if it had something new
-        found_here = [u for u in new if u not in self.requested]
+        found_here = [u for u in new if u not in self.requested] + list(new_documents)
         yield from self.request_once(new)
         yield from self.request_feeds(feeds)
         if self.state.stop_on_nothing_new and not found_here and not response.meta.get("start"):
@@ -567,6 +627,95 @@ def headline_links(body: bytes, url: str) -> list[str]:
             if link is not None:
                 found.append(link)
     return found
+
+
+# a link to a document (PDF, Word, Excel, PowerPoint, OpenDocument, RTF), by its path
+DOCUMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)$", re.I)
+DOCUMENT_HREF = re.compile(
+    rb"""href\s*=\s*["']?[^"'\s>]*\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)(?:[?#"'\s>]|$)""",
+    re.I)
+ROW_OPEN = re.compile(rb"<(tr|li)[\s>]", re.I)  # a table row, a list item
+# where a block's text ends, for a link in no row: <div class="item"><a>…</a> <i>date</i></div>
+BLOCK_EDGE = re.compile(rb"</?(?:div|p|td|th|dd|dt|li|tr|h[1-6]|ul|ol|table|tbody|section|"
+                        rb"article)\b|<br\b", re.I)
+ANCHOR_ELEMENT = re.compile(rb"<a\s[^>]*>.*?</a\s*>", re.I | re.S)
+ROW_BYTES = 4000  # a listing row read at most this far either side of its link
+ROW_TEXTS = 30
+
+
+def listed_documents(body: bytes, url: str) -> list[dict]:
+    """The documents (PDF, DOC, XLS …) a page lists as notices of their own: linked behind a
+    headline-long text (:data:`HEADLINE_WORDS` words), or from a listing row (``<tr>``,
+    ``<li>``, else the link's own block) holding one: "Thông báo số 12/TB-UBND về việc …
+    [PDF]", a "Tải về" link beside a title cell. Each ``{"url", "anchor", "row"}``: the
+    canonical URL, the link's text, the row's texts (title, number, date …), each URL once
+    (with its longest anchor: an icon and a title often link the same file). A document
+    linked by its file name alone, in no row with a headline ("Tệp đính kèm: tb-12.pdf"), is
+    an attachment, not a notice. Bytes and regular expressions, as :func:`headline_links`;
+    a page linking no document costs one search."""
+    if not DOCUMENT_HREF.search(body):
+        return []
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    lower = body.lower()
+    found: dict[str, dict] = {}
+    for match in HREF.finditer(body):
+        href = _href_text(match.groups())
+        try:
+            if not DOCUMENT_PATH.search(urlsplit(href).path):
+                continue
+        except ValueError:
+            continue
+        opened = body.find(b">", match.end())
+        close = lower.find(b"</a", opened, opened + ANCHOR_TEXT_BYTES)
+        link = _resolve(href, origin, url)
+        if opened < 0 or close < 0 or link is None:
+            continue
+        anchor = " ".join(_texts(body[opened + 1 : close]))
+        row = _texts(_without_other_links(_row(body, lower, match.start(), close),
+                                          match.group(0)))[:ROW_TEXTS]  # fmt: skip
+        if max(map(_word_count, [anchor, *row])) < HEADLINE_WORDS:
+            continue
+        if link not in found or len(anchor) > len(found[link]["anchor"]):
+            found[link] = {"url": link, "anchor": anchor, "row": row}
+    return list(found.values())
+
+
+def _word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def _without_other_links(row: bytes, opening: bytes) -> bytes:
+    """The row without its links other than the one opened by ``opening`` (``<a … href=…``):
+    another link's headline is not this document's title."""
+    return ANCHOR_ELEMENT.sub(lambda a: a.group(0) if a.group(0).startswith(opening) else b" ",
+                              row)  # fmt: skip
+
+
+def _texts(raw: bytes) -> list[str]:
+    """The texts between the tags of some markup, unescaped, spaces collapsed."""
+    texts = (" ".join(html.unescape(discovery.decode(x)).split()) for x in TAG.split(raw))
+    return [text for text in texts if text]
+
+
+def _row(body: bytes, lower: bytes, start: int, end: int) -> bytes:
+    """The listing row around the link at ``start:end``: the ``<tr>`` or ``<li>`` holding
+    it, else its block (from the block edge before it to the one after)."""
+    low = max(0, start - ROW_BYTES)
+    opening = None
+    for opening in ROW_OPEN.finditer(lower, low, start):  # noqa: B007 - the last one is kept
+        pass
+    if opening is not None:
+        tag = b"</" + opening.group(1).lower()
+        if lower.find(tag, opening.end(), start) < 0:  # not closed before the link
+            stop = lower.find(tag, end, end + ROW_BYTES)
+            if stop >= 0:
+                return body[opening.start() : stop]
+    before = None
+    for before in BLOCK_EDGE.finditer(lower, low, start):  # noqa: B007
+        pass
+    after = BLOCK_EDGE.search(lower, end + 3, end + ROW_BYTES)
+    return body[before.start() if before else start : after.start() if after else end]
 
 
 def teaser_links(body: bytes, url: str) -> list[str]:

@@ -91,6 +91,8 @@ PARAGRAPH_CHARS = 150  # a line this long is a paragraph of text, not an item's 
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
+DOCUMENT_TITLE_WORDS = 6  # a document linked behind this many words is named by its subject
+_LETTER_WORDS = re.compile(r"[^\W\d_]+")
 # the pages every site has besides its news, named as CMSs and portals name them (folded)
 _STATIC_PAGE = re.compile(
     r"\b(?:gioi thieu|lien he|lich su hinh thanh|co cau to chuc|chuc nang(?:,)? nhiem vu|"
@@ -226,6 +228,13 @@ def classify_page(
     dated_items = sum(1 for line in main if _dateline(line.text))
     if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS:
         return "listing", f"{dated_items} dated items under the heading", []
+    # two documents or more, each linked behind a title of its own and dated, and no paragraph:
+    # a listing of documents (the last page of a "Văn bản" table), not one notice with its
+    # attachments (named by their file, "Tải về", or one title and one date)
+    titled = sum(1 for a in attachments
+                 if len(_LETTER_WORDS.findall(a["text"])) >= DOCUMENT_TITLE_WORDS)
+    if min(titled, dated_items) >= 2 and max(len(line.text) for line in main) < PARAGRAPH_CHARS:
+        return "listing", f"{titled} documents with their own titles and dates", []
     listing_shape = hints.get("listing_shape")
     if listing_shape and not dated and body < LISTING_LEAD_CHARS and (teasers or pager):
         return "listing", f"URL has the site's pager-link shape {listing_shape}", []

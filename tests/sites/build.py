@@ -68,7 +68,7 @@ if str(ROOT) not in sys.path:  # run as a script
 from tintuc.sample_portal.build import CONTENT, WEEKDAYS, nfc, parse_content, slugify  # noqa: E402
 
 SHAPES = ("cms", "sharepoint", "notices", "sitemap", "rss", "related", "wordpress", "joomla",
-          "liferay", "dnn", "drupal", "empty")
+          "liferay", "dnn", "drupal", "empty", "documents")
 DEFAULT_ARTICLES = 30
 MAX_BODY = 560  # the longest short article, in characters (issue 13)
 PER_PAGE = 6
@@ -414,6 +414,129 @@ def docx_bytes(text: str) -> bytes:
                    'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
                    f"{e(text)}</w:t></w:r></w:p></w:body></w:document>")  # fmt: skip
     return buffer.getvalue()
+
+
+def text_pdf_bytes(lines: list[str]) -> bytes:
+    """A small, valid one-page PDF whose text layer holds ``lines`` (any Unicode): a simple
+    font whose byte codes a ``/ToUnicode`` CMap maps to the characters, as PDF writers do."""
+    chars = sorted(set("".join(lines)))
+    assert len(chars) < 255, "one byte per character"
+    code = {ch: i + 1 for i, ch in enumerate(chars)}
+    shown = b" T* ".join(b"<%s> Tj" % "".join(f"{code[c]:02X}" for c in line).encode()
+                         for line in lines)  # fmt: skip
+    stream = b"BT /F1 11 Tf 14 TL 56 780 Td " + shown + b" ET"
+    pairs = [f"<{code[c]:02X}> <{ord(c):04X}>" for c in chars]
+    blocks = "".join(f"{len(pairs[i:i + 100])} beginbfchar\n" + "\n".join(pairs[i:i + 100])
+                     + "\nendbfchar\n" for i in range(0, len(pairs), 100))  # fmt: skip
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName "
+            "/Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <01> <FF> "
+            f"endcodespacerange\n{blocks}endcmap CMapName currentdict /CMap defineresource pop "
+            "end end").encode()  # fmt: skip
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)  # fmt: skip
+    return bytes(out)
+
+
+# the documents of the ``documents`` shape: (number, subject, body line, kind); a body line of
+# None is a document with no readable text (a Word file; a damaged PDF) or none at all (a
+# link to a file the server does not have)
+LISTED_DOCUMENTS = [
+    ("125/TB-UBND", "Thông báo kết luận của Chủ tịch Ủy ban nhân dân tỉnh tại buổi làm việc "
+     "với ngành giáo dục", "Chủ tịch Ủy ban nhân dân tỉnh kết luận: bảo đảm đủ phòng học "
+     "cho năm học mới.", "pdf"),
+    ("124/TB-UBND", "Thông báo lịch tiếp công dân định kỳ tháng 12 năm 2025 của lãnh đạo tỉnh",
+     "Lãnh đạo tỉnh tiếp công dân vào ngày 15 hằng tháng tại Trụ sở tiếp công dân.", "pdf"),
+    ("3120/UBND-TH", "Về việc tăng cường phòng, chống rét cho cây trồng và vật nuôi",
+     "Các địa phương chủ động che chắn chuồng trại, dự trữ thức ăn cho vật nuôi.", "pdf"),
+    ("122/TB-UBND", "Thông báo kết quả tuyển dụng viên chức sự nghiệp giáo dục năm 2025",
+     None, "doc"),
+    ("121/TB-UBND", "Thông báo tạm dừng cấp nước khu vực phường Hồng Gai ngày 20/12/2025",
+     None, "broken"),
+    ("120/KH-UBND", "Kế hoạch kiểm tra an toàn thực phẩm dịp Tết Nguyên đán năm 2026",
+     "Đoàn kiểm tra liên ngành kiểm tra các cơ sở sản xuất, kinh doanh thực phẩm.", "pdf"),
+    ("119/TB-UBND", "Thông báo mời chào giá cung cấp thiết bị văn phòng cho các trường học",
+     "Hồ sơ chào giá gửi về Văn phòng trước ngày 30 tháng 12 năm 2025.", "pdf"),
+    ("118/TB-UBND", "Thông báo thời gian làm việc mùa đông của các cơ quan hành chính nhà nước",
+     "Buổi sáng làm việc từ 7 giờ 30 phút, buổi chiều từ 13 giờ 30 phút.", "pdf"),
+    ("117/TB-UBND", "Thông báo danh sách thí sinh đủ điều kiện dự thi nâng ngạch công chức",
+     None, "missing"),  # linked, not on the server: a 404
+]
+DOC_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Word file (OLE2), not read
+
+
+def build_documents(site: Site, items: list[Story]) -> None:
+    """A department site whose notices are documents linked straight from its listings: a
+    "Văn bản chỉ đạo điều hành" table (number, subject linked to the PDF, date; one row whose
+    subject is plain text beside a "Tải về" link; a Word file; a damaged PDF) paged in two,
+    a "Thông báo" list ("… [PDF]" with the date in a span; one file missing), and a few news
+    articles."""
+    menu = [("/", "Trang chủ"), ("/gioi-thieu.html", "Giới thiệu"),
+            ("/van-ban/chi-dao-dieu-hanh.html", "Văn bản chỉ đạo điều hành"),
+            ("/thong-bao.html", "Thông báo"), ("/lien-he.html", "Liên hệ")]  # fmt: skip
+    news = items[:8]
+    for s in news:
+        s.path = f"/tin/{short_slug(s.title, s.index)}.html"
+        site.add(s.path, page(s.title, article_body(s, [], "Tin tức"), menu))
+    documents = []
+    for i, (number, subject, line, kind) in enumerate(LISTED_DOCUMENTS):
+        day = dt.date(2025, 12, 22 - 2 * i)
+        name = f"/uploads/van-ban/{number.replace('/', '-').lower()}." + (
+            "doc" if kind == "doc" else "pdf")
+        if kind == "doc":
+            site.add(name, DOC_MAGIC + bytes(500), "application/msword")
+        elif kind != "missing":
+            data = text_pdf_bytes([f"{number}", subject, line or ""])
+            site.add(name, data[: len(data) // 3] if kind == "broken" else data, "application/pdf")
+        documents.append({"path": name, "title": subject, "number": number,
+                          "published": day.isoformat(), "line": line, "kind": kind})
+    table = documents[:5]
+    listing = "/van-ban/chi-dao-dieu-hanh.html"
+    pages = [table[:3], table[3:]]
+    hrefs = [listing, f"{listing}?page=2"]
+    for n, chunk in enumerate(pages, 1):
+        rows = ""
+        for j, d in enumerate(chunk):
+            shown = dt.date.fromisoformat(d["published"]).strftime("%d/%m/%Y")
+            icon = (f'<a href="{d["path"]}" title="Tải về"><img src="/images/pdf.gif" '
+                    'alt=""></a>')  # fmt: skip
+            if n == 1 and j == 1:  # the subject as plain text, the link beside it
+                subject = e(d["title"])
+                icon = f'<a href="{d["path"]}">Tải về</a>'
+            else:
+                subject = f'<a href="{d["path"]}">{e(d["title"])}</a>'
+            rows += (f"<tr><td>{d['number']}</td><td class=\"trich-yeu\">{subject}</td>"
+                     f"<td>{shown}</td><td>{icon}</td></tr>\n")
+        body = ('<h1>Văn bản chỉ đạo điều hành</h1>\n<table class="van-ban">\n<tr><th>Số/Ký '
+                "hiệu</th><th>Trích yếu</th><th>Ngày ban hành</th><th>Tệp</th></tr>\n"
+                f"{rows}</table>\n{numbered_pager(hrefs, n)}")  # fmt: skip
+        site.add(hrefs[n - 1], page(f"Văn bản chỉ đạo điều hành - trang {n}", body, menu))
+    rows = "".join(
+        f'<li><a href="{d["path"]}">{e(d["title"])} [PDF]</a> <span class="ngay">'
+        f'({dt.date.fromisoformat(d["published"]).strftime("%d/%m/%Y")})</span></li>\n'
+        for d in documents[5:])  # fmt: skip
+    site.add("/thong-bao.html", page("Thông báo", f'<h1>Thông báo</h1>\n<ul class="ds">\n{rows}'
+                                                  "</ul>", menu))  # fmt: skip
+    home = f"<h2>Tin mới</h2>\n{teasers(news)}"
+    site.add("/", page("Sở Nội vụ tỉnh", home, menu))
+    add_common(site, menu)
+    manifest(site, news, ["/", "/gioi-thieu.html", "/lien-he.html", "/thong-bao.html", *hrefs],
+             documents=documents, listings=[*hrefs, "/thong-bao.html"])  # fmt: skip
 
 
 def build_notices(site: Site, items: list[Story]) -> None:
@@ -1189,7 +1312,8 @@ def add_common(site: Site, menu, about="/gioi-thieu.html", contact="/lien-he.htm
 BUILDERS = {"cms": build_cms, "sharepoint": build_sharepoint, "notices": build_notices,
             "sitemap": build_sitemap, "rss": build_rss, "related": build_related,
             "wordpress": build_wordpress, "joomla": build_joomla, "liferay": build_liferay,
-            "dnn": build_dnn, "drupal": build_drupal, "empty": build_empty}  # fmt: skip
+            "dnn": build_dnn, "drupal": build_drupal, "empty": build_empty,
+            "documents": build_documents}  # fmt: skip
 
 
 def build_site(shape: str, articles: int = DEFAULT_ARTICLES) -> Site:
