@@ -612,20 +612,24 @@ def _opening(box: lxml.html.HtmlElement) -> str:
 # Words one of which every _PROMO_OPENING phrase holds, as written: most boxes fail this cheap
 # test and are never folded.
 _PROMO_HINT = re.compile(r"giới thiệu|mời|đặt|mua")
+# Characters of prose (:func:`prose_chars`) below which a box whose links all go to shops is a
+# promotion: its blurb is a line or two (under 100 on the 40-odd shop boxes of the public
+# suites); blocks of a story that link a book or product at a shop hold paragraphs (590+).
+_SHOP_BLURB = 200
 _PROMO_BOXES = ("div", "aside", "section", "table")  # the boxes _drop_boxes asks _sells about
 
 
 def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
     """True when ``box`` (a div, aside, section or table with a class or id, inside the body)
     is a promotion by its opening words (when ``words``) or because every link in it goes to
-    a shop."""
+    a shop and it holds no more than a blurb of prose (:data:`_SHOP_BLURB`)."""
     if not (box.get("class") or box.get("id")):
         return False
     links = box.iter("a")
     first = next(links, None)  # a wrapper's first link is mostly no shop's: one look is enough
     if first is not None and all(_SHOP_HOST.search(_split(a.get("href") or "")[0])
                                  for a in (first, *links)):
-        return True
+        return prose_chars(box) < _SHOP_BLURB  # more prose: the story, citing a shop
     if not words:
         return False
     first_child = box[0] if len(box) and not (box.text or "").strip() else None
