@@ -506,14 +506,21 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
     # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
-    # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment or
-    # contact form (a text box, no heading, a few lines) stays a form: its paragraphs are
-    # the site's rules for writing in it, not the article.
+    # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment,
+    # contact, sign-up or log-in form (a text box or an e-mail or password field, no heading,
+    # a few lines) stays a form: its paragraphs are the site's words about it, not the article.
     for form in list(tree.iter("form")):
         if form.getparent() is not None and form.find(".//p") is not None and not (
-                form.find(".//textarea") is not None and next(form.iter("h1", "h2", "h3"), None)
-                is None and len(form.text_content()) < _FORM_CHARS):
+                _asks_to_write(form) and next(form.iter("h1", "h2", "h3"), None) is None
+                and len(form.text_content()) < _FORM_CHARS):
             form.drop_tag()
+
+
+def _asks_to_write(form: lxml.html.HtmlElement) -> bool:
+    """A form with a text box, an e-mail field or a password field: one a reader fills in."""
+    return form.find(".//textarea") is not None or any(
+        (field.get("type") or "").strip().lower() in ("email", "password")
+        for field in form.iter("input"))
 
 
 # Boxes inside an article that are neither body nor related news: tool bars (print, share,
