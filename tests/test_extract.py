@@ -174,6 +174,15 @@ def test_header_says_utf8_but_bytes_are_cp1258() -> None:
     assert "\ufffd" not in text and BODY in text
 
 
+def test_utf8_page_with_a_stray_latin1_byte_stays_utf8() -> None:
+    # a paragraph pasted from a Latin-1 source: one bad byte must not garble the whole page
+    raw = page(body="<p>MARK</p>", head="<meta charset='utf-8'>").encode("utf-8").replace(
+        b"MARK", "Quán cà phê sách".encode("latin-1", "replace"))
+    result = extract_article(raw, URL)
+    assert result is not None and BODY in result["text"]
+    assert result["title"] == "Hội nghị tổng kết công tác năm"
+
+
 def test_utf8_bytes_decode_even_when_header_claims_latin1() -> None:
     assert BODY in decode_html(page().encode("utf-8"), "iso-8859-1")
 

@@ -211,6 +211,21 @@ def test_note_boxes_that_sell_nothing_stay_body() -> None:
                                              "Toàn văn kế hoạch", "Mời bạn đọc tham gia"], [])
 
 
+def test_a_story_block_citing_a_shop_is_body() -> None:
+    # the story's own blocks (here a block of two paragraphs under a heading) may link the book
+    # they quote at a shop: paragraphs of prose make them the story, not a shop box
+    cited = ('<div class="khoi-noi-dung"><h2>Ký ức miền biển</h2><p>Tác giả kể lại những năm '
+             'tháng theo tàu cá ra khơi, khi cả làng chài thức dậy từ ba giờ sáng để chuẩn bị lưới '
+             'và nhiên liệu cho chuyến biển dài ngày.</p><p>Trích từ cuốn <a href="https://tiki.vn/'
+             'ky-uc-mien-bien-p456.html">Ký ức miền biển</a>, những trang viết về ngư dân được '
+             'nhiều thế hệ bạn đọc trong tỉnh tìm đọc và giới thiệu cho nhau.</p></div>')
+    body = "".join(paragraphs()) + cited
+    check(extract_article(page(body), URL), [*BODY, "Tác giả kể lại những năm tháng",
+                                             "những trang viết về ngư dân"], [])
+    # a one-line blurb with shop links is the shop box it looks like
+    check(extract_article(page("".join(paragraphs()) + SHOP_BOX), URL), BODY, PROMO_WORDS[3:])
+
+
 def test_a_container_that_holds_the_headline_gives_only_the_story_below_it() -> None:
     # "detail-content" wraps the section menu, the headline and the dateline too: the story is
     # the block under the headline that holds the paragraphs (with its photo caption)

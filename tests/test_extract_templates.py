@@ -313,3 +313,15 @@ def test_a_comment_forms_rules_are_no_body_but_a_page_wide_form_is_unwrapped() -
     url = "https://huyen-mau.example.vn/tin-tuc/trong-rung-ngap-man-5.html"
     check_body(extract_article(comment_page(wrapped=False), url), ["chịu trách nhiệm"])
     check_body(extract_article(comment_page(wrapped=True), url), [])
+
+
+def test_a_newsletter_sign_up_forms_words_are_no_body() -> None:
+    # a sign-up form: an e-mail field and a paragraph about the newsletter, no text box
+    form = ('<form action="/dang-ky" method="post"><p>Nhận tin nóng của tỉnh mỗi sáng qua thư điện '
+            'tử, bạn có thể hủy đăng ký bất cứ lúc nào theo chính sách riêng tư.</p>'
+            '<p><input type="email" name="email" placeholder="Địa chỉ email"></p>'
+            '<p><input type="submit" value="Đăng ký"></p></form>')
+    page = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><div id='main'>"
+            f"<h1>{TITLE}</h1><p>{SAPO}</p>{paragraphs()}{form}</div></body></html>")
+    url = "https://huyen-mau.example.vn/tin-tuc/trong-rung-ngap-man-6.html"
+    check_body(extract_article(page, url), ["Nhận tin nóng của tỉnh"])

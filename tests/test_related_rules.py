@@ -367,3 +367,17 @@ def test_a_lead_in_line_of_links_right_after_the_body_is_related() -> None:
     assert paths(result) == ["/tin/co-to-1.html", "/tin/co-to-2.html"]
     assert {r["found_by"] for r in result["related"]} == {"card"}
     assert extract_article(page(after=f"<p>{RUNNING}</p>"), PAGE)["related"] == []
+
+
+def test_an_article_block_of_the_story_with_a_word_linked_stays_body() -> None:
+    # some CMSs build the story of small <article> blocks; one whose sentence links a word is
+    # the story's, while a small <article> that links a headline is a teaser card
+    linked = ("<article class='ce-text'><p>Như đã nêu trong <a href='/tin/bao-cao-thang-truoc."
+              "html'>báo cáo</a> tháng trước, mưa lớn kéo dài khiến nhiều tuyến đường liên xã bị "
+              "sạt lở nghiêm trọng.</p></article>")
+    teaser = ("<article class='ce-text'><a href='/tin/cau-moi-thong-xe.html'>Cầu mới nối hai "
+              "xã chính thức thông xe</a></article>")
+    result = extract_article(page(linked + teaser), PAGE)
+    assert_body(result, ["Cầu mới nối hai xã"])
+    assert "mưa lớn kéo dài khiến nhiều tuyến đường" in result["text"]
+    assert paths(result) == ["/tin/cau-moi-thong-xe.html"]

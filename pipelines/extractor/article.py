@@ -56,6 +56,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", r
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML text
 _VIETNAMESE_FALLBACKS = ("cp1258", "cp1252")
+# Well-formed multi-byte UTF-8 characters per malformed byte from which a page that is not
+# valid UTF-8 is still read as UTF-8: a stray Latin-1 byte or a character cut in two in a
+# UTF-8 page (measured: 25 to 500 per bad byte on 4 such pages; pages in a legacy code page
+# have next to none, fewer than one per bad byte).
+_UTF8_PER_BAD_BYTE = 20
 
 _BODY_CLASS = re.compile(
     r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
@@ -108,10 +113,12 @@ SITE_PROFILES: dict[str, dict] = {}
 def decode_html(body: bytes, declared_encoding: str | None = None) -> str:
     """Decode an HTML page to NFC text.
 
-    Tries a BOM, then strict UTF-8 (multi-byte UTF-8 is never accidental), then the page's
-    ``<meta charset>`` / http-equiv, the declared HTTP charset, and finally the legacy
-    Vietnamese code page cp1258 (which decodes to NFD and is normalised to NFC). A lying
-    header therefore cannot force U+FFFD into the text when another encoding fits.
+    Tries a BOM, then strict UTF-8 (multi-byte UTF-8 is never accidental), then UTF-8 with a
+    few broken bytes (:func:`_mostly_utf8`), then the page's ``<meta charset>`` /
+    http-equiv, the declared HTTP charset, and finally the legacy Vietnamese code page cp1258
+    (which decodes to NFD and is normalised to NFC). A lying header therefore cannot force
+    U+FFFD into the text when another encoding fits, and a stray byte cannot turn every
+    accented letter of a UTF-8 page into two ("Ã¼" for "ü").
     """
     return _decode(body, declared_encoding)[0]
 
@@ -136,9 +143,19 @@ def _decode(body: bytes, declared_encoding: str | None = None) -> tuple[str, str
         try:
             return _nfc_page(body.decode(name)), name
         except (UnicodeDecodeError, LookupError):
-            continue
+            if name == "utf-8" and (text := _mostly_utf8(body)):
+                return _nfc_page(text), name
     name = candidates[1] if len(candidates) > 1 else "utf-8"
     return _nfc_page(body.decode(name, "replace")), name
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """``body`` decoded as UTF-8, its malformed bytes as U+FFFD, when it holds at least
+    :data:`_UTF8_PER_BAD_BYTE` well-formed multi-byte characters per malformed byte."""
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return text if wide >= _UTF8_PER_BAD_BYTE * bad else None
 
 
 _NFC_PIECE = 4096  # characters
@@ -489,14 +506,21 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
     # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
-    # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment or
-    # contact form (a text box, no heading, a few lines) stays a form: its paragraphs are
-    # the site's rules for writing in it, not the article.
+    # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment,
+    # contact, sign-up or log-in form (a text box or an e-mail or password field, no heading,
+    # a few lines) stays a form: its paragraphs are the site's words about it, not the article.
     for form in list(tree.iter("form")):
         if form.getparent() is not None and form.find(".//p") is not None and not (
-                form.find(".//textarea") is not None and next(form.iter("h1", "h2", "h3"), None)
-                is None and len(form.text_content()) < _FORM_CHARS):
+                _asks_to_write(form) and next(form.iter("h1", "h2", "h3"), None) is None
+                and len(form.text_content()) < _FORM_CHARS):
             form.drop_tag()
+
+
+def _asks_to_write(form: lxml.html.HtmlElement) -> bool:
+    """A form with a text box, an e-mail field or a password field: one a reader fills in."""
+    return form.find(".//textarea") is not None or any(
+        (field.get("type") or "").strip().lower() in ("email", "password")
+        for field in form.iter("input"))
 
 
 # Boxes inside an article that are neither body nor related news: tool bars (print, share,
@@ -595,20 +619,24 @@ def _opening(box: lxml.html.HtmlElement) -> str:
 # Words one of which every _PROMO_OPENING phrase holds, as written: most boxes fail this cheap
 # test and are never folded.
 _PROMO_HINT = re.compile(r"giới thiệu|mời|đặt|mua")
+# Characters of prose (:func:`prose_chars`) below which a box whose links all go to shops is a
+# promotion: its blurb is a line or two (under 100 on the 40-odd shop boxes of the public
+# suites); blocks of a story that link a book or product at a shop hold paragraphs (590+).
+_SHOP_BLURB = 200
 _PROMO_BOXES = ("div", "aside", "section", "table")  # the boxes _drop_boxes asks _sells about
 
 
 def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
     """True when ``box`` (a div, aside, section or table with a class or id, inside the body)
     is a promotion by its opening words (when ``words``) or because every link in it goes to
-    a shop."""
+    a shop and it holds no more than a blurb of prose (:data:`_SHOP_BLURB`)."""
     if not (box.get("class") or box.get("id")):
         return False
     links = box.iter("a")
     first = next(links, None)  # a wrapper's first link is mostly no shop's: one look is enough
     if first is not None and all(_SHOP_HOST.search(_split(a.get("href") or "")[0])
                                  for a in (first, *links)):
-        return True
+        return prose_chars(box) < _SHOP_BLURB  # more prose: the story, citing a shop
     if not words:
         return False
     first_child = box[0] if len(box) and not (box.text or "").strip() else None

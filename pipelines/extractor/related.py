@@ -366,7 +366,9 @@ def _any_after(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement, links
 
 def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
     """An article card embedded in the body: marked by an embed attribute, or a small <article>
-    nested inside the body container (a teaser card, not the story itself)."""
+    nested inside the body container that links a headline (a teaser card, not the story
+    itself: CMSs that build a story of <article> blocks, one per paragraph or picture, link a
+    word or two inside their sentences, never a headline)."""
     for name in _EMBED_ATTRS:
         value = el.get(name)
         if value and _EMBED_VALUE.match(value.strip()):
@@ -376,7 +378,8 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
     size = len(el.text_content())
     return size <= _MAX_TEXT_PER_LINK and any(
         p is not None and p is not el and _is_descendant(el, p)
-        and size < 0.3 * len(p.text_content()) for p in protected)
+        and size < 0.3 * len(p.text_content()) for p in protected) and any(
+        _visible_words(a) >= 4 for a in el.iter("a"))
 
 
 def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
