@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def test_prf_counts_repeats_and_edge_cases() -> None:
 
 def test_words_fold_case_and_keep_vietnamese_letters() -> None:
     assert words("Đà Nẵng, ĐÀ NẴNG!") == ["đà", "nẵng", "đà", "nẵng"]
+    # a ground truth in decomposed Unicode (NFD) is the same words, not split at each mark
+    assert words(unicodedata.normalize("NFD", "Đà Nẵng für")) == ["đà", "nẵng", "für"]
 
 
 def test_shingles_are_four_word_windows_with_counts() -> None:

@@ -29,6 +29,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from multiprocessing import Pool
@@ -54,8 +55,9 @@ PAGE_RULE_KEYS = frozenset({MAX_BELOW, NO_ARTICLE, EXEMPT})
 
 
 def words(text: str | None) -> list[str]:
-    """Word tokens (Unicode ``\\w+`` runs, casefolded)."""
-    return re.findall(r"\w+", (text or "").casefold())
+    """Word tokens (Unicode ``\\w+`` runs, casefolded) of the NFC text: a ground truth written
+    in decomposed Unicode (NFD) is read as the same words ("ü" is not "u" and a mark)."""
+    return re.findall(r"\w+", unicodedata.normalize("NFC", text or "").casefold())
 
 
 def shingles(text: str | None, n: int = 4) -> Counter:
