@@ -94,3 +94,18 @@ def test_joomlas_article_info_list_gives_the_time_too() -> None:
             "'category-name'>Tin tức</dd><dd class='published'>Thứ Ba, 23/12/2025 11:51</dd>"
             "<dd class='hits'>Lượt xem: 12</dd></dl><p>Nội dung.</p></div></body></html>")
     assert find_published(page) == "2025-12-23T11:51:00+07:00"
+
+
+def test_htmldate_reads_the_page_before_its_boxes_go() -> None:
+    # a date none of tintuc's readers knows ("May 22, 2016") in a share bar: htmldate finds it
+    # on the page as received; on the page without its tool bars it took the footer's year
+    body = "".join(f"<p>The council met on Tuesday to discuss the new river bridge, part {i} of "
+                   "the report, with many residents attending the meeting.</p>" for i in range(5))
+    page = ("<html lang='en'><head><title>Council approves the new river bridge</title></head>"
+            "<body><h1>Council approves the new river bridge</h1>"
+            "<div class='share-tools'>Posted May 22, 2016 · Share · Print</div>"
+            f"<div class='article-body'>{body}</div><footer>© 2008 Example Town</footer>"
+            "</body></html>")
+    found = extract_article(page, "https://example.org/news/council-bridge")
+    assert found["published"] == "2016-05-22"
+    assert not found["published"].startswith("2008")

@@ -1203,9 +1203,19 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
             found.author = None
     if date:
         found.url = found.url or extract_url(tree, url)
-        found.date = find_date(tree, **set_date_params(True), url=found.url)
+        found.date = _htmldate(tree, found.url)
     found.clean_and_trim()
     return found.as_dict()
+
+
+def _htmldate(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """htmldate's publication day of the page (its extensive search, as trafilatura runs it),
+    or None. Given the intact page: on a tree that has lost its scripts and boxes it reads the
+    date of whatever is left (a year in the URL, a copyright line) for the article's."""
+    try:
+        return find_date(tree, **set_date_params(True), url=url)
+    except Exception:  # noqa: BLE001 - as trafilatura: a date search is optional
+        return None
 
 
 @assessed  # flags and confidence, when the extraction did not give its own
@@ -1260,6 +1270,8 @@ def extract_article(
     # a page that is not Vietnamese keeps the offset it states: its own calendar day
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
+    if not published:  # htmldate reads the page before its boxes and scripts go (below)
+        published = _htmldate(tree, extract_url(tree, url))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
@@ -1338,7 +1350,7 @@ def extract_article(
     if not (title and published and author and language):
         try:
             found = _trafilatura_metadata(tree, url, title=not title, author=not author,
-                                          date=not published, metas=metas, json_ld=json_ld)
+                                          date=False, metas=metas, json_ld=json_ld)
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")
