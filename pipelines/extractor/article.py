@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import codecs
 import copy
+import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -1174,6 +1175,52 @@ def _json_ld_page(scripts: list) -> lxml.html.HtmlElement:
     return page
 
 
+_ARTICLE_TYPE = re.compile(r"article|posting|report", re.I)  # NewsArticle, BlogPosting, Report
+
+
+def _json_ld_nodes(data) -> Iterator[dict]:
+    """Every object in parsed JSON-LD ``data``, in document order."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_nodes(item)
+    elif isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (list, dict)):
+                yield from _json_ld_nodes(value)
+
+
+def _json_ld_authors(scripts: list) -> list[str]:
+    """The names in the ``author`` of the page's first JSON-LD article (NewsArticle,
+    BlogPosting…) that has one; a person given by ``@id`` only is looked up in the page's
+    graph. Other persons of the graph (the site's owner, a commenter) are no authors."""
+    nodes = []
+    for script in scripts:
+        try:
+            nodes.extend(_json_ld_nodes(json.loads(script.text, strict=False)))
+        except (ValueError, RecursionError):
+            continue
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    for node in nodes:
+        types = node.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if not any(isinstance(t, str) and _ARTICLE_TYPE.search(t) for t in types):
+            continue
+        authors = node.get("author")
+        authors = authors if isinstance(authors, list) else [authors]
+        names: list[str] = []
+        for author in authors:
+            if isinstance(author, dict):
+                author = by_id.get(author.get("@id"), author) if "name" not in author else author
+                author = author.get("name")
+            if isinstance(author, str) and author.strip() and _alnum(author) not in {
+                    _alnum(name) for name in names}:
+                names.append(" ".join(author.split()))
+        if names:
+            return names
+    return []
+
+
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
                           date: bool, metas: dict[str, str] | None = None,
                           json_ld: list | None = None) -> dict:
@@ -1276,6 +1323,10 @@ def extract_article(
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
                    and not _names_publisher(value, metas, url)), None)
+    if author and json_ld:  # a meta tag often names only the first of several authors
+        listed = _json_ld_authors(json_ld)
+        if len(listed) > 1 and _alnum(author) in {_alnum(name) for name in listed}:
+            author = "; ".join(listed)
     image = _meta(metas, "og:image", "twitter:image")
 
     # The page's prose, counted before boxes go (their links do not count anyway). Only a body
