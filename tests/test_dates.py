@@ -109,3 +109,26 @@ def test_htmldate_reads_the_page_before_its_boxes_go() -> None:
     found = extract_article(page, "https://example.org/news/council-bridge")
     assert found["published"] == "2016-05-22"
     assert not found["published"].startswith("2008")
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='tin-lien-quan'><a href='/a.html'>Tin cũ một</a><span class='date'>01/03/2024"
+    "</span></div>",
+    "<div class='box-comments'><p class='time'>Cập nhật: 05/03/2025 21:00</p><p>Hay quá.</p>"
+    "</div>",
+    "<aside><div class='widget'><span class='date'>28/02/2025</span></div></aside>",
+    "<blockquote class='tiktok-embed'><time datetime='2023-07-01T10:00:00'>1/7</time>"
+    "</blockquote>",
+])
+def test_a_date_in_related_news_comments_or_a_sidebar_never_wins(box: str) -> None:
+    # the story's own date comes after the box in the page: the first date after the headline
+    # is the box's, which is another story's (or a reader's)
+    page = ("<html lang='vi'><body><h1>Hội nghị tổng kết công tác năm của tỉnh</h1>"
+            f"<div class='noi-dung'><p>Nội dung bài viết.</p>{box}"
+            "<article><footer><span class='ngay-dang'>Thứ Hai, 02/03/2025 08:15</span></footer>"
+            "</article></div><footer><p class='date'>Cập nhật: 01/01/2020</p></footer>"
+            "</body></html>")
+    assert find_published(page) == "2025-03-02T08:15:00+07:00"
+    # with no date of its own, the page gives none from the box or the site's footer
+    alone = page.replace("Thứ Hai, 02/03/2025 08:15", "")
+    assert find_published(alone) is None

@@ -160,12 +160,41 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 
 
+# Where a date is another story's or the site's: a related item, a sidebar or widget, comments,
+# an embedded post (a blockquote), the page's footer. An <aside> or <footer> inside an
+# <article> is the article's own (its meta line); a box also named as a wrapper around
+# content ("site-content" with id "sidebar", "layout-container has-sidebar") is no such box,
+# nor are <body>'s classes (the page's kind: "offcanvas-sidebar-mobile").
+_ELSEWHERE_CLASS = re.compile(
+    r"(?:^|[_-])(?:relate[ds]?|sidebar|widgets?|comments?|suggest\w*|recent|lien-?quan|tin-?khac"
+    r"|binh-?luan)(?:$|[_-])|^(?:site[_-]|page[_-]|global[_-])?footer(?:$|[_-])", re.I)
+_WRAPPER = re.compile(r"wrap|content|main|container|inner|layout", re.I)
+
+
+def _elsewhere(el: lxml.html.HtmlElement) -> bool:
+    """True when ``el`` sits in a box of other stories, a sidebar, comments or the footer."""
+    boxes = [el, *el.iterancestors()]
+    in_article = any(box.tag == "article" for box in boxes)
+    for box in boxes:
+        if box.tag in ("body", "html"):
+            return False
+        if box.tag == "blockquote" or box.tag == "nav" or (
+                box.tag in ("aside", "footer") and not in_article):
+            return True
+        tokens = f"{box.get('class') or ''} {box.get('id') or ''}".split()
+        if any(_ELSEWHERE_CLASS.search(t) for t in tokens) and not any(
+                _WRAPPER.search(t) for t in tokens):
+            return True
+    return False
+
+
 def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
     """First visible date after the headline (else the first on the page).
 
     A date element has a date-like class/id, is a <time>, or starts with a label such as
     "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
-    site's clock, so a date after the first headline-sized h1 wins.
+    site's clock, so a date after the first headline-sized h1 wins. A date in a box of other
+    stories, a sidebar, the footer or comments (:func:`_elsewhere`) is never the article's.
     """
     headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
     after_headline = headline is None
@@ -184,7 +213,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
         value = parse_vietnamese_date(text, keep_offset)
-        if not value:
+        if not value or _elsewhere(el):
             continue
         if after_headline:
             return value
