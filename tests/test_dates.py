@@ -132,3 +132,22 @@ def test_a_date_in_related_news_comments_or_a_sidebar_never_wins(box: str) -> No
     # with no date of its own, the page gives none from the box or the site's footer
     alone = page.replace("Thứ Hai, 02/03/2025 08:15", "")
     assert find_published(alone) is None
+
+
+def test_a_utc_timestamp_is_told_in_the_offset_the_page_shows_it_in() -> None:
+    # the meta tag gives the moment in UTC (03:28Z on the 9th); the page shows the same moment
+    # on its own clock (22:28 on the 8th): the publisher's day is the 8th, at -05:00
+    page = ("<html lang='{lang}'><head><meta property='article:published_time' "
+            "content='2023-11-09T03:28:35+00:00'></head><body><h1>{title}</h1>"
+            "<div class='post-date'>{shown}</div><p>{body}</p></body></html>")
+    english = dict(lang="en", title="Council votes on the harbour plan tonight",
+                   body="The council met on Thursday evening to vote on the plan.")
+    found = find_published(page.format(shown="2023-11-08 22:28:35", **english), keep_offset=True)
+    assert found == "2023-11-08T22:28:35-05:00"
+    # another moment with its own offset is not this one's clock; no local clock: UTC stays
+    other = page.format(shown="2023-11-09T09:28:35-04:00", **english)
+    assert find_published(other, keep_offset=True) == "2023-11-09T03:28:35+00:00"
+    # a Vietnamese page tells every time in +07:00
+    vietnamese = page.format(lang="vi", shown="09/11/2023 10:28", title="Hội đồng biểu quyết",
+                             body="Chiều nay, hội đồng nhân dân tỉnh họp phiên bất thường.")
+    assert find_published(vietnamese) == "2023-11-09T10:28:35+07:00"

@@ -236,15 +236,47 @@ def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
     return "".join(pieces)
 
 
+def _stated_locally(moment: str, tree: lxml.html.HtmlElement) -> str:
+    """A UTC timestamp (``moment``, in +00:00) in the publisher's own offset, when the page
+    states the same moment in local time elsewhere (another meta tag, the visible date): a
+    machine date in UTC names the moment, not the publisher's day (a New York story of 22:28
+    on the 8th is 03:28Z on the 9th). The local statement's clock, whole quarter hours and at
+    most a real time zone away from UTC's, gives the offset; else ``moment`` as it is."""
+    utc = datetime.fromisoformat(moment)
+    statements = [el.get("content") for el in tree.iter("meta") if next(
+        (el.get(k) for k in ("property", "name", "itemprop") if el.get(k)), "").strip().lower()
+        in _META_PUBLISHED]
+    for text in (*statements, _from_text(tree, keep_offset=True)):
+        shown = parse_vietnamese_date(text, keep_offset=True) if text else None
+        if not shown or len(shown) <= 10:
+            continue
+        local = datetime.fromisoformat(shown)
+        if local == utc and local.utcoffset():
+            return shown  # the same moment with the offset the page states
+        if local.utcoffset() != VN_TZ.utcoffset(None):
+            continue  # another moment with an offset of its own: not this one's clock
+        # a clock without an offset (read as +07:00): its distance from UTC's is the offset
+        offset = local.replace(tzinfo=None) - utc.replace(tzinfo=None)
+        if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14) \
+                and not offset % timedelta(minutes=15):
+            return utc.astimezone(timezone(offset)).isoformat()
+    return moment
+
+
 def find_published(tree_or_html: lxml.html.HtmlElement | str,
                    keep_offset: bool = False) -> str | None:
-    """Find the publication date of a page: meta tags, then JSON-LD, then visible text."""
+    """Find the publication date of a page: meta tags, then JSON-LD, then visible text. With
+    ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
+    (:func:`_stated_locally`)."""
     tree = _tree(tree_or_html)
-    return (
+    found = (
         _from_meta(tree, _META_PUBLISHED, keep_offset)
         or _from_json_ld(tree, "datePublished", keep_offset)
         or _from_text(tree, keep_offset)
     )
+    if keep_offset and found and found.endswith("+00:00"):
+        return _stated_locally(found, tree)
+    return found
 
 
 def published_meta(tree: lxml.html.HtmlElement) -> str | None:
