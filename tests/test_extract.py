@@ -388,3 +388,13 @@ def test_json_ld_article_lists_the_authors_a_meta_tag_names_one_of() -> None:
     alone = extract_article(page(head="<meta name='author' content='Hoàng Nga'>"),
                             "https://baotinh.vn/hoi-nghi-tong-ket.html")
     assert alone["author"] == "Hoàng Nga"
+
+
+@pytest.mark.parametrize("account", ["@BaoTinhOnline", "phong.vien@toasoan.io"])
+def test_an_email_address_or_a_handle_is_no_author(account: str) -> None:
+    # a social handle or the newsroom's e-mail in <meta name="author">: the byline names the
+    # person
+    html = page(body="<p class='author'>Minh Châu</p>",
+                head=f"<meta name='author' content='{account}'>")
+    assert extract_article(html, "https://baotinh.vn/hoi-nghi-tong-ket.html")["author"] == (
+        "Minh Châu")

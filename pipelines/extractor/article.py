@@ -89,6 +89,7 @@ _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
 _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
+_ACCOUNT = re.compile(r"^\s*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$")  # e-mail, handle
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
@@ -239,8 +240,10 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     page's ``og:site_name``, or words that spell a label of the site's host name ("Báo điện tử
     VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
     that also names someone ("Jill Disis, CNN Business") is a person's."""
-    if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name):
-        return True  # a URL, or a site's name as its domain ("VCCorp.vn"): no person's
+    if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name) \
+            or _ACCOUNT.match(name):
+        return True  # a URL, a site's name as its domain ("VCCorp.vn"), an e-mail address
+        # or a social handle ("@BaoTinh"): no person's name
     site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
     labels = {label for label in _split(url)[0].split(":")[0].split(".")
               if len(label) >= 3 and label not in _GENERIC_HOST_LABELS}
