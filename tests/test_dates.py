@@ -94,3 +94,60 @@ def test_joomlas_article_info_list_gives_the_time_too() -> None:
             "'category-name'>Tin tức</dd><dd class='published'>Thứ Ba, 23/12/2025 11:51</dd>"
             "<dd class='hits'>Lượt xem: 12</dd></dl><p>Nội dung.</p></div></body></html>")
     assert find_published(page) == "2025-12-23T11:51:00+07:00"
+
+
+def test_htmldate_reads_the_page_before_its_boxes_go() -> None:
+    # a date none of tintuc's readers knows ("May 22, 2016") in a share bar: htmldate finds it
+    # on the page as received; on the page without its tool bars it took the footer's year
+    body = "".join(f"<p>The council met on Tuesday to discuss the new river bridge, part {i} of "
+                   "the report, with many residents attending the meeting.</p>" for i in range(5))
+    page = ("<html lang='en'><head><title>Council approves the new river bridge</title></head>"
+            "<body><h1>Council approves the new river bridge</h1>"
+            "<div class='share-tools'>Posted May 22, 2016 · Share · Print</div>"
+            f"<div class='article-body'>{body}</div><footer>© 2008 Example Town</footer>"
+            "</body></html>")
+    found = extract_article(page, "https://example.org/news/council-bridge")
+    assert found["published"] == "2016-05-22"
+    assert not found["published"].startswith("2008")
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='tin-lien-quan'><a href='/a.html'>Tin cũ một</a><span class='date'>01/03/2024"
+    "</span></div>",
+    "<div class='box-comments'><p class='time'>Cập nhật: 05/03/2025 21:00</p><p>Hay quá.</p>"
+    "</div>",
+    "<aside><div class='widget'><span class='date'>28/02/2025</span></div></aside>",
+    "<blockquote class='tiktok-embed'><time datetime='2023-07-01T10:00:00'>1/7</time>"
+    "</blockquote>",
+])
+def test_a_date_in_related_news_comments_or_a_sidebar_never_wins(box: str) -> None:
+    # the story's own date comes after the box in the page: the first date after the headline
+    # is the box's, which is another story's (or a reader's)
+    page = ("<html lang='vi'><body><h1>Hội nghị tổng kết công tác năm của tỉnh</h1>"
+            f"<div class='noi-dung'><p>Nội dung bài viết.</p>{box}"
+            "<article><footer><span class='ngay-dang'>Thứ Hai, 02/03/2025 08:15</span></footer>"
+            "</article></div><footer><p class='date'>Cập nhật: 01/01/2020</p></footer>"
+            "</body></html>")
+    assert find_published(page) == "2025-03-02T08:15:00+07:00"
+    # with no date of its own, the page gives none from the box or the site's footer
+    alone = page.replace("Thứ Hai, 02/03/2025 08:15", "")
+    assert find_published(alone) is None
+
+
+def test_a_utc_timestamp_is_told_in_the_offset_the_page_shows_it_in() -> None:
+    # the meta tag gives the moment in UTC (03:28Z on the 9th); the page shows the same moment
+    # on its own clock (22:28 on the 8th): the publisher's day is the 8th, at -05:00
+    page = ("<html lang='{lang}'><head><meta property='article:published_time' "
+            "content='2023-11-09T03:28:35+00:00'></head><body><h1>{title}</h1>"
+            "<div class='post-date'>{shown}</div><p>{body}</p></body></html>")
+    english = dict(lang="en", title="Council votes on the harbour plan tonight",
+                   body="The council met on Thursday evening to vote on the plan.")
+    found = find_published(page.format(shown="2023-11-08 22:28:35", **english), keep_offset=True)
+    assert found == "2023-11-08T22:28:35-05:00"
+    # another moment with its own offset is not this one's clock; no local clock: UTC stays
+    other = page.format(shown="2023-11-09T09:28:35-04:00", **english)
+    assert find_published(other, keep_offset=True) == "2023-11-09T03:28:35+00:00"
+    # a Vietnamese page tells every time in +07:00
+    vietnamese = page.format(lang="vi", shown="09/11/2023 10:28", title="Hội đồng biểu quyết",
+                             body="Chiều nay, hội đồng nhân dân tỉnh họp phiên bất thường.")
+    assert find_published(vietnamese) == "2023-11-09T10:28:35+07:00"

@@ -377,3 +377,33 @@ def test_non_article_pages_give_none(html: str | bytes) -> None:
 def test_home_page_is_never_an_article() -> None:
     assert extract_article(page(), "https://baotinh.vn/", only_articles=True) is None
     assert extract_article(page(), "https://baotinh.vn/")["page_reason"] == "home page of the site"
+
+
+def test_json_ld_article_lists_the_authors_a_meta_tag_names_one_of() -> None:
+    # <meta name="author"> holds only the first author; the JSON-LD article lists them all,
+    # one by an @id into the graph; the site owner, another Person of the graph, is no author
+    ld = json.dumps({"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "headline": "Hội nghị tổng kết công tác năm",
+         "author": [{"@type": "Person", "name": "Hoàng Nga"}, {"@id": "#thu-trang"}]},
+        {"@type": "Person", "@id": "#thu-trang", "name": "Thu Trang"},
+        {"@type": "WebSite", "name": "Báo Tỉnh",
+         "founder": {"@type": "Person", "name": "Nguyễn Văn Chủ"}},
+    ]}, ensure_ascii=False)
+    head = ("<meta name='author' content='Hoàng Nga'>"
+            f"<script type='application/ld+json'>{ld}</script>")
+    author = extract_article(page(head=head), "https://baotinh.vn/hoi-nghi-tong-ket.html")["author"]
+    assert author == "Hoàng Nga; Thu Trang"
+    assert "Nguyễn Văn Chủ" not in author
+    alone = extract_article(page(head="<meta name='author' content='Hoàng Nga'>"),
+                            "https://baotinh.vn/hoi-nghi-tong-ket.html")
+    assert alone["author"] == "Hoàng Nga"
+
+
+@pytest.mark.parametrize("account", ["@BaoTinhOnline", "phong.vien@toasoan.io"])
+def test_an_email_address_or_a_handle_is_no_author(account: str) -> None:
+    # a social handle or the newsroom's e-mail in <meta name="author">: the byline names the
+    # person
+    html = page(body="<p class='author'>Minh Châu</p>",
+                head=f"<meta name='author' content='{account}'>")
+    assert extract_article(html, "https://baotinh.vn/hoi-nghi-tong-ket.html")["author"] == (
+        "Minh Châu")

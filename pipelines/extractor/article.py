@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import codecs
 import copy
+import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -93,6 +94,7 @@ _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
 _AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
 _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
+_ACCOUNT = re.compile(r"^\s*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$")  # e-mail, handle
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 _NEVER_TEXT = ("script", "style", "noscript", "template")
@@ -255,8 +257,10 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     page's ``og:site_name``, or words that spell a label of the site's host name ("Báo điện tử
     VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
     that also names someone ("Jill Disis, CNN Business") is a person's."""
-    if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name):
-        return True  # a URL, or a site's name as its domain ("VCCorp.vn"): no person's
+    if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name) \
+            or _ACCOUNT.match(name):
+        return True  # a URL, a site's name as its domain ("VCCorp.vn"), an e-mail address
+        # or a social handle ("@BaoTinh"): no person's name
     site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
     labels = {label for label in _split(url)[0].split(":")[0].split(".")
               if len(label) >= 3 and label not in _GENERIC_HOST_LABELS}
@@ -1202,6 +1206,52 @@ def _json_ld_page(scripts: list) -> lxml.html.HtmlElement:
     return page
 
 
+_ARTICLE_TYPE = re.compile(r"article|posting|report", re.I)  # NewsArticle, BlogPosting, Report
+
+
+def _json_ld_nodes(data) -> Iterator[dict]:
+    """Every object in parsed JSON-LD ``data``, in document order."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_nodes(item)
+    elif isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (list, dict)):
+                yield from _json_ld_nodes(value)
+
+
+def _json_ld_authors(scripts: list) -> list[str]:
+    """The names in the ``author`` of the page's first JSON-LD article (NewsArticle,
+    BlogPosting…) that has one; a person given by ``@id`` only is looked up in the page's
+    graph. Other persons of the graph (the site's owner, a commenter) are no authors."""
+    nodes = []
+    for script in scripts:
+        try:
+            nodes.extend(_json_ld_nodes(json.loads(script.text, strict=False)))
+        except (ValueError, RecursionError):
+            continue
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    for node in nodes:
+        types = node.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if not any(isinstance(t, str) and _ARTICLE_TYPE.search(t) for t in types):
+            continue
+        authors = node.get("author")
+        authors = authors if isinstance(authors, list) else [authors]
+        names: list[str] = []
+        for author in authors:
+            if isinstance(author, dict):
+                author = by_id.get(author.get("@id"), author) if "name" not in author else author
+                author = author.get("name")
+            if isinstance(author, str) and author.strip() and _alnum(author) not in {
+                    _alnum(name) for name in names}:
+                names.append(" ".join(author.split()))
+        if names:
+            return names
+    return []
+
+
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
                           date: bool, metas: dict[str, str] | None = None,
                           json_ld: list | None = None) -> dict:
@@ -1231,9 +1281,19 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
             found.author = None
     if date:
         found.url = found.url or extract_url(tree, url)
-        found.date = find_date(tree, **set_date_params(True), url=found.url)
+        found.date = _htmldate(tree, found.url)
     found.clean_and_trim()
     return found.as_dict()
+
+
+def _htmldate(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """htmldate's publication day of the page (its extensive search, as trafilatura runs it),
+    or None. Given the intact page: on a tree that has lost its scripts and boxes it reads the
+    date of whatever is left (a year in the URL, a copyright line) for the article's."""
+    try:
+        return find_date(tree, **set_date_params(True), url=url)
+    except Exception:  # noqa: BLE001 - as trafilatura: a date search is optional
+        return None
 
 
 @assessed  # flags and confidence, when the extraction did not give its own
@@ -1288,10 +1348,16 @@ def extract_article(
     # a page that is not Vietnamese keeps the offset it states: its own calendar day
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
+    if not published:  # htmldate reads the page before its boxes and scripts go (below)
+        published = _htmldate(tree, extract_url(tree, url))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
                    and not _names_publisher(value, metas, url)), None)
+    if author and json_ld:  # a meta tag often names only the first of several authors
+        listed = _json_ld_authors(json_ld)
+        if len(listed) > 1 and _alnum(author) in {_alnum(name) for name in listed}:
+            author = "; ".join(listed)
     image = _meta(metas, "og:image", "twitter:image")
 
     # The page's prose, counted before boxes go (their links do not count anyway). Only a body
@@ -1366,7 +1432,7 @@ def extract_article(
     if not (title and published and author and language):
         try:
             found = _trafilatura_metadata(tree, url, title=not title, author=not author,
-                                          date=not published, metas=metas, json_ld=json_ld)
+                                          date=False, metas=metas, json_ld=json_ld)
         except Exception:  # noqa: BLE001 - metadata fallbacks are optional
             found = {}
     image = image or found.get("image")

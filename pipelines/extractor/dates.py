@@ -160,12 +160,41 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 
 
+# Where a date is another story's or the site's: a related item, a sidebar or widget, comments,
+# an embedded post (a blockquote), the page's footer. An <aside> or <footer> inside an
+# <article> is the article's own (its meta line); a box also named as a wrapper around
+# content ("site-content" with id "sidebar", "layout-container has-sidebar") is no such box,
+# nor are <body>'s classes (the page's kind: "offcanvas-sidebar-mobile").
+_ELSEWHERE_CLASS = re.compile(
+    r"(?:^|[_-])(?:relate[ds]?|sidebar|widgets?|comments?|suggest\w*|recent|lien-?quan|tin-?khac"
+    r"|binh-?luan)(?:$|[_-])|^(?:site[_-]|page[_-]|global[_-])?footer(?:$|[_-])", re.I)
+_WRAPPER = re.compile(r"wrap|content|main|container|inner|layout", re.I)
+
+
+def _elsewhere(el: lxml.html.HtmlElement) -> bool:
+    """True when ``el`` sits in a box of other stories, a sidebar, comments or the footer."""
+    boxes = [el, *el.iterancestors()]
+    in_article = any(box.tag == "article" for box in boxes)
+    for box in boxes:
+        if box.tag in ("body", "html"):
+            return False
+        if box.tag == "blockquote" or box.tag == "nav" or (
+                box.tag in ("aside", "footer") and not in_article):
+            return True
+        tokens = f"{box.get('class') or ''} {box.get('id') or ''}".split()
+        if any(_ELSEWHERE_CLASS.search(t) for t in tokens) and not any(
+                _WRAPPER.search(t) for t in tokens):
+            return True
+    return False
+
+
 def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
     """First visible date after the headline (else the first on the page).
 
     A date element has a date-like class/id, is a <time>, or starts with a label such as
     "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
-    site's clock, so a date after the first headline-sized h1 wins.
+    site's clock, so a date after the first headline-sized h1 wins. A date in a box of other
+    stories, a sidebar, the footer or comments (:func:`_elsewhere`) is never the article's.
     """
     headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
     after_headline = headline is None
@@ -184,7 +213,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
         value = parse_vietnamese_date(text, keep_offset)
-        if not value:
+        if not value or _elsewhere(el):
             continue
         if after_headline:
             return value
@@ -207,15 +236,47 @@ def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
     return "".join(pieces)
 
 
+def _stated_locally(moment: str, tree: lxml.html.HtmlElement) -> str:
+    """A UTC timestamp (``moment``, in +00:00) in the publisher's own offset, when the page
+    states the same moment in local time elsewhere (another meta tag, the visible date): a
+    machine date in UTC names the moment, not the publisher's day (a New York story of 22:28
+    on the 8th is 03:28Z on the 9th). The local statement's clock, whole quarter hours and at
+    most a real time zone away from UTC's, gives the offset; else ``moment`` as it is."""
+    utc = datetime.fromisoformat(moment)
+    statements = [el.get("content") for el in tree.iter("meta") if next(
+        (el.get(k) for k in ("property", "name", "itemprop") if el.get(k)), "").strip().lower()
+        in _META_PUBLISHED]
+    for text in (*statements, _from_text(tree, keep_offset=True)):
+        shown = parse_vietnamese_date(text, keep_offset=True) if text else None
+        if not shown or len(shown) <= 10:
+            continue
+        local = datetime.fromisoformat(shown)
+        if local == utc and local.utcoffset():
+            return shown  # the same moment with the offset the page states
+        if local.utcoffset() != VN_TZ.utcoffset(None):
+            continue  # another moment with an offset of its own: not this one's clock
+        # a clock without an offset (read as +07:00): its distance from UTC's is the offset
+        offset = local.replace(tzinfo=None) - utc.replace(tzinfo=None)
+        if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14) \
+                and not offset % timedelta(minutes=15):
+            return utc.astimezone(timezone(offset)).isoformat()
+    return moment
+
+
 def find_published(tree_or_html: lxml.html.HtmlElement | str,
                    keep_offset: bool = False) -> str | None:
-    """Find the publication date of a page: meta tags, then JSON-LD, then visible text."""
+    """Find the publication date of a page: meta tags, then JSON-LD, then visible text. With
+    ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
+    (:func:`_stated_locally`)."""
     tree = _tree(tree_or_html)
-    return (
+    found = (
         _from_meta(tree, _META_PUBLISHED, keep_offset)
         or _from_json_ld(tree, "datePublished", keep_offset)
         or _from_text(tree, keep_offset)
     )
+    if keep_offset and found and found.endswith("+00:00"):
+        return _stated_locally(found, tree)
+    return found
 
 
 def published_meta(tree: lxml.html.HtmlElement) -> str | None:
