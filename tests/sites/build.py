@@ -377,9 +377,21 @@ def build_sharepoint(site: Site, items: list[Story]) -> None:
              postback_pages=len(pages))  # fmt: skip
 
 
-def pdf_file(objects: list[bytes]) -> bytes:
-    """A PDF file of ``objects`` (numbered from 1, the first the catalog), with a correct
-    xref table."""
+def pdf_file(stream: bytes, to_unicode: bytes | None = None) -> bytes:
+    """A one-page PDF whose page draws ``stream`` in Helvetica (with a ``/ToUnicode`` CMap
+    when given), with a correct xref table."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica%s >>" % (
+        b" /ToUnicode 6 0 R" if to_unicode else b"")  # fmt: skip
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        font,
+    ]
+    if to_unicode:
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(to_unicode), to_unicode))
     out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
     for number, obj in enumerate(objects, 1):
         offsets.append(len(out))
@@ -395,15 +407,7 @@ def pdf_file(objects: list[bytes]) -> bytes:
 def pdf_bytes(text: str) -> bytes:
     """A small, valid one-page PDF showing ``text`` (ASCII), with a correct xref table."""
     stream = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    return pdf_file(objects)
+    return pdf_file(stream)
 
 
 def docx_bytes(text: str) -> bytes:
@@ -438,16 +442,7 @@ def text_pdf_bytes(lines: list[str]) -> bytes:
             "/Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <01> <FF> "
             f"endcodespacerange\n{blocks}endcmap CMapName currentdict /CMap defineresource pop "
             "end end").encode()  # fmt: skip
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
-    ]
-    return pdf_file(objects)
+    return pdf_file(stream, to_unicode=cmap)
 
 
 # the documents of the ``documents`` shape: (number, subject, body line, kind); a body line of
