@@ -158,6 +158,7 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 
 
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
+_WORD_CHAR = re.compile(r"\w")
 
 
 # Where a date is another story's or the site's: a related item, a sidebar or widget, comments,
@@ -206,6 +207,8 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
             after_headline = after_headline or el is headline
             continue
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if el.tag != "time" and not _DATE_CLASS.search(cls) and not _label_first(el):
+            continue  # (told before its text is gathered: most elements are none of these)
         text = el.get("datetime") or text_under(el, 80)
         if text is None or len(text) >= 80:
             continue
@@ -219,6 +222,16 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
             return value
         first = first or value
     return first
+
+
+def _label_first(el: lxml.html.HtmlElement) -> bool:
+    """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
+    can start with a date label: its first letter or digit is one :data:`_LABEL_START`
+    allows."""
+    for piece in [el.get("datetime")] if el.get("datetime") else el.itertext():
+        if first := _WORD_CHAR.search(piece):
+            return _LABEL_START.match(first.group()) is not None
+    return False
 
 
 def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
@@ -241,26 +254,36 @@ def _stated_locally(moment: str, tree: lxml.html.HtmlElement) -> str:
     states the same moment in local time elsewhere (another meta tag, the visible date): a
     machine date in UTC names the moment, not the publisher's day (a New York story of 22:28
     on the 8th is 03:28Z on the 9th). The local statement's clock, whole quarter hours and at
-    most a real time zone away from UTC's, gives the offset; else ``moment`` as it is."""
+    most a real time zone away from UTC's, gives the offset; else ``moment`` as it is. The
+    visible date is looked for only when no meta tag told (finding it walks the whole page)."""
     utc = datetime.fromisoformat(moment)
     statements = [el.get("content") for el in tree.iter("meta") if next(
         (el.get(k) for k in ("property", "name", "itemprop") if el.get(k)), "").strip().lower()
         in _META_PUBLISHED]
-    for text in (*statements, _from_text(tree, keep_offset=True)):
-        shown = parse_vietnamese_date(text, keep_offset=True) if text else None
-        if not shown or len(shown) <= 10:
-            continue
-        local = datetime.fromisoformat(shown)
-        if local == utc and local.utcoffset():
-            return shown  # the same moment with the offset the page states
-        if local.utcoffset() != VN_TZ.utcoffset(None):
-            continue  # another moment with an offset of its own: not this one's clock
-        # a clock without an offset (read as +07:00): its distance from UTC's is the offset
-        offset = local.replace(tzinfo=None) - utc.replace(tzinfo=None)
-        if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14) \
-                and not offset % timedelta(minutes=15):
-            return utc.astimezone(timezone(offset)).isoformat()
-    return moment
+    for text in statements:
+        if local := _same_moment_locally(utc, text):
+            return local
+    return _same_moment_locally(utc, _from_text(tree, keep_offset=True)) or moment
+
+
+def _same_moment_locally(utc: datetime, text: str | None) -> str | None:
+    """``utc`` in the offset ``text`` states it in, when ``text`` is the same moment with an
+    offset, or a clock without one a whole number of quarter hours and at most a real time
+    zone away from UTC's; else None."""
+    shown = parse_vietnamese_date(text, keep_offset=True) if text else None
+    if not shown or len(shown) <= 10:
+        return None
+    local = datetime.fromisoformat(shown)
+    if local == utc and local.utcoffset():
+        return shown  # the same moment with the offset the page states
+    if local.utcoffset() != VN_TZ.utcoffset(None):
+        return None  # another moment with an offset of its own: not this one's clock
+    # a clock without an offset (read as +07:00): its distance from UTC's is the offset
+    offset = local.replace(tzinfo=None) - utc.replace(tzinfo=None)
+    if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14) \
+            and not offset % timedelta(minutes=15):
+        return utc.astimezone(timezone(offset)).isoformat()
+    return None
 
 
 def find_published(tree_or_html: lxml.html.HtmlElement | str,
