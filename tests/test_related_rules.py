@@ -381,3 +381,43 @@ def test_an_article_block_of_the_story_with_a_word_linked_stays_body() -> None:
     assert_body(result, ["Cầu mới nối hai xã"])
     assert "mưa lớn kéo dài khiến nhiều tuyến đường" in result["text"]
     assert paths(result) == ["/tin/cau-moi-thong-xe.html"]
+
+
+def test_a_lead_in_line_on_a_page_without_a_body_container_is_related() -> None:
+    """ "Xem thêm: <a>…</a>" and a paragraph that is one headline link behind an arrow are
+    cards wherever they stand, also on a page whose body container is not found; a sentence
+    that goes on after the lead-in, and a sidebar list of links, are no such lines."""
+    line = ("<p><strong>Xem thêm</strong>: <a href='/tin/ky-hop-hdnd.html'>Kỳ họp Hội đồng nhân "
+            "dân tỉnh bàn nhiều nội dung quan trọng</a></p>"
+            "<p>» <a href='/tin/cam-pha-so2.html'>Cẩm Phả khởi công trường học mới cho học sinh "
+            "vùng cao</a></p>")
+    sentence = ("<p>Xem thêm kế hoạch chi tiết tại <a href='/tin/ke-hoach-chi-tiet.html'>Kế hoạch "
+                "tổ chức kỳ họp cuối năm của tỉnh</a> được đăng tải trên cổng thông tin.</p>")
+    html = page(body_extra=line + sentence).replace("<div class='article__body'>", "<div>")
+    result = extract_article(html, PAGE)
+    assert_body(result, ["Kỳ họp Hội đồng", "Cẩm Phả khởi công", "»"])
+    assert "Xem thêm kế hoạch chi tiết tại Kế hoạch tổ chức kỳ họp" in result["text"]
+    assert paths(result) == ["/tin/ky-hop-hdnd.html", "/tin/cam-pha-so2.html"]
+    assert {r["found_by"] for r in result["related"]} == {"card"}
+    assert result["related"][0]["block"] == "Xem thêm"
+
+
+def test_a_headline_list_after_the_story_is_related_though_a_subheading_stands_above() -> None:
+    """A heading-less list of headline links after the story's last paragraph is related, even
+    when the story has a subheading further up (it titles its paragraphs, not the list); a
+    sidebar box whose title stands above a featured card and a list stays out."""
+    items = "".join(f"<li><a href='/tin/le-hoi-vung-cao-{n}.html'>Lễ hội truyền thống của "
+                    f"đồng bào vùng cao lần thứ {n}</a></li>" for n in range(1, 4))
+    story = page(body_extra=f"<ul>{items}</ul>").replace(
+        f"<p>{BODY[1]}", f"<h3>Tập trung phát triển hạ tầng</h3><p>{BODY[1]}")
+    result = extract_article(story, PAGE)
+    assert_body(result, ["Lễ hội truyền thống"])
+    assert "Tập trung phát triển hạ tầng" in result["text"]
+    assert paths(result) == [f"/tin/le-hoi-vung-cao-{n}.html" for n in range(1, 4)]
+    sidebar = ("<div class='col-right'><div class='box'><h4>Thời sự</h4>"
+               "<div class='card'><a href='/tin/noi-bat-1.html'><img src='/b.jpg' alt=''>Tin nổi "
+               f"bật của chuyên mục thời sự hôm nay</a></div><ul>{items}</ul></div></div>")
+    html = page().replace("<div class='article__body'>",
+                          "<div class='wrap'><div class='main'><div class='article__body'>")
+    html = html.replace("</body>", f"</div>{sidebar}</div></body>")
+    assert extract_article(html, PAGE)["related"] == []

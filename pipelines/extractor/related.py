@@ -95,6 +95,7 @@ _ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩])\s*")  # a related
 # category label on a card ("Văn hóa - Thể thao") is shorter
 _HEADLINE_WORDS = 6
 _MAX_CARD_LOOSE_TEXT = 40
+_PARAGRAPH_CHARS = 100  # characters besides white space outside links of a paragraph of prose
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
                         "p", "article"})
@@ -405,16 +406,28 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
 
 def _headed(el: lxml.html.HtmlElement) -> bool:
     """True when a box title (a short heading) precedes ``el`` in its box: the heading rules
-    decide for titled boxes; a sapo in an <h2> is not a box title."""
+    decide for titled boxes; a sapo in an <h2> is not a box title. Only what stands between
+    ``el`` and the story's last paragraph before it is looked at: a subheading of the story
+    further up titles no list after its paragraphs."""
     siblings = [s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str)]
     parent = el.getparent()
     if not siblings and parent is not None:  # first in its box: look just before the box
         siblings = [s for s in parent.itersiblings(preceding=True) if isinstance(s.tag, str)][:1]
     for sib in siblings:
+        if _is_paragraph(sib):
+            return False
         heads = [sib] if _is_heading(sib) else list(sib.iter(*_HEADING_TAGS))
         if any(0 < len(h.text_content().strip()) <= 60 for h in heads):
             return True
     return False
+
+
+def _is_paragraph(el: lxml.html.HtmlElement) -> bool:
+    """A paragraph of running text: a few lines of words outside links."""
+    if el.tag != "p":
+        return False
+    text = solid_len(el.text_content())
+    return text - sum(solid_len(a.text_content()) for a in el.iter("a")) >= _PARAGRAPH_CHARS
 
 
 def _headline_item(li, links_of: _ArticleLinks) -> bool:
@@ -546,6 +559,41 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
                 RELATED_HEADINGS:
             break
         found.append(sibling)
+    return found
+
+
+_LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
+
+
+def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list:
+    """Lines anywhere on the page that are a related lead-in and headline links only ("<p><b>Xem
+    thêm:</b> <a>…</a></p>"), or one headline link behind an arrow in a paragraph ("<p>» <a>…
+    </a></p>"): the cards of a story whose body container is not found, or which stand outside
+    it, are cards all the same. Only lines that open with the lead-in or the arrow are read (a
+    sidebar's list of links opens with a link)."""
+    found: list = []
+    for el in root.iter(*_LINE_TAGS):
+        first = _first_element(el)
+        opening = (el.text or "").strip()
+        if not opening and first is not None and first.tag != "a":
+            opening = f"{first.text_content()} {first.tail or ''}".strip()  # "<b>Xem thêm</b>:"
+        lead = bool(opening) and heading_key(opening) in RELATED_HEADINGS
+        arrow = el.tag == "p" and bool(_ARROWS.match(opening or (
+            first.text_content() if first is not None and first.tag == "a" else "")))
+        if not (lead or arrow) or any(_is_descendant(el, f) for f in found):
+            continue
+        links = links_of.members(el)
+        targets = {u for _, u in links}
+        if not links or len(targets) > _MAX_CARD_LINKS:
+            continue
+        loose = " ".join(_loose_text(el, links))
+        if lead and heading_key(loose) not in RELATED_HEADINGS:
+            continue  # more than the lead-in: a sentence that links a headline
+        if arrow and (len(targets) > 1 or _ARROWS.sub("", loose).strip()):
+            continue
+        if any(_visible_words(a) >= 4 for a, _ in links) and any(
+                map(links_of.like_article, targets)):
+            found.append(el)
     return found
 
 
@@ -763,6 +811,11 @@ def extract_related(
             if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
                 blocks.append((el, _lead_in(el), "card"))
     doomed += named
+    boxes = [b for b, _, _ in blocks] + doomed + protected
+    body = tree.find("body")
+    for el in _lead_in_lines(body if body is not None else tree, links_of):
+        if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in boxes):
+            blocks.append((el, _lead_in(el), "card"))
     for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b in taken):
             blocks.append((el, "", "list"))
