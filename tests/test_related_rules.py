@@ -421,3 +421,18 @@ def test_a_headline_list_after_the_story_is_related_though_a_subheading_stands_a
                           "<div class='wrap'><div class='main'><div class='article__body'>")
     html = html.replace("</body>", f"</div>{sidebar}</div></body>")
     assert extract_article(html, PAGE)["related"] == []
+
+
+def test_a_card_linked_from_its_picture_and_label_first_reads_its_headline() -> None:
+    """A card that links its story from a picture (a file name as alt text) and a label before
+    the headline: the related entry's text is the headline."""
+    def story(n: int) -> str:
+        path = f"/tin/nong-thon-moi-{n}.html"
+        return (f"<div class='item'><a href='{path}'><img src='/c.jpg' alt='anh-{n}.jpg'></a>"
+                f"<a href='{path}' class='label'>Xã hội</a>"
+                f"<h3><a href='{path}'>Xã vùng cao về đích nông thôn mới lần thứ {n}</a></h3>"
+                "</div>")
+    box = f"<div class='box-related'><h3>Tin liên quan</h3>{story(1)}{story(2)}</div>"
+    result = extract_article(page(after=box), PAGE)
+    assert [r["text"] for r in result["related"]] == [
+        f"Xã vùng cao về đích nông thôn mới lần thứ {n}" for n in (1, 2)]

@@ -832,7 +832,10 @@ def extract_related(
         for a, url in links_of.members(el):
             text = _anchor_text(a)
             if url in seen:  # canonical: two spellings of one link are one entry
-                if not seen[url]["text"]:
+                # a card links its story from a picture, a label or a comment count too: the
+                # entry reads the headline (the first text of four words or more, as cards')
+                shown = len(seen[url]["text"].split())
+                if shown < 4 and len(text.split()) > shown:
                     seen[url]["text"] = text
                 continue
             seen[url] = {"url": url, "text": text, "block": name, "position": len(related),
