@@ -436,3 +436,19 @@ def test_a_card_linked_from_its_picture_and_label_first_reads_its_headline() -> 
     result = extract_article(page(after=box), PAGE)
     assert [r["text"] for r in result["related"]] == [
         f"Xã vùng cao về đích nông thôn mới lần thứ {n}" for n in (1, 2)]
+
+
+def test_the_empty_title_of_a_box_a_script_fills_does_not_take_the_story_with_it() -> None:
+    """On a page whose body container is not found, a related title whose box a script fills
+    (empty in the page) stands in the post's block, after the story and before the links to
+    the previous and next posts: the post is no related box, its story stays body (read from
+    the page, not brought back by the fallback to plain trafilatura)."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>"
+            f"<div class='post-1'>{paragraphs}<div class='jp-box'><h3>Tin liên quan</h3></div>"
+            "<div class='nav'><a href='/tin/bai-truoc-12345.html'>Huyện đảo Cô Tô đón đoàn "
+            "khách du lịch đầu tiên</a> <a href='/tin/bai-sau-12346.html'>Cô Tô mở thêm tuyến "
+            "tàu cao tốc ra đảo</a></div></div></body></html>")
+    result = extract_article(html, PAGE)
+    assert_body(result, [])
+    assert "fallback_used" not in result["flags"]  # read from the page, not brought back

@@ -346,7 +346,8 @@ def _block_for_heading(heading, links_of: _ArticleLinks, protected):
             return None
         links = links_of.members(parent, skip=heading)
         if links:
-            if not _any_after(heading, parent, {a for a, _ in links}):
+            if not _any_after(heading, parent, {a for a, _ in links}) or _prose_before(
+                    heading, parent):
                 return None
             return parent if _acceptable(parent, links, protected) else None
         node = parent
@@ -360,6 +361,20 @@ def _any_after(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement, links
     while node is not None and node is not ancestor:
         for sibling in node.itersiblings():
             if any(a in links for a in sibling.iter("a")):
+                return True
+        node = node.getparent()
+    return False
+
+
+def _prose_before(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    """True when a paragraph of prose comes before ``el`` inside ``ancestor``: a box's title
+    opens its box, so an ancestor holding the story above the title (around the empty title
+    of a box a script fills) is no box of it."""
+    node = el
+    while node is not None and node is not ancestor:
+        for sibling in node.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str) and any(
+                    map(_is_paragraph, sibling.iter("p"))):
                 return True
         node = node.getparent()
     return False
