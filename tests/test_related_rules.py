@@ -452,3 +452,18 @@ def test_the_empty_title_of_a_box_a_script_fills_does_not_take_the_story_with_it
     result = extract_article(html, PAGE)
     assert_body(result, [])
     assert "fallback_used" not in result["flags"]  # read from the page, not brought back
+
+
+def test_the_english_edition_of_a_paper_titles_its_related_news_in_english() -> None:
+    """Provincial papers and portals keep an English edition: "Related news" over a list and a
+    "Read more:" line are related, as their Vietnamese titles are."""
+    box = ("<div class='box'><h3>Related news</h3><ul>"
+           "<li><a href='/en/ha-long-bay-visitors.html'>Ha Long Bay welcomes record number of "
+           "visitors</a></li><li><a href='/en/new-bridge-opens.html'>New bridge opens to "
+           "traffic in the provincial capital</a></li></ul></div>")
+    line = ("<p><b>Read more:</b> <a href='/en/rice-harvest-2025.html'>Farmers expect a good "
+            "winter rice harvest this year</a></p>")
+    result = extract_article(page(body_extra=line, after=box), PAGE)
+    assert_body(result, ["Read more", "Ha Long Bay", "New bridge", "Farmers expect"])
+    assert paths(result) == ["/en/rice-harvest-2025.html", "/en/ha-long-bay-visitors.html",
+                             "/en/new-bridge-opens.html"]

@@ -42,6 +42,11 @@ RELATED_HEADINGS = frozenset({
     "tin moi hon", "tin cu hon", "tin da dang", "bai da dang", "tin khac cung chuyen muc",
     "thong bao khac", "van ban khac", "tin anh khac", "anh khac", "video khac", "clip khac",
     "tin cung su kien", "tin cung chu de", "bai cung chu de",
+    # the English editions of provincial papers and portals
+    "related", "related news", "related articles", "related stories", "related posts",
+    "related content", "related coverage", "other news", "more news", "more stories",
+    "read more", "read also", "also read", "see also", "you may also like",
+    "you might also like",
 })
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
 NAV_HEADINGS = frozenset({
