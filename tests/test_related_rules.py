@@ -389,15 +389,18 @@ def test_a_lead_in_line_on_a_page_without_a_body_container_is_related() -> None:
     that goes on after the lead-in, and a sidebar list of links, are no such lines."""
     line = ("<p><strong>Xem thêm</strong>: <a href='/tin/ky-hop-hdnd.html'>Kỳ họp Hội đồng nhân "
             "dân tỉnh bàn nhiều nội dung quan trọng</a></p>"
+            "<p><strong>ĐỌC THÊM: <a href='/tin/dap-tran-12345.html'>Hồ chứa nước lớn nhất tỉnh "
+            "mở cửa xả tràn</a></strong></p>"
             "<p>» <a href='/tin/cam-pha-so2.html'>Cẩm Phả khởi công trường học mới cho học sinh "
             "vùng cao</a></p>")
     sentence = ("<p>Xem thêm kế hoạch chi tiết tại <a href='/tin/ke-hoach-chi-tiet.html'>Kế hoạch "
                 "tổ chức kỳ họp cuối năm của tỉnh</a> được đăng tải trên cổng thông tin.</p>")
     html = page(body_extra=line + sentence).replace("<div class='article__body'>", "<div>")
     result = extract_article(html, PAGE)
-    assert_body(result, ["Kỳ họp Hội đồng", "Cẩm Phả khởi công", "»"])
+    assert_body(result, ["Kỳ họp Hội đồng", "Cẩm Phả khởi công", "»", "ĐỌC THÊM", "Hồ chứa"])
     assert "Xem thêm kế hoạch chi tiết tại Kế hoạch tổ chức kỳ họp" in result["text"]
-    assert paths(result) == ["/tin/ky-hop-hdnd.html", "/tin/cam-pha-so2.html"]
+    assert paths(result) == ["/tin/ky-hop-hdnd.html", "/tin/dap-tran-12345.html",
+                             "/tin/cam-pha-so2.html"]
     assert {r["found_by"] for r in result["related"]} == {"card"}
     assert result["related"][0]["block"] == "Xem thêm"
 

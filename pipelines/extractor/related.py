@@ -25,6 +25,7 @@ from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from crawler.urls import canonical_url, join_base
@@ -583,24 +584,44 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
 
 
 _LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
+_INLINE_LABELS = frozenset({"strong", "b", "em", "i", "u", "span", "label"})
+# texts that may open a lead-in line: short ones outside links, or one behind an arrow
+_OPENING_TEXTS = etree.XPath(
+    ".//text()[normalize-space() and (string-length(normalize-space()) <= 40 and not(ancestor::a)"
+    + "".join(f" or starts-with(normalize-space(), '{c}')"
+              for c in (">>", "»", "►", "▶", "→", "⇒", "➤", "☞", "⏩")) + ")]")
 
 
 def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list:
     """Lines anywhere on the page that are a related lead-in and headline links only ("<p><b>Xem
     thêm:</b> <a>…</a></p>"), or one headline link behind an arrow in a paragraph ("<p>» <a>…
-    </a></p>"): the cards of a story whose body container is not found, or which stand outside
-    it, are cards all the same. Only lines that open with the lead-in or the arrow are read (a
-    sidebar's list of links opens with a link)."""
+    </a></p>"), on a page whose body container is not found (inside a container, and right
+    after it, :func:`_inline_cards` and :func:`_lead_ins_after` find them). Only lines that
+    open with the lead-in or the arrow are read (a sidebar's list of links opens with a link)."""
+    lines = []  # the lines a short text or an arrow opens (in C, then in page order)
+    for text in _OPENING_TEXTS(root):
+        words = text.strip()
+        if _ARROWS.match(words) or heading_key(words) in RELATED_HEADINGS:
+            holder = text.getparent()
+            if text.is_tail and holder is not None:
+                holder = holder.getparent()
+            for el in [holder, *holder.iterancestors()][:3] if holder is not None else []:
+                if el.tag in _LINE_TAGS and el not in lines:
+                    lines.append(el)
     found: list = []
-    for el in root.iter(*_LINE_TAGS):
+    for el in lines:
         first = _first_element(el)
-        opening = (el.text or "").strip()
-        if not opening and first is not None and first.tag != "a":
-            opening = f"{first.text_content()} {first.tail or ''}".strip()  # "<b>Xem thêm</b>:"
-        lead = bool(opening) and heading_key(opening) in RELATED_HEADINGS
-        arrow = el.tag == "p" and bool(_ARROWS.match(opening or (
-            first.text_content() if first is not None and first.tag == "a" else "")))
-        if not (lead or arrow) or any(_is_descendant(el, f) for f in found):
+        opening = start = (el.text or "").strip()
+        if not opening and first is not None:
+            start = next((t for t in first.itertext() if t.strip()), "")  # its first words
+            if first.tag in _INLINE_LABELS:
+                label = _short_text(first, 40) or ""
+                opening = f"{label} {first.tail or ''}".strip()  # "<b>Xem thêm</b>:"
+        # the lead-in alone in its label, or opening the label that holds the links too
+        lead = any(0 < len(x) <= 40 and heading_key(x) in RELATED_HEADINGS
+                   for x in (opening, start))
+        arrow = el.tag == "p" and bool(_ARROWS.match(start))
+        if not (lead or arrow):
             continue
         links = links_of.members(el)
         targets = {u for _, u in links}
@@ -614,7 +635,7 @@ def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list
         if any(_visible_words(a) >= 4 for a, _ in links) and any(
                 map(links_of.like_article, targets)):
             found.append(el)
-    return found
+    return [el for el in found if not any(f is not el and _is_descendant(el, f) for f in found)]
 
 
 def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protected: list):
@@ -831,11 +852,12 @@ def extract_related(
             if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
                 blocks.append((el, _lead_in(el), "card"))
     doomed += named
-    boxes = [b for b, _, _ in blocks] + doomed + protected
-    body = tree.find("body")
-    for el in _lead_in_lines(body if body is not None else tree, links_of):
-        if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in boxes):
-            blocks.append((el, _lead_in(el), "card"))
+    if not protected:  # no body container to look in: the story's lead-in lines, wherever
+        boxes = [b for b, _, _ in blocks] + doomed
+        body = tree.find("body")
+        for el in _lead_in_lines(body if body is not None else tree, links_of):
+            if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in boxes):
+                blocks.append((el, _lead_in(el), "card"))
     for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b in taken):
             blocks.append((el, "", "list"))
