@@ -381,3 +381,92 @@ def test_an_article_block_of_the_story_with_a_word_linked_stays_body() -> None:
     assert_body(result, ["Cầu mới nối hai xã"])
     assert "mưa lớn kéo dài khiến nhiều tuyến đường" in result["text"]
     assert paths(result) == ["/tin/cau-moi-thong-xe.html"]
+
+
+def test_a_lead_in_line_on_a_page_without_a_body_container_is_related() -> None:
+    """ "Xem thêm: <a>…</a>" and a paragraph that is one headline link behind an arrow are
+    cards wherever they stand, also on a page whose body container is not found; a sentence
+    that goes on after the lead-in, and a sidebar list of links, are no such lines."""
+    line = ("<p><strong>Xem thêm</strong>: <a href='/tin/ky-hop-hdnd.html'>Kỳ họp Hội đồng nhân "
+            "dân tỉnh bàn nhiều nội dung quan trọng</a></p>"
+            "<p><strong>ĐỌC THÊM: <a href='/tin/dap-tran-12345.html'>Hồ chứa nước lớn nhất tỉnh "
+            "mở cửa xả tràn</a></strong></p>"
+            "<p>» <a href='/tin/cam-pha-so2.html'>Cẩm Phả khởi công trường học mới cho học sinh "
+            "vùng cao</a></p>")
+    sentence = ("<p>Xem thêm kế hoạch chi tiết tại <a href='/tin/ke-hoach-chi-tiet.html'>Kế hoạch "
+                "tổ chức kỳ họp cuối năm của tỉnh</a> được đăng tải trên cổng thông tin.</p>")
+    html = page(body_extra=line + sentence).replace("<div class='article__body'>", "<div>")
+    result = extract_article(html, PAGE)
+    assert_body(result, ["Kỳ họp Hội đồng", "Cẩm Phả khởi công", "»", "ĐỌC THÊM", "Hồ chứa"])
+    assert "Xem thêm kế hoạch chi tiết tại Kế hoạch tổ chức kỳ họp" in result["text"]
+    assert paths(result) == ["/tin/ky-hop-hdnd.html", "/tin/dap-tran-12345.html",
+                             "/tin/cam-pha-so2.html"]
+    assert {r["found_by"] for r in result["related"]} == {"card"}
+    assert result["related"][0]["block"] == "Xem thêm"
+
+
+def test_a_headline_list_after_the_story_is_related_though_a_subheading_stands_above() -> None:
+    """A heading-less list of headline links after the story's last paragraph is related, even
+    when the story has a subheading further up (it titles its paragraphs, not the list); a
+    sidebar box whose title stands above a featured card and a list stays out."""
+    items = "".join(f"<li><a href='/tin/le-hoi-vung-cao-{n}.html'>Lễ hội truyền thống của "
+                    f"đồng bào vùng cao lần thứ {n}</a></li>" for n in range(1, 4))
+    story = page(body_extra=f"<ul>{items}</ul>").replace(
+        f"<p>{BODY[1]}", f"<h3>Tập trung phát triển hạ tầng</h3><p>{BODY[1]}")
+    result = extract_article(story, PAGE)
+    assert_body(result, ["Lễ hội truyền thống"])
+    assert "Tập trung phát triển hạ tầng" in result["text"]
+    assert paths(result) == [f"/tin/le-hoi-vung-cao-{n}.html" for n in range(1, 4)]
+    sidebar = ("<div class='col-right'><div class='box'><h4>Thời sự</h4>"
+               "<div class='card'><a href='/tin/noi-bat-1.html'><img src='/b.jpg' alt=''>Tin nổi "
+               f"bật của chuyên mục thời sự hôm nay</a></div><ul>{items}</ul></div></div>")
+    html = page().replace("<div class='article__body'>",
+                          "<div class='wrap'><div class='main'><div class='article__body'>")
+    html = html.replace("</body>", f"</div>{sidebar}</div></body>")
+    assert extract_article(html, PAGE)["related"] == []
+
+
+def test_a_card_linked_from_its_picture_and_label_first_reads_its_headline() -> None:
+    """A card that links its story from a picture (a file name as alt text) and a label before
+    the headline: the related entry's text is the headline."""
+    def story(n: int) -> str:
+        path = f"/tin/nong-thon-moi-{n}.html"
+        return (f"<div class='item'><a href='{path}'><img src='/c.jpg' alt='anh-{n}.jpg'></a>"
+                f"<a href='{path}' class='label'>Xã hội</a>"
+                f"<h3><a href='{path}'>Xã vùng cao về đích nông thôn mới lần thứ {n}</a></h3>"
+                "</div>")
+    box = f"<div class='box-related'><h3>Tin liên quan</h3>{story(1)}{story(2)}</div>"
+    result = extract_article(page(after=box), PAGE)
+    assert [r["text"] for r in result["related"]] == [
+        f"Xã vùng cao về đích nông thôn mới lần thứ {n}" for n in (1, 2)]
+
+
+def test_the_empty_title_of_a_box_a_script_fills_does_not_take_the_story_with_it() -> None:
+    """On a page whose body container is not found, a related title whose box a script fills
+    (empty in the page) stands in the post's block, after the story and before the links to
+    the previous and next posts: the post is no related box, its story stays body (read from
+    the page, not brought back by the fallback to plain trafilatura)."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>"
+            f"<div class='post-1'>{paragraphs}<div class='jp-box'><h3>Tin liên quan</h3></div>"
+            "<div class='nav'><a href='/tin/bai-truoc-12345.html'>Huyện đảo Cô Tô đón đoàn "
+            "khách du lịch đầu tiên</a> <a href='/tin/bai-sau-12346.html'>Cô Tô mở thêm tuyến "
+            "tàu cao tốc ra đảo</a></div></div></body></html>")
+    result = extract_article(html, PAGE)
+    assert_body(result, [])
+    assert "fallback_used" not in result["flags"]  # read from the page, not brought back
+
+
+def test_the_english_edition_of_a_paper_titles_its_related_news_in_english() -> None:
+    """Provincial papers and portals keep an English edition: "Related news" over a list and a
+    "Read more:" line are related, as their Vietnamese titles are."""
+    box = ("<div class='box'><h3>Related news</h3><ul>"
+           "<li><a href='/en/ha-long-bay-visitors.html'>Ha Long Bay welcomes record number of "
+           "visitors</a></li><li><a href='/en/new-bridge-opens.html'>New bridge opens to "
+           "traffic in the provincial capital</a></li></ul></div>")
+    line = ("<p><b>Read more:</b> <a href='/en/rice-harvest-2025.html'>Farmers expect a good "
+            "winter rice harvest this year</a></p>")
+    result = extract_article(page(body_extra=line, after=box), PAGE)
+    assert_body(result, ["Read more", "Ha Long Bay", "New bridge", "Farmers expect"])
+    assert paths(result) == ["/en/rice-harvest-2025.html", "/en/ha-long-bay-visitors.html",
+                             "/en/new-bridge-opens.html"]

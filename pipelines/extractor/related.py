@@ -25,6 +25,7 @@ from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from crawler.urls import canonical_url, join_base
@@ -42,6 +43,11 @@ RELATED_HEADINGS = frozenset({
     "tin moi hon", "tin cu hon", "tin da dang", "bai da dang", "tin khac cung chuyen muc",
     "thong bao khac", "van ban khac", "tin anh khac", "anh khac", "video khac", "clip khac",
     "tin cung su kien", "tin cung chu de", "bai cung chu de",
+    # the English editions of provincial papers and portals
+    "related", "related news", "related articles", "related stories", "related posts",
+    "related content", "related coverage", "other news", "more news", "more stories",
+    "read more", "read also", "also read", "see also", "you may also like",
+    "you might also like",
 })
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
 NAV_HEADINGS = frozenset({
@@ -95,6 +101,7 @@ _ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩])\s*")  # a related
 # category label on a card ("Văn hóa - Thể thao") is shorter
 _HEADLINE_WORDS = 6
 _MAX_CARD_LOOSE_TEXT = 40
+_PARAGRAPH_CHARS = 100  # characters besides white space outside links of a paragraph of prose
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
                         "p", "article"})
@@ -345,7 +352,8 @@ def _block_for_heading(heading, links_of: _ArticleLinks, protected):
             return None
         links = links_of.members(parent, skip=heading)
         if links:
-            if not _any_after(heading, parent, {a for a, _ in links}):
+            if not _any_after(heading, parent, {a for a, _ in links}) or _prose_before(
+                    heading, parent):
                 return None
             return parent if _acceptable(parent, links, protected) else None
         node = parent
@@ -359,6 +367,20 @@ def _any_after(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement, links
     while node is not None and node is not ancestor:
         for sibling in node.itersiblings():
             if any(a in links for a in sibling.iter("a")):
+                return True
+        node = node.getparent()
+    return False
+
+
+def _prose_before(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    """True when a paragraph of prose comes before ``el`` inside ``ancestor``: a box's title
+    opens its box, so an ancestor holding the story above the title (around the empty title
+    of a box a script fills) is no box of it."""
+    node = el
+    while node is not None and node is not ancestor:
+        for sibling in node.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str) and any(
+                    map(_is_paragraph, sibling.iter("p"))):
                 return True
         node = node.getparent()
     return False
@@ -405,16 +427,28 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
 
 def _headed(el: lxml.html.HtmlElement) -> bool:
     """True when a box title (a short heading) precedes ``el`` in its box: the heading rules
-    decide for titled boxes; a sapo in an <h2> is not a box title."""
+    decide for titled boxes; a sapo in an <h2> is not a box title. Only what stands between
+    ``el`` and the story's last paragraph before it is looked at: a subheading of the story
+    further up titles no list after its paragraphs."""
     siblings = [s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str)]
     parent = el.getparent()
     if not siblings and parent is not None:  # first in its box: look just before the box
         siblings = [s for s in parent.itersiblings(preceding=True) if isinstance(s.tag, str)][:1]
     for sib in siblings:
+        if _is_paragraph(sib):
+            return False
         heads = [sib] if _is_heading(sib) else list(sib.iter(*_HEADING_TAGS))
         if any(0 < len(h.text_content().strip()) <= 60 for h in heads):
             return True
     return False
+
+
+def _is_paragraph(el: lxml.html.HtmlElement) -> bool:
+    """A paragraph of running text: a few lines of words outside links."""
+    if el.tag != "p":
+        return False
+    text = solid_len(el.text_content())
+    return text - sum(solid_len(a.text_content()) for a in el.iter("a")) >= _PARAGRAPH_CHARS
 
 
 def _headline_item(li, links_of: _ArticleLinks) -> bool:
@@ -547,6 +581,61 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
             break
         found.append(sibling)
     return found
+
+
+_LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
+_INLINE_LABELS = frozenset({"strong", "b", "em", "i", "u", "span", "label"})
+# texts that may open a lead-in line: short ones outside links, or one behind an arrow
+_OPENING_TEXTS = etree.XPath(
+    ".//text()[normalize-space() and (string-length(normalize-space()) <= 40 and not(ancestor::a)"
+    + "".join(f" or starts-with(normalize-space(), '{c}')"
+              for c in (">>", "»", "►", "▶", "→", "⇒", "➤", "☞", "⏩")) + ")]")
+
+
+def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list:
+    """Lines anywhere on the page that are a related lead-in and headline links only ("<p><b>Xem
+    thêm:</b> <a>…</a></p>"), or one headline link behind an arrow in a paragraph ("<p>» <a>…
+    </a></p>"), on a page whose body container is not found (inside a container, and right
+    after it, :func:`_inline_cards` and :func:`_lead_ins_after` find them). Only lines that
+    open with the lead-in or the arrow are read (a sidebar's list of links opens with a link)."""
+    lines = []  # the lines a short text or an arrow opens (in C, then in page order)
+    for text in _OPENING_TEXTS(root):
+        words = text.strip()
+        if _ARROWS.match(words) or heading_key(words) in RELATED_HEADINGS:
+            holder = text.getparent()
+            if text.is_tail and holder is not None:
+                holder = holder.getparent()
+            for el in [holder, *holder.iterancestors()][:3] if holder is not None else []:
+                if el.tag in _LINE_TAGS and el not in lines:
+                    lines.append(el)
+    found: list = []
+    for el in lines:
+        first = _first_element(el)
+        opening = start = (el.text or "").strip()
+        if not opening and first is not None:
+            start = next((t for t in first.itertext() if t.strip()), "")  # its first words
+            if first.tag in _INLINE_LABELS:
+                label = _short_text(first, 40) or ""
+                opening = f"{label} {first.tail or ''}".strip()  # "<b>Xem thêm</b>:"
+        # the lead-in alone in its label, or opening the label that holds the links too
+        lead = any(0 < len(x) <= 40 and heading_key(x) in RELATED_HEADINGS
+                   for x in (opening, start))
+        arrow = el.tag == "p" and bool(_ARROWS.match(start))
+        if not (lead or arrow):
+            continue
+        links = links_of.members(el)
+        targets = {u for _, u in links}
+        if not links or len(targets) > _MAX_CARD_LINKS:
+            continue
+        loose = " ".join(_loose_text(el, links))
+        if lead and heading_key(loose) not in RELATED_HEADINGS:
+            continue  # more than the lead-in: a sentence that links a headline
+        if arrow and (len(targets) > 1 or _ARROWS.sub("", loose).strip()):
+            continue
+        if any(_visible_words(a) >= 4 for a, _ in links) and any(
+                map(links_of.like_article, targets)):
+            found.append(el)
+    return [el for el in found if not any(f is not el and _is_descendant(el, f) for f in found)]
 
 
 def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protected: list):
@@ -763,6 +852,12 @@ def extract_related(
             if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
                 blocks.append((el, _lead_in(el), "card"))
     doomed += named
+    if not protected:  # no body container to look in: the story's lead-in lines, wherever
+        boxes = [b for b, _, _ in blocks] + doomed
+        body = tree.find("body")
+        for el in _lead_in_lines(body if body is not None else tree, links_of):
+            if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in boxes):
+                blocks.append((el, _lead_in(el), "card"))
     for el in _near_body_lists(tree, links_of, protected):
         if not any(_is_descendant(el, b) for b in taken):
             blocks.append((el, "", "list"))
@@ -779,7 +874,10 @@ def extract_related(
         for a, url in links_of.members(el):
             text = _anchor_text(a)
             if url in seen:  # canonical: two spellings of one link are one entry
-                if not seen[url]["text"]:
+                # a card links its story from a picture, a label or a comment count too: the
+                # entry reads the headline (the first text of four words or more, as cards')
+                shown = len(seen[url]["text"].split())
+                if shown < 4 and len(text.split()) > shown:
                     seen[url]["text"] = text
                 continue
             seen[url] = {"url": url, "text": text, "block": name, "position": len(related),
