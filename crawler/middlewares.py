@@ -38,6 +38,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 
 from crawler.checks import setting
+from crawler.sites import host_allowed
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         if (
             domains
             and not redirected.dont_filter
-            and not any(host == d or host.endswith("." + d) for d in domains)
+            and not host_allowed(host, domains)
         ):
             self.crawler.stats.inc_value("tintuc/redirect_offsite")
             raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")

@@ -78,13 +78,14 @@ class SiteProfile:
                 for u in data[key]
             ]  # fmt: skip
         if not self.allowed_domains or any(
-            not _host_allowed(urlsplit(u).hostname or "", self.domains()) for u in urls
+            not host_allowed(urlsplit(u).hostname or "", self.domains()) for u in urls
         ):
             data["allowed_domains"] = []
         return SiteProfile(**data)
 
 
-def _host_allowed(host: str, domains: list[str]) -> bool:
+def host_allowed(host: str, domains: list[str]) -> bool:
+    """``host`` is one of ``domains`` or a sub-domain of one (as Scrapy's offsite rule)."""
     return any(host == d or host.endswith("." + d) for d in domains)
 
 

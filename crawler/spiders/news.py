@@ -31,7 +31,7 @@ from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.middlewares import sniff_binary
-from crawler.sites import LOOPBACK, SiteProfile, get_site, start_url_profile
+from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook, shape_of
 from crawler.urls import canonical_url, is_looping_path, is_print_view
@@ -269,7 +269,7 @@ class NewsSpider(scrapy.Spider):
         host = urlsplit(url).hostname or ""
         domains = [d for d in self.allowed_domains or [] if d]
         return self.wanted_attachment(url) and (
-            not domains or any(host == d or host.endswith("." + d) for d in domains))
+            not domains or host_allowed(host, domains))
 
     def parse_document(self, response: Response) -> Iterator:
         """A document a listing links as a notice: to the extraction worker with what the
