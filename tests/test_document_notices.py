@@ -10,18 +10,21 @@ elsewhere.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sqlite3
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from urllib.parse import urlsplit
 
+import docx
 import pytest
 from conftest import ROOT, run_tintuc
 from sites import LocalSite, build_site
-from sites.build import DOC_MAGIC, normal_target, text_pdf_bytes
+from sites.build import DOC_MAGIC, docx_bytes, normal_target, text_pdf_bytes
 
 from crawler.spiders.news import listed_documents
 from pipelines.extract_pipeline import extract_page
@@ -90,6 +93,30 @@ def test_a_word_file_and_a_damaged_pdf_keep_their_title_and_say_why_they_have_no
     assert "unreadable PDF" in broken["page_reason"]
 
 
+def test_a_word_file_gives_its_paragraphs_and_table_rows_in_order_and_other_zips_no_text():
+    table = docx.Document()
+    table.add_paragraph("116/TB-UBND")
+    grid = table.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "Ngày", (0, 1): "Cán bộ trực", (1, 0): "29/01/2026",
+                         (1, 1): "Nguyễn Văn An"}.items():  # fmt: skip
+        grid.cell(r, c).text = text
+    table.add_paragraph(BODY)
+    out = io.BytesIO()
+    table.save(out)
+    result = extract_document(out.getvalue(), "http://so.test/Download.aspx?id=116",
+                              listed(SUBJECT, SUBJECT, "22/12/2025"))  # fmt: skip
+    assert result["text"].split("\n") == ["116/TB-UBND", "Ngày | Cán bộ trực",
+                                           "29/01/2026 | Nguyễn Văn An", BODY]  # fmt: skip
+    assert result["flags"] == ["document_only"] and "Word document" in result["page_reason"]
+    sheet = io.BytesIO()
+    with zipfile.ZipFile(sheet, "w") as package:
+        package.writestr("xl/workbook.xml", "<workbook/>")
+    result = extract_document(sheet.getvalue(), "http://so.test/a.xlsx", listed(SUBJECT))
+    assert result["text"] == "" and "document_no_text" in result["flags"]
+    broken = extract_document(docx_bytes(BODY)[:300], "http://so.test/a.docx", listed(SUBJECT))
+    assert broken["flags"] == ["document_only", "document_unreadable", "no_date"]
+
+
 def test_the_crawls_extraction_step_reads_a_document_by_its_hint():
     result, _ = extract_page(PDF, None, URL, None, listed(SUBJECT, SUBJECT, "22/12/2025"))
     assert result["title"] == SUBJECT and BODY in result["text"]
@@ -129,6 +156,18 @@ def test_a_listing_links_documents_behind_titles_and_in_rows_not_attachments_by_
                             "http://so.test/") == []  # fmt: skip
 
 
+def test_a_download_handler_or_a_file_named_in_the_query_is_a_listed_document():
+    listing = f"""<html><body><h1>Thông báo</h1><table>
+<tr><td><a href="/van-ban/Download.aspx?id=12&amp;t=1">{SUBJECT}</a></td><td>22/12/2025</td></tr>
+<tr><td>{SUBJECT} lần hai</td><td><a href="/tai-ve/13">Tải về</a></td></tr>
+<tr><td><a href="/xem.aspx?file=/uploads/tb-14.pdf">{SUBJECT} lần ba</a></td></tr>
+<tr><td><a href="/tin/tai-ve-ung-dung-cong-dan-so.html">{SUBJECT} lần bốn</a></td></tr>
+</table></body></html>"""
+    found = [d["url"] for d in listed_documents(listing.encode(), "http://so.test/thong-bao")]
+    assert found == ["http://so.test/van-ban/Download.aspx?id=12&t=1", "http://so.test/tai-ve/13",
+                     "http://so.test/xem.aspx?file=%2Fuploads%2Ftb-14.pdf"]  # fmt: skip
+
+
 def test_a_short_table_of_titled_dated_documents_is_a_listing_not_a_notice():
     """The last page of a document table (two rows) was taken for a notice with two
     attachments, and stored as an article; a notice with its one attachment still is one."""
@@ -165,7 +204,7 @@ def test_a_crawl_stores_each_listed_document_once_and_a_recrawl_fetches_none_aga
         server.stop()
     manifest = server.manifest
     conn = sqlite3.connect(db)
-    rows = {urlsplit(url).path: (title, published, text, flags, attachments)
+    rows = {normal_target(url): (title, published, text, flags, attachments)
             for url, title, published, text, flags, attachments in conn.execute(
                 "SELECT url, title, published, text, extraction_flags, attachments "
                 "FROM articles")}  # fmt: skip
@@ -176,7 +215,7 @@ def test_a_crawl_stores_each_listed_document_once_and_a_recrawl_fetches_none_aga
             continue
         title, published, text, flags, attachments = rows[path]
         assert (title, published) == (document["title"], document["published"]), path
-        assert path in attachments and '"document_only"' in flags
+        assert urlsplit(path).path in attachments and '"document_only"' in flags
         if document["line"]:
             assert document["line"] in text.split("\n") and flags == '["document_only"]'
         else:
@@ -186,8 +225,8 @@ def test_a_crawl_stores_each_listed_document_once_and_a_recrawl_fetches_none_aga
                                           if d["kind"] == "missing"} | {
         a["path"] for a in manifest["articles"]}  # fmt: skip
     # captured, judged, and the missing file is a crawl error
-    captured = dict(conn.execute("SELECT url, content_type FROM captures WHERE crawl_id = 1"
-                                 " AND url LIKE '%/uploads/%'"))  # fmt: skip
+    captured = dict(conn.execute("SELECT url, content_type FROM captures WHERE crawl_id = 1 AND"
+                                 " (url LIKE '%/uploads/%' OR url LIKE '%/Download.aspx%')"))
     assert len(captured) == len(documents)
     missing = next(p for p, d in documents.items() if d["kind"] == "missing")
     assert conn.execute("SELECT status, error FROM crawl_errors WHERE crawl_id = 1 AND url "
@@ -201,7 +240,7 @@ def test_a_crawl_stores_each_listed_document_once_and_a_recrawl_fetches_none_aga
     skipped = conn.execute("SELECT pages_skipped FROM crawls WHERE id = 2").fetchone()[0]
     conn.close()
     # the second crawl fetches no stored document again (the missing one is tried again)
-    assert [p for p in second if "/uploads/" in p] == [missing]
+    assert [p for p in second if "/uploads/" in p or "Download" in p] == [missing]
     assert skipped >= len(documents) - 1
     # re-extraction reads each document again, as the crawl did
     out = run_tintuc("reextract", "--db", str(db)).stdout
@@ -230,4 +269,5 @@ def test_a_worker_and_the_ingester_store_the_same_document_notices(redis_url, tm
         server.stop()
     stored = sqlite3.connect(shared).execute(query).fetchall()
     assert stored == sqlite3.connect(single).execute(query).fetchall()
-    assert sum('"document_only"' in flags for *_, flags in stored) == 8
+    served = [d for d in server.manifest["documents"] if d["kind"] != "missing"]
+    assert sum('"document_only"' in flags for *_, flags in stored) == len(served)

@@ -18,7 +18,7 @@ import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, ResponseDataLossError
@@ -76,6 +76,9 @@ class NewsSpider(scrapy.Spider):
         self.postbacks_requested: set[tuple] = set()
         self.link_kinds: dict[str, str | None] = {}
         self.teaser_urls: set[str] = set()  # linked from a heading (a teaser) on some page
+        # listed as documents on some page: fetched as documents (``Download.aspx?id=12`` has
+        # no extension to tell it from a page), never as pages
+        self.document_urls: set[str] = set()
         self.headline_urls: set[str] = set()  # linked behind a headline-long text (below)
         self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
         self.fruitless: dict[str, int] = {}  # shape -> its pages in a row with no new headline
@@ -207,6 +210,7 @@ class NewsSpider(scrapy.Spider):
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)
                      if self.wanted_document(d["url"])]  # fmt: skip
+        self.document_urls.update(d["url"] for d in documents)
         new_documents = [d["url"] for d in documents
                          if d["url"] not in self.requested and d["url"] not in self.state.skip_urls]
         if not self.article_res:  # each teaser link's shape is learned once
@@ -335,7 +339,8 @@ class NewsSpider(scrapy.Spider):
         documents it lists that are new to the crawl, which count as new headlines (a listing
         of documents goes on to its next page, and is no trap)."""
         articles, listings = [], []
-        links = page_links(response.body, response.url)
+        links = [u for u in page_links(response.body, response.url)
+                 if u not in self.document_urls]
         feeds = discovery.feed_links(response.body, response.url)
         for url in links:
             if discovery.looks_like_feed_url(url):
@@ -629,11 +634,30 @@ def headline_links(body: bytes, url: str) -> list[str]:
     return found
 
 
-# a link to a document (PDF, Word, Excel, PowerPoint, OpenDocument, RTF), by its path
+# a link to a document (PDF, Word, Excel, PowerPoint, OpenDocument, RTF), by its path, by a
+# query value that names the file (``viewfile.aspx?file=/uploads/tb-12.pdf``), or by a download
+# handler's path with the file's id (``Download.aspx?id=12``, ``/tai-ve/12``, ``GetFile.ashx?…``):
+# what such a link serves is known once fetched, and a web page there is read as a page
 DOCUMENT_PATH = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)$", re.I)
+DOWNLOAD_PATH = re.compile(r"/(?:download(?:file)?|get-?file|tai-?ve|tai-?xuong|dinh-?kem|"
+                           r"file-?download)(?:\.(?:aspx|ashx|php|jsp|do))?(/[\w.-]+)?/?$", re.I)
 DOCUMENT_HREF = re.compile(
-    rb"""href\s*=\s*["']?[^"'\s>]*\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)(?:[?#"'\s>]|$)""",
-    re.I)
+    rb"""href\s*=\s*["']?[^"'\s>]*(?:\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf)(?:[?#&"'\s>]|$)|"""
+    rb"""/(?:download|get-?file|tai-?ve|tai-?xuong|dinh-?kem|file-?download))""", re.I)
+
+
+def is_document_link(href: str) -> bool:
+    """True for a link to a document (:data:`DOCUMENT_PATH`, :data:`DOWNLOAD_PATH`)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if DOCUMENT_PATH.search(parts.path):
+        return True
+    handler = DOWNLOAD_PATH.search(parts.path)
+    if handler and (parts.query or handler.group(1)):
+        return True
+    return any(DOCUMENT_PATH.search(value) for _, value in parse_qsl(parts.query))
 ROW_OPEN = re.compile(rb"<(tr|li)[\s>]", re.I)  # a table row, a list item
 # where a block's text ends, for a link in no row: <div class="item"><a>…</a> <i>date</i></div>
 BLOCK_EDGE = re.compile(rb"</?(?:div|p|td|th|dd|dt|li|tr|h[1-6]|ul|ol|table|tbody|section|"
@@ -661,10 +685,7 @@ def listed_documents(body: bytes, url: str) -> list[dict]:
     found: dict[str, dict] = {}
     for match in HREF.finditer(body):
         href = _href_text(match.groups())
-        try:
-            if not DOCUMENT_PATH.search(urlsplit(href).path):
-                continue
-        except ValueError:
+        if not is_document_link(href):
             continue
         opened = body.find(b">", match.end())
         close = lower.find(b"</a", opened, opened + ANCHOR_TEXT_BYTES)

@@ -5,7 +5,8 @@ A pure function of the document's bytes, its URL and what the listing showed bes
 (the crawl's ``hints["document"]``: the anchor's text and the texts of the listing row it sits
 in). The title is the anchor's text, or the row's longest text when the anchor only says
 "Tải về" or shows an icon; the publication date is the one printed elsewhere in the row; the
-text is the PDF's text layer. Whatever cannot be read is said by a flag, never dropped.
+text is the PDF's text layer, or a Word (DOCX) file's paragraphs and tables. Whatever cannot
+be read is said by a flag, never dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zipfile
 from urllib.parse import unquote, urlsplit
 
 from crawler.urls import canonical_url
@@ -76,19 +78,40 @@ def pdf_text(body: bytes) -> tuple[str, int]:
     return "\n".join(line for line in lines if line), len(reader.pages)
 
 
+def docx_text(body: bytes) -> str | None:
+    """The text of a Word file (DOCX), its paragraphs and table rows in document order, one
+    per line (NFC); None for another Office Open XML or ZIP file (XLSX, PPTX …), whose text is
+    not read. Raises on a file that cannot be read."""
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        if "word/document.xml" not in package.namelist():
+            return None
+    from docx import Document  # imported when a DOCX comes, as pypdf for a PDF
+    from docx.table import Table
+
+    lines = []
+    for block in Document(io.BytesIO(body)).iter_inner_content():
+        if isinstance(block, Table):  # a row's merged cells repeat their text: once each
+            lines += [" | ".join(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+                      for row in block.rows]
+        else:
+            lines.append(block.text)
+    return "\n".join(line for line in map(_clean, lines) if line)
+
+
 def extract_document(body: bytes, url: str, hints: dict | None = None) -> dict:
     """A document notice as an article: ``extract_article``'s keys, the document itself as
     its one attachment, ``page_kind`` "article" and flags:
 
     * ``document_only``: always (the notice has no HTML page);
-    * ``document_no_text``: no text was read: a format whose text is not read (DOC, XLS …)
-      or a PDF with no text layer (a scan);
-    * ``document_unreadable``: a PDF that cannot be read (damaged, cut short, encrypted);
+    * ``document_no_text``: no text was read: a format whose text is not read (DOC, XLS …),
+      a PDF with no text layer (a scan) or an empty DOCX;
+    * ``document_unreadable``: a PDF or DOCX that cannot be read (damaged, cut short,
+      encrypted);
     * ``document_cut_short``: a PDF longer than :data:`MAX_PAGES` pages;
     * ``no_date``: the listing row showed no date.
 
     ``hints["document"]``: ``{"anchor": text of the link, "row": [texts of its listing
-    row]}``. The confidence is about the text: 1 for a PDF's text layer (less for a short
+    row]}``. The confidence is about the text: 1 for a document's text (less for a short
     one), None (not assessed) when there is no text."""
     listed = (hints or {}).get("document") or {}
     anchor = _clean(listed.get("anchor"))
@@ -100,7 +123,7 @@ def extract_document(body: bytes, url: str, hints: dict | None = None) -> dict:
     title = document_title(anchor, row, url)
     published = row_date(row, title)
     kind = document_kind(body) or "file"
-    flags, text, reason = ["document_only"], "", f"a {kind} linked from a listing"
+    flags, text, reason = ["document_only"], "", f"a document ({kind}) linked from a listing"
     if kind == "PDF":
         try:
             text, pages = pdf_text(body)
@@ -111,6 +134,16 @@ def extract_document(body: bytes, url: str, hints: dict | None = None) -> dict:
             reason = f"a PDF of {pages} pages linked from a listing, {len(text)} characters of text"
             if pages > MAX_PAGES:
                 flags.append("document_cut_short")
+    elif body.startswith(b"PK\x03\x04"):
+        try:
+            text = docx_text(body)
+        except Exception as exc:  # noqa: BLE001 - a damaged ZIP or XML raises many kinds
+            flags.append("document_unreadable")
+            reason = f"an unreadable Office document linked from a listing ({type(exc).__name__})"
+        else:
+            if text is not None:
+                reason = f"a Word document linked from a listing, {len(text)} characters of text"
+            text = text or ""
     if not text and "document_unreadable" not in flags:
         flags.append("document_no_text")
     if not published:

@@ -411,18 +411,28 @@ def pdf_bytes(text: str) -> bytes:
 
 
 def docx_bytes(text: str) -> bytes:
-    """A minimal Word document (a zip with one paragraph)."""
+    """A minimal Word document: a zip with the package's relationship to its main part and a
+    paragraph per line of ``text``, as Word writes them (what python-docx needs to open it)."""
+    paragraphs = "".join(f"<w:p><w:r><w:t>{e(line)}</w:t></w:r></w:p>"
+                         for line in text.split("\n"))  # fmt: skip
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                   'openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
-                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                   'wordprocessingml.document.main+xml"/></Types>')  # fmt: skip
+                   'openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+                   'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.'
+                   'openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                   "</Types>")  # fmt: skip
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'officeDocument" Target="word/document.xml"/></Relationships>')  # fmt: skip
         z.writestr("word/document.xml",
                    '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
-                   'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
-                   f"{e(text)}</w:t></w:r></w:p></w:body></w:document>")  # fmt: skip
+                   'openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                   f"{paragraphs}</w:body></w:document>")  # fmt: skip
     return buffer.getvalue()
 
 
@@ -468,8 +478,12 @@ LISTED_DOCUMENTS = [
      "Buổi sáng làm việc từ 7 giờ 30 phút, buổi chiều từ 13 giờ 30 phút.", "pdf"),
     ("117/TB-UBND", "Thông báo danh sách thí sinh đủ điều kiện dự thi nâng ngạch công chức",
      None, "missing"),  # linked, not on the server: a 404
+    # a Word file served by a download handler: a URL with no extension
+    ("116/TB-UBND", "Thông báo lịch trực Tết Nguyên đán của các cơ quan hành chính",
+     "Các cơ quan bố trí cán bộ trực 24/24 giờ trong dịp nghỉ Tết.", "docx"),
 ]
 DOC_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Word file (OLE2), not read
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def build_documents(site: Site, items: list[Story]) -> None:
@@ -490,7 +504,10 @@ def build_documents(site: Site, items: list[Story]) -> None:
         day = dt.date(2025, 12, 22 - 2 * i)
         name = f"/uploads/van-ban/{number.replace('/', '-').lower()}." + (
             "doc" if kind == "doc" else "pdf")
-        if kind == "doc":
+        if kind == "docx":
+            name = f"/van-ban/Download.aspx?id={number.split('/')[0]}"
+            site.add(name, docx_bytes("\n".join([number, subject, line])), DOCX)
+        elif kind == "doc":
             site.add(name, DOC_MAGIC + bytes(500), "application/msword")
         elif kind != "missing":
             data = text_pdf_bytes([f"{number}", subject, line or ""])
