@@ -339,3 +339,24 @@ def test_a_page_of_dated_videos_is_a_list_not_an_article():
                  '<iframe src="https://www.youtube.com/embed/v1"></iframe>'
                  "<p>Bản tin điểm lại các sự kiện nổi bật của tỉnh trong tuần.</p>")  # fmt: skip
     assert classify(one, "/video/ban-tin-tuan-nay-123.html")[0] == "article"
+
+
+def test_a_headline_shown_in_a_span_or_div_that_the_title_names_is_the_headline():
+    # ASP.NET WebForms portals and some themes show the headline in a <span id="…lblTitle">
+    # or a <div class="title">, no heading element: the element showing the page's title is it
+    title = "Huyện tổ chức hội nghị tổng kết công tác dân vận năm 2025"
+    body = ('<span class="date">(08/12/2025)</span><div class="content"><p>Sáng 8/12, Huyện ủy '
+            "tổng kết công tác dân vận, biểu dương 12 tập thể.</p></div>")
+    for shown in (f'<span id="ctl00_ContentPlaceHolder1_lblTitle" class="title">{title}</span>',
+                  f'<div class="post-title">{title}</div>'):
+        html = portal(shown + body, title=f"{title} - Cổng thông tin huyện")
+        kind, reason, _ = classify(html, "/ChiTietTin.aspx?id=8830")
+        assert (kind, reason) == ("article", "headline, dateline and 69 characters of text"), shown
+        # the same element naming something else than the title is no headline
+        other = portal(shown.replace(title, "Thông tin cần biết cho người dân") + body,
+                       title=f"{title} - Cổng thông tin huyện")
+        assert classify(other, "/ChiTietTin.aspx?id=8830")[0] == "other", shown
+    # a link that shows the title (a breadcrumb, a menu) is not the headline
+    linked = portal(f'<div class="crumb"><a href="/tin/8830">{title}</a></div>' + body,
+                    title=f"{title} - Cổng thông tin huyện")
+    assert classify(linked, "/ChiTietTin.aspx?id=8830")[0] == "other"

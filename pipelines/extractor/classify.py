@@ -440,7 +440,28 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         for h in tree.iter("h2", "h3"):
             if matches(h) and not _in_header(h) and h.find(".//a") is None:
                 return h
-    return h1s[0] if h1s else None
+    if h1s or not names:
+        return h1s[0] if h1s else None
+    # no heading names the page: ASP.NET's <span id="…_lblTitle">, a <div class="title">
+    # shows its title all the same, as the text of one element (a block of its own)
+    body = tree.find("body")
+    for el in body.iter(*_TITLE_ELEMENTS) if body is not None else ():
+        text = fold(_text(el))
+        if len(text) >= 10 and any(_shows_title(text, name) for name in names) \
+                and not any(child.tag in _BLOCK for child in el.iterdescendants()) \
+                and not _in_header(el) and not any(p.tag == "a" for p in el.iterancestors()) \
+                and el.find(".//a") is None:
+            return el
+    return None
+
+
+_TITLE_ELEMENTS = ("span", "div", "td", "p", "strong", "b", "h4", "h5")
+
+
+def _shows_title(text: str, name: str) -> bool:
+    """``text`` is the page's title ``name`` (folded), or its head before the site's name."""
+    return name == text or (name.startswith(text)
+                            and _TITLE_SEPARATOR.match(name[len(text):]) is not None)
 
 
 def _in_header(el) -> bool:
