@@ -214,6 +214,18 @@ def test_a_url_seen_as_a_teaser_headline_stands_in_for_a_missing_dateline():
                   "hội nghị tổng kết công tác năm.</p>")  # fmt: skip
     assert classify(html, "/tin-tuc/hoi-nghi-3106.html")[0] == "other"
     assert classify(html, "/tin-tuc/hoi-nghi-3106.html", {"teaser_url": True})[0] == "article"
+    # but the site's own pages linked under a heading stay what they are
+    contact = portal("<div class='page'><h1>Liên hệ với tòa soạn</h1><p>Địa chỉ: số 15 đường "
+                     "Hùng Vương.</p><iframe src='https://www.google.com/maps/embed?pb=1'>"
+                     "</iframe></div>")  # fmt: skip
+    assert classify(contact, "/lien-he", {"teaser_url": True})[0] == "other"
+    found = "".join(
+        f'<div><h3><a href="/tin-tuc/articleid/{n}/y-te">Bài viết số {n} về công tác y tế cơ sở'
+        f"</a></h3><span>0{n}/12/2025</span><p>Tóm tắt ngắn của bài viết về y tế cơ sở trong "
+        "vài dòng.</p></div>" for n in range(1, 6))  # fmt: skip
+    results = portal(f"<h1>Kết quả tìm kiếm</h1><p>Tìm thấy 5 kết quả cho từ khóa y tế</p>{found}")
+    assert classify(results, "/tabid/99/Default.aspx?Search=y+te", {"teaser_url": True})[0] == (
+        "listing")
 
 
 def test_the_sites_learned_url_shape_stands_in_for_a_missing_dateline_but_not_for_its_pages():

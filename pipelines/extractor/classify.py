@@ -253,10 +253,13 @@ def classify_page(
         text_after = sum(len(line.text) for line in after)
         if markup and words >= MARKUP_HEADLINE_WORDS and (not listing_like or text_after >= 500):
             return "article", f"article markup ({markup})", attachments
-        if hints.get("teaser_url") and not listing_like:
+        # a hint stands in for a missing dateline, never for what the page names itself:
+        # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
+        own_page = _static_page(tree, url, headline)
+        if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
-        if shape and not listing_like and not _static_page(tree, url, headline):
+        if shape and not listing_like and not own_page:
             return "article", f"URL has the site's teaser-link shape {shape}", attachments
     elif markup and headline is None and body >= 200:
         return "article", f"article markup ({markup}), no headline element", attachments
