@@ -372,3 +372,21 @@ def test_a_headline_shown_in_a_span_or_div_that_the_title_names_is_the_headline(
     linked = portal(f'<div class="crumb"><a href="/tin/8830">{title}</a></div>' + body,
                     title=f"{title} - Cổng thông tin huyện")
     assert classify(linked, "/ChiTietTin.aspx?id=8830")[0] == "other"
+
+
+def test_a_photo_or_video_item_followed_by_its_siblings_headlines_is_an_article():
+    # no text under the headline, then a box of teasers: the box's links are shaped like the
+    # page's own address (other items of the same kind), a listing's items are not shaped
+    # like the listing's address
+    others = "".join(
+        f'<li><a href="/video/ban-tin-thoi-su-tuan-{n}-{7000 + n}.html">Bản tin thời sự địa '
+        f"phương tuần thứ {n} của tháng</a></li>" for n in range(1, 6))  # fmt: skip
+    for shown in ('<iframe src="https://www.youtube.com/embed/v1"></iframe>',
+                  '<p style="text-align:center"><img src="/anh/infographic-ngan-sach.jpg"></p>'):
+        html = portal("<h1>Bản tin thời sự địa phương tuần cuối tháng</h1><div class='ngay'>"
+                      f"22/12/2025</div>{shown}<div class='box'><b>Xem thêm</b><ul>{others}</ul>"
+                      "</div>")  # fmt: skip
+        kind, reason, _ = classify(html, "/video/ban-tin-thoi-su-tuan-cuoi-7100.html")
+        assert kind == "article" and reason.endswith(" 1 images or videos"), shown
+        # the same page at a listing's address is the listing of those items
+        assert classify(html, "/video/")[0] == "listing", shown

@@ -217,8 +217,8 @@ def classify_page(
     substance = body > 0 or media > 0 or bool(attachments)
     # the teaser headlines that follow the lead (a listing's come right under its heading)
     following = after[len(lead):len(lead) + LISTING_LINES]
-    teasers = _largest_shape_group([u for line in following if not line.aside
-                                    for u in line.teasers])
+    teasers, teaser_shape = _largest_shape_group([u for line in following if not line.aside
+                                                  for u in line.teasers])
     pager = any(line.pager for line in after)
 
     if hints.get("article_url") and (headline is not None or substance):
@@ -245,8 +245,11 @@ def classify_page(
     if markup and prose >= MARKUP_PROSE_CHARS:
         return "article", f"article markup ({markup}) and {prose} characters of prose", attachments
     if headline is not None and substance:
-        # a listing may carry a dated, illustrated first teaser: no text under the heading
-        listing_like = body < 40 and not attachments and teasers >= LISTING_TEASERS
+        # a listing may carry a dated, illustrated first teaser: no text under the heading;
+        # but teasers shaped like the page's own address are its siblings (a "Tin khác" or
+        # "Tin mới nhất" box under a photo or a video): a listing is not shaped like its items
+        listing_like = body < 40 and not attachments and teasers >= LISTING_TEASERS \
+            and teaser_shape != url_shape(url)
         if dated and not listing_like:
             return "article", _article_reason(body, media, attachments), attachments
         words = len(re.findall(r"[^\W\d_]+", _text(headline)))
@@ -745,8 +748,9 @@ def url_shape(url: str) -> str:
     return f"{folders}/{form}{dot}{ext.lower()}?{keys}"
 
 
-def _largest_shape_group(urls: list[str]) -> int:
+def _largest_shape_group(urls: list[str]) -> tuple[int, str | None]:
+    """How many distinct URLs the largest group of one :func:`url_shape` holds, and its shape."""
     counts: dict[str, set] = {}
     for url in urls:
         counts.setdefault(url_shape(url), set()).add(url)
-    return max((len(v) for v in counts.values()), default=0)
+    return max(((len(v), shape) for shape, v in counts.items()), default=(0, None))
