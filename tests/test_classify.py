@@ -214,6 +214,18 @@ def test_a_url_seen_as_a_teaser_headline_stands_in_for_a_missing_dateline():
                   "hội nghị tổng kết công tác năm.</p>")  # fmt: skip
     assert classify(html, "/tin-tuc/hoi-nghi-3106.html")[0] == "other"
     assert classify(html, "/tin-tuc/hoi-nghi-3106.html", {"teaser_url": True})[0] == "article"
+    # but the site's own pages linked under a heading stay what they are
+    contact = portal("<div class='page'><h1>Liên hệ với tòa soạn</h1><p>Địa chỉ: số 15 đường "
+                     "Hùng Vương.</p><iframe src='https://www.google.com/maps/embed?pb=1'>"
+                     "</iframe></div>")  # fmt: skip
+    assert classify(contact, "/lien-he", {"teaser_url": True})[0] == "other"
+    found = "".join(
+        f'<div><h3><a href="/tin-tuc/articleid/{n}/y-te">Bài viết số {n} về công tác y tế cơ sở'
+        f"</a></h3><span>0{n}/12/2025</span><p>Tóm tắt ngắn của bài viết về y tế cơ sở trong "
+        "vài dòng.</p></div>" for n in range(1, 6))  # fmt: skip
+    results = portal(f"<h1>Kết quả tìm kiếm</h1><p>Tìm thấy 5 kết quả cho từ khóa y tế</p>{found}")
+    assert classify(results, "/tabid/99/Default.aspx?Search=y+te", {"teaser_url": True})[0] == (
+        "listing")
 
 
 def test_the_sites_learned_url_shape_stands_in_for_a_missing_dateline_but_not_for_its_pages():
@@ -339,3 +351,42 @@ def test_a_page_of_dated_videos_is_a_list_not_an_article():
                  '<iframe src="https://www.youtube.com/embed/v1"></iframe>'
                  "<p>Bản tin điểm lại các sự kiện nổi bật của tỉnh trong tuần.</p>")  # fmt: skip
     assert classify(one, "/video/ban-tin-tuan-nay-123.html")[0] == "article"
+
+
+def test_a_headline_shown_in_a_span_or_div_that_the_title_names_is_the_headline():
+    # ASP.NET WebForms portals and some themes show the headline in a <span id="…lblTitle">
+    # or a <div class="title">, no heading element: the element showing the page's title is it
+    title = "Huyện tổ chức hội nghị tổng kết công tác dân vận năm 2025"
+    body = ('<span class="date">(08/12/2025)</span><div class="content"><p>Sáng 8/12, Huyện ủy '
+            "tổng kết công tác dân vận, biểu dương 12 tập thể.</p></div>")
+    for shown in (f'<span id="ctl00_ContentPlaceHolder1_lblTitle" class="title">{title}</span>',
+                  f'<div class="post-title">{title}</div>'):
+        html = portal(shown + body, title=f"{title} - Cổng thông tin huyện")
+        kind, reason, _ = classify(html, "/ChiTietTin.aspx?id=8830")
+        assert (kind, reason) == ("article", "headline, dateline and 69 characters of text"), shown
+        # the same element naming something else than the title is no headline
+        other = portal(shown.replace(title, "Thông tin cần biết cho người dân") + body,
+                       title=f"{title} - Cổng thông tin huyện")
+        assert classify(other, "/ChiTietTin.aspx?id=8830")[0] == "other", shown
+    # a link that shows the title (a breadcrumb, a menu) is not the headline
+    linked = portal(f'<div class="crumb"><a href="/tin/8830">{title}</a></div>' + body,
+                    title=f"{title} - Cổng thông tin huyện")
+    assert classify(linked, "/ChiTietTin.aspx?id=8830")[0] == "other"
+
+
+def test_a_photo_or_video_item_followed_by_its_siblings_headlines_is_an_article():
+    # no text under the headline, then a box of teasers: the box's links are shaped like the
+    # page's own address (other items of the same kind), a listing's items are not shaped
+    # like the listing's address
+    others = "".join(
+        f'<li><a href="/video/ban-tin-thoi-su-tuan-{n}-{7000 + n}.html">Bản tin thời sự địa '
+        f"phương tuần thứ {n} của tháng</a></li>" for n in range(1, 6))  # fmt: skip
+    for shown in ('<iframe src="https://www.youtube.com/embed/v1"></iframe>',
+                  '<p style="text-align:center"><img src="/anh/infographic-ngan-sach.jpg"></p>'):
+        html = portal("<h1>Bản tin thời sự địa phương tuần cuối tháng</h1><div class='ngay'>"
+                      f"22/12/2025</div>{shown}<div class='box'><b>Xem thêm</b><ul>{others}</ul>"
+                      "</div>")  # fmt: skip
+        kind, reason, _ = classify(html, "/video/ban-tin-thoi-su-tuan-cuoi-7100.html")
+        assert kind == "article" and reason.endswith(" 1 images or videos"), shown
+        # the same page at a listing's address is the listing of those items
+        assert classify(html, "/video/")[0] == "listing", shown

@@ -352,6 +352,29 @@ def test_a_one_paragraph_notice_is_returned() -> None:
     assert "Ngày 10/01/2025" not in result["text"]
 
 
+
+def test_a_short_notice_gets_no_menu_items_or_box_headlines_from_trafilatura() -> None:
+    # a portal whose menu and "Tin mới nhất" box are plain lists in unnamed blocks: on a page
+    # this short trafilatura keeps them, and a line that is all one link's text is no body
+    notice = ("Cán bộ, công chức được nghỉ Tết Dương lịch từ ngày 01/01/2026 đến hết ngày "
+              "04/01/2026.")
+    menu = "".join(f'<li><a href="/Pages/m{n}.aspx">{m}</a></li>' for n, m in enumerate(
+        ["Trang chủ", "Giới thiệu", "Thủ tục hành chính", "Liên hệ"]))
+    latest = "".join(f'<li><a href="/Pages/tin.aspx?ItemID={n}">{t}</a></li>' for n, t in enumerate(
+        ["Khánh thành cầu dân sinh tại xã vùng cao phía bắc huyện",
+         "Hội thi tuyên truyền viên giỏi về cải cách hành chính năm nay"]))
+    for content in (f"<p>{notice}</p>",  # and a notice's link to its document is its own
+                    f'<p>{notice}</p><p><a href="/files/tb-01.pdf">Tải về</a></p>'):
+        html = f"""<html lang="vi"><head><title>Thông báo nghỉ Tết Dương lịch năm 2026</title>
+</head><body><div class="menu"><ul>{menu}</ul></div><div class="zone-left">
+<h1>Thông báo nghỉ Tết Dương lịch năm 2026</h1><div class="ngay">Ngày 29/12/2025</div>
+<div class="ms-rtestate-field">{content}</div></div><div class="zone-right"><h2>Tin mới nhất</h2>
+<ul>{latest}</ul></div></body></html>"""
+        result = extract_article(html, "https://sotp.example.gov.vn/Pages/thong-bao-nghi-tet.aspx")
+        check(result, [notice, *(["Tải về"] if ".pdf" in content else [])],
+              ["Trang chủ", "Thủ tục hành chính", "Khánh thành cầu dân sinh"])
+
+
 # --- flags and confidence -----------------------------------------------------------------
 
 def test_flags_and_confidence_describe_the_extraction() -> None:

@@ -37,7 +37,7 @@ from trafilatura.metadata import (
 )
 
 from crawler.urls import canonical_url
-from pipelines.extractor.classify import classify_page, error_page
+from pipelines.extractor.classify import ATTACHMENT, classify_page, error_page
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
@@ -984,6 +984,18 @@ def _line_key(line: str) -> str:
     return " ".join(re.findall(r"\w+", fold(line)))
 
 
+def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement) -> list[str]:
+    """``lines`` (trafilatura's text) without the lines that are each all one link's text,
+    when those are most of its lines: on a page of little text (a one-line notice, a document,
+    a photo) trafilatura reads the menus and the "Tin mới nhất" boxes, whose items are links.
+    In a story such lines are few (a product named, a link list in the body) and stay. A link
+    to a document ("Tải về", the file's name) is the notice's own."""
+    links = {_line_key(a.text_content()) for a in root.iter("a")
+             if not ATTACHMENT.search(re.split(r"[?#]", (a.get("href") or "").strip())[0])}
+    story = [line for line in lines if _line_key(line) not in links]
+    return story if len(story) < len(lines) - len(story) else lines
+
+
 def _prose_line_chars(lines: list[str]) -> int:
     """Characters of ``lines`` in lines of prose (:data:`_PROSE_LINE` characters or more)."""
     return sum(len(line) for line in lines if len(line) >= _PROSE_LINE)
@@ -1384,8 +1396,8 @@ def extract_article(
         if narrowed:
             lines, agreed = narrowed, True
     if tf_text and not agreed:
-        lines = [line for line in (_clean_text(x) for x in tf_text.split("\n"))
-                 if line and not _chrome_line(line, title)]
+        lines = _without_link_lists([line for line in (_clean_text(x) for x in tf_text.split("\n"))
+                                     if line and not _chrome_line(line, title)], tree)
     # the headline, a bare date line or a share row is page chrome, whichever path found it
     lines = [line for line in lines if not _chrome_line(line, title) and not _date_line(line)]
     # Never worse than plain trafilatura: a body short beside the page's prose is checked
@@ -1403,9 +1415,12 @@ def extract_article(
             return _chrome_line(line, title) or _date_line(line) or _line_key(line) in headlines
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
+        page = _parse(source)  # as fetched: its menus and boxes are still there
         plain = _plain_trafilatura(source, url)
-        def shown() -> str | None:  # the page parsed again only if a line is to come in
-            page = _parse(source)
+        if page is not None:
+            plain = "\n".join(_without_link_lists(plain.split("\n"), page))
+
+        def shown() -> str | None:  # the page's text only if a line is to come in
             return None if page is None else _shown_key(page)
 
         lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped, shown)

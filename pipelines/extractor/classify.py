@@ -217,8 +217,8 @@ def classify_page(
     substance = body > 0 or media > 0 or bool(attachments)
     # the teaser headlines that follow the lead (a listing's come right under its heading)
     following = after[len(lead):len(lead) + LISTING_LINES]
-    teasers = _largest_shape_group([u for line in following if not line.aside
-                                    for u in line.teasers])
+    teasers, teaser_shape = _largest_shape_group([u for line in following if not line.aside
+                                                  for u in line.teasers])
     pager = any(line.pager for line in after)
 
     if hints.get("article_url") and (headline is not None or substance):
@@ -245,18 +245,24 @@ def classify_page(
     if markup and prose >= MARKUP_PROSE_CHARS:
         return "article", f"article markup ({markup}) and {prose} characters of prose", attachments
     if headline is not None and substance:
-        # a listing may carry a dated, illustrated first teaser: no text under the heading
-        listing_like = body < 40 and not attachments and teasers >= LISTING_TEASERS
+        # a listing may carry a dated, illustrated first teaser: no text under the heading;
+        # but teasers shaped like the page's own address are its siblings (a "Tin khác" or
+        # "Tin mới nhất" box under a photo or a video): a listing is not shaped like its items
+        listing_like = body < 40 and not attachments and teasers >= LISTING_TEASERS \
+            and teaser_shape != url_shape(url)
         if dated and not listing_like:
             return "article", _article_reason(body, media, attachments), attachments
         words = len(re.findall(r"[^\W\d_]+", _text(headline)))
         text_after = sum(len(line.text) for line in after)
         if markup and words >= MARKUP_HEADLINE_WORDS and (not listing_like or text_after >= 500):
             return "article", f"article markup ({markup})", attachments
-        if hints.get("teaser_url") and not listing_like:
+        # a hint stands in for a missing dateline, never for what the page names itself:
+        # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
+        own_page = _static_page(tree, url, headline)
+        if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
-        if shape and not listing_like and not _static_page(tree, url, headline):
+        if shape and not listing_like and not own_page:
             return "article", f"URL has the site's teaser-link shape {shape}", attachments
     elif markup and headline is None and body >= 200:
         return "article", f"article markup ({markup}), no headline element", attachments
@@ -440,7 +446,28 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         for h in tree.iter("h2", "h3"):
             if matches(h) and not _in_header(h) and h.find(".//a") is None:
                 return h
-    return h1s[0] if h1s else None
+    if h1s or not names:
+        return h1s[0] if h1s else None
+    # no heading names the page: ASP.NET's <span id="…_lblTitle">, a <div class="title">
+    # shows its title all the same, as the text of one element (a block of its own)
+    body = tree.find("body")
+    for el in body.iter(*_TITLE_ELEMENTS) if body is not None else ():
+        text = fold(_text(el))
+        if len(text) >= 10 and any(_shows_title(text, name) for name in names) \
+                and not any(child.tag in _BLOCK for child in el.iterdescendants()) \
+                and not _in_header(el) and not any(p.tag == "a" for p in el.iterancestors()) \
+                and el.find(".//a") is None:
+            return el
+    return None
+
+
+_TITLE_ELEMENTS = ("span", "div", "td", "p", "strong", "b", "h4", "h5")
+
+
+def _shows_title(text: str, name: str) -> bool:
+    """``text`` is the page's title ``name`` (folded), or its head before the site's name."""
+    return name == text or (name.startswith(text)
+                            and _TITLE_SEPARATOR.match(name[len(text):]) is not None)
 
 
 def _in_header(el) -> bool:
@@ -721,8 +748,9 @@ def url_shape(url: str) -> str:
     return f"{folders}/{form}{dot}{ext.lower()}?{keys}"
 
 
-def _largest_shape_group(urls: list[str]) -> int:
+def _largest_shape_group(urls: list[str]) -> tuple[int, str | None]:
+    """How many distinct URLs the largest group of one :func:`url_shape` holds, and its shape."""
     counts: dict[str, set] = {}
     for url in urls:
         counts.setdefault(url_shape(url), set()).add(url)
-    return max((len(v) for v in counts.values()), default=0)
+    return max(((len(v), shape) for shape, v in counts.items()), default=(0, None))
