@@ -414,6 +414,41 @@ def test_a_schedule_removed_while_its_crawl_runs(tmp_path, caplog):
         runner.close()
 
 
+def test_a_crawl_that_ends_before_writing_its_row_is_recorded_all_the_same(tmp_path):
+    """Killed at its timeout while still starting (a loaded machine), or failed at start-up:
+    the archive gets the crawl's row and why, not only the scheduler's log."""
+    hangs = tmp_path / "hangs"  # stands in for a crawl still importing when its time is up
+    hangs.write_text(f"#!/bin/sh\nexec {sys.executable} -c 'import time; time.sleep(60)'\n")
+    fails = tmp_path / "fails"
+    fails.write_text("#!/bin/sh\necho 'bad setting: CONCURRENT_REQUESTS=0' >&2\nexit 2\n")
+    for fake in (hangs, fails):
+        fake.chmod(0o755)
+    for fake, status, reason in ((hangs, "timeout", "timed out after 1s before the crawl"),
+                                 (fails, "failed", "exit 2 before the crawl started: bad "
+                                                   "setting")):  # fmt: skip
+        db_path = tmp_path / f"{fake.name}.db"
+        runner = Scheduler(db_path, python=str(fake), timeout=1, grace=1,
+                           log_dir=tmp_path / "logs")  # fmt: skip
+        try:
+            sid = add_schedule(runner.db, "sample", every="1h")
+            [run] = runner.tick()
+            deadline = time.monotonic() + 30
+            while runner.running and time.monotonic() < deadline:
+                time.sleep(0.2)
+                runner.tick()
+            assert runner.running == {} and runner.failures == 1
+        finally:
+            runner.shutdown()
+            runner.close()
+        [crawl] = query(str(db_path), "SELECT * FROM crawls")
+        assert (crawl["site"], crawl["trigger"], crawl["status"]) == ("sample", "schedule", status)
+        assert crawl["finished"] and crawl["pid"] == run.proc.pid
+        [error] = query(str(db_path), "SELECT * FROM crawl_errors")
+        assert error["crawl_id"] == crawl["id"] and reason in error["error"], error
+        [schedule] = query(str(db_path), "SELECT * FROM schedules")
+        assert schedule["id"] == sid and schedule["last_crawl_id"] == crawl["id"]
+
+
 @pytest.mark.e2e
 def test_a_crawl_of_a_site_that_is_down_exits_1_and_so_does_scheduler_once(tmp_path):
     """Nothing answers at the site's address: the crawl is recorded 'failed' and the command

@@ -46,7 +46,7 @@ from croniter import CroniterBadDateError, croniter
 
 from crawler.sites import SiteError, get_site
 from pipelines.archive.schema import open_archive
-from pipelines.archive.store import mark_interrupted_crawls, pid_alive
+from pipelines.archive.store import mark_interrupted_crawls, pid_alive, record_unstarted_crawl
 from pipelines.clock import now_iso
 
 log = logging.getLogger("tintuc.scheduler")
@@ -420,6 +420,8 @@ class Scheduler:
 
     def _finished(self, run: Running, code: int) -> None:
         crawl_id = run.crawl_id or self._lookup_crawl_id(run)
+        if crawl_id is None and (run.terminated is not None or code != 0):
+            crawl_id = self._record_unstarted(run, code)
         row = self.db["crawls"].get(crawl_id) if crawl_id else None
         if run.terminated is not None:
             self.failures += 1
@@ -444,6 +446,26 @@ class Scheduler:
             log.info("crawl %d of %s ended: %s, %s pages, %s new, %s changed, %s errors",
                      crawl_id, run.site, row["status"], row["pages"], row["articles_new"],
                      row["articles_changed"], row["errors"])  # fmt: skip
+
+    def _record_unstarted(self, run: Running, code: int) -> int:
+        """The crawls row of a crawl that ended before writing its own (killed at the timeout
+        while it started, or failed at start-up: an unknown site, a bad setting), so that the
+        archive, not only the log, says so."""
+        if run.terminated is not None:
+            status = "timeout"
+            reason = (f"timed out after {format_interval(int(self.timeout))} before the crawl "
+                      f"started (log {run.log_path})")
+        else:
+            status = "failed"
+            reason = f"exit {code} before the crawl started: {last_line(run.log_path)}"
+        crawl_id = record_unstarted_crawl(
+            self.db, run.site, trigger="schedule", started=run.started.astimezone(UTC).isoformat(
+                timespec="seconds"), pid=run.proc.pid, status=status, reason=reason)
+        run.crawl_id = crawl_id
+        with self.db.conn:
+            self.db.execute("UPDATE schedules SET last_crawl_id = ? WHERE id = ?",
+                            [crawl_id, run.schedule_id])  # fmt: skip
+        return crawl_id
 
     # loops ------------------------------------------------------------------------------
 

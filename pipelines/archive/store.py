@@ -109,6 +109,21 @@ def start_crawl(
     ).last_pk
 
 
+def record_unstarted_crawl(
+    db: sqlite_utils.Database, site: str, *, trigger: str, started: str, pid: int, status: str,
+    reason: str,
+) -> int:
+    """A closed ``crawls`` row, with ``reason`` as its one error, for a crawl process that
+    ended before it could write its own row (killed at its timeout while starting, failed
+    at start-up): the archive says it ran and why it stored nothing. Returns its id."""
+    crawl_id = db["crawls"].insert(
+        {"site": site, "started": started, "finished": now_iso(), "status": status,
+         "trigger": trigger, "pid": pid, "errors": 1, "settings": "{}"}  # fmt: skip
+    ).last_pk
+    record_error(db, crawl_id, "", reason)
+    return crawl_id
+
+
 def update_crawl(db: sqlite_utils.Database, crawl_id: int, **counts: int | str | None) -> None:
     """Set counters or status on a crawl row."""
     db["crawls"].update(crawl_id, counts)

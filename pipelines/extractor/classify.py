@@ -451,9 +451,15 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     # no heading names the page: ASP.NET's <span id="…_lblTitle">, a <div class="title">
     # shows its title all the same, as the text of one element (a block of its own)
     body = tree.find("body")
+    longest = max(map(len, names))
     for el in body.iter(*_TITLE_ELEMENTS) if body is not None else ():
-        text = fold(_text(el))
-        if len(text) >= 10 and any(_shows_title(text, name) for name in names) \
+        if any(child.tag in _BLOCK for child in el):
+            continue  # a wrapper: its text would be read for nothing, on every level
+        text = _text(el)
+        if not 10 <= len(text) <= 3 * longest:  # (a decomposed letter takes up to 3)
+            continue
+        text = fold(text)
+        if any(_shows_title(text, name) for name in names) \
                 and not any(child.tag in _BLOCK for child in el.iterdescendants()) \
                 and not _in_header(el) and not any(p.tag == "a" for p in el.iterancestors()) \
                 and el.find(".//a") is None:
