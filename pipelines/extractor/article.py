@@ -980,8 +980,21 @@ def _plain_trafilatura(html: str, url: str) -> str:
     return (doc.text if doc is not None else None) or ""
 
 
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=16384)  # a site's menus and boxes repeat their link texts on every page
 def _line_key(line: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(line)))
+    return " ".join(_WORD.findall(fold(line)))
+
+
+_LINK_LINE_CHARS = 250  # a line longer than this is prose, never one link's whole text
+
+
+def _could_be_link_list(lines: list[str]) -> bool:
+    """True when most of ``lines`` are short enough to be a link's whole text: what
+    :func:`_without_link_lists` needs before it reads the page's links."""
+    return sum(len(line) <= _LINK_LINE_CHARS for line in lines) * 2 > len(lines)
 
 
 def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement) -> list[str]:
@@ -990,9 +1003,19 @@ def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement) -> list[s
     a photo) trafilatura reads the menus and the "Tin mới nhất" boxes, whose items are links.
     In a story such lines are few (a product named, a link list in the body) and stay. A link
     to a document ("Tải về", the file's name) is the notice's own."""
-    links = {_line_key(a.text_content()) for a in root.iter("a")
-             if not ATTACHMENT.search(re.split(r"[?#]", (a.get("href") or "").strip())[0])}
-    story = [line for line in lines if _line_key(line) not in links]
+    if not _could_be_link_list(lines):
+        return lines
+    keys = {_line_key(line) for line in lines if len(line) <= _LINK_LINE_CHARS}
+    links = set()
+    for a in root.iter("a"):
+        text = a.text_content()
+        if len(text) <= 3 * _LINK_LINE_CHARS:
+            key = _line_key(text)
+            if key in keys and not ATTACHMENT.search(
+                    re.split(r"[?#]", (a.get("href") or "").strip())[0]):
+                links.add(key)
+    story = [line for line in lines
+             if len(line) > _LINK_LINE_CHARS or _line_key(line) not in links]
     return story if len(story) < len(lines) - len(story) else lines
 
 
@@ -1415,13 +1438,16 @@ def extract_article(
             return _chrome_line(line, title) or _date_line(line) or _line_key(line) in headlines
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
-        page = _parse(source)  # as fetched: its menus and boxes are still there
         plain = _plain_trafilatura(source, url)
-        if page is not None:
-            plain = "\n".join(_without_link_lists(plain.split("\n"), page))
+        page = None  # the page as fetched, its menus and boxes still there: parsed if needed
+        if _could_be_link_list(plain.split("\n")):
+            page = _parse(source)
+            if page is not None:
+                plain = "\n".join(_without_link_lists(plain.split("\n"), page))
 
         def shown() -> str | None:  # the page's text only if a line is to come in
-            return None if page is None else _shown_key(page)
+            fetched = page if page is not None else _parse(source)
+            return None if fetched is None else _shown_key(fetched)
 
         lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped, shown)
     if sapo and fold(sapo) not in fold(" ".join(lines)):
