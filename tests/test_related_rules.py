@@ -470,3 +470,23 @@ def test_the_english_edition_of_a_paper_titles_its_related_news_in_english() -> 
     assert_body(result, ["Read more", "Ha Long Bay", "New bridge", "Farmers expect"])
     assert paths(result) == ["/en/rice-harvest-2025.html", "/en/ha-long-bay-visitors.html",
                              "/en/new-bridge-opens.html"]
+
+
+def test_a_box_title_that_combines_what_stories_with_how_they_relate_is_a_related_title() -> None:
+    # portals name the stories ("Bài viết", "Các tin") and say how they relate ("cùng chủ
+    # đề", "khác đã đưa") in combinations no list spells out one by one
+    def box(title: str, first: int) -> str:
+        return (f"<div class='khung'><div class='title'>{title}</div><ul>"
+                + "".join(f"<li><a href='/Trang/ChiTietTinTuc.aspx?nid={n}'>Huyện vùng cao "
+                          f"khánh thành cầu dân sinh số {n}</a> ({n % 9 + 10}/03/2025)</li>"
+                          for n in range(first, first + 2)) + "</ul></div>")
+    lines = ("<p><b>Bài viết cùng chủ đề</b></p><p><a href='/?p=24'>Hợp tác xã chè ký kết "
+             "tiêu thụ nông sản</a></p><p><a href='/a26.html'>Làng nghề gốm cổ đón khách "
+             "dịp cuối tuần</a></p>")
+    result = extract_article(page(body_extra=lines, after=box("Các tin khác đã đưa", 31)), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "cầu dân sinh", "cùng chủ đề",
+                         "khác đã đưa"])
+    assert paths(result) == ["/?p=24", "/a26.html", "/Trang/ChiTietTinTuc.aspx?nid=31",
+                             "/Trang/ChiTietTinTuc.aspx?nid=32"]
+    assert [r["block"] for r in result["related"]] == (
+        ["Bài viết cùng chủ đề"] * 2 + ["Các tin khác đã đưa"] * 2)

@@ -32,6 +32,9 @@ from crawler.urls import canonical_url, join_base
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
+# how listed stories relate to the story they stand under
+_RELATIONS = ("lien quan", "cung chuyen muc", "cung chu de", "cung loai", "cung su kien",
+              "da dua", "da dang")
 RELATED_HEADINGS = frozenset({
     "tin tuc khac", "tin lien quan", "tin cung chuyen muc", "cung chuyen muc", "doc them",
     "bai lien quan", "bai doc tiep", "co the ban quan tam", "xem them", "tin khac",
@@ -48,7 +51,12 @@ RELATED_HEADINGS = frozenset({
     "related content", "related coverage", "other news", "more news", "more stories",
     "read more", "read also", "also read", "see also", "you may also like",
     "you might also like",
-})
+}) | {
+    # a Vietnamese box title names the stories and says how they relate to this one, and
+    # portals combine the two freely: "Bài viết cùng chủ đề", "Các tin khác đã đưa"
+    f"{stories} {how}" for stories in ("tin", "tin tuc", "tin bai", "bai", "bai viet")
+    for how in ("khac", "moi hon", "cu hon", *_RELATIONS, *(f"khac {r}" for r in _RELATIONS))
+}
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
 NAV_HEADINGS = frozenset({
     "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
