@@ -490,3 +490,22 @@ def test_a_box_title_that_combines_what_stories_with_how_they_relate_is_a_relate
                              "/Trang/ChiTietTinTuc.aspx?nid=32"]
     assert [r["block"] for r in result["related"]] == (
         ["Bài viết cùng chủ đề"] * 2 + ["Các tin khác đã đưa"] * 2)
+
+
+def test_a_row_of_cards_after_the_story_without_a_title_is_related() -> None:
+    # a Bootstrap newspaper's grid under the story: a thumbnail and a headline per card, no
+    # title; short ids the URL heuristic does not read, one slug URL that it does
+    def cell(path: str, headline: str) -> str:
+        return (f"<div class='col-md-4'><a href='{path}'><img src='/up/1.jpg' alt=''></a>"
+                f"<h4><a href='{path}'>{headline}</a></h4></div>")
+    grid = ("<div class='row'>" + cell("/a36.html", "Làng nghề gốm cổ đón khách dịp cuối tuần")
+            + cell("/tin/34", "Hợp tác xã chè ký kết tiêu thụ nông sản")
+            + cell("/tin/le-hoi-dua-thuyen-tren-song.html", "Huyện ven biển tổ chức lễ hội "
+                   "đua thuyền") + "</div>")
+    result = extract_article(page(after=grid), PAGE)
+    assert_body(result, ["Làng nghề gốm", "Hợp tác xã chè", "lễ hội đua thuyền"])
+    assert paths(result) == ["/a36.html", "/tin/34", "/tin/le-hoi-dua-thuyen-tren-song.html"]
+    assert {r["found_by"] for r in result["related"]} == {"list"}
+    # a row none of whose links looks like an article's is not found by its look alone
+    tiles = grid.replace("/tin/le-hoi-dua-thuyen-tren-song.html", "/tin/35")
+    assert extract_article(page(after=tiles), PAGE)["related"] == []

@@ -416,8 +416,9 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
     """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
 
     A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
-    more) to an article, inside the body container or its parent/grandparent. Menus and
-    sidebars further away are left to the heading rules.
+    more) to an article, inside the body container or its parent/grandparent; or, outside the
+    container there, a row of two or more article cards and nothing else (:func:`_card_grid`).
+    Menus and sidebars further away are left to the heading rules.
     """
     areas = []
     for p in protected:
@@ -430,7 +431,29 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
             if (len(items) >= 2 and not _headed(el)
                     and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
+        for el in area.iter("div", "section"):
+            if not any(_is_descendant(el, p) or _is_descendant(p, el) for p in protected) \
+                    and _card_grid(el, links_of) and not _headed(el):
+                found.append(el)
     return found
+
+
+def _card_grid(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
+    """A row of two or more cards and nothing else: each child links one page of the site by its
+    look (a thumbnail or a headline element, :func:`_looks_like_card`), with at most a date
+    besides, and one of them at least looks like an article's."""
+    cards = [child for child in el if isinstance(child.tag, str)]
+    if len(cards) < 2:
+        return False
+    targets = []
+    for child in cards:
+        links = links_of.members(child)
+        if (len({u for _, u in links}) != 1 or not _looks_like_card(child, links)
+                or len(" ".join(_loose_text(child, links))) > _MAX_CARD_LOOSE_TEXT):
+            return False
+        targets.append(links[0][1])
+    # the URL heuristic helps find the row; once found, every card of it is a member
+    return any(map(links_of.like_article, targets))
 
 
 def _headed(el: lxml.html.HtmlElement) -> bool:
