@@ -509,3 +509,20 @@ def test_a_row_of_cards_after_the_story_without_a_title_is_related() -> None:
     # a row none of whose links looks like an article's is not found by its look alone
     tiles = grid.replace("/tin/le-hoi-dua-thuyen-tren-song.html", "/tin/35")
     assert extract_article(page(after=tiles), PAGE)["related"] == []
+
+
+def test_a_box_title_drawn_as_a_picture_titles_its_box() -> None:
+    # older portals draw box titles as images; the alt text is the title. On a page whose
+    # body container is not recognised, no other rule finds the box
+    box = ("<div class='ModuleOther'><div class='hd'><img src='/images/tieude-tinkhac.gif' "
+           "alt='Tin cùng chuyên mục'></div><ul>"
+           + "".join(f"<li><a href='/News/ctl/Detail/mid/500/id/{n}'>Huyện vùng cao khánh "
+                     f"thành cầu dân sinh số {n}</a></li>" for n in (21, 22)) + "</ul></div>")
+    unknown = page(after=box).replace("article__body", "ArticleText")
+    result = extract_article(unknown, PAGE)
+    assert_body(result, ["cầu dân sinh"])
+    assert paths(result) == ["/News/ctl/Detail/mid/500/id/21", "/News/ctl/Detail/mid/500/id/22"]
+    assert [r["block"] for r in result["related"]] == ["Tin cùng chuyên mục"] * 2
+    # a picture whose alt is no box title titles nothing
+    photo = unknown.replace("alt='Tin cùng chuyên mục'", "alt='Cầu dân sinh'")
+    assert extract_article(photo, PAGE)["related"] == []

@@ -532,6 +532,8 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
         return None  # (the link test first: in C, and it rejects most wrappers at once)
     text = _short_text(el, 40)
+    if text == "":
+        text = _picture_title(el)
     if not text or heading_key(text) not in RELATED_HEADINGS:
         return None
     top = el
@@ -547,6 +549,17 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             and not (parent.text or "").strip() and top is _first_element(parent)):
         return top
     return None
+
+
+def _picture_title(el: lxml.html.HtmlElement) -> str:
+    """The title an element without text shows as a picture: the ``alt`` of its one image
+    (portals draw box titles as images: "<img src='tieude-tinkhac.gif' alt='Tin khác'>"), or
+    "". Only short texts count (:func:`_short_text`'s limit of box titles)."""
+    images = el.xpath(".//img")
+    if len(images) != 1:
+        return ""
+    alt = " ".join((images[0].get("alt") or "").split())
+    return nfc(alt) or "" if len(alt) <= 40 else ""
 
 
 def _first_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -840,6 +853,8 @@ def extract_related(
             text = text_under(head, 80)
             if text is None:
                 continue  # a long text is no box title (the key would be empty)
+            if not text.strip():
+                text = _picture_title(head)  # a title drawn as a picture
             # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
             key = heading_key(text) if len(text.split()) <= 10 else ""
             if key in TAG_HEADINGS and label is None:
