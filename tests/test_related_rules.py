@@ -526,3 +526,13 @@ def test_a_box_title_drawn_as_a_picture_titles_its_box() -> None:
     # a picture whose alt is no box title titles nothing
     photo = unknown.replace("alt='Tin cùng chuyên mục'", "alt='Cầu dân sinh'")
     assert extract_article(photo, PAGE)["related"] == []
+
+
+def test_a_box_title_that_shows_how_many_stories_it_holds_is_still_its_title() -> None:
+    box = ("<div class='box-icon'><h3><i class='fa fa-list'></i> Tin liên quan (2)</h3><ul>"
+           "<li><a href='/?p=46' target='_blank'>Hợp tác xã chè ký kết tiêu thụ nông sản</a></li>"
+           "<li><a href='/?p=47'>Làng nghề gốm cổ đón khách dịp cuối tuần</a></li></ul></div>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin liên quan"])
+    assert paths(result) == ["/?p=46", "/?p=47"]
+    assert {r["found_by"] for r in result["related"]} == {"heading"}

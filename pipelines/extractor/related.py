@@ -58,6 +58,7 @@ RELATED_HEADINGS = frozenset({
     for how in ("khac", "moi hon", "cu hon", *_RELATIONS, *(f"khac {r}" for r in _RELATIONS))
 }
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
+_ITEM_COUNT = re.compile(r"[(\[]\s*\d+\s*[)\]]\W*$")
 NAV_HEADINGS = frozenset({
     "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
     "tin doc nhieu", "tin xem nhieu", "tin nong", "tieu diem", "doc nhieu nhat",
@@ -120,8 +121,10 @@ _VISITED_TAGS = tuple(_HEADING_TAGS | _HEADING_LIKE | _LABEL_TAGS | _CONTAINERS)
 
 @lru_cache(maxsize=4096)  # box titles and menu labels repeat on every page of a site
 def heading_key(text: str) -> str:
-    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac"."""
-    return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()))
+    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac";
+    the count a box title may show of its items is no part of it: "Tin liên quan (5)"."""
+    text = _ITEM_COUNT.sub("", fold(text))
+    return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", text).split()))
 
 
 def is_article_url(url: str, page_url: str) -> bool:
