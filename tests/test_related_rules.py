@@ -536,3 +536,17 @@ def test_a_box_title_that_shows_how_many_stories_it_holds_is_still_its_title() -
     assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin liên quan"])
     assert paths(result) == ["/?p=46", "/?p=47"]
     assert {r["found_by"] for r in result["related"]} == {"heading"}
+
+
+def test_a_box_of_lead_in_lines_right_after_the_body_is_related() -> None:
+    # the section's older and newer story under a post, one lead-in line each, in one box
+    nav = ("<div class='post-nav'><p>« Tin cũ hơn: <a href='/?p=59'>Hợp tác xã chè ký kết "
+           "tiêu thụ nông sản</a></p><p>Tin mới hơn: <a href='/?p=60'>Làng nghề gốm cổ đón "
+           "khách dịp cuối tuần</a> »</p></div>")
+    result = extract_article(page(after=nav), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin cũ hơn", "Tin mới hơn"])
+    assert paths(result) == ["/?p=59", "/?p=60"]
+    # a box that also holds a line of other text is not such a box
+    other = nav.replace("</div>", "<p>Bản quyền thuộc về báo tỉnh <a href='/?p=61'>Giới "
+                                  "thiệu tòa soạn và liên hệ</a></p></div>")
+    assert paths(extract_article(page(after=other), PAGE)) == []

@@ -622,12 +622,19 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
     for sibling in container.itersiblings():
         if not isinstance(sibling.tag, str):
             continue
-        links = links_of.members(sibling) if sibling.tag in ("p", "div") else []
-        if not links or heading_key(" ".join(_loose_text(sibling, links))) not in \
-                RELATED_HEADINGS:
+        lines = [child for child in sibling if isinstance(child.tag, str)]
+        # a line, or a box of nothing but such lines ("« Tin cũ hơn: …", "Tin mới hơn: … »")
+        if not _lead_in_line(sibling, links_of) and not (
+                lines and all(_lead_in_line(line, links_of) for line in lines)):
             break
         found.append(sibling)
     return found
+
+
+def _lead_in_line(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
+    """A <p> or <div> holding links and, besides them, nothing but a related lead-in."""
+    links = links_of.members(el) if el.tag in ("p", "div") else []
+    return bool(links) and heading_key(" ".join(_loose_text(el, links))) in RELATED_HEADINGS
 
 
 _LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
