@@ -550,3 +550,15 @@ def test_a_box_of_lead_in_lines_right_after_the_body_is_related() -> None:
     other = nav.replace("</div>", "<p>Bản quyền thuộc về báo tỉnh <a href='/?p=61'>Giới "
                                   "thiệu tòa soạn và liên hệ</a></p></div>")
     assert paths(extract_article(page(after=other), PAGE)) == []
+
+
+def test_a_lead_in_line_keeps_its_links_though_each_is_followed_by_its_date() -> None:
+    line = ("<p><b>Tin liên quan:</b><br>- <a href='/?p=69'>Hợp tác xã chè ký kết tiêu thụ "
+            "nông sản</a> (10/3)<br>- <a href='/?p=70'>Làng nghề gốm cổ đón khách dịp cuối "
+            "tuần</a> (11/03/2025 15:30)</p>")
+    result = extract_article(page(body_extra=line), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin liên quan", "(10/3)"])
+    assert paths(result) == ["/?p=69", "/?p=70"]
+    # words besides the links make the line a sentence of the story, dates or not
+    prose = line.replace("(10/3)", "được tổ chức hôm 10/3")
+    assert "Hợp tác xã chè" in extract_article(page(body_extra=prose), PAGE)["text"]

@@ -58,6 +58,7 @@ RELATED_HEADINGS = frozenset({
     for how in ("khac", "moi hon", "cu hon", *_RELATIONS, *(f"khac {r}" for r in _RELATIONS))
 }
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
+_DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:[\s,-]*\d{1,2}[:h]\d{2})?")
 _ITEM_COUNT = re.compile(r"[(\[]\s*\d+\s*[)\]]\W*$")
 NAV_HEADINGS = frozenset({
     "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
@@ -125,6 +126,12 @@ def heading_key(text: str) -> str:
     the count a box title may show of its items is no part of it: "Tin liên quan (5)"."""
     text = _ITEM_COUNT.sub("", fold(text))
     return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", text).split()))
+
+
+def _lead_in_key(text: str) -> str:
+    """:func:`heading_key` of the text a line of related links holds besides its links, the
+    dates shown after each headline left out: "Tin liên quan: - (10/3) - (11/3 15:30)"."""
+    return heading_key(_DATES.sub(" ", text))
 
 
 def is_article_url(url: str, page_url: str) -> bool:
@@ -634,7 +641,7 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
 def _lead_in_line(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
     """A <p> or <div> holding links and, besides them, nothing but a related lead-in."""
     links = links_of.members(el) if el.tag in ("p", "div") else []
-    return bool(links) and heading_key(" ".join(_loose_text(el, links))) in RELATED_HEADINGS
+    return bool(links) and _lead_in_key(" ".join(_loose_text(el, links))) in RELATED_HEADINGS
 
 
 _LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
@@ -682,7 +689,7 @@ def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list
         if not links or len(targets) > _MAX_CARD_LINKS:
             continue
         loose = " ".join(_loose_text(el, links))
-        if lead and heading_key(loose) not in RELATED_HEADINGS:
+        if lead and _lead_in_key(loose) not in RELATED_HEADINGS:
             continue  # more than the lead-in: a sentence that links a headline
         if arrow and (len(targets) > 1 or _ARROWS.sub("", loose).strip()):
             continue
@@ -777,7 +784,7 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
                 break
             pieces = _loose_text(node, links)
             loose = " ".join(pieces)
-            lead = heading_key(loose)
+            lead = _lead_in_key(loose)
             lead_in = bool(loose) and lead in RELATED_HEADINGS
             evidence = _looks_like_card(node, links)
             # Besides its links a box of cards holds at most a date per headline; a single card
