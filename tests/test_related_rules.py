@@ -562,3 +562,14 @@ def test_a_lead_in_line_keeps_its_links_though_each_is_followed_by_its_date() ->
     # words besides the links make the line a sentence of the story, dates or not
     prose = line.replace("(10/3)", "được tổ chức hôm 10/3")
     assert "Hợp tác xã chè" in extract_article(page(body_extra=prose), PAGE)["text"]
+
+
+def test_a_definition_lists_term_titles_its_items() -> None:
+    box = ("<dl class='dsTin'><dt>Các tin khác</dt>"
+           "<dd><a href='/Trang/ChiTietTinTuc.aspx?nid=78'>Hợp tác xã chè ký kết tiêu thụ nông "
+           "sản</a></dd><dd><a href='/Pages/x.aspx?ItemID=79'>Làng nghề gốm cổ đón khách dịp "
+           "cuối tuần</a></dd></dl>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Các tin khác"])
+    assert paths(result) == ["/Trang/ChiTietTinTuc.aspx?nid=78", "/Pages/x.aspx?ItemID=79"]
+    assert [r["block"] for r in result["related"]] == ["Các tin khác"] * 2

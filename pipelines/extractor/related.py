@@ -88,7 +88,8 @@ _TAG_CLASS = re.compile(r"(?:^|[\s_-])(?:article__tags|tags?-?(?:list|box|item)s
 _HEADING_CLASS = re.compile(r"title|heading|head|tit\b|label|caption", re.I)
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "header"})
 _HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section", "td", "th"})
-_CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "article", "nav"})
+_CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "dl", "table", "article",
+                        "nav"})
 _NON_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)(?:/|$|-)"
     r"|-tag\d*(?:\.\w+)?$|/(?:tag|tu-khoa)\w*\.\w+$", re.I)
@@ -115,7 +116,8 @@ _PARAGRAPH_CHARS = 100  # characters besides white space outside links of a para
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
                         "p", "article"})
-_LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label"})
+_LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label",
+                        "dt"})  # a definition list's term titles the items under it
 # the only elements extract_related's walk can take for a heading, a label or a box
 _VISITED_TAGS = tuple(_HEADING_TAGS | _HEADING_LIKE | _LABEL_TAGS | _CONTAINERS)
 
@@ -550,7 +552,7 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
            and _short_text(top.getparent(), 40) == text):
         top = top.getparent()
-    if top.tag in ("p", "div", "td", "th"):
+    if top.tag in ("p", "div", "td", "th", "dt"):
         return top
     # an inline title that opens a box's header row ("<div class='title'><span>TIN CÙNG
     # CHUYÊN MỤC</span><div>Xem theo ngày …</div></div>"): first in a block that is no paragraph
