@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import lxml.html
@@ -459,6 +460,8 @@ def _card_grid(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
         return False
     targets = []
     for child in cards:
+        if text_under(child, _MAX_SUMMARY) is None:
+            return False  # more text than a card's headline and date: read no further
         links = links_of.members(child)
         if (len({u for _, u in links}) != 1 or not _looks_like_card(child, links)
                 or len(" ".join(_loose_text(child, links))) > _MAX_CARD_LOOSE_TEXT):
@@ -567,7 +570,7 @@ def _picture_title(el: lxml.html.HtmlElement) -> str:
     """The title an element without text shows as a picture: the ``alt`` of its one image
     (portals draw box titles as images: "<img src='tieude-tinkhac.gif' alt='Tin khác'>"), or
     "". Only short texts count (:func:`_short_text`'s limit of box titles)."""
-    images = el.xpath(".//img")
+    images = list(islice(el.iter("img"), 2))  # (in C; most elements without text have none)
     if len(images) != 1:
         return ""
     alt = " ".join((images[0].get("alt") or "").split())
