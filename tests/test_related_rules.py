@@ -470,3 +470,106 @@ def test_the_english_edition_of_a_paper_titles_its_related_news_in_english() -> 
     assert_body(result, ["Read more", "Ha Long Bay", "New bridge", "Farmers expect"])
     assert paths(result) == ["/en/rice-harvest-2025.html", "/en/ha-long-bay-visitors.html",
                              "/en/new-bridge-opens.html"]
+
+
+def test_a_box_title_that_combines_what_stories_with_how_they_relate_is_a_related_title() -> None:
+    # portals name the stories ("Bài viết", "Các tin") and say how they relate ("cùng chủ
+    # đề", "khác đã đưa") in combinations no list spells out one by one
+    def box(title: str, first: int) -> str:
+        return (f"<div class='khung'><div class='title'>{title}</div><ul>"
+                + "".join(f"<li><a href='/Trang/ChiTietTinTuc.aspx?nid={n}'>Huyện vùng cao "
+                          f"khánh thành cầu dân sinh số {n}</a> ({n % 9 + 10}/03/2025)</li>"
+                          for n in range(first, first + 2)) + "</ul></div>")
+    lines = ("<p><b>Bài viết cùng chủ đề</b></p><p><a href='/?p=24'>Hợp tác xã chè ký kết "
+             "tiêu thụ nông sản</a></p><p><a href='/a26.html'>Làng nghề gốm cổ đón khách "
+             "dịp cuối tuần</a></p>")
+    result = extract_article(page(body_extra=lines, after=box("Các tin khác đã đưa", 31)), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "cầu dân sinh", "cùng chủ đề",
+                         "khác đã đưa"])
+    assert paths(result) == ["/?p=24", "/a26.html", "/Trang/ChiTietTinTuc.aspx?nid=31",
+                             "/Trang/ChiTietTinTuc.aspx?nid=32"]
+    assert [r["block"] for r in result["related"]] == (
+        ["Bài viết cùng chủ đề"] * 2 + ["Các tin khác đã đưa"] * 2)
+
+
+def test_a_row_of_cards_after_the_story_without_a_title_is_related() -> None:
+    # a Bootstrap newspaper's grid under the story: a thumbnail and a headline per card, no
+    # title; short ids the URL heuristic does not read, one slug URL that it does
+    def cell(path: str, headline: str) -> str:
+        return (f"<div class='col-md-4'><a href='{path}'><img src='/up/1.jpg' alt=''></a>"
+                f"<h4><a href='{path}'>{headline}</a></h4></div>")
+    grid = ("<div class='row'>" + cell("/a36.html", "Làng nghề gốm cổ đón khách dịp cuối tuần")
+            + cell("/tin/34", "Hợp tác xã chè ký kết tiêu thụ nông sản")
+            + cell("/tin/le-hoi-dua-thuyen-tren-song.html", "Huyện ven biển tổ chức lễ hội "
+                   "đua thuyền") + "</div>")
+    result = extract_article(page(after=grid), PAGE)
+    assert_body(result, ["Làng nghề gốm", "Hợp tác xã chè", "lễ hội đua thuyền"])
+    assert paths(result) == ["/a36.html", "/tin/34", "/tin/le-hoi-dua-thuyen-tren-song.html"]
+    assert {r["found_by"] for r in result["related"]} == {"list"}
+    # a row none of whose links looks like an article's is not found by its look alone
+    tiles = grid.replace("/tin/le-hoi-dua-thuyen-tren-song.html", "/tin/35")
+    assert extract_article(page(after=tiles), PAGE)["related"] == []
+
+
+def test_a_box_title_drawn_as_a_picture_titles_its_box() -> None:
+    # older portals draw box titles as images; the alt text is the title. On a page whose
+    # body container is not recognised, no other rule finds the box
+    box = ("<div class='ModuleOther'><div class='hd'><img src='/images/tieude-tinkhac.gif' "
+           "alt='Tin cùng chuyên mục'></div><ul>"
+           + "".join(f"<li><a href='/News/ctl/Detail/mid/500/id/{n}'>Huyện vùng cao khánh "
+                     f"thành cầu dân sinh số {n}</a></li>" for n in (21, 22)) + "</ul></div>")
+    unknown = page(after=box).replace("article__body", "ArticleText")
+    result = extract_article(unknown, PAGE)
+    assert_body(result, ["cầu dân sinh"])
+    assert paths(result) == ["/News/ctl/Detail/mid/500/id/21", "/News/ctl/Detail/mid/500/id/22"]
+    assert [r["block"] for r in result["related"]] == ["Tin cùng chuyên mục"] * 2
+    # a picture whose alt is no box title titles nothing
+    photo = unknown.replace("alt='Tin cùng chuyên mục'", "alt='Cầu dân sinh'")
+    assert extract_article(photo, PAGE)["related"] == []
+
+
+def test_a_box_title_that_shows_how_many_stories_it_holds_is_still_its_title() -> None:
+    box = ("<div class='box-icon'><h3><i class='fa fa-list'></i> Tin liên quan (2)</h3><ul>"
+           "<li><a href='/?p=46' target='_blank'>Hợp tác xã chè ký kết tiêu thụ nông sản</a></li>"
+           "<li><a href='/?p=47'>Làng nghề gốm cổ đón khách dịp cuối tuần</a></li></ul></div>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin liên quan"])
+    assert paths(result) == ["/?p=46", "/?p=47"]
+    assert {r["found_by"] for r in result["related"]} == {"heading"}
+
+
+def test_a_box_of_lead_in_lines_right_after_the_body_is_related() -> None:
+    # the section's older and newer story under a post, one lead-in line each, in one box
+    nav = ("<div class='post-nav'><p>« Tin cũ hơn: <a href='/?p=59'>Hợp tác xã chè ký kết "
+           "tiêu thụ nông sản</a></p><p>Tin mới hơn: <a href='/?p=60'>Làng nghề gốm cổ đón "
+           "khách dịp cuối tuần</a> »</p></div>")
+    result = extract_article(page(after=nav), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin cũ hơn", "Tin mới hơn"])
+    assert paths(result) == ["/?p=59", "/?p=60"]
+    # a box that also holds a line of other text is not such a box
+    other = nav.replace("</div>", "<p>Bản quyền thuộc về báo tỉnh <a href='/?p=61'>Giới "
+                                  "thiệu tòa soạn và liên hệ</a></p></div>")
+    assert paths(extract_article(page(after=other), PAGE)) == []
+
+
+def test_a_lead_in_line_keeps_its_links_though_each_is_followed_by_its_date() -> None:
+    line = ("<p><b>Tin liên quan:</b><br>- <a href='/?p=69'>Hợp tác xã chè ký kết tiêu thụ "
+            "nông sản</a> (10/3)<br>- <a href='/?p=70'>Làng nghề gốm cổ đón khách dịp cuối "
+            "tuần</a> (11/03/2025 15:30)</p>")
+    result = extract_article(page(body_extra=line), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Tin liên quan", "(10/3)"])
+    assert paths(result) == ["/?p=69", "/?p=70"]
+    # words besides the links make the line a sentence of the story, dates or not
+    prose = line.replace("(10/3)", "được tổ chức hôm 10/3")
+    assert "Hợp tác xã chè" in extract_article(page(body_extra=prose), PAGE)["text"]
+
+
+def test_a_definition_lists_term_titles_its_items() -> None:
+    box = ("<dl class='dsTin'><dt>Các tin khác</dt>"
+           "<dd><a href='/Trang/ChiTietTinTuc.aspx?nid=78'>Hợp tác xã chè ký kết tiêu thụ nông "
+           "sản</a></dd><dd><a href='/Pages/x.aspx?ItemID=79'>Làng nghề gốm cổ đón khách dịp "
+           "cuối tuần</a></dd></dl>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Các tin khác"])
+    assert paths(result) == ["/Trang/ChiTietTinTuc.aspx?nid=78", "/Pages/x.aspx?ItemID=79"]
+    assert [r["block"] for r in result["related"]] == ["Các tin khác"] * 2

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
 
 import lxml.html
@@ -32,6 +33,9 @@ from crawler.urls import canonical_url, join_base
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
+# how listed stories relate to the story they stand under
+_RELATIONS = ("lien quan", "cung chuyen muc", "cung chu de", "cung loai", "cung su kien",
+              "da dua", "da dang")
 RELATED_HEADINGS = frozenset({
     "tin tuc khac", "tin lien quan", "tin cung chuyen muc", "cung chuyen muc", "doc them",
     "bai lien quan", "bai doc tiep", "co the ban quan tam", "xem them", "tin khac",
@@ -48,8 +52,15 @@ RELATED_HEADINGS = frozenset({
     "related content", "related coverage", "other news", "more news", "more stories",
     "read more", "read also", "also read", "see also", "you may also like",
     "you might also like",
-})
+}) | {
+    # a Vietnamese box title names the stories and says how they relate to this one, and
+    # portals combine the two freely: "Bài viết cùng chủ đề", "Các tin khác đã đưa"
+    f"{stories} {how}" for stories in ("tin", "tin tuc", "tin bai", "bai", "bai viet")
+    for how in ("khac", "moi hon", "cu hon", *_RELATIONS, *(f"khac {r}" for r in _RELATIONS))
+}
 _LIST_PREFIX = re.compile(r"^(?:cac|nhung) ")
+_DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:[\s,-]*\d{1,2}[:h]\d{2})?")
+_ITEM_COUNT = re.compile(r"[(\[]\s*\d+\s*[)\]]\W*$")
 NAV_HEADINGS = frozenset({
     "doc nhieu", "xem nhieu", "tin moi nhat", "tin noi bat", "tin moi", "moi nhat",
     "tin doc nhieu", "tin xem nhieu", "tin nong", "tieu diem", "doc nhieu nhat",
@@ -78,7 +89,8 @@ _TAG_CLASS = re.compile(r"(?:^|[\s_-])(?:article__tags|tags?-?(?:list|box|item)s
 _HEADING_CLASS = re.compile(r"title|heading|head|tit\b|label|caption", re.I)
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "header"})
 _HEADING_LIKE = frozenset({"div", "span", "p", "strong", "b", "label", "section", "td", "th"})
-_CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "table", "article", "nav"})
+_CONTAINERS = frozenset({"div", "section", "aside", "ul", "ol", "dl", "table", "article",
+                        "nav"})
 _NON_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|tu-khoa|chu-de|topic|author|tac-gia|search|tim-kiem)(?:/|$|-)"
     r"|-tag\d*(?:\.\w+)?$|/(?:tag|tu-khoa)\w*\.\w+$", re.I)
@@ -105,15 +117,24 @@ _PARAGRAPH_CHARS = 100  # characters besides white space outside links of a para
 _MAX_SUMMARY = 300
 _CARD_TAGS = frozenset({"div", "table", "aside", "section", "figure", "blockquote", "ul", "ol",
                         "p", "article"})
-_LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label"})
+_LABEL_TAGS = frozenset({"p", "div", "strong", "b", "span", "em", "i", "td", "th", "label",
+                        "dt"})  # a definition list's term titles the items under it
 # the only elements extract_related's walk can take for a heading, a label or a box
 _VISITED_TAGS = tuple(_HEADING_TAGS | _HEADING_LIKE | _LABEL_TAGS | _CONTAINERS)
 
 
 @lru_cache(maxsize=4096)  # box titles and menu labels repeat on every page of a site
 def heading_key(text: str) -> str:
-    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac"."""
-    return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()))
+    """Fold a heading for comparison: "Từ khóa:" -> "tu khoa", "Các tin khác" -> "tin khac";
+    the count a box title may show of its items is no part of it: "Tin liên quan (5)"."""
+    text = _ITEM_COUNT.sub("", fold(text))
+    return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", text).split()))
+
+
+def _lead_in_key(text: str) -> str:
+    """:func:`heading_key` of the text a line of related links holds besides its links, the
+    dates shown after each headline left out: "Tin liên quan: - (10/3) - (11/3 15:30)"."""
+    return heading_key(_DATES.sub(" ", text))
 
 
 def is_article_url(url: str, page_url: str) -> bool:
@@ -408,8 +429,9 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
     """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
 
     A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
-    more) to an article, inside the body container or its parent/grandparent. Menus and
-    sidebars further away are left to the heading rules.
+    more) to an article, inside the body container or its parent/grandparent; or, outside the
+    container there, a row of two or more article cards and nothing else (:func:`_card_grid`).
+    Menus and sidebars further away are left to the heading rules.
     """
     areas = []
     for p in protected:
@@ -422,7 +444,31 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
             if (len(items) >= 2 and not _headed(el)
                     and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
+        for el in area.iter("div", "section"):
+            if not any(_is_descendant(el, p) or _is_descendant(p, el) for p in protected) \
+                    and _card_grid(el, links_of) and not _headed(el):
+                found.append(el)
     return found
+
+
+def _card_grid(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
+    """A row of two or more cards and nothing else: each child links one page of the site by its
+    look (a thumbnail or a headline element, :func:`_looks_like_card`), with at most a date
+    besides, and one of them at least looks like an article's."""
+    cards = [child for child in el if isinstance(child.tag, str)]
+    if len(cards) < 2:
+        return False
+    targets = []
+    for child in cards:
+        if text_under(child, _MAX_SUMMARY) is None:
+            return False  # more text than a card's headline and date: read no further
+        links = links_of.members(child)
+        if (len({u for _, u in links}) != 1 or not _looks_like_card(child, links)
+                or len(" ".join(_loose_text(child, links))) > _MAX_CARD_LOOSE_TEXT):
+            return False
+        targets.append(links[0][1])
+    # the URL heuristic helps find the row; once found, every card of it is a member
+    return any(map(links_of.like_article, targets))
 
 
 def _headed(el: lxml.html.HtmlElement) -> bool:
@@ -501,13 +547,15 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
         return None  # (the link test first: in C, and it rejects most wrappers at once)
     text = _short_text(el, 40)
+    if text == "":
+        text = _picture_title(el)
     if not text or heading_key(text) not in RELATED_HEADINGS:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
            and _short_text(top.getparent(), 40) == text):
         top = top.getparent()
-    if top.tag in ("p", "div", "td", "th"):
+    if top.tag in ("p", "div", "td", "th", "dt"):
         return top
     # an inline title that opens a box's header row ("<div class='title'><span>TIN CÙNG
     # CHUYÊN MỤC</span><div>Xem theo ngày …</div></div>"): first in a block that is no paragraph
@@ -516,6 +564,17 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             and not (parent.text or "").strip() and top is _first_element(parent)):
         return top
     return None
+
+
+def _picture_title(el: lxml.html.HtmlElement) -> str:
+    """The title an element without text shows as a picture: the ``alt`` of its one image
+    (portals draw box titles as images: "<img src='tieude-tinkhac.gif' alt='Tin khác'>"), or
+    "". Only short texts count (:func:`_short_text`'s limit of box titles)."""
+    images = list(islice(el.iter("img"), 2))  # (in C; most elements without text have none)
+    if len(images) != 1:
+        return ""
+    alt = " ".join((images[0].get("alt") or "").split())
+    return nfc(alt) or "" if len(alt) <= 40 else ""
 
 
 def _first_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -575,12 +634,19 @@ def _lead_ins_after(container: lxml.html.HtmlElement, links_of: _ArticleLinks) -
     for sibling in container.itersiblings():
         if not isinstance(sibling.tag, str):
             continue
-        links = links_of.members(sibling) if sibling.tag in ("p", "div") else []
-        if not links or heading_key(" ".join(_loose_text(sibling, links))) not in \
-                RELATED_HEADINGS:
+        lines = [child for child in sibling if isinstance(child.tag, str)]
+        # a line, or a box of nothing but such lines ("« Tin cũ hơn: …", "Tin mới hơn: … »")
+        if not _lead_in_line(sibling, links_of) and not (
+                lines and all(_lead_in_line(line, links_of) for line in lines)):
             break
         found.append(sibling)
     return found
+
+
+def _lead_in_line(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
+    """A <p> or <div> holding links and, besides them, nothing but a related lead-in."""
+    links = links_of.members(el) if el.tag in ("p", "div") else []
+    return bool(links) and _lead_in_key(" ".join(_loose_text(el, links))) in RELATED_HEADINGS
 
 
 _LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
@@ -628,7 +694,7 @@ def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list
         if not links or len(targets) > _MAX_CARD_LINKS:
             continue
         loose = " ".join(_loose_text(el, links))
-        if lead and heading_key(loose) not in RELATED_HEADINGS:
+        if lead and _lead_in_key(loose) not in RELATED_HEADINGS:
             continue  # more than the lead-in: a sentence that links a headline
         if arrow and (len(targets) > 1 or _ARROWS.sub("", loose).strip()):
             continue
@@ -723,7 +789,7 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
                 break
             pieces = _loose_text(node, links)
             loose = " ".join(pieces)
-            lead = heading_key(loose)
+            lead = _lead_in_key(loose)
             lead_in = bool(loose) and lead in RELATED_HEADINGS
             evidence = _looks_like_card(node, links)
             # Besides its links a box of cards holds at most a date per headline; a single card
@@ -809,6 +875,8 @@ def extract_related(
             text = text_under(head, 80)
             if text is None:
                 continue  # a long text is no box title (the key would be empty)
+            if not text.strip():
+                text = _picture_title(head)  # a title drawn as a picture
             # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
             key = heading_key(text) if len(text.split()) <= 10 else ""
             if key in TAG_HEADINGS and label is None:
