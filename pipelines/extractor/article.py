@@ -39,9 +39,11 @@ from trafilatura.metadata import (
 from crawler.urls import canonical_url
 from pipelines.extractor.classify import classify_page, error_page
 from pipelines.extractor.dates import (
+    days_elsewhere,
     find_published,
     find_updated,
     parse_vietnamese_date,
+    url_day,
 )
 from pipelines.extractor.quality import assess, assessed
 from pipelines.extractor.related import (
@@ -1348,8 +1350,13 @@ def extract_article(
     # a page that is not Vietnamese keeps the offset it states: its own calendar day
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
-    if not published:  # htmldate reads the page before its boxes and scripts go (below)
+    if not published:  # the URL's own stamp, else htmldate's guess from the page, read
+        # before its boxes and scripts go (below): a day only other stories show is no guess
+        published = url_day(url)
+    if not published:
         published = _htmldate(tree, extract_url(tree, url))
+        if published and published[:10] in days_elsewhere(tree):
+            published = None
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
