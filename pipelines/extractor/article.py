@@ -43,6 +43,7 @@ from pipelines.extractor.dates import (
     find_published,
     find_updated,
     parse_vietnamese_date,
+    text_under,
     url_day,
 )
 from pipelines.extractor.quality import assess, assessed
@@ -363,17 +364,18 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
         return chosen[0]
     meta = _meta(metas, "og:title", "twitter:title") or _clean_text(
         next(iter(tree.xpath("//title/text()")), ""))
-    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content())]
-    h1s = [_clean_text(h.text_content()) for h in h1_elements]
+    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content()) and not _logo(h)]
+    h1s = [_heading_text(h) for h in h1_elements]
     if meta:
         folded = fold(meta)
-        # the site's name is in the title too, beside the headline: a logo (a linked h1) that
-        # is the shorter part is no headline, and of two h1s the title names, the longer is
+        # the site's name is in the title too, beside the headline: a logo (a linked h1, or
+        # one in the banner) that is the shorter part is no headline, and of two h1s the
+        # title names, the longer is
         segments = re.split(_TITLE_SEPARATOR, folded)
         site_names = set(segments) - {max(segments, key=len)}
         named_h1s = [h1 for h, h1 in zip(h1_elements, h1s, strict=True)
                      if (fold(h1) in folded or folded in fold(h1))
-                     and not (fold(h1) in site_names and h.find(".//a") is not None)]
+                     and not (fold(h1) in site_names and _in_banner(h))]
         if named_h1s:
             return max(named_h1s, key=lambda h1: len(h1.split()))
     named = _heading_named_by_title(tree, meta) if meta else None
@@ -394,11 +396,54 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
     return fallback
 
 
-# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle"); box,
-# widget and category titles are other titles
+# the site's banner: its name or logo, never a story's headline
+_LOGO_CLASS = re.compile(r"logo|brand|site-?(?:title|name)", re.I)
+# a banner or masthead may hold the story's headline too (a "hero" header): an h1 there is
+# the site's only when the page's title names it as the site's part
+_BANNER_CLASS = re.compile(r"banner|masthead", re.I)
+_BANNER_CHARS = 300  # a banner's text: the site's name and slogan, a date, a few links
+
+
+def _logo(h1: lxml.html.HtmlElement) -> bool:
+    """An h1 that is the site's logo: a link to the home page ("/"), or an h1 in a small box
+    (a logo, a name, a slogan: no story) named logo, brand or site title outside any
+    ``<article>``; a page's wrapper named for its brand ("BrandPageWrapper") is no such box."""
+    if any(_split(a.get("href") or "")[1] in ("", "/") and not (a.get("href") or "").startswith("#")
+           for a in h1.iter("a")):
+        return True
+    boxes = [h1, *h1.iterancestors()]
+    return not any(box.tag == "article" for box in boxes) and any(_LOGO_CLASS.search(
+        f"{box.get('class') or ''} {box.get('id') or ''}") and text_under(box, _BANNER_CHARS)
+        is not None for box in boxes)
+
+
+def _in_banner(h1: lxml.html.HtmlElement) -> bool:
+    """Whether ``h1`` is a link or sits in a box named banner or masthead outside any
+    ``<article>`` (a header box, the article's own or not, often heads the story)."""
+    if h1.find(".//a") is not None:
+        return True
+    for box in h1.iterancestors():
+        if box.tag == "article":
+            return False
+        if _BANNER_CLASS.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return True
+    return False
+
+
+def _heading_text(el: lxml.html.HtmlElement) -> str:
+    """The text of a heading as shown: a line break (``<br>``) in it is a space."""
+    if el.find(".//br") is not None:
+        el = copy.deepcopy(el)
+        for br in el.iter("br"):
+            br.tail = " " + (br.tail or "")
+    return _clean_text(el.text_content())
+
+
+# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle", Liferay's
+# "header-title"); box, widget, category and banner titles are other titles
 _TITLE_CLASS = re.compile(r"title|tieu-?de|headline", re.I)
 _NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar|list|sub|site"
-                              r"|logo|page-?title|tab|footer|header|nav|card|author|byline|meta",
+                              r"|logo|page-?title|tab|footer|header(?!-?title)|nav|card|author|byline|meta",
                               re.I)
 _TITLE_WORDS = (4, 40)
 _TITLED_TAGS = ("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b")
@@ -430,7 +475,7 @@ def _title_text(el: lxml.html.HtmlElement) -> str | None:
     if not _TITLE_CLASS.search(named) or _NOT_TITLE_CLASS.search(named) \
             or el.find(".//a") is not None:
         return None
-    text = _clean_text(el.text_content())
+    text = _heading_text(el)
     return text if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1] else None
 
 
@@ -443,7 +488,7 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
     headline may hold a dash or quotes of its own."""
     folded = fold(meta)
     for el in tree.iter("h2", "h3"):
-        text = _clean_text(el.text_content())
+        text = _heading_text(el)
         heading = fold(text)
         if len(text.split()) < 3:
             continue
