@@ -90,8 +90,12 @@ _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "or
                                   "info", "vn", "news", "tin", "tintuc", "en", "english", "web"})
 _BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
-_CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)",
-                     re.I)
+_CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv|tác giả|người viết)"
+                     r"(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)", re.I)
+_STAFF = frozenset({"pv", "nhom pv", "ctv", "btv"})  # "PV" (phóng viên): the newsroom's credit
+# a publication's name ("Báo Quảng Ninh", "Cổng TTĐT tỉnh", "Đài PT-TH"), never a person's
+_PUBLICATION = re.compile(r"^(?:báo|tạp chí|cổng (?:thông tin|ttđt)|đài|trang (?:thông )?tin"
+                          r"|tòa soạn|toà soạn|ban biên tập|thông tấn xã)\s", re.I)
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
@@ -261,7 +265,7 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
     that also names someone ("Jill Disis, CNN Business") is a person's."""
     if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name) \
-            or _ACCOUNT.match(name):
+            or _ACCOUNT.match(name) or _PUBLICATION.match(nfc(name)):
         return True  # a URL, a site's name as its domain ("VCCorp.vn"), an e-mail address
         # or a social handle ("@BaoTinh"): no person's name
     site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
@@ -1226,11 +1230,39 @@ def _credit(lines: list[str]) -> str | None:
     credit = _CREDIT.fullmatch(last)
     name = _AFFILIATION.sub("", (credit.group(1) if credit else last).strip(" -–—"))
     words = [w for w in name.split() if w not in "-–—&"]
-    if not words or len(words) > 5 or len(name) > 40 or (not credit and len(words) < 2):
+    if not words or len(words) > 5 or len(name) > 40 or (
+            not credit and len(words) < 2 and fold(name) not in _STAFF):
         return None
     if fold(words[0]) in ("theo", "nguon"):
         return None  # "Theo TTXVN": the story's source, not who wrote it
+    if fold(name) in _STAFF:
+        return name
     return name if _capitalised(words) else None
+
+
+def _last_line_block(tree: lxml.html.HtmlElement, lines: list[str]) -> lxml.html.HtmlElement | None:
+    """The paragraph that shows the body's last line (the body read without a container)."""
+    last = lines[-1] if lines else None
+    return next((p for p in tree.iter("p") if last and _clean_text(p.text_content()) == last),
+                None)
+
+
+def _line_after(container: lxml.html.HtmlElement | None) -> list[str]:
+    """The first line of text after the body ``container`` (one level up when it is its box's
+    last child), when it is a plain line: no heading, no link. Many templates close the story
+    box before the credit line ("<p align=right><b>Thu Hằng</b></p>", an ASP.NET label)."""
+    for box in (container, container.getparent()) if container is not None else ():
+        for el in box.itersiblings() if box is not None else ():
+            if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+                continue
+            text = _heading_text(el)
+            if not text:
+                continue
+            if el.tag in ("h2", "h3", "h4", "h5", "h6") or el.find(".//a") is not None \
+                    or el.tag == "a":
+                return []
+            return [text]
+    return []
 
 
 def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -> str | None:
@@ -1475,7 +1507,9 @@ def extract_article(
         return None  # nothing to read, and nothing that says it is an article
 
     if vietnamese and not author:
-        author = _byline(container, tree) or _rel_author(tree) or _credit(lines)
+        author = _byline(container, tree) or _rel_author(tree) or _credit(lines) \
+            or _credit(_line_after(container if container is not None
+                                   else _last_line_block(tree, lines)))
         if author and _names_publisher(author, metas, url):
             author = None  # e.g. "admin": WordPress shows its account as the byline
     # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages):
