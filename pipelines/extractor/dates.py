@@ -330,7 +330,10 @@ def url_day(url: str) -> str | None:
     """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or a
     Vietnamese CMS's digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a
     time to the minute, second or millisecond); None when it has none (or an impossible one)."""
-    path = urlsplit(url).path if "://" in url else url
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[::1": no path to read
+        return None
     for pattern in (_URL_PATH_DATE, _URL_STAMP):
         for y, m, d in pattern.findall(path):
             if value := _format(y, m, d, None, None):
