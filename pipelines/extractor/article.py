@@ -39,7 +39,6 @@ from trafilatura.metadata import (
 from crawler.urls import canonical_url
 from pipelines.extractor.classify import classify_page, error_page
 from pipelines.extractor.dates import (
-    days_elsewhere,
     find_published,
     find_updated,
     parse_vietnamese_date,
@@ -1428,12 +1427,8 @@ def extract_article(
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
     if not published:  # the URL's own stamp, else htmldate's guess from the page, read
-        # before its boxes and scripts go (below): a day only other stories show is no guess
-        published = url_day(url)
-    if not published:
-        published = _htmldate(tree, extract_url(tree, url))
-        if published and published[:10] in days_elsewhere(tree):
-            published = None
+        # before its boxes and scripts go (below)
+        published = url_day(url) or _htmldate(tree, extract_url(tree, url))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))

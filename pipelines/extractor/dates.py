@@ -327,29 +327,19 @@ _URL_PATH_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-]([0-3]?\d)
 
 
 def url_day(url: str) -> str | None:
-    """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or a
-    Vietnamese CMS's digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a
-    time to the minute, second or millisecond); None when it has none (or an impossible one)."""
+    """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or, in
+    its last segment (the story's own name, not an archive's snapshot), a Vietnamese CMS's
+    digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a time to the
+    minute, second or millisecond); None when it has none (or an impossible one)."""
     try:
         path = urlsplit(url).path
     except ValueError:  # "http://[::1": no path to read
         return None
-    for pattern in (_URL_PATH_DATE, _URL_STAMP):
-        for y, m, d in pattern.findall(path):
+    for pattern, part in ((_URL_PATH_DATE, path), (_URL_STAMP, path.rsplit("/", 1)[-1])):
+        for y, m, d in pattern.findall(part):
             if value := _format(y, m, d, None, None):
                 return value
     return None
-
-
-def days_elsewhere(tree: lxml.html.HtmlElement) -> set[str]:
-    """The days of the dates shown in boxes of other stories, sidebars, comments or the footer
-    (:func:`_elsewhere`): no day the page's own markup gives, read as the article's."""
-    days = set()
-    for el in tree.iter("time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
-        text = el.get("datetime") or el.text
-        if text and (value := parse_vietnamese_date(text)) and _elsewhere(el):
-            days.add(value[:10])
-    return days
 
 
 def published_meta(tree: lxml.html.HtmlElement) -> str | None:
