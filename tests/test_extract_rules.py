@@ -470,6 +470,11 @@ def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() ->
             headline = f'{logo}<h3 class="header-title">{HEADLINE}</h3>'
             result = extract_article(titled_page(head, headline), URL)
             assert result["title"] == HEADLINE, (logo, head)
+    # an anchor without a link, or one to the page itself, is no logo's
+    for anchor in ('<a name="top">', '<a href="#top">', '<a href="?id=12">'):
+        headline = f'<h1>{anchor}{HEADLINE}</a></h1>'
+        head = "<title>Tin tức - Sự kiện</title>"
+        assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE, anchor
     broken = HEADLINE.replace(" nối ", "<br>nối ")
     result = extract_article(titled_page("<title>Tin tức</title>",
                                          f'<div class="title-news">{broken}</div>'), URL)

@@ -411,13 +411,25 @@ def _logo(h1: lxml.html.HtmlElement) -> bool:
     """An h1 that is the site's logo: a link to the home page ("/"), or an h1 in a small box
     (a logo, a name, a slogan: no story) named logo, brand or site title outside any
     ``<article>``; a page's wrapper named for its brand ("BrandPageWrapper") is no such box."""
-    if any(_split(a.get("href") or "")[1] in ("", "/") and not (a.get("href") or "").startswith("#")
-           for a in h1.iter("a")):
+    if any(_links_home(a.get("href")) for a in h1.iter("a")):
         return True
     boxes = [h1, *h1.iterancestors()]
     return not any(box.tag == "article" for box in boxes) and any(_LOGO_CLASS.search(
         f"{box.get('class') or ''} {box.get('id') or ''}") and text_under(box, _BANNER_CHARS)
         is not None for box in boxes)
+
+
+def _links_home(href: str | None) -> bool:
+    """Whether ``href`` is the site's home page ("/", "https://baotinh.vn/"): not an anchor
+    without one, nor this page ("", "#top", "?id=1")."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "?")):
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query and bool(parts.netloc or href == "/")
 
 
 def _in_banner(h1: lxml.html.HtmlElement) -> bool:
