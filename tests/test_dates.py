@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extractor.article import extract_article
-from pipelines.extractor.dates import find_published, find_updated, parse_vietnamese_date
+from pipelines.extractor.dates import (
+    find_published,
+    find_updated,
+    parse_vietnamese_date,
+    url_day,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -151,3 +156,58 @@ def test_a_utc_timestamp_is_told_in_the_offset_the_page_shows_it_in() -> None:
     vietnamese = page.format(lang="vi", shown="09/11/2023 10:28", title="Hội đồng biểu quyết",
                              body="Chiều nay, hội đồng nhân dân tỉnh họp phiên bất thường.")
     assert find_published(vietnamese) == "2023-11-09T10:28:35+07:00"
+
+
+ARTICLE = ("<html lang='vi'><head><title>Tỉnh tổng kết công tác chuyển đổi số năm 2025</title>"
+           "</head><body>{before}<h1>Tỉnh tổng kết công tác chuyển đổi số năm 2025</h1>{dateline}"
+           "<div class='noidung'><p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công "
+           "tác chuyển đổi số và triển khai nhiệm vụ của năm tới.</p></div>{after}</body></html>")
+OTHER_STORIES = ("<div class='sidebar'><h3>Tin mới</h3><ul><li><a href='/a.html'>Hội nghị bàn "
+                 "phát triển du lịch biển</a> <span class='date'>23/12/2025</span></li></ul></div>")
+
+
+def test_the_column_holding_the_headline_is_the_articles_whatever_its_name() -> None:
+    # a news site's main column named "sidebar-1": the dateline above the headline in it is the
+    # article's; a sidebar beside the column is still another story's
+    column = ("<div class='sidebar-1'><span class='date'>Thứ Tư, 24/12/2025, 09:30 (GMT+7)</span>"
+              "<h1>Tỉnh tổng kết công tác chuyển đổi số năm 2025</h1><p>Sáng nay, hội nghị tổng "
+              "kết đã diễn ra.</p></div>")
+    html = f"<html><body>{column}{OTHER_STORIES}</body></html>"
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    sidebar_only = f"<html><body><h1>Tỉnh tổng kết công tác chuyển đổi số</h1>{OTHER_STORIES}"
+    assert find_published(sidebar_only + "</body></html>") is None
+
+
+def test_a_date_labelled_as_the_update_yields_to_the_publication_date_beside_it() -> None:
+    for dateline in ("<span class='date'>Cập nhật: 26/12/2025 15:10</span> | "
+                     "<span class='date'>Ngày đăng: 24/12/2025 09:30</span>",
+                     "<div class='date'>Cập nhật: 26/12/2025 15:10 - Đăng lúc 09:30 24/12/2025"
+                     "</div>",
+                     "<span class='date'>Ngày đăng: 24/12/2025 09:30</span> "
+                     "<span class='date'>Cập nhật: 26/12/2025 15:10</span>"):
+        html = ARTICLE.format(before="", dateline=dateline, after="")
+        assert find_published(html) == "2025-12-24T09:30:00+07:00", dateline
+    # an update date alone is the only date the page gives: it stands
+    alone = ARTICLE.format(before="", after="",
+                           dateline="<span class='date'>Cập nhật: 26/12/2025 15:10</span>")
+    assert find_published(alone) == "2025-12-26T15:10:00+07:00"
+
+
+def test_the_empty_date_of_aspnet_is_no_date() -> None:
+    assert parse_vietnamese_date("01/01/1900 00:00:00") is None
+    assert parse_vietnamese_date("1/1/1900 12:00:00 AM") is None
+    # the dateline of an ASP.NET page whose date field was never filled: never 1900
+    url = "https://tinh.gov.vn/tin-tuc/chi-tiet.aspx?id=123"
+    html = ARTICLE.format(before="", after="", dateline="<span id='ctl00_lblNgayDang' "
+                          "class='date'>01/01/1900 00:00:00</span>")
+    assert not (extract_article(html, url)["published"] or "").startswith("1900")
+
+
+def test_a_day_the_url_stamps_is_read_before_any_guess_from_the_page() -> None:
+    html = ARTICLE.format(before="", dateline="", after=OTHER_STORIES)
+    for url in ("https://tinh.gov.vn/tin-tuc/tong-ket-chuyen-doi-so-20251224093000.html",
+                "https://tinh.gov.vn/2025/12/24/tong-ket-chuyen-doi-so.html"):
+        assert extract_article(html, url)["published"] == "2025-12-24", url
+    # a stamp outside the story's own name is an archive's snapshot, not the story's day
+    snapshot = "https://web.archive.org/web/20130217101500/http://tinh.gov.vn/tin-tuc/123.html"
+    assert url_day(snapshot) is None

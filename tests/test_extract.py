@@ -407,3 +407,30 @@ def test_an_email_address_or_a_handle_is_no_author(account: str) -> None:
                 head=f"<meta name='author' content='{account}'>")
     assert extract_article(html, "https://baotinh.vn/hoi-nghi-tong-ket.html")["author"] == (
         "Minh Châu")
+
+
+def test_the_credit_line_just_after_the_story_box_names_the_author() -> None:
+    # many templates close the story box before the credit line (a right-aligned name, an
+    # ASP.NET label); "Tác giả:" is a credit label; "PV" is the newsroom's credit; a source
+    # ("Theo baochinhphu.vn") and a heading or link after the box are no author
+    for after, author in (("<p style='text-align:right'><strong>Thu Hằng - Minh Đức</strong></p>",
+                           "Thu Hằng - Minh Đức"),
+                          ("<div><span id='ctl00_lblTacGia'>Phạm Thị Hoa</span></div>",
+                           "Phạm Thị Hoa"),
+                          ("<p><b>Tác giả: Vũ Thanh Bình</b></p>", "Vũ Thanh Bình"),
+                          ("<p style='text-align:right'><strong>PV</strong></p>", "PV"),
+                          ("<p><strong>Theo baochinhphu.vn</strong></p>", None),
+                          ("<h3>Tin Liên Quan</h3>", None),
+                          ("<p><a href='/x.html'>Minh Anh</a></p>", None)):
+        assert extract_article(page(extra=after), URL)["author"] == author, after
+
+
+def test_a_meta_author_that_is_a_publications_name_is_no_author() -> None:
+    # "Báo …", "Cổng thông tin …", "Đài …": a publication, even without og:site_name (a person
+    # named "Bảo Ngọc" is no "Báo")
+    credit = "<p style='text-align:right'><strong>Đình Nam</strong></p>"
+    for name in ("Báo Quảng Ninh", "Cổng thông tin điện tử tỉnh", "Đài PT-TH tỉnh"):
+        head = f"<meta name='author' content='{name}'>"
+        assert extract_article(page(body=credit, head=head), URL)["author"] == "Đình Nam", name
+    person = "<meta name='author' content='Bảo Ngọc'>"
+    assert extract_article(page(body=credit, head=person), URL)["author"] == "Bảo Ngọc"

@@ -476,3 +476,29 @@ def test_of_the_h1s_a_title_names_the_headline_is_taken_not_the_logo_or_site_nam
     head = (f"<title>Báo Quảng Ninh</title>"
             f"<meta property='og:title' content='{HEADLINE} | Báo Quảng Ninh'>")
     assert extract_article(titled_page(head, logo), URL)["title"] == HEADLINE
+
+
+def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() -> None:
+    # the site's name in an h1 (a logo or site-title box, a link to the home page) is no
+    # headline, even when the page's title names it; in a banner box, it is none when the title
+    # names it as the site's part; a headline broken by <br> reads with a space
+    generic = "<title>Cổng TTĐT tỉnh Quảng Ninh - Chi tiết tin</title>"
+    named = f"<title>{HEADLINE} - Cổng TTĐT tỉnh Quảng Ninh</title>"
+    for logo, heads in (('<div id="logo"><h1>SỞ Y TẾ TỈNH</h1></div>', [generic, named]),
+                        ('<header id="banner"><h1 class="site-title"><a href="/web/guest">Cổng '
+                         'TTĐT tỉnh Quảng Ninh</a></h1></header>', [generic, named]),
+                        ('<h1><a href="/">Cổng TTĐT tỉnh Quảng Ninh</a></h1>', [generic, named]),
+                        ('<div class="banner"><h1>Cổng TTĐT tỉnh Quảng Ninh</h1></div>', [named])):
+        for head in heads:
+            headline = f'{logo}<h3 class="header-title">{HEADLINE}</h3>'
+            result = extract_article(titled_page(head, headline), URL)
+            assert result["title"] == HEADLINE, (logo, head)
+    # an anchor without a link, or one to the page itself, is no logo's
+    for anchor in ('<a name="top">', '<a href="#top">', '<a href="?id=12">'):
+        headline = f'<h1>{anchor}{HEADLINE}</a></h1>'
+        head = "<title>Tin tức - Sự kiện</title>"
+        assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE, anchor
+    broken = HEADLINE.replace(" nối ", "<br>nối ")
+    result = extract_article(titled_page("<title>Tin tức</title>",
+                                         f'<div class="title-news">{broken}</div>'), URL)
+    assert result["title"] == HEADLINE

@@ -42,6 +42,8 @@ from pipelines.extractor.dates import (
     find_published,
     find_updated,
     parse_vietnamese_date,
+    text_under,
+    url_day,
 )
 from pipelines.extractor.quality import assess, assessed
 from pipelines.extractor.related import (
@@ -87,8 +89,12 @@ _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "or
                                   "info", "vn", "news", "tin", "tintuc", "en", "english", "web"})
 _BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
-_CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv)(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)",
-                     re.I)
+_CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv|tác giả|người viết)"
+                     r"(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)", re.I)
+_STAFF = frozenset({"pv", "nhom pv", "ctv", "btv"})  # "PV" (phóng viên): the newsroom's credit
+# a publication's name ("Báo Quảng Ninh", "Cổng TTĐT tỉnh", "Đài PT-TH"), never a person's
+_PUBLICATION = re.compile(r"^(?:báo|tạp chí|cổng (?:thông tin|ttđt)|đài|trang (?:thông )?tin"
+                          r"|tòa soạn|toà soạn|ban biên tập|thông tấn xã)\s", re.I)
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
@@ -258,7 +264,7 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     VTC News" on vtcnews.vn, "Báo Lào Cai điện tử" on baolaocai.vn, "baotintuc.vn"). A value
     that also names someone ("Jill Disis, CNN Business") is a person's."""
     if name.lower().startswith(("http:", "https:")) or _DOMAIN.search(name) \
-            or _ACCOUNT.match(name):
+            or _ACCOUNT.match(name) or _PUBLICATION.match(nfc(name)):
         return True  # a URL, a site's name as its domain ("VCCorp.vn"), an e-mail address
         # or a social handle ("@BaoTinh"): no person's name
     site = re.findall(r"\w+", fold(_meta(metas, "og:site_name", "application-name") or ""))
@@ -361,17 +367,18 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
         return chosen[0]
     meta = _meta(metas, "og:title", "twitter:title") or _clean_text(
         next(iter(tree.xpath("//title/text()")), ""))
-    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content())]
-    h1s = [_clean_text(h.text_content()) for h in h1_elements]
+    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content()) and not _logo(h)]
+    h1s = [_heading_text(h) for h in h1_elements]
     if meta:
         folded = fold(meta)
-        # the site's name is in the title too, beside the headline: a logo (a linked h1) that
-        # is the shorter part is no headline, and of two h1s the title names, the longer is
+        # the site's name is in the title too, beside the headline: a logo (a linked h1, or
+        # one in the banner) that is the shorter part is no headline, and of two h1s the
+        # title names, the longer is
         segments = re.split(_TITLE_SEPARATOR, folded)
         site_names = set(segments) - {max(segments, key=len)}
         named_h1s = [h1 for h, h1 in zip(h1_elements, h1s, strict=True)
                      if (fold(h1) in folded or folded in fold(h1))
-                     and not (fold(h1) in site_names and h.find(".//a") is not None)]
+                     and not (fold(h1) in site_names and _in_banner(h))]
         if named_h1s:
             return max(named_h1s, key=lambda h1: len(h1.split()))
     named = _heading_named_by_title(tree, meta) if meta else None
@@ -392,11 +399,66 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
     return fallback
 
 
-# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle"); box,
-# widget and category titles are other titles
+# the site's banner: its name or logo, never a story's headline
+_LOGO_CLASS = re.compile(r"logo|brand|site-?(?:title|name)", re.I)
+# a banner or masthead may hold the story's headline too (a "hero" header): an h1 there is
+# the site's only when the page's title names it as the site's part
+_BANNER_CLASS = re.compile(r"banner|masthead", re.I)
+_BANNER_CHARS = 300  # a banner's text: the site's name and slogan, a date, a few links
+
+
+def _logo(h1: lxml.html.HtmlElement) -> bool:
+    """An h1 that is the site's logo: a link to the home page ("/"), or an h1 in a small box
+    (a logo, a name, a slogan: no story) named logo, brand or site title outside any
+    ``<article>``; a page's wrapper named for its brand ("BrandPageWrapper") is no such box."""
+    if any(_links_home(a.get("href")) for a in h1.iter("a")):
+        return True
+    boxes = [h1, *h1.iterancestors()]
+    return not any(box.tag == "article" for box in boxes) and any(_LOGO_CLASS.search(
+        f"{box.get('class') or ''} {box.get('id') or ''}") and text_under(box, _BANNER_CHARS)
+        is not None for box in boxes)
+
+
+def _links_home(href: str | None) -> bool:
+    """Whether ``href`` is the site's home page ("/", "https://baotinh.vn/"): not an anchor
+    without one, nor this page ("", "#top", "?id=1")."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "?")):
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query and bool(parts.netloc or href == "/")
+
+
+def _in_banner(h1: lxml.html.HtmlElement) -> bool:
+    """Whether ``h1`` is a link or sits in a box named banner or masthead outside any
+    ``<article>`` (a header box, the article's own or not, often heads the story)."""
+    if h1.find(".//a") is not None:
+        return True
+    for box in h1.iterancestors():
+        if box.tag == "article":
+            return False
+        if _BANNER_CLASS.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return True
+    return False
+
+
+def _heading_text(el: lxml.html.HtmlElement) -> str:
+    """The text of a heading as shown: a line break (``<br>``) in it is a space."""
+    if el.find(".//br") is not None:
+        el = copy.deepcopy(el)
+        for br in el.iter("br"):
+            br.tail = " " + (br.tail or "")
+    return _clean_text(el.text_content())
+
+
+# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle", Liferay's
+# "header-title"); box, widget, category and banner titles are other titles
 _TITLE_CLASS = re.compile(r"title|tieu-?de|headline", re.I)
 _NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar|list|sub|site"
-                              r"|logo|page-?title|tab|footer|header|nav|card|author|byline|meta",
+                              r"|logo|page-?title|tab|footer|header(?!-?title)|nav|card|author|byline|meta",
                               re.I)
 _TITLE_WORDS = (4, 40)
 _TITLED_TAGS = ("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b")
@@ -428,7 +490,7 @@ def _title_text(el: lxml.html.HtmlElement) -> str | None:
     if not _TITLE_CLASS.search(named) or _NOT_TITLE_CLASS.search(named) \
             or el.find(".//a") is not None:
         return None
-    text = _clean_text(el.text_content())
+    text = _heading_text(el)
     return text if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1] else None
 
 
@@ -441,7 +503,7 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
     headline may hold a dash or quotes of its own."""
     folded = fold(meta)
     for el in tree.iter("h2", "h3"):
-        text = _clean_text(el.text_content())
+        text = _heading_text(el)
         heading = fold(text)
         if len(text.split()) < 3:
             continue
@@ -1214,11 +1276,39 @@ def _credit(lines: list[str]) -> str | None:
     credit = _CREDIT.fullmatch(last)
     name = _AFFILIATION.sub("", (credit.group(1) if credit else last).strip(" -–—"))
     words = [w for w in name.split() if w not in "-–—&"]
-    if not words or len(words) > 5 or len(name) > 40 or (not credit and len(words) < 2):
+    if not words or len(words) > 5 or len(name) > 40 or (
+            not credit and len(words) < 2 and fold(name) not in _STAFF):
         return None
     if fold(words[0]) in ("theo", "nguon"):
         return None  # "Theo TTXVN": the story's source, not who wrote it
+    if fold(name) in _STAFF:
+        return name
     return name if _capitalised(words) else None
+
+
+def _last_line_block(tree: lxml.html.HtmlElement, lines: list[str]) -> lxml.html.HtmlElement | None:
+    """The paragraph that shows the body's last line (the body read without a container)."""
+    last = lines[-1] if lines else None
+    return next((p for p in tree.iter("p") if last and _clean_text(p.text_content()) == last),
+                None)
+
+
+def _line_after(container: lxml.html.HtmlElement | None) -> list[str]:
+    """The first line of text after the body ``container`` (one level up when it is its box's
+    last child), when it is a plain line: no heading, no link. Many templates close the story
+    box before the credit line ("<p align=right><b>Thu Hằng</b></p>", an ASP.NET label)."""
+    for box in (container, container.getparent()) if container is not None else ():
+        for el in box.itersiblings() if box is not None else ():
+            if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+                continue
+            text = _heading_text(el)
+            if not text:
+                continue
+            if el.tag in ("h2", "h3", "h4", "h5", "h6") or el.find(".//a") is not None \
+                    or el.tag == "a":
+                return []
+            return [text]
+    return []
 
 
 def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -> str | None:
@@ -1383,8 +1473,9 @@ def extract_article(
     # a page that is not Vietnamese keeps the offset it states: its own calendar day
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
-    if not published:  # htmldate reads the page before its boxes and scripts go (below)
-        published = _htmldate(tree, extract_url(tree, url))
+    if not published:  # the URL's own stamp, else htmldate's guess from the page, read
+        # before its boxes and scripts go (below)
+        published = url_day(url) or _htmldate(tree, extract_url(tree, url))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
@@ -1464,7 +1555,9 @@ def extract_article(
         return None  # nothing to read, and nothing that says it is an article
 
     if vietnamese and not author:
-        author = _byline(container, tree) or _rel_author(tree) or _credit(lines)
+        author = _byline(container, tree) or _rel_author(tree) or _credit(lines) \
+            or _credit(_line_after(container if container is not None
+                                   else _last_line_block(tree, lines)))
         if author and _names_publisher(author, metas, url):
             author = None  # e.g. "admin": WordPress shows its account as the byline
     # trafilatura's metadata only for what is still missing (rare on Vietnamese news pages):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -65,6 +66,8 @@ def _hour(time: re.Match, after: str) -> int:
 
 def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None,
             after: str = "", keep_offset: bool = False) -> str | None:
+    if (y, int(m), int(d)) == ("1900", 1, 1):
+        return None  # the empty date of ASP.NET and SQL Server ("01/01/1900 00:00:00"): no date
     try:
         if time is None:
             return datetime(int(y), int(m), int(d)).date().isoformat()
@@ -157,6 +160,10 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
                          r"|thoi gian dang|ngay cap nhat|posted|published)\b")
 
 
+# of the labels above, those of the last update and those of the publication
+_UPDATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay cap nhat|updated|last updated)\b")
+_PUBLISHED_LABEL = re.compile(r"(?:^\W*|\W)(?:ngay dang|dang luc|dang ngay|ngay xuat ban|xuat ban"
+                              r"|thoi gian dang|posted|published)\b")
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 _WORD_CHAR = re.compile(r"\w")
 
@@ -172,12 +179,14 @@ _ELSEWHERE_CLASS = re.compile(
 _WRAPPER = re.compile(r"wrap|content|main|container|inner|layout", re.I)
 
 
-def _elsewhere(el: lxml.html.HtmlElement) -> bool:
-    """True when ``el`` sits in a box of other stories, a sidebar, comments or the footer."""
+def _elsewhere(el: lxml.html.HtmlElement, column: frozenset = frozenset()) -> bool:
+    """True when ``el`` sits in a box of other stories, a sidebar, comments or the footer.
+    The boxes holding the headline (``column``, its ancestors) are the article's own, whatever
+    their names (a news site's main column named "sidebar-1"): the climb stops there."""
     boxes = [el, *el.iterancestors()]
     in_article = any(box.tag == "article" for box in boxes)
     for box in boxes:
-        if box.tag in ("body", "html"):
+        if box.tag in ("body", "html") or box in column:
             return False
         if box.tag == "blockquote" or box.tag == "nav" or (
                 box.tag in ("aside", "footer") and not in_article):
@@ -199,7 +208,8 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
     """
     headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
     after_headline = headline is None
-    first = None
+    column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
+    first = updated = None
     # one walk in document order: passing the headline switches from "before" to "after"
     # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>)
     for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
@@ -216,12 +226,21 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
         value = parse_vietnamese_date(text, keep_offset)
-        if not value or _elsewhere(el):
+        if not value or _elsewhere(el, column):
             continue
+        label = fold(text)
+        if _UPDATE_LABEL.match(label) and (later := _PUBLISHED_LABEL.search(label)):
+            value = parse_vietnamese_date(label[later.start():], keep_offset) or value
+        elif _UPDATE_LABEL.match(label) and updated is None:
+            updated = value  # the next date may be the publication's
+            continue
+        if updated is not None and not _PUBLISHED_LABEL.match(label):
+            value = updated  # "Cập nhật: 26/12 | Ngày đăng: 24/12": the publication's is 24/12
+        updated = None
         if after_headline:
             return value
         first = first or value
-    return first
+    return updated or first
 
 
 def _label_first(el: lxml.html.HtmlElement) -> bool:
@@ -300,6 +319,27 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
     return found
+
+
+_URL_STAMP = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])([0-3]\d)(?:\d{4}|\d{6}|\d{9})?(?!\d)")
+_URL_PATH_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-]([0-3]?\d)(?:/|$|\D)")
+
+
+def url_day(url: str) -> str | None:
+    """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or, in
+    its last segment (the story's own name, not an archive's snapshot), a Vietnamese CMS's
+    digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a time to the
+    minute, second or millisecond); None when it has none (or an impossible one)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[::1": no path to read
+        return None
+    for pattern, part in ((_URL_PATH_DATE, path), (_URL_STAMP, path.rsplit("/", 1)[-1])):
+        for y, m, d in pattern.findall(part):
+            if value := _format(y, m, d, None, None):
+                return value
+    return None
 
 
 def published_meta(tree: lxml.html.HtmlElement) -> str | None:
