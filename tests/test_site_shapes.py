@@ -6,7 +6,8 @@
   ``onclick="location.href='…'"`` on a row;
 * ``<link rel=canonical>``: an article at ``?id=N`` and ``?id=N&catid=2`` naming its slug URL
   (which no page links) is stored once, at the slug; a canonical naming the home page, a
-  section page or another host is not believed, and the article is stored at its own URL.
+  section page or another host is not believed, and the article is stored at its own URL; a
+  canonical differing from the page's URL by a trailing slash is the page itself.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ TITLES = {
     7: "Sở Y tế kiểm tra an toàn thực phẩm tại bếp ăn tập thể",
     8: "Tỉnh khởi công tuyến đường ven biển nối hai huyện phía nam",
     9: "Huyện miền núi hoàn thành xóa nhà tạm cho hộ nghèo",
+    10: "Xã đảo đón chuyến tàu khách đầu tiên của năm mới",
 }
 SECTIONS = ("thoi-su", "kinh-te", "van-hoa")
 
@@ -61,6 +63,7 @@ def home() -> bytes:
         f"<h3><a href='/index.php?id=4'>{TITLES[4]}</a></h3>"
         f"<h3><a href='/tin/bai-so-5.html'>{TITLES[5]}</a></h3>"
         + "".join(f"<h3><a href='/tin/a-{n}.html'>{TITLES[n]}</a></h3>" for n in (6, 7, 8))
+        + f"<h3><a href='/tin/bai-so-10/'>{TITLES[10]}</a></h3>"
         + f"<ul><li><a href='/index.php?id=4&amp;catid=2'>{TITLES[4]}</a></li>"
         f"<li><a href='/index.php?id=5'>{TITLES[5]}</a></li></ul>"))
 
@@ -99,6 +102,8 @@ class ShapesSite(BaseHTTPRequestHandler):
             body = article(7, "/chuyen-muc/thoi-su")
         elif path == "/tin/a-8.html":
             body = article(8, other_host + "/tin/a-8.html")
+        elif path == "/tin/bai-so-10/":  # its canonical spelled without the slash
+            body = article(10, base + "/tin/bai-so-10")
         elif path == "/tin/chi-tiet-so-9.html":
             body = article(9)
         send_page(self, body)
@@ -159,6 +164,14 @@ def test_a_canonical_naming_the_home_page_a_section_or_another_host_is_not_belie
     base, db_path, _ = shapes_crawl
     stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
     assert {f"{base}/tin/a-{n}.html" for n in (6, 7, 8)} <= stored
+
+
+@pytest.mark.e2e
+def test_a_canonical_spelled_another_way_is_the_page_itself(shapes_crawl):
+    base, db_path, paths = shapes_crawl
+    stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
+    assert base + "/tin/bai-so-10/" in stored
+    assert "/tin/bai-so-10" not in paths  # not fetched as a second URL of the page
     unexplained = query(db_path, "SELECT url FROM captures WHERE page_kind IS NULL "
                         "AND status = 200 AND content_type LIKE 'text/html%'")  # fmt: skip
     assert unexplained == []

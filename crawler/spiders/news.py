@@ -280,6 +280,8 @@ class NewsSpider(scrapy.Spider):
         declared = canonical_link(response.body, response.url)
         if declared is None:
             return None
+        if same_page(declared, url):  # a canonical spelled another way (http, www., a "/")
+            declared = url
         if declared == url:
             fingerprint = self.fingerprints[url] = page_fingerprint(response.body)
             waiting = self.aliases_waiting.get(url, {})
@@ -684,6 +686,17 @@ def canonical_link(body: bytes, url: str) -> str | None:
     parts = urlsplit(url)
     link = _resolve(_href_text(href.groups()), f"{parts.scheme}://{parts.netloc}", url)
     return link if link and link.startswith(("http://", "https://")) else None
+
+
+def same_page(url: str, other: str) -> bool:
+    """Two canonical URLs that only a site's careless spelling tells apart: ``http`` for
+    ``https``, ``www.`` or not, a trailing slash (a canonical link written so on every page
+    must not send the crawl to a second URL per page)."""
+    def key(u: str) -> tuple:
+        parts = urlsplit(u)
+        return (parts.netloc.removeprefix("www."), parts.path.rstrip("/"), parts.query)
+
+    return key(url) == key(other)
 
 
 def page_fingerprint(body: bytes) -> int:
