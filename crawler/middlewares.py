@@ -231,6 +231,11 @@ class SafeRedirectMiddleware(RedirectMiddleware):
 
 
 # --- robots.txt -----------------------------------------------------------------------------
+# sent with the robots.txt ``response`` the middleware fetched: the spider reads its Sitemap:
+# lines from it instead of fetching the file a second time
+robots_fetched = object()
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """A robots.txt answering 5xx disallows the whole host (RFC 9309, 2.3.1.3).
 
@@ -239,7 +244,9 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     Scrapy has no public hook that sees the robots.txt response (the ``robots_parsed`` signal
     gets the parser only), so this overrides one internal, ``_parse_robots``;
-    tests/test_scrapy_contracts.py fails if Scrapy stops calling it with the response.
+    tests/test_scrapy_contracts.py fails if Scrapy stops calling it with the response. It
+    sends the response on as :data:`robots_fetched`, so the spider reads the site's
+    ``Sitemap:`` lines without fetching robots.txt again.
     """
 
     def __init__(self, crawler):
@@ -252,6 +259,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self.crawler.stats.inc_value("robotstxt/server_error")
             logger.warning("%s answered %d: treating the host as disallowed (RFC 9309)",
                            response.url, response.status)  # fmt: skip
+        await self.crawler.signals.send_catch_log_async(signal=robots_fetched, response=response)
         await super()._parse_robots(response, netloc, request)
 
     async def process_request(self, request: Request) -> None:
