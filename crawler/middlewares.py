@@ -35,9 +35,11 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import response_status_message
 
 from crawler.checks import setting
+from crawler.items import FetchError
 from crawler.sites import host_allowed
 from crawler.urls import canonical_url
 
@@ -272,3 +274,27 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise IgnoreRequest(
                 f"robots.txt answered HTTP {status}: the site is treated as disallowed "
                 "(RFC 9309) until it answers")  # fmt: skip
+
+
+# --- the spider's own errors ----------------------------------------------------------------
+class SpiderErrorMiddleware:
+    """A Python error in a spider callback (a page the link or pager readers choke on) is
+    recorded as that page's crawl error, not only logged: a fetched page with no stored
+    article always has its reason in the archive. Other spider middlewares' exceptions
+    (``HttpError``, refused requests) are theirs to handle."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception, spider=None):
+        if isinstance(exception, (HttpError, IgnoreRequest)):
+            return None
+        self.crawler.stats.inc_value("tintuc/spider_errors")
+        logger.error("spider error on %s", response.url,
+                     exc_info=(type(exception), exception, exception.__traceback__))  # fmt: skip
+        return [FetchError(response.url, f"spider error: {type(exception).__name__}: "
+                                         f"{exception}", response.status)]  # fmt: skip

@@ -68,6 +68,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.SafeRedirectMiddleware": 600,
 }
+SPIDER_MIDDLEWARES = {
+    # next to the spider: its callbacks' errors become the page's crawl error
+    "crawler.middlewares.SpiderErrorMiddleware": 950,
+}
 TINTUC_RETRY_AFTER_MAX = 120  # longer Retry-After waits are not retried: recorded as 429/503
 TINTUC_RETRY_BACKOFF = 2.0  # seconds x 2**retry for 429/503 without Retry-After (0 = off)
 EXTENSIONS = {

@@ -182,3 +182,37 @@ def test_html_response_from_the_spider_side_is_untouched_by_redirects():
     request = Request(f"{SITE}/a.html")
     page = HtmlResponse(request.url, body=b"<html></html>", request=request)
     assert middleware.process_response(request, page) is page
+
+
+# --- SpiderErrorMiddleware: Scrapy's process_spider_exception() ------------------------------
+def test_a_spider_callbacks_error_becomes_the_pages_crawl_error():
+    """Scrapy hands an exception raised while iterating a callback's output to the spider
+    middlewares and passes on what one returns: the page gets a FetchError (a crawl_errors
+    row), and what the callback yielded before the error is kept."""
+    from scrapy.core.spidermw import SpiderMiddlewareManager
+
+    from crawler import settings as project
+    from crawler.items import FetchError
+
+    crawler = crawler_with_spider({"SPIDER_MIDDLEWARES": project.SPIDER_MIDDLEWARES,
+                                   "SPIDER_MIDDLEWARES_BASE": {}})  # fmt: skip
+    manager = SpiderMiddlewareManager.from_crawler(crawler)
+    request = Request(f"{SITE}/tin/a.html")
+    response = HtmlResponse(request.url, body=b"<html></html>", request=request)
+
+    async def callback(response, request):
+        def parse():
+            yield Request(f"{SITE}/tin/b.html")
+            raise ValueError("a pager the reader chokes on")
+
+        return parse()
+
+    async def scrape():
+        chain = await manager.scrape_response_async(callback, response, request)
+        return [item async for item in chain]
+
+    out = asyncio.run(scrape())
+    assert [type(o) for o in out] == [Request, FetchError]
+    assert out[1].url == request.url and out[1].status == 200
+    assert out[1].error == "spider error: ValueError: a pager the reader chokes on"
+    assert crawler.stats.get_value("tintuc/spider_errors") == 1
