@@ -502,3 +502,33 @@ def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() ->
     result = extract_article(titled_page("<title>Tin tức</title>",
                                          f'<div class="title-news">{broken}</div>'), URL)
     assert result["title"] == HEADLINE
+
+
+def _notice_page(content: str, sidebar: str = "") -> str:
+    """A DNN-like department page: a notice whose content is ``content``, a sidebar box, the
+    site's footer (owner and address, in a box named ``footer``, not a <footer>)."""
+    return f"""<html><head><title>Thông báo tuyển dụng viên chức y tế đợt hai năm nay</title>
+</head><body><div id="dnn_ContentPane"><div class="news-detail">
+<h1>Thông báo tuyển dụng viên chức y tế đợt hai năm nay</h1>
+<div class="date">Thứ Ba, 14/10/2025 08:15</div>{content}</div></div>
+<div class="box-right"><h3>Thông báo mới</h3>{sidebar}</div>
+<div id="dnn_FooterPane" class="footerPane"><p>Cơ quan chủ quản: Sở Y tế tỉnh Bình Phong.
+Chịu trách nhiệm chính: Chánh Văn phòng Sở. Địa chỉ: số 9 đường Lê Lợi, thành phố Bình Phong.
+</p></div>
+</body></html>"""
+
+
+def test_a_notice_that_only_embeds_its_document_has_no_body_not_the_sites_footer() -> None:
+    page = _notice_page('<embed src="/Portals/0/tb-18.pdf" type="application/pdf">')
+    result = extract_article(page, "https://soyte.binhphong.gov.vn/tin-tuc/tb-18.aspx")
+    assert result["page_kind"] == "article"
+    assert result["attachments"] and "Cơ quan chủ quản" not in result["text"]
+    assert "Lê Lợi" not in result["text"]
+
+
+def test_a_notice_sentence_also_shown_in_a_sidebar_stays_the_body() -> None:
+    sentence = ("Hồ sơ dự tuyển nộp tại Văn phòng Sở Y tế từ ngày 15 đến hết ngày 30 tháng 10, "
+                "trong giờ hành chính.")
+    page = _notice_page(f"<p>{sentence}</p>", f"<p>{sentence}</p>")
+    result = extract_article(page, "https://soyte.binhphong.gov.vn/tin-tuc/tb-19.aspx")
+    assert result["text"] == sentence  # once: the box's copy and title are the sidebar's

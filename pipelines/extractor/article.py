@@ -37,7 +37,7 @@ from trafilatura.metadata import (
 )
 
 from crawler.urls import canonical_url
-from pipelines.extractor.classify import ATTACHMENT, classify_page, error_page
+from pipelines.extractor.classify import ATTACHMENT, classify_page, error_page, outside_asides
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
@@ -1050,6 +1050,7 @@ def _line_key(line: str) -> str:
     return " ".join(_WORD.findall(fold(line)))
 
 
+_CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one
 _LINK_LINE_CHARS = 250  # a line longer than this is prose, never one link's whole text
 
 
@@ -1541,6 +1542,20 @@ def extract_article(
             return None if fetched is None else _shown_key(fetched)
 
         lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped, shown)
+    if container is None and lines and sum(map(len, lines)) < _CHROME_ONLY_CHARS:
+        # a notice whose content is its document or its photo: trafilatura's text of it may
+        # be the site's footer ("Cơ quan chủ quản … Địa chỉ …"), which is never the body
+        fetched = _parse(html, declared_encoding)
+        shown = outside_asides(fetched, [_line_key(line) for line in lines]) \
+            if fetched is not None else {}
+        kept = []
+        for line in lines:  # as many times as the page shows it outside them
+            key = _line_key(line)
+            if shown.get(key, 1) > 0:
+                kept.append(line)
+                if key in shown:
+                    shown[key] -= 1
+        lines = kept
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too

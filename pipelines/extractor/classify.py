@@ -591,6 +591,41 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     walk.aside -= aside
 
 
+def outside_asides(tree: lxml.html.HtmlElement, keys: list[str]) -> dict[str, int]:
+    """For each of ``keys`` (folded word runs, as ``article._line_key`` makes them) that the
+    page's sidebars or footer show (``<aside>``, ``<footer>``, a box named so, as the walk
+    tells them; one holding the headline is none): how many times the rest of the page shows
+    it. A key the asides do not show is left out. The site's address and owner in its footer,
+    a "Thông báo mới" box: shown 0 times elsewhere."""
+    body = tree.find("body")
+    if body is None or not keys:
+        return {}
+    headline = _headline(tree)
+    asides: list = []
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        names = el.get("class"), el.get("id")
+        if (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
+                and _aside_names(names)) and not _holds(el, headline) \
+                and not any(a in asides for a in el.iterancestors()):
+            asides.append(el)
+    if not asides:
+        return {}
+
+    def words(el) -> str:
+        return " ".join(_WORD.findall(fold(el.text_content())))
+
+    aside_text = " \n ".join(words(el) for el in asides)
+    page_text = words(body)
+    return {key: page_text.count(key) - aside_text.count(key)
+            for key in set(keys) if key and key in aside_text}
+
+
+_WORD = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
 def _aside_names(names: tuple[str | None, str | None]) -> bool:
     """A class or id token names a sidebar or footer box, and not a wrapper around content."""
