@@ -49,10 +49,12 @@ def run_tintuc(*args: str, cwd: Path | None = None, timeout: int = 120, check: b
     return result
 
 
-def send_page(handler: BaseHTTPRequestHandler, body: bytes | None) -> None:
-    """Answer a test site's request: ``body`` as a UTF-8 HTML page, or a 404 when None."""
+def send_page(handler: BaseHTTPRequestHandler, body: bytes | None,
+              ctype: str = "text/html; charset=utf-8") -> None:
+    """Answer a test site's request: ``body`` as a UTF-8 HTML page (or of ``ctype``), or a 404
+    when None."""
     handler.send_response(200 if body is not None else 404)
-    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Type", ctype)
     handler.send_header("Content-Length", str(len(body or b"")))
     handler.end_headers()
     handler.wfile.write(body or b"")

@@ -78,12 +78,12 @@ class ShapesSite(BaseHTTPRequestHandler):
         body = None
         if self.path == "/robots.txt":
             robots = f"User-agent: *\nSitemap: {base}/ban-do-trang.xml\n"
-            return self.send_text(robots, "text/plain")
+            return send_page(self, robots.encode(), "text/plain")
         if self.path == "/ban-do-trang.xml":
-            return self.send_text(
+            return send_page(self, (
                 "<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/"
                 f"schemas/sitemap/0.9'><url><loc>{base}/tin/chi-tiet-so-9.html</loc></url>"
-                "</urlset>", "application/xml")  # fmt: skip
+                "</urlset>").encode(), "application/xml")  # fmt: skip
         if path == "/":
             body = home()
         elif path.startswith("/chuyen-muc/"):
@@ -107,14 +107,6 @@ class ShapesSite(BaseHTTPRequestHandler):
         elif path == "/tin/chi-tiet-so-9.html":
             body = article(9)
         send_page(self, body)
-
-    def send_text(self, text: str, ctype: str) -> None:
-        data = text.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def log_message(self, *args):
         pass
