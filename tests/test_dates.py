@@ -211,3 +211,31 @@ def test_a_day_the_url_stamps_is_read_before_any_guess_from_the_page() -> None:
     # a stamp outside the story's own name is an archive's snapshot, not the story's day
     snapshot = "https://web.archive.org/web/20130217101500/http://tinh.gov.vn/tin-tuc/123.html"
     assert url_day(snapshot) is None
+
+
+def test_a_machine_time_without_offset_shown_seven_hours_later_is_utc() -> None:
+    # the CMS writes UTC without saying so: 22:40 the day before is 05:40 on the 24th, the time
+    # the dateline shows (a meta tag, JSON-LD, a <time> whose own text is the dateline)
+    dateline = "<span class='date'>Thứ Tư, 24/12/2025 05:40</span>"
+    meta = "<meta property='article:published_time' content='{}'>"
+    json_ld = ("<script type='application/ld+json'>{{\"@type\": \"NewsArticle\", "
+               "\"datePublished\": \"{}\"}}</script>")
+    for markup in (meta, json_ld):
+        html = ARTICLE.format(before=markup.format("2025-12-23T22:40:00"), dateline=dateline,
+                              after="")
+        assert find_published(html) == "2025-12-24T05:40:00+07:00", markup
+    shown = "<time datetime='2025-12-23T22:40:00'>24/12/2025 05:40</time>"
+    assert find_published(ARTICLE.format(before="", dateline=shown, after="")) \
+        == "2025-12-24T05:40:00+07:00"
+    # a clock without offset that the page shows as it is, or no clock shown: local time
+    for value, line in (("2025-12-24T05:40:00", dateline), ("2025-12-23T22:40:00", ""),
+                        ("2025-12-23T22:40:00",  # not seven hours: no UTC
+                         "<span class='date'>24/12/2025 08:40</span>"),
+                        ("2025-12-23T22:40:00",  # another story's clock
+                         OTHER_STORIES.replace("23/12/2025", "24/12/2025 05:40"))):
+        html = ARTICLE.format(before=meta.format(value), dateline=line, after="")
+        assert find_published(html) == f"{value}+07:00", line
+    # a machine time stating its offset is never shifted
+    stated = ARTICLE.format(before=meta.format("2025-12-23T22:40:00+07:00"),
+                            dateline=dateline, after="")
+    assert find_published(stated) == "2025-12-23T22:40:00+07:00"

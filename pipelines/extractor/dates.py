@@ -126,8 +126,9 @@ def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
     return tree_or_html
 
 
-def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
-               keep_offset: bool = False) -> str | None:
+def _meta_text(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
+    """The value of the first of ``names`` (in their order) that reads as a date, as the
+    markup writes it."""
     found: dict[str, str] = {}
     for el in tree.iter("meta", "time", "span", "div", "abbr"):
         for key in ("property", "name", "itemprop"):
@@ -139,20 +140,47 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
                 value = el.get("content") or el.get("datetime") or el.text_content()
                 if value and parse_vietnamese_date(value):
                     found[name] = value
-    for name in names:
-        if name in found:
-            return parse_vietnamese_date(found[name], keep_offset)
-    return None
+    return next((found[name] for name in names if name in found), None)
 
 
-def _from_json_ld(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
+def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
+               keep_offset: bool = False) -> str | None:
+    value = _meta_text(tree, names)
+    return parse_vietnamese_date(value, keep_offset) if value else None
+
+
+def _json_ld_text(tree: lxml.html.HtmlElement, key: str) -> str | None:
+    """The first value of ``key`` in the page's JSON-LD that reads as a date, as written."""
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
-            value = parse_vietnamese_date(match.group(1), keep_offset)
-            if value:
-                return value
+            if parse_vietnamese_date(match.group(1)):
+                return match.group(1)
+    return None
+
+
+def _from_json_ld(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
+    value = _json_ld_text(tree, key)
+    return parse_vietnamese_date(value, keep_offset) if value else None
+
+
+def _clock_without_offset(text: str) -> bool:
+    """Whether ``text`` is a machine time (ISO 8601, with a clock) that states no offset."""
+    iso = _ISO_RE.search(text)
+    return bool(iso and iso.group("H") and not iso.group("tz"))
+
+
+def _utc_shown_locally(moment: str, shown: str | None) -> str | None:
+    """``moment`` (a machine time stating no offset, read as +07:00) taken as UTC, when the
+    page shows that moment in Vietnam time: ``shown`` is seven hours later to the minute.
+    Some CMSs write UTC without saying so; read as local, a story of 05:40 would be dated
+    22:40 the day before. Else None (without a shown clock the time stays local)."""
+    if not shown or len(shown) <= 10:
+        return None
+    later = datetime.fromisoformat(moment) + timedelta(hours=7)
+    if later.replace(second=0) == datetime.fromisoformat(shown).replace(second=0):
+        return later.isoformat()
     return None
 
 
@@ -228,6 +256,9 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         value = parse_vietnamese_date(text, keep_offset)
         if not value or _elsewhere(el, column):
             continue
+        if el.get("datetime") and not keep_offset and _clock_without_offset(text):
+            shown = text_under(el, 80)  # <time datetime="…T23:30">04/03 06:30</time>
+            value = _utc_shown_locally(value, parse_vietnamese_date(shown)) or value
         label = fold(text)
         if _UPDATE_LABEL.match(label) and (later := _PUBLISHED_LABEL.search(label)):
             value = parse_vietnamese_date(label[later.start():], keep_offset) or value
@@ -307,15 +338,17 @@ def _same_moment_locally(utc: datetime, text: str | None) -> str | None:
 
 def find_published(tree_or_html: lxml.html.HtmlElement | str,
                    keep_offset: bool = False) -> str | None:
-    """Find the publication date of a page: meta tags, then JSON-LD, then visible text. With
-    ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
-    (:func:`_stated_locally`)."""
+    """Find the publication date of a page: meta tags, then JSON-LD, then visible text. A
+    machine time stating no offset is Vietnam time, unless the page shows it seven hours later
+    (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup gives in UTC is told
+    in the offset the page shows it in (:func:`_stated_locally`)."""
     tree = _tree(tree_or_html)
-    found = (
-        _from_meta(tree, _META_PUBLISHED, keep_offset)
-        or _from_json_ld(tree, "datePublished", keep_offset)
-        or _from_text(tree, keep_offset)
-    )
+    machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
+    if not machine:
+        return _from_text(tree, keep_offset)
+    found = parse_vietnamese_date(machine, keep_offset)
+    if not keep_offset and _clock_without_offset(machine):
+        return _utc_shown_locally(found, _from_text(tree)) or found
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
     return found
