@@ -360,6 +360,26 @@ def _below_headline(container: lxml.html.HtmlElement | None) -> lxml.html.HtmlEl
         node = best
 
 
+def _headline_cell(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    """The layout-table cell of a page with no recognised body container whose story is the
+    headline, its dateline and the text after it (old ASP.NET and PHP portals lay pages out in
+    nested <table>s: menu row, sidebar cell, article cell, footer row): going up from the element
+    showing the headline, the first <td> holding more than a dateline's text besides it."""
+    if not title:
+        return None
+    wanted = fold(title)
+    headline = next((el for el in tree.iter(*_TITLED_TAGS) if fold(_heading_text(el)) == wanted
+                     and not any(a.tag in _CHROME_TAGS for a in el.iterancestors())), None)
+    if headline is None:
+        return None
+    own = _unlinked_chars(headline)
+    cells = [headline] if headline.tag == "td" else []
+    for cell in [*cells, *headline.iterancestors("td")]:
+        if _unlinked_chars(cell) - own > _CHROME_CHARS:
+            return cell
+    return None
+
+
 def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
            metas: dict[str, str], container=None) -> str | None:
     chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
@@ -815,10 +835,11 @@ def _chrome_line(line: str, title: str | None) -> bool:
 
 
 def _date_line(line: str) -> bool:
-    """A short line that is nothing but a date (the dateline shown under the headline)."""
+    """A short line that is nothing but a date (the dateline shown under the headline), labelled
+    or not ("Ngày đăng: 12/01/2026", "Cập nhật ngày 05/03/2026")."""
     return len(line) <= 48 and parse_vietnamese_date(line) is not None and not re.search(
-        r"[^\W\d_]{4,}", re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt", "", line)
-    )
+        r"[^\W\d_]{4,}",
+        re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt|đăng|xuất bản", "", line))
 
 
 def _tokens(text: str) -> Counter:
@@ -1467,8 +1488,13 @@ def extract_article(
     # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
     # captions and the author line sit in the body container); elsewhere trafilatura decides.
     vietnamese = language == "vi" or bool(selectors)
+    layout_cell = False  # the body container is a layout table's cell (no class named it)
     if vietnamese and not selectors.get("body"):
-        container = _below_headline(container)
+        if container is not None:
+            container = _below_headline(container)
+        else:
+            container = _headline_cell(tree, title)
+            layout_cell = container is not None
     sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
     # a page that is not Vietnamese keeps the offset it states: its own calendar day
@@ -1496,11 +1522,16 @@ def extract_article(
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
     body_extras = [*_captions(container, lines), sapo] if lines else []
+    if layout_cell:  # the cell starts with the headline and its dateline: trafilatura may
+        # leave them out, as the body does (below)
+        body_extras += [line for line in lines if _chrome_line(line, title) or _date_line(line)]
 
     # A container holding most of the page's paragraphs is checked by trafilatura on itself
-    # alone (a fraction of the page's cost); otherwise, or if they disagree, on the page.
+    # alone (a fraction of the page's cost); otherwise, or if they disagree, on the page. So is
+    # a layout table's cell: on the page, trafilatura reads the layout rows (menu, sidebar,
+    # footer) as one table, the story merged into one of its rows, and never agrees.
     tf_text, agreed = "", False
-    if lines and _holds_most_paragraphs(tree, container):
+    if lines and (layout_cell or _holds_most_paragraphs(tree, container)):
         tf_text = _trafilatura_text(_standalone(container), url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if not agreed:
