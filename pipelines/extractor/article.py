@@ -368,7 +368,14 @@ def _headline_cell(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.
     if not title:
         return None
     wanted = fold(title)
-    headline = next((el for el in tree.iter(*_TITLED_TAGS) if fold(_heading_text(el)) == wanted
+    words = len(title.split())
+
+    def shows_title(el) -> bool:  # wrappers and long blocks are skipped before their text
+        if any(child.tag in _WRAPPER_CHILDREN for child in el):
+            return False
+        return len(el.text_content().split()) <= 2 * words and fold(_heading_text(el)) == wanted
+
+    headline = next((el for el in tree.iter(*_TITLED_TAGS) if shows_title(el)
                      and not any(a.tag in _CHROME_TAGS for a in el.iterancestors())), None)
     if headline is None:
         return None
@@ -482,6 +489,9 @@ _NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar
                               re.I)
 _TITLE_WORDS = (4, 40)
 _TITLED_TAGS = ("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b")
+# children that make an element a wrapper, never a headline's own element
+_WRAPPER_CHILDREN = frozenset({"div", "p", "table", "tbody", "tr", "td", "ul", "ol", "li",
+                               "section", "article", "h1", "h2", "h3", "h4", "form"})
 _CHROME_TAGS = frozenset({"header", "nav", "footer", "a", "aside"})
 
 
