@@ -31,3 +31,12 @@ def fold(s: str | None) -> str:
 def solid_len(text: str) -> int:
     """Characters of ``text`` besides white space (a page source's indentation is no text)."""
     return len("".join(text.split()))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_key(text: str) -> str:
+    """The folded words of ``text``, one space apart: what two spellings of one line share
+    (punctuation, spacing, accents and case aside)."""
+    return " ".join(_WORD.findall(fold(text)))

@@ -53,7 +53,7 @@ from pipelines.extractor.related import (
     extract_related,
     heading_key,
 )
-from pipelines.text import fold, nfc
+from pipelines.text import fold, nfc, word_key
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -1073,12 +1073,9 @@ def _plain_trafilatura(html: str, url: str) -> str:
     return (doc.text if doc is not None else None) or ""
 
 
-_WORD = re.compile(r"\w+")
-
-
 @lru_cache(maxsize=16384)  # a site's menus and boxes repeat their link texts on every page
 def _line_key(line: str) -> str:
-    return " ".join(_WORD.findall(fold(line)))
+    return word_key(line)
 
 
 _CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one

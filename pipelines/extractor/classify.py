@@ -30,7 +30,7 @@ import lxml.html
 
 from crawler.urls import join_base
 from pipelines.extractor.dates import parse_vietnamese_date
-from pipelines.text import fold
+from pipelines.text import fold, word_key
 
 KINDS = ("article", "listing", "other")
 
@@ -592,7 +592,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
 
 
 def outside_asides(tree: lxml.html.HtmlElement, keys: list[str]) -> dict[str, int]:
-    """For each of ``keys`` (folded word runs, as ``article._line_key`` makes them) that the
+    """For each of ``keys`` (:func:`pipelines.text.word_key`) that the
     page's sidebars or footer show (``<aside>``, ``<footer>``, a box named so, as the walk
     tells them; one holding the headline is none): how many times the rest of the page shows
     it. A key the asides do not show is left out. The site's address and owner in its footer,
@@ -614,16 +614,10 @@ def outside_asides(tree: lxml.html.HtmlElement, keys: list[str]) -> dict[str, in
     if not asides:
         return {}
 
-    def words(el) -> str:
-        return " ".join(_WORD.findall(fold(el.text_content())))
-
-    aside_text = " \n ".join(words(el) for el in asides)
-    page_text = words(body)
+    aside_text = " \n ".join(word_key(el.text_content()) for el in asides)
+    page_text = word_key(body.text_content())
     return {key: page_text.count(key) - aside_text.count(key)
             for key in set(keys) if key and key in aside_text}
-
-
-_WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
