@@ -547,9 +547,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     if block and (walk.buf or walk.marked):  # else flush() has nothing to do
         walk.flush()
     entered_section = el is walk.section
-    names = el.get("class"), el.get("id")
-    aside = (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
-             and _aside_names(names)) and not _holds(el, walk.headline)
+    aside = _is_aside(el, tag, walk.headline)
     walk.aside += aside
     if entered_section:
         walk.in_section = True
@@ -606,10 +604,7 @@ def outside_asides(tree: lxml.html.HtmlElement, keys: list[str]) -> dict[str, in
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        names = el.get("class"), el.get("id")
-        if (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
-                and _aside_names(names)) and not _holds(el, headline) \
-                and not any(a in asides for a in el.iterancestors()):
+        if _is_aside(el, tag, headline) and not any(a in asides for a in el.iterancestors()):
             asides.append(el)
     if not asides:
         return {}
@@ -618,6 +613,14 @@ def outside_asides(tree: lxml.html.HtmlElement, keys: list[str]) -> dict[str, in
     page_text = word_key(body.text_content())
     return {key: page_text.count(key) - aside_text.count(key)
             for key in set(keys) if key and key in aside_text}
+
+
+def _is_aside(el, tag: str, headline) -> bool:
+    """``el`` (of tag ``tag``) is a sidebar or the footer: ``<aside>``, ``<footer>`` or a box
+    its class or id names so, unless it holds the ``headline`` (a "page-with-sidebar" wrapper)."""
+    names = el.get("class"), el.get("id")
+    return (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
+            and _aside_names(names)) and not _holds(el, headline)
 
 
 @lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
