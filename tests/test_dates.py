@@ -239,3 +239,19 @@ def test_a_machine_time_without_offset_shown_seven_hours_later_is_utc() -> None:
     stated = ARTICLE.format(before=meta.format("2025-12-23T22:40:00+07:00"),
                             dateline=dateline, after="")
     assert find_published(stated) == "2025-12-23T22:40:00+07:00"
+
+
+def test_the_last_update_is_utc_when_the_publication_time_is() -> None:
+    # one CMS writes both machine times: when its publication time is UTC written without an
+    # offset (the dateline shows it seven hours later), so is its last update
+    meta = ("<meta property='article:published_time' content='{}'>"
+            "<meta property='article:modified_time' content='2025-12-24T01:15:00'>")
+    dateline = "<span class='date'>Thứ Tư, 24/12/2025 05:40</span>"
+    utc = ARTICLE.format(before=meta.format("2025-12-23T22:40:00"), dateline=dateline, after="")
+    assert find_updated(utc) == "2025-12-24T08:15:00+07:00"
+    # a publication time the page shows as it is: both are local
+    local = ARTICLE.format(before=meta.format("2025-12-24T05:40:00"), dateline=dateline, after="")
+    assert find_updated(local) == "2025-12-24T01:15:00+07:00"
+    # an update stating its offset is never shifted
+    stated = utc.replace("2025-12-24T01:15:00'", "2025-12-24T01:15:00+07:00'")
+    assert find_updated(stated) == "2025-12-24T01:15:00+07:00"

@@ -160,11 +160,6 @@ def _json_ld_text(tree: lxml.html.HtmlElement, key: str) -> str | None:
     return None
 
 
-def _from_json_ld(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
-    value = _json_ld_text(tree, key)
-    return parse_vietnamese_date(value, keep_offset) if value else None
-
-
 def _clock_without_offset(text: str) -> bool:
     """Whether ``text`` is a machine time (ISO 8601, with a clock) that states no offset."""
     iso = _ISO_RE.search(text)
@@ -382,7 +377,23 @@ def published_meta(tree: lxml.html.HtmlElement) -> str | None:
 
 def find_updated(tree_or_html: lxml.html.HtmlElement | str,
                  keep_offset: bool = False) -> str | None:
-    """Find the last-modified date of a page from meta tags or JSON-LD (never from text)."""
+    """Find the last-modified date of a page from meta tags or JSON-LD (never from text). A
+    machine time stating no offset is Vietnam time, unless the page's publication time is UTC
+    written without an offset (:func:`_writes_utc`): the same CMS writes both."""
     tree = _tree(tree_or_html)
-    return (_from_meta(tree, _META_UPDATED, keep_offset)
-            or _from_json_ld(tree, "dateModified", keep_offset))
+    machine = _meta_text(tree, _META_UPDATED) or _json_ld_text(tree, "dateModified")
+    if not machine:
+        return None
+    found = parse_vietnamese_date(machine, keep_offset)
+    if found and not keep_offset and _clock_without_offset(machine) and _writes_utc(tree):
+        return (datetime.fromisoformat(found) + timedelta(hours=7)).isoformat()
+    return found
+
+
+def _writes_utc(tree: lxml.html.HtmlElement) -> bool:
+    """Whether the page's machine publication time states no offset and the page shows it
+    seven hours later (:func:`_utc_shown_locally`): its CMS writes UTC without saying so."""
+    machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
+    if not machine or not _clock_without_offset(machine):
+        return False
+    return _utc_shown_locally(parse_vietnamese_date(machine), _from_text(tree)) is not None
