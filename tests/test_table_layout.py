@@ -76,3 +76,17 @@ def test_a_data_table_inside_the_article_cell_stays_body() -> None:
     result = extract_article(_page(title, cell, depth=2), URL)
     _check(result, [PARAGRAPHS[0][:60], PARAGRAPHS[1][:60], "Diện tích lúa gieo cấy", "28.100 tấn"],
            CHROME)
+
+
+def test_a_notice_whose_cell_only_shows_its_pdf_has_no_chrome_for_a_body() -> None:
+    # the cell holds the headline, a dateline and a frame showing the document: the notice's
+    # content is its PDF (read by the crawl), so the page's menu and footer rows are no body
+    title = "Thông báo kết luận của Chủ tịch Ủy ban nhân dân huyện tại buổi làm việc"
+    for frame in ('<iframe src="/Portals/0/VanBan/tb-125.pdf" width="100%"></iframe>',
+                  '<embed src="/pdfjs/web/viewer.html?file=/VanBan/tb-125.pdf">'):
+        cell = (f'<span id="ctl00_lblTitle" class="title">{title}</span><br>'
+                f'<span class="date">(10/11/2025)</span><div class="content">{frame}</div>')
+        result = extract_article(_page(title, cell).replace("class='footer'", "class='bottom'"),
+                                 URL)
+        assert result["title"] == title
+        _check(result, [], [*CHROME, "Tin mới nhất", "Trang chủ"])

@@ -37,7 +37,13 @@ from trafilatura.metadata import (
 )
 
 from crawler.urls import canonical_url
-from pipelines.extractor.classify import ATTACHMENT, classify_page, error_page, outside_asides
+from pipelines.extractor.classify import (
+    ATTACHMENT,
+    classify_page,
+    error_page,
+    outside_asides,
+    shows_document,
+)
 from pipelines.extractor.dates import (
     find_published,
     find_updated,
@@ -360,11 +366,13 @@ def _below_headline(container: lxml.html.HtmlElement | None) -> lxml.html.HtmlEl
         node = best
 
 
-def _headline_cell(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+def _headline_cell(tree: lxml.html.HtmlElement, title: str | None,
+                   base: str) -> lxml.html.HtmlElement | None:
     """The layout-table cell of a page with no recognised body container whose story is the
     headline, its dateline and the text after it (old ASP.NET and PHP portals lay pages out in
     nested <table>s: menu row, sidebar cell, article cell, footer row): going up from the element
-    showing the headline, the first <td> holding more than a dateline's text besides it."""
+    showing the headline, the first <td> holding more than a dateline's text besides it, or a
+    frame showing a document (a notice whose content is its PDF; links resolved on ``base``)."""
     if not title:
         return None
     wanted = fold(title)
@@ -382,7 +390,7 @@ def _headline_cell(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.
     own = _unlinked_chars(headline)
     cells = [headline] if headline.tag == "td" else []
     for cell in [*cells, *headline.iterancestors("td")]:
-        if _unlinked_chars(cell) - own > _CHROME_CHARS:
+        if _unlinked_chars(cell) - own > _CHROME_CHARS or shows_document(cell, base):
             return cell
     return None
 
@@ -1500,7 +1508,7 @@ def extract_article(
         if container is not None:
             container = _below_headline(container)
         else:
-            container = _headline_cell(tree, title)
+            container = _headline_cell(tree, title, url)
             layout_cell = container is not None
     sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))

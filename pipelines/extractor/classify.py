@@ -506,9 +506,15 @@ def _base(tree, url: str) -> str:
     return next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
 
 
+def shows_document(el, url: str) -> bool:
+    """True when a frame inside ``el`` shows a document (:func:`embedded_document`)."""
+    return any(embedded_document(url, frame.get("src") or frame.get("data") or "")
+               for frame in el.iter(*_FRAMES))
+
+
 def _links_attachment(tree, url: str) -> bool:
     """True when a link of the page leads to a document (PDF, DOC …), as :func:`_link` reads
-    links, or a frame shows one (:func:`_embedded_document`): a cheap test that tells whether
+    links, or a frame shows one (:func:`embedded_document`): a cheap test that tells whether
     the walk could find any attachment."""
     base = _base(tree, url)
     for a in tree.iter("a"):
@@ -517,8 +523,7 @@ def _links_attachment(tree, url: str) -> bool:
             resolved = _resolve(base, href)
             if resolved is not None and resolved[2] == "attachment":
                 return True
-    return any(_embedded_document(base, el.get("src") or el.get("data") or "")
-               for el in tree.iter(*_FRAMES))
+    return shows_document(tree, base)
 
 
 def _walk(tree, url: str, headline) -> _Walk:
@@ -561,7 +566,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
                 walk.current.media += 1
                 walk.marked = True
         elif tag in _FRAMES and (
-                document := _embedded_document(base, el.get("src") or el.get("data") or "")):
+                document := embedded_document(base, el.get("src") or el.get("data") or "")):
             walk.current.attachments.append({"url": document, "text": el.get("title") or ""})
             walk.marked = True
         elif tag == "video" or tag == "audio" or (tag != "time" and _PLAYER.search(
@@ -700,7 +705,7 @@ def _resolve_joined(base: str, href: str) -> tuple[str, str, str] | None:
 _VIEWER_PARAMS = ("file", "url", "src", "doc")  # pdf.js "viewer.html?file=…", "viewer?url=…"
 
 
-def _embedded_document(base: str, src: str) -> str | None:
+def embedded_document(base: str, src: str) -> str | None:
     """The document (PDF, DOC …) an <iframe>, <embed> or <object> shows, directly or through
     a viewer page that names it in its query: a notice whose content is its document."""
     if not src.strip():
