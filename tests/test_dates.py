@@ -255,3 +255,23 @@ def test_the_last_update_is_utc_when_the_publication_time_is() -> None:
     # an update stating its offset is never shifted
     stated = utc.replace("2025-12-24T01:15:00'", "2025-12-24T01:15:00+07:00'")
     assert find_updated(stated) == "2025-12-24T01:15:00+07:00"
+
+
+def test_a_notice_dated_only_by_its_documents_place_and_day_has_that_day() -> None:
+    # an official document's dateline, "<place>, ngày … tháng … năm …", is the only date of a
+    # notice that reproduces its document; the site's calendar above the headline and another
+    # story's box are not the notice's
+    signed = "<p style='text-align:right'><em>Hạ Long, ngày 3 tháng 04 năm 2025.</em></p>"
+    clock = "<div class='clock'>Quảng Ninh, ngày 01 tháng 12 năm 2026</div>"
+    html = ARTICLE.format(before=clock, dateline="", after=signed)
+    assert find_published(html) == "2025-04-03"
+    assert extract_article(html, "https://tinh.gov.vn/thong-bao/tb-125.html")["published"] \
+        == "2025-04-03"
+    # only the calendar, or the line in a box of other stories: no date read from it
+    assert find_published(ARTICLE.format(before=clock, dateline="", after="")) is None
+    boxed = OTHER_STORIES.replace("23/12/2025", "Hạ Long, ngày 3 tháng 04 năm 2025")
+    assert find_published(ARTICLE.format(before="", dateline="", after=boxed)) is None
+    # a labelled dateline still comes first
+    dated = ARTICLE.format(before="", dateline="<span class='date'>24/12/2025</span>",
+                           after=signed)
+    assert find_published(dated) == "2025-12-24"

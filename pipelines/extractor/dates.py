@@ -266,7 +266,34 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         if after_headline:
             return value
         first = first or value
-    return updated or first
+    return updated or first or _place_and_date(tree, headline, column)
+
+
+# An official document's own dateline, "Quảng Ninh, ngày 24 tháng 12 năm 2025" (the place, then
+# the day in words): a notice that reproduces its document shows no other date. In folded text.
+_PLACE_AND_DATE = re.compile(r"^[^\W\d][^\d,]{1,40},\s*ngay\s+[0-3]?\d\s+thang\s+[01]?\d\s+nam\s+"
+                             r"(?:19|20)\d\d\W*$")
+
+
+def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) -> str | None:
+    """The day of the first document dateline (:data:`_PLACE_AND_DATE`) after the headline,
+    outside other stories' boxes (:func:`_elsewhere`); read only when the page shows no
+    labelled date, so a page with one pays nothing. Before the headline such a line is the
+    site's calendar."""
+    if headline is None:
+        return None
+    after = False
+    for el in tree.iter("h1", "p", "div", "td", "span", "em", "i", "strong"):
+        if el is headline:
+            after = True
+            continue
+        if not after:
+            continue
+        text = text_under(el, 80)
+        if text and _PLACE_AND_DATE.match(fold(" ".join(text.split()))) \
+                and not _elsewhere(el, column):
+            return parse_vietnamese_date(text)
+    return None
 
 
 def _label_first(el: lxml.html.HtmlElement) -> bool:
