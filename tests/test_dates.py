@@ -275,3 +275,27 @@ def test_a_notice_dated_only_by_its_documents_place_and_day_has_that_day() -> No
     dated = ARTICLE.format(before="", dateline="<span class='date'>24/12/2025</span>",
                            after=signed)
     assert find_published(dated) == "2025-12-24"
+
+
+def test_a_machine_date_naming_the_day_only_takes_the_time_its_dateline_shows() -> None:
+    # JSON-LD or a meta tag gives the day alone; the dateline below the headline tells the hour
+    dateline = "<span class='pubdate'>24/12/2025 - 18:21</span>"
+    json_ld = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+               "\"datePublished\": \"2025-12-24\"}</script>")
+    meta = "<meta property='article:published_time' content='2025-12-24'>"
+    for markup in (json_ld, meta):
+        html = ARTICLE.format(before=markup, dateline=dateline, after="")
+        assert find_published(html) == "2025-12-24T18:21:00+07:00", markup
+        # a dateline of another day is not this day's time: the markup's day stands
+        other = ARTICLE.format(before=markup, dateline=dateline.replace("24/12", "23/12"),
+                               after="")
+        assert find_published(other) == "2025-12-24", markup
+    # no dateline: the day as the markup gives it; a dateline of midnight is a day, not a time
+    assert find_published(ARTICLE.format(before=json_ld, dateline="", after="")) == "2025-12-24"
+    midnight = "<time datetime='2025-12-24T00:00:00+07:00'>24/12/2025</time>"
+    assert find_published(ARTICLE.format(before=meta, dateline=midnight, after="")) \
+        == "2025-12-24"
+    # the meta tag's day, JSON-LD's moment of that day: the moment
+    both = meta + json_ld.replace("2025-12-24", "2025-12-24T11:05:00+07:00")
+    assert find_published(ARTICLE.format(before=both, dateline=midnight, after="")) \
+        == "2025-12-24T11:05:00+07:00"

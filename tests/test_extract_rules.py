@@ -532,3 +532,13 @@ def test_a_notice_sentence_also_shown_in_a_sidebar_stays_the_body() -> None:
     page = _notice_page(f"<p>{sentence}</p>", f"<p>{sentence}</p>")
     result = extract_article(page, "https://soyte.binhphong.gov.vn/tin-tuc/tb-19.aspx")
     assert result["text"] == sentence  # once: the box's copy and title are the sidebar's
+
+
+def test_a_line_of_invisible_characters_is_no_paragraph() -> None:
+    # an editor's empty photo rows keep a byte-order mark or a zero-width space each; inside a
+    # word they show nothing either
+    rows = "".join(f"<p>{p}</p><div class='photo'>\ufeff<img src='/a.jpg'></div><p>\u200b</p>"
+                   for p in BODY)
+    text = check(extract_article(page(rows.replace("trồng rừng", "trồng\u200b rừng")), URL),
+                 BODY, ["\ufeff", "\u200b"])
+    assert text.split("\n") == BODY

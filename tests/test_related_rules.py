@@ -573,3 +573,40 @@ def test_a_definition_lists_term_titles_its_items() -> None:
     assert_body(result, ["Hợp tác xã chè", "Làng nghề gốm", "Các tin khác"])
     assert paths(result) == ["/Trang/ChiTietTinTuc.aspx?nid=78", "/Pages/x.aspx?ItemID=79"]
     assert [r["block"] for r in result["related"]] == ["Các tin khác"] * 2
+
+
+def test_a_box_titled_with_an_events_name_holds_that_events_stories() -> None:
+    # "Dòng sự kiện: <the event>" over the event's stories, inside the body: the stories are
+    # related news and the title (a link to the event's page) is no line of the story
+    box = ("<div class='topic'><h3 class='box-heading'><a href='/chu-de/mua-lu-mien-trung-5.html'>"
+           "<span>Dòng sự kiện:</span> Mưa lũ miền Trung</a></h3><div class='box-content'>"
+           + "".join(f"<article><h2><a href='/tin/{slug}.html'>{headline}</a></h2>"
+                     f"<time>0{n}/11/2025 10:24</time></article>"
+                     for n, slug, headline in (
+                         (1, "di-doi-dan-vung-sat-lo", "Khẩn trương di dời dân khỏi vùng sạt lở"),
+                         (2, "ho-tro-luong-thuc-vung-lu", "Hỗ trợ lương thực cho bà con vùng lũ"),
+                         (3, "sua-chua-duong-sau-lu", "Sửa chữa đường giao thông hư hỏng sau lũ")))
+           + "</div></div>")
+    result = extract_article(page(body_extra=box), PAGE)
+    assert_body(result, ["Dòng sự kiện", "Mưa lũ miền Trung", "di dời dân"])
+    assert paths(result) == ["/tin/di-doi-dan-vung-sat-lo.html",
+                             "/tin/ho-tro-luong-thuc-vung-lu.html",
+                             "/tin/sua-chua-duong-sau-lu.html"]
+    assert {r["found_by"] for r in result["related"]} == {"heading"}
+    # alone, "Dòng sự kiện" titles the site's list of events (pages of events): a menu, not
+    # related news
+    menu = ("<div class='events'><div class='box-heading'><span>Dòng sự kiện</span></div><ul>"
+            "<li><a href='/su-kien/mua-lu-mien-trung-lich-su.5.html'>Mưa lũ miền Trung</a></li>"
+            "<li><a href='/su-kien/dai-hoi-dang-bo-cac-cap-nhiem-ky-moi.6.html'>Đại hội Đảng bộ "
+            "các cấp nhiệm kỳ mới</a></li></ul></div>")
+    assert extract_article(page(after=menu), PAGE)["related"] == []
+
+
+def test_a_box_of_the_most_watched_stories_is_navigation_whatever_it_names_first() -> None:
+    # "Video đang xem nhiều" beside the body: the site's most watched, never this story's kin
+    box = ("<section class='zone'><h3 class='box-heading'><a href='/video/'>Video đang xem nhiều"
+           "</a></h3><article><h2><a href='/tin/mo-hinh-dan-van-kheo-o-xa-vung-cao-88123.html'>"
+           "Mô hình dân vận khéo ở xã vùng cao được nhân rộng</a></h2></article></section>")
+    result = extract_article(page(after=box), PAGE)
+    assert_body(result, ["Mô hình dân vận", "Video đang xem nhiều"])
+    assert result["related"] == []

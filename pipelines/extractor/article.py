@@ -234,8 +234,13 @@ def _cut_short() -> bool:
     return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log)
 
 
+# characters that show nothing and are no white space: a zero-width space, a word joiner, a
+# byte-order mark left inside an element (a line of them alone is an empty line)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+
+
 def _clean_text(text: str | None) -> str:
-    return nfc(" ".join((text or "").split())) or ""
+    return nfc(" ".join((text or "").translate(_INVISIBLE).split())) or ""
 
 
 def _select(tree: lxml.html.HtmlElement, css: str | None) -> list:

@@ -361,14 +361,22 @@ def _same_moment_locally(utc: datetime, text: str | None) -> str | None:
 def find_published(tree_or_html: lxml.html.HtmlElement | str,
                    keep_offset: bool = False) -> str | None:
     """Find the publication date of a page: meta tags, then JSON-LD, then visible text. A
-    machine time stating no offset is Vietnam time, unless the page shows it seven hours later
-    (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup gives in UTC is told
-    in the offset the page shows it in (:func:`_stated_locally`)."""
+    machine date naming the day only yields to a moment of that day in JSON-LD or the visible
+    dateline. A machine time stating no offset is Vietnam time, unless the page shows it
+    seven hours later (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup
+    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`)."""
     tree = _tree(tree_or_html)
     machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
     if not machine:
         return _from_text(tree, keep_offset)
     found = parse_vietnamese_date(machine, keep_offset)
+    if found and len(found) == 10:  # the day only: JSON-LD or the dateline may tell when
+        json_ld = _json_ld_text(tree, "datePublished")
+        for moment in (json_ld and parse_vietnamese_date(json_ld, keep_offset),
+                       _from_text(tree, keep_offset)):
+            if moment and moment[:10] == found and moment[10:19] not in ("", "T00:00:00"):
+                return moment  # (midnight is a day written as a moment)
+        return found
     if not keep_offset and _clock_without_offset(machine):
         return _utc_shown_locally(found, _from_text(tree)) or found
     if keep_offset and found and found.endswith("+00:00"):

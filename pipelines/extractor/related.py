@@ -67,6 +67,12 @@ NAV_HEADINGS = frozenset({
     "xem nhieu nhat", "tin dia phuong",
 })
 TAG_HEADINGS = frozenset({"tu khoa", "tags", "tag", "chu de", "tu khoa lien quan"})
+# a box of the site's most read or watched stories, whatever else its title says ("Video đang
+# xem nhiều", "Bài đọc nhiều trong tuần")
+_MOST_READ = re.compile(r"\b(?:doc|xem) nhieu\b")
+# names of a box of one event's stories, said before the event's name: "Dòng sự kiện: Bão số 3"
+# (alone, "Dòng sự kiện" titles the site's list of events, a menu)
+_EVENT_NAMES = frozenset({"dong su kien"})
 # Button texts inside boxes that lead to a listing, never to one article.
 _MORE_LINKS = frozenset({"xem tat ca", "tat ca", "xem tiep", "doc tiep", "xem them", "them"})
 # How a related block was found, strongest evidence first: the profile's selector, a heading,
@@ -129,6 +135,24 @@ def heading_key(text: str) -> str:
     the count a box title may show of its items is no part of it: "Tin liên quan (5)"."""
     text = _ITEM_COUNT.sub("", fold(text))
     return _LIST_PREFIX.sub("", " ".join(re.sub(r"[^\w\s]", " ", text).split()))
+
+
+def box_title_key(text: str) -> str:
+    """:func:`heading_key` of a box title, or "" for a text too long to be one (a teaser's
+    headline). A title that names its box before a colon and the box's topic after it is keyed
+    by that name when it is a related box's ("Tin liên quan: Bão số 3"), and one event's
+    stories ("Dòng sự kiện: Bão số 3") are "tin cùng sự kiện"; a title of the site's most read
+    stories has the key of "xem nhiều" (a navigation box)."""
+    key = heading_key(text) if len(text.split()) <= 10 else ""  # "Các tin liên quan:" is short
+    if key in RELATED_HEADINGS or key in NAV_HEADINGS or key in TAG_HEADINGS:
+        return key
+    name, colon, topic = text.partition(":")
+    if colon and topic.strip() and len(name.split()) <= 5:
+        if heading_key(name) in RELATED_HEADINGS:
+            return heading_key(name)
+        if heading_key(name) in _EVENT_NAMES:
+            return "tin cung su kien"
+    return "xem nhieu" if key and _MOST_READ.search(key) else key
 
 
 def _lead_in_key(text: str) -> str:
@@ -877,8 +901,7 @@ def extract_related(
                 continue  # a long text is no box title (the key would be empty)
             if not text.strip():
                 text = _picture_title(head)  # a title drawn as a picture
-            # box titles are a few words ("Các tin liên quan:"); teaser headlines are longer
-            key = heading_key(text) if len(text.split()) <= 10 else ""
+            key = box_title_key(text)
             if key in TAG_HEADINGS and label is None:
                 block = el.getparent()
                 if block is not None and block.tag not in ("body", "html"):
