@@ -241,7 +241,8 @@ class RecordingSite:
             def do_GET(self):
                 with lock:
                     busy[0] += 1
-                    site.arrivals.append((time.monotonic(), self.path))
+                    site.arrivals.append((accepted.pop(self.connection, time.monotonic()),
+                                          self.path))
                     site.most_at_once = max(site.most_at_once, busy[0])
                 try:
                     if self.path == "/":
@@ -267,7 +268,16 @@ class RecordingSite:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # a request arrives when its connection is accepted (one a request: HTTP/1.0), not
+        # when its handler's thread gets to run, which a loaded machine delays
+        accepted: dict = {}
+
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request, client_address):
+                accepted[request] = time.monotonic()
+                super().process_request(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
