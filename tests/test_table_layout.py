@@ -90,3 +90,27 @@ def test_a_notice_whose_cell_only_shows_its_pdf_has_no_chrome_for_a_body() -> No
                                  URL)
         assert result["title"] == title
         _check(result, [], [*CHROME, "Tin mới nhất", "Trang chủ"])
+
+
+def test_dates_and_the_documents_number_in_a_data_table_stay_body() -> None:
+    # a schedule's days and a document sheet's number and dates are the table's data, not the
+    # page's dateline or headline repeated (Word-pasted cells hold <p>s); a layout row still
+    # gives its dateline to no body
+    title = "125/TB-UBND"
+    schedule = "".join(f"<tr><td><p>{day}/01/2026</p></td><td><p>Đồng chí {name}, Phó Chủ tịch"
+                       " Ủy ban nhân dân huyện</p></td></tr>"
+                       for day, name in (("8", "Nguyễn Văn An"), ("15", "Trần Thị Bình")))
+    sheet = (f"<tr><td>Số ký hiệu</td><td>{title}</td></tr>"
+             "<tr><td>Ngày ban hành</td><td>12/11/2025</td></tr>"
+             "<tr><td>Trích yếu</td><td>Thông báo lịch tiếp công dân của lãnh đạo huyện</td></tr>")
+    for rows in (schedule, sheet):
+        html = (f"<html lang='vi'><head><title>{title}</title></head><body>"
+                "<div class='menu'><a href='/'>Trang chủ</a></div>"
+                f"<h1>{title}</h1><div class='date'>Ngày đăng: 05/01/2026</div>"
+                f"<div class='article-content'><p>{NOTICE}</p><table border='1'>"
+                "<tr><th>Ngày</th><th>Nội dung</th></tr>"
+                f"{rows}</table></div></body></html>")
+        result = extract_article(html, URL)
+        present = (["8/01/2026", "15/01/2026", "Trần Thị Bình"] if rows is schedule
+                   else [title, "12/11/2025", "Ngày ban hành"])
+        _check(result, [NOTICE, *present], ["Ngày đăng", "05/01/2026"])

@@ -844,6 +844,21 @@ _WIDGET = re.compile(
 )
 
 
+def _table_data(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """The :func:`block_lines` of the cells of ``root``'s data tables: two rows or more of two
+    cells or more with text (a schedule, a document's "Số ký hiệu | Ngày ban hành" sheet). A
+    date or the document's number there is data, not the page's dateline or headline; a
+    layout table's rows (one cell with text each: the headline, then the dateline) are none."""
+    found: set[str] = set()
+    for table in root.iter("table"):
+        rows = [cells for row in table.xpath("./tr|./*/tr")
+                if len(cells := [c for c in row if c.tag in ("td", "th")
+                                 and c.text_content().strip()]) >= 2]
+        if len(rows) >= 2:
+            found.update(line for cells in rows for cell in cells for line in block_lines(cell))
+    return frozenset(found)
+
+
 def _chrome_line(line: str, title: str | None) -> bool:
     """A line of page chrome that trafilatura kept: the headline repeated, share/print rows,
     counters and widgets (:data:`_WIDGET`)."""
@@ -1564,8 +1579,11 @@ def extract_article(
     if tf_text and not agreed:
         lines = _without_link_lists([line for line in (_clean_text(x) for x in tf_text.split("\n"))
                                      if line and not _chrome_line(line, title)], tree)
-    # the headline, a bare date line or a share row is page chrome, whichever path found it
-    lines = [line for line in lines if not _chrome_line(line, title) and not _date_line(line)]
+    # the headline, a bare date line or a share row is page chrome, whichever path found it;
+    # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025")
+    table_data = _table_data(container) if lines and container is not None else frozenset()
+    lines = [line for line in lines if line in table_data
+             or not _chrome_line(line, title) and not _date_line(line)]
     # Never worse than plain trafilatura: a body short beside the page's prose is checked
     # against plain trafilatura's full extraction (only then: it costs as much again), and
     # what it finds and the body lacks is brought in, in document order. A body container
