@@ -27,7 +27,7 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -41,7 +41,6 @@ from scrapy.utils.response import response_status_message
 from crawler.checks import setting
 from crawler.items import FetchError
 from crawler.sites import host_allowed
-from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -215,9 +214,15 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         return result
 
     def refuse_loop_or_offsite(self, redirected: Request) -> None:
+        """A loop is a URL the chain has already asked for, as spelt (its fragment aside):
+        not its canonical form, which drops a visitor's session id. An ASP.NET site without
+        cookies sends ``/`` to ``/(S(x1y2))/`` and a Java one ``/a.jsp`` to
+        ``/a.jsp;jsessionid=…``: one canonical URL, but the page, served once the visitor has
+        a session; compared canonical, every such site was a loop at its home page, and
+        nothing of it was crawled. A redirect that never settles is still bounded by
+        ``REDIRECT_MAX_TIMES``."""
         chain = redirected.meta["redirect_urls"]  # every URL before this one
-        target = canonical_url(redirected.url)
-        if target in {canonical_url(u) for u in chain}:
+        if urldefrag(redirected.url)[0] in {urldefrag(u)[0] for u in chain}:
             self.crawler.stats.inc_value("tintuc/redirect_loop")
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
         spider = self.crawler.spider
