@@ -41,7 +41,7 @@ from crawler.middlewares import StrictRobotsTxtMiddleware, robots_fetched, sniff
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook, shape_of
-from crawler.urls import canonical_url, is_looping_path, is_print_view
+from crawler.urls import canonical_url, is_looping_path, is_print_view, spelling_key
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
@@ -94,6 +94,8 @@ class NewsSpider(scrapy.Spider):
         # and the pages naming another URL, waiting for it to show the same (canonical_alias)
         self.fingerprints: dict[str, int] = {}
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
+        # the first page handed to extraction per spelling_key, and what it showed
+        self.spellings: dict[tuple, tuple[str, int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -234,6 +236,8 @@ class NewsSpider(scrapy.Spider):
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
         alias_of = self.canonical_alias(response, url) if decision is None else None
+        if decision is None and not alias_of:
+            alias_of = self.spelling_alias(response, url)
         if alias_of:
             yield PageDecision(url, response.meta.get(CAPTURE_META), "other", alias_of)
             yield from self.document_requests(documents)
@@ -315,6 +319,20 @@ class NewsSpider(scrapy.Spider):
                                                    meta={"canonical_of": url}))  # fmt: skip
         return (f"its <link rel=canonical> names {declared}: stored there if that page shows "
                 "the same article, else this page is fetched again and stored")
+
+    def spelling_alias(self, response: TextResponse, url: str) -> str | None:
+        """Why the page at ``url`` is not handed to extraction, when a page at another
+        spelling of its URL (:func:`crawler.urls.spelling_key`: letter case, Unicode form,
+        query order) was, and showed the same (:func:`page_fingerprint`). IIS answers
+        ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS finds a
+        slug linked precomposed or decomposed: each article was stored twice. Else None: a
+        page showing something else there (a case-sensitive server) is a page of its own."""
+        first = self.spellings.setdefault(spelling_key(url), (url, page_fingerprint(response.body)))
+        if first[0] == url or first[1] != page_fingerprint(response.body):
+            return None
+        self.crawler.stats.inc_value("tintuc/spelling_duplicates")
+        return (f"the same page as {first[0]}, its URL spelt another way (letter case, Unicode "
+                "form or order of parameters)")
 
     def on_idle(self) -> None:
         """Nothing left to fetch: the pages still waiting for their canonical URL (it failed,
