@@ -30,7 +30,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
@@ -39,7 +39,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import response_status_message
 
 from crawler.checks import setting
-from crawler.items import FetchError
+from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
 
 logger = logging.getLogger(__name__)
@@ -235,6 +235,26 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         ):
             self.crawler.stats.inc_value("tintuc/redirect_offsite")
             raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")
+
+
+# the pages a request went through by ``<meta http-equiv=refresh>`` before its response:
+# ``[(url, capture id, where it sent the visitor)]``, recorded by the spider
+REFRESHED_PAGES = "tintuc_refreshed_pages"
+
+
+class RecordedMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """MetaRefreshMiddleware that remembers the pages it left: a stub that only sends its
+    visitor on (``<meta http-equiv="refresh" content="0;url=/tin/bai-1.html">``, an old URL
+    kept so) is captured, and never reaches the spider, so its capture said nothing of why
+    it was not stored. Each such page, its capture and its target ride on the request that
+    follows the refresh (:data:`REFRESHED_PAGES`)."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request) and result is not request:
+            result.meta[REFRESHED_PAGES] = [*request.meta.get(REFRESHED_PAGES, ()), (
+                response.url, request.meta.get(CAPTURE_META), result.url)]
+        return result
 
 
 # --- robots.txt -----------------------------------------------------------------------------

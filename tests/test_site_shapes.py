@@ -10,7 +10,9 @@
   canonical differing from the page's URL by a trailing slash is the page itself;
 * one URL spelt several ways (ninth session's probe): IIS answers any letter case, a CMS finds
   a Vietnamese slug linked precomposed or decomposed; each article is stored once, while a
-  case-sensitive server's two pages at two spellings stay two articles.
+  case-sensitive server's two pages at two spellings stay two articles;
+* a page that only sends its visitor on by ``<meta http-equiv=refresh>`` (an old URL kept so):
+  its capture says so, and the article it leads to is stored.
 """
 
 from __future__ import annotations
@@ -190,7 +192,8 @@ SLUG = "/tin-tức/xã-đảo-đón-tàu-10.html"  # precomposed (NFC)
 class SpellingsSite(BaseHTTPRequestHandler):
     """Articles 1-2 at ``/TinTuc/ChiTiet.aspx?ID=n``, linked in two letter cases (the server
     reads any); article 10 at a Vietnamese slug, linked precomposed and decomposed; 3 and 4
-    at ``/Tin/Bai.html`` and ``/tin/bai.html``: two pages of a case-sensitive server."""
+    at ``/Tin/Bai.html`` and ``/tin/bai.html``: two pages of a case-sensitive server; 5 behind
+    a meta refresh."""
 
     def do_GET(self):  # noqa: N802 - http.server's name
         path = unicodedata.normalize("NFC", unquote(self.path))
@@ -202,7 +205,12 @@ class SpellingsSite(BaseHTTPRequestHandler):
                     (1, "/TinTuc/ChiTiet.aspx?ID=1"), (1, "/tintuc/chitiet.aspx?id=1"),
                     (2, "/tintuc/ChiTiet.aspx?Id=2"), (2, "/TINTUC/CHITIET.ASPX?ID=2"),
                     (10, quote(SLUG)), (10, decomposed), (3, "/Tin/Bai.html"),
-                    (4, "/tin/bai.html"))))
+                    (4, "/tin/bai.html"), (5, "/tin/cu-5.html"))))
+        elif path == "/tin/cu-5.html":
+            body = (b"<html><head><meta http-equiv='refresh' content='0; url=/tin/bai-so-5.html'>"
+                    b"</head><body></body></html>")
+        elif path == "/tin/bai-so-5.html":
+            body = article(5)
         elif path.lower().startswith("/tintuc/chitiet.aspx?id="):
             body = article(int(path[-1]))
         elif path == SLUG:
@@ -215,13 +223,28 @@ class SpellingsSite(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.e2e
-def test_an_article_at_several_spellings_of_its_url_is_stored_once(tmp_path):
-    db_path = tmp_path / "archive.db"
+@pytest.fixture(scope="module")
+def spellings_crawl(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("spellings") / "archive.db"
     with serving(SpellingsSite) as (base, _):
         run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
+        yield base, db_path
+
+
+@pytest.mark.e2e
+def test_an_article_at_several_spellings_of_its_url_is_stored_once(spellings_crawl):
+    _, db_path = spellings_crawl
     titles = sorted(r["title"] for r in query(db_path, "SELECT title FROM articles"))
-    assert titles == sorted(TITLES[n] for n in (1, 2, 3, 4, 10))  # each once, none lost
+    assert titles == sorted(TITLES[n] for n in (1, 2, 3, 4, 5, 10))  # each once, none lost
     reasons = [r["page_reason"] for r in query(
         db_path, "SELECT page_reason FROM captures WHERE page_reason LIKE 'the same page as%'")]
     assert len(reasons) == 3 and all("spelt another way" in r for r in reasons)
+
+
+@pytest.mark.e2e
+def test_a_page_left_by_meta_refresh_says_so(spellings_crawl):
+    base, db_path = spellings_crawl
+    rows = query(db_path, "SELECT page_kind, page_reason FROM captures WHERE final_url = ?",
+                 (base + "/tin/cu-5.html",))  # fmt: skip
+    assert rows == [{"page_kind": "other", "page_reason": f"sends its visitor on to {base}"
+                     "/tin/bai-so-5.html (<meta http-equiv=refresh>)"}]

@@ -37,7 +37,12 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
-from crawler.middlewares import StrictRobotsTxtMiddleware, robots_fetched, sniff_binary
+from crawler.middlewares import (
+    REFRESHED_PAGES,
+    StrictRobotsTxtMiddleware,
+    robots_fetched,
+    sniff_binary,
+)
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ShapeBook, shape_of
@@ -225,6 +230,9 @@ class NewsSpider(scrapy.Spider):
             return
         first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         url = canonical_url(response.url)
+        for page, capture_id, target in response.meta.get(REFRESHED_PAGES, ()):
+            yield PageDecision(canonical_url(page), capture_id, "other",
+                               f"sends its visitor on to {target} (<meta http-equiv=refresh>)")
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)
