@@ -9,7 +9,8 @@
   section page or another host is not believed, and the article is stored at its own URL; a
   canonical differing from the page's URL by a trailing slash is the page itself;
 * one URL spelt several ways (ninth session's probe): IIS answers any letter case, a CMS finds
-  a Vietnamese slug linked precomposed or decomposed; each article is stored once, while a
+  a Vietnamese slug linked precomposed or decomposed, an article filed in two sections at one
+  slug; each article is stored once, while a
   case-sensitive server's two pages at two spellings stay two articles;
 * a page that only sends its visitor on by ``<meta http-equiv=refresh>`` (an old URL kept so):
   its capture says so, and the article it leads to is stored.
@@ -193,7 +194,7 @@ class SpellingsSite(BaseHTTPRequestHandler):
     """Articles 1-2 at ``/TinTuc/ChiTiet.aspx?ID=n``, linked in two letter cases (the server
     reads any); article 10 at a Vietnamese slug, linked precomposed and decomposed; 3 and 4
     at ``/Tin/Bai.html`` and ``/tin/bai.html``: two pages of a case-sensitive server; 5 behind
-    a meta refresh."""
+    a meta refresh; 6 under two sections."""
 
     def do_GET(self):  # noqa: N802 - http.server's name
         path = unicodedata.normalize("NFC", unquote(self.path))
@@ -205,7 +206,10 @@ class SpellingsSite(BaseHTTPRequestHandler):
                     (1, "/TinTuc/ChiTiet.aspx?ID=1"), (1, "/tintuc/chitiet.aspx?id=1"),
                     (2, "/tintuc/ChiTiet.aspx?Id=2"), (2, "/TINTUC/CHITIET.ASPX?ID=2"),
                     (10, quote(SLUG)), (10, decomposed), (3, "/Tin/Bai.html"),
-                    (4, "/tin/bai.html"), (5, "/tin/cu-5.html"))))
+                    (4, "/tin/bai.html"), (5, "/tin/cu-5.html"),
+                    *((6, f"/{section}/le-hoi-hoa-xuan-6.html") for section in SECTIONS[:2]))))
+        elif path.endswith("/le-hoi-hoa-xuan-6.html"):  # one article filed in two sections
+            body = article(6)
         elif path == "/tin/cu-5.html":
             body = (b"<html><head><meta http-equiv='refresh' content='0; url=/tin/bai-so-5.html'>"
                     b"</head><body></body></html>")
@@ -235,10 +239,10 @@ def spellings_crawl(tmp_path_factory):
 def test_an_article_at_several_spellings_of_its_url_is_stored_once(spellings_crawl):
     _, db_path = spellings_crawl
     titles = sorted(r["title"] for r in query(db_path, "SELECT title FROM articles"))
-    assert titles == sorted(TITLES[n] for n in (1, 2, 3, 4, 5, 10))  # each once, none lost
+    assert titles == sorted(TITLES[n] for n in (1, 2, 3, 4, 5, 6, 10))  # each once, none lost
     reasons = [r["page_reason"] for r in query(
         db_path, "SELECT page_reason FROM captures WHERE page_reason LIKE 'the same page as%'")]
-    assert len(reasons) == 3 and all("spelt another way" in r for r in reasons)
+    assert len(reasons) == 4 and all("spelt another way" in r for r in reasons)
 
 
 @pytest.mark.e2e

@@ -45,7 +45,7 @@ from crawler.middlewares import (
 )
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
-from crawler.url_shapes import ShapeBook, shape_of
+from crawler.url_shapes import ShapeBook, segment_shape, shape_of
 from crawler.urls import canonical_url, is_looping_path, is_print_view, spelling_key
 from pipelines.clock import now_iso
 
@@ -330,17 +330,21 @@ class NewsSpider(scrapy.Spider):
 
     def spelling_alias(self, response: TextResponse, url: str) -> str | None:
         """Why the page at ``url`` is not handed to extraction, when a page at another
-        spelling of its URL (:func:`crawler.urls.spelling_key`: letter case, Unicode form,
-        query order) was, and showed the same (:func:`page_fingerprint`). IIS answers
-        ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS finds a
-        slug linked precomposed or decomposed: each article was stored twice. Else None: a
-        page showing something else there (a case-sensitive server) is a page of its own."""
-        first = self.spellings.setdefault(spelling_key(url), (url, page_fingerprint(response.body)))
-        if first[0] == url or first[1] != page_fingerprint(response.body):
-            return None
-        self.crawler.stats.inc_value("tintuc/spelling_duplicates")
-        return (f"the same page as {first[0]}, its URL spelt another way (letter case, Unicode "
-                "form or order of parameters)")
+        spelling of its URL was, and showed the same (:func:`page_fingerprint`): the same
+        :func:`crawler.urls.spelling_key` (letter case, Unicode form, query order: IIS
+        answers ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS
+        finds a slug linked precomposed or decomposed), or the same headline slug under
+        another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
+        article filed in two sections). Each was stored twice. Else None: a page showing
+        something else there (a case-sensitive server) is a page of its own."""
+        fingerprint = page_fingerprint(response.body)
+        for key in same_page_keys(url):
+            first = self.spellings.setdefault(key, (url, fingerprint))
+            if first[0] != url and first[1] == fingerprint:
+                self.crawler.stats.inc_value("tintuc/spelling_duplicates")
+                return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
+                        "Unicode form, order of parameters or section)")
+        return None
 
     def on_idle(self) -> None:
         """Nothing left to fetch: the pages still waiting for their canonical URL (it failed,
@@ -705,6 +709,19 @@ def page_links(body: bytes, url: str) -> list[str]:
             if link is not None:
                 links[link] = None
     return list(links)
+
+
+def same_page_keys(url: str) -> list[tuple]:
+    """The keys under which two URLs may be one page (:meth:`NewsSpider.spelling_alias`):
+    its :func:`crawler.urls.spelling_key`, and when its last path segment is a headline slug
+    (:func:`crawler.url_shapes.segment_shape`), that slug and query without the sections
+    before it."""
+    key = spelling_key(url)
+    netloc, path, query = key
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if "<slug>" in segment_shape(last, last=True):
+        return [key, ("slug", netloc, last, query)]
+    return [key]
 
 
 def canonical_link(body: bytes, url: str) -> str | None:
