@@ -27,10 +27,10 @@ import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
@@ -39,9 +39,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import response_status_message
 
 from crawler.checks import setting
-from crawler.items import FetchError
+from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
-from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -215,9 +214,15 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         return result
 
     def refuse_loop_or_offsite(self, redirected: Request) -> None:
+        """A loop is a URL the chain has already asked for, as spelt (its fragment aside):
+        not its canonical form, which drops a visitor's session id. An ASP.NET site without
+        cookies sends ``/`` to ``/(S(x1y2))/`` and a Java one ``/a.jsp`` to
+        ``/a.jsp;jsessionid=…``: one canonical URL, but the page, served once the visitor has
+        a session; compared canonical, every such site was a loop at its home page, and
+        nothing of it was crawled. A redirect that never settles is still bounded by
+        ``REDIRECT_MAX_TIMES``."""
         chain = redirected.meta["redirect_urls"]  # every URL before this one
-        target = canonical_url(redirected.url)
-        if target in {canonical_url(u) for u in chain}:
+        if urldefrag(redirected.url)[0] in {urldefrag(u)[0] for u in chain}:
             self.crawler.stats.inc_value("tintuc/redirect_loop")
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
         spider = self.crawler.spider
@@ -230,6 +235,26 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         ):
             self.crawler.stats.inc_value("tintuc/redirect_offsite")
             raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")
+
+
+# the pages a request went through by ``<meta http-equiv=refresh>`` before its response:
+# ``[(url, capture id, where it sent the visitor)]``, recorded by the spider
+REFRESHED_PAGES = "tintuc_refreshed_pages"
+
+
+class RecordedMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """MetaRefreshMiddleware that remembers the pages it left: a stub that only sends its
+    visitor on (``<meta http-equiv="refresh" content="0;url=/tin/bai-1.html">``, an old URL
+    kept so) is captured, and never reaches the spider, so its capture said nothing of why
+    it was not stored. Each such page, its capture and its target ride on the request that
+    follows the refresh (:data:`REFRESHED_PAGES`)."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request) and result is not request:
+            result.meta[REFRESHED_PAGES] = [*request.meta.get(REFRESHED_PAGES, ()), (
+                response.url, request.meta.get(CAPTURE_META), result.url)]
+        return result
 
 
 # --- robots.txt -----------------------------------------------------------------------------

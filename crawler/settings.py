@@ -67,6 +67,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HtmlOnlyMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.SafeRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.RecordedMetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error

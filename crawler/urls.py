@@ -16,6 +16,7 @@ only, so the extraction and archive libraries import it without loading Scrapy.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -156,6 +157,20 @@ def canonical_url(url: str) -> str:
                 and not is_session_param(k)]
         query = urlencode(kept, doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def spelling_key(url: str) -> tuple:
+    """What is left of a canonical URL once the spellings that many servers read as one are
+    set aside: the path's letter case (IIS, and ASP.NET's ``ChiTiet.aspx?ID=5`` beside
+    ``chitiet.aspx?id=5``), its Unicode form (a Vietnamese slug typed precomposed or
+    decomposed: ``%C3%A1`` and ``a%CC%81``), the case of query keys and their order. Not a
+    canonical form: a case-sensitive server serves two pages there, so two URLs with one key
+    are the same page only once they are seen to show the same (``crawler.spiders.news``)."""
+    parts = urlsplit(url)
+    path = unicodedata.normalize("NFC", unquote(parts.path)).casefold()
+    query = sorted((unicodedata.normalize("NFC", k).casefold(), unicodedata.normalize("NFC", v))
+                   for k, v in parse_qsl(parts.query, keep_blank_values=True))  # fmt: skip
+    return (parts.netloc, path, tuple(query))
 
 
 @lru_cache(maxsize=256)

@@ -116,6 +116,16 @@ def test_safe_redirect_records_a_loop():
     assert crawler.stats.get_value("tintuc/redirect_loop") == 1
 
 
+def test_safe_redirect_follows_a_redirect_into_a_session():
+    """ASP.NET without cookies puts the visitor's session in the path, Java in ``;jsessionid=``:
+    the same canonical URL (crawler/urls.py drops session ids), but no loop."""
+    middleware = SafeRedirectMiddleware.from_crawler(crawler_with_spider())
+    for start, target in (("/", "/(S(x1y2z3))/"), ("/tin.jsp", "/tin.jsp;jsessionid=A1B2")):
+        request = Request(SITE + start)
+        result = middleware.process_response(request, redirect(request.url, target))
+        assert isinstance(result, Request) and result.url == SITE + target
+
+
 def test_safe_redirect_records_a_redirect_off_the_allowed_domains():
     crawler = crawler_with_spider()
     middleware = SafeRedirectMiddleware.from_crawler(crawler)

@@ -7,13 +7,20 @@
 * ``<link rel=canonical>``: an article at ``?id=N`` and ``?id=N&catid=2`` naming its slug URL
   (which no page links) is stored once, at the slug; a canonical naming the home page, a
   section page or another host is not believed, and the article is stored at its own URL; a
-  canonical differing from the page's URL by a trailing slash is the page itself.
+  canonical differing from the page's URL by a trailing slash is the page itself;
+* one URL spelt several ways (ninth session's probe): IIS answers any letter case, a CMS finds
+  a Vietnamese slug linked precomposed or decomposed, an article filed in two sections at one
+  slug; each article is stored once, while a
+  case-sensitive server's two pages at two spellings stay two articles;
+* a page that only sends its visitor on by ``<meta http-equiv=refresh>`` (an old URL kept so):
+  its capture says so, and the article it leads to is stored.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from conftest import query, run_tintuc, send_page, serving
@@ -178,3 +185,70 @@ def test_canonical_link_and_page_fingerprint():
     assert page_fingerprint(article(5)) != same[0]
     section = html_page(TITLES[4], "<h1>Chuyên mục</h1><p>Chưa có tin mới trong chuyên mục.</p>")
     assert page_fingerprint(section) != same[0]  # the same title, another text
+
+
+SLUG = "/tin-tức/xã-đảo-đón-tàu-10.html"  # precomposed (NFC)
+
+
+class SpellingsSite(BaseHTTPRequestHandler):
+    """Articles 1-2 at ``/TinTuc/ChiTiet.aspx?ID=n``, linked in two letter cases (the server
+    reads any); article 10 at a Vietnamese slug, linked precomposed and decomposed; 3 and 4
+    at ``/Tin/Bai.html`` and ``/tin/bai.html``: two pages of a case-sensitive server; 5 behind
+    a meta refresh; 6 under two sections."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        path = unicodedata.normalize("NFC", unquote(self.path))
+        body = None
+        if path == "/":
+            decomposed = quote(unicodedata.normalize("NFD", SLUG))
+            body = html_page("Trang chủ", "".join(
+                f"<h3><a href='{href}'>{TITLES[n]}</a></h3>" for n, href in (
+                    (1, "/TinTuc/ChiTiet.aspx?ID=1"), (1, "/tintuc/chitiet.aspx?id=1"),
+                    (2, "/tintuc/ChiTiet.aspx?Id=2"), (2, "/TINTUC/CHITIET.ASPX?ID=2"),
+                    (10, quote(SLUG)), (10, decomposed), (3, "/Tin/Bai.html"),
+                    (4, "/tin/bai.html"), (5, "/tin/cu-5.html"),
+                    *((6, f"/{section}/le-hoi-hoa-xuan-6.html") for section in SECTIONS[:2]))))
+        elif path.endswith("/le-hoi-hoa-xuan-6.html"):  # one article filed in two sections
+            body = article(6)
+        elif path == "/tin/cu-5.html":
+            body = (b"<html><head><meta http-equiv='refresh' content='0; url=/tin/bai-so-5.html'>"
+                    b"</head><body></body></html>")
+        elif path == "/tin/bai-so-5.html":
+            body = article(5)
+        elif path.lower().startswith("/tintuc/chitiet.aspx?id="):
+            body = article(int(path[-1]))
+        elif path == SLUG:
+            body = article(10)
+        elif path in ("/Tin/Bai.html", "/tin/bai.html"):
+            body = article(3 if path == "/Tin/Bai.html" else 4)
+        send_page(self, body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def spellings_crawl(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("spellings") / "archive.db"
+    with serving(SpellingsSite) as (base, _):
+        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
+        yield base, db_path
+
+
+@pytest.mark.e2e
+def test_an_article_at_several_spellings_of_its_url_is_stored_once(spellings_crawl):
+    _, db_path = spellings_crawl
+    titles = sorted(r["title"] for r in query(db_path, "SELECT title FROM articles"))
+    assert titles == sorted(TITLES[n] for n in (1, 2, 3, 4, 5, 6, 10))  # each once, none lost
+    reasons = [r["page_reason"] for r in query(
+        db_path, "SELECT page_reason FROM captures WHERE page_reason LIKE 'the same page as%'")]
+    assert len(reasons) == 4 and all("spelt another way" in r for r in reasons)
+
+
+@pytest.mark.e2e
+def test_a_page_left_by_meta_refresh_says_so(spellings_crawl):
+    base, db_path = spellings_crawl
+    rows = query(db_path, "SELECT page_kind, page_reason FROM captures WHERE final_url = ?",
+                 (base + "/tin/cu-5.html",))  # fmt: skip
+    assert rows == [{"page_kind": "other", "page_reason": f"sends its visitor on to {base}"
+                     "/tin/bai-so-5.html (<meta http-equiv=refresh>)"}]

@@ -37,11 +37,16 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
-from crawler.middlewares import StrictRobotsTxtMiddleware, robots_fetched, sniff_binary
+from crawler.middlewares import (
+    REFRESHED_PAGES,
+    StrictRobotsTxtMiddleware,
+    robots_fetched,
+    sniff_binary,
+)
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
-from crawler.url_shapes import ShapeBook, shape_of
-from crawler.urls import canonical_url, is_looping_path, is_print_view
+from crawler.url_shapes import ShapeBook, segment_shape, shape_of
+from crawler.urls import canonical_url, is_looping_path, is_print_view, spelling_key
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
@@ -94,6 +99,8 @@ class NewsSpider(scrapy.Spider):
         # and the pages naming another URL, waiting for it to show the same (canonical_alias)
         self.fingerprints: dict[str, int] = {}
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
+        # the first page handed to extraction per spelling_key, and what it showed
+        self.spellings: dict[tuple, tuple[str, int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -223,6 +230,9 @@ class NewsSpider(scrapy.Spider):
             return
         first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         url = canonical_url(response.url)
+        for page, capture_id, target in response.meta.get(REFRESHED_PAGES, ()):
+            yield PageDecision(canonical_url(page), capture_id, "other",
+                               f"sends its visitor on to {target} (<meta http-equiv=refresh>)")
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)
@@ -234,6 +244,8 @@ class NewsSpider(scrapy.Spider):
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
         alias_of = self.canonical_alias(response, url) if decision is None else None
+        if decision is None and not alias_of:
+            alias_of = self.spelling_alias(response, url)
         if alias_of:
             yield PageDecision(url, response.meta.get(CAPTURE_META), "other", alias_of)
             yield from self.document_requests(documents)
@@ -315,6 +327,24 @@ class NewsSpider(scrapy.Spider):
                                                    meta={"canonical_of": url}))  # fmt: skip
         return (f"its <link rel=canonical> names {declared}: stored there if that page shows "
                 "the same article, else this page is fetched again and stored")
+
+    def spelling_alias(self, response: TextResponse, url: str) -> str | None:
+        """Why the page at ``url`` is not handed to extraction, when a page at another
+        spelling of its URL was, and showed the same (:func:`page_fingerprint`): the same
+        :func:`crawler.urls.spelling_key` (letter case, Unicode form, query order: IIS
+        answers ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS
+        finds a slug linked precomposed or decomposed), or the same headline slug under
+        another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
+        article filed in two sections). Each was stored twice. Else None: a page showing
+        something else there (a case-sensitive server) is a page of its own."""
+        fingerprint = page_fingerprint(response.body)
+        for key in same_page_keys(url):
+            first = self.spellings.setdefault(key, (url, fingerprint))
+            if first[0] != url and first[1] == fingerprint:
+                self.crawler.stats.inc_value("tintuc/spelling_duplicates")
+                return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
+                        "Unicode form, order of parameters or section)")
+        return None
 
     def on_idle(self) -> None:
         """Nothing left to fetch: the pages still waiting for their canonical URL (it failed,
@@ -679,6 +709,19 @@ def page_links(body: bytes, url: str) -> list[str]:
             if link is not None:
                 links[link] = None
     return list(links)
+
+
+def same_page_keys(url: str) -> list[tuple]:
+    """The keys under which two URLs may be one page (:meth:`NewsSpider.spelling_alias`):
+    its :func:`crawler.urls.spelling_key`, and when its last path segment is a headline slug
+    (:func:`crawler.url_shapes.segment_shape`), that slug and query without the sections
+    before it."""
+    key = spelling_key(url)
+    netloc, path, query = key
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if "<slug>" in segment_shape(last, last=True):
+        return [key, ("slug", netloc, last, query)]
+    return [key]
 
 
 def canonical_link(body: bytes, url: str) -> str | None:
