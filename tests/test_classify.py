@@ -455,3 +455,22 @@ def test_a_hint_stands_in_for_a_dateline_not_for_the_text():
     text = extract_article(notices[0], SITE + "/tin-tuc/trang-3121.html",
                            hints={"teaser_url": True})["text"]
     assert "Cơ quan nghỉ lễ theo quy định." in text and "Tin mới số 1" not in text
+
+
+def test_a_page_whose_headline_starts_with_a_site_function_is_the_sites_own_page():
+    # a calendar day of sentences, a question form with its captcha image: no dateline, and
+    # named for what the site does ("Lịch công tác …", "Gửi câu hỏi") from the first word
+    day = portal("<h1>Lịch công tác ngày 02/12/2025</h1>" + "".join(
+        f"<p>{hour}: Giám đốc Sở {what}.</p>" for hour, what in (
+            ("08h00", "tiếp công dân định kỳ tại trụ sở"), ("14h00", "họp trực tuyến với Bộ"))),
+        title="Lịch công tác ngày 02/12/2025")  # fmt: skip
+    ask = portal("<h1>Gửi câu hỏi</h1><p>Họ và tên: <input name='ten'></p><p>Nội dung: "
+                 "<textarea name='hoi'></textarea></p><p><img src='/captcha.ashx'></p>",
+                 title="Gửi câu hỏi")
+    for html in (day, ask):
+        assert classify(html, "/tin-tuc/trang-3122.html", {"teaser_url": True})[0] == "other"
+    # inside a headline the same words are news
+    news = portal("<h1>Điều chỉnh lịch công tác của lãnh đạo tỉnh trong tuần</h1><p>Do thời tiết "
+                  "xấu, chuyến kiểm tra các huyện ven biển được lùi sang tuần sau.</p>",
+                  title="Điều chỉnh lịch công tác của lãnh đạo tỉnh trong tuần")
+    assert classify(news, "/tin-tuc/trang-3122.html", {"teaser_url": True})[0] == "article"

@@ -106,6 +106,13 @@ _STATIC_PAGE = re.compile(
     r"dieu khoan|chinh sach bao mat|quang cao|thong tin toa soan|ve chung toi|"
     r"about(?: us)?|contact(?: us)?|privacy policy|terms of (?:use|service)|search results?)\b"
 )
+# what a portal's own pages do, named by the page's headline or title from its first word
+# ("Lịch công tác ngày 02/12", "Danh bạ điện thoại", "Gửi câu hỏi"); inside a headline
+# ("Điều chỉnh lịch công tác của …") they are news (folded)
+_SITE_FUNCTION = re.compile(
+    r"(?:lich (?:cong tac|lam viec)|danh ba|tham do y kien|dang nhap|dang ky (?:tai khoan|"
+    r"thanh vien)|quen mat khau|gui (?:bai viet|cau hoi|y kien|email|cho ban be|lien he))\b"
+)
 _SEARCH_PAGE = re.compile(r"tim kiem|ket qua tim kiem|search")
 # A "not found" or error page served with status 200 (a soft 404): an article removed from a
 # portal, a wrong id in ``ChiTietTinTuc.aspx?nid=…``, an ASP.NET error page. The site's template
@@ -333,7 +340,8 @@ def error_page(title: str | None, text: str, attachments: list) -> str | None:
 
 def _static_page(tree, url: str, headline) -> str | None:
     """The site-page name ("gioi thieu", "lien he", "about" …) that the page's headline, title
-    or URL path carries, folded; None for other pages."""
+    or URL path carries, or a site function ("lich cong tac", "danh ba" …) that its headline or
+    title starts with, folded; None for other pages."""
     title = tree.find(".//title")
     names = [_text(headline) if headline is not None else "",
              title.text_content() if title is not None else ""]
@@ -341,8 +349,10 @@ def _static_page(tree, url: str, headline) -> str | None:
         names.append(urlsplit(url).path.replace("-", " ").replace("_", " ").replace("/", " "))
     except ValueError:
         pass
-    for name in names:
-        match = _STATIC_PAGE.search(fold(name)[:120])
+    for i, name in enumerate(names):
+        folded = fold(name)[:120]
+        match = _STATIC_PAGE.search(folded) or (
+            _SITE_FUNCTION.match(folded.strip()) if i < 2 else None)  # not the URL's words
         if match:
             return match.group(0)
     return None
