@@ -390,3 +390,87 @@ def test_a_photo_or_video_item_followed_by_its_siblings_headlines_is_an_article(
         assert kind == "article" and reason.endswith(" 1 images or videos"), shown
         # the same page at a listing's address is the listing of those items
         assert classify(html, "/video/")[0] == "listing", shown
+
+
+SCHEDULE = ("<table><tr><th>Ngày</th><th>Lãnh đạo tiếp</th><th>Chức vụ</th></tr>" + "".join(
+    f"<tr><td>Thứ Năm, {d}/12/2025</td><td>{who}</td><td>{role}</td></tr>"
+    for d, who, role in (("04", "Ông Trần Văn An", "Giám đốc Sở"), ("11", "Bà Ngô Thị Lan",
+                         "Phó Giám đốc Sở"), ("18", "Ông Đỗ Minh Tuấn", "Phó Giám đốc Sở")))
+    + "</table>")  # fmt: skip
+
+
+def test_a_dated_notice_whose_content_is_a_table_of_dated_rows_is_an_article():
+    # the notice's dateline, its lead-in sentence, then the rows of its schedule: dated lines,
+    # but the schedule's, not a list of items (which opens with its first item)
+    html = portal('<div class="chitiet"><h1>Thông báo lịch tiếp công dân tháng 12 năm 2025</h1>'
+                  '<div class="ngay">01/12/2025 16:00</div><p>Sở Tài nguyên và Môi trường thông '
+                  f"báo lịch tiếp công dân định kỳ tháng 12 như sau:</p>{SCHEDULE}</div>")
+    url = "/thong-bao/lich-tiep-cong-dan-3120.html"
+    assert classify(html, url)[0] == "article"
+    text = extract_article(html, SITE + url)["text"]
+    assert "lịch tiếp công dân định kỳ tháng 12" in text and "Bà Ngô Thị Lan" in text
+    assert "Tin mới số 1" not in text
+    # the same rows with no lead-in are dated items under a heading: a list
+    assert classify(portal(f"<h1>Lịch tiếp công dân</h1>{SCHEDULE}"), url)[0] == "listing"
+
+
+WEEK_ROWS = "".join(
+    f"<tr><td>Thứ {d} 0{n}/12</td><td>08h00</td><td>Lãnh đạo Sở họp giao ban với các phòng</td>"
+    f"<td>Phòng họp số {n}</td></tr>" for n, d in enumerate(("Hai", "Ba", "Tư", "Năm"), 1))
+
+
+def test_a_week_shown_as_a_period_is_no_dateline():
+    # a calendar's week ("từ … đến …") is no moment of publication: the page is no article
+    week = portal("<h2>Lịch công tác tuần</h2><div><b>Tuần 49 (từ 01/12/2025 đến 07/12/2025)"
+                  f"</b></div><table>{WEEK_ROWS}</table>", title="Lịch công tác tuần")
+    assert classify(week, "/lich-cong-tac.aspx?tuan=49")[0] == "other"
+    # a dated notice with the same table stays one
+    notice = portal("<h2>Lịch công tác tuần của Sở</h2><div>Thứ Hai, 01/12/2025 08:30</div>"
+                    f"<table>{WEEK_ROWS}</table>", title="Lịch công tác tuần của Sở")
+    assert classify(notice, "/lich-cong-tac.aspx?tuan=49")[0] == "article"
+
+
+def test_a_hint_stands_in_for_a_dateline_not_for_the_text():
+    # under a headline with no dateline: labels, fields and table cells, no sentence
+    phones = portal("<h2>Danh bạ điện thoại</h2><table>" + "".join(
+        f"<tr><td>Phòng số {n}</td><td>Trưởng phòng</td><td>0203 3 844 00{n}</td></tr>"
+        for n in range(1, 6)) + "</table>", title="Danh bạ điện thoại")  # fmt: skip
+    send = portal("<h1>Gửi bài viết cho bạn bè</h1><form><p>Email người nhận: <input name='to'>"
+                  "</p><p>Lời nhắn: <textarea name='msg'></textarea></p><input type='submit' "
+                  "value='Gửi'></form>", title="Gửi bài viết cho bạn bè")
+    poll = portal("<h1>Thăm dò ý kiến</h1><p>Bạn đánh giá thế nào về dịch vụ công trực tuyến?"
+                  "</p><p>Hài lòng 60%</p><p>Chưa hài lòng 40%</p>", title="Thăm dò ý kiến")
+    for hints in ({"teaser_url": True}, {"article_shape": "/tin-tuc/<slug>-<n>.html"}):
+        for html in (phones, send, poll):
+            assert classify(html, "/tin-tuc/trang-3121.html", hints)[0] != "article", hints
+        # but a sentence, a photo or a document under the headline is an article's
+        notices = [portal("<h1>Thông báo nghỉ lễ Quốc khánh</h1><p>Cơ quan nghỉ lễ theo quy "
+                          "định.</p>"),
+                   portal("<h1>Quyết định công nhận xã đạt chuẩn nông thôn mới</h1><p><a "
+                          "href='/files/qd-2345.pdf'>Quyết định số 2345/QĐ-UBND</a></p>"),
+                   portal("<h1>Ảnh: Mùa lúa chín trên ruộng bậc thang</h1><p><img "
+                          "src='/anh/lua-1.jpg'></p><p><img src='/anh/lua-2.jpg'></p>")]
+        for html in notices:
+            assert classify(html, "/tin-tuc/trang-3121.html", hints)[0] == "article", hints
+    text = extract_article(notices[0], SITE + "/tin-tuc/trang-3121.html",
+                           hints={"teaser_url": True})["text"]
+    assert "Cơ quan nghỉ lễ theo quy định." in text and "Tin mới số 1" not in text
+
+
+def test_a_page_whose_headline_starts_with_a_site_function_is_the_sites_own_page():
+    # a calendar day of sentences, a question form with its captcha image: no dateline, and
+    # named for what the site does ("Lịch công tác …", "Gửi câu hỏi") from the first word
+    day = portal("<h1>Lịch công tác ngày 02/12/2025</h1>" + "".join(
+        f"<p>{hour}: Giám đốc Sở {what}.</p>" for hour, what in (
+            ("08h00", "tiếp công dân định kỳ tại trụ sở"), ("14h00", "họp trực tuyến với Bộ"))),
+        title="Lịch công tác ngày 02/12/2025")  # fmt: skip
+    ask = portal("<h1>Gửi câu hỏi</h1><p>Họ và tên: <input name='ten'></p><p>Nội dung: "
+                 "<textarea name='hoi'></textarea></p><p><img src='/captcha.ashx'></p>",
+                 title="Gửi câu hỏi")
+    for html in (day, ask):
+        assert classify(html, "/tin-tuc/trang-3122.html", {"teaser_url": True})[0] == "other"
+    # inside a headline the same words are news
+    news = portal("<h1>Điều chỉnh lịch công tác của lãnh đạo tỉnh trong tuần</h1><p>Do thời tiết "
+                  "xấu, chuyến kiểm tra các huyện ven biển được lùi sang tuần sau.</p>",
+                  title="Điều chỉnh lịch công tác của lãnh đạo tỉnh trong tuần")
+    assert classify(news, "/tin-tuc/trang-3122.html", {"teaser_url": True})[0] == "article"

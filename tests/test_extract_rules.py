@@ -542,3 +542,24 @@ def test_a_line_of_invisible_characters_is_no_paragraph() -> None:
     text = check(extract_article(page(rows.replace("trồng rừng", "trồng\u200b rừng")), URL),
                  BODY, ["\ufeff", "\u200b"])
     assert text.split("\n") == BODY
+
+
+def test_a_short_notice_with_a_table_keeps_its_box_not_the_menu_trafilatura_reads() -> None:
+    # trafilatura reads the menu with the notice and the two disagree: its lines that are each
+    # a link's whole text outside the body's box are the menu's, however few beside the rest;
+    # a link's text inside the box is the notice's own
+    menu = "".join(f'<li><a href="/muc-{n}.html">{name}</a></li>' for n, name in enumerate(
+        ("Trang chủ", "Giới thiệu", "Tin tức", "Văn bản", "Hỏi đáp", "Liên hệ")))
+    table = "".join(f"<tr><td>{d}/03/2025</td><td>{subject}</td></tr>" for d, subject in (
+        ("15", "Ngữ văn"), ("16", "Toán học"), ("17", "Tiếng Anh")))
+    html = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><div class='menu'><ul>"
+            f"{menu}</ul></div><div class='container'><div class='col-8'><h1 class='title'>"
+            f"{TITLE}</h1><div class='date'>02/03/2025</div><div class='detail-content'><p>Phòng "
+            "Giáo dục ban hành lịch kiểm tra học kỳ thống nhất cho các trường trên địa bàn:</p>"
+            f"<table>{table}</table><p><a href='/van-ban/lich-thi.html'>Lịch kiểm tra</a></p>"
+            "</div></div><div class='col-4'><b>Tin mới</b><ul><li><a href='/tin/a-1.html'>Hội "
+            "nghị tổng kết năm học của ngành giáo dục huyện</a></li></ul></div></div><div "
+            "class='footer'>Cơ quan chủ quản: Phòng Giáo dục huyện.</div></body></html>")
+    check(extract_article(html, URL), ["lịch kiểm tra học kỳ thống nhất", "Toán học",
+                                       "Lịch kiểm tra"],
+          ["Trang chủ", "Giới thiệu", "Hỏi đáp", "Hội nghị tổng kết năm học"])

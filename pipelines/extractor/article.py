@@ -1116,26 +1116,35 @@ def _could_be_link_list(lines: list[str]) -> bool:
     return sum(len(line) <= _LINK_LINE_CHARS for line in lines) * 2 > len(lines)
 
 
-def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement) -> list[str]:
+def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement,
+                        container: lxml.html.HtmlElement | None = None) -> list[str]:
     """``lines`` (trafilatura's text) without the lines that are each all one link's text,
     when those are most of its lines: on a page of little text (a one-line notice, a document,
     a photo) trafilatura reads the menus and the "Tin mới nhất" boxes, whose items are links.
     In a story such lines are few (a product named, a link list in the body) and stay. A link
-    to a document ("Tải về", the file's name) is the notice's own."""
-    if not _could_be_link_list(lines):
+    to a document ("Tải về", the file's name) is the notice's own. On a Vietnamese page whose
+    body has its box (``container``, in ``root``), the lines that are the text of a link outside
+    it and of none inside go however few: a menu's or a box's, not the story's."""
+    if container is None and not _could_be_link_list(lines):
         return lines
-    keys = {_line_key(line) for line in lines if len(line) <= _LINK_LINE_CHARS}
-    links = set()
-    for a in root.iter("a"):
-        text = a.text_content()
-        if len(text) <= 3 * _LINK_LINE_CHARS:
-            key = _line_key(text)
-            if key in keys and not ATTACHMENT.search(
-                    re.split(r"[?#]", (a.get("href") or "").strip())[0]):
-                links.add(key)
+    links = _link_keys(root, container)
     story = [line for line in lines
              if len(line) > _LINK_LINE_CHARS or _line_key(line) not in links]
-    return story if len(story) < len(lines) - len(story) else lines
+    return story if container is not None or len(story) < len(lines) - len(story) else lines
+
+
+def _link_keys(root: lxml.html.HtmlElement, container=None) -> set[str]:
+    """The :func:`_line_key` of each link's whole text on the page, links to documents
+    ("Tải về", the file's name: a notice's own) left out; with ``container``, only of links
+    outside it whose text no link inside it has."""
+    keys, own = set(), set()
+    for a in root.iter("a"):
+        text = a.text_content()
+        if len(text) <= 3 * _LINK_LINE_CHARS and not ATTACHMENT.search(
+                re.split(r"[?#]", (a.get("href") or "").strip())[0]):
+            inside = container is not None and any(p is container for p in a.iterancestors())
+            (own if inside else keys).add(_line_key(text))
+    return keys - own
 
 
 def _prose_line_chars(lines: list[str]) -> int:
@@ -1578,7 +1587,8 @@ def extract_article(
             lines, agreed = narrowed, True
     if tf_text and not agreed:
         lines = _without_link_lists([line for line in (_clean_text(x) for x in tf_text.split("\n"))
-                                     if line and not _chrome_line(line, title)], tree)
+                                     if line and not _chrome_line(line, title)], tree,
+                                    container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
     # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025")
     table_data = _table_data(container) if lines and container is not None else frozenset()

@@ -81,6 +81,10 @@ _DATE_WORDS = re.compile(
     r"thang|nam|luc|gio|gmt|utc|sa|ch|am|pm|updated?|posted|published|on|at|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
 )
+# a period ("từ 01/12/2025 đến 07/12/2025", "01/12 - 07/12/2025"): a calendar's week or a
+# document's validity, not the moment a page was published (folded text)
+_PERIOD = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\s*(?:-|–|den|toi|to)\s*(?:ngay\s*)?"
+                     r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 DATELINE_LINES = 8  # lines after the headline searched for the dateline (before, 3)
 FIRST_NEWS_YEAR = 1995  # Vietnamese news sites start in the late 1990s: 1963 is history
 LISTING_TEASERS = 3  # teaser headlines of one URL shape right under the heading
@@ -88,6 +92,8 @@ LISTING_LINES = 60  # lines searched for them
 LISTING_LEAD_CHARS = 300  # at most this much text (a category's blurb) above them
 LIST_DATELINES = 3  # datelines under one heading that make a list of items (an article: 1-2)
 PARAGRAPH_CHARS = 150  # a line this long is a paragraph of text, not an item's caption
+SENTENCE_WORDS = 4  # a line of this many words that ends as a sentence ends is one
+LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or a table
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
@@ -99,6 +105,13 @@ _STATIC_PAGE = re.compile(
     r"so do (?:cong|trang|website)|ban do trang|sitemap|site map|tim kiem|ket qua tim kiem|"
     r"dieu khoan|chinh sach bao mat|quang cao|thong tin toa soan|ve chung toi|"
     r"about(?: us)?|contact(?: us)?|privacy policy|terms of (?:use|service)|search results?)\b"
+)
+# what a portal's own pages do, named by the page's headline or title from its first word
+# ("Lịch công tác ngày 02/12", "Danh bạ điện thoại", "Gửi câu hỏi"); inside a headline
+# ("Điều chỉnh lịch công tác của …") they are news (folded)
+_SITE_FUNCTION = re.compile(
+    r"(?:lich (?:cong tac|lam viec)|danh ba|tham do y kien|dang nhap|dang ky (?:tai khoan|"
+    r"thanh vien)|quen mat khau|gui (?:bai viet|cau hoi|y kien|email|cho ban be|lien he))\b"
 )
 _SEARCH_PAGE = re.compile(r"tim kiem|ket qua tim kiem|search")
 # A "not found" or error page served with status 200 (a soft 404): an article removed from a
@@ -226,7 +239,10 @@ def classify_page(
     # several items under the heading, each with its own dateline and no paragraph of text
     # (a page of videos or photo albums, an events list): a list of things, not one article
     dated_items = sum(1 for line in main if _dateline(line.text))
-    if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS:
+    # (a notice opens with its text under its dateline: the dated lines after it are its
+    # schedule's rows; a listing opens with its first item)
+    if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS \
+            and not _opens_as_notice(main, lines[max(0, start - 3):start] if start else []):
         return "listing", f"{dated_items} dated items under the heading", []
     # two documents or more, each linked behind a title of its own and dated, and no paragraph:
     # a listing of documents (the last page of a "Văn bản" table), not one notice with its
@@ -259,6 +275,12 @@ def classify_page(
         # a hint stands in for a missing dateline, never for what the page names itself:
         # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
         own_page = _static_page(tree, url, headline)
+        # nor for text: under a headline with no dateline, lines that are labels, form fields
+        # and table cells, none a sentence, no photo and no document, are a site's function
+        # (a directory, a form, a poll, a calendar), not an article
+        shown = [line for line in main if line.in_section] or main  # (a sidebar's thumbnails)
+        if not (attachments or any(line.media or _sentence(line.text) for line in shown)):
+            own_page = own_page or "no sentence, photo or document under the headline"
         if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
@@ -318,7 +340,8 @@ def error_page(title: str | None, text: str, attachments: list) -> str | None:
 
 def _static_page(tree, url: str, headline) -> str | None:
     """The site-page name ("gioi thieu", "lien he", "about" …) that the page's headline, title
-    or URL path carries, folded; None for other pages."""
+    or URL path carries, or a site function ("lich cong tac", "danh ba" …) that its headline or
+    title starts with, folded; None for other pages."""
     title = tree.find(".//title")
     names = [_text(headline) if headline is not None else "",
              title.text_content() if title is not None else ""]
@@ -326,8 +349,10 @@ def _static_page(tree, url: str, headline) -> str | None:
         names.append(urlsplit(url).path.replace("-", " ").replace("_", " ").replace("/", " "))
     except ValueError:
         pass
-    for name in names:
-        match = _STATIC_PAGE.search(fold(name)[:120])
+    for i, name in enumerate(names):
+        folded = fold(name)[:120]
+        match = _STATIC_PAGE.search(folded) or (
+            _SITE_FUNCTION.match(folded.strip()) if i < 2 else None)  # not the URL's words
         if match:
             return match.group(0)
     return None
@@ -739,7 +764,10 @@ def _dateline(text: str) -> bool:
     …", "Tác giả: Minh Châu | 12/03/2024")."""
     if not text or len(text) > DATELINE_CHARS or text.rstrip().endswith("."):
         return False
-    if len(re.findall(r"[^\W\d_]{2,}", _DATE_WORDS.sub(" ", fold(text)))) > DATELINE_WORDS:
+    folded = fold(text)
+    if _PERIOD.search(folded):
+        return False
+    if len(re.findall(r"[^\W\d_]{2,}", _DATE_WORDS.sub(" ", folded))) > DATELINE_WORDS:
         return False
     found = parse_vietnamese_date(text)
     if found:
@@ -749,6 +777,28 @@ def _dateline(text: str) -> bool:
         return int(match.group(0)[-4:]) >= FIRST_NEWS_YEAR
     match = _YMD.search(text)  # 2019.11.18 (East Asian sites)
     return bool(match) and int(match.group(1)) >= FIRST_NEWS_YEAR
+
+
+def _sentence(text: str) -> bool:
+    """A line of prose: a paragraph's length, or a few words that end as a sentence ends (a
+    label "Họ tên:", a table cell, a question of a poll do not), or a lead-in ending in ":"."""
+    if len(text) >= PARAGRAPH_CHARS:
+        return True
+    end = text.rstrip(" \"'”’)»")[-1:]
+    words = len(_LETTER_WORDS.findall(text))
+    return (end in ".!…" and words >= SENTENCE_WORDS) or (end == ":" and words >= LEAD_IN_WORDS)
+
+
+def _opens_as_notice(main: list[_Line], above: list[_Line]) -> bool:
+    """The lines under the headline open with one dateline (or one just ``above`` it), then a
+    sentence: a notice, whatever dated rows follow."""
+    datelines = sum(1 for line in above if _dateline(line.text))
+    for line in main:
+        if _dateline(line.text):
+            datelines += 1
+        elif line.text:
+            return datelines == 1 and _sentence(line.text)
+    return False
 
 
 def _dated(lines: list[_Line], start: int | None, lead: list[_Line]) -> bool:
