@@ -1638,7 +1638,7 @@ def extract_article(
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
-    error = error_page(title, text, attachments) if kind != "listing" else None
+    error = error_page(title, text, attachments)
     if error:  # a "not found" page in the site's template: the article is not there
         kind, reason = "other", error
         if decision is not None:
