@@ -196,6 +196,45 @@ def test_promotion_boxes_go_when_no_body_container_is_recognised() -> None:
     check(extract_article(page(body, container="khung-chinh"), URL), BODY, PROMO_WORDS)
 
 
+def test_a_labelled_box_with_fields_to_fill_goes_when_no_body_container_is_recognised() -> None:
+    # a poll and a newsletter box: their label alone is weak outside a known container, the
+    # radio buttons and the e-mail box to fill in make them widgets, never body
+    poll = ('<div class="box-y"><h4>Bình chọn</h4><p>Bạn đánh giá thế nào về chất lượng dịch vụ '
+            'công trực tuyến của tỉnh năm nay?</p><form><label><input type="radio" name="v"> Rất '
+            'hài lòng</label><button>Gửi</button></form></div>')
+    letter = ('<div class="nl-x"><h4>Đăng ký nhận bản tin</h4><p>Nhận tin nổi bật hằng ngày qua '
+              'thư điện tử của bạn.</p><input type="email"><button>Đăng ký</button></div>')
+    body = f"{paragraphs()[0]}{poll}{''.join(paragraphs()[1:])}{letter}"
+    check(extract_article(page(body, container="khung-chinh"), URL), BODY,
+          ["Bạn đánh giá thế nào", "Nhận tin nổi bật"])
+
+
+def test_a_box_whose_links_all_go_to_app_stores_is_a_promotion() -> None:
+    app = ('<div class="box-x1"><p>Tải ứng dụng Báo Tỉnh để đọc tin nhanh nhất mọi lúc mọi nơi'
+           '</p><p><a href="https://apps.apple.com/vn/app/bao-tinh/id123">App Store</a> | '
+           '<a href="https://play.google.com/store/apps/details?id=vn.baotinh">Google Play</a>'
+           '</p></div>')
+    body = f"{paragraphs()[0]}{app}{''.join(paragraphs()[1:])}"
+    for container in ("detail-content", "khung-chinh"):
+        check(extract_article(page(body, container=container), URL), BODY,
+              ["đọc tin nhanh nhất", "App Store", "Google Play"])
+
+
+def test_an_audio_players_buttons_and_clock_are_never_body() -> None:
+    # "listen to this article" players and icon rows whose buttons carry a word each
+    player = ('<div class="player-x"><span class="play">Nghe bài viết</span> <span>0:00 / 4:05'
+              '</span> <span>Tốc độ 1x</span></div>')
+    icons = ('<ul class="ul-act"><li><a><i class="i-audio"></i> Nghe</a></li><li><a><i></i> Lưu'
+             '</a></li><li><a><i></i> Chia sẻ</a></li></ul>')
+    photo = f'<figure><img src="/a.jpg"><figcaption>{CAPTIONS[0]}</figcaption></figure>'
+    body = (f"{paragraphs()[0]}{photo}{icons}{''.join(paragraphs()[1:])}"
+            f"<p><strong>{CREDIT}</strong></p>{player}")
+    for container in ("detail-content", "khung-chinh"):
+        text = check(extract_article(page(body, container=container), URL),
+                     [*BODY, CREDIT], ["Nghe", "4:05", "Tốc độ"])
+        assert "Lưu" not in text.split("\n")
+
+
 def test_note_boxes_that_sell_nothing_stay_body() -> None:
     # a fact box, a box linking a source that is no shop, and a paragraph <div> (no class) that
     # addresses readers: all are the article's text

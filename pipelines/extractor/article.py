@@ -657,6 +657,7 @@ _FORM_CHARS = 1000  # a comment form's labels and rules; an article inside a for
 _TOOLBAR_CHARS = 150  # a tool bar is a row of buttons: a box with more text is something else
 _PROMO_CHARS = 1500  # a promotion box is small beside the article it sits in
 _BOX_TAGS = ("div", "aside", "section", "table", "ul", "figure", "blockquote", "p", "span")
+_FIELDS = ("input", "select", "textarea", "button")  # what a reader fills in or presses
 
 
 def _box_label(box: lxml.html.HtmlElement) -> str:
@@ -682,12 +683,15 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True)
         elif kind == "promo" and el.tag not in ("p", "span"):
             if len(el.text_content().strip()) <= _PROMO_CHARS:
                 doomed.append(el)
-    # by a label inside the body container; by their opening words or shop links anywhere when
-    # no container is recognised (trafilatura then decides the body from the whole page)
+    # by a label inside the body container, or anywhere when the box asks the reader to fill
+    # in a field (a poll's choices, a newsletter's e-mail box); by their opening words or shop
+    # links anywhere when no container is recognised (trafilatura then decides the body)
     area = container if container is not None else tree.find("body")
     for el in area.iter(*_PROMO_BOXES) if area is not None else ():
-        if el is not area and ((container is not None and _PROMO_LABEL.match(_box_label(el)))
-                               or _sells(el, words=vietnamese or container is not None)):
+        if el is not area and (
+                (container is not None or next(el.iter(*_FIELDS), None) is not None)
+                and _PROMO_LABEL.match(_box_label(el))
+                or _sells(el, words=vietnamese or container is not None)):
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
                 doomed.append(el)
@@ -709,7 +713,8 @@ _PROMO_OPENING = re.compile(
 _OPENING_CHARS = 160  # the box's first sentence or so
 _SHOP_HOST = re.compile(
     r"(?:^|\.)(?:tiki\.vn|shopee\.vn|lazada\.vn|sendo\.vn|fahasa\.com|vinabook\.com|"
-    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+)$"
+    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+|"
+    r"apps\.apple\.com|itunes\.apple\.com|play\.google\.com)$"  # app stores sell the paper's app
 )
 
 
@@ -830,7 +835,10 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          r"in trang|print(?: this)?(?: page| article)?|lưu tin|lưu bài(?: viết)?|gửi email|"
          r"gửi e-mail|gửi cho bạn bè|gửi bài viết|email|e-mail|về đầu trang|lên đầu trang|"
          r"đầu trang|back to top|top|cỡ chữ|font size|a\+|a-|a|phóng to|thu nhỏ|facebook|zalo|"
-         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về)")
+         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về|"
+         # an audio player's buttons and clock ("Nghe bài viết", "0:00 / 4:05", "Tốc độ 1x")
+         r"nghe(?: bài viết| bài| đọc)?|lưu|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|"
+         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
