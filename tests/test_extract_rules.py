@@ -196,6 +196,103 @@ def test_promotion_boxes_go_when_no_body_container_is_recognised() -> None:
     check(extract_article(page(body, container="khung-chinh"), URL), BODY, PROMO_WORDS)
 
 
+def test_a_labelled_box_with_fields_to_fill_goes_when_no_body_container_is_recognised() -> None:
+    # a poll and a newsletter box: their label alone is weak outside a known container, the
+    # radio buttons and the e-mail box to fill in make them widgets, never body
+    poll = ('<div class="box-y"><h4>Bình chọn</h4><p>Bạn đánh giá thế nào về chất lượng dịch vụ '
+            'công trực tuyến của tỉnh năm nay?</p><form><label><input type="radio" name="v"> Rất '
+            'hài lòng</label><button>Gửi</button></form></div>')
+    letter = ('<div class="nl-x"><h4>Đăng ký nhận bản tin</h4><p>Nhận tin nổi bật hằng ngày qua '
+              'thư điện tử của bạn.</p><input type="email"><button>Đăng ký</button></div>')
+    body = f"{paragraphs()[0]}{poll}{''.join(paragraphs()[1:])}{letter}"
+    check(extract_article(page(body, container="khung-chinh"), URL), BODY,
+          ["Bạn đánh giá thế nào", "Nhận tin nổi bật"])
+
+
+def test_a_labelled_box_among_the_story_paragraphs_goes_when_no_container_is_known() -> None:
+    # the box's label ("QUẢNG CÁO") is as telling among the story's own paragraphs as inside
+    # a known container; a paragraph that merely opens with such a word stays
+    ad = ('<div class="b-7"><p><small>QUẢNG CÁO</small></p><p>Căn hộ cao cấp ven sông, thanh '
+          'toán chỉ ba mươi phần trăm nhận nhà ngay trong tháng này.</p></div>')
+    vote = ("Bình chọn của bạn đọc năm ngoái đã đưa dự án trồng rừng ngập mặn của huyện vào danh "
+            "sách mười công trình tiêu biểu, lãnh đạo huyện cho biết tại buổi ra quân.")
+    body = f"{''.join(paragraphs()[:2])}{ad}<p>{vote}</p>{paragraphs()[2]}"
+    check(extract_article(page(body, container="khung-chinh"), URL), [*BODY, vote],
+          ["QUẢNG CÁO", "Căn hộ cao cấp"])
+
+
+def test_a_box_whose_links_all_go_to_app_stores_is_a_promotion() -> None:
+    app = ('<div class="box-x1"><p>Tải ứng dụng Báo Tỉnh để đọc tin nhanh nhất mọi lúc mọi nơi'
+           '</p><p><a href="https://apps.apple.com/vn/app/bao-tinh/id123">App Store</a> | '
+           '<a href="https://play.google.com/store/apps/details?id=vn.baotinh">Google Play</a>'
+           '</p></div>')
+    body = f"{paragraphs()[0]}{app}{''.join(paragraphs()[1:])}"
+    for container in ("detail-content", "khung-chinh"):
+        check(extract_article(page(body, container=container), URL), BODY,
+              ["đọc tin nhanh nhất", "App Store", "Google Play"])
+
+
+def test_an_audio_players_buttons_and_clock_are_never_body() -> None:
+    # "listen to this article" players and icon rows whose buttons carry a word each
+    player = ('<div class="player-x"><span class="play">Nghe bài viết</span> <span>0:00 / 4:05'
+              '</span> <span>Tốc độ 1x</span></div>')
+    icons = ('<ul class="ul-act"><li><a><i class="i-audio"></i> Nghe</a></li><li><a><i></i> Lưu'
+             '</a></li><li><a><i></i> Chia sẻ</a></li></ul>')
+    photo = f'<figure><img src="/a.jpg"><figcaption>{CAPTIONS[0]}</figcaption></figure>'
+    body = (f"{paragraphs()[0]}{photo}{icons}{''.join(paragraphs()[1:])}"
+            f"<p><strong>{CREDIT}</strong></p>{player}")
+    for container in ("detail-content", "khung-chinh"):
+        text = check(extract_article(page(body, container=container), URL),
+                     [*BODY, CREDIT], ["Nghe", "4:05", "Tốc độ"])
+        assert "Lưu" not in text.split("\n")
+
+
+def test_heading_less_cards_between_paragraphs_are_related_when_no_container_is_known() -> None:
+    # the story's paragraphs sit side by side in an unknown box: cards and a list of headline
+    # links between them are its related news, as inside a known container
+    heads = ["Khánh thành cầu dân sinh nối liền hai bờ sông Gianh", "Người dân hiến đất mở "
+             "đường liên thôn ở xã miền núi"]
+    links = [f"https://baotinh.vn/tin-tuc/bai-{i}-2025030{i + 1}.html" for i in range(2)]
+    cards = "".join(f'<div class="inline-news"><a href="{u}"><img src="/t.jpg"></a><h4><a '
+                    f'href="{u}">{h}</a></h4></div>' for u, h in zip(links, heads, strict=True))
+    items = "".join(f'<li><a href="{u}">{h}</a></li>' for u, h in zip(links, heads, strict=True))
+    for box in (f'<ul class="list-link">{items}</ul>', cards):
+        body = f"{''.join(paragraphs()[:2])}{box}{paragraphs()[2]}"
+        result = extract_article(page(body, container="khung-chinh"), URL)
+        check(result, BODY, heads)
+        assert [r["text"] for r in result["related"]] == heads
+
+
+def test_text_to_speech_players_font_size_words_and_newsletter_labels_are_never_body() -> None:
+    # a player known by its <audio> alone, a row of font-size words, a newsletter box labelled
+    # "Nhận bản tin"; a recording with its caption stays, as a video's does
+    boxes = {'<div class="tts-box"><span>Nghe đọc bài</span> <audio controls src="/t.mp3">'
+             '</audio></div>': ["Nghe đọc bài"],
+             '<div class="txt-ctrl"><a href="#">Tăng cỡ chữ</a> | <a href="#">Giảm cỡ chữ</a>'
+             '</div>': ["cỡ chữ"],
+             '<div class="dk-tin"><p><strong>Nhận bản tin</strong></p><p>Mỗi sáng một bản tin '
+             'tóm tắt gửi tới hộp thư của bạn</p><input type="text"><button>Gửi</button></div>':
+             ["Nhận bản tin", "hộp thư của bạn"]}
+    talk = "Ghi âm: Chủ tịch huyện trả lời phỏng vấn về kế hoạch trồng rừng năm nay"
+    recording = (f'<figure class="audio"><audio src="/r.mp3"></audio><figcaption>{talk}'
+                 "</figcaption></figure>")
+    for box, words in boxes.items():
+        body = f"{paragraphs()[0]}{recording}{''.join(paragraphs()[1:])}{box}"
+        check(extract_article(page(body), URL), [*BODY, talk], words)
+
+
+def test_a_note_box_among_the_story_paragraphs_is_body_when_no_container_is_known() -> None:
+    # trafilatura leaves an <aside> out; among the story's own paragraphs it is the story's
+    # note ("Thông tin thêm"), as it would be inside a known container
+    note = ("Huyện đảo có diện tích tự nhiên hơn chín trăm ki lô mét vuông với mười tám đơn vị "
+            "hành chính cấp xã, dân số khoảng một trăm nghìn người.")
+    photo = f'<figure><img src="/a.jpg"><figcaption>{CAPTIONS[0]}</figcaption></figure>'
+    body = (f"{paragraphs()[0]}{photo}{''.join(paragraphs()[1:])}<aside class='note-box'><p>"
+            f"<b>Thông tin thêm:</b> {note}</p></aside><p><em>Nguồn: Sở Nông nghiệp</em></p>")
+    check(extract_article(page(body, container="khung-chinh"), URL),
+          [*BODY, CAPTIONS[0], "Thông tin thêm", note], ["Giấy phép số"])
+
+
 def test_note_boxes_that_sell_nothing_stay_body() -> None:
     # a fact box, a box linking a source that is no shop, and a paragraph <div> (no class) that
     # addresses readers: all are the article's text

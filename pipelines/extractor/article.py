@@ -58,6 +58,7 @@ from pipelines.extractor.related import (
     TAG_HEADINGS,
     extract_related,
     heading_key,
+    story_block,
 )
 from pipelines.text import fold, nfc, word_key
 
@@ -649,7 +650,7 @@ _PROMO_CLASS = re.compile(
 )
 _PROMO_LABEL = re.compile(
     r"^(?:dat mua|mua sach|dat sach|sach moi|tai ung dung|tai app|dang ky nhan (?:ban )?tin|"
-    r"dang ky ban tin|binh chon|tham do y kien|khao sat|noi dung tai tro|tai tro boi|"
+    r"nhan ban tin|dang ky ban tin|binh chon|tham do y kien|khao sat|noi dung tai tro|tai tro boi|"
     r"quang cao|sponsored|advertisement|newsletter|subscribe|download the app|get the app|"
     r"poll)\b"
 )
@@ -657,6 +658,7 @@ _FORM_CHARS = 1000  # a comment form's labels and rules; an article inside a for
 _TOOLBAR_CHARS = 150  # a tool bar is a row of buttons: a box with more text is something else
 _PROMO_CHARS = 1500  # a promotion box is small beside the article it sits in
 _BOX_TAGS = ("div", "aside", "section", "table", "ul", "figure", "blockquote", "p", "span")
+_FIELDS = ("input", "select", "textarea", "button")  # what a reader fills in or presses
 
 
 def _box_label(box: lxml.html.HtmlElement) -> str:
@@ -665,9 +667,11 @@ def _box_label(box: lxml.html.HtmlElement) -> str:
     return fold(first) if len(first) <= 40 else ""
 
 
-def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True) -> None:
+def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True,
+                story=None) -> None:
     """Remove tool bars and promotion boxes: neither body nor related news. Known by class
-    anywhere; by their label only inside the body ``container`` (a label alone is weak); by
+    anywhere; by their label only inside the body ``container`` or, without one, the ``story``
+    block of its paragraphs (a label alone is weak), or when they hold fields to fill in; by
     their opening words or shop links (:func:`_sells`) inside the container, or anywhere on a
     page without one (by opening words only on a ``vietnamese`` page)."""
     doomed = []
@@ -676,18 +680,26 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True)
         if not (names[0] or names[1]):
             continue
         kind = _box_kind(names)
+        if kind is None and el.find(".//audio") is not None and el.find(".//figcaption") is None:
+            kind = "toolbar"  # a "listen to this article" player (a captioned recording is body)
         if kind == "toolbar":
             if len(el.text_content().strip()) <= _TOOLBAR_CHARS:
                 doomed.append(el)
         elif kind == "promo" and el.tag not in ("p", "span"):
             if len(el.text_content().strip()) <= _PROMO_CHARS:
                 doomed.append(el)
-    # by a label inside the body container; by their opening words or shop links anywhere when
-    # no container is recognised (trafilatura then decides the body from the whole page)
+    # by a label inside the body container (or, when none is recognised, the block holding the
+    # story's paragraphs), or anywhere when the box asks the reader to fill in a field (a
+    # poll's choices, a newsletter's e-mail box); by their opening words or shop links
+    # anywhere when no container is recognised (trafilatura then decides the body)
     area = container if container is not None else tree.find("body")
+    story = container if container is not None else story
     for el in area.iter(*_PROMO_BOXES) if area is not None else ():
-        if el is not area and ((container is not None and _PROMO_LABEL.match(_box_label(el)))
-                               or _sells(el, words=vietnamese or container is not None)):
+        if el is not area and (
+                _PROMO_LABEL.match(_box_label(el)) and (
+                    story is not None and story in el.iterancestors()
+                    or next(el.iter(*_FIELDS), None) is not None)
+                or _sells(el, words=vietnamese or container is not None)):
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
                 doomed.append(el)
@@ -709,7 +721,8 @@ _PROMO_OPENING = re.compile(
 _OPENING_CHARS = 160  # the box's first sentence or so
 _SHOP_HOST = re.compile(
     r"(?:^|\.)(?:tiki\.vn|shopee\.vn|lazada\.vn|sendo\.vn|fahasa\.com|vinabook\.com|"
-    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+)$"
+    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+|"
+    r"apps\.apple\.com|itunes\.apple\.com|play\.google\.com)$"  # app stores sell the paper's app
 )
 
 
@@ -830,7 +843,11 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          r"in trang|print(?: this)?(?: page| article)?|lưu tin|lưu bài(?: viết)?|gửi email|"
          r"gửi e-mail|gửi cho bạn bè|gửi bài viết|email|e-mail|về đầu trang|lên đầu trang|"
          r"đầu trang|back to top|top|cỡ chữ|font size|a\+|a-|a|phóng to|thu nhỏ|facebook|zalo|"
-         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về)")
+         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về|"
+         # an audio player's buttons and clock ("Nghe bài viết", "0:00 / 4:05", "Tốc độ 1x")
+         r"nghe(?: đọc)?(?: bài viết| bài)?|lưu|(?:tăng|giảm) cỡ chữ|"
+         r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|"
+         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
@@ -1004,11 +1021,15 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
     return node
 
 
-def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None) -> list[str]:
+def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
+              story=None) -> list[str]:
     """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
 
     Used when the recognised container is a broad wrapper. The lead often sits outside the
     body block (an <h2> sapo above it), so the text without its first line is tried too.
+    A block that is the ``story`` block (the story's paragraphs are its own children) or a
+    wrapper of it is read as a container: prose there that trafilatura left out (a note box)
+    is body.
     """
     first, _, rest = text.partition("\n")
     for head, part in (([], text), ([_clean_text(first)], rest)):
@@ -1016,7 +1037,9 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None) -
         if source is None:
             continue
         lines = block_lines(source)
-        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo]):
+        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo],
+                   container=story is not None and (source is story
+                                                    or source in story.iterancestors())):
             return head + lines
     return []
 
@@ -1561,8 +1584,12 @@ def extract_article(
     # not confirmed in its container is measured against it: for a Vietnamese page with a
     # container, it is counted later if needed, on the page parsed again (nothing is cut yet).
     prose = None if vietnamese and container is not None else prose_chars(tree)
-    _drop_boxes(tree, container, vietnamese)  # tool bars, promotions first: none is related
-    related, related_ids = extract_related(tree, url, selectors.get("related"), [container])
+    # without a container, the block holding the story's paragraphs stands in for it where
+    # boxes and cards are looked for (on Vietnamese pages, whose conventions these are)
+    story = story_block(tree) if vietnamese and container is None else None
+    _drop_boxes(tree, container, vietnamese, story)  # tool bars, promotions: none is related
+    related, related_ids = extract_related(tree, url, selectors.get("related"), [container],
+                                           story)
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
     body_extras = [*_captions(container, lines), sapo] if lines else []
@@ -1582,7 +1609,7 @@ def extract_article(
         tf_text = _trafilatura_text(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
     if vietnamese and tf_text and not agreed:
-        narrowed = _narrowed(tree, tf_text, sapo)
+        narrowed = _narrowed(tree, tf_text, sapo, story)
         if narrowed:
             lines, agreed = narrowed, True
     if tf_text and not agreed:

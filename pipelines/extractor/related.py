@@ -449,15 +449,16 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
         _visible_words(a) >= 4 for a in el.iter("a"))
 
 
-def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
+def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None) -> list:
     """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
 
     A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
-    more) to an article, inside the body container or its parent/grandparent; or, outside the
-    container there, a row of two or more article cards and nothing else (:func:`_card_grid`).
-    Menus and sidebars further away are left to the heading rules.
+    more) to an article, inside the body container or its parent/grandparent (inside the
+    ``story`` block alone when no container is known: its parents are the page's columns);
+    or, outside the container there, a row of two or more article cards and nothing else
+    (:func:`_card_grid`). Menus and sidebars further away are left to the heading rules.
     """
-    areas = []
+    areas = [] if story is None else [story]
     for p in protected:
         if p is not None:
             areas.append(next((a for i, a in enumerate(p.iterancestors()) if i == 1), p))
@@ -473,6 +474,22 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list) -> list:
                     and _card_grid(el, links_of) and not _headed(el):
                 found.append(el)
     return found
+
+
+_STORY_PARAGRAPHS = 3  # paragraphs of prose side by side: a story, not a teaser or a footer
+
+
+def story_block(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element holding the most paragraphs of prose (:func:`_is_paragraph`) as its own
+    children, at least :data:`_STORY_PARAGRAPHS`: where the story is when no body container
+    is known. Cards between its paragraphs are the story's related news, as in a container."""
+    counts: dict = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None and _is_paragraph(p):
+            counts[parent] = counts.get(parent, 0) + 1
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] >= _STORY_PARAGRAPHS else None
 
 
 def _card_grid(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
@@ -850,12 +867,15 @@ def extract_related(
     page_url: str,
     css: str | None = None,
     protected: list | None = None,
+    story: lxml.html.HtmlElement | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Collect related-news links from ``tree`` and remove related, navigation and tag boxes.
 
     ``css`` is an optional profile selector for related blocks; ``protected`` lists elements
     (the body container) that no removed block may contain; inline cards inside them are
-    found, recorded and removed. Returns ``(related, related_ids)`` where related entries are
+    found, recorded and removed; so are those in ``story``, the block of the story's
+    paragraphs (:func:`story_block`) when no container is known. Returns
+    ``(related, related_ids)`` where related entries are
     ``{"url", "text", "block", "position", "found_by"}`` in page order (``found_by`` is one of
     :data:`FOUND_BY`) and related_ids are ``{"block", "ids"}`` for script-filled boxes that
     only carry article ids.
@@ -942,6 +962,10 @@ def extract_related(
             # (a box found by its title already, or holding one, is no lead-in line)
             if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
                 blocks.append((el, _lead_in(el), "card"))
+    # no body container: the block holding the story's paragraphs is looked in for cards
+    for el in _inline_cards(story, links_of, named) if story is not None else ():
+        if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in taken):
+            blocks.append((el, _block_name(el) or _lead_in(el), "card"))
     doomed += named
     if not protected:  # no body container to look in: the story's lead-in lines, wherever
         boxes = [b for b, _, _ in blocks] + doomed
@@ -949,7 +973,7 @@ def extract_related(
         for el in _lead_in_lines(body if body is not None else tree, links_of):
             if not any(_is_descendant(el, b) or _is_descendant(b, el) for b in boxes):
                 blocks.append((el, _lead_in(el), "card"))
-    for el in _near_body_lists(tree, links_of, protected):
+    for el in _near_body_lists(tree, links_of, protected, story):
         if not any(_is_descendant(el, b) for b in taken):
             blocks.append((el, "", "list"))
 
