@@ -532,3 +532,29 @@ def test_a_notice_sentence_also_shown_in_a_sidebar_stays_the_body() -> None:
     page = _notice_page(f"<p>{sentence}</p>", f"<p>{sentence}</p>")
     result = extract_article(page, "https://soyte.binhphong.gov.vn/tin-tuc/tb-19.aspx")
     assert result["text"] == sentence  # once: the box's copy and title are the sidebar's
+
+
+def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
+    # an English blog post (no Vietnamese walk: the body is trafilatura's fast pass) whose
+    # sections are bare text after their headings: the fast pass keeps only the boxed intro,
+    # a sixth of the page's prose; plain trafilatura's full pass reads the sections. The
+    # guard that a body of 100+ words stands when plain would more than double it is for a
+    # body that may be the whole story, not for a fragment of one.
+    intro = " ".join(f"The harbour board met on Monday to weigh plan number {i} for the old "
+                     "quay, and members asked how the ferry timetable would change."
+                     for i in range(6))
+    sections = "".join(
+        f"<h2>Part {s}</h2><strong>Note {s}.</strong> "
+        + " ".join(f"Section {s} line {i}: the crews of the northern bay described their winter "
+                   "catch, the price of fuel and the repairs the breakwater needs by spring."
+                   for i in range(5)) + "<br><br>" for s in range(8))
+    html = f"""<html lang="en"><head><title>Harbour board weighs quay plans</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Harbour board weighs quay plans</h1>
+<div class="entry-content"><p>{intro}</p>{sections}</div></article>
+<footer><p>Copyright the Harbour Gazette, all rights reserved.</p></footer></body></html>"""
+    result = extract_article(html, "https://example.org/news/harbour-quay")
+    assert "plan number 5 for the old quay" in result["text"]
+    assert "Section 7 line 4" in result["text"] and "Section 0 line 0" in result["text"]
+    assert "Copyright the Harbour Gazette" not in result["text"]
+    assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
