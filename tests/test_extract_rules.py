@@ -125,6 +125,19 @@ def test_a_tool_bar_is_never_body_when_trafilatura_reads_the_page() -> None:
           ["In bài viết", "Về đầu trang"])
 
 
+def test_paragraphs_set_in_a_preset_font_size_are_body() -> None:
+    # WordPress's block editor classes a paragraph given a preset size "has-medium-font-size":
+    # the class says how the text is set, it names no font-size tool; a real size control
+    # ("font-size" tool bar) still goes
+    lead = "Mùa này mỗi sáng có hàng chục thuyền cập bến."
+    body = (f'<p class="has-large-font-size">{lead}</p>'
+            + "".join(f'<p class="has-text-align-center has-medium-font-size">{p}</p>'
+                      for p in BODY)
+            + '<div class="font-size"><a href="#">A-</a> <a href="#">A+</a> Cỡ chữ</div>')
+    for container in ("detail-content", "khung-chinh"):  # the walk, trafilatura's text
+        check(extract_article(page(body, container=container), URL), [lead, *BODY], ["Cỡ chữ"])
+
+
 def test_counters_and_widgets_are_never_body() -> None:
     # a portal's view counter, comment count, rating widget, tag line and "follow us" call,
     # each on a line of its own inside the body container; a sentence that mentions views or

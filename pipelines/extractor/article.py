@@ -640,6 +640,11 @@ _PROMO_LABEL = re.compile(
     r"quang cao|sponsored|advertisement|newsletter|subscribe|download the app|get the app|"
     r"poll)\b"
 )
+# A class that says how an element's own text is set, as WordPress's block editor marks every
+# paragraph given a preset size ("has-large-font-size", "has-x-small-font-size"): typography,
+# not a font-size tool. Read as a tool bar, each short paragraph of such a post was dropped
+# (44 of WCXB's 968 article pages carry these classes).
+_TEXT_PRESET_CLASS = re.compile(r"(?<![\w-])has-[\w-]+-font-size(?![\w-])", re.I)
 _FORM_CHARS = 1000  # a comment form's labels and rules; an article inside a form has more
 _TOOLBAR_CHARS = 150  # a tool bar is a row of buttons: a box with more text is something else
 _PROMO_CHARS = 1500  # a promotion box is small beside the article it sits in
@@ -749,6 +754,7 @@ def _box_kind(names: tuple[str | None, str | None]) -> str | None:
     joined = f"{names[0] or ''} {names[1] or ''}"
     if len(joined) < 4:
         return None
+    joined = _TEXT_PRESET_CLASS.sub(" ", joined)
     if _TOOLBAR_CLASS.search(joined):
         return "toolbar"
     return "promo" if _PROMO_CLASS.search(joined) else None
