@@ -125,6 +125,19 @@ def test_a_tool_bar_is_never_body_when_trafilatura_reads_the_page() -> None:
           ["In bài viết", "Về đầu trang"])
 
 
+def test_paragraphs_set_in_a_preset_font_size_are_body() -> None:
+    # WordPress's block editor classes a paragraph given a preset size "has-medium-font-size":
+    # the class says how the text is set, it names no font-size tool; a real size control
+    # ("font-size" tool bar) still goes
+    lead = "Mùa này mỗi sáng có hàng chục thuyền cập bến."
+    body = (f'<p class="has-large-font-size">{lead}</p>'
+            + "".join(f'<p class="has-text-align-center has-medium-font-size">{p}</p>'
+                      for p in BODY)
+            + '<div class="font-size"><a href="#">A-</a> <a href="#">A+</a> Cỡ chữ</div>')
+    for container in ("detail-content", "khung-chinh"):  # the walk, trafilatura's text
+        check(extract_article(page(body, container=container), URL), [lead, *BODY], ["Cỡ chữ"])
+
+
 def test_counters_and_widgets_are_never_body() -> None:
     # a portal's view counter, comment count, rating widget, tag line and "follow us" call,
     # each on a line of its own inside the body container; a sentence that mentions views or
@@ -660,3 +673,29 @@ def test_a_short_notice_with_a_table_keeps_its_box_not_the_menu_trafilatura_read
     check(extract_article(html, URL), ["lịch kiểm tra học kỳ thống nhất", "Toán học",
                                        "Lịch kiểm tra"],
           ["Trang chủ", "Giới thiệu", "Hỏi đáp", "Hội nghị tổng kết năm học"])
+
+
+def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
+    # an English blog post (no Vietnamese walk: the body is trafilatura's fast pass) whose
+    # sections are bare text after their headings: the fast pass keeps only the boxed intro,
+    # a sixth of the page's prose; plain trafilatura's full pass reads the sections. The
+    # guard that a body of 100+ words stands when plain would more than double it is for a
+    # body that may be the whole story, not for a fragment of one.
+    intro = " ".join(f"The harbour board met on Monday to weigh plan number {i} for the old "
+                     "quay, and members asked how the ferry timetable would change."
+                     for i in range(6))
+    sections = "".join(
+        f"<h2>Part {s}</h2><strong>Note {s}.</strong> "
+        + " ".join(f"Section {s} line {i}: the crews of the northern bay described their winter "
+                   "catch, the price of fuel and the repairs the breakwater needs by spring."
+                   for i in range(5)) + "<br><br>" for s in range(8))
+    html = f"""<html lang="en"><head><title>Harbour board weighs quay plans</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Harbour board weighs quay plans</h1>
+<div class="entry-content"><p>{intro}</p>{sections}</div></article>
+<footer><p>Copyright the Harbour Gazette, all rights reserved.</p></footer></body></html>"""
+    result = extract_article(html, "https://example.org/news/harbour-quay")
+    assert "plan number 5 for the old quay" in result["text"]
+    assert "Section 7 line 4" in result["text"] and "Section 0 line 0" in result["text"]
+    assert "Copyright the Harbour Gazette" not in result["text"]
+    assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
