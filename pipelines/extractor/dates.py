@@ -266,7 +266,9 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         if after_headline:
             return value
         first = first or value
-    return updated or first or _place_and_date(tree, headline, column)
+    if updated or first or keep_offset:  # (keep_offset: a page that is not Vietnamese)
+        return updated or first
+    return _place_and_date(tree, headline, column)
 
 
 # An official document's own dateline, "Quảng Ninh, ngày 24 tháng 12 năm 2025" (the place, then
@@ -275,13 +277,16 @@ _PLACE_AND_DATE = re.compile(r"^[^\W\d][^\d,]{1,40},\s*ngay\s+[0-3]?\d\s+thang\s
                              r"(?:19|20)\d\d\W*$")
 
 
+_DAY_IN_WORDS = re.compile(r"ng[àa]y\s+[0-3]?\d\s+th[áa]ng", re.I)
+
+
 def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) -> str | None:
     """The day of the first document dateline (:data:`_PLACE_AND_DATE`) after the headline,
     outside other stories' boxes (:func:`_elsewhere`); read only when the page shows no
     labelled date, so a page with one pays nothing. Before the headline such a line is the
     site's calendar."""
-    if headline is None:
-        return None
+    if headline is None or not _DAY_IN_WORDS.search(tree.text_content()):
+        return None  # (one pass over the page's text spares reading each element's)
     after = False
     for el in tree.iter("h1", "p", "div", "td", "span", "em", "i", "strong"):
         if el is headline:
