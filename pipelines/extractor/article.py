@@ -45,6 +45,7 @@ from pipelines.extractor.classify import (
     shows_document,
 )
 from pipelines.extractor.dates import (
+    NO_DAY,
     find_published,
     find_updated,
     parse_vietnamese_date,
@@ -1545,8 +1546,10 @@ def extract_article(
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
     if not published:  # the URL's own stamp, else htmldate's guess from the page, read
-        # before its boxes and scripts go (below)
-        published = url_day(url) or _htmldate(tree, extract_url(tree, url))
+        # before its boxes and scripts go (below); no guess for a story dated only relatively
+        # (its page's dates are the site's clock or other stories')
+        published = url_day(url) or (
+            None if published == NO_DAY else _htmldate(tree, extract_url(tree, url)))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
