@@ -332,6 +332,10 @@ def test_a_story_dated_only_relatively_gets_no_day_from_the_sites_clock_or_other
     above = ARTICLE.format(before=f"{SITE_CLOCK}<span class='date'>{shown}</span>",
                            after=OTHER_STORIES, dateline="")
     assert extract_article(above, url)["published"] is None
+    # a relative update time leaves the publication date beside it to be read
+    updated = ARTICLE.format(before="", after="", dateline="<span class='date'>Cập nhật 5 phút "
+                             "trước</span> <span class='date'>Ngày đăng: 24/12/2025 09:30</span>")
+    assert extract_article(updated, url)["published"] == "2025-12-24T09:30:00+07:00"
 
 
 @pytest.mark.parametrize("dateline", [
@@ -351,6 +355,25 @@ def test_what_a_dateline_shows_wins_over_its_attribute() -> None:
     html = ARTICLE.format(before="", after="", dateline="<span class='time' data-time='1766543400'>"
                           "23/12/2025 18:00</span>")
     assert find_published(html) == "2025-12-23T18:00:00+07:00"
+    # an attribute is read only for a dateline showing a relative time, not for any element
+    blank = ARTICLE.format(before="", after="", dateline="<span class='date'><span data-time="
+                           "'1670442663'>&nbsp;</span></span>")
+    assert find_published(blank) is None
+
+
+def test_a_two_digit_year_is_read_on_vietnamese_pages_only() -> None:
+    # elsewhere "11/02/20" may be month first, and is often the site's clock
+    assert parse_vietnamese_date("Ngày đăng: 11/02/20, 07:22") == "2020-02-11T07:22:00+07:00"
+    assert parse_vietnamese_date("Current time: 11/02/20, 07:22 pm", keep_offset=True) is None
+
+
+def test_a_machine_clock_without_offset_takes_the_offset_json_ld_states_for_it() -> None:
+    # a foreign page's meta "2020/10/04 15:05:21" and JSON-LD "…T15:05:21+08:00": the same
+    # clock, whose offset JSON-LD states; read alone it would be Vietnam time
+    html = ("<html lang='zh'><head><meta name='date' content='2020/10/04 15:05:21'><script "
+            "type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2020-10-04T15:05:21+08:00\"}</script></head><body></body></html>")
+    assert find_published(html, keep_offset=True) == "2020-10-04T15:05:21+08:00"
 
 
 @pytest.mark.parametrize("name", ["box-tin-moi", "tin-moi-nhat", "xem-nhieu", "most-read",

@@ -34,7 +34,8 @@ _WORDS = (rf"(?:ngay\s+)?(?P<d>[0-3]?\d)\s+thang\s+{_MONTH}(?:\s*,\s*|\s+)(?:nam
 _MONTH_FIRST = rf"thang\s+{_MONTH}\s+(?P<d>[0-3]?\d)\s*,\s*(?P<y>(?:19|20)\d\d)"
 # the year first with slashes or dots ("2025/12/24"), as some CMSs print their ISO date
 _YMD = r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[/.]\s*(?P<m>[01]?\d)\s*[/.]\s*(?P<d>[0-3]?\d)(?!\d)"
-# a two-digit year ("24/12/25"), read last: 00-49 are 2000-2049, the rest 1950-1999
+# a two-digit year ("24/12/25"), read last and on Vietnamese pages only: 00-49 are 2000-2049,
+# the rest 1950-1999
 _DMYY = r"(?<![\d/.-])(?P<d>[0-3]?\d)\s*([/-])\s*(?P<m>[01]?\d)\s*\2\s*(?P<y>\d\d)(?![\d/.-])"
 # read only when no day-first date is found: "12/24/2025" (an en-US SharePoint: month first,
 # told by a day that cannot be a month)
@@ -117,7 +118,8 @@ def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | 
     folded = fold(text)
     date = (_DMY_RE.search(folded) or _WORDS_RE.search(folded) or _MONTH_FIRST_RE.search(folded)
             or _YEAR_FIRST_RE.search(folded) or _MDY_RE.search(folded)
-            or _TWO_DIGIT_YEAR_RE.search(folded))
+            # (a two-digit year only on Vietnamese pages, where the day always comes first)
+            or (None if keep_offset else _TWO_DIGIT_YEAR_RE.search(folded)))
     if not date:
         return None
     rest = folded[: date.start()] + " " + folded[date.end():]
@@ -260,7 +262,7 @@ _STAMP_ATTRIBUTE = re.compile(r"^(?:datetime|title)$|^data-\S*(?:date|time|stamp
 def _kept_in_attribute(el: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
     """The date a dateline (``el`` or an element in it) keeps in an attribute
     (:data:`_STAMP_ATTRIBUTE`): a date as text, or Unix time in seconds or milliseconds. Read
-    only when its text shows none, so what a page shows always wins."""
+    only when its text shows a relative time, so what a page shows always wins."""
     for inner in el.iter():
         for key, value in inner.attrib.items():
             if not _STAMP_ATTRIBUTE.search(key):
@@ -286,7 +288,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
     after_headline = headline is None
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     first = updated = None
-    relative = False
+    dated_relatively = False
     # one walk in document order: passing the headline switches from "before" to "after"
     # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>)
     for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
@@ -302,11 +304,13 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         if (el.tag != "time" and not _DATE_CLASS.search(cls)
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
-        value = parse_vietnamese_date(text, keep_offset) or _kept_in_attribute(el, keep_offset)
-        if not value and _RELATIVE.search(fold(text)) and not _elsewhere(el, column):
-            if after_headline:  # the story's dateline: "2 giờ trước", "Hôm qua 15:30"
-                return updated or NO_DAY
-            relative = True  # (a dateline above the headline: after it may come a date)
+        relative = _RELATIVE.search(fold(text)) is not None
+        value = parse_vietnamese_date(text, keep_offset) or (
+            _kept_in_attribute(el, keep_offset) if relative else None)
+        if not value and relative and not _elsewhere(el, column):
+            if after_headline and not _UPDATE_LABEL.match(fold(text)):
+                return updated or NO_DAY  # the story's dateline: "2 giờ trước", "Hôm qua 15:30"
+            dated_relatively = True  # (above the headline, or the update's: a date may follow)
         if not value or _elsewhere(el, column):
             continue
         if el.get("datetime") and not keep_offset and _clock_without_offset(text):
@@ -325,7 +329,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
             return value
         first = first or value
     return updated or first or _place_and_date(tree, headline, column) or (
-        NO_DAY if relative else None)
+        NO_DAY if dated_relatively else None)
 
 
 # An official document's own dateline, "Quảng Ninh, ngày 24 tháng 12 năm 2025" (the place, then
@@ -423,7 +427,8 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
     machine date naming the day only yields to a moment of that day in JSON-LD or the visible
     dateline. A machine time stating no offset is Vietnam time, unless the page shows it
     seven hours later (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup
-    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`)."""
+    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`), and a
+    clock it gives without an offset takes the one JSON-LD states for the same clock."""
     tree = _tree(tree_or_html)
     machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
     if not machine:
@@ -438,6 +443,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
         return found
     if not keep_offset and _clock_without_offset(machine):
         return _utc_shown_locally(found, _from_text(tree)) or found
+    if keep_offset and found and found.endswith("+07:00"):  # (as a clock without offset reads)
+        json_ld = _json_ld_text(tree, "datePublished")
+        stated = json_ld and parse_vietnamese_date(json_ld, keep_offset)
+        if stated and stated[:19] == found[:19]:
+            return stated  # the same clock: JSON-LD states its offset ("2020/10/04 15:05:21")
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
     return found
