@@ -41,12 +41,25 @@ from pipelines.extractor.dates import (
     ("12/24/2025 2:30 PM", "2025-12-24T14:30:00+07:00"),  # en-US SharePoint: 24 is no month
     ("05/29/2007 09:49:00", "2007-05-29T09:49:00+07:00"),
     ("Số 12/2025/QĐ-UBND ngày 24/12/2025", "2025-12-24"),  # a document number is no date
+    ("2025/12/24 09:30", "2025-12-24T09:30:00+07:00"),  # the year first
+    ("Ngày xuất bản: 2025.12.24", "2025-12-24"),
+    ("24/12/25 09:30", "2025-12-24T09:30:00+07:00"),  # a two-digit year
+    ("Ngày đăng: 24-12-25", "2025-12-24"),
+    ("24 Tháng Mười Hai 2025 09:30", "2025-12-24T09:30:00+07:00"),  # months in words
+    ("Thứ Tư, ngày 24 tháng Mười hai năm 2025", "2025-12-24"),
+    ("Thứ Hai, 01 Tháng Một 2024 - 07:00", "2024-01-01T07:00:00+07:00"),
+    ("ngày 5 tháng Năm năm 2025", "2025-05-05"),
+    ("Tháng Mười Hai 24, 2025", "2025-12-24"),  # WordPress's "F j, Y"
 ])
 def test_formats(text: str, expected: str) -> None:
     assert parse_vietnamese_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "hôm qua", "31/02/2025", "13/13/2025", "Thứ Hai"])
+@pytest.mark.parametrize("text", ["", None, "hôm qua", "31/02/2025", "13/13/2025", "Thứ Hai",
+                                  "2 giờ trước", "phiên bản 3.10.12", "tỷ số 2-1-0",
+                                  "ngày 5 tháng Chạp năm 2025",  # (a lunar month)
+                                  # nine months of 2025, not 9 May ("ngày 9 tháng Năm" is)
+                                  "Kết quả 9 tháng năm 2025", "6 tháng năm 2024 tăng 8%"])
 def test_invalid_or_missing_dates(text: str | None) -> None:
     assert parse_vietnamese_date(text) is None
 
@@ -299,3 +312,76 @@ def test_a_machine_date_naming_the_day_only_takes_the_time_its_dateline_shows() 
     both = meta + json_ld.replace("2025-12-24", "2025-12-24T11:05:00+07:00")
     assert find_published(ARTICLE.format(before=both, dateline=midnight, after="")) \
         == "2025-12-24T11:05:00+07:00"
+
+
+SITE_CLOCK = "<div class='top-bar'><span class='today'>Thứ Sáu, 26/12/2025</span></div>"
+
+
+@pytest.mark.parametrize("shown", ["2 giờ trước", "Hôm qua 15:30", "1 ngày trước", "35 phút trước"])
+def test_a_story_dated_only_relatively_gets_no_day_from_the_sites_clock_or_other_stories(
+        shown: str) -> None:
+    # "2 giờ trước" tells no day without the moment it was read: the site's clock above and
+    # the latest stories beside are other days; the URL's stamp, an absolute date, is kept
+    url = "https://tinh.gov.vn/tin-tuc/chi-tiet-123.html"
+    latest = ("<div class='box-tin-moi'><a href='/a.html'>Hội nghị bàn phát triển du lịch biển</a>"
+              "<span class='date'>25/12/2025 08:15</span></div>")
+    for after in (OTHER_STORIES, latest):
+        html = ARTICLE.format(before=SITE_CLOCK, after=after,
+                              dateline=f"<span class='date'>{shown}</span>")
+        assert extract_article(html, url)["published"] is None, after
+        assert extract_article(html, url.replace("123", "20251224"))["published"] == "2025-12-24"
+    # above the headline, in the headline's column, the same
+    above = ARTICLE.format(before=f"{SITE_CLOCK}<span class='date'>{shown}</span>",
+                           after=OTHER_STORIES, dateline="")
+    assert extract_article(above, url)["published"] is None
+    # a relative update time leaves the publication date beside it to be read
+    updated = ARTICLE.format(before="", after="", dateline="<span class='date'>Cập nhật 5 phút "
+                             "trước</span> <span class='date'>Ngày đăng: 24/12/2025 09:30</span>")
+    assert extract_article(updated, url)["published"] == "2025-12-24T09:30:00+07:00"
+
+
+@pytest.mark.parametrize("dateline", [
+    "<span class='time' data-time='1766543400'>2 giờ trước</span>",
+    "<span class='date' data-timestamp='1766543400000'>Hôm qua 09:30</span>",
+    "<div class='entry-meta'><span data-date='2025-12-24 09:30:00'>1 ngày trước</span></div>",
+    "<span class='time' title='24/12/2025 09:30'>2 giờ trước</span>",
+    # the dateline's box is read first: its <time> inside keeps the moment
+    "<div class='timeinfo'><time datetime='2025-12-24T09:30:00+07:00'>1 ngày trước</time></div>",
+])
+def test_a_dateline_showing_a_relative_time_keeps_its_moment_in_an_attribute(dateline: str) -> None:
+    html = ARTICLE.format(before=SITE_CLOCK, after=OTHER_STORIES, dateline=dateline)
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+
+
+def test_what_a_dateline_shows_wins_over_its_attribute() -> None:
+    html = ARTICLE.format(before="", after="", dateline="<span class='time' data-time='1766543400'>"
+                          "23/12/2025 18:00</span>")
+    assert find_published(html) == "2025-12-23T18:00:00+07:00"
+    # an attribute is read only for a dateline showing a relative time, not for any element
+    blank = ARTICLE.format(before="", after="", dateline="<span class='date'><span data-time="
+                           "'1670442663'>&nbsp;</span></span>")
+    assert find_published(blank) is None
+
+
+def test_a_two_digit_year_is_read_on_vietnamese_pages_only() -> None:
+    # elsewhere "11/02/20" may be month first, and is often the site's clock
+    assert parse_vietnamese_date("Ngày đăng: 11/02/20, 07:22") == "2020-02-11T07:22:00+07:00"
+    assert parse_vietnamese_date("Current time: 11/02/20, 07:22 pm", keep_offset=True) is None
+
+
+def test_a_machine_clock_without_offset_takes_the_offset_json_ld_states_for_it() -> None:
+    # a foreign page's meta "2020/10/04 15:05:21" and JSON-LD "…T15:05:21+08:00": the same
+    # clock, whose offset JSON-LD states; read alone it would be Vietnam time
+    html = ("<html lang='zh'><head><meta name='date' content='2020/10/04 15:05:21'><script "
+            "type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2020-10-04T15:05:21+08:00\"}</script></head><body></body></html>")
+    assert find_published(html, keep_offset=True) == "2020-10-04T15:05:21+08:00"
+
+
+@pytest.mark.parametrize("name", ["box-tin-moi", "tin-moi-nhat", "xem-nhieu", "most-read",
+                                  "recommended-stories-timestamp"])
+def test_the_latest_or_most_read_stories_are_other_stories(name: str) -> None:
+    box = (f"<div class='{name}'><a href='/a.html'>Hội nghị bàn phát triển du lịch biển</a>"
+           "<span class='date'>25/12/2025 08:15</span></div>")
+    html = ARTICLE.format(before="", after=box, dateline="")
+    assert find_published(html) is None

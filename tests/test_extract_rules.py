@@ -588,6 +588,18 @@ def test_of_the_h1s_a_title_names_the_headline_is_taken_not_the_logo_or_site_nam
     assert extract_article(titled_page(head, logo), URL)["title"] == HEADLINE
 
 
+def test_a_label_leading_the_h1_in_its_own_element_is_no_part_of_the_headline() -> None:
+    # "<h1><span class='cat'>Thời sự</span> headline</h1>": the title names the headline
+    # without its section or kicker; without a title naming it the h1 stays whole
+    head = f"<meta property='og:title' content='{HEADLINE} - Báo Quảng Ninh'>"
+    for label in ('<span class="cat">Thời sự</span> ', '<em>ĐẶC SẮC</em>: ', '<!-- tiêu đề -->'):
+        headline = f'<h1 class="title">{label}{HEADLINE}</h1>'
+        assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE, label
+    headline = f'<h1 class="title"><span class="cat">Thời sự</span> {HEADLINE}</h1>'
+    plain = extract_article(titled_page("<title>Tin tức</title>", headline), URL)["title"]
+    assert plain == f"Thời sự {HEADLINE}"
+
+
 def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() -> None:
     # the site's name in an h1 (a logo or site-title box, a link to the home page) is no
     # headline, even when the page's title names it; in a banner box, it is none when the title

@@ -45,6 +45,7 @@ from pipelines.extractor.classify import (
     shows_document,
 )
 from pipelines.extractor.dates import (
+    NO_DAY,
     find_published,
     find_updated,
     parse_vietnamese_date,
@@ -425,6 +426,12 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
                      and not (fold(h1) in site_names and _in_banner(h))]
         if named_h1s:
             return max(named_h1s, key=lambda h1: len(h1.split()))
+        # an h1 led by its label in an element of its own ("<span>Thời sự</span> headline"):
+        # the headline is the rest, when the title names that
+        unlabelled = [rest for h in h1_elements if (rest := _after_label(h))
+                      and fold(rest) in (folded, max(segments, key=len))]
+        if unlabelled:
+            return unlabelled[0]
     named = _heading_named_by_title(tree, meta) if meta else None
     if named:
         return named
@@ -487,6 +494,21 @@ def _in_banner(h1: lxml.html.HtmlElement) -> bool:
         if _BANNER_CLASS.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
             return True
     return False
+
+
+def _after_label(h1: lxml.html.HtmlElement) -> str | None:
+    """The text of ``h1`` after a label in its first child (a kicker, a section: at most
+    three words) when nothing precedes that child and at least three words follow; else
+    None."""
+    label = h1[0] if len(h1) and isinstance(h1[0].tag, str) and h1[0].tag not in ("br", "img") \
+        else None  # (no comment)
+    if label is None or (h1.text or "").strip():
+        return None
+    shown, kicker = _heading_text(h1), _clean_text(label.text_content())
+    if not kicker or len(kicker.split()) > 3 or not shown.startswith(kicker):
+        return None
+    rest = shown[len(kicker):].strip(" :|-–—")
+    return rest if len(rest.split()) >= 3 else None
 
 
 def _heading_text(el: lxml.html.HtmlElement) -> str:
@@ -1589,8 +1611,10 @@ def extract_article(
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
     published = published or find_published(tree, keep_offset=not vietnamese)
     if not published:  # the URL's own stamp, else htmldate's guess from the page, read
-        # before its boxes and scripts go (below)
-        published = url_day(url) or _htmldate(tree, extract_url(tree, url))
+        # before its boxes and scripts go (below); no guess for a story dated only relatively
+        # (its page's dates are the site's clock or other stories')
+        published = url_day(url) or (
+            None if published == NO_DAY else _htmldate(tree, extract_url(tree, url)))
     updated = find_updated(tree, keep_offset=not vietnamese)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))

@@ -22,8 +22,21 @@ VN_TZ = timezone(timedelta(hours=7))
 # (dates and times are matched in folded text, where "giờ" is "gio")
 _TIME = r"(?P<H>[01]?\d|2[0-3])\s*(?:gio|giờ|[:hg])\s*(?P<M>[0-5]\d)(?:\s*[:p]\s*(?P<S>[0-5]\d))?"
 _DMY = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
-_WORDS = (r"(?:ngay\s+)?(?P<d>[0-3]?\d)\s+thang\s+(?P<m>[01]?\d)(?:\s*,\s*|\s+)(?:nam\s+)?"
+# a month in words, as locales write the solar calendar's ("24 Tháng Mười Hai 2025", glibc's
+# and WordPress's vi; "tháng Chạp", "tháng Giêng" are the lunar calendar's, never read)
+_MONTH_WORDS = {"muoi hai": "12", "muoi mot": "11", "muoi": "10", "mot": "1", "hai": "2",
+                "ba": "3", "tu": "4", "bon": "4", "nam": "5", "sau": "6", "bay": "7", "tam": "8",
+                "chin": "9"}
+_MONTH = rf"(?P<m>[01]?\d|{'|'.join(_MONTH_WORDS)})(?!\w)"
+_WORDS = (rf"(?:ngay\s+)?(?P<d>[0-3]?\d)\s+thang\s+{_MONTH}(?:\s*,\s*|\s+)(?:nam\s+)?"
           r"(?P<y>(?:19|20)\d\d)")
+# WordPress's "F j, Y" in Vietnamese: "Tháng Mười Hai 24, 2025"
+_MONTH_FIRST = rf"thang\s+{_MONTH}\s+(?P<d>[0-3]?\d)\s*,\s*(?P<y>(?:19|20)\d\d)"
+# the year first with slashes or dots ("2025/12/24"), as some CMSs print their ISO date
+_YMD = r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[/.]\s*(?P<m>[01]?\d)\s*[/.]\s*(?P<d>[0-3]?\d)(?!\d)"
+# a two-digit year ("24/12/25"), read last and on Vietnamese pages only: 00-49 are 2000-2049,
+# the rest 1950-1999
+_DMYY = r"(?<![\d/.-])(?P<d>[0-3]?\d)\s*([/-])\s*(?P<m>[01]?\d)\s*\2\s*(?P<y>\d\d)(?![\d/.-])"
 # read only when no day-first date is found: "12/24/2025" (an en-US SharePoint: month first,
 # told by a day that cannot be a month)
 _MDY = r"(?P<m>[01]?\d)\s*/\s*(?P<d>1[3-9]|2\d|3[01])\s*/\s*(?P<y>(?:19|20)\d\d)"
@@ -37,6 +50,9 @@ _ISO_RE = re.compile(_ISO)
 _DMY_RE = re.compile(_DMY)
 _WORDS_RE = re.compile(_WORDS)
 _MDY_RE = re.compile(_MDY)
+_YEAR_FIRST_RE = re.compile(_YMD)
+_MONTH_FIRST_RE = re.compile(_MONTH_FIRST)
+_TWO_DIGIT_YEAR_RE = re.compile(_DMYY)
 _TIME_RE = re.compile(_TIME)
 
 
@@ -100,15 +116,24 @@ def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | 
         return _format(iso.group("y"), iso.group("m"), iso.group("d"), time, tz,
                        keep_offset=keep_offset)
     folded = fold(text)
-    date = _DMY_RE.search(folded) or _WORDS_RE.search(folded) or _MDY_RE.search(folded)
+    words = _WORDS_RE.search(folded)
+    if words and words.group("m") == "nam" and not words.group(0).startswith("ngay"):
+        words = None  # "9 tháng năm 2025" is nine months of 2025; May is "ngày 9 tháng Năm"
+    date = (_DMY_RE.search(folded) or words or _MONTH_FIRST_RE.search(folded)
+            or _YEAR_FIRST_RE.search(folded) or _MDY_RE.search(folded)
+            # (a two-digit year only on Vietnamese pages, where the day always comes first)
+            or (None if keep_offset else _TWO_DIGIT_YEAR_RE.search(folded)))
     if not date:
         return None
     rest = folded[: date.start()] + " " + folded[date.end():]
     time = _TIME_RE.search(rest)
     tz = _offset(rest[time.end():] if time else rest)
     after = rest[time.end():] if time else ""
-    return _format(date.group("y"), date.group("m"), date.group("d"), time, tz, after,
-                   keep_offset)
+    year = date.group("y")
+    if len(year) == 2:
+        year = ("20" if year < "50" else "19") + year
+    return _format(year, _MONTH_WORDS.get(date.group("m"), date.group("m")), date.group("d"),
+                   time, tz, after, keep_offset)
 
 
 _META_PUBLISHED = (
@@ -191,14 +216,17 @@ _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the label
 _WORD_CHAR = re.compile(r"\w")
 
 
-# Where a date is another story's or the site's: a related item, a sidebar or widget, comments,
+# Where a date is another story's or the site's: a related item, the latest, most read or
+# recommended stories ("Tin mới", "Xem nhiều"), a sidebar or widget, comments,
 # an embedded post (a blockquote), the page's footer. An <aside> or <footer> inside an
 # <article> is the article's own (its meta line); a box also named as a wrapper around
 # content ("site-content" with id "sidebar", "layout-container has-sidebar") is no such box,
 # nor are <body>'s classes (the page's kind: "offcanvas-sidebar-mobile").
 _ELSEWHERE_CLASS = re.compile(
     r"(?:^|[_-])(?:relate[ds]?|sidebar|widgets?|comments?|suggest\w*|recent|lien-?quan|tin-?khac"
-    r"|binh-?luan)(?:$|[_-])|^(?:site[_-]|page[_-]|global[_-])?footer(?:$|[_-])", re.I)
+    r"|binh-?luan|tin-?moi|moi-?nhat|xem-?nhieu|doc-?nhieu|most-?read|popular|recommend\w*)"
+    r"(?:$|[_-])"
+    r"|^(?:site[_-]|page[_-]|global[_-])?footer(?:$|[_-])", re.I)
 _WRAPPER = re.compile(r"wrap|content|main|container|inner|layout", re.I)
 
 
@@ -221,6 +249,36 @@ def _elsewhere(el: lxml.html.HtmlElement, column: frozenset = frozenset()) -> bo
     return False
 
 
+# What :func:`find_published` gives for a page that dates its story only relatively ("2 giờ
+# trước", "Hôm qua 15:30", "3 ngày trước") and nowhere absolutely: its day cannot be known from
+# the page, and any date on it (the site's clock, another story's) would be a wrong one. Falsy:
+# no date, and none to be guessed.
+NO_DAY = ""
+_RELATIVE = re.compile(r"\b(?:\d+\s*(?:giay|phut|gio|ngay|tuan|thang|nam)\s*truoc|hom qua|hom nay"
+                       r"|vua xong|\d+\s*(?:seconds?|minutes?|mins?|hours?|days?|weeks?)\s+ago"
+                       r"|yesterday)\b")
+# attributes where a dateline keeps its moment while it shows "2 giờ trước": a <time>'s
+# datetime, data-time, data-date, data-timestamp, data-publish…, and the tooltip (title)
+_STAMP_ATTRIBUTE = re.compile(r"^(?:datetime|title)$|^data-\S*(?:date|time|stamp|publish)", re.I)
+
+
+def _kept_in_attribute(el: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
+    """The date a dateline (``el`` or an element in it) keeps in an attribute
+    (:data:`_STAMP_ATTRIBUTE`): a date as text, or Unix time in seconds or milliseconds. Read
+    only when its text shows a relative time, so what a page shows always wins."""
+    for inner in el.iter():
+        for key, value in inner.attrib.items():
+            if not _STAMP_ATTRIBUTE.search(key):
+                continue
+            value = value.strip()
+            if value.isdigit() and len(value) in (10, 13):  # seconds, milliseconds
+                moment = datetime.fromtimestamp(int(value[:10]), UTC)
+                return (moment if keep_offset else moment.astimezone(VN_TZ)).isoformat()
+            if found := parse_vietnamese_date(value, keep_offset):
+                return found
+    return None
+
+
 def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
     """First visible date after the headline (else the first on the page).
 
@@ -233,6 +291,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
     after_headline = headline is None
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     first = updated = None
+    dated_relatively = False
     # one walk in document order: passing the headline switches from "before" to "after"
     # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>)
     for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
@@ -248,7 +307,13 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         if (el.tag != "time" and not _DATE_CLASS.search(cls)
                 and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
             continue
-        value = parse_vietnamese_date(text, keep_offset)
+        relative = _RELATIVE.search(fold(text)) is not None
+        value = parse_vietnamese_date(text, keep_offset) or (
+            _kept_in_attribute(el, keep_offset) if relative else None)
+        if not value and relative and not _elsewhere(el, column):
+            if after_headline and not _UPDATE_LABEL.match(fold(text)):
+                return updated or NO_DAY  # the story's dateline: "2 giờ trước", "Hôm qua 15:30"
+            dated_relatively = True  # (above the headline, or the update's: a date may follow)
         if not value or _elsewhere(el, column):
             continue
         if el.get("datetime") and not keep_offset and _clock_without_offset(text):
@@ -266,9 +331,11 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         if after_headline:
             return value
         first = first or value
-    if updated or first or keep_offset:  # (keep_offset: a page that is not Vietnamese)
+    if updated or first:
         return updated or first
-    return _place_and_date(tree, headline, column)
+    # (keep_offset: a page that is not Vietnamese, which writes no "ngày … tháng … năm")
+    place = None if keep_offset else _place_and_date(tree, headline, column)
+    return place or (NO_DAY if dated_relatively else None)
 
 
 # An official document's own dateline, "Quảng Ninh, ngày 24 tháng 12 năm 2025" (the place, then
@@ -369,7 +436,8 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
     machine date naming the day only yields to a moment of that day in JSON-LD or the visible
     dateline. A machine time stating no offset is Vietnam time, unless the page shows it
     seven hours later (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup
-    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`)."""
+    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`), and a
+    clock it gives without an offset takes the one JSON-LD states for the same clock."""
     tree = _tree(tree_or_html)
     machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
     if not machine:
@@ -384,6 +452,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
         return found
     if not keep_offset and _clock_without_offset(machine):
         return _utc_shown_locally(found, _from_text(tree)) or found
+    if keep_offset and found and found.endswith("+07:00"):  # (as a clock without offset reads)
+        json_ld = _json_ld_text(tree, "datePublished")
+        stated = json_ld and parse_vietnamese_date(json_ld, keep_offset)
+        if stated and stated[:19] == found[:19]:
+            return stated  # the same clock: JSON-LD states its offset ("2020/10/04 15:05:21")
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
     return found
