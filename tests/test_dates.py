@@ -312,6 +312,12 @@ def test_a_machine_date_naming_the_day_only_takes_the_time_its_dateline_shows() 
     both = meta + json_ld.replace("2025-12-24", "2025-12-24T11:05:00+07:00")
     assert find_published(ARTICLE.format(before=both, dateline=midnight, after="")) \
         == "2025-12-24T11:05:00+07:00"
+    # a page that is not Vietnamese: a clock stating no offset would be a guess there (read as
+    # +07:00), the day stands; one stating its offset is the moment
+    foreign = ARTICLE.format(before=meta, dateline=dateline, after="")
+    assert find_published(foreign, keep_offset=True) == "2025-12-24"
+    stated = foreign.replace("24/12/2025 - 18:21", "2025-12-24T18:21:00+01:00")
+    assert find_published(stated, keep_offset=True) == "2025-12-24T18:21:00+01:00"
 
 
 SITE_CLOCK = "<div class='top-bar'><span class='today'>Thứ Sáu, 26/12/2025</span></div>"

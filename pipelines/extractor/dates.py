@@ -447,8 +447,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
         json_ld = _json_ld_text(tree, "datePublished")
         for moment in (json_ld and parse_vietnamese_date(json_ld, keep_offset),
                        _from_text(tree, keep_offset)):
-            if moment and moment[:10] == found and moment[10:19] not in ("", "T00:00:00"):
-                return moment  # (midnight is a day written as a moment)
+            if moment and moment[:10] == found and moment[10:19] not in ("", "T00:00:00") \
+                    and not (keep_offset and moment.endswith("+07:00")):
+                # (midnight is a day written as a moment; on a page that is not Vietnamese a
+                # clock read as +07:00 stated no offset: there, its moment would be a guess)
+                return moment
         return found
     if not keep_offset and _clock_without_offset(machine):
         return _utc_shown_locally(found, _from_text(tree)) or found
