@@ -474,6 +474,25 @@ def next_page_url(url: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
+# --- date archive forms --------------------------------------------------------------------
+# a GET form asking for a day: ``<form action="/luu-tru"><input type="date" name="ngay">``. Not
+# filled: every day is a URL of its own (a calendar, the trap shape crawler/url_shapes.py
+# stops), and which days hold news only the site knows; the crawl says it saw one instead
+FORM = re.compile(rb"<form\b([^>]*)>(.{0,3000}?)</form", re.I | re.S)
+DATE_INPUT = re.compile(rb"""<input\b[^>]*(?:\btype\s*=\s*["']?date\b|\bname\s*=\s*["']?"""
+                        rb"""(?:ngay|date|tu-?ngay|tungay|den-?ngay|day)["'\s>])""", re.I)
+
+
+def date_archive_forms(body: bytes, url: str) -> list[str]:
+    """The actions of the page's GET forms that ask for a date (a date archive)."""
+    found = []
+    for attributes, inner in FORM.findall(body):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(attributes)}
+        if attrs.get(b"method", b"get").lower() == b"get" and DATE_INPUT.search(inner):
+            found.append(urljoin(url, html.unescape(decode(attrs.get(b"action", b""))).strip()))
+    return found
+
+
 # --- ASP.NET postbacks ----------------------------------------------------------------------
 VIEWSTATE_FORM = "//form[.//input[@name='__VIEWSTATE']]"
 VIEWSTATE = re.compile(rb"<input\b[^>]*\bname\s*=\s*[\"']__VIEWSTATE[\"'][^>]*>", re.I)

@@ -11,7 +11,10 @@ and runs no script.
 * a pager of ``javascript:void(0)`` entries with ``data-page="2"`` under a container whose
   ``data-href="/tin-tuc?page="`` names the listing URL.
 
-Each leads to articles no other page links. Paths that are not plainly the site's own
+Each leads to articles no other page links. A date archive's form (``<form method=get
+action="/luu-tru"><input type=date name=ngay>``) is not filled in (every day would be a URL, a
+calendar's trap, and which days hold news only the site knows): the crawl's errors say so
+once. Paths that are not plainly the site's own
 (``//host/…``, ``https://other/…``) are not read.
 """
 
@@ -73,6 +76,8 @@ HOME = html_page("Trang chủ", (
     "<select onchange='location=this.value'><option>Chuyên mục</option>"
     "<option value='/chuyen-muc/van-hoa'>Văn hóa</option></select>"
     "<div class='infinite-scroll' data-next-page='/tin-moi/trang-2'></div>"
+    "<form method='get' action='/luu-tru'><input type='date' name='ngay'><button>Xem</button>"
+    "</form><form action='/tim-kiem'><input name='q'></form>"
     "<div class='pager' data-href='/tin-tuc?page='><a href='javascript:void(0)' data-page='1'>1"
     "</a> <a href='javascript:void(0)' data-page='2'>2</a></div>"))
 
@@ -129,7 +134,20 @@ def test_a_json_listing_is_paged_while_it_lists_something_new(scripted_crawl):
     _, db_path, paths = scripted_crawl
     assert {"/api/tin-tuc?page=1", "/api/tin-tuc?page=2", "/api/tin-tuc?page=3"} <= set(paths)
     assert "/api/tin-tuc?page=4" not in paths  # page 3 listed nothing
-    assert not query(db_path, "SELECT url FROM crawl_errors")
+    errors = query(db_path, "SELECT url, error FROM crawl_errors")
+    assert [e["url"].rsplit("/", 1)[1] for e in errors] == ["luu-tru"]
+
+
+@pytest.mark.e2e
+def test_a_date_archive_form_is_said_not_filled_in(scripted_crawl):
+    base, db_path, paths = scripted_crawl
+    errors = query(db_path, "SELECT url, error FROM crawl_errors")
+    assert errors == [{"url": base + "/luu-tru", "error": errors[0]["error"]}]
+    assert "date archive form" in errors[0]["error"]
+    assert not [p for p in paths if p.startswith("/luu-tru")]
+    assert discovery.date_archive_forms(HOME, "http://h.vn/") == ["http://h.vn/luu-tru"]
+    post = b"<form method='post' action='/x'><input type='date' name='ngay'></form>"
+    assert discovery.date_archive_forms(post, "http://h.vn/") == []
 
 
 def test_site_paths_in_attributes_and_scripts_are_links_and_no_other_host():

@@ -101,6 +101,7 @@ class NewsSpider(scrapy.Spider):
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
+        self.date_forms: set[str] = set()  # date archive forms said once (discovery)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -512,6 +513,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
         yield from self.count_fruitless(response, found_here)
+        yield from self.date_archive_notes(response)
         pager = self.pager_of(response, links)
         if pager:
             pages = [canonical_url(u) for u in pager.links]
@@ -558,6 +560,20 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, f"crawl trap: the last {limit} pages shaped {shape} "
                                   "showed no new headline (a calendar or filter that goes on "
                                   "for ever?); their links are no longer followed")
+
+    def date_archive_notes(self, response: TextResponse) -> Iterator[FetchError]:
+        """Say once per form that a date archive (discovery.date_archive_forms) is not
+        filled in: the articles only it leads to are not crawled, and the crawl's errors
+        say where to look (a sitemap or a profile's listing patterns reach them)."""
+        if b"<form" not in response.body and b"<FORM" not in response.body:
+            return
+        for action in discovery.date_archive_forms(response.body, response.url):
+            action = canonical_url(action)
+            if action not in self.date_forms:
+                self.date_forms.add(action)
+                yield FetchError(action, "a date archive form (a GET form asking for a day) is "
+                                         "not filled in: articles reached only through it are "
+                                         "not crawled")
 
     def not_trapped(self, urls: list[str]) -> list[str]:
         """``urls`` without those of a trap shape (:meth:`count_fruitless`), headline links
