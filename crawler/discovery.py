@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import re
 import unicodedata
 import warnings
@@ -372,14 +373,124 @@ def find_pager(body: bytes, url: str, links: list[str]) -> Pager:
             postbacks.append(Postback(postback.group(1), postback.group(2), page))
         elif followable(anchor.href):
             gets.append(urljoin(url, anchor.href))
+        elif scripted := scripted_page_link(body, anchor, page):
+            gets.append(urljoin(url, scripted))
     gets += same_listing_pages(url, links) + sharepoint_pages(body, url)
     if postbacks and b"__VIEWSTATE" not in body:
         postbacks = []  # no ASP.NET form to post back: nothing to follow
     return Pager(list(dict.fromkeys(gets)), list(dict.fromkeys(postbacks)))
 
 
+DATA_PAGE = re.compile(rb"""\sdata-page\s*=\s*["']?(\d{1,5})\b""", re.I)
+# the listing URL a pager container gives its script: ``data-href="/tin-tuc?page="``, a
+# template such as ``data-url="/tin-tuc/trang-{page}"``
+PAGER_BASE = re.compile(rb"""\sdata-(?:[\w-]*-)?(?:href|url)\s*=\s*["'](/(?!/)[^"'\s]*)["']""",
+                        re.I)
+PAGE_SLOT = re.compile(r"\{(?:page|p|0|pageindex)\}|=$", re.I)
+PAGER_BYTES = 1500  # how far before a pager entry its container's opening tag is looked for
+
+
+def scripted_page_link(body: bytes, anchor: Anchor, page: int) -> str | None:
+    """The URL of a numbered pager entry that has no link of its own (``href="javascript:
+    void(0)" data-page="2"``) and whose container names the listing URL with a slot for the
+    number (``data-href="/tin-tuc?page="``, ``…/trang-{page}``): the URL its script would
+    open. None for any other entry."""
+    opening = body[anchor.start : body.find(b">", anchor.start) + 1]
+    number = DATA_PAGE.search(opening)
+    if not number or int(number.group(1)) != page:
+        return None
+    bases = PAGER_BASE.findall(body, max(0, anchor.start - PAGER_BYTES), anchor.start)
+    if not bases:
+        return None
+    base = html.unescape(decode(bases[-1]))
+    slot = PAGE_SLOT.search(base)
+    if not slot:
+        return None
+    return base + str(page) if slot.group(0) == "=" else PAGE_SLOT.sub(str(page), base, count=1)
+
+
 def followable(href: str) -> bool:
     return bool(href) and not href.lower().startswith(("#", "javascript:", "mailto:"))
+
+
+# --- JSON listings -------------------------------------------------------------------------
+JSON_HEADLINE_WORDS = 6  # a string of this many words beside a URL: the item's headline
+
+
+def json_links(body: bytes, url: str) -> tuple[list[str], list[str]]:
+    """``(links, headlined)`` of a JSON listing, the API a "Xem thêm" button or a list's
+    ``data-api`` reads (``{"items": [{"url": "/tin/…", "title": "…"}], "next": "…"}``): every
+    string that is a site-rooted path or a URL on this page's host, and those of them whose
+    object also holds a headline-long string (an item's title). Not JSON: nothing."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return [], []
+    root = site_root(url)
+    links: dict[str, None] = {}
+    headlined: dict[str, None] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            here = [v for v in node.values() if isinstance(v, str) and same_site(v, root)]
+            words = max((len(v.split()) for v in node.values() if isinstance(v, str)), default=0)
+            for value in here:
+                link = urljoin(root + "/", value.strip())
+                links[link] = None
+                if words >= JSON_HEADLINE_WORDS:
+                    headlined[link] = None
+            for value in node.values():
+                walk(value)
+
+    walk(data)
+    return list(links), list(headlined)
+
+
+def same_site(value: str, root: str) -> bool:
+    value = value.strip()
+    if value.startswith("/") and not value.startswith("//"):
+        return " " not in value
+    return value.startswith(root + "/") and " " not in value
+
+
+def next_page_url(url: str) -> str | None:
+    """``url`` with its page number (:func:`strip_page_number`) one higher, or None without
+    one: an API's next page, which its listing's script asks for by counting."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (key, value) in enumerate(query):
+        if key.lower() in QUERY_PAGE_PARAMS and value.isdigit():
+            query[i] = (key, str(int(value) + 1))
+            return urlunsplit((*parts[:3], urlencode(query), ""))
+    matches = list(PATH_PAGE.finditer(parts.path))
+    if not matches:
+        return None
+    last = matches[-1]
+    path = (parts.path[: last.start(1)] + str(int(last.group(1)) + 1)
+            + parts.path[last.end(1) :])  # fmt: skip
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+# --- date archive forms --------------------------------------------------------------------
+# a GET form asking for a day: ``<form action="/luu-tru"><input type="date" name="ngay">``. Not
+# filled: every day is a URL of its own (a calendar, the trap shape crawler/url_shapes.py
+# stops), and which days hold news only the site knows; the crawl says it saw one instead
+FORM = re.compile(rb"<form\b([^>]*)>(.{0,3000}?)</form", re.I | re.S)
+DATE_INPUT = re.compile(rb"""<input\b[^>]*(?:\btype\s*=\s*["']?date\b|\bname\s*=\s*["']?"""
+                        rb"""(?:ngay|date|tu-?ngay|tungay|den-?ngay|day)["'\s>])""", re.I)
+
+
+def date_archive_forms(body: bytes, url: str) -> list[str]:
+    """The actions of the page's GET forms that ask for a date (a date archive)."""
+    found = []
+    for attributes, inner in FORM.findall(body):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(attributes)}
+        if attrs.get(b"method", b"get").lower() == b"get" and DATE_INPUT.search(inner):
+            found.append(urljoin(url, html.unescape(decode(attrs.get(b"action", b""))).strip()))
+    return found
 
 
 # --- ASP.NET postbacks ----------------------------------------------------------------------

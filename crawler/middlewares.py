@@ -118,7 +118,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 # --- non-HTML content -----------------------------------------------------------------------
 HTML_TYPES = re.compile(
-    r"^(text/[\w.+-]+|application/(xhtml\+xml|xml|[\w.-]+\+xml))$",
+    r"^(text/[\w.+-]+|application/(xhtml\+xml|xml|[\w.-]+\+xml|json|[\w.-]+\+json))$",
     re.I,
 )
 MAGIC = (

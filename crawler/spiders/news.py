@@ -101,6 +101,7 @@ class NewsSpider(scrapy.Spider):
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
+        self.date_forms: set[str] = set()  # date archive forms said once (discovery)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -228,6 +229,9 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(response.url, f"not an HTML page (Content-Type: {ctype})",
                              response.status)  # fmt: skip
             return
+        if b"json" in response.headers.get("Content-Type", b"").lower():
+            yield from self.parse_json(response)
+            return
         first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         url = canonical_url(response.url)
         for page, capture_id, target in response.meta.get(REFRESHED_PAGES, ()):
@@ -278,6 +282,26 @@ class NewsSpider(scrapy.Spider):
             # pipeline leaves any other URL alone
             yield PageGone(first_url, f"redirected to {response.url}")
         yield from self.follow_links(response, teasers, new_documents)
+
+    def parse_json(self, response: TextResponse) -> Iterator:
+        """A JSON listing (the API a "Xem thêm" button or a list's ``data-api`` reads): its
+        site URLs are followed as a listing's links, those beside a headline as teasers; while
+        it lists something new, its next page (the page number one higher) is asked for too,
+        as the site's script would when the reader scrolls on."""
+        url = canonical_url(response.url)
+        links, headlined = discovery.json_links(response.body, response.url)
+        links = [canonical_url(u) for u in links]
+        self.teaser_urls.update(canonical_url(u) for u in headlined)
+        yield PageDecision(url, response.meta.get(CAPTURE_META), "listing",
+                           "a JSON listing (the API a page's script reads)")
+        new = [u for u in links if self.link_kind(u) and u not in self.requested
+               and u not in self.state.skip_urls]  # fmt: skip
+        self.crawler.stats.inc_value("tintuc/json_listing_links", len(new))
+        yield from self.request_once(new)
+        next_page = discovery.next_page_url(url)
+        if new and next_page and self.wanted(next_page):
+            yield from self.request_once(self.not_trapped([next_page]),
+                                         priority=discovery.PRIORITY_LISTING)
 
     def canonical_alias(self, response: TextResponse, url: str) -> str | None:
         """Why the page at ``url`` is not handed to extraction, when its ``<link
@@ -489,6 +513,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("tintuc/listing_stopped")
             return  # an incremental crawl: this page had nothing new, the next ones won't either
         yield from self.count_fruitless(response, found_here)
+        yield from self.date_archive_notes(response)
         pager = self.pager_of(response, links)
         if pager:
             pages = [canonical_url(u) for u in pager.links]
@@ -535,6 +560,20 @@ class NewsSpider(scrapy.Spider):
             yield FetchError(url, f"crawl trap: the last {limit} pages shaped {shape} "
                                   "showed no new headline (a calendar or filter that goes on "
                                   "for ever?); their links are no longer followed")
+
+    def date_archive_notes(self, response: TextResponse) -> Iterator[FetchError]:
+        """Say once per form that a date archive (discovery.date_archive_forms) is not
+        filled in: the articles only it leads to are not crawled, and the crawl's errors
+        say where to look (a sitemap or a profile's listing patterns reach them)."""
+        if b"<form" not in response.body and b"<FORM" not in response.body:
+            return
+        for action in discovery.date_archive_forms(response.body, response.url):
+            action = canonical_url(action)
+            if action not in self.date_forms:
+                self.date_forms.add(action)
+                yield FetchError(action, "a date archive form (a GET form asking for a day) is "
+                                         "not filled in: articles reached only through it are "
+                                         "not crawled")
 
     def not_trapped(self, urls: list[str]) -> list[str]:
         """``urls`` without those of a trap shape (:meth:`count_fruitless`), headline links
@@ -658,6 +697,18 @@ ONCLICK_LOCATION = re.compile(  # the three quotings of the URL inside the attri
     rb"""\bonclick\s*=\s*(?:"[^"]*?\blocation(?:\.href)?\s*=\s*'([^'\s]+)'|'[^']*?"""
     rb"""\blocation(?:\.href)?\s*=\s*"([^"\s]+)"|"[^"]*?\blocation(?:\.href)?\s*=\s*"""
     rb"""&quot;([^&\s]+)&quot;)""", re.I)
+# where a script fetches more of a listing without a link: a "Xem thêm" button's ``data-url``, a
+# list's ``data-api``, an infinite scroll's ``data-next-page``, a category menu's ``<option
+# value>`` (``<select onchange="location=this.value">``), an inline script's ``fetch('/…')``,
+# ``$.get('/…')``, ``.load('/…')`` or ``url: '/…'``. Only site-rooted paths (``/…``, not
+# ``//host``) are read: plainly the site's own, never an off-site endpoint; no script is run.
+PATH_VALUE = rb"""\s*=\s*(?:"(/(?!/)[^"\s]*)"|'(/(?!/)[^'\s]*)'|(/(?!/)[^\s>"']*))"""
+DATA_URL = re.compile(rb"\sdata-(?:[\w-]*-)?(?:url|api|next|next-page|more|load)" + PATH_VALUE,
+                      re.I)
+OPTION_VALUE = re.compile(rb"<option\s[^>]*?\bvalue" + PATH_VALUE, re.I)
+SCRIPT_FETCH = re.compile(
+    rb"""(?:\bfetch|\.(?:get|getJSON|load|ajax))\(\s*(?:"(/(?!/)[^"\s]*)"|'(/(?!/)[^'\s]*)'|"""
+    rb"""`(/(?!/)[^`\s$]*)`)|\burl\s*:\s*(?:"(/(?!/)[^"\s]*)"|'(/(?!/)[^'\s]*)')()""")
 CANONICAL_TAG = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.I)
 TITLE = re.compile(rb"<title\b[^>]*>(.*?)</title", re.I | re.S)
 TEXT_RUN = re.compile(rb">([^<]{40,})<")  # a text of 40 bytes or more between two tags
@@ -675,10 +726,17 @@ def _href_text(groups: tuple[bytes, bytes, bytes]) -> str:
     return html.unescape(text).strip()
 
 
+def _first_three(groups: tuple[bytes, ...]) -> tuple[bytes, bytes, bytes]:
+    """SCRIPT_FETCH's groups (a call's three quotings, then ``url:``'s) in HREF_ATTR's shape."""
+    return (b"".join(groups[0::3]), b"".join(groups[1::3]), b"".join(groups[2::3]))
+
+
 def page_links(body: bytes, url: str) -> list[str]:
     """Canonical absolute URLs of the ``<a href>`` links of a page, each once, in page order,
     then the documents of its frames (``<frame>``, ``<iframe>``), the links drawn without an
-    anchor (:data:`AREA_HREF`, :data:`DATA_HREF`, :data:`ONCLICK_LOCATION`) and, on a page with next
+    anchor (:data:`AREA_HREF`, :data:`DATA_HREF`, :data:`ONCLICK_LOCATION`), the site paths
+    a script would fetch more of a listing from (:data:`DATA_URL`, :data:`OPTION_VALUE`,
+    :data:`SCRIPT_FETCH`) and, on a page with next
     to no link, where its script sends the visitor (``location.href = …``); not its print
     views (:func:`crawler.urls.is_print_view`).
 
@@ -699,7 +757,9 @@ def page_links(body: bytes, url: str) -> list[str]:
     # menus repeat links: resolve each once
     for groups in dict.fromkeys([*HREF.findall(body), *FRAME_SRC.findall(body),
                                  *AREA_HREF.findall(body), *DATA_HREF.findall(body),
-                                 *ONCLICK_LOCATION.findall(body)]):  # fmt: skip
+                                 *ONCLICK_LOCATION.findall(body), *DATA_URL.findall(body),
+                                 *OPTION_VALUE.findall(body),
+                                 *map(_first_three, SCRIPT_FETCH.findall(body))]):  # fmt: skip
         link = _resolve(_href_text(groups), origin, base)
         if link is not None:
             links[link] = None
