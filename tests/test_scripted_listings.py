@@ -158,6 +158,11 @@ def test_site_paths_in_attributes_and_scripts_are_links_and_no_other_host():
     assert not [u for u in links if "example.net" in u]
     script = b"<script>fetch(`/tin/${id}`); var x = '/not/a/call';</script>"
     assert page_links(script, "http://h.vn/") == []
+    # what a script calls without a page number is a counter, a widget or a form's handler:
+    # no page of a listing, and a GET to it may count a view
+    widgets = (b"<div data-url='/Ajax/CountView.ashx?id=5'></div><script>$.ajax({url: "
+               b"'/handler/ThoiTiet.ashx'}); $.get('/api/binh-chon');</script>")
+    assert page_links(widgets, "http://h.vn/") == []
 
 
 def test_json_links_and_next_page_url():

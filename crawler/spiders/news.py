@@ -757,11 +757,18 @@ def page_links(body: bytes, url: str) -> list[str]:
     # menus repeat links: resolve each once
     for groups in dict.fromkeys([*HREF.findall(body), *FRAME_SRC.findall(body),
                                  *AREA_HREF.findall(body), *DATA_HREF.findall(body),
-                                 *ONCLICK_LOCATION.findall(body), *DATA_URL.findall(body),
-                                 *OPTION_VALUE.findall(body),
-                                 *map(_first_three, SCRIPT_FETCH.findall(body))]):  # fmt: skip
+                                 *ONCLICK_LOCATION.findall(body),
+                                 *OPTION_VALUE.findall(body)]):  # fmt: skip
         link = _resolve(_href_text(groups), origin, base)
         if link is not None:
+            links[link] = None
+    # what a script fetches is followed only when it is a page of a listing (it carries a page
+    # number): scripts also call view counters, widgets and forms' handlers, which are no
+    # pages to read and which a GET may change (a view counted)
+    for groups in dict.fromkeys([*DATA_URL.findall(body),
+                                 *map(_first_three, SCRIPT_FETCH.findall(body))]):
+        link = _resolve(_href_text(groups), origin, base)
+        if link is not None and discovery.next_page_url(link) is not None:
             links[link] = None
     if len(links) < STUB_LINKS:
         for target in SCRIPT_REDIRECT.findall(body, 0, 65536):
