@@ -577,7 +577,10 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     if block and (walk.buf or walk.marked):  # else flush() has nothing to do
         walk.flush()
     entered_section = el is walk.section
-    aside = _is_aside(el, tag, walk.headline)
+    # _is_aside, inlined (every element of the page passes here): most have no class nor id
+    names = el.get("class"), el.get("id")
+    aside = (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
+             and _aside_names(names)) and not _holds(el, walk.headline)
     walk.aside += aside
     if entered_section:
         walk.in_section = True
