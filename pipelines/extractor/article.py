@@ -693,7 +693,8 @@ _FIELDS = ("input", "select", "textarea", "button")  # what a reader fills in or
 
 def _box_label(box: lxml.html.HtmlElement) -> str:
     """The folded text of the first line of ``box`` when it is short (a box's label)."""
-    first = next((t for t in (" ".join(x.split()) for x in box.itertext()) if t), "")
+    # (the first piece that is not all white space: split() and isspace() agree on what is)
+    first = " ".join(next((x for x in box.itertext() if x and not x.isspace()), "").split())
     return fold(first) if len(first) <= 40 else ""
 
 
@@ -1116,10 +1117,8 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
     total = 0
     buf: list[str] = []
 
-    def flush() -> None:
+    def flush() -> None:  # (called only when ``buf`` holds something)
         nonlocal total
-        if not buf:
-            return
         size = len(" ".join("".join(buf).split()))
         buf.clear()
         if size >= _PROSE_LINE:
@@ -1130,20 +1129,24 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
         if not isinstance(tag, str) or tag in _NOT_PROSE:
             return
         block = tag in _BLOCK_TAGS
-        if block:
+        if block and buf:
             flush()
-        linked = linked or tag == "a"
-        if not linked and el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child, linked)
-            if not linked and child.tail:
-                buf.append(child.tail)
-        if block:
+        if linked or tag == "a":
+            for child in el:
+                walk(child, True)
+        else:
+            if el.text:
+                buf.append(el.text)
+            for child in el:
+                walk(child, False)
+                if child.tail:
+                    buf.append(child.tail)
+        if block and buf:
             flush()
 
     walk(root, False)
-    flush()
+    if buf:
+        flush()
     return total
 
 
