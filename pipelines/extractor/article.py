@@ -727,11 +727,13 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True,
     # anywhere when no container is recognised (trafilatura then decides the body)
     area = container if container is not None else tree.find("body")
     story = container if container is not None else story
+    # the boxes that hold a field, from the few fields up (a label is read only where it counts)
+    with_fields = set() if area is None else {
+        box for field in area.iter(*_FIELDS) for box in field.iterancestors()}
     for el in area.iter(*_PROMO_BOXES) if area is not None else ():
         if el is not area and (
-                _PROMO_LABEL.match(_box_label(el)) and (
-                    story is not None and story in el.iterancestors()
-                    or next(el.iter(*_FIELDS), None) is not None)
+                (el in with_fields or story is not None and story in el.iterancestors())
+                and _PROMO_LABEL.match(_box_label(el))
                 or _sells(el, words=vietnamese or container is not None)):
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
