@@ -224,7 +224,8 @@ def classify_page(
     lead = _until_teasers(after)
     dated = _dated(lines, start, lead) or bool(_DATE_IN_URL.search(parts.path))
     main = [line for line in lead if not line.aside]  # sidebars and the footer are no body
-    body = sum(len(line.text) for line in main if not _dateline(line.text))
+    datelines = [_dateline(line.text) for line in main]  # (read once: asked twice below)
+    body = sum(len(line.text) for line, dated in zip(main, datelines, strict=True) if not dated)
     media = sum(line.media for line in main)
     attachments = _attachments(main)
     substance = body > 0 or media > 0 or bool(attachments)
@@ -238,7 +239,7 @@ def classify_page(
         return "article", _BY_PATTERN, attachments
     # several items under the heading, each with its own dateline and no paragraph of text
     # (a page of videos or photo albums, an events list): a list of things, not one article
-    dated_items = sum(1 for line in main if _dateline(line.text))
+    dated_items = sum(datelines)
     # (a notice opens with its text under its dateline: the dated lines after it are its
     # schedule's rows; a listing opens with its first item)
     if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS \
