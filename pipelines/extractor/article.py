@@ -1205,12 +1205,13 @@ def _link_keys(root: lxml.html.HtmlElement, container=None) -> set[str]:
     ("Tải về", the file's name: a notice's own) left out; with ``container``, only of links
     outside it whose text no link inside it has."""
     keys, own = set(), set()
+    inside = set(container.iterdescendants("a")) if container is not None else set()
     for a in root.iter("a"):
         text = a.text_content()
+        # (the link's address up to its query or fragment)
         if len(text) <= 3 * _LINK_LINE_CHARS and not ATTACHMENT.search(
-                re.split(r"[?#]", (a.get("href") or "").strip())[0]):
-            inside = container is not None and any(p is container for p in a.iterancestors())
-            (own if inside else keys).add(_line_key(text))
+                (a.get("href") or "").strip().partition("?")[0].partition("#")[0]):
+            (own if a in inside else keys).add(_line_key(text))
     return keys - own
 
 
