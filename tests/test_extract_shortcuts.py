@@ -96,6 +96,20 @@ def test_text_under_is_text_content_when_short():
     assert text_under(box, 5) is None
 
 
+@pytest.mark.parametrize("html", [
+    "<div>\n    <div>\n      <span>Cập nhật:</span>\n      <span>12/03/2024 08:30</span>\n"
+    "    </div>\n  </div>",  # a wrapper's indentation is most of its characters
+    "<p>" + "Người dân xã Tân Lập đón nhận tin vui " * 6 + "</p>",  # one long piece
+    "<div>  <b>Tin</b>   <i>liên</i>\t<u>quan</u>\n" + " " * 300 + "<p>Đọc thêm</p> </div>",
+])
+def test_text_under_gives_the_text_exactly_while_under_its_limit(html):
+    box = lxml.html.fromstring(html)
+    text = box.text_content()
+    solid = len("".join(text.split()))
+    for limit in range(1, solid + 3):
+        assert text_under(box, limit) == (text if solid < limit else None), limit
+
+
 def test_any_after_finds_links_that_follow_the_heading_only():
     block = lxml.html.fromstring(
         "<div><ul><li><a href='/a-1'>one</a></li></ul><div><h3>Tin khác</h3></div>"

@@ -693,7 +693,8 @@ _FIELDS = ("input", "select", "textarea", "button")  # what a reader fills in or
 
 def _box_label(box: lxml.html.HtmlElement) -> str:
     """The folded text of the first line of ``box`` when it is short (a box's label)."""
-    first = next((t for t in (" ".join(x.split()) for x in box.itertext()) if t), "")
+    # (the first piece that is not all white space: split() and isspace() agree on what is)
+    first = " ".join(next((x for x in box.itertext() if x and not x.isspace()), "").split())
     return fold(first) if len(first) <= 40 else ""
 
 
@@ -726,11 +727,13 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True,
     # anywhere when no container is recognised (trafilatura then decides the body)
     area = container if container is not None else tree.find("body")
     story = container if container is not None else story
+    # the boxes that hold a field, from the few fields up (a label is read only where it counts)
+    with_fields = set() if area is None else {
+        box for field in area.iter(*_FIELDS) for box in field.iterancestors()}
     for el in area.iter(*_PROMO_BOXES) if area is not None else ():
         if el is not area and (
-                _PROMO_LABEL.match(_box_label(el)) and (
-                    story is not None and story in el.iterancestors()
-                    or next(el.iter(*_FIELDS), None) is not None)
+                (el in with_fields or story is not None and story in el.iterancestors())
+                and _PROMO_LABEL.match(_box_label(el))
                 or _sells(el, words=vietnamese or container is not None)):
             text = el.text_content().strip()
             if len(_box_label(el)) < len(text) <= _PROMO_CHARS:
@@ -1116,10 +1119,8 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
     total = 0
     buf: list[str] = []
 
-    def flush() -> None:
+    def flush() -> None:  # (called only when ``buf`` holds something)
         nonlocal total
-        if not buf:
-            return
         size = len(" ".join("".join(buf).split()))
         buf.clear()
         if size >= _PROSE_LINE:
@@ -1130,20 +1131,24 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
         if not isinstance(tag, str) or tag in _NOT_PROSE:
             return
         block = tag in _BLOCK_TAGS
-        if block:
+        if block and buf:
             flush()
-        linked = linked or tag == "a"
-        if not linked and el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child, linked)
-            if not linked and child.tail:
-                buf.append(child.tail)
-        if block:
+        if linked or tag == "a":
+            for child in el:
+                walk(child, True)
+        else:
+            if el.text:
+                buf.append(el.text)
+            for child in el:
+                walk(child, False)
+                if child.tail:
+                    buf.append(child.tail)
+        if block and buf:
             flush()
 
     walk(root, False)
-    flush()
+    if buf:
+        flush()
     return total
 
 
@@ -1200,12 +1205,13 @@ def _link_keys(root: lxml.html.HtmlElement, container=None) -> set[str]:
     ("Tải về", the file's name: a notice's own) left out; with ``container``, only of links
     outside it whose text no link inside it has."""
     keys, own = set(), set()
+    inside = set(container.iterdescendants("a")) if container is not None else set()
     for a in root.iter("a"):
         text = a.text_content()
+        # (the link's address up to its query or fragment)
         if len(text) <= 3 * _LINK_LINE_CHARS and not ATTACHMENT.search(
-                re.split(r"[?#]", (a.get("href") or "").strip())[0]):
-            inside = container is not None and any(p is container for p in a.iterancestors())
-            (own if inside else keys).add(_line_key(text))
+                (a.get("href") or "").strip().partition("?")[0].partition("#")[0]):
+            (own if a in inside else keys).add(_line_key(text))
     return keys - own
 
 

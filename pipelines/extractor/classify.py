@@ -224,7 +224,8 @@ def classify_page(
     lead = _until_teasers(after)
     dated = _dated(lines, start, lead) or bool(_DATE_IN_URL.search(parts.path))
     main = [line for line in lead if not line.aside]  # sidebars and the footer are no body
-    body = sum(len(line.text) for line in main if not _dateline(line.text))
+    datelines = [_dateline(line.text) for line in main]  # (read once: asked twice below)
+    body = sum(len(line.text) for line, dated in zip(main, datelines, strict=True) if not dated)
     media = sum(line.media for line in main)
     attachments = _attachments(main)
     substance = body > 0 or media > 0 or bool(attachments)
@@ -238,7 +239,7 @@ def classify_page(
         return "article", _BY_PATTERN, attachments
     # several items under the heading, each with its own dateline and no paragraph of text
     # (a page of videos or photo albums, an events list): a list of things, not one article
-    dated_items = sum(1 for line in main if _dateline(line.text))
+    dated_items = sum(datelines)
     # (a notice opens with its text under its dateline: the dated lines after it are its
     # schedule's rows; a listing opens with its first item)
     if dated_items >= LIST_DATELINES and max(len(line.text) for line in main) < PARAGRAPH_CHARS \
@@ -577,7 +578,10 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     if block and (walk.buf or walk.marked):  # else flush() has nothing to do
         walk.flush()
     entered_section = el is walk.section
-    aside = _is_aside(el, tag, walk.headline)
+    # _is_aside, inlined (every element of the page passes here): most have no class nor id
+    names = el.get("class"), el.get("id")
+    aside = (tag == "aside" or tag == "footer" or (names[0] is not None or names[1] is not None)
+             and _aside_names(names)) and not _holds(el, walk.headline)
     walk.aside += aside
     if entered_section:
         walk.in_section = True

@@ -382,14 +382,19 @@ def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
     """``el.text_content()`` if it has fewer than ``limit`` characters besides white space
     (the indentation of the page's source is no text), else None: a box holding a whole
     article is given up after its first ``limit`` characters."""
-    seen, pieces = 0, []
+    seen, counted, unseen, pieces = 0, 0, 0, []  # unseen: length of the pieces not counted
     for piece in el.itertext():  # the pieces text_content() joins
-        seen += solid_len(piece[:4 * limit])  # a long paragraph is told by its first characters
-        if seen < limit and len(piece) > 4 * limit:
-            seen += solid_len(piece[4 * limit:])
-        if seen >= limit:
-            return None
         pieces.append(piece)
+        unseen += len(piece)
+        if seen + unseen < limit:
+            continue  # under the limit even if all of it were text: nothing to count yet
+        for piece in pieces[counted:]:
+            seen += solid_len(piece[:4 * limit])  # a long paragraph: told by its first characters
+            if seen < limit and len(piece) > 4 * limit:
+                seen += solid_len(piece[4 * limit:])
+            if seen >= limit:
+                return None
+        counted, unseen = len(pieces), 0
     return "".join(pieces)
 
 
