@@ -247,9 +247,11 @@ class NewsSpider(scrapy.Spider):
         if not self.article_res:  # each teaser link's shape is learned once
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
-        alias_of = self.canonical_alias(response, url) if decision is None else None
-        if decision is None and not alias_of:
-            alias_of = self.spelling_alias(response, url)
+        alias_of = None
+        if decision is None:  # what the page shows, read once for both alias tests
+            fingerprint = page_fingerprint(response.body)
+            alias_of = (self.canonical_alias(response, url, fingerprint)
+                        or self.spelling_alias(url, fingerprint))
         if alias_of:
             yield PageDecision(url, response.meta.get(CAPTURE_META), "other", alias_of)
             yield from self.document_requests(documents)
@@ -303,10 +305,11 @@ class NewsSpider(scrapy.Spider):
             yield from self.request_once(self.not_trapped([next_page]),
                                          priority=discovery.PRIORITY_LISTING)
 
-    def canonical_alias(self, response: TextResponse, url: str) -> str | None:
+    def canonical_alias(self, response: TextResponse, url: str, fingerprint: int) -> str | None:
         """Why the page at ``url`` is not handed to extraction, when its ``<link
         rel=canonical>`` names another URL of the site that shows the same article (the same
-        title and longest text, :func:`page_fingerprint`): ``?id=12`` and ``/slug-12.html``,
+        title and longest text: ``fingerprint``, :func:`page_fingerprint` of the response):
+        ``?id=12`` and ``/slug-12.html``,
         with and without ``&catid=``, a mobile host. Else None, and the page is extracted as
         any page: a canonical URL on another site, the home page or a listing URL (a common
         misconfiguration names the home page or the section on every article) is not
@@ -323,7 +326,7 @@ class NewsSpider(scrapy.Spider):
         if same_page(declared, url):  # a canonical spelled another way (http, www., a "/")
             declared = url
         if declared == url:
-            fingerprint = self.fingerprints[url] = page_fingerprint(response.body)
+            self.fingerprints[url] = fingerprint
             waiting = self.aliases_waiting.get(url, {})
             for alias in [a for a, f in waiting.items() if f == fingerprint]:
                 del waiting[alias]  # the same article: stored here
@@ -336,7 +339,6 @@ class NewsSpider(scrapy.Spider):
                 or self.url_decision(declared) is not None or not self.wanted(declared)):
             self.crawler.stats.inc_value("tintuc/canonical_ignored")
             return None  # another site, the home page, a listing: not this article's URL
-        fingerprint = page_fingerprint(response.body)
         known = self.fingerprints.get(declared)
         if known is not None:
             if known != fingerprint:
@@ -352,7 +354,7 @@ class NewsSpider(scrapy.Spider):
         return (f"its <link rel=canonical> names {declared}: stored there if that page shows "
                 "the same article, else this page is fetched again and stored")
 
-    def spelling_alias(self, response: TextResponse, url: str) -> str | None:
+    def spelling_alias(self, url: str, fingerprint: int) -> str | None:
         """Why the page at ``url`` is not handed to extraction, when a page at another
         spelling of its URL was, and showed the same (:func:`page_fingerprint`): the same
         :func:`crawler.urls.spelling_key` (letter case, Unicode form, query order: IIS
@@ -361,7 +363,6 @@ class NewsSpider(scrapy.Spider):
         another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
         article filed in two sections). Each was stored twice. Else None: a page showing
         something else there (a case-sensitive server) is a page of its own."""
-        fingerprint = page_fingerprint(response.body)
         for key in same_page_keys(url):
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:
