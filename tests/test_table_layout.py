@@ -114,3 +114,23 @@ def test_dates_and_the_documents_number_in_a_data_table_stay_body() -> None:
         present = (["8/01/2026", "15/01/2026", "Trần Thị Bình"] if rows is schedule
                    else [title, "12/11/2025", "Ngày ban hành"])
         _check(result, [NOTICE, *present], ["Ngày đăng", "05/01/2026"])
+
+
+def test_a_data_tables_rows_are_read_as_rows_with_or_without_a_known_container() -> None:
+    # a schedule is read row by row, its cells apart as trafilatura writes them, and keeps its
+    # dates whether the story sits in a known container or in an unnamed block
+    title = "Thông báo lịch tiếp công dân tháng 12 của lãnh đạo tỉnh"
+    table = ("<table><tr><th>Ngày</th><th>Người tiếp</th></tr>"
+             "<tr><td>05/12/2025</td><td>Chủ tịch UBND tỉnh</td></tr>"
+             "<tr><td><p>12/12/2025</p></td><td>Phó Chủ tịch<br>UBND tỉnh</td></tr></table>")
+    story = (f"<p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>")
+    for box in ("div class='article-content'", "div class='khung'"):
+        html = (f"<html lang='vi'><head><title>{title}</title></head><body>"
+                f"<h1>{title}</h1><div class='date'>Ngày đăng: 05/11/2025</div>"
+                f"<{box}>{story}</div></body></html>")
+        lines = extract_article(html, "http://tinh.gov.vn/tin/thong-bao-lich-tiep-1234.html")[
+            "text"].split("\n")
+        assert "| 05/12/2025 | Chủ tịch UBND tỉnh |" in lines, box
+        assert "| 12/12/2025 | Phó Chủ tịch UBND tỉnh |" in lines, box
+        assert lines.index("| Ngày | Người tiếp |") < lines.index(PARAGRAPHS[1]), box
+        assert "05/11/2025" not in "\n".join(lines), box

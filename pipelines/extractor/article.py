@@ -859,6 +859,10 @@ def block_lines(root: lxml.html.HtmlElement) -> list[str]:
     def walk(el) -> None:
         if not isinstance(el.tag, str) or _skipped(el):
             return
+        if el.tag == "table" and (rows := _data_rows(el)):
+            flush()
+            lines.extend(rows)
+            return
         block = el.tag in _BLOCK_TAGS
         if block:
             flush()
@@ -897,19 +901,34 @@ _WIDGET = re.compile(
 )
 
 
+_DATA_CELL_LINES = 3  # lines a data table's cell holds at most: a layout cell holds a story
+
+
+def _data_rows(table: lxml.html.HtmlElement) -> list[str]:
+    """A data table's rows, one line each, its cells apart as trafilatura writes them
+    ("| 05/12/2025 | Chủ tịch UBND tỉnh |"): a schedule or a document's "Số ký hiệu | Ngày ban
+    hành" sheet is read by rows. A data table has two rows or more of two short cells or more
+    with text; a layout table (the headline over the dateline, a menu beside the story) has
+    none, and nor has a table holding tables: ``[]`` for those."""
+    if table.find(".//table") is not None:
+        return []
+    rows, data_rows = [], 0
+    for row in table.xpath("./tr|./*/tr"):
+        cells = [block_lines(cell) for cell in row if cell.tag in ("td", "th")]
+        if any(len(cell) > _DATA_CELL_LINES for cell in cells):
+            return []
+        cells = [" ".join(cell) for cell in cells if cell]
+        if len(cells) >= 2:
+            data_rows += 1
+        if cells:
+            rows.append(f"| {' | '.join(cells)} |" if len(cells) >= 2 else cells[0])
+    return rows if data_rows >= 2 else []
+
+
 def _table_data(root: lxml.html.HtmlElement) -> frozenset[str]:
-    """The :func:`block_lines` of the cells of ``root``'s data tables: two rows or more of two
-    cells or more with text (a schedule, a document's "Số ký hiệu | Ngày ban hành" sheet). A
-    date or the document's number there is data, not the page's dateline or headline; a
-    layout table's rows (one cell with text each: the headline, then the dateline) are none."""
-    found: set[str] = set()
-    for table in root.iter("table"):
-        rows = [cells for row in table.xpath("./tr|./*/tr")
-                if len(cells := [c for c in row if c.tag in ("td", "th")
-                                 and c.text_content().strip()]) >= 2]
-        if len(rows) >= 2:
-            found.update(line for cells in rows for cell in cells for line in block_lines(cell))
-    return frozenset(found)
+    """The rows of ``root``'s data tables (:func:`_data_rows`). A date or the document's number
+    there is data, not the page's dateline or headline."""
+    return frozenset(row for table in root.iter("table") for row in _data_rows(table))
 
 
 def _chrome_line(line: str, title: str | None) -> bool:
@@ -1669,7 +1688,8 @@ def extract_article(
                                     container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
     # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025")
-    table_data = _table_data(container) if lines and container is not None else frozenset()
+    table_data = _table_data(container if container is not None else story if story is not None
+                            else tree) if lines else frozenset()
     lines = [line for line in lines if line in table_data
              or not _chrome_line(line, title) and not _date_line(line)]
     # Never worse than plain trafilatura: a body short beside the page's prose is checked
