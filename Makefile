@@ -40,7 +40,7 @@ lint: $(STAMP)  ## ruff, and the walls between the parts (import-linter contract
 test: lint $(CHROMIUM) $(REDIS)  ## lint and run the whole offline test suite (both tiers)
 	$(BIN)/python -m pytest -q
 
-test-fast: lint  ## lint and run the unit tier only: under 30 s
+test-fast: lint  ## lint and run the unit tier only: about a minute
 	$(BIN)/python -m pytest -q -m "not e2e" --hypothesis-profile=fast
 
 test-e2e: $(STAMP) $(CHROMIUM) $(REDIS)  ## the end-to-end tier only
