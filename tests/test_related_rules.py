@@ -610,3 +610,53 @@ def test_a_box_of_the_most_watched_stories_is_navigation_whatever_it_names_first
     result = extract_article(page(after=box), PAGE)
     assert_body(result, ["Mô hình dân vận", "Video đang xem nhiều"])
     assert result["related"] == []
+
+
+def test_a_box_titled_by_a_link_to_a_section_is_neither_related_nor_body() -> None:
+    # under the story, inside the body's column, the site teases its sections: a "Video" box
+    # whose title links the video sub-site, a photo box whose title links /anh.htm; each holds
+    # headlines only (a label such as "Ảnh 360" at most). Neither is about this story.
+    def item(path: str, headline: str, label: str = "") -> str:
+        return (f"<li><a href='{path}' class='thumb'><img src='/t.jpg' alt='{headline}'></a>"
+                f"<a href='{path}' class='item_title'>{label}{headline}</a></li>")
+    video = ("<div class='cb-box'><h2><a href='https://video.baotinh.vn/' class='topic-link'>"
+             "<span class='icon'></span><span>Video</span></a></h2><ul class='list-cb'>"
+             + item("/video/mua-lua-tren-cao-nguyen-v20250304101.htm", "Mùa lúa chín trên "
+                    "cao nguyên đá nhìn từ trên cao")
+             + item("/video/cho-phien-vung-cao-v20250304102.htm", "Chợ phiên vùng cao rộn ràng "
+                    "ngày cuối tuần") + "</ul></div>")
+    photos = ("<div class='cb-box'><h2><a href='/anh.htm'>Ảnh</a></h2><ul class='list-photo'>"
+              + "".join(item(f"/anh/phong-su-anh-{n}-2025030410{n}.htm", headline,
+                             "<label>Ảnh 360</label>" if n == 2 else "")
+                        for n, headline in enumerate((
+                            "Phóng sự ảnh về làng nghề dệt thổ cẩm bên dòng sông quê hương",
+                            "Những cánh đồng hoa cải vàng rực rỡ đón du khách dịp cuối tuần",
+                            "Người dân vùng biển tất bật vào mùa thu hoạch muối giữa nắng gắt",
+                            "Đường hoa xuân mới mở trên đại lộ ven sông thu hút người dân",
+                            "Hành trình của những người thợ giữ nghề đúc đồng ở làng cổ ven đô",
+                            "Mùa nước nổi miền Tây và những chuyến đò chở đầy cá linh về chợ")))
+              + "</ul></div>")
+    more = "".join(f"<p>{p}</p>" for p in (
+        "Trong năm, toàn tỉnh đã hoàn thành và đưa vào sử dụng nhiều công trình giao thông, "
+        "trường học và trạm y tế ở các xã vùng sâu, vùng xa, góp phần cải thiện đời sống.",
+        "Thu ngân sách trên địa bàn vượt dự toán được giao, trong đó nguồn thu từ hoạt động "
+        "sản xuất công nghiệp và dịch vụ du lịch tăng mạnh so với cùng kỳ năm trước.",
+        "Công tác cải cách hành chính tiếp tục có chuyển biến, phần lớn thủ tục được giải "
+        "quyết trực tuyến, rút ngắn thời gian chờ đợi của người dân và doanh nghiệp.",
+        "Bên cạnh kết quả đạt được, hội nghị cũng chỉ ra những hạn chế cần khắc phục như tiến "
+        "độ giải ngân vốn đầu tư công còn chậm, một số dự án vướng mặt bằng kéo dài."))
+    result = extract_article(page(body_extra=more + video + photos), PAGE)
+    assert_body(result, ["Mùa lúa chín", "Chợ phiên vùng cao", "Phóng sự ảnh về làng nghề",
+                         "hoa cải vàng", "đúc đồng", "Ảnh 360"])
+    assert not [p for p in paths(result) if "/video/" in p or "/anh/" in p]
+
+
+def test_a_part_of_the_story_titled_by_a_link_to_a_section_stays_body() -> None:
+    # a round-up whose parts are titled by links to their sections: each part has sentences
+    # of its own besides its links, so it is the story, not a teaser box
+    part = ("<div class='part'><h3><a href='/kinh-te.htm'>Kinh tế</a></h3><p>Giá trị sản xuất "
+            "công nghiệp quý này tăng khá, <a href='/tin/cong-nghiep-quy-mot-20250304.htm'>theo "
+            "số liệu sơ bộ của ngành công thương tỉnh</a> công bố sáng nay.</p></div>")
+    result = extract_article(page(body_extra=part), PAGE)
+    assert_body(result, [])
+    assert "Giá trị sản xuất công nghiệp quý này tăng khá" in result["text"]

@@ -225,6 +225,7 @@ class _ArticleLinks:
             self.site = _site(urlsplit(page).hostname or "")
         except ValueError:  # an unparsable page URL: no link can be shown to be of its site
             self.site = ""
+        self.host = (urlsplit(page).hostname or "") if self.site else ""
         self.memo: dict[str, str | None] = {}
         self.article_memo: dict[str, bool] = {}
         self.shapes: dict[str, tuple] = {}
@@ -250,6 +251,21 @@ class _ArticleLinks:
                 url = None
         self.memo[href] = url
         return url
+
+    def section(self, a: lxml.html.HtmlElement) -> bool:
+        """True when link ``a`` leads to a listing of this site: one of its pages whose URL is
+        no article's ("/anh.htm", a sub-site "https://video.baotinh.vn/"), neither the page
+        itself nor the home page of its host, nor a file."""
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            return False
+        url, parts, host = _target(self.base, href)
+        if (not url or parts.scheme not in ("http", "https") or _site(host) != self.site
+                or url == self.page or host == self.host and parts.path in ("", "/")):
+            return False
+        last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        return (last.rsplit(".", 1)[1].lower() if "." in last else "") not in _FILE_EXT \
+            and not self.like_article(url)
 
     def is_article(self, url: str) -> bool:
         if url not in self.article_memo:
@@ -788,6 +804,25 @@ def _looks_like_card(node: lxml.html.HtmlElement, links: list) -> bool:
     return False
 
 
+def _section_title(head: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
+    """True when box title ``head`` is a link, or links, to listings of the site
+    (:meth:`_ArticleLinks.section`) and holds no other text than theirs."""
+    own = list(head.iter("a")) or list(islice(head.iterancestors("a"), 1))
+    return bool(own) and all(map(links_of.section, own)) and not "".join(
+        _loose_text(head, [(a, None) for a in own])).strip()
+
+
+def _headlines_only(block: lxml.html.HtmlElement, head: lxml.html.HtmlElement,
+                    links_of: _ArticleLinks) -> bool:
+    """True when ``block`` holds, besides its title ``head``, only its links and short labels
+    (a date, a kind such as "Ảnh 360"): a teaser box, not a part of a story that a title links
+    to its section (that has sentences of its own)."""
+    links = links_of.members(block, skip=head)
+    pieces = _loose_text(block, links + [(a, None) for a in head.iter("a")])
+    title = " ".join(head.text_content().split())
+    return bool(links) and all(len(x) <= _MAX_CARD_LOOSE_TEXT for x in pieces if x != title)
+
+
 def _named_box(node: lxml.html.HtmlElement, links: list) -> bool:
     """True when ``node`` carries a title of its own that links to one of the site's sections
     ("Video", "Ảnh": a short heading whose link is not one of the box's headline links) and is
@@ -928,6 +963,14 @@ def extract_related(
                     doomed.append(block)
                 continue
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
+                if key and protected and _section_title(head, links_of):
+                    # a box inside the body's container titled by a link to one of the site's
+                    # sections ("Video" -> /video, "Ảnh" -> /anh.htm) teases that section:
+                    # neither related news nor body, as long as it holds nothing but headlines
+                    block = _block_for_heading(head, links_of, protected)
+                    if block is not None and any(_is_descendant(block, p) for p in protected) \
+                            and _headlines_only(block, head, links_of):
+                        doomed.append(block)
                 continue
             block = _block_for_heading(head, links_of, protected)
             if block is None and key in RELATED_HEADINGS:
