@@ -474,3 +474,55 @@ def test_a_page_whose_headline_starts_with_a_site_function_is_the_sites_own_page
                   "xấu, chuyến kiểm tra các huyện ven biển được lùi sang tuần sau.</p>",
                   title="Điều chỉnh lịch công tác của lãnh đạo tỉnh trong tuần")
     assert classify(news, "/tin-tuc/trang-3122.html", {"teaser_url": True})[0] == "article"
+
+
+DOCUMENT_ROWS = "".join(
+    f"<tr><td>{n}/2025/QĐ-UBND</td><td>{10 + n}/11/2025</td><td><a href='/van-ban/chi-tiet-"
+    f"{3130 + n}.html'>Quyết định ban hành quy định quản lý chợ số {n} của tỉnh</a></td></tr>"
+    for n in range(1, 5))  # fmt: skip
+
+
+def test_a_document_search_table_is_a_listing_its_first_rows_date_no_dateline():
+    # the cells before a row's link (a document's number, its date) are the first item's
+    search = portal("<h1>Tra cứu văn bản</h1><p>Từ khóa: <input name='kw'></p><table><tr><th>"
+                    f"Số hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>{DOCUMENT_ROWS}"
+                    "</table>", title="Tra cứu văn bản")
+    assert classify(search, "/van-ban/tra-cuu.aspx?kw=cho")[0] == "listing"
+    # a dated notice that lists the same documents stays an article
+    notice = portal("<h1>Công bố các quyết định về quản lý chợ</h1><div>01/12/2025 08:30</div>"
+                    "<p>UBND tỉnh công bố các quyết định về quản lý chợ như sau:</p>"
+                    f"<table>{DOCUMENT_ROWS}</table>")
+    assert classify(notice, "/tin-tuc/cong-bo-quyet-dinh-3130.html")[0] == "article"
+
+
+def test_a_tag_topic_or_author_page_is_a_listing_under_a_hint():
+    # a line of introduction (a reporter's bio, a topic's blurb), then the run of teasers:
+    # a hint stands in for a dateline, never for the address that names the page
+    items = "".join(
+        f"<article><h2><a href='/tin-tuc/du-lich-cong-dong-so-{n}-{3140 + n}.html'>Du lịch "
+        f"cộng đồng ở bản vùng cao số {n}</a></h2><p>Tóm tắt bài viết số {n}.</p></article>"
+        for n in range(1, 5))  # fmt: skip
+    page = portal("<h1>Lê Văn An</h1><p>Phóng viên thường trú tại huyện Bắc Sơn, viết về văn "
+                  f"hóa và du lịch.</p>{items}", title="Lê Văn An")
+    for path in ("/author/le-van-an/", "/tag/du-lich/", "/chu-de/du-lich-cong-dong-3140"):
+        for hints in ({"teaser_url": True}, {"article_shape": "/tin-tuc/<slug>-<n>.html"}):
+            assert classify(page, path, hints)[0] == "listing", (path, hints)
+    # at a news address the same page reads as a notice with its related box, as before
+    assert classify(page, "/tin-tuc/le-van-an-3140.html", {"teaser_url": True})[0] == "article"
+
+
+def test_a_question_and_its_answer_is_an_article_without_a_dateline():
+    # a "Hỏi đáp" item: the citizen's question, the office's answer, no dateline, no hint
+    qa = portal("<h1>Hỏi về điều kiện hưởng trợ cấp thất nghiệp</h1><div>Người hỏi: Phạm Thị "
+                "Lan, xã Yên Lạc</div><p>Tôi đóng bảo hiểm thất nghiệp được mười tháng thì nghỉ "
+                "việc, tôi có được hưởng trợ cấp không?</p><div>Sở Lao động trả lời:</div><p>"
+                "Người lao động phải đóng đủ mười hai tháng trong hai mươi bốn tháng trước khi "
+                "nghỉ việc.</p>")
+    kind, reason, _ = classify(qa, "/hoi-dap/chi-tiet-3150.html")
+    assert (kind, reason) == ("article", "a question and its answer under the headline")
+    text = extract_article(qa, SITE + "/hoi-dap/chi-tiet-3150.html")["text"]
+    assert "có được hưởng trợ cấp không?" in text and "đóng đủ mười hai tháng" in text
+    # a poll's question is followed by its options, not by an answer
+    poll = portal("<h1>Ý kiến bạn đọc</h1><p>Bạn đánh giá thế nào về chất lượng dịch vụ công "
+                  "trực tuyến của tỉnh?</p><p>Hài lòng 60%</p><p>Chưa hài lòng 40%</p>")
+    assert classify(poll, "/hoi-dap/chi-tiet-3150.html")[0] != "article"

@@ -114,6 +114,10 @@ _SITE_FUNCTION = re.compile(
     r"thanh vien)|quen mat khau|gui (?:bai viet|cau hoi|y kien|email|cho ban be|lien he))\b"
 )
 _SEARCH_PAGE = re.compile(r"tim kiem|ket qua tim kiem|search")
+# a folder of the address that holds the pages gathering a tag's, a topic's or an author's
+# stories (WordPress /tag/, /author/; Joomla /component/tags/tag/; /chu-de/, /tac-gia/):
+# articles are not filed under them
+_TAXONOMY_FOLDER = re.compile(r"tags?|authors?|tac-gia|chu-de|topics?|tu-khoa|keywords?", re.I)
 # A "not found" or error page served with status 200 (a soft 404): an article removed from a
 # portal, a wrong id in ``ChiTietTinTuc.aspx?nid=…``, an ASP.NET error page. The site's template
 # is all there, so the page looks like a one-line notice; what it says is the message only.
@@ -159,6 +163,7 @@ class _Line:
     headline: bool = False
     in_section: bool = False  # inside the headline's section
     aside: bool = False  # in a sidebar or the footer ("Tin mới nhất", "Đọc nhiều" boxes)
+    row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the line is a cell of
 
 
 @dataclass
@@ -172,6 +177,7 @@ class _Walk:
     buf: list[str] = field(default_factory=list)
     in_section: bool = False
     aside: int = 0  # depth of sidebar/footer elements around the walk
+    row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
     pager_links: int = 0
     marked: bool = False  # something other than text was recorded on the current line
 
@@ -184,6 +190,7 @@ class _Walk:
                 or line.headline or line.time_date:
             line.in_section = line.in_section or self.in_section
             line.aside = line.aside or self.aside > 0
+            line.row = self.row
             self.lines.append(line)
             self.current = _Line()
         # else the current line holds nothing yet: it stays, as good as a new one
@@ -276,12 +283,21 @@ def classify_page(
         # a hint stands in for a missing dateline, never for what the page names itself:
         # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
         own_page = _static_page(tree, url, headline)
+        # nor for what its address names it: under /tag/, /author/, /chu-de/ a line of
+        # introduction (a bio, a topic's blurb) and a run of teasers are a listing
+        if teasers >= LISTING_TEASERS and body < LISTING_LEAD_CHARS \
+                and any(map(_TAXONOMY_FOLDER.fullmatch, parts.path.split("/")[1:-1])):
+            own_page = own_page or "a tag, topic or author page by its address"
         # nor for text: under a headline with no dateline, lines that are labels, form fields
         # and table cells, none a sentence, no photo and no document, are a site's function
         # (a directory, a form, a poll, a calendar), not an article
         shown = [line for line in main if line.in_section] or main  # (a sidebar's thumbnails)
         if not (attachments or any(line.media or _sentence(line.text) for line in shown)):
             own_page = own_page or "no sentence, photo or document under the headline"
+        # a question put in a sentence and a sentence after it under the headline: a "Hỏi
+        # đáp" item (a citizen's question, the office's answer) is news without a dateline
+        if not own_page and _question_answered(shown):
+            return "article", "a question and its answer under the headline", attachments
         if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
@@ -585,6 +601,9 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     walk.aside += aside
     if entered_section:
         walk.in_section = True
+    outer_row = walk.row
+    if tag == "tr":
+        walk.row = el
     if el is walk.headline:
         walk.current.headline = walk.marked = True
     if tag in _SHOWN:
@@ -620,6 +639,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
         walk.flush()
     if entered_section:
         walk.in_section = False
+    walk.row = outer_row
     walk.aside -= aside
 
 
@@ -753,11 +773,15 @@ def embedded_document(base: str, src: str) -> str | None:
 
 def _until_teasers(lines: list[_Line]) -> list[_Line]:
     """The lines from the start of ``lines`` up to the first run of teaser headlines (two
-    within a few lines: one "Xem thêm" link or an author link in the body is no run)."""
+    within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
+    that starts in a table row starts with the row: the cells before the link (a document's
+    number, its date) are the first item's, not the page's."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
+                while i and line.row is not None and lines[i - 1].row is line.row:
+                    i -= 1
                 return lines[:i]
     return lines
 
@@ -791,6 +815,22 @@ def _sentence(text: str) -> bool:
     end = text.rstrip(" \"'”’)»")[-1:]
     words = len(_LETTER_WORDS.findall(text))
     return (end in ".!…" and words >= SENTENCE_WORDS) or (end == ":" and words >= LEAD_IN_WORDS)
+
+
+def _question_answered(lines: list[_Line]) -> bool:
+    """A question of :data:`LEAD_IN_WORDS` words or more (ending in "?"), then a sentence as
+    long that ends in a full stop: a question and its answer (a poll's question is followed by
+    its options, a form's by its labels)."""
+    asked = False
+    for line in lines:
+        text = line.text.rstrip(" \"'”’)»")
+        if len(_LETTER_WORDS.findall(text)) < LEAD_IN_WORDS:
+            continue
+        if text.endswith("?"):
+            asked = True
+        elif asked and text.endswith((".", "!", "…")):
+            return True
+    return False
 
 
 def _opens_as_notice(main: list[_Line], above: list[_Line]) -> bool:
