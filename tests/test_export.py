@@ -84,6 +84,8 @@ def read_csv(text: str) -> list[list[str]]:
         ("a AND b NOT c", '"a" AND "b" NOT "c"'),
         ("-a", '"a"'),  # nothing to exclude it from
         ("a OR", '"a"'),
+        ("của Của CỦA của", '"cua"'),  # once is enough (pasted 20 times: a 15 s export)
+        ("a OR b a", '("a" OR "b") AND "a"'),
         ("covid-19", '"covid 19"'),
         ('x "" y', '"x" "y"'),
     ],

@@ -208,6 +208,8 @@ async def index_entries(db, query: str, limit_ms: int) -> int:
         sql = "select count(*) from articles_fts where articles_fts match :word and rowid >= :edge"
         found = (await _execute(db, sql, {"word": word, "edge": edge}, limit_ms)).rows[0][0]
         total += round(found * scale)
+        if total > BM25_READ_LIMIT:  # too many already: the rest cannot change the answer
+            break
     return total
 
 
