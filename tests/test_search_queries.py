@@ -114,3 +114,14 @@ def test_no_match_page_says_why_and_offers_no_empty_download(archive):
         assert "best matches first" not in page.text and 'id="tintuc-export-csv"' not in page.text
     assert "1 article match “Hạ Long”, best matches first" in found.text
     assert 'id="tintuc-export-csv"' in found.text
+
+
+def test_ranked_json_pages_on_in_json(archive):
+    # a script following next_url must get the next page of JSON, not the HTML search page
+    seen, url = [], "/-/tintuc/search/archive.json?_search=\"quảng ninh\" OR bóng&_size=1"
+    while url:
+        (response,) = fetch(archive, url)
+        data = response.json()
+        seen += [r["title"] for r in data["rows"]]
+        url = data["next_url"] and "/" + data["next_url"].split("://", 1)[-1].split("/", 1)[-1]
+    assert sorted(seen) == sorted([KINHTE_TITLE, HALONG_TITLE, BONGDA_TITLE])
