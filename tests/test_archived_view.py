@@ -154,3 +154,19 @@ def test_page_that_cannot_be_rewritten_is_shown_as_its_stored_text(archive, monk
     big = get(db_path, f"/-/tintuc/archived/archive/{ids['article_id']}")
     assert "Shown as text: the page is too large" in big.text and "Đoạn một." in big.text
     assert "tracker.example" not in big.text
+
+
+def test_article_page_links_every_capture_of_its_page(archive):
+    db_path, ids = archive
+    db = open_archive(db_path)
+    for when, status in (("2025-03-09T01:30:00+00:00", 304), ("2025-04-01T01:30:00+00:00", 404)):
+        db["captures"].insert({"url": ARTICLE, "final_url": ARTICLE, "status": status,
+                               "time": when})  # fmt: skip
+    db.close()
+    page = lxml.html.fromstring(get(db_path, f"/archive/articles/{ids['article_id']}").text)
+    (link,) = page.xpath('//a[@id="captures-link"]')
+    assert link.text == "Every capture of this page (3)"
+    as_json = link.get("href").replace("/captures?", "/captures.json?") + "&_shape=array"
+    listing = get(db_path, as_json)
+    assert [(r["status"], r["time"][:10]) for r in listing.json()] == [
+        (404, "2025-04-01"), (304, "2025-03-09"), (200, "2025-03-02")]

@@ -78,7 +78,14 @@ def read_csv(text: str) -> list[list[str]]:
         ("hạ lo*", '"ha" "lo"*'),
         ('"liên kết', '"lien ket"'),
         ("***", '""'),
-        ("a OR b", '"a" "or" "b"'),
+        ("a OR b", '("a" OR "b")'),
+        ("a or b", '"a" "or" "b"'),  # operators are written in capitals
+        ("Huế OR \"Đà Nẵng\" -bão", '("hue" OR "da nang") NOT "bao"'),
+        ("a AND b NOT c", '"a" AND "b" NOT "c"'),
+        ("-a", '"a"'),  # nothing to exclude it from
+        ("a OR", '"a"'),
+        ("của Của CỦA của", '"cua"'),  # once is enough (pasted 20 times: a 15 s export)
+        ("a OR b a", '("a" OR "b") AND "a"'),
         ("covid-19", '"covid 19"'),
         ('x "" y', '"x" "y"'),
     ],

@@ -53,55 +53,104 @@ def check_site(conn: sqlite3.Connection, site: str | None) -> None:
 
 @dataclass(frozen=True)
 class Term:
-    """One search term: a word or a phrase (folded words), optionally a prefix."""
+    """One search term: a word or a phrase (folded words), optionally a prefix.
+
+    ``either`` joins it to the term before it with OR; an ``excluded`` term must not appear.
+    """
 
     words: tuple[str, ...]
     prefix: bool = False
+    either: bool = False
+    excluded: bool = False
 
     def fts(self) -> str:
         return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
 
 
-_TOKEN_RE = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+_TOKEN_RE = re.compile(r'(-?)"([^"]*)"(\*?)|(\S+)')
 _WORD_RE = re.compile(r"\w+")
+# written in capitals, as in FTS5 and web search engines; "-word" excludes as NOT word does
+OPERATORS = {"AND", "OR", "NOT"}
 
 
 def parse_query(text: str | None) -> list[Term]:
-    """Split a reader's query into folded terms: words, "phrases" and prefix* words.
+    """Split a reader's query into folded terms: words, "phrases" and prefix* words, with
+    ``OR`` between two terms, ``NOT term`` or ``-term`` to exclude one (``AND`` is implied).
 
-    An unbalanced quote is closed at the end; FTS5 operators and punctuation are treated as
-    plain text, so no input can make the query invalid.
+    An unbalanced quote is closed at the end; other punctuation and operators out of place
+    (a query of exclusions alone, a trailing OR) are plain text or dropped, so no input can
+    make the query invalid.
     """
     return list(_parsed_query(text or ""))
 
 
+def searched_terms(text: str | None) -> list[Term]:
+    """The terms a match contains (not the excluded ones): what is highlighted."""
+    return [t for t in parse_query(text) if not t.excluded]
+
+
 @lru_cache(maxsize=256)  # a results page highlights the same query in every row
 def _parsed_query(text: str) -> tuple[Term, ...]:
-    folded = fold(text)
-    if folded.count('"') % 2:
-        folded += '"'
-    terms = []
-    for phrase, phrase_star, word in _TOKEN_RE.findall(folded):
+    if text.count('"') % 2:
+        text += '"'
+    terms: list[Term] = []
+    operator = ""
+    for dash, phrase, phrase_star, word in _TOKEN_RE.findall(text):
+        if word in OPERATORS:
+            operator = word
+            continue
+        excluded = operator == "NOT" or bool(dash) or (word.startswith("-") and len(word) > 1)
         if word:
             prefix = word.endswith("*")
-            words = _WORD_RE.findall(word)
-            if not words:
-                continue
-            # "covid-19" is one term (a phrase of its parts), as FTS5 would tokenize it
-            terms.append(Term(tuple(words), prefix))
+            words = _WORD_RE.findall(fold(word))
         else:
-            words = _WORD_RE.findall(phrase)
-            if words:
-                terms.append(Term(tuple(words), bool(phrase_star)))
+            prefix, words = bool(phrase_star), _WORD_RE.findall(fold(phrase))
+        if words:
+            # "covid-19" is one term (a phrase of its parts), as FTS5 would tokenize it
+            either = operator == "OR" and bool(terms) and not excluded
+            term = Term(tuple(words), prefix, either, excluded)
+            # a term asked for twice asks for nothing more, but FTS5 would match and weigh it
+            # twice over every article (a word pasted 20 times: a 15 s export at 10,000)
+            if either or term not in terms or any(t.either for t in terms):
+                terms.append(term)
+        operator = ""
+    if all(t.excluded for t in terms):  # nothing to exclude from: the words themselves
+        terms = [Term(t.words, t.prefix) for t in terms]
     return tuple(terms)
 
 
 def fts_query(text: str | None) -> str:
-    """A folded FTS5 MATCH expression for ``text``: all terms must match (AND).
+    """A folded FTS5 MATCH expression for ``text``: all terms must match (AND), but those
+    joined by OR, and none of the excluded ones.
 
     Returns ``'""'`` (valid, matches nothing) when nothing searchable is left.
     """
-    return " ".join(t.fts() for t in parse_query(text)) or '""'
+    groups: list[list[str]] = []
+    excluded = []
+    for term in parse_query(text):
+        if term.excluded:
+            excluded.append(term.fts())
+        elif term.either and groups:
+            groups[-1].append(term.fts())
+        else:
+            groups.append([term.fts()])
+    if not groups:
+        return '""'
+    if len(groups) == len(parse_query(text)):  # words and phrases alone: implicit AND
+        return " ".join(g[0] for g in groups)
+    # FTS5 takes no implicit AND next to a parenthesis
+    wanted = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+    return wanted + "".join(" NOT " + t for t in excluded)
+
+
+_RAW_OPERATOR_RE = re.compile(r"\b(AND|OR|NOT|NEAR)\b")
+
+
+def fold_raw_fts(query: str) -> str:
+    """An FTS5 query written by hand (Datasette's ``_searchmode=raw``) folded like the index
+    is, its operators kept in capitals: "Đà Nẵng OR Huế" -> "da nang OR hue"."""
+    parts = _RAW_OPERATOR_RE.split(query)
+    return "".join(part if k % 2 else fold(part) for k, part in enumerate(parts))
 
 
 def _term_pattern(term: Term) -> str:
@@ -189,7 +238,7 @@ def highlight_html(text: str | None, query: str | None) -> str:
     """``text`` HTML-escaped with every (folded) match of ``query`` in ``<mark>``."""
     if not text:
         return ""
-    return _marked(text, _match_spans(text, parse_query(query)), 0, len(text))
+    return _marked(text, _match_spans(text, searched_terms(query)), 0, len(text))
 
 
 def snippet_html(text: str | None, query: str | None, width: int = 240) -> str:
@@ -213,7 +262,7 @@ def snippet_html(text: str | None, query: str | None, width: int = 240) -> str:
             end = space if space != -1 else end
         return start, end
 
-    spans = _match_spans(text, parse_query(query), limit=200_000, window=around)
+    spans = _match_spans(text, searched_terms(query), limit=200_000, window=around)
     start, end = around(spans[0][0] if spans else 0)
     return (
         ("… " if start else "")

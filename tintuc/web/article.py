@@ -65,6 +65,20 @@ async def _article(datasette, db, database: str, request) -> dict | None:
     article["original"] = safe_url(article.get("url"))
     if article.get("capture_id") is not None:  # "View as archived": the page as captured
         article["archived_copy"] = archived_url(datasette, database, article["id"])
+    # every fetch of the page (changed or not, errors, the removal's 404), for archivists:
+    # by the URL its stored capture asked for (a redirect's source), else the article's
+    fetched = await db.execute(
+        "select coalesce((select url from captures where id = :capture), :url)",
+        {"capture": article.get("capture_id"), "url": article["url"]},
+    )
+    capture_url = fetched.rows[0][0]
+    count = await db.execute("select count(*) from captures where url = :url", {"url": capture_url})
+    article["captures"] = count.rows[0][0]
+    article["captures_url"] = (
+        datasette.urls.table(database, "captures")
+        + "?"
+        + urllib.parse.urlencode({"url": capture_url, "_sort_desc": "time"})
+    )
     related = await db.execute(
         """
         select related_links.to_url, related_links.anchor, related_links.block,

@@ -129,6 +129,11 @@ async def export_csv_view(datasette, request):
     try:
         if like_table:
             sql, params, count_sql, count_params = await _table_query(datasette, request, name)
+        elif (filters["query"] or "").strip() and not export.parse_query(filters["query"]):
+            # nothing searchable ("(", "*"): the search page and the table show no match, and
+            # link here; the file says the same (`tintuc export` refuses such a query instead)
+            sql, params = export.build_query(**{**filters, "query": None})
+            sql, count_sql, count_params = f"{sql} LIMIT 0", "SELECT 0", []
         else:
             sql, params = export.build_query(**filters, order=args.get("_order") or None)
             count_sql, count_params = export.count_query(**filters)

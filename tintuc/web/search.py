@@ -208,6 +208,8 @@ async def index_entries(db, query: str, limit_ms: int) -> int:
         sql = "select count(*) from articles_fts where articles_fts match :word and rowid >= :edge"
         found = (await _execute(db, sql, {"word": word, "edge": edge}, limit_ms)).rows[0][0]
         total += round(found * scale)
+        if total > BM25_READ_LIMIT:  # too many already: the rest cannot change the answer
+            break
     return total
 
 
@@ -327,10 +329,12 @@ async def search_view(datasette, request):
         )
     rows, next_offset, count = page["rows"], page["next"], page["count"]
     table_url = datasette.urls.table(name, ARTICLES)
+    json_url = datasette.urls.path(f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}.json")
     next_url = None
     if next_offset is not None:
+        # the next page in the same form: the table page (ranked) for HTML, this route's JSON
         next_url = (
-            table_url
+            (json_url if as_json else table_url)
             + "?"
             + urllib.parse.urlencode(
                 {"_search": query, "_next": str(next_offset), "_size": str(size)}
@@ -374,10 +378,7 @@ async def search_view(datasette, request):
                 "csv_url": csv_url,
                 "table_url": table_url,
                 "newest_url": newest,
-                "json_url": datasette.urls.path(
-                    f"/-/tintuc/search/{urllib.parse.quote(name, safe='')}.json?"
-                    + urllib.parse.urlencode({"_search": query})
-                ),
+                "json_url": json_url + "?" + urllib.parse.urlencode({"_search": query}),
                 "shape_url": query.strip() and datasette.urls.path(
                     f"/-/tintuc/shape/{urllib.parse.quote(name, safe='')}.json?"
                     + urllib.parse.urlencode({"_search": query})

@@ -7,6 +7,8 @@ go, or must change. All of them act on tintuc archives only.
 1. Folded search in the table view (:func:`folding_escape_fts`). Datasette's table search runs
    ``match escape_fts(:search)``, and its ``escape_fts`` does not fold: "Đà Nẵng" finds nothing
    in the folded index. Registered after Datasette's own, ours replaces it on archives.
+   ``_searchmode=raw`` skips ``escape_fts``: its query is folded in the request instead
+   (:func:`tintuc.export.fold_raw_fts`), or "Đà Nẵng OR Huế" finds nothing (``đ`` stays).
 2. Relevance ranking (:func:`asgi_wrapper`). The table view cannot sort by relevance, so a plain
    search of the articles table (no filter, no explicit sort) goes to the ranked search page.
 3. Ties across pages (:data:`NEXT_FROM_START`). Sorted by ``_sort_desc``, Datasette orders the
@@ -129,6 +131,9 @@ async def _rewrite(datasette, scope: dict) -> dict:
         if not (k.startswith("_search") and not v.strip())
         and not (k == "_next" and v == NEXT_FROM_START)
     ]  # fmt: skip
+    if dict(kept).get("_searchmode") == "raw":  # FTS5 syntax typed by hand: fold its words
+        kept = [(k, export.fold_raw_fts(v) if k.startswith("_search_") or k == "_search" else v)
+                for k, v in kept]  # fmt: skip
     if kept != args:
         args = kept
         scope = dict(scope, query_string=urllib.parse.urlencode(args).encode("ascii"))
