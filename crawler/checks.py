@@ -65,6 +65,10 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         "-1 (extract in the crawl's own process), 0 (one process per CPU core) "
         "or a number of processes",
     ),
+    "TINTUC_EXTRACT_TIMEOUT": (
+        _number(float, lambda n: n >= 0),
+        "a number of CPU seconds per page, 0 or more (0 = no limit)",
+    ),
     "TINTUC_CAPTURE": (_bool, "True or False"),
     "TINTUC_WARC_GZIP_LEVEL": (
         _number(int, lambda n: 1 <= n <= 9),
@@ -92,6 +96,20 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         _number(float, lambda n: n >= 0),
         "a number of seconds, 0 or more (0 = no backoff)",
     ),
+    # Scrapy's own, where a bad value leaves the crawl hung (no request ever allowed), crashed
+    # at start-up with a traceback, or hammering a site (a negative delay)
+    "DOWNLOAD_DELAY": (_number(float, lambda n: n >= 0), "a number of seconds, 0 or more"),
+    "DOWNLOAD_TIMEOUT": (_number(float, lambda n: n > 0), "a number of seconds, above 0"),
+    "DOWNLOAD_MAXSIZE": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of bytes, 0 or more (0 = no limit)",
+    ),
+    "CONCURRENT_REQUESTS": (_number(int, lambda n: n >= 1), "a whole number, 1 or more"),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (
+        _number(int, lambda n: n >= 1),
+        "a whole number, 1 or more",
+    ),
+    "RETRY_TIMES": (_number(int, lambda n: n >= 0), "a whole number, 0 or more"),
 }
 
 

@@ -145,8 +145,9 @@ def content_type(headers) -> str:
 
 
 def sniff_binary(body: bytes) -> str | None:
-    """What binary format ``body`` is, judged by its first bytes; None when it may be text."""
-    head = body[:512]
+    """What binary format ``body`` is, judged by its first bytes (after any white space: a
+    server script that prints a blank line before a PDF); None when it may be text."""
+    head = body[:1024].lstrip()[:512]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # UTF-16 text with a BOM: NUL bytes are expected
     for magic, name in MAGIC:

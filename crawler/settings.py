@@ -12,6 +12,7 @@ TINTUC_SITES_FILE = ""  # an extra site registry (TOML) beside the bundled one
 TINTUC_CONTACT = ""  # put your e-mail or URL here: it goes into the User-Agent
 TINTUC_BATCH_SIZE = 50  # articles per write transaction
 TINTUC_EXTRACT_WORKERS = 0  # extraction processes; 0 = one per CPU core, -1 = in-process
+TINTUC_EXTRACT_TIMEOUT = 60  # CPU seconds one page may take to extract, then an error; 0 = none
 TINTUC_TRIGGER = "manual"  # recorded in crawls.trigger (the scheduler sets "schedule")
 TINTUC_CAPTURE = True  # keep every fetch as WARC records + a captures row
 TINTUC_WARC_DIR = ""  # default: warc/ beside the database

@@ -25,6 +25,15 @@ UNSOURCED_IDS = ("sample",)  # the bundled local demo portal: nothing to cite
 KINDS = ("portal", "newspaper", "department", "generic")
 SELECTOR_KEYS = ("title", "date", "body", "related")
 POLITENESS_KEYS = ("download_delay", "concurrency", "autothrottle")
+# a value the crawl cannot run with: concurrency 0 let no request out (the crawl hung), a
+# negative delay is none
+POLITENESS_VALUES = {
+    "download_delay": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                       and v >= 0, "a number of seconds, 0 or more"),
+    "concurrency": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+                    "a whole number, 1 or more"),
+    "autothrottle": (lambda v: isinstance(v, bool), "true or false"),
+}
 
 
 class SiteError(ValueError):
@@ -171,9 +180,14 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
     bad = set(data.get("selectors", {})) - set(SELECTOR_KEYS)
     if bad:
         raise SiteError(f"site {site_id!r}: selectors may only be {', '.join(SELECTOR_KEYS)}")
-    bad = set(data.get("politeness", {})) - set(POLITENESS_KEYS)
+    politeness = data.get("politeness", {})
+    bad = set(politeness) - set(POLITENESS_KEYS)
     if bad:
         raise SiteError(f"site {site_id!r}: politeness may only be {', '.join(POLITENESS_KEYS)}")
+    for key, (valid, what) in POLITENESS_VALUES.items():
+        if key in politeness and not valid(politeness[key]):
+            raise SiteError(f"site {site_id!r}: politeness {key} must be {what}, "
+                            f"not {politeness[key]!r}")
     if not isinstance(data.get("source", ""), str):
         raise SiteError(f"site {site_id!r}: source must be a string")
     if bundled and site_id not in UNSOURCED_IDS:

@@ -25,9 +25,17 @@ from crawler.items import Article, FetchedPage, FetchError, PageDecision
 logger = logging.getLogger(__name__)
 
 
+class ExtractionTimeout(Exception):
+    """A page's extraction ran past its CPU time limit (``TINTUC_EXTRACT_TIMEOUT``)."""
+
+
+def _out_of_time(signum, frame):
+    raise ExtractionTimeout
+
+
 def extract_page(
     body: bytes, charset: str | None, url: str, profile: dict | None, hints: dict | None = None,
-    stored: bool = False,
+    stored: bool = False, time_limit: float = 0,
 ) -> tuple[dict, float]:
     """Run the extractor; return the result and the CPU seconds it took (summed in the
     ``tintuc/extract_cpu_s`` stat). The result is the article, or ``{"page_kind",
@@ -40,6 +48,12 @@ def extract_page(
     reactor thread. A document a listing links as a notice of its own (``hints["document"]``,
     see the spider's ``listed_documents``) is read by
     :func:`pipelines.extractor.document.extract_document` instead.
+
+    ``time_limit``: CPU seconds (0: none) after which the page is given up with an error
+    saying so: a page that takes the extractor minutes (20 MB of markup) would otherwise hold
+    its worker, and the crawl's end, with nothing recorded. CPU time, not wall time: a busy
+    machine does not fail pages. Counted by a SIGPROF timer, so it applies where this runs in
+    a process's main thread (a pool worker, or the crawl itself with -1 workers).
     """
     # imported here, in the workers (their fork server preloads it): the crawl process itself
     # extracts nothing unless TINTUC_EXTRACT_WORKERS=-1, and trafilatura would add 8 MB to it
@@ -47,6 +61,10 @@ def extract_page(
 
     started = time.process_time()
     decision: dict = {}
+    timed = time_limit > 0 and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGPROF, _out_of_time)
+        signal.setitimer(signal.ITIMER_PROF, time_limit)
     try:
         if (hints or {}).get("document") is not None:
             from pipelines.extractor.document import extract_document
@@ -57,8 +75,15 @@ def extract_page(
         if result is None or result["page_kind"] != "article":
             result = {"page_kind": decision["kind"], "page_reason": decision["reason"],
                       "page_gone": decision.get("gone", False)}
+    except ExtractionTimeout:
+        result = {"error": f"extraction gave up after {time_limit:g} s of CPU time "
+                           "(TINTUC_EXTRACT_TIMEOUT): the page is left unextracted"}
     except Exception as exc:  # noqa: BLE001 - a bad page must never stop the crawl
         result = {"error": f"extraction failed: {type(exc).__name__}: {exc}"}
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
     return result, time.process_time() - started
 
 
@@ -151,6 +176,7 @@ class ExtractionPipeline:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.occupancy = PoolOccupancy(workers)
+        self.time_limit = 0.0  # CPU seconds per page (TINTUC_EXTRACT_TIMEOUT; 0: none)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -158,7 +184,9 @@ class ExtractionPipeline:
         workers = setting(crawler.settings, "TINTUC_EXTRACT_WORKERS")
         if workers == 0:
             workers = os.cpu_count() or 1
-        return cls(crawler, workers)
+        pipeline = cls(crawler, workers)
+        pipeline.time_limit = setting(crawler.settings, "TINTUC_EXTRACT_TIMEOUT")
+        return pipeline
 
     def open_spider(self):
         if self.workers > 0:
@@ -179,7 +207,7 @@ class ExtractionPipeline:
         spider = self.crawler.spider
         selectors = spider.profile.selectors
         profile = {"selectors": dict(selectors)} if selectors else None
-        args = (item.body, item.charset, item.url, profile, item.hints)
+        args = (item.body, item.charset, item.url, profile, item.hints, False, self.time_limit)
         if self.pool is None:
             result, cpu = extract_page(*args)
         else:

@@ -38,6 +38,8 @@ FILES = {
     "not-http.toml": PROFILE_HEAD + 'start_urls = ["javascript:alert(1)"]\n',
     "bad-kind.toml": PROFILE_HEAD.replace('"portal"', '"blog"') + 'start_urls = ["http://a.vn/"]\n',
     "not-tables.toml": "sites = 5\n",
+    "no-concurrency.toml": GOOD_PROFILE + "politeness = { concurrency = 0 }\n",
+    "negative-delay.toml": GOOD_PROFILE + "politeness = { download_delay = -2 }\n",
 }
 BINARY_FILES = {
     "utf16.toml": "\ufeff".encode("utf-16-le") + GOOD_PROFILE.encode("utf-16-le"),
@@ -62,6 +64,12 @@ CASES = [
     ("profile-not-tables", ["crawl", "x", "--sites", "{tmp}/not-tables.toml"], r"\[sites\.<id>\]"),
     ("profile-not-utf8", ["crawl", "x", "--sites", "{tmp}/utf16.toml"],
      r"utf16\.toml.*(UTF-8|encod|decode|malformed)"),
+    ("profile-no-concurrency", ["crawl", "tinhnha", "--sites", "{tmp}/no-concurrency.toml"],
+     r"politeness concurrency must be a whole number, 1 or more, not 0"),
+    ("profile-negative-delay", ["crawl", "tinhnha", "--sites", "{tmp}/negative-delay.toml"],
+     r"politeness download_delay must be a number of seconds, 0 or more, not -2"),
+    ("setting-negative-delay", ["crawl", "sample", "-s", "DOWNLOAD_DELAY=-1"],
+     r"DOWNLOAD_DELAY=-1: must be a number of seconds, 0 or more"),
     ("sites-file-missing", ["crawl", "x", "--sites", "{tmp}/missing.toml"], r"does not exist"),
     ("sites-command-malformed", ["sites", "--sites", "{tmp}/syntax.toml"],
      r"malformed site registry"),

@@ -47,6 +47,7 @@ BAD = [
     (CaptureMiddleware, "TINTUC_CAPTURE", "flase", "True or False"),
     (RetryAfterMiddleware, "TINTUC_RETRY_AFTER_MAX", "soon", "a number of seconds"),
     (RetryAfterMiddleware, "TINTUC_RETRY_BACKOFF", "-3", "0 or more"),
+    (ExtractionPipeline, "TINTUC_EXTRACT_TIMEOUT", "soon", "CPU seconds per page"),
 ]
 
 
@@ -164,6 +165,14 @@ CLI_BAD = [
     ("TINTUC_CAPTURE", "yes please"),
     ("TINTUC_INCREMENTAL", "2"),
     ("TINTUC_RETRY_BACKOFF", "x"),
+    ("TINTUC_EXTRACT_TIMEOUT", "-1"),
+    # Scrapy's own: a negative delay is none, a word crashed the start with a traceback, no
+    # request slot left the crawl hung
+    ("DOWNLOAD_DELAY", "-1"),
+    ("DOWNLOAD_DELAY", "abc"),
+    ("DOWNLOAD_TIMEOUT", "0"),
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", "0"),
+    ("CONCURRENT_REQUESTS", "many"),
 ]
 
 

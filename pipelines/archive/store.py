@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,7 @@ SaveResult = Literal["new", "changed", "unchanged", "kept"]
 # Flags that make an article doubtful whatever its confidence (`no_body_container` is not one:
 # on the 181-page benchmark it marked half the pages and no worse ones; docs/benchmarks.md)
 DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "text_outside_container",
-                  "date_from_url_only", "page_cut_short")
+                  "date_from_url_only", "page_cut_short", "legacy_font_text")
 DOUBTFUL_BELOW = 0.5
 
 
@@ -235,6 +236,12 @@ def save_article(
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
+        elif worse := shorter_part_of(old["text"], row["text"]):
+            result = "kept"
+            db["articles"].update(old["id"], {"last_seen": seen})
+            if capture_id is not None:  # the capture says why its text was not stored
+                db.execute("UPDATE captures SET page_reason = ? WHERE id = ?",
+                           [f"kept the stored text: {worse}", capture_id])
         else:
             result = "changed"
             save_version(db, old, replaced=seen)
@@ -246,6 +253,29 @@ def save_article(
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
     return result
+
+
+# A new text this much shorter than the stored one, made mostly of the stored one's words, is
+# a worse capture of the same article (a body cut short in transfer, a teaser above a login
+# wall, a template half filled), not an edit: the stored text stays, the capture keeps the new
+# one. An edit that rewrites, or cuts less, replaces the text as before (old one versioned).
+SHORTER_PART_LENGTH = 0.6  # new length / stored length, below which a text may be a part
+SHORTER_PART_WORDS = 0.5  # share of the new text's words found in the stored text
+SHORTER_PART_MIN = 200  # characters of stored text below which nothing is judged
+
+
+def shorter_part_of(stored: str | None, new: str | None) -> str | None:
+    """Why ``new`` is a worse capture of the article whose text is ``stored``, or None."""
+    if not stored or not new or len(stored) < SHORTER_PART_MIN:
+        return None
+    if len(new) >= SHORTER_PART_LENGTH * len(stored):
+        return None
+    words = re.findall(r"\w+", new.lower())
+    known = set(re.findall(r"\w+", stored.lower()))
+    if not words or sum(w in known for w in words) < SHORTER_PART_WORDS * len(words):
+        return None
+    return (f"this capture's text is a shorter part of it ({len(new)} of {len(stored)} "
+            "characters: cut short, a teaser or a login wall)")
 
 
 def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) -> None:

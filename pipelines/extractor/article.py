@@ -72,6 +72,10 @@ _VIETNAMESE_FALLBACKS = ("cp1258", "cp1252")
 # UTF-8 page (measured: 25 to 500 per bad byte on 4 such pages; pages in a legacy code page
 # have next to none, fewer than one per bad byte).
 _UTF8_PER_BAD_BYTE = 20
+# Well-formed multi-byte UTF-8 characters from which a page is UTF-8 whatever its count of
+# malformed bytes: a legacy page holds next to none (a cp1258 letter followed by a byte that
+# continues it as UTF-8 is rare); a UTF-8 page with a paragraph pasted in cp1258 holds hundreds.
+_UTF8_MIXED_WIDE = 40
 
 _BODY_CLASS = re.compile(
     r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
@@ -166,12 +170,24 @@ def _decode(body: bytes, declared_encoding: str | None = None) -> tuple[str, str
 
 
 def _mostly_utf8(body: bytes) -> str | None:
-    """``body`` decoded as UTF-8, its malformed bytes as U+FFFD, when it holds at least
-    :data:`_UTF8_PER_BAD_BYTE` well-formed multi-byte characters per malformed byte."""
+    """``body`` decoded as UTF-8, each run of malformed bytes read as cp1258 (U+FFFD where
+    cp1258 has no character), when it holds at least :data:`_UTF8_PER_BAD_BYTE` well-formed
+    multi-byte characters per malformed byte, or :data:`_UTF8_MIXED_WIDE`: a UTF-8 page with a
+    paragraph pasted in the legacy code page reads whole, not as cp1258 mojibake throughout."""
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd")
     wide = len(text) - len(text.encode("ascii", "ignore")) - bad
-    return text if wide >= _UTF8_PER_BAD_BYTE * bad else None
+    if wide < _UTF8_PER_BAD_BYTE * bad and wide < _UTF8_MIXED_WIDE:
+        return None
+    return body.decode("utf-8", "cp1258-fill")
+
+
+def _cp1258_fill(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: the malformed bytes of a UTF-8 text, read as cp1258."""
+    return error.object[error.start:error.end].decode("cp1258", "replace"), error.end
+
+
+codecs.register_error("cp1258-fill", _cp1258_fill)
 
 
 _NFC_PIECE = 4096  # characters
@@ -227,6 +243,9 @@ def _parse(html: str | bytes, declared_encoding: str | None = None) -> lxml.html
         return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+_MAX_DEPTH = 256  # libxml2's HTML parser stops reading below this depth
 
 
 def _cut_short() -> bool:
@@ -1609,6 +1628,8 @@ def extract_article(
     hints = {**(hints or {}), "body_container": container is not None}
     kind, reason, attachments = ("other", "empty or unreadable page", []) if tree is None \
         else classify_page(tree, url, hints)
+    if cut_short and kind != "article":  # the judgement saw only the page's first levels
+        reason += f" (the page nests deeper than the parser reads, {_MAX_DEPTH} levels: not read)"
     if decision is not None:
         decision.update(kind=kind, reason=reason)
     if tree is None or (kind != "article" and only_articles):
@@ -1793,8 +1814,29 @@ def extract_article(
     result["flags"] = _flags(result, container, recovery, signals)
     if cut_short:
         result["flags"] = sorted({*result["flags"], "page_cut_short"})
+    if _legacy_font_text(tree, text):
+        result["flags"] = sorted({*result["flags"], "legacy_font_text"})
     result["confidence"] = _confidence(result["flags"], result, signals)
     return result
+
+
+# a Vietnamese font of before Unicode: .VnTime, .VnArial (TCVN3/ABC), VNI-Times (VNI)
+_LEGACY_FONT = re.compile(r"\.vn[a-z]|\bvni[- ]", re.I)
+# letters such a font draws as Vietnamese ones, and Vietnamese written in Unicode never has
+# ("Th«ng b¸o cña", "Thoâng baùo cuûa"): TCVN3 and VNI bytes read as Latin-1/cp1252
+_LEGACY_FONT_LETTERS = re.compile("[«»¨©®µ¶·¸¹¼½¾ÆÇËÎÏÐÑØñäëïöøæßþ]")
+_LEGACY_FONT_SHARE = 0.1  # such letters per word from which the text is in the legacy font
+
+
+def _legacy_font_text(tree, text: str) -> bool:
+    """True when the page names a pre-Unicode Vietnamese font and its text is written for
+    one: stored as read, it is mojibake, so the flag tells the reader and lowers the
+    confidence (the bytes stay in the capture for a later conversion)."""
+    hits = len(_LEGACY_FONT_LETTERS.findall(text))
+    if hits < 10 or hits < _LEGACY_FONT_SHARE * len(text.split()):
+        return False
+    return any(_LEGACY_FONT.search(value)
+               for value in tree.xpath("//@face | //@style | //@class | //style/text()"))
 
 
 def _flags(result: dict, container, recovery: str | None, signals: dict | None = None
@@ -1867,7 +1909,7 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
 # What each doubt costs the confidence figure (1.0: nothing to doubt). The date flags cost
 # nothing: the figure is about the text (a doubtful date is doubtful by its flag alone).
 _DOUBTS = {"fallback_used": 0.4, "recovered_text": 0.25, "plain_disagrees": 0.1,
-           "no_body_container": 0.05, "page_cut_short": 0.5}
+           "no_body_container": 0.05, "page_cut_short": 0.5, "legacy_font_text": 0.5}
 # Doubts that grow with a signal of :func:`_body_signals`: none up to the first figure, the
 # full cost from the second on, in proportion between (``prose`` doubts as it falls).
 _RAMPS = {"outside": (0.05, 0.4, 0.6), "linked": (0.05, 0.4, 0.6), "prose": (0.7, 0.1, 0.6)}
