@@ -126,3 +126,21 @@ def test_write_transaction_takes_the_write_lock_before_its_first_read(tmp_path):
         mine["sites"].insert({"id": "b", "name": "B"})
     theirs["sites"].insert({"id": "c", "name": "C"})
     assert sorted(r["id"] for r in mine["sites"].rows) == ["a", "b", "c"]
+
+
+def test_a_capture_that_is_the_stored_texts_beginning_is_worse_a_cut_in_the_middle_an_edit():
+    from pipelines.archive.store import shorter_part_of
+
+    paragraphs = [f"Đoạn thứ {n} của bài viết kể về công trình cầu mới bắc qua sông ở xã ven "
+                  f"biển, nơi người dân chờ đợi đã nhiều năm nay." for n in range(1, 7)]
+    stored = "\n".join(paragraphs)
+    cut = stored[:len(stored) // 3]  # a transfer cut short, mid-word
+    wall = paragraphs[0][:90] + "…\nĐăng nhập để xem toàn bộ nội dung bài viết."
+    assert "its beginning" in shorter_part_of(stored, cut)
+    assert shorter_part_of(stored, wall)
+    # the site cut passages out of the middle: an edit, versioned as any other
+    assert shorter_part_of(stored, "\n".join([paragraphs[0], paragraphs[5]])) is None
+    # a short new text of other words, or one not much shorter, is an edit too
+    assert shorter_part_of(stored, "Bài viết đã được thay thế bằng một thông báo mới của "
+                                   "Ủy ban nhân dân tỉnh về việc điều chỉnh.") is None
+    assert shorter_part_of(stored, "\n".join(paragraphs[:4])) is None

@@ -255,12 +255,15 @@ def save_article(
     return result
 
 
-# A new text this much shorter than the stored one, made mostly of the stored one's words, is
-# a worse capture of the same article (a body cut short in transfer, a teaser above a login
-# wall, a template half filled), not an edit: the stored text stays, the capture keeps the new
-# one. An edit that rewrites, or cuts less, replaces the text as before (old one versioned).
+# A new text much shorter than the stored one that is its beginning is a worse capture of the
+# same article (a body cut short in transfer, a teaser above a login wall, a template half
+# filled), not an edit: the stored text stays, the capture keeps the new one and says why. An
+# edit that cuts a passage out of the middle, rewrites, or cuts less, replaces the text as
+# before (the old one versioned). (A cut of the last paragraphs alone looks like a transfer cut
+# short: the capture's reason then says so, and its WARC record holds the page.)
 SHORTER_PART_LENGTH = 0.6  # new length / stored length, below which a text may be a part
-SHORTER_PART_WORDS = 0.5  # share of the new text's words found in the stored text
+SHORTER_PART_TAIL = 20  # words after the stored text's beginning: a wall's message, a cut word
+SHORTER_PART_SHARED = 5  # words of the stored text's beginning it must start with
 SHORTER_PART_MIN = 200  # characters of stored text below which nothing is judged
 
 
@@ -270,12 +273,14 @@ def shorter_part_of(stored: str | None, new: str | None) -> str | None:
         return None
     if len(new) >= SHORTER_PART_LENGTH * len(stored):
         return None
-    words = re.findall(r"\w+", new.lower())
-    known = set(re.findall(r"\w+", stored.lower()))
-    if not words or sum(w in known for w in words) < SHORTER_PART_WORDS * len(words):
-        return None
+    words = re.findall(r"\w+", new.casefold())
+    known = re.findall(r"\w+", stored.casefold())
+    shared = next((i for i, (a, b) in enumerate(zip(words, known, strict=False)) if a != b),
+                  min(len(words), len(known)))  # words the two texts start with
+    if shared < SHORTER_PART_SHARED or len(words) - shared > SHORTER_PART_TAIL:
+        return None  # not the stored text's beginning: an edit
     return (f"this capture's text is a shorter part of it ({len(new)} of {len(stored)} "
-            "characters: cut short, a teaser or a login wall)")
+            "characters, its beginning: cut short, a teaser or a login wall)")
 
 
 def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) -> None:
