@@ -95,7 +95,7 @@ class NewsSpider(scrapy.Spider):
         self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
         self.fruitless: dict[str, int] = {}  # shape -> its pages in a row with no new headline
         self.trap_shapes: set[str] = set()
-        # <link rel=canonical>: what each page naming itself canonical shows (page_fingerprint),
+        # <link rel=canonical>: what each page not naming another URL shows (page_fingerprint),
         # and the pages naming another URL, waiting for it to show the same (canonical_alias)
         self.fingerprints: dict[str, int] = {}
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
@@ -321,9 +321,9 @@ class NewsSpider(scrapy.Spider):
         article is stored at one URL or the other, never lost. A page reached as a canonical
         URL or fetched again so is never an alias (no chains)."""
         declared = canonical_link(response.body, response.url)
-        if declared is None:
-            return None
-        if same_page(declared, url):  # a canonical spelled another way (http, www., a "/")
+        if declared is None or same_page(declared, url):
+            # no canonical link (the page is its own), or one spelled another way (http, www.,
+            # a "/"): pages naming this one may wait for it, or come after it
             declared = url
         if declared == url:
             self.fingerprints[url] = fingerprint
@@ -361,14 +361,15 @@ class NewsSpider(scrapy.Spider):
         answers ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS
         finds a slug linked precomposed or decomposed), or the same headline slug under
         another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
-        article filed in two sections). Each was stored twice. Else None: a page showing
+        article filed in two sections), on the site's mobile host (``m.``) or as its AMP view
+        (``/<slug>/amp``). Each was stored twice. Else None: a page showing
         something else there (a case-sensitive server) is a page of its own."""
         for key in same_page_keys(url):
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
-                        "Unicode form, order of parameters or section)")
+                        "Unicode form, order of parameters, section, mobile host or AMP view)")
         return None
 
     def on_idle(self) -> None:
@@ -779,14 +780,20 @@ def page_links(body: bytes, url: str) -> list[str]:
     return list(links)
 
 
+PAGE_EXTENSION = re.compile(r"\.(?:html?|aspx?|php|jsp)$")
+
+
 def same_page_keys(url: str) -> list[tuple]:
     """The keys under which two URLs may be one page (:meth:`NewsSpider.spelling_alias`):
     its :func:`crawler.urls.spelling_key`, and when its last path segment is a headline slug
-    (:func:`crawler.url_shapes.segment_shape`), that slug and query without the sections
-    before it."""
+    (:func:`crawler.url_shapes.segment_shape`), that slug (without ``.html``) and query
+    without the sections before it: also the slug of an AMP view ``/<slug>/amp``."""
     key = spelling_key(url)
     netloc, path, query = key
-    last = path.rstrip("/").rsplit("/", 1)[-1]
+    segments = path.rstrip("/").rsplit("/", 2)
+    if segments[-1] == "amp" and len(segments) == 3:  # /<slug>/amp: the AMP view of <slug>.html
+        segments.pop()
+    last = PAGE_EXTENSION.sub("", segments[-1])
     if "<slug>" in segment_shape(last, last=True):
         return [key, ("slug", netloc, last, query)]
     return [key]
