@@ -409,6 +409,31 @@ def scripted_page_link(body: bytes, anchor: Anchor, page: int) -> str | None:
     return base + str(page) if slot.group(0) == "=" else PAGE_SLOT.sub(str(page), base, count=1)
 
 
+# a "Xem thêm" (load more) control: a link or button whose whole text asks for more of the list
+MORE_CONTROL = re.compile(rb"<(a|button)\b([^>]*)>(.{0,200}?)</\1\s*>", re.I | re.S)
+MORE_TEXTS = {"xem thêm", "tải thêm", "xem thêm tin", "xem thêm bài", "xem thêm bài viết",
+              "xem thêm tin tức", "hiển thị thêm", "load more", "show more", "more"}
+
+
+def urlless_more_control(body: bytes) -> bool:
+    """True when the page has a "Xem thêm" control that names no URL: a button, or a link to
+    ``#`` or ``javascript:`` (an ASP.NET ``__doPostBack`` without a form, a script counting
+    pages), without a ``data-…`` attribute holding a path. What it loads is not crawled."""
+    lower = body.lower()
+    if not ("thêm".encode() in lower or "thÊm".encode() in lower or b"more" in lower):
+        return False  # most pages: no parsing ("XEM THÊM": bytes lower only ASCII)
+    for match in MORE_CONTROL.finditer(body):
+        if entry_text(TAG.sub(b" ", match.group(3))).strip(" .…»›+") not in MORE_TEXTS:
+            continue
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(match.group(2))}
+        if followable(decode(attrs.get(b"href", b"")).strip()):
+            continue
+        if not any(name.startswith(b"data-") and value.startswith(b"/")
+                   for name, value in attrs.items()):
+            return True
+    return False
+
+
 def followable(href: str) -> bool:
     return bool(href) and not href.lower().startswith(("#", "javascript:", "mailto:"))
 

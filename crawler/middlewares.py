@@ -13,9 +13,9 @@ which reaches the spider's errback and becomes a ``crawl_errors`` row.
   expected: by Content-Type as soon as the headers arrive (the body is never downloaded), and
   by magic bytes when a server labels a binary ``text/html``. Scrapy would otherwise make an
   ``HtmlResponse`` of a PDF whose URL ends in ``.html`` (it guesses from the URL).
-* :class:`SafeRedirectMiddleware` records redirect loops and redirects off the allowed
-  domains (Scrapy drops both silently: the dupe filter eats the loop, the offsite filter the
-  other host).
+* :class:`SafeRedirectMiddleware` records redirect loops, redirects off the allowed domains
+  and redirects to a page the crawl has already asked for (Scrapy drops them silently: the
+  dupe filter eats the loop and the known page, the offsite filter the other host).
 * :class:`StrictRobotsTxtMiddleware`: a robots.txt answering 5xx means "disallow everything"
   (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page.
 """
@@ -41,6 +41,7 @@ from scrapy.utils.response import response_status_message
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,7 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         result = super().process_response(request, response)
         if isinstance(result, Request):
             self.refuse_loop_or_offsite(result)
+            remember_left(request, response, result, f"HTTP {response.status}")
         return result
 
     def refuse_loop_or_offsite(self, redirected: Request) -> None:
@@ -236,11 +238,32 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         ):
             self.crawler.stats.inc_value("tintuc/redirect_offsite")
             raise IgnoreRequest(f"redirected off the allowed domains to {redirected.url}")
+        target = canonical_url(redirected.url)
+        if (not redirected.dont_filter and target in getattr(spider, "requested", ())
+                and target not in {canonical_url(u) for u in chain}):
+            # a deleted page sent to the home page or its section, an old URL to its article's
+            # new one fetched already: the dupe filter would drop it without a word
+            self.crawler.stats.inc_value("tintuc/redirect_to_known")
+            raise RedirectedToKnown(target)
 
 
-# the pages a request went through by ``<meta http-equiv=refresh>`` before its response:
-# ``[(url, capture id, where it sent the visitor)]``, recorded by the spider
+class RedirectedToKnown(IgnoreRequest):
+    """A redirect to a URL the crawl has already asked for (:class:`SafeRedirectMiddleware`)."""
+
+    def __init__(self, target: str):
+        super().__init__(f"redirected to {target}, a page the crawl has already asked for")
+        self.target = target
+
+
+# the pages a request went through by an HTTP redirect or ``<meta http-equiv=refresh>`` before
+# its response: ``[(url, capture id, where it sent the visitor, how)]``, recorded by the spider
 REFRESHED_PAGES = "tintuc_refreshed_pages"
+
+
+def remember_left(request: Request, response: Response, result: Request, how: str) -> None:
+    """Note on ``result`` that ``response`` (its capture) only sent the visitor on to it."""
+    result.meta[REFRESHED_PAGES] = [*request.meta.get(REFRESHED_PAGES, ()), (
+        response.url, request.meta.get(CAPTURE_META), result.url, how)]
 
 
 class RecordedMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -253,8 +276,7 @@ class RecordedMetaRefreshMiddleware(MetaRefreshMiddleware):
     def process_response(self, request: Request, response: Response) -> Request | Response:
         result = super().process_response(request, response)
         if isinstance(result, Request) and result is not request:
-            result.meta[REFRESHED_PAGES] = [*request.meta.get(REFRESHED_PAGES, ()), (
-                response.url, request.meta.get(CAPTURE_META), result.url)]
+            remember_left(request, response, result, "<meta http-equiv=refresh>")
         return result
 
 

@@ -34,15 +34,21 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "itm_")
 # DNN's ``returnurl`` and Drupal's ``destination`` (``/user/login?destination=node/12``: the
 # page to show after logging in, on every page's login link), WordPress's ``replytocom`` (the
 # post again with its reply form open under one comment: a link per comment) and AMP views
-# (``?amp``, ``?amp=1``, ``?output=amp``)
+# (``?amp``, ``?amp=1``, ``?output=amp``); and a listing's order or layout (``sort=moi-nhat``,
+# ``order=desc``, ``view=grid``): the same items, so a listing's facets multiply no pages
 VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backurl", "returnurl",
-                         "destination", "replytocom"})  # fmt: skip
+                         "destination", "replytocom",
+                         "sort", "sortby", "sort_by", "orderby", "order_by", "sortorder",
+                         "sort_order", "sortdir"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
 # a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
-# ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment ("sid" is left:
-# some portals name a section so)
+# ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment; "sid" (and "sess")
+# only with a token's value, 16 or more letters and digits mixed ("?sid=9f2c…"): some portals
+# name a section "sid=12"
 SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
                             "cfid", "cftoken", "aspxautodetectcookiesupport"})
+SESSION_TOKEN_PARAMS = frozenset({"sid", "sess", "ssid"})
+SESSION_TOKEN = re.compile(r"^(?=[^\d]*\d)(?=\d*[^\d])[0-9a-z_-]{16,}$", re.I)
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
 # the value a page has without the parameter: Joomla's default layout, the first page of a
 # pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
@@ -52,6 +58,9 @@ _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=
 VIETNAMESE = ("vi", "vi-vn", "vi_vn", "vn")
 DEFAULT_VALUES = frozenset({("layout", "default"), ("page", "0"), ("amp", ""), ("amp", "1"),
                             ("output", "amp"),
+                            *((name, value) for name in ("view", "display", "layout", "mode")
+                              for value in ("grid", "list", "table", "compact", "card")),
+                            *(("order", value) for value in ("asc", "desc", "newest", "oldest")),
                             *((name, value) for name in ("language", "lang", "culture")
                               for value in VIETNAMESE)})  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -63,10 +72,12 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def is_session_param(name: str) -> bool:
-    """True for query parameters that carry a visitor's session id (``PHPSESSID=…``)."""
+def is_session_param(name: str, value: str = "") -> bool:
+    """True for query parameters that carry a visitor's session id (``PHPSESSID=…``,
+    ``sid=9f2c04ab71e3d58c``)."""
     lowered = name.lower()
-    return lowered in SESSION_PARAMS or lowered.startswith("aspsessionid")
+    return (lowered in SESSION_PARAMS or lowered.startswith("aspsessionid")
+            or (lowered in SESSION_TOKEN_PARAMS and bool(SESSION_TOKEN.match(value))))
 
 
 def is_view_param(name: str, value: str) -> bool:
@@ -154,23 +165,28 @@ def canonical_url(url: str) -> str:
     if parts.query:
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                 if not is_tracking_param(k) and not is_view_param(k, v)
-                and not is_session_param(k)]
+                and not is_session_param(k, v)]
         query = urlencode(kept, doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+# the host labels of one site's mirrors: ``www.``, and the mobile edition ``m.`` / ``mobile.``
+MIRROR_LABEL = re.compile(r"^(?:www|m|mobile)\.(?=[^.:]+\.)", re.I)
 
 
 def spelling_key(url: str) -> tuple:
     """What is left of a canonical URL once the spellings that many servers read as one are
     set aside: the path's letter case (IIS, and ASP.NET's ``ChiTiet.aspx?ID=5`` beside
     ``chitiet.aspx?id=5``), its Unicode form (a Vietnamese slug typed precomposed or
-    decomposed: ``%C3%A1`` and ``a%CC%81``), the case of query keys and their order. Not a
+    decomposed: ``%C3%A1`` and ``a%CC%81``), the case of query keys and their order, and a
+    host's ``www.``, ``m.`` or ``mobile.`` label (a mobile mirror serving the site's paths). Not a
     canonical form: a case-sensitive server serves two pages there, so two URLs with one key
     are the same page only once they are seen to show the same (``crawler.spiders.news``)."""
     parts = urlsplit(url)
     path = unicodedata.normalize("NFC", unquote(parts.path)).casefold()
     query = sorted((unicodedata.normalize("NFC", k).casefold(), unicodedata.normalize("NFC", v))
                    for k, v in parse_qsl(parts.query, keep_blank_values=True))  # fmt: skip
-    return (parts.netloc, path, tuple(query))
+    return (MIRROR_LABEL.sub("", parts.netloc), path, tuple(query))
 
 
 @lru_cache(maxsize=256)

@@ -39,6 +39,7 @@ from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.middlewares import (
     REFRESHED_PAGES,
+    RedirectedToKnown,
     StrictRobotsTxtMiddleware,
     robots_fetched,
     sniff_binary,
@@ -95,13 +96,14 @@ class NewsSpider(scrapy.Spider):
         self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
         self.fruitless: dict[str, int] = {}  # shape -> its pages in a row with no new headline
         self.trap_shapes: set[str] = set()
-        # <link rel=canonical>: what each page naming itself canonical shows (page_fingerprint),
+        # <link rel=canonical>: what each page not naming another URL shows (page_fingerprint),
         # and the pages naming another URL, waiting for it to show the same (canonical_alias)
         self.fingerprints: dict[str, int] = {}
         self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
         self.date_forms: set[str] = set()  # date archive forms said once (discovery)
+        self.urlless_more: set[str] = set()  # URL shapes whose URL-less "Xem thêm" was said
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -142,6 +144,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.profile.start_urls:
+            self.requested.add(canonical_url(url))
             yield self.request(url, self.parse, meta={"start": True},
                                priority=discovery.PRIORITY_LISTING)  # fmt: skip
         for request in self.request_feeds([*self.profile.feeds, *self.profile.sitemaps]):
@@ -234,9 +237,9 @@ class NewsSpider(scrapy.Spider):
             return
         first_url = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
         url = canonical_url(response.url)
-        for page, capture_id, target in response.meta.get(REFRESHED_PAGES, ()):
+        for page, capture_id, target, how in response.meta.get(REFRESHED_PAGES, ()):
             yield PageDecision(canonical_url(page), capture_id, "other",
-                               f"sends its visitor on to {target} (<meta http-equiv=refresh>)")
+                               f"sends its visitor on to {target} ({how})")
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)
@@ -321,9 +324,9 @@ class NewsSpider(scrapy.Spider):
         article is stored at one URL or the other, never lost. A page reached as a canonical
         URL or fetched again so is never an alias (no chains)."""
         declared = canonical_link(response.body, response.url)
-        if declared is None:
-            return None
-        if same_page(declared, url):  # a canonical spelled another way (http, www., a "/")
+        if declared is None or same_page(declared, url):
+            # no canonical link (the page is its own), or one spelled another way (http, www.,
+            # a "/"): pages naming this one may wait for it, or come after it
             declared = url
         if declared == url:
             self.fingerprints[url] = fingerprint
@@ -361,14 +364,15 @@ class NewsSpider(scrapy.Spider):
         answers ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS
         finds a slug linked precomposed or decomposed), or the same headline slug under
         another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
-        article filed in two sections). Each was stored twice. Else None: a page showing
+        article filed in two sections), on the site's mobile host (``m.``) or as its AMP view
+        (``/<slug>/amp``). Each was stored twice. Else None: a page showing
         something else there (a case-sensitive server) is a page of its own."""
         for key in same_page_keys(url):
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
-                        "Unicode form, order of parameters or section)")
+                        "Unicode form, order of parameters, section, mobile host or AMP view)")
         return None
 
     def on_idle(self) -> None:
@@ -508,6 +512,7 @@ class NewsSpider(scrapy.Spider):
         # new to this crawl too: a "latest news" box repeats the newest articles on every page,
         # and would otherwise make every listing page look as if it had something new
         found_here = [u for u in new if u not in self.requested] + list(new_documents)
+        unseen = [u for u in links if u not in self.requested]
         yield from self.request_once(new)
         yield from self.request_feeds(feeds)
         if self.state.stop_on_nothing_new and not found_here and not response.meta.get("start"):
@@ -516,6 +521,10 @@ class NewsSpider(scrapy.Spider):
         yield from self.count_fruitless(response, found_here)
         yield from self.date_archive_notes(response)
         pager = self.pager_of(response, links)
+        if not (articles or new_documents) and self.past_last_page(response, links, unseen):
+            # "Không có kết quả": the listing ended before this page; its further pages too
+            listings = [u for u in listings if u not in self.further_pages(response, links)]
+            pager = None
         if pager:
             pages = [canonical_url(u) for u in pager.links]
             # not a stored article (WordPress's ?p=N post links look like page N of a listing)
@@ -526,9 +535,45 @@ class NewsSpider(scrapy.Spider):
             self.shapes.learn_listings(pages)
             yield from self.request_once(pages, priority=discovery.PRIORITY_LISTING)
             yield from self.follow_postbacks(response, pager.postbacks)
+        if not (pager and (pager.links or pager.postbacks)) and (
+                discovery.urlless_more_control(response.body)):
+            yield from self.note_urlless_more(response)
         # with article patterns, the other links are listings; without, of unknown kind
         known = discovery.PRIORITY_LISTING if self.article_res else discovery.PRIORITY_ARTICLE
         yield from self.request_once(self.not_trapped(listings), priority=known)
+
+    def note_urlless_more(self, response: TextResponse) -> Iterator[FetchError]:
+        """Say once per URL shape (crawler/url_shapes.py: a site's listings, or its articles
+        with a comment box's button) that a page's "Xem thêm" control names no URL (and it
+        has no pager): what the control loads, a listing's older items, is not crawled unless
+        a sitemap, a feed or an archive reaches them."""
+        url = canonical_url(response.url)
+        shape = shape_of(url)
+        if shape in self.urlless_more:
+            return
+        self.urlless_more.add(shape)
+        self.crawler.stats.inc_value("tintuc/urlless_more")
+        yield FetchError(url, "a 'Xem thêm' control names no URL (a script or a postback "
+                              "without a form loads the rest): older items of this listing "
+                              "are not crawled from it")
+
+    def further_pages(self, response: TextResponse, links: list[str]) -> set[str]:
+        """The links to other page numbers of the listing ``response`` is a page of."""
+        return set(discovery.same_listing_pages(canonical_url(response.url), links))
+
+    def past_last_page(self, response: TextResponse, links: list[str], unseen: list[str]) -> bool:
+        """True for a page numbered past 1 of a listing (``?page=7``, ``/trang-7``) that lists
+        no article and links nothing new but more page numbers: many portals answer any page
+        number with 200 and "no results", and a pager that still offers the next number. Its
+        further pages are not followed (counted in ``tintuc/pages_past_the_last``), long
+        before a trap streak would end them."""
+        number = discovery.strip_page_number(canonical_url(response.url))[1]
+        if number is None or number < 2:
+            return False
+        if set(unseen) - self.further_pages(response, links):
+            return False  # new links that are no page number: maybe articles after all
+        self.crawler.stats.inc_value("tintuc/pages_past_the_last")
+        return True
 
     def count_fruitless(self, response: TextResponse, found_here: list[str]) -> Iterator:
         """Count the page in its URL shape's streak of pages that showed no new headline (none
@@ -670,6 +715,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL we asked for
+        if failure.check(RedirectedToKnown):  # as parse() does for a redirect it follows
+            yield PageGone(canonical_url(url), f"redirected to {failure.value.target}")
         if failure.check(HttpError):
             response = failure.value.response
             yield FetchError(url, f"HTTP {response.status}", response.status)
@@ -779,14 +826,20 @@ def page_links(body: bytes, url: str) -> list[str]:
     return list(links)
 
 
+PAGE_EXTENSION = re.compile(r"\.(?:html?|aspx?|php|jsp)$")
+
+
 def same_page_keys(url: str) -> list[tuple]:
     """The keys under which two URLs may be one page (:meth:`NewsSpider.spelling_alias`):
     its :func:`crawler.urls.spelling_key`, and when its last path segment is a headline slug
-    (:func:`crawler.url_shapes.segment_shape`), that slug and query without the sections
-    before it."""
+    (:func:`crawler.url_shapes.segment_shape`), that slug (without ``.html``) and query
+    without the sections before it: also the slug of an AMP view ``/<slug>/amp``."""
     key = spelling_key(url)
     netloc, path, query = key
-    last = path.rstrip("/").rsplit("/", 1)[-1]
+    segments = path.rstrip("/").rsplit("/", 2)
+    if segments[-1] == "amp" and len(segments) == 3:  # /<slug>/amp: the AMP view of <slug>.html
+        segments.pop()
+    last = PAGE_EXTENSION.sub("", segments[-1])
     if "<slug>" in segment_shape(last, last=True):
         return [key, ("slug", netloc, last, query)]
     return [key]
