@@ -40,9 +40,11 @@ VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backur
 VIEW_SUFFIXES = ("_redirect", "_backurl")
 # a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
 # ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment ("sid" is left:
-# some portals name a section so)
+# some portals name a section so); Liferay's portlet tokens ``p_p_auth`` / ``p_auth``, new in
+# every link of every visit (a crawl that kept them met each article anew on every page)
 SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
-                            "cfid", "cftoken", "aspxautodetectcookiesupport"})
+                            "cfid", "cftoken", "aspxautodetectcookiesupport", "p_p_auth",
+                            "p_auth"})
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
 # the value a page has without the parameter: Joomla's default layout, the first page of a
 # pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
