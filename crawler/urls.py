@@ -42,11 +42,13 @@ VIEW_PARAMS = frozenset({"print", "tmpl", "inheritredirect", "redirect", "backur
                          "sort_order", "sortdir"})  # fmt: skip
 VIEW_SUFFIXES = ("_redirect", "_backurl")
 # a visitor's session, never a page: each visit spells every URL anew. Query parameters, Java's
-# ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment; "sid" (and "sess")
-# only with a token's value, 16 or more letters and digits mixed ("?sid=9f2c…"): some portals
-# name a section "sid=12"
+# ";jsessionid=" path parameter and ASP.NET's cookieless "/(S(…))/" segment; Liferay's portlet
+# tokens ``p_p_auth`` / ``p_auth``, new in every link of every visit (a crawl that kept them met
+# each article anew on every page); "sid" (and "sess") only with a token's value, 16 or more
+# letters and digits mixed ("?sid=9f2c…"): some portals name a section "sid=12"
 SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id", "aspsessionid",
-                            "cfid", "cftoken", "aspxautodetectcookiesupport"})
+                            "cfid", "cftoken", "aspxautodetectcookiesupport", "p_p_auth",
+                            "p_auth"})
 SESSION_TOKEN_PARAMS = frozenset({"sid", "sess", "ssid"})
 SESSION_TOKEN = re.compile(r"^(?=[^\d]*\d)(?=\d*[^\d])[0-9a-z_-]{16,}$", re.I)
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
