@@ -3,7 +3,8 @@
 Each shortcut of ``pipelines/extractor`` (bench/extract_bench.py measures what they save) is
 compared here with the computation it replaces, on small synthetic pages: trafilatura's
 metadata read only for the fields asked, the page normalised to NFC in pieces, trafilatura
-handed the parsed tree without a copy of ours, the related-box helpers that stop reading early.
+handed the parsed tree without a copy of ours, trafilatura's options built once, the related-box
+helpers that stop reading early.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 import lxml.html
 import pytest
 from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
 
 from pipelines.extractor.article import (
+    _FAST,
+    _PLAIN,
     _nfc_page,
+    _options,
     _parse,
     _trafilatura_metadata,
     _trafilatura_text,
@@ -64,6 +69,24 @@ def test_trafilatura_text_leaves_the_tree_as_it_was():
     text = _trafilatura_text(tree, URL)
     assert "forty thousand books" in text
     assert lxml.html.tostring(tree) == before
+
+
+@pytest.mark.parametrize(("template", "arguments"), [
+    (_FAST, {"fast": True, "include_comments": False}),
+    (_PLAIN, {}),
+])
+def test_options_built_once_are_what_bare_extraction_builds(template, arguments):
+    """Every field of the shared options (the date search's aside: no metadata is read) is the
+    one ``bare_extraction(page, url=…, with_metadata=False, **arguments)`` sets itself."""
+    url = "https://example.org/tin-t\u1ee9c/b\u00e0i-1.html"
+    own = Extractor(output_format="python", url=url, with_metadata=False, tables=True,
+                    fast=arguments.get("fast", False),
+                    comments=arguments.get("include_comments", True))
+    shared = _options(template, url)
+    for name in Extractor.__slots__:
+        if name != "date_params":
+            assert getattr(shared, name) == getattr(own, name), name
+    assert shared is not template and template.url is None
 
 
 def test_nfc_page_is_nfc_of_the_whole_page():

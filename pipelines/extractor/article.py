@@ -35,6 +35,7 @@ from trafilatura.metadata import (
     find_date,
     set_date_params,
 )
+from trafilatura.settings import Extractor
 
 from crawler.urls import canonical_url
 from pipelines.extractor.classify import (
@@ -1190,6 +1191,22 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
     return total
 
 
+# trafilatura's options for its two calls, built once: an Extractor reads eight settings from
+# its ConfigParser when made (0.37 ms, as much as a tenth of a fast pass on a short page), and
+# none of its fields but the URL changes from page to page; trafilatura never alters them.
+_PLAIN = Extractor(output_format="python", with_metadata=False, tables=True)
+_FAST = Extractor(output_format="python", with_metadata=False, fast=True, comments=False,
+                  tables=True)
+
+
+def _options(template: Extractor, url: str) -> Extractor:
+    """``template`` for the page at ``url``, as ``bare_extraction(…, url=url)`` would make it."""
+    options = copy.copy(template)
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
 def _plain_trafilatura(html: str, url: str) -> str:
     """Plain trafilatura's body text of the page as fetched (its full extraction, with the
     readability and jusText fallbacks that the fast pass skips); "" when it finds none.
@@ -1200,7 +1217,7 @@ def _plain_trafilatura(html: str, url: str) -> str:
     3x the cost; the body texts of the 185 fixture and benchmark pages are the same either way.
     """
     try:
-        doc = bare_extraction(html, url=url, with_metadata=False, include_tables=True)
+        doc = bare_extraction(html, options=_options(_PLAIN, url))
     except Exception:  # noqa: BLE001 - the guard must never break an extraction
         return ""
     return (doc.text if doc is not None else None) or ""
@@ -1348,8 +1365,7 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
     more than its text extraction and mostly repeats what extract_article reads itself.
     """
     try:
-        doc = bare_extraction(tree, url=url, with_metadata=False, fast=True,
-                              include_comments=False, include_tables=True)
+        doc = bare_extraction(tree, options=_options(_FAST, url))
     except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
         return ""
     return (doc.text if doc is not None else None) or ""
@@ -1720,8 +1736,16 @@ def extract_article(
     recovery = None
     dumped = container is None and _looks_dumped(lines)
     doubted = not dumped and not (agreed and container is not None)
+    fetched_page: list = []  # the page as fetched, boxes and menus still there: parsed once,
+    # and only if one of the checks below reads it (``tree`` has lost its boxes by now)
+
+    def fetched() -> lxml.html.HtmlElement | None:
+        if not fetched_page:
+            fetched_page.append(_parse(html, declared_encoding))
+        return fetched_page[0]
+
     if doubted and prose is None:
-        prose = prose_chars(_parse(html, declared_encoding))
+        prose = prose_chars(fetched())
     if dumped or doubted and _prose_line_chars(lines) < _LOOKS_SHORT * prose:
         headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
@@ -1730,15 +1754,11 @@ def extract_article(
 
         source = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
         plain = _plain_trafilatura(source, url)
-        page = None  # the page as fetched, its menus and boxes still there: parsed if needed
-        if _could_be_link_list(plain.split("\n")):
-            page = _parse(source)
-            if page is not None:
-                plain = "\n".join(_without_link_lists(plain.split("\n"), page))
+        if _could_be_link_list(plain.split("\n")) and fetched() is not None:
+            plain = "\n".join(_without_link_lists(plain.split("\n"), fetched()))
 
         def shown() -> str | None:  # the page's text only if a line is to come in
-            fetched = page if page is not None else _parse(source)
-            return None if fetched is None else _shown_key(fetched)
+            return None if fetched() is None else _shown_key(fetched())
 
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
         lines, recovery = recover(_with_sapo(lines, sapo), plain, unwanted, dumped, shown,
@@ -1746,9 +1766,8 @@ def extract_article(
     if container is None and lines and sum(map(len, lines)) < _CHROME_ONLY_CHARS:
         # a notice whose content is its document or its photo: trafilatura's text of it may
         # be the site's footer ("Cơ quan chủ quản … Địa chỉ …"), which is never the body
-        fetched = _parse(html, declared_encoding)
-        shown = outside_asides(fetched, [_line_key(line) for line in lines]) \
-            if fetched is not None else {}
+        shown = outside_asides(fetched(), [_line_key(line) for line in lines]) \
+            if fetched() is not None else {}
         kept = []
         for line in lines:  # as many times as the page shows it outside them
             key = _line_key(line)
