@@ -42,6 +42,7 @@ from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
 from crawler.urls import canonical_url
+from pipelines.text import html_ends_unclosed
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,12 @@ def sniff_binary(body: bytes) -> str | None:
     return None
 
 
+# meta of a request fetching a cut-short page again: the cut capture's id (its reason is said
+# by the spider, as for the pages a redirect left)
+CUT_SHORT_RETRY = "tintuc_cut_short_retry"
+CUT_SHORT_HOST_LIMIT = 3
+
+
 class HtmlOnlyMiddleware:
     """Refuse responses that are not text: early by Content-Type, then by magic bytes.
 
@@ -169,6 +176,7 @@ class HtmlOnlyMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.cut_twice: dict[str, int] = {}  # host -> its pages cut short on both fetches
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -198,6 +206,29 @@ class HtmlOnlyMiddleware:
             raise IgnoreRequest(
                 f"not an HTML page: {binary} served as Content-Type: {ctype or 'none'}"
             )
+        if html_ends_unclosed(response.body):
+            return self.cut_short(request, response)
+        return response
+
+    def cut_short(self, request: Request, response: Response) -> Request | Response:
+        """A page that ends before its closing tags (:func:`pipelines.text.html_ends_unclosed`:
+        cut short in transfer, which HTTP cannot tell) is fetched once more; cut short again,
+        it goes on (its extraction is flagged ``page_cut_short``). A site whose pages come
+        cut short every time (never closed: :data:`CUT_SHORT_HOST_LIMIT` pages cut short
+        twice) is not asked twice any more."""
+        stats = self.crawler.stats
+        host = urlsplit(response.url).hostname or ""
+        if CUT_SHORT_RETRY in request.meta:
+            stats.inc_value("tintuc/cut_short_twice")
+            self.cut_twice[host] = self.cut_twice.get(host, 0) + 1
+            return response
+        if self.cut_twice.get(host, 0) >= CUT_SHORT_HOST_LIMIT:
+            return response
+        stats.inc_value("tintuc/cut_short_retries")
+        logger.info("Fetching %s again: the page ends before </body></html>", response.url)
+        retry = request.replace(dont_filter=True)
+        retry.meta[CUT_SHORT_RETRY] = request.meta.get(CAPTURE_META)  # the cut capture's row
+        return retry
         return response
 
 

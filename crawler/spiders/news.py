@@ -38,6 +38,7 @@ from crawler import discovery
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.middlewares import (
+    CUT_SHORT_RETRY,
     REFRESHED_PAGES,
     RedirectedToKnown,
     StrictRobotsTxtMiddleware,
@@ -240,6 +241,9 @@ class NewsSpider(scrapy.Spider):
         for page, capture_id, target, how in response.meta.get(REFRESHED_PAGES, ()):
             yield PageDecision(canonical_url(page), capture_id, "other",
                                f"sends its visitor on to {target} ({how})")
+        if response.meta.get(CUT_SHORT_RETRY) is not None:
+            yield PageDecision(first_url, response.meta[CUT_SHORT_RETRY], "other",
+                               "cut short in transfer (ends before </body></html>): fetched again")
         decision = self.url_decision(url)
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)

@@ -62,7 +62,7 @@ from pipelines.extractor.related import (
     heading_key,
     story_block,
 )
-from pipelines.text import fold, nfc, word_key
+from pipelines.text import fold, html_ends_unclosed, nfc, word_key
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -1646,6 +1646,10 @@ def extract_article(
         else classify_page(tree, url, hints)
     if cut_short and kind != "article":  # the judgement saw only the page's first levels
         reason += f" (the page nests deeper than the parser reads, {_MAX_DEPTH} levels: not read)"
+    # the page as fetched ends before its closing tags: what it showed further is not in it
+    unclosed = tree is not None and html_ends_unclosed(html)
+    if unclosed and kind != "article":
+        reason += " (the page ends before its closing </body></html>: cut short in transfer)"
     if decision is not None:
         decision.update(kind=kind, reason=reason)
     if tree is None or (kind != "article" and only_articles):
@@ -1831,7 +1835,7 @@ def extract_article(
     }
     signals = _body_signals(tree, container, text, sapo, walked=agreed and container is not None)
     result["flags"] = _flags(result, container, recovery, signals)
-    if cut_short:
+    if cut_short or unclosed:
         result["flags"] = sorted({*result["flags"], "page_cut_short"})
     if _legacy_font_text(tree, text):
         result["flags"] = sorted({*result["flags"], "legacy_font_text"})
@@ -1870,8 +1874,8 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
     lines too short for prose: a list, a menu, a gallery), the date flags of
     :func:`pipelines.extractor.quality.assess` (``no_date``, ``date_from_url_only``) and how
     related news was found: ``related_by_<how>`` (heading, card, class, list, selector) or
-    ``related_none``. (``page_cut_short``, the page nesting deeper than the parser reads, is
-    added by :func:`extract_article`.)"""
+    ``related_none``. (``page_cut_short``, the page nesting deeper than the parser reads or
+    ending before its closing tags, is added by :func:`extract_article`.)"""
     flags = set(assess(result)[0])
     if recovery:
         flags.add(recovery)
