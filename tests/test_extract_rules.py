@@ -8,7 +8,13 @@ page is written for the test (no publisher text).
 
 from __future__ import annotations
 
-from pipelines.extractor.article import _line_key, _looks_dumped, extract_article, recover
+from pipelines.extractor.article import (
+    _line_key,
+    _looks_dumped,
+    _reads_layout_table,
+    extract_article,
+    recover,
+)
 from tintuc.web.article import lead_to_show
 
 URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"
@@ -711,3 +717,42 @@ def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
     assert "Section 7 line 4" in result["text"] and "Section 0 line 0" in result["text"]
     assert "Copyright the Harbour Gazette" not in result["text"]
     assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
+
+
+def layout_table_page() -> str:
+    """A page laid out in a table: menu row, link column, the story's cell, a "Tin mới nhất"
+    column and a footer row; no element names the body (no body container)."""
+    menu = " | ".join(f'<a href="/muc-{n}/">Chuyên mục {n}</a>' for n in range(8))
+    side = "".join(f'<p><a href="/tin-{n}.html">Tin ngắn số {n} về hoạt động của các xã</a></p>'
+                   for n in range(6))
+    return f"""<html lang="en"><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<table width="100%"><tr><td colspan="3">{menu}</td></tr>
+<tr><td width="20%">Liên kết website<br><a href="/a">Cổng thông tin tỉnh</a></td>
+<td><b>{TITLE}</b><br>02/03/2025<br>{"<br><br>".join([*BODY, *CAPTIONS])}</td>
+<td width="20%">Tin mới nhất{side}</td></tr>
+<tr><td colspan="3">Bản quyền thuộc Ủy ban nhân dân huyện, số 1 đường Trần Phú.</td></tr>
+</table></body></html>"""
+
+
+def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch) -> None:
+    # trafilatura's fast pass reads the layout table as one table, the menu and the columns
+    # in the story's row; its full pass (plain) reads the story alone. The body holds plain's
+    # text and is longer: plain's is taken.
+    from pipelines.extractor import article
+    assert _reads_layout_table(["| Trang chủ \\| Tin tức |", f"| {BODY[0]} | Tin mới nhất |"])
+    assert not _reads_layout_table([*BODY, "| Ngày ban hành | 12/11/2025 |"])
+    # an article that is mostly a data table (rows of figures): its own, never a layout
+    prices = [f"| Quý {n} | {n * 7}% | {n * 3} tỷ |" for n in range(1, 40)]
+    assert not _reads_layout_table([BODY[0], *prices])
+    monkeypatch.setattr(article, "_plain_trafilatura",
+                        lambda html, url: "\n".join([*BODY, *CAPTIONS]))
+    result = extract_article(layout_table_page(), URL)
+    check(result, [BODY[0], CAPTIONS[-1]], ["Chuyên mục 3", "Tin mới nhất", "Bản quyền"])
+    assert "fallback_used" in result["flags"]
+    # plain reads the layout as the body does: nothing is taken away, nothing flagged
+    monkeypatch.setattr(article, "_plain_trafilatura",
+                        lambda html, url: article._trafilatura_text(
+                            article._parse(html), url))
+    result = extract_article(layout_table_page(), URL)
+    check(result, [BODY[0], "Chuyên mục 3"], [])
+    assert "fallback_used" not in result["flags"]
