@@ -711,3 +711,13 @@ def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
     assert "Section 7 line 4" in result["text"] and "Section 0 line 0" in result["text"]
     assert "Copyright the Harbour Gazette" not in result["text"]
     assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
+
+
+def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
+    for byline, want in (("<div class='author-time'>Minh Châu - 02/03/2025 08:15</div>",
+                          "Minh Châu"),
+                         ("<p class='tacgia'>Bài, ảnh: Minh Châu</p>", "Minh Châu"),
+                         ("<p class='author'>Hoàng Nga - Thu Trang | 02/03/2025</p>",
+                          "Hoàng Nga; Thu Trang")):
+        html = page("".join(paragraphs()) + byline)
+        assert extract_article(html, URL)["author"] == want, byline

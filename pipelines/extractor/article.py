@@ -1367,6 +1367,11 @@ def _byline(container: lxml.html.HtmlElement | None,
         named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
                       and _clean_text(a.text_content())), el)
         text = _AUTHOR_PREFIX.sub("", _clean_text(named.text_content()).strip(" -–—:"))
+        if parse_vietnamese_date(text):  # "Minh Anh - 24/12/2025 09:30": the name alone
+            text = " - ".join(part.strip() for part in _BYLINE_PARTS.split(text)
+                              if part.strip() and not any(c.isdigit() for c in part))
+        if credit := _CREDIT.fullmatch(text):
+            text = credit.group(1)  # "Bài, ảnh: Minh Anh"
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1].strip()
         text = _AFFILIATION.sub("", text)
