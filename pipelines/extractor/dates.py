@@ -329,9 +329,9 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
 
     A date element has a date-like class/id, is a <time>, or starts with a label such as
     "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
-    site's clock, so a date after the headline (:func:`_headline`) wins; above it, the one
-    nearest to it (the site's clock comes first), unless the URL ``stamped`` another day. A
-    date in a box of other stories, a sidebar, the footer or comments (:func:`_elsewhere`) is
+    site's clock, so a date after the headline (:func:`_headline`) wins; above it, on a
+    Vietnamese page the one nearest to it (the site's clock comes first; elsewhere the
+    first), unless the URL ``stamped`` another day. A date in a box of other stories, a sidebar, the footer or comments (:func:`_elsewhere`) is
     never the article's, nor, on a Vietnamese page, one labelled as something else's
     (:func:`_labelled_otherwise`: "Ngày ban hành:", "Thời gian tổ chức:") while another is
     found.
@@ -386,7 +386,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
         updated = None
         if after_headline:
             return value
-        first = value
+        first = value if not keep_offset or first is None else first  # (foreign: the first)
     if updated or first:
         above = updated or first
         return stamped if stamped and stamped != above[:10] else above
