@@ -331,7 +331,8 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
     "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
     site's clock, so a date after the headline (:func:`_headline`) wins; above it, on a
     Vietnamese page the one nearest to it (the site's clock comes first; elsewhere the
-    first), unless the URL ``stamped`` another day. A date in a box of other stories, a sidebar, the footer or comments (:func:`_elsewhere`) is
+    first), unless the URL ``stamped`` another day. A date in a box of other stories, a
+    sidebar, the footer or comments (:func:`_elsewhere`) is
     never the article's, nor, on a Vietnamese page, one labelled as something else's
     (:func:`_labelled_otherwise`: "Ngày ban hành:", "Thời gian tổ chức:") while another is
     found.
