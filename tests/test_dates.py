@@ -391,3 +391,105 @@ def test_the_latest_or_most_read_stories_are_other_stories(name: str) -> None:
            "<span class='date'>25/12/2025 08:15</span></div>")
     html = ARTICLE.format(before="", after=box, dateline="")
     assert find_published(html) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("December 24, 2025 09:30", "2025-12-24T09:30:00+07:00"),
+    ("Thứ Tư, 24 Dec 2025 09:30", "2025-12-24T09:30:00+07:00"),
+    ("Dec. 24, 2025 | 02:15 PM", "2025-12-24T14:15:00+07:00"),
+    ("3 September 2025", "2025-09-03"),
+    # a Vietnamese word that folds to an English month's name is no month
+    ("Nhà máy 12, 2025", None),
+    ("Mayor 3, 2025", None),
+])
+def test_english_month_names_are_read_on_vietnamese_pages(text: str, expected: str | None) -> None:
+    assert parse_vietnamese_date(text) == expected
+    # elsewhere htmldate reads them (reading them here lost as many foreign pages as it gained)
+    assert parse_vietnamese_date(text, keep_offset=True) is None
+
+
+def test_an_english_edition_under_vn_dates_its_stories_in_vietnam_time() -> None:
+    html = ("<html lang='en'><head><title>Province wraps up its digital transformation year"
+            "</title></head><body><h1>Province wraps up its digital transformation year</h1>"
+            "<span class='date'>24 Dec 2025, 09:30</span><div class='content'><p>The provincial "
+            "people's committee held a meeting this morning to review the year's work on "
+            "digital services and to set the tasks of the coming year for every district.</p>"
+            "</div></body></html>")
+    assert extract_article(html, "https://en.baotinh.vn/news/review-1.html")["published"] \
+        == "2025-12-24T09:30:00+07:00"
+    assert extract_article(html, "https://news.example.com/review-1.html")["published"] \
+        != "2025-12-24T09:30:00+07:00"
+
+
+def test_a_dateline_above_the_headline_beats_the_sites_clock_above_it() -> None:
+    # no date below the headline: of those above it, the nearest is the story's
+    clock = "<div class='header-top'><span class='date-now'>Thứ Năm, 25/12/2025</span></div>"
+    html = ARTICLE.format(before=f"{clock}<span class='detail-time'>09:30 - 24/12/2025</span>",
+                          dateline="", after="")
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    # the URL's stamp of another day beats a date seen only above the headline
+    only_clock = ARTICLE.format(before=clock, dateline="", after="")
+    assert find_published(only_clock, url="https://baotinh.vn/2025/12/24/tong-ket.html") \
+        == "2025-12-24"
+    assert find_published(only_clock, url="https://baotinh.vn/tin/tong-ket.html") == "2025-12-25"
+
+
+@pytest.mark.parametrize("other", [
+    "<div class='ngay-ban-hanh'>Ngày ban hành: 15/12/2025</div>",
+    "<div class='event-time'>Thời gian tổ chức: 15/01/2026</div>",
+])
+def test_a_date_labelled_as_something_elses_is_not_the_storys(other: str) -> None:
+    posted = "<div class='ngay-dang'>Ngày đăng: 24/12/2025 09:30</div>"
+    assert find_published(ARTICLE.format(before="", dateline=other + posted, after="")) \
+        == "2025-12-24T09:30:00+07:00"
+    # above the headline, the story's dateline: still the story's
+    above = ARTICLE.format(before=posted.replace("Ngày đăng: ", ""), dateline=other, after="")
+    assert find_published(above) == "2025-12-24T09:30:00+07:00"
+    # the only date there is: better than none
+    assert find_published(ARTICLE.format(before="", dateline=other, after=""))[:7] in (
+        "2025-12", "2026-01")
+    # a bare label is the dateline's own
+    bare = "<div class='date'>Ngày: 24/12/2025 09:30</div>"
+    assert find_published(ARTICLE.format(before="", dateline=other + bare, after="")) \
+        == "2025-12-24T09:30:00+07:00"
+
+
+def test_hatom_abbr_and_a_labelled_table_row_are_datelines() -> None:
+    for dateline in ("<abbr class='published'>8 giờ 30 phút, ngày 24/12/2025</abbr>",
+                     "<table><tr><td>Ngày đăng:</td><td>24/12/2025 08:30</td></tr></table>"):
+        html = ARTICLE.format(before=SITE_CLOCK, dateline=dateline, after="")
+        assert find_published(html) == "2025-12-24T08:30:00+07:00", dateline
+
+
+def test_without_an_h1_the_element_showing_the_title_is_the_headline() -> None:
+    # the site's name in the h1, the story's headline in an h2 below the site's clock
+    title = "Tỉnh tổng kết công tác chuyển đổi số năm 2025"
+    html = (f"<html lang='vi'><body><h1>Báo Tỉnh</h1>{SITE_CLOCK.replace('today', 'date')}"
+            f"<h2>{title}</h2><div class='date'>24/12/2025 09:30</div><p>Sáng nay, hội nghị "
+            "tổng kết đã diễn ra.</p></body></html>")
+    assert find_published(html, title=title) == "2025-12-24T09:30:00+07:00"
+    assert find_published(html) == "2025-12-26"  # (the clock, first of the page, without it)
+
+
+def test_a_utc_stamp_of_the_clock_the_page_shows_is_the_pages_clock() -> None:
+    # a CMS stamping its local clock "Z": read as UTC the story of 09:30 would be 16:30
+    for machine in ("<meta property='article:published_time' content='2025-12-24T09:30:00Z'>",
+                    "<meta property='article:published_time' content='2025-12-24T09:30:00+00:00'>"):
+        shown = ARTICLE.format(before=machine, dateline="<div class='date'>24/12/2025 09:30</div>",
+                               after="")
+        assert find_published(shown) == "2025-12-24T09:30:00+07:00"
+        # a dateline of the UTC moment in Vietnam time, or none: UTC as stamped
+        local = shown.replace("24/12/2025 09:30", "24/12/2025 16:30")
+        assert find_published(local) == "2025-12-24T16:30:00+07:00"
+        none = ARTICLE.format(before=machine, dateline="", after="")
+        assert find_published(none) == "2025-12-24T16:30:00+07:00"
+
+
+def test_a_foreign_pages_meta_date_in_english_words_leaves_json_ld_to_tell() -> None:
+    # read alone an English date is a Vietnamese page's form: on a foreign page the meta tag
+    # that holds one is passed over, not taken and then found unreadable
+    html = ("<html lang='en'><head><meta name='pubdate' content='November 20, 2019 13:42'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2019-11-20 13:42:06+08:00\"}</script></head><body></body></html>")
+    assert find_published(html, keep_offset=True) == "2019-11-20T13:42:06+08:00"
+    assert find_published(html) == "2019-11-20T13:42:00+07:00"

@@ -756,3 +756,13 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], "Chuyên mục 3"], [])
     assert "fallback_used" not in result["flags"]
+
+
+def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
+    for byline, want in (("<div class='author-time'>Minh Châu - 02/03/2025 08:15</div>",
+                          "Minh Châu"),
+                         ("<p class='tacgia'>Bài, ảnh: Minh Châu</p>", "Minh Châu"),
+                         ("<p class='author'>Hoàng Nga - Thu Trang | 02/03/2025</p>",
+                          "Hoàng Nga; Thu Trang")):
+        html = page("".join(paragraphs()) + byline)
+        assert extract_article(html, URL)["author"] == want, byline

@@ -318,6 +318,14 @@ def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     return all(map(publisher, _BYLINE_PARTS.split(name)))
 
 
+def _vietnamese_host(url: str) -> bool:
+    """Whether ``url``'s host is under Vietnam's country code (``.vn``)."""
+    try:
+        return (urlsplit(url).hostname or "").endswith(".vn")
+    except ValueError:
+        return False
+
+
 def _split(url: str) -> tuple[str, str]:
     """Host and path of ``url`` ("" for both when it cannot be parsed)."""
     try:
@@ -1436,6 +1444,11 @@ def _byline(container: lxml.html.HtmlElement | None,
         named = next((a for a in el.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")
                       and _clean_text(a.text_content())), el)
         text = _AUTHOR_PREFIX.sub("", _clean_text(named.text_content()).strip(" -–—:"))
+        if parse_vietnamese_date(text):  # "Minh Anh - 24/12/2025 09:30": the name alone
+            text = " - ".join(part.strip() for part in _BYLINE_PARTS.split(text)
+                              if part.strip() and not any(c.isdigit() for c in part))
+        if credit := _CREDIT.fullmatch(text):
+            text = credit.group(1)  # "Bài, ảnh: Minh Anh"
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1].strip()
         text = _AFFILIATION.sub("", text)
@@ -1688,15 +1701,17 @@ def extract_article(
             layout_cell = container is not None
     sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
-    # a page that is not Vietnamese keeps the offset it states: its own calendar day
+    # a page that is not Vietnamese keeps the offset it states: its own calendar day; an
+    # English edition under .vn writes Vietnam's dates and clock ("24 Dec 2025, 09:30")
+    foreign = not vietnamese and not _vietnamese_host(url)
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
-    published = published or find_published(tree, keep_offset=not vietnamese)
+    published = published or find_published(tree, keep_offset=foreign, title=title, url=url)
     if not published:  # the URL's own stamp, else htmldate's guess from the page, read
         # before its boxes and scripts go (below); no guess for a story dated only relatively
         # (its page's dates are the site's clock or other stories')
         published = url_day(url) or (
             None if published == NO_DAY else _htmldate(tree, extract_url(tree, url)))
-    updated = find_updated(tree, keep_offset=not vietnamese)
+    updated = find_updated(tree, keep_offset=foreign)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
                    and not _names_publisher(value, metas, url)), None)

@@ -10,6 +10,7 @@ the same moment, and its first ten characters are the publisher's own calendar d
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -34,6 +35,18 @@ _WORDS = (rf"(?:ngay\s+)?(?P<d>[0-3]?\d)\s+thang\s+{_MONTH}(?:\s*,\s*|\s+)(?:nam
 _MONTH_FIRST = rf"thang\s+{_MONTH}\s+(?P<d>[0-3]?\d)\s*,\s*(?P<y>(?:19|20)\d\d)"
 # the year first with slashes or dots ("2025/12/24"), as some CMSs print their ISO date
 _YMD = r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[/.]\s*(?P<m>[01]?\d)\s*[/.]\s*(?P<d>[0-3]?\d)(?!\d)"
+# English month names, as an English edition or a CMS left in its English locale writes them
+# ("December 24, 2025", "Dec 24, 2025", "24 Dec 2025"): read only on Vietnamese pages and after
+# every Vietnamese form (elsewhere htmldate reads them, and the seventh session lost as many
+# foreign pages as it gained by reading them here)
+_EN_MONTHS = {m: str(i) for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_EN_MONTH = (r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+             r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_EN_MONTH_FIRST = (rf"(?<![a-z]){_EN_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,\s*"
+                   r"(?P<y>(?:19|20)\d\d)")
+_EN_DAY_FIRST = (rf"(?<![\w/.-])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_EN_MONTH}\s*,?\s+"
+                 r"(?P<y>(?:19|20)\d\d)")
 # a two-digit year ("24/12/25"), read last and on Vietnamese pages only: 00-49 are 2000-2049,
 # the rest 1950-1999
 _DMYY = r"(?<![\d/.-])(?P<d>[0-3]?\d)\s*([/-])\s*(?P<m>[01]?\d)\s*\2\s*(?P<y>\d\d)(?![\d/.-])"
@@ -53,6 +66,8 @@ _MDY_RE = re.compile(_MDY)
 _YEAR_FIRST_RE = re.compile(_YMD)
 _MONTH_FIRST_RE = re.compile(_MONTH_FIRST)
 _TWO_DIGIT_YEAR_RE = re.compile(_DMYY)
+_EN_MONTH_FIRST_RE = re.compile(_EN_MONTH_FIRST)
+_EN_DAY_FIRST_RE = re.compile(_EN_DAY_FIRST)
 _TIME_RE = re.compile(_TIME)
 
 
@@ -96,6 +111,16 @@ def _format(y: str, m: str, d: str, time: re.Match | None, tz: timezone | None,
     return (moment if keep_offset else moment.astimezone(VN_TZ)).isoformat()
 
 
+def _english(folded: str, text: str) -> re.Match | None:
+    """A date with an English month name in ``folded`` (:data:`_EN_MONTHS`), when the page
+    writes that name without diacritics: "máy" (a machine) folds to "may" too."""
+    date = _EN_MONTH_FIRST_RE.search(folded) or _EN_DAY_FIRST_RE.search(folded)
+    shown = unicodedata.normalize("NFC", text)
+    if date and len(shown) == len(folded) and shown[date.start("m"):date.end("m")].isascii():
+        return date
+    return None
+
+
 def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | None:
     """Parse a date as shown on a Vietnamese page into ISO 8601.
 
@@ -122,7 +147,8 @@ def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | 
     date = (_DMY_RE.search(folded) or words or _MONTH_FIRST_RE.search(folded)
             or _YEAR_FIRST_RE.search(folded) or _MDY_RE.search(folded)
             # (a two-digit year only on Vietnamese pages, where the day always comes first)
-            or (None if keep_offset else _TWO_DIGIT_YEAR_RE.search(folded)))
+            or (None if keep_offset else _TWO_DIGIT_YEAR_RE.search(folded)
+                or _english(folded, text)))
     if not date:
         return None
     rest = folded[: date.start()] + " " + folded[date.end():]
@@ -132,8 +158,9 @@ def parse_vietnamese_date(text: str | None, keep_offset: bool = False) -> str | 
     year = date.group("y")
     if len(year) == 2:
         year = ("20" if year < "50" else "19") + year
-    return _format(year, _MONTH_WORDS.get(date.group("m"), date.group("m")), date.group("d"),
-                   time, tz, after, keep_offset)
+    month = date.group("m")
+    month = _MONTH_WORDS.get(month) or _EN_MONTHS.get(month[:3], month)
+    return _format(year, month, date.group("d"), time, tz, after, keep_offset)
 
 
 _META_PUBLISHED = (
@@ -151,9 +178,10 @@ def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
     return tree_or_html
 
 
-def _meta_text(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
-    """The value of the first of ``names`` (in their order) that reads as a date, as the
-    markup writes it."""
+def _meta_text(tree: lxml.html.HtmlElement, names: tuple[str, ...],
+               keep_offset: bool = False) -> str | None:
+    """The value of the first of ``names`` (in their order) that reads as a date (as
+    :func:`parse_vietnamese_date` reads one with ``keep_offset``), as the markup writes it."""
     found: dict[str, str] = {}
     for el in tree.iter("meta", "time", "span", "div", "abbr"):
         for key in ("property", "name", "itemprop"):
@@ -163,7 +191,7 @@ def _meta_text(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | Non
             name = name.strip().lower()
             if name in names and name not in found:
                 value = el.get("content") or el.get("datetime") or el.text_content()
-                if value and parse_vietnamese_date(value):
+                if value and parse_vietnamese_date(value, keep_offset):
                     found[name] = value
     return next((found[name] for name in names if name in found), None)
 
@@ -174,13 +202,13 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
     return parse_vietnamese_date(value, keep_offset) if value else None
 
 
-def _json_ld_text(tree: lxml.html.HtmlElement, key: str) -> str | None:
+def _json_ld_text(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
     """The first value of ``key`` in the page's JSON-LD that reads as a date, as written."""
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
-            if parse_vietnamese_date(match.group(1)):
+            if parse_vietnamese_date(match.group(1), keep_offset):
                 return match.group(1)
     return None
 
@@ -189,6 +217,22 @@ def _clock_without_offset(text: str) -> bool:
     """Whether ``text`` is a machine time (ISO 8601, with a clock) that states no offset."""
     iso = _ISO_RE.search(text)
     return bool(iso and iso.group("H") and not iso.group("tz"))
+
+
+def _stamped_utc(text: str) -> bool:
+    """Whether ``text`` is a machine time (ISO 8601, with a clock) stamped UTC ("Z", "+00:00")."""
+    iso = _ISO_RE.search(text)
+    return bool(iso and iso.group("H") and iso.group("tz")
+                and iso.group("tz").replace(":", "") in ("Z", "+0000"))
+
+
+def _local_stamped_utc(machine: str, shown: str | None) -> str | None:
+    """The visible dateline ``shown`` when a machine time stamped UTC (``machine``) writes the
+    same clock, to the minute, on the same day: a CMS that stamps its local clock "Z" (read as
+    UTC, a story of 09:30 would be dated 16:30). Else None."""
+    iso = _ISO_RE.search(machine)
+    written = "{}-{}-{}T{}:{}".format(*iso.group("y", "m", "d", "H", "M"))
+    return shown if shown and len(shown) > 10 and shown[:16] == written else None
 
 
 def _utc_shown_locally(moment: str, shown: str | None) -> str | None:
@@ -279,23 +323,33 @@ def _kept_in_attribute(el: lxml.html.HtmlElement, keep_offset: bool = False) -> 
     return None
 
 
-def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | None:
-    """First visible date after the headline (else the first on the page).
+def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
+               title: str | None = None, stamped: str | None = None) -> str | None:
+    """First visible date after the headline (else the nearest before it).
 
     A date element has a date-like class/id, is a <time>, or starts with a label such as
     "Cập nhật:" / "Ngày đăng:". Dates before the headline usually belong to sidebars or the
-    site's clock, so a date after the first headline-sized h1 wins. A date in a box of other
-    stories, a sidebar, the footer or comments (:func:`_elsewhere`) is never the article's.
+    site's clock, so a date after the headline (:func:`_headline`) wins; above it, on a
+    Vietnamese page the one nearest to it (the site's clock comes first; elsewhere the
+    first), unless the URL ``stamped`` another day. A date in a box of other stories, a
+    sidebar, the footer or comments (:func:`_elsewhere`) is
+    never the article's, nor, on a Vietnamese page, one labelled as something else's
+    (:func:`_labelled_otherwise`: "Ngày ban hành:", "Thời gian tổ chức:") while another is
+    found.
     """
-    headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
+    headline = _headline(tree, title)
     after_headline = headline is None
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
-    first = updated = None
+    first = updated = other = None
     dated_relatively = False
     # one walk in document order: passing the headline switches from "before" to "after"
-    # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>)
-    for el in tree.iter("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small"):
-        if el.tag == "h1":
+    # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>);
+    # abbr: hAtom's (Blogger's <abbr class="published">); tr: a label cell, then the date's
+    tags = ("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small", "abbr", "tr")
+    if headline is not None and headline.tag not in tags:
+        tags = (*tags, headline.tag)
+    for el in tree.iter(*tags):
+        if el is headline or el.tag == "h1":
             after_headline = after_headline or el is headline
             continue
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
@@ -320,6 +374,9 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
             shown = text_under(el, 80)  # <time datetime="…T23:30">04/03 06:30</time>
             value = _utc_shown_locally(value, parse_vietnamese_date(shown)) or value
         label = fold(text)
+        if not keep_offset and _labelled_otherwise(label):
+            other = other or value
+            continue
         if _UPDATE_LABEL.match(label) and (later := _PUBLISHED_LABEL.search(label)):
             value = parse_vietnamese_date(label[later.start():], keep_offset) or value
         elif _UPDATE_LABEL.match(label) and updated is None:
@@ -330,12 +387,49 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False) -> str | 
         updated = None
         if after_headline:
             return value
-        first = first or value
+        first = value if not keep_offset or first is None else first  # (foreign: the first)
     if updated or first:
-        return updated or first
+        above = updated or first
+        return stamped if stamped and stamped != above[:10] else above
+    if other:
+        return other
     # (keep_offset: a page that is not Vietnamese, which writes no "ngày … tháng … năm")
     place = None if keep_offset else _place_and_date(tree, headline, column)
     return place or (NO_DAY if dated_relatively else None)
+
+
+# a label before a date that names no publication or update ("Ngày ban hành:", "Thời gian tổ
+# chức:", "Hạn nộp hồ sơ:"); a bare "Ngày:", "Thời gian:", "Lúc:" is the dateline's own
+_OTHER_LABEL = re.compile(r"^\W*([^\W\d][^\d:]{0,40}):\s*\d")
+_BARE_LABEL = re.compile(r"(?:ngay|thoi gian|gio|luc|date|time|dang|ngay gio|ngay dang tai|"
+                         r"dang tai|ngay gui|gui luc|tin dang|bai dang)")
+
+
+def _labelled_otherwise(label: str) -> bool:
+    """Whether ``label`` (a date element's folded text) starts with a label naming something
+    other than the story's publication or update: an official document's day of issue, an
+    event's time, a deadline."""
+    named = _OTHER_LABEL.match(label)
+    if not named or _DATE_LABEL.match(label) or _UPDATE_LABEL.match(label):
+        return False
+    return not _BARE_LABEL.fullmatch(" ".join(named.group(1).split()))
+
+
+def _headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    """The story's headline: the first headline-sized h1 (four words or more), else, when the
+    page's ``title`` is known, the first element in the body that shows just that title (an
+    h2 under a site-name h1, a portal's ``<div class="Title">``)."""
+    headline = next((h for h in tree.iter("h1") if len(h.text_content().split()) >= 4), None)
+    if headline is not None or not title or len(title.split()) < 4:
+        return headline
+    body = tree.find("body")
+    wanted = " ".join(title.split())
+    for el in body.iter("h2", "h3", "h4", "div", "p", "span", "strong", "b", "a") \
+            if body is not None else ():
+        text = text_under(el, len(wanted) + 8)
+        if text and " ".join(text.split()) == wanted:
+            return el
+    return None
 
 
 # An official document's own dateline, "Quảng Ninh, ngày 24 tháng 12 năm 2025" (the place, then
@@ -435,23 +529,27 @@ def _same_moment_locally(utc: datetime, text: str | None) -> str | None:
     return None
 
 
-def find_published(tree_or_html: lxml.html.HtmlElement | str,
-                   keep_offset: bool = False) -> str | None:
-    """Find the publication date of a page: meta tags, then JSON-LD, then visible text. A
-    machine date naming the day only yields to a moment of that day in JSON-LD or the visible
-    dateline. A machine time stating no offset is Vietnam time, unless the page shows it
-    seven hours later (:func:`_utc_shown_locally`). With ``keep_offset``, a date the markup
-    gives in UTC is told in the offset the page shows it in (:func:`_stated_locally`), and a
-    clock it gives without an offset takes the one JSON-LD states for the same clock."""
+def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool = False,
+                   title: str | None = None, url: str | None = None) -> str | None:
+    """Find the publication date of a page: meta tags, then JSON-LD, then visible text (its
+    headline found by the page's ``title`` when no h1 shows it; ``url``'s stamped day beats a
+    date shown only above the headline). A machine date naming the day only yields to a moment
+    of that day in JSON-LD or the visible dateline. A machine time stating no offset is Vietnam
+    time, unless the page shows it seven hours later (:func:`_utc_shown_locally`); one stamped
+    UTC whose clock the page shows as its own is the page's (:func:`_local_stamped_utc`). With
+    ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
+    (:func:`_stated_locally`), and a clock it gives without an offset takes the one JSON-LD
+    states for the same clock."""
     tree = _tree(tree_or_html)
-    machine = _meta_text(tree, _META_PUBLISHED) or _json_ld_text(tree, "datePublished")
+    machine = (_meta_text(tree, _META_PUBLISHED, keep_offset)
+               or _json_ld_text(tree, "datePublished", keep_offset))
     if not machine:
-        return _from_text(tree, keep_offset)
+        return _from_text(tree, keep_offset, title, url_day(url) if url else None)
     found = parse_vietnamese_date(machine, keep_offset)
     if found and len(found) == 10:  # the day only: JSON-LD or the dateline may tell when
-        json_ld = _json_ld_text(tree, "datePublished")
+        json_ld = _json_ld_text(tree, "datePublished", keep_offset)
         for moment in (json_ld and parse_vietnamese_date(json_ld, keep_offset),
-                       _from_text(tree, keep_offset)):
+                       _from_text(tree, keep_offset, title)):
             if moment and moment[:10] == found and moment[10:19] not in ("", "T00:00:00") \
                     and not (keep_offset and moment.endswith("+07:00")):
                 # (midnight is a day written as a moment; on a page that is not Vietnamese a
@@ -459,9 +557,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str,
                 return moment
         return found
     if not keep_offset and _clock_without_offset(machine):
-        return _utc_shown_locally(found, _from_text(tree)) or found
+        return _utc_shown_locally(found, _from_text(tree, title=title)) or found
+    if not keep_offset and found and _stamped_utc(machine):
+        return _local_stamped_utc(machine, _from_text(tree, title=title)) or found
     if keep_offset and found and found.endswith("+07:00"):  # (as a clock without offset reads)
-        json_ld = _json_ld_text(tree, "datePublished")
+        json_ld = _json_ld_text(tree, "datePublished", keep_offset)
         stated = json_ld and parse_vietnamese_date(json_ld, keep_offset)
         if stated and stated[:19] == found[:19]:
             return stated  # the same clock: JSON-LD states its offset ("2020/10/04 15:05:21")
@@ -502,7 +602,8 @@ def find_updated(tree_or_html: lxml.html.HtmlElement | str,
     machine time stating no offset is Vietnam time, unless the page's publication time is UTC
     written without an offset (:func:`_writes_utc`): the same CMS writes both."""
     tree = _tree(tree_or_html)
-    machine = _meta_text(tree, _META_UPDATED) or _json_ld_text(tree, "dateModified")
+    machine = (_meta_text(tree, _META_UPDATED, keep_offset)
+               or _json_ld_text(tree, "dateModified", keep_offset))
     if not machine:
         return None
     found = parse_vietnamese_date(machine, keep_offset)
