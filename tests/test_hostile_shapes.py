@@ -9,7 +9,8 @@ UTF-8 page with a paragraph in cp1258  stored whole, every paragraph in Unicode 
                                        page read as cp1258, "Sáng" stored as "SĂ¡ng")
 PDF after blank lines, as text/html    "not an HTML page: PDF document" (was: stored, its
                                        binary stream as the text)
-.VnTime (TCVN3) text read as Latin-1   stored as read, flagged ``legacy_font_text`` (doubtful)
+.VnTime (TCVN3) page, no charset       stored in Unicode, flagged ``legacy_font_converted`` (was:
+                                       stored as read, "Th«ng b¸o", flagged ``legacy_font_text``)
 a page the extractor takes minutes on  "extraction gave up after …" (was: the crawl never ended)
 article inside 10,000 nested divs      judged "other", the reason naming the nesting
 stored article, now cut short          the stored text kept; the capture says why
@@ -67,7 +68,7 @@ listing_patterns = ['^https?://[^/]+/$']
 checked_live = false
 politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
 """
-TCVN3_TEXT = ("Th\xabng b\xb8o cña \xf1y ban nh\xb5n d\xb5n tØnh vÒ viÖc tæ chøc héi nghÞ tæng "
+TCVN3_TEXT = ("Th\xabng b\xb8o cña \xf1y ban nh\xa9n d\xa9n tØnh vÒ viÖc tæ chøc héi nghÞ tæng "
               "kÕt c\xabng t\xb8c phßng chèng thi\xaan tai n\xa8m qua. ") * 4  # fmt: skip
 
 
@@ -96,7 +97,7 @@ def body_of(path: str, later: bool) -> tuple[bytes, dict]:
                 + bytes(range(128, 256)) * 40 + b"\nendstream\n%%EOF\n"), utf8  # fmt: skip
     if path == LEGACY:
         text = (f"<html><head><title>Th\xabng b\xb8o cña UBND tØnh</title></head><body><h1>"
-                f"<font face='.VnTimeH'>TH\xaeNG B\xb8O</font></h1><p>12/03/2025</p><p><font "
+                f"<font face='.VnTimeH'>TH\xabNG B\xb8O</font></h1><p>12/03/2025</p><p><font "
                 f"face='.VnTime'>{TCVN3_TEXT}</font></p></body></html>")  # fmt: skip
         return text.encode("latin-1"), {"Content-Type": "text/html"}
     if path == HEAVY:  # ~1 MB of ad boxes: seconds of extraction CPU
@@ -190,11 +191,14 @@ def test_pdf_behind_blank_lines_is_refused_and_recorded(crawled):
         "not an HTML page: PDF document served as Content-Type: text/html")
 
 
-def test_legacy_font_text_is_flagged(crawled):
+def test_legacy_font_text_is_stored_in_unicode(crawled):
     row = crawled[2][0][LEGACY]
-    assert "legacy_font_text" in json.loads(row["extraction_flags"])
-    assert row["extraction_confidence"] < 0.5  # listed among the doubtful
-    assert "legacy_font_text" not in crawled[2][0][MIXED]["extraction_flags"]
+    assert row["title"] == "THÔNG BÁO"  # the headline, in the capitals font .VnTimeH
+    assert ("Thông báo của ủy ban nhân dân tỉnh về việc tổ chức hội nghị tổng kết công tác "
+            "phòng chống thiên tai năm qua.") in row["text"]
+    flags = json.loads(row["extraction_flags"])
+    assert "legacy_font_converted" in flags and "legacy_font_text" not in flags
+    assert "legacy_font_converted" not in crawled[2][0][MIXED]["extraction_flags"]
 
 
 def test_a_page_too_slow_to_extract_is_an_error_and_the_crawl_ends(crawled):
