@@ -380,7 +380,7 @@ class SharedTable:
 
 
 def shared_tables(crawler, *names: str) -> list[SharedTable]:
-    """The crawl's tables ``names``, keyed beside its queue (``tintuc:crawl:<token>:...``)."""
+    """The crawl's tables ``names``, keyed beside its queue (as its leases: ``<queue>:<name>``)."""
     queue_key = crawler.settings.get("SCHEDULER_QUEUE_KEY")
     conn = FrontierLeases.of(crawler).conn
     return [SharedTable(conn, f"{queue_key}:{name}") for name in names]

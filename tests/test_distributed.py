@@ -530,4 +530,4 @@ def test_an_article_fetched_at_two_urls_by_two_workers_is_stored_once(redis_url,
     assert {r["url"].removeprefix(base).split("/")[1] for r in stored} == {"thoi-su"}
     conn = redis.Redis.from_url(redis_url)  # the tables are the crawl's, and end with it
     for table in ("spellings", "fingerprints"):
-        assert 0 < conn.ttl(f"tintuc:crawl:1:{table}") <= TABLE_TTL
+        assert 0 < conn.ttl(f"tintuc:crawl:1:requests:{table}") <= TABLE_TTL
