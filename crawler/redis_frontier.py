@@ -16,11 +16,17 @@ slot whose holder died frees itself after the download timeout.
 
 Components find the leases with :meth:`FrontierLeases.of` (an extension), as they find the
 crawl's state.
+
+One page at several URLs: the spider's tables of what each page showed (``spellings``,
+``fingerprints`` of :class:`crawler.spiders.news.NewsSpider`) are the crawl's, in Redis hashes
+beside its queue (:class:`SharedTable`), so that a page that one worker stored is an alias
+when another fetches it at another URL.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import time
 from urllib.parse import urlsplit
@@ -38,6 +44,8 @@ logger = logging.getLogger(__name__)
 LEASE_META = "tintuc_lease"  # request.meta: the lease id of a request taken from the frontier
 SLOT_META = "tintuc_site_slot"  # request.meta: the holder id of its site slot
 REAP_EVERY = 2.0  # seconds between two looks for expired leases, per worker
+# a crawl's shared tables outlive their last write by this long (a crawl left so long is over)
+TABLE_TTL = 3 * 24 * 3600
 
 # Redis' clock in milliseconds: one clock for all workers, whatever their own say
 NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
@@ -345,3 +353,34 @@ class SiteSlots:
 
     def process_exception(self, request, exception):
         self.release(request)
+
+
+class SharedTable:
+    """A table of one crawl, shared by its workers: a Redis hash, its keys and values JSON,
+    expiring :data:`TABLE_TTL` after its last write. The three calls the spider makes on its
+    dicts, ``setdefault`` atomic (the first worker's value wins)."""
+
+    def __init__(self, conn: redis.Redis, key: str):
+        self.conn, self.key = conn, key
+
+    def get(self, name, default=None):
+        value = self.conn.hget(self.key, json.dumps(name))
+        return default if value is None else json.loads(value)
+
+    def __setitem__(self, name, value) -> None:
+        self.conn.pipeline().hset(self.key, json.dumps(name), json.dumps(value)).expire(
+            self.key, TABLE_TTL).execute()  # fmt: skip
+
+    def setdefault(self, name, value):
+        """The value first stored under ``name`` by any worker (``value`` if none was)."""
+        field = json.dumps(name)
+        pipe = self.conn.pipeline()  # MULTI/EXEC: no other write in between
+        pipe.hsetnx(self.key, field, json.dumps(value)).hget(self.key, field)
+        return json.loads(pipe.expire(self.key, TABLE_TTL).execute()[1])
+
+
+def shared_tables(crawler, *names: str) -> list[SharedTable]:
+    """The crawl's tables ``names``, keyed beside its queue (as its leases: ``<queue>:<name>``)."""
+    queue_key = crawler.settings.get("SCHEDULER_QUEUE_KEY")
+    conn = FrontierLeases.of(crawler).conn
+    return [SharedTable(conn, f"{queue_key}:{name}") for name in names]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import redis
+import scrapy
 from conftest import query as rows
-from conftest import run_tintuc
+from conftest import run_tintuc, send_page, serving
 
+from crawler.redis_frontier import TABLE_TTL
 from pipelines.stream_pipeline import STREAM
-from tintuc.distributed import GROUP, Ingester, connect, enqueue, running_crawls
+from tintuc.distributed import GROUP, Ingester, connect, enqueue, queue_keys, running_crawls
 
 # ~47 requests at 0.3 s: the crawl lasts ~15 s, three times Scrapy's 5 s idle heartbeat, so a
 # worker that found the frontier empty at first still takes part (0.1 s was flaky in CI)
@@ -437,3 +441,93 @@ def test_a_site_whose_crawl_is_running_is_not_enqueued_twice(redis_url):
     forced = run_tintuc("enqueue", "sample", "--redis", redis_url, "--force")
     assert "crawl 2 of sample enqueued" in forced.stdout
     assert sorted(running_crawls(connect(redis_url))) == [1, 2]
+
+
+DISTRICTS = ("Mường Tè", "Sìn Hồ", "Phong Thổ", "Tam Đường", "Than Uyên", "Nậm Nhùn")
+
+
+class FiledTwice(BaseHTTPRequestHandler):
+    """A district portal whose articles are each at three URLs: filed in two sections
+    (``/thoi-su/<slug>-3.html``, ``/kinh-te/<slug>-3.html``) and as a print view
+    ``/in-bai?id=3`` naming the first in ``<link rel=canonical>``. Its home page links the
+    first section only; the other two listings (``/kinh-te/``, ``/ban-in/``) are linked from
+    nowhere, seeded into the frontier by the test."""
+
+    def do_GET(self):  # noqa: N802
+        path, _, query = self.path.partition("?")
+        body = head = None
+        title = "Cổng thông tin huyện"
+        if path == "/":
+            body = "<a href='/thoi-su/'>Thời sự</a>"
+        elif path in ("/thoi-su/", "/kinh-te/", "/ban-in/"):
+            body = "".join(f"<h3><a href='{self.article_url(path, n)}'>{self.title(n)}</a></h3>"
+                           for n in range(len(DISTRICTS)))  # fmt: skip
+        elif path.endswith(".html") or path == "/in-bai":
+            n = int(query.removeprefix("id=") if query else path.rsplit("-", 1)[1][:-5])
+            title = self.title(n)
+            if path == "/in-bai":
+                head = f"<link rel='canonical' href='{self.article_url('/thoi-su/', n)}'>"
+            body = (f"<article><h1>{title}</h1><p class='date'>02/03/2026</p><p>{title}: "
+                    "công trình gồm tám phòng học và nhà bán trú, đưa vào sử dụng trước năm "
+                    "học mới với sự hỗ trợ của tỉnh và các nhà hảo tâm.</p></article>")
+        if body is not None:
+            body = (f"<html lang='vi'><head><meta charset='utf-8'><title>{title}</title>"
+                    f"{head or ''}</head><body><main>{body}</main></body></html>").encode()
+        send_page(self, body)
+
+    @staticmethod
+    def title(n: int) -> str:
+        return f"Huyện {DISTRICTS[n]} khánh thành trường học mới cho con em đồng bào"
+
+    @staticmethod
+    def article_url(listing: str, n: int) -> str:
+        if listing == "/ban-in/":
+            return f"/in-bai?id={n}"
+        return f"{listing}khanh-thanh-truong-hoc-moi-cho-con-em-dong-bao-{n}.html"
+
+    def log_message(self, *args):
+        pass
+
+
+def seed_frontier(redis_url: str, token: int, urls: list[str]) -> None:
+    """Put requests in a crawl's frontier as a worker's scheduler does (scrapy-redis's
+    priority queue of pickled request dicts)."""
+    conn = redis.Redis.from_url(redis_url)
+    key = queue_keys(token)["SCHEDULER_QUEUE_KEY"]
+    for url in urls:
+        conn.zadd(key, {pickle.dumps(scrapy.Request(url).to_dict(), protocol=-1): 0})
+
+
+@pytest.mark.e2e
+def test_an_article_fetched_at_two_urls_by_two_workers_is_stored_once(redis_url, tmp_path):
+    """The tables that make one article at several URLs one row (a URL spelt another way, a
+    page naming its canonical URL) are the crawl's, shared by its workers: the second worker
+    fetches the other spellings of what the first stored, and stores none of them (in each
+    worker's memory, each stored its own copy: 12 rows more than articles)."""
+    shared = tmp_path / "archive.db"
+    with serving(FiledTwice) as (base, _):
+        run_tintuc("enqueue", "--start-url", base + "/", "--redis", redis_url)
+        # one after the other on one crawl: w1 fetches the first section and leaves (no
+        # ingester runs yet, so the crawl is still running), w2 the other listings
+        for name, seeds in (("w1", []), ("w2", ["/kinh-te/", "/ban-in/"])):
+            seed_frontier(redis_url, 1, [base + s for s in seeds])
+            (tmp_path / name).mkdir()
+            worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
+                                  "--name", name, cwd=tmp_path / name)  # fmt: skip
+            output, _ = worker.communicate(timeout=240)
+            assert worker.returncode == 0, output
+        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                                "--until-idle", "3", cwd=tmp_path)  # fmt: skip
+        output, _ = ingester.communicate(timeout=240)
+        assert ingester.returncode == 0, output
+    captures = rows(shared, "SELECT url, warc_file FROM captures WHERE error IS NULL")
+    fetched_by = {c["url"].removeprefix(base): c["warc_file"].split("/")[-1].split("-")[0]
+                  for c in captures}  # fmt: skip
+    assert fetched_by["/thoi-su/"] == "w1" and fetched_by["/kinh-te/"] == "w2", fetched_by
+    assert fetched_by["/in-bai?id=0"] == "w2", fetched_by
+    stored = rows(shared, "SELECT url, title FROM articles")
+    assert len(stored) == len(DISTRICTS), sorted(r["url"].removeprefix(base) for r in stored)
+    assert {r["url"].removeprefix(base).split("/")[1] for r in stored} == {"thoi-su"}
+    conn = redis.Redis.from_url(redis_url)  # the tables are the crawl's, and end with it
+    for table in ("spellings", "fingerprints"):
+        assert 0 < conn.ttl(f"tintuc:crawl:1:requests:{table}") <= TABLE_TTL

@@ -18,12 +18,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import ROOT, query, run_tintuc, send_page, serving
 
 from crawler.spiders.news import canonical_link, page_fingerprint
 
@@ -252,3 +255,16 @@ def test_a_page_left_by_meta_refresh_says_so(spellings_crawl):
                  (base + "/tin/cu-5.html",))  # fmt: skip
     assert rows == [{"page_kind": "other", "page_reason": f"sends its visitor on to {base}"
                      "/tin/bai-so-5.html (<meta http-equiv=refresh>)"}]
+
+
+def test_page_fingerprint_is_the_same_number_in_every_process():
+    """Workers compare what their pages showed through Redis: Python's ``hash`` of bytes,
+    seeded per process, would make every page another worker fetched look different."""
+    script = ("import sys; from crawler.spiders.news import page_fingerprint; "
+              "print(page_fingerprint(sys.stdin.buffer.read()))")  # fmt: skip
+    page = article(4, "/a")
+    seen = {subprocess.run([sys.executable, "-c", script], input=page, capture_output=True,
+                           cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
+                           check=True).stdout
+            for seed in ("1", "2")}  # fmt: skip
+    assert seen == {f"{page_fingerprint(page)}\n".encode()}

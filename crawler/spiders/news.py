@@ -15,6 +15,7 @@ every HTML page that may be an article is handed to the pipelines as
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -124,7 +125,19 @@ class NewsSpider(scrapy.Spider):
         if spider.robots_by_middleware:
             crawler.signals.connect(spider.on_robots_fetched, signal=robots_fetched)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        if crawler.settings.get("SCHEDULER_QUEUE_KEY"):  # in tintuc worker
+            crawler.signals.connect(spider.share_tables, signal=signals.spider_opened)
         return spider
+
+    def share_tables(self) -> None:
+        """In ``tintuc worker``: what each page showed is the crawl's, shared with its other
+        workers (each would store its own copy of an article fetched at two URLs by two
+        workers). The pages waiting for their canonical URL stay this worker's to fetch
+        again (:meth:`on_idle`)."""
+        from crawler.redis_frontier import shared_tables  # Redis in a worker only
+
+        self.spellings, self.fingerprints = shared_tables(self.crawler, "spellings",
+                                                          "fingerprints")  # fmt: skip
 
     def resolve_profile(self, sites_file: str | None) -> SiteProfile:
         if self.site_id:
@@ -373,7 +386,7 @@ class NewsSpider(scrapy.Spider):
         something else there (a case-sensitive server) is a page of its own."""
         for key in same_page_keys(url):
             first = self.spellings.setdefault(key, (url, fingerprint))
-            if first[0] != url and first[1] == fingerprint:
+            if first[0] != url and first[1] == fingerprint:  # (a list when shared)
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
                         "Unicode form, order of parameters, section, mobile host or AMP view)")
@@ -381,8 +394,17 @@ class NewsSpider(scrapy.Spider):
 
     def on_idle(self) -> None:
         """Nothing left to fetch: the pages still waiting for their canonical URL (it failed,
-        was not fetched, or shows another text) are fetched again and extracted."""
-        waiting = [alias for aliases in self.aliases_waiting.values() for alias in aliases]
+        was not fetched, or shows another text) are fetched again and extracted. In a worker,
+        not those whose canonical URL another worker found the same article at, and not
+        while other workers still hold requests (one may be that URL)."""
+        waiting = [alias for target, aliases in self.aliases_waiting.items()
+                   for alias, fingerprint in aliases.items()
+                   if self.fingerprints.get(target) != fingerprint]  # fmt: skip
+        if waiting and self.crawler.settings.get("SCHEDULER_QUEUE_KEY"):
+            from crawler.redis_frontier import FrontierLeases
+
+            if FrontierLeases.of(self.crawler).in_flight():
+                raise DontCloseSpider
         self.aliases_waiting.clear()
         for alias in waiting:
             self.crawler.stats.inc_value("tintuc/canonical_unconfirmed")
@@ -897,7 +919,10 @@ def page_fingerprint(body: bytes) -> int:
         if inside < 0 or code[inside][1] <= run.start():
             longest = text
     title = TITLE.search(body, 0, 65536)
-    return hash((b" ".join(title.group(1).split()) if title else b"", b" ".join(longest.split())))
+    # the same number in every process (Python's hash of bytes is not): workers compare them
+    shown = hashlib.blake2b(b" ".join(title.group(1).split()) if title else b"", digest_size=8)
+    shown.update(b"\0" + b" ".join(longest.split()))
+    return int.from_bytes(shown.digest())
 
 
 def _resolve(href: str, origin: str, base: str) -> str | None:
