@@ -222,3 +222,14 @@ def test_one_item_in_two_contexts_is_one_page_two_items_alike_are_two():
     # notice 21 linked from the home page's menu item
     [reason] = decisions(spider, f"{SITE}{JOOMLA}&id=21&Itemid=120", notice.format(21))
     assert reason.startswith(f"the same page as {SITE}{JOOMLA}&id=21%3Atb-21&catid=4")
+
+
+def test_one_number_in_two_modules_is_two_items():
+    spider = generic_spider()
+    for module in ("tintuc", "thongbao"):
+        teasers = "".join(f'<h3><a href="/{module}.asp?id={n}">Tin {n}</a></h3>' for n in (5, 6, 7))
+        decisions(spider, f"{SITE}/{module}.asp", teasers)
+    notice = "<h1>Lịch tiếp công dân</h1><p>Xem văn bản đính kèm.</p>"
+    assert decisions(spider, f"{SITE}/tintuc.asp?id=5", notice) == []
+    assert decisions(spider, f"{SITE}/thongbao.asp?id=5", notice) == []  # its own numbering
+    assert decisions(spider, f"{SITE}/tintuc.asp?id=5&catid=2", notice) != []

@@ -373,11 +373,11 @@ class NewsSpider(scrapy.Spider):
         ``/tabid/36/…/ItemID/12`` and ``/tabid/57/…/ItemID/12``). Each was stored twice. Else
         None: a page showing something else there (a case-sensitive server, another notice
         under one ``<title>`` in the same section) is a page of its own."""
-        netloc = spelling_key(url)[0]
-        # an item number is one page only with the same fingerprint (Joomla numbers its
-        # categories and its articles apart: ``view=category&id=3`` is not article 3)
-        items = [("item", netloc, name, value, fingerprint)
-                 for name, value in self.item_parts.item_of(url)]  # fmt: skip
+        # an item number is one page only at one path and with one fingerprint: a portal
+        # numbers its news and its notices apart (``/tin.asp?id=5``, ``/thongbao.asp?id=5``),
+        # Joomla its categories and its articles (``view=category&id=3`` is not article 3)
+        path = (spelling_key(url)[0], shape_of(url).split("?")[0].casefold(), fingerprint)
+        items = [("item", *path, name, value) for name, value in self.item_parts.item_of(url)]
         for key in same_page_keys(url) + items:
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:
