@@ -131,7 +131,8 @@ def url_parts(url: str) -> dict[str, str]:
     each query parameter (``?id``, key lowercased; a value's leading number stands for it,
     Joomla's ``id=123:tieu-de`` is item 123) and each path segment holding a number, named by
     the word segment before it (DNN's ``/tabid/57``, ``/ItemID/380``) or else by its place
-    (``/#2`` for ``/tin-tuc/123.html``)."""
+    (``/#2`` for ``/tin-tuc/123.html``), its last number standing for it (the id after a
+    headline slug: ``/#1`` is 5005829 in ``/metro-sau-16-nam-5005829.html``)."""
     try:
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
@@ -147,7 +148,7 @@ def url_parts(url: str) -> dict[str, str]:
         if not numbers:
             continue
         labelled = segment.isdigit() and i > 1 and not _NUMBER.search(segments[i - 1])
-        found["/" + (segments[i - 1].lower() if labelled else f"#{i}")] = "-".join(numbers)
+        found["/" + (segments[i - 1].lower() if labelled else f"#{i}")] = numbers[-1]
     return found
 
 

@@ -165,7 +165,7 @@ def test_the_parts_of_a_url_by_name():
         "?option": "com_content", "?view": "article", "?id": "12", "?catid": "3"}
     assert url_parts("/tabid/57/ctl/Detail/mid/412/ItemID/380/Default.aspx") == {
         "/tabid": "57", "/mid": "412", "/itemid": "380"}
-    assert url_parts("/tin-tuc/le-hoi-2025-so-12.html") == {"/#2": "2025-12"}
+    assert url_parts("/tin-tuc/le-hoi-2025-so-12.html") == {"/#2": "12"}
 
 
 JOOMLA = "/index.php?option=com_content&view=article"
