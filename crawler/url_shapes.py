@@ -121,3 +121,80 @@ class ShapeBook:
             return {"article_shape": shape}
         shape = self.listing_shape(url)
         return {"listing_shape": shape} if shape else {}
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def url_parts(url: str) -> dict[str, str]:
+    """The parts of ``url`` that may name its item or the context it is shown in, by name:
+    each query parameter (``?id``, key lowercased; a value's leading number stands for it,
+    Joomla's ``id=123:tieu-de`` is item 123) and each path segment holding a number, named by
+    the word segment before it (DNN's ``/tabid/57``, ``/ItemID/380``) or else by its place
+    (``/#2`` for ``/tin-tuc/123.html``), its last number standing for it (the id after a
+    headline slug: ``/#1`` is 5005829 in ``/metro-sau-16-nam-5005829.html``)."""
+    try:
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return {}
+    found = {}
+    for key, value in query:
+        lead = _NUMBER.match(value)
+        found["?" + key.lower()] = lead.group(0) if lead else value
+    segments = parts.path.split("/")
+    for i, segment in enumerate(segments):
+        numbers = _NUMBER.findall(segment)
+        if not numbers:
+            continue
+        labelled = segment.isdigit() and i > 1 and not _NUMBER.search(segments[i - 1])
+        found["/" + (segments[i - 1].lower() if labelled else f"#{i}")] = numbers[-1]
+    return found
+
+
+class ItemParts:
+    """Which part of a site's article URLs names the item, learned from the teaser links of
+    its pages: among the links of one URL shape on one page, the one numeric part that takes
+    a different value on every link (``?id``, ``?newsid``, ``/itemid``, ``?ID``); the parts
+    that repeat a value are the context the page shows its items in (``?catid``, Joomla's
+    menu ``?itemid``, DNN's ``/tabid`` and ``/mid``, Liferay's ``?p_p_col_id``). Learned per
+    site, not per shape: the home page's links (``?id=12&Itemid=120``) and a section's
+    (``?id=12:slug&catid=3&Itemid=101``) have two shapes, and a home page may show too few
+    links of one section's shape to learn from. A part that repeats a value on any page is
+    context for good; a page where two parts vary on every link (a home page showing one item
+    per section: ``?catid`` and ``?id``) tells nothing until other pages show which of them
+    repeats. Bounded: a few sets of part names per site."""
+
+    def __init__(self) -> None:
+        self.varying: set[frozenset[str]] = set()  # the parts varying on every link of a group
+        self.context: set[str] = set()  # parts seen repeating a value on some page
+
+    def learn(self, urls: list[str]) -> None:
+        """The teaser URLs of one page."""
+        groups: dict[str, list[dict[str, str]]] = {}
+        for url in set(urls):
+            groups.setdefault(shape_of(url), []).append(url_parts(url))
+        for shape, links in groups.items():
+            if not shape or len(links) < MIN_EXAMPLES:
+                continue
+            varying = set()
+            for name in set.intersection(*(set(parts) for parts in links)):
+                values = {parts[name] for parts in links}
+                if len(values) < len(links):
+                    self.context.add(name)
+                elif all(v.isdigit() for v in values):
+                    varying.add(name)
+            if varying:
+                self.varying.add(frozenset(varying))
+
+    def item_of(self, url: str) -> list[tuple[str, str]]:
+        """The (name, value) of each part of ``url`` that names an item on this site."""
+        names = set()
+        for varying in self.varying:
+            left = varying - self.context
+            if len(left) == 1:
+                names |= left
+        if not names:
+            return []
+        parts = url_parts(url)
+        return [(name, parts[name]) for name in sorted(names) if name in parts]

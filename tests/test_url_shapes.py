@@ -10,9 +10,16 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_reactor_settings
 
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, PageDecision
 from crawler.spiders.news import NewsSpider
-from crawler.url_shapes import MIN_EXAMPLES, ShapeBook, segment_shape, shape_of
+from crawler.url_shapes import (
+    MIN_EXAMPLES,
+    ItemParts,
+    ShapeBook,
+    segment_shape,
+    shape_of,
+    url_parts,
+)
 
 SITE = "https://tinh.example.vn"
 
@@ -150,3 +157,79 @@ def test_a_profile_with_article_patterns_learns_no_shapes():
     teasers = "".join(f'<h3><a href="/tin-tuc/bai-{i}.html">Tin {i}</a></h3>' for i in range(5))
     list(spider.parse(page("http://127.0.0.1:8765/chuyen-muc/x/", teasers)))
     assert spider.shapes.teasers == {}
+
+
+# --- which part of a URL names the item (ItemParts) -----------------------------------------
+def test_the_parts_of_a_url_by_name():
+    assert url_parts("/index.php?option=com_content&view=article&id=12:le-hoi&catid=3") == {
+        "?option": "com_content", "?view": "article", "?id": "12", "?catid": "3"}
+    assert url_parts("/tabid/57/ctl/Detail/mid/412/ItemID/380/Default.aspx") == {
+        "/tabid": "57", "/mid": "412", "/itemid": "380"}
+    assert url_parts("/tin-tuc/le-hoi-2025-so-12.html") == {"/#2": "12"}
+
+
+JOOMLA = "/index.php?option=com_content&view=article"
+
+
+def test_the_part_varying_between_teasers_names_the_item_the_repeated_ones_its_context():
+    parts = ItemParts()
+    parts.learn([f"{SITE}{JOOMLA}&id={n}&Itemid=120" for n in (11, 12, 13)])  # the home page
+    assert parts.item_of(f"{SITE}{JOOMLA}&id=12:bai-12&catid=3&Itemid=101") == [("?id", "12")]
+    assert parts.context == {"?option", "?view", "?itemid"}
+    dnn = "/tabid/{}/ctl/Detail/mid/{}/ItemID/{}/Default.aspx"
+    parts.learn([f"{SITE}{dnn.format(57, 412, n)}" for n in (5, 6, 7)])
+    assert parts.item_of(f"{SITE}{dnn.format(36, 380, 6)}") == [("/itemid", "6")]
+
+
+def test_a_page_showing_one_item_per_section_tells_nothing_until_a_section_does():
+    parts = ItemParts()
+    parts.learn([f"{SITE}/default.asp?newsid={n}&catid={c}" for n, c in ((7, 1), (8, 2), (9, 3))])
+    assert parts.item_of(f"{SITE}/default.asp?newsid=7&catid=1") == []  # catid or newsid?
+    parts.learn([f"{SITE}/default.asp?newsid={n}&catid=2" for n in (8, 10, 11)])
+    assert parts.item_of(f"{SITE}/default.asp?newsid=7") == [("?newsid", "7")]
+
+
+def test_tokens_and_too_few_links_name_no_item():
+    parts = ItemParts()
+    parts.learn([f"{SITE}/bai.aspx?ref=a{n}b" for n in range(5)])  # no number
+    parts.learn([f"{SITE}/tin.aspx?id={n}" for n in range(MIN_EXAMPLES - 1)])
+    assert parts.item_of(f"{SITE}/tin.aspx?id=1") == []
+
+
+NOTICE_FOOTER = ("<footer>Cổng thông tin điện tử xã, cơ quan chủ quản Ủy ban nhân dân xã, địa chỉ "
+                 "thôn Một, điện thoại 0203 3888 999, ghi rõ nguồn khi phát hành lại.</footer>")
+
+
+def decisions(spider: NewsSpider, url: str, body: str) -> list[str]:
+    response = HtmlResponse(url, body=f"<html><head><title>Cổng TTĐT xã</title></head><body>"
+                            f"{body}{NOTICE_FOOTER}</body></html>".encode(), encoding="utf-8",
+                            request=Request(url))  # fmt: skip
+    return [i.reason for i in spider.parse(response) if isinstance(i, PageDecision)]
+
+
+def test_one_item_in_two_contexts_is_one_page_two_items_alike_are_two():
+    spider = generic_spider()
+    listing = "".join(f'<h3><a href="{JOOMLA}&amp;id={n}:tb-{n}&amp;catid=4&amp;Itemid=104">'
+                      f"Thông báo {n}</a></h3>" for n in (21, 22, 23))  # fmt: skip
+    decisions(spider, f"{SITE}/index.php?option=com_content&view=category&id=4", listing)
+    notice = "<h1>Thông báo {}</h1><p>Lịch tiếp công dân tuần này.</p>"
+    assert decisions(spider, f"{SITE}{JOOMLA}&id=21:tb-21&catid=4&Itemid=104",
+                     notice.format(21)) == []  # fmt: skip
+    # another notice under the portal's one <title>, its text shorter than the footer: the
+    # same fingerprint, the same section, another item
+    assert decisions(spider, f"{SITE}{JOOMLA}&id=22:tb-22&catid=4&Itemid=104",
+                     notice.format(22)) == []  # fmt: skip
+    # notice 21 linked from the home page's menu item
+    [reason] = decisions(spider, f"{SITE}{JOOMLA}&id=21&Itemid=120", notice.format(21))
+    assert reason.startswith(f"the same page as {SITE}{JOOMLA}&id=21%3Atb-21&catid=4")
+
+
+def test_one_number_in_two_modules_is_two_items():
+    spider = generic_spider()
+    for module in ("tintuc", "thongbao"):
+        teasers = "".join(f'<h3><a href="/{module}.asp?id={n}">Tin {n}</a></h3>' for n in (5, 6, 7))
+        decisions(spider, f"{SITE}/{module}.asp", teasers)
+    notice = "<h1>Lịch tiếp công dân</h1><p>Xem văn bản đính kèm.</p>"
+    assert decisions(spider, f"{SITE}/tintuc.asp?id=5", notice) == []
+    assert decisions(spider, f"{SITE}/thongbao.asp?id=5", notice) == []  # its own numbering
+    assert decisions(spider, f"{SITE}/tintuc.asp?id=5&catid=2", notice) != []

@@ -48,7 +48,7 @@ from crawler.middlewares import (
 )
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
-from crawler.url_shapes import ShapeBook, segment_shape, shape_of
+from crawler.url_shapes import ItemParts, ShapeBook, segment_shape, shape_of
 from crawler.urls import canonical_url, is_looping_path, is_print_view, spelling_key
 from pipelines.clock import now_iso
 
@@ -96,6 +96,7 @@ class NewsSpider(scrapy.Spider):
         self.document_urls: set[str] = set()
         self.headline_urls: set[str] = set()  # linked behind a headline-long text (below)
         self.shapes = ShapeBook()  # the site's URL shapes, learned from teasers and pagers
+        self.item_parts = ItemParts()  # which part of a teaser URL names its item (spelling_alias)
         self.fruitless: dict[str, int] = {}  # shape -> its pages in a row with no new headline
         self.trap_shapes: set[str] = set()
         # <link rel=canonical>: what each page not naming another URL shows (page_fingerprint),
@@ -267,6 +268,7 @@ class NewsSpider(scrapy.Spider):
         if not self.article_res:  # each teaser link's shape is learned once
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
+        self.item_parts.learn(teasers)
         alias_of = None
         if decision is None:  # what the page shows, read once for both alias tests
             fingerprint = page_fingerprint(response.body)
@@ -382,14 +384,24 @@ class NewsSpider(scrapy.Spider):
         finds a slug linked precomposed or decomposed), or the same headline slug under
         another section (``/thoi-su/<slug>-12.html`` and ``/kinh-te/<slug>-12.html``, an
         article filed in two sections), on the site's mobile host (``m.``) or as its AMP view
-        (``/<slug>/amp``). Each was stored twice. Else None: a page showing
-        something else there (a case-sensitive server) is a page of its own."""
-        for key in same_page_keys(url):
+        (``/<slug>/amp``), or the same item linked in another context (the part of the URL
+        naming the item, learned from the site's teaser links: :class:`ItemParts`; Joomla's
+        ``?id=12&Itemid=120`` and ``?id=12:slug&catid=3&Itemid=101``, DNN's
+        ``/tabid/36/…/ItemID/12`` and ``/tabid/57/…/ItemID/12``). Each was stored twice. Else
+        None: a page showing something else there (a case-sensitive server, another notice
+        under one ``<title>`` in the same section) is a page of its own."""
+        # an item number is one page only at one path and with one fingerprint: a portal
+        # numbers its news and its notices apart (``/tin.asp?id=5``, ``/thongbao.asp?id=5``),
+        # Joomla its categories and its articles (``view=category&id=3`` is not article 3)
+        path = (spelling_key(url)[0], shape_of(url).split("?")[0].casefold(), fingerprint)
+        items = [("item", *path, name, value) for name, value in self.item_parts.item_of(url)]
+        for key in same_page_keys(url) + items:
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:  # (a list when shared)
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
-                        "Unicode form, order of parameters, section, mobile host or AMP view)")
+                        "Unicode form, order of parameters, section, mobile host, AMP view or "
+                        "the context its item is linked in)")
         return None
 
     def on_idle(self) -> None:
