@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -1281,6 +1282,19 @@ def _looks_dumped(lines: list[str]) -> bool:
     return short >= _DUMP_CHARS and short > _DUMP_SHORT * (sum(map(len, lines)) - short)
 
 
+def _count_on(text: str, key: str, at: dict[str, tuple[int, int]]) -> int:
+    """``text.count(key)`` for a text that only grows at its end, each key's count carried on
+    from where it was last taken (``at``: key -> count so far, where to look on): a key asked
+    after each of many lines (a box repeated down a long page) costs the text added since,
+    not the whole text again."""
+    count, start = at.get(key, (0, 0))
+    while (found := text.find(key, start)) >= 0:  # non-overlapping, as str.count counts
+        count, start = count + 1, found + len(key)
+    # no occurrence can start before where the key no longer fits (it may end past it)
+    at[key] = (count, max(start, len(text) - len(key) + 1))
+    return count
+
+
 def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown: str | Callable[[], str | None] | None = None, fragment: bool = False,
             ) -> tuple[list[str], str | None]:
@@ -1322,12 +1336,13 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     unclaimed = mine.copy()
     at = 0
     added = 0  # words brought in that the body does not already say
-    told = " ".join(keys)
+    told, told_at = " ".join(keys), {}
+    shown_count: dict[str, int] = {}  # each line's count in the page's text, counted once
     for line in theirs:
         key, words = _line_key(line), _tokens(line)
         if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
             unclaimed -= words  # said already, in one line of ours or split into several
-            order = [*range(at, len(keys)), *range(at)]  # look ahead first: text runs forward
+            order = chain(range(at, len(keys)), range(at))  # look ahead first: text runs forward
             shared = next((j for j in order if key and (key in keys[j] or (
                 len(keys[j]) >= 20 and keys[j] in key))), None)
             if shared is not None:
@@ -1335,9 +1350,12 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             continue
         if callable(shown):
             shown = shown()
-        if shown is not None and key and shown.count(key) <= told.count(key):
-            added += sum(words.values())  # plain read what the page hides: a sign it strayed
-            continue
+        if shown is not None and key:
+            if key not in shown_count:
+                shown_count[key] = shown.count(key)
+            if shown_count[key] <= _count_on(told, key, told_at):
+                added += sum(words.values())  # plain read what the page hides: it strayed
+                continue
         told += " " + key
         if sum((words & mine).values()) < _HELD * sum(words.values()):
             added += sum(words.values())
