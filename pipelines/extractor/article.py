@@ -1954,7 +1954,12 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
 
 
 _LINK_TEXT = 20  # characters: a headline's link; a word or two linked inside a sentence is less
-_LINK_TEXTS = etree.XPath(".//a//text()", smart_strings=False)
+# the texts of links: each text asked whether a link holds it, in one walk of the page (not
+# ".//a//text()": libxml2 merges each link's texts into the set found so far, a cost that
+# grows with the square of the links: 1.7 s for a menu of 35,000); the other form for a
+# root inside a link, whose texts are not all link texts of its own
+_LINK_TEXTS = etree.XPath(".//text()[ancestor::a]", smart_strings=False)
+_LINK_TEXTS_INSIDE = etree.XPath(".//a//text()", smart_strings=False)
 
 
 def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str | None,
@@ -1976,7 +1981,9 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
     if not chars:
         return {}
     signals = {"prose": _prose_line_chars(lines) / chars}
-    texts = _LINK_TEXTS(container if walked else tree)  # one XPath pass: no element proxies
+    root = container if walked else tree
+    texts = (_LINK_TEXTS if next(root.iterancestors("a"), None) is None
+             else _LINK_TEXTS_INSIDE)(root)  # one XPath pass: no element proxies
     anchors = {" ".join(x.split()) for x in texts if len(x) >= _LINK_TEXT}
     anchors = [a for a in anchors if len(a) >= _LINK_TEXT and a in text]  # (once normalised)
     signals["linked"] = sum(len(x) for x in lines if anchors and 2 * sum(
