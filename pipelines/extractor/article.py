@@ -1282,66 +1282,6 @@ def _looks_dumped(lines: list[str]) -> bool:
     return short >= _DUMP_CHARS and short > _DUMP_SHORT * (sum(map(len, lines)) - short)
 
 
-class _KeyCounts:
-    """``str.count`` of keys in a text of word keys (:func:`_line_key`s, one space apart) that
-    only grows at its end (:meth:`add`), each key's count carried on from where it was last
-    taken. A key of three words or more is looked for only where its rarest inner word stands
-    (wherever the key is, its inner words are whole words); a shorter one in the text itself.
-    So neither a long page's thousands of lines nor one box repeated down it is each counted
-    over the whole page again."""
-
-    def __init__(self, text: str) -> None:
-        self.parts, self.size = [text], len(text)
-        self.words: list[str] = []  # the text split at its spaces
-        self.starts: list[int] = []  # where each word starts in the text
-        self.where: dict[str, list[int]] = {}  # word -> its places in ``words``
-        self.at: dict[str, tuple] = {}  # key -> its count so far and where to look on
-        self._index(text, 0)
-
-    def _index(self, text: str, start: int) -> None:
-        for word in text.split(" "):
-            self.where.setdefault(word, []).append(len(self.words))
-            self.words.append(word)
-            self.starts.append(start)
-            start += len(word) + 1
-
-    def add(self, key: str) -> None:
-        """The text followed by a space and ``key``."""
-        self.parts.append(" " + key)
-        self._index(key, self.size + 1)
-        self.size += 1 + len(key)
-
-    def count(self, key: str) -> int:
-        keywords = key.split(" ")
-        if len(keywords) < 3:
-            if len(self.parts) > 1:
-                self.parts = ["".join(self.parts)]
-            text = self.parts[0]
-            count, start = self.at.get(key, (0, 0))
-            while (found := text.find(key, start)) >= 0:  # non-overlapping, as str.count
-                count, start = count + 1, found + len(key)
-            # no occurrence can start before where the key no longer fits (it may end past it)
-            self.at[key] = (count, max(start, len(text) - len(key) + 1))
-            return count
-        inner = min(range(1, len(keywords) - 1),
-                    key=lambda m: len(self.where.get(keywords[m], ())))
-        count, end, inner, tried = self.at.get(key, (0, 0, inner, 0))
-        spots = self.where.get(keywords[inner], [])
-        lead = len(" ".join(keywords[:inner])) + 1  # the inner word's place in the key
-        while tried < len(spots):
-            first = spots[tried] - inner  # the word holding the key's first word
-            if first + len(keywords) > len(self.words):
-                break  # the text does not reach the key's end yet
-            start = self.starts[spots[tried]] - lead
-            tried += 1
-            if first >= 0 and start >= end and self.words[first].endswith(keywords[0]) \
-                    and self.words[first + 1:first + len(keywords) - 1] == keywords[1:-1] \
-                    and self.words[first + len(keywords) - 1].startswith(keywords[-1]):
-                count, end = count + 1, start + len(key)
-        self.at[key] = (count, end, inner, tried)
-        return count
-
-
 def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown: str | Callable[[], str | None] | None = None, fragment: bool = False,
             ) -> tuple[list[str], str | None]:
@@ -1418,6 +1358,66 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
         merged += inserts.get(i, [])
         merged.append(line)
     return merged + inserts.get(len(lines), []), "recovered_text"
+
+
+class _KeyCounts:
+    """``str.count`` of keys in a text of word keys (:func:`_line_key`s, one space apart) that
+    only grows at its end (:meth:`add`), each key's count carried on from where it was last
+    taken. A key of three words or more is looked for only where its rarest inner word stands
+    (wherever the key is, its inner words are whole words); a shorter one in the text itself.
+    So neither a long page's thousands of lines nor one box repeated down it is each counted
+    over the whole page again."""
+
+    def __init__(self, text: str) -> None:
+        self.parts, self.size = [text], len(text)
+        self.words: list[str] = []  # the text split at its spaces
+        self.starts: list[int] = []  # where each word starts in the text
+        self.where: dict[str, list[int]] = {}  # word -> its places in ``words``
+        self.at: dict[str, tuple] = {}  # key -> its count so far and where to look on
+        self._index(text, 0)
+
+    def _index(self, text: str, start: int) -> None:
+        for word in text.split(" "):
+            self.where.setdefault(word, []).append(len(self.words))
+            self.words.append(word)
+            self.starts.append(start)
+            start += len(word) + 1
+
+    def add(self, key: str) -> None:
+        """The text followed by a space and ``key``."""
+        self.parts.append(" " + key)
+        self._index(key, self.size + 1)
+        self.size += 1 + len(key)
+
+    def count(self, key: str) -> int:
+        keywords = key.split(" ")
+        if len(keywords) < 3:
+            if len(self.parts) > 1:
+                self.parts = ["".join(self.parts)]
+            text = self.parts[0]
+            count, start = self.at.get(key, (0, 0))
+            while (found := text.find(key, start)) >= 0:  # non-overlapping, as str.count
+                count, start = count + 1, found + len(key)
+            # no occurrence can start before where the key no longer fits (it may end past it)
+            self.at[key] = (count, max(start, len(text) - len(key) + 1))
+            return count
+        inner = min(range(1, len(keywords) - 1),
+                    key=lambda m: len(self.where.get(keywords[m], ())))
+        count, end, inner, tried = self.at.get(key, (0, 0, inner, 0))
+        spots = self.where.get(keywords[inner], [])
+        lead = len(" ".join(keywords[:inner])) + 1  # the inner word's place in the key
+        while tried < len(spots):
+            first = spots[tried] - inner  # the word holding the key's first word
+            if first + len(keywords) > len(self.words):
+                break  # the text does not reach the key's end yet
+            start = self.starts[spots[tried]] - lead
+            tried += 1
+            if first >= 0 and start >= end and self.words[first].endswith(keywords[0]) \
+                    and self.words[first + 1:first + len(keywords) - 1] == keywords[1:-1] \
+                    and self.words[first + len(keywords) - 1].startswith(keywords[-1]):
+                count, end = count + 1, start + len(key)
+        self.at[key] = (count, end, inner, tried)
+        return count
 
 
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
