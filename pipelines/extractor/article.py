@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -1346,12 +1347,12 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     unclaimed = mine.copy()
     at = 0
     added = 0  # words brought in that the body does not already say
-    told = " ".join(keys)
+    told = _KeyCounts(" ".join(keys))
     for line in theirs:
         key, words = _line_key(line), _tokens(line)
         if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
             unclaimed -= words  # said already, in one line of ours or split into several
-            order = [*range(at, len(keys)), *range(at)]  # look ahead first: text runs forward
+            order = chain(range(at, len(keys)), range(at))  # look ahead first: text runs forward
             shared = next((j for j in order if key and (key in keys[j] or (
                 len(keys[j]) >= 20 and keys[j] in key))), None)
             if shared is not None:
@@ -1359,10 +1360,12 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             continue
         if callable(shown):
             shown = shown()
+        if isinstance(shown, str):
+            shown = _KeyCounts(shown)
         if shown is not None and key and shown.count(key) <= told.count(key):
             added += sum(words.values())  # plain read what the page hides: a sign it strayed
             continue
-        told += " " + key
+        told.add(key)
         if sum((words & mine).values()) < _HELD * sum(words.values()):
             added += sum(words.values())
         inserts.setdefault(at, []).append(line)
@@ -1379,6 +1382,66 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
         merged += inserts.get(i, [])
         merged.append(line)
     return merged + inserts.get(len(lines), []), "recovered_text"
+
+
+class _KeyCounts:
+    """``str.count`` of keys in a text of word keys (:func:`_line_key`s, one space apart) that
+    only grows at its end (:meth:`add`), each key's count carried on from where it was last
+    taken. A key of three words or more is looked for only where its rarest inner word stands
+    (wherever the key is, its inner words are whole words); a shorter one in the text itself.
+    So neither a long page's thousands of lines nor one box repeated down it is each counted
+    over the whole page again."""
+
+    def __init__(self, text: str) -> None:
+        self.parts, self.size = [text], len(text)
+        self.words: list[str] = []  # the text split at its spaces
+        self.starts: list[int] = []  # where each word starts in the text
+        self.where: dict[str, list[int]] = {}  # word -> its places in ``words``
+        self.at: dict[str, tuple] = {}  # key -> its count so far and where to look on
+        self._index(text, 0)
+
+    def _index(self, text: str, start: int) -> None:
+        for word in text.split(" "):
+            self.where.setdefault(word, []).append(len(self.words))
+            self.words.append(word)
+            self.starts.append(start)
+            start += len(word) + 1
+
+    def add(self, key: str) -> None:
+        """The text followed by a space and ``key``."""
+        self.parts.append(" " + key)
+        self._index(key, self.size + 1)
+        self.size += 1 + len(key)
+
+    def count(self, key: str) -> int:
+        keywords = key.split(" ")
+        if len(keywords) < 3:
+            if len(self.parts) > 1:
+                self.parts = ["".join(self.parts)]
+            text = self.parts[0]
+            count, start = self.at.get(key, (0, 0))
+            while (found := text.find(key, start)) >= 0:  # non-overlapping, as str.count
+                count, start = count + 1, found + len(key)
+            # no occurrence can start before where the key no longer fits (it may end past it)
+            self.at[key] = (count, max(start, len(text) - len(key) + 1))
+            return count
+        inner = min(range(1, len(keywords) - 1),
+                    key=lambda m: len(self.where.get(keywords[m], ())))
+        count, end, inner, tried = self.at.get(key, (0, 0, inner, 0))
+        spots = self.where.get(keywords[inner], [])
+        lead = len(" ".join(keywords[:inner])) + 1  # the inner word's place in the key
+        while tried < len(spots):
+            first = spots[tried] - inner  # the word holding the key's first word
+            if first + len(keywords) > len(self.words):
+                break  # the text does not reach the key's end yet
+            start = self.starts[spots[tried]] - lead
+            tried += 1
+            if first >= 0 and start >= end and self.words[first].endswith(keywords[0]) \
+                    and self.words[first + 1:first + len(keywords) - 1] == keywords[1:-1] \
+                    and self.words[first + len(keywords) - 1].startswith(keywords[-1]):
+                count, end = count + 1, start + len(key)
+        self.at[key] = (count, end, inner, tried)
+        return count
 
 
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -2090,7 +2153,12 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
 
 
 _LINK_TEXT = 20  # characters: a headline's link; a word or two linked inside a sentence is less
-_LINK_TEXTS = etree.XPath(".//a//text()", smart_strings=False)
+# the texts of links: each text asked whether a link holds it, in one walk of the page (not
+# ".//a//text()": libxml2 merges each link's texts into the set found so far, a cost that
+# grows with the square of the links: 1.7 s for a menu of 35,000); the other form for a
+# root inside a link, whose texts are not all link texts of its own
+_LINK_TEXTS = etree.XPath(".//text()[ancestor::a]", smart_strings=False)
+_LINK_TEXTS_INSIDE = etree.XPath(".//a//text()", smart_strings=False)
 
 
 def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str | None,
@@ -2112,7 +2180,9 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
     if not chars:
         return {}
     signals = {"prose": _prose_line_chars(lines) / chars}
-    texts = _LINK_TEXTS(container if walked else tree)  # one XPath pass: no element proxies
+    root = container if walked else tree
+    texts = (_LINK_TEXTS if next(root.iterancestors("a"), None) is None
+             else _LINK_TEXTS_INSIDE)(root)  # one XPath pass: no element proxies
     anchors = {" ".join(x.split()) for x in texts if len(x) >= _LINK_TEXT}
     anchors = [a for a in anchors if len(a) >= _LINK_TEXT and a in text]  # (once normalised)
     signals["linked"] = sum(len(x) for x in lines if anchors and 2 * sum(
