@@ -44,6 +44,9 @@ def word_key(text: str) -> str:
 
 _OPENED = re.compile(rb"<(?:html|body)[\s>]", re.I)
 _CLOSED = re.compile(rb"</(?:html|body)\s*>", re.I)
+_OPENED_TEXT = re.compile(_OPENED.pattern.decode(), re.I)
+_CLOSED_TEXT = re.compile(_CLOSED.pattern.decode(), re.I)
+_CLOSE_NEAR = 2048  # bytes from the end where nearly every page closes its document
 _CLOSE_WITHIN = 65_536  # bytes from the end: scripts and trackers after </html> are short
 
 
@@ -53,7 +56,9 @@ def html_ends_unclosed(body: bytes | str) -> bool:
     shorter than the page), which HTTP alone cannot tell from a whole page. Of 439 real pages
     of three public suites, one ends so, and it is cut short. A fragment (a "Xem thêm" piece
     of a listing) opens no document and is never cut short by this test."""
-    head, tail = body[:_CLOSE_WITHIN], body[-_CLOSE_WITHIN:]
-    if isinstance(body, str):
-        head, tail = head.encode("utf-8", "replace"), tail.encode("utf-8", "replace")
-    return bool(_OPENED.search(head)) and not _CLOSED.search(tail)
+    opened, closed = (_OPENED, _CLOSED) if isinstance(body, bytes) else (_OPENED_TEXT,
+                                                                         _CLOSED_TEXT)
+    if closed.search(body, max(0, len(body) - _CLOSE_NEAR)):
+        return False  # most pages: their last lines close them
+    return bool(opened.search(body, 0, _CLOSE_WITHIN)) and not closed.search(
+        body, max(0, len(body) - _CLOSE_WITHIN))
