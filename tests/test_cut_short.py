@@ -11,7 +11,7 @@ import json
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import query, run_tintuc, serving
+from conftest import query, run_tintuc, send_page, serving
 
 from pipelines.text import html_ends_unclosed
 
@@ -64,14 +64,8 @@ class Site(BaseHTTPRequestHandler):
             # the body cut after the story's first paragraph, the header saying so
             body = whole[:whole.index(b"</p>") + 4] if cut else whole
         else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            body = None
+        send_page(self, body)
 
     def log_message(self, *args):
         pass
