@@ -9,7 +9,8 @@ import lxml.html
 
 from pipelines.extractor.article import (
     _LINK_TEXTS,
-    _LINK_TEXTS_INSIDE,
+    _LINK_TEXTS_WALK,
+    _LINK_TEXTS_WALK_FROM,
     _body_signals,
     _KeyCounts,
     _line_key,
@@ -89,8 +90,11 @@ def test_link_texts_are_read_in_one_walk_and_a_body_inside_a_link_keeps_its_own(
                                 "<p>Tỉnh tổ chức hội nghị tổng kết công tác phòng chống thiên "
                                 "tai năm qua, với đại diện các sở, ngành.</p></div></a>"
                                 "</body></html>")
-    assert _LINK_TEXTS(tree) == _LINK_TEXTS_INSIDE(tree)  # the same texts, in the same order
+    assert _LINK_TEXTS_WALK(tree) == _LINK_TEXTS(tree)  # the same texts, in the same order
     container = tree.find_class("c")[0]
     text = container.text_content()
-    # the container sits inside a link, but its own text is no link's text of its own
-    assert _body_signals(tree, container, text, None, walked=True)["linked"] == 0.0
+    # the container sits inside a link, but its own text is no link's text of its own, on a
+    # page of any size (a big page's link texts are read in one walk)
+    for size in (0, _LINK_TEXTS_WALK_FROM):
+        assert _body_signals(tree, container, text, None, walked=True,
+                             page_size=size)["linked"] == 0.0
