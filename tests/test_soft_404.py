@@ -53,6 +53,15 @@ SOFT_404 = {
                 "Hướng dẫn tuyển dụng công chức cấp xã theo quy định mới",
                 "Kiện toàn tổ chức bộ máy các cơ quan chuyên môn cấp huyện",
                 "Tập huấn nghiệp vụ văn thư lưu trữ cho cán bộ cơ sở"))) + "</div>"),
+    # a news site's own 404 under the article's URL: the home page's <title>, the message in a
+    # <strong> ("the link" rather than "the page"), a search box and empty placeholder cards
+    "link not found under the home title": portal_page(
+        "Báo Mẫu - Tin tức mới nhất trong ngày",
+        "<form class='wrap-form-404'><strong class='title-404'>Không tìm thấy đường dẫn này"
+        "</strong><p>Bạn có thể quay về <a href='/'>trang chủ</a> hoặc tìm kiếm bên dưới</p>"
+        "<input id='q' placeholder='Tìm kiếm'><p>Một số tin nổi bật bạn có thể quan tâm.</p>"
+        "</form>" + "<article class='item-news'><h4 class='title-news'><p class='text'></p>"
+        "</h4></article>" * 3),
     "placeholder": portal_page(
         "Quy hoạch chung thành phố", "<h1>Quy hoạch chung thành phố</h1>"
         "<p>01/12/2025</p><p>Nội dung đang được cập nhật...</p>"),
@@ -98,6 +107,9 @@ def test_short_notices_that_mention_errors_are_still_articles(name):
 def test_error_page_reads_the_title_before_the_sites_name_and_a_short_body_only():
     assert error_page("Lỗi 404 - Cổng thông tin điện tử", "", [])
     assert error_page("KHÔNG TÌM THẤY TRANG", "Quay lại", [])
+    assert error_page("Không tìm thấy đường dẫn này", "", [])
+    assert error_page("Đường dẫn này không tồn tại - Báo Mẫu", "", [])
+    assert not error_page("Không tìm thấy đường dẫn cho xe cứu thương vào làng", "", [])
     assert not error_page("Lỗi 404 - Cổng thông tin điện tử", "Một câu. " * 60, [])
     assert not error_page("Thông báo", "Bài viết không tồn tại.", [{"url": "/a.pdf"}])
 

@@ -121,11 +121,14 @@ _TAXONOMY_FOLDER = re.compile(r"tags?|authors?|tac-gia|chu-de|topics?|tu-khoa|ke
 # A "not found" or error page served with status 200 (a soft 404): an article removed from a
 # portal, a wrong id in ``ChiTietTinTuc.aspx?nid=…``, an ASP.NET error page. The site's template
 # is all there, so the page looks like a one-line notice; what it says is the message only.
-# Folded text (pipelines.text.fold). Its title, alone or before the site's name:
+# Folded text (pipelines.text.fold). Its title, alone or before the site's name (the same
+# nouns as the body's message below: a news site's 404 says "Không tìm thấy đường dẫn này"):
 _ERROR_TITLE = re.compile(
     r"(?:loi\s*)?(?:40[034]|50[03])\b.*|(?:(?:404|error|loi) ?[-:]? ?)?(?:page |trang )?not found|"
-    r"khong tim thay(?: trang| bai viet| noi dung| du lieu| tin| thong tin)?|"
-    r"(?:trang|bai viet|noi dung|tin|tin bai|du lieu)(?: ban (?:yeu cau|tim|truy cap))? "
+    r"khong tim thay(?: (?:trang|bai viet|noi dung|du lieu|tin|thong tin|duong dan|lien ket|"
+    r"dia chi)(?: nay)?)?|"
+    r"(?:trang|bai viet|noi dung|tin|tin bai|du lieu|duong dan|dia chi)"
+    r"(?: ban (?:yeu cau|tim|truy cap))? (?:nay )?"
     r"(?:khong ton tai|da bi (?:xoa|go bo|go))|(?:da )?co loi(?: xay ra)?|"
     r"loi(?: he thong| ung dung| truy cap)?|(?:server |runtime |application )?error|"
     r"server error in .*|access denied|truy cap bi tu choi|trang bao loi"
