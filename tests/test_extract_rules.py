@@ -763,6 +763,10 @@ def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
                           "Minh Châu"),
                          ("<p class='tacgia'>Bài, ảnh: Minh Châu</p>", "Minh Châu"),
                          ("<p class='author'>Hoàng Nga - Thu Trang | 02/03/2025</p>",
-                          "Hoàng Nga; Thu Trang")):
+                          "Hoàng Nga; Thu Trang"),
+                         # a bullet between the name and the date; Blogger's "Đăng bởi"
+                         ("<div class='byline'>Minh Châu • 02/03/2025 08:15</div>", "Minh Châu"),
+                         ("<span class='post-author vcard'>Đăng bởi <span class='fn'>Minh Châu"
+                          "</span></span>", "Minh Châu")):
         html = page("".join(paragraphs()) + byline)
         assert extract_article(html, URL)["author"] == want, byline

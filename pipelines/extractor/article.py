@@ -104,7 +104,8 @@ _AUTHOR_PAGE = re.compile(r"/(?:tac-?gia|authors?|nguoi-?viet|but-?danh)/", re.I
 # host labels that name no publication ("www.baocantho.com.vn" is named by "baocantho" alone)
 _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "org", "gov", "edu",
                                   "info", "vn", "news", "tin", "tintuc", "en", "english", "web"})
-_BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
+# "Name, Publication", "Name - Publication", "Name • 24/12/2025 09:30"
+_BYLINE_PARTS = re.compile(r"[,;|/•·]| [-–—] ")
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
 _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv|tác giả|người viết)"
                      r"(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)", re.I)
@@ -115,7 +116,8 @@ _PUBLICATION = re.compile(r"^(?:báo|tạp chí|cổng (?:thông tin|ttđt)|đà
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
-_AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
+# "Theo Phạm Trường"; Blogger's "Đăng bởi Minh Anh" ("Posted by")
+_AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by|đăng bởi|posted by|người đăng)\s*:?\s+", re.I)
 _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
 _ACCOUNT = re.compile(r"^\s*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$")  # e-mail, handle
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
