@@ -8,6 +8,8 @@ page is written for the test (no publisher text).
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.extractor.article import (
     _line_key,
     _looks_dumped,
@@ -770,3 +772,26 @@ def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
                           "</span></span>", "Minh Châu")):
         html = page("".join(paragraphs()) + byline)
         assert extract_article(html, URL)["author"] == want, byline
+
+
+COLOPHON = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Giấy phép số 25/GP-TTĐT ngày 12/3/2021. "
+            "Địa chỉ: 12 đường Trần Phú. Điện thoại: 0238 3 111 222. © Bản quyền thuộc Cổng "
+            "thông tin điện tử tỉnh.")
+
+
+@pytest.mark.parametrize("footer", ["<div id='bottom'>{}</div>", "<div>{}</div>",
+                                    "<div class='copyright'><span>{}</span></div>"])
+def test_the_sites_colophon_is_never_the_body_of_a_page_without_a_body_box(footer: str) -> None:
+    # a one-paragraph ASP.NET notice shorter than the footer, in no recognised container
+    title = "Thông báo lịch tiếp công dân tháng 12 năm 2025"
+    html = (f"<html><head><title>{title}</title></head><body><div id='menu'><a href='/a'>Thời "
+            f"sự</a> <a href='/b'>Kinh tế</a></div><div><span class='tieude'>{title}</span><br>"
+            "<span class='ngay'>Ngày 01/12/2025</span><br><span>Chủ tịch UBND huyện tiếp công "
+            "dân định kỳ vào sáng thứ Năm, ngày 18/12/2025 tại trụ sở tiếp công dân huyện."
+            f"</span></div>{footer.format(COLOPHON)}</body></html>")
+    result = extract_article(html, "https://bacson.gov.vn/TinTuc/ChiTiet.aspx?nid=1410")
+    check(result, ["tiếp công dân định kỳ"], ["Giấy phép số 25", "Cơ quan chủ quản"])
+    # a story's own sentence naming a licence and an address stays
+    story = html.replace("tại trụ sở tiếp công dân huyện.", "tại trụ sở tiếp công dân huyện. "
+                         "Công dân mang theo giấy phép kinh doanh và ghi địa chỉ liên hệ.")
+    assert "giấy phép kinh doanh" in extract_article(story, "https://bacson.gov.vn/a.aspx")["text"]

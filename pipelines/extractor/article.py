@@ -1242,6 +1242,23 @@ def _line_key(line: str) -> str:
     return word_key(line)
 
 
+# The site's colophon, its footer's line: who owns or licenses the site and where to reach it
+# ("Cơ quan chủ quản: … Giấy phép số … Địa chỉ: … Điện thoại: …", "© Bản quyền thuộc …"); folded
+_OWNER = re.compile(r"ban quyen|©|copyright|co quan chu quan|chiu trach nhiem|ghi ro nguon"
+                    r"|giay phep (?:so|xuat ban|thiet lap|cung cap)")
+_REACH = re.compile(r"\b(?:dia chi|dien thoai|email|fax|hotline|duong day nong)\b")
+_COLOPHON_CHARS = 600  # a colophon is a few sentences; a longer line is prose
+
+
+def _colophon(line: str) -> bool:
+    """``line`` names the site's owner or licence and how to reach it (or two of the former)."""
+    if len(line) > _COLOPHON_CHARS:
+        return False
+    folded = fold(line)
+    owner = [m.group() for m in _OWNER.finditer(folded)]
+    return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
+
+
 _CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one
 _LINK_LINE_CHARS = 250  # a line longer than this is prose, never one link's whole text
 
@@ -1888,6 +1905,8 @@ def extract_article(
                 if key in shown:
                     shown[key] -= 1
         lines = kept
+    while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
+        lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
