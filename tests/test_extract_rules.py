@@ -795,3 +795,22 @@ def test_the_sites_colophon_is_never_the_body_of_a_page_without_a_body_box(foote
     story = html.replace("tại trụ sở tiếp công dân huyện.", "tại trụ sở tiếp công dân huyện. "
                          "Công dân mang theo giấy phép kinh doanh và ghi địa chỉ liên hệ.")
     assert "giấy phép kinh doanh" in extract_article(story, "https://bacson.gov.vn/a.aspx")["text"]
+
+
+
+@pytest.mark.parametrize("title", ["In trang", "Bản in", "Print"])
+def test_an_articles_print_view_is_stored_as_the_article_it_prints(title: str) -> None:
+    # the <title> names no story; the headline is the element named the title
+    html = (f"<html><head><title>{title}</title></head><body><table width='650'><tr><td><span "
+            "id='lblTieuDe' class='tieude'>Trao học bổng cho học sinh nghèo vượt khó</span></td>"
+            "</tr><tr><td><span id='lblNgay'>02/12/2025 09:00</span></td></tr><tr><td><span "
+            "id='lblNoiDung'>Quỹ khuyến học tỉnh trao 150 suất học bổng cho học sinh nghèo vượt "
+            "khó, mỗi suất hai triệu đồng.</span></td></tr><tr><td><a href='#' onclick="
+            "'window.print()'>In</a> | <a href='#' onclick='window.close()'>Đóng cửa sổ</a>"
+            "</td></tr></table></body></html>")
+    result = extract_article(html, "https://bacson.gov.vn/Print.aspx?id=1313")
+    assert result["page_kind"] == "article"
+    assert "print view" in result["page_reason"]
+    assert result["title"] == "Trao học bổng cho học sinh nghèo vượt khó"
+    assert result["published"] == "2025-12-02T09:00:00+07:00"
+    check(result, ["trao 150 suất học bổng"], ["Đóng cửa sổ"])

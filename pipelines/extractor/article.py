@@ -44,6 +44,7 @@ from pipelines.extractor.classify import (
     classify_page,
     error_page,
     outside_asides,
+    print_view_title,
     shows_document,
 )
 from pipelines.extractor.dates import (
@@ -921,7 +922,9 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          # an audio player's buttons and clock ("Nghe bài viết", "0:00 / 4:05", "Tốc độ 1x")
          r"nghe(?: đọc)?(?: bài viết| bài)?|lưu|(?:tăng|giảm) cỡ chữ|"
          r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|"
-         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x)")
+         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x|"
+         # a print view's own buttons ("In | Đóng cửa sổ")
+         r"in|đóng(?: cửa sổ| lại)?|close(?: window)?)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
@@ -968,7 +971,7 @@ def _table_data(root: lxml.html.HtmlElement) -> frozenset[str]:
 def _chrome_line(line: str, title: str | None) -> bool:
     """A line of page chrome that trafilatura kept: the headline repeated, share/print rows,
     counters and widgets (:data:`_WIDGET`)."""
-    words = " ".join(line.replace("|", " ").split())
+    words = " ".join(line.replace("\\|", " ").replace("|", " ").split())  # ("\|": escaped)
     if not words:
         return True
     if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
@@ -1759,6 +1762,11 @@ def extract_article(
     hints = {**(hints or {}), "body_container": container is not None}
     kind, reason, attachments = ("other", "empty or unreadable page", []) if tree is None \
         else classify_page(tree, url, hints)
+    if kind == "article" and (shown := tree.find("head/title")) is not None \
+            and print_view_title(fold(" ".join(shown.text_content().split()))):
+        # stored as the article it prints (its headline, date and whole text, without the
+        # site's boxes), the reason saying what the capture is
+        reason += " (a print view of the article)"
     if cut_short and kind != "article":  # the judgement saw only the page's first levels
         reason += f" (the page nests deeper than the parser reads, {_MAX_DEPTH} levels: not read)"
     unclosed = unclosed and tree is not None
