@@ -814,3 +814,30 @@ def test_an_articles_print_view_is_stored_as_the_article_it_prints(title: str) -
     assert result["title"] == "Trao học bổng cho học sinh nghèo vượt khó"
     assert result["published"] == "2025-12-02T09:00:00+07:00"
     check(result, ["trao 150 suất học bổng"], ["Đóng cửa sổ"])
+
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_an_emagazines_credits_are_body_only_inside_the_storys_box(inside: bool) -> None:
+    # full-width sections, one paragraph each (no body container is recognised), the credits
+    # block, then the site's colophon: credits follow the author line's convention
+    sections = "".join(
+        f"<section class='emag-block'><h2>Phần {i}</h2><div class='emag-full'><img src='/e/{i}"
+        f".jpg'></div><p>{text}</p></section>" for i, text in enumerate((
+            "Suốt ba mùa khô liên tiếp, những hồ chứa ở phía tây tỉnh cạn trơ đáy, người dân "
+            "phải mua từng can nước sinh hoạt với giá cao gấp năm lần bình thường.",
+            "Công nhân phải mang từng đoạn ống lên dốc đá, có đoạn dài hơn hai cây số không có "
+            "đường cho xe máy, mỗi ngày chỉ lắp được vài chục mét đường ống.",
+            "Ngày nước về, cả bản tổ chức một bữa cơm chung, các cụ già nói đó là lần đầu tiên "
+            "trong đời họ thấy nước chảy ra từ vòi ngay giữa sân nhà mình.")))
+    credits = ("<div class='emag-credit'><p>Nội dung: Hoàng Lan - Minh Quân</p><p>Ảnh: Quang "
+               "Vinh</p><p>Thiết kế: Thu Hà</p></div>")
+    html = ("<html lang='vi'><head><title>Hành trình đưa nước sạch về bản</title></head><body>"
+            "<div class='emag-cover'><h1>Hành trình đưa nước sạch về bản</h1><div class='emag-"
+            "time'>30/11/2025 06:00</div></div><div class='emag-content'>"
+            f"{sections}{credits if inside else ''}</div>{'' if inside else credits}"
+            f"<div class='site-footer'><p>{COLOPHON}</p></div></body></html>")
+    result = extract_article(html, "https://baosonglam.vn/emagazine/nuoc-sach-1301.html")
+    check(result, ["ba mùa khô liên tiếp", "giữa sân nhà mình"]
+          + (["Thiết kế: Thu Hà"] if inside else []),
+          ["Giấy phép số 25"] + ([] if inside else ["Thiết kế: Thu Hà", "Ảnh: Quang Vinh"]))

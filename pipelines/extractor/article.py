@@ -1262,6 +1262,47 @@ def _colophon(line: str) -> bool:
     return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
 
 
+# A line of a long-form story's credits block ("Nội dung: Hoàng Lan", "Ảnh: Quang Vinh",
+# "Thiết kế: Thu Hà"): a role, then the names
+_CREDIT_ROLE = re.compile(r"(?:nội dung|bài(?: viết)?|ảnh|thiết kế|đồ họa|đồ hoạ|trình bày|video|"
+                          r"kỹ thuật|thực hiện|biên tập|quay phim|dựng phim|sản xuất|chỉ đạo sản "
+                          r"xuất|tổ chức sản xuất|tổ chức thực hiện|design|photo|text)"
+                          r"(?:\s*(?:,|và|&|-|\+)\s*(?:ảnh|video|clip|đồ họa))?\s*:\s*\S.{0,80}",
+                          re.I)
+
+
+def _credits_outside_story(lines: list[str], tree: lxml.html.HtmlElement,
+                           container: lxml.html.HtmlElement | None) -> int:
+    """How many of the last ``lines`` are a credits block (two :data:`_CREDIT_ROLE` lines or
+    more) shown outside the story's box: the body ``container``, else the element holding the
+    body's last two lines of prose (a sapo above the story may sit outside it). The fixtures'
+    convention: an author line inside the body's box is body, one outside it is not. Pages
+    whose body does not end so pay nothing."""
+    count = 0
+    while count < min(len(lines) - 1, 8) and _CREDIT_ROLE.fullmatch(lines[-1 - count]):
+        count += 1
+    if count < 2:
+        return 0
+    prose = [line for line in lines[:-count] if len(line) >= _PROSE_LINE]
+    prose = prose[-2:]
+    wanted = {lines[-count], *prose}
+    shown = {}
+    for el in tree.iter("p", "div", "span", "li", "td", "section", "article"):
+        text = " ".join(el.text_content().split())
+        if text in wanted and text not in shown:
+            shown[text] = el
+    credits = shown.get(lines[-count])
+    box = container
+    if box is None and prose and prose[0] in shown and prose[-1] in shown:
+        first, last = shown[prose[0]], shown[prose[-1]]
+        box = next((a for a in first.iterancestors() if a is last or last in a.iterdescendants()),
+                   None) if first is not last else first.getparent()
+    if credits is None or box is None or credits is box \
+            or any(a is box for a in credits.iterancestors()):
+        return 0
+    return count
+
+
 _CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one
 _LINK_LINE_CHARS = 250  # a line longer than this is prose, never one link's whole text
 
@@ -1915,6 +1956,8 @@ def extract_article(
         lines = kept
     while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
+    if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
+        lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
