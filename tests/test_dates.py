@@ -493,3 +493,30 @@ def test_a_foreign_pages_meta_date_in_english_words_leaves_json_ld_to_tell() -> 
             "\"2019-11-20 13:42:06+08:00\"}</script></head><body></body></html>")
     assert find_published(html, keep_offset=True) == "2019-11-20T13:42:06+08:00"
     assert find_published(html) == "2019-11-20T13:42:00+07:00"
+
+
+def test_without_any_headline_the_date_nearest_above_the_storys_text_is_its_dateline() -> None:
+    # only og:title names the story: no element shows it; the site's clock comes first
+    html = ("<html lang='vi'><head><title>Báo Tỉnh</title><meta property='og:title' "
+            "content='Tỉnh tổng kết công tác chuyển đổi số năm 2025'></head><body>"
+            "<div class='header-top'><span class='date-now'>Thứ Năm, 25/12/2025</span></div>"
+            "<div class='detail-head'><div class='time-post'>24/12/2025 09:30</div>"
+            "</div><div class='detail-content'><p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị "
+            "tổng kết công tác chuyển đổi số, đánh giá kết quả một năm triển khai các nền tảng số "
+            "dùng chung và giao nhiệm vụ cho các sở, ngành trong năm tới.</p></div>"
+            f"{OTHER_STORIES}</body></html>")
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] \
+        == "2025-12-24T09:30:00+07:00"
+
+
+@pytest.mark.parametrize("day", ["Thứ Tư, 24 tháng 12, 2025", "Wednesday, December 24, 2025"])
+def test_bloggers_day_header_above_the_post_title_dates_the_post(day: str) -> None:
+    html = ("<html lang='vi'><head><title>Tỉnh tổng kết công tác chuyển đổi số năm 2025</title>"
+            f"</head><body>{SITE_CLOCK}<div class='blog-posts hfeed'><div class='date-outer'>"
+            f"<h2 class='date-header'><span>{day}</span></h2><div class='date-posts'>"
+            "<div class='post hentry'><h3 class='post-title entry-title'>Tỉnh tổng kết công tác "
+            "chuyển đổi số năm 2025</h3><div class='post-body entry-content'><p>Sáng nay, hội "
+            "nghị tổng kết đã diễn ra.</p></div></div></div></div></div></body></html>")
+    assert find_published(html, title="Tỉnh tổng kết công tác chuyển đổi số năm 2025") \
+        == "2025-12-24"

@@ -8,6 +8,8 @@ page is written for the test (no publisher text).
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.extractor.article import (
     _line_key,
     _looks_dumped,
@@ -763,6 +765,79 @@ def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
                           "Minh Châu"),
                          ("<p class='tacgia'>Bài, ảnh: Minh Châu</p>", "Minh Châu"),
                          ("<p class='author'>Hoàng Nga - Thu Trang | 02/03/2025</p>",
-                          "Hoàng Nga; Thu Trang")):
+                          "Hoàng Nga; Thu Trang"),
+                         # a bullet between the name and the date; Blogger's "Đăng bởi"
+                         ("<div class='byline'>Minh Châu • 02/03/2025 08:15</div>", "Minh Châu"),
+                         ("<span class='post-author vcard'>Đăng bởi <span class='fn'>Minh Châu"
+                          "</span></span>", "Minh Châu")):
         html = page("".join(paragraphs()) + byline)
         assert extract_article(html, URL)["author"] == want, byline
+
+
+COLOPHON = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Giấy phép số 25/GP-TTĐT ngày 12/3/2021. "
+            "Địa chỉ: 12 đường Trần Phú. Điện thoại: 0238 3 111 222. © Bản quyền thuộc Cổng "
+            "thông tin điện tử tỉnh.")
+
+
+@pytest.mark.parametrize("footer", ["<div id='bottom'>{}</div>", "<div>{}</div>",
+                                    "<div class='copyright'><span>{}</span></div>"])
+def test_the_sites_colophon_is_never_the_body_of_a_page_without_a_body_box(footer: str) -> None:
+    # a one-paragraph ASP.NET notice shorter than the footer, in no recognised container
+    title = "Thông báo lịch tiếp công dân tháng 12 năm 2025"
+    html = (f"<html><head><title>{title}</title></head><body><div id='menu'><a href='/a'>Thời "
+            f"sự</a> <a href='/b'>Kinh tế</a></div><div><span class='tieude'>{title}</span><br>"
+            "<span class='ngay'>Ngày 01/12/2025</span><br><span>Chủ tịch UBND huyện tiếp công "
+            "dân định kỳ vào sáng thứ Năm, ngày 18/12/2025 tại trụ sở tiếp công dân huyện."
+            f"</span></div>{footer.format(COLOPHON)}</body></html>")
+    result = extract_article(html, "https://bacson.gov.vn/TinTuc/ChiTiet.aspx?nid=1410")
+    check(result, ["tiếp công dân định kỳ"], ["Giấy phép số 25", "Cơ quan chủ quản"])
+    # a story's own sentence naming a licence and an address stays
+    story = html.replace("tại trụ sở tiếp công dân huyện.", "tại trụ sở tiếp công dân huyện. "
+                         "Công dân mang theo giấy phép kinh doanh và ghi địa chỉ liên hệ.")
+    assert "giấy phép kinh doanh" in extract_article(story, "https://bacson.gov.vn/a.aspx")["text"]
+
+
+
+@pytest.mark.parametrize("title", ["In trang", "Bản in", "Print"])
+def test_an_articles_print_view_is_stored_as_the_article_it_prints(title: str) -> None:
+    # the <title> names no story; the headline is the element named the title
+    html = (f"<html><head><title>{title}</title></head><body><table width='650'><tr><td><span "
+            "id='lblTieuDe' class='tieude'>Trao học bổng cho học sinh nghèo vượt khó</span></td>"
+            "</tr><tr><td><span id='lblNgay'>02/12/2025 09:00</span></td></tr><tr><td><span "
+            "id='lblNoiDung'>Quỹ khuyến học tỉnh trao 150 suất học bổng cho học sinh nghèo vượt "
+            "khó, mỗi suất hai triệu đồng.</span></td></tr><tr><td><a href='#' onclick="
+            "'window.print()'>In</a> | <a href='#' onclick='window.close()'>Đóng cửa sổ</a>"
+            "</td></tr></table></body></html>")
+    result = extract_article(html, "https://bacson.gov.vn/Print.aspx?id=1313")
+    assert result["page_kind"] == "article"
+    assert "print view" in result["page_reason"]
+    assert result["title"] == "Trao học bổng cho học sinh nghèo vượt khó"
+    assert result["published"] == "2025-12-02T09:00:00+07:00"
+    check(result, ["trao 150 suất học bổng"], ["Đóng cửa sổ"])
+
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_an_emagazines_credits_are_body_only_inside_the_storys_box(inside: bool) -> None:
+    # full-width sections, one paragraph each (no body container is recognised), the credits
+    # block, then the site's colophon: credits follow the author line's convention
+    sections = "".join(
+        f"<section class='emag-block'><h2>Phần {i}</h2><div class='emag-full'><img src='/e/{i}"
+        f".jpg'></div><p>{text}</p></section>" for i, text in enumerate((
+            "Suốt ba mùa khô liên tiếp, những hồ chứa ở phía tây tỉnh cạn trơ đáy, người dân "
+            "phải mua từng can nước sinh hoạt với giá cao gấp năm lần bình thường.",
+            "Công nhân phải mang từng đoạn ống lên dốc đá, có đoạn dài hơn hai cây số không có "
+            "đường cho xe máy, mỗi ngày chỉ lắp được vài chục mét đường ống.",
+            "Ngày nước về, cả bản tổ chức một bữa cơm chung, các cụ già nói đó là lần đầu tiên "
+            "trong đời họ thấy nước chảy ra từ vòi ngay giữa sân nhà mình.")))
+    credits = ("<div class='emag-credit'><p>Nội dung: Hoàng Lan - Minh Quân</p><p>Ảnh: Quang "
+               "Vinh</p><p>Thiết kế: Thu Hà</p></div>")
+    html = ("<html lang='vi'><head><title>Hành trình đưa nước sạch về bản</title></head><body>"
+            "<div class='emag-cover'><h1>Hành trình đưa nước sạch về bản</h1><div class='emag-"
+            "time'>30/11/2025 06:00</div></div><div class='emag-content'>"
+            f"{sections}{credits if inside else ''}</div>{'' if inside else credits}"
+            f"<div class='site-footer'><p>{COLOPHON}</p></div></body></html>")
+    result = extract_article(html, "https://baosonglam.vn/emagazine/nuoc-sach-1301.html")
+    check(result, ["ba mùa khô liên tiếp", "giữa sân nhà mình"]
+          + (["Thiết kế: Thu Hà"] if inside else []),
+          ["Giấy phép số 25"] + ([] if inside else ["Thiết kế: Thu Hà", "Ảnh: Quang Vinh"]))

@@ -44,6 +44,7 @@ from pipelines.extractor.classify import (
     classify_page,
     error_page,
     outside_asides,
+    print_view_title,
     shows_document,
 )
 from pipelines.extractor.dates import (
@@ -104,7 +105,8 @@ _AUTHOR_PAGE = re.compile(r"/(?:tac-?gia|authors?|nguoi-?viet|but-?danh)/", re.I
 # host labels that name no publication ("www.baocantho.com.vn" is named by "baocantho" alone)
 _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "mobile", "com", "net", "org", "gov", "edu",
                                   "info", "vn", "news", "tin", "tintuc", "en", "english", "web"})
-_BYLINE_PARTS = re.compile(r"[,;|/]| [-–—] ")  # "Name, Publication", "Name - Publication"
+# "Name, Publication", "Name - Publication", "Name • 24/12/2025 09:30"
+_BYLINE_PARTS = re.compile(r"[,;|/•·]| [-–—] ")
 # the credit line that ends a Vietnamese story: "Tin, ảnh: P.Y", "Bài và ảnh: Minh Anh"
 _CREDIT = re.compile(r"(?:tin|bài|nhóm pv|pv|tác giả|người viết)"
                      r"(?:\s*(?:,|và|-|\+)\s*(?:ảnh|video|clip))?\s*:\s*(.+)", re.I)
@@ -115,7 +117,8 @@ _PUBLICATION = re.compile(r"^(?:báo|tạp chí|cổng (?:thông tin|ttđt)|đà
 _AFFILIATION = re.compile(r"\s*\([^()]{1,60}\)$")  # "Hoàng Minh (Trung tâm Truyền thông tỉnh)"
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org|info|biz|gov|edu|tv)\b", re.I)
 _DASHES = re.compile(r"\s+[-–—]\s+")  # "Hoàng Nga - Thu Trang": two authors
-_AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by)\s*:?\s+", re.I)  # "Theo Phạm Trường"
+# "Theo Phạm Trường"; Blogger's "Đăng bởi Minh Anh" ("Posted by")
+_AUTHOR_PREFIX = re.compile(r"^\s*(?:theo|tác giả|by|đăng bởi|posted by|người đăng)\s*:?\s+", re.I)
 _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
 _ACCOUNT = re.compile(r"^\s*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$")  # e-mail, handle
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
@@ -919,7 +922,9 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          # an audio player's buttons and clock ("Nghe bài viết", "0:00 / 4:05", "Tốc độ 1x")
          r"nghe(?: đọc)?(?: bài viết| bài)?|lưu|(?:tăng|giảm) cỡ chữ|"
          r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|"
-         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x)")
+         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x|"
+         # a print view's own buttons ("In | Đóng cửa sổ")
+         r"in|đóng(?: cửa sổ| lại)?|close(?: window)?)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
@@ -966,7 +971,7 @@ def _table_data(root: lxml.html.HtmlElement) -> frozenset[str]:
 def _chrome_line(line: str, title: str | None) -> bool:
     """A line of page chrome that trafilatura kept: the headline repeated, share/print rows,
     counters and widgets (:data:`_WIDGET`)."""
-    words = " ".join(line.replace("|", " ").split())
+    words = " ".join(line.replace("\\|", " ").replace("|", " ").split())  # ("\|": escaped)
     if not words:
         return True
     if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
@@ -1238,6 +1243,64 @@ def _plain_trafilatura(html: str, url: str) -> str:
 @lru_cache(maxsize=16384)  # a site's menus and boxes repeat their link texts on every page
 def _line_key(line: str) -> str:
     return word_key(line)
+
+
+# The site's colophon, its footer's line: who owns or licenses the site and where to reach it
+# ("Cơ quan chủ quản: … Giấy phép số … Địa chỉ: … Điện thoại: …", "© Bản quyền thuộc …"); folded
+_OWNER = re.compile(r"ban quyen|©|copyright|co quan chu quan|chiu trach nhiem|ghi ro nguon"
+                    r"|giay phep (?:so|xuat ban|thiet lap|cung cap)")
+_REACH = re.compile(r"\b(?:dia chi|dien thoai|email|fax|hotline|duong day nong)\b")
+_COLOPHON_CHARS = 600  # a colophon is a few sentences; a longer line is prose
+
+
+def _colophon(line: str) -> bool:
+    """``line`` names the site's owner or licence and how to reach it (or two of the former)."""
+    if len(line) > _COLOPHON_CHARS:
+        return False
+    folded = fold(line)
+    owner = [m.group() for m in _OWNER.finditer(folded)]
+    return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
+
+
+# A line of a long-form story's credits block ("Nội dung: Hoàng Lan", "Ảnh: Quang Vinh",
+# "Thiết kế: Thu Hà"): a role, then the names
+_CREDIT_ROLE = re.compile(r"(?:nội dung|bài(?: viết)?|ảnh|thiết kế|đồ họa|đồ hoạ|trình bày|video|"
+                          r"kỹ thuật|thực hiện|biên tập|quay phim|dựng phim|sản xuất|chỉ đạo sản "
+                          r"xuất|tổ chức sản xuất|tổ chức thực hiện|design|photo|text)"
+                          r"(?:\s*(?:,|và|&|-|\+)\s*(?:ảnh|video|clip|đồ họa))?\s*:\s*\S.{0,80}",
+                          re.I)
+
+
+def _credits_outside_story(lines: list[str], tree: lxml.html.HtmlElement,
+                           container: lxml.html.HtmlElement | None) -> int:
+    """How many of the last ``lines`` are a credits block (two :data:`_CREDIT_ROLE` lines or
+    more) shown outside the story's box: the body ``container``, else the element holding the
+    body's last two lines of prose (a sapo above the story may sit outside it). The fixtures'
+    convention: an author line inside the body's box is body, one outside it is not. Pages
+    whose body does not end so pay nothing."""
+    count = 0
+    while count < min(len(lines) - 1, 8) and _CREDIT_ROLE.fullmatch(lines[-1 - count]):
+        count += 1
+    if count < 2:
+        return 0
+    prose = [line for line in lines[:-count] if len(line) >= _PROSE_LINE]
+    prose = prose[-2:]
+    wanted = {lines[-count], *prose}
+    shown = {}
+    for el in tree.iter("p", "div", "span", "li", "td", "section", "article"):
+        text = " ".join(el.text_content().split())
+        if text in wanted and text not in shown:
+            shown[text] = el
+    credits = shown.get(lines[-count])
+    box = container
+    if box is None and prose and prose[0] in shown and prose[-1] in shown:
+        first, last = shown[prose[0]], shown[prose[-1]]
+        box = next((a for a in first.iterancestors() if a is last or last in a.iterdescendants()),
+                   None) if first is not last else first.getparent()
+    if credits is None or box is None or credits is box \
+            or any(a is box for a in credits.iterancestors()):
+        return 0
+    return count
 
 
 _CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one
@@ -1740,6 +1803,11 @@ def extract_article(
     hints = {**(hints or {}), "body_container": container is not None}
     kind, reason, attachments = ("other", "empty or unreadable page", []) if tree is None \
         else classify_page(tree, url, hints)
+    if kind == "article" and (shown := tree.find("head/title")) is not None \
+            and print_view_title(fold(" ".join(shown.text_content().split()))):
+        # stored as the article it prints (its headline, date and whole text, without the
+        # site's boxes), the reason saying what the capture is
+        reason += " (a print view of the article)"
     if cut_short and kind != "article":  # the judgement saw only the page's first levels
         reason += f" (the page nests deeper than the parser reads, {_MAX_DEPTH} levels: not read)"
     unclosed = unclosed and tree is not None
@@ -1886,6 +1954,10 @@ def extract_article(
                 if key in shown:
                     shown[key] -= 1
         lines = kept
+    while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
+        lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
+    if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
+        lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]
     if sapo and fold(sapo) not in fold(" ".join(lines)):
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too

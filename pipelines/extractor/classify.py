@@ -493,6 +493,8 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
                 return h
     if h1s or not names:
         return h1s[0] if h1s else None
+    if all(map(print_view_title, names)):  # "In trang": the print view's title names no story
+        return _titled_element(tree)
     # no heading names the page: ASP.NET's <span id="…_lblTitle">, a <div class="title">
     # shows its title all the same, as the text of one element (a block of its own)
     body = tree.find("body")
@@ -513,6 +515,27 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 
 _TITLE_ELEMENTS = ("span", "div", "td", "p", "strong", "b", "h4", "h5")
+# the <title> of an article's print view ("In trang", "Bản in - Cổng TTĐT"), folded
+_PRINT_TITLE = re.compile(r"(?:in trang|trang in|ban in|in bai(?: viet)?|phien ban in|print"
+                          r"(?: page| version)?|printer friendly(?: version)?)(?:\s+[-|–—:]\s+.*)?")
+_TITLE_NAME = re.compile(r"title|tieu-?de", re.I)  # "print-title", "lblTieuDe", "tieude"
+
+
+def print_view_title(name: str) -> bool:
+    """``name`` (a folded <title>) is a print view's, which names no story."""
+    return _PRINT_TITLE.fullmatch(name) is not None
+
+
+def _titled_element(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first element of the body whose class or id names it the title (a print view's
+    ``<span id="lblTieuDe">``, ``<h2 class="print-title">``), a block of a headline's length."""
+    body = tree.find("body")
+    for el in body.iter(*_TITLE_ELEMENTS, "h2", "h3") if body is not None else ():
+        if _TITLE_NAME.search(f"{el.get('class') or ''} {el.get('id') or ''}") \
+                and 10 <= len(_text(el)) <= 300 and el.find(".//a") is None \
+                and not any(child.tag in _BLOCK for child in el.iterdescendants()):
+            return el
+    return None
 
 
 def _shows_title(text: str, name: str) -> bool:

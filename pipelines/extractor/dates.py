@@ -323,6 +323,9 @@ def _kept_in_attribute(el: lxml.html.HtmlElement, keep_offset: bool = False) -> 
     return None
 
 
+_BODY_START = 150  # characters of a paragraph of the story's text (a caption, a link: fewer)
+
+
 def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
                title: str | None = None, stamped: str | None = None) -> str | None:
     """First visible date after the headline (else the nearest before it).
@@ -338,17 +341,28 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
     found.
     """
     headline = _headline(tree, title)
-    after_headline = headline is None
+    # no headline on the page (only og:title names the story): the story's text starts at its
+    # first long paragraph, and the date nearest above that is the dateline, as the one nearest
+    # above a headline is (the site's clock comes first)
+    body_start = None if headline is not None else next(
+        (p for p in tree.iter("p") if len(p.text_content()) >= _BODY_START), None)
+    after_headline = headline is None and body_start is None
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     first = updated = other = None
     dated_relatively = False
     # one walk in document order: passing the headline switches from "before" to "after"
     # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>);
     # abbr: hAtom's (Blogger's <abbr class="published">); tr: a label cell, then the date's
-    tags = ("h1", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small", "abbr", "tr")
+    # h2: Blogger's day header above its posts (<h2 class="date-header">)
+    tags = ("h1", "h2", "time", "span", "div", "p", "li", "td", "dd", "em", "i", "small", "abbr",
+            "tr")
     if headline is not None and headline.tag not in tags:
         tags = (*tags, headline.tag)
     for el in tree.iter(*tags):
+        if el is body_start:
+            if updated or first:
+                break  # the nearest date above the story's text
+            after_headline = True
         if el is headline or el.tag == "h1":
             after_headline = after_headline or el is headline
             continue
