@@ -27,10 +27,12 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
+    extract_metainfo,
     extract_title,
     extract_url,
     find_date,
@@ -1724,6 +1726,90 @@ def _json_ld_authors(scripts: list) -> list[str]:
     return []
 
 
+# trafilatura's AUTHOR_XPATHS and AUTHOR_DISCARD_XPATHS (2.3.1) as tests of one element, in
+# Python: libxml2 spends ~4 ms a page on each of those four XPaths (their predicates, re:test()
+# or contains() alike, are evaluated attribute by attribute), one pass in Python less than one.
+# tests/test_extract_rules.py checks them against trafilatura's.
+_BYLINE_TAGS = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
+_BYLINE_NAMES = ("authorname", "author-name", "AuthorName", "authorName")
+_AUTHOR_TAGS = frozenset(("a", "div", "h3", "h4", "p", "span"))
+_AUTHOR_IDS = ("author", "zuozhe", "bianji", "xiaobian")
+_AUTHOR_CLASSES = ("author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by",
+                   "posted-by", "journalist-name")
+_ANY_AUTHOR_CLASSES = ("author", "Author", "screenname", "writer", "byline", "Byline")
+# every name the tests of :func:`_author_elements` look for in an attribute ("byl" for "byline")
+_AUTHOR_HINT = re.compile("author|Author|byl|BBL|Byline|username|zuozhe|bianji|xiaobian"
+                          "|channel-name|submitted-by|posted-by|journalist-name|screenname|writer")
+_NOT_AUTHOR_TAGS = frozenset(("a", "div", "section", "span"))
+_NOT_AUTHOR_CLASSES = ("commentlist", "comments-list", "sidebar", "is-hidden", "quote",
+                       "embedly-instagram", "article-share", "article-support", "print",
+                       "category", "meta-date", "meta-reviewer")
+
+# every name the tests of :func:`_not_author_elements` look for in an attribute
+_NOT_AUTHOR_HINT = re.compile("comment|Comment|ProductReviews|title|date|sidebar|is-hidden|quote"
+                              "|embedly-instagram|article-s|print|category|meta-|Figure")
+
+
+def _author_elements(tree: lxml.html.HtmlElement) -> list[list]:
+    """The elements each of trafilatura's three AUTHOR_XPATHS finds in ``tree``, in document
+    order: the specific ones (``@rel='author'``, ``<author>``…), the usual ones (a class or id
+    naming the author, a byline), any element naming one."""
+    named_me = {rel.getparent() for rel in tree.iter("rel") if rel.text_content() == "me"}
+    found: list[list] = [[], [], []]
+    for el in tree.iter(tag=etree.Element):
+        if el.tag != "author" and el not in named_me \
+                and not _AUTHOR_HINT.search(" ".join(el.values())):
+            continue  # (for speed: no attribute holds any of the names looked for below)
+        cls, id_ = el.get("class") or "", el.get("id") or ""
+        itemprop = el.get("itemprop") or ""
+        if el.tag == "author" or el.tag in _BYLINE_TAGS and (
+                "author" in (el.get("rel"), id_, cls) or itemprop == "author name"
+                or el in named_me or el.get("data-testid") in ("AuthorCard", "AuthorURL")
+                or any(name in cls for name in _BYLINE_NAMES)):
+            found[0].append(el)
+        if el.tag in _AUTHOR_TAGS and (
+                cls in ("byline", "username", "byl", "BBL") or "author" in itemprop
+                or any(name in id_ for name in _AUTHOR_IDS)
+                or any(name in cls for name in _AUTHOR_CLASSES)):
+            found[1].append(el)
+        if "Byline" in (el.get("data-component") or "") or "author" in itemprop \
+                or "author" in id_ or "Author" in id_ \
+                or any(name in cls for name in _ANY_AUTHOR_CLASSES):
+            found[2].append(el)
+    return found
+
+
+def _not_author_elements(tree: lxml.html.HtmlElement) -> list:
+    """What trafilatura's AUTHOR_DISCARD_XPATHS find in ``tree`` (comments, sidebars, dates,
+    figures), in its order: those boxes, then every <time> and <figure>."""
+    boxes = []
+    for el in tree.iterdescendants(*_NOT_AUTHOR_TAGS):
+        if not _NOT_AUTHOR_HINT.search(" ".join(el.values())):
+            continue  # (for speed: no attribute holds any of the names looked for below)
+        cls, id_ = el.get("class") or "", el.get("id") or ""
+        if id_.startswith("comments") or cls in ("comments", "title", "date") \
+                or "commentlist" in id_ or "comment-list" in id_ or "ProductReviews" in id_ \
+                or cls.startswith(("Comments", "comments")) \
+                or any(name in cls for name in _NOT_AUTHOR_CLASSES) \
+                or "Figure" in (el.get("data-component") or ""):
+            boxes.append(el)
+    return boxes
+
+
+def _author_search(tree: lxml.html.HtmlElement) -> str | None:
+    """trafilatura's ``extract_author(tree)``: the first byline-like element's text, read on a
+    copy of the page without its comments, sidebars, dates and figures."""
+    if not any(_author_elements(tree)):
+        return None  # no byline-like element: the copy, a part of the page, has none either
+    subtree = copy.deepcopy(tree)
+    prune_unwanted_nodes(subtree, [_not_author_elements, lambda page: list(
+        page.iter("time", "figure"))])
+    found = _author_elements(subtree)
+    author = extract_metainfo(subtree, [lambda _: found[0], lambda _: found[1],
+                                        lambda _: found[2]], len_limit=120)
+    return normalize_authors(None, author) if author else None
+
+
 def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, author: bool,
                           date: bool, metas: dict[str, str] | None = None,
                           json_ld: list | None = None) -> dict:
@@ -1748,7 +1834,7 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str, title: bool, au
     if title and not found.title:
         found.title = extract_title(tree)
     if author and not found.author:
-        found.author = extract_author(tree)
+        found.author = _author_search(tree)
         if found.author and metas is not None and _names_publisher(found.author, metas, url):
             found.author = None
     if date:

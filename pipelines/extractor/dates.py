@@ -480,6 +480,9 @@ def _label_first(el: lxml.html.HtmlElement) -> bool:
     """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
     can start with a date label: its first letter or digit is one :data:`_LABEL_START`
     allows."""
+    text = el.get("datetime") or el.text  # (for speed: most elements tell by their own text)
+    if text and (first := _WORD_CHAR.search(text)):
+        return _LABEL_START.match(first.group()) is not None
     for piece in [el.get("datetime")] if el.get("datetime") else el.itertext():
         if first := _WORD_CHAR.search(piece):
             return _LABEL_START.match(first.group()) is not None
