@@ -1729,7 +1729,7 @@ def _json_ld_authors(scripts: list) -> list[str]:
 # trafilatura's AUTHOR_XPATHS and AUTHOR_DISCARD_XPATHS (2.3.1) as tests of one element, in
 # Python: libxml2 spends ~4 ms a page on each of those four XPaths (their predicates, re:test()
 # or contains() alike, are evaluated attribute by attribute), one pass in Python less than one.
-# tests/test_extract_rules.py checks them against trafilatura's.
+# tests/test_author_search.py checks them against trafilatura's.
 _BYLINE_TAGS = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
 _BYLINE_NAMES = ("authorname", "author-name", "AuthorName", "authorName")
 _AUTHOR_TAGS = frozenset(("a", "div", "h3", "h4", "p", "span"))
