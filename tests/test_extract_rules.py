@@ -760,6 +760,41 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     assert "fallback_used" not in result["flags"]
 
 
+def baseline_dump_page() -> str:
+    """A page whose paragraphs are bare <div>s in nested boxes, a menu above and a column of
+    other stories beside: trafilatura's own extraction finds almost nothing there."""
+    menu = " | ".join(f'<a href="/muc-{n}/">Chuyên mục {n}</a>' for n in range(12))
+    side = "".join(f'<div><a href="/tin-{n}.html">Tin ngắn số {n} về hoạt động của các xã</a>'
+                   "</div>" for n in range(10))
+    story = "".join(f"<div>{line}</div>" for line in BODY)
+    return f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div id="layout"><div class="menu">{menu}</div><div class="box"><div class="inner">
+<div class="txtbox">{story}</div></div></div><div class="side">{side}</div></div></body></html>"""
+
+
+def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch) -> None:
+    # trafilatura's own extraction finds under 250 characters; its fast pass then returns its
+    # baseline, the page's text blocks (the menu, the story, the column), where its full pass
+    # (plain) takes readability's, the story alone. The body holds plain's text and is
+    # longer: plain's is taken.
+    from pipelines.extractor import article
+    result = extract_article(baseline_dump_page(), URL)
+    check(result, BODY, ["Chuyên mục 3", "Tin ngắn số 4"])
+    assert "fallback_used" in result["flags"]
+    text, dump = article._trafilatura_pass(article._parse(baseline_dump_page()), URL)
+    assert dump and "Chuyên mục 3" in text and BODY[1] in text
+    # trafilatura's own extraction (page's <p> elements, some holding inline ones) is not it
+    own = f"<html><body><article>{''.join(f'<p>{x} <b>mới</b></p><p>{x}</p>' for x in BODY)}"
+    assert not article._trafilatura_pass(article._parse(own + "</article></body></html>"), URL)[1]
+    # plain finds nothing on the page, or keeps one paragraph of the story's three (its
+    # readability missed the rest): the body stands, nothing flagged
+    for plain in ("", BODY[0]):
+        monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url, plain=plain: plain)
+        result = extract_article(baseline_dump_page(), URL)
+        check(result, [*BODY, "Chuyên mục 3"], [])
+        assert "fallback_used" not in result["flags"]
+
+
 def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
     for byline, want in (("<div class='author-time'>Minh Châu - 02/03/2025 08:15</div>",
                           "Minh Châu"),
