@@ -745,14 +745,13 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     prices = [f"| Quý {n} | {n * 7}% | {n * 3} tỷ |" for n in range(1, 40)]
     assert not _reads_layout_table([BODY[0], *prices])
     monkeypatch.setattr(article, "_plain_trafilatura",
-                        lambda html, url: "\n".join([*BODY, *CAPTIONS]))
+                        lambda page, url: "\n".join([*BODY, *CAPTIONS]))
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], CAPTIONS[-1]], ["Chuyên mục 3", "Tin mới nhất", "Bản quyền"])
     assert "fallback_used" in result["flags"]
     # plain reads the layout as the body does: nothing is taken away, nothing flagged
     monkeypatch.setattr(article, "_plain_trafilatura",
-                        lambda html, url: article._trafilatura_text(
-                            article._parse(html), url))
+                        lambda page, url: article._trafilatura_text(page, url))
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], "Chuyên mục 3"], [])
     assert "fallback_used" not in result["flags"]
