@@ -1467,11 +1467,24 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
 
     Content only: trafilatura's metadata pass (author XPaths, htmldate, licence, tags) cost
     more than its text extraction and mostly repeats what extract_article reads itself.
+
+    For speed, the page's <head> (its scripts and styles gone with the noise) is taken out
+    for the call and put back: trafilatura deletes it unread in its cleaning, after copying it
+    and searching it for boxes (0.5 ms a page; none of the 466 wide-set results changes).
     """
+    head = tree.find("head")
+    if head is not None and (head.tail or "").strip():
+        head = None  # text after </head> goes with it: trafilatura is given the page whole
+    index = tree.index(head) if head is not None else None
+    if head is not None:
+        tree.remove(head)  # (its tail with it, put back with it)
     try:
         doc = bare_extraction(tree, options=_options(_FAST, url))
     except Exception:  # noqa: BLE001 - a trafilatura failure leaves the container text
         return ""
+    finally:
+        if head is not None:
+            tree.insert(index, head)
     return (doc.text if doc is not None else None) or ""
 
 
