@@ -765,3 +765,22 @@ def test_a_bylines_date_and_credit_label_are_no_part_of_the_name() -> None:
                           "Hoàng Nga; Thu Trang")):
         html = page("".join(paragraphs()) + byline)
         assert extract_article(html, URL)["author"] == want, byline
+
+
+def test_plain_trafilatura_reads_the_parsed_page_as_it_reads_the_source() -> None:
+    # speed: plain trafilatura is given the page as parsed once for the guard's checks, with
+    # comments stripped as its own parser strips them; its text is the same as from source
+    from pipelines.extractor import article
+    paragraphs = "".join(
+        f"<p>Đoạn {n}: Ủy ban nhân dân tỉnh họp bàn<!-- ghi chú --> kế hoạch phát triển "
+        f"nông nghiệp, giao thông và giáo dục cho các xã vùng cao trong năm tới.</p>"
+        for n in range(8))
+    page = (f"<!DOCTYPE html><html><head><title>Họp bàn kế hoạch</title></head><body>"
+            f"<article><h1>Họp bàn kế hoạch</h1>{paragraphs}</article></body></html>")
+    parsed = article._fetched(page)
+    assert article._loads_as_document(parsed)
+    text = article._plain_trafilatura(parsed, URL)
+    assert "Đoạn 7: Ủy ban nhân dân tỉnh họp bàn kế hoạch" in text
+    assert text == article._plain_trafilatura(page, URL)
+    # a fragment (no <head>): lxml.html.fromstring hands trafilatura its body, not a document
+    assert not article._loads_as_document(article._fetched(f"<div>{paragraphs}</div>"))

@@ -1219,10 +1219,11 @@ def _options(template: Extractor, url: str) -> Extractor:
     return options
 
 
-def _plain_trafilatura(page: lxml.html.HtmlElement | None, url: str) -> str:
+def _plain_trafilatura(page: lxml.html.HtmlElement | str | None, url: str) -> str:
     """Plain trafilatura's body text of the page as fetched (its full extraction, with the
     readability and jusText fallbacks that the fast pass skips); "" when it finds none.
-    ``page`` is the page as :func:`_fetched` parses it (trafilatura works on a copy).
+    ``page`` is the page as :func:`_fetched` parses it (trafilatura works on a copy), or its
+    source where trafilatura's loader would read it otherwise (:func:`_loads_as_document`).
 
     Its defaults, as a user runs it and as ``make eval`` scores it: comments on (they stay out
     of the body text all the same). With comments off, trafilatura 2.3 first prunes the page of
@@ -1250,6 +1251,14 @@ def _fetched(html: str | bytes, declared_encoding: str | None = None
     if page is not None:
         etree.strip_elements(page, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     return page
+
+
+def _loads_as_document(page: lxml.html.HtmlElement | None) -> bool:
+    """True when trafilatura's loader, given the page's source, would make the same document
+    of it as :func:`_fetched`: lxml.html.fromstring returns the whole document when it holds
+    a <head>, and trafilatura keeps a document of two parts or more. (A fragment without one
+    comes back as its single element or body, and goes to trafilatura as source.)"""
+    return page is not None and len(page) >= 2 and page.find("head") is not None
 
 
 @lru_cache(maxsize=16384)  # a site's menus and boxes repeat their link texts on every page
@@ -1887,7 +1896,10 @@ def extract_article(
         def unwanted(line: str) -> bool:
             return _chrome_line(line, title) or _date_line(line) or _line_key(line) in headlines
 
-        plain = _plain_trafilatura(fetched(), url)
+        page = fetched()
+        if not _loads_as_document(page):  # a fragment: trafilatura reads its source its own way
+            page = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
+        plain = _plain_trafilatura(page, url)
         if _could_be_link_list(plain.split("\n")) and fetched() is not None:
             plain = "\n".join(_without_link_lists(plain.split("\n"), fetched()))
 
