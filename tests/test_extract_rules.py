@@ -747,14 +747,13 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     prices = [f"| Quý {n} | {n * 7}% | {n * 3} tỷ |" for n in range(1, 40)]
     assert not _reads_layout_table([BODY[0], *prices])
     monkeypatch.setattr(article, "_plain_trafilatura",
-                        lambda html, url: "\n".join([*BODY, *CAPTIONS]))
+                        lambda page, url: "\n".join([*BODY, *CAPTIONS]))
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], CAPTIONS[-1]], ["Chuyên mục 3", "Tin mới nhất", "Bản quyền"])
     assert "fallback_used" in result["flags"]
     # plain reads the layout as the body does: nothing is taken away, nothing flagged
     monkeypatch.setattr(article, "_plain_trafilatura",
-                        lambda html, url: article._trafilatura_text(
-                            article._parse(html), url))
+                        lambda page, url: article._trafilatura_text(page, url))
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], "Chuyên mục 3"], [])
     assert "fallback_used" not in result["flags"]
@@ -876,3 +875,22 @@ def test_an_emagazines_credits_are_body_only_inside_the_storys_box(inside: bool)
     check(result, ["ba mùa khô liên tiếp", "giữa sân nhà mình"]
           + (["Thiết kế: Thu Hà"] if inside else []),
           ["Giấy phép số 25"] + ([] if inside else ["Thiết kế: Thu Hà", "Ảnh: Quang Vinh"]))
+
+
+def test_plain_trafilatura_reads_the_parsed_page_as_it_reads_the_source() -> None:
+    # speed: plain trafilatura is given the page as parsed once for the guard's checks, with
+    # comments stripped as its own parser strips them; its text is the same as from source
+    from pipelines.extractor import article
+    paragraphs = "".join(
+        f"<p>Đoạn {n}: Ủy ban nhân dân tỉnh họp bàn<!-- ghi chú --> kế hoạch phát triển "
+        f"nông nghiệp, giao thông và giáo dục cho các xã vùng cao trong năm tới.</p>"
+        for n in range(8))
+    page = (f"<!DOCTYPE html><html><head><title>Họp bàn kế hoạch</title></head><body>"
+            f"<article><h1>Họp bàn kế hoạch</h1>{paragraphs}</article></body></html>")
+    parsed = article._fetched(page)
+    assert article._loads_as_document(parsed)
+    text = article._plain_trafilatura(parsed, URL)
+    assert "Đoạn 7: Ủy ban nhân dân tỉnh họp bàn kế hoạch" in text
+    assert text == article._plain_trafilatura(page, URL)
+    # a fragment (no <head>): lxml.html.fromstring hands trafilatura its body, not a document
+    assert not article._loads_as_document(article._fetched(f"<div>{paragraphs}</div>"))
