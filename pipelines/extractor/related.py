@@ -103,6 +103,7 @@ _NON_ARTICLE_PATH = re.compile(
 _ID_QUERY = re.compile(r"(?:^|&)(?!cat|cm|zone|page|chuyen|menu|lang)[\w.-]*id[\w.-]*=\d+(?:&|$)",
                        re.I)
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
+_COMPONENT_BOXES = etree.XPath(".//*[@data-component-type]")  # (in C; iterfind walks in Python)
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "jpg",
                        "jpeg", "png", "gif", "webp", "avif", "svg", "mp3", "mp4", "txt", "xml"})
 # Second-level labels under which a country code registers names: baotinh.com.vn, x.gov.vn.
@@ -228,6 +229,7 @@ class _ArticleLinks:
         self.host = (urlsplit(page).hostname or "") if self.site else ""
         self.memo: dict[str, str | None] = {}
         self.article_memo: dict[str, bool] = {}
+        self.section_memo: dict[str, bool] = {}  # :meth:`section` by href
         self.shapes: dict[str, tuple] = {}
         # per <a> element: (canonical URL or None, not a member, headline words), see
         # :meth:`_facts`; cleared when the tree around links changes (:func:`_box_after_label`)
@@ -257,6 +259,11 @@ class _ArticleLinks:
         no article's ("/anh.htm", a sub-site "https://video.baotinh.vn/"), neither the page
         itself nor the home page of its host, nor a file."""
         href = (a.get("href") or "").strip()
+        if href not in self.section_memo:
+            self.section_memo[href] = self._section(href)
+        return self.section_memo[href]
+
+    def _section(self, href: str) -> bool:
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return False
         url, parts, host = _target(self.base, href)
@@ -661,7 +668,11 @@ def _short_text(el: lxml.html.HtmlElement, limit: int) -> str | None:
     """The text of ``el``, whitespace collapsed, if it has at most ``limit`` characters, else
     None. Reads no further than needed (:func:`text_under`): a box holding a whole article is
     rejected after its first words."""
-    text = text_under(el, limit + 1)  # at most ``limit`` characters besides white space
+    if len(el):
+        text = text_under(el, limit + 1)  # at most ``limit`` characters besides white space
+    else:  # (a leaf, most elements asked: its own text is all text_under would read)
+        text = el.text or ""
+        text = text if solid_len(text) <= limit else None
     if text is None:
         return None
     text = " ".join(text.split())
@@ -709,10 +720,12 @@ def _lead_in_line(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
 _LINE_TAGS = ("p", "div", "li", "blockquote", "h3", "h4", "h5", "h6")
 _INLINE_LABELS = frozenset({"strong", "b", "em", "i", "u", "span", "label"})
 # texts that may open a lead-in line: short ones outside links, or one behind an arrow
+# (normalize-space() is worked out per test, on every text node of the page: the arrows are
+# told by the first one or two characters, the link test comes before the length test)
 _OPENING_TEXTS = etree.XPath(
-    ".//text()[normalize-space() and (string-length(normalize-space()) <= 40 and not(ancestor::a)"
-    + "".join(f" or starts-with(normalize-space(), '{c}')"
-              for c in (">>", "»", "►", "▶", "→", "⇒", "➤", "☞", "⏩")) + ")]")
+    ".//text()[normalize-space()][not(ancestor::a) and string-length(normalize-space()) <= 40"
+    " or substring(normalize-space(), 1, 2) = '>>'"
+    " or contains('»►▶→⇒➤☞⏩', substring(normalize-space(), 1, 1))]")
 
 
 def _lead_in_lines(root: lxml.html.HtmlElement, links_of: _ArticleLinks) -> list:
@@ -930,7 +943,7 @@ def extract_related(
 
     # script-filled boxes that only carry article ids ("data-component-type", any tag)
     by_id = set()
-    for el in tree.iterfind(".//*[@data-component-type]"):
+    for el in _COMPONENT_BOXES(tree):
         kind = el.get("data-component-type")
         ids = re.findall(r"\d+", el.get("data-component-value") or "") if kind in _ID_TYPES else []
         if ids:
