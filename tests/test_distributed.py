@@ -18,7 +18,15 @@ from conftest import run_tintuc, send_page, serving
 
 from crawler.redis_frontier import TABLE_TTL
 from pipelines.stream_pipeline import STREAM
-from tintuc.distributed import GROUP, Ingester, connect, enqueue, queue_keys, running_crawls
+from tintuc.distributed import (
+    GROUP,
+    DistributedError,
+    Ingester,
+    connect,
+    enqueue,
+    queue_keys,
+    running_crawls,
+)
 
 # ~47 requests at 0.3 s: the crawl lasts ~15 s, three times Scrapy's 5 s idle heartbeat, so a
 # worker that found the frontier empty at first still takes part (0.1 s was flaky in CI)
@@ -81,6 +89,48 @@ def test_two_workers_store_what_one_crawl_stores_fetching_each_url_once(
     # every article points to its capture
     missing = rows(shared, "SELECT url FROM articles WHERE capture_id IS NULL")
     assert missing == []
+
+
+@pytest.mark.e2e
+def test_an_ingester_started_before_its_workers_waits_for_them(sample_portal, redis_url,
+                                                                tmp_path):  # fmt: skip
+    """`ingest --until-idle` does not count idle time before a worker's result of the crawl
+    has come: on a loaded machine workers can take longer to start than the ingester's idle
+    time (it used to exit with the crawl not begun and nothing stored)."""
+    base_url, manifest = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    db_path = tmp_path / "archive.db"
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", "4", cwd=tmp_path)  # fmt: skip
+    time.sleep(6)  # the worker starts late: more than the ingester's idle time
+    assert ingester.poll() is None, ingester.communicate()[0]
+    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "1", "--name", "w1",
+                          cwd=tmp_path)  # fmt: skip
+    outputs = []
+    for process in (worker, ingester):
+        outputs.append(process.communicate(timeout=180)[0])
+        assert process.returncode == 0, outputs[-1]
+    # the whole crawl (the ingester may leave before the worker says it left the crawl:
+    # the worker's own last wait, Scrapy's 5 s heartbeat, is longer than 4 s)
+    assert len(article_urls(db_path)) == len(manifest["articles"]), outputs
+
+
+@pytest.mark.e2e
+def test_an_ingester_whose_crawl_no_worker_joins_says_so(redis_url, tmp_path):
+    """The other side of waiting for workers: one that never comes is an error of the crawl
+    and one `Error:` line after --worker-timeout, not a silent exit nor a wait for ever."""
+    db_path = tmp_path / "archive.db"
+    run_tintuc("enqueue", "--start-url", "http://127.0.0.1:9/", "--redis", redis_url)
+    result = tintuc_in_process("ingest", "--redis", redis_url, "--db", str(db_path),
+                               "--until-idle", "0.2", "--worker-timeout", "1")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: no worker began the crawl within 1 s: crawl 1 (http://127.0.0.1:9/) (is a "
+        "`tintuc worker` running on this Redis?); the crawl stays enqueued for a later worker")
+    (error,) = rows(db_path, "SELECT crawl_id, url, error FROM crawl_errors")
+    assert error == {"crawl_id": 1, "url": "http://127.0.0.1:9/",
+                     "error": "no worker began the crawl within 1 s"}  # fmt: skip
+    assert list(running_crawls(connect(redis_url))) == [1]  # still there for a later worker
 
 
 def tintuc_in_process(*args: str):
@@ -147,7 +197,8 @@ def test_the_scheduler_enqueues_due_crawls_on_the_shared_frontier(redis_url, tmp
     crawls = {token: crawl["site"] for token, crawl in running_crawls(conn).items()}
     assert crawls == {1: "sample"}
     ingester = Ingester(conn, db_path)
-    ingester.run(until_idle=0.1)
+    with pytest.raises(DistributedError, match="no worker began the crawl within 0.5 s"):
+        ingester.run(until_idle=0.1, worker_timeout=0.5)  # no worker runs here
     ingester.close()
     (crawl,) = rows(db_path, "SELECT site, trigger, status FROM crawls")
     assert crawl == {"site": "sample", "trigger": "schedule", "status": "running"}
