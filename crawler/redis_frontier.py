@@ -38,6 +38,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.checks import setting
+from crawler.url_shapes import ItemParts
 
 logger = logging.getLogger(__name__)
 
@@ -379,8 +380,50 @@ class SharedTable:
         return json.loads(pipe.expire(self.key, TABLE_TTL).execute()[1])
 
 
+class SharedItemParts(ItemParts):
+    """:class:`crawler.url_shapes.ItemParts` of one crawl, shared by its workers: what one
+    learns from the teaser links of its pages, all use, so that an article one worker meets in
+    one context and another worker in another is one item for both (each worker learning
+    alone, one that has fetched no listing teaching it knew no item part and stored its copy).
+    Two Redis sets: ``<key>:context`` (part names) and ``<key>:varying`` (JSON lists of names),
+    expiring as the crawl's tables; only what is new is written, and each :meth:`item_of`
+    reads both in one round trip."""
+
+    def __init__(self, conn: redis.Redis, key: str):
+        super().__init__()
+        self.conn, self.keys = conn, (f"{key}:context", f"{key}:varying")
+
+    def learn(self, urls: list[str]) -> None:
+        known = set(self.context), set(self.varying)
+        super().learn(urls)
+        context, varying = self.context - known[0], self.varying - known[1]
+        if not context and not varying:
+            return
+        pipe = self.conn.pipeline()
+        if context:
+            pipe.sadd(self.keys[0], *sorted(context))
+        if varying:
+            pipe.sadd(self.keys[1], *(json.dumps(sorted(names)) for names in varying))
+        for key in self.keys:
+            pipe.expire(key, TABLE_TTL)
+        pipe.execute()
+
+    def item_of(self, url: str) -> list[tuple[str, str]]:
+        context, varying = self.conn.pipeline().smembers(self.keys[0]).smembers(
+            self.keys[1]).execute()  # fmt: skip
+        self.context |= {name.decode() for name in context}
+        self.varying |= {frozenset(json.loads(names)) for names in varying}
+        return super().item_of(url)
+
+
 def shared_tables(crawler, *names: str) -> list[SharedTable]:
     """The crawl's tables ``names``, keyed beside its queue (as its leases: ``<queue>:<name>``)."""
     queue_key = crawler.settings.get("SCHEDULER_QUEUE_KEY")
     conn = FrontierLeases.of(crawler).conn
     return [SharedTable(conn, f"{queue_key}:{name}") for name in names]
+
+
+def shared_item_parts(crawler) -> SharedItemParts:
+    """The crawl's :class:`SharedItemParts`, keyed beside its queue (``<queue>:item_parts``)."""
+    queue_key = crawler.settings.get("SCHEDULER_QUEUE_KEY")
+    return SharedItemParts(FrontierLeases.of(crawler).conn, f"{queue_key}:item_parts")

@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import redis
@@ -18,7 +19,15 @@ from conftest import run_tintuc, send_page, serving
 
 from crawler.redis_frontier import TABLE_TTL
 from pipelines.stream_pipeline import STREAM
-from tintuc.distributed import GROUP, Ingester, connect, enqueue, queue_keys, running_crawls
+from tintuc.distributed import (
+    GROUP,
+    DistributedError,
+    Ingester,
+    connect,
+    enqueue,
+    queue_keys,
+    running_crawls,
+)
 
 # ~47 requests at 0.3 s: the crawl lasts ~15 s, three times Scrapy's 5 s idle heartbeat, so a
 # worker that found the frontier empty at first still takes part (0.1 s was flaky in CI)
@@ -81,6 +90,48 @@ def test_two_workers_store_what_one_crawl_stores_fetching_each_url_once(
     # every article points to its capture
     missing = rows(shared, "SELECT url FROM articles WHERE capture_id IS NULL")
     assert missing == []
+
+
+@pytest.mark.e2e
+def test_an_ingester_started_before_its_workers_waits_for_them(sample_portal, redis_url,
+                                                                tmp_path):  # fmt: skip
+    """`ingest --until-idle` does not count idle time before a worker's result of the crawl
+    has come: on a loaded machine workers can take longer to start than the ingester's idle
+    time (it used to exit with the crawl not begun and nothing stored)."""
+    base_url, manifest = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    db_path = tmp_path / "archive.db"
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", "4", cwd=tmp_path)  # fmt: skip
+    time.sleep(6)  # the worker starts late: more than the ingester's idle time
+    assert ingester.poll() is None, ingester.communicate()[0]
+    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "1", "--name", "w1",
+                          cwd=tmp_path)  # fmt: skip
+    outputs = []
+    for process in (worker, ingester):
+        outputs.append(process.communicate(timeout=180)[0])
+        assert process.returncode == 0, outputs[-1]
+    # the whole crawl (the ingester may leave before the worker says it left the crawl:
+    # the worker's own last wait, Scrapy's 5 s heartbeat, is longer than 4 s)
+    assert len(article_urls(db_path)) == len(manifest["articles"]), outputs
+
+
+@pytest.mark.e2e
+def test_an_ingester_whose_crawl_no_worker_joins_says_so(redis_url, tmp_path):
+    """The other side of waiting for workers: one that never comes is an error of the crawl
+    and one `Error:` line after --worker-timeout, not a silent exit nor a wait for ever."""
+    db_path = tmp_path / "archive.db"
+    run_tintuc("enqueue", "--start-url", "http://127.0.0.1:9/", "--redis", redis_url)
+    result = tintuc_in_process("ingest", "--redis", redis_url, "--db", str(db_path),
+                               "--until-idle", "0.2", "--worker-timeout", "1")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: no worker began the crawl within 1 s: crawl 1 (http://127.0.0.1:9/) (is a "
+        "`tintuc worker` running on this Redis?); the crawl stays enqueued for a later worker")
+    (error,) = rows(db_path, "SELECT crawl_id, url, error FROM crawl_errors")
+    assert error == {"crawl_id": 1, "url": "http://127.0.0.1:9/",
+                     "error": "no worker began the crawl within 1 s"}  # fmt: skip
+    assert list(running_crawls(connect(redis_url))) == [1]  # still there for a later worker
 
 
 def tintuc_in_process(*args: str):
@@ -147,7 +198,8 @@ def test_the_scheduler_enqueues_due_crawls_on_the_shared_frontier(redis_url, tmp
     crawls = {token: crawl["site"] for token, crawl in running_crawls(conn).items()}
     assert crawls == {1: "sample"}
     ingester = Ingester(conn, db_path)
-    ingester.run(until_idle=0.1)
+    with pytest.raises(DistributedError, match="no worker began the crawl within 0.5 s"):
+        ingester.run(until_idle=0.1, worker_timeout=0.5)  # no worker runs here
     ingester.close()
     (crawl,) = rows(db_path, "SELECT site, trigger, status FROM crawls")
     assert crawl == {"site": "sample", "trigger": "schedule", "status": "running"}
@@ -531,3 +583,100 @@ def test_an_article_fetched_at_two_urls_by_two_workers_is_stored_once(redis_url,
     conn = redis.Redis.from_url(redis_url)  # the tables are the crawl's, and end with it
     for table in ("spellings", "fingerprints"):
         assert 0 < conn.ttl(f"tintuc:crawl:1:requests:{table}") <= TABLE_TTL
+
+
+SECTIONS = {3: "Thời sự", 4: "Kinh tế", 5: "Văn hóa", 6: "Xã hội"}
+PLACES = ["Xã Quan Lạn", "Huyện Cô Tô", "Thị xã Quảng Yên", "Huyện Ba Chẽ"]
+EVENTS = ["khánh thành nhà văn hóa thôn", "ra quân làm đường giao thông nông thôn",
+          "tổng kết mùa vụ lúa đông xuân", "trao nhà đại đoàn kết cho hộ nghèo"]  # fmt: skip
+# article 10 * section + n: its title
+ARTICLES = {10 * c + n: f"{PLACES[n]} {EVENTS[(n + c) % 4]} ({SECTIONS[c].lower()})"
+            for c in SECTIONS for n in range(4)}  # fmt: skip
+
+
+class TwoContextPortal(BaseHTTPRequestHandler):
+    """A Joomla portal linking each article in two contexts: the home page's menu item
+    (``id=N&Itemid=120``) and its section's (``id=N:slug&catid=C&Itemid=10C``), one page.
+    Its listings show their links as teaser headlines to a User-Agent naming ``w1`` (``?id``
+    names the item: learned from them), as a plain list to any other (nothing to learn
+    from)."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query))
+        nav = "".join(f"<a href='/index.php?option=com_content&amp;view=category&amp;id={c}"
+                      f"&amp;Itemid=10{c}'>{name}</a>" for c, name in SECTIONS.items())
+        article = "/index.php?option=com_content&amp;view=article&amp;id="
+        links = None
+        if parts.path == "/" and not query:
+            links = {a: f"{article}{a}&amp;Itemid=120" for a in ARTICLES}
+        elif query.get("view") == "category" and int(query.get("id", 0)) in SECTIONS:
+            c = int(query["id"])
+            links = {a: f"{article}{a}:bai-{a}&amp;catid={c}&amp;Itemid=10{c}"
+                     for a in ARTICLES if a // 10 == c}  # fmt: skip
+        main = None
+        if links and "w1" in self.headers.get("User-Agent", ""):
+            main = "".join(f"<div class='item'><h3><a href='{url}'>{ARTICLES[a]}</a></h3></div>"
+                           for a, url in links.items())  # fmt: skip
+        elif links:
+            main = "<ul>" + "".join(f"<li><a href='{url}'>{ARTICLES[a]}</a></li>"
+                                    for a, url in links.items()) + "</ul>"  # fmt: skip
+        elif query.get("view") == "article" and query.get("id", "").split(":")[0].isdigit():
+            a = int(query["id"].split(":")[0])
+            if a in ARTICLES:
+                main = (f"<h1>{ARTICLES[a]}</h1><p class='date'>2{a % 10}/12/2025 08:00</p>"
+                        f"<p>Sáng 2{a % 10}/12, {ARTICLES[a].lower()} với sự tham dự của lãnh "
+                        "đạo huyện, các ban ngành đoàn thể và đông đảo bà con nhân dân trong "
+                        "vùng, đánh dấu một bước tiến trong phát triển địa phương.</p><p>Dịp "
+                        "này, địa phương biểu dương các tập thể, cá nhân có nhiều đóng góp.</p>")
+        body = None if main is None else (
+            "<html lang='vi'><head><meta charset='utf-8'><title>"
+            f"{ARTICLES.get(int(query.get('id', '0').split(':')[0] or 0), 'Trang chủ')}"
+            f"</title></head><body><nav><a href='/'>Trang chủ</a>{nav}</nav><main>{main}</main>"
+            "<footer>Cổng thông tin điện tử xã. Cơ quan chủ quản: Ủy ban nhân dân xã.</footer>"
+            "</body></html>").encode()  # fmt: skip
+        send_page(self, body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.e2e
+def test_what_one_worker_learns_of_item_urls_all_use(redis_url, tmp_path):
+    """Which part of a URL names the item (``ItemParts``) is the crawl's, as the spellings
+    are: worker w2 sees no teaser headline to learn it from, and each of its copies of an
+    article met in the other context was stored again (measured: 27-32 rows for 16 articles
+    before, 16 since). Both contexts' copies are keyed by the item only once the part naming
+    it has been learned: here, by w1 on the home page it fetches first."""
+    shared = tmp_path / "archive.db"
+    with serving(TwoContextPortal) as (base, _):
+        run_tintuc("enqueue", "--start-url", base + "/", "--redis", redis_url)
+        conn = redis.Redis.from_url(redis_url)
+        workers = []
+        for name in ("w1", "w2"):
+            (tmp_path / name).mkdir()
+            workers.append(start_tintuc(
+                "worker", "--redis", redis_url, "--until-idle", "3", "--name", name, *SLOW,
+                # one request at a time: a worker leases up to CONCURRENT_REQUESTS ahead, and
+                # the first one would take all of a one-site crawl
+                "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.8",
+                "-s", f"USER_AGENT=tintuc-test {name}", cwd=tmp_path / name))  # fmt: skip
+            # w1 reads the home page (and learns there); w2 then fetches some of its links
+            deadline = time.monotonic() + 60
+            while name == "w1" and not any(json.loads(f[b"m"]).get("row", {}).get("url") ==
+                                           base + "/" for _, f in conn.xrange(STREAM)):
+                assert time.monotonic() < deadline, "w1 did not fetch the home page"
+                time.sleep(0.2)
+        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                                "--until-idle", "10", cwd=tmp_path)  # fmt: skip
+        outputs = []
+        for process in [*workers, ingester]:
+            outputs.append(process.communicate(timeout=240)[0])
+            assert process.returncode == 0, outputs[-1]
+    stored = rows(shared, "SELECT url, title FROM articles")
+    titles = Counter(r["title"] for r in stored)
+    captures = rows(shared, "SELECT url, warc_file FROM captures WHERE url LIKE '%view=article%'")
+    by_worker = Counter(c["warc_file"].split("/")[-1][:2] for c in captures)
+    assert by_worker["w1"] and by_worker["w2"], by_worker  # both fetched articles
+    assert len({c["url"] for c in captures}) > len(ARTICLES)  # some met in both contexts
+    assert titles == Counter(ARTICLES.values()), [r["url"] for r in stored]

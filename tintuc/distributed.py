@@ -53,6 +53,9 @@ CRAWLS = "tintuc:crawls"  # token -> {site, start_url, status}
 CRAWL_SEQ = "tintuc:crawl_seq"
 PROGRESS_EVERY = 30.0  # seconds between the ingester's progress lines
 OWNER = "tintuc:owner"  # marks a Redis database as tintuc's
+# ``ingest --until-idle``: how long a running crawl may wait for its first worker before the
+# ingester gives up on it (an error, not a silent exit before the crawl has begun)
+WORKER_TIMEOUT = 600.0
 
 
 class DistributedError(RuntimeError):
@@ -242,6 +245,8 @@ class Ingester:
         self.crawl_ids: dict[int, int] = {}  # token -> crawls.id
         self.capture_ids: dict[str, int] = {}  # capture key -> captures.id
         self.stored = 0
+        self.begun: set[int] = set()  # crawls with a worker's result in the archive
+        self.waiting_since: dict[int, float] = {}  # running crawl without a worker -> since
 
     def prepare(self) -> None:
         """The consumer group, and the stored-URL sets rebuilt from the archive."""
@@ -269,8 +274,13 @@ class Ingester:
             if start in (b"0-0", "0-0"):
                 return entries
 
-    def run(self, until_idle: float = 0) -> int:
-        """Ingest until stopped (or idle ``until_idle`` seconds); return entries written."""
+    def run(self, until_idle: float = 0, worker_timeout: float = WORKER_TIMEOUT) -> int:
+        """Ingest until stopped, or until the stream has been empty ``until_idle`` seconds
+        and every running crawl has begun (a worker's result of it is in the archive): a
+        crawl's results come only once a worker has started it, which on a loaded machine
+        can take longer than ``until_idle``. A crawl that no worker has begun after
+        ``worker_timeout`` seconds is recorded as its error and raises
+        :class:`DistributedError`. Return the entries written."""
         self.prepare()
         total = self.write(self.pending())
         idle_since = time.monotonic()
@@ -291,7 +301,44 @@ class Ingester:
                     self.report(f"{plural(total, 'result')} ingested, "
                                 f"{plural(self.stored, 'article')} written so far")
             elif until_idle and time.monotonic() - idle_since >= until_idle:
-                return total
+                if not self.without_worker(worker_timeout):
+                    return total
+
+    def has_begun(self, token: int) -> bool:
+        """Whether a worker's result of the crawl is in the archive (read by this ingester
+        or by an earlier one)."""
+        if token not in self.begun:
+            try:
+                crawl_id = self.crawl_id({"crawl": token})
+            except DistributedError:
+                return False  # its crawl_start is not read yet
+            sql = "SELECT 1 FROM captures WHERE crawl_id = ? LIMIT 1"
+            if self.db.execute(sql, [crawl_id]).fetchone():
+                self.begun.add(token)
+        return token in self.begun
+
+    def without_worker(self, worker_timeout: float) -> list[int]:
+        """The running crawls no worker has begun yet; raise once one of them has waited
+        ``worker_timeout`` seconds (since this ingester first saw it so), after recording
+        the reason as the crawl's error."""
+        now = time.monotonic()
+        waiting = [token for token in running_crawls(self.conn) if not self.has_begun(token)]
+        self.waiting_since = {t: self.waiting_since.get(t, now) for t in waiting}
+        late = [t for t in waiting if now - self.waiting_since[t] >= worker_timeout]
+        if not late:
+            return waiting
+        crawls = running_crawls(self.conn)
+        error = f"no worker began the crawl within {worker_timeout:g} s"
+        with write_transaction(self.db):
+            for token in late:
+                try:
+                    crawl_id = self.crawl_id({"crawl": token})
+                except DistributedError:
+                    continue  # its crawl_start is not in the archive: nothing to record on
+                record_error(self.db, crawl_id, crawls[token]["start_url"] or "", error)
+        names = ", ".join(f"{t} ({crawls[t]['site'] or crawls[t]['start_url']})" for t in late)
+        raise DistributedError(f"{error}: crawl {names} (is a `tintuc worker` running on this "
+                               "Redis?); the crawl stays enqueued for a later worker")
 
     def write(self, entries: list) -> int:
         """One transaction for the batch, then XACK: at least once, and idempotent."""
@@ -306,6 +353,8 @@ class Ingester:
                 message = json.loads(fields[b"m"])
                 kind = message["type"]
                 crawl_id = self.crawl_id(message) if kind != "crawl_start" else None
+                if crawl_id is not None:
+                    self.begun.add(message["crawl"])
                 if kind == "crawl_start":
                     self.start(message)
                 elif kind == "capture":

@@ -131,14 +131,15 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def share_tables(self) -> None:
-        """In ``tintuc worker``: what each page showed is the crawl's, shared with its other
-        workers (each would store its own copy of an article fetched at two URLs by two
-        workers). The pages waiting for their canonical URL stay this worker's to fetch
-        again (:meth:`on_idle`)."""
-        from crawler.redis_frontier import shared_tables  # Redis in a worker only
+        """In ``tintuc worker``: what each page showed, and which part of a URL names its item,
+        are the crawl's, shared with its other workers (each would store its own copy of an
+        article fetched at two URLs by two workers). The pages waiting for their canonical
+        URL stay this worker's to fetch again (:meth:`on_idle`)."""
+        from crawler.redis_frontier import shared_item_parts, shared_tables  # in a worker only
 
         self.spellings, self.fingerprints = shared_tables(self.crawler, "spellings",
                                                           "fingerprints")  # fmt: skip
+        self.item_parts = shared_item_parts(self.crawler)  # which part names an item
 
     def resolve_profile(self, sites_file: str | None) -> SiteProfile:
         if self.site_id:

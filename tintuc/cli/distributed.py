@@ -68,7 +68,11 @@ def worker(redis_url, sites_file, until_idle, name, overrides):
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
               help="The SQLite archive this process alone writes.")  # fmt: skip
 @until_idle_option
-def ingest(redis_url, db_path, until_idle):
+@click.option("--worker-timeout", type=click.FloatRange(min=0), default=600, metavar="SECONDS",
+              show_default=True,
+              help="With --until-idle: give up (exit 1, the crawl's error) on a running crawl "
+                   "that no worker has joined this long.")  # fmt: skip
+def ingest(redis_url, db_path, until_idle, worker_timeout):
     """Write the workers' results into the archive: the one writer.
 
     Example:
@@ -84,7 +88,7 @@ def ingest(redis_url, db_path, until_idle):
     except (CrawlSetupError, ArchiveOpenError) as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        total = ingester.run(until_idle)
+        total = ingester.run(until_idle, worker_timeout)
     except DistributedError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
