@@ -234,6 +234,7 @@ class _ArticleLinks:
         self.shapes: dict[str, tuple] = {}
         self.looks: dict[str, tuple[bool, tuple]] = {}  # see :meth:`_looks`
         self.story_holders: set | None = None  # see :meth:`holds_story`
+        self.text_sizes: dict[lxml.html.HtmlElement, int] = {}  # see :meth:`text_size`
         # per <a> element: (canonical URL or None, not a member, headline words), see
         # :meth:`_facts`; cleared when the tree around links changes (:func:`_box_after_label`)
         self.facts: dict[lxml.html.HtmlElement, tuple[str | None, bool, int]] = {}
@@ -296,6 +297,15 @@ class _ArticleLinks:
         if shape is None:
             shape = self.shapes[url] = url_shape(url)
         return shape
+
+    def text_size(self, container: lxml.html.HtmlElement) -> int:
+        """``len(container.text_content())`` of a protected element, memoised: asked for every
+        <article> card inside it (speed). Boxes made of its lines (:func:`_box_after_label`)
+        move its text but never change its length."""
+        size = self.text_sizes.get(container)
+        if size is None:
+            size = self.text_sizes[container] = len(container.text_content())
+        return size
 
     def holds_story(self, block: lxml.html.HtmlElement, protected: list) -> bool:
         """:func:`_holds_story` from one walk of the page, the h1s' and protected elements'
@@ -504,7 +514,7 @@ def _prose_before(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) ->
     return False
 
 
-def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
+def _embedded_card(el: lxml.html.HtmlElement, protected: list, links_of: _ArticleLinks) -> bool:
     """An article card embedded in the body: marked by an embed attribute, or a small <article>
     nested inside the body container that links a headline (a teaser card, not the story
     itself: CMSs that build a story of <article> blocks, one per paragraph or picture, link a
@@ -518,7 +528,7 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
     size = len(el.text_content())
     return size <= _MAX_TEXT_PER_LINK and any(
         p is not None and p is not el and _is_descendant(el, p)
-        and size < 0.3 * len(p.text_content()) for p in protected) and any(
+        and size < 0.3 * links_of.text_size(p) for p in protected) and any(
         _visible_words(a) >= 4 for a in el.iter("a"))
 
 
@@ -1076,7 +1086,7 @@ def extract_related(
             if cls == " " and tag != "article" and not any(map(el.get, _EMBED_ATTRS)):
                 continue  # no name and no embed marker: neither a related box nor a tag list
             by_class = bool(_RELATED_CLASS.search(cls))
-            if by_class or _embedded_card(el, protected):
+            if by_class or _embedded_card(el, protected, links_of):
                 links = links_of.members(el)
                 if _acceptable(el, links, protected):
                     blocks.append((el, _block_name(el), "class" if by_class else "card"))
