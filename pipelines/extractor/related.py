@@ -20,7 +20,6 @@ stores ``articles.url`` under), so ``related_links.to_url`` joins ``articles.url
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from itertools import islice
 from urllib.parse import SplitResult, parse_qsl, urljoin, urlsplit
@@ -102,6 +101,7 @@ _NON_ARTICLE_PATH = re.compile(
     r"|-tag\d*(?:\.\w+)?$|/(?:tag|tu-khoa)\w*\.\w+$", re.I)
 _ID_QUERY = re.compile(r"(?:^|&)(?!cat|cm|zone|page|chuyen|menu|lang)[\w.-]*id[\w.-]*=\d+(?:&|$)",
                        re.I)
+_ID_DIGITS = re.compile(r"\d{4,}")  # an id in a URL's last segment
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
 _COMPONENT_BOXES = etree.XPath(".//*[@data-component-type]")  # (in C; iterfind walks in Python)
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "jpg",
@@ -181,7 +181,7 @@ def is_article_url(url: str, page_url: str) -> bool:
     # ASP.NET/SharePoint portals carry the id in the query: ChiTietTinTuc.aspx?nid=12345
     if _ID_QUERY.search(parts.query):
         return True
-    return bool(re.search(r"\d{4,}", last)) or last.count("-") >= 3
+    return bool(_ID_DIGITS.search(last)) or last.count("-") >= 3
 
 
 def _site(host: str) -> str:
@@ -228,12 +228,24 @@ class _ArticleLinks:
             self.site = ""
         self.host = (urlsplit(page).hostname or "") if self.site else ""
         self.memo: dict[str, str | None] = {}
+        self.hosts: dict[str, bool] = {}  # see :meth:`same_site`
         self.article_memo: dict[str, bool] = {}
         self.section_memo: dict[str, bool] = {}  # :meth:`section` by href
         self.shapes: dict[str, tuple] = {}
+        self.looks: dict[str, tuple[bool, tuple]] = {}  # see :meth:`_looks`
+        self.story_holders: set | None = None  # see :meth:`holds_story`
+        self.text_sizes: dict[lxml.html.HtmlElement, int] = {}  # see :meth:`text_size`
         # per <a> element: (canonical URL or None, not a member, headline words), see
         # :meth:`_facts`; cleared when the tree around links changes (:func:`_box_after_label`)
         self.facts: dict[lxml.html.HtmlElement, tuple[str | None, bool, int]] = {}
+
+    def same_site(self, host: str) -> bool:
+        """True when ``host`` is of the page's site (:func:`_site`), memoised by host: a page
+        links a handful of hosts from hundreds of links (speed)."""
+        same = self.hosts.get(host)
+        if same is None:
+            same = self.hosts[host] = _site(host) == self.site
+        return same
 
     def member(self, a: lxml.html.HtmlElement) -> str | None:
         """The canonical URL of link ``a`` if it may be a member of a related block: another
@@ -247,7 +259,7 @@ class _ArticleLinks:
         if url:
             last = parts.path.rstrip("/").rsplit("/", 1)[-1]
             ext = last.rsplit(".", 1)[1].lower() if "." in last else ""
-            if (parts.scheme not in ("http", "https") or _site(host) != self.site
+            if (parts.scheme not in ("http", "https") or not self.same_site(host)
                     or url == self.page or (parts.path in ("", "/") and not parts.query)
                     or ext in _FILE_EXT or _NON_ARTICLE_PATH.search(parts.path)):
                 url = None
@@ -267,7 +279,7 @@ class _ArticleLinks:
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             return False
         url, parts, host = _target(self.base, href)
-        if (not url or parts.scheme not in ("http", "https") or _site(host) != self.site
+        if (not url or parts.scheme not in ("http", "https") or not self.same_site(host)
                 or url == self.page or host == self.host and parts.path in ("", "/")):
             return False
         last = parts.path.rstrip("/").rsplit("/", 1)[-1]
@@ -285,6 +297,36 @@ class _ArticleLinks:
         if shape is None:
             shape = self.shapes[url] = url_shape(url)
         return shape
+
+    def text_size(self, container: lxml.html.HtmlElement) -> int:
+        """``len(container.text_content())`` of a protected element, memoised: asked for every
+        <article> card inside it (speed). Boxes made of its lines (:func:`_box_after_label`)
+        move its text but never change its length."""
+        size = self.text_sizes.get(container)
+        if size is None:
+            size = self.text_sizes[container] = len(container.text_content())
+        return size
+
+    def holds_story(self, block: lxml.html.HtmlElement, protected: list) -> bool:
+        """:func:`_holds_story` from one walk of the page, the h1s' and protected elements'
+        ancestors collected once: asked at every level of every box title's climb (speed).
+        Forgotten with :attr:`facts` when the tree changes (:func:`_box_after_label`)."""
+        if self.story_holders is None:
+            holders: set = set()
+            for el in [*block.getroottree().getroot().iter("h1"), *protected]:
+                while el is not None and el not in holders:
+                    holders.add(el)
+                    el = el.getparent()
+            self.story_holders = holders
+        return block in self.story_holders
+
+    def _looks(self, url: str) -> tuple[bool, tuple]:
+        """``(is_article(url), shape(url))`` in one memo: :meth:`members` asks both for every
+        link of every candidate block (nested blocks share their links), for speed."""
+        looks = self.looks.get(url)
+        if looks is None:
+            looks = self.looks[url] = (self.is_article(url), self.shape(url))
+        return looks
 
     def like_article(self, url: str) -> bool:
         """True when ``url`` looks like an article's, or has the URL shape of the page itself
@@ -337,25 +379,34 @@ class _ArticleLinks:
         category on a card, "Xem tất cả") is not an article."""
         found, text_of = [], {}
         skipped = set(skip.iter("a")) if skip is not None else ()
+        facts_of = self.facts
         for a in block.iter("a"):
             if a in skipped:
                 continue
-            url, left_out, words = self._facts(a)
+            url, left_out, words = facts_of.get(a) or self._facts(a)  # (a dict hit, for speed)
             if left_out:
                 continue
             found.append((a, url))
-            text_of[url] = max(text_of.get(url, 0), words)
+            if text_of.get(url, -1) < words:
+                text_of[url] = words
         if not found:
             return []
-        article_shapes = {self.shape(u) for u in text_of if self.is_article(u)}
-        shapes = Counter(self.shape(u) for u in text_of)
-        common, count = shapes.most_common(1)[0]
+        looks = {url: self._looks(url) for url in text_of}
+        if all(article for article, _ in looks.values()):
+            return found  # every link is kept: the block's URL shapes need no counting (speed)
+        article_shapes = {shape for article, shape in looks.values() if article}
+        shapes: dict[tuple, int] = {}
+        for _, shape in looks.values():
+            shapes[shape] = shapes.get(shape, 0) + 1
+        count = max(shapes.values())
+        common = next(shape for shape, n in shapes.items() if n == count)
         tie = list(shapes.values()).count(count) > 1
 
         def kept(url: str) -> bool:
-            if self.is_article(url):
+            article, shape = looks[url]
+            if article:
                 return True
-            shape, words = self.shape(url), text_of[url]
+            words = text_of[url]
             if shape in article_shapes or (shape == common and not tie):
                 return words >= 3
             if tie and not article_shapes:  # no shape stands out: headlines
@@ -396,15 +447,21 @@ def _document_position(el: lxml.html.HtmlElement) -> int:
     return int(el.xpath("count(preceding::*) + count(ancestor::*)"))
 
 
+def _holds_story(block: lxml.html.HtmlElement, protected: list) -> bool:
+    """True when ``block`` holds an h1 or a protected element (the body): it is never removed."""
+    return next(block.iter("h1"), None) is not None or any(
+        _is_descendant(p, block) for p in protected)
+
+
 def _acceptable(block: lxml.html.HtmlElement, links: list, protected: list) -> bool:
     """A block may be removed if it holds links, no h1 and no protected element (body)."""
-    if not links or block.tag in ("body", "html") or next(block.iter("h1"), None) is not None:
-        return False
-    if any(_is_descendant(p, block) for p in protected):
+    if not links or block.tag in ("body", "html") or _holds_story(block, protected):
         return False
     # characters besides white space: an indented page's source is no text
-    link_chars = sum(solid_len(a.text_content()) for a, _ in links)
-    return solid_len(block.text_content()) - link_chars <= _MAX_TEXT_PER_LINK * len(links)
+    chars, limit = solid_len(block.text_content()), _MAX_TEXT_PER_LINK * len(links)
+    if chars <= limit:
+        return True  # within the limit with the links' text in: not counted (speed)
+    return chars - sum(solid_len(a.text_content()) for a, _ in links) <= limit
 
 
 def _block_for_heading(heading, links_of: _ArticleLinks, protected):
@@ -416,7 +473,10 @@ def _block_for_heading(heading, links_of: _ArticleLinks, protected):
     node = heading
     for _ in range(_MAX_CLIMB):
         parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag in ("body", "html") or links_of.holds_story(
+                parent, protected):
+            # no block of its links can be removed (:func:`_acceptable`) at this level or above:
+            # the answer is None whatever links they hold, and they are not looked at (speed)
             return None
         links = links_of.members(parent, skip=heading)
         if links:
@@ -454,7 +514,7 @@ def _prose_before(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) ->
     return False
 
 
-def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
+def _embedded_card(el: lxml.html.HtmlElement, protected: list, links_of: _ArticleLinks) -> bool:
     """An article card embedded in the body: marked by an embed attribute, or a small <article>
     nested inside the body container that links a headline (a teaser card, not the story
     itself: CMSs that build a story of <article> blocks, one per paragraph or picture, link a
@@ -468,7 +528,7 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list) -> bool:
     size = len(el.text_content())
     return size <= _MAX_TEXT_PER_LINK and any(
         p is not None and p is not el and _is_descendant(el, p)
-        and size < 0.3 * len(p.text_content()) for p in protected) and any(
+        and size < 0.3 * links_of.text_size(p) for p in protected) and any(
         _visible_words(a) >= 4 for a in el.iter("a"))
 
 
@@ -485,6 +545,10 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None)
     for p in protected:
         if p is not None:
             areas.append(next((a for i, a in enumerate(p.iterancestors()) if i == 1), p))
+    # boxes inside the body container, or holding it, are no rows of cards: told by two sets
+    # made once, not by walking up from every box of the area (speed)
+    inside = {el for p in protected for el in p.iter("div", "section")}
+    around = {el for p in protected for el in (p, *p.iterancestors())}
     found = []
     for area in areas:
         for el in area.iter("ul", "ol"):
@@ -493,7 +557,7 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None)
                     and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
         for el in area.iter("div", "section"):
-            if not any(_is_descendant(el, p) or _is_descendant(p, el) for p in protected) \
+            if el not in inside and el not in around \
                     and _card_grid(el, links_of) and not _headed(el):
                 found.append(el)
     return found
@@ -520,8 +584,8 @@ def _card_grid(el: lxml.html.HtmlElement, links_of: _ArticleLinks) -> bool:
     look (a thumbnail or a headline element, :func:`_looks_like_card`), with at most a date
     besides, and one of them at least looks like an article's."""
     cards = [child for child in el if isinstance(child.tag, str)]
-    if len(cards) < 2:
-        return False
+    if len(cards) < 2 or any(next(child.iter("a"), None) is None for child in cards):
+        return False  # (a child without a link is no card: told in C before reading texts)
     targets = []
     for child in cards:
         if text_under(child, _MAX_SUMMARY) is None:
@@ -793,6 +857,7 @@ def _box_after_label(top: lxml.html.HtmlElement, links_of: _ArticleLinks, protec
     for el in [top, *lines]:
         box.append(el)
     links_of.facts.clear()  # the links moved: whether one sits in a heading may have changed
+    links_of.story_holders = None  # and which boxes hold an h1
     return box
 
 
@@ -853,6 +918,46 @@ def _named_box(node: lxml.html.HtmlElement, links: list) -> bool:
     return False
 
 
+_STOP, _NAMED = "stop", "named"  # verdicts of :func:`_card_verdict` besides True and False
+
+
+def _card_verdict(node: lxml.html.HtmlElement, links_of: _ArticleLinks, named: list | None):
+    """What box ``node`` is to :func:`_inline_cards`' climb from a link: True for a card, False
+    for no card (the climb goes on), :data:`_STOP` when neither it nor a box around it is one,
+    :data:`_NAMED` for a section's teaser box (added to ``named`` when it is given)."""
+    links = links_of.members(node)
+    targets = {u for _, u in links}
+    if not links or len(targets) > _MAX_CARD_LINKS:
+        return _STOP
+    pieces = _loose_text(node, links)
+    loose = " ".join(pieces)
+    lead = _lead_in_key(loose)
+    lead_in = bool(loose) and lead in RELATED_HEADINGS
+    evidence = _looks_like_card(node, links)
+    # Besides its links a box of cards holds at most a date per headline; a single card
+    # that looks like one may also carry one short summary.
+    summaries = [x for x in pieces if len(x) > _MAX_CARD_LOOSE_TEXT]
+    single = evidence and len(targets) == 1 and len(summaries) <= 1
+    limit = _MAX_SUMMARY if single else max(_MAX_CARD_LOOSE_TEXT, 20 * len(targets))
+    if not lead_in and len(loose) > limit:
+        return _STOP  # running text: neither this box nor any around it is a card
+    if _named_box(node, links):
+        # a section's teaser box ("Video", "Ảnh"): neither related news nor body
+        if named is not None and node not in named:
+            named.append(node)
+        return _NAMED
+    headline = any(_visible_words(x) >= 4 for x, _ in links)
+    # a <div> or <blockquote> box holding one headline link and nothing else is a card
+    # as it stands (a <p> that is one link stays a line of the story), and so is a line
+    # that is one headline link behind an arrow (">> Cầu Cửa Lục …", "» …")
+    one = len(targets) == 1 and any(_visible_words(x) >= _CARD_ALONE for x, _ in links)
+    alone = one and (node.tag in _ALONE_TAGS and not loose or not _ARROWS.sub(
+        "", loose).strip() and (bool(loose) or any(
+            _ARROWS.match(x.text_content()) for x, _ in links)))
+    return bool(headline and (lead_in or ((evidence or alone)
+                                          and any(map(links_of.like_article, targets)))))
+
+
 def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None) -> list:
     """Heading-less related cards inside the body container: the largest box around a headline
     link whose text, outside one to four linked targets, is at most a date or a lead-in such
@@ -861,6 +966,9 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
     Boxes of links under a title of their own (:func:`_named_box`) are no cards: they are
     added to ``named`` when it is given."""
     found: list = []
+    # what a box is (:func:`_card_verdict`) depends on the box alone: every link of a paragraph
+    # climbs to it, and it is worked out once (speed)
+    verdicts: dict = {}
     for a in container.iter("a"):
         url = links_of.member(a)
         if not url or any(_is_descendant(a, c) for c in found):
@@ -872,38 +980,15 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
                 break
             if node.tag not in _CARD_TAGS:
                 continue
-            links = links_of.members(node)
-            targets = {u for _, u in links}
-            if not links or len(targets) > _MAX_CARD_LINKS:
+            verdict = verdicts.get(node)
+            if verdict is None:
+                verdict = verdicts[node] = _card_verdict(node, links_of, named)
+            if verdict is _STOP:
                 break
-            pieces = _loose_text(node, links)
-            loose = " ".join(pieces)
-            lead = _lead_in_key(loose)
-            lead_in = bool(loose) and lead in RELATED_HEADINGS
-            evidence = _looks_like_card(node, links)
-            # Besides its links a box of cards holds at most a date per headline; a single card
-            # that looks like one may also carry one short summary.
-            summaries = [x for x in pieces if len(x) > _MAX_CARD_LOOSE_TEXT]
-            single = evidence and len(targets) == 1 and len(summaries) <= 1
-            limit = _MAX_SUMMARY if single else max(_MAX_CARD_LOOSE_TEXT, 20 * len(targets))
-            if not lead_in and len(loose) > limit:
-                break  # running text: neither this box nor any around it is a card
-            if _named_box(node, links):
-                # a section's teaser box ("Video", "Ảnh"): neither related news nor body
+            if verdict is _NAMED:
                 best = None
-                if named is not None and node not in named:
-                    named.append(node)
                 break
-            headline = any(_visible_words(x) >= 4 for x, _ in links)
-            # a <div> or <blockquote> box holding one headline link and nothing else is a card
-            # as it stands (a <p> that is one link stays a line of the story), and so is a line
-            # that is one headline link behind an arrow (">> Cầu Cửa Lục …", "» …")
-            one = len(targets) == 1 and any(_visible_words(x) >= _CARD_ALONE for x, _ in links)
-            alone = one and (node.tag in _ALONE_TAGS and not loose or not _ARROWS.sub(
-                "", loose).strip() and (bool(loose) or any(
-                    _ARROWS.match(x.text_content()) for x, _ in links)))
-            if headline and (lead_in or ((evidence or alone)
-                                         and any(map(links_of.like_article, targets)))):
+            if verdict:
                 best = node
         if best is not None:
             found.append(best)
@@ -1001,7 +1086,7 @@ def extract_related(
             if cls == " " and tag != "article" and not any(map(el.get, _EMBED_ATTRS)):
                 continue  # no name and no embed marker: neither a related box nor a tag list
             by_class = bool(_RELATED_CLASS.search(cls))
-            if by_class or _embedded_card(el, protected):
+            if by_class or _embedded_card(el, protected, links_of):
                 links = links_of.members(el)
                 if _acceptable(el, links, protected):
                     blocks.append((el, _block_name(el), "class" if by_class else "card"))
