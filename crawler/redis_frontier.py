@@ -6,7 +6,9 @@ moves to the crawl's in-flight set with a deadline that its worker renews while 
 the request is done (its callback's output consumed and its items through the pipelines, its
 errback run, or the request handed back to the frontier as a redirect or retry) the lease is
 released; leases past their deadline, those of a dead worker, go back to the queue
-(:meth:`FrontierLeases.requeue_expired`, run by every worker).
+(:meth:`FrontierLeases.requeue_expired`, run by every worker). A worker leases no more of one
+site's requests than it can fetch soon (:meth:`LeasedScheduler._take`): the rest stays in the
+queue for the other workers.
 
 Politeness across workers: before a request is downloaded, :class:`SiteSlots` takes a slot of
 its site (host) in Redis: at most the site's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``)

@@ -697,8 +697,8 @@ def test_what_one_worker_learns_of_item_urls_all_use(redis_url, tmp_path):
             (tmp_path / name).mkdir()
             workers.append(start_tintuc(
                 "worker", "--redis", redis_url, "--until-idle", "3", "--name", name, *SLOW,
-                # one request at a time: a worker leases up to CONCURRENT_REQUESTS ahead, and
-                # the first one would take all of a one-site crawl
+                # one request at a time (written when a worker leased up to CONCURRENT_REQUESTS
+                # of a site ahead and the first one took all of a one-site crawl; kept)
                 "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.8",
                 "-s", f"USER_AGENT=tintuc-test {name}", cwd=tmp_path / name))  # fmt: skip
             # w1 reads the home page (and learns there); w2 then fetches some of its links
