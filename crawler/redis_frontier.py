@@ -6,7 +6,9 @@ moves to the crawl's in-flight set with a deadline that its worker renews while 
 the request is done (its callback's output consumed and its items through the pipelines, its
 errback run, or the request handed back to the frontier as a redirect or retry) the lease is
 released; leases past their deadline, those of a dead worker, go back to the queue
-(:meth:`FrontierLeases.requeue_expired`, run by every worker).
+(:meth:`FrontierLeases.requeue_expired`, run by every worker). A worker leases no more of one
+site's requests than it can fetch soon (:meth:`LeasedScheduler._take`): the rest stays in the
+queue for the other workers.
 
 Politeness across workers: before a request is downloaded, :class:`SiteSlots` takes a slot of
 its site (host) in Redis: at most the site's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``)
@@ -29,6 +31,8 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import redis
@@ -45,6 +49,11 @@ logger = logging.getLogger(__name__)
 LEASE_META = "tintuc_lease"  # request.meta: the lease id of a request taken from the frontier
 SLOT_META = "tintuc_site_slot"  # request.meta: the holder id of its site slot
 REAP_EVERY = 2.0  # seconds between two looks for expired leases, per worker
+# a worker leases at most the site's concurrency plus this many of one site's requests not yet
+# downloaded: what it cannot fetch soon stays in the frontier for the other workers
+SITE_LEASE_AHEAD = 1
+# how far down the queue a worker looks for a request of a site it may still lease
+LOOK_AHEAD = 32
 # a crawl's shared tables outlive their last write by this long (a crawl left so long is over)
 TABLE_TTL = 3 * 24 * 3600
 
@@ -57,22 +66,23 @@ def clocked(script: str) -> str:
     return NOW + script
 
 
-# KEYS: queue, in-flight (id -> deadline), leased (id -> "score|request"); ARGV: lease ms
-POP = clocked("""
-local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #top == 0 then return nil end
-redis.call('ZREM', KEYS[1], top[1])
-local id = redis.sha1hex(top[1])
+# KEYS: queue, in-flight (id -> deadline), leased (id -> "score|request"); ARGV: lease ms, a
+# request of the queue as ZRANGE gave it: leased to the caller unless another worker took it.
+LEASE = clocked("""
+local score = redis.call('ZSCORE', KEYS[1], ARGV[2])
+if not score then return nil end
+redis.call('ZREM', KEYS[1], ARGV[2])
+local id = redis.sha1hex(ARGV[2])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
-redis.call('HSET', KEYS[3], id, top[2] .. '|' .. top[1])
-return {id, top[1]}
+redis.call('HSET', KEYS[3], id, score .. '|' .. ARGV[2])
+return id
 """)
-# KEYS: as POP; ARGV: lease ms, then the ids to renew
+# KEYS: as LEASE; ARGV: lease ms, then the ids to renew
 RENEW = clocked("""
 for i = 2, #ARGV do redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
 return #ARGV - 1
 """)
-# KEYS: as POP: every lease past its deadline goes back to the queue, with its priority
+# KEYS: as LEASE: every lease past its deadline goes back to the queue, with its priority
 REQUEUE = clocked("""
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 for _, id in ipairs(ids) do
@@ -103,6 +113,11 @@ return 0
 """)
 
 
+def site_of(request: Request) -> str:
+    """The site of a request as its slot knows it: the host."""
+    return urlsplit(request.url).hostname or ""
+
+
 def frontier_keys(queue_key: str) -> list[str]:
     """The queue of a crawl, its in-flight leases and their requests."""
     return [queue_key, f"{queue_key}:inflight", f"{queue_key}:leased"]
@@ -121,7 +136,7 @@ class FrontierLeases:
         self.lease_ms = int(setting(settings, "TINTUC_FRONTIER_LEASE") * 1000)
         self.held: set[str] = set()
         self.last_reap = 0.0
-        self.pop_script = self.conn.register_script(POP)
+        self.lease_script = self.conn.register_script(LEASE)
         self.renew_script = self.conn.register_script(RENEW)
         self.requeue_script = self.conn.register_script(REQUEUE)
         self.renewal = task.LoopingCall(self.renew)
@@ -149,17 +164,23 @@ class FrontierLeases:
         if self.renewal.running:
             self.renewal.stop()
 
-    def pop(self) -> tuple[str, bytes] | None:
-        """The first request of the queue, leased to this worker: (lease id, encoded)."""
+    def pop(self, take: Callable[[bytes], Any] = bytes) -> tuple[str, Any] | None:
+        """The first request of the queue that ``take`` takes, leased to this worker: (lease id,
+        what ``take`` made of the encoded request). ``take`` returns None for a request to leave
+        to the other workers; it sees the first :data:`LOOK_AHEAD` requests at most."""
         if time.monotonic() - self.last_reap >= REAP_EVERY:
             self.requeue_expired()
-        popped = self.pop_script(keys=self.keys, args=[self.lease_ms])
-        if popped is None:
-            return None
-        lease, encoded = popped
-        lease = lease.decode() if isinstance(lease, bytes) else lease
-        self.held.add(lease)
-        return lease, encoded
+        for encoded in self.conn.zrange(self.keys[0], 0, LOOK_AHEAD - 1):
+            taken = take(encoded)
+            if taken is None:
+                continue
+            lease = self.lease_script(keys=self.keys, args=[self.lease_ms, encoded])
+            if lease is None:  # another worker's now
+                continue
+            lease = lease.decode() if isinstance(lease, bytes) else lease
+            self.held.add(lease)
+            return lease, taken
+        return None
 
     def release(self, lease: str | None) -> None:
         if lease is None or lease not in self.held:
@@ -203,7 +224,10 @@ class LeasedScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
         scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
         scheduler.leases = FrontierLeases.of(crawler)
+        concurrency = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        scheduler.site_lease_limit = concurrency + SITE_LEASE_AHEAD
         return scheduler
 
     def enqueue_request(self, request):
@@ -214,15 +238,24 @@ class LeasedScheduler(Scheduler):
         return queued
 
     def next_request(self):
-        popped = self.leases.pop()
+        popped = self.leases.pop(self._take)
         if popped is None:
             return None
-        lease, encoded = popped
-        request = self.queue._decode_request(encoded)
+        lease, request = popped
         request.meta[LEASE_META] = lease
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _take(self, encoded: bytes) -> Request | None:
+        """The request, unless this worker already has as many of its site's requests in its
+        downloader (waiting for the site's slot or downloading) as the site lets it fetch soon:
+        its concurrency plus :data:`SITE_LEASE_AHEAD`. Leasing more would only keep them from
+        the other workers (the first worker of a one-site crawl took nearly all of it)."""
+        request = self.queue._decode_request(encoded)
+        host = site_of(request)
+        in_downloader = sum(site_of(r) == host for r in self.crawler.engine.downloader.active)
+        return None if in_downloader >= self.site_lease_limit else request
 
 
 class LeaseRelease:
@@ -320,7 +353,7 @@ class SiteSlots:
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import reactor
 
-        host = urlsplit(request.url).hostname or ""
+        host = site_of(request)
         holder = self.holder + str(next(self.counter))
         args = [holder, self.concurrency, self.delay_ms, self.lease_ms]
         while True:

@@ -283,7 +283,8 @@ def test_a_soft_404_from_a_worker_marks_the_stored_article_removed(redis_url, tm
 
 class RecordingSite:
     """A local site of ``pages`` slow pages that records, per request, its path, when it
-    arrived and how many requests the server was answering at that moment."""
+    arrived and how many requests the server was answering at that moment, and which user
+    agent fetched each path (``agents``)."""
 
     def __init__(self, pages: int, answer_seconds: float):
         import threading
@@ -291,6 +292,7 @@ class RecordingSite:
 
         self.arrivals: list[tuple[float, str]] = []
         self.most_at_once = 0
+        self.agents: dict[str, str] = {}
         lock, busy, site = threading.Lock(), [0], self
 
         class Handler(BaseHTTPRequestHandler):
@@ -299,6 +301,7 @@ class RecordingSite:
                     busy[0] += 1
                     site.arrivals.append((accepted.pop(self.connection, time.monotonic()),
                                           self.path))
+                    site.agents[self.path] = self.headers.get("User-Agent", "")
                     site.most_at_once = max(site.most_at_once, busy[0])
                 try:
                     if self.path == "/":
@@ -375,6 +378,43 @@ def test_two_workers_keep_a_sites_concurrency_and_delay_together(redis_url, tmp_
     assert {w.split("-")[0] for w in warcs} == {"w1", "w2"}
     conn = redis.Redis.from_url(redis_url)
     assert conn.zcard("tintuc:crawl:1:requests:inflight") == 0  # every lease was released
+
+
+@pytest.mark.e2e
+def test_a_worker_joining_a_one_site_crawl_takes_a_share_of_it(redis_url, tmp_path):
+    """A worker leases no more of one site's requests than the site lets it fetch soon (its
+    concurrency, 1 here, and one more): w1 has read the home page's 12 links before w2 starts,
+    and the rest waits in Redis for w2. Before, w1 leased up to its CONCURRENT_REQUESTS (16)
+    ahead of the site's slot, all 12, and w2 fetched none."""
+    delay = 2.0  # 12 pages take ~24 s: time for w2 to start on a loaded machine
+    site = RecordingSite(pages=12, answer_seconds=0.1)
+    try:
+        run_tintuc("enqueue", "--start-url", site.url, "--redis", redis_url)
+        workers = []
+        for name in ("w1", "w2"):
+            (tmp_path / name).mkdir()
+            workers.append(start_tintuc(
+                "worker", "--redis", redis_url, "--until-idle", "5", "--name", name,
+                "-s", "TINTUC_LOCAL_FAST=False", "-s", f"DOWNLOAD_DELAY={delay}",
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                "-s", "ROBOTSTXT_OBEY=False", "-s", f"USER_AGENT=tintuc-test {name}",
+                cwd=tmp_path / name))  # fmt: skip
+            deadline = time.monotonic() + 120
+            while name == "w1" and not any(p.startswith("/tin/") for _, p in site.arrivals):
+                assert time.monotonic() < deadline, "w1 fetched no linked page"
+                time.sleep(0.2)
+        for process in workers:
+            output, _ = process.communicate(timeout=240)
+            assert process.returncode == 0, output
+    finally:
+        site.stop()
+    pages = {p: agent[-2:] for p, agent in site.agents.items() if p.startswith("/tin/")}
+    assert sorted(Counter(path for _, path in site.arrivals).values())[-1] == 1  # each once
+    assert len(pages) == 12
+    by_worker = Counter(pages.values())
+    assert by_worker["w2"] >= 2, by_worker
+    starts = sorted(t for t, _ in site.arrivals)
+    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= delay - 0.1
 
 
 MIRROR_SITES = """
@@ -657,8 +697,8 @@ def test_what_one_worker_learns_of_item_urls_all_use(redis_url, tmp_path):
             (tmp_path / name).mkdir()
             workers.append(start_tintuc(
                 "worker", "--redis", redis_url, "--until-idle", "3", "--name", name, *SLOW,
-                # one request at a time: a worker leases up to CONCURRENT_REQUESTS ahead, and
-                # the first one would take all of a one-site crawl
+                # one request at a time (written when a worker leased up to CONCURRENT_REQUESTS
+                # of a site ahead and the first one took all of a one-site crawl; kept)
                 "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.8",
                 "-s", f"USER_AGENT=tintuc-test {name}", cwd=tmp_path / name))  # fmt: skip
             # w1 reads the home page (and learns there); w2 then fetches some of its links
