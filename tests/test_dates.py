@@ -520,3 +520,24 @@ def test_bloggers_day_header_above_the_post_title_dates_the_post(day: str) -> No
             "nghị tổng kết đã diễn ra.</p></div></div></div></div></div></body></html>")
     assert find_published(html, title="Tỉnh tổng kết công tác chuyển đổi số năm 2025") \
         == "2025-12-24"
+
+
+@pytest.mark.parametrize("dateline", [
+    "<div>Posted: 24/12/2025 09:30</div>",
+    "<div>\n  <span>POSTED</span> 24/12/2025 09:30</div>",
+    "<div><b>Pub</b>lished: 24/12/2025 09:30</div>",  # the label split between two pieces
+    "<div>\xa0Đăng lúc 09:30 24/12/2025</div>",  # a label after a non-ASCII space
+    "<div>Ngày đăng: 24/12/2025 09:30</div>",
+    "<div class='Entry-DATE'>24/12/2025 09:30</div>",
+    "<div class='khối-tin entry-Date'>24/12/2025 09:30</div>",  # a class name not ASCII
+    "<div id='PostInfo'>24/12/2025 09:30</div>",
+])
+def test_the_walks_shortcuts_keep_every_label_and_date_class(dateline: str) -> None:
+    # the visible-date walk tells labels and date classes without regexes where the text or
+    # name is ASCII: a sentence above the dateline starting like a label ("Then", "Posters")
+    # is still no dateline, and each of these still is
+    decoys = ("<div>Then 23/12/2025 09:30 came</div><div>Posters of 23/12/2025 09:30</div>"
+              "<div class='entry-content'>23/12/2025</div>")
+    html = ARTICLE.format(before=SITE_CLOCK, dateline=decoys + dateline, after="")
+    for keep_offset in (False, True):
+        assert find_published(html, keep_offset)[:16] == "2025-12-24T09:30", dateline

@@ -172,6 +172,21 @@ _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated
 _DATE_CLASS = re.compile(r"date|time|publish|ngay|post-?info|meta", re.I)
 
 
+def _names_date(cls: str) -> bool:
+    """Whether a class and id (``cls``) name a date: :data:`_DATE_CLASS` searched in it. For
+    speed, ASCII names (nearly all) are told by substring tests of their lower case: re.I tries
+    every position of a long class list (6 µs against 0.4 for "entry-content clearfix
+    single-post-content", on ~350 elements a walk); other names by the regex itself, whose re.I
+    also folds "ſ", "ı" and "İ" onto s and i."""
+    if len(cls) < 5:  # (no class nor id of four letters: a quarter of the elements)
+        return False
+    if not cls.isascii():
+        return _DATE_CLASS.search(cls) is not None
+    low = cls.lower()
+    return ("date" in low or "time" in low or "publish" in low or "ngay" in low or "meta" in low
+            or "postinfo" in low or "post-info" in low)
+
+
 def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
     if isinstance(tree_or_html, str):
         return lxml.html.document_fromstring(tree_or_html)
@@ -257,6 +272,8 @@ _UPDATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay cap nhat|updated|last updated)
 _PUBLISHED_LABEL = re.compile(r"(?:^\W*|\W)(?:ngay dang|dang luc|dang ngay|ngay xuat ban|xuat ban"
                               r"|thoi gian dang|posted|published)\b")
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
+# the letters _LABEL_START accepts first (every code point checked: re.I adds no other)
+_LABEL_LETTERS = frozenset("cnđdxtpCNĐDXTP")
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -366,14 +383,13 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
         if el is headline or el.tag == "h1":
             after_headline = after_headline or el is headline
             continue
-        cls = (el.get("class") or "") + " " + (el.get("id") or "")
-        if el.tag != "time" and not _DATE_CLASS.search(cls) and not _label_first(el):
+        dated = el.tag == "time" or _names_date(f"{el.get('class') or ''} {el.get('id') or ''}")
+        if not dated and not _label_first(el):
             continue  # (told before its text is gathered: most elements are none of these)
         text = el.get("datetime") or text_under(el, 80)
         if text is None or len(text) >= 80:
             continue
-        if (el.tag != "time" and not _DATE_CLASS.search(cls)
-                and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text)))):
+        if not dated and not (_LABEL_START.match(text) and _DATE_LABEL.match(fold(text))):
             continue
         relative = _RELATIVE.search(fold(text)) is not None
         value = parse_vietnamese_date(text, keep_offset) or (
@@ -479,14 +495,34 @@ def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) ->
 def _label_first(el: lxml.html.HtmlElement) -> bool:
     """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
     can start with a date label: its first letter or digit is one :data:`_LABEL_START`
-    allows."""
+    allows and, when the text is ASCII that far, the label :data:`_DATE_LABEL` wants follows
+    (for speed: an English "Posted by", "The" is turned down here, before its text is
+    gathered and folded)."""
     text = el.get("datetime") or el.text  # (for speed: most elements tell by their own text)
     if text and (first := _WORD_CHAR.search(text)):
-        return _LABEL_START.match(first.group()) is not None
+        return _starts_label(text, first.start(), True)
+    ascii_before = True  # the pieces before the first letter or digit (white space)
     for piece in [el.get("datetime")] if el.get("datetime") else el.itertext():
         if first := _WORD_CHAR.search(piece):
-            return _LABEL_START.match(first.group()) is not None
+            return _starts_label(piece, first.start(), ascii_before)
+        ascii_before = ascii_before and piece.isascii()
     return False
+
+
+_LONGEST_LABEL = 14  # "thoi gian dang", "ngay cap nhat": _DATE_LABEL's longest
+
+
+def _starts_label(piece: str, at: int, ascii_before: bool) -> bool:
+    """Whether a text whose first letter or digit is ``piece[at]`` can start with a date label
+    (see :func:`_label_first`). Where ``piece`` is ASCII from its start to a label's length and
+    one more character past ``at`` (and so were the pieces before), folding it is its lower case
+    and the text's further pieces cannot change the match: :data:`_DATE_LABEL` is told on it."""
+    if piece[at] not in _LABEL_LETTERS:  # (for speed: a set, not _LABEL_START's re.I)
+        return False
+    head = piece[:at + _LONGEST_LABEL + 1]
+    if not ascii_before or len(head) <= at + _LONGEST_LABEL or not head.isascii():
+        return True
+    return _DATE_LABEL.match(head.lower()) is not None
 
 
 def text_under(el: lxml.html.HtmlElement, limit: int) -> str | None:
