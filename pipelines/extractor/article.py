@@ -613,10 +613,26 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
         heading = fold(text)
         if len(text.split()) < 3:
             continue
-        if folded == heading or re.match(re.escape(heading) + _TITLE_SEPARATOR, folded) \
-                or re.search(_TITLE_SEPARATOR + re.escape(heading) + "$", folded):
+        if folded == heading or folded.startswith(heading) \
+                and _SEPARATOR.match(folded, len(heading)) or _ends_with_part(folded, heading):
             return text
     return None
+
+
+# (the separator searched without building a pattern around each heading: compiling one per
+# h2/h3 of the page cost more than the rest of the title's search)
+_SEPARATOR = re.compile(_TITLE_SEPARATOR)
+_SEPARATOR_ENDING = re.compile(_TITLE_SEPARATOR + r"\Z")
+
+
+def _ends_with_part(title: str, part: str) -> bool:
+    """Whether ``title`` ends with a separator and ``part`` (a final newline aside, as the
+    pattern's ``$`` allows one)."""
+    for whole in (title, title[:-1] if title.endswith("\n") else None):
+        if whole is not None and whole.endswith(part) \
+                and _SEPARATOR_ENDING.search(whole, 0, len(whole) - len(part)):
+            return True
+    return False
 
 
 def _with_prefix(el: lxml.html.HtmlElement) -> str:
@@ -820,6 +836,17 @@ _SHOP_BLURB = 200
 _PROMO_BOXES = ("div", "aside", "section", "table")  # the boxes _drop_boxes asks _sells about
 
 
+# What a shop's address (:data:`_SHOP_HOST`) holds as written, or the characters urlsplit drops
+# from one: an address with neither is no shop's, without parsing it (most links, for speed)
+_SHOP_NAME = re.compile(r"tiki\.vn|shopee\.|lazada\.|sendo\.vn|fahasa\.com|vinabook\.com|"
+                        r"nhanam\.vn|amazon\.|apple\.com|play\.google\.com|[\t\r\n]", re.I)
+
+
+def _shop_link(href: str) -> bool:
+    """Whether ``href`` leads to a shop or an app store (:data:`_SHOP_HOST`)."""
+    return bool(_SHOP_NAME.search(href)) and bool(_SHOP_HOST.search(_split(href)[0]))
+
+
 def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
     """True when ``box`` (a div, aside, section or table with a class or id, inside the body)
     is a promotion by its opening words (when ``words``) or because every link in it goes to
@@ -828,8 +855,7 @@ def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
         return False
     links = box.iter("a")
     first = next(links, None)  # a wrapper's first link is mostly no shop's: one look is enough
-    if first is not None and all(_SHOP_HOST.search(_split(a.get("href") or "")[0])
-                                 for a in (first, *links)):
+    if first is not None and all(_shop_link(a.get("href") or "") for a in (first, *links)):
         return prose_chars(box) < _SHOP_BLURB  # more prose: the story, citing a shop
     if not words:
         return False
@@ -840,17 +866,25 @@ def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
     return bool(_PROMO_HINT.search(opening)) and bool(_PROMO_OPENING.search(fold(opening)))
 
 
-@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
 def _box_kind(names: tuple[str | None, str | None]) -> str | None:
     """"toolbar" or "promo" when an element's ``(class, id)`` names a tool bar or a promotion
     box (:data:`_TOOLBAR_CLASS`, :data:`_PROMO_CLASS`), else None."""
-    joined = f"{names[0] or ''} {names[1] or ''}"
-    if len(joined) < 4:
+    # the class and the id are read apart, each cached on its own (no name of either pattern
+    # spans a space): a page repeats its few classes, while ids are unique, and a cache keyed
+    # on both missed on every element with an id
+    kinds = _name_kind(names[0] or ""), _name_kind(names[1] or "")
+    return "toolbar" if "toolbar" in kinds else "promo" if "promo" in kinds else None
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
+def _name_kind(name: str) -> str | None:
+    """"toolbar" or "promo" when one class or id attribute names a tool bar or a promotion."""
+    if len(name) < 4:  # (no name of either pattern is shorter)
         return None
-    joined = _TEXT_PRESET_CLASS.sub(" ", joined)
-    if _TOOLBAR_CLASS.search(joined):
+    name = _TEXT_PRESET_CLASS.sub(" ", name)
+    if _TOOLBAR_CLASS.search(name):
         return "toolbar"
-    return "promo" if _PROMO_CLASS.search(joined) else None
+    return "promo" if _PROMO_CLASS.search(name) else None
 
 
 def _skipped(el: lxml.html.HtmlElement) -> bool:
@@ -1177,6 +1211,16 @@ _DUMP_CHARS, _DUMP_SHORT, _DUMP_RATIO = 1000, 2.0, 3.0
 _DUMP_PROSE_KEPT = 2 / 3
 
 
+def _shown_in(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    """Whether :func:`prose_chars`'s walk from ``root`` reaches ``el``, a descendant: no
+    element between them (``el`` included) is one whose text is never prose."""
+    while el is not root:
+        if el.tag in _NOT_PROSE:
+            return False
+        el = el.getparent()
+    return True
+
+
 def prose_chars(root: lxml.html.HtmlElement) -> int:
     """Characters of prose in ``root``: block-level lines of at least 60 characters, counting
     only text outside links (teaser lists and menus are links). A cheap measure of how much
@@ -1199,8 +1243,12 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
         if block and buf:
             flush()
         if linked or tag == "a":
-            for child in el:
-                walk(child, True)
+            # a link's text never counts: all its subtree can do is end the line before it,
+            # when a block shown in it starts one (a link holds no block on most pages: one
+            # search for one, not a walk of every link's children, the bulk of a menu)
+            if buf and any(_shown_in(block, el) for block in el.iter(*_BLOCK_TAGS)
+                           if block is not el):
+                flush()
         else:
             if el.text:
                 buf.append(el.text)
