@@ -1000,6 +1000,9 @@ _WIDGET = re.compile(
 _DATA_CELL_LINES = 3  # lines a data table's cell holds at most: a layout cell holds a story
 
 
+_ROWS = etree.XPath("./tr|./*/tr")  # a table's rows, its own (compiled once)
+
+
 def _data_rows(table: lxml.html.HtmlElement) -> list[str]:
     """A data table's rows, one line each, its cells apart as trafilatura writes them
     ("| 05/12/2025 | Chủ tịch UBND tỉnh |"): a schedule or a document's "Số ký hiệu | Ngày ban
@@ -1009,7 +1012,7 @@ def _data_rows(table: lxml.html.HtmlElement) -> list[str]:
     if table.find(".//table") is not None:
         return []
     rows, data_rows = [], 0
-    for row in table.xpath("./tr|./*/tr"):
+    for row in _ROWS(table):
         cells = [block_lines(cell) for cell in row if cell.tag in ("td", "th")]
         if any(len(cell) > _DATA_CELL_LINES for cell in cells):
             return []
@@ -2129,10 +2132,12 @@ def extract_article(
                                     container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
     # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025")
+    # (the tables read only when a line is in doubt: for speed, most bodies have none)
+    chrome = [_chrome_line(line, title) or _date_line(line) for line in lines]
     table_data = _table_data(container if container is not None else story if story is not None
-                            else tree) if lines else frozenset()
-    lines = [line for line in lines if line in table_data
-             or not _chrome_line(line, title) and not _date_line(line)]
+                            else tree) if any(chrome) else frozenset()
+    lines = [line for line, in_doubt in zip(lines, chrome, strict=True)
+             if not in_doubt or line in table_data]
     # Never worse than plain trafilatura: a body short beside the page's prose is checked
     # against plain trafilatura's full extraction (only then: it costs as much again), and
     # what it finds and the body lacks is brought in, in document order. A body container
