@@ -146,22 +146,13 @@ def test_any_after_finds_links_that_follow_the_heading_only():
 # -- the walks of extract_article made cheaper (eleventh session), each against the long way --
 
 from pipelines.extractor.article import (  # noqa: E402
-    _BLOCK_TAGS,
-    _NAMED_BOXES,
-    _NOT_PROSE,
-    _PROMO_CLASS,
     _SHOP_HOST,
-    _TEXT_PRESET_CLASS,
     _TITLE_SEPARATOR,
-    _TOOLBAR_CLASS,
-    _box_kind,
     _ends_with_part,
     _shop_link,
     _split,
     _text_of,
-    prose_chars,
 )
-from pipelines.extractor.dates import _NAMED_DATE_HOLDERS  # noqa: E402
 
 WALKED = """<html><body><div class="menu"><a href="/">Trang chủ <b>tin</b></a> | <a href="/x">
 <div>Một khối trong liên kết</div></a> rồi đến đoạn văn sau liên kết, đủ dài để tính là văn
@@ -175,67 +166,11 @@ này</td></tr></table><a href="/z"><script><p>khối trong script</p></script></
 cùng của trang, một câu dài hơn sáu mươi ký tự để được tính vào văn xuôi</body></html>"""
 
 
-def _prose_chars_walked(root) -> int:  # prose_chars as it was: every element walked
-    total, buf = 0, []
-
-    def flush() -> None:
-        nonlocal total
-        size = len(" ".join("".join(buf).split()))
-        buf.clear()
-        if size >= 60:
-            total += size
-
-    def walk(el, linked: bool) -> None:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _NOT_PROSE:
-            return
-        block = tag in _BLOCK_TAGS
-        if block and buf:
-            flush()
-        if linked or tag == "a":
-            for child in el:
-                walk(child, True)
-        else:
-            if el.text:
-                buf.append(el.text)
-            for child in el:
-                walk(child, False)
-                if child.tail:
-                    buf.append(child.tail)
-        if block and buf:
-            flush()
-
-    walk(root, False)
-    if buf:
-        flush()
-    return total
-
-
-def test_prose_chars_is_the_walk_of_every_element():
-    tree = lxml.html.document_fromstring(WALKED)
-    assert prose_chars(tree) > 0
-    for el in tree.iter():
-        if isinstance(el.tag, str):
-            assert prose_chars(el) == _prose_chars_walked(el), el.tag
-
-
 def test_text_of_is_text_content():
     tree = lxml.html.document_fromstring(WALKED)
     for el in tree.iter():
         if isinstance(el.tag, str):
             assert _text_of(el) == el.text_content()
-
-
-@pytest.mark.parametrize("names", [
-    ("share-box", None), (None, "post-share"), ("has-large-font-size", "x"), ("x", "toolbar"),
-    ("promo-box", "share"), ("newsletter", None), ("a b", "c d"), ("", ""), ("abc", "vote"),
-    ("box has-small-font-size", "print"), ("tools\n", "promo"), ("binh-chon", "tool_bar"),
-])
-def test_box_kind_reads_class_and_id_as_one(names):
-    joined = _TEXT_PRESET_CLASS.sub(" ", f"{names[0] or ''} {names[1] or ''}")
-    expected = "toolbar" if _TOOLBAR_CLASS.search(joined) else \
-        "promo" if _PROMO_CLASS.search(joined) else None
-    assert _box_kind(names) == expected
 
 
 @pytest.mark.parametrize("href", [
@@ -255,16 +190,3 @@ def test_ends_with_part_is_the_pattern(title, part):
     import re
     expected = bool(re.search(_TITLE_SEPARATOR + re.escape(part) + "$", title))
     assert _ends_with_part(title, part) == expected
-
-
-def test_named_elements_are_those_the_loops_read():
-    tree = lxml.html.document_fromstring(
-        '<html><body><div class="a" id="b"><span itemprop="dateModified">1/2/2024</span>'
-        '<span>x</span><p name="n">y</p><meta name="m" content="z"><abbr property="p">q</abbr>'
-        '<aside id="i"></aside><ul class=""></ul><time name="">t</time></div></body></html>')
-    assert _NAMED_DATE_HOLDERS(tree) == [
-        el for el in tree.iter("meta", "time", "span", "div", "abbr")
-        if any(el.get(key) is not None for key in ("property", "name", "itemprop"))]
-    boxes = tree.iter("div", "aside", "section", "table", "ul", "figure", "blockquote", "p", "span")
-    assert _NAMED_BOXES(tree) == [
-        el for el in boxes if el.get("class") is not None or el.get("id") is not None]

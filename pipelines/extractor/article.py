@@ -359,18 +359,11 @@ def _profile(url: str, profile: dict | None) -> dict:
     return selectors
 
 
-# the elements _find_container reads, in document order: those with a class or an itemprop,
-# chosen by libxml2 (for speed: most divs have neither)
-_CLASSED_BLOCKS = etree.XPath(
-    "descendant-or-self::*[self::div or self::article or self::section or self::main]"
-    "[@class or @itemprop]")
-
-
 def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.HtmlElement | None:
     chosen = _select(tree, css)
     if chosen:
         return chosen[0]
-    candidates = [el for el in _CLASSED_BLOCKS(tree)
+    candidates = [el for el in tree.iter("div", "article", "section", "main")
                   if _BODY_CLASS.search(el.get("class") or "")
                   or (el.get("itemprop") or "").lower() == "articlebody"]
     if not candidates:
@@ -758,12 +751,6 @@ _BOX_TAGS = ("div", "aside", "section", "table", "ul", "figure", "blockquote", "
 _FIELDS = ("input", "select", "textarea", "button")  # what a reader fills in or presses
 
 
-# the boxes of _BOX_TAGS with a class or an id, in document order, chosen by libxml2 (for speed:
-# a box without either is never read by its names)
-_BOX_TESTS = " or ".join(f"self::{tag}" for tag in _BOX_TAGS)
-_NAMED_BOXES = etree.XPath(f"descendant-or-self::*[{_BOX_TESTS}][@class or @id]")
-
-
 def _box_label(box: lxml.html.HtmlElement) -> str:
     """The folded text of the first line of ``box`` when it is short (a box's label)."""
     # (the first piece that is not all white space: split() and isspace() agree on what is)
@@ -781,7 +768,7 @@ def _drop_boxes(tree: lxml.html.HtmlElement, container, vietnamese: bool = True,
     doomed = []
     # the boxes around an <audio> (few pages have one: no box is searched for it)
     players = {box for audio in tree.iter("audio") for box in audio.iterancestors()}
-    for el in _NAMED_BOXES(tree):
+    for el in tree.iter(*_BOX_TAGS):
         names = el.get("class"), el.get("id")
         if not (names[0] or names[1]):
             continue
@@ -889,25 +876,17 @@ def _sells(box: lxml.html.HtmlElement, words: bool = True) -> bool:
     return bool(_PROMO_HINT.search(opening)) and bool(_PROMO_OPENING.search(fold(opening)))
 
 
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
 def _box_kind(names: tuple[str | None, str | None]) -> str | None:
     """"toolbar" or "promo" when an element's ``(class, id)`` names a tool bar or a promotion
     box (:data:`_TOOLBAR_CLASS`, :data:`_PROMO_CLASS`), else None."""
-    # the class and the id are read apart, each cached on its own (no name of either pattern
-    # spans a space): a page repeats its few classes, while ids are unique, and a cache keyed
-    # on both missed on every element with an id
-    kinds = _name_kind(names[0] or ""), _name_kind(names[1] or "")
-    return "toolbar" if "toolbar" in kinds else "promo" if "promo" in kinds else None
-
-
-@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
-def _name_kind(name: str) -> str | None:
-    """"toolbar" or "promo" when one class or id attribute names a tool bar or a promotion."""
-    if len(name) < 4:  # (no name of either pattern is shorter)
+    joined = f"{names[0] or ''} {names[1] or ''}"
+    if len(joined) < 4:
         return None
-    name = _TEXT_PRESET_CLASS.sub(" ", name)
-    if _TOOLBAR_CLASS.search(name):
+    joined = _TEXT_PRESET_CLASS.sub(" ", joined)
+    if _TOOLBAR_CLASS.search(joined):
         return "toolbar"
-    return "promo" if _PROMO_CLASS.search(name) else None
+    return "promo" if _PROMO_CLASS.search(joined) else None
 
 
 def _skipped(el: lxml.html.HtmlElement) -> bool:
@@ -1237,16 +1216,6 @@ _DUMP_CHARS, _DUMP_SHORT, _DUMP_RATIO = 1000, 2.0, 3.0
 _DUMP_PROSE_KEPT = 2 / 3
 
 
-def _shown_in(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
-    """Whether :func:`prose_chars`'s walk from ``root`` reaches ``el``, a descendant: no
-    element between them (``el`` included) is one whose text is never prose."""
-    while el is not root:
-        if el.tag in _NOT_PROSE:
-            return False
-        el = el.getparent()
-    return True
-
-
 def prose_chars(root: lxml.html.HtmlElement) -> int:
     """Characters of prose in ``root``: block-level lines of at least 60 characters, counting
     only text outside links (teaser lists and menus are links). A cheap measure of how much
@@ -1261,43 +1230,27 @@ def prose_chars(root: lxml.html.HtmlElement) -> int:
         if size >= _PROSE_LINE:
             total += size
 
-    def walk(el) -> None:
+    def walk(el, linked: bool) -> None:
         tag = el.tag
         if not isinstance(tag, str) or tag in _NOT_PROSE:
             return
         block = tag in _BLOCK_TAGS
         if block and buf:
             flush()
-        if tag == "a":
-            # a link's text never counts: all its subtree can do is end the line before it,
-            # when a block shown in it starts one (a link holds no block on most pages: one
-            # search for one, not a walk of every link's children, the bulk of a menu)
-            if buf and any(_shown_in(block, el) for block in el.iter(*_BLOCK_TAGS)
-                           if block is not el):
-                flush()
+        if linked or tag == "a":
+            for child in el:
+                walk(child, True)
         else:
             if el.text:
                 buf.append(el.text)
             for child in el:
-                if len(child):
-                    walk(child)
-                elif isinstance(leaf := child.tag, str) and leaf not in _NOT_PROSE:
-                    # a leaf, read here as walk() would (for speed: a call per element was
-                    # most of the cost)
-                    if leaf in _BLOCK_TAGS:
-                        if buf:
-                            flush()
-                        if child.text:
-                            buf.append(child.text)
-                            flush()
-                    elif leaf != "a" and child.text:
-                        buf.append(child.text)
+                walk(child, False)
                 if child.tail:
                     buf.append(child.tail)
         if block and buf:
             flush()
 
-    walk(root)
+    walk(root, False)
     if buf:
         flush()
     return total

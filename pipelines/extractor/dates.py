@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import lxml.html
-from lxml import etree
 
 from pipelines.text import fold, solid_len
 
@@ -179,19 +178,12 @@ def _tree(tree_or_html: lxml.html.HtmlElement | str) -> lxml.html.HtmlElement:
     return tree_or_html
 
 
-# the elements _meta_text reads, in document order: only those with an attribute that can name
-# a date, chosen by libxml2 (a Python loop over every span and div was most of the cost)
-_NAMED_DATE_HOLDERS = etree.XPath(
-    "descendant-or-self::*[self::meta or self::time or self::span or self::div or self::abbr]"
-    "[@property or @name or @itemprop]")
-
-
 def _meta_text(tree: lxml.html.HtmlElement, names: tuple[str, ...],
                keep_offset: bool = False) -> str | None:
     """The value of the first of ``names`` (in their order) that reads as a date (as
     :func:`parse_vietnamese_date` reads one with ``keep_offset``), as the markup writes it."""
     found: dict[str, str] = {}
-    for el in _NAMED_DATE_HOLDERS(tree):
+    for el in tree.iter("meta", "time", "span", "div", "abbr"):
         for key in ("property", "name", "itemprop"):
             name = el.get(key)
             if not name:
