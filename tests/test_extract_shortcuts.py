@@ -141,3 +141,52 @@ def test_any_after_finds_links_that_follow_the_heading_only():
     first, second = block.findall(".//a")
     assert _any_after(heading, block, {first, second})
     assert not _any_after(heading, block, {first})
+
+
+# -- the walks of extract_article made cheaper (eleventh session), each against the long way --
+
+from pipelines.extractor.article import (  # noqa: E402
+    _SHOP_HOST,
+    _TITLE_SEPARATOR,
+    _ends_with_part,
+    _shop_link,
+    _split,
+    _text_of,
+)
+
+WALKED = """<html><body><div class="menu"><a href="/">Trang chủ <b>tin</b></a> | <a href="/x">
+<div>Một khối trong liên kết</div></a> rồi đến đoạn văn sau liên kết, đủ dài để tính là văn
+xuôi của trang</div><p>Đoạn mở đầu của bài viết về lễ hội mùa xuân ở vùng núi phía bắc, dài
+hơn sáu mươi ký tự<!-- ghi chú --> và còn tiếp sau ghi chú<br>dòng sau ngắt dòng đủ dài để
+được tính là một dòng văn xuôi của trang</p><a href="/y">chữ trước<script>var x;</script>
+<p>đoạn trong script không tính</p></a> phần đuôi sau liên kết thứ ba, đủ dài để được tính
+là văn xuôi<p></p><span>chữ ngắn</span><a><span><p>lồng sâu</p></span></a> đuôi
+<table><tr><td>Ô bảng với một câu dài đủ sáu mươi ký tự để được tính là văn xuôi của trang
+này</td></tr></table><a href="/z"><script><p>khối trong script</p></script></a> đuôi cuối
+cùng của trang, một câu dài hơn sáu mươi ký tự để được tính vào văn xuôi</body></html>"""
+
+
+def test_text_of_is_text_content():
+    tree = lxml.html.document_fromstring(WALKED)
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            assert _text_of(el) == el.text_content()
+
+
+@pytest.mark.parametrize("href", [
+    "https://tiki.vn/sach", "https://TIKI.VN/x", "https://tiki.\tvn/x", "https://shop\nee.vn/",
+    "https://example.org/tiki.vn", "https://apps.apple.com/app", "/tin-tuc/bai-viet.html",
+    "https://www.amazon.co.uk/dp/1", "http://[::1", "https://play.google.com/store",
+])
+def test_shop_link_is_the_host_test(href):
+    assert _shop_link(href) == bool(_SHOP_HOST.search(_split(href)[0]))
+
+
+@pytest.mark.parametrize(("title", "part"), [
+    ("bao tinh - le hoi mua xuan", "le hoi mua xuan"), ("le hoi | bao", "bao"), ("a -- b", "b"),
+    ("x - b\n", "b"), ("x -b", "b"), ("b", "b"), ("a - b - c", "b - c"), ("a |  b", "b"),
+])
+def test_ends_with_part_is_the_pattern(title, part):
+    import re
+    expected = bool(re.search(_TITLE_SEPARATOR + re.escape(part) + "$", title))
+    assert _ends_with_part(title, part) == expected
