@@ -816,11 +816,11 @@ _PROMO_OPENING = re.compile(
     r"binh chon|mua)|tran trong gioi thieu|dat mua|dat hang ngay|mua ngay)\b"
 )
 _OPENING_CHARS = 160  # the box's first sentence or so
-_SHOP_HOST = re.compile(
-    r"(?:^|\.)(?:tiki\.vn|shopee\.vn|lazada\.vn|sendo\.vn|fahasa\.com|vinabook\.com|"
-    r"nhanam\.vn|amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+|"
-    r"apps\.apple\.com|itunes\.apple\.com|play\.google\.com)$"  # app stores sell the paper's app
-)
+# shops' and app stores' hosts (app stores sell the paper's app)
+_SHOPS = (r"tiki\.vn|shopee\.vn|lazada\.vn|sendo\.vn|fahasa\.com|vinabook\.com|nhanam\.vn|"
+          r"amazon\.[a-z.]+|shopee\.[a-z.]+|lazada\.[a-z.]+|apps\.apple\.com|itunes\.apple\.com|"
+          r"play\.google\.com")
+_SHOP_HOST = re.compile(rf"(?:^|\.)(?:{_SHOPS})$")
 
 
 def _opening(box: lxml.html.HtmlElement) -> str:
@@ -845,10 +845,10 @@ _SHOP_BLURB = 200
 _PROMO_BOXES = ("div", "aside", "section", "table")  # the boxes _drop_boxes asks _sells about
 
 
-# What a shop's address (:data:`_SHOP_HOST`) holds as written, or the characters urlsplit drops
-# from one: an address with neither is no shop's, without parsing it (most links, for speed)
-_SHOP_NAME = re.compile(r"tiki\.vn|shopee\.|lazada\.|sendo\.vn|fahasa\.com|vinabook\.com|"
-                        r"nhanam\.vn|amazon\.|apple\.com|play\.google\.com|[\t\r\n]", re.I)
+# What a shop's address (:data:`_SHOP_HOST`) holds as written (its host in any case), or the
+# characters urlsplit drops from one: an address with neither is no shop's, without parsing it
+# (most links, for speed)
+_SHOP_NAME = re.compile(rf"{_SHOPS}|[\t\r\n]", re.I)
 
 
 @lru_cache(maxsize=1024)  # nested wrappers share their first link
