@@ -134,6 +134,16 @@ def test_an_ingester_whose_crawl_no_worker_joins_says_so(redis_url, tmp_path):
     assert list(running_crawls(connect(redis_url))) == [1]  # still there for a later worker
 
 
+def test_the_ingest_command_waits_for_workers_as_long_as_the_library():
+    """The CLI imports tintuc.distributed (and redis) only when run, so it repeats the
+    default: this keeps the two in step."""
+    from tintuc.cli.distributed import ingest
+    from tintuc.distributed import WORKER_TIMEOUT
+
+    (option,) = [p for p in ingest.params if p.name == "worker_timeout"]
+    assert option.default == WORKER_TIMEOUT
+
+
 def tintuc_in_process(*args: str):
     """The CLI in this process (these fail before Scrapy would start): fast bad-input checks."""
     from click.testing import CliRunner

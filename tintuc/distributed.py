@@ -322,12 +322,12 @@ class Ingester:
         ``worker_timeout`` seconds (since this ingester first saw it so), after recording
         the reason as the crawl's error."""
         now = time.monotonic()
-        waiting = [token for token in running_crawls(self.conn) if not self.has_begun(token)]
+        crawls = running_crawls(self.conn)
+        waiting = [token for token in crawls if not self.has_begun(token)]
         self.waiting_since = {t: self.waiting_since.get(t, now) for t in waiting}
         late = [t for t in waiting if now - self.waiting_since[t] >= worker_timeout]
         if not late:
             return waiting
-        crawls = running_crawls(self.conn)
         error = f"no worker began the crawl within {worker_timeout:g} s"
         with write_transaction(self.db):
             for token in late:

@@ -68,6 +68,7 @@ def worker(redis_url, sites_file, until_idle, name, overrides):
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
               help="The SQLite archive this process alone writes.")  # fmt: skip
 @until_idle_option
+# 600 = tintuc.distributed.WORKER_TIMEOUT (imported only when run); a test keeps them in step
 @click.option("--worker-timeout", type=click.FloatRange(min=0), default=600, metavar="SECONDS",
               show_default=True,
               help="With --until-idle: give up (exit 1, the crawl's error) on a running crawl "
