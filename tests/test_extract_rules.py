@@ -894,3 +894,54 @@ def test_plain_trafilatura_reads_the_parsed_page_as_it_reads_the_source() -> Non
     assert text == article._plain_trafilatura(page, URL)
     # a fragment (no <head>): lxml.html.fromstring hands trafilatura its body, not a document
     assert not article._loads_as_document(article._fetched(f"<div>{paragraphs}</div>"))
+
+
+# --- twelfth session: shapes of the vnshapes12 probe ---------------------------------------
+
+OTHER_NEWS = ["Hợp tác xã chè Hạnh Lâm tổ chức diễn tập phương án chữa cháy rừng phòng hộ",
+              "Công an huyện miền núi tổ chức đợt tiêm chủng mở rộng cho trẻ dưới năm tuổi",
+              "Liên đoàn Lao động tỉnh tổ chức hội thảo chuyển đổi số trong sản xuất nông nghiệp",
+              "Bệnh viện đa khoa khu vực tổ chức khám sàng lọc bệnh tim bẩm sinh cho trẻ em"]
+
+
+def test_a_notice_that_only_frames_its_pdf_gets_no_dated_headlines_of_its_other_news_box() -> None:
+    # a Liferay portal: the journal article holds only its PDF's frame and a "Tải về" link; the
+    # asset publisher's "Tin khác" box lists headlines each with its date after it, which
+    # plain trafilatura reads as the page's text ("- headline (01/11/2026)")
+    items = "".join(
+        f'<li><a href="/web/guest/tin-tuc/-/asset_publisher/kT9q/content/tin-{n}?_p_redirect='
+        f'%2Fweb%2Fguest">{t}</a> <span class="date">(0{n + 1}/11/2026)</span></li>'
+        for n, t in enumerate(OTHER_NEWS))
+    pdf = "/documents/20182/0/thong-bao-ket-qua.pdf"
+    html = f"""<html lang="vi"><head><title>Thông báo kết quả tuyển dụng viên chức năm nay</title>
+</head><body><div id="content"><div class="columns-2" id="main-content">
+<div class="portlet-column portlet-column-first" id="column-1">
+<section class="portlet"><div class="portlet-content">
+<div class="journal-content-article"><h1 class="title-news">Thông báo kết quả tuyển dụng viên
+chức năm nay</h1><div class="date-news">20/11/2026 16:00</div>
+<p><iframe src="{pdf}" width="100%" height="800"></iframe></p><p><a href="{pdf}">Tải về</a></p>
+</div></div></section><section class="portlet"><div class="portlet-content">
+<h2 class="portlet-title-text">Tin khác</h2><div class="asset-publisher"><ul>{items}</ul></div>
+</div></section></div></div></div></body></html>"""
+    result = extract_article(html, "https://songlam.gov.vn/web/guest/tin-tuc/-/asset_publisher/"
+                                   "kT9q/content/thong-bao-ket-qua")
+    assert len(result["related"]) == 4
+    check(result, [], OTHER_NEWS)
+
+
+@pytest.mark.parametrize("subtitle", [
+    '<p class="td-post-sub-title">{}</p>', '<h2 class="jeg_post_subtitle">{}</h2>'])
+def test_a_wordpress_themes_subtitle_under_the_headline_is_the_lead(subtitle: str) -> None:
+    # tagDiv Newspaper and JNews show the story's lead as a subtitle in the headline's header,
+    # outside the post's content box
+    lead = ("Mô hình trồng rừng ngập mặn đang giúp huyện đảo giữ đất, chắn sóng và tạo sinh kế "
+            "cho hàng trăm hộ dân ven biển.")
+    html = f"""<html lang="vi"><head><title>{TITLE}</title></head><body>
+<article><header class="td-post-title"><h1 class="entry-title">{TITLE}</h1>
+{subtitle.format(lead)}
+<time class="entry-date" datetime="2025-03-02T08:15:00+07:00">02/03/2025</time>
+</header><div class="td-post-content">{''.join(f'<p>{p}</p>' for p in BODY)}</div></article>
+</body></html>"""
+    text = check(extract_article(html, URL), [lead, *BODY], [])
+    assert text.startswith(lead)
+

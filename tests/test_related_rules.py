@@ -660,3 +660,21 @@ def test_a_part_of_the_story_titled_by_a_link_to_a_section_stays_body() -> None:
     result = extract_article(page(body_extra=part), PAGE)
     assert_body(result, [])
     assert "Giá trị sản xuất công nghiệp quý này tăng khá" in result["text"]
+
+
+def test_a_wordpress_related_posts_block_spelled_with_underscores_is_related() -> None:
+    # tagDiv Newspaper: "td_block_related_posts", its title a row of tabs ("BÀI VIẾT LIÊN QUAN |
+    # Thêm từ tác giả") that names no box alone
+    cards = "".join(
+        f'<div class="td-related-span4"><a href="{HOST}/{slug}/" title="{t}"><img src="/a.jpg"></a>'
+        f'<h3 class="entry-title"><a href="{HOST}/{slug}/">{t}</a></h3></div>'
+        for slug, t in (("ra-quan-lam-duong", "Xã vùng cao ra quân làm đường giao thông nông thôn"),
+                        ("khanh-thanh-cau", "Khánh thành cầu dân sinh nối hai bản vùng biên giới"),
+                        ("trao-nha", "Trao nhà đại đoàn kết cho các hộ nghèo ở xã ven biển")))
+    block = ('<div class="td_block_wrap td_block_related_posts"><h4 class="td-related-title">'
+             '<a class="td-cur-simple-item" href="#">BÀI VIẾT LIÊN QUAN</a><a href="#">Thêm từ '
+             f'tác giả</a></h4><div class="td-related-row">{cards}</div></div>')
+    result = extract_article(page(after=block), PAGE)
+    assert [r["url"] for r in result["related"]] == [
+        f"{HOST}/ra-quan-lam-duong/", f"{HOST}/khanh-thanh-cau/", f"{HOST}/trao-nha/"]
+    assert "Khánh thành cầu dân sinh" not in result["text"]

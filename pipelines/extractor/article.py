@@ -95,8 +95,10 @@ _BODY_CLASS = re.compile(
     r"content-news|news-content-detail|tin-noidung)(?:$|\s)",
     re.I,
 )
-_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract",
-                         re.I)
+# (a story's subtitle under its headline is its lead in WordPress news themes: tagDiv's
+# "td-post-sub-title", JNews' "jeg_post_subtitle", "entry-subtitle")
+_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract"
+                         r"|(?:post|entry|article)[-_]?sub-?title", re.I)
 _AD_CLASS = re.compile(
     r"(?:^|[\s_-])(?:ads?|adv|advert\w*|banner|baner-\w+|sponsor\w*|sda_\w+|rennab|qc|"
     r"quang-?cao|sys-ads|ads-item)(?:$|[\s_-])",
@@ -1319,6 +1321,11 @@ def _line_key(line: str) -> str:
     return word_key(line)
 
 
+# the date or time shown after a headline, as :func:`_line_key` spells it ("… (01/11/2026 08:30)"
+# -> "… 01 11 2026 08 30"): two to five numbers ending the line
+_DATE_AFTER = re.compile(r"(?: \d{1,4}){2,5}$")
+
+
 # The site's colophon, its footer's line: who owns or licenses the site and where to reach it
 # ("Cơ quan chủ quản: … Giấy phép số … Địa chỉ: … Điện thoại: …", "© Bản quyền thuộc …"); folded
 _OWNER = re.compile(r"ban quyen|©|copyright|co quan chu quan|chiu trach nhiem|ghi ro nguon"
@@ -2119,7 +2126,10 @@ def extract_article(
         headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
         def unwanted(line: str) -> bool:
-            return _chrome_line(line, title) or _date_line(line) or _line_key(line) in headlines
+            if _chrome_line(line, title) or _date_line(line):
+                return True
+            key = _line_key(line)  # a related list's item may show its date after the headline
+            return key in headlines or _DATE_AFTER.sub("", key) in headlines
 
         page = fetched()
         if not _loads_as_document(page):  # a fragment: trafilatura reads its source its own way

@@ -81,7 +81,7 @@ FOUND_BY = ("selector", "heading", "class", "card", "list")
 
 _RELATED_CLASS = re.compile(
     r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
-    r"|box-?relate[ds]?|related-?(?:posts?|articles?|stories)|news-?relate[ds]?|insert-?news"
+    r"|box-?relate[ds]?|related[-_]?(?:posts?|articles?|stories)|news-?relate[ds]?|insert-?news"
     r"|relatednewsbox|tinlienquan|lien-?quan)(?:$|[\s_-])",
     re.I,
 )
