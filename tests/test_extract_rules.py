@@ -945,3 +945,11 @@ def test_a_wordpress_themes_subtitle_under_the_headline_is_the_lead(subtitle: st
     text = check(extract_article(html, URL), [lead, *BODY], [])
     assert text.startswith(lead)
 
+
+def test_a_pager_row_inside_the_body_box_is_no_body() -> None:
+    # an article split over two pages: the row of page numbers closes the first page's box
+    pager = ('<div class="page-nav page-nav-post"><span class="current">1</span>'
+             '<a href="/ra-quan-trong-rung/2/"><div>2</div></a></div>')
+    text = check(extract_article(page("".join(f"<p>{p}</p>" for p in BODY) + pager), URL),
+                 BODY, [])
+    assert not text.rstrip().endswith("2")

@@ -721,11 +721,13 @@ def _asks_to_write(form: lxml.html.HtmlElement) -> bool:
 
 
 # Boxes inside an article that are neither body nor related news: tool bars (print, share,
-# font size, back to top) and promotions (books, apps, newsletters, polls, sponsored content).
+# font size, back to top, the row of page numbers of a story split over pages) and promotions
+# (books, apps, newsletters, polls, sponsored content).
 # Known by class or id, or by a short label opening the box ("Đặt mua sách", "Bình chọn").
 _TOOLBAR_CLASS = re.compile(
     r"(?:^|[\s_-])(?:tools?|toolbar|toolbox|print|printer|share|sharing|social|socials|"
-    r"font-?size|text-?size|font-?resize|back-?to-?top|go-?top|scroll-?top|to-?top)(?:$|[\s_-])",
+    r"font-?size|text-?size|font-?resize|back-?to-?top|go-?top|scroll-?top|to-?top|"
+    r"page-?nav|pagination|pager|paging|phan-?trang)(?:$|[\s_-])",
     re.I,
 )
 _PROMO_CLASS = re.compile(
