@@ -124,15 +124,26 @@ class ShapeBook:
 
 
 _NUMBER = re.compile(r"\d+")
+# a GUID, SharePoint's and .NET portals' item key (``?ItemID={8f3a…}``): a value, not a number
+_GUID = re.compile(r"^\{?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}?$", re.I)
+
+
+def _item_value(value: str) -> str:
+    """A query value as an item key: a GUID whole (lower case, no braces), else its leading
+    number when it has one (Joomla's ``123:tieu-de`` is 123), else itself."""
+    if _GUID.match(value):
+        return value.strip("{}").lower()
+    lead = _NUMBER.match(value)
+    return lead.group(0) if lead else value
 
 
 def url_parts(url: str) -> dict[str, str]:
     """The parts of ``url`` that may name its item or the context it is shown in, by name:
     each query parameter (``?id``, key lowercased; a value's leading number stands for it,
-    Joomla's ``id=123:tieu-de`` is item 123) and each path segment holding a number, named by
-    the word segment before it (DNN's ``/tabid/57``, ``/ItemID/380``) or else by its place
-    (``/#2`` for ``/tin-tuc/123.html``), its last number standing for it (the id after a
-    headline slug: ``/#1`` is 5005829 in ``/metro-sau-16-nam-5005829.html``)."""
+    Joomla's ``id=123:tieu-de`` is item 123; a GUID is whole) and each path segment holding
+    a number, named by the word segment before it (DNN's ``/tabid/57``, ``/ItemID/380``) or
+    else by its place (``/#2`` for ``/tin-tuc/123.html``), its last number standing for it
+    (the id after a headline slug: ``/#1`` is 5005829 in ``/metro-sau-16-nam-5005829.html``)."""
     try:
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
@@ -140,8 +151,7 @@ def url_parts(url: str) -> dict[str, str]:
         return {}
     found = {}
     for key, value in query:
-        lead = _NUMBER.match(value)
-        found["?" + key.lower()] = lead.group(0) if lead else value
+        found["?" + key.lower()] = _item_value(value)
     segments = parts.path.split("/")
     for i, segment in enumerate(segments):
         numbers = _NUMBER.findall(segment)
@@ -155,7 +165,8 @@ def url_parts(url: str) -> dict[str, str]:
 class ItemParts:
     """Which part of a site's article URLs names the item, learned from the teaser links of
     its pages: among the links of one URL shape on one page, the one numeric part that takes
-    a different value on every link (``?id``, ``?newsid``, ``/itemid``, ``?ID``); the parts
+    a different value on every link (``?id``, ``?newsid``, ``/itemid``, ``?ID``, or a GUID's
+    ``?ItemID={…}``); the parts
     that repeat a value are the context the page shows its items in (``?catid``, Joomla's
     menu ``?itemid``, DNN's ``/tabid`` and ``/mid``, Liferay's ``?p_p_col_id``). Learned per
     site, not per shape: the home page's links (``?id=12&Itemid=120``) and a section's
@@ -182,7 +193,7 @@ class ItemParts:
                 values = {parts[name] for parts in links}
                 if len(values) < len(links):
                     self.context.add(name)
-                elif all(v.isdigit() for v in values):
+                elif all(v.isdigit() or _GUID.match(v) for v in values):
                     varying.add(name)
             if varying:
                 self.varying.add(frozenset(varying))

@@ -65,6 +65,10 @@ ACCOUNT_PAGE = re.compile(
     r"wp-login|user/password|ctl/(?:sendpassword|profile))(?:\.\w{2,5})?(?=/|$)",
     re.IGNORECASE,
 )
+# a page of an article's comments: the article's title again over readers' comments, never a
+# story (WordPress's ``/<post>/comment-page-2/``, ``?cpage=2``; stored, it was the article a
+# second time with a comment for its text)
+COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$|[?&]cpage=\d", re.IGNORECASE)
 LOCAL_POLITENESS = {"download_delay": 0, "concurrency": 16, "autothrottle": False}
 # listing pages by their URL alone: pagers, search results, tag pages (generic mode); not
 # ``?p=N``, which is WordPress's URL of post N (the extractor tells a ``?p=2`` pager page apart)
@@ -236,6 +240,8 @@ class NewsSpider(scrapy.Spider):
             return False
         if ACCOUNT_PAGE.search(parts.path):
             return False  # a login, registration or password page
+        if COMMENT_PAGE.search(url):
+            return False  # readers' comments under an article linked too
         if is_looping_path(parts.path):
             self.crawler.stats.inc_value("tintuc/looping_links")
             return False  # /a/b/a/b/a/…: a relative link resolved on its own page, again
@@ -776,14 +782,20 @@ SCRIPT_REDIRECT = re.compile(
     rb"""\blocation(?:\.href)?\s*=\s*["']([^"'\s]+)["']|\blocation\.(?:replace|assign)\(\s*"""
     rb"""["']([^"'\s]+)["']\s*\)""")
 # links a page draws without <a href>: an image map's <area href>, a row or card made a link
-# by a script (``data-href="…"``, ``onclick="location.href='…'"``); a page listing its news
+# by a script (``data-href="…"``, ``onclick="location.href='…'"``, a popup's ``onclick=
+# "window.open('…')"``); a page listing its news
 # only so is otherwise a dead end
 AREA_HREF = re.compile(rb"<area" + HREF_ATTR, re.I)
 DATA_HREF = re.compile(rb"\sdata-href" + ATTR_VALUE, re.I)
+# where a click goes: ``location.href = '…'``, ``location = '…'`` or a popup's ``window.open('…'``
+_GOES_TO = rb"""(?:\blocation(?:\.href)?\s*=\s*|\bwindow\.open\(\s*)"""
 ONCLICK_LOCATION = re.compile(  # the three quotings of the URL inside the attribute
-    rb"""\bonclick\s*=\s*(?:"[^"]*?\blocation(?:\.href)?\s*=\s*'([^'\s]+)'|'[^']*?"""
-    rb"""\blocation(?:\.href)?\s*=\s*"([^"\s]+)"|"[^"]*?\blocation(?:\.href)?\s*=\s*"""
-    rb"""&quot;([^&\s]+)&quot;)""", re.I)
+    rb"""\bonclick\s*=\s*(?:"[^"]*?""" + _GOES_TO + rb"""'([^'\s]+)'|'[^']*?""" + _GOES_TO
+    + rb""""([^"\s]+)"|"[^"]*?""" + _GOES_TO + rb"""&quot;([^&\s]+)&quot;)""", re.I)
+# an anchor whose href only runs a script naming the page it opens, an old portal's popup:
+# ``href="javascript:openNews('/tin/chitiet.asp?id=5')"``, ``javascript:window.open('…')``;
+# an argument with no ``/``, ``.`` or ``?`` (``showTab('tab2')``, ``void(0)``) is no URL
+SCRIPT_HREF = re.compile(r"""^javascript:\s*[\w.$]+\(\s*(["'])([^"'\s]*[/.?][^"'\s]*)\1""", re.I)
 # where a script fetches more of a listing without a link: a "Xem thêm" button's ``data-url``, a
 # list's ``data-api``, an infinite scroll's ``data-next-page``, a category menu's ``<option
 # value>`` (``<select onchange="location=this.value">``), an inline script's ``fetch('/…')``,
@@ -942,6 +954,14 @@ def _resolve(href: str, origin: str, base: str) -> str | None:
     """The canonical absolute URL of ``href`` on a page at ``base`` (whose scheme and host are
     ``origin``), or None if it is not a URL. ``urljoin`` only where it is needed: it cost more
     than the rest of the link handling."""
+    if "\\" in href:  # a browser reads a backslash before the query as a slash (WHATWG URL)
+        path, mark, rest = href.partition("?")
+        href = path.replace("\\", "/") + mark + rest
+    if href[:11].lower() == "javascript:":
+        script = SCRIPT_HREF.match(href)
+        if script is None:
+            return None
+        href = script.group(2)
     if "/." in href:
         pass  # dot segments: urljoin removes them
     elif href.startswith(("http://", "https://")):
