@@ -149,6 +149,11 @@ def content_type(headers) -> str:
     return raw.split(";", 1)[0].strip().lower()
 
 
+# markup with fewer NUL bytes than one in this many (a CMS's padded database field) is HTML:
+# browsers drop the NULs and show the page, and so does the extractor
+STRAY_NULS = 8
+
+
 def sniff_binary(body: bytes) -> str | None:
     """What binary format ``body`` is, judged by its first bytes (after any white space: a
     server script that prints a blank line before a PDF); None when it may be text."""
@@ -158,8 +163,9 @@ def sniff_binary(body: bytes) -> str | None:
     for magic, name in MAGIC:
         if head.startswith(magic):
             return name
-    if b"\x00" in head:
-        return "binary data (NUL bytes)"
+    nuls = head.count(b"\x00")
+    if nuls and not (head.startswith(b"<") and nuls * STRAY_NULS < len(head)):
+        return "binary data (NUL bytes)"  # (UTF-16 with no BOM: every other byte a NUL)
     return None
 
 

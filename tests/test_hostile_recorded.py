@@ -10,6 +10,8 @@ each other                               second refresh dropped by the dupe filt
 302 to ``mailto:`` / ``javascript:``     "redirected to 'mailto:…', not a web page" (was:
                                          "ValueError: Missing scheme in request url")
 a link longer than URLLENGTH_LIMIT       a crawl error naming the limit (was: an INFO line only)
+HTML with a few stray NUL bytes          stored, as browsers show it (was: refused as "binary
+                                         data (NUL bytes)")
 stored article, now the empty template   the stored text kept, the capture says why (was:
                                          replaced by the navigation's "Trang chủ")
 stored article, now "đang bảo trì"       judged "other" (the site's maintenance page), the
@@ -42,7 +44,8 @@ MAILTO, SCRIPT = "/bai-viet/gui-thu-8004.html", "/bai-viet/chay-ma-8005.html"
 LONG = "/bai-viet/" + "rat-dai-" * 280 + "8006.html"
 SHELL = "/bai-viet/se-thanh-khung-8007.html"
 MAINTENANCE = "/bai-viet/se-bao-tri-8008.html"
-LINKED = (REFRESH_HEADER, LOOP_A, LOOP_B, MAILTO, SCRIPT, LONG, SHELL, MAINTENANCE)
+NULS = "/bai-viet/co-byte-nul-8009.html"
+LINKED = (REFRESH_HEADER, LOOP_A, LOOP_B, MAILTO, SCRIPT, LONG, SHELL, MAINTENANCE, NULS)
 SITES_TOML = """\
 [sites.thu]
 name = "Báo Thử Nghiệm"
@@ -91,6 +94,9 @@ def answer(path: str, later: bool) -> tuple[int, dict, bytes]:
                                                       "vui lòng quay lại sau. Xin cảm ơn!",))
     if path == MAINTENANCE:
         return 200, {}, page("Bài sẽ gặp lúc bảo trì")
+    if path == NULS:  # a NUL byte after each paragraph and before the article
+        return 200, {}, page("Bài có byte NUL lạc").replace(b"</p>", b"\0</p>").replace(
+            b"<article>", b"\0<article>")
     return 404, {}, b""
 
 
@@ -183,3 +189,18 @@ def test_a_maintenance_page_keeps_the_stored_article_not_removed(crawled):
     assert second[MAINTENANCE]["removed"] is None
     capture = last_capture(crawled, MAINTENANCE)
     assert capture["page_kind"] == "other" and "maintenance page" in capture["page_reason"]
+
+
+def test_an_html_page_with_stray_nul_bytes_is_stored(crawled):
+    _, _, (first, _) = crawled
+    assert PARAS[2] in first[NULS]["text"] and "\0" not in first[NULS]["text"]
+    assert errors(crawled, NULS) == []
+
+
+def test_only_markup_with_few_nul_bytes_is_let_through():
+    from crawler.middlewares import sniff_binary
+
+    page_ = b"<!DOCTYPE html><html><body>" + b"<p>Tin t\xe1\xbb\xa9c</p>\0" * 20
+    assert sniff_binary(page_) is None
+    assert sniff_binary("<html><body>Tin tức</body></html>".encode("utf-16-le"))  # no BOM
+    assert sniff_binary(b"\0\0\0 ftypisom" + b"\0" * 100)  # a video's box, no magic of ours
