@@ -10,6 +10,8 @@ each other                               second refresh dropped by the dupe filt
 302 to ``mailto:`` / ``javascript:``     "redirected to 'mailto:…', not a web page" (was:
                                          "ValueError: Missing scheme in request url")
 a link longer than URLLENGTH_LIMIT       a crawl error naming the limit (was: an INFO line only)
+a feed given as ``--start-url``          its entries fetched and stored (was: "not an HTML page
+                                         (Content-Type: application/rss+xml)", nothing fetched)
 HTML with a few stray NUL bytes          stored, as browsers show it (was: refused as "binary
                                          data (NUL bytes)")
 stored article, now the empty template   the stored text kept, the capture says why (was:
@@ -204,3 +206,36 @@ def test_only_markup_with_few_nul_bytes_is_let_through():
     assert sniff_binary(page_) is None
     assert sniff_binary("<html><body>Tin tức</body></html>".encode("utf-16-le"))  # no BOM
     assert sniff_binary(b"\0\0\0 ftypisom" + b"\0" * 100)  # a video's box, no magic of ours
+
+
+class FeedSite(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        host = self.headers["Host"]
+        if self.path == "/chuyen-muc/tin-moi.rss":
+            ctype, body = "application/rss+xml", (
+                "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin mới"
+                f"</title><item><title>Bài chỉ có trong nguồn tin</title><link>http://{host}"
+                "/bai-viet/chi-trong-nguon-tin-8010.html</link></item></channel></rss>").encode()
+        elif self.path == "/bai-viet/chi-trong-nguon-tin-8010.html":
+            ctype, body = "text/html; charset=utf-8", page("Bài chỉ có trong nguồn tin")
+        else:
+            ctype, body = "text/html; charset=utf-8", b""
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_feed_given_as_the_start_url_is_read_as_a_feed(tmp_path):
+    db_path = tmp_path / "archive.db"
+    with serving(FeedSite) as (base, _):
+        run_tintuc("crawl", "--start-url", f"{base}/chuyen-muc/tin-moi.rss", "--db", str(db_path),
+                   "-s", "TINTUC_EXTRACT_WORKERS=1", "-s", "DOWNLOAD_TIMEOUT=5")  # fmt: skip
+    stored = query(db_path, "SELECT url, text FROM articles")
+    assert [r["url"][len(base):] for r in stored] == ["/bai-viet/chi-trong-nguon-tin-8010.html"]
+    assert PARAS[2] in stored[0]["text"]
+    assert query(db_path, "SELECT error FROM crawl_errors WHERE url LIKE '%.rss'") == []
