@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 from crawler import settings as defaults
 
 
@@ -110,14 +112,22 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         "a whole number, 1 or more",
     ),
     "RETRY_TIMES": (_number(int, lambda n: n >= 0), "a whole number, 0 or more"),
+    "ROBOTSTXT_OBEY": (_bool, "True or False"),  # a word crashed the start with a traceback
+    "CLOSESPIDER_PAGECOUNT": (  # a word failed the start after creating the archive
+        _number(int, lambda n: n >= 0),
+        "a whole number of pages, 0 or more (0 = no limit)",
+    ),
 }
+# TINTUC_ settings the distributed worker sets for itself (tintuc/distributed.py), beside those
+# of crawler/settings.py: any other TINTUC_ name is a typo that would be ignored silently
+WORKER_SETTINGS = ("TINTUC_WORKER_NAME", "TINTUC_UNTIL_IDLE", "TINTUC_CRAWL_TOKEN")
 
 
 def setting(settings, name: str) -> Any:
     """The value of the checked setting ``name``, parsed (the default of crawler/settings.py
     when unset); :class:`SettingError` naming it and what is valid when it is bad."""
     parse, valid = RULES[name]
-    raw = settings.get(name, getattr(defaults, name))
+    raw = settings.get(name, getattr(defaults, name, getattr(scrapy_defaults, name, None)))
     try:
         return parse(raw)
     except (TypeError, ValueError):
@@ -159,6 +169,9 @@ def warc_dir(settings) -> Path:
 def check_settings(settings) -> list[str]:
     """One message per setting the crawl cannot run with; empty when every one is good."""
     problems = {}
+    known = {*RULES, *WORKER_SETTINGS, *(n for n in vars(defaults) if n.startswith("TINTUC_"))}
+    for name in sorted(n for n in settings if n.startswith("TINTUC_") and n not in known):
+        problems[name] = f"{name}: no such setting; must be a TINTUC_ name of crawler/settings.py"
     for name in RULES:
         try:
             setting(settings, name)

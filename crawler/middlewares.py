@@ -23,10 +23,12 @@ which reaches the spider's errback and becomes a ``crawl_errors`` row.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
@@ -34,8 +36,9 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 from scrapy.utils.response import response_status_message
 
 from crawler.checks import setting
@@ -146,6 +149,11 @@ def content_type(headers) -> str:
     return raw.split(";", 1)[0].strip().lower()
 
 
+# markup with fewer NUL bytes than one in this many (a CMS's padded database field) is HTML:
+# browsers drop the NULs and show the page, and so does the extractor
+STRAY_NULS = 8
+
+
 def sniff_binary(body: bytes) -> str | None:
     """What binary format ``body`` is, judged by its first bytes (after any white space: a
     server script that prints a blank line before a PDF); None when it may be text."""
@@ -155,8 +163,9 @@ def sniff_binary(body: bytes) -> str | None:
     for magic, name in MAGIC:
         if head.startswith(magic):
             return name
-    if b"\x00" in head:
-        return "binary data (NUL bytes)"
+    nuls = head.count(b"\x00")
+    if nuls and not (head.startswith(b"<") and nuls * STRAY_NULS < len(head)):
+        return "binary data (NUL bytes)"  # (UTF-16 with no BOM: every other byte a NUL)
     return None
 
 
@@ -233,19 +242,11 @@ class HtmlOnlyMiddleware:
 
 
 # --- redirects ------------------------------------------------------------------------------
-class SafeRedirectMiddleware(RedirectMiddleware):
-    """RedirectMiddleware that records loops and off-domain redirects instead of dropping them.
+class RefusesLoops:
+    """What redirects by HTTP status and by refresh share: a loop, a redirect off the allowed
+    domains or to a page already asked for is recorded, not dropped (by the dupe filter)."""
 
-    Checks the redirect the built-in ``process_response`` returns (public: a new Request whose
-    ``redirect_urls`` meta holds the chain so far); tests/test_scrapy_contracts.py pins that.
-    """
-
-    def process_response(self, request: Request, response: Response) -> Request | Response:
-        result = super().process_response(request, response)
-        if isinstance(result, Request):
-            self.refuse_loop_or_offsite(result)
-            remember_left(request, response, result, f"HTTP {response.status}")
-        return result
+    crawler: Any
 
     def refuse_loop_or_offsite(self, redirected: Request) -> None:
         """A loop is a URL the chain has already asked for, as spelt (its fragment aside):
@@ -278,6 +279,26 @@ class SafeRedirectMiddleware(RedirectMiddleware):
             raise RedirectedToKnown(target)
 
 
+class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
+    """RedirectMiddleware that records loops and off-domain redirects instead of dropping them.
+
+    Checks the redirect the built-in ``process_response`` returns (public: a new Request whose
+    ``redirect_urls`` meta holds the chain so far); tests/test_scrapy_contracts.py pins that.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        try:
+            result = super().process_response(request, response)
+        except ValueError:  # Location: mailto:…, javascript:… — no request can be built
+            location = (response.headers.get("Location") or b"").decode("latin-1")
+            raise IgnoreRequest(f"redirected to {location!r}, not a web page "
+                                f"(HTTP {response.status})") from None  # fmt: skip
+        if isinstance(result, Request):
+            self.refuse_loop_or_offsite(result)
+            remember_left(request, response, result, f"HTTP {response.status}")
+        return result
+
+
 class RedirectedToKnown(IgnoreRequest):
     """A redirect to a URL the crawl has already asked for (:class:`SafeRedirectMiddleware`)."""
 
@@ -297,17 +318,26 @@ def remember_left(request: Request, response: Response, result: Request, how: st
         response.url, request.meta.get(CAPTURE_META), result.url, how)]
 
 
-class RecordedMetaRefreshMiddleware(MetaRefreshMiddleware):
+class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
     """MetaRefreshMiddleware that remembers the pages it left: a stub that only sends its
     visitor on (``<meta http-equiv="refresh" content="0;url=/tin/bai-1.html">``, an old URL
     kept so) is captured, and never reaches the spider, so its capture said nothing of why
     it was not stored. Each such page, its capture and its target ride on the request that
-    follows the refresh (:data:`REFRESHED_PAGES`)."""
+    follows the refresh (:data:`REFRESHED_PAGES`). The HTTP header ``Refresh: 0; url=…``,
+    which browsers follow as the tag, is followed too; a refresh loop is recorded."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        result = super().process_response(request, response)
+        result, how = super().process_response(request, response), "<meta http-equiv=refresh>"
+        header = response.headers.get("Refresh")
+        if result is response and header and isinstance(response, HtmlResponse):
+            content = html.escape(header.decode("latin-1"))
+            as_tag = f'<meta http-equiv="refresh" content="{content}">'
+            tagged = response.replace(body=as_tag.encode(), encoding="utf-8")
+            result, how = super().process_response(request, tagged), "HTTP Refresh header"
+            result = response if result is tagged else result
         if isinstance(result, Request) and result is not request:
-            remember_left(request, response, result, "<meta http-equiv=refresh>")
+            self.refuse_loop_or_offsite(result)
+            remember_left(request, response, result, how)
         return result
 
 
@@ -377,3 +407,15 @@ class SpiderErrorMiddleware:
                      exc_info=(type(exception), exception, exception.__traceback__))  # fmt: skip
         return [FetchError(response.url, f"spider error: {type(exception).__name__}: "
                                          f"{exception}", response.status)]  # fmt: skip
+
+
+class RecordedUrlLengthMiddleware(UrlLengthMiddleware):
+    """UrlLengthMiddleware that records the links it leaves: a URL longer than
+    ``URLLENGTH_LIMIT`` is not fetched, as before, but is a crawl error naming the limit, not
+    only a line of the INFO log and a count."""
+
+    def get_processed_request(self, request: Request, response: Response | None):
+        if super().get_processed_request(request, response) is not None:
+            return request
+        return FetchError(request.url, f"not fetched: the URL is {len(request.url)} characters "
+                                       f"long, over URLLENGTH_LIMIT={self.maxlength}")  # fmt: skip

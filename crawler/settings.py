@@ -74,6 +74,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error
     "crawler.middlewares.SpiderErrorMiddleware": 950,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "crawler.middlewares.RecordedUrlLengthMiddleware": 800,  # a link left is recorded
 }
 TINTUC_RETRY_AFTER_MAX = 120  # longer Retry-After waits are not retried: recorded as 429/503
 TINTUC_RETRY_BACKOFF = 2.0  # seconds x 2**retry for 429/503 without Retry-After (0 = off)

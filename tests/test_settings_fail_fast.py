@@ -173,6 +173,11 @@ CLI_BAD = [
     ("DOWNLOAD_TIMEOUT", "0"),
     ("CONCURRENT_REQUESTS_PER_DOMAIN", "0"),
     ("CONCURRENT_REQUESTS", "many"),
+    # a word crashed the start with a traceback, or failed it after creating the archive
+    ("ROBOTSTXT_OBEY", "maybe"),
+    ("CLOSESPIDER_PAGECOUNT", "abc"),
+    # a TINTUC_ name misspelt was ignored without a word
+    ("TINTUC_EXTRACT_TIMOUT", "5"),
 ]
 
 

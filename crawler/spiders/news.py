@@ -249,6 +249,9 @@ class NewsSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator:
+        if isinstance(response, XmlResponse) and any(discovery.xml_links(response.body)):
+            yield from self.parse_feed(response)  # a feed or a sitemap given as a start URL
+            return
         if not isinstance(response, TextResponse) or isinstance(response, XmlResponse):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
             yield FetchError(response.url, f"not an HTML page (Content-Type: {ctype})",

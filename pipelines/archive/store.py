@@ -236,7 +236,9 @@ def save_article(
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
-        elif worse := shorter_part_of(old["text"], row["text"]):
+        elif worse := shorter_part_of(old["text"], row["text"]) or less_sure_and_shorter(
+            old, row["text"], quality["extraction_confidence"]
+        ):
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
             if capture_id is not None:  # the capture says why its text was not stored
@@ -281,6 +283,23 @@ def shorter_part_of(stored: str | None, new: str | None) -> str | None:
         return None  # not the stored text's beginning: an edit
     return (f"this capture's text is a shorter part of it ({len(new)} of {len(stored)} "
             "characters, its beginning: cut short, a teaser or a login wall)")
+
+
+def less_sure_and_shorter(old: dict[str, Any], new: str | None,
+                          confidence: float | None) -> str | None:
+    """Why a doubtful extraction (confidence under :data:`DOUBTFUL_BELOW`) much shorter than the
+    stored text, which was not doubtful, is a worse capture of it (an empty template, a page
+    the site failed to fill, a navigation line taken for the body), or None."""
+    stored, was = old["text"], old["extraction_confidence"]
+    if not stored or not new or confidence is None or was is None:
+        return None
+    if confidence >= DOUBTFUL_BELOW or was < DOUBTFUL_BELOW:
+        return None
+    if len(new) >= SHORTER_PART_LENGTH * len(stored):
+        return None
+    return (f"this capture's text is doubtful (confidence {confidence:.2f}, the stored one's "
+            f"{was:.2f}) and shorter ({len(new)} of {len(stored)} characters): an empty "
+            "template or a page the site failed to fill")
 
 
 def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) -> None:

@@ -45,6 +45,7 @@ from pipelines.extractor.classify import (
     ATTACHMENT,
     classify_page,
     error_page,
+    maintenance_page,
     outside_asides,
     print_view_title,
     shows_document,
@@ -2173,10 +2174,11 @@ def extract_article(
         lines.insert(0, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
     error = error_page(title, text, attachments)
-    if error:  # a "not found" page in the site's template: the article is not there
-        kind, reason = "other", error
+    down = None if error else maintenance_page(title, text, attachments)
+    if error or down:  # a "not found" page in the site's template: the article is not there;
+        kind, reason = "other", error or down  # a maintenance page: not there for now
         if decision is not None:
-            decision.update(kind=kind, reason=reason, gone=True)
+            decision.update(kind=kind, reason=reason, gone=bool(error))
         if only_articles:
             return None
     if not text and kind != "article":

@@ -150,6 +150,16 @@ _ERROR_TEXT = re.compile(
     r"(?:page|article) not found)"
 )
 ERROR_TEXT_CHARS = 300  # an error page's message is a line or two; an article says more
+# A site down for maintenance, served as 200 in its template (folded text): the title or a line
+# of a short body says the site, not a thing the story is about, is being maintained. The
+# article is not gone: a stored one stays as it is, not marked removed.
+_MAINTENANCE = re.compile(
+    r"(?:(?:xin loi|thong bao|sorry)\W+)?(?:he thong|website|web ?site|trang web|trang|"
+    r"cong thong tin(?: dien tu)?|bao dien tu|chuyen trang)\W*(?:hien |tam thoi )?dang "
+    r"(?:duoc |tien hanh )?(?:bao tri|nang cap)\b.*|"
+    r"(?:(?:the |this |our )?(?:web ?)?site (?:is )?)?(?:currently )?(?:down for|under(?:going)?) "
+    r"(?:scheduled )?maintenance\b.*"
+)
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 
 DATELESS_PROSE_CHARS = 400  # prose that makes a dateless page an article (a stub is not)
@@ -363,6 +373,21 @@ def error_page(title: str | None, text: str, attachments: list) -> str | None:
     for line in text.split("\n"):
         if _ERROR_TEXT.match(fold(line).strip()):
             return f"an error page served as a page: \"{line.strip()[:80]}\""
+    return None
+
+
+def maintenance_page(title: str | None, text: str, attachments: list) -> str | None:
+    """The reason a page with this title and body text is the site's "down for maintenance"
+    page served as 200, or None (the same bounds as :func:`error_page`)."""
+    if attachments or len(text) > ERROR_TEXT_CHARS:
+        return None
+    shown = (title or "").strip()
+    head = _TITLE_SEPARATOR.split(fold(shown), maxsplit=1)[0].strip(" .!")
+    if head and _MAINTENANCE.fullmatch(head):
+        return f"the site's maintenance page served as a page: its title is \"{shown[:80]}\""
+    for line in text.split("\n"):
+        if _MAINTENANCE.fullmatch(fold(line).strip()):
+            return f"the site's maintenance page served as a page: \"{line.strip()[:80]}\""
     return None
 
 
