@@ -27,8 +27,9 @@ from pipelines.extractor.article import (
     _trafilatura_text,
     extract_article,
 )
+from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
-from pipelines.extractor.related import _any_after, _short_text
+from pipelines.extractor.related import _COMPONENT_BOXES, _any_after, _short_text
 from pipelines.text import nfc
 
 URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
@@ -248,3 +249,24 @@ def test_agrees_reads_no_text_against_no_lines(monkeypatch):
     assert page not in tokenised  # trafilatura's text (often the whole page's) is not read
     assert not _agrees(["Một câu của trang"], page)
     assert _agrees(["Một câu của trang, đọc bởi trafilatura."] * 50, page)
+
+
+# data-component-type on the root itself (not a descendant: never selected), nested boxes,
+# an empty value; itemprop values that are not articleBody, one that is, on any tag
+MARKED = """<html data-component-type="page"><body>
+<div data-component-type="related_news" data-component-value="12,13">
+<section data-component-type=""><p itemprop="articleBodyx">Đoạn văn.</p></section></div>
+<span itemprop="name">Tên</span><td itemprop="articlebody">x</td>
+<main itemprop="articleBody"><p data-component-type="box">Nội dung bài.</p></main>
+</body></html>"""
+
+
+def test_attribute_axis_xpaths_select_what_the_predicates_select():
+    tree = _parse(MARKED)
+    assert _COMPONENT_BOXES.path.startswith("descendant::*/@")  # (libxml2: attributes only)
+    assert _COMPONENT_BOXES(tree) == tree.xpath(".//*[@data-component-type]")
+    assert [el.tag for el in _COMPONENT_BOXES(tree)] == ["div", "section", "p"]
+    for page in (MARKED, MARKED.replace("articleBody\"", "articleBodyy\"")):
+        tree = _parse(page)
+        assert bool(_ARTICLE_BODY_PROP(tree)) == bool(tree.xpath("//*[@itemprop='articleBody']"))
+    assert _ARTICLE_BODY_PROP(_parse(MARKED)) and not _ARTICLE_BODY_PROP(_parse(PAGE))
