@@ -14,17 +14,22 @@ import pytest
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
+from pipelines.extractor import article, dates
 from pipelines.extractor.article import (
     _FAST,
     _PLAIN,
+    _agrees,
     _nfc_page,
     _options,
     _parse,
+    _tokens,
     _trafilatura_metadata,
     _trafilatura_text,
+    extract_article,
 )
-from pipelines.extractor.dates import text_under
-from pipelines.extractor.related import _any_after, _short_text
+from pipelines.extractor.classify import _ARTICLE_BODY_PROP
+from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
+from pipelines.extractor.related import _COMPONENT_BOXES, _any_after, _short_text
 from pipelines.text import nfc
 
 URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
@@ -190,3 +195,78 @@ def test_ends_with_part_is_the_pattern(title, part):
     import re
     expected = bool(re.search(_TITLE_SEPARATOR + re.escape(part) + "$", title))
     assert _ends_with_part(title, part) == expected
+
+
+# Dates named by meta tags and by elements of the page, several names on one element, a name
+# asked twice (the first value that reads as a date counts), an update written in UTC
+# without an offset (the page shows the publication time seven hours later)
+DATED = """<html><head><title>Tỉnh khánh thành cây cầu mới</title>
+<meta name="pubdate" content="không phải ngày">
+<meta property="article:published_time" content="2025-12-23T22:40:00">
+<meta name="pubdate" content="2025-12-20T08:00:00">
+<meta property="article:modified_time" content="2025-12-24T01:15:00">
+</head><body><h1>Tỉnh khánh thành cây cầu mới</h1>
+<span class="date">Thứ Tư, 24/12/2025 05:40</span>
+<div itemprop="dateModified" name="lastmod">2025-12-25T09:00:00+07:00</div>
+<time itemprop="datePublished" datetime="2025-12-19">19/12/2025</time>
+<p>Sáng nay, tỉnh khánh thành cây cầu nối hai bờ sông sau ba năm thi công.</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize("keep_offset", [False, True])
+def test_dates_from_named_elements_walked_once_are_the_dates_walked_twice(keep_offset):
+    tree = _parse(DATED)
+    named = named_elements(tree)
+    assert find_published(tree, keep_offset, named=named) == find_published(tree, keep_offset)
+    assert find_updated(tree, keep_offset, named=named) == find_updated(tree, keep_offset)
+    assert find_updated(tree) == "2025-12-24T08:15:00+07:00"  # (the UTC case is read)
+
+
+def test_extract_article_walks_the_named_elements_once(monkeypatch):
+    walks = []
+
+    def counted(tree):
+        walks.append(tree)
+        return named_elements(tree)
+
+    monkeypatch.setattr(dates, "named_elements", counted)
+    monkeypatch.setattr(article, "named_elements", counted, raising=False)
+    found = extract_article(DATED, "https://baotinh.vn/xa-hoi/khanh-thanh-cau-moi.html")
+    assert found["updated"] == "2025-12-24T08:15:00+07:00"
+    assert len(walks) == 1
+
+
+def test_agrees_reads_no_text_against_no_lines(monkeypatch):
+    tokenised = []
+
+    def counted(text):
+        tokenised.append(text)
+        return _tokens(text)
+
+    monkeypatch.setattr(article, "_tokens", counted)
+    page = "Một câu của trang, đọc bởi trafilatura.\n" * 50
+    assert not _agrees([], page)
+    assert page not in tokenised  # trafilatura's text (often the whole page's) is not read
+    assert not _agrees(["Một câu của trang"], page)
+    assert _agrees(["Một câu của trang, đọc bởi trafilatura."] * 50, page)
+
+
+# data-component-type on the root itself (not a descendant: never selected), nested boxes,
+# an empty value; itemprop values that are not articleBody, one that is, on any tag
+MARKED = """<html data-component-type="page"><body>
+<div data-component-type="related_news" data-component-value="12,13">
+<section data-component-type=""><p itemprop="articleBodyx">Đoạn văn.</p></section></div>
+<span itemprop="name">Tên</span><td itemprop="articlebody">x</td>
+<main itemprop="articleBody"><p data-component-type="box">Nội dung bài.</p></main>
+</body></html>"""
+
+
+def test_attribute_axis_xpaths_select_what_the_predicates_select():
+    tree = _parse(MARKED)
+    assert _COMPONENT_BOXES.path.startswith("descendant::*/@")  # (libxml2: attributes only)
+    assert _COMPONENT_BOXES(tree) == tree.xpath(".//*[@data-component-type]")
+    assert [el.tag for el in _COMPONENT_BOXES(tree)] == ["div", "section", "p"]
+    for page in (MARKED, MARKED.replace("articleBody\"", "articleBodyy\"")):
+        tree = _parse(page)
+        assert bool(_ARTICLE_BODY_PROP(tree)) == bool(tree.xpath("//*[@itemprop='articleBody']"))
+    assert _ARTICLE_BODY_PROP(_parse(MARKED)) and not _ARTICLE_BODY_PROP(_parse(PAGE))

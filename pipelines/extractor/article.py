@@ -54,6 +54,7 @@ from pipelines.extractor.dates import (
     NO_DAY,
     find_published,
     find_updated,
+    named_elements,
     parse_vietnamese_date,
     text_under,
     url_day,
@@ -1049,7 +1050,10 @@ def _agrees(lines: list[str], text: str, body_extras: list[str] = (),
     missed (a paragraph written as a bare <div>): they are the story's. When the walk adds much
     more than that (galleries, teasers inside a broad container) trafilatura is trusted.
     """
-    mine, theirs = _tokens("\n".join(lines)), _tokens(text)
+    mine = _tokens("\n".join(lines))
+    if not mine:  # (nothing in common: trafilatura's text, often the whole page's, is not read)
+        return False
+    theirs = _tokens(text)
     total = sum(theirs.values())
     if not total:
         return False
@@ -2040,13 +2044,15 @@ def extract_article(
     # English edition under .vn writes Vietnam's dates and clock ("24 Dec 2025, 09:30")
     foreign = not vietnamese and not _vietnamese_host(url)
     published = parse_vietnamese_date(date_el[0].text_content()) if date_el else None
-    published = published or find_published(tree, keep_offset=foreign, title=title, url=url)
+    named = named_elements(tree)  # (one walk for both dates' meta tags)
+    published = published or find_published(tree, keep_offset=foreign, title=title, url=url,
+                                            named=named)
     if not published:  # the URL's own stamp, else htmldate's guess from the page, read
         # before its boxes and scripts go (below); no guess for a story dated only relatively
         # (its page's dates are the site's clock or other stories')
         published = url_day(url) or (
             None if published == NO_DAY else _htmldate(tree, extract_url(tree, url)))
-    updated = find_updated(tree, keep_offset=foreign)
+    updated = find_updated(tree, keep_offset=foreign, named=named)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))
                    and not _names_publisher(value, metas, url)), None)

@@ -103,7 +103,10 @@ _ID_QUERY = re.compile(r"(?:^|&)(?!cat|cm|zone|page|chuyen|menu|lang)[\w.-]*id[\
                        re.I)
 _ID_DIGITS = re.compile(r"\d{4,}")  # an id in a URL's last segment
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
-_COMPONENT_BOXES = etree.XPath(".//*[@data-component-type]")  # (in C; iterfind walks in Python)
+# (in C; iterfind walks in Python) through the attribute axis: libxml2 then looks at the
+# attributes of that name only, not a predicate per element (0.85 -> 0.51 ms a page on
+# the wide set; the same elements, in document order, as ".//*[@data-component-type]")
+_COMPONENT_BOXES = etree.XPath("descendant::*/@data-component-type/..")
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "jpg",
                        "jpeg", "png", "gif", "webp", "avif", "svg", "mp3", "mp4", "txt", "xml"})
 # Second-level labels under which a country code registers names: baotinh.com.vn, x.gov.vn.
