@@ -288,6 +288,8 @@ def test_sites_lists_every_source_of_a_province():
     listed = [line.split()[0] for line in result.output.splitlines()]
     assert listed == [p.id for p in sites_in_province(load_sites(), "Quảng Ninh")]
     assert len(listed) == 10 and "quangninh-portal-vandon" in listed
+    # the columns line up whatever the ids' lengths (ids over 20 characters pushed theirs right)
+    assert len({line.index(" Quảng Ninh ") for line in result.output.splitlines()}) == 1
 
 
 def test_sites_of_a_province_with_no_site_is_an_error():
