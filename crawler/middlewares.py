@@ -35,7 +35,14 @@ from scrapy import signals
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    StopDownload,
+)
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
@@ -347,6 +354,20 @@ class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
 robots_fetched = object()
 
 
+class NetworkErrorsInOneLine(logging.Filter):
+    """Scrapy logs a robots.txt it could not fetch with a traceback: two of them on the screen
+    of a user whose site is down, before the crawl's summary says so. A network error (the
+    site down, a wrong address, a timeout) is one line; any other error keeps its traceback."""
+
+    NETWORK = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+               DownloadTimeoutError)  # fmt: skip
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.NETWORK):
+            record.exc_info = None
+        return True
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """A robots.txt answering 5xx disallows the whole host (RFC 9309, 2.3.1.3).
 
@@ -363,6 +384,9 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.server_errors: dict[str, int] = {}
+        robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, NetworkErrorsInOneLine) for f in robots_logger.filters):
+            robots_logger.addFilter(NetworkErrorsInOneLine())
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

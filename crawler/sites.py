@@ -232,10 +232,20 @@ def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
 
 
 def get_site(site_id: str, sites_file: str | Path | None = None) -> SiteProfile:
-    """The profile registered as ``site_id``; :class:`SiteError` names the known ids if absent."""
+    """The profile registered as ``site_id``; :class:`SiteError` names the known ids if absent,
+    and for a host name (the id a ``--start-url`` crawl stores, or a ``sites check`` profile's)
+    says how to make it a registered site."""
     sites = load_sites(sites_file)
     if site_id not in sites:
-        raise SiteError(f"unknown site {site_id!r}; known sites: {', '.join(sorted(sites))}")
+        hint = ""
+        if "." in site_id:
+            hint = (
+                "; a site crawled with --start-url has no profile: write one with "
+                "'tintuc sites check URL --write-profile FILE', then give '--sites FILE'"
+            )
+        raise SiteError(
+            f"unknown site {site_id!r}; known sites: {', '.join(sorted(sites))}{hint}"
+        )
     return sites[site_id]
 
 

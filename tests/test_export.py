@@ -306,6 +306,15 @@ def export_link(table_page) -> str:
     return html.unescape(link)
 
 
+def test_search_and_table_pages_name_every_column_of_the_csv(archive):
+    """The note beside each CSV link lists the columns the file has (it lacked removed and
+    removed_reason, which the export gained later)."""
+    search, table = fetch(archive, "/archive/articles?_search=da+nang", "/archive/articles")
+    for page in (search, table):
+        (link_note,) = re.findall(r'id="tintuc-export-csv".*?</a>(.*?)</p>', page.text, re.S)
+        assert ", ".join(HEADER) in link_note
+
+
 @pytest.mark.parametrize(
     "filters",
     [

@@ -238,6 +238,25 @@ def test_cli_bad_input_is_one_line(tmp_path, args, message):
     assert db_path.exists() == (args[0] == "remove")  # bad input creates no archive
 
 
+def test_scheduler_refuses_a_setting_no_crawl_can_run_with(tmp_path):
+    """`tintuc scheduler -s DOWNLOAD_DELAY=abc` started every due crawl, each failing on it,
+    pass after pass (a failed crawl row each time under systemd)."""
+    from tintuc.cli.schedule import scheduler
+
+    db_path = tmp_path / "archive.db"
+    open_archive(db_path).close()
+    sample = ["add", "sample", "--every", "1m", "--db", str(db_path)]
+    assert CliRunner().invoke(schedule, sample).exit_code == 0
+    args = ["--once", "--db", str(db_path), "-s", "TINTUC_REVISIT_DAY=1", "-s", "DOWNLOAD_DELAY=x"]
+    result = CliRunner().invoke(scheduler, args)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: TINTUC_REVISIT_DAY: no such setting; must be a TINTUC_ name of crawler/settings.py"
+        "; DOWNLOAD_DELAY=x: must be a number of seconds, 0 or more\n"
+    )
+    assert query(db_path, "SELECT count(*) AS n FROM crawls") == [{"n": 0}]
+
+
 @pytest.mark.e2e
 def test_installed_commands_fail_cleanly(tmp_path):
     """Through the real entry point: registered, one line on stderr, exit 1, no traceback."""

@@ -15,7 +15,7 @@ from scrapy import Spider
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadConnectionRefusedError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
@@ -184,6 +184,32 @@ def test_robots_txt_request_itself_is_never_refused():
         asyncio.run(middleware.process_request(Request(f"{SITE}/a.html")))
     robots = Request(f"{SITE}/robots.txt", meta={"dont_obey_robotstxt": True})
     assert asyncio.run(middleware.process_request(robots)) is None  # asked again: not refused
+
+
+class FailingRobotsEngine:
+    def __init__(self, error: Exception):
+        self.error = error
+
+    async def download_async(self, request: Request) -> Response:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "traceback"),
+    [(DownloadConnectionRefusedError("Connection was refused by other side: 111"), False),
+     (ValueError("a bug while reading robots.txt"), True)],
+)  # fmt: skip
+def test_a_robots_txt_the_network_refused_is_logged_in_one_line(caplog, error, traceback):
+    """Scrapy logs it with a traceback (two on the screen of a user whose site is down); the
+    message already names the error. Any other error keeps its traceback."""
+    crawler = crawler_with_spider({"ROBOTSTXT_OBEY": True})
+    crawler.engine = FailingRobotsEngine(error)
+    middleware = StrictRobotsTxtMiddleware.from_crawler(crawler)
+    with caplog.at_level("ERROR", logger=RobotsTxtMiddleware.__module__):
+        asyncio.run(middleware.process_request(Request(f"{SITE}/a.html")))
+    (record,) = [r for r in caplog.records if r.name == RobotsTxtMiddleware.__module__]
+    assert str(error) in record.getMessage()
+    assert bool(record.exc_info) is traceback
 
 
 def test_html_response_from_the_spider_side_is_untouched_by_redirects():

@@ -23,6 +23,7 @@ from tintuc.site_check import (
     article_patterns,
     listing_patterns,
     profile_toml,
+    read_sample,
 )
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
@@ -105,6 +106,24 @@ def test_problems_no_article_or_undated_articles():
     assert report([dated]).problems == []
     assert "no article" in report([]).problems[0]
     assert "1 of 2 articles have no date" in report([dated, undated]).problems[0]
+
+
+def test_a_site_that_does_not_answer_is_said_so_with_its_first_error(tmp_path):
+    """A site that was down read "no article found in the sample", as if it had been crawled."""
+    from pipelines.archive.schema import open_archive
+    from pipelines.archive.store import record_error, start_crawl
+
+    db = open_archive(tmp_path / "sample.db")
+    crawl = start_crawl(db, "x.vn")
+    record_error(db, crawl, "http://x.vn/", "DownloadConnectionRefusedError: Connection refused.")
+    db.close()
+    (problem,) = read_sample(str(tmp_path / "sample.db"), "http://x.vn/",
+                             generic_profile("http://x.vn/")).problems  # fmt: skip
+    assert problem == (
+        "nothing answered (the site is down or the address is wrong): "
+        "http://x.vn/: DownloadConnectionRefusedError: Connection refused."
+    )
+    assert "no article" in report([]).problems[0]  # pages fetched, none an article
 
 
 def test_written_profile_is_a_valid_registry_entry(tmp_path):

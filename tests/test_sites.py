@@ -185,6 +185,16 @@ def test_unknown_site_names_the_known_ones():
         get_site("nowhere")
 
 
+def test_a_host_crawled_by_start_url_is_told_how_to_become_a_site():
+    """`tintuc status` lists a --start-url crawl under its host ('127.0.0.1', 'x.gov.vn');
+    `schedule add` or `crawl` of that id said only that it was unknown."""
+    with pytest.raises(SiteError, match=r"unknown site 'x\.gov\.vn';.*--write-profile FILE"):
+        get_site("x.gov.vn")
+    with pytest.raises(SiteError) as raised:
+        get_site("nowhere")
+    assert "--write-profile" not in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
@@ -278,6 +288,8 @@ def test_sites_lists_every_source_of_a_province():
     listed = [line.split()[0] for line in result.output.splitlines()]
     assert listed == [p.id for p in sites_in_province(load_sites(), "Quảng Ninh")]
     assert len(listed) == 10 and "quangninh-portal-vandon" in listed
+    # the columns line up whatever the ids' lengths (ids over 20 characters pushed theirs right)
+    assert len({line.index(" Quảng Ninh ") for line in result.output.splitlines()}) == 1
 
 
 def test_sites_of_a_province_with_no_site_is_an_error():

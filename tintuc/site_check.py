@@ -65,10 +65,14 @@ class SiteReport:
     articles: list[SampleArticle] = field(default_factory=list)
     other: list[tuple[str, str]] = field(default_factory=list)  # (url, why), not classified
     warnings: list[str] = field(default_factory=list)
+    first_error: str | None = None  # "URL: error" of the crawl's first error
 
     @property
     def problems(self) -> list[str]:
-        """Why the check fails: no article, or articles without a date."""
+        """Why the check fails: nothing answered, no article, or articles without a date."""
+        if not self.pages:  # as a crawl that fetched nothing is recorded `failed`
+            why = f": {self.first_error}" if self.first_error else ""
+            return [f"nothing answered (the site is down or the address is wrong){why}"]
         if not self.articles:
             return ["no article found in the sample"]
         if not self.article_patterns:
@@ -121,9 +125,12 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
             "FROM articles a ORDER BY published DESC"
         ))  # fmt: skip
         pages = db.execute("SELECT coalesce(max(pages), 0) FROM crawls").fetchone()[0]
+        first_error = db.execute(
+            "SELECT url || ': ' || coalesce(error, 'HTTP ' || status) FROM crawl_errors ORDER BY id"
+        ).fetchone()
     finally:
         db.close()
-    report = SiteReport(target, profile, pages=pages)
+    report = SiteReport(target, profile, pages=pages, first_error=first_error and first_error[0])
     report.articles = [SampleArticle(r["url"], r["title"] or "", r["published"], r["chars"],
                                      r["related"]) for r in stored]  # fmt: skip
     article_urls = {a.url for a in report.articles}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -182,5 +184,18 @@ def demo(db_path, port):
     finally:
         stop()
     finish(db_path, stats)
-    # quoted so the line can be pasted into a shell whatever the path holds (spaces, quotes)
-    click.echo(f"\nOpen it:  tintuc serve --db {shlex.quote(db_path)}   then http://127.0.0.1:8001/")
+    click.echo(f"\nOpen it:  {serve_hint(db_path)}   then http://127.0.0.1:8001/")
+
+
+def serve_hint(db_path: str) -> str:
+    """The command that serves ``db_path``, as the user can paste it: ``tintuc`` when the shell
+    finds this tintuc by that name, else the path it was run by (``make demo`` runs
+    ``.venv/bin/tintuc`` with no virtualenv active, where ``tintuc`` is not found). Quoted
+    whatever the paths hold (spaces, quotes)."""
+    command = "tintuc"
+    invoked = Path(sys.argv[0])
+    if invoked.name == "tintuc":  # not `python -m tintuc`
+        found = shutil.which("tintuc")
+        if not found or Path(found).resolve() != invoked.resolve():
+            command = shlex.quote(sys.argv[0])
+    return f"{command} serve --db {shlex.quote(db_path)}"

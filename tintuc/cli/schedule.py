@@ -167,8 +167,14 @@ def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, setting
         grace = parse_interval(grace_text)
     except ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
-    for setting in settings:
-        parse_setting(setting)
+    overrides = dict(parse_setting(setting) for setting in settings)
+    if overrides and not redis_url:  # a setting no crawl can run with fails every crawl
+        from tintuc.crawl import CrawlSetupError, crawl_settings
+
+        try:
+            crawl_settings(db_path, None, overrides, sites_file)
+        except CrawlSetupError as exc:
+            raise click.ClickException(str(exc)) from None
     _open_existing(db_path).close()
     redis_conn = None
     if redis_url:

@@ -34,9 +34,11 @@ def sites(ctx, sites_file, province):
     if province and not shown:  # as crawl --province and enqueue --province say it
         raise click.ClickException(f"no registered site in province {province!r} "
                                    "(run 'tintuc sites' for them all)")  # fmt: skip
+    shown = list(shown)
+    width = max((len(profile.id) for profile in shown), default=0)  # ids run to 27 characters
     for profile in shown:
         checked = "" if profile.checked_live else "  (not yet checked against live pages)"
-        line = f"{profile.id:20} {profile.kind:11} {profile.province:12} {profile.name}"
+        line = f"{profile.id:{width}} {profile.kind:11} {profile.province:12} {profile.name}"
         click.echo(line + checked)
 
 

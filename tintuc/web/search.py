@@ -102,6 +102,7 @@ def table_page_links(database, table, view_name, request, datasette):
     page = {
         # every row the table shows, however it is filtered, in its order
         "tintuc_export_url": export_url(datasette, database, table_row_args(request.args)),
+        "tintuc_export_columns": ", ".join(export.EXPORT_COLUMNS),
         "tintuc_ranked_url": ranked,
         "tintuc_search_note": request.scope.get(SEARCH_NOTE),
         "tintuc_flags_facet_url": None if "_facet_array" in request.args else path_with_added_args(
@@ -376,6 +377,7 @@ async def search_view(datasette, request):
                 "offset": offset,
                 "next_url": next_url,
                 "csv_url": csv_url,
+                "export_columns": ", ".join(export.EXPORT_COLUMNS),
                 "table_url": table_url,
                 "newest_url": newest,
                 "json_url": json_url + "?" + urllib.parse.urlencode({"_search": query}),
