@@ -780,8 +780,8 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
     result = extract_article(baseline_dump_page(), URL)
     check(result, BODY, ["Chuyên mục 3", "Tin ngắn số 4"])
     assert "fallback_used" in result["flags"]
-    text, dump = article._trafilatura_pass(article._parse(baseline_dump_page()), URL)
-    assert dump and "Chuyên mục 3" in text and BODY[1] in text
+    text, stage = article._trafilatura_pass(article._parse(baseline_dump_page()), URL)
+    assert stage == "baseline" and "Chuyên mục 3" in text and BODY[1] in text
     # trafilatura's own extraction (page's <p> elements, some holding inline ones) is not it
     own = f"<html><body><article>{''.join(f'<p>{x} <b>mới</b></p><p>{x}</p>' for x in BODY)}"
     assert not article._trafilatura_pass(article._parse(own + "</article></body></html>"), URL)[1]
@@ -791,6 +791,42 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
         monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url, plain=plain: plain)
         result = extract_article(baseline_dump_page(), URL)
         check(result, [*BODY, "Chuyên mục 3"], [])
+        assert "fallback_used" not in result["flags"]
+
+
+def recall_escalation_page() -> str:
+    """A page whose story is bare text between <br>s, after a two-paragraph sign-in notice in
+    the box trafilatura's body XPaths find first; a menu above and a column of other stories
+    beside: trafilatura's own extraction finds the notice only, under a fifth of the page."""
+    menu = " | ".join(f'<a href="/muc-{n}/">Chuyên mục {n}</a>' for n in range(12))
+    side = "".join(f'<li><a href="/tin-{n}.html">Tin ngắn số {n} về hoạt động của các xã trong '
+                   f"tỉnh</a> Lượt xem {n}</li>" for n in range(12))
+    notice = ("Bạn cần đăng nhập tài khoản thành viên để đọc toàn bộ bài viết này và nhận bản tin "
+              "hằng ngày của tòa soạn qua thư điện tử. Đăng ký miễn phí chỉ mất một phút, bạn có "
+              "thể hủy bất cứ lúc nào trong phần cài đặt tài khoản của mình.")
+    return f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div class="menu">{menu}</div><div id="main"><div class="body-text"><p>{notice}</p>
+<p>Đăng ký ngay</p></div><div class="txt">{"<br><br>".join([*BODY, *CAPTIONS])}</div></div>
+<ul class="side">{side}</ul></body></html>"""
+
+
+def test_trafilaturas_recall_escalation_gives_way_to_plain_text_it_holds(monkeypatch) -> None:
+    # trafilatura's own extraction finds the notice alone, under a fifth of the page; its fast
+    # pass then retries in recall mode and reads every block, the menu and the column with
+    # the story, where its full pass (plain) has compared the notice with readability's text
+    # and taken that, the story. The body holds plain's text and is longer: plain's is taken.
+    from pipelines.extractor import article
+    result = extract_article(recall_escalation_page(), URL)
+    check(result, [*BODY, CAPTIONS[-1]], ["Chuyên mục 3", "Tin ngắn số 4"])
+    assert "fallback_used" in result["flags"]
+    text, stage = article._trafilatura_pass(article._parse(recall_escalation_page()), URL)
+    assert stage == "recall" and "Tin ngắn số 4" in text and BODY[1] in text
+    # plain keeps one paragraph of the story's seven (its readability missed the rest), or
+    # all but one teaser (the body, hardly longer, read what plain does): the body stands
+    for plain in (BODY[0], text.rsplit("\n", 1)[0]):
+        monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url, plain=plain: plain)
+        result = extract_article(recall_escalation_page(), URL)
+        check(result, [*BODY, "Tin ngắn số 4"], [])
         assert "fallback_used" not in result["flags"]
 
 
