@@ -53,6 +53,8 @@ def test_a_second_address_of_a_stored_article_is_an_alias_not_a_row(db):
     assert save_articles(db, [stored(0, first)])["new"] == 1
     assert save_articles(db, [stored(0, other)])["alias"] == 1
     assert save_articles(db, [stored(0, other)])["alias"] == 1  # met again: still an alias
+    # met again and extracted with a doubt: still its address, not a new article
+    assert save_articles(db, [stored(0, other, flags=["plain_disagrees"])])["alias"] == 1
     assert [r["url"] for r in db.query("SELECT url FROM articles")] == [first]
     aliases = list(db.query("SELECT a.url, b.url AS article FROM article_aliases a "
                             "JOIN articles b ON b.id = a.article_id"))  # fmt: skip

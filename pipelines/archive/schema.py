@@ -37,7 +37,8 @@ WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024  # writers force a checkpoint past this
 # these as descriptions; tests/test_datasette.py checks that every column is described).
 TABLE_DOCS: dict[str, dict] = {
     "articles": {
-        "description": "One row per article URL: the latest extracted text and its metadata. "
+        "description": "One row per article URL: the latest extracted text and its metadata "
+        "(the article's other addresses: article_aliases). "
         'Search ignores case and diacritics ("da nang" finds "Đà Nẵng"); '
         '"quoted phrases" and prefix* work.',
         "columns": {

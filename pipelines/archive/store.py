@@ -216,7 +216,7 @@ def save_article(
     quality = _quality_row(article)
     capture_id = article.get("capture_id")
     old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
-    if old is None and not doubtful(article) and (old := stored_at_another_address(db, row)):
+    if old is None and (old := stored_at_another_address(db, row, doubtful(article))):
         save_alias(db, row["url"], old, seen, capture_id, crawl_id)
         if old["content_hash"] == row["content_hash"]:  # the article keeps its own capture
             db["articles"].update(old["id"], {"last_seen": max(seen, old["last_seen"] or "")})
@@ -282,16 +282,18 @@ def doubtful(article: dict[str, Any]) -> bool:
         flag in DOUBTFUL_FLAGS for flag in article.get("flags") or ())
 
 
-def stored_at_another_address(db: sqlite_utils.Database, row: dict[str, Any]) -> dict | None:
+def stored_at_another_address(db: sqlite_utils.Database, row: dict[str, Any],
+                               doubtful_text: bool = False) -> dict | None:
     """The stored article that the page at ``row["url"]`` (an :func:`_article_row` with its
     ``content_hash``, at a URL no article has) shows again, or None: the article an
-    ``article_aliases`` row names, else one of the same site showing the same."""
+    ``article_aliases`` row names, else (unless ``doubtful_text``: the extraction is
+    doubtful) one of the same site showing the same."""
     known = db.execute("SELECT article_id FROM article_aliases WHERE url = ?",
                        [row["url"]]).fetchone()  # fmt: skip
     if known:
         return next(db["articles"].rows_where("id = ?", [known[0]]), None)
     text = row["text"] or ""
-    if not row["site"] or not text.strip() or (len(text) < ALIAS_MIN_TEXT
+    if doubtful_text or not row["site"] or not text.strip() or (len(text) < ALIAS_MIN_TEXT
                                                 and not row["attachments"]):
         return None
     return next(db["articles"].rows_where(
