@@ -76,7 +76,7 @@ class StoragePipeline:
         self.page_kinds = {"article": 0, "listing": 0, "other": 0}
         self.db = None
         self.crawl_id: int | None = None
-        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
+        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "alias": 0}
         self.errors = 0
 
     @classmethod
@@ -179,7 +179,8 @@ class StoragePipeline:
             "pages": self.stats.get_value("tintuc/pages", 0),
             "articles_new": self.counts["new"],
             "articles_changed": self.counts["changed"],
-            "articles_unchanged": self.counts["unchanged"] + self.counts["kept"],
+            # an article met again at another address is an article fetched again, unchanged
+            "articles_unchanged": sum(self.counts[k] for k in ("unchanged", "kept", "alias")),
             "errors": self.errors,
             "pages_skipped": self.stats.get_value("tintuc/skipped_known", 0),
             **{f"pages_{kind}": count for kind, count in self.page_kinds.items()},

@@ -405,7 +405,8 @@ class Ingester:
                 """UPDATE crawls SET articles_new = coalesce(articles_new, 0) + ?,
                    articles_changed = coalesce(articles_changed, 0) + ?,
                    articles_unchanged = coalesce(articles_unchanged, 0) + ? WHERE id = ?""",
-                [counts["new"], counts["changed"], counts["unchanged"] + counts["kept"], crawl_id],
+                [counts["new"], counts["changed"],
+                 counts["unchanged"] + counts["kept"] + counts["alias"], crawl_id],
             )
         articles.clear()
 

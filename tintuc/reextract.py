@@ -110,8 +110,8 @@ def reextract(
                           capture_id=row["capture_id"])  # fmt: skip
             articles.append(result)
         with write_transaction(db):
+            record_page_decisions(db, decisions)  # first: an alias' capture says so after
             _add(counts, save_articles(db, articles))
-            record_page_decisions(db, decisions)
             removed = sum(mark_removed(db, url, reason) for url, reason in gone)
             if removed:
                 counts["removed"] = counts.get("removed", 0) + removed
@@ -294,7 +294,8 @@ def _hints(profile_json: str | None, url: str, page_reason: str | None = None) -
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
     for key, value in counts.items():
-        total[key] += value
+        if value or key in total:  # a kind of result that never happened is not listed
+            total[key] = total.get(key, 0) + value
 
 
 def _selectors(profile_json: str | None) -> dict | None:

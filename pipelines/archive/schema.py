@@ -37,7 +37,8 @@ WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024  # writers force a checkpoint past this
 # these as descriptions; tests/test_datasette.py checks that every column is described).
 TABLE_DOCS: dict[str, dict] = {
     "articles": {
-        "description": "One row per article URL: the latest extracted text and its metadata. "
+        "description": "One row per article URL: the latest extracted text and its metadata "
+        "(the article's other addresses: article_aliases). "
         'Search ignores case and diacritics ("da nang" finds "Đà Nẵng"); '
         '"quoted phrases" and prefix* work.',
         "columns": {
@@ -282,6 +283,21 @@ TABLE_DOCS: dict[str, dict] = {
             "id": "The number used in article_shape.",
             "kind": "site or province.",
             "value": "The site id or the province name.",
+        },
+    },
+    "article_aliases": {
+        "description": "Other addresses of stored articles: a URL whose page showed an "
+        "article already stored at another URL of its site (the same title, sapo, text, "
+        "date and attachments: a CMS menu context, a shortlink, a section path, an AMP or "
+        "index.html view), recorded here instead of a second articles row (migration m012). "
+        "Its capture is kept as any capture.",
+        "columns": {
+            "url": "The other address (canonical spelling).",
+            "article_id": "The article it shows (articles.id).",
+            "first_seen": "When this address first showed the article (UTC).",
+            "last_seen": "When it last did (UTC).",
+            "capture_id": "Its latest capture (captures.id).",
+            "crawl_id": "The crawl that last met it.",
         },
     },
     "_sqlite_migrations": {
@@ -940,3 +956,17 @@ def _recluster(db: sqlite_utils.Database, stories: set[int]) -> None:
         "SELECT id, text FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [json.dumps(members)]).fetchall():  # fmt: skip
         cluster_article(db, article_id, text)
+
+
+@migrations()
+def m012_article_aliases(db: sqlite_utils.Database) -> None:
+    """One article at several URLs of its site is one ``articles`` row: a URL whose page
+    shows a stored article is an ``article_aliases`` row of it
+    (:func:`pipelines.archive.store.save_article`); stored articles are found by their
+    ``content_hash`` within a site."""
+    db["article_aliases"].create(
+        {"url": str, "article_id": int, "first_seen": str, "last_seen": str,
+         "capture_id": int, "crawl_id": int}, pk="url",
+    )  # fmt: skip
+    db["article_aliases"].create_index(["article_id"])
+    db["articles"].create_index(["site", "content_hash"], if_not_exists=True)

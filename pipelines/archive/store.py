@@ -28,7 +28,7 @@ ARTICLE_FIELDS = (
     "url", "site", "province", "title", "description", "text", "published", "updated",
     "author", "language", "image",
 )  # fmt: skip
-SaveResult = Literal["new", "changed", "unchanged", "kept"]
+SaveResult = Literal["new", "changed", "unchanged", "kept", "alias"]
 
 # How sure extraction was (the extractor's "flags" and "confidence"): a page is doubtful when
 # its confidence is below DOUBTFUL_BELOW or it carries one of these flags, each saying that the
@@ -204,8 +204,10 @@ def save_article(
     """Insert or update one article with its related links; call inside ``db.atomic()``.
 
     Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole),
-    'unchanged' (only ``last_seen`` and the capture move), or 'kept' when the new extraction
-    has no text and the stored one does (the stored text is kept). An optional ``minhash``
+    'unchanged' (only ``last_seen`` and the capture move), 'kept' when the new extraction
+    has no text and the stored one does (the stored text is kept), or 'alias' when the page
+    is another address of a stored article showing the same (:func:`stored_at_another_address`:
+    an ``article_aliases`` row, no second article). An optional ``minhash``
     holds the text's :func:`~pipelines.archive.clusters.signature`, computed by the caller.
     """
     seen = article.get("fetched") or now_iso()
@@ -214,6 +216,12 @@ def save_article(
     quality = _quality_row(article)
     capture_id = article.get("capture_id")
     old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
+    if old is None and (old := stored_at_another_address(db, row, doubtful(article))):
+        save_alias(db, row["url"], old, seen, capture_id, crawl_id)
+        if old["content_hash"] == row["content_hash"]:  # the article keeps its own capture
+            db["articles"].update(old["id"], {"last_seen": max(seen, old["last_seen"] or "")})
+            return "alias"
+        row["url"] = old["url"]  # an edit read at the other address: stored as any edit
     if old is None:
         article_id = db["articles"].insert(
             {**row, **quality, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id,
@@ -255,6 +263,62 @@ def save_article(
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
     return result
+
+
+# One article at two URLs of its site (a CMS's menu contexts, ``?p=N`` beside the permalink,
+# two section paths, ``/`` and ``/index.html``, an AMP view): the crawl's spelling rules pair
+# most of them, but not a context met before the site's item numbers were learned, nor one met
+# by a later crawl or another worker. The archive knows the article by what it shows: the same
+# title, sapo and text (``content_hash``), date and attachments, on the same site. Two
+# articles under one template title differ in their text; a text shorter than this (a one-line
+# notice under a portal's one title, "xem văn bản đính kèm") is one article only together with
+# the same attachments. Only extractions the extractor is sure of count on both sides: two
+# pages whose body was missed may both yield the same footer under the portal's one title.
+ALIAS_MIN_TEXT = 200  # characters
+
+
+def doubtful(article: dict[str, Any]) -> bool:
+    """True if an extraction is doubtful, as :func:`doubtful_sql` says of a stored one."""
+    confidence = article.get("confidence")
+    return (confidence is not None and confidence < DOUBTFUL_BELOW) or any(
+        flag in DOUBTFUL_FLAGS for flag in article.get("flags") or ())
+
+
+def stored_at_another_address(db: sqlite_utils.Database, row: dict[str, Any],
+                               doubtful_text: bool = False) -> dict | None:
+    """The stored article that the page at ``row["url"]`` (an :func:`_article_row` with its
+    ``content_hash``, at a URL no article has) shows again, or None: the article an
+    ``article_aliases`` row names, else (unless ``doubtful_text``: the extraction is
+    doubtful) one of the same site showing the same."""
+    known = db.execute("SELECT article_id FROM article_aliases WHERE url = ?",
+                       [row["url"]]).fetchone()  # fmt: skip
+    if known:
+        return next(db["articles"].rows_where("id = ?", [known[0]]), None)
+    text = row["text"] or ""
+    if doubtful_text or not row["site"] or not text.strip() or (len(text) < ALIAS_MIN_TEXT
+                                                and not row["attachments"]):
+        return None
+    return next(db["articles"].rows_where(
+        f"site = ? AND content_hash = ? AND published IS ? AND attachments IS ? "
+        f"AND NOT coalesce({doubtful_sql()}, 0)",  # NULL: not assessed, not doubtful
+        [row["site"], row["content_hash"], row["published"], row["attachments"], DOUBTFUL_BELOW],
+        order_by="id", limit=1,
+    ), None)  # fmt: skip
+
+
+def save_alias(db: sqlite_utils.Database, url: str, article: dict[str, Any], seen: str,
+               capture_id: int | None, crawl_id: int | None) -> None:
+    """Record ``url`` as another address of the stored ``article`` (``article_aliases``), and
+    say so on its capture, which is kept as any capture."""
+    first = db.execute("SELECT first_seen FROM article_aliases WHERE url = ?", [url]).fetchone()
+    db["article_aliases"].upsert(
+        {"url": url, "article_id": article["id"], "first_seen": first[0] if first else seen,
+         "last_seen": seen, "capture_id": capture_id, "crawl_id": crawl_id}, pk="url",
+    )  # fmt: skip
+    if capture_id is not None:
+        db.execute("UPDATE captures SET page_reason = ? WHERE id = ?",
+                   [f"another address of the article stored at {article['url']} (the same "
+                    "title, text and date)", capture_id])  # fmt: skip
 
 
 # A new text much shorter than the stored one that is its beginning is a worse capture of the
@@ -337,8 +401,9 @@ def mark_removed(db: sqlite_utils.Database, url: str, reason: str) -> bool:
 def urls_to_skip(
     db: sqlite_utils.Database, site: str, revisit_days: float, revisit_after_hours: float
 ) -> set[str]:
-    """Stored articles of ``site`` an incremental crawl need not fetch again, and the URLs
-    that redirected to one of them when last fetched (a WordPress ``?p=N`` shortlink, an
+    """Stored articles of ``site`` an incremental crawl need not fetch again, their other
+    addresses (``article_aliases``), and the URLs that redirected to one of them when last
+    fetched (a WordPress ``?p=N`` shortlink, an
     ``http://`` link to an article now at ``https://``): each would be fetched again on every
     crawl, only to land on a stored article.
 
@@ -355,6 +420,9 @@ def urls_to_skip(
             [site, recent, fresh],
         )
     }
+    skip.update(alias for alias, article in db.execute(
+        "SELECT al.url, a.url FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+        "WHERE a.site = ?", [site]) if article in skip)  # other addresses of those articles
     redirected = db.execute(
         """SELECT DISTINCT c.url, c.final_url FROM captures c JOIN crawls k ON k.id = c.crawl_id
            WHERE k.site = ? AND c.final_url IS NOT NULL AND c.final_url != c.url""",
@@ -487,7 +555,7 @@ def save_articles(
     db: sqlite_utils.Database, articles: Iterable[dict[str, Any]], crawl_id: int | None = None
 ) -> dict[str, int]:
     """Save a batch of articles in one transaction; return counts by result."""
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0}
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "alias": 0}
     with write_transaction(db):
         for article in articles:
             counts[save_article(db, article, crawl_id)] += 1
