@@ -10,6 +10,7 @@ crawl`` stops too (a :class:`SettingError` from ``from_crawler`` fails the crawl
 
 from __future__ import annotations
 
+import difflib
 import errno
 import math
 import tempfile
@@ -171,7 +172,10 @@ def check_settings(settings) -> list[str]:
     problems = {}
     known = {*RULES, *WORKER_SETTINGS, *(n for n in vars(defaults) if n.startswith("TINTUC_"))}
     for name in sorted(n for n in settings if n.startswith("TINTUC_") and n not in known):
-        problems[name] = f"{name}: no such setting; must be a TINTUC_ name of crawler/settings.py"
+        nearest = difflib.get_close_matches(name, known, n=1)  # a typo's intended name
+        hint = f" (did you mean {nearest[0]}?)" if nearest else ""
+        problems[name] = (f"{name}: no such setting{hint}; must be a TINTUC_ name of "
+                          "crawler/settings.py")
     for name in RULES:
         try:
             setting(settings, name)

@@ -251,7 +251,8 @@ def test_scheduler_refuses_a_setting_no_crawl_can_run_with(tmp_path):
     result = CliRunner().invoke(scheduler, args)
     assert result.exit_code == 1
     assert result.output == (
-        "Error: TINTUC_REVISIT_DAY: no such setting; must be a TINTUC_ name of crawler/settings.py"
+        "Error: TINTUC_REVISIT_DAY: no such setting (did you mean TINTUC_REVISIT_DAYS?); "
+        "must be a TINTUC_ name of crawler/settings.py"
         "; DOWNLOAD_DELAY=x: must be a number of seconds, 0 or more\n"
     )
     assert query(db_path, "SELECT count(*) AS n FROM crawls") == [{"n": 0}]

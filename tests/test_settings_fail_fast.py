@@ -200,6 +200,11 @@ def test_tintuc_crawl_stops_before_fetching_with_one_error_line(site, tmp_path, 
     assert not (tmp_path / "warc").exists()
 
 
+def test_a_misspelt_tintuc_setting_names_the_nearest_real_one():
+    (problem,) = check_settings({"TINTUC_EXTRACT_TIMOUT": "5"})
+    assert "did you mean TINTUC_EXTRACT_TIMEOUT?" in problem
+
+
 @pytest.mark.e2e  # `scrapy crawl` in a subprocess
 def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
     db_path = tmp_path / "archive.db"
