@@ -568,3 +568,6 @@ def test_an_article_with_popup_links_beside_and_under_it_stays_an_article():
     assert kind == "article"
     result = extract_article(html, SITE + "/tin/chitiet.asp?id=700")
     assert "sáu phòng học khang trang" in result["text"]
+    # its "Tin khác" list of popups is a related block, cut from the body
+    assert "tổ chức ngày hội đại đoàn kết" not in result["text"]
+    assert SITE + "/tin/chitiet.asp?id=501" in [link["url"] for link in result["related"]]
