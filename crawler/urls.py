@@ -208,3 +208,30 @@ def join_base(base: str, href: str) -> str:
         return _origin(base) or base
     return base
 
+
+
+# Links a script draws, read where an anchor's href leads nowhere (empty, ``#``,
+# ``javascript:``): an old portal's popup teasers. The spider follows them
+# (crawler.spiders.news.page_links) and the extraction's classifier counts them as the page's
+# teasers, so both read them with these patterns (here: the extractor may not import the spider).
+# ``href="javascript:openNews('/tin/chitiet.asp?id=5')"``, ``javascript:window.open('…')``;
+# an argument with no ``/``, ``.`` or ``?`` (``showTab('tab2')``, ``void(0)``) is no URL
+SCRIPT_HREF = re.compile(r"""^javascript:\s*[\w.$]+\(\s*(["'])([^"'\s]*[/.?][^"'\s]*)\1""", re.I)
+# where a click goes: ``location.href = '…'``, ``location = '…'`` or a popup's ``window.open('…'``
+GOES_TO = r"""(?:\blocation(?:\.href)?\s*=\s*|\bwindow\.open\(\s*)"""
+_ONCLICK_TARGET = re.compile(GOES_TO + r"""(["'])([^"'\s]+)\1""", re.I)
+
+
+def script_link(href: str, onclick: str | None, data_href: str | None) -> str | None:
+    """Where an anchor whose ``href`` leads nowhere (empty, ``#``, ``javascript:``) takes its
+    reader: the page its ``javascript:`` call names (:data:`SCRIPT_HREF`), its ``data-href``,
+    or where its ``onclick`` sends the browser; None when it names no page."""
+    if href[:11].lower() == "javascript:":
+        script = SCRIPT_HREF.match(href)
+        if script is not None:
+            return script.group(2)
+    target = (data_href or "").strip()
+    if not target and onclick:
+        goes = _ONCLICK_TARGET.search(onclick)
+        target = goes.group(2) if goes else ""
+    return target if target and not target.startswith(("#", "javascript:")) else None

@@ -526,3 +526,48 @@ def test_a_question_and_its_answer_is_an_article_without_a_dateline():
     poll = portal("<h1>Ý kiến bạn đọc</h1><p>Bạn đánh giá thế nào về chất lượng dịch vụ công "
                   "trực tuyến của tỉnh?</p><p>Hài lòng 60%</p><p>Chưa hài lòng 40%</p>")
     assert classify(poll, "/hoi-dap/chi-tiet-3150.html")[0] != "article"
+
+
+# an old portal's teasers open a popup: their hrefs run a script that names the page
+POPUP_LINKS = (
+    "<a href=\"javascript:openNews('/tin/chitiet.asp?id={id}')\">{title}</a>",
+    "<a href=\"#\" onclick=\"window.open('/tin/chitiet.asp?id={id}','tin','width=800')\">"
+    "{title}</a>",
+    "<a href=\"javascript:void(0)\" onclick=\"location.href='/tin/chitiet.asp?id={id}'\">"
+    "{title}</a>",
+    "<a href=\"javascript:;\" data-href=\"/tin/chitiet.asp?id={id}\">{title}</a>",
+)
+
+
+def popup_teaser(n: int) -> str:
+    link = POPUP_LINKS[n % len(POPUP_LINKS)].format(
+        id=500 + n, title=f"Xã vùng cao số {n} tổ chức ngày hội đại đoàn kết toàn dân tộc")
+    return (f"<div class='item'><h3>{link}</h3><span class='date'>2{n}/11/2025</span>"
+            f"<p>Bà con xã vùng cao số {n} vui ngày hội - tin từ cơ sở.</p></div>")
+
+
+def test_a_section_page_whose_teasers_open_popups_is_a_listing():
+    html = portal("<h1>Tin tức - Sự kiện</h1>" + "".join(popup_teaser(n) for n in range(8)))
+    kind, reason, _ = classify(html, "/tin/danhmuc.asp?cat=1")
+    assert (kind, reason) == ("listing", "8 teaser headlines")
+    assert extract_article(html, SITE + "/tin/danhmuc.asp?cat=1", only_articles=True) is None
+
+
+def test_an_article_with_popup_links_beside_and_under_it_stays_an_article():
+    side = ("<div id='sidebar'><h4>Tin mới</h4><ul>" + "".join(
+        f"<li><a href=\"javascript:popup('/tin/chitiet.asp?id={600 + n}', 800, 600);\">Tin mới "
+        f"số {n} về phong trào thi đua của xã</a></li>" for n in range(5)) + "</ul></div>")
+    others = "<div class='other'><h4>Tin khác</h4>" + "".join(
+        popup_teaser(n) for n in range(4)) + "</div>"
+    html = portal("<div class='detail'><h1>Xã vùng cao khánh thành trường mầm non mới</h1>"
+                  "<div class='date'>Ngày đăng: 24/11/2025</div><p>Sáng 24/11, xã vùng cao "
+                  "khánh thành trường mầm non mới với sáu phòng học khang trang.</p><p>Công "
+                  "trình được xây dựng bằng nguồn vốn của chương trình mục tiêu quốc gia.</p>"
+                  f"</div>{others}{side}")
+    kind, _, _ = classify(html, "/tin/chitiet.asp?id=700")
+    assert kind == "article"
+    result = extract_article(html, SITE + "/tin/chitiet.asp?id=700")
+    assert "sáu phòng học khang trang" in result["text"]
+    # its "Tin khác" list of popups is a related block, cut from the body
+    assert "tổ chức ngày hội đại đoàn kết" not in result["text"]
+    assert SITE + "/tin/chitiet.asp?id=501" in [link["url"] for link in result["related"]]

@@ -4,7 +4,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from crawler.urls import canonical_url, is_print_view, join_base
+from crawler.urls import canonical_url, is_print_view, join_base, script_link
 
 
 @pytest.mark.parametrize(
@@ -242,3 +242,16 @@ def test_the_first_page_of_a_pager_counting_from_0_is_the_listing():
     assert canonical_url(f"{listing}?cat=5&page=0") == f"{listing}?cat=5"
     assert canonical_url(f"{listing}?page=1") == f"{listing}?page=1"  # its second page
     assert canonical_url(f"{listing}?page=10") == f"{listing}?page=10"
+
+
+@pytest.mark.parametrize(("href", "onclick", "data_href", "target"), [
+    ("javascript:openNews('/tin/chitiet.asp?id=5')", None, None, "/tin/chitiet.asp?id=5"),
+    ("#", "window.open('/tin/chitiet.asp?id=5','tin','width=800')", None, "/tin/chitiet.asp?id=5"),
+    ("javascript:void(0)", 'location.href = "chitiet.asp?id=5"', None, "chitiet.asp?id=5"),
+    ("", None, " /tin/5.html ", "/tin/5.html"),
+    ("javascript:showTab('tab2')", None, None, None),  # no URL in the call
+    ("javascript:void(0)", "toggleMenu(this)", None, None),
+    ("#", "location.href='#top'", None, None),
+])
+def test_script_link_reads_where_a_popup_anchor_goes(href, onclick, data_href, target):
+    assert script_link(href, onclick, data_href) == target

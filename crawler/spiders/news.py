@@ -49,7 +49,14 @@ from crawler.middlewares import (
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
 from crawler.url_shapes import ItemParts, ShapeBook, segment_shape, shape_of
-from crawler.urls import canonical_url, is_looping_path, is_print_view, spelling_key
+from crawler.urls import (
+    GOES_TO,
+    SCRIPT_HREF,
+    canonical_url,
+    is_looping_path,
+    is_print_view,
+    spelling_key,
+)
 from pipelines.clock import now_iso
 
 NOT_HTML = re.compile(
@@ -790,15 +797,11 @@ SCRIPT_REDIRECT = re.compile(
 # only so is otherwise a dead end
 AREA_HREF = re.compile(rb"<area" + HREF_ATTR, re.I)
 DATA_HREF = re.compile(rb"\sdata-href" + ATTR_VALUE, re.I)
-# where a click goes: ``location.href = '…'``, ``location = '…'`` or a popup's ``window.open('…'``
-_GOES_TO = rb"""(?:\blocation(?:\.href)?\s*=\s*|\bwindow\.open\(\s*)"""
+# where a click goes (crawler.urls.GOES_TO: the classifier reads it too)
+_GOES_TO = GOES_TO.encode()
 ONCLICK_LOCATION = re.compile(  # the three quotings of the URL inside the attribute
     rb"""\bonclick\s*=\s*(?:"[^"]*?""" + _GOES_TO + rb"""'([^'\s]+)'|'[^']*?""" + _GOES_TO
     + rb""""([^"\s]+)"|"[^"]*?""" + _GOES_TO + rb"""&quot;([^&\s]+)&quot;)""", re.I)
-# an anchor whose href only runs a script naming the page it opens, an old portal's popup:
-# ``href="javascript:openNews('/tin/chitiet.asp?id=5')"``, ``javascript:window.open('…')``;
-# an argument with no ``/``, ``.`` or ``?`` (``showTab('tab2')``, ``void(0)``) is no URL
-SCRIPT_HREF = re.compile(r"""^javascript:\s*[\w.$]+\(\s*(["'])([^"'\s]*[/.?][^"'\s]*)\1""", re.I)
 # where a script fetches more of a listing without a link: a "Xem thêm" button's ``data-url``, a
 # list's ``data-api``, an infinite scroll's ``data-next-page``, a category menu's ``<option
 # value>`` (``<select onchange="location=this.value">``), an inline script's ``fetch('/…')``,

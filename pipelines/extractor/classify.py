@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.urls import join_base
+from crawler.urls import join_base, script_link
 from pipelines.extractor.dates import parse_vietnamese_date
 from pipelines.text import fold, word_key
 
@@ -629,7 +629,9 @@ def _links_attachment(tree, url: str) -> bool:
     base = _base(tree, url)
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
-        if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
+        if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+            href = script_link(href, a.get("onclick"), a.get("data-href")) or ""
+        if href:
             resolved = _resolve(base, href)
             if resolved is not None and resolved[2] == "attachment":
                 return True
@@ -773,15 +775,20 @@ def _holds(el, headline) -> bool:
 def _link(walk: _Walk, a, base: str) -> bool:
     """Record what link ``a`` is; True when its text is link text (not the page's own text)."""
     href = (a.get("href") or "").strip()
-    if not href or href.startswith("#"):
-        return False  # an anchor without a target is text (and a footnote mark at most)
-    if href[:11].lower() == "javascript:":
-        text = _text(a)
-        if _PAGER_HREF.search(href) or _pager_text(text):
-            walk.pager_links += 1
-            walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
-            walk.marked = True
-        return True
+    if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        # an old portal's popup teaser names its page in a script (crawler.urls.script_link)
+        target = script_link(href, a.get("onclick"), a.get("data-href"))
+        if target is not None:
+            href = target
+        elif not href or href[0] == "#":
+            return False  # an anchor without a target is text (and a footnote mark at most)
+        else:
+            text = _text(a)
+            if _PAGER_HREF.search(href) or _pager_text(text):
+                walk.pager_links += 1
+                walk.current.pager = walk.pager_links >= 2 or not text.isdigit()
+                walk.marked = True
+            return True
     try:
         resolved = walk.resolved[href]
     except KeyError:

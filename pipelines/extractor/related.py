@@ -28,7 +28,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import canonical_url, join_base
+from crawler.urls import canonical_url, join_base, script_link
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
@@ -214,6 +214,15 @@ def _is_heading(el: lxml.html.HtmlElement) -> bool:
     return el.tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or ""))
 
 
+def _href(a: lxml.html.HtmlElement) -> str:
+    """The href of link ``a``; where one leads nowhere (empty, ``#``, ``javascript:``), the page
+    its script opens (an old portal's popup "Tin khác" list: crawler.urls.script_link)."""
+    href = (a.get("href") or "").strip()
+    if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        return script_link(href, a.get("onclick"), a.get("data-href")) or href
+    return href
+
+
 class _ArticleLinks:
     """Resolves ``<a href>`` to canonical URLs for one page, memoised by href: the same links
     are looked at again for every heading's candidate blocks."""
@@ -253,7 +262,7 @@ class _ArticleLinks:
     def member(self, a: lxml.html.HtmlElement) -> str | None:
         """The canonical URL of link ``a`` if it may be a member of a related block: another
         page of this site (not the page itself, its home page, a file, a tag or author page)."""
-        href = (a.get("href") or "").strip()
+        href = _href(a)
         if href in self.memo:
             return self.memo[href]
         url = None
@@ -273,7 +282,7 @@ class _ArticleLinks:
         """True when link ``a`` leads to a listing of this site: one of its pages whose URL is
         no article's ("/anh.htm", a sub-site "https://video.baotinh.vn/"), neither the page
         itself nor the home page of its host, nor a file."""
-        href = (a.get("href") or "").strip()
+        href = _href(a)
         if href not in self.section_memo:
             self.section_memo[href] = self._section(href)
         return self.section_memo[href]
