@@ -721,6 +721,53 @@ def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
     assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
 
 
+def river_path_page(neighbour: str = "") -> str:
+    """An English report whose sections are a heading, one paragraph and a list, in a block no
+    class names (trafilatura's own extraction falls back on the page's paragraphs and leaves
+    the headings and lists out; its full pass reads them), then ``neighbour``'s paragraphs."""
+    sections = "".join(
+        f"<h2>Section heading number {s}</h2><p>Paragraph {s}: the town council heard that the "
+        "river path, closed since the spring floods, needs new railings and a drain under the "
+        "old mill. Engineers said the work would take most of the summer.</p>"
+        "<p><strong>What was said:</strong></p><ul>"
+        + "".join(f"<li><strong>Point {s}.{i}:</strong> residents of the lower streets asked the "
+                  "council to publish the repair schedule and to keep the footbridge open for "
+                  "school children every morning.</li>" for i in range(4))
+        + "</ul><div class='embed'><h4>External content is not available</h4></div>"
+        for s in range(6)) + "<h3>Readers' comments</h3><ul><li>Comment by a reader who lives " \
+        "by the mill: the railings were already loose last winter, and nobody came.</li></ul>"
+    return f"""<html lang="en"><head><title>Council weighs river path repairs</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<section class="hero"><h1>Council weighs river path repairs</h1></section>
+<section class="blogbody"><div class="wrapper"><div class="rich-body">{sections}</div></div>
+</section>{neighbour}
+<footer><p>Copyright the Valley Courier, all rights reserved.</p></footer></body></html>"""
+
+
+def test_plain_completes_the_body_inside_the_block_holding_its_lines() -> None:
+    # plain trafilatura brings in more than the body's own words (its headings and lists),
+    # which alone reads as plain taking another story (plain_disagrees); inside the block that
+    # holds the body's lines it is the body's own text
+    result = extract_article(river_path_page(), "https://example.org/news/river-path")
+    assert "Paragraph 5: the town council heard" in result["text"]
+    assert "Section heading number 3" in result["text"]
+    assert "Point 4.2: residents of the lower streets" in result["text"]
+    assert "Copyright the Valley Courier" not in result["text"]
+    # a heading given once per embed is the embed's placeholder; what follows the body's last
+    # line is not between its lines
+    assert "External content is not available" not in result["text"]
+    assert "Readers' comments" not in result["text"] and "Comment by a reader" not in result["text"]
+    assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
+    # a body that is no one block's (a neighbour story's paragraphs read with it) stands
+    neighbour = "<section class='more'><div class='story-two'>" + "".join(
+        f"<p>Elsewhere {i}: the neighbouring county opened a new bus depot on the ring road, "
+        "with forty electric buses and a workshop for their batteries.</p>" for i in range(5)
+    ) + "</div></section>"
+    result = extract_article(river_path_page(neighbour), "https://example.org/news/river-path")
+    assert "Section heading number 3" not in result["text"]
+    assert "plain_disagrees" in result["flags"]
+
+
 def layout_table_page() -> str:
     """A page laid out in a table: menu row, link column, the story's cell, a "Tin mới nhất"
     column and a footer row; no element names the body (no body container)."""
