@@ -2248,9 +2248,11 @@ def extract_article(
             outline = Counter(_shown_key(el) for el in block.iter(*_OUTLINE))
             found, completed = recover(lines, plain, unwanted, shown=" ".join(
                 key for key, times in outline.items() if times == 1), fragment=True)
-            first = next(i for i, line in enumerate(found) if line is lines[0])
-            last = next(i for i in range(len(found) - 1, -1, -1) if found[i] is lines[-1])
-            if completed and last + 1 - first > len(lines):
+            first = next((i for i, line in enumerate(found) if line is lines[0]), None)
+            last = next((i for i in range(len(found) - 1, -1, -1) if found[i] is lines[-1]),
+                        None)  # (None: recovery left out the body's first or last line)
+            if completed and first is not None and last is not None \
+                    and last + 1 - first > len(lines):
                 lines, recovery = found[first:last + 1], completed
         else:
             lines = found
