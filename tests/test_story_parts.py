@@ -16,6 +16,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from conftest import query, run_tintuc, send_page, serving
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.spiders.news import NewsSpider
 
 TITLES = {
     1: "Tỉnh khởi công tuyến đường ven sông nối ba huyện phía tây",
@@ -144,3 +148,23 @@ def test_a_listing_paged_the_same_way_stays_a_listing(split_crawl):
     assert pages["/tin-tuc/?trang=2"] == "listing"
     assert pages["/thong-bao/?page=2"] == "listing"
     assert pages["/tin/duong-ven-song-1.html?trang=2"] == "article"
+
+
+def test_a_page_number_of_a_headline_link_is_a_story_part():
+    crawler = get_crawler(NewsSpider, {"TINTUC_TRAP_STREAK": 2})
+    spider = crawler.spider = NewsSpider.from_crawler(crawler, start_url="http://x.test/")
+    spider.teaser_urls.update(["http://x.test/tin/a-1.html", "http://x.test/phong-su/b/"])
+    assert spider.story_part("http://x.test/tin/a-1.html?trang=2") == (
+        "http://x.test/tin/a-1.html", 2)
+    assert spider.story_part("http://x.test/phong-su/b/?page=3") == ("http://x.test/phong-su/b/", 3)
+    assert spider.story_part("http://x.test/tin-tuc/?trang=2") is None  # a section: no headline
+    assert spider.story_part("http://x.test/tin/a-1.html") is None
+    # its pager's link to page 1 is the first page again (not extracted, not a listing)
+    assert spider.story_part("http://x.test/tin/a-1.html?trang=1") == (
+        "http://x.test/tin/a-1.html", 1)
+    # a site of many split stories: their later pages show no new headline, and are no trap
+    for n in (2, 3, 4):
+        url = f"http://x.test/tin/a-1.html?trang={n}"
+        response = HtmlResponse(url, body=article(1, 2), encoding="utf-8", request=Request(url))
+        assert list(spider.count_fruitless(response, [])) == []
+    assert not spider.trap_shapes
