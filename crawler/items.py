@@ -56,6 +56,9 @@ class Article:
     # how sure extraction is (pipelines.extractor); None = not assessed, stored as NULL
     flags: list[str] | None = None
     confidence: float | None = None
+    # a later page of a story split over pages: the first page's URL and this page's number
+    part_of: str | None = None
+    part: int | None = None
 
 
 @dataclass

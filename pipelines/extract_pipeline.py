@@ -242,5 +242,7 @@ class ExtractionPipeline:
             province=spider.profile.province or None,
             fetched=item.fetched,
             capture_id=item.capture_id,
+            part_of=item.hints.get("part_of"),
+            part=item.hints.get("part"),
         )
         return Article(**fields)

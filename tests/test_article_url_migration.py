@@ -130,7 +130,8 @@ def test_article_urls_become_canonical_and_the_others_stay_as_they_were(migrated
     assert sorted(after.values()) == sorted([*OLD, *STAYS, SOURCE, COPY])  # one row per article
     for article_id, url in after.items():
         if url in STAYS or url in (SOURCE, COPY):  # already canonical: the row is untouched
-            assert dict(db["articles"].get(article_id)) == before[article_id]
+            row = dict(db["articles"].get(article_id))  # later migrations' columns aside
+            assert {k: row[k] for k in before[article_id]} == before[article_id]
     # the requests as made stay in captures: history, named by the WARC records
     assert [r[0] for r in db.execute("SELECT url FROM captures ORDER BY id")] == [
         OLD[BRIDGE], BRIDGE, OLD[SCHOOL]]  # fmt: skip

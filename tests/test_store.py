@@ -144,3 +144,13 @@ def test_a_capture_that_is_the_stored_texts_beginning_is_worse_a_cut_in_the_midd
     assert shorter_part_of(stored, "Bài viết đã được thay thế bằng một thông báo mới của "
                                    "Ủy ban nhân dân tỉnh về việc điều chỉnh.") is None
     assert shorter_part_of(stored, "\n".join(paragraphs[:4])) is None
+
+
+def test_a_story_part_keeps_its_first_page_when_extracted_again(db):
+    """The crawl names a story's first page (it knows it as a headline link); a re-extraction
+    of the part, which does not, leaves the part's first page and number as they are."""
+    part = {**ARTICLE, "url": ARTICLE["url"] + "?trang=2", "text": "Phần hai của bài viết."}
+    save_articles(db, [{**part, "part_of": ARTICLE["url"], "part": 2}])
+    save_articles(db, [{**part, "text": "Phần hai, sửa lại."}])  # tintuc reextract
+    row = next(db["articles"].rows_where("url = ?", [part["url"]]))
+    assert (row["part_of"], row["part"], row["text"]) == (ARTICLE["url"], 2, "Phần hai, sửa lại.")

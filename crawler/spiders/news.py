@@ -241,6 +241,22 @@ class NewsSpider(scrapy.Spider):
             return "listing", "listing URL (pager, search or tag page)"
         return None
 
+    def story_part(self, url: str) -> tuple[str, int] | None:
+        """``(first page's URL, N)`` when ``url`` is page N of a page the site links as a
+        headline: a story split over pages (``<story>.html?trang=2``,
+        ``<story>/?page=3``, ``<story>-p2.html``), its parts linked from its own pager. Its
+        URL looks like a listing's pager, but a listing's first page is not linked as a
+        headline; the extractor still tells an article from a listing."""
+        if not discovery.PAGE_HINT.search(url):
+            return None
+        first, number = discovery.strip_page_number(url)
+        if not number:
+            return None
+        for candidate in (canonical_url(first), canonical_url(first + "/")):
+            if candidate in self.teaser_urls and candidate != url:
+                return candidate, number
+        return None
+
     def wanted(self, url: str) -> bool:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or NOT_HTML.search(parts.path):
@@ -276,6 +292,12 @@ class NewsSpider(scrapy.Spider):
             yield PageDecision(first_url, response.meta[CUT_SHORT_RETRY], "other",
                                "cut short in transfer (ends before </body></html>): fetched again")
         decision = self.url_decision(url)
+        part = self.story_part(url) if decision is None or decision[0] == "listing" else None
+        if part and part[1] == 1:  # the pager's link to the first page: that page again
+            decision = "other", f"page 1 of the story at {part[0]}, stored there"
+        elif part:  # a later page of a story split over pages: extracted (lost as a pager)
+            decision = None
+            self.crawler.stats.inc_value("tintuc/story_parts")
         teasers = teaser_links(response.body, response.url)
         documents = [d for d in listed_documents(response.body, response.url)
                      if self.wanted_document(d["url"])]  # fmt: skip
@@ -302,6 +324,8 @@ class NewsSpider(scrapy.Spider):
                 hints.update(self.shapes.hints(url))
                 if hints:
                     self.crawler.stats.inc_value("tintuc/shape_hints")
+            if part:  # stored naming the story's first page, and its number
+                hints["part_of"], hints["part"] = part
             yield FetchedPage(
                 url=url,
                 requested_url=first_url,
@@ -638,11 +662,12 @@ class NewsSpider(scrapy.Spider):
         and "next month", a filter grid's every combination, links that change only a date or
         a counter go on for ever and lead to no article. A site's pager, where each page shows
         new teasers, never builds such a streak; pages linked as teasers or headlines, or
-        known as articles by the profile's patterns or the learned article shape, are never
-        counted (an article shows nothing new either)."""
+        known as articles by the profile's patterns or the learned article shape, and the
+        later pages of a story split over pages, are never counted (an article shows nothing
+        new either)."""
         url = canonical_url(response.url)
         if (url in self.teaser_urls or url in self.headline_urls or self.is_article_url(url)
-                or response.meta.get("start")
+                or response.meta.get("start") or self.story_part(url)
                 or (not self.article_res and self.shapes.article_shape(url))):
             return  # an article (or so its links say), or where the crawl began
         shape = shape_of(url)

@@ -69,6 +69,11 @@ TABLE_DOCS: dict[str, dict] = {
             "assessed). Facet on it to list doubtful pages.",
             "extraction_confidence": "How sure extraction is of the text, 0 to 1 (empty when "
             "not assessed); tintuc reextract --flagged redoes the doubtful ones.",
+            "part_of": "For a later page of a story split over pages (?trang=2, "
+            "?page=3, -p2.html): the URL of the story's first page, itself a row; "
+            "empty otherwise. A story whole: url = X OR part_of = X, ordered by part.",
+            "part": "Which page of its story this row is (2, 3 …), with part_of; empty "
+            "otherwise.",
         },
     },
     "articles_fts": {
@@ -970,3 +975,13 @@ def m012_article_aliases(db: sqlite_utils.Database) -> None:
     )  # fmt: skip
     db["article_aliases"].create_index(["article_id"])
     db["articles"].create_index(["site", "content_hash"], if_not_exists=True)
+
+
+@migrations()
+def m013_story_parts(db: sqlite_utils.Database) -> None:
+    """A story split over pages is stored page by page: a later page's row names the first
+    page's URL (``part_of``) and its number (``part``), set by the crawl, which knows the
+    first page as a headline link of the site (crawler.spiders.news.NewsSpider.story_part)."""
+    db["articles"].add_column("part_of", str)
+    db["articles"].add_column("part", int)
+    db["articles"].create_index(["part_of"])

@@ -28,6 +28,7 @@ ARTICLE_FIELDS = (
     "url", "site", "province", "title", "description", "text", "published", "updated",
     "author", "language", "image",
 )  # fmt: skip
+STORY_PART_FIELDS = ("part_of", "part")
 SaveResult = Literal["new", "changed", "unchanged", "kept", "alias"]
 
 # How sure extraction was (the extractor's "flags" and "confidence"): a page is doubtful when
@@ -214,6 +215,8 @@ def save_article(
     row = _article_row(article)
     row["content_hash"] = content_hash(row)
     quality = _quality_row(article)
+    # a later page of a story split over pages (the crawl knows; a re-extraction leaves it)
+    story = {k: article[k] for k in STORY_PART_FIELDS if article.get(k) is not None}
     capture_id = article.get("capture_id")
     old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
     if old is None and (old := stored_at_another_address(db, row, doubtful(article))):
@@ -224,8 +227,8 @@ def save_article(
         row["url"] = old["url"]  # an edit read at the other address: stored as any edit
     if old is None:
         article_id = db["articles"].insert(
-            {**row, **quality, "first_seen": seen, "last_seen": seen, "crawl_id": crawl_id,
-             "capture_id": capture_id}
+            {**row, **quality, **story, "first_seen": seen, "last_seen": seen,
+             "crawl_id": crawl_id, "capture_id": capture_id}
         ).last_pk  # fmt: skip
         index_article(db, article_id, row)
         index_shape(db, article_id, row)
@@ -240,7 +243,7 @@ def save_article(
         if old["content_hash"] == row["content_hash"]:
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
-            db["articles"].update(old["id"], {**seen_again, **assessed})
+            db["articles"].update(old["id"], {**seen_again, **assessed, **story})
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
@@ -255,7 +258,8 @@ def save_article(
         else:
             result = "changed"
             save_version(db, old, replaced=seen)
-            db["articles"].update(old["id"], {**row, **quality, **seen_again, "crawl_id": crawl_id})
+            db["articles"].update(old["id"], {**row, **quality, **story, **seen_again,
+                                              "crawl_id": crawl_id})
             index_article(db, old["id"], row)
             index_shape(db, old["id"], row)
             cluster_article(db, old["id"], row["text"], sig=article.get("minhash"))
