@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -51,7 +52,7 @@ from scrapy.utils.response import response_status_message
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, site_host
 from pipelines.text import html_ends_unclosed
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,17 @@ class HtmlOnlyMiddleware:
         return response
 
 
+# --- the site's scope -----------------------------------------------------------------------
+class PortAwareOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's offsite filter with the port in the host (:func:`crawler.sites.host_allowed`):
+    Scrapy's compares host names only, so a crawl of ``127.0.0.1:8001`` followed the links of
+    its pages to ``127.0.0.1:8002``, another local site, and stored its articles as its own."""
+
+    def should_follow(self, request: Request, spider) -> bool:
+        domains = [d for d in getattr(spider, "allowed_domains", None) or [] if d]
+        return not domains or host_allowed(site_host(request.url), domains)
+
+
 # --- redirects ------------------------------------------------------------------------------
 class RefusesLoops:
     """What redirects by HTTP status and by refresh share: a loop, a redirect off the allowed
@@ -269,7 +281,7 @@ class RefusesLoops:
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
         spider = self.crawler.spider
         domains = [d for d in (getattr(spider, "allowed_domains", None) or []) if d]
-        host = (urlsplit(redirected.url).hostname or "").lower()
+        host = site_host(redirected.url)
         if (
             domains
             and not redirected.dont_filter

@@ -70,6 +70,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SafeRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.RecordedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.PortAwareOffsiteMiddleware": 50,
 }
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.urls import site_host
+
 BUNDLED_SITES = Path(__file__).with_name("sites.toml")
 PROVINCES_FILE = Path(__file__).with_name("provinces.toml")
 UNSOURCED_IDS = ("sample",)  # the bundled local demo portal: nothing to cite
@@ -66,10 +68,12 @@ class SiteProfile:
     def domains(self) -> list[str]:
         """Allowed host names, without the ``*.`` prefix (Scrapy allows sub-domains anyway).
         Taken from the start URLs, a ``www.`` host stands for its site: ``www.x.vn`` that
-        redirects to ``x.vn``, or links to it, is one site (the redirect was refused)."""
+        redirects to ``x.vn``, or links to it, is one site (the redirect was refused); a
+        start URL's port other than the default is part of its host (:func:`site_host`:
+        ``127.0.0.1:8001``), so that a site on another port is not this one."""
         if self.allowed_domains:
             return sorted({h.removeprefix("*.") for h in self.allowed_domains if h})
-        hosts = [urlsplit(u).hostname or "" for u in self.start_urls]
+        hosts = [site_host(u) for u in self.start_urls]
         return sorted({h.removeprefix("www.") for h in hosts if h})
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,14 +91,16 @@ class SiteProfile:
                 for u in data[key]
             ]  # fmt: skip
         if not self.allowed_domains or any(
-            not host_allowed(urlsplit(u).hostname or "", self.domains()) for u in urls
+            not host_allowed(site_host(u), self.domains()) for u in urls
         ):
             data["allowed_domains"] = []
         return SiteProfile(**data)
 
 
 def host_allowed(host: str, domains: list[str]) -> bool:
-    """``host`` is one of ``domains`` or a sub-domain of one (as Scrapy's offsite rule)."""
+    """``host`` is one of ``domains`` or a sub-domain of one (as Scrapy's offsite rule). Both
+    are spelt as :func:`site_host` spells them: a host at a port other than its scheme's
+    default (``127.0.0.1:8002``) is none of ``127.0.0.1`` nor ``127.0.0.1:8001``."""
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
@@ -255,20 +261,21 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 def _claimed_domains(profile: SiteProfile) -> list[str]:
     """The hosts a profile names as its own, ``www.`` left out: its allowed domains as written
     (``*.x.vn`` claims the sub-domains too), else its start URLs' hosts."""
-    named = profile.allowed_domains or [urlsplit(u).hostname or "" for u in profile.start_urls]
+    named = profile.allowed_domains or [site_host(u) for u in profile.start_urls]
     return [d.replace("www.", "", 1) if d.startswith(("www.", "*.www.")) else d for d in named]
 
 
 def registered_site_of(url: str, sites: dict[str, SiteProfile]) -> SiteProfile | None:
-    """The registered site ``url`` belongs to: its host is one of the site's domains, and of
+    """The registered site ``url`` belongs to: its host (with a port other than the default,
+    :func:`site_host`) is one of the site's domains, and of
     several such sites the one whose start URL's path begins ``url``'s the longest (a
     department's ``/donvi/campha/`` on its province's portal), then the most specific domain.
     None when no site, or two equally, match, and for a loopback host (a mirror on this machine
     is anyone's). A department on a sub-domain of its portal that claims ``*.`` sub-domains
     belongs to the portal unless it is registered itself."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    if not host or host in LOOPBACK:
+    host = site_host(url).removeprefix("www.")
+    if not host or parts.hostname in LOOPBACK:
         return None
     ranked: dict[tuple[int, int], list[SiteProfile]] = {}
     for profile in sites.values():
@@ -278,7 +285,7 @@ def registered_site_of(url: str, sites: dict[str, SiteProfile]) -> SiteProfile |
             continue
         starts = [urlsplit(u) for u in profile.start_urls]
         prefix = max((len(s.path or "/") for s in starts
-                      if (s.hostname or "").removeprefix("www.") == host
+                      if site_host(s.geturl()).removeprefix("www.") == host
                       and (parts.path or "/").startswith(s.path or "/")), default=0)
         ranked.setdefault((prefix, max(matching)), []).append(profile)
     best = ranked.get(max(ranked, default=(0, 0)), [])
@@ -295,13 +302,23 @@ def start_url_profile(start_url: str, sites_file: str | Path | None = None) -> S
 
 
 def generic_profile(start_url: str) -> SiteProfile:
-    """A profile for a site not in the registry: same-domain links, articles found by content."""
+    """A profile for a site not in the registry: same-domain links, articles found by content.
+    Its id is the host without ``www.``, and a port other than the default after a ``-``
+    (``127.0.0.1-8001``, as ``tintuc sites check --write-profile`` names it): two sites on
+    one host at two ports are two sites, in the archive as in the crawl's scope."""
     check_http_url(start_url)
-    host = urlsplit(start_url).hostname or ""
     return SiteProfile(
-        id=host.removeprefix("www."),
-        name=host,
+        id=site_id_of(start_url),
+        name=site_host(start_url),
         province="",
         kind="generic",
         start_urls=[start_url],
     )
+
+
+def site_id_of(url: str) -> str:
+    """The id a crawl by ``--start-url url`` stores its articles under (:func:`generic_profile`):
+    ``x.vn`` for ``https://www.x.vn/``, ``127.0.0.1-8001`` for ``http://127.0.0.1:8001/``."""
+    host = urlsplit(url).hostname or ""
+    port = site_host(url).removeprefix(host)  # ":8001", or "" at the default port
+    return host.removeprefix("www.") + port.replace(":", "-")

@@ -172,6 +172,21 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def site_host(url: str) -> str:
+    """The host of ``url`` as a site's id and scope name it: the host name, and a port that is
+    not its scheme's default (``127.0.0.1:8001``; ``x.vn:443`` over https is ``x.vn``). Another
+    port is another site, as a browser's origin: two local sites on two ports are two sites.
+    ``""`` for a URL with no host."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is no number, or out of range
+        return ""
+    if host and port and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        return f"{host}:{port}"
+    return host
+
+
 # the host labels of one site's mirrors: ``www.``, and the mobile edition ``m.`` / ``mobile.``
 MIRROR_LABEL = re.compile(r"^(?:www|m|mobile)\.(?=[^.:]+\.)", re.I)
 

@@ -119,7 +119,7 @@ def test_two_crawls_started_together_on_a_new_archive_both_finish(sample_portal,
     base_url, manifest = sample_portal
     db_path = tmp_path / "new.db"
     fast = ["--db", str(db_path), "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
-    # the registry's profile, and generic mode (site "127.0.0.1"): two sites, one new archive
+    # the registry's profile, and generic mode (site "127.0.0.1-PORT"): two sites, one archive
     commands = [
         ["sample", "--start-url", base_url + "/", *fast],
         ["--start-url", base_url + "/", *fast],
@@ -132,7 +132,8 @@ def test_two_crawls_started_together_on_a_new_archive_both_finish(sample_portal,
         assert process.returncode == 0, stderr
         assert "Traceback" not in stderr, stderr
     rows = query(db_path, "SELECT site, status FROM crawls ORDER BY site")
-    assert rows == [{"site": "127.0.0.1", "status": "finished"},
+    port = base_url.rsplit(":", 1)[1]
+    assert rows == [{"site": f"127.0.0.1-{port}", "status": "finished"},
                     {"site": "sample", "status": "finished"}]  # fmt: skip
     (stored,) = query(db_path, "SELECT count(*) AS n FROM articles")
     assert stored["n"] == len(manifest["articles"])

@@ -130,7 +130,7 @@ def test_generic_crawl_recognises_articles_by_content(sample_portal, tmp_path):
     expected = {base_url + a["path"] for a in manifest["articles"]}
     assert urls == expected  # listings, the about and contact pages are not articles
     (crawl,) = rows(db_path, "SELECT site FROM crawls")
-    assert crawl["site"] == "127.0.0.1"
+    assert crawl["site"] == "127.0.0.1-" + base_url.rsplit(":", 1)[1]  # the port is the site's
 
 
 def test_max_pages_and_setting_overrides(sample_portal, tmp_path):

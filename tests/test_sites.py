@@ -14,12 +14,14 @@ from crawler.sites import (
     check_http_url,
     generic_profile,
     get_site,
+    host_allowed,
     load_sites,
     provinces,
     registered_site_of,
     sites_in_province,
     start_url_profile,
 )
+from crawler.urls import site_host
 from tintuc.cli import main
 
 # a GitHub file pinned to a commit: the form every bundled `source` takes
@@ -235,7 +237,7 @@ def test_generic_profile_and_start_url_override():
     # www.example.gov.vn redirecting to, or linking, example.gov.vn is the same site
     assert profile.domains() == ["example.gov.vn"]
     local = get_site("baoquangninh").with_start_urls(["http://127.0.0.1:9999/"])
-    assert local.domains() == ["127.0.0.1"]
+    assert local.domains() == ["127.0.0.1:9999"]  # the port is the site's: not 127.0.0.1:9998
     assert local.article_patterns == get_site("baoquangninh").article_patterns
 
 
@@ -255,7 +257,7 @@ def test_a_start_url_on_a_registered_site_is_that_site():
     )}
     assert list(owner.values()) == [
         "baoquangninh", "quangninh-portal-campha", "quangninh-portal-vandon", "quangninh-portal",
-        "quangninh-portal", "127.0.0.1", "xa-moi.gov.vn"]
+        "quangninh-portal", "127.0.0.1-8765", "xa-moi.gov.vn"]
     for profile in REAL_SITES.values():  # every registered start URL is its own site's
         assert {registered_site_of(u, sites).id for u in profile.start_urls} == {profile.id}
     profile = start_url_profile("https://baoquangninh.vn/chuyen-muc/kinh-te/")
@@ -350,3 +352,27 @@ def test_crawl_province_crawls_every_registered_source_of_quang_ninh(sample_port
     crawls = query(db_path, "SELECT site, status FROM crawls ORDER BY id")
     assert [c["site"] for c in crawls] == ids
     assert all(c["status"] == "finished" for c in crawls), crawls
+
+
+def test_a_port_other_than_the_default_is_part_of_the_site():
+    """A site's id and scope hold a port other than its scheme's default, for any host (a
+    browser's origin holds it): two local sites on ports 8001 and 8002 are two sites, under
+    the id ``tintuc sites check --write-profile`` writes; a registered site at another port
+    is not that site."""
+    ids = {url: generic_profile(url).id for url in (
+        "http://127.0.0.1:8001/", "http://127.0.0.1:8002/tin/", "http://127.0.0.1/",
+        "https://www.xa-moi.gov.vn:8443/", "https://xa-moi.gov.vn:443/", "http://x.vn:80/")}
+    assert list(ids.values()) == ["127.0.0.1-8001", "127.0.0.1-8002", "127.0.0.1",
+                                  "xa-moi.gov.vn-8443", "xa-moi.gov.vn", "x.vn"]
+    site = generic_profile("http://127.0.0.1:8001/")
+    assert site.domains() == ["127.0.0.1:8001"]
+    allowed = {host: host_allowed(site_host(f"http://{host}/a.html"), site.domains())
+               for host in ("127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1", "127.0.0.1:80")}
+    assert allowed == {"127.0.0.1:8001": True, "127.0.0.1:8002": False, "127.0.0.1": False,
+                       "127.0.0.1:80": False}
+    portal = generic_profile("https://www.baoquangninh.vn/")
+    assert host_allowed(site_host("https://m.baoquangninh.vn/tin.html"), portal.domains())
+    assert not host_allowed(site_host("https://baoquangninh.vn:8443/tin.html"), portal.domains())
+    sites = load_sites()
+    assert registered_site_of("https://baoquangninh.vn/tin-tuc/", sites).id == "baoquangninh"
+    assert registered_site_of("https://baoquangninh.vn:8443/tin-tuc/", sites) is None

@@ -121,7 +121,7 @@ def test_the_sample_profile_classifies_links(sample_spider):
         "mailto:toasoan@example.vn": None,
     }
     assert {url: sample_spider.link_kind(url) for url in kinds} == kinds
-    assert sample_spider.allowed_domains == ["127.0.0.1"]
+    assert sample_spider.allowed_domains == ["127.0.0.1:8765"]  # another port is another site
 
 
 def test_an_article_page_is_handed_on_and_its_links_followed_articles_first(sample_spider):

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.discovery import feed_links, find_pager, robots_sitemaps
-from crawler.sites import LOOPBACK, SiteProfile, generic_profile, get_site
+from crawler.sites import SiteProfile, generic_profile, get_site
 from crawler.spiders.news import page_links
 from pipelines.archive.captures import warc_path
 from pipelines.archive.schema import open_archive
@@ -364,14 +364,6 @@ def _toml(value) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def learned_id(profile: SiteProfile) -> str:
-    """The id a learned profile is written under: the site's host, and for a mirror on this
-    machine its port too (two local sites are two sites)."""
-    start = urlsplit(profile.start_urls[0])
-    return f"{start.hostname}-{start.port}" if start.hostname in LOOPBACK and start.port \
-        else profile.id
-
-
 def profile_toml(report: SiteReport, site_id: str | None = None) -> str:
     """The learned profile as a ``[sites.<id>]`` table (the ``--sites FILE`` format)."""
     p = report.profile
@@ -392,6 +384,6 @@ def profile_toml(report: SiteReport, site_id: str | None = None) -> str:
         table["source"] = p.source or f"tintuc sites check {report.target}"
     lines = [f"# learned by `tintuc sites check {report.target}` from "
              f"{plural(report.pages, 'page')}; check the province and kind",
-             f"[sites.{json.dumps(site_id or learned_id(p))}]"]  # fmt: skip
+             f"[sites.{json.dumps(site_id or p.id)}]"]  # fmt: skip
     lines += [f"{k} = {_toml(v)}" for k, v in table.items() if v or k == "checked_live"]
     return "\n".join(lines) + "\n"

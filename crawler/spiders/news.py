@@ -55,6 +55,7 @@ from crawler.urls import (
     canonical_url,
     is_looping_path,
     is_print_view,
+    site_host,
     spelling_key,
 )
 from pipelines.clock import now_iso
@@ -397,7 +398,7 @@ class NewsSpider(scrapy.Spider):
             return None
         if response.meta.get("canonical_of") or response.meta.get("despite_canonical"):
             return None
-        host = urlsplit(declared).hostname or ""
+        host = site_host(declared)
         if (not host_allowed(host, [d for d in self.allowed_domains or [] if d])
                 or self.url_decision(declared) is not None or not self.wanted(declared)):
             self.crawler.stats.inc_value("tintuc/canonical_ignored")
@@ -490,7 +491,7 @@ class NewsSpider(scrapy.Spider):
     def wanted_document(self, url: str) -> bool:
         """A document link the crawl may fetch: on the site's own domains, not denied by the
         profile."""
-        host = urlsplit(url).hostname or ""
+        host = site_host(url)
         domains = [d for d in self.allowed_domains or [] if d]
         return self.wanted_attachment(url) and (
             not domains or host_allowed(host, domains))

@@ -21,10 +21,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from crawler.sites import site_id_of
 from crawler.urls import canonical_url
 from pipelines.archive.clusters import cluster_article, unclaim_article
 from pipelines.text import fold
@@ -985,3 +987,36 @@ def m013_story_parts(db: sqlite_utils.Database) -> None:
     db["articles"].add_column("part_of", str)
     db["articles"].add_column("part", int)
     db["articles"].create_index(["part_of"])
+
+
+def _site_with_port(url: str | None, site: str | None) -> str | None:
+    """The id an article stored under its URL's host alone is now crawled under, when its URL
+    has a port other than the default (``127.0.0.1`` -> ``127.0.0.1-8001``); else None."""
+    if not url or not site or site != (urlsplit(url).hostname or "").removeprefix("www."):
+        return None
+    new = site_id_of(url)
+    return new if new != site else None
+
+
+@migrations()
+def m014_site_ids_with_port(db: sqlite_utils.Database) -> None:
+    """A ``--start-url`` crawl of a site at another port than its scheme's default
+    (``http://127.0.0.1:8001/``) stored its articles under the host alone (``127.0.0.1``), as
+    it did a second site's at ``127.0.0.1:8002``; the id now holds the port
+    (``127.0.0.1-8001``, :func:`crawler.sites.site_id_of`, the id ``tintuc sites check
+    --write-profile`` writes). Move each article stored under its URL's host name, whose URL
+    has such a port, to that id: without it the next crawl of the site, under the new id,
+    found none of its articles stored (each fetched again, counted "0 articles of this
+    site"). A registered site's id is no host name: its articles stay. ``related_site_links``
+    follows by its triggers, ``article_shape`` here. ``crawls`` and ``sites`` rows keep the old
+    id (history: a crawl's row does not say which port it fetched)."""
+    db.register_function(_site_with_port, deterministic=True, replace=True,
+                         name="tintuc_site_with_port")  # fmt: skip
+    moved = db.execute(
+        "SELECT id, tintuc_site_with_port(url, site) FROM articles "
+        "WHERE tintuc_site_with_port(url, site) IS NOT NULL"
+    ).fetchall()
+    for article_id, site in moved:
+        db.execute("UPDATE articles SET site = ? WHERE id = ?", [site, article_id])
+        db.execute("UPDATE article_shape SET site_id = ? WHERE id = ?",
+                   [_shape_label(db, "site", site), article_id])  # fmt: skip
