@@ -27,10 +27,11 @@ from typing import TextIO
 
 from pipelines.text import fold
 
-# removed, removed_reason last: spreadsheets made from earlier exports keep their columns
+# columns added later go last (removed, removed_reason; part_of, part: page N of a story split
+# over pages): spreadsheets made from earlier exports keep their columns
 EXPORT_COLUMNS = (
     "title", "published", "site", "url", "author", "description", "text",
-    "removed", "removed_reason",
+    "removed", "removed_reason", "part_of", "part",
 )  # fmt: skip
 BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
 RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
