@@ -704,7 +704,9 @@ STORY = f"{DN}/phong-su/duong-ven-song.html"
 STORY_PAGES = [
     {"url": STORY if k == 1 else f"{STORY}?trang={k}", "site": "baodanang",
      "title": f"Tuyến đường ven sông nối ba huyện (phần {k})",
-     "text": f"Phần {k}: đoạn tuyến thứ {k} đi qua khu dân cư, chủ đầu tư đã họp với từng hộ.",
+     "text": f"Phần {k}: đoạn tuyến thứ {k} đi qua khu dân cư, chủ đầu tư đã họp với từng hộ. "
+             "Người dân trong vùng đồng tình, nhiều hộ tự nguyện tháo dỡ công trình để bàn "
+             "giao mặt bằng sớm cho đơn vị thi công tuyến đường.",  # pages alike: one cluster
      "published": "2025-03-05T07:00:00+07:00",
      **({"part_of": STORY, "part": k} if k > 1 else {})}
     for k in (3, 1, 2)  # stored out of order: the page lists them in order
@@ -747,6 +749,8 @@ def test_article_page_lists_the_pages_of_a_split_story_and_a_later_page_links_it
     links = story_page_links(second_page.text)
     assert links[0].startswith(f'<a class="story-page" href="/archive/articles/{first}">Page 1')
     assert "(this page)" in links[1] and "(this page)" not in links[0] + links[2]
+    # the story's own pages are no "other copies" of it, however alike their texts
+    assert 'id="story-copies"' not in first_page.text + second_page.text
     # an article on one page has neither
     assert 'id="story-pages"' not in single.text and 'id="story-part"' not in single.text
 
