@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import sqlite3
 import tracemalloc
 
 import httpx
@@ -471,3 +472,18 @@ def test_every_export_says_which_rows_are_page_n_of_a_story(tmp_path):
     records = [json.loads(line) for line in cli.stdout.splitlines()]
     records = {r["url"]: (r["part_of"], r["part"]) for r in records}
     assert records[f"{STORY}?trang=2"] == (STORY, 2) and records[STORY] == (None, None)
+
+
+def test_cli_export_of_an_archive_older_than_story_parts_leaves_them_empty(archive):
+    """A read-only copy of an archive no tintuc with story parts has opened (no part_of, part
+    columns) still exports, those two columns empty, as it did before they were added."""
+    conn = sqlite3.connect(archive)
+    conn.execute("DROP INDEX IF EXISTS idx_articles_part_of")
+    conn.execute("ALTER TABLE articles DROP COLUMN part_of")
+    conn.execute("ALTER TABLE articles DROP COLUMN part")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "đà nẵng"])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(result.stdout)
+    assert rows[0] == HEADER and [r[-2:] for r in rows[1:]] == [["", ""], ["", ""]]
