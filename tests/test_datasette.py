@@ -23,7 +23,7 @@ from datasette.plugins import pm
 
 import tintuc.web
 from pipelines.archive.schema import TABLE_DOCS, open_archive
-from pipelines.archive.store import save_articles
+from pipelines.archive.store import save_alias, save_articles
 from tintuc.web import CANNED_QUERIES, SERVE_SETTINGS, search
 
 DN = "https://baodanang.vn"
@@ -698,3 +698,67 @@ def test_slow_ranking_falls_back_to_newest_matches(archive, monkeypatch):
     data = ranked.json()
     assert data["ranking"] == "newest matches first (highest ids): ranking took too long"
     assert [r["title"] for r in data["rows"]] == [HALONG_TITLE, DANANG_TITLE]
+
+
+STORY = f"{DN}/phong-su/duong-ven-song.html"
+STORY_PAGES = [
+    {"url": STORY if k == 1 else f"{STORY}?trang={k}", "site": "baodanang",
+     "title": f"Tuyến đường ven sông nối ba huyện (phần {k})",
+     "text": f"Phần {k}: đoạn tuyến thứ {k} đi qua khu dân cư, chủ đầu tư đã họp với từng hộ. "
+             "Người dân trong vùng đồng tình, nhiều hộ tự nguyện tháo dỡ công trình để bàn "
+             "giao mặt bằng sớm cho đơn vị thi công tuyến đường.",  # pages alike: one cluster
+     "published": "2025-03-05T07:00:00+07:00",
+     **({"part_of": STORY, "part": k} if k > 1 else {})}
+    for k in (3, 1, 2)  # stored out of order: the page lists them in order
+]  # fmt: skip
+ALIAS = f"{DN}/?p=101"
+
+
+@pytest.fixture
+def parts_archive(tmp_path) -> Path:
+    """A story split over three pages, and the first article shown at a second address."""
+    path = build_archive(tmp_path / "archive.db", [*ARTICLES, *STORY_PAGES])
+    db = open_archive(path)
+    save_alias(db, ALIAS, db["articles"].get(1), "2025-03-03T01:00:00+00:00", None, None)
+    db.close()
+    return path
+
+
+def story_page_links(page: str) -> list[str]:
+    (pages,) = re.findall(r'<ol class="tintuc-related" id="story-pages">(.*?)</ol>', page, re.S)
+    return re.findall(r"<li[^>]*>\s*(.*?)</li>", pages, re.S)
+
+
+def test_article_page_lists_the_pages_of_a_split_story_and_a_later_page_links_its_first(
+    parts_archive,
+):
+    ids = {a["url"]: i for i, a in enumerate([*ARTICLES, *STORY_PAGES], 1)}
+    first, second, third = (ids[STORY], ids[f"{STORY}?trang=2"], ids[f"{STORY}?trang=3"])
+    first_page, second_page, single = fetch(
+        parts_archive, f"/archive/articles/{first}", f"/archive/articles/{second}",
+        "/archive/articles/2",
+    )  # fmt: skip
+    assert 'id="story-part"' not in first_page.text  # the first page is no later part
+    links = story_page_links(first_page.text)
+    assert "(this page)" in links[0] and "Page 1:" in links[0]
+    assert links[1].startswith(f'<a class="story-page" href="/archive/articles/{second}">Page 2')
+    assert links[2].startswith(f'<a class="story-page" href="/archive/articles/{third}">Page 3')
+    (part,) = re.findall(r'<p id="story-part">(.*?)</p>', second_page.text, re.S)
+    assert part.startswith("Page 2 of a story split over pages")
+    assert f'<a id="story-first-page" href="/archive/articles/{first}">' in part
+    links = story_page_links(second_page.text)
+    assert links[0].startswith(f'<a class="story-page" href="/archive/articles/{first}">Page 1')
+    assert "(this page)" in links[1] and "(this page)" not in links[0] + links[2]
+    # the story's own pages are no "other copies" of it, however alike their texts
+    assert 'id="story-copies"' not in first_page.text + second_page.text
+    # an article on one page has neither
+    assert 'id="story-pages"' not in single.text and 'id="story-part"' not in single.text
+
+
+def test_article_page_lists_its_other_addresses(parts_archive):
+    page, other = fetch(parts_archive, "/archive/articles/1", "/archive/articles/2")
+    assert page.status_code == 200
+    (aliases,) = re.findall(r'id="article-aliases">(.*?)</ul>', page.text, re.S)
+    assert "<h2>Other addresses of this article</h2>" in page.text
+    assert f'<a class="article-alias" href="{ALIAS}" rel="noopener noreferrer nofollow">' in aliases
+    assert 'id="article-aliases"' not in other.text

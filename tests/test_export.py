@@ -12,13 +12,22 @@ import html
 import io
 import json
 import re
+import sqlite3
 import tracemalloc
 
 import httpx
 import pytest
 from click.testing import CliRunner
 from datasette.app import Datasette
-from test_datasette import ARTICLES, DANANG_TITLE, HALONG_TITLE, build_archive, fetch
+from test_datasette import (
+    ARTICLES,
+    DANANG_TITLE,
+    HALONG_TITLE,
+    STORY,
+    STORY_PAGES,
+    build_archive,
+    fetch,
+)
 
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import mark_removed
@@ -27,7 +36,7 @@ from tintuc.cli import main
 from tintuc.web import SERVE_SETTINGS
 
 HEADER = ["title", "published", "site", "url", "author", "description", "text", "removed",
-          "removed_reason"]  # fmt: skip
+          "removed_reason", "part_of", "part"]  # fmt: skip
 BIG = 3000  # more than Datasette's 1,000-row page and max_returned_rows
 PARAGRAPH = "Thành phố Đà Nẵng và tỉnh Quảng Ninh đẩy mạnh liên kết vùng, phát triển du lịch. "
 
@@ -166,8 +175,8 @@ def test_cli_export_says_which_articles_were_removed_from_their_site(archive):
     runner = CliRunner()
     args = ["export", "--db", str(archive), "-q", "đà nẵng"]  # ARTICLES[0], then [1]
     csv_rows = read_csv(runner.invoke(main, args).stdout)
-    assert csv_rows[0][-2:] == ["removed", "removed_reason"]
-    assert [(r[3], r[-2], r[-1]) for r in csv_rows[1:]] == [
+    assert csv_rows[0][7:9] == ["removed", "removed_reason"]
+    assert [(r[3], r[7], r[8]) for r in csv_rows[1:]] == [
         (ARTICLES[0]["url"], "", ""), (ARTICLES[1]["url"], removed, "HTTP 404"),
     ]  # fmt: skip
     for fmt in ("jsonl", "json"):
@@ -440,3 +449,41 @@ def test_highlight_maps_folded_matches_back_to_the_original_text():
     assert export.highlight_html("e\u0301 ĐÀ NẴNG", "da nang") == (
         "e\u0301 <mark>ĐÀ</mark> <mark>NẴNG</mark>"
     )
+
+
+def test_every_export_says_which_rows_are_page_n_of_a_story(tmp_path):
+    """A journalist exporting search results sees that a row is page 2 of a story (part_of:
+    the story's first page, part: its number), in the CLI's CSV and JSON, the search page's
+    CSV and the table page's CSV; the story's first page and other articles leave both empty."""
+    archive = build_archive(tmp_path / "archive.db", [*ARTICLES, *STORY_PAGES])
+    expected = {STORY: ["", ""], f"{STORY}?trang=2": [STORY, "2"], f"{STORY}?trang=3": [STORY, "3"]}
+    cli = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "tuyến đường ven sông"])
+    table_page, search = fetch(archive, "/archive/articles?site=baodanang",
+                               "/-/tintuc/export/archive.csv?_search=tuyen+duong+ven+song")
+    (table,) = fetch(archive, export_link(table_page))
+    for text in (cli.stdout, search.text, table.text):
+        rows = read_csv(text)
+        assert rows[0][-2:] == ["part_of", "part"]
+        parts = {r[3]: r[-2:] for r in rows[1:]}
+        assert {url: parts[url] for url in expected} == expected
+        assert parts.get(ARTICLES[0]["url"], ["", ""]) == ["", ""]
+    cli = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "tuyến đường",
+                                    "--format", "jsonl"])  # fmt: skip
+    records = [json.loads(line) for line in cli.stdout.splitlines()]
+    records = {r["url"]: (r["part_of"], r["part"]) for r in records}
+    assert records[f"{STORY}?trang=2"] == (STORY, 2) and records[STORY] == (None, None)
+
+
+def test_cli_export_of_an_archive_older_than_story_parts_leaves_them_empty(archive):
+    """A read-only copy of an archive no tintuc with story parts has opened (no part_of, part
+    columns) still exports, those two columns empty, as it did before they were added."""
+    conn = sqlite3.connect(archive)
+    conn.execute("DROP INDEX IF EXISTS idx_articles_part_of")
+    conn.execute("ALTER TABLE articles DROP COLUMN part_of")
+    conn.execute("ALTER TABLE articles DROP COLUMN part")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "đà nẵng"])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(result.stdout)
+    assert rows[0] == HEADER and [r[-2:] for r in rows[1:]] == [["", ""], ["", ""]]

@@ -27,10 +27,11 @@ from typing import TextIO
 
 from pipelines.text import fold
 
-# removed, removed_reason last: spreadsheets made from earlier exports keep their columns
+# columns added later go last (removed, removed_reason; part_of, part: page N of a story split
+# over pages): spreadsheets made from earlier exports keep their columns
 EXPORT_COLUMNS = (
     "title", "published", "site", "url", "author", "description", "text",
-    "removed", "removed_reason",
+    "removed", "removed_reason", "part_of", "part",
 )  # fmt: skip
 BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
 RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
@@ -320,13 +321,15 @@ def build_query(
     query: str | None = None,
     order: str | None = None,
     columns: Iterable[str] = EXPORT_COLUMNS,
+    missing: Iterable[str] = (),
 ) -> tuple[str, list]:
     """SQL and parameters selecting the export's rows.
 
     ``order`` is ``"rank"`` (best match first; the default when searching) or ``"newest"``
-    (the default otherwise).
+    (the default otherwise). ``missing`` columns (the archive predates them) are selected empty.
     """
-    select = ", ".join(f"articles.{c}" for c in columns)
+    missing = set(missing)
+    select = ", ".join("NULL" if c in missing else f"articles.{c}" for c in columns)
     where, params = _filters(site, since, until)
     if order not in (None, "rank", "newest"):
         raise ExportError(f"order must be rank or newest, not {order!r}")
@@ -432,7 +435,6 @@ def export_articles(
     """
     if fmt not in ("csv", "jsonl", "json"):
         raise ExportError(f"format must be csv, jsonl or json, not {fmt!r}")
-    sql, params = build_query(**filters)
     conn = connect_readonly(db_path)
     count = 0
 
@@ -445,6 +447,9 @@ def export_articles(
     try:
         conn.execute("BEGIN")
         check_site(conn, filters.get("site"))
+        # an archive no tintuc of today has opened (a read-only backup) lacks later columns
+        present = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+        sql, params = build_query(missing=set(EXPORT_COLUMNS) - present, **filters)
         rows = counted(iter_rows(conn, sql, params))
         if fmt == "csv":
             for chunk in csv_chunks(rows, bom=bom):

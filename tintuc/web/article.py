@@ -125,4 +125,36 @@ async def _article(datasette, db, database: str, request) -> dict | None:
         for kind, value, query in feeds if value
     ]  # fmt: skip
     article["charts_url"] = charts_url(datasette, database)
+    if "part_of" in article:  # an archive migrated to m013 (so m012's aliases too)
+        article["story_pages"] = await _story_pages(datasette, db, database, article)
+        aliases = await db.execute(
+            "select url, first_seen, last_seen from article_aliases"
+            " where article_id = :id order by first_seen, url",
+            {"id": article["id"]},
+        )
+        article["aliases"] = [{**dict(r), "original": safe_url(r["url"])} for r in aliases.rows]
     return article
+
+
+async def _story_pages(datasette, db, database: str, article: dict) -> list[dict]:
+    """The pages of the story ``article`` is a page of, first page first, or [] when it is
+    not split. The first page is the row whose URL the later pages name (``part_of``); when it
+    is not archived, it is listed by its URL alone."""
+    first = article["part_of"] or article["url"]
+    rows = await db.execute(
+        "select id, url, title, part from articles where url = :first or part_of = :first"
+        " order by coalesce(part, 1), id",
+        {"first": first},
+    )
+    pages = [
+        {**dict(r), "number": r["part"] or 1, "current": r["id"] == article["id"],
+         "archived_url": datasette.urls.row(database, ARTICLES, str(r["id"])),
+         "original": safe_url(r["url"])}
+        for r in rows.rows
+    ]  # fmt: skip
+    if len(pages) < 2 and not article["part_of"]:
+        return []
+    if not any(p["url"] == first for p in pages):
+        pages.insert(0, {"url": first, "number": 1, "current": False, "archived_url": None,
+                         "original": safe_url(first), "title": None})  # fmt: skip
+    return pages
