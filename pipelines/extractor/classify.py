@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -365,30 +366,30 @@ def error_page(title: str | None, text: str, attachments: list) -> str | None:
     as 200 (a soft 404), or None: the title is such a message (alone or before the site's
     name), or a line of a body of at most :data:`ERROR_TEXT_CHARS` characters is one. A page
     with an attached document is a notice whatever its text."""
-    if attachments or len(text) > ERROR_TEXT_CHARS:
-        return None
-    shown = (title or "").strip()
-    head = _TITLE_SEPARATOR.split(fold(shown), maxsplit=1)[0].strip(" .!")
-    if head and _ERROR_TITLE.fullmatch(head):
-        return f"an error page served as a page: its title is \"{shown[:80]}\""
-    for line in text.split("\n"):
-        if _ERROR_TEXT.match(fold(line).strip()):
-            return f"an error page served as a page: \"{line.strip()[:80]}\""
-    return None
+    return _page_saying(title, text, attachments, _ERROR_TITLE.fullmatch, _ERROR_TEXT.match,
+                        "an error page served as a page")
 
 
 def maintenance_page(title: str | None, text: str, attachments: list) -> str | None:
     """The reason a page with this title and body text is the site's "down for maintenance"
     page served as 200, or None (the same bounds as :func:`error_page`)."""
+    return _page_saying(title, text, attachments, _MAINTENANCE.fullmatch,
+                        _MAINTENANCE.fullmatch, "the site's maintenance page served as a page")
+
+
+def _page_saying(title: str | None, text: str, attachments: list, title_says: Callable,
+                 line_says: Callable, what: str) -> str | None:
+    """``what`` and the words that say it, when the title's head (before the site's name) or
+    a line of a short body (folded) says so; None for a longer body or an attached document."""
     if attachments or len(text) > ERROR_TEXT_CHARS:
         return None
     shown = (title or "").strip()
     head = _TITLE_SEPARATOR.split(fold(shown), maxsplit=1)[0].strip(" .!")
-    if head and _MAINTENANCE.fullmatch(head):
-        return f"the site's maintenance page served as a page: its title is \"{shown[:80]}\""
+    if head and title_says(head):
+        return f"{what}: its title is \"{shown[:80]}\""
     for line in text.split("\n"):
-        if _MAINTENANCE.fullmatch(fold(line).strip()):
-            return f"the site's maintenance page served as a page: \"{line.strip()[:80]}\""
+        if line_says(fold(line).strip()):
+            return f"{what}: \"{line.strip()[:80]}\""
     return None
 
 
