@@ -257,7 +257,7 @@ SHORT_REDIRECT = "/bai-viet/duong-dan-cu-1005.html"  # 301 -> /bai-viet/duong-da
 PRIVATE_LISTING = "/private/"
 PRIVATE_ARTICLE = "/private/bai-viet/bi-mat-4001.html"  # disallowed by robots.txt
 RELATED_PAGE = "/bai-viet/tin-co-lien-quan-5001.html"
-JS_TARGET = "/bai-viet/bi-an-5005.html"  # only reachable by running a javascript: link
+JS_TARGET = "/bai-viet/bi-an-5005.html"  # only reachable by a javascript:window.open link
 SINGLE_LINE = "/bai-viet/mot-dong-dai-2006.html"  # a good article, 5 MB on one line
 SINGLE_LINE_BYTES = 5_000_000
 
