@@ -81,6 +81,49 @@ def query(db_path, sql: str, params=()) -> list[dict]:
     finally:
         conn.close()
 
+# one registered test site ("thu") at a served base URL: its articles by pattern, its home page
+# a listing, no politeness delay
+THU_SITES_TOML = """\
+[sites.thu]
+name = "Báo Thử Nghiệm"
+province = "Thử Nghiệm"
+kind = "newspaper"
+start_urls = ["{base}/"]
+article_patterns = ['/bai-viet/[a-z0-9-]+-\\d+\\.html$']
+listing_patterns = ['^https?://[^/]+/$']
+checked_live = false
+politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
+"""
+
+
+def crawl_twice(handler, tmp: Path, *settings: str, timeout: int = 120):
+    """Two ``--full`` crawls of site "thu" served by ``handler``, the second after its class
+    attribute ``later`` is set (the site has turned some pages worse): the base URL, the
+    archive's path and each crawl's rows of articles, keyed by path."""
+    db_path, sites = tmp / "archive.db", tmp / "sites.toml"
+    snapshots = []
+    with serving(handler) as (base, _):
+        sites.write_text(THU_SITES_TOML.format(base=base), encoding="utf-8")
+        crawl = ("crawl", "thu", "--sites", str(sites), "--db", str(db_path), "--full",
+                 *(arg for s in settings for arg in ("-s", s)))  # fmt: skip
+        try:
+            for later in (False, True):
+                handler.later = later
+                run_tintuc(*crawl, timeout=timeout)
+                snapshots.append({r["url"][len(base):]: r for r in query(
+                    db_path, "SELECT * FROM articles")})  # fmt: skip
+        finally:
+            handler.later = False
+    return base, db_path, snapshots
+
+
+def crawl_errors(crawled, path: str) -> list[str]:
+    """The crawl errors recorded for ``path`` of a :func:`crawl_twice` site."""
+    base, db_path, _ = crawled
+    return [r["error"] for r in query(db_path, "SELECT error FROM crawl_errors WHERE url = ?",
+                                      [base + path])]  # fmt: skip
+
+
 
 SESSION_VAR, SESSION_ID = "TINTUC_TEST_SESSION", f"{os.getpid()}-{time.time_ns()}"
 

@@ -27,7 +27,8 @@ import html
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import query, run_tintuc, serving
+from conftest import crawl_errors as errors
+from conftest import crawl_twice, query, run_tintuc, serving
 
 pytestmark = pytest.mark.e2e  # two real crawls of a local site
 
@@ -48,17 +49,6 @@ SHELL = "/bai-viet/se-thanh-khung-8007.html"
 MAINTENANCE = "/bai-viet/se-bao-tri-8008.html"
 NULS = "/bai-viet/co-byte-nul-8009.html"
 LINKED = (REFRESH_HEADER, LOOP_A, LOOP_B, MAILTO, SCRIPT, LONG, SHELL, MAINTENANCE, NULS)
-SITES_TOML = """\
-[sites.thu]
-name = "Báo Thử Nghiệm"
-province = "Thử Nghiệm"
-kind = "newspaper"
-start_urls = ["{base}/"]
-article_patterns = ['/bai-viet/[a-z0-9-]+-\\d+\\.html$']
-listing_patterns = ['^https?://[^/]+/$']
-checked_live = false
-politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
-"""
 
 
 def page(title: str, paras=PARAS) -> bytes:
@@ -120,30 +110,9 @@ class Site(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    """Two crawls (the second ``--full``, after two articles turned into failure pages): the
-    base URL, the archive's path and each crawl's articles, keyed by path."""
+    """Two crawls (the second ``--full``, after two articles turned into failure pages)."""
     tmp = tmp_path_factory.mktemp("hostile-recorded")
-    db_path, sites = tmp / "archive.db", tmp / "sites.toml"
-    snapshots = []
-    with serving(Site) as (base, _):
-        sites.write_text(SITES_TOML.format(base=base), encoding="utf-8")
-        crawl = ("crawl", "thu", "--sites", str(sites), "--db", str(db_path), "--full",
-                 "-s", "TINTUC_EXTRACT_WORKERS=1", "-s", "DOWNLOAD_TIMEOUT=5")  # fmt: skip
-        try:
-            for later in (False, True):
-                Site.later = later
-                run_tintuc(*crawl, timeout=120)
-                snapshots.append({r["url"][len(base):]: r for r in query(
-                    db_path, "SELECT * FROM articles")})  # fmt: skip
-        finally:
-            Site.later = False
-    return base, db_path, snapshots
-
-
-def errors(crawled, path: str) -> list[str]:
-    base, db_path, _ = crawled
-    return [r["error"] for r in query(db_path, "SELECT error FROM crawl_errors WHERE url = ?",
-                                      [base + path])]  # fmt: skip
+    return crawl_twice(Site, tmp, "TINTUC_EXTRACT_WORKERS=1", "DOWNLOAD_TIMEOUT=5", timeout=120)
 
 
 def last_capture(crawled, path: str) -> dict:

@@ -26,7 +26,8 @@ import json
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import query, run_tintuc, serving
+from conftest import crawl_errors as errors
+from conftest import crawl_twice, query
 
 pytestmark = pytest.mark.e2e  # two real crawls of a local site
 
@@ -57,17 +58,6 @@ EDITED = "/bai-viet/se-duoc-sua-6008.html"
 TITLES = {MIXED: "Trang UTF-8 lẫn một đoạn mã Windows-1258", HEAVY: "Trang nặng",
           DEEP: "Bài nằm dưới mười nghìn tầng thẻ", CUT: "Bài sẽ bị cắt ngắn khi tải",
           LOGIN: "Bài sẽ cần đăng nhập", EDITED: "Bài sẽ được biên tập lại"}  # fmt: skip
-SITES_TOML = """\
-[sites.thu]
-name = "Báo Thử Nghiệm"
-province = "Thử Nghiệm"
-kind = "newspaper"
-start_urls = ["{base}/"]
-article_patterns = ['/bai-viet/[a-z0-9-]+-\\d+\\.html$']
-listing_patterns = ['^https?://[^/]+/$']
-checked_live = false
-politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
-"""
 TCVN3_TEXT = ("Th\xabng b\xb8o cña \xf1y ban nh\xa9n d\xa9n tØnh vÒ viÖc tæ chøc héi nghÞ tæng "
               "kÕt c\xabng t\xb8c phßng chèng thi\xaan tai n\xa8m qua. ") * 4  # fmt: skip
 
@@ -145,30 +135,10 @@ class Site(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    """Two crawls (the second ``--full``, after the site turned some pages worse): the base
-    URL, the archive's path and each crawl's rows of articles, keyed by path."""
+    """Two crawls (the second ``--full``, after the site turned some pages worse)."""
     tmp = tmp_path_factory.mktemp("hostile-shapes")
-    db_path, sites = tmp / "archive.db", tmp / "sites.toml"
-    snapshots = []
-    with serving(Site) as (base, _):
-        sites.write_text(SITES_TOML.format(base=base), encoding="utf-8")
-        crawl = ("crawl", "thu", "--sites", str(sites), "--db", str(db_path), "--full",
-                 "-s", "TINTUC_EXTRACT_TIMEOUT=1", "-s", "TINTUC_EXTRACT_WORKERS=1")  # fmt: skip
-        try:
-            for later in (False, True):
-                Site.later = later
-                run_tintuc(*crawl, timeout=180)
-                snapshots.append({r["url"][len(base):]: r for r in query(
-                    db_path, "SELECT * FROM articles")})  # fmt: skip
-        finally:
-            Site.later = False
-    return base, db_path, snapshots
-
-
-def errors(crawled, path: str) -> list[str]:
-    base, db_path, _ = crawled
-    return [r["error"] for r in query(db_path, "SELECT error FROM crawl_errors WHERE url = ?",
-                                      [base + path])]  # fmt: skip
+    return crawl_twice(Site, tmp, "TINTUC_EXTRACT_TIMEOUT=1", "TINTUC_EXTRACT_WORKERS=1",
+                       timeout=180)
 
 
 def reasons(crawled, path: str) -> list[str]:
