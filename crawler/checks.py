@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import errno
+import importlib
+import logging
 import math
 import tempfile
 from collections.abc import Callable
@@ -54,6 +56,25 @@ def _text(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ValueError(raw)
     return raw
+
+
+def _modules(raw: Any) -> list[str]:
+    names = raw.split(",") if isinstance(raw, str) else list(raw)
+    try:
+        for module in names:
+            importlib.import_module(module.strip())  # else a traceback at start-up
+    except ImportError:
+        raise ValueError(raw) from None
+    return names
+
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def _log_level(raw: Any) -> str:
+    if str(raw).upper() not in logging.getLevelNamesMapping():  # else a traceback at start-up
+        raise ValueError(raw)
+    return str(raw).upper()
 
 
 # name: (parser raising ValueError/TypeError on a bad value, what is valid)
@@ -118,10 +139,85 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
         _number(int, lambda n: n >= 0),
         "a whole number of pages, 0 or more (0 = no limit)",
     ),
+    # Scrapy reads any value but 0 as a limit: DEPTH_LIMIT=-1 left every link (depth 1 > -1),
+    # the crawl fetched the start page and stored nothing; CLOSESPIDER_TIMEOUT=-1 closed it
+    # before its first request; a negative warn size warned of every page
+    "DEPTH_LIMIT": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of links from a start URL, 0 or more (0 = no limit)",
+    ),
+    "URLLENGTH_LIMIT": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of characters, 0 or more (0 = no limit)",
+    ),
+    "CLOSESPIDER_TIMEOUT": (
+        _number(float, lambda n: n >= 0),
+        "a number of seconds, 0 or more (0 = no limit)",
+    ),
+    "CLOSESPIDER_ITEMCOUNT": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of pages, 0 or more (0 = no limit)",
+    ),
+    "CLOSESPIDER_ERRORCOUNT": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of errors, 0 or more (0 = no limit)",
+    ),
+    "DOWNLOAD_WARNSIZE": (
+        _number(int, lambda n: n >= 0),
+        "a whole number of bytes, 0 or more (0 = no warning)",
+    ),
+    "REDIRECT_MAX_TIMES": (
+        _number(int, lambda n: n >= 0),
+        "a whole number, 0 or more (0 = follow no redirect)",
+    ),
+    "CONCURRENT_ITEMS": (_number(int, lambda n: n >= 1), "a whole number, 1 or more"),
+    # an empty one sent no User-Agent at all: the site cannot tell who crawls, and robots.txt
+    # rules for tintuc no longer apply
+    "USER_AGENT": (_text, "the crawler's name and how to reach you, not empty"),
+    "LOG_LEVEL": (_log_level, "one of " + ", ".join(LOG_LEVELS)),
+    "SPIDER_MODULES": (_modules, "Python modules that can be imported, e.g. crawler.spiders"),
 }
 # TINTUC_ settings the distributed worker sets for itself (tintuc/distributed.py), beside those
 # of crawler/settings.py: any other TINTUC_ name is a typo that would be ignored silently
 WORKER_SETTINGS = ("TINTUC_WORKER_NAME", "TINTUC_UNTIL_IDLE", "TINTUC_CRAWL_TOKEN")
+
+
+# The component lists a -s value replaces whole (Scrapy merges back only its own built-ins):
+# each tintuc component of crawler/settings.py must stay on, and each built-in it replaces off.
+# Without the storage pipeline or the crawl state the crawl fetched pages and stored nothing;
+# with Scrapy's offsite middleware back every request to a site at a port was left unrecorded.
+COMPONENT_LISTS = ("ITEM_PIPELINES", "EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES")
+COMPONENT_LIST = 'a JSON object of class paths and orders, e.g. {"x.y.Class": 500}'
+# components a setting of their own turns off: TINTUC_CAPTURE=False, TINTUC_PROGRESS=False
+OPTIONAL_COMPONENTS = ("crawler.capture.CaptureMiddleware", "crawler.progress.Progress")
+
+
+def _component_problem(settings, name: str) -> str | None:
+    """What is wrong with the component list ``name``: no JSON object, a class path that does
+    not load, or a tintuc component (or a subclass) left out or a built-in it replaces back."""
+    from scrapy.utils.misc import load_object
+
+    try:
+        enabled = [load_object(path) for path, order in settings.getwithbase(name).items()
+                   if order is not None]  # fmt: skip
+    except (TypeError, ValueError, AttributeError):
+        return f"{name}={settings.get(name)}: must be {COMPONENT_LIST}"
+    except (ImportError, NameError) as exc:
+        return f"{name}: {exc}; must name classes that can be imported"
+    for path, order in getattr(defaults, name).items():
+        if path in OPTIONAL_COMPONENTS:
+            continue
+        component = load_object(path)
+        if order is None and component in enabled:
+            problem = "is back on in place of tintuc's own; must be off"
+        elif order is not None and not any(isinstance(c, type) and issubclass(c, component)
+                                           for c in enabled):  # fmt: skip
+            problem = "is left out; must be in it"
+        else:
+            continue
+        return (f"{name}: {path} {problem} (a -s value replaces the whole list: give "
+                f"crawler/settings.py's {name} with your change)")
+    return None
 
 
 def setting(settings, name: str) -> Any:
@@ -141,6 +237,17 @@ def warc_dir_for(db_path: str, configured: str | None = None) -> Path:
     return Path(configured) if configured else Path(db_path).resolve().parent / "warc"
 
 
+def _try_folder(path: Path) -> None:
+    """OSError unless ``path``, or the nearest folder above it that exists, takes a file."""
+    existing = path.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
+    with tempfile.TemporaryFile(dir=existing):
+        pass
+
+
 def warc_dir(settings) -> Path:
     """The folder WARC captures go to; :class:`SettingError` if it cannot be created or written.
 
@@ -150,14 +257,8 @@ def warc_dir(settings) -> Path:
     """
     configured = settings.get("TINTUC_WARC_DIR") or ""
     path = warc_dir_for(setting(settings, "TINTUC_DB"), configured)
-    existing = path.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
     try:
-        if not existing.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, f"{existing} is not a folder")
-        with tempfile.TemporaryFile(dir=existing):
-            pass
+        _try_folder(path)
     except OSError as exc:
         shown = f"={configured}" if configured else f" (default {path})"
         raise SettingError(
@@ -181,6 +282,18 @@ def check_settings(settings) -> list[str]:
             setting(settings, name)
         except SettingError as exc:
             problems[name] = str(exc)
+    if hasattr(settings, "getwithbase"):  # Scrapy settings, not a plain dict of -s values
+        for name in COMPONENT_LISTS:
+            problem = _component_problem(settings, name)
+            if problem:
+                problems[name] = problem
+    if settings.get("JOBDIR"):  # Scrapy keeps a paused crawl's queue there
+        try:
+            _try_folder(Path(settings.get("JOBDIR")))
+        except OSError as exc:
+            problems["JOBDIR"] = (f"JOBDIR={settings.get('JOBDIR')}: cannot create or write "
+                                  f"the folder ({exc.strerror or exc}); must be a folder this "
+                                  "user can write, or unset")
     if "TINTUC_CAPTURE" in problems or setting(settings, "TINTUC_CAPTURE"):
         if "TINTUC_DB" not in problems:
             try:
@@ -190,3 +303,14 @@ def check_settings(settings) -> list[str]:
     else:
         problems.pop("TINTUC_WARC_GZIP_LEVEL", None)  # capture is off: no WARC files to write
     return list(problems.values())
+
+
+def check_start_urls(settings, urls: list[str]) -> list[str]:
+    """A message when ``URLLENGTH_LIMIT`` is shorter than every start URL: the crawl would
+    fetch nothing (a start URL over it alone is recorded as that page's crawl error)."""
+    limit = setting(settings, "URLLENGTH_LIMIT")
+    shortest = min(urls, key=len, default="")
+    if not limit or not shortest or len(shortest) <= limit:
+        return []
+    return [f"URLLENGTH_LIMIT={limit}: shorter than every start URL ({shortest} has "
+            f"{len(shortest)} characters); must be {len(shortest)} or more, or 0 for no limit"]

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cssselect import SelectorError
+from lxml.cssselect import CSSSelector
+
 from crawler.urls import site_host
 
 BUNDLED_SITES = Path(__file__).with_name("sites.toml")
@@ -165,6 +168,9 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
     for key in ("name", "province", "kind", "start_urls"):
         if not data.get(key):
             raise SiteError(f"site {site_id!r}: missing {key!r}")
+    for key in ("name", "province", "kind", "source"):
+        if not isinstance(data.get(key, ""), str):
+            raise SiteError(f"site {site_id!r}: {key} must be a string")
     if data["kind"] not in KINDS:
         raise SiteError(f"site {site_id!r}: kind must be one of {', '.join(KINDS)}")
     for key in ("start_urls", "allowed_domains", "feeds", "sitemaps",
@@ -186,6 +192,12 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
     bad = set(data.get("selectors", {})) - set(SELECTOR_KEYS)
     if bad:
         raise SiteError(f"site {site_id!r}: selectors may only be {', '.join(SELECTOR_KEYS)}")
+    for key, css in data.get("selectors", {}).items():
+        try:  # the extractor skipped a selector it could not read: the profile's rule was lost
+            CSSSelector(css)
+        except (SelectorError, TypeError) as exc:
+            raise SiteError(f"site {site_id!r}: selector {key} = {css!r} is not a CSS "
+                            f"selector ({exc})") from None
     politeness = data.get("politeness", {})
     bad = set(politeness) - set(POLITENESS_KEYS)
     if bad:
@@ -194,8 +206,6 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
         if key in politeness and not valid(politeness[key]):
             raise SiteError(f"site {site_id!r}: politeness {key} must be {what}, "
                             f"not {politeness[key]!r}")
-    if not isinstance(data.get("source", ""), str):
-        raise SiteError(f"site {site_id!r}: source must be a string")
     if bundled and site_id not in UNSOURCED_IDS:
         if not data.get("source", "").strip():
             raise SiteError(
@@ -208,7 +218,13 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
                 f"site {site_id!r}: province {data['province']!r} is not one of the 34 "
                 f"post-merger units in {PROVINCES_FILE.name}"
             )
-    return SiteProfile(id=site_id, **data)
+    profile = SiteProfile(id=site_id, **data)
+    outside = [u for u in profile.start_urls if not host_allowed(site_host(u), profile.domains())]
+    if outside:  # its every link, the start URL first, was left off-site: nothing fetched
+        raise SiteError(f"site {site_id!r}: start URL {outside[0]} is outside its "
+                        f"allowed_domains ({', '.join(profile.allowed_domains)}); must be on "
+                        "one of them")
+    return profile
 
 
 def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
@@ -239,12 +255,13 @@ def load_sites(*paths: str | Path | None) -> dict[str, SiteProfile]:
 
 def get_site(site_id: str, sites_file: str | Path | None = None) -> SiteProfile:
     """The profile registered as ``site_id``; :class:`SiteError` names the known ids if absent,
-    and for a host name (the id a ``--start-url`` crawl stores, or a ``sites check`` profile's)
-    says how to make it a registered site."""
+    and for a host name, with its port or not (the id a ``--start-url`` crawl stores, or a
+    ``sites check`` profile's: ``localhost-8001``), says how to make it a registered site."""
     sites = load_sites(sites_file)
     if site_id not in sites:
         hint = ""
-        if "." in site_id:
+        host = re.sub(r"-\d{1,5}$", "", site_id)  # the id of a site at another port
+        if "." in host or host in LOOPBACK or host != site_id:
             hint = (
                 "; a site crawled with --start-url has no profile: write one with "
                 "'tintuc sites check URL --write-profile FILE', then give '--sites FILE'"

@@ -21,8 +21,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from crawler import settings as project
 from crawler.capture import CaptureMiddleware
-from crawler.checks import SettingError, check_settings
+from crawler.checks import SettingError, check_settings, check_start_urls
 from crawler.middlewares import RetryAfterMiddleware
 from pipelines.extract_pipeline import ExtractionPipeline
 from pipelines.store_pipeline import StoragePipeline
@@ -178,6 +179,22 @@ CLI_BAD = [
     ("CLOSESPIDER_PAGECOUNT", "abc"),
     # a TINTUC_ name misspelt was ignored without a word
     ("TINTUC_EXTRACT_TIMOUT", "5"),
+    # read as a limit by Scrapy: every link left (the crawl stored nothing), the crawl closed
+    # before its first request, no User-Agent sent
+    ("DEPTH_LIMIT", "-1"),
+    ("CLOSESPIDER_TIMEOUT", "-1"),
+    ("USER_AGENT", ""),
+    ("URLLENGTH_LIMIT", "10"),  # shorter than the start URL: every request refused
+    # a list replaced whole: fetched pages and stored nothing, or Scrapy's offsite middleware
+    # back refused every request at a port, without a word
+    ("ITEM_PIPELINES", "{{}}"),
+    ("EXTENSIONS", '{{"crawler.state.CrawlState": null}}'),
+    ("DOWNLOADER_MIDDLEWARES", '{{"crawler.capture.CaptureMiddleware": null}}'),
+    # a traceback at start-up
+    ("ITEM_PIPELINES", "nope"),
+    ("SPIDER_MODULES", "nope.spiders"),
+    ("JOBDIR", "{tmp}/a-file/job"),
+    ("LOG_LEVEL", "NOPE"),
 ]
 
 
@@ -224,3 +241,34 @@ def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
 def test_contact_given_with_s_reaches_the_user_agent(tmp_path):
     settings = crawl_settings(str(tmp_path / "a.db"), overrides={"TINTUC_CONTACT": "me@example.vn"})
     assert settings.get("USER_AGENT").endswith("; me@example.vn)")
+
+
+def test_a_list_of_components_must_keep_tintuc_s_own_and_leave_the_built_ins_they_replace():
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    settings.set("ITEM_PIPELINES", {"pipelines.extract_pipeline.ExtractionPipeline": 300})
+    settings.set("DOWNLOADER_MIDDLEWARES", {"scrapy.downloadermiddlewares.offsite."
+                                            "OffsiteMiddleware": 50})  # fmt: skip
+    problems = check_settings(settings)
+    assert [p.split(":")[0] for p in problems] == ["ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES"]
+    assert "pipelines.store_pipeline.StoragePipeline is left out" in problems[0]
+    assert "RobotsTxtMiddleware is back on" in problems[1]
+    # one more pipeline, or a subclass in place of tintuc's, is the user's choice
+    settings.set("ITEM_PIPELINES", {**settings.getdict("ITEM_PIPELINES"),
+                                    "pipelines.store_pipeline.StoragePipeline": 800,
+                                    "scrapy.pipelines.images.ImagesPipeline": 1})  # fmt: skip
+    settings.set("DOWNLOADER_MIDDLEWARES", {
+        path: order for path, order in project.DOWNLOADER_MIDDLEWARES.items()
+        if path != "crawler.capture.CaptureMiddleware"})  # fmt: skip
+    settings.set("TINTUC_CAPTURE", False)  # turns that one off: it may be left out
+    assert check_settings(settings) == []
+
+
+def test_a_url_length_limit_under_every_start_url_stops_the_crawl_not_under_one():
+    settings = Settings({"URLLENGTH_LIMIT": 30})
+    short, long = "http://x.vn/", "http://x.vn/" + "a" * 40
+    (problem,) = check_start_urls(settings, [long])
+    assert problem == (f"URLLENGTH_LIMIT=30: shorter than every start URL ({long} has 52 "
+                       "characters); must be 52 or more, or 0 for no limit")
+    assert check_start_urls(settings, [long, short]) == []  # the long one is a crawl error
+    assert check_start_urls(Settings({"URLLENGTH_LIMIT": 0}), [long]) == []

@@ -10,6 +10,7 @@ removed. Here two small sites link to each other's articles, both crawled by the
 
 from __future__ import annotations
 
+import json
 import re
 from http.server import BaseHTTPRequestHandler
 
@@ -19,7 +20,7 @@ from conftest import query, run_tintuc, send_page, serving
 from test_charts import counts_agree
 
 from pipelines.archive.schema import migrations, open_archive
-from pipelines.archive.store import save_articles
+from pipelines.archive.store import save_articles, site_status
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 PAGES: dict[int, dict[str, str]] = {}  # port -> path -> page
@@ -124,7 +125,20 @@ def old_archive(tmp_path):
         article("https://www.xa-moi.gov.vn:8443/tin/d.html", "xa-moi.gov.vn", 4),
         article("http://127.0.0.1:8003/tin/e.html", "baotinh", 5),  # a registered id: stays
     ])  # fmt: skip
-    old.close()
+    # the crawls and sites rows those crawls wrote: the site told by a capture or an error
+    for site, base in [("127.0.0.1", "http://127.0.0.1:8001/"),
+                       ("xa-moi.gov.vn", "https://www.xa-moi.gov.vn:8443/")]:  # fmt: skip
+        old["sites"].insert({"id": site, "name": site, "province": "", "kind": "generic",
+                             "base_url": base, "checked_live": 0,
+                             "profile": json.dumps({"id": site, "start_urls": [base]})})
+    for crawl_id in (1, 2, 3, 4):
+        old["crawls"].insert({"id": crawl_id, "site": "127.0.0.1", "status": "finished",
+                              "started": f"2026-10-0{crawl_id}T02:00:00+00:00", "pages": 1})
+    old["captures"].insert_all([{"crawl_id": 1, "url": "http://127.0.0.1:8001/robots.txt"},
+                                {"crawl_id": 1, "url": "http://127.0.0.1:8001/"},
+                                {"crawl_id": 3, "url": "http://127.0.0.1/"}])  # fmt: skip
+    old["crawl_errors"].insert({"crawl_id": 2, "url": "http://127.0.0.1:8002/", "error": "x"})
+    old.close()  # crawl 4 kept neither: its site cannot be told
     return path
 
 
@@ -143,4 +157,21 @@ def test_articles_stored_under_the_host_alone_move_to_the_id_with_the_port(old_a
     assert all(site == label for site, label in shape) and len(shape) == 5
     assert counts_agree(db) == [("2026-10", "127.0.0.1-8001", "127.0.0.1-8002", 1),
                                 ("2026-10", "127.0.0.1-8002", "127.0.0.1-8001", 1)]
+    db.close()
+
+
+def test_crawls_and_sites_rows_follow_the_articles_to_the_id_with_the_port(old_archive):
+    """m014 moved the articles alone: `tintuc status` listed `127.0.0.1` with 0 articles of
+    its port's sites, and their crawls under it. Every crawl row is kept, under its site."""
+    db = open_archive(old_archive)  # runs m014, m015
+    assert dict(db.execute("SELECT id, site FROM crawls").fetchall()) == {
+        1: "127.0.0.1-8001", 2: "127.0.0.1-8002", 3: "127.0.0.1", 4: "127.0.0.1"}
+    status = {r["id"]: (r["articles"], r["crawl"]) for r in site_status(db)}
+    assert status == {"127.0.0.1": (1, 4), "127.0.0.1-8001": (1, 1), "127.0.0.1-8002": (1, 2),
+                      "xa-moi.gov.vn-8443": (1, None)}  # the old id left with nothing: gone
+    site = db["sites"].get("127.0.0.1-8002")
+    assert (site["name"], site["base_url"]) == ("127.0.0.1:8002", "http://127.0.0.1:8002/")
+    assert json.loads(site["profile"])["start_urls"] == ["http://127.0.0.1:8002/"]
+    assert db["sites"].get("xa-moi.gov.vn-8443")["base_url"] == "https://www.xa-moi.gov.vn:8443/"
+    assert db.execute("SELECT count(*) FROM captures").fetchone()[0] == 3
     db.close()

@@ -197,6 +197,22 @@ def test_a_host_crawled_by_start_url_is_told_how_to_become_a_site():
     assert "--write-profile" not in str(raised.value)
 
 
+@pytest.mark.parametrize("site_id", ["localhost", "localhost-8001", "127.0.0.1-8001"])
+def test_a_host_without_a_dot_or_with_its_port_is_told_too(site_id):
+    """A local site's id holds no dot (``localhost``) or ends with its port: the hint was
+    given only for an id with a dot."""
+    with pytest.raises(SiteError, match=f"unknown site '{site_id}';.*--write-profile FILE"):
+        get_site(site_id)
+
+
+def test_allowed_domains_may_name_a_start_url_s_parent_domain_or_www(tmp_path):
+    path = tmp_path / "sites.toml"
+    path.write_text("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nallowed_domains=["
+                    "'x.vn']\nstart_urls=['https://www.x.vn/', 'https://tin.x.vn/']\n"
+                    "selectors={body='div.noi-dung > p:not(.ghi-chu)'}\n", encoding="utf-8")
+    assert load_sites(path)["x"].domains() == ["x.vn"]
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
@@ -209,6 +225,18 @@ def test_a_host_crawled_by_start_url_is_told_how_to_become_a_site():
         ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
          "source=3", "source must be a string"),
         ("[sites.x\nname=", "malformed"),
+        # each of these crawled, silently: the start URL left off-site (nothing fetched), the
+        # selector skipped by the extractor, a number taken for a name
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "allowed_domains=['y.vn']", r"start URL http://x\.vn/ is outside its allowed_domains"),
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "selectors={body='div[[['}", r"selector body = 'div\[\[\[' is not a CSS selector"),
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "selectors={related='::nope('}", "selector related"),
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "selectors={body=5}", "selector body = 5"),
+        ("[sites.x]\nname=5\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']",
+         "name must be a string"),
     ],
 )
 def test_malformed_profiles_are_refused_with_a_reason(tmp_path, toml, message):

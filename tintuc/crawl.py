@@ -52,14 +52,15 @@ def crawl_settings(
     max_pages: int | None = None,
     overrides: dict[str, str] | None = None,
     sites_file: str | None = None,
+    start_urls: list[str] | None = None,
 ):
     """The Scrapy settings of one crawl, checked: :class:`CrawlSetupError` (nothing fetched,
-    nothing created) when a setting leaves the crawl unable to extract, store or capture, one
-    line naming each bad setting and what is valid."""
+    nothing created) when a setting leaves the crawl unable to extract, store or capture, or
+    to fetch any of ``start_urls``, one line naming each bad setting and what is valid."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
 
-    from crawler.checks import check_settings
+    from crawler.checks import COMPONENT_LIST, check_settings, check_start_urls
 
     overrides = overrides or {}
     if "TINTUC_DB" in overrides:
@@ -72,11 +73,16 @@ def crawl_settings(
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     for name, value in overrides.items():
-        settings.set(name, value, priority="cmdline")
+        try:
+            settings.set(name, value, priority="cmdline")
+        except ValueError:  # a component list (ITEM_PIPELINES …) given no JSON object
+            raise CrawlSetupError(f"{name}={value}: must be {COMPONENT_LIST}") from None
     contact = settings.get("TINTUC_CONTACT") or os.environ.get("TINTUC_CONTACT")
-    if contact:
+    if contact and settings.get("USER_AGENT"):  # an empty one is refused below
         settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; {contact})", "cmdline")
     problems = check_settings(settings)
+    if start_urls and not problems:
+        problems = check_start_urls(settings, start_urls)
     if problems:
         raise CrawlSetupError("; ".join(problems))
     return settings

@@ -27,7 +27,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from crawler.sites import site_id_of
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, site_host
 from pipelines.archive.clusters import cluster_article, unclaim_article
 from pipelines.text import fold
 
@@ -1020,3 +1020,46 @@ def m014_site_ids_with_port(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE articles SET site = ? WHERE id = ?", [site, article_id])
         db.execute("UPDATE article_shape SET site_id = ? WHERE id = ?",
                    [_shape_label(db, "site", site), article_id])  # fmt: skip
+
+
+@migrations()
+def m015_crawls_and_sites_with_port(db: sqlite_utils.Database) -> None:
+    """The ``crawls`` and ``sites`` rows m014 left under the host alone follow its articles:
+    ``tintuc status`` listed ``127.0.0.1`` with 0 articles, and the site's crawls were not
+    the history of ``127.0.0.1-8001``. A crawl's site is told by the first page it captured
+    or failed on (a crawl stays on its start URL's host and port); it moves as m014 moved an
+    article (:func:`_site_with_port`). A moved site id gets a copy of the old ``sites`` row,
+    pointed at its port; the old row goes once no article, crawl or schedule names it. Every
+    crawl, capture and error row is kept."""
+    first_urls = """SELECT c.id, c.site, coalesce(
+        (SELECT url FROM captures WHERE crawl_id = c.id ORDER BY id LIMIT 1),
+        (SELECT url FROM crawl_errors WHERE crawl_id = c.id ORDER BY id LIMIT 1)) FROM crawls c"""
+    moves = []  # (old id, new id, a URL of the site)
+    for crawl_id, old, url in db.execute(first_urls).fetchall():
+        new = _site_with_port(url, old)
+        if new:
+            db.execute("UPDATE crawls SET site = ? WHERE id = ?", [new, crawl_id])
+            moves.append((old, new, url))
+    # an id m014 gave articles whose crawls told nothing (no capture, no error kept)
+    for new, url in db.execute("SELECT site, min(url) FROM articles "
+                               "WHERE site NOT IN (SELECT id FROM sites) GROUP BY site"):
+        old = (urlsplit(url).hostname or "").removeprefix("www.")
+        if _site_with_port(url, old) == new:
+            moves.append((old, new, url))
+    sites = {row["id"]: row for row in db["sites"].rows}
+    for old, new, url in moves:
+        if old not in sites or new in sites:
+            continue
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}/"
+        profile = {**json.loads(sites[old]["profile"] or "{}"),
+                   "id": new, "name": site_host(url), "start_urls": [base]}  # fmt: skip
+        sites[new] = {**sites[old], "id": new, "name": site_host(url), "base_url": base,
+                      "profile": json.dumps(profile, ensure_ascii=False)}  # fmt: skip
+        db["sites"].insert(sites[new])
+    for old in {old for old, _, _ in moves}:
+        db.execute("""DELETE FROM sites WHERE id = ?
+                      AND NOT EXISTS (SELECT 1 FROM articles WHERE site = ?)
+                      AND NOT EXISTS (SELECT 1 FROM crawls WHERE site = ?)
+                      AND NOT EXISTS (SELECT 1 FROM schedules WHERE site = ?)""",
+                   [old, old, old, old])  # fmt: skip

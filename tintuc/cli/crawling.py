@@ -83,7 +83,7 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full, prov
         return
     try:
         if site:
-            get_site(site, sites_file)
+            profile = get_site(site, sites_file)
         elif not start_url:
             raise click.UsageError("give a SITE id or --start-url URL (see: tintuc sites)")
         if start_url:
@@ -96,7 +96,8 @@ def crawl(site, start_url, db_path, max_pages, overrides, sites_file, full, prov
             if profile.kind != "generic":  # its articles stay that site's, its patterns apply
                 site = profile.id
                 click.echo(f"{start_url} is registered site {site}: crawled with its profile")
-        scrapy_settings = crawl_settings(db_path, max_pages, settings, sites_file)
+        start_urls = [start_url] if start_url else profile.start_urls
+        scrapy_settings = crawl_settings(db_path, max_pages, settings, sites_file, start_urls)
         # created or migrated here, before Scrapy starts, so a failure is one line
         db = open_archive(db_path)
         try:
