@@ -13,7 +13,8 @@ each unit tested on small snippets (tests/test_discovery.py); the spider
   "»", ``rel=next`` …), a numbered widget (links whose texts are increasing page numbers in one
   container), a link to this same listing with another page number (``?page=N``, ``/trang-N``,
   ``/page/N`` …), SharePoint list paging (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback
-  pagers (``__doPostBack(target, argument)`` in a form holding ``__VIEWSTATE``).
+  pagers (``__doPostBack(target, argument)``, ``WebForm_PostBackOptions`` or submit buttons
+  numbered or "Trang sau", in a form holding ``__VIEWSTATE``).
 * **Priorities**: what reveals articles (robots.txt, sitemaps, feeds, listings) is fetched
   before the articles it revealed, so the extraction workers never wait on discovery.
 """
@@ -145,7 +146,14 @@ NEXT_WORDS = {"trang sau", "trang tiếp", "tiếp", "tiếp theo", "sau", "next
 ARROWS = "»›>→⟩▶"
 BACK_ARROWS = "«‹<←⟨◀"
 NUMBER = re.compile(r"^\[?(\d{1,4})\]?$")
-POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+# ``__doPostBack('target', 'argument')``, and ``WebForm_DoPostBackWithOptions(new
+# WebForm_PostBackOptions("target", "argument", …))``, the same post by a control that
+# validates the form first (a LinkButton with CausesValidation): both send target and argument
+POSTBACK = re.compile(r"(?:__doPostBack|WebForm_PostBackOptions)\(\s*['\"]([^'\"]*)['\"]\s*,"
+                      r"\s*['\"]([^'\"]*)['\"]\s*[,)]")
+# a pager of submit buttons (``<input type="submit" name="ctl00$Main$btnNext" value="Trang
+# sau">``): the browser posts the ASP.NET form with the button clicked
+SUBMIT_BUTTON = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?submit\b[^>]*>", re.I)
 GRID_PAGE_ARG = re.compile(r"^Page\$(\d+|Next)$", re.I)
 # Pager entries are read off the bytes, like crawler.spiders.news.page_links: building a DOM
 # costs the reactor thread ~4 ms on a 170 KB page. An entry is a short anchor ("2", "Trang sau
@@ -177,6 +185,7 @@ class Postback:
     argument: str  # __EVENTARGUMENT: "Page$3", "Page$Next" or "" (DataPager buttons)
     page: int | None  # the listing page it leads to, when the pager says so
     is_next: bool = False  # a relative "next" entry: the page is the current one plus one
+    button: bool = False  # a submit button named ``target``, clicked (no __EVENTTARGET)
 
 
 @dataclass
@@ -376,9 +385,26 @@ def find_pager(body: bytes, url: str, links: list[str]) -> Pager:
         elif scripted := scripted_page_link(body, anchor, page):
             gets.append(urljoin(url, scripted))
     gets += same_listing_pages(url, links) + sharepoint_pages(body, url)
+    postbacks += submit_pager(body)
     if postbacks and b"__VIEWSTATE" not in body:
         postbacks = []  # no ASP.NET form to post back: nothing to follow
     return Pager(list(dict.fromkeys(gets)), list(dict.fromkeys(postbacks)))
+
+
+def submit_pager(body: bytes) -> list[Postback]:
+    """The page's submit buttons that a pager shows: a page number or a "next" text as their
+    value (:data:`SUBMIT_BUTTON`), each the post its click makes."""
+    if b"submit" not in body and b"SUBMIT" not in body:
+        return []  # most pages: no parsing
+    found = []
+    for tag in SUBMIT_BUTTON.findall(body):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(tag)}
+        name, text = decode(attrs.get(b"name", b"")), entry_text(attrs.get(b"value", b""))
+        number = NUMBER.match(text)
+        if name and (number or is_next_text(text)):
+            page = int(number.group(1)) if number else None
+            found.append(Postback(name, "", page, is_next=number is None, button=True))
+    return found
 
 
 DATA_PAGE = re.compile(rb"""\sdata-page\s*=\s*["']?(\d{1,5})\b""", re.I)
@@ -560,6 +586,10 @@ def postback_request(response: TextResponse, postback: Postback, **kwargs) -> Fo
     # dependency; the call is kept (it still works) and the warning kept out of crawl logs
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+        if postback.button:  # the form as its button's click sends it
+            return FormRequest.from_response(
+                response, formxpath=VIEWSTATE_FORM, clickdata={"name": postback.target},
+                **kwargs)
         return FormRequest.from_response(
             response,
             formxpath=VIEWSTATE_FORM,

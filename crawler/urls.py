@@ -232,15 +232,19 @@ def join_base(base: str, href: str) -> str:
 # ``href="javascript:openNews('/tin/chitiet.asp?id=5')"``, ``javascript:window.open('…')``;
 # an argument with no ``/``, ``.`` or ``?`` (``showTab('tab2')``, ``void(0)``) is no URL
 SCRIPT_HREF = re.compile(r"""^javascript:\s*[\w.$]+\(\s*(["'])([^"'\s]*[/.?][^"'\s]*)\1""", re.I)
-# where a click goes: ``location.href = '…'``, ``location = '…'`` or a popup's ``window.open('…'``
-GOES_TO = r"""(?:\blocation(?:\.href)?\s*=\s*|\bwindow\.open\(\s*)"""
+# where a click goes: ``location.href = '…'``, ``location = '…'`` (``window.``, ``document.``,
+# ``self.``, ``top.`` before it), ``location.assign('…')``, ``location.replace('…')`` or a
+# popup's ``window.open('…'``: the browser's own ways to go to a page
+GOES_TO = (r"""(?:\blocation(?:\.href)?\s*=\s*|\blocation\.(?:assign|replace)\(\s*"""
+           r"""|\bwindow\.open\(\s*)""")
 _ONCLICK_TARGET = re.compile(GOES_TO + r"""(["'])([^"'\s]+)\1""", re.I)
 
 
 def script_link(href: str, onclick: str | None, data_href: str | None) -> str | None:
     """Where an anchor whose ``href`` leads nowhere (empty, ``#``, ``javascript:``) takes its
-    reader: the page its ``javascript:`` call names (:data:`SCRIPT_HREF`), its ``data-href``,
-    or where its ``onclick`` sends the browser; None when it names no page."""
+    reader: the page its ``javascript:`` call names (:data:`SCRIPT_HREF`), its ``data-href``
+    (or ``data-link``: callers pass either), or where its ``onclick`` sends the browser
+    (:data:`GOES_TO`); None when it names no page."""
     if href[:11].lower() == "javascript:":
         script = SCRIPT_HREF.match(href)
         if script is not None:

@@ -818,11 +818,11 @@ SCRIPT_REDIRECT = re.compile(
     rb"""\blocation(?:\.href)?\s*=\s*["']([^"'\s]+)["']|\blocation\.(?:replace|assign)\(\s*"""
     rb"""["']([^"'\s]+)["']\s*\)""")
 # links a page draws without <a href>: an image map's <area href>, a row or card made a link
-# by a script (``data-href="…"``, ``onclick="location.href='…'"``, a popup's ``onclick=
-# "window.open('…')"``); a page listing its news
-# only so is otherwise a dead end
+# by a script (``data-href="…"`` or ``data-link="…"``, ``onclick="location.href='…'"``,
+# ``onclick="window.location.assign('…')"``, a popup's ``onclick="window.open('…')"``); a
+# page listing its news only so is otherwise a dead end
 AREA_HREF = re.compile(rb"<area" + HREF_ATTR, re.I)
-DATA_HREF = re.compile(rb"\sdata-href" + ATTR_VALUE, re.I)
+DATA_HREF = re.compile(rb"\sdata-(?:href|link)" + ATTR_VALUE, re.I)
 # where a click goes (crawler.urls.GOES_TO: the classifier reads it too)
 _GOES_TO = GOES_TO.encode()
 ONCLICK_LOCATION = re.compile(  # the three quotings of the URL inside the attribute

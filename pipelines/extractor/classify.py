@@ -71,6 +71,10 @@ _ENGLISH_DATE = re.compile(
 # "col-right", "footer"); a wrapper named after what it holds ("content-sidebar-wrap",
 # "main-with-sidebar") is no sidebar
 _SHOWN = {"a", "img", "video", "audio", "iframe", "embed", "object", "time"}  # see _visit
+# a row or card a script makes a link (``<tr onclick="location.href='…'">``, ``<div
+# data-link="…">``: crawler.urls.script_link), holding no anchor of its own: a teaser as an
+# anchor would be (the spider follows it: crawler.spiders.news.page_links)
+_CLICKABLE = {"tr", "td", "div", "li", "article", "section", "span", "p", "h2", "h3", "h4"}
 _FRAMES = ("iframe", "embed", "object")  # what shows another document inside the page
 _PLAYER = re.compile(r"youtube|vimeo|video|player|embed", re.I)  # an embedded video's URL
 _ASIDE_TOKEN = re.compile(r"(?:aside|side|sidebar|sidebox|widget|col-?right|right-?col|"
@@ -631,7 +635,8 @@ def _links_attachment(tree, url: str) -> bool:
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href[0] == "#" or href[:11].lower() == "javascript:":
-            href = script_link(href, a.get("onclick"), a.get("data-href")) or ""
+            href = script_link(href, a.get("onclick"),
+                               a.get("data-href") or a.get("data-link")) or ""
         if href:
             resolved = _resolve(base, href)
             if resolved is not None and resolved[2] == "attachment":
@@ -695,6 +700,10 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
             walk.marked = True
         elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
             walk.current.time_date = walk.marked = True
+    elif tag in _CLICKABLE and not inside_link and (
+            el.get("onclick") or el.get("data-href") or el.get("data-link")) \
+            and el.find(".//a") is None:
+        inside_link = _link(walk, el, base)
     if inside_link:
         for child in el:
             _visit(walk, child, base, True)
@@ -778,7 +787,7 @@ def _link(walk: _Walk, a, base: str) -> bool:
     href = (a.get("href") or "").strip()
     if not href or href[0] == "#" or href[:11].lower() == "javascript:":
         # an old portal's popup teaser names its page in a script (crawler.urls.script_link)
-        target = script_link(href, a.get("onclick"), a.get("data-href"))
+        target = script_link(href, a.get("onclick"), a.get("data-href") or a.get("data-link"))
         if target is not None:
             href = target
         elif not href or href[0] == "#":

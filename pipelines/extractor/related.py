@@ -219,7 +219,7 @@ def _href(a: lxml.html.HtmlElement) -> str:
     its script opens (an old portal's popup "Tin khác" list: crawler.urls.script_link)."""
     href = (a.get("href") or "").strip()
     if not href or href[0] == "#" or href[:11].lower() == "javascript:":
-        return script_link(href, a.get("onclick"), a.get("data-href")) or href
+        return script_link(href, a.get("onclick"), a.get("data-href") or a.get("data-link")) or href
     return href
 
 
