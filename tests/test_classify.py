@@ -571,3 +571,15 @@ def test_an_article_with_popup_links_beside_and_under_it_stays_an_article():
     # its "Tin khác" list of popups is a related block, cut from the body
     assert "tổ chức ngày hội đại đoàn kết" not in result["text"]
     assert SITE + "/tin/chitiet.asp?id=501" in [link["url"] for link in result["related"]]
+
+
+def test_a_dated_notice_that_is_only_a_table_of_dated_rows_is_an_article():
+    # its dateline, then its table at once (no lead-in sentence): the rows link nowhere, so
+    # they are the notice's, not a list's items (each of which links its own page)
+    html = portal('<h1>Lịch tiếp công dân của Giám đốc Sở tháng 12 năm 2025</h1>'
+                  f'<div class="ngay">01/12/2025 16:00</div>{SCHEDULE}')
+    assert classify(html, "/thong-bao/lich-tiep-cong-dan-3121.html")[0] == "article"
+    # rows that each link an item's page under a dateline are a list of items
+    linked = SCHEDULE.replace("<td>Ông Trần", "<td><a href='/tin/tiep-dan-1.html'>Ông Trần")
+    linked = linked.replace("Giám đốc Sở</td>", "Giám đốc Sở</a></td>", 1)
+    assert classify(html.replace(SCHEDULE, linked), "/thong-bao/lich-3122.html")[0] == "listing"

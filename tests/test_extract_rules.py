@@ -1036,3 +1036,26 @@ def test_a_pager_row_inside_the_body_box_is_no_body() -> None:
     text = check(extract_article(page("".join(f"<p>{p}</p>" for p in BODY) + pager), URL),
                  BODY, [])
     assert not text.rstrip().endswith("2")
+
+
+ROWS = [("Thứ Năm, 03/12/2026", "Ông Lê Văn Hùng, Chủ tịch Ủy ban nhân dân huyện"),
+        ("Thứ Năm, 17/12/2026", "Bà Trần Thị Lan, Phó Chủ tịch Ủy ban nhân dân huyện")]
+
+
+@pytest.mark.parametrize("container", ["news-content", "news-detail__content"])
+def test_a_notice_that_is_only_a_table_keeps_its_rows_and_no_menu(container):
+    # trafilatura finds no story in a lone table and dumps every text block of the page (its
+    # baseline): no reading to weigh the named box against, so the box's rows are the body;
+    # "news-detail__content" is a BEM element of a detail block, named like "detail__content"
+    table = ("<table><tr><th>Ngày</th><th>Người tiếp công dân</th></tr>" + "".join(
+        f"<tr><td>{day}</td><td>{who}</td></tr>" for day, who in ROWS) + "</table>")
+    aside = ("<aside class='col-right'><h3>Tin mới nhất</h3><ul>" + "".join(
+        f"<li><a href='/tin-tuc/tin-{i}.html'>Nông dân xã Hòa Bình thu hoạch vụ lúa mùa số {i}"
+        f"</a></li>" for i in range(4)) + "</ul></aside>")
+    result = extract_article(page(table, container=container, after=aside), URL)
+    assert result["page_kind"] == "article"
+    text = result["text"]
+    for day, who in ROWS:
+        assert day in text and who in text
+    assert "Trang chủ" not in text and "thu hoạch vụ lúa mùa" not in text
+    assert "Cơ quan chủ quản" not in text

@@ -96,7 +96,9 @@ _BODY_CLASS = re.compile(
     r"maincontent|detail__cmain-main|dt-news__content|contentdetail|content-fck|fck-content|"
     # SharePoint rich-text field and Vietnamese names used by provincial portals
     r"ms-rtestate-field|noidung|noi-dung|noidung-tin|noi-dung-tin|noidungtin|chitiet-noidung|"
-    r"content-news|news-content-detail|tin-noidung)(?:$|\s)",
+    r"content-news|news-content-detail|tin-noidung|"
+    # a BEM element of a detail block, whatever the block's prefix ("news-detail__content")
+    r"[\w-]+-detail__(?:content|body))(?:$|\s)",
     re.I,
 )
 # (a story's subtitle under its headline is its lead in WordPress news themes: tagDiv's
@@ -2173,6 +2175,12 @@ def extract_article(
     if not agreed:
         tf_text, stage = _trafilatura_pass(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
+        # trafilatura's baseline dump is every text block of the page (it found no story of
+        # its own: a notice that is only a table, a photo, a document): no reading of the
+        # story to weigh a named container against; the container's lines, all of them in
+        # the dump, stand (the dump's menus and boxes are no more the story than it is)
+        agreed = agreed or stage == "baseline" and bool(lines) and not (
+            _tokens("\n".join(lines)) - _tokens(tf_text))
     if vietnamese and tf_text and not agreed:
         narrowed = _narrowed(tree, tf_text, sapo, story)
         if narrowed:

@@ -971,13 +971,15 @@ def _question_answered(lines: list[_Line]) -> bool:
 
 def _opens_as_notice(main: list[_Line], above: list[_Line]) -> bool:
     """The lines under the headline open with one dateline (or one just ``above`` it), then a
-    sentence: a notice, whatever dated rows follow."""
+    sentence or a table whose rows link nowhere: a notice, whatever dated rows follow (a
+    listing opens with its first item, and a table of items links each row's item)."""
     datelines = sum(1 for line in above if _dateline(line.text))
     for line in main:
         if _dateline(line.text):
             datelines += 1
         elif line.text:
-            return datelines == 1 and _sentence(line.text)
+            table = line.row is not None and not any(x.teasers for x in main if x.row is not None)
+            return datelines == 1 and (_sentence(line.text) or table)
     return False
 
 
