@@ -1036,3 +1036,47 @@ def test_a_pager_row_inside_the_body_box_is_no_body() -> None:
     text = check(extract_article(page("".join(f"<p>{p}</p>" for p in BODY) + pager), URL),
                  BODY, [])
     assert not text.rstrip().endswith("2")
+
+
+# --- the publisher's JSON-LD articleBody --------------------------------------------------
+
+SLIDES = [
+    "Điểm thứ nhất là bãi bồi cửa sông, nơi đoàn viên trồng gần ba nghìn cây đước trong buổi "
+    "sáng, mỗi cây được buộc cọc tre để chống sóng đánh bật gốc.",
+    "Điểm thứ hai là khu rừng phòng hộ cũ phía bắc, nơi lực lượng biên phòng dặm lại những "
+    "khoảng trống do bão năm ngoái để lại bằng cây bần giống của xã.",
+]
+SIGN_UP = ("Đăng ký nhận bản tin, bạn đồng ý nhận thư điện tử hằng tuần từ tòa soạn; có thể "
+           "hủy đăng ký bất cứ lúc nào tại cuối mỗi thư.")
+UNSHOWN = ("Đoạn này chỉ có trong dữ liệu cấu trúc của trang mà không hiện ra cho người đọc, "
+           "nên không bao giờ được đưa vào bài.")
+
+
+def _stated(paragraphs: list[str]) -> str:
+    import json
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+            "articleBody": " ".join(paragraphs).replace("&", "&amp;")}
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+def test_story_lines_the_json_ld_article_body_states_are_brought_in_in_document_order() -> None:
+    # a list story: the intro in the body box, its items in a slide block after it that the
+    # body box does not hold; the page's JSON-LD articleBody states them all (and a sign-up
+    # notice the page shows twice, a widget's, and a line the page does not show)
+    slides = "".join(f'<div class="slide"><h3>Điểm {i + 1}</h3><p>{p}</p>'
+                     f'<div class="notice">{SIGN_UP}</div></div>'
+                     for i, p in enumerate(SLIDES))
+    html = page("".join(paragraphs()[:2]), after=f'<section class="slides">{slides}</section>'
+                + f"<p>{BODY[2]}</p>" + _stated([*BODY[:2], *(f"{p} {SIGN_UP}" for p in SLIDES),
+                                               BODY[2], UNSHOWN]))
+    result = extract_article(html, URL)
+    text = check(result, [*BODY, *SLIDES], [SIGN_UP, UNSHOWN, "Cơ quan chủ quản"])
+    assert text.index(BODY[1]) < text.index(SLIDES[0]) < text.index(SLIDES[1])
+    assert "recovered_text" in result["flags"]
+
+
+def test_a_json_ld_article_body_the_body_holds_changes_nothing() -> None:
+    html = page("".join(paragraphs()), after=_stated(BODY[:2]))  # (a summary, cut short)
+    plain = extract_article(page("".join(paragraphs())), URL)
+    assert extract_article(html, URL)["text"] == plain["text"]
+
