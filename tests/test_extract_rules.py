@@ -1080,3 +1080,23 @@ def test_a_json_ld_article_body_the_body_holds_changes_nothing() -> None:
     plain = extract_article(page("".join(paragraphs())), URL)
     assert extract_article(html, URL)["text"] == plain["text"]
 
+
+def test_a_date_opening_a_preformatted_block_is_body() -> None:
+    # a work log quoted in <pre>: its date lines are the log's, not the page's dateline
+    log = ("2025-03-02:\n    Harbour board: weigh plan for the old quay\n2025-03-03:\n"
+           "    Ferry office: publish the winter timetable")
+    story = [f"Paragraph {i}: every morning the clerk wrote the day's date on top of a plain "
+             "text file and, under it, one line for each request the harbour board sent."
+             for i in range(4)]
+    html = f"""<html lang="en"><head><title>How one clerk kept the harbour's requests</title>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>How one clerk kept the harbour's requests</h1><p class="meta">2025-03-04</p>
+<div class="entry-content"><p>{story[0]}</p><p>{story[1]}</p><pre><code>{log}</code></pre>
+<p>{story[2]}</p><p>{story[3]}</p></div></article>
+<footer><p>Copyright the Harbour Gazette, all rights reserved.</p></footer></body></html>"""
+    text = extract_article(html, "https://example.org/news/clerk-log")["text"]
+    assert "2025-03-02:" in text and "2025-03-03:" in text
+    assert text.index("2025-03-02:") < text.index("Harbour board: weigh") < text.index(
+        "2025-03-03:") < text.index("Ferry office")
+    assert "Paragraph 3: every morning" in text and "Copyright the Harbour" not in text
+    assert "2025-03-04" not in text  # the page's own dateline still goes

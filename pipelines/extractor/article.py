@@ -1012,10 +1012,13 @@ def _data_rows(table: lxml.html.HtmlElement) -> list[str]:
     return rows if data_rows >= 2 else []
 
 
-def _table_data(root: lxml.html.HtmlElement) -> frozenset[str]:
-    """The rows of ``root``'s data tables (:func:`_data_rows`). A date or the document's number
-    there is data, not the page's dateline or headline."""
-    return frozenset(row for table in root.iter("table") for row in _data_rows(table))
+def _data_lines(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """The rows of ``root``'s data tables (:func:`_data_rows`) and the lines of its
+    preformatted blocks (code, a log, a plain-text table in <pre>). A date or the document's
+    number there is data, not the page's dateline or headline."""
+    return frozenset([*(row for table in root.iter("table") for row in _data_rows(table)),
+                      *(line for pre in root.iter("pre")
+                        for line in map(_clean_text, pre.text_content().split("\n")) if line)])
 
 
 def _chrome_line(line: str, title: str | None) -> bool:
@@ -2203,13 +2206,14 @@ def extract_article(
                                      if line and not _chrome_line(line, title)], tree,
                                     container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
-    # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025")
+    # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025"), in
+    # a preformatted block the block's (a log's "2025-12-19:")
     # (the tables read only when a line is in doubt: for speed, most bodies have none)
     chrome = [_chrome_line(line, title) or _date_line(line) for line in lines]
-    table_data = _table_data(container if container is not None else story if story is not None
-                            else tree) if any(chrome) else frozenset()
+    data = _data_lines(container if container is not None else story if story is not None
+                       else tree) if any(chrome) else frozenset()
     lines = [line for line, in_doubt in zip(lines, chrome, strict=True)
-             if not in_doubt or line in table_data]
+             if not in_doubt or line in data]
     # Never worse than plain trafilatura: a body short beside the page's prose is checked
     # against plain trafilatura's full extraction (only then: it costs as much again), and
     # what it finds and the body lacks is brought in, in document order. A body container
