@@ -1059,3 +1059,67 @@ def test_a_notice_that_is_only_a_table_keeps_its_rows_and_no_menu(container):
         assert day in text and who in text
     assert "Trang chủ" not in text and "thu hoạch vụ lúa mùa" not in text
     assert "Cơ quan chủ quản" not in text
+
+
+# --- the publisher's JSON-LD articleBody --------------------------------------------------
+
+SLIDES = [
+    "Điểm thứ nhất là bãi bồi cửa sông, nơi đoàn viên trồng gần ba nghìn cây đước trong buổi "
+    "sáng, mỗi cây được buộc cọc tre để chống sóng đánh bật gốc.",
+    "Điểm thứ hai là khu rừng phòng hộ cũ phía bắc, nơi lực lượng biên phòng dặm lại những "
+    "khoảng trống do bão năm ngoái để lại bằng cây bần giống của xã.",
+]
+SIGN_UP = ("Đăng ký nhận bản tin, bạn đồng ý nhận thư điện tử hằng tuần từ tòa soạn; có thể "
+           "hủy đăng ký bất cứ lúc nào tại cuối mỗi thư.")
+UNSHOWN = ("Đoạn này chỉ có trong dữ liệu cấu trúc của trang mà không hiện ra cho người đọc, "
+           "nên không bao giờ được đưa vào bài.")
+
+
+def _stated(paragraphs: list[str]) -> str:
+    import json
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+            "articleBody": " ".join(paragraphs).replace("&", "&amp;")}
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+def test_story_lines_the_json_ld_article_body_states_are_brought_in_in_document_order() -> None:
+    # a list story: the intro in the body box, its items in a slide block after it that the
+    # body box does not hold; the page's JSON-LD articleBody states them all (and a sign-up
+    # notice the page shows twice, a widget's, and a line the page does not show)
+    slides = "".join(f'<div class="slide"><h3>Điểm {i + 1}</h3><p>{p}</p>'
+                     f'<div class="notice">{SIGN_UP}</div></div>'
+                     for i, p in enumerate(SLIDES))
+    html = page("".join(paragraphs()[:2]), after=f'<section class="slides">{slides}</section>'
+                + f"<p>{BODY[2]}</p>" + _stated([*BODY[:2], *(f"{p} {SIGN_UP}" for p in SLIDES),
+                                               BODY[2], UNSHOWN]))
+    result = extract_article(html, URL)
+    text = check(result, [*BODY, *SLIDES], [SIGN_UP, UNSHOWN, "Cơ quan chủ quản"])
+    assert text.index(BODY[1]) < text.index(SLIDES[0]) < text.index(SLIDES[1])
+    assert "recovered_text" in result["flags"]
+
+
+def test_a_json_ld_article_body_the_body_holds_changes_nothing() -> None:
+    html = page("".join(paragraphs()), after=_stated(BODY[:2]))  # (a summary, cut short)
+    plain = extract_article(page("".join(paragraphs())), URL)
+    assert extract_article(html, URL)["text"] == plain["text"]
+
+
+def test_a_date_opening_a_preformatted_block_is_body() -> None:
+    # a work log quoted in <pre>: its date lines are the log's, not the page's dateline
+    log = ("2025-03-02:\n    Harbour board: weigh plan for the old quay\n2025-03-03:\n"
+           "    Ferry office: publish the winter timetable")
+    story = [f"Paragraph {i}: every morning the clerk wrote the day's date on top of a plain "
+             "text file and, under it, one line for each request the harbour board sent."
+             for i in range(4)]
+    html = f"""<html lang="en"><head><title>How one clerk kept the harbour's requests</title>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>How one clerk kept the harbour's requests</h1><p class="meta">2025-03-04</p>
+<div class="entry-content"><p>{story[0]}</p><p>{story[1]}</p><pre><code>{log}</code></pre>
+<p>{story[2]}</p><p>{story[3]}</p></div></article>
+<footer><p>Copyright the Harbour Gazette, all rights reserved.</p></footer></body></html>"""
+    text = extract_article(html, "https://example.org/news/clerk-log")["text"]
+    assert "2025-03-02:" in text and "2025-03-03:" in text
+    assert text.index("2025-03-02:") < text.index("Harbour board: weigh") < text.index(
+        "2025-03-03:") < text.index("Ferry office")
+    assert "Paragraph 3: every morning" in text and "Copyright the Harbour" not in text
+    assert "2025-03-04" not in text  # the page's own dateline still goes
