@@ -219,11 +219,13 @@ def profile_from_dict(site_id: str, data: dict[str, Any], *, bundled: bool = Fal
                 f"post-merger units in {PROVINCES_FILE.name}"
             )
     profile = SiteProfile(id=site_id, **data)
-    outside = [u for u in profile.start_urls if not host_allowed(site_host(u), profile.domains())]
-    if outside:  # its every link, the start URL first, was left off-site: nothing fetched
-        raise SiteError(f"site {site_id!r}: start URL {outside[0]} is outside its "
-                        f"allowed_domains ({', '.join(profile.allowed_domains)}); must be on "
-                        "one of them")
+    for key, urls in (("start URL", profile.start_urls), ("feed", profile.feeds),
+                      ("sitemap", profile.sitemaps)):  # fmt: skip
+        outside = [u for u in urls if not host_allowed(site_host(u), profile.domains())]
+        if outside:  # left off-site, never fetched (a start URL: nor any link of it)
+            raise SiteError(f"site {site_id!r}: {key} {outside[0]} is outside the site's "
+                            f"hosts ({', '.join(profile.domains())}); it would never be "
+                            "fetched: add its host to allowed_domains")
     return profile
 
 

@@ -137,6 +137,19 @@ def test_written_profile_is_a_valid_registry_entry(tmp_path):
     assert not profile.checked_live and profile.start_urls == ["http://x.vn/"]
 
 
+def test_a_written_profile_leaves_out_feeds_on_other_hosts(tmp_path):
+    """A page may announce a feed on another host (a feed service): the crawl would leave it
+    off-site, and a profile naming it is refused, so the written profile keeps the site's."""
+    found = SiteReport("http://x.vn/", generic_profile("http://x.vn/"), pages=3)
+    found.feeds = ["http://x.vn/rss/tin.rss", "https://feeds.example.com/x-vn"]
+    found.sitemaps = ["http://cdn.other.vn/sitemap.xml", "http://tin.x.vn/sitemap.xml"]
+    path = tmp_path / "learned.toml"
+    path.write_text(profile_toml(found, "x-portal"), encoding="utf-8")
+    profile = load_sites(path)["x-portal"]
+    assert profile.feeds == ["http://x.vn/rss/tin.rss"]
+    assert profile.sitemaps == ["http://tin.x.vn/sitemap.xml"]
+
+
 def test_a_profile_learned_from_a_local_mirror_is_named_by_its_port_too(tmp_path):
     found = SiteReport("http://127.0.0.1:8799/", generic_profile("http://127.0.0.1:8799/"))
     path = tmp_path / "learned.toml"

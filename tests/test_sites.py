@@ -228,7 +228,12 @@ def test_allowed_domains_may_name_a_start_url_s_parent_domain_or_www(tmp_path):
         # each of these crawled, silently: the start URL left off-site (nothing fetched), the
         # selector skipped by the extractor, a number taken for a name
         ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
-         "allowed_domains=['y.vn']", r"start URL http://x\.vn/ is outside its allowed_domains"),
+         "allowed_domains=['y.vn']", r"start URL http://x\.vn/ is outside the site's hosts"),
+        # a feed or sitemap on another host was left off-site, never fetched, without a word
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "feeds=['http://rss.y.vn/tin.rss']", r"feed http://rss\.y\.vn/tin\.rss is outside"),
+        ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
+         "sitemaps=['http://y.vn/sitemap.xml']", "sitemap http://y.vn/sitemap.xml is outside"),
         ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"
          "selectors={body='div[[['}", r"selector body = 'div\[\[\[' is not a CSS selector"),
         ("[sites.x]\nname='X'\nprovince='P'\nkind='portal'\nstart_urls=['http://x.vn/']\n"

@@ -20,8 +20,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.discovery import feed_links, find_pager, robots_sitemaps
-from crawler.sites import SiteProfile, generic_profile, get_site
+from crawler.sites import SiteProfile, generic_profile, get_site, host_allowed
 from crawler.spiders.news import page_links
+from crawler.urls import site_host
 from pipelines.archive.captures import warc_path
 from pipelines.archive.schema import open_archive
 from pipelines.archive.warc import read_record
@@ -367,13 +368,18 @@ def _toml(value) -> str:
 def profile_toml(report: SiteReport, site_id: str | None = None) -> str:
     """The learned profile as a ``[sites.<id>]`` table (the ``--sites FILE`` format)."""
     p = report.profile
+
+    def on_site(urls: list[str]) -> list[str]:  # a crawl leaves the others unfetched, and a
+        # profile naming one is refused (crawler.sites.profile_from_dict)
+        return [u for u in dict.fromkeys(urls) if host_allowed(site_host(u), p.domains())]
+
     table = {
         "name": p.name,
         "province": p.province or "chưa rõ",
         "kind": p.kind,
         "start_urls": p.start_urls,
-        "feeds": list(dict.fromkeys([*p.feeds, *report.feeds])),
-        "sitemaps": list(dict.fromkeys([*p.sitemaps, *report.sitemaps])),
+        "feeds": on_site([*p.feeds, *report.feeds]),
+        "sitemaps": on_site([*p.sitemaps, *report.sitemaps]),
         "article_patterns": report.article_patterns,
         "listing_patterns": report.listing_patterns,
         "selectors": p.selectors,
