@@ -1123,3 +1123,46 @@ def test_a_date_opening_a_preformatted_block_is_body() -> None:
         "2025-03-03:") < text.index("Ferry office")
     assert "Paragraph 3: every morning" in text and "Copyright the Harbour" not in text
     assert "2025-03-04" not in text  # the page's own dateline still goes
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="cookie-banner">{}</div>', '<div id="CookieConsent">{}</div>',
+    '<section class="box cmplz-cookiebanner">{}</section>',
+    '<div class="coo\u212aie-notice">{}</div>',  # a Kelvin sign: "k" to a case-blind match
+    '<div class="cookie-recipe">{}</div>',  # the word, but no banner's name
+    '<div id="comments"><ul class="comment-list"><li>{}</li></ul></div>',
+    '<section class="post-comments">{}</section>', '<div class="infinite-scroll">{}</div>',
+    '<div class="elementor-share-buttons">{}</div>', '<div class="ghi-chu">{}</div>'])
+def test_trafilaturas_named_boxes_are_the_same_elements_in_tintucs_passes(box) -> None:
+    # tintuc's passes read the page's classes and ids before trafilatura tests its regular
+    # expressions on every element (cookie banners, comment sections, infinite-scroll boxes,
+    # share buttons): the same elements go, in the same order
+    import importlib
+
+    import trafilatura.core
+
+    from pipelines.extractor import article
+    assert importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH \
+        is article._basic_clean_elements
+    named = [*trafilatura.core.RAW_TREE_PRUNE_XPATH,
+             *trafilatura.core.REMOVE_COMMENTS_AND_LISTS_XPATH]
+    assert len(named) == 3 and all(isinstance(x, article._NamedOnly) for x in named)
+    notice = "Trang này dùng cookie để ghi nhớ lựa chọn của bạn"
+    page = baseline_dump_page().replace(
+        '<div class="side">', box.format(notice) + '<aside>Quảng cáo</aside><script>x=1'
+        '</script><div id="site-footer">Bản quyền</div><div class="side">')
+    tree = article._parse(page)
+    body = tree.find("body")
+    expected = [article._BASIC_CLEAN(body), *(x.xpath(body) for x in named)]
+    names = article._page_names.set(article._names(tree))
+    try:
+        found = [article._basic_clean_elements(body), *(x(body) for x in named)]
+    finally:
+        article._page_names.reset(names)
+    assert len(expected[0]) >= 3
+    for mine, theirs in zip(found, expected, strict=True):
+        assert all(a is b for a, b in zip(mine, theirs, strict=True))
+    # on this page trafilatura's fast pass gives its baseline dump, cleaned so
+    text, stage = article._trafilatura_pass(tree, URL)
+    assert stage == "baseline" and BODY[1] in text and "Quảng cáo" not in text
+    assert (notice in text) == ("recipe" in box or "ghi-chu" in box)
