@@ -157,24 +157,23 @@ politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
 """
 
 
-def crawl_twice(handler, tmp: Path, *settings: str, timeout: int = 120):
-    """Two ``--full`` crawls of site "thu" served by ``handler``, the second after its class
-    attribute ``later`` is set (the site has turned some pages worse): the base URL, the
-    archive's path and each crawl's rows of articles, keyed by path."""
+def crawl_twice(pages, tmp: Path, *settings: str, handler: type[PagesHandler] = PagesHandler,
+                timeout: int = 120):
+    """Two ``--full`` crawls of site "thu" answered by ``pages(path, later)`` (an
+    :data:`Answer`), ``later`` True for the second crawl (the site has turned some pages
+    worse): the base URL, the archive's path and each crawl's rows of articles, keyed by
+    path."""
     db_path, sites = tmp / "archive.db", tmp / "sites.toml"
-    snapshots = []
-    with serving(handler) as (base, _):
+    snapshots, turn = [], {"later": False}
+    with serve_pages(lambda path: pages(path, turn["later"]), handler) as (base, _):
         sites.write_text(THU_SITES_TOML.format(base=base), encoding="utf-8")
         crawl = ("crawl", "thu", "--sites", str(sites), "--db", str(db_path), "--full",
                  *(arg for s in settings for arg in ("-s", s)))  # fmt: skip
-        try:
-            for later in (False, True):
-                handler.later = later
-                run_tintuc(*crawl, timeout=timeout)
-                snapshots.append({r["url"][len(base):]: r for r in query(
-                    db_path, "SELECT * FROM articles")})  # fmt: skip
-        finally:
-            handler.later = False
+        for later in (False, True):
+            turn["later"] = later
+            run_tintuc(*crawl, timeout=timeout)
+            snapshots.append({r["url"][len(base):]: r for r in query(
+                db_path, "SELECT * FROM articles")})  # fmt: skip
     return base, db_path, snapshots
 
 
