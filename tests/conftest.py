@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -72,6 +73,66 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[tuple[str, Thread
         server.server_close()
 
 
+# What a local test site answers for a path: a page (bytes, or str sent as UTF-8 HTML), None
+# for a 404, or (status, headers, body) for anything else (a redirect, another content type).
+Answer = bytes | str | None | tuple[int, dict[str, str], bytes | str]
+
+
+class PagesHandler(BaseHTTPRequestHandler):
+    """Answers GETs from ``server.pages``: a dict ``path -> Answer`` or a function of the path
+    (with its query) returning one; records each path asked in ``server.paths``. Subclass it
+    to answer other methods too."""
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.server.paths.append(self.path)
+        pages = self.server.pages
+        self.send_answer(pages(self.path) if callable(pages) else pages.get(self.path))
+
+    def send_answer(self, answer: Answer) -> None:
+        status, headers, body = answer if isinstance(answer, tuple) else (
+            404 if answer is None else 200, {}, answer or b"")  # fmt: skip
+        body = body.encode() if isinstance(body, str) else body
+        headers = {"Content-Type": "text/html; charset=utf-8", **headers}
+        headers.setdefault("Content-Length", str(len(body)))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_pages(pages, handler: type[PagesHandler] = PagesHandler
+                ) -> Iterator[tuple[str, list[str]]]:
+    """``pages`` (see :class:`PagesHandler`) served on 127.0.0.1 at a free port: its base URL and
+    the list of paths asked so far."""
+    with serving(handler) as (base, server):
+        server.pages, server.paths = pages, []
+        yield base, server.paths
+
+
+@dataclass
+class SiteCrawl:
+    base: str  # the site's base URL, as the archive's URLs start
+    db_path: Path
+    paths: list[str]  # every path the crawl asked, in order
+    result: subprocess.CompletedProcess
+
+
+def crawl_site(pages, folder: Path, *options: str, handler: type[PagesHandler] = PagesHandler,
+               timeout: int = 120) -> SiteCrawl:
+    """Serve ``pages`` (see :class:`PagesHandler`), crawl them from the home page with the real
+    CLI (no profile; ``options`` added to its command line) into ``folder/archive.db``."""
+    db_path = folder / "archive.db"
+    with serve_pages(pages, handler) as (base, paths):
+        result = run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path), *options,
+                            timeout=timeout)  # fmt: skip
+    return SiteCrawl(base, db_path, paths, result)
+
+
 def query(db_path, sql: str, params=()) -> list[dict]:
     """Rows of ``sql`` on the archive at ``db_path``, as dicts (a fresh connection each call)."""
     conn = sqlite3.connect(db_path)
@@ -96,24 +157,23 @@ politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
 """
 
 
-def crawl_twice(handler, tmp: Path, *settings: str, timeout: int = 120):
-    """Two ``--full`` crawls of site "thu" served by ``handler``, the second after its class
-    attribute ``later`` is set (the site has turned some pages worse): the base URL, the
-    archive's path and each crawl's rows of articles, keyed by path."""
+def crawl_twice(pages, tmp: Path, *settings: str, handler: type[PagesHandler] = PagesHandler,
+                timeout: int = 120):
+    """Two ``--full`` crawls of site "thu" answered by ``pages(path, later)`` (an
+    :data:`Answer`), ``later`` True for the second crawl (the site has turned some pages
+    worse): the base URL, the archive's path and each crawl's rows of articles, keyed by
+    path."""
     db_path, sites = tmp / "archive.db", tmp / "sites.toml"
-    snapshots = []
-    with serving(handler) as (base, _):
+    snapshots, turn = [], {"later": False}
+    with serve_pages(lambda path: pages(path, turn["later"]), handler) as (base, _):
         sites.write_text(THU_SITES_TOML.format(base=base), encoding="utf-8")
         crawl = ("crawl", "thu", "--sites", str(sites), "--db", str(db_path), "--full",
                  *(arg for s in settings for arg in ("-s", s)))  # fmt: skip
-        try:
-            for later in (False, True):
-                handler.later = later
-                run_tintuc(*crawl, timeout=timeout)
-                snapshots.append({r["url"][len(base):]: r for r in query(
-                    db_path, "SELECT * FROM articles")})  # fmt: skip
-        finally:
-            handler.later = False
+        for later in (False, True):
+            turn["later"] = later
+            run_tintuc(*crawl, timeout=timeout)
+            snapshots.append({r["url"][len(base):]: r for r in query(
+                db_path, "SELECT * FROM articles")})  # fmt: skip
     return base, db_path, snapshots
 
 

@@ -13,11 +13,10 @@ session's probe of local sites, crawled without a profile).
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import PagesHandler, crawl_site, query
 
 from crawler.discovery import Postback, find_pager
 from crawler.spiders.news import page_links
@@ -92,21 +91,20 @@ def events_list(number: int) -> bytes:
         f"value='Tìm'><h1>Sự kiện</h1><ul>{cards}</ul><div class='pager'>{pager}</div></form>"))
 
 
-class ClickablePortal(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.server.paths.append(self.path)
-        body = None
-        if self.path == "/":
-            body = page("Trang chủ", "<h2>Tin mới</h2><table>" + row(1) + "</table>")
-        elif self.path == "/Pages/TinTuc.aspx":
-            body = news_list(1)
-        elif self.path == "/Pages/SuKien.aspx":
-            body = events_list(1)
-        elif self.path.startswith("/tin/bai-") and self.path[9:-5].isdigit():
-            body = article(int(self.path[9:-5])) if int(self.path[9:-5]) in TITLES else None
-        send_page(self, body)
+def portal_page(path: str) -> bytes | None:
+    if path == "/":
+        return page("Trang chủ", "<h2>Tin mới</h2><table>" + row(1) + "</table>")
+    if path == "/Pages/TinTuc.aspx":
+        return news_list(1)
+    if path == "/Pages/SuKien.aspx":
+        return events_list(1)
+    if path.startswith("/tin/bai-") and path[9:-5].isdigit():
+        return article(int(path[9:-5])) if int(path[9:-5]) in TITLES else None
+    return None
 
-    def do_POST(self):  # noqa: N802
+
+class ClickablePortal(PagesHandler):
+    def do_POST(self):  # noqa: N802 - http.server's name
         length = int(self.headers.get("Content-Length", "0"))
         form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
         self.server.paths.append("POST " + self.path + " " + " ".join(sorted(form)))
@@ -114,19 +112,13 @@ class ClickablePortal(BaseHTTPRequestHandler):
             (k for k in form if k.startswith("ctl00$Main$btn")), "")
         wanted = 2 if clicked.endswith(("2", "Next")) else 1
         lists = {"/Pages/TinTuc.aspx": news_list, "/Pages/SuKien.aspx": events_list}
-        send_page(self, lists[self.path](wanted) if self.path in lists else None)
-
-    def log_message(self, *args):
-        pass
+        self.send_answer(lists[self.path](wanted) if self.path in lists else None)
 
 
 @pytest.fixture(scope="module")
 def clickable_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("clickable") / "archive.db"
-    with serving(ClickablePortal) as (base, server):
-        server.paths = []
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield db_path, server.paths
+    crawl = crawl_site(portal_page, tmp_path_factory.mktemp("clickable"), handler=ClickablePortal)
+    return crawl.db_path, crawl.paths
 
 
 @pytest.mark.e2e

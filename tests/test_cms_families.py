@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import query, run_tintuc, serve_pages
 
 from crawler.urls import canonical_url
 
@@ -51,25 +50,21 @@ def liferay_page(title: str, main: str) -> bytes:
             "</footer></body></html>").encode()
 
 
-class LiferaySite(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        parts = urlsplit(self.path)
-        body = None
-        if parts.path in ("/", "/web/guest/tin-tuc"):
-            body = liferay_page("Tin tức", "<h1>Tin tức</h1>" + "".join(
-                f"<h3><a href='{liferay_link(n)}'>{t}</a></h3><p>24/12/2025</p>"
-                for n, t in enumerate(TITLES)))
-        elif parts.path.startswith("/web/guest/tin-tuc/-/asset_publisher/AbCd/content/bai-"):
-            n = int(parts.path.rsplit("-", 1)[1])
-            body = liferay_page(TITLES[n], (
-                f"<h1>{TITLES[n]}</h1><p class='date'>2{n}/12/2025 08:00</p><p>Sáng 2{n}/12, "
-                f"{TITLES[n].lower()} với sự tham dự của lãnh đạo địa phương và đông đảo bà "
-                f"con nhân dân trong vùng.</p><h4>Tin liên quan</h4><ul><li><a href="
-                f"'{liferay_link((n + 1) % 5)}'>{TITLES[(n + 1) % 5]}</a></li></ul>"))
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+def liferay_site(asked: str) -> bytes | None:
+    parts = urlsplit(asked)
+    body = None
+    if parts.path in ("/", "/web/guest/tin-tuc"):
+        body = liferay_page("Tin tức", "<h1>Tin tức</h1>" + "".join(
+            f"<h3><a href='{liferay_link(n)}'>{t}</a></h3><p>24/12/2025</p>"
+            for n, t in enumerate(TITLES)))
+    elif parts.path.startswith("/web/guest/tin-tuc/-/asset_publisher/AbCd/content/bai-"):
+        n = int(parts.path.rsplit("-", 1)[1])
+        body = liferay_page(TITLES[n], (
+            f"<h1>{TITLES[n]}</h1><p class='date'>2{n}/12/2025 08:00</p><p>Sáng 2{n}/12, "
+            f"{TITLES[n].lower()} với sự tham dự của lãnh đạo địa phương và đông đảo bà "
+            f"con nhân dân trong vùng.</p><h4>Tin liên quan</h4><ul><li><a href="
+            f"'{liferay_link((n + 1) % 5)}'>{TITLES[(n + 1) % 5]}</a></li></ul>"))
+    return body
 
 
 def test_liferay_portlet_tokens_are_no_part_of_a_url():
@@ -81,7 +76,7 @@ def test_liferay_portlet_tokens_are_no_part_of_a_url():
 @pytest.mark.e2e
 def test_a_liferay_article_linked_with_a_new_token_on_every_page_is_stored_once(tmp_path):
     db_path = tmp_path / "archive.db"
-    with serving(LiferaySite) as (base, _):
+    with serve_pages(liferay_site) as (base, _):
         run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path), "--max-pages", "60")
     titles = sorted(r["title"] for r in query(db_path, "SELECT title FROM articles"))
     assert titles == sorted(TITLES)
@@ -121,67 +116,61 @@ def portal_article(n: int, nav: str) -> bytes:
         "<p>Dịp này, địa phương biểu dương các tập thể, cá nhân có nhiều đóng góp.</p>"), nav)
 
 
-class JoomlaSite(BaseHTTPRequestHandler):
+JOOMLA_NAV = ("<a href='/index.php?option=com_content&amp;view=category&amp;id=3&amp;"
+              "Itemid=103'>Tin tức</a><a href='/index.php?option=com_content&amp;"
+              "view=category&amp;id=4&amp;Itemid=104'>Thông báo</a>")
+
+
+def joomla_site(asked: str) -> bytes | None:
     """The home page links ``id=N&Itemid=120`` (its own menu item), the category listings
     ``id=N:slug&catid=C&Itemid=10C``."""
-    NAV = ("<a href='/index.php?option=com_content&amp;view=category&amp;id=3&amp;Itemid=103'>"
-           "Tin tức</a><a href='/index.php?option=com_content&amp;view=category&amp;id=4&amp;"
-           "Itemid=104'>Thông báo</a>")
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        parts = urlsplit(self.path)
-        q = dict(parse_qsl(parts.query))
-        body = None
-        if parts.path == "/" and not q:
-            body = portal_page("Trang chủ", "<h2>Tin nổi bật</h2>" + teasers(
-                {n: f"/index.php?option=com_content&amp;view=article&amp;id={n}&amp;Itemid=120"
-                 for n in NEWS}), self.NAV)
-        elif q.get("view") == "category" and q.get("id") in ("3", "4"):
-            items = NEWS if q["id"] == "3" else NOTICES
-            body = portal_page("Trang chủ", teasers(
-                {n: f"/index.php?option=com_content&amp;view=article&amp;id={n}:bai-so-{n}"
-                    f"&amp;catid={q['id']}&amp;Itemid=10{q['id']}" for n in items}), self.NAV)
-        elif q.get("view") == "article" and int(q.get("id", "0").split(":")[0]) in NEWS | NOTICES:
-            body = portal_article(int(q["id"].split(":")[0]), self.NAV)
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+    parts = urlsplit(asked)
+    q = dict(parse_qsl(parts.query))
+    body = None
+    if parts.path == "/" and not q:
+        body = portal_page("Trang chủ", "<h2>Tin nổi bật</h2>" + teasers(
+            {n: f"/index.php?option=com_content&amp;view=article&amp;id={n}&amp;Itemid=120"
+             for n in NEWS}), JOOMLA_NAV)
+    elif q.get("view") == "category" and q.get("id") in ("3", "4"):
+        items = NEWS if q["id"] == "3" else NOTICES
+        body = portal_page("Trang chủ", teasers(
+            {n: f"/index.php?option=com_content&amp;view=article&amp;id={n}:bai-so-{n}"
+                f"&amp;catid={q['id']}&amp;Itemid=10{q['id']}" for n in items}), JOOMLA_NAV)
+    elif q.get("view") == "article" and int(q.get("id", "0").split(":")[0]) in NEWS | NOTICES:
+        body = portal_article(int(q["id"].split(":")[0]), JOOMLA_NAV)
+    return body
 
 
-class DnnSite(BaseHTTPRequestHandler):
-    """The home page's module links ``/tabid/36/ctl/Detail/mid/380/ItemID/N``, the section
-    page's ``/tabid/57/ctl/Detail/mid/412/ItemID/N``."""
-    NAV = ("<a href='/tabid/57/Default.aspx'>Tin tức</a>"
+DNN_NAV = ("<a href='/tabid/57/Default.aspx'>Tin tức</a>"
            "<a href='/tabid/58/Default.aspx'>Thông báo</a>")
 
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = urlsplit(self.path).path
-        body = None
-        detail = re.fullmatch(r"/tabid/\d+/ctl/Detail/mid/\d+/ItemID/(\d+)/Default\.aspx", path)
-        if path == "/":
-            body = portal_page("Trang chủ", "<h2>Tin nổi bật</h2>" + teasers(
-                {n: f"/tabid/36/ctl/Detail/mid/380/ItemID/{n}/Default.aspx" for n in NEWS}),
-                self.NAV)
-        elif path in ("/tabid/57/Default.aspx", "/tabid/58/Default.aspx"):
-            tab = int(path.split("/")[2])
-            items = NEWS if tab == 57 else NOTICES
-            body = portal_page("Trang chủ", teasers(
-                {n: f"/tabid/{tab}/ctl/Detail/mid/412/ItemID/{n}/Default.aspx" for n in items}),
-                self.NAV)
-        elif detail and int(detail.group(1)) in NEWS | NOTICES:
-            body = portal_article(int(detail.group(1)), self.NAV)
-        send_page(self, body)
 
-    def log_message(self, *args):
-        pass
+def dnn_site(asked: str) -> bytes | None:
+    """The home page's module links ``/tabid/36/ctl/Detail/mid/380/ItemID/N``, the section
+    page's ``/tabid/57/ctl/Detail/mid/412/ItemID/N``."""
+    path = urlsplit(asked).path
+    body = None
+    detail = re.fullmatch(r"/tabid/\d+/ctl/Detail/mid/\d+/ItemID/(\d+)/Default\.aspx", path)
+    if path == "/":
+        body = portal_page("Trang chủ", "<h2>Tin nổi bật</h2>" + teasers(
+            {n: f"/tabid/36/ctl/Detail/mid/380/ItemID/{n}/Default.aspx" for n in NEWS}),
+            DNN_NAV)
+    elif path in ("/tabid/57/Default.aspx", "/tabid/58/Default.aspx"):
+        tab = int(path.split("/")[2])
+        items = NEWS if tab == 57 else NOTICES
+        body = portal_page("Trang chủ", teasers(
+            {n: f"/tabid/{tab}/ctl/Detail/mid/412/ItemID/{n}/Default.aspx" for n in items}),
+            DNN_NAV)
+    elif detail and int(detail.group(1)) in NEWS | NOTICES:
+        body = portal_article(int(detail.group(1)), DNN_NAV)
+    return body
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("site", [JoomlaSite, DnnSite])
+@pytest.mark.parametrize("site", [joomla_site, dnn_site])
 def test_an_article_linked_in_two_contexts_is_stored_once(tmp_path, site):
     db_path = tmp_path / "archive.db"
-    with serving(site) as (base, _):
+    with serve_pages(site) as (base, _):
         run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path), "--max-pages", "60")
     rows = query(db_path, "SELECT url, title FROM articles")
     titles = sorted(r["title"] for r in rows)

@@ -11,11 +11,10 @@
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import Answer, crawl_site, query
 
 from crawler.discovery import urlless_more_control
 
@@ -49,55 +48,43 @@ def teasers(numbers) -> str:
                    for n in numbers)  # fmt: skip
 
 
-class EndingsSite(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        parts = urlsplit(self.path)
-        self.server.paths.append(self.path)
-        args = dict(parse_qsl(parts.query))
-        body = None
-        if parts.path.startswith("/bai-viet/tin-so-"):
-            body = article(int(parts.path.split("-")[-1].removesuffix(".html")))
-        elif parts.path.startswith("/tin/cu-"):  # the old URL scheme
-            n = parts.path.split("-")[-1].removesuffix(".html")
-            return self.redirect(301, f"/bai-viet/tin-so-{n}.html")
-        elif parts.path == "/tin/da-xoa.html":  # deleted: sent to the home page
-            return self.redirect(302, "/")
-        elif parts.path == "/":
-            body = page("Trang chủ", teasers([0]) + "<a href='/tin/cu-0.html'>Bài cũ</a> "
-                                     "<a href='/tin/cu-5.html'>Lưu trữ</a> "
-                                     "<a href='/tin/da-xoa.html'>Bài đã gỡ</a>")  # fmt: skip
-        elif parts.path == "/tin-tuc":
-            number = int(args.get("page", 1))
-            shown = {1: [0, 1], 2: [2, 3]}.get(number)
-            pager = " ".join(f"<a href='/tin-tuc?page={k}'>{k}</a>" for k in range(1, number + 3))
-            body = page("Tin tức", (teasers(shown) if shown else
-                                    "<p class='empty'>Không có kết quả nào.</p>")
-                        + f"<div class='pagination'>{pager} "
-                          f"<a href='/tin-tuc?page={number + 1}'>Trang sau ›</a></div>")
-        elif parts.path == "/su-kien":
-            body = page("Sự kiện", teasers([4]) + "<button class='btn-more'>Xem thêm</button>"
-                                   "<script>var trang = 1;</script>")  # fmt: skip
-        send_page(self, body)
+def redirect(status: int, location: str) -> Answer:
+    return status, {"Location": location}, b""
 
-    def redirect(self, status: int, location: str) -> None:
-        self.send_response(status)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
 
-    def log_message(self, *args):
-        pass
-
+def endings_site(path: str) -> Answer:
+    parts = urlsplit(path)
+    args = dict(parse_qsl(parts.query))
+    if parts.path.startswith("/bai-viet/tin-so-"):
+        return article(int(parts.path.split("-")[-1].removesuffix(".html")))
+    if parts.path.startswith("/tin/cu-"):  # the old URL scheme
+        n = parts.path.split("-")[-1].removesuffix(".html")
+        return redirect(301, f"/bai-viet/tin-so-{n}.html")
+    if parts.path == "/tin/da-xoa.html":  # deleted: sent to the home page
+        return redirect(302, "/")
+    if parts.path == "/":
+        return page("Trang chủ", teasers([0]) + "<a href='/tin/cu-0.html'>Bài cũ</a> "
+                                 "<a href='/tin/cu-5.html'>Lưu trữ</a> "
+                                 "<a href='/tin/da-xoa.html'>Bài đã gỡ</a>")  # fmt: skip
+    if parts.path == "/tin-tuc":
+        number = int(args.get("page", 1))
+        shown = {1: [0, 1], 2: [2, 3]}.get(number)
+        pager = " ".join(f"<a href='/tin-tuc?page={k}'>{k}</a>" for k in range(1, number + 3))
+        return page("Tin tức", (teasers(shown) if shown else
+                                "<p class='empty'>Không có kết quả nào.</p>")
+                    + f"<div class='pagination'>{pager} "
+                      f"<a href='/tin-tuc?page={number + 1}'>Trang sau ›</a></div>")
+    if parts.path == "/su-kien":
+        return page("Sự kiện", teasers([4]) + "<button class='btn-more'>Xem thêm</button>"
+                               "<script>var trang = 1;</script>")  # fmt: skip
+    return None
 
 @pytest.fixture(scope="module")
 def endings_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("endings") / "archive.db"
-    with serving(EndingsSite) as (base, server):
-        server.paths = []
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path),
-                   "--max-pages", "300", "-s", "DOWNLOAD_DELAY=0",
-                   "-s", "AUTOTHROTTLE_ENABLED=False")  # fmt: skip
-        yield base, db_path, server.paths
+    crawl = crawl_site(endings_site, tmp_path_factory.mktemp("endings"),
+                       "--max-pages", "300", "-s", "DOWNLOAD_DELAY=0",
+                       "-s", "AUTOTHROTTLE_ENABLED=False")  # fmt: skip
+    return crawl.base, crawl.db_path, crawl.paths
 
 
 @pytest.mark.e2e

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import crawl_site, query
 
 from crawler.spiders.news import headline_links
 from crawler.urls import is_looping_path
@@ -84,43 +83,33 @@ def home() -> bytes:
     return page("Trang chủ", f"<h1>Cổng thông tin tỉnh</h1>{teasers}")
 
 
-class TrapSite(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        parts = urlsplit(self.path)
-        args = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        self.server.paths.append(self.path)
-        body = None
-        if parts.path == "/":
-            body = home()
-        elif parts.path in ARTICLES:
-            body = article(ARTICLES[parts.path])
-        elif parts.path == "/lich-cong-tac" and "ngay" in args:
-            body = day_page(dt.date.fromisoformat(args["ngay"]))
-        elif parts.path == "/lich-cong-tac" and "thang" in args:
-            body = month_page(int(args["thang"]), int(args["nam"]))
-        elif parts.path.startswith("/gioi-thieu/"):  # any path: a rewrite rule on the last part
-            body = page("Giới thiệu", "<h1>Giới thiệu chung</h1><p>Lịch sử hình thành.</p>"
-                        "<a href='gioi-thieu/lich-su.html'>Lịch sử</a> "
-                        "<a href='to-chuc/'>Cơ cấu tổ chức</a>")  # fmt: skip
-        elif parts.path == "/van-ban" and 1 <= int(args.get("trang", 0)) <= INDEX_PAGES:
-            body = index_page(int(args["trang"]))
-        elif parts.path == "/van-ban/chi-tiet" and 1 <= int(args.get("id", 0)) <= INDEX_PAGES:
-            body = notice(int(args["id"]))
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
-
+def trap_site(path: str) -> bytes | None:
+    parts = urlsplit(path)
+    args = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    if parts.path == "/":
+        return home()
+    if parts.path in ARTICLES:
+        return article(ARTICLES[parts.path])
+    if parts.path == "/lich-cong-tac" and "ngay" in args:
+        return day_page(dt.date.fromisoformat(args["ngay"]))
+    if parts.path == "/lich-cong-tac" and "thang" in args:
+        return month_page(int(args["thang"]), int(args["nam"]))
+    if parts.path.startswith("/gioi-thieu/"):  # any path: a rewrite rule on the last part
+        return page("Giới thiệu", "<h1>Giới thiệu chung</h1><p>Lịch sử hình thành.</p>"
+                    "<a href='gioi-thieu/lich-su.html'>Lịch sử</a> "
+                    "<a href='to-chuc/'>Cơ cấu tổ chức</a>")  # fmt: skip
+    if parts.path == "/van-ban" and 1 <= int(args.get("trang", 0)) <= INDEX_PAGES:
+        return index_page(int(args["trang"]))
+    if parts.path == "/van-ban/chi-tiet" and 1 <= int(args.get("id", 0)) <= INDEX_PAGES:
+        return notice(int(args["id"]))
+    return None
 
 @pytest.fixture(scope="module")
 def trap_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("traps") / "archive.db"
-    with serving(TrapSite) as (base, server):
-        server.paths = []
-        # the page cap only bounds a failing run: a crawl that falls into a trap stops there
-        result = run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path),
-                            "--max-pages", "1500", "-s", f"TINTUC_TRAP_STREAK={STREAK}")
-        yield base, db_path, server.paths, result
+    # the page cap only bounds a failing run: a crawl that falls into a trap stops there
+    crawl = crawl_site(trap_site, tmp_path_factory.mktemp("traps"),
+                       "--max-pages", "1500", "-s", f"TINTUC_TRAP_STREAK={STREAK}")
+    return crawl.base, crawl.db_path, crawl.paths, crawl.result
 
 
 @pytest.mark.e2e

@@ -7,10 +7,8 @@ and no error.
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
-
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import query, run_tintuc, serve_pages
 
 from crawler.spiders.news import page_links
 
@@ -39,14 +37,6 @@ PAGES = {
 }
 
 
-class FramedPortal(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        send_page(self, PAGES.get(self.path))
-
-    def log_message(self, *args):
-        pass
-
-
 def test_page_links_read_frames_and_iframes_after_the_links():
     body = (b"<a href='/a.htm'>A</a><FRAME SRC=\"/f.htm\"><iframe class=x src='i.htm'></iframe>"
             b"<iframe data-src='/lazy.htm'></iframe>")
@@ -66,7 +56,7 @@ def test_a_stubs_script_target_is_a_link_but_not_a_scripts_on_a_page_of_links():
 @pytest.mark.parametrize("start", ["/", "/redirect.htm"])
 def test_a_frameset_portal_or_a_script_redirect_is_crawled_through(tmp_path, start):
     db_path = tmp_path / "archive.db"
-    with serving(FramedPortal) as (base, _):
+    with serve_pages(PAGES) as (base, _):
         run_tintuc("crawl", "--start-url", base + start, "--db", str(db_path))
     stored = {r["url"] for r in query(db_path, "SELECT url FROM articles")}
     assert stored == {base + "/tin/hoi-nghi-so-1-1001.htm", base + "/tin/hoi-nghi-so-2-1002.htm"}

@@ -24,11 +24,10 @@ stored article, now "đang bảo trì"       judged "other" (the site's maintena
 from __future__ import annotations
 
 import html
-from http.server import BaseHTTPRequestHandler
 
 import pytest
+from conftest import Answer, PagesHandler, crawl_twice, query, run_tintuc, serve_pages
 from conftest import crawl_errors as errors
-from conftest import crawl_twice, query, run_tintuc, serving
 
 pytestmark = pytest.mark.e2e  # two real crawls of a local site
 
@@ -92,27 +91,11 @@ def answer(path: str, later: bool) -> tuple[int, dict, bytes]:
     return 404, {}, b""
 
 
-class Site(BaseHTTPRequestHandler):
-    later = False
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        status, headers, body = answer(self.path, Site.later)
-        self.send_response(status)
-        for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """Two crawls (the second ``--full``, after two articles turned into failure pages)."""
     tmp = tmp_path_factory.mktemp("hostile-recorded")
-    return crawl_twice(Site, tmp, "TINTUC_EXTRACT_WORKERS=1", "DOWNLOAD_TIMEOUT=5", timeout=120)
+    return crawl_twice(answer, tmp, "TINTUC_EXTRACT_WORKERS=1", "DOWNLOAD_TIMEOUT=5", timeout=120)
 
 
 def last_capture(crawled, path: str) -> dict:
@@ -177,31 +160,25 @@ def test_only_markup_with_few_nul_bytes_is_let_through():
     assert sniff_binary(b"\0\0\0 ftypisom" + b"\0" * 100)  # a video's box, no magic of ours
 
 
-class FeedSite(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        host = self.headers["Host"]
-        if self.path == "/chuyen-muc/tin-moi.rss":
-            ctype, body = "application/rss+xml", (
-                "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin mới"
-                f"</title><item><title>Bài chỉ có trong nguồn tin</title><link>http://{host}"
-                "/bai-viet/chi-trong-nguon-tin-8010.html</link></item></channel></rss>").encode()
-        elif self.path == "/bai-viet/chi-trong-nguon-tin-8010.html":
-            ctype, body = "text/html; charset=utf-8", page("Bài chỉ có trong nguồn tin")
-        else:
-            ctype, body = "text/html; charset=utf-8", b""
-        self.send_response(200 if body else 404)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def feed_site(path: str, host: str) -> Answer:
+    if path == "/chuyen-muc/tin-moi.rss":
+        return 200, {"Content-Type": "application/rss+xml"}, (
+            "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin mới"
+            f"</title><item><title>Bài chỉ có trong nguồn tin</title><link>http://{host}"
+            "/bai-viet/chi-trong-nguon-tin-8010.html</link></item></channel></rss>")
+    if path == "/bai-viet/chi-trong-nguon-tin-8010.html":
+        return page("Bài chỉ có trong nguồn tin")
+    return None
 
-    def log_message(self, *args):
-        pass
+
+class FeedSite(PagesHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self.send_answer(feed_site(self.path, self.headers["Host"]))
 
 
 def test_a_feed_given_as_the_start_url_is_read_as_a_feed(tmp_path):
     db_path = tmp_path / "archive.db"
-    with serving(FeedSite) as (base, _):
+    with serve_pages({}, FeedSite) as (base, _):
         run_tintuc("crawl", "--start-url", f"{base}/chuyen-muc/tin-moi.rss", "--db", str(db_path),
                    "-s", "TINTUC_EXTRACT_WORKERS=1", "-s", "DOWNLOAD_TIMEOUT=5")  # fmt: skip
     stored = query(db_path, "SELECT url, text FROM articles")

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import html
 import json
-from http.server import BaseHTTPRequestHandler
 
 import pytest
+from conftest import Answer, PagesHandler, crawl_twice, query
 from conftest import crawl_errors as errors
-from conftest import crawl_twice, query
 
 pytestmark = pytest.mark.e2e  # two real crawls of a local site
 
@@ -107,38 +106,28 @@ def body_of(path: str, later: bool) -> tuple[bytes, dict]:
     return page(TITLES[path]).encode(), utf8
 
 
-class Site(BaseHTTPRequestHandler):
-    later = False
+def site_page(path: str, later: bool) -> Answer:
+    paths = (MIXED, PDF_LATE, LEGACY, HEAVY, DEEP, CUT, LOGIN, EDITED)
+    if path == "/":
+        links = "".join(f"<li><h3><a href='{p}'>Tin thử nghiệm số {n} của báo</a></h3></li>"
+                        for n, p in enumerate(paths))  # fmt: skip
+        return f"<html><body><ul>{links}</ul></body></html>".encode()
+    if path in paths:
+        body, headers = body_of(path, later)
+        return 200, headers, body
+    return None
+
+
+class Site(PagesHandler):
     protocol_version = "HTTP/1.0"
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        paths = (MIXED, PDF_LATE, LEGACY, HEAVY, DEEP, CUT, LOGIN, EDITED)
-        if self.path == "/":
-            links = "".join(f"<li><h3><a href='{p}'>Tin thử nghiệm số {n} của báo</a></h3></li>"
-                            for n, p in enumerate(paths))  # fmt: skip
-            body, headers = f"<html><body><ul>{links}</ul></body></html>".encode(), {}
-        elif self.path in paths:
-            body, headers = body_of(self.path, Site.later)
-        else:
-            body, headers = b"", None
-        self.send_response(200 if headers is not None else 404)
-        headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
-        headers.setdefault("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """Two crawls (the second ``--full``, after the site turned some pages worse)."""
     tmp = tmp_path_factory.mktemp("hostile-shapes")
-    return crawl_twice(Site, tmp, "TINTUC_EXTRACT_TIMEOUT=1", "TINTUC_EXTRACT_WORKERS=1",
-                       timeout=180)
+    return crawl_twice(site_page, tmp, "TINTUC_EXTRACT_TIMEOUT=1", "TINTUC_EXTRACT_WORKERS=1",
+                       handler=Site, timeout=180)
 
 
 def reasons(crawled, path: str) -> list[str]:

@@ -15,11 +15,10 @@
 from __future__ import annotations
 
 import uuid
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import crawl_site, query
 
 from crawler.spiders.news import page_links
 from crawler.url_shapes import ItemParts, url_parts
@@ -67,39 +66,30 @@ def home() -> bytes:
         + "".join(f"<h3><a href='{guid_link(n)}'>{TITLES[n]}</a></h3>" for n in (4, 5, 6))))
 
 
-class OldPortal(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.server.paths.append(self.path)
-        parts = urlsplit(self.path)
-        params = dict(parse_qsl(parts.query))
-        body = None
-        if parts.path == "/":
-            body = home()
-        elif parts.path in ("/TinTuc/bai-1.aspx", "/TinTuc/bai-2.aspx", "/TinTuc/bai-3.aspx"):
-            body = article(int(parts.path[-6]))
-        elif parts.path.endswith("/comment-page-2/"):
-            n = int(parts.path.split("/")[2][4:])
-            body = page(TITLES[n], f"<h1>{TITLES[n]}</h1><ol><li>Bài viết hay.</li></ol>")
-        elif parts.path == "/Pages/DanhMuc.aspx" and params.get("CatID") == "2":
-            body = page("Tin tức", "".join(
-                f"<h3><a href='{guid_link(n, '&amp;CatID=2')}'>{TITLES[n]}</a></h3>"
-                for n in (4, 5, 6)))
-        elif parts.path == "/Pages/ChiTiet.aspx":
-            found = [n for n, guid in GUIDS.items() if guid == params.get("ItemID", "").upper()]
-            body = article(found[0]) if found else None
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+def portal_page(path: str) -> bytes | None:
+    parts = urlsplit(path)
+    params = dict(parse_qsl(parts.query))
+    if parts.path == "/":
+        return home()
+    if parts.path in ("/TinTuc/bai-1.aspx", "/TinTuc/bai-2.aspx", "/TinTuc/bai-3.aspx"):
+        return article(int(parts.path[-6]))
+    if parts.path.endswith("/comment-page-2/"):
+        n = int(parts.path.split("/")[2][4:])
+        return page(TITLES[n], f"<h1>{TITLES[n]}</h1><ol><li>Bài viết hay.</li></ol>")
+    if parts.path == "/Pages/DanhMuc.aspx" and params.get("CatID") == "2":
+        return page("Tin tức", "".join(
+            f"<h3><a href='{guid_link(n, '&amp;CatID=2')}'>{TITLES[n]}</a></h3>"
+            for n in (4, 5, 6)))
+    if parts.path == "/Pages/ChiTiet.aspx":
+        found = [n for n, guid in GUIDS.items() if guid == params.get("ItemID", "").upper()]
+        return article(found[0]) if found else None
+    return None
 
 
 @pytest.fixture(scope="module")
 def old_portal_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("oldportal") / "archive.db"
-    with serving(OldPortal) as (base, server):
-        server.paths = []
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield db_path, server.paths
+    crawl = crawl_site(portal_page, tmp_path_factory.mktemp("oldportal"))
+    return crawl.db_path, crawl.paths
 
 
 def stored_titles(db_path) -> list[str]:

@@ -7,11 +7,8 @@ sample portal, and of a small portal of short notices (one with only a PDF attac
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-from conftest import query, run_tintuc
+from conftest import Answer, query, run_tintuc, serve_pages
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Article, PageDecision
@@ -97,32 +94,18 @@ PAGES = {
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-class NoticePortal(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        if self.path == "/files/quyet-dinh-102.pdf":
-            body, ctype = PDF, "application/pdf"
-        elif self.path in PAGES:
-            body, ctype = PAGES[self.path], "text/html; charset=utf-8"
-        else:
-            body, ctype = b"not found", "text/plain"
-        self.send_response(200 if ctype != "text/plain" else 404)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+def notice_portal_page(path: str) -> Answer:
+    if path == "/files/quyet-dinh-102.pdf":
+        return 200, {"Content-Type": "application/pdf"}, PDF
+    if path in PAGES:
+        return PAGES[path]
+    return 404, {"Content-Type": "text/plain"}, b"not found"
 
 
 @pytest.fixture(scope="module")
 def notice_portal():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), NoticePortal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_pages(notice_portal_page) as (base, _):
+        yield base
 
 
 @pytest.mark.e2e

@@ -21,11 +21,10 @@ once. Paths that are not plainly the site's own
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import Answer, crawl_site, query
 
 from crawler import discovery
 from crawler.spiders.news import page_links
@@ -82,43 +81,34 @@ HOME = html_page("Trang chủ", (
     "</a> <a href='javascript:void(0)' data-page='2'>2</a></div>"))
 
 
-class ScriptedSite(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        self.server.paths.append(self.path)
-        parts = urlsplit(self.path)
-        page = parse_qs(parts.query).get("page", [""])[0]
-        body, ctype = None, "text/html; charset=utf-8"
-        if parts.path == "/":
-            body = HOME
-        elif parts.path.startswith("/bai-viet/ke-hoach-moi-so-"):
-            body = article(int(parts.path.rsplit("-", 1)[1].split(".")[0]))
-        elif parts.path == "/ajax/tin" and page == "2":
-            body = teasers(WAYS["ajax"]).encode()  # a fragment, as a button inserts it
-        elif parts.path == "/api/tin-cu" and page == "2":
-            body = teasers(WAYS["fetch"]).encode()
-        elif parts.path == "/api/tin-tuc" and page in ("1", "2", "3"):
-            numbers = {"1": (5, 6), "2": (7,), "3": ()}[page]
-            items = [{"url": path(n), "title": title(n)} for n in numbers]
-            body, ctype = json.dumps({"items": items}).encode(), "application/json"
-        elif parts.path == "/chuyen-muc/van-hoa":
-            body = html_page("Văn hóa", teasers(WAYS["select"]))
-        elif parts.path == "/tin-moi/trang-2":
-            body = html_page("Tin mới", teasers(WAYS["scroll"]))
-        elif parts.path == "/tin-tuc":  # its first page is the home page's
-            body = html_page("Tin tức", teasers(WAYS["datapage"]) if page == "2" else "")
-        send_page(self, body, ctype)
-
-    def log_message(self, *args):
-        pass
+def scripted_site(asked: str) -> Answer:
+    parts = urlsplit(asked)
+    page = parse_qs(parts.query).get("page", [""])[0]
+    if parts.path == "/":
+        return HOME
+    if parts.path.startswith("/bai-viet/ke-hoach-moi-so-"):
+        return article(int(parts.path.rsplit("-", 1)[1].split(".")[0]))
+    if parts.path == "/ajax/tin" and page == "2":
+        return teasers(WAYS["ajax"]).encode()  # a fragment, as a button inserts it
+    if parts.path == "/api/tin-cu" and page == "2":
+        return teasers(WAYS["fetch"]).encode()
+    if parts.path == "/api/tin-tuc" and page in ("1", "2", "3"):
+        numbers = {"1": (5, 6), "2": (7,), "3": ()}[page]
+        items = [{"url": path(n), "title": title(n)} for n in numbers]
+        return 200, {"Content-Type": "application/json"}, json.dumps({"items": items}).encode()
+    if parts.path == "/chuyen-muc/van-hoa":
+        return html_page("Văn hóa", teasers(WAYS["select"]))
+    if parts.path == "/tin-moi/trang-2":
+        return html_page("Tin mới", teasers(WAYS["scroll"]))
+    if parts.path == "/tin-tuc":  # its first page is the home page's
+        return html_page("Tin tức", teasers(WAYS["datapage"]) if page == "2" else "")
+    return None
 
 
 @pytest.fixture(scope="module")
 def scripted_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("scripted") / "archive.db"
-    with serving(ScriptedSite) as (base, server):
-        server.paths = []
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield base, db_path, server.paths
+    crawl = crawl_site(scripted_site, tmp_path_factory.mktemp("scripted"))
+    return crawl.base, crawl.db_path, crawl.paths
 
 
 @pytest.mark.e2e

@@ -10,13 +10,11 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, serve_pages
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -117,30 +115,14 @@ def test_check_settings_lists_every_bad_setting_and_nothing_for_the_project_defa
 
 
 # --- the CLI and scrapy crawl ---------------------------------------------------------------
-class CountingHandler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's naming
-        self.server.paths.append(self.path)
-        body = b"<html><body><a href='/tin-tuc/a-1.html'>a</a></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+LINKING_PAGE = b"<html><body><a href='/tin-tuc/a-1.html'>a</a></body></html>"
 
 
 @pytest.fixture(scope="module")
 def site():
     """A site that records every path asked of it: a crawl that starts leaves a trace."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
-    server.paths = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serve_pages(lambda path: LINKING_PAGE) as (base, paths):
+        yield base, paths
 
 
 def crawls_with_pages(db_path: Path) -> int:
@@ -202,8 +184,9 @@ CLI_BAD = [
 def test_tintuc_crawl_stops_before_fetching_with_one_error_line(site, tmp_path, name, value):
     (tmp_path / "a-file").write_text("not a folder")
     db_path = tmp_path / "archive.db"
-    site.paths.clear()
-    url = f"http://127.0.0.1:{site.server_address[1]}/"
+    base, paths = site
+    paths.clear()
+    url = base + "/"
     setting = f"{name}={value.format(tmp=tmp_path)}"
     result = CliRunner().invoke(
         main, ["crawl", "--start-url", url, "--db", str(db_path), "-s", setting]
@@ -212,7 +195,7 @@ def test_tintuc_crawl_stops_before_fetching_with_one_error_line(site, tmp_path, 
     lines = result.output.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {name}"), lines
     assert "must be" in lines[0] and "Traceback" not in result.output
-    assert site.paths == []  # not even robots.txt
+    assert paths == []  # not even robots.txt
     assert not db_path.exists()  # checked before the archive is created
     assert not (tmp_path / "warc").exists()
 
@@ -225,8 +208,9 @@ def test_a_misspelt_tintuc_setting_names_the_nearest_real_one():
 @pytest.mark.e2e  # `scrapy crawl` in a subprocess
 def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
     db_path = tmp_path / "archive.db"
-    site.paths.clear()
-    url = f"http://127.0.0.1:{site.server_address[1]}/"
+    base, paths = site
+    paths.clear()
+    url = base + "/"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={url}",
          "-s", f"TINTUC_DB={db_path}", "-s", "TINTUC_EXTRACT_WORKERS=-2"],
@@ -234,7 +218,7 @@ def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "SettingError: TINTUC_EXTRACT_WORKERS=-2: must be" in result.stderr
-    assert site.paths == []
+    assert paths == []
     assert crawls_with_pages(db_path) == 0
 
 

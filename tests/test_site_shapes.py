@@ -22,11 +22,10 @@ import os
 import subprocess
 import sys
 import unicodedata
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from conftest import ROOT, query, run_tintuc, send_page, serving
+from conftest import ROOT, Answer, PagesHandler, crawl_site, query
 
 from crawler.spiders.news import canonical_link, page_fingerprint
 
@@ -78,57 +77,55 @@ def home() -> bytes:
         f"<li><a href='/index.php?id=5'>{TITLES[5]}</a></li></ul>"))
 
 
-class ShapesSite(BaseHTTPRequestHandler):
+def shapes_page(asked: str, base: str) -> Answer:
+    """The page at ``asked`` of the site served at ``base`` (its sitemap and canonicals name
+    it)."""
+    other_host = base.replace("127.0.0.1", "localhost")
+    path = urlsplit(asked).path
+    query_id = urlsplit(asked).query.split("&")[0]
+    if asked == "/robots.txt":
+        robots = f"User-agent: *\nSitemap: {base}/ban-do-trang.xml\n"
+        return 200, {"Content-Type": "text/plain"}, robots
+    if asked == "/ban-do-trang.xml":
+        return 200, {"Content-Type": "application/xml"}, (
+            "<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/"
+            f"schemas/sitemap/0.9'><url><loc>{base}/tin/chi-tiet-so-9.html</loc></url>"
+            "</urlset>")  # fmt: skip
+    if path == "/":
+        return home()
+    if path.startswith("/chuyen-muc/"):
+        return html_page("Chuyên mục", "<h1>Chuyên mục</h1><p>Chưa có tin mới.</p>")
+    if path == "/index.php" and query_id in ("id=4", "id=5"):
+        n = int(query_id[3:])
+        slug = "/tin/bai-so-4.html" if n == 4 else "/tin/bai-so-5.html"
+        return article(n, base + slug)
+    if path in ("/tin/bai-so-4.html", "/tin/bai-so-5.html"):
+        return article(int(path[-6]), path)  # a relative canonical naming itself
+    if path in ("/tin/a-1.html", "/tin/a-2.html", "/tin/a-3.html"):
+        return article(int(path[-6]))
+    if path == "/tin/a-6.html":
+        return article(6, base + "/")
+    if path == "/tin/a-7.html":
+        return article(7, "/chuyen-muc/thoi-su")
+    if path == "/tin/a-8.html":
+        return article(8, other_host + "/tin/a-8.html")
+    if path == "/tin/bai-so-10/":  # its canonical spelled without the slash
+        return article(10, base + "/tin/bai-so-10")
+    if path == "/tin/chi-tiet-so-9.html":
+        return article(9)
+    return None
+
+
+class ShapesSite(PagesHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         self.server.paths.append(self.path)
-        base = f"http://{self.headers['Host']}"
-        other_host = base.replace("127.0.0.1", "localhost")
-        path = urlsplit(self.path).path
-        query_id = urlsplit(self.path).query.split("&")[0]
-        body = None
-        if self.path == "/robots.txt":
-            robots = f"User-agent: *\nSitemap: {base}/ban-do-trang.xml\n"
-            return send_page(self, robots.encode(), "text/plain")
-        if self.path == "/ban-do-trang.xml":
-            return send_page(self, (
-                "<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/"
-                f"schemas/sitemap/0.9'><url><loc>{base}/tin/chi-tiet-so-9.html</loc></url>"
-                "</urlset>").encode(), "application/xml")  # fmt: skip
-        if path == "/":
-            body = home()
-        elif path.startswith("/chuyen-muc/"):
-            body = html_page("Chuyên mục", "<h1>Chuyên mục</h1><p>Chưa có tin mới.</p>")
-        elif path == "/index.php" and query_id in ("id=4", "id=5"):
-            n = int(query_id[3:])
-            slug = "/tin/bai-so-4.html" if n == 4 else "/tin/bai-so-5.html"
-            body = article(n, base + slug)
-        elif path in ("/tin/bai-so-4.html", "/tin/bai-so-5.html"):
-            body = article(int(path[-6]), path)  # a relative canonical naming itself
-        elif path in ("/tin/a-1.html", "/tin/a-2.html", "/tin/a-3.html"):
-            body = article(int(path[-6]))
-        elif path == "/tin/a-6.html":
-            body = article(6, base + "/")
-        elif path == "/tin/a-7.html":
-            body = article(7, "/chuyen-muc/thoi-su")
-        elif path == "/tin/a-8.html":
-            body = article(8, other_host + "/tin/a-8.html")
-        elif path == "/tin/bai-so-10/":  # its canonical spelled without the slash
-            body = article(10, base + "/tin/bai-so-10")
-        elif path == "/tin/chi-tiet-so-9.html":
-            body = article(9)
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+        self.send_answer(shapes_page(self.path, f"http://{self.headers['Host']}"))
 
 
 @pytest.fixture(scope="module")
 def shapes_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("shapes") / "archive.db"
-    with serving(ShapesSite) as (base, server):
-        server.paths = []
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield base, db_path, server.paths
+    crawl = crawl_site({}, tmp_path_factory.mktemp("shapes"), handler=ShapesSite)
+    return crawl.base, crawl.db_path, crawl.paths
 
 
 @pytest.mark.e2e
@@ -193,49 +190,43 @@ def test_canonical_link_and_page_fingerprint():
 SLUG = "/tin-tức/xã-đảo-đón-tàu-10.html"  # precomposed (NFC)
 
 
-class SpellingsSite(BaseHTTPRequestHandler):
+def spellings_page(asked: str) -> bytes | None:
     """Articles 1-2 at ``/TinTuc/ChiTiet.aspx?ID=n``, linked in two letter cases (the server
     reads any); article 10 at a Vietnamese slug, linked precomposed and decomposed; 3 and 4
     at ``/Tin/Bai.html`` and ``/tin/bai.html``: two pages of a case-sensitive server; 5 behind
     a meta refresh; 6 under two sections."""
 
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = unicodedata.normalize("NFC", unquote(self.path))
-        body = None
-        if path == "/":
-            decomposed = quote(unicodedata.normalize("NFD", SLUG))
-            body = html_page("Trang chủ", "".join(
-                f"<h3><a href='{href}'>{TITLES[n]}</a></h3>" for n, href in (
-                    (1, "/TinTuc/ChiTiet.aspx?ID=1"), (1, "/tintuc/chitiet.aspx?id=1"),
-                    (2, "/tintuc/ChiTiet.aspx?Id=2"), (2, "/TINTUC/CHITIET.ASPX?ID=2"),
-                    (10, quote(SLUG)), (10, decomposed), (3, "/Tin/Bai.html"),
-                    (4, "/tin/bai.html"), (5, "/tin/cu-5.html"),
-                    *((6, f"/{section}/le-hoi-hoa-xuan-6.html") for section in SECTIONS[:2]))))
-        elif path.endswith("/le-hoi-hoa-xuan-6.html"):  # one article filed in two sections
-            body = article(6)
-        elif path == "/tin/cu-5.html":
-            body = (b"<html><head><meta http-equiv='refresh' content='0; url=/tin/bai-so-5.html'>"
-                    b"</head><body></body></html>")
-        elif path == "/tin/bai-so-5.html":
-            body = article(5)
-        elif path.lower().startswith("/tintuc/chitiet.aspx?id="):
-            body = article(int(path[-1]))
-        elif path == SLUG:
-            body = article(10)
-        elif path in ("/Tin/Bai.html", "/tin/bai.html"):
-            body = article(3 if path == "/Tin/Bai.html" else 4)
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+    path = unicodedata.normalize("NFC", unquote(asked))
+    body = None
+    if path == "/":
+        decomposed = quote(unicodedata.normalize("NFD", SLUG))
+        body = html_page("Trang chủ", "".join(
+            f"<h3><a href='{href}'>{TITLES[n]}</a></h3>" for n, href in (
+                (1, "/TinTuc/ChiTiet.aspx?ID=1"), (1, "/tintuc/chitiet.aspx?id=1"),
+                (2, "/tintuc/ChiTiet.aspx?Id=2"), (2, "/TINTUC/CHITIET.ASPX?ID=2"),
+                (10, quote(SLUG)), (10, decomposed), (3, "/Tin/Bai.html"),
+                (4, "/tin/bai.html"), (5, "/tin/cu-5.html"),
+                *((6, f"/{section}/le-hoi-hoa-xuan-6.html") for section in SECTIONS[:2]))))
+    elif path.endswith("/le-hoi-hoa-xuan-6.html"):  # one article filed in two sections
+        body = article(6)
+    elif path == "/tin/cu-5.html":
+        body = (b"<html><head><meta http-equiv='refresh' content='0; url=/tin/bai-so-5.html'>"
+                b"</head><body></body></html>")
+    elif path == "/tin/bai-so-5.html":
+        body = article(5)
+    elif path.lower().startswith("/tintuc/chitiet.aspx?id="):
+        body = article(int(path[-1]))
+    elif path == SLUG:
+        body = article(10)
+    elif path in ("/Tin/Bai.html", "/tin/bai.html"):
+        body = article(3 if path == "/Tin/Bai.html" else 4)
+    return body
 
 
 @pytest.fixture(scope="module")
 def spellings_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("spellings") / "archive.db"
-    with serving(SpellingsSite) as (base, _):
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield base, db_path
+    crawl = crawl_site(spellings_page, tmp_path_factory.mktemp("spellings"))
+    return crawl.base, crawl.db_path
 
 
 @pytest.mark.e2e

@@ -10,11 +10,10 @@ URL now redirects to the article's new slug (stored again there).
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import Answer, query, run_tintuc, serve_pages
 
 from pipelines.extractor.article import extract_article
 from pipelines.extractor.classify import error_page
@@ -125,41 +124,26 @@ ARTICLE = portal_page(
 NEW_PATH = "/tin-tuc/so-noi-vu-hoi-nghi-tong-ket-cong-tac-2025.html"
 
 
-class Portal(BaseHTTPRequestHandler):
-    removed = False
-    moved = False
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        if self.path == "/":
-            body = portal_page("Trang chủ", f"<h3><a href='{ARTICLE_PATH}'>Sở Nội vụ tổ chức "
-                                            "hội nghị tổng kết năm 2025</a></h3>")  # fmt: skip
-        elif self.path == ARTICLE_PATH and Portal.moved:  # the article's new slug
-            self.send_response(301)
-            self.send_header("Location", NEW_PATH)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        elif self.path == ARTICLE_PATH or (self.path == NEW_PATH and Portal.moved):
-            body = SOFT_404["title"] if Portal.removed else ARTICLE
-        else:
-            body = None
-        send_page(self, body and body.encode())
-
-    def log_message(self, *args):
-        pass
+def portal(path: str, changed: set[str]) -> Answer:
+    """The portal's page at ``path`` once it has made the ``changed`` ("removed", "moved")."""
+    if path == "/":
+        return portal_page("Trang chủ", f"<h3><a href='{ARTICLE_PATH}'>Sở Nội vụ tổ chức "
+                                        "hội nghị tổng kết năm 2025</a></h3>")  # fmt: skip
+    if path == ARTICLE_PATH and "moved" in changed:  # the article's new slug
+        return 301, {"Location": NEW_PATH}, b""
+    if path == ARTICLE_PATH or (path == NEW_PATH and "moved" in changed):
+        return SOFT_404["title"] if "removed" in changed else ARTICLE
+    return None
 
 
 def crawl_twice(tmp_path, change: str) -> tuple[str, Path]:
-    """Crawl the portal, set ``Portal.<change>``, crawl it again (``--full``): the archive."""
-    db_path = tmp_path / "archive.db"
-    with serving(Portal) as (base, _):
+    """Crawl the portal, make it ``change``, crawl it again (``--full``): the archive."""
+    db_path, changed = tmp_path / "archive.db", set()
+    with serve_pages(lambda path: portal(path, changed)) as (base, _):
         crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
         run_tintuc(*crawl)
-        setattr(Portal, change, True)
-        try:
-            run_tintuc(*crawl)
-        finally:
-            setattr(Portal, change, False)
+        changed.add(change)
+        run_tintuc(*crawl)
     return base, db_path
 
 

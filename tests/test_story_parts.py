@@ -11,11 +11,10 @@ stays a listing: its page 2 is no article.
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import query, run_tintuc, send_page, serving
+from conftest import crawl_site, query
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -89,33 +88,24 @@ def listing(path: str, number: int) -> bytes | None:
     return page("Tin tức", f"<h2>Danh sách tin</h2>{teasers}<div class='paging'>{pager}</div>")
 
 
-class SplitStories(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        parts = urlsplit(self.path)
-        params = dict(parse_qsl(parts.query))
-        number = int(params.get("trang") or params.get("page") or 1)
-        body = None
-        if parts.path == "/":
-            body = page("Trang chủ", "".join(
-                f"<h3><a href='{path}'>{'Tin tức' if 'tin' in path else 'Thông báo'}</a></h3>"
-                for path in LISTINGS))
-        elif parts.path in LISTINGS:
-            body = listing(parts.path, number)
-        else:
-            found = [n for n in TITLES if url_of(n) == parts.path]
-            body = article(found[0], number) if found else None
-        send_page(self, body)
-
-    def log_message(self, *args):
-        pass
+def split_stories(path: str) -> bytes | None:
+    parts = urlsplit(path)
+    params = dict(parse_qsl(parts.query))
+    number = int(params.get("trang") or params.get("page") or 1)
+    if parts.path == "/":
+        return page("Trang chủ", "".join(
+            f"<h3><a href='{path}'>{'Tin tức' if 'tin' in path else 'Thông báo'}</a></h3>"
+            for path in LISTINGS))
+    if parts.path in LISTINGS:
+        return listing(parts.path, number)
+    found = [n for n in TITLES if url_of(n) == parts.path]
+    return article(found[0], number) if found else None
 
 
 @pytest.fixture(scope="module")
 def split_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("parts") / "archive.db"
-    with serving(SplitStories) as (base, _):
-        run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path))
-        yield base, db_path
+    crawl = crawl_site(split_stories, tmp_path_factory.mktemp("parts"))
+    return crawl.base, crawl.db_path
 
 
 @pytest.mark.e2e
