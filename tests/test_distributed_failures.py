@@ -241,3 +241,34 @@ def test_a_lease_is_held_until_the_items_of_its_page_have_left_the_pipelines(red
     assert leases.in_flight() == 1  # the listing's lease is over, the article's is not
     middleware.on_item_done(item, article, spider=None)
     assert leases.in_flight() == 0
+
+
+def test_processes_started_at_once_on_an_empty_redis_all_start(redis_url):
+    """A worker and the ingester started together (a reboot): the owner mark one set was seen
+    by the other as a key not written by tintuc, and it refused to start."""
+    import threading
+
+    from tintuc.distributed import DistributedError, connect
+
+    admin, refused = redis.Redis.from_url(redis_url), []
+
+    def start(gate: threading.Barrier) -> None:
+        gate.wait()
+        try:
+            connect(redis_url).close()
+        except DistributedError as exc:
+            refused.append(str(exc))
+
+    for _ in range(30):
+        admin.flushdb()
+        gate = threading.Barrier(4)
+        threads = [threading.Thread(target=start, args=(gate,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert refused == []
+    admin.set("other", "x")
+    admin.delete("tintuc:owner")
+    with pytest.raises(DistributedError, match="holds 1 key not written by tintuc"):
+        connect(redis_url)

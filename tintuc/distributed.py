@@ -72,14 +72,17 @@ def connect(url: str, retrying: bool = False) -> redis.Redis:
     try:
         conn = redis.Redis.from_url(url, socket_connect_timeout=5)
         conn.ping()
-        if not conn.exists(OWNER):
-            if conn.dbsize():
-                other = int(conn.connection_pool.connection_kwargs.get("db") or 0) + 1
-                raise DistributedError(
-                    f"Redis at {url} holds {plural(conn.dbsize(), 'key')} not written by "
-                    f"tintuc; use an empty database (e.g. redis://host:6379/{other})"
-                )
-            conn.set(OWNER, "tintuc")
+        # one script: two processes started at once (a worker and the ingester at boot) must
+        # not see each other's owner mark as a key "not written by tintuc"
+        foreign = conn.eval("if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end "
+                            "local n = redis.call('DBSIZE') if n == 0 then "
+                            "redis.call('SET', KEYS[1], 'tintuc') end return n", 1, OWNER)
+        if foreign:
+            other = int(conn.connection_pool.connection_kwargs.get("db") or 0) + 1
+            raise DistributedError(
+                f"Redis at {url} holds {plural(foreign, 'key')} not written by "
+                f"tintuc; use an empty database (e.g. redis://host:6379/{other})"
+            )
     except ValueError as exc:
         raise DistributedError(f"bad Redis URL {url!r}: {exc}") from None
     except redis.RedisError as exc:
