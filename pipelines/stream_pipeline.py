@@ -75,18 +75,20 @@ class LoggedBackoff(ExponentialBackoff):
     def compute(self, failures: int) -> float:
         delay = super().compute(failures)
         if failures == 1 or failures % 10 == 0:
-            logger.error("Redis unreachable; retrying in %.1f s (attempt %d), no result is "
-                         "dropped", delay, failures)  # fmt: skip
+            logger.error("Redis unreachable or full (maxmemory); retrying in %.1f s (attempt %d), "
+                         "no result is dropped", delay, failures)  # fmt: skip
         return delay
 
 
 def redis_params() -> dict:
     """Client parameters for the workers and the ingester: while Redis is unreachable (a
-    restart, a network cut) every command retries with backoff, for ever; the crawl waits."""
+    restart, a network cut) or full (its ``maxmemory`` reached, under ``noeviction``: the
+    ingester frees it as it reads) every command retries with backoff, for ever; the crawl
+    waits."""
     return {
         "socket_timeout": 30, "socket_connect_timeout": 5, "health_check_interval": 10,
         "retry": Retry(LoggedBackoff(cap=10, base=0.25), retries=-1),
-        "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
+        "retry_on_error": [redis.ConnectionError, redis.TimeoutError, redis.OutOfMemoryError],
     }  # fmt: skip
 
 

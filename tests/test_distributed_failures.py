@@ -29,10 +29,11 @@ POLITE = [*SLOW, "-s", "DOWNLOAD_DELAY=0.2"]  # ~47 requests: ~10 s of crawl to 
 
 
 def wait_for_results(redis_url: str, count: int, timeout: float = 60) -> None:
-    """Until the workers have sent ``count`` results to the stream."""
+    """Until the workers have sent ``count`` results to the stream (the ingester deletes
+    those it has read: count those ever added)."""
     conn = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + timeout
-    while conn.xlen(STREAM) < count:
+    while not conn.exists(STREAM) or conn.xinfo_stream(STREAM)["entries-added"] < count:
         assert time.monotonic() < deadline, "the workers sent too few results"
         time.sleep(0.1)
     conn.close()
@@ -116,6 +117,7 @@ def test_the_ingester_killed_and_restarted_stores_everything_once(
     check_archive(db_path, manifest)
     conn = redis.Redis.from_url(redis_url)
     assert conn.xpending(STREAM, "ingest")["pending"] == 0
+    assert conn.xlen(STREAM) == 0  # ingested results leave Redis' memory
 
 
 @pytest.fixture
@@ -158,7 +160,62 @@ def test_a_redis_restart_midway_loses_nothing(sample_portal, restartable_redis, 
 
     check_archive(db_path, manifest)
     for output in (worker_output, ingester_output):
-        assert "Redis unreachable; retrying in" in output, output[-3000:]
+        assert "Redis unreachable or full (maxmemory); retrying in" in output, output[-3000:]
+
+
+def test_redis_restarted_without_its_data_is_recorded_not_a_traceback(sample_portal, tmp_path):
+    """Redis restarted without persistence comes back empty: the ingester used to die on
+    NOGROUP and the next crawl took an archived crawl's token. Now the loss is said by worker
+    and ingester, recorded on the crawl (interrupted, not finished), results sent after it
+    are stored, and the next crawl gets a new token."""
+    port, folder = free_port(), tmp_path / "redis"
+    redis_url = f"redis://127.0.0.1:{port}/0"
+    server = start_redis(port, folder, "--appendonly", "no")
+    base_url, _ = sample_portal
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    (tmp_path / "w1").mkdir()
+    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "3", "--name", "w1",
+                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    db_path = tmp_path / "archive.db"
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", "6", cwd=tmp_path)  # fmt: skip
+    wait_for_results(redis_url, 10)
+    server.terminate()
+    server.wait(timeout=10)
+    server = start_redis(port, folder, "--appendonly", "no")
+    try:
+        worker_output, ingester_output = finish(worker, ingester)
+        enqueued = run_tintuc("enqueue", "sample", "--start-url", base_url + "/",
+                              "--redis", redis_url).stdout  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    for output in (worker_output, ingester_output):
+        assert "Redis lost its data" in output and "Traceback" not in output, output[-3000:]
+    (crawl,) = rows(db_path, "SELECT id, status FROM crawls")
+    assert crawl["status"] == "interrupted"
+    errors = [r["error"] for r in rows(db_path, "SELECT error FROM crawl_errors")]
+    assert any(e.startswith("Redis lost its data") for e in errors)
+    assert "crawl 2 of sample enqueued" in enqueued
+
+
+def test_a_full_redis_makes_a_worker_wait_not_drop_its_result(redis_url):
+    """``maxmemory`` reached under ``noeviction``: a result waits (one log line) until the
+    ingester has freed room, instead of an OOM traceback and a capture lost."""
+    import threading
+
+    from pipelines.stream_pipeline import retrying_conn, send
+
+    admin = redis.Redis.from_url(redis_url)
+    admin.config_set("maxmemory", 1)
+    sent = threading.Thread(target=send, args=(retrying_conn(redis_url), {"type": "test"}))
+    sent.start()
+    sent.join(1.0)
+    assert sent.is_alive() and not admin.exists(STREAM)  # waiting, not failed
+    admin.config_set("maxmemory", 0)
+    sent.join(15)
+    assert not sent.is_alive() and admin.xlen(STREAM) == 1
 
 
 def test_a_lease_is_held_until_the_items_of_its_page_have_left_the_pipelines(redis_url):
@@ -184,3 +241,34 @@ def test_a_lease_is_held_until_the_items_of_its_page_have_left_the_pipelines(red
     assert leases.in_flight() == 1  # the listing's lease is over, the article's is not
     middleware.on_item_done(item, article, spider=None)
     assert leases.in_flight() == 0
+
+
+def test_processes_started_at_once_on_an_empty_redis_all_start(redis_url):
+    """A worker and the ingester started together (a reboot): the owner mark one set was seen
+    by the other as a key not written by tintuc, and it refused to start."""
+    import threading
+
+    from tintuc.distributed import DistributedError, connect
+
+    admin, refused = redis.Redis.from_url(redis_url), []
+
+    def start(gate: threading.Barrier) -> None:
+        gate.wait()
+        try:
+            connect(redis_url).close()
+        except DistributedError as exc:
+            refused.append(str(exc))
+
+    for _ in range(30):
+        admin.flushdb()
+        gate = threading.Barrier(4)
+        threads = [threading.Thread(target=start, args=(gate,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert refused == []
+    admin.set("other", "x")
+    admin.delete("tintuc:owner")
+    with pytest.raises(DistributedError, match="holds 1 key not written by tintuc"):
+        connect(redis_url)

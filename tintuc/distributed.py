@@ -56,6 +56,9 @@ OWNER = "tintuc:owner"  # marks a Redis database as tintuc's
 # ``ingest --until-idle``: how long a running crawl may wait for its first worker before the
 # ingester gives up on it (an error, not a silent exit before the crawl has begun)
 WORKER_TIMEOUT = 600.0
+# recorded on every running crawl when the ingester finds Redis emptied under it
+REDIS_LOST = ("Redis lost its data (restarted without persistence, or flushed): this crawl's "
+              "queue and the results not yet ingested are gone; enqueue the site again")
 
 
 class DistributedError(RuntimeError):
@@ -69,14 +72,17 @@ def connect(url: str, retrying: bool = False) -> redis.Redis:
     try:
         conn = redis.Redis.from_url(url, socket_connect_timeout=5)
         conn.ping()
-        if not conn.exists(OWNER):
-            if conn.dbsize():
-                other = int(conn.connection_pool.connection_kwargs.get("db") or 0) + 1
-                raise DistributedError(
-                    f"Redis at {url} holds {plural(conn.dbsize(), 'key')} not written by "
-                    f"tintuc; use an empty database (e.g. redis://host:6379/{other})"
-                )
-            conn.set(OWNER, "tintuc")
+        # one script: two processes started at once (a worker and the ingester at boot) must
+        # not see each other's owner mark as a key "not written by tintuc"
+        foreign = conn.eval("if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end "
+                            "local n = redis.call('DBSIZE') if n == 0 then "
+                            "redis.call('SET', KEYS[1], 'tintuc') end return n", 1, OWNER)
+        if foreign:
+            other = int(conn.connection_pool.connection_kwargs.get("db") or 0) + 1
+            raise DistributedError(
+                f"Redis at {url} holds {plural(foreign, 'key')} not written by "
+                f"tintuc; use an empty database (e.g. redis://host:6379/{other})"
+            )
     except ValueError as exc:
         raise DistributedError(f"bad Redis URL {url!r}: {exc}") from None
     except redis.RedisError as exc:
@@ -192,13 +198,22 @@ def run_worker(redis_url: str, name: str, until_idle: float, sites_file: str | N
     joined: set[int] = set()
     active: set[int] = set()
     idle_since = [time.monotonic()]
+    reported_lost: set[int] = set()
 
     def poll_crawls():
         try:
             crawls = running_crawls(conn)
+            known = {int(token) for token in conn.hkeys(CRAWLS)}
         except redis.RedisError as exc:
             logger.error("Redis unreachable (%s); retrying", exc)
             return
+        lost = (active - known) - reported_lost
+        if lost:  # a crawl's entry is never deleted: Redis came back without its data
+            reported_lost.update(lost)
+            logger.error("Redis lost its data (restarted without persistence, or flushed): the "
+                         "queue of crawl %s is gone; this worker finishes the pages it holds, "
+                         "the ingester marks the crawl interrupted",
+                         ", ".join(map(str, sorted(lost))))  # fmt: skip
         for token, crawl in crawls.items():
             if token in joined:
                 continue
@@ -249,7 +264,15 @@ class Ingester:
         self.waiting_since: dict[int, float] = {}  # running crawl without a worker -> since
 
     def prepare(self) -> None:
-        """The consumer group, and the stored-URL sets rebuilt from the archive."""
+        """The consumer group, the stored-URL sets rebuilt from the archive, and (should Redis
+        have lost its data) its owner mark and a crawl counter past the archive's crawls, so
+        that a new crawl never takes the token of an archived one."""
+        self.conn.set(OWNER, "tintuc", nx=True)
+        newest = self.db.execute("SELECT max(CAST(json_extract(settings, '$.redis_token') "
+                                 "AS INTEGER)) FROM crawls").fetchone()[0]  # fmt: skip
+        if newest:
+            self.conn.eval("if tonumber(redis.call('GET', KEYS[1]) or 0) < tonumber(ARGV[1]) "
+                           "then redis.call('SET', KEYS[1], ARGV[1]) end", 1, CRAWL_SEQ, newest)
         try:
             self.conn.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
         except redis.ResponseError as exc:
@@ -292,6 +315,11 @@ class Ingester:
                 logger.error("Redis unreachable (%s); retrying in 2 s", exc)
                 time.sleep(2)
                 continue
+            except redis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                self.redis_lost()
+                continue
             entries = reply[0][1] if reply else []
             if entries:
                 total += self.write(entries)
@@ -303,6 +331,23 @@ class Ingester:
             elif until_idle and time.monotonic() - idle_since >= until_idle:
                 if not self.without_worker(worker_timeout):
                     return total
+
+    def redis_lost(self) -> None:
+        """Redis came back empty: record the loss on every running distributed crawl, which
+        ends 'interrupted' (not 'finished', whatever its workers report later), then set the
+        group, sets and counter up again and read what workers send from now on."""
+        running = [r[0] for r in self.db.execute(
+            """SELECT id FROM crawls WHERE status = 'running'
+               AND json_extract(settings, '$.distributed')""")]  # fmt: skip
+        with write_transaction(self.db):
+            for crawl_id in running:
+                record_error(self.db, crawl_id, "", REDIS_LOST)
+                self.db.execute("UPDATE crawls SET status = 'interrupted' WHERE id = ?",
+                                [crawl_id])  # fmt: skip
+        logger.error("Redis lost its data (restarted without persistence, or flushed): results "
+                     "not ingested yet are gone; %s marked interrupted; enqueue again",
+                     plural(len(running), "running crawl"))  # fmt: skip
+        self.prepare()
 
     def has_begun(self, token: int) -> bool:
         """Whether a worker's result of the crawl is in the archive (read by this ingester
@@ -341,7 +386,8 @@ class Ingester:
                                "Redis?); the crawl stays enqueued for a later worker")
 
     def write(self, entries: list) -> int:
-        """One transaction for the batch, then XACK: at least once, and idempotent."""
+        """One transaction for the batch, then XACK and XDEL: at least once, and idempotent;
+        an ingested result leaves Redis (the stream holds only what is not yet ingested)."""
         entries = [(i, f) for i, f in entries if f]  # claimed entries may have been trimmed
         if not entries:
             return 0
@@ -384,7 +430,8 @@ class Ingester:
             self.flush(articles)
             for crawl_id, message in finished:
                 self.finish(crawl_id, message)
-        self.conn.xack(STREAM, GROUP, *[i for i, _ in entries])
+        ids = [i for i, _ in entries]
+        self.conn.pipeline().xack(STREAM, GROUP, *ids).xdel(STREAM, *ids).execute()
         for site, urls in stored_urls.items():
             self.conn.sadd(stored_key(site), *urls)
         return len(entries)
@@ -493,6 +540,10 @@ class Ingester:
         ).fetchone()[0]
         reason = message["reason"]
         status = "finished" if reason in ("finished", "closespider_pagecount") else reason
+        lost = self.db.execute("SELECT 1 FROM crawl_errors WHERE crawl_id = ? AND error = ?",
+                               [crawl_id, REDIS_LOST]).fetchone()  # fmt: skip
+        if lost:
+            status = "interrupted"
         finish_crawl(
             self.db, crawl_id, status, pages=sum(counts.values()), errors=errors,
             pages_article=counts.get("article", 0), pages_listing=counts.get("listing", 0),
