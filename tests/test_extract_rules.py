@@ -1166,3 +1166,14 @@ def test_trafilaturas_named_boxes_are_the_same_elements_in_tintucs_passes(box) -
     text, stage = article._trafilatura_pass(tree, URL)
     assert stage == "baseline" and BODY[1] in text and "Quảng cáo" not in text
     assert (notice in text) == ("recipe" in box or "ghi-chu" in box)
+
+
+def test_the_pages_names_are_each_class_and_id_value_once_in_page_order() -> None:
+    # the names tintuc's passes search (thirteenth session): a value repeated on every item of
+    # a list is searched once; each value still on a line of its own, in the page's order
+    from pipelines.extractor import article
+    items = "".join(f'<li class="tin-item"><a class="tieu-de">Tin số {n}</a></li>'
+                    for n in range(20))
+    tree = article._parse(f'<html><body><div id="noi-dung" class="tin-item">'
+                          f'<ul class="danh-sach">{items}</ul></div></body></html>')
+    assert article._names(tree).split("\n") == ["noi-dung", "tin-item", "danh-sach", "tieu-de"]

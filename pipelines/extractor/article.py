@@ -1667,9 +1667,10 @@ _CLASSES_AND_IDS = etree.XPath(".//@class | .//@id")
 
 
 def _names(tree) -> str:
-    """The class and id values in ``tree``, one a line. (A match of a pattern in one value is
-    a match in them, ``^`` read at each line's start: never fewer matches, maybe more.)"""
-    return "\n".join(_CLASSES_AND_IDS(tree))
+    """The class and id values in ``tree``, one a line, each once. (A match of a pattern in one
+    value is a match in them, ``^`` read at each line's start: never fewer matches, maybe more.
+    Each once: half as long on the 181-page benchmark, half the time to search.)"""
+    return "\n".join(dict.fromkeys(_CLASSES_AND_IDS(tree)))
 
 
 _NAME_TESTS = re.compile(r"re:test\(@(?:id|class)(?:\|@class)?, '([^']*)'(, 'i')?\)"
