@@ -227,6 +227,17 @@ def test_contact_given_with_s_reaches_the_user_agent(tmp_path):
     assert settings.get("USER_AGENT").endswith("; me@example.vn)")
 
 
+def test_sites_check_stops_too_when_its_sample_could_fetch_nothing(site, tmp_path):
+    """``sites check`` crawls a sample with the same settings: a URL length limit under its
+    URL stopped nothing there, and the check reported a site that answered nothing."""
+    base, paths = site
+    paths.clear()
+    result = CliRunner().invoke(main, ["sites", "check", base + "/", "-s", "URLLENGTH_LIMIT=10"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: URLLENGTH_LIMIT=10: shorter than every start URL")
+    assert paths == []
+
+
 def test_a_list_of_components_must_keep_tintuc_s_own_and_leave_the_built_ins_they_replace():
     settings = Settings()
     settings.setmodule("crawler.settings")

@@ -100,7 +100,7 @@ def check_site(
     with tempfile.TemporaryDirectory(prefix="tintuc-site-check-") as tmp:
         db_path = str(Path(tmp) / "sample.db")
         settings = crawl_settings(db_path, max_pages, {**SAMPLE_SETTINGS, **(overrides or {})},
-                                  sites_file)  # fmt: skip
+                                  sites_file, profile.start_urls)  # fmt: skip
         open_archive(db_path).close()
         run_crawl(settings, None if is_url else target, target if is_url else None)
         return read_sample(db_path, target, profile)
