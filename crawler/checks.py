@@ -77,100 +77,69 @@ def _log_level(raw: Any) -> str:
     return str(raw).upper()
 
 
+def _count(low: int, what: str = "", unset: str = "") -> tuple[Callable[[Any], Any], str]:
+    """The rule of a whole number ``low`` or more: ``what`` it counts, what 0 means (``unset``)."""
+    of = f" of {what}" if what else ""
+    zero = f" (0 = {unset})" if unset else ""
+    return _number(int, lambda n: n >= low), f"a whole number{of}, {low} or more{zero}"
+
+
+def _seconds(unset: str = "", unit: str = "seconds", above_zero: bool = False
+             ) -> tuple[Callable[[Any], Any], str]:  # fmt: skip
+    """The rule of a number of ``unit``: 0 or more (0 meaning ``unset``), or above 0."""
+    if above_zero:
+        return _number(float, lambda n: n > 0), f"a number of {unit}, above 0"
+    zero = f" (0 = {unset})" if unset else ""
+    return _number(float, lambda n: n >= 0), f"a number of {unit}, 0 or more{zero}"
+
+
 # name: (parser raising ValueError/TypeError on a bad value, what is valid)
 RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "TINTUC_DB": (_text, "the path of the SQLite archive, e.g. archive.db"),
-    "TINTUC_BATCH_SIZE": (
-        _number(int, lambda n: n >= 1),
-        "a whole number of articles per write transaction, 1 or more",
-    ),
+    "TINTUC_BATCH_SIZE": _count(1, "articles per write transaction"),
     "TINTUC_EXTRACT_WORKERS": (
         _number(int, lambda n: n >= -1),
         "-1 (extract in the crawl's own process), 0 (one process per CPU core) "
         "or a number of processes",
     ),
-    "TINTUC_EXTRACT_TIMEOUT": (
-        _number(float, lambda n: n >= 0),
-        "a number of CPU seconds per page, 0 or more (0 = no limit)",
-    ),
+    "TINTUC_EXTRACT_TIMEOUT": _seconds(unset="no limit", unit="CPU seconds per page"),
     "TINTUC_CAPTURE": (_bool, "True or False"),
     "TINTUC_WARC_GZIP_LEVEL": (
         _number(int, lambda n: 1 <= n <= 9),
         "a whole number from 1 (fastest) to 9 (smallest files)",
     ),
     "TINTUC_INCREMENTAL": (_bool, "True or False"),
-    "TINTUC_REVISIT_DAYS": (_number(float, lambda n: n >= 0), "a number of days, 0 or more"),
-    "TINTUC_REVISIT_AFTER_HOURS": (
-        _number(float, lambda n: n >= 0),
-        "a number of hours, 0 or more",
-    ),
+    "TINTUC_REVISIT_DAYS": _seconds(unit="days"),
+    "TINTUC_REVISIT_AFTER_HOURS": _seconds(unit="hours"),
     "TINTUC_LOCAL_FAST": (_bool, "True or False"),
     "TINTUC_PROGRESS": (_bool, "True or False"),
-    "TINTUC_FRONTIER_LEASE": (_number(float, lambda n: n > 0), "a number of seconds, above 0"),
-    "TINTUC_RETRY_AFTER_MAX": (_number(float, lambda n: n >= 0), "a number of seconds, 0 or more"),
-    "TINTUC_CRAWL_IDLE": (
-        _number(float, lambda n: n > 0),
-        "a number of seconds, above 0",
-    ),
-    "TINTUC_TRAP_STREAK": (
-        _number(int, lambda n: n >= 1),
-        "a whole number of pages, 1 or more",
-    ),
-    "TINTUC_RETRY_BACKOFF": (
-        _number(float, lambda n: n >= 0),
-        "a number of seconds, 0 or more (0 = no backoff)",
-    ),
+    "TINTUC_FRONTIER_LEASE": _seconds(above_zero=True),
+    "TINTUC_RETRY_AFTER_MAX": _seconds(),
+    "TINTUC_CRAWL_IDLE": _seconds(above_zero=True),
+    "TINTUC_TRAP_STREAK": _count(1, "pages"),
+    "TINTUC_RETRY_BACKOFF": _seconds(unset="no backoff"),
     # Scrapy's own, where a bad value leaves the crawl hung (no request ever allowed), crashed
     # at start-up with a traceback, or hammering a site (a negative delay)
-    "DOWNLOAD_DELAY": (_number(float, lambda n: n >= 0), "a number of seconds, 0 or more"),
-    "DOWNLOAD_TIMEOUT": (_number(float, lambda n: n > 0), "a number of seconds, above 0"),
-    "DOWNLOAD_MAXSIZE": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of bytes, 0 or more (0 = no limit)",
-    ),
-    "CONCURRENT_REQUESTS": (_number(int, lambda n: n >= 1), "a whole number, 1 or more"),
-    "CONCURRENT_REQUESTS_PER_DOMAIN": (
-        _number(int, lambda n: n >= 1),
-        "a whole number, 1 or more",
-    ),
-    "RETRY_TIMES": (_number(int, lambda n: n >= 0), "a whole number, 0 or more"),
+    "DOWNLOAD_DELAY": _seconds(),
+    "DOWNLOAD_TIMEOUT": _seconds(above_zero=True),
+    "DOWNLOAD_MAXSIZE": _count(0, "bytes", "no limit"),
+    "CONCURRENT_REQUESTS": _count(1),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": _count(1),
+    "RETRY_TIMES": _count(0),
     "ROBOTSTXT_OBEY": (_bool, "True or False"),  # a word crashed the start with a traceback
-    "CLOSESPIDER_PAGECOUNT": (  # a word failed the start after creating the archive
-        _number(int, lambda n: n >= 0),
-        "a whole number of pages, 0 or more (0 = no limit)",
-    ),
+    # a word failed the start after creating the archive
+    "CLOSESPIDER_PAGECOUNT": _count(0, "pages", "no limit"),
     # Scrapy reads any value but 0 as a limit: DEPTH_LIMIT=-1 left every link (depth 1 > -1),
     # the crawl fetched the start page and stored nothing; CLOSESPIDER_TIMEOUT=-1 closed it
     # before its first request; a negative warn size warned of every page
-    "DEPTH_LIMIT": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of links from a start URL, 0 or more (0 = no limit)",
-    ),
-    "URLLENGTH_LIMIT": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of characters, 0 or more (0 = no limit)",
-    ),
-    "CLOSESPIDER_TIMEOUT": (
-        _number(float, lambda n: n >= 0),
-        "a number of seconds, 0 or more (0 = no limit)",
-    ),
-    "CLOSESPIDER_ITEMCOUNT": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of pages, 0 or more (0 = no limit)",
-    ),
-    "CLOSESPIDER_ERRORCOUNT": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of errors, 0 or more (0 = no limit)",
-    ),
-    "DOWNLOAD_WARNSIZE": (
-        _number(int, lambda n: n >= 0),
-        "a whole number of bytes, 0 or more (0 = no warning)",
-    ),
-    "REDIRECT_MAX_TIMES": (
-        _number(int, lambda n: n >= 0),
-        "a whole number, 0 or more (0 = follow no redirect)",
-    ),
-    "CONCURRENT_ITEMS": (_number(int, lambda n: n >= 1), "a whole number, 1 or more"),
+    "DEPTH_LIMIT": _count(0, "links from a start URL", "no limit"),
+    "URLLENGTH_LIMIT": _count(0, "characters", "no limit"),
+    "CLOSESPIDER_TIMEOUT": _seconds(unset="no limit"),
+    "CLOSESPIDER_ITEMCOUNT": _count(0, "pages", "no limit"),
+    "CLOSESPIDER_ERRORCOUNT": _count(0, "errors", "no limit"),
+    "DOWNLOAD_WARNSIZE": _count(0, "bytes", "no warning"),
+    "REDIRECT_MAX_TIMES": _count(0, unset="follow no redirect"),
+    "CONCURRENT_ITEMS": _count(1),
     # an empty one sent no User-Agent at all: the site cannot tell who crawls, and robots.txt
     # rules for tintuc no longer apply
     "USER_AGENT": (_text, "the crawler's name and how to reach you, not empty"),
