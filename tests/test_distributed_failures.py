@@ -67,6 +67,15 @@ def check_archive(db_path, manifest) -> None:
         conn.close()
 
 
+def enqueue_with_a_worker(redis_url: str, base_url: str, folder, until_idle: str
+                          ) -> subprocess.Popen:  # fmt: skip
+    """The sample portal enqueued, and one polite worker ("w1", in ``folder/w1``) started."""
+    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
+    (folder / "w1").mkdir()
+    return start_tintuc("worker", "--redis", redis_url, "--until-idle", until_idle,
+                        "--name", "w1", *POLITE, cwd=folder / "w1")  # fmt: skip
+
+
 def test_a_worker_killed_midway_loses_nothing(sample_portal, redis_url, tmp_path):
     """SIGKILL takes the requests the worker had leased (up to 16); their leases expire and
     the other worker fetches them."""
@@ -99,10 +108,7 @@ def test_the_ingester_killed_and_restarted_stores_everything_once(
     sample_portal, redis_url, tmp_path
 ):
     base_url, manifest = sample_portal
-    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
-    (tmp_path / "w1").mkdir()
-    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "3", "--name", "w1",
-                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    worker = enqueue_with_a_worker(redis_url, base_url, tmp_path, "3")
     db_path = tmp_path / "archive.db"
     ingest = ["ingest", "--redis", redis_url, "--db", str(db_path)]
     first = start_tintuc(*ingest, cwd=tmp_path)
@@ -147,10 +153,7 @@ def test_a_redis_restart_midway_loses_nothing(sample_portal, restartable_redis, 
     and go on once it is back (with AOF, the frontier and the stream survive)."""
     redis_url, restart = restartable_redis
     base_url, manifest = sample_portal
-    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
-    (tmp_path / "w1").mkdir()
-    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "4", "--name", "w1",
-                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    worker = enqueue_with_a_worker(redis_url, base_url, tmp_path, "4")
     db_path = tmp_path / "archive.db"
     ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
                             "--until-idle", "8", cwd=tmp_path)  # fmt: skip
@@ -172,10 +175,7 @@ def test_redis_restarted_without_its_data_is_recorded_not_a_traceback(sample_por
     redis_url = f"redis://127.0.0.1:{port}/0"
     server = start_redis(port, folder, "--appendonly", "no")
     base_url, _ = sample_portal
-    run_tintuc("enqueue", "sample", "--start-url", base_url + "/", "--redis", redis_url)
-    (tmp_path / "w1").mkdir()
-    worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "3", "--name", "w1",
-                          *POLITE, cwd=tmp_path / "w1")  # fmt: skip
+    worker = enqueue_with_a_worker(redis_url, base_url, tmp_path, "3")
     db_path = tmp_path / "archive.db"
     ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
                             "--until-idle", "6", cwd=tmp_path)  # fmt: skip
