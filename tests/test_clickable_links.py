@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import pytest
 from conftest import PagesHandler, crawl_site, query
 from test_old_portal_links import TITLES as OLD_PORTAL_TITLES
+from test_old_portal_links import story
 
 from crawler.discovery import Postback, find_pager
 from crawler.spiders.news import page_links
@@ -37,13 +38,7 @@ def page(title: str, main: str) -> bytes:
 
 
 def article(n: int) -> bytes:
-    title = TITLES[n]
-    return page(title, (
-        f"<h1>{title}</h1><p class='date'>12/12/2025 08:{n:02d}</p>"
-        f"<p>Sáng 12/12, {title.lower()} trong sự chờ đợi của người dân địa phương. Đây là "
-        "công việc được chuẩn bị suốt nhiều tháng qua với sự tham gia của các ngành.</p>"
-        f"<p>Theo lãnh đạo địa phương, kết quả bước đầu cho thấy cách làm mới phù hợp với điều "
-        f"kiện thực tế, góp phần nâng cao đời sống của bà con trong vùng số {n}.</p>"))
+    return page(TITLES[n], story(n, TITLES[n]))
 
 
 def row(n: int, dated: bool = True) -> str:  # a table row a script makes a link

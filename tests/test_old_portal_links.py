@@ -41,15 +41,18 @@ def page(title: str, main: str) -> bytes:
             "</body></html>").encode()
 
 
+def story(n: int, title: str) -> str:
+    """Story ``n``'s headline, dateline and two paragraphs."""
+    return (f"<h1>{title}</h1><p class='date'>12/12/2025 08:{n:02d}</p>"
+            f"<p>Sáng 12/12, {title.lower()} trong sự chờ đợi của người dân địa phương. Đây là "
+            "công việc được chuẩn bị suốt nhiều tháng qua với sự tham gia của các ngành.</p>"
+            f"<p>Theo lãnh đạo địa phương, kết quả bước đầu cho thấy cách làm mới phù hợp với "
+            f"điều kiện thực tế, góp phần nâng cao đời sống của bà con trong vùng số {n}.</p>")
+
+
 def article(n: int) -> bytes:
-    title = TITLES[n]
-    return page(title, (
-        f"<h1>{title}</h1><p class='date'>12/12/2025 08:{n:02d}</p>"
-        f"<p>Sáng 12/12, {title.lower()} trong sự chờ đợi của người dân địa phương. Đây là "
-        "công việc được chuẩn bị suốt nhiều tháng qua với sự tham gia của các ngành.</p>"
-        f"<p>Theo lãnh đạo địa phương, kết quả bước đầu cho thấy cách làm mới phù hợp với điều "
-        f"kiện thực tế, góp phần nâng cao đời sống của bà con trong vùng số {n}.</p>"
-        f"<div id='comments'><a href='/tin/bai-{n}/comment-page-2/'>Bình luận cũ hơn</a></div>"))
+    comments = f"<div id='comments'><a href='/tin/bai-{n}/comment-page-2/'>Bình luận cũ hơn</a>"
+    return page(TITLES[n], story(n, TITLES[n]) + comments + "</div>")
 
 
 def guid_link(n: int, context: str = "") -> str:
