@@ -204,6 +204,35 @@ def test_a_date_labelled_as_the_update_yields_to_the_publication_date_beside_it(
     alone = ARTICLE.format(before="", after="",
                            dateline="<span class='date'>Cập nhật: 26/12/2025 15:10</span>")
     assert find_published(alone) == "2025-12-26T15:10:00+07:00"
+    # a bare "Đăng" before the date is the publication's label too
+    bare = ARTICLE.format(before="", after="",
+                          dateline="<span class='date'>Cập nhật 15:10 26/12/2025</span> "
+                                   "<span class='date'>Đăng 09:30 24/12/2025</span>")
+    assert find_published(bare) == "2025-12-24T09:30:00+07:00"
+
+
+PUBLISHED_META = "<meta property='article:published_time' content='{}'>"
+
+
+def test_a_meta_time_the_page_shows_as_its_update_yields_to_the_publication_shown() -> None:
+    # the CMS writes the last update's moment as the publication's: the page itself labels it
+    # "Cập nhật", and the dateline's earlier labelled moment is the publication's
+    datelines = ["<div class='date'>Ngày đăng: 24/12/2025 09:30 | Cập nhật: 26/12/2025 15:10</div>",
+                 "<div class='date'>24/12/2025 09:30</div><div class='meta'><span>Cập nhật:</span>"
+                 " <span>26/12/2025 15:10</span></div>"]
+    for dateline in datelines:
+        html = ARTICLE.format(before="", dateline=dateline, after="").replace(
+            "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
+        assert find_published(html) == "2025-12-24T09:30:00+07:00", dateline
+    # a meta time the page does not show as its update still wins over the dateline
+    html = ARTICLE.format(before="", dateline=datelines[0], after="").replace(
+        "</title>", "</title>" + PUBLISHED_META.format("2025-12-23T08:00:00+07:00"))
+    assert find_published(html) == "2025-12-23T08:00:00+07:00"
+    # and the update shown alone (no other date) leaves the meta time as it is
+    html = ARTICLE.format(before="", after="",
+                          dateline="<div class='date'>Cập nhật: 26/12/2025 15:10</div>").replace(
+        "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
+    assert find_published(html) == "2025-12-26T15:10:00+07:00"
 
 
 def test_the_empty_date_of_aspnet_is_no_date() -> None:

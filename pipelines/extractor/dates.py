@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 from pipelines.text import fold, solid_len
 
@@ -280,7 +281,7 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 # of the labels above, those of the last update and those of the publication
 _UPDATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay cap nhat|updated|last updated)\b")
 _PUBLISHED_LABEL = re.compile(r"(?:^\W*|\W)(?:ngay dang|dang luc|dang ngay|ngay xuat ban|xuat ban"
-                              r"|thoi gian dang|posted|published)\b")
+                              r"|thoi gian dang|posted|published|dang(?=\s*:?\s*\d))\b")
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 # the letters _LABEL_START accepts first (every code point checked: re.I adds no other)
 _LABEL_LETTERS = frozenset("cnđdxtpCNĐDXTP")
@@ -632,7 +633,33 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
             return stated  # the same clock: JSON-LD states its offset ("2020/10/04 15:05:21")
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
+    if not keep_offset and found and _shown_as_update(tree, found):
+        # the page labels the machine's moment as its last update ("Cập nhật: 25/12/2025
+        # 10:00"): the CMS wrote the update's time; the dateline's earlier moment is the
+        # publication's ("Ngày đăng: 24/12/2025 09:30 | Cập nhật: …")
+        shown = _from_text(tree, title=title)
+        return shown if shown and shown < found else found
     return found
+
+
+# the text of the page's body, as one string (one call in C: ~0.1 ms on a news page)
+_BODY_TEXT = etree.XPath("string(/html/body)")
+
+
+def _shown_as_update(tree: lxml.html.HtmlElement, moment: str) -> bool:
+    """Whether the page's text shows ``moment`` (to the minute) just after an update label
+    ("Cập nhật: 26/12/2025 15:10", "Cập nhật lúc 15:10 ngày 26/12/2025"). The label is found
+    by plain string search (the page is NFC): a regex scan costs twice the text's reading."""
+    text = _BODY_TEXT(tree)
+    for label in ("ập nhật", "ẬP NHẬT"):
+        at = text.find(label)
+        while at >= 0:
+            at += len(label)
+            shown = parse_vietnamese_date(text[at:at + 48])
+            if shown and shown[:16] == moment[:16]:
+                return True
+            at = text.find(label, at)
+    return False
 
 
 _URL_STAMP = re.compile(
