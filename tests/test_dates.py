@@ -235,6 +235,20 @@ def test_a_meta_time_the_page_shows_as_its_update_yields_to_the_publication_show
     assert find_published(html) == "2025-12-26T15:10:00+07:00"
 
 
+@pytest.mark.parametrize("stamp", ["1766543400", "1766543400000"])
+def test_json_ld_gives_the_publication_as_unix_time(stamp: str) -> None:
+    # schema.org wants ISO 8601; some CMSs write seconds or milliseconds since 1970 (UTC)
+    json_ld = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+               f"\"datePublished\": {stamp}}}</script>")
+    html = ARTICLE.format(before="", dateline="", after="").replace("</title>",
+                                                                   "</title>" + json_ld)
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    assert find_published(html, keep_offset=True) == "2025-12-24T02:30:00+00:00"
+    # a number that is no timestamp (a year, an id) is no date
+    odd = html.replace(stamp, "2025")
+    assert find_published(odd) is None
+
+
 def test_the_empty_date_of_aspnet_is_no_date() -> None:
     assert parse_vietnamese_date("01/01/1900 00:00:00") is None
     assert parse_vietnamese_date("1/1/1900 12:00:00 AM") is None

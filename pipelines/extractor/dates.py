@@ -229,11 +229,16 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
 
 
 def _json_ld_text(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
-    """The first value of ``key`` in the page's JSON-LD that reads as a date, as written."""
+    """The first value of ``key`` in the page's JSON-LD that reads as a date, as written; Unix
+    time (a number of seconds or milliseconds, ``"datePublished": 1766543400``) as the moment
+    in UTC it counts."""
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
+        for match in re.finditer(rf"\"{key}\"\s*:\s*(?:\"([^\"]+)\"|(\d{{13}}|\d{{10}})\b)",
+                                 script.text):
+            if match.group(2):
+                return datetime.fromtimestamp(int(match.group(2)[:10]), UTC).isoformat()
             if parse_vietnamese_date(match.group(1), keep_offset):
                 return match.group(1)
     return None
