@@ -72,6 +72,14 @@ def test_meta_wins_over_visible_text() -> None:
     assert find_updated(html) == "2025-04-05T10:00:00+07:00"
 
 
+@pytest.mark.parametrize("tag", ["<meta name='OriginalPublicationDate' content='{}'>",
+                                 "<meta property='rnews:datePublished' content='{}'>"])
+def test_older_vocabularies_name_the_publication_time(tag: str) -> None:
+    html = (f"<html><head>{tag.format('2025-04-03T07:00:00+07:00')}</head><body>"
+            "<span class='date'>01/01/2020 10:00</span></body></html>")
+    assert find_published(html) == "2025-04-03T07:00:00+07:00"
+
+
 def test_json_ld_then_visible_text() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
           '"datePublished": "2024-02-29T23:10:00+07:00"}</script>')

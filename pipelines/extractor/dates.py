@@ -168,6 +168,7 @@ _META_PUBLISHED = (
     "article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
     "og:published_time", "dc.date.issued", "dc.date", "date", "sailthru.date",
     "parsely-pub-date", "citation_publication_date",
+    "originalpublicationdate", "rnews:datepublished",  # (goose3's and htmldate's names too)
 )
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time")
 _DATE_CLASS = re.compile(r"date|time|publish|ngay|post-?info|meta", re.I)
