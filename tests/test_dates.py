@@ -72,6 +72,14 @@ def test_meta_wins_over_visible_text() -> None:
     assert find_updated(html) == "2025-04-05T10:00:00+07:00"
 
 
+@pytest.mark.parametrize("tag", ["<meta name='OriginalPublicationDate' content='{}'>",
+                                 "<meta property='rnews:datePublished' content='{}'>"])
+def test_older_vocabularies_name_the_publication_time(tag: str) -> None:
+    html = (f"<html><head>{tag.format('2025-04-03T07:00:00+07:00')}</head><body>"
+            "<span class='date'>01/01/2020 10:00</span></body></html>")
+    assert find_published(html) == "2025-04-03T07:00:00+07:00"
+
+
 def test_json_ld_then_visible_text() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
           '"datePublished": "2024-02-29T23:10:00+07:00"}</script>')
@@ -204,6 +212,49 @@ def test_a_date_labelled_as_the_update_yields_to_the_publication_date_beside_it(
     alone = ARTICLE.format(before="", after="",
                            dateline="<span class='date'>Cập nhật: 26/12/2025 15:10</span>")
     assert find_published(alone) == "2025-12-26T15:10:00+07:00"
+    # a bare "Đăng" before the date is the publication's label too
+    bare = ARTICLE.format(before="", after="",
+                          dateline="<span class='date'>Cập nhật 15:10 26/12/2025</span> "
+                                   "<span class='date'>Đăng 09:30 24/12/2025</span>")
+    assert find_published(bare) == "2025-12-24T09:30:00+07:00"
+
+
+PUBLISHED_META = "<meta property='article:published_time' content='{}'>"
+
+
+def test_a_meta_time_the_page_shows_as_its_update_yields_to_the_publication_shown() -> None:
+    # the CMS writes the last update's moment as the publication's: the page itself labels it
+    # "Cập nhật", and the dateline's earlier labelled moment is the publication's
+    datelines = ["<div class='date'>Ngày đăng: 24/12/2025 09:30 | Cập nhật: 26/12/2025 15:10</div>",
+                 "<div class='date'>24/12/2025 09:30</div><div class='meta'><span>Cập nhật:</span>"
+                 " <span>26/12/2025 15:10</span></div>"]
+    for dateline in datelines:
+        html = ARTICLE.format(before="", dateline=dateline, after="").replace(
+            "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
+        assert find_published(html) == "2025-12-24T09:30:00+07:00", dateline
+    # a meta time the page does not show as its update still wins over the dateline
+    html = ARTICLE.format(before="", dateline=datelines[0], after="").replace(
+        "</title>", "</title>" + PUBLISHED_META.format("2025-12-23T08:00:00+07:00"))
+    assert find_published(html) == "2025-12-23T08:00:00+07:00"
+    # and the update shown alone (no other date) leaves the meta time as it is
+    html = ARTICLE.format(before="", after="",
+                          dateline="<div class='date'>Cập nhật: 26/12/2025 15:10</div>").replace(
+        "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
+    assert find_published(html) == "2025-12-26T15:10:00+07:00"
+
+
+@pytest.mark.parametrize("stamp", ["1766543400", "1766543400000"])
+def test_json_ld_gives_the_publication_as_unix_time(stamp: str) -> None:
+    # schema.org wants ISO 8601; some CMSs write seconds or milliseconds since 1970 (UTC)
+    json_ld = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+               f"\"datePublished\": {stamp}}}</script>")
+    html = ARTICLE.format(before="", dateline="", after="").replace("</title>",
+                                                                   "</title>" + json_ld)
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    assert find_published(html, keep_offset=True) == "2025-12-24T02:30:00+00:00"
+    # a number that is no timestamp (a year, an id) is no date
+    odd = html.replace(stamp, "2025")
+    assert find_published(odd) is None
 
 
 def test_the_empty_date_of_aspnet_is_no_date() -> None:

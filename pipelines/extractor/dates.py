@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 from pipelines.text import fold, solid_len
 
@@ -167,6 +168,7 @@ _META_PUBLISHED = (
     "article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
     "og:published_time", "dc.date.issued", "dc.date", "date", "sailthru.date",
     "parsely-pub-date", "citation_publication_date",
+    "originalpublicationdate", "rnews:datepublished",  # (goose3's and htmldate's names too)
 )
 _META_UPDATED = ("article:modified_time", "datemodified", "lastmod", "og:updated_time")
 _DATE_CLASS = re.compile(r"date|time|publish|ngay|post-?info|meta", re.I)
@@ -228,11 +230,16 @@ def _from_meta(tree: lxml.html.HtmlElement, names: tuple[str, ...],
 
 
 def _json_ld_text(tree: lxml.html.HtmlElement, key: str, keep_offset: bool = False) -> str | None:
-    """The first value of ``key`` in the page's JSON-LD that reads as a date, as written."""
+    """The first value of ``key`` in the page's JSON-LD that reads as a date, as written; Unix
+    time (a number of seconds or milliseconds, ``"datePublished": 1766543400``) as the moment
+    in UTC it counts."""
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        for match in re.finditer(rf"\"{key}\"\s*:\s*\"([^\"]+)\"", script.text):
+        for match in re.finditer(rf"\"{key}\"\s*:\s*(?:\"([^\"]+)\"|(\d{{13}}|\d{{10}})\b)",
+                                 script.text):
+            if match.group(2):
+                return datetime.fromtimestamp(int(match.group(2)[:10]), UTC).isoformat()
             if parse_vietnamese_date(match.group(1), keep_offset):
                 return match.group(1)
     return None
@@ -280,7 +287,7 @@ _DATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay dang|dang luc|dang ngay|ngay xua
 # of the labels above, those of the last update and those of the publication
 _UPDATE_LABEL = re.compile(r"^\W*(?:cap nhat|ngay cap nhat|updated|last updated)\b")
 _PUBLISHED_LABEL = re.compile(r"(?:^\W*|\W)(?:ngay dang|dang luc|dang ngay|ngay xuat ban|xuat ban"
-                              r"|thoi gian dang|posted|published)\b")
+                              r"|thoi gian dang|posted|published|dang(?=\s*:?\s*\d))\b")
 _LABEL_START = re.compile(r"^\W*[cnđdxtp]", re.I)  # first letters of the labels above
 # the letters _LABEL_START accepts first (every code point checked: re.I adds no other)
 _LABEL_LETTERS = frozenset("cnđdxtpCNĐDXTP")
@@ -632,7 +639,33 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
             return stated  # the same clock: JSON-LD states its offset ("2020/10/04 15:05:21")
     if keep_offset and found and found.endswith("+00:00"):
         return _stated_locally(found, tree)
+    if not keep_offset and found and _shown_as_update(tree, found):
+        # the page labels the machine's moment as its last update ("Cập nhật: 25/12/2025
+        # 10:00"): the CMS wrote the update's time; the dateline's earlier moment is the
+        # publication's ("Ngày đăng: 24/12/2025 09:30 | Cập nhật: …")
+        shown = _from_text(tree, title=title)
+        return shown if shown and shown < found else found
     return found
+
+
+# the text of the page's body, as one string (one call in C: ~0.1 ms on a news page)
+_BODY_TEXT = etree.XPath("string(/html/body)")
+
+
+def _shown_as_update(tree: lxml.html.HtmlElement, moment: str) -> bool:
+    """Whether the page's text shows ``moment`` (to the minute) just after an update label
+    ("Cập nhật: 26/12/2025 15:10", "Cập nhật lúc 15:10 ngày 26/12/2025"). The label is found
+    by plain string search (the page is NFC): a regex scan costs twice the text's reading."""
+    text = _BODY_TEXT(tree)
+    for label in ("ập nhật", "ẬP NHẬT"):
+        at = text.find(label)
+        while at >= 0:
+            at += len(label)
+            shown = parse_vietnamese_date(text[at:at + 48])
+            if shown and shown[:16] == moment[:16]:
+                return True
+            at = text.find(label, at)
+    return False
 
 
 _URL_STAMP = re.compile(
