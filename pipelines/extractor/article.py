@@ -713,6 +713,12 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
             else:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
+    # what an <iframe> holds is never shown (a browser shows the document its src names) and
+    # the parser keeps it as text: an ad slot's fallback markup ("<a href=…><img src=…>") read
+    # as lines of prose by trafilatura's baseline dump. The element stays (its src is read).
+    for frame in tree.iter("iframe"):
+        frame.text = None
+        del frame[:]
     # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
     # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment,
     # contact, sign-up or log-in form (a text box or an e-mail or password field, no heading,
