@@ -701,10 +701,19 @@ def _sapo(tree, container, css: str | None, description: str | None) -> str | No
 
 
 def _drop_noise(tree: lxml.html.HtmlElement) -> None:
-    """Remove comments, scripts, styles and other never-text elements (inline CSS included)."""
-    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_NEVER_TEXT)):
+    """Remove comments, scripts, styles and other never-text elements (inline CSS included),
+    and empty the <iframe>s: what one holds is never shown (a browser shows the document its
+    src names) and the parser keeps it as text, an ad slot's fallback markup ("<a href=…><img
+    src=…>") that trafilatura's baseline dump read as lines of prose. The <iframe> stays (its
+    src is read)."""
+    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_NEVER_TEXT,
+                             "iframe")):
         parent = el.getparent()
         if parent is None:
+            continue
+        if el.tag == "iframe":
+            el.text = None
+            del el[:]
             continue
         if el.tail:  # keep the text that follows the removed node
             prev = el.getprevious()
@@ -713,12 +722,6 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
             else:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
-    # what an <iframe> holds is never shown (a browser shows the document its src names) and
-    # the parser keeps it as text: an ad slot's fallback markup ("<a href=…><img src=…>") read
-    # as lines of prose by trafilatura's baseline dump. The element stays (its src is read).
-    for frame in tree.iter("iframe"):
-        frame.text = None
-        del frame[:]
     # a form that holds paragraphs is page structure (ASP.NET, broken HTML), not a form:
     # unwrap it so trafilatura, which drops forms, still sees the text inside. A comment,
     # contact, sign-up or log-in form (a text box or an e-mail or password field, no heading,
