@@ -841,6 +841,20 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
         assert "fallback_used" not in result["flags"]
 
 
+def test_an_ad_slots_fallback_markup_is_never_body_nor_prose(monkeypatch) -> None:
+    # ad slots in <iframe>s, each holding its fallback link as markup (which the parser keeps
+    # as text and no browser shows): read as long lines of prose by trafilatura's baseline
+    # dump, they outweighed plain's story and kept the dump, menu and markup with it
+    slots = "".join(
+        f"<div class='qc'><iframe src='https://qc.baotinh.vn/vi-tri-{n}'><a href='https://qc."
+        f"baotinh.vn/nhan-vao/vi-tri-{n}'><img src='https://qc.baotinh.vn/anh/vi-tri-{n}.gif'>"
+        "</a></iframe></div>" for n in range(12))
+    html = baseline_dump_page().replace('<div class="side">', slots + '<div class="side">')
+    result = extract_article(html, URL)
+    check(result, BODY, ["qc.baotinh.vn", "Chuyên mục 3", "Tin ngắn số 4"])
+    assert "fallback_used" in result["flags"]
+
+
 def recall_escalation_page() -> str:
     """A page whose story is bare text between <br>s, after a two-paragraph sign-in notice in
     the box trafilatura's body XPaths find first; a menu above and a column of other stories

@@ -80,3 +80,46 @@ def test_no_package_index_is_one_error_line(tmp_path, monkeypatch, capsys):
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and error.startswith("Error: suite newspaper4k: cannot")
     assert "EVAL_SUITES=" in error
+
+
+def git_repo(path: Path, files: dict[str, bytes]) -> Path:
+    """A git repository at ``path`` holding ``files`` in one commit."""
+    import subprocess
+    for name, data in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_bytes(data)
+    for command in (["init", "-q"], ["add", "."],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pages"]):
+        subprocess.run(["git", "-C", str(path), *command], check=True)
+    return path
+
+
+def test_a_suite_kept_in_git_becomes_a_benchmark_folder(tmp_path):
+    import snapshot_suites
+    page = (f"<html><head><title>Harbour plan</title></head><body><h1>Harbour plan</h1>"
+            f"<p>{STORY}</p></body></html>").encode()
+    # CleanEval's layout: the page wrapped in <text id="URL">, gold text with its URL line,
+    # paragraph markers and entities
+    clean = git_repo(tmp_path / "cpe", {
+        "input/news_01.html": b'<text id="https://news.example/harbour">\n' + page + b"\n</text>\n",
+        "GoldStandard/news_01.txt": ("URL: https://news.example/harbour\n<h>Harbour plan\n"
+                                     f"<p>{STORY.replace('the', '&#116;he', 1)}\n").encode()})
+    out = tmp_path / "suites" / "cleanportaleval"
+    assert snapshot_suites.build("cleanportaleval", clean, out) == 1
+    truth = json.loads((out / "ground-truth.json").read_text())
+    assert truth["news_01"]["url"] == "https://news.example/harbour"
+    assert truth["news_01"]["articleBody"].split() == ["Harbour", "plan", *STORY.split()]
+    assert gzip.decompress((out / "html" / "news_01.html.gz").read_bytes()).strip() == page
+    # goose3's layout: a JSON of expected values beside each page; a page without one is left
+    goose = git_repo(tmp_path / "goose3", {
+        "tests/data/content/test_harbour.html": page,
+        "tests/data/content/test_harbour.json": json.dumps({
+            "url": "https://news.example/harbour",
+            "expected": {"cleaned_text": STORY[:40], "title": "Harbour plan"}}).encode(),
+        "tests/data/content/test_alone.html": page})
+    out = tmp_path / "suites" / "goose3"
+    assert snapshot_suites.build("goose3", goose, out) == 1
+    assert json.loads((out / "ground-truth.json").read_text())["content-harbour"] == {
+        "articleBody": STORY[:40], "url": "https://news.example/harbour", "title": "Harbour plan",
+        "published": None, "group": "content"}
+    assert json.loads((out / "PROVENANCE.json").read_text())["licence"] == "Apache-2.0"

@@ -701,10 +701,19 @@ def _sapo(tree, container, css: str | None, description: str | None) -> str | No
 
 
 def _drop_noise(tree: lxml.html.HtmlElement) -> None:
-    """Remove comments, scripts, styles and other never-text elements (inline CSS included)."""
-    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_NEVER_TEXT)):
+    """Remove comments, scripts, styles and other never-text elements (inline CSS included),
+    and empty the <iframe>s: what one holds is never shown (a browser shows the document its
+    src names) and the parser keeps it as text, an ad slot's fallback markup ("<a href=…><img
+    src=…>") that trafilatura's baseline dump read as lines of prose. The <iframe> stays (its
+    src is read)."""
+    for el in list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_NEVER_TEXT,
+                             "iframe")):
         parent = el.getparent()
         if parent is None:
+            continue
+        if el.tag == "iframe":
+            el.text = None
+            del el[:]
             continue
         if el.tail:  # keep the text that follows the removed node
             prev = el.getprevious()
