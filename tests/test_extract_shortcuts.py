@@ -29,7 +29,7 @@ from pipelines.extractor.article import (
 )
 from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
-from pipelines.extractor.related import _COMPONENT_BOXES, _any_after, _short_text
+from pipelines.extractor.related import _MARKED, _any_after, _short_text
 from pipelines.text import nfc
 
 URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
@@ -258,14 +258,18 @@ MARKED = """<html data-component-type="page"><body>
 <section data-component-type=""><p itemprop="articleBodyx">Đoạn văn.</p></section></div>
 <span itemprop="name">Tên</span><td itemprop="articlebody">x</td>
 <main itemprop="articleBody"><p data-component-type="box">Nội dung bài.</p></main>
+<ul><li onclick="location.href='/a'" data-url="/a">A</li><li data-link="/b">B</li></ul>
+<div data-href="/c"><select onchange="location=this.value"></select><select></select></div>
 </body></html>"""
 
 
 def test_attribute_axis_xpaths_select_what_the_predicates_select():
     tree = _parse(MARKED)
-    assert _COMPONENT_BOXES.path.startswith("descendant::*/@")  # (libxml2: attributes only)
-    assert _COMPONENT_BOXES(tree) == tree.xpath(".//*[@data-component-type]")
-    assert [el.tag for el in _COMPONENT_BOXES(tree)] == ["div", "section", "p"]
+    assert _MARKED.path.startswith("descendant::*/@")  # (libxml2: attributes only)
+    assert _MARKED(tree) == tree.xpath(".//*[@data-component-type or @onclick or @data-href"
+                                       " or @data-link or @data-url] | .//select[@onchange]")
+    assert [el.tag for el in _MARKED(tree) if el.get("data-component-type") is not None] == [
+        "div", "section", "p"]
     for page in (MARKED, MARKED.replace("articleBody\"", "articleBodyy\"")):
         tree = _parse(page)
         assert bool(_ARTICLE_BODY_PROP(tree)) == bool(tree.xpath("//*[@itemprop='articleBody']"))

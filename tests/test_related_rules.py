@@ -678,3 +678,67 @@ def test_a_wordpress_related_posts_block_spelled_with_underscores_is_related() -
     assert [r["url"] for r in result["related"]] == [
         f"{HOST}/ra-quan-lam-duong/", f"{HOST}/khanh-thanh-cau/", f"{HOST}/trao-nha/"]
     assert "Khánh thành cầu dân sinh" not in result["text"]
+
+
+# --- rows, cards and jump lists a script makes links ------------------------------------------
+# a block's members are its links however they are written: a row or card whose onclick sends
+# the browser to a page (crawler.urls.GOES_TO), or that names it in data-href, data-link or
+# data-url, and a <select> jump list; share, print and like buttons, counters, "Xem thêm" and
+# pagers written so are no headlines and stay out
+
+SCRIPT_ROWS = [("/tin/xa-dao-nghiem-thu-ke.html", "Xã đảo nghiệm thu công trình kè chống sạt lở"),
+               ("/tin/hoi-phu-nu-ngay-hoi.html", "Hội Phụ nữ huyện tổ chức ngày hội đại đoàn kết"),
+               ("/tin/tram-y-te-cap-the.html", "Trạm y tế xã cấp thẻ bảo hiểm cho hộ cận nghèo")]
+TOOLS = ("<div class='tools'><span onclick=\"window.open('https://www.facebook.com/sharer/"
+         f"sharer.php?u={PAGE}')\">Chia sẻ lên mạng xã hội</span> <span onclick='window.print()'>"
+         "In bài viết này</span> <span class='like' data-url='/api/like?id=30999'>Thích</span>"
+         " <span class='views' data-url='/ajax/luot-xem.php?id=30999'>1.204 lượt xem</span></div>")
+
+
+def test_rows_a_script_makes_links_are_the_members_of_a_related_block() -> None:
+    ways = ["onclick=\"location.href='{u}'\"", "onclick=\"window.location.assign('{u}')\"",
+            "data-href='{u}'"]
+    rows = "".join(f"<li {way.format(u=u)}>{t}</li>"
+                   for way, (u, t) in zip(ways, SCRIPT_ROWS, strict=True))
+    block = (f"<div class='box'><h3>Tin liên quan</h3><ul>{rows}</ul>"
+             "<div class='more' onclick=\"location.href='/tin-tuc'\">Xem thêm</div>"
+             "<span onclick=\"location.href='?page=2'\">2</span></div>")
+    result = extract_article(page(TOOLS + block), PAGE)
+    assert_body(result, [t for _, t in SCRIPT_ROWS])
+    assert paths(result) == [u for u, _ in SCRIPT_ROWS]  # no share, like, "Xem thêm" or pager
+    assert {(r["block"], r["found_by"]) for r in result["related"]} == {
+        ("Tin liên quan", "heading")}
+
+
+def test_cards_named_by_data_url_or_link_and_rows_with_dead_anchors_are_related() -> None:
+    (u1, t1), (u2, t2), (u3, t3) = SCRIPT_ROWS
+    cards = (f"<div class='card' data-url='{u1}'><img src='/up/1.jpg' alt=''><h4>{t1}</h4>"
+             "<span>01/11/2026</span></div>"
+             f"<div class='card' data-link='{u2}'><img src='/up/2.jpg' alt=''><h4>{t2}</h4>"
+             "<span>02/11/2026</span></div>")
+    row = (f"<table><tr onclick=\"location.href='{u3}'\"><td><a href='javascript:void(0)'>{t3}"
+           "</a></td></tr></table>")
+    block = (f"<div class='box'><h3>Tin cùng chuyên mục</h3><div class='row'>{cards}</div>"
+             f"{row}</div>")
+    result = extract_article(page(block), PAGE)
+    assert_body(result, [t1, t2, t3, "Tin cùng chuyên mục"])
+    assert paths(result) == [u1, u2, u3]
+
+
+def test_a_jump_list_of_related_stories_is_related() -> None:
+    options = "".join(f"<option value='{u}'>{t}</option>" for u, t in SCRIPT_ROWS)
+    block = ("<div class='box'><h3>Tin liên quan</h3><select onchange='location.href=this.value'>"
+             f"<option value=''>-- Chọn tin --</option>{options}</select></div>")
+    result = extract_article(page(after=block), PAGE)
+    assert_body(result, [])
+    assert paths(result) == [u for u, _ in SCRIPT_ROWS]
+
+
+def test_buttons_counters_and_rows_outside_related_blocks_leave_the_page_as_it_was() -> None:
+    (u, t) = SCRIPT_ROWS[0]
+    side = f"<div class='side'><div class='row' onclick=\"location.href='{u}'\">{t}</div></div>"
+    tree = lxml.html.fromstring(page(TOOLS, after=side))
+    before = lxml.html.tostring(tree)
+    related, _ = extract_related(tree, PAGE, protected=[tree.find_class("article__body")[0]])
+    assert related == []
+    assert lxml.html.tostring(tree) == before

@@ -28,7 +28,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import canonical_url, join_base, script_link
+from crawler.urls import GOES_TO, canonical_url, join_base, script_link
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
@@ -105,8 +105,15 @@ _ID_DIGITS = re.compile(r"\d{4,}")  # an id in a URL's last segment
 _ID_TYPES = {"tin_xemthem": "Xem thêm", "tin_lienquan": "Tin liên quan"}
 # (in C; iterfind walks in Python) through the attribute axis: libxml2 then looks at the
 # attributes of that name only, not a predicate per element (0.85 -> 0.51 ms a page on
-# the wide set; the same elements, in document order, as ".//*[@data-component-type]")
-_COMPONENT_BOXES = etree.XPath("descendant::*/@data-component-type/..")
+# the wide set; the same elements, in document order, as ".//*[@data-component-type]"); with
+# them, the elements a script makes links (:func:`_script_anchors`), in the same walk (a walk
+# of the page costs ~0.5 ms, each attribute more ~0.1 ms): a row or card with
+# ``onclick="location.href='…'"``, ``data-href``/``data-link`` (crawler.urls.script_link) or
+# ``data-url``; a jump list, a ``<select>`` whose choice the browser goes to
+# (``onchange="location.href=this.value"``)
+_MARKED = etree.XPath("descendant::*/@data-component-type/.. | descendant::*/@onclick/.."
+                      " | descendant::*/@data-href/.. | descendant::*/@data-link/.."
+                      " | descendant::*/@data-url/.. | descendant::select/@onchange/..")
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "jpg",
                        "jpeg", "png", "gif", "webp", "avif", "svg", "mp3", "mp4", "txt", "xml"})
 # Second-level labels under which a country code registers names: baotinh.com.vn, x.gov.vn.
@@ -1007,6 +1014,70 @@ def _inline_cards(container, links_of: _ArticleLinks, named: list | None = None)
     return found
 
 
+_JUMP = re.compile(GOES_TO, re.I)  # a jump list's onchange: the browser goes to its choice
+
+
+def _script_anchors(marked: list, links_of: _ArticleLinks) -> tuple[list, list]:
+    """Give the rows, cards and jump-list options a script makes links to another page of the
+    site an ``<a href>`` for the time of the search (a block's members are its links however
+    they are written): each such element's content is wrapped in a new anchor, or its anchors
+    that lead nowhere (``href="javascript:void(0)"``) get its target. Only headlines (four
+    words or more) and no more text than a card's: share, print and like buttons, counters,
+    "Xem thêm" and pagers stay as they are. Returns ``(new anchors, (anchor, old href))``
+    for :func:`_undo_script_anchors`."""
+    made: list = []
+    retargeted: list = []
+    for el in marked:
+        if el.tag == "select":
+            if _JUMP.search(el.get("onchange") or ""):
+                made += [_wrap_in_anchor(option, value) for option in el.iter("option")
+                         if (value := (option.get("value") or "").strip()) and value[0] != "#"
+                         and len((option.text or "").split()) >= 4]
+            continue
+        if el.tag == "a" or el.tag in ("body", "html") or next(el.iterancestors("a"), None) \
+                is not None:
+            continue  # an anchor reads its own script (_href)
+        target = script_link("", el.get("onclick"), el.get("data-href") or el.get("data-link")
+                             or el.get("data-url"))
+        if target is None or text_under(el, _MAX_SUMMARY) is None \
+                or len(el.text_content().split()) < 4:
+            continue
+        anchors = list(el.iter("a"))
+        if anchors:  # a row holding only anchors that lead nowhere: they lead where it does
+            if all((href := _href(a))[:1] in ("", "#") or href[:11].lower() == "javascript:"
+                   for a in anchors):
+                for a in anchors:
+                    retargeted.append((a, a.get("href")))
+                    a.set("href", target)
+            continue
+        made.append(_wrap_in_anchor(el, target))
+    for a in made:  # only those leading to another page of the site
+        if links_of.member(a) is None:
+            a.drop_tag()
+    return [a for a in made if a.getparent() is not None], retargeted
+
+
+def _wrap_in_anchor(el: lxml.html.HtmlElement, href: str) -> lxml.html.HtmlElement:
+    a = lxml.html.Element("a", href=href)
+    a.text, el.text = el.text, None
+    for child in list(el):
+        a.append(child)
+    el.append(a)
+    return a
+
+
+def _undo_script_anchors(made: list, retargeted: list) -> None:
+    """The page as it was where :func:`_script_anchors` changed it and no block was cut."""
+    for a in made:
+        if a.getparent() is not None:
+            a.drop_tag()
+    for a, href in retargeted:
+        if href is None:
+            a.attrib.pop("href", None)
+        else:
+            a.set("href", href)
+
+
 def extract_related(
     tree: lxml.html.HtmlElement,
     page_url: str,
@@ -1027,6 +1098,8 @@ def extract_related(
     """
     protected = [p for p in protected or [] if p is not None]
     links_of = _ArticleLinks(tree.base_url or page_url, page_url)
+    marked = _MARKED(tree)
+    scripted = _script_anchors(marked, links_of)
     blocks: list[tuple[lxml.html.HtmlElement, str, str]] = []
     doomed: list[lxml.html.HtmlElement] = []
     related_ids: list[dict] = []
@@ -1040,7 +1113,7 @@ def extract_related(
 
     # script-filled boxes that only carry article ids ("data-component-type", any tag)
     by_id = set()
-    for el in _COMPONENT_BOXES(tree):
+    for el in marked:
         kind = el.get("data-component-type")
         ids = re.findall(r"\d+", el.get("data-component-value") or "") if kind in _ID_TYPES else []
         if ids:
@@ -1155,6 +1228,7 @@ def extract_related(
     for el in doomed + [el for el, _, _ in kept]:
         if not any(_is_descendant(p, el) for p in protected):
             _drop(el)
+    _undo_script_anchors(*scripted)
     return related, related_ids
 
 
