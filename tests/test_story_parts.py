@@ -14,7 +14,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import crawl_site, query
+from conftest import crawl_site, query, run_tintuc, serve_pages
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -54,12 +54,12 @@ def url_of(n: int) -> str:
     return STORIES[n][0] if n in STORIES else f"/tin/bai-{n}.html"
 
 
-def article(n: int, part: int = 1) -> bytes | None:
+def article(n: int, part: int = 1, stories: dict = STORIES) -> bytes | None:
     title = TITLES[n]
-    if n in STORIES:  # three pages, each with its own text and the pager under it
+    if n in stories:  # three pages, each with its own text and the pager under it
         if not 1 <= part <= 3:
             return None
-        url, form = STORIES[n]
+        url, form = stories[n]
         pager = " ".join(f"<b>{k}</b>" if k == part else
                          f"<a href='{url if k == 1 else form.format(url, k)}'>{k}</a>"
                          for k in (1, 2, 3))  # fmt: skip
@@ -149,6 +149,14 @@ def test_a_page_number_of_a_headline_link_is_a_story_part():
     assert spider.story_part("http://x.test/phong-su/b/?page=3") == ("http://x.test/phong-su/b/", 3)
     assert spider.story_part("http://x.test/tin-tuc/?trang=2") is None  # a section: no headline
     assert spider.story_part("http://x.test/tin/a-1.html") is None
+    # a paged WordPress post (<!--nextpage-->): its permalink, a bare page number after it
+    spider.teaser_urls.add("http://x.test/2025/11/c/")
+    assert spider.story_part("http://x.test/2025/11/c/2/") == ("http://x.test/2025/11/c/", 2)
+    assert spider.story_part("http://x.test/2025/11/") is None  # a month's archive: no story
+    # a first page only a sitemap names
+    assert spider.story_part("http://x.test/tin/d.html?trang=2") is None
+    spider.feed_urls.add("http://x.test/tin/d.html")
+    assert spider.story_part("http://x.test/tin/d.html?trang=2") == ("http://x.test/tin/d.html", 2)
     # its pager's link to page 1 is the first page again (not extracted, not a listing)
     assert spider.story_part("http://x.test/tin/a-1.html?trang=1") == (
         "http://x.test/tin/a-1.html", 1)
@@ -158,3 +166,41 @@ def test_a_page_number_of_a_headline_link_is_a_story_part():
         response = HtmlResponse(url, body=article(1, 2), encoding="utf-8", request=Request(url))
         assert list(spider.count_fruitless(response, [])) == []
     assert not spider.trap_shapes
+
+
+# two stories named only by the sitemap (the home page is drawn by a script): their later pages
+# as ?trang=N and as WordPress' <story>/N/
+SITEMAP_STORIES = {1: ("/tin/duong-ven-song-1.html", "{}?trang={}"),
+                   2: ("/2025/11/nuoc-sach-vung-bien/", "{}{}/")}
+
+
+def sitemap_site(path: str):
+    if path == "/":
+        return page("Trang chủ", "<div id='app'></div><script>render('#app')</script>")
+    if path == "/sitemap.xml":
+        entries = "".join(f"<url><loc>{url}</loc></url>" for url, _ in SITEMAP_STORIES.values())
+        return (200, {"Content-Type": "application/xml"}, "<?xml version='1.0'?><urlset xmlns="
+                f"'http://www.sitemaps.org/schemas/sitemap/0.9'>{entries}</urlset>")
+    for n, (url, form) in SITEMAP_STORIES.items():
+        for part in (1, 2, 3):
+            if path == (url if part == 1 else form.format(url, part)):
+                return article(n, part, SITEMAP_STORIES)
+    return None
+
+
+@pytest.mark.e2e
+def test_a_story_only_a_sitemap_names_keeps_its_later_pages(tmp_path):
+    """Before: its ?trang=N pages were recorded "listing URL" (lost), its /N/ pages stored as
+    articles of their own."""
+    with serve_pages(sitemap_site) as (base, _):
+        run_tintuc("crawl", "--start-url", base + "/", "--db", str(tmp_path / "archive.db"))
+    rows = query(tmp_path / "archive.db", "SELECT url, part_of, part FROM articles ORDER BY url")
+    assert [(r["url"][len(base):], (r["part_of"] or "")[len(base):], r["part"])
+            for r in rows] == [  # fmt: skip
+        ("/2025/11/nuoc-sach-vung-bien/", "", None),
+        ("/2025/11/nuoc-sach-vung-bien/2/", "/2025/11/nuoc-sach-vung-bien/", 2),
+        ("/2025/11/nuoc-sach-vung-bien/3/", "/2025/11/nuoc-sach-vung-bien/", 3),
+        ("/tin/duong-ven-song-1.html", "", None),
+        ("/tin/duong-ven-song-1.html?trang=2", "/tin/duong-ven-song-1.html", 2),
+        ("/tin/duong-ven-song-1.html?trang=3", "/tin/duong-ven-song-1.html", 3),
+    ]

@@ -87,6 +87,8 @@ LISTING_URL = re.compile(
     re.IGNORECASE,
 )
 HEADLINE_WORDS = 6  # an anchor of this many words is a headline, not navigation
+# a page's URL followed by a bare page number, 2-99, and no query (WordPress' paged posts)
+NEXT_PAGE_SEGMENT = re.compile(r"/([2-9]|[1-9]\d)/?$")
 
 
 class NewsSpider(scrapy.Spider):
@@ -103,6 +105,7 @@ class NewsSpider(scrapy.Spider):
         self.postbacks_requested: set[tuple] = set()
         self.link_kinds: dict[str, str | None] = {}
         self.teaser_urls: set[str] = set()  # linked from a heading (a teaser) on some page
+        self.feed_urls: set[str] = set()  # listed as a page in the site's feeds and sitemaps
         # listed as documents on some page: fetched as documents (``Download.aspx?id=12`` has
         # no extension to tell it from a page), never as pages
         self.document_urls: set[str] = set()
@@ -244,17 +247,21 @@ class NewsSpider(scrapy.Spider):
 
     def story_part(self, url: str) -> tuple[str, int] | None:
         """``(first page's URL, N)`` when ``url`` is page N of a page the site links as a
-        headline: a story split over pages (``<story>.html?trang=2``,
-        ``<story>/?page=3``, ``<story>-p2.html``), its parts linked from its own pager. Its
-        URL looks like a listing's pager, but a listing's first page is not linked as a
-        headline; the extractor still tells an article from a listing."""
-        if not discovery.PAGE_HINT.search(url):
+        headline or lists in a feed or sitemap (a story whose first page only a sitemap
+        names): a story split over pages (``<story>.html?trang=2``,
+        ``<story>/?page=3``, ``<story>-p2.html``, ``<story>/2/``), its parts linked from its
+        own pager. Its URL looks like a listing's pager, but a listing's first page is not
+        linked as a headline; the extractor still tells an article from a listing."""
+        if discovery.PAGE_HINT.search(url):
+            first, number = discovery.strip_page_number(url)
+        elif numbered := NEXT_PAGE_SEGMENT.search(url):  # WordPress' <!--nextpage-->: <story>/2/
+            first, number = url[: numbered.start()], int(numbered[1])
+        else:
             return None
-        first, number = discovery.strip_page_number(url)
         if not number:
             return None
         for candidate in (canonical_url(first), canonical_url(first + "/")):
-            if candidate in self.teaser_urls and candidate != url:
+            if (candidate in self.teaser_urls or candidate in self.feed_urls) and candidate != url:
                 return candidate, number
         return None
 
@@ -772,6 +779,7 @@ class NewsSpider(scrapy.Spider):
             elif self.wanted(url) and url not in self.state.skip_urls:
                 pages.append(url)
         self.crawler.stats.inc_value("tintuc/feed_entries", len(pages))
+        self.feed_urls.update(pages)
         yield from self.request_feeds([urljoin(response.url, u) for u in sitemaps])
         known = [u for u in pages if self.article_res and self.link_kind(u) == "listing"]
         yield from self.request_once(known, priority=discovery.PRIORITY_LISTING)
