@@ -1090,7 +1090,9 @@ def extract_related(
                     doomed.append(block)
                 continue
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
-                if key and protected and _section_title(head, links_of):
+                # (a title outside the container has no box inside it: its box is around it)
+                if key and any(_is_descendant(head, p) for p in protected) \
+                        and _section_title(head, links_of):
                     # a box inside the body's container titled by a link to one of the site's
                     # sections ("Video" -> /video, "Ảnh" -> /anh.htm) teases that section:
                     # neither related news nor body, as long as it holds nothing but headlines
