@@ -218,7 +218,19 @@ def url_shape(url: str) -> tuple:
 def _is_heading(el: lxml.html.HtmlElement) -> bool:
     if el.tag in _HEADING_TAGS:
         return True
-    return el.tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or ""))
+    return el.tag in _HEADING_LIKE and _heading_class(el.get("class") or "")
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements (speed)
+def _heading_class(names: str) -> bool:
+    """A class attribute that names a heading ("box-title", "cat-heading")."""
+    return bool(_HEADING_CLASS.search(names))
+
+
+@lru_cache(maxsize=4096)  # asked of every named box of the page: the names repeat (speed)
+def _box_names(names: str) -> tuple[bool, bool]:
+    """Whether a box's class and id (``names``) name a related box, and a tag list."""
+    return bool(_RELATED_CLASS.search(names)), bool(_TAG_CLASS.search(names))
 
 
 def _href(a: lxml.html.HtmlElement) -> str:
@@ -691,11 +703,16 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element standing for a related-box title written as plain text ("<p><strong>Tin
     liên quan:</strong></p>"), or None. The title must stand alone: a bold lead-in inside a
     paragraph of running text is no box title."""
-    if el.tag not in _LABEL_TAGS or next(el.iter("a"), None) is not None:
+    if el.tag not in _LABEL_TAGS:
+        return None
+    if not len(el):  # a leaf (most elements asked) holds no link and no picture: its text
+        text = _short_text(el, 40)
+    elif next(el.iter("a"), None) is not None:
         return None  # (the link test first: in C, and it rejects most wrappers at once)
-    text = _short_text(el, 40)
-    if text == "":
-        text = _picture_title(el)
+    else:
+        text = _short_text(el, 40)
+        if text == "":
+            text = _picture_title(el)
     if not text or heading_key(text) not in RELATED_HEADINGS:
         return None
     top = el
@@ -1125,7 +1142,7 @@ def extract_related(
             continue
         tag = el.tag
         heading = tag in _HEADING_TAGS or (  # _is_heading(el), inlined: every element passes
-            tag in _HEADING_LIKE and bool(_HEADING_CLASS.search(el.get("class") or "")))
+            tag in _HEADING_LIKE and _heading_class(el.get("class") or ""))
         label = None if heading or tag not in _LABEL_TAGS else _label_top(el)
         if label is None and not heading and tag in _LABEL_TAGS and _is_tag_label(el):
             box = _tag_box(el)
@@ -1146,7 +1163,9 @@ def extract_related(
                     doomed.append(block)
                 continue
             if key not in RELATED_HEADINGS and key not in NAV_HEADINGS:
-                if key and protected and _section_title(head, links_of):
+                # (a title outside the container has no box inside it: its box is around it)
+                if key and any(_is_descendant(head, p) for p in protected) \
+                        and _section_title(head, links_of):
                     # a box inside the body's container titled by a link to one of the site's
                     # sections ("Video" -> /video, "Ảnh" -> /anh.htm) teases that section:
                     # neither related news nor body, as long as it holds nothing but headlines
@@ -1168,14 +1187,16 @@ def extract_related(
                 doomed.append(block)
         elif tag in _CONTAINERS:
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-            if cls == " " and tag != "article" and not any(map(el.get, _EMBED_ATTRS)):
+            # (no embed marker and no <article>: no card to look for, :func:`_embedded_card`)
+            embed = tag == "article" or any(map(el.get, _EMBED_ATTRS))
+            if cls == " " and not embed:
                 continue  # no name and no embed marker: neither a related box nor a tag list
-            by_class = bool(_RELATED_CLASS.search(cls))
-            if by_class or _embedded_card(el, protected, links_of):
+            by_class, tag_list = _box_names(cls)
+            if by_class or (embed and _embedded_card(el, protected, links_of)):
                 links = links_of.members(el)
                 if _acceptable(el, links, protected):
                     blocks.append((el, _block_name(el), "class" if by_class else "card"))
-            elif _TAG_CLASS.search(cls) and not any(_is_descendant(p, el) for p in protected):
+            elif tag_list and not any(_is_descendant(p, el) for p in protected):
                 doomed.append(el)
 
     taken = [b for b, _, _ in blocks] + doomed
