@@ -51,6 +51,8 @@ class Article:
     image: str | None = None
     related: list[dict] = field(default_factory=list)
     related_ids: list[dict] = field(default_factory=list)
+    # the page's copies in other languages on its site ({lang, url}, <link hreflang>)
+    languages: list[dict] | None = None
     attachments: list[dict] = field(default_factory=list)  # [{url, text}]: PDF, DOC … linked
     page_reason: str | None = None  # why the page counts as an article (captures.page_reason)
     # how sure extraction is (pipelines.extractor); None = not assessed, stored as NULL

@@ -762,3 +762,33 @@ def test_article_page_lists_its_other_addresses(parts_archive):
     assert "<h2>Other addresses of this article</h2>" in page.text
     assert f'<a class="article-alias" href="{ALIAS}" rel="noopener noreferrer nofollow">' in aliases
     assert 'id="article-aliases"' not in other.text
+
+
+def test_article_page_lists_its_copies_in_other_languages_both_ways(tmp_path):
+    """A page naming its English copy (``<link hreflang>``, ``article_languages``) links the
+    stored copy, and a copy never fetched by its URL; the English copy, whose page names no
+    other, lists the Vietnamese article all the same."""
+    english = f"{DN}/en/da-nang-regional-links-1.html"
+    french = f"{DN}/fr/da-nang-liens-regionaux-1.html"
+    path = build_archive(tmp_path / "archive.db", [
+        {**ARTICLES[0], "language": "vi",
+         "languages": [{"lang": "en", "url": english}, {"lang": "fr", "url": french}]},
+        {"url": english, "site": "baodanang", "title": "Da Nang steps up regional links",
+         "text": "Da Nang leaders met Quang Nam on tourism links.", "language": "en",
+         "languages": []},
+        ARTICLES[1],
+    ])  # fmt: skip
+    vietnamese, copy, other = fetch(path, "/archive/articles/1", "/archive/articles/2",
+                                    "/archive/articles/3")  # fmt: skip
+    assert "<h2>This article in other languages</h2>" in vietnamese.text
+    (listed,) = re.findall(r'id="article-languages">(.*?)</ul>', vietnamese.text, re.S)
+    items = re.findall(r"<li>(.*?)</li>", listed, re.S)
+    assert '<a class="language-archived" href="/archive/articles/2">Da Nang steps up regional ' \
+        "links</a>" in items[0] and '<span lang="en">en</span>' in items[0]
+    assert f'<a class="language-original" href="{french}" rel="noopener noreferrer nofollow">' \
+        f"{french}</a> <small>(not archived)</small>" in items[1]  # fmt: skip
+    (back,) = re.findall(r'id="article-languages">(.*?)</ul>', copy.text, re.S)
+    assert '<span lang="vi">vi</span>' in back
+    assert f'<a class="language-archived" href="/archive/articles/1">{ARTICLES[0]["title"]}' \
+        in back  # fmt: skip
+    assert english not in back and 'id="article-languages"' not in other.text

@@ -16,8 +16,8 @@ TAGS = st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<h3>Tin liên quan</h
                         "</a>", "<!--", "-->", "<script>", "</body>", "<h1>", "<style>", "<br>",
                         "<meta charset='windows-1258'>", "\x00", "<?xml ?>", "]]>"])
 KEYS = {"url", "title", "description", "text", "published", "updated", "author", "language",
-        "image", "related", "related_ids", "flags", "confidence", "attachments", "page_kind",
-        "page_reason"}
+        "image", "related", "related_ids", "languages", "flags", "confidence", "attachments",
+        "page_kind", "page_reason"}
 # max_examples comes from the hypothesis profile: 200 ("full", the default and CI's), 25 in
 # `make test-fast` ("fast"; see tests/conftest.py)
 SETTINGS = settings(deadline=None,

@@ -307,6 +307,20 @@ TABLE_DOCS: dict[str, dict] = {
             "crawl_id": "The crawl that last met it.",
         },
     },
+    "article_languages": {
+        "description": "An article's copies in other languages: the pages its site names in "
+        '<link rel="alternate" hreflang> (a portal\'s English version under /en/ …), one row '
+        "per link as the article's page gives it, read both ways (migration m016). Each copy "
+        "is an article of its own when it was fetched; tintuc reextract fills this for older "
+        "captures.",
+        "columns": {
+            "url": "The article (articles.url) whose page names the copy.",
+            "other_url": "The copy's URL (canonical spelling); an articles row when fetched.",
+            "other_lang": "The copy's language as the page's hreflang gives it (en, zh-hans …).",
+            "first_seen": "When the article's page first named it (UTC).",
+            "last_seen": "When it last did (UTC).",
+        },
+    },
     "_sqlite_migrations": {
         "description": "Schema migrations applied to this archive (sqlite-utils).",
         "columns": {
@@ -1063,3 +1077,15 @@ def m015_crawls_and_sites_with_port(db: sqlite_utils.Database) -> None:
                       AND NOT EXISTS (SELECT 1 FROM crawls WHERE site = ?)
                       AND NOT EXISTS (SELECT 1 FROM schedules WHERE site = ?)""",
                    [old, old, old, old])  # fmt: skip
+
+
+@migrations()
+def m016_article_languages(db: sqlite_utils.Database) -> None:
+    """An article's copies in other languages (``<link rel=alternate hreflang>``), each stored
+    as an article of its own, are linked: ``article_languages`` rows, written with the
+    article (:func:`pipelines.archive.store.save_languages`), read both ways."""
+    db["article_languages"].create(
+        {"url": str, "other_url": str, "other_lang": str, "first_seen": str, "last_seen": str},
+        pk=("url", "other_url"),
+    )
+    db["article_languages"].create_index(["other_url"])

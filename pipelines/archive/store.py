@@ -267,7 +267,24 @@ def save_article(
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
+    if article.get("languages") is not None:  # None: not read (a document, an older extractor)
+        save_languages(db, row["url"], article["languages"], seen)
     return result
+
+
+def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
+                   seen: str) -> None:
+    """Replace the copies in other languages that the page of the article at ``url`` names
+    (``[{lang, url}]``, see :func:`pipelines.extractor.article.language_copies`) in
+    ``article_languages``, keeping each one's first_seen."""
+    first_seen = dict(db.execute(
+        "SELECT other_url, first_seen FROM article_languages WHERE url = ?", [url]).fetchall())
+    db.execute("DELETE FROM article_languages WHERE url = ?", [url])
+    rows = {c["url"]: {"url": url, "other_url": c["url"], "other_lang": c["lang"],
+                       "first_seen": first_seen.get(c["url"], seen), "last_seen": seen}
+            for c in copies if c["url"] != url}  # fmt: skip
+    if rows:
+        db["article_languages"].insert_all(rows.values())
 
 
 # One article at two URLs of its site (a CMS's menu contexts, ``?p=N`` beside the permalink,

@@ -47,7 +47,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Extractor
 
-from crawler.urls import canonical_url
+from crawler.urls import MIRROR_LABEL, canonical_url, site_host
 from pipelines.extractor.classify import (
     ATTACHMENT,
     classify_page,
@@ -1986,6 +1986,44 @@ def _language(tree: lxml.html.HtmlElement, sample: str, metas: dict[str, str]) -
     return "vi" if letters and marked >= 0.05 * len(letters) else None
 
 
+def language_copies(tree: lxml.html.HtmlElement, url: str,
+                    language: str | None = None) -> list[dict[str, str]]:
+    """The page's copies in other languages its ``<link rel=alternate hreflang>`` tags name:
+    ``[{"lang", "url"}]``, the language as given (lower case: ``en``, ``zh-hans``) and the URL
+    canonical, on the page's own site only (``www.``/``m.`` aside; an edition on another site
+    is another publication). Out: ``x-default`` (a chooser, not a language), the page itself
+    (its URL, its ``<link rel=canonical>``), a URL named under the page's own language (the
+    ``hreflang`` it gives itself, else ``language``: another address or a regional edition of
+    the same text, "en-us" beside "en"), and a home page (``/``, ``/en/``: a site-wide language
+    switch, no copy of the article)."""
+    own, tags = set(), []
+    for el in tree.iter("link"):
+        rel, href = (el.get("rel") or "").lower().split(), (el.get("href") or "").strip()
+        if href and ("canonical" in rel or ("alternate" in rel and el.get("hreflang"))):
+            try:
+                href = canonical_url(urljoin(url, href))
+            except ValueError:
+                continue
+            if "canonical" in rel:
+                own.add(href)
+            else:
+                tags.append((el.get("hreflang").strip().lower(), href))
+    try:
+        own.add(canonical_url(url))
+    except ValueError:
+        pass
+    own_langs = {lang.split("-")[0] for lang, href in tags if href in own} or {language}
+    own.update(href for lang, href in tags if lang.split("-")[0] in own_langs)
+    site = MIRROR_LABEL.sub("", site_host(url))
+    copies = {}
+    for lang, href in tags:
+        if lang != "x-default" and href not in own and href.startswith(("http:", "https:")) \
+                and MIRROR_LABEL.sub("", site_host(href)) == site \
+                and urlsplit(href).path.strip("/").lower() not in ("", lang, lang.split("-")[0]):
+            copies.setdefault(href, lang)
+    return [{"lang": lang, "url": href} for href, lang in copies.items()]
+
+
 def _json_ld_page(scripts: list) -> lxml.html.HtmlElement:
     """A page holding only ``scripts`` (the page's JSON-LD, kept aside before its noise went),
     for trafilatura's JSON-LD reader."""
@@ -2210,8 +2248,9 @@ def extract_article(
 
     ``profile`` may carry ``{"selectors": {"title", "date", "body", "related", "sapo"}}``
     CSS overrides. Returns a dict with ``url, title, description, text, published, updated,
-    author, language, image, related, related_ids``; ``text`` puts the sapo first; ``url`` and
-    the related links' URLs are canonical (:func:`crawler.urls.canonical_url`).
+    author, language, image, related, related_ids, languages`` (:func:`language_copies`);
+    ``text`` puts the sapo first; ``url`` and the related links' URLs are canonical
+    (:func:`crawler.urls.canonical_url`).
     """
     # the page as fetched ends before its closing tags: what it showed further is not in it
     # (read before a legacy font's text is converted, which writes the page anew)
@@ -2246,6 +2285,7 @@ def extract_article(
     meta_description = _meta(metas, "description", "og:description", "twitter:description")
     title = _title(tree, selectors.get("title"), None, metas, container)
     language = _language(tree, f"{title} {meta_description}", metas)
+    languages = language_copies(tree, url, language)  # its copies in other languages (hreflang)
     # Sapo and container walk follow Vietnamese conventions (the lead belongs to the body,
     # captions and the author line sit in the body container); elsewhere trafilatura decides.
     vietnamese = language == "vi" or bool(selectors)
@@ -2483,6 +2523,7 @@ def extract_article(
         "image": image,
         "related": related,
         "related_ids": related_ids,
+        "languages": languages,
         "attachments": attachments,
         "page_kind": kind,
         "page_reason": reason,

@@ -133,7 +133,37 @@ async def _article(datasette, db, database: str, request) -> dict | None:
             {"id": article["id"]},
         )
         article["aliases"] = [{**dict(r), "original": safe_url(r["url"])} for r in aliases.rows]
+    if await db.table_exists("article_languages"):  # an archive migrated to m016
+        article["languages"] = await _language_copies(datasette, db, database, article)
     return article
+
+
+async def _language_copies(datasette, db, database: str, article: dict) -> list[dict]:
+    """The article's copies in other languages, both ways: those its page names
+    (``<link hreflang>``) and the articles whose pages name it, each linked to its stored row
+    (found by its URL or another address of it), or by its URL alone when it was not fetched."""
+    rows = await db.execute(
+        """
+        with copies(url, lang) as (
+          select other_url, other_lang from article_languages where url = :url
+          union all
+          select l.url, a.language from article_languages l join articles a on a.url = l.url
+          where l.other_url = :url)
+        select copies.url, min(copies.lang) as lang, articles.id as archived_id,
+          articles.title as archived_title
+        from copies left join articles on articles.id = coalesce(
+          (select id from articles where url = copies.url),
+          (select article_id from article_aliases where url = copies.url))
+        group by copies.url order by lang, copies.url
+        """,
+        {"url": article["url"]},
+    )
+    return [
+        {**dict(r), "original": safe_url(r["url"]),
+         "archived_url": r["archived_id"] is not None
+         and datasette.urls.row(database, ARTICLES, str(r["archived_id"]))}
+        for r in rows.rows if r["archived_id"] != article["id"]
+    ]  # fmt: skip
 
 
 async def _story_pages(datasette, db, database: str, article: dict) -> list[dict]:
