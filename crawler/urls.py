@@ -232,6 +232,14 @@ def join_base(base: str, href: str) -> str:
 # ``href="javascript:openNews('/tin/chitiet.asp?id=5')"``, ``javascript:window.open('…')``;
 # an argument with no ``/``, ``.`` or ``?`` (``showTab('tab2')``, ``void(0)``) is no URL
 SCRIPT_HREF = re.compile(r"""^javascript:\s*[\w.$]+\(\s*(["'])([^"'\s]*[/.?][^"'\s]*)\1""", re.I)
+# a row or card a script makes a link (its ``onclick``, ``data-href``, ``data-link`` or
+# ``data-url`` names the page) holding no anchor: a teaser when it shows TEASER_WORDS words or
+# more (a card's headline; "Xem thêm", "Thích 12", "Chia sẻ" are shorter). The classifier counts
+# such teasers on a page (pipelines.extractor.classify), the spider follows and counts them as
+# headlines (crawler.spiders.news.card_links)
+CLICKABLE_TAGS = frozenset({"tr", "td", "div", "li", "article", "section", "span", "p", "h2",
+                            "h3", "h4"})
+TEASER_WORDS = 4  # a link of this many words is a headline (menu items are shorter)
 # where a click goes: ``location.href = '…'``, ``location = '…'`` (``window.``, ``document.``,
 # ``self.``, ``top.`` before it), ``location.assign('…')``, ``location.replace('…')`` or a
 # popup's ``window.open('…'``: the browser's own ways to go to a page

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.urls import join_base, script_link
+from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, join_base, script_link
 from pipelines.extractor.dates import parse_vietnamese_date
 from pipelines.text import fold, word_key
 
@@ -71,10 +71,6 @@ _ENGLISH_DATE = re.compile(
 # "col-right", "footer"); a wrapper named after what it holds ("content-sidebar-wrap",
 # "main-with-sidebar") is no sidebar
 _SHOWN = {"a", "img", "video", "audio", "iframe", "embed", "object", "time"}  # see _visit
-# a row or card a script makes a link (``<tr onclick="location.href='…'">``, ``<div
-# data-link="…">``: crawler.urls.script_link), holding no anchor of its own: a teaser as an
-# anchor would be (the spider follows it: crawler.spiders.news.page_links)
-_CLICKABLE = {"tr", "td", "div", "li", "article", "section", "span", "p", "h2", "h3", "h4"}
 _FRAMES = ("iframe", "embed", "object")  # what shows another document inside the page
 _PLAYER = re.compile(r"youtube|vimeo|video|player|embed", re.I)  # an embedded video's URL
 _ASIDE_TOKEN = re.compile(r"(?:aside|side|sidebar|sidebox|widget|col-?right|right-?col|"
@@ -83,7 +79,6 @@ _WRAPPER_WORD = re.compile(r"wrap|content|main|container|page|body|inner|post|ar
                            re.I)
 _DATE_IN_URL = re.compile(r"/(?:19|20)\d\d/[01]?\d/[0-3]?\d/|/(?:19|20)\d\d[01]\d[0-3]\d/")
 _YMD = re.compile(r"\b((?:19|20)\d\d)[./-][01]?\d[./-][0-3]?\d\b")
-TEASER_WORDS = 4  # a link of this many words is a headline (menu items are shorter)
 DATELINE_CHARS = 100  # a dateline is a short line: a longer one is a sentence with a date in it
 DATELINE_WORDS = 6  # words besides the date words in a dateline: an author's name at most
 _DATE_WORDS = re.compile(
@@ -700,7 +695,10 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
             walk.marked = True
         elif tag == "time" and parse_vietnamese_date(el.get("datetime")):
             walk.current.time_date = walk.marked = True
-    elif tag in _CLICKABLE and not inside_link and (
+    # a row or card a script makes a link (``<tr onclick="location.href='…'">``, ``<div
+    # data-link="…">``: crawler.urls.script_link), holding no anchor of its own: a teaser as an
+    # anchor would be (the spider follows it: crawler.spiders.news.page_links)
+    elif tag in CLICKABLE_TAGS and not inside_link and (
             el.get("onclick") or el.get("data-href") or el.get("data-link")) \
             and el.find(".//a") is None:
         inside_link = _link(walk, el, base)
