@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -76,6 +77,14 @@ def enqueue_with_a_worker(redis_url: str, base_url: str, folder, until_idle: str
                         "--name", "w1", *POLITE, cwd=folder / "w1")  # fmt: skip
 
 
+def start_ingester(redis_url: str, folder, until_idle: str) -> tuple[subprocess.Popen, Path]:
+    """``tintuc ingest`` started into ``folder/archive.db``; the process and that path."""
+    db_path = folder / "archive.db"
+    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                            "--until-idle", until_idle, cwd=folder)  # fmt: skip
+    return ingester, db_path
+
+
 def test_a_worker_killed_midway_loses_nothing(sample_portal, redis_url, tmp_path):
     """SIGKILL takes the requests the worker had leased (up to 16); their leases expire and
     the other worker fetches them."""
@@ -86,10 +95,8 @@ def test_a_worker_killed_midway_loses_nothing(sample_portal, redis_url, tmp_path
         (tmp_path / name).mkdir()
         command = ["worker", "--redis", redis_url, "--until-idle", "3", "--name", name]
         workers[name] = start_tintuc(*command, *POLITE, *LEASE, cwd=tmp_path / name)
-    db_path = tmp_path / "archive.db"
     # idle longer than the worker's last wait: its idle time, Scrapy's 5 s heartbeat
-    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
-                            "--until-idle", "10", cwd=tmp_path)  # fmt: skip
+    ingester, db_path = start_ingester(redis_url, tmp_path, "10")
     wait_for_results(redis_url, 15)
     conn = redis.Redis.from_url(redis_url)
     leased = conn.zcard("tintuc:crawl:1:requests:inflight")
@@ -154,9 +161,7 @@ def test_a_redis_restart_midway_loses_nothing(sample_portal, restartable_redis, 
     redis_url, restart = restartable_redis
     base_url, manifest = sample_portal
     worker = enqueue_with_a_worker(redis_url, base_url, tmp_path, "4")
-    db_path = tmp_path / "archive.db"
-    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
-                            "--until-idle", "8", cwd=tmp_path)  # fmt: skip
+    ingester, db_path = start_ingester(redis_url, tmp_path, "8")
     wait_for_results(redis_url, 15)
     restart(down=2)
     worker_output, ingester_output = finish(worker, ingester)
@@ -176,9 +181,7 @@ def test_redis_restarted_without_its_data_is_recorded_not_a_traceback(sample_por
     server = start_redis(port, folder, "--appendonly", "no")
     base_url, _ = sample_portal
     worker = enqueue_with_a_worker(redis_url, base_url, tmp_path, "3")
-    db_path = tmp_path / "archive.db"
-    ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
-                            "--until-idle", "6", cwd=tmp_path)  # fmt: skip
+    ingester, db_path = start_ingester(redis_url, tmp_path, "6")
     wait_for_results(redis_url, 10)
     server.terminate()
     server.wait(timeout=10)
