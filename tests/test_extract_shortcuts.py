@@ -155,9 +155,8 @@ from pipelines.extractor.article import (  # noqa: E402
     _TITLE_SEPARATOR,
     _ends_with_part,
     _shop_link,
-    _split,
-    _text_of,
 )
+from pipelines.extractor.tree import _split, _text_of  # noqa: E402
 
 WALKED = """<html><body><div class="menu"><a href="/">Trang chủ <b>tin</b></a> | <a href="/x">
 <div>Một khối trong liên kết</div></a> rồi đến đoạn văn sau liên kết, đủ dài để tính là văn

@@ -32,7 +32,6 @@ import trafilatura.core
 import trafilatura.settings
 import trafilatura.xpaths
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
@@ -74,6 +73,16 @@ from pipelines.extractor.related import (
     extract_related,
     heading_key,
     story_block,
+)
+from pipelines.extractor.tree import (
+    _NEVER_TEXT,
+    _clean_text,
+    _meta,
+    _meta_values,
+    _paragraph_chars,
+    _select,
+    _split,
+    _text_of,
 )
 from pipelines.legacy_fonts import tcvn3_to_unicode, vni_to_unicode
 from pipelines.text import fold, html_ends_unclosed, nfc, word_key
@@ -138,7 +147,6 @@ _BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is
 _ACCOUNT = re.compile(r"^\s*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$")  # e-mail, handle
 _NOBODY = frozenset({"admin", "administrator", "webmaster"})  # CMS accounts, not bylines
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
-_NEVER_TEXT = ("script", "style", "noscript", "template")
 _NEVER_SHOWN = frozenset({"script", "style", "template"})
 _SKIP_TAGS = frozenset({"iframe", "svg", "form", "button", "select", "textarea", "object",
                         "embed", "video", "audio", "canvas"})
@@ -287,50 +295,6 @@ def _cut_short() -> bool:
     return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log)
 
 
-# characters that show nothing and are no white space: a zero-width space, a word joiner, a
-# byte-order mark left inside an element (a line of them alone is an empty line)
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
-
-
-def _text_of(el: lxml.html.HtmlElement) -> str:
-    """``el.text_content()``, its descendants' text, at a quarter of the cost on a small
-    element (for the loops over every link or box: libxml2 joins the same text nodes, no
-    XPath evaluation set up per call)."""
-    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
-
-
-def _clean_text(text: str | None) -> str:
-    text = text or ""
-    if _INVISIBLE.search(text):  # (rare: a search costs a tenth of a str.translate)
-        text = _INVISIBLE.sub("", text)
-    return nfc(" ".join(text.split())) or ""
-
-
-def _select(tree: lxml.html.HtmlElement, css: str | None) -> list:
-    if not css:
-        return []
-    try:
-        return CSSSelector(css)(tree)
-    except Exception:  # noqa: BLE001 - a bad profile selector must not break extraction
-        return []
-
-
-def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
-    """Every ``<meta>`` key (property, name or itemprop, lower-case) with its first non-empty
-    content, whitespace-collapsed: read once per page, asked by :func:`_meta`."""
-    values: dict[str, str] = {}
-    for el in tree.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key not in values and (el.get("content") or "").strip():
-            values[key] = _clean_text(el.get("content"))
-    return values
-
-
-def _meta(metas: dict[str, str], *names: str) -> str | None:
-    """The first of ``names`` that the page's :func:`_meta_values` ``metas`` hold."""
-    return next((metas[n.lower()] for n in names if n.lower() in metas), None)
-
-
 def _names_publisher(name: str, metas: dict[str, str], url: str) -> bool:
     """True when an "author" value names no person: a URL, a CMS account ("admin"), or the
     publication itself, which many Vietnamese CMSs write in ``<meta name="author">``: the
@@ -360,15 +324,6 @@ def _vietnamese_host(url: str) -> bool:
         return (urlsplit(url).hostname or "").endswith(".vn")
     except ValueError:
         return False
-
-
-def _split(url: str) -> tuple[str, str]:
-    """Host and path of ``url`` ("" for both when it cannot be parsed)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "", ""
-    return parts.netloc.lower(), parts.path
 
 
 def _profile(url: str, profile: dict | None) -> dict:
@@ -1836,10 +1791,6 @@ def _body_block(page: lxml.html.HtmlElement | None, lines: list[str]):
     block = next((el for el, chars in sorted(shown.items(), key=lambda kv: kv[1])
                   if chars >= need), None)
     return None if block is None or block.tag in ("body", "html") else block
-
-
-def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
-    return sum(len(p.text_content().strip()) for p in root.iter("p"))
 
 
 def _holds_most_paragraphs(tree: lxml.html.HtmlElement, container) -> bool:
