@@ -19,9 +19,7 @@ from pipelines.extractor.article import (
     _FAST,
     _PLAIN,
     _agrees,
-    _nfc_page,
     _options,
-    _parse,
     _tokens,
     _trafilatura_metadata,
     _trafilatura_text,
@@ -30,6 +28,7 @@ from pipelines.extractor.article import (
 from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
 from pipelines.extractor.related import _MARKED, _any_after, _short_text
+from pipelines.extractor.source import _nfc_page, _parse
 from pipelines.text import nfc
 
 URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
