@@ -13,9 +13,9 @@ from pipelines.extractor.article import (
     _LINK_TEXTS_WALK_FROM,
     _body_signals,
     _KeyCounts,
-    _line_key,
     recover,
 )
+from pipelines.extractor.lines import _line_key
 
 
 class _CountedList(list):

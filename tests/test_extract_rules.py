@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extractor.article import (
-    _line_key,
-    _looks_dumped,
-    _reads_layout_table,
-    extract_article,
-    recover,
-)
+from pipelines.extractor.article import _looks_dumped, _reads_layout_table, extract_article, recover
+from pipelines.extractor.lines import _line_key
 from tintuc.web.article import lead_to_show
 
 URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"

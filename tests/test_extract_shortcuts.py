@@ -14,19 +14,18 @@ import pytest
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
-from pipelines.extractor import article, dates
+from pipelines.extractor import article, dates, lines
 from pipelines.extractor.article import (
     _FAST,
     _PLAIN,
-    _agrees,
     _options,
-    _tokens,
     _trafilatura_metadata,
     _trafilatura_text,
     extract_article,
 )
 from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
+from pipelines.extractor.lines import _agrees, _tokens
 from pipelines.extractor.related import _MARKED, _any_after, _short_text
 from pipelines.extractor.source import _nfc_page, _parse
 from pipelines.text import nfc
@@ -241,7 +240,7 @@ def test_agrees_reads_no_text_against_no_lines(monkeypatch):
         tokenised.append(text)
         return _tokens(text)
 
-    monkeypatch.setattr(article, "_tokens", counted)
+    monkeypatch.setattr(lines, "_tokens", counted)
     page = "Một câu của trang, đọc bởi trafilatura.\n" * 50
     assert not _agrees([], page)
     assert page not in tokenised  # trafilatura's text (often the whole page's) is not read
