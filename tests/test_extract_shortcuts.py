@@ -148,12 +148,8 @@ def test_any_after_finds_links_that_follow_the_heading_only():
 
 # -- the walks of extract_article made cheaper (eleventh session), each against the long way --
 
-from pipelines.extractor.article import (  # noqa: E402
-    _SHOP_HOST,
-    _TITLE_SEPARATOR,
-    _ends_with_part,
-    _shop_link,
-)
+from pipelines.extractor.article import _SHOP_HOST, _shop_link  # noqa: E402
+from pipelines.extractor.headline import _TITLE_SEPARATOR, _ends_with_part  # noqa: E402
 from pipelines.extractor.tree import _split, _text_of  # noqa: E402
 
 WALKED = """<html><body><div class="menu"><a href="/">Trang chủ <b>tin</b></a> | <a href="/x">
