@@ -148,7 +148,7 @@ def test_any_after_finds_links_that_follow_the_heading_only():
 
 # -- the walks of extract_article made cheaper (eleventh session), each against the long way --
 
-from pipelines.extractor.article import _SHOP_HOST, _shop_link  # noqa: E402
+from pipelines.extractor.boxes import _SHOP_HOST, _shop_link  # noqa: E402
 from pipelines.extractor.headline import _TITLE_SEPARATOR, _ends_with_part  # noqa: E402
 from pipelines.extractor.tree import _split, _text_of  # noqa: E402
 
