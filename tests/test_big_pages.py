@@ -12,10 +12,9 @@ from pipelines.extractor.article import (
     _LINK_TEXTS_WALK,
     _LINK_TEXTS_WALK_FROM,
     _body_signals,
-    _KeyCounts,
-    recover,
 )
 from pipelines.extractor.lines import _line_key
+from pipelines.extractor.recovery import _KeyCounts, recover
 
 
 class _CountedList(list):
