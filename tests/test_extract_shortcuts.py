@@ -15,10 +15,11 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
 from pipelines.extractor import article, dates, lines
-from pipelines.extractor.article import _trafilatura_metadata, extract_article
+from pipelines.extractor.article import extract_article
 from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
 from pipelines.extractor.lines import _agrees, _tokens
+from pipelines.extractor.metadata import _trafilatura_metadata
 from pipelines.extractor.recovery import _FAST, _PLAIN, _options, _trafilatura_text
 from pipelines.extractor.related import _MARKED, _any_after, _short_text
 from pipelines.extractor.source import _nfc_page, _parse
