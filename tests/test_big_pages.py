@@ -7,7 +7,7 @@ import random
 
 import lxml.html
 
-from pipelines.extractor.article import (
+from pipelines.extractor.confidence import (
     _LINK_TEXTS,
     _LINK_TEXTS_WALK,
     _LINK_TEXTS_WALK_FROM,
