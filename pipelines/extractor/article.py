@@ -8,6 +8,10 @@ and the credit line included), otherwise from trafilatura -> sapo first -> when 
 little of the page's prose, plain trafilatura's full extraction is asked and what it has that
 the body lacks is brought in, in order (never worse than plain trafilatura) -> flags and a
 confidence figure saying how the extraction went.
+
+:func:`extract_article` is the orchestrator; each step lives in a module of its own (see the
+package's docstring and docs/architecture.md). ``decode_html``, ``block_lines`` and
+``language_copies`` are still importable from here.
 """
 
 from __future__ import annotations
@@ -18,9 +22,7 @@ from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from trafilatura.metadata import (
-    extract_url,
-)
+from trafilatura.metadata import extract_url
 
 from crawler.urls import canonical_url
 from pipelines.extractor.boxes import _drop_boxes, _drop_noise
@@ -105,10 +107,7 @@ from pipelines.extractor.recovery import (
     _trafilatura_text,
     recover,
 )
-from pipelines.extractor.related import (
-    extract_related,
-    story_block,
-)
+from pipelines.extractor.related import extract_related, story_block
 from pipelines.extractor.source import (
     _MAX_DEPTH,
     _PARSER,
