@@ -8,7 +8,7 @@ import pytest
 from trafilatura.metadata import extract_author
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipelines.extractor.article import _author_elements, _author_search, _not_author_elements
+from pipelines.extractor.metadata import _author_elements, _author_search, _not_author_elements
 
 STORY = "<p>The harbour reopened on Monday after a week of storms along the northern coast.</p>"
 # one element per test of trafilatura's XPaths, and near misses ("Authors" on an <h2>)

@@ -7,15 +7,14 @@ import random
 
 import lxml.html
 
-from pipelines.extractor.article import (
+from pipelines.extractor.confidence import (
     _LINK_TEXTS,
     _LINK_TEXTS_WALK,
     _LINK_TEXTS_WALK_FROM,
     _body_signals,
-    _KeyCounts,
-    _line_key,
-    recover,
 )
+from pipelines.extractor.lines import _line_key
+from pipelines.extractor.recovery import _KeyCounts, recover
 
 
 class _CountedList(list):

@@ -9,7 +9,8 @@ import pytest
 from conftest import require_shared
 
 from crawler.urls import canonical_url
-from pipelines.extractor.article import decode_html, extract_article
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.source import decode_html
 
 
 def load(key: str) -> tuple[dict, dict]:

@@ -6,7 +6,8 @@ from conftest import require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.extractor.article import decode_html, extract_article
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.source import decode_html
 
 URL = "https://baolaocai.vn/song-dep-tu-nhung-dieu-gian-di-post404649.html"
 # the strategies need this real page's length at import, so without ../shared the whole module

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extractor.article import (
-    _line_key,
-    _looks_dumped,
-    _reads_layout_table,
-    extract_article,
-    recover,
-)
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.lines import _line_key
+from pipelines.extractor.recovery import _looks_dumped, _reads_layout_table, recover
 from tintuc.web.article import lead_to_show
 
 URL = "https://baotinh.vn/tin-tuc/ra-quan-trong-rung-ngap-man-20250302.html"
@@ -787,7 +783,7 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     # trafilatura's fast pass reads the layout table as one table, the menu and the columns
     # in the story's row; its full pass (plain) reads the story alone. The body holds plain's
     # text and is longer: plain's is taken.
-    from pipelines.extractor import article
+    from pipelines.extractor import article, recovery
     assert _reads_layout_table(["| Trang chủ \\| Tin tức |", f"| {BODY[0]} | Tin mới nhất |"])
     assert not _reads_layout_table([*BODY, "| Ngày ban hành | 12/11/2025 |"])
     # an article that is mostly a data table (rows of figures): its own, never a layout
@@ -800,7 +796,7 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     assert "fallback_used" in result["flags"]
     # plain reads the layout as the body does: nothing is taken away, nothing flagged
     monkeypatch.setattr(article, "_plain_trafilatura",
-                        lambda page, url: article._trafilatura_text(page, url))
+                        lambda page, url: recovery._trafilatura_text(page, url))
     result = extract_article(layout_table_page(), URL)
     check(result, [BODY[0], "Chuyên mục 3"], [])
     assert "fallback_used" not in result["flags"]
@@ -823,15 +819,15 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
     # baseline, the page's text blocks (the menu, the story, the column), where its full pass
     # (plain) takes readability's, the story alone. The body holds plain's text and is
     # longer: plain's is taken.
-    from pipelines.extractor import article
+    from pipelines.extractor import article, recovery, source
     result = extract_article(baseline_dump_page(), URL)
     check(result, BODY, ["Chuyên mục 3", "Tin ngắn số 4"])
     assert "fallback_used" in result["flags"]
-    text, stage = article._trafilatura_pass(article._parse(baseline_dump_page()), URL)
+    text, stage = recovery._trafilatura_pass(source._parse(baseline_dump_page()), URL)
     assert stage == "baseline" and "Chuyên mục 3" in text and BODY[1] in text
     # trafilatura's own extraction (page's <p> elements, some holding inline ones) is not it
     own = f"<html><body><article>{''.join(f'<p>{x} <b>mới</b></p><p>{x}</p>' for x in BODY)}"
-    assert not article._trafilatura_pass(article._parse(own + "</article></body></html>"), URL)[1]
+    assert not recovery._trafilatura_pass(source._parse(own + "</article></body></html>"), URL)[1]
     # plain finds nothing on the page, or keeps one paragraph of the story's three (its
     # readability missed the rest): the body stands, nothing flagged
     for plain in ("", BODY[0]):
@@ -876,11 +872,11 @@ def test_trafilaturas_recall_escalation_gives_way_to_plain_text_it_holds(monkeyp
     # pass then retries in recall mode and reads every block, the menu and the column with
     # the story, where its full pass (plain) has compared the notice with readability's text
     # and taken that, the story. The body holds plain's text and is longer: plain's is taken.
-    from pipelines.extractor import article
+    from pipelines.extractor import article, recovery, source
     result = extract_article(recall_escalation_page(), URL)
     check(result, [*BODY, CAPTIONS[-1]], ["Chuyên mục 3", "Tin ngắn số 4"])
     assert "fallback_used" in result["flags"]
-    text, stage = article._trafilatura_pass(article._parse(recall_escalation_page()), URL)
+    text, stage = recovery._trafilatura_pass(source._parse(recall_escalation_page()), URL)
     assert stage == "recall" and "Tin ngắn số 4" in text and BODY[1] in text
     # plain keeps one paragraph of the story's seven (its readability missed the rest), or
     # all but one teaser (the body, hardly longer, read what plain does): the body stands
@@ -977,20 +973,20 @@ def test_an_emagazines_credits_are_body_only_inside_the_storys_box(inside: bool)
 def test_plain_trafilatura_reads_the_parsed_page_as_it_reads_the_source() -> None:
     # speed: plain trafilatura is given the page as parsed once for the guard's checks, with
     # comments stripped as its own parser strips them; its text is the same as from source
-    from pipelines.extractor import article
+    from pipelines.extractor import recovery
     paragraphs = "".join(
         f"<p>Đoạn {n}: Ủy ban nhân dân tỉnh họp bàn<!-- ghi chú --> kế hoạch phát triển "
         f"nông nghiệp, giao thông và giáo dục cho các xã vùng cao trong năm tới.</p>"
         for n in range(8))
     page = (f"<!DOCTYPE html><html><head><title>Họp bàn kế hoạch</title></head><body>"
             f"<article><h1>Họp bàn kế hoạch</h1>{paragraphs}</article></body></html>")
-    parsed = article._fetched(page)
-    assert article._loads_as_document(parsed)
-    text = article._plain_trafilatura(parsed, URL)
+    parsed = recovery._fetched(page)
+    assert recovery._loads_as_document(parsed)
+    text = recovery._plain_trafilatura(parsed, URL)
     assert "Đoạn 7: Ủy ban nhân dân tỉnh họp bàn kế hoạch" in text
-    assert text == article._plain_trafilatura(page, URL)
+    assert text == recovery._plain_trafilatura(page, URL)
     # a fragment (no <head>): lxml.html.fromstring hands trafilatura its body, not a document
-    assert not article._loads_as_document(article._fetched(f"<div>{paragraphs}</div>"))
+    assert not recovery._loads_as_document(recovery._fetched(f"<div>{paragraphs}</div>"))
 
 
 # --- twelfth session: shapes of the vnshapes12 probe ---------------------------------------
@@ -1155,29 +1151,29 @@ def test_trafilaturas_named_boxes_are_the_same_elements_in_tintucs_passes(box) -
 
     import trafilatura.core
 
-    from pipelines.extractor import article
+    from pipelines.extractor import recovery, source
     assert importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH \
-        is article._basic_clean_elements
+        is recovery._basic_clean_elements
     named = [*trafilatura.core.RAW_TREE_PRUNE_XPATH,
              *trafilatura.core.REMOVE_COMMENTS_AND_LISTS_XPATH]
-    assert len(named) == 3 and all(isinstance(x, article._NamedOnly) for x in named)
+    assert len(named) == 3 and all(isinstance(x, recovery._NamedOnly) for x in named)
     notice = "Trang này dùng cookie để ghi nhớ lựa chọn của bạn"
     page = baseline_dump_page().replace(
         '<div class="side">', box.format(notice) + '<aside>Quảng cáo</aside><script>x=1'
         '</script><div id="site-footer">Bản quyền</div><div class="side">')
-    tree = article._parse(page)
+    tree = source._parse(page)
     body = tree.find("body")
-    expected = [article._BASIC_CLEAN(body), *(x.xpath(body) for x in named)]
-    names = article._page_names.set(article._names(tree))
+    expected = [recovery._BASIC_CLEAN(body), *(x.xpath(body) for x in named)]
+    names = recovery._page_names.set(recovery._names(tree))
     try:
-        found = [article._basic_clean_elements(body), *(x(body) for x in named)]
+        found = [recovery._basic_clean_elements(body), *(x(body) for x in named)]
     finally:
-        article._page_names.reset(names)
+        recovery._page_names.reset(names)
     assert len(expected[0]) >= 3
     for mine, theirs in zip(found, expected, strict=True):
         assert all(a is b for a, b in zip(mine, theirs, strict=True))
     # on this page trafilatura's fast pass gives its baseline dump, cleaned so
-    text, stage = article._trafilatura_pass(tree, URL)
+    text, stage = recovery._trafilatura_pass(tree, URL)
     assert stage == "baseline" and BODY[1] in text and "Quảng cáo" not in text
     assert (notice in text) == ("recipe" in box or "ghi-chu" in box)
 
@@ -1185,9 +1181,9 @@ def test_trafilaturas_named_boxes_are_the_same_elements_in_tintucs_passes(box) -
 def test_the_pages_names_are_each_class_and_id_value_once_in_page_order() -> None:
     # the names tintuc's passes search (thirteenth session): a value repeated on every item of
     # a list is searched once; each value still on a line of its own, in the page's order
-    from pipelines.extractor import article
+    from pipelines.extractor import recovery, source
     items = "".join(f'<li class="tin-item"><a class="tieu-de">Tin số {n}</a></li>'
                     for n in range(20))
-    tree = article._parse(f'<html><body><div id="noi-dung" class="tin-item">'
-                          f'<ul class="danh-sach">{items}</ul></div></body></html>')
-    assert article._names(tree).split("\n") == ["noi-dung", "tin-item", "danh-sach", "tieu-de"]
+    tree = source._parse(f'<html><body><div id="noi-dung" class="tin-item">'
+                         f'<ul class="danh-sach">{items}</ul></div></body></html>')
+    assert recovery._names(tree).split("\n") == ["noi-dung", "tin-item", "danh-sach", "tieu-de"]

@@ -14,22 +14,15 @@ import pytest
 from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Extractor
 
-from pipelines.extractor import article, dates
-from pipelines.extractor.article import (
-    _FAST,
-    _PLAIN,
-    _agrees,
-    _nfc_page,
-    _options,
-    _parse,
-    _tokens,
-    _trafilatura_metadata,
-    _trafilatura_text,
-    extract_article,
-)
+from pipelines.extractor import article, dates, lines
+from pipelines.extractor.article import extract_article
 from pipelines.extractor.classify import _ARTICLE_BODY_PROP
 from pipelines.extractor.dates import find_published, find_updated, named_elements, text_under
+from pipelines.extractor.lines import _agrees, _tokens
+from pipelines.extractor.metadata import _trafilatura_metadata
+from pipelines.extractor.recovery import _FAST, _PLAIN, _options, _trafilatura_text
 from pipelines.extractor.related import _MARKED, _any_after, _short_text
+from pipelines.extractor.source import _nfc_page, _parse
 from pipelines.text import nfc
 
 URL = "https://example.org/news/2024/05/city-opens-new-library-branch.html"
@@ -150,14 +143,9 @@ def test_any_after_finds_links_that_follow_the_heading_only():
 
 # -- the walks of extract_article made cheaper (eleventh session), each against the long way --
 
-from pipelines.extractor.article import (  # noqa: E402
-    _SHOP_HOST,
-    _TITLE_SEPARATOR,
-    _ends_with_part,
-    _shop_link,
-    _split,
-    _text_of,
-)
+from pipelines.extractor.boxes import _SHOP_HOST, _shop_link  # noqa: E402
+from pipelines.extractor.headline import _TITLE_SEPARATOR, _ends_with_part  # noqa: E402
+from pipelines.extractor.tree import _split, _text_of  # noqa: E402
 
 WALKED = """<html><body><div class="menu"><a href="/">Trang chủ <b>tin</b></a> | <a href="/x">
 <div>Một khối trong liên kết</div></a> rồi đến đoạn văn sau liên kết, đủ dài để tính là văn
@@ -243,7 +231,7 @@ def test_agrees_reads_no_text_against_no_lines(monkeypatch):
         tokenised.append(text)
         return _tokens(text)
 
-    monkeypatch.setattr(article, "_tokens", counted)
+    monkeypatch.setattr(lines, "_tokens", counted)
     page = "Một câu của trang, đọc bởi trafilatura.\n" * 50
     assert not _agrees([], page)
     assert page not in tokenised  # trafilatura's text (often the whole page's) is not read

@@ -28,7 +28,8 @@ from pipelines.archive.store import (
     save_articles,
 )
 from pipelines.archive.warc import WarcFile
-from pipelines.extractor.article import _body_signals, _confidence, extract_article
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.confidence import _body_signals, _confidence
 from pipelines.extractor.quality import assess
 from tintuc.cli import main
 

@@ -275,7 +275,7 @@ def save_article(
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
                    seen: str) -> None:
     """Replace the copies in other languages that the page of the article at ``url`` names
-    (``[{lang, url}]``, see :func:`pipelines.extractor.article.language_copies`) in
+    (``[{lang, url}]``, see :func:`pipelines.extractor.metadata.language_copies`) in
     ``article_languages``, keeping each one's first_seen."""
     first_seen = dict(db.execute(
         "SELECT other_url, first_seen FROM article_languages WHERE url = ?", [url]).fetchall())

@@ -1,0 +1,339 @@
+"""The story's headline and sapo (its lead): the title read from the page's heading elements,
+its ``<title>`` and metadata, the site's banner and logo told apart from the story's, the
+headline's cell in the layout, and the lead under it."""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from pipelines.extractor.classify import shows_document
+from pipelines.extractor.dates import text_under
+from pipelines.extractor.tree import (
+    _NEVER_TEXT,
+    _clean_text,
+    _meta,
+    _paragraph_chars,
+    _select,
+    _text_of,
+)
+from pipelines.text import fold
+
+# (a story's subtitle under its headline is its lead in WordPress news themes: tagDiv's
+# "td-post-sub-title", JNews' "jeg_post_subtitle", "entry-subtitle")
+_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract"
+                         r"|(?:post|entry|article)[-_]?sub-?title", re.I)
+_LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
+
+
+_UNLINKED_TEXT = etree.XPath(
+    ".//text()[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript)]")
+_PICTURES = etree.XPath(".//figure | .//img[not(ancestor::a)]")  # a linked image is a badge
+_CHROME_CHARS = 60  # a dateline and a separator or two, not a caption or a credit line
+
+
+def _unlinked_chars(el: lxml.html.HtmlElement) -> int:
+    """Characters of ``el``'s text outside links and scripts, spaces left out."""
+    return sum(len("".join(text.split())) for text in _UNLINKED_TEXT(el))
+
+
+def _below_headline(container: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The story block of a recognised container that also holds the headline.
+
+    Such a container is a wrapper (category menu, headline, dateline, tags around the story).
+    Going down towards the <h1>, the first block that no longer holds it and has at least 3/4
+    of the container's paragraph text is the story, if what it leaves out is page chrome (links,
+    the headline, a dateline: no picture, at most _CHROME_CHARS of other text); otherwise, or
+    when there is none (paragraphs are the headline's siblings), the container stands.
+    """
+    h1 = next(container.iter("h1"), None) if container is not None else None
+    if h1 is None:
+        return container
+    total = _paragraph_chars(container)
+    node = container
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and c.tag not in _NEVER_TEXT]
+        if not children or not total:
+            return container
+        best = max(children, key=_paragraph_chars)
+        if _paragraph_chars(best) < 0.75 * total:
+            return container
+        if best is not h1 and h1 not in best.iterdescendants("h1"):
+            # the rest must be page chrome: links, the headline, a dateline. A picture or a
+            # line of text there (a lead photo's caption, a credit) keeps the container whole.
+            rest = _unlinked_chars(container) - _unlinked_chars(best) - _unlinked_chars(h1)
+            if rest > _CHROME_CHARS or len(_PICTURES(container)) > len(_PICTURES(best)):
+                return container
+            return best
+        node = best
+
+
+def _headline_cell(tree: lxml.html.HtmlElement, title: str | None,
+                   base: str) -> lxml.html.HtmlElement | None:
+    """The layout-table cell of a page with no recognised body container whose story is the
+    headline, its dateline and the text after it (old ASP.NET and PHP portals lay pages out in
+    nested <table>s: menu row, sidebar cell, article cell, footer row): going up from the element
+    showing the headline, the first <td> holding more than a dateline's text besides it, or a
+    frame showing a document (a notice whose content is its PDF; links resolved on ``base``)."""
+    if not title:
+        return None
+    wanted = fold(title)
+    words = len(title.split())
+
+    def shows_title(el) -> bool:  # wrappers and long blocks are skipped before their text
+        if any(child.tag in _WRAPPER_CHILDREN for child in el):
+            return False
+        return len(el.text_content().split()) <= 2 * words and fold(_heading_text(el)) == wanted
+
+    headline = next((el for el in tree.iter(*_TITLED_TAGS) if shows_title(el)
+                     and not any(a.tag in _CHROME_TAGS for a in el.iterancestors())), None)
+    if headline is None:
+        return None
+    own = _unlinked_chars(headline)
+    cells = [headline] if headline.tag == "td" else []
+    for cell in [*cells, *headline.iterancestors("td")]:
+        if _unlinked_chars(cell) - own > _CHROME_CHARS or shows_document(cell, base):
+            return cell
+    return None
+
+
+def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
+           metas: dict[str, str], container=None) -> str | None:
+    chosen = [_clean_text(el.text_content()) for el in _select(tree, css)]
+    if chosen and chosen[0]:
+        return chosen[0]
+    meta = _meta(metas, "og:title", "twitter:title") or _clean_text(
+        next(iter(tree.xpath("//title/text()")), ""))
+    h1_elements = [h for h in tree.iter("h1") if _clean_text(h.text_content()) and not _logo(h)]
+    h1s = [_heading_text(h) for h in h1_elements]
+    if meta:
+        folded = fold(meta)
+        # the site's name is in the title too, beside the headline: a logo (a linked h1, or
+        # one in the banner) that is the shorter part is no headline, and of two h1s the
+        # title names, the longer is
+        segments = re.split(_TITLE_SEPARATOR, folded)
+        site_names = set(segments) - {max(segments, key=len)}
+        named_h1s = [h1 for h, h1 in zip(h1_elements, h1s, strict=True)
+                     if (fold(h1) in folded or folded in fold(h1))
+                     and not (fold(h1) in site_names and _in_banner(h))]
+        if named_h1s:
+            return max(named_h1s, key=lambda h1: len(h1.split()))
+        # an h1 led by its label in an element of its own ("<span>Thời sự</span> headline"):
+        # the headline is the rest, when the title names that
+        unlabelled = [rest for h in h1_elements if (rest := _after_label(h))
+                      and fold(rest) in (folded, max(segments, key=len))]
+        if unlabelled:
+            return unlabelled[0]
+    named = _heading_named_by_title(tree, meta) if meta else None
+    if named:
+        return named
+    # The title names no heading (a portal's "Tin tức - Sự kiện" on every page): an h1 that is
+    # not a link (a logo), else an element the page's own markup calls the title
+    unlinked = [h1 for h, h1 in zip(h1_elements, h1s, strict=True) if h.find(".//a") is None]
+    if len(unlinked) == 1 and len(unlinked[0].split()) >= 3:
+        return unlinked[0]
+    titled = _titled(tree, container)
+    if titled:
+        return titled
+    if len(h1s) == 1 and len(h1s[0].split()) >= 3:
+        return h1s[0]
+    if meta:
+        return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
+    return fallback
+
+
+# the site's banner: its name or logo, never a story's headline
+_LOGO_CLASS = re.compile(r"logo|brand|site-?(?:title|name)", re.I)
+# a banner or masthead may hold the story's headline too (a "hero" header): an h1 there is
+# the site's only when the page's title names it as the site's part
+_BANNER_CLASS = re.compile(r"banner|masthead", re.I)
+_BANNER_CHARS = 300  # a banner's text: the site's name and slogan, a date, a few links
+
+
+def _logo(h1: lxml.html.HtmlElement) -> bool:
+    """An h1 that is the site's logo: a link to the home page ("/"), or an h1 in a small box
+    (a logo, a name, a slogan: no story) named logo, brand or site title outside any
+    ``<article>``; a page's wrapper named for its brand ("BrandPageWrapper") is no such box."""
+    if any(_links_home(a.get("href")) for a in h1.iter("a")):
+        return True
+    boxes = [h1, *h1.iterancestors()]
+    return not any(box.tag == "article" for box in boxes) and any(_LOGO_CLASS.search(
+        f"{box.get('class') or ''} {box.get('id') or ''}") and text_under(box, _BANNER_CHARS)
+        is not None for box in boxes)
+
+
+def _links_home(href: str | None) -> bool:
+    """Whether ``href`` is the site's home page ("/", "https://baotinh.vn/"): not an anchor
+    without one, nor this page ("", "#top", "?id=1")."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "?")):
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query and bool(parts.netloc or href == "/")
+
+
+def _in_banner(h1: lxml.html.HtmlElement) -> bool:
+    """Whether ``h1`` is a link or sits in a box named banner or masthead outside any
+    ``<article>`` (a header box, the article's own or not, often heads the story)."""
+    if h1.find(".//a") is not None:
+        return True
+    for box in h1.iterancestors():
+        if box.tag == "article":
+            return False
+        if _BANNER_CLASS.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return True
+    return False
+
+
+def _after_label(h1: lxml.html.HtmlElement) -> str | None:
+    """The text of ``h1`` after a label in its first child (a kicker, a section: at most
+    three words) when nothing precedes that child and at least three words follow; else
+    None."""
+    label = h1[0] if len(h1) and isinstance(h1[0].tag, str) and h1[0].tag not in ("br", "img") \
+        else None  # (no comment)
+    if label is None or (h1.text or "").strip():
+        return None
+    shown, kicker = _heading_text(h1), _clean_text(label.text_content())
+    if not kicker or len(kicker.split()) > 3 or not shown.startswith(kicker):
+        return None
+    rest = shown[len(kicker):].strip(" :|-–—")
+    return rest if len(rest.split()) >= 3 else None
+
+
+def _heading_text(el: lxml.html.HtmlElement) -> str:
+    """The text of a heading as shown: a line break (``<br>``) in it is a space."""
+    if el.find(".//br") is not None:
+        el = copy.deepcopy(el)
+        for br in el.iter("br"):
+            br.tail = " " + (br.tail or "")
+    return _clean_text(el.text_content())
+
+
+# An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle", Liferay's
+# "header-title"); box, widget, category and banner titles are other titles
+_TITLE_CLASS = re.compile(r"title|tieu-?de|headline", re.I)
+_NOT_TITLE_CLASS = re.compile(r"box|widget|cat|section|menu|module|block|sidebar|list|sub|site"
+                              r"|logo|page-?title|tab|footer|header(?!-?title)|nav|card|author|byline|meta",
+                              re.I)
+_TITLE_WORDS = (4, 40)
+_TITLED_TAGS = ("h1", "h2", "h3", "div", "span", "p", "td", "strong", "b")
+# children that make an element a wrapper, never a headline's own element
+_WRAPPER_CHILDREN = frozenset({"div", "p", "table", "tbody", "tr", "td", "ul", "ol", "li",
+                               "section", "article", "h1", "h2", "h3", "h4", "form"})
+_CHROME_TAGS = frozenset({"header", "nav", "footer", "a", "aside"})
+
+
+def _titled(tree: lxml.html.HtmlElement, container) -> str | None:
+    """The headline a page shows in an element whose class or id says so (:func:`_title_text`),
+    not in the banner, menu or footer: the last such element before the body ``container``
+    (the first inside it when none is before it), or the first on a page without one."""
+    tags = _TITLED_TAGS if container is None else {*_TITLED_TAGS, container.tag}
+    before = None
+    for el in tree.iter(*tags):
+        if el is container:
+            return before or next(filter(None, map(_title_text, el.iter(*_TITLED_TAGS))), None)
+        text = _title_text(el)
+        if text and not any(parent.tag in _CHROME_TAGS for parent in el.iterancestors()):
+            if container is None:
+                return text
+            before = text
+    return before
+
+
+def _title_text(el: lxml.html.HtmlElement) -> str | None:
+    """The text of ``el`` if its class or id names it the title ("TieuDe", "title-news"; not a
+    box, card or byline title: a bare h2 or h3 is as likely a section of the story) and it is
+    4 to 40 words and no link."""
+    named = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not _TITLE_CLASS.search(named) or _NOT_TITLE_CLASS.search(named) \
+            or el.find(".//a") is not None:
+        return None
+    text = _heading_text(el)
+    return text if _TITLE_WORDS[0] <= len(text.split()) <= _TITLE_WORDS[1] else None
+
+
+_TITLE_SEPARATOR = r"\s+[|–—-]\s+"
+
+
+def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | None:
+    """The h2/h3 the page's title names whole (``headline``, ``headline - Site``, ``Site |
+    headline``): Joomla, Liferay and many portals show the headline in an h2 or h3, and a
+    headline may hold a dash or quotes of its own."""
+    folded = fold(meta)
+    for el in tree.iter("h2", "h3"):
+        text = _heading_text(el)
+        heading = fold(text)
+        if len(text.split()) < 3:
+            continue
+        if folded == heading or folded.startswith(heading) \
+                and _SEPARATOR.match(folded, len(heading)) or _ends_with_part(folded, heading):
+            return text
+    return None
+
+
+# (the separator searched without building a pattern around each heading: compiling one per
+# h2/h3 of the page cost more than the rest of the title's search)
+_SEPARATOR = re.compile(_TITLE_SEPARATOR)
+_SEPARATOR_ENDING = re.compile(_TITLE_SEPARATOR + r"\Z")
+
+
+def _ends_with_part(title: str, part: str) -> bool:
+    """Whether ``title`` ends with a separator and ``part`` (a final newline aside, as the
+    pattern's ``$`` allows one)."""
+    for whole in (title, title[:-1] if title.endswith("\n") else None):
+        if whole is not None and whole.endswith(part) \
+                and _SEPARATOR_ENDING.search(whole, 0, len(whole) - len(part)):
+            return True
+    return False
+
+
+def _with_prefix(el: lxml.html.HtmlElement) -> str:
+    """Text of a sapo element, preceded by an agency prefix sibling such as "(VTC News) -"."""
+    text = _clean_text(el.text_content())
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is not None and _LEAD_PREFIX.match(_clean_text(prev.text_content())):
+        text = _clean_text(prev.text_content()) + " " + text
+    return text
+
+
+def _outside(el: lxml.html.HtmlElement, container: lxml.html.HtmlElement | None) -> bool:
+    if container is None:
+        return True
+    return not (el is container or container in el.iterancestors()
+                or el in container.iterancestors())
+
+
+def _sapo(tree, container, css: str | None, description: str | None) -> str | None:
+    """Find the sapo (lead): profile selector, sapo-like class, or the meta description's twin."""
+    chosen = _select(tree, css)
+    if chosen:
+        return _with_prefix(chosen[0]) or None
+    h1 = next(tree.iter("h1"), None)
+    body = tree.find("body")
+    if body is None:
+        return None
+    wanted = fold(description) if description and len(description) >= 40 else None
+    twin = None
+    for el in body.iter("p", "div", "h2", "span", "strong"):
+        if h1 is not None and (el.sourceline or 0) < (h1.sourceline or 0):
+            continue
+        sapo_class = _SAPO_CLASS.search(el.get("class") or "")
+        if not sapo_class and not (twin is None and wanted):
+            continue  # neither a sapo by its class nor a twin still looked for: no text needed
+        if not _outside(el, container) or next(el.iter("a", "h1"), None) is not None:
+            continue
+        text = _clean_text(_text_of(el))
+        if len(text) >= 40 and sapo_class:
+            return _with_prefix(el)
+        if twin is None and wanted and abs(len(text) - len(wanted)) <= 3 and fold(text) == wanted:
+            twin = el
+    return _with_prefix(twin) if twin is not None else None

@@ -1,0 +1,500 @@
+"""The body as lines of text: an element's block lines (data tables as rows, hidden and
+skipped elements left out), photo captions, the lines that are page chrome (tool bars,
+counters, datelines, colophons, credits blocks outside the story, link lists), how much of a
+page is prose, and whether two texts agree (line keys, word counts)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+
+from pipelines.extractor.classify import ATTACHMENT
+from pipelines.extractor.dates import parse_vietnamese_date
+from pipelines.extractor.related import NAV_HEADINGS, RELATED_HEADINGS, TAG_HEADINGS, heading_key
+from pipelines.extractor.tree import _NEVER_TEXT, _clean_text, _text_of
+from pipelines.text import fold, word_key
+
+_AD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:ads?|adv|advert\w*|banner|baner-\w+|sponsor\w*|sda_\w+|rennab|qc|"
+    r"quang-?cao|sys-ads|ads-item)(?:$|[\s_-])",
+    re.I,
+)
+_BOX_TITLES = RELATED_HEADINGS | NAV_HEADINGS | TAG_HEADINGS  # a box's title is no body line
+_NEVER_SHOWN = frozenset({"script", "style", "template"})
+_SKIP_TAGS = frozenset({"iframe", "svg", "form", "button", "select", "textarea", "object",
+                        "embed", "video", "audio", "canvas"})
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "figcaption", "figure",
+    "blockquote", "section", "article", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
+    "header", "footer", "aside", "main", "center", "address", "br", "hr",
+})
+
+
+def _skipped(el: lxml.html.HtmlElement) -> bool:
+    """Elements whose text never belongs to a body: forms (those holding paragraphs were
+    unwrapped by :func:`_drop_noise`), embeds, ad slots, hidden boxes."""
+    return (el.tag in _SKIP_TAGS or bool(_AD_CLASS.search(el.get("class") or ""))
+            or "display:none" in (el.get("style") or "").replace(" ", ""))
+
+
+def _shown_key(root: lxml.html.HtmlElement) -> str:
+    """The :func:`_line_key` of the text a page shows, blocks apart: scripts and hidden boxes
+    (``display:none``, ``hidden``) left out, against which plain trafilatura's lines are
+    counted (it reads a schema.org twin of the story hidden in the page too)."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NEVER_SHOWN or el.get("hidden") is not None \
+                or "display:none" in (el.get("style") or "").replace(" ", ""):
+            return
+        block = " " if tag in _BLOCK_TAGS else ""
+        parts.append(block + (el.text or ""))
+        for child in el:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(block)
+
+    walk(root)
+    return _line_key("".join(parts))
+
+
+def block_lines(root: lxml.html.HtmlElement) -> list[str]:
+    """Text of ``root`` split at block-level elements, whitespace-normalised, empties dropped."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = _clean_text("".join(buf))
+        buf.clear()
+        if text:
+            lines.append(text)
+
+    def walk(el) -> None:
+        if not isinstance(el.tag, str) or _skipped(el):
+            return
+        if el.tag == "table" and (rows := _data_rows(el)):
+            flush()
+            lines.extend(rows)
+            return
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        buf.append(el.text or "")
+        for child in el:
+            walk(child)
+            buf.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return lines
+
+
+# One tool-bar button; a line made of nothing else is chrome ("In bài viết | Về đầu trang").
+_TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài(?: viết)?|bản in|"
+         r"in trang|print(?: this)?(?: page| article)?|lưu tin|lưu bài(?: viết)?|gửi email|"
+         r"gửi e-mail|gửi cho bạn bè|gửi bài viết|email|e-mail|về đầu trang|lên đầu trang|"
+         r"đầu trang|back to top|top|cỡ chữ|font size|a\+|a-|a|phóng to|thu nhỏ|facebook|zalo|"
+         r"twitter|tweet|linkedin|copy link|sao chép(?: liên kết| link)?|góp ý|quay lại|trở về|"
+         # an audio player's buttons and clock ("Nghe bài viết", "0:00 / 4:05", "Tốc độ 1x")
+         r"nghe(?: đọc)?(?: bài viết| bài)?|lưu|(?:tăng|giảm) cỡ chữ|"
+         r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|"
+         r"tốc độ(?: đọc)?\s*[\d.,]+\s*x|"
+         # a print view's own buttons ("In | Đóng cửa sổ")
+         r"in|đóng(?: cửa sổ| lại)?|close(?: window)?)")
+_CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
+# A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
+# "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
+_WIDGET = re.compile(
+    r"^(?:(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|lượt thích|views?|reads?)\s*:?\s*[\d.,]+"
+    r"|(?:bình luận|ý kiến|comments?)\s*(?:\(\s*\d+\s*\)|:?\s*\d+)?"
+    r"|đánh giá(?: bài viết| của bạn)?\s*:?"
+    r"|(?:từ khóa|từ khoá|tags?)\s*:.{0,200}"
+    r"|theo dõi .{0,40}(?:google news|zalo|facebook|youtube|tiktok))$",
+    re.I,
+)
+
+
+_DATA_CELL_LINES = 3  # lines a data table's cell holds at most: a layout cell holds a story
+
+
+_ROWS = etree.XPath("./tr|./*/tr")  # a table's rows, its own (compiled once)
+
+
+def _data_rows(table: lxml.html.HtmlElement) -> list[str]:
+    """A data table's rows, one line each, its cells apart as trafilatura writes them
+    ("| 05/12/2025 | Chủ tịch UBND tỉnh |"): a schedule or a document's "Số ký hiệu | Ngày ban
+    hành" sheet is read by rows. A data table has two rows or more of two short cells or more
+    with text; a layout table (the headline over the dateline, a menu beside the story) has
+    none, and nor has a table holding tables: ``[]`` for those."""
+    if table.find(".//table") is not None:
+        return []
+    rows, data_rows = [], 0
+    for row in _ROWS(table):
+        cells = [block_lines(cell) for cell in row if cell.tag in ("td", "th")]
+        if any(len(cell) > _DATA_CELL_LINES for cell in cells):
+            return []
+        cells = [" ".join(cell) for cell in cells if cell]
+        if len(cells) >= 2:
+            data_rows += 1
+        if cells:
+            rows.append(f"| {' | '.join(cells)} |" if len(cells) >= 2 else cells[0])
+    return rows if data_rows >= 2 else []
+
+
+def _data_lines(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """The rows of ``root``'s data tables (:func:`_data_rows`) and the lines of its
+    preformatted blocks (code, a log, a plain-text table in <pre>). A date or the document's
+    number there is data, not the page's dateline or headline."""
+    return frozenset([*(row for table in root.iter("table") for row in _data_rows(table)),
+                      *(line for pre in root.iter("pre")
+                        for line in map(_clean_text, pre.text_content().split("\n")) if line)])
+
+
+def _chrome_line(line: str, title: str | None) -> bool:
+    """A line of page chrome that trafilatura kept: the headline repeated, share/print rows,
+    counters and widgets (:data:`_WIDGET`)."""
+    words = " ".join(line.replace("\\|", " ").replace("|", " ").split())  # ("\|": escaped)
+    if not words:
+        return True
+    if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
+        return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
+    if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
+        return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
+    return bool(_CHROME.match(words) or _WIDGET.match(words))
+
+
+def _date_line(line: str) -> bool:
+    """A short line that is nothing but a date (the dateline shown under the headline), labelled
+    or not ("Ngày đăng: 12/01/2026", "Cập nhật ngày 05/03/2026")."""
+    return len(line) <= 48 and parse_vietnamese_date(line) is not None and not re.search(
+        r"[^\W\d_]{4,}",
+        re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt|đăng|xuất bản", "", line))
+
+
+def _tokens(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def _agrees(lines: list[str], text: str, body_extras: list[str] = (),
+            container: bool = False) -> bool:
+    """True when container ``lines`` hold most of trafilatura's words and add few of their own.
+
+    The container walk keeps captions, the author line and the sapo, which trafilatura often
+    drops: those of ``body_extras`` (:func:`_captions`, the sapo) that ``text`` lacks may be
+    added on top. In a recognised body ``container``, so may lines of prose that trafilatura
+    missed (a paragraph written as a bare <div>): they are the story's. When the walk adds much
+    more than that (galleries, teasers inside a broad container) trafilatura is trusted.
+    """
+    mine = _tokens("\n".join(lines))
+    if not mine:  # (nothing in common: trafilatura's text, often the whole page's, is not read)
+        return False
+    theirs = _tokens(text)
+    total = sum(theirs.values())
+    if not total:
+        return False
+    common = sum((mine & theirs).values())
+    if common < 0.9 * total:
+        return False
+    extra = sum(mine.values()) - common - 0.1 * total
+    if extra <= 0:
+        return True
+    known = _line_key(text)
+    extra -= sum(_words(x) for x in body_extras if x and _line_key(x) not in known)
+    if extra > 0 and container:
+        extra -= sum(_words(line) for line in lines
+                     if len(line) >= _PROSE_LINE and _line_key(line) not in known)
+    return extra <= 0
+
+
+# Photo captions by class: figcaption-like boxes of Vietnamese CMSs ("chu-thich", PhotoCMS).
+_CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-?desc|img-?desc|photo-?desc|pic-?desc|"
+                            r"desc-?img|note-?img|img-?note|fig-?desc|photo-?note|expnoedit",
+                            re.I)
+_CAPTION_CHARS = 400  # a caption is a sentence or two under a photo
+_CREDIT_WORDS = 6  # the closing credit line: a name, an agency, "Theo TTXVN"
+
+
+def _shows_image(el) -> bool:
+    """An element that is a photo: an <img>, or a box holding images and no text."""
+    if not isinstance(el.tag, str):
+        return False
+    return el.tag == "img" or (el.find(".//img") is not None and not el.text_content().strip())
+
+
+def _is_caption(el) -> bool:
+    """A photo caption: <figcaption>, a caption class, the text cell of a photo table, or a
+    short text block right under a photo."""
+    if el.tag == "figcaption" or _CAPTION_CLASS.search(el.get("class") or ""):
+        return True
+    if el.tag in ("td", "th"):
+        table = next((a for a in el.iterancestors("table")), None)
+        if table is None or len(table) > 4 or table.find(".//img") is None:
+            return False
+    elif el.tag in ("p", "div", "em", "span", "i"):
+        prev = el.getprevious()
+        if prev is None or not _shows_image(prev):
+            return False
+    else:
+        return False
+    return el.find(".//img") is None and len(el.text_content().strip()) <= _CAPTION_CHARS
+
+
+def _captions(root, lines: list[str]) -> list[str]:
+    """The captions and the closing credit line in ``root``: body text by the Vietnamese
+    convention (captions and author line inside the body container) that trafilatura often
+    leaves out. ``lines`` are root's :func:`block_lines`."""
+    found = []
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+            continue
+        if el is not root and _is_caption(el):
+            found.append(el.text_content())
+        else:
+            stack.extend(el)
+    last = lines[-1] if lines else ""
+    if _words(last) > _CREDIT_WORDS or any(_clean_text(a.text_content()) == last
+                                            for a in root.iter("a")):
+        return found  # a long line is no credit, nor is a headline link
+    return [*found, last]
+
+
+_CLIMB_OWN = 0.1  # words of its own an ancestor may add per word of trafilatura's text
+
+
+def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The innermost block that still holds 90% of ``text``'s words (where trafilatura found it),
+    or an ancestor of it that adds those words and next to nothing else (_CLIMB_OWN).
+
+    Walks down from <body>: at most one child can hold 90% of the words, so this is cheap.
+    Then back up while each step brings in trafilatura's words and next to nothing else: a
+    page that leaves a tag open per paragraph nests its story one level a paragraph, and the
+    innermost block holding 90% of it has lost the first tenth.
+    """
+    theirs = _tokens(text)
+    need = 0.9 * sum(theirs.values())
+    node = tree.find("body")
+    if node is None or sum((_tokens(node.text_content()) & theirs).values()) < need:
+        return None
+    while True:
+        for child in node:
+            if (isinstance(child.tag, str) and child.tag not in _NEVER_TEXT
+                    and sum((_tokens(child.text_content()) & theirs).values()) >= need):
+                node = child
+                break
+        else:
+            break
+    words = _tokens(node.text_content())
+    held = sum((words & theirs).values())
+    for parent in node.iterancestors():
+        if parent.tag in ("body", "html"):
+            break
+        wider = _tokens(parent.text_content())
+        gained = sum((wider & theirs).values()) - held
+        if sum(wider.values()) - sum(words.values()) - gained > _CLIMB_OWN * gained:
+            break  # (a wrapper that adds nothing is passed through)
+        node, words, held = parent, wider, held + gained
+    return node
+
+
+def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
+              story=None) -> list[str]:
+    """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
+
+    Used when the recognised container is a broad wrapper. The lead often sits outside the
+    body block (an <h2> sapo above it), so the text without its first line is tried too.
+    A block that is the ``story`` block (the story's paragraphs are its own children) or a
+    wrapper of it is read as a container: prose there that trafilatura left out (a note box)
+    is body.
+    """
+    first, _, rest = text.partition("\n")
+    for head, part in (([], text), ([_clean_text(first)], rest)):
+        source = _source_block(tree, part) if part.strip() else None
+        if source is None:
+            continue
+        lines = block_lines(source)
+        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo],
+                   container=story is not None and (source is story
+                                                    or source in story.iterancestors())):
+            return head + lines
+    return []
+
+
+def _words(text: str | None) -> int:
+    return len(re.findall(r"\w+", text or ""))
+
+
+def _with_sapo(lines: list[str], sapo: str | None) -> list[str]:
+    """``lines`` with the sapo first, as the text will be (trafilatura reads the sapo too)."""
+    if sapo and fold(sapo) not in fold(" ".join(lines)):
+        return [sapo, *lines]
+    return lines
+
+
+# Counted as prose: the text of forms (an ASP.NET form holds the whole page) and of <noscript>
+# (some blogs serve the whole post there), which plain trafilatura reads.
+_NOT_PROSE = (_SKIP_TAGS | {"script", "style", "template"}) - {"form"}
+_PROSE_LINE = 60  # characters: a line of prose, longer than menu items, labels and datelines
+
+
+def prose_chars(root: lxml.html.HtmlElement) -> int:
+    """Characters of prose in ``root``: block-level lines of at least 60 characters, counting
+    only text outside links (teaser lists and menus are links). A cheap measure of how much
+    text a page has to give, against which a short body is noticed."""
+    total = 0
+    buf: list[str] = []
+
+    def flush() -> None:  # (called only when ``buf`` holds something)
+        nonlocal total
+        size = len(" ".join("".join(buf).split()))
+        buf.clear()
+        if size >= _PROSE_LINE:
+            total += size
+
+    def walk(el, linked: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_PROSE:
+            return
+        block = tag in _BLOCK_TAGS
+        if block and buf:
+            flush()
+        if linked or tag == "a":
+            for child in el:
+                walk(child, True)
+        else:
+            if el.text:
+                buf.append(el.text)
+            for child in el:
+                walk(child, False)
+                if child.tail:
+                    buf.append(child.tail)
+        if block and buf:
+            flush()
+
+    walk(root, False)
+    if buf:
+        flush()
+    return total
+
+
+@lru_cache(maxsize=16384)  # a site's menus and boxes repeat their link texts on every page
+def _line_key(line: str) -> str:
+    return word_key(line)
+
+
+# the date or time shown after a headline, as :func:`_line_key` spells it ("… (01/11/2026 08:30)"
+# -> "… 01 11 2026 08 30"): two to five numbers ending the line
+_DATE_AFTER = re.compile(r"(?: \d{1,4}){2,5}$")
+
+
+# The site's colophon, its footer's line: who owns or licenses the site and where to reach it
+# ("Cơ quan chủ quản: … Giấy phép số … Địa chỉ: … Điện thoại: …", "© Bản quyền thuộc …"); folded
+_OWNER = re.compile(r"ban quyen|©|copyright|co quan chu quan|chiu trach nhiem|ghi ro nguon"
+                    r"|giay phep (?:so|xuat ban|thiet lap|cung cap)")
+_REACH = re.compile(r"\b(?:dia chi|dien thoai|email|fax|hotline|duong day nong)\b")
+_COLOPHON_CHARS = 600  # a colophon is a few sentences; a longer line is prose
+
+
+def _colophon(line: str) -> bool:
+    """``line`` names the site's owner or licence and how to reach it (or two of the former)."""
+    if len(line) > _COLOPHON_CHARS:
+        return False
+    folded = fold(line)
+    owner = [m.group() for m in _OWNER.finditer(folded)]
+    return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
+
+
+# A line of a long-form story's credits block ("Nội dung: Hoàng Lan", "Ảnh: Quang Vinh",
+# "Thiết kế: Thu Hà"): a role, then the names
+_CREDIT_ROLE = re.compile(r"(?:nội dung|bài(?: viết)?|ảnh|thiết kế|đồ họa|đồ hoạ|trình bày|video|"
+                          r"kỹ thuật|thực hiện|biên tập|quay phim|dựng phim|sản xuất|chỉ đạo sản "
+                          r"xuất|tổ chức sản xuất|tổ chức thực hiện|design|photo|text)"
+                          r"(?:\s*(?:,|và|&|-|\+)\s*(?:ảnh|video|clip|đồ họa))?\s*:\s*\S.{0,80}",
+                          re.I)
+
+
+def _credits_outside_story(lines: list[str], tree: lxml.html.HtmlElement,
+                           container: lxml.html.HtmlElement | None) -> int:
+    """How many of the last ``lines`` are a credits block (two :data:`_CREDIT_ROLE` lines or
+    more) shown outside the story's box: the body ``container``, else the element holding the
+    body's last two lines of prose (a sapo above the story may sit outside it). The fixtures'
+    convention: an author line inside the body's box is body, one outside it is not. Pages
+    whose body does not end so pay nothing."""
+    count = 0
+    while count < min(len(lines) - 1, 8) and _CREDIT_ROLE.fullmatch(lines[-1 - count]):
+        count += 1
+    if count < 2:
+        return 0
+    prose = [line for line in lines[:-count] if len(line) >= _PROSE_LINE]
+    prose = prose[-2:]
+    wanted = {lines[-count], *prose}
+    shown = {}
+    for el in tree.iter("p", "div", "span", "li", "td", "section", "article"):
+        text = " ".join(el.text_content().split())
+        if text in wanted and text not in shown:
+            shown[text] = el
+    credits = shown.get(lines[-count])
+    box = container
+    if box is None and prose and prose[0] in shown and prose[-1] in shown:
+        first, last = shown[prose[0]], shown[prose[-1]]
+        box = next((a for a in first.iterancestors() if a is last or last in a.iterdescendants()),
+                   None) if first is not last else first.getparent()
+    if credits is None or box is None or credits is box \
+            or any(a is box for a in credits.iterancestors()):
+        return 0
+    return count
+
+
+_CHROME_ONLY_CHARS = 400  # a body this short may be the page's footer read for want of one
+_LINK_LINE_CHARS = 250  # a line longer than this is prose, never one link's whole text
+
+
+def _could_be_link_list(lines: list[str]) -> bool:
+    """True when most of ``lines`` are short enough to be a link's whole text: what
+    :func:`_without_link_lists` needs before it reads the page's links."""
+    return sum(len(line) <= _LINK_LINE_CHARS for line in lines) * 2 > len(lines)
+
+
+def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement,
+                        container: lxml.html.HtmlElement | None = None) -> list[str]:
+    """``lines`` (trafilatura's text) without the lines that are each all one link's text,
+    when those are most of its lines: on a page of little text (a one-line notice, a document,
+    a photo) trafilatura reads the menus and the "Tin mới nhất" boxes, whose items are links.
+    In a story such lines are few (a product named, a link list in the body) and stay. A link
+    to a document ("Tải về", the file's name) is the notice's own. On a Vietnamese page whose
+    body has its box (``container``, in ``root``), the lines that are the text of a link outside
+    it and of none inside go however few: a menu's or a box's, not the story's."""
+    if container is None and not _could_be_link_list(lines):
+        return lines
+    links = _link_keys(root, container)
+    story = [line for line in lines
+             if len(line) > _LINK_LINE_CHARS or _line_key(line) not in links]
+    return story if container is not None or len(story) < len(lines) - len(story) else lines
+
+
+def _link_keys(root: lxml.html.HtmlElement, container=None) -> set[str]:
+    """The :func:`_line_key` of each link's whole text on the page, links to documents
+    ("Tải về", the file's name: a notice's own) left out; with ``container``, only of links
+    outside it whose text no link inside it has."""
+    keys, own = set(), set()
+    inside = set(container.iterdescendants("a")) if container is not None else set()
+    for a in root.iter("a"):
+        text = _text_of(a)
+        # (the link's address up to its query or fragment)
+        if len(text) <= 3 * _LINK_LINE_CHARS and not ATTACHMENT.search(
+                (a.get("href") or "").strip().partition("?")[0].partition("#")[0]):
+            (own if a in inside else keys).add(_line_key(text))
+    return keys - own
+
+
+def _prose_line_chars(lines: list[str]) -> int:
+    """Characters of ``lines`` in lines of prose (:data:`_PROSE_LINE` characters or more)."""
+    return sum(len(line) for line in lines if len(line) >= _PROSE_LINE)
