@@ -28,7 +28,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import GOES_TO, canonical_url, join_base, script_link
+from crawler.urls import GOES_TO, canonical_url, is_endpoint, join_base, script_link
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
@@ -1038,7 +1038,8 @@ def _script_anchors(marked: list, links_of: _ArticleLinks) -> tuple[list, list]:
     """Give the rows, cards and jump-list options a script makes links to another page of the
     site an ``<a href>`` for the time of the search (a block's members are its links however
     they are written): each such element's content is wrapped in a new anchor, or its anchors
-    that lead nowhere (``href="javascript:void(0)"``) get its target. Only headlines (four
+    that lead nowhere (``href="javascript:void(0)"``) get its target, unless it is what a
+    script fetches (:func:`crawler.urls.is_endpoint`: "/api/…"). Only headlines (four
     words or more) and no more text than a card's: share, print and like buttons, counters,
     "Xem thêm" and pagers stay as they are. Returns ``(new anchors, (anchor, old href))``
     for :func:`_undo_script_anchors`."""
@@ -1056,7 +1057,7 @@ def _script_anchors(marked: list, links_of: _ArticleLinks) -> tuple[list, list]:
             continue  # an anchor reads its own script (_href)
         target = script_link("", el.get("onclick"), el.get("data-href") or el.get("data-link")
                              or el.get("data-url"))
-        if target is None or text_under(el, _MAX_SUMMARY) is None \
+        if target is None or is_endpoint(target) or text_under(el, _MAX_SUMMARY) is None \
                 or len(el.text_content().split()) < 4:
             continue
         anchors = list(el.iter("a"))
