@@ -93,6 +93,57 @@ def test_a_related_list_in_the_layout_row_of_the_story_leaves_the_page_an_articl
     assert paths(result) == [u for u, _ in STORIES]
 
 
+def test_a_navigation_box_titled_in_a_plain_cell_is_no_related_list() -> None:
+    box = ("<table><tr><td class='hd'>Tin mới nhất</td></tr>"
+           f"<tr><td><ul>{items()}</ul></td></tr></table>")
+    result = extract_article(table_page(box), PAGE)
+    check(result, HEADLINES)
+    assert result["related"] == []
+    # titled as related news, the same box is related
+    related = extract_article(table_page(box.replace("Tin mới nhất", "Tin cùng chuyên mục")), PAGE)
+    assert paths(related) == [u for u, _ in STORIES]
+
+
+def test_a_datalist_of_headline_rows_after_the_story_is_related() -> None:
+    rows = items("<tr><td><img src='/images/bullet.gif'> <a href='{u}'>{t}</a> {after}</td></tr>",
+                 after="<span>(12/11/2026)</span>")
+    result = extract_article(table_page(f"<table id='ctl00_dlOtherNews'>{rows}</table>"), PAGE)
+    check(result, HEADLINES)  # plain trafilatura leaves them out of the text too
+    assert paths(result) == [u for u, _ in STORIES]
+
+
+def test_a_row_of_cards_after_the_story_is_related_with_no_body_container() -> None:
+    cards = items("<div class='col'><a href='{u}'><img src='/a.jpg' alt=''></a><h4>"
+                  "<a href='{u}'>{t}</a></h4></div>")
+    result = extract_article(column_page(f"<div class='row'>{cards}</div>"), PAGE)
+    check(result, HEADLINES)
+    assert paths(result) == [u for u, _ in STORIES]
+    assert {r["found_by"] for r in result["related"]} == {"list"}
+    # the same cards drawn by a script (data-url), and under a header holding the headline
+    scripted = items("<div class='col' data-url='{u}'><img src='/a.jpg' alt=''><h4>{t}</h4></div>")
+    result = extract_article(column_page(f"<div class='row'>{scripted}</div>", True), PAGE)
+    assert paths(result) == [u for u, _ in STORIES]
+    # a titled box after the story ends what is looked at: the sidebar-like list after it
+    # (no title of its own) is the page's
+    titled = ("<div class='box'><h3>Thông tin cần biết</h3><p>Đường dây nóng 1900 1234</p></div>"
+              f"<div class='row'>{cards}</div>")
+    assert extract_article(column_page(titled), PAGE)["related"] == []
+
+
+def test_a_paragraph_of_arrow_lines_is_related() -> None:
+    lines = "<br>".join(f"&gt;&gt; <a href='{u}'>{t}</a>" for u, t in STORIES[:2])
+    html = column_page("").replace("<div class='khung'>", "<div class='article-content'>")
+    result = extract_article(html.replace(f"{BODY[-1]}</p>", f"{BODY[-1]}</p><p>{lines}</p>"),
+                             PAGE)
+    check(result, HEADLINES[:2])
+    assert paths(result) == [u for u, _ in STORIES[:2]]
+    # a line that says more than the arrow and the headline is the story's
+    said = lines.replace("&gt;&gt; <a", "&gt;&gt; Theo tin từ cơ sở, xem thêm <a", 1)
+    result = extract_article(html.replace(f"{BODY[-1]}</p>", f"{BODY[-1]}</p><p>{said}</p>"),
+                             PAGE)
+    assert HEADLINES[0] in result["text"]
+
+
 def test_what_a_card_s_script_fetches_is_no_page() -> None:
     assert is_endpoint("/api/news/12") and is_endpoint("https://h.vn/wp-json/wp/v2/posts/5")
     assert is_endpoint("/ajax.php?id=5") and is_endpoint("/Handler/News.ashx?id=5")
