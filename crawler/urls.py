@@ -262,3 +262,15 @@ def script_link(href: str, onclick: str | None, data_href: str | None) -> str | 
         goes = _ONCLICK_TARGET.search(onclick)
         target = goes.group(2) if goes else ""
     return target if target and not target.startswith(("#", "javascript:")) else None
+
+# a path a script fetches data from, never a page to read: a web API's or an AJAX handler's
+# segment ("/api/…", "/ajax/…", "ajax.php", "/wp-json/…", "/graphql") or an ASP.NET handler
+# ("….ashx", "….asmx"); a headline slug that starts with "ajax-" is a page
+ENDPOINT_SEGMENT = re.compile(
+    r"^(?:api|ajax\w*|wp-json|graphql)(?:\.\w+)?$|\.(?:ashx|asmx)$", re.I)
+
+
+def is_endpoint(url: str) -> bool:
+    """True when ``url``'s path names a script's data endpoint (:data:`ENDPOINT_SEGMENT`): a
+    card's ``data-url`` may name what its script fetches (the card's JSON) rather than its page."""
+    return any(map(ENDPOINT_SEGMENT.search, urlsplit(url).path.split("/")))

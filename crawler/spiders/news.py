@@ -55,6 +55,7 @@ from crawler.urls import (
     SCRIPT_HREF,
     TEASER_WORDS,
     canonical_url,
+    is_endpoint,
     is_looping_path,
     is_print_view,
     script_link,
@@ -946,8 +947,10 @@ def card_links(body: bytes, url: str, attributes: tuple[bytes, ...] = CLICK_ATTR
     (:data:`crawler.urls.TEASER_WORDS` words, the classifier's test of such a teaser): a
     listing's teasers when a template draws them without ``<a href>``. Like counters, "Xem
     thêm" loaders, share buttons and pixels show no headline; a lightbox's captioned image is
-    a file (:data:`NOT_HTML`), no page. The attributes are looked for with ``bytes.find``: a
-    regular expression trying each white space of the page cost 1.4 ms a page."""
+    a file (:data:`NOT_HTML`), no page, and so is what a card's script fetches
+    (:func:`crawler.urls.is_endpoint`: "/api/news/12"). The attributes are looked for with
+    ``bytes.find``: a regular expression trying each white space of the page cost 1.4 ms a
+    page."""
     lower = body.lower()
     found = []
     for attribute in attributes:
@@ -976,7 +979,7 @@ def card_links(body: bytes, url: str, attributes: tuple[bytes, ...] = CLICK_ATTR
         target = (script_link("", written, None) if attribute == b"onclick"
                   else script_link("", None, written))
         link = _resolve(target, origin, base) if target else None
-        if link is not None and not NOT_HTML.search(urlsplit(link).path):
+        if link is not None and not NOT_HTML.search(urlsplit(link).path) and not is_endpoint(link):
             links.append(link)
     return links
 

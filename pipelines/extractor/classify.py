@@ -31,7 +31,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, join_base, script_link
-from pipelines.extractor.dates import parse_vietnamese_date
+from pipelines.extractor.dates import parse_vietnamese_date, text_under
 from pipelines.text import fold, word_key
 
 KINDS = ("article", "listing", "other")
@@ -97,6 +97,7 @@ LISTING_LINES = 60  # lines searched for them
 LISTING_LEAD_CHARS = 300  # at most this much text (a category's blurb) above them
 LIST_DATELINES = 3  # datelines under one heading that make a list of items (an article: 1-2)
 PARAGRAPH_CHARS = 150  # a line this long is a paragraph of text, not an item's caption
+CARD_CHARS = 300  # a card's text at most: a headline, a date, a line of summary
 SENTENCE_WORDS = 4  # a line of this many words that ends as a sentence ends is one
 LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or a table
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
@@ -697,9 +698,11 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
             walk.current.time_date = walk.marked = True
     # a row or card a script makes a link (``<tr onclick="location.href='…'">``, ``<div
     # data-link="…">``: crawler.urls.script_link), holding no anchor of its own: a teaser as an
-    # anchor would be (the spider follows it: crawler.spiders.news.page_links)
+    # anchor would be (the spider follows it: crawler.spiders.news.page_links); a ``data-url``
+    # also names the page an infinite scroll's story stands for: only a card's text is a card
     elif tag in CLICKABLE_TAGS and not inside_link and (
-            el.get("onclick") or el.get("data-href") or el.get("data-link")) \
+            el.get("onclick") or el.get("data-href") or el.get("data-link")
+            or el.get("data-url") and text_under(el, CARD_CHARS) is not None) \
             and el.find(".//a") is None:
         inside_link = _link(walk, el, base)
     if inside_link:
@@ -785,7 +788,8 @@ def _link(walk: _Walk, a, base: str) -> bool:
     href = (a.get("href") or "").strip()
     if not href or href[0] == "#" or href[:11].lower() == "javascript:":
         # an old portal's popup teaser names its page in a script (crawler.urls.script_link)
-        target = script_link(href, a.get("onclick"), a.get("data-href") or a.get("data-link"))
+        target = script_link(href, a.get("onclick"), a.get("data-href") or a.get("data-link")
+                             or a.get("data-url"))
         if target is not None:
             href = target
         elif not href or href[0] == "#":
@@ -909,12 +913,14 @@ def _until_teasers(lines: list[_Line]) -> list[_Line]:
     """The lines from the start of ``lines`` up to the first run of teaser headlines (two
     within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
     that starts in a table row starts with the row: the cells before the link (a document's
-    number, its date) are the first item's, not the page's."""
+    number, its date) are the first item's, not the page's; a paragraph is no item's cell (an
+    old portal's layout row holds the story and the "Tin liên quan" box under it)."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
-                while i and line.row is not None and lines[i - 1].row is line.row:
+                while i and line.row is not None and lines[i - 1].row is line.row \
+                        and len(lines[i - 1].text) < PARAGRAPH_CHARS:
                     i -= 1
                 return lines[:i]
     return lines

@@ -28,7 +28,7 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import GOES_TO, canonical_url, join_base, script_link
+from crawler.urls import GOES_TO, canonical_url, is_endpoint, join_base, script_link
 from pipelines.extractor.dates import text_under
 from pipelines.text import fold, nfc, solid_len
 
@@ -126,6 +126,7 @@ _MAX_CARD_LINKS = 4
 _CARD_ALONE = 6  # words of the headline of a <div> that holds one link and nothing else
 _ALONE_TAGS = frozenset({"div", "blockquote", "aside"})
 _ARROWS = re.compile(r"^\s*(?:>{2,}|[»►▶→⇒➤☞⏩])\s*")  # a related link's marker
+_ARROW_MARKS = re.compile(r">{2,}|[»►▶→⇒➤☞⏩]")  # the markers of a paragraph's related lines
 # words of a link's text that make it a headline in a related block, whatever its URL; a
 # category label on a card ("Văn hóa - Thể thao") is shorter
 _HEADLINE_WORDS = 6
@@ -566,13 +567,14 @@ def _embedded_card(el: lxml.html.HtmlElement, protected: list, links_of: _Articl
 def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None) -> list:
     """Heading-less lists of related headlines next to the body ("Tin liên quan" under the sapo).
 
-    A <ul>/<ol> of two or more items, each item nothing but one headline link (four words or
-    more) to an article, inside the body container or its parent/grandparent (inside the
-    ``story`` block alone when no container is known: its parents are the page's columns);
-    or, outside the container there, a row of two or more article cards and nothing else
-    (:func:`_card_grid`). Menus and sidebars further away are left to the heading rules.
+    A <ul>/<ol> of two or more items, or a <table> of two or more rows, each item nothing but
+    one headline link (four words or more) to an article, inside the body container or its
+    parent/grandparent (when no container is known, inside the ``story`` block and the boxes
+    right after it, :func:`_after_story`: its parents are the page's columns); or, outside the
+    container there, a row of two or more article cards and nothing else (:func:`_card_grid`).
+    Menus and sidebars further away are left to the heading rules.
     """
-    areas = [] if story is None else [story]
+    areas = [] if story is None else [story, *_after_story(story)]
     for p in protected:
         if p is not None:
             areas.append(next((a for i, a in enumerate(p.iterancestors()) if i == 1), p))
@@ -587,11 +589,32 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None)
             if (len(items) >= 2 and not _headed(el)
                     and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
+        for el in area.iter("table"):  # a list drawn as a table's rows (an ASP.NET DataList)
+            rows = el.findall("tr") + el.findall("tbody/tr")
+            if (len(rows) >= 2 and el not in around and not _headed(el)
+                    and all(_headline_item(tr, links_of) for tr in rows)):
+                found.append(el)
         for el in area.iter("div", "section"):
             if el not in inside and el not in around \
                     and _card_grid(el, links_of) and not _headed(el):
                 found.append(el)
     return found
+
+
+def _after_story(story: lxml.html.HtmlElement) -> list:
+    """The boxes that follow the ``story`` block in its column, up to the first that holds a
+    box title (a heading that is no link: a card's headline is its link) or a paragraph of
+    prose: a titled box is the heading rules', and what follows it is the page's, not the
+    story's."""
+    boxes = []
+    for sibling in story.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if any(next(h.iter("a"), None) is None and next(h.iterancestors("a"), None) is None
+               for h in sibling.iter(*_HEADING_TAGS)) or any(map(_is_paragraph, sibling.iter("p"))):
+            break
+        boxes.append(sibling)
+    return boxes
 
 
 _STORY_PARAGRAPHS = 3  # paragraphs of prose side by side: a story, not a teaser or a footer
@@ -640,8 +663,8 @@ def _headed(el: lxml.html.HtmlElement) -> bool:
     if not siblings and parent is not None:  # first in its box: look just before the box
         siblings = [s for s in parent.itersiblings(preceding=True) if isinstance(s.tag, str)][:1]
     for sib in siblings:
-        if _is_paragraph(sib):
-            return False
+        if _is_paragraph(sib) or any(map(_is_paragraph, sib.iter("p"))):
+            return False  # the story (its paragraphs, or the block holding them) comes first
         heads = [sib] if _is_heading(sib) else list(sib.iter(*_HEADING_TAGS))
         if any(0 < len(h.text_content().strip()) <= 60 for h in heads):
             return True
@@ -701,8 +724,9 @@ def _drop(el: lxml.html.HtmlElement) -> None:
 
 def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The element standing for a related-box title written as plain text ("<p><strong>Tin
-    liên quan:</strong></p>"), or None. The title must stand alone: a bold lead-in inside a
-    paragraph of running text is no box title."""
+    liên quan:</strong></p>"), or None; a navigation box's title so written ("<td>Tin mới
+    nhất</td>") too: it titles its box as an <h3> would. The title must stand alone: a bold
+    lead-in inside a paragraph of running text is no box title."""
     if el.tag not in _LABEL_TAGS:
         return None
     if not len(el):  # a leaf (most elements asked) holds no link and no picture: its text
@@ -713,7 +737,7 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         text = _short_text(el, 40)
         if text == "":
             text = _picture_title(el)
-    if not text or heading_key(text) not in RELATED_HEADINGS:
+    if not text or (key := heading_key(text)) not in RELATED_HEADINGS and key not in NAV_HEADINGS:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
@@ -984,12 +1008,14 @@ def _card_verdict(node: lxml.html.HtmlElement, links_of: _ArticleLinks, named: l
         return _NAMED
     headline = any(_visible_words(x) >= 4 for x, _ in links)
     # a <div> or <blockquote> box holding one headline link and nothing else is a card
-    # as it stands (a <p> that is one link stays a line of the story), and so is a line
-    # that is one headline link behind an arrow (">> Cầu Cửa Lục …", "» …")
-    one = len(targets) == 1 and any(_visible_words(x) >= _CARD_ALONE for x, _ in links)
-    alone = one and (node.tag in _ALONE_TAGS and not loose or not _ARROWS.sub(
-        "", loose).strip() and (bool(loose) or any(
-            _ARROWS.match(x.text_content()) for x, _ in links)))
+    # as it stands (a <p> that is one link stays a line of the story), and so are lines
+    # that are each one headline link behind an arrow (">> Cầu Cửa Lục …", "» …"), one
+    # line or several in one paragraph
+    each = {u for x, u in links if _visible_words(x) >= _CARD_ALONE} == targets
+    arrows = len(_ARROW_MARKS.findall(loose)) + sum(
+        1 for x, _ in links if _ARROWS.match(x.text_content()))
+    alone = each and (len(targets) == 1 and node.tag in _ALONE_TAGS and not loose or not
+                      _ARROW_MARKS.sub("", loose).strip() and arrows >= len(targets))
     return bool(headline and (lead_in or ((evidence or alone)
                                           and any(map(links_of.like_article, targets)))))
 
@@ -1038,7 +1064,8 @@ def _script_anchors(marked: list, links_of: _ArticleLinks) -> tuple[list, list]:
     """Give the rows, cards and jump-list options a script makes links to another page of the
     site an ``<a href>`` for the time of the search (a block's members are its links however
     they are written): each such element's content is wrapped in a new anchor, or its anchors
-    that lead nowhere (``href="javascript:void(0)"``) get its target. Only headlines (four
+    that lead nowhere (``href="javascript:void(0)"``) get its target, unless it is what a
+    script fetches (:func:`crawler.urls.is_endpoint`: "/api/…"). Only headlines (four
     words or more) and no more text than a card's: share, print and like buttons, counters,
     "Xem thêm" and pagers stay as they are. Returns ``(new anchors, (anchor, old href))``
     for :func:`_undo_script_anchors`."""
@@ -1056,7 +1083,7 @@ def _script_anchors(marked: list, links_of: _ArticleLinks) -> tuple[list, list]:
             continue  # an anchor reads its own script (_href)
         target = script_link("", el.get("onclick"), el.get("data-href") or el.get("data-link")
                              or el.get("data-url"))
-        if target is None or text_under(el, _MAX_SUMMARY) is None \
+        if target is None or is_endpoint(target) or text_under(el, _MAX_SUMMARY) is None \
                 or len(el.text_content().split()) < 4:
             continue
         anchors = list(el.iter("a"))
