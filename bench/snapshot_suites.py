@@ -2,6 +2,8 @@
 
     python bench/snapshot_suites.py goose3 PATH/TO/goose3 --out .cache/suites
     python bench/snapshot_suites.py cleanportaleval PATH/TO/CleanPortalEval --out .cache/suites
+    python bench/snapshot_suites.py cleaneval PATH/TO/html-cleaning-dataset-merged --out DIR
+    python bench/snapshot_suites.py dragnet PATH/TO/html-cleaning-dataset-merged --out DIR
     python -m pipelines.extractor.evaluate --benchmark .cache/suites/goose3
 
 Reads the repository's HEAD with ``git -C PATH show`` (a bare clone does) and writes a
@@ -17,6 +19,16 @@ The pages and their text are never committed.
   71 pages of four sites (BBC News, WSJ's Brussels blog, msnbc.com, Washington Post blogs) in
   CleanEval's format: the ``<text id="URL">`` wrapper is taken off the page, the ``URL:`` line
   and the ``<p>``/``<h>``/``<l>`` markers off the gold text (its entities decoded).
+* ``cleaneval`` (CleanEval 2007, Baroni et al., LREC 2008; research use; the copy in
+  j-szulc/html-cleaning-dataset-merged, which names its sources and claims no rights): the
+  development set (58) and the final set (681 with a gold text) of general web pages, English,
+  hand-cleaned, in the same format as CleanPortalEval (keys ``dev-N``, ``final-N``).
+* ``dragnet`` (seomoz/dragnet_data, 2012, Peters and Lecocq, "Content extraction using
+  diverse feature sets"; same copy, its HTML being Git LFS in the original): 1,381 news and
+  blog pages with their hand-marked content; the readers' comments the gold text gives after
+  a ``!@#$%^&*() COMMENTS`` line (its symbols
+  mistyped on some) are left out (no body holds them), and a gold text not in
+  UTF-8 is read as cp1252.
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ _WRAPPER = re.compile(rb'\s*<text id="([^"]*)">')
 _WRAPPER_END = re.compile(rb"</text>\s*$")
 _GOLD_URL = re.compile(r"^\s*URL:.*$", re.M)
 _GOLD_MARKER = re.compile(r"<[phl]>", re.I)
+_DRAGNET_COMMENTS = re.compile(r"^[!@#$%^&*() ]+COMMENTS\s*$", re.M)
 
 
 def _show(repo: Path, path: str) -> bytes:
@@ -63,23 +76,49 @@ def goose3_pages(repo: Path):
                     "group": group})
 
 
-def cleanportaleval_pages(repo: Path):
+def cleanportaleval_pages(repo: Path, folder: str = "", prefix: str = ""):
     """(key, html, truth) of CleanPortalEval's pages, CleanEval's wrapper and markers removed."""
-    for name in _files(repo, "GoldStandard"):
+    for name in _files(repo, f"{folder}GoldStandard"):
         key = Path(name).stem
-        page = _show(repo, f"input/{key}.html")
+        page = _show(repo, f"{folder}input/{key}.html")
         wrapper = _WRAPPER.match(page)
         url = wrapper.group(1).decode("utf-8", "replace") if wrapper else ""
         if wrapper:
             page = _WRAPPER_END.sub(b"", page[wrapper.end():])
         gold = _GOLD_MARKER.sub("\n", _GOLD_URL.sub("", _show(repo, name).decode("utf-8",
                                                                                   "replace"), 1))
-        yield key, page, {"articleBody": html.unescape(gold).strip(), "url": url,
-                          "group": key.rsplit("_", 1)[0]}
+        yield prefix + key, page, {"articleBody": html.unescape(gold).strip(), "url": url,
+                                   "group": prefix.rstrip("-") or key.rsplit("_", 1)[0]}
+
+
+def cleaneval_pages(repo: Path):
+    """(key, html, truth) of CleanEval's development and final sets, pages with a gold text."""
+    yield from cleanportaleval_pages(repo, "cleaneval-dev/", "dev-")
+    yield from cleanportaleval_pages(repo, "cleaneval-final/", "final-")
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def dragnet_pages(repo: Path):
+    """(key, html, truth) of dragnet_data's pages: the gold content before its comments."""
+    for name in _files(repo, "dragnet_data/GoldStandard"):
+        if not name.endswith(".txt"):
+            continue
+        key = Path(name).stem
+        gold = _DRAGNET_COMMENTS.split(_text(_show(repo, name)), 1)[0]
+        yield key, _show(repo, f"dragnet_data/input/{key}.html"), {
+            "articleBody": gold.strip(), "url": ""}
 
 
 SUITES = {"goose3": (goose3_pages, "Apache-2.0"),
-          "cleanportaleval": (cleanportaleval_pages, "none stated")}
+          "cleanportaleval": (cleanportaleval_pages, "none stated"),
+          "cleaneval": (cleaneval_pages, "CleanEval: research use"),
+          "dragnet": (dragnet_pages, "none stated (dragnet_data)")}
 
 
 def build(suite: str, repo: Path, out: Path) -> int:

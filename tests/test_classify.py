@@ -583,3 +583,42 @@ def test_a_dated_notice_that_is_only_a_table_of_dated_rows_is_an_article():
     linked = SCHEDULE.replace("<td>Ông Trần", "<td><a href='/tin/tiep-dan-1.html'>Ông Trần")
     linked = linked.replace("Giám đốc Sở</td>", "Giám đốc Sở</a></td>", 1)
     assert classify(html.replace(SCHEDULE, linked), "/thong-bao/lich-3122.html")[0] == "listing"
+
+
+def blog_post(title_link: str) -> str:
+    """A blog's post page shaped as Blogger lays one out: every column a "widget" box (the
+    post's too), no h1, and the post's title a heading linking to ``title_link``."""
+    archive = "".join(f'<li><a href="https://vuonnha.example.com/2025/{m:02d}/">Tháng {m}</a></li>'
+                      for m in range(1, 12))
+    return (
+        "<html lang='vi'><head><title>Vườn nhà: Trồng rau sạch trên sân thượng</title>"
+        "<link rel='canonical' href='https://vuonnha.example.com/2025/12/trong-rau.html'>"
+        "</head><body><div class='header section'><div class='widget Header' id='Header1'>"
+        "<p class='title'><a href='https://vuonnha.example.com/'>Vườn nhà</a></p></div></div>"
+        "<div class='main section' id='main'><div class='widget Blog' id='Blog1'>"
+        "<div class='post hentry'>"
+        f"<h3 class='post-title entry-title'><a href='{title_link}'>Trồng rau sạch trên sân "
+        "thượng</a></h3><div class='post-body entry-content'>"
+        "<p>Mùa này tôi gieo một luống cải ngọt và hai khay rau muống trên sân thượng.</p>"
+        "<p>Đất trộn phân trùn quế, tưới sáng sớm, sau ba tuần đã có rau ăn.</p>"
+        "</div></div></div></div>"
+        "<div class='sidebar section'><div class='widget BlogArchive'><h2>Lưu trữ blog</h2>"
+        f"<ul>{archive}</ul></div></div></body></html>"
+    )
+
+
+def test_a_blog_posts_title_linking_to_the_post_itself_is_its_headline():
+    # a heading that links to the page itself is its permalink, not a teaser: the page is an
+    # article (on Blogger the post sits in a "widget" box, read as a sidebar until a headline
+    # inside it says otherwise; 67 of dragnet's 122 Blogger pages were "other")
+    url = "https://vuonnha.example.com/2025/12/trong-rau.html"
+    for link in (url, "/2025/12/trong-rau.html", url + "#more"):
+        result = extract_article(blog_post(link), url)
+        assert result["page_kind"] == "article", link
+        assert "gieo một luống cải ngọt" in result["text"]
+        assert "Lưu trữ blog" not in result["text"]
+        # and so without the address fetched: the page's canonical link names it
+        assert extract_article(blog_post(link), "")["page_kind"] == "article"
+    # a heading linking to another post is that post's teaser, not this page's headline
+    other = blog_post("https://vuonnha.example.com/2025/11/uom-hat.html")
+    assert extract_article(other, url)["page_kind"] != "article"

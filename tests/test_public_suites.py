@@ -123,3 +123,27 @@ def test_a_suite_kept_in_git_becomes_a_benchmark_folder(tmp_path):
         "articleBody": STORY[:40], "url": "https://news.example/harbour", "title": "Harbour plan",
         "published": None, "group": "content"}
     assert json.loads((out / "PROVENANCE.json").read_text())["licence"] == "Apache-2.0"
+
+
+def test_cleaneval_and_dragnet_from_the_merged_copy_become_benchmark_folders(tmp_path):
+    import snapshot_suites
+    page = (f"<html><head><title>Harbour plan</title></head><body><h1>Harbour plan</h1>"
+            f"<p>{STORY}</p></body></html>").encode()
+    merged = git_repo(tmp_path / "merged", {
+        "cleaneval-dev/input/7.html": b'<text id="https://blog.example/7">\n' + page + b"</text>",
+        "cleaneval-dev/GoldStandard/7.txt": f"URL: https://blog.example/7\n<p>{STORY}\n".encode(),
+        "cleaneval-final/input/9.html": page,  # a page of the final set without a gold text
+        "dragnet_data/input/R5.html": page,
+        # dragnet's gold: the story, then the readers' comments after a line of symbols (its
+        # symbols mistyped on some pages), in cp1252 (a curly apostrophe)
+        "dragnet_data/GoldStandard/R5.txt": (
+            f"Harbour plan\n{STORY} It\u2019s done.\n!@ $%^&*()  COMMENTS\nGreat post!\n"
+        ).encode("cp1252"),
+        "dragnet_data/GoldStandard/.DS_Store": b"\0"})
+    out = tmp_path / "suites"
+    assert snapshot_suites.build("cleaneval", merged, out / "cleaneval") == 1
+    truth = json.loads((out / "cleaneval" / "ground-truth.json").read_text())
+    assert truth["dev-7"]["articleBody"].split() == STORY.split()
+    assert snapshot_suites.build("dragnet", merged, out / "dragnet") == 1
+    body = json.loads((out / "dragnet" / "ground-truth.json").read_text())["R5"]["articleBody"]
+    assert body.endswith("It\u2019s done.") and "Great post" not in body

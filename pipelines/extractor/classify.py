@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, join_base, script_link
+from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, canonical_url, join_base, script_link
 from pipelines.extractor.dates import parse_vietnamese_date, text_under
 from pipelines.text import fold, word_key
 
@@ -242,7 +242,7 @@ def classify_page(
         return "other", "home page of the site", []
     markup = _article_markup(tree) or (
         "an article body container" if hints.get("body_container") else None)
-    headline = _headline(tree)
+    headline = _headline(tree, url)
     if hints.get("article_url") and headline is not None and not _links_attachment(tree, url):
         # decided by the URL and the headline, as below once the page is walked; only an
         # attached document (listed under the headline) needs the walk
@@ -509,9 +509,11 @@ def _text(el) -> str:
     return " ".join((el.text_content() if len(el) else el.text or "").split())
 
 
-def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlElement | None:
     """The page's headline element: the h1 matching og:title (or <title>), else the only h1
-    outside the header, else a heading that matches og:title. Logos in h1 do not count."""
+    outside the header, else a heading that matches og:title and links nowhere but to the page
+    itself (``url``, its canonical or og:url: a blog's post title is its permalink; another
+    page's title is a teaser). Logos in h1 do not count."""
     og = next((el.get("content") for el in tree.iter("meta")
                if (el.get("property") or el.get("name") or "").lower() in ("og:title",
                                                                             "twitter:title")
@@ -531,8 +533,14 @@ def _headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if len(h1s) == 1:
         return h1s[0]
     if names:
+        here = None  # the page's own addresses, read at the first linked heading
         for h in tree.iter("h2", "h3"):
-            if matches(h) and not _in_header(h) and h.find(".//a") is None:
+            if not matches(h) or _in_header(h):
+                continue
+            links = [a.get("href") or "" for a in h.iter("a")]
+            if links and here is None:
+                here = _own_addresses(tree, url)
+            if all(_resolved(href, here[0]) in here[1] for href in links):
                 return h
     if h1s or not names:
         return h1s[0] if h1s else None
@@ -585,6 +593,27 @@ def _shows_title(text: str, name: str) -> bool:
     """``text`` is the page's title ``name`` (folded), or its head before the site's name."""
     return name == text or (name.startswith(text)
                             and _TITLE_SEPARATOR.match(name[len(text):]) is not None)
+
+
+def _own_addresses(tree: lxml.html.HtmlElement, url: str) -> tuple[str, set[str]]:
+    """The address links on the page are read against (the first of those below) and the
+    canonical forms of the addresses the page gives itself: ``url``, its
+    ``<link rel="canonical">`` and its og:url."""
+    named = [url] + [el.get("href") or "" for el in tree.iter("link")
+                     if (el.get("rel") or "").strip().lower() == "canonical"]
+    named += [el.get("content") or "" for el in tree.iter("meta")
+              if (el.get("property") or "").lower() == "og:url"]
+    named = [x.strip() for x in named if x.strip()]
+    base = named[0] if named else ""
+    return base, {_resolved(x, base) for x in named}
+
+
+def _resolved(href: str, base: str) -> str:
+    """``href`` made absolute against ``base``, in canonical form."""
+    try:
+        return canonical_url(urljoin(base, href.strip()))
+    except ValueError:
+        return href
 
 
 def _in_header(el) -> bool:
