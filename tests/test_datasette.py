@@ -13,6 +13,8 @@ import json
 import pkgutil
 import re
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -489,6 +491,28 @@ def test_every_hook_implementation_of_the_package_is_registered():
     }
     assert registered == defined
     assert len(defined) == 21
+
+
+HOOKS_REGISTERED = """
+import sys
+{first}
+from datasette.plugins import pm
+package = sys.modules["tintuc.web"]
+print(sorted(c.name for c in pm.get_hookcallers(package)))
+"""
+
+
+def test_the_plugin_is_registered_whole_whichever_is_imported_first():
+    # a program importing a module of the plugin before Datasette made Datasette load its
+    # entry points halfway through tintuc/web/__init__.py: 4 of the 9 hooks were registered
+    hooks = {
+        first: subprocess.run([sys.executable, "-c", HOOKS_REGISTERED.format(first=first)],
+                              capture_output=True, text=True, check=True).stdout
+        for first in ("import datasette.app", "import tintuc.web.article",
+                      "import tintuc.web.queries")
+    }
+    assert "'register_facet_classes'" in hooks["import datasette.app"]
+    assert len(set(hooks.values())) == 1, hooks
 
 
 # ---------------------------------------------------------------- other databases

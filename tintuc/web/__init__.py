@@ -22,6 +22,8 @@ registered module, so every hook implementation is imported here by name (``spec
 which Datasette hook it is); tests/test_datasette.py checks that none is left out.
 """
 
+import sys
+
 from tintuc.web.archive import SERVE_SETTINGS, WRITE_ENV, archive_connection
 from tintuc.web.archived import archived_routes
 from tintuc.web.article import article_page, safe_url_filter
@@ -44,3 +46,24 @@ __all__ = [
     "export_routes", "folding_escape_fts", "get_metadata", "register_facet_classes",
     "safe_url_filter", "search_functions", "search_routes", "shape_routes", "table_page_links",
 ]  # fmt: skip
+
+
+def _register_whole() -> None:
+    """Register this package again, whole, where Datasette registered it half-imported.
+
+    Datasette loads its ``datasette`` entry points when ``datasette.plugins`` is first imported.
+    A program that imports one of this package's modules before Datasette (``from
+    tintuc.web.article import …``) imports ``datasette.plugins`` from inside this file, halfway
+    down: pluggy then registered the module with the hooks imported so far (4 of 9; the article
+    page, the facets and the canned queries were missing). Nothing happens in the usual order
+    (Datasette first: the module is registered once its import is over)."""
+    plugins = sys.modules.get("datasette.plugins")
+    manager = getattr(plugins, "pm", None)
+    package = sys.modules[__name__]
+    if manager is not None and manager.is_registered(package):
+        name = manager.get_name(package)
+        manager.unregister(package)
+        manager.register(package, name)
+
+
+_register_whole()
