@@ -8,6 +8,7 @@ import pytest
 from trafilatura.metadata import extract_author
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from pipelines.extractor import metadata
 from pipelines.extractor.metadata import _author_elements, _author_search, _not_author_elements
 
 STORY = "<p>The harbour reopened on Monday after a week of storms along the northern coast.</p>"
@@ -53,3 +54,22 @@ def test_the_author_search_finds_what_trafilaturas_xpaths_find(parts: list[str])
 def test_a_byline_in_the_comments_is_no_author_and_one_above_is() -> None:
     assert _author_search(_page(BOXES[0])) is None
     assert _author_search(_page(BOXES[0], MARKS[2])) == "Hoa Le"
+
+
+def test_the_page_is_copied_only_where_the_copy_reads_otherwise(monkeypatch) -> None:
+    copies = []
+    deepcopy = metadata.copy.deepcopy
+    monkeypatch.setattr(metadata.copy, "deepcopy",
+                        lambda tree: copies.append(tree) or deepcopy(tree))
+    # bylines outside the boxes trafilatura prunes, and one inside them: read on the page itself
+    page = _page(BOXES[0], '<p class="byline">Viết bởi <b>Ngọc Anh</b></p>', MARKS[2])
+    assert _author_search(page) == extract_author(page) == "Hoa Le"
+    assert copies == []
+    # a byline holding a date (which the copy loses): read on the copy, as trafilatura reads it
+    page = _page('<div class="author">Lan <time>Thứ Hai</time>Phạm</div>')
+    assert _author_search(page) == extract_author(page) == "Lan Phạm"
+    assert len(copies) == 1
+    # a <rel> names bylines by its text, which the copy may change: copied
+    page = _page(MARKS[4])
+    assert _author_search(page) == extract_author(page)
+    assert len(copies) == 2

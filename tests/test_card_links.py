@@ -99,3 +99,18 @@ def test_a_portal_of_data_url_cards_gives_every_article(tmp_path, traps):
     assert not [p for p in crawl.paths if p.startswith(("/api/", "/img/", "/track/"))]
     assert ("/ajax/more?page=2" in crawl.paths) == traps
     assert query(crawl.db_path, "SELECT url FROM crawl_errors") == []
+
+
+def test_one_scan_of_the_cards_gives_page_links_the_same_links():
+    """A generic crawl scans a listing's cards once (all clickable attributes, each link with
+    its attribute) and hands page_links the data-url ones: the same links, in the same order."""
+    base = "http://h.vn/thoi-su"
+    body = page("Thời sự", card(1) + "<li onclick=\"location.href='/tin-tuc/bai-so-3-1003.html'\">"
+                f"<span>{TITLES[3]}</span></li>" + card(2) + TRAPS)
+    cards = card_links(body, base, with_attribute=True)
+    assert cards == [(b"data-url", "http://h.vn" + url(1)), (b"onclick", "http://h.vn" + url(3)),
+                     (b"data-url", "http://h.vn" + url(2))]
+    data_url = [link for attribute, link in cards if attribute == b"data-url"]
+    assert data_url == card_links(body, base, (b"data-url",))
+    assert page_links(body, base, data_url) == page_links(body, base)
+    assert [link for _, link in cards] == card_links(body, base)

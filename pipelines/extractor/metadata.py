@@ -393,15 +393,26 @@ def _not_author_elements(tree: lxml.html.HtmlElement) -> list:
 
 def _author_search(tree: lxml.html.HtmlElement) -> str | None:
     """trafilatura's ``extract_author(tree)``: the first byline-like element's text, read on a
-    copy of the page without its comments, sidebars, dates and figures."""
-    if not any(_author_elements(tree)):
+    copy of the page without its comments, sidebars, dates and figures. The copy is made only
+    where it reads otherwise than the page: where a byline-like element outside those holds
+    one of them (its text loses it) or the page has a ``<rel>`` (its text names bylines);
+    elsewhere the copy's byline-like elements are the page's outside them, their text as on
+    the page (for speed: the copy and its second walk cost ~2 ms a page)."""
+    found = _author_elements(tree)
+    if not any(found):
         return None  # no byline-like element: the copy, a part of the page, has none either
-    subtree = copy.deepcopy(tree)
-    prune_unwanted_nodes(subtree, [_not_author_elements, lambda page: list(
-        page.iter("time", "figure"))])
-    found = _author_elements(subtree)
-    author = extract_metainfo(subtree, [lambda _: found[0], lambda _: found[1],
-                                        lambda _: found[2]], len_limit=120)
+    pruned = {*_not_author_elements(tree), *tree.iter("time", "figure")}
+    holding = {up for el in pruned for up in el.iterancestors()}
+    found = [[el for el in elements if el not in pruned and pruned.isdisjoint(el.iterancestors())]
+             for elements in found]
+    if next(tree.iter("rel"), None) is not None or any(
+            el in holding for elements in found for el in elements):
+        tree = copy.deepcopy(tree)
+        prune_unwanted_nodes(tree, [_not_author_elements, lambda page: list(
+            page.iter("time", "figure"))])
+        found = _author_elements(tree)
+    author = extract_metainfo(tree, [lambda _: found[0], lambda _: found[1],
+                                     lambda _: found[2]], len_limit=120)
     return normalize_authors(None, author) if author else None
 
 
