@@ -12,9 +12,11 @@ each unit tested on small snippets (tests/test_discovery.py); the spider
 * **Pagers**, by shape rather than by a list of sites: a "next" link ("Trang sau", "Tiếp",
   "»", ``rel=next`` …), a numbered widget (links whose texts are increasing page numbers in one
   container), a link to this same listing with another page number (``?page=N``, ``/trang-N``,
-  ``/page/N`` …), SharePoint list paging (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback
-  pagers (``__doPostBack(target, argument)``, ``WebForm_PostBackOptions`` or submit buttons
-  numbered or "Trang sau", in a form holding ``__VIEWSTATE``).
+  ``/page/N`` …), a GET form or a page list asking for another page number of this listing
+  ("Đến trang [n] [Đi]", ``<select onchange>``), SharePoint list paging
+  (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback pagers (``__doPostBack(target,
+  argument)``, ``WebForm_PostBackOptions`` or submit buttons numbered or "Trang sau", in a
+  form holding ``__VIEWSTATE``).
 * **Priorities**: what reveals articles (robots.txt, sitemaps, feeds, listings) is fetched
   before the articles it revealed, so the extraction workers never wait on discovery.
 """
