@@ -12,7 +12,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-import rich
 from datasette.app import Datasette
 from datasette.filters import search_filters
 from datasette.plugins import get_plugins
@@ -186,10 +185,11 @@ MISSING = ["/archive/no_such_table", "/archive/articles/999999", "/archive/artic
 
 @pytest.fixture
 def rich_on(monkeypatch):
-    """Datasette's handler as it loads: with rich (tintuc's hook turns it off once called)."""
+    """Datasette's handler as it loads where rich is installed (an extra of Datasette's, which
+    it prints every exception with); tintuc's hook turns it off once called."""
     from datasette import handle_exception as datasette_handler
 
-    monkeypatch.setattr(datasette_handler, "rich", rich)
+    monkeypatch.setattr(datasette_handler, "rich", pytest.importorskip("rich"))
 
 
 def test_datasette_prints_a_rich_traceback_with_locals_for_a_404(archive, capsys, rich_on):
