@@ -281,5 +281,6 @@ def check_start_urls(settings, urls: list[str]) -> list[str]:
     shortest = min(urls, key=len, default="")
     if not limit or not shortest or len(shortest) <= limit:
         return []
-    return [f"URLLENGTH_LIMIT={limit}: shorter than every start URL ({shortest} has "
+    shown = shortest if len(shortest) <= 100 else shortest[:80] + "…"  # one line to read
+    return [f"URLLENGTH_LIMIT={limit}: shorter than every start URL ({shown} has "
             f"{len(shortest)} characters); must be {len(shortest)} or more, or 0 for no limit"]

@@ -12,9 +12,11 @@ each unit tested on small snippets (tests/test_discovery.py); the spider
 * **Pagers**, by shape rather than by a list of sites: a "next" link ("Trang sau", "Tiếp",
   "»", ``rel=next`` …), a numbered widget (links whose texts are increasing page numbers in one
   container), a link to this same listing with another page number (``?page=N``, ``/trang-N``,
-  ``/page/N`` …), SharePoint list paging (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback
-  pagers (``__doPostBack(target, argument)``, ``WebForm_PostBackOptions`` or submit buttons
-  numbered or "Trang sau", in a form holding ``__VIEWSTATE``).
+  ``/page/N`` …), a GET form or a page list asking for another page number of this listing
+  ("Đến trang [n] [Đi]", ``<select onchange>``), SharePoint list paging
+  (``Paged=TRUE&PageFirstRow=N``) and ASP.NET postback pagers (``__doPostBack(target,
+  argument)``, ``WebForm_PostBackOptions`` or submit buttons numbered or "Trang sau", in a
+  form holding ``__VIEWSTATE``).
 * **Priorities**: what reveals articles (robots.txt, sitemaps, feeds, listings) is fetched
   before the articles it revealed, so the extraction workers never wait on discovery.
 """
@@ -384,7 +386,7 @@ def find_pager(body: bytes, url: str, links: list[str]) -> Pager:
             gets.append(urljoin(url, anchor.href))
         elif scripted := scripted_page_link(body, anchor, page):
             gets.append(urljoin(url, scripted))
-    gets += same_listing_pages(url, links) + sharepoint_pages(body, url)
+    gets += same_listing_pages(url, links) + sharepoint_pages(body, url) + asked_pages(body, url)
     postbacks += submit_pager(body)
     if postbacks and b"__VIEWSTATE" not in body:
         postbacks = []  # no ASP.NET form to post back: nothing to follow
@@ -542,6 +544,77 @@ def date_archive_forms(body: bytes, url: str) -> list[str]:
         if attrs.get(b"method", b"get").lower() == b"get" and DATE_INPUT.search(inner):
             found.append(urljoin(url, html.unescape(decode(attrs.get(b"action", b""))).strip()))
     return found
+
+
+# --- page numbers a form or a list asks for -------------------------------------------------
+# "Đến trang [2] [Đi]" and a hidden ``page=N`` behind "Trang sau" are GET forms; "Trang [1 v]"
+# is a list whose script goes to a URL it builds from the number chosen. What they ask for is
+# followed when it is another page of this same listing (same_listing_pages' rule): a search
+# form, a filter or a form with other fields to fill in is not.
+ASKING_TAG = re.compile(rb"<(?:form|select)\b", re.I)
+INPUT = re.compile(rb"<input\b([^>]*)>", re.I)
+SELECT = re.compile(rb"<select\b([^>]*)>(.{0,5000}?)</select", re.I | re.S)
+OPTION_VALUE = re.compile(rb"""<option\b[^>]*\bvalue\s*=\s*["']?(\d{1,5})["'\s>]""", re.I)
+# onchange="location.href='/tin-tuc?trang=' + this.value" (or this.options[…].value)
+SCRIPT_URL_PLUS_VALUE = re.compile(r"""(["'])([^"'\s]*[/?&=])\1\s*\+\s*this\.(?:value|"""
+                                   r"""options\[\s*this\.selectedIndex\s*\]\.value)\b""")
+BUTTON_TYPES = {b"submit", b"button", b"image", b"reset"}
+
+
+def _attributes(raw: bytes) -> dict[bytes, bytes]:
+    return {m[0].lower(): m[1] or m[2] or m[3] for m in ATTR.findall(raw)}
+
+
+def asked_pages(body: bytes, url: str) -> list[str]:
+    """Other pages of the listing at ``url`` that its GET forms and page lists ask for: a
+    hidden page number as it is, a page number typed in as the next one, a list's every
+    number."""
+    if not ASKING_TAG.search(body):
+        return []  # most pages: no form, no list
+    listing, own = strip_page_number(url)
+    found = []
+    for raw, inner in FORM.findall(body):
+        attrs = _attributes(raw)
+        if attrs.get(b"method", b"get").lower() != b"get":
+            continue
+        fields, key, numbers = [], None, []
+        for tag in INPUT.findall(inner):
+            field = _attributes(tag)
+            name, kind = decode(field.get(b"name", b"")), field.get(b"type", b"text").lower()
+            value = decode(field.get(b"value", b"")).strip()
+            if not name or kind in BUTTON_TYPES:
+                continue
+            if name.lower() in QUERY_PAGE_PARAMS and (value.isdigit() or not value):
+                key = name
+                typed = int(value) if value.isdigit() else own or 1
+                last = decode(field.get(b"max", b""))
+                if kind == b"hidden":
+                    numbers = [typed]
+                elif not (last.isdigit() and typed >= int(last)):  # max: the last page
+                    numbers = [typed + 1]
+            else:
+                fields.append((name, value))
+        for raw_select, options in SELECT.findall(inner):
+            name = decode(_attributes(raw_select).get(b"name", b""))
+            if name.lower() in QUERY_PAGE_PARAMS:
+                key, numbers = name, [int(n) for n in OPTION_VALUE.findall(options)]
+            elif name:
+                fields.append((name, ""))  # another choice to make: not this listing
+        if key:
+            action = urlsplit(urljoin(url, html.unescape(decode(attrs.get(b"action", b"")))))
+            found += [urlunsplit((*action[:3], urlencode([*fields, (key, n)]), ""))
+                      for n in numbers]  # fmt: skip
+    for raw_select, options in SELECT.findall(body):
+        script = html.unescape(decode(_attributes(raw_select).get(b"onchange", b"")))
+        if prefix := SCRIPT_URL_PLUS_VALUE.search(script):
+            found += [urljoin(url, prefix.group(2) + number.decode())
+                      for number in OPTION_VALUE.findall(options)]  # fmt: skip
+    pages = []
+    for link in dict.fromkeys(found):
+        other, number = strip_page_number(link)
+        if other == listing and number not in (own, own or 1):  # not this page again
+            pages.append(link)
+    return pages
 
 
 # --- ASP.NET postbacks ----------------------------------------------------------------------

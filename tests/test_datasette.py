@@ -472,7 +472,8 @@ def test_plugin_is_registered():
     assert mine[0]["templates"] is True  # Datasette finds tintuc/web/templates itself
     assert sorted(mine[0]["hooks"]) == [
         "asgi_wrapper", "extra_template_vars", "filters_from_request", "get_metadata",
-        "prepare_connection", "prepare_jinja2_environment", "register_facet_classes",
+        "handle_exception", "prepare_connection", "prepare_jinja2_environment",
+        "register_facet_classes",
         "register_output_renderer", "register_routes",
     ]  # fmt: skip
 
@@ -490,7 +491,7 @@ def test_every_hook_implementation_of_the_package_is_registered():
         if impl.plugin is tintuc.web
     }
     assert registered == defined
-    assert len(defined) == 21
+    assert len(defined) == 22
 
 
 HOOKS_REGISTERED = """

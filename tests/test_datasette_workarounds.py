@@ -25,6 +25,7 @@ from test_datasette import (
     titles,
     without_tintuc,
 )
+from test_serve_concurrency import get, serve_archive
 
 import tintuc.web
 from tintuc.web import ARCHIVE_TABLES
@@ -175,6 +176,60 @@ def test_datasette_skips_count_and_facets_when_asked(archive):
     assert data["filtered_table_rows_count"] is None
     assert data["facet_results"] == {}
     assert len(data["rows"]) == 2
+
+
+# ---------------------------------------------------------------- 5. short log for a 4xx
+
+MISSING = ["/archive/no_such_table", "/archive/articles/999999", "/archive/articles/999999.json"]
+
+
+@pytest.fixture
+def rich_on(monkeypatch):
+    """Datasette's handler as it loads where rich is installed (an extra of Datasette's, which
+    it prints every exception with); tintuc's hook turns it off once called."""
+    from datasette import handle_exception as datasette_handler
+
+    monkeypatch.setattr(datasette_handler, "rich", pytest.importorskip("rich"))
+
+
+def test_datasette_prints_a_rich_traceback_with_locals_for_a_404(archive, capsys, rich_on):
+    (response,) = plain(archive, "/archive/no_such_table")
+    assert response.status_code == 404
+    printed = capsys.readouterr()
+    log = printed.out + printed.err
+    assert "Traceback" in log and "locals" in log and len(log.splitlines()) > 50
+
+
+def test_a_404_is_one_log_line_and_datasettes_own_page(archive, capsys, rich_on):
+    with without_tintuc():
+        plain_json = fetch(archive, MISSING[2])[0].json()
+    capsys.readouterr()
+    responses = fetch(archive, *MISSING)
+    assert [r.status_code for r in responses] == [404, 404, 404]
+    assert "Table not found" in responses[0].text and "Error 404" in responses[0].text
+    assert responses[2].json() == plain_json == {
+        "ok": False, "error": "Record not found", "status": 404, "title": None}  # fmt: skip
+    printed = capsys.readouterr()
+    assert (printed.out + printed.err).splitlines() == [
+        "HTTP 404 GET /archive/no_such_table: Table not found",
+        "HTTP 404 GET /archive/articles/999999: Record not found",
+        "HTTP 404 GET /archive/articles/999999.json: Record not found",
+    ]
+
+
+@pytest.mark.e2e
+def test_tintuc_serve_logs_a_404_in_one_line(archive):
+    with serve_archive(archive) as base:
+        statuses = [get(base + path)[0] for path in MISSING]
+    log = next(archive.parent.glob("serve-*.log")).read_text()
+    assert statuses == [404, 404, 404]
+    assert "Traceback" not in log and "locals" not in log
+    assert [line for line in log.splitlines() if line.startswith("HTTP 404")] == [
+        f"HTTP 404 GET {MISSING[0]}: Table not found",
+        f"HTTP 404 GET {MISSING[1]}: Record not found",
+        f"HTTP 404 GET {MISSING[2]}: Record not found",
+    ]
+    assert len(log.splitlines()) < 20  # uvicorn's start, access and stop lines; 700 before
 
 
 # ---------------------------------------------------------------- no longer needed

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import query, run_tintuc
+from conftest import crawl_site, query, run_tintuc
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.http import FormRequest, HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_reactor_settings
@@ -185,6 +185,37 @@ def test_a_lone_page_link_beside_the_current_page_number_is_a_pager_of_two():
 def test_a_link_to_this_listing_with_another_page_number_is_a_pager(here, other):
     body = TEASERS + f'<a href="{other}">Xem thêm tin</a><a href="/tin-tuc-khac?page=2">x</a>'
     assert pager(body, SITE + here).links == [canonical_url(SITE + other)]
+
+
+@pytest.mark.parametrize(("here", "asking", "pages"), [
+    # "Đến trang [2] [Đi]": the number typed is the current page's; the next one is asked
+    ("/tin-tuc?page=2", '<form method="get" action="/tin-tuc">Đến trang <input type="number" '
+     'name="page" value="2" min="1" max="9"><button>Đi</button></form>', ["/tin-tuc?page=3"]),
+    ("/tin-tuc", '<form action="/tin-tuc"><input type="text" name="trang"><input type="submit" '
+     'value="Đi"></form>', ["/tin-tuc?trang=2"]),
+    ("/tin-tuc?page=9", '<form action="/tin-tuc"><input type="number" name="page" value="9" '
+     'max="9"></form>', []),  # the last page
+    # a hidden page number behind "Trang sau": asked as it is
+    ("/tin-tuc", '<form><input type="hidden" name="page" value="2"><input type="submit" '
+     'value="Trang sau »"></form>', ["/tin-tuc?page=2"]),
+    # a page list in a form, or whose script builds the URL from the number chosen
+    ("/tin-tuc", '<form action="/tin-tuc"><select name="page" onchange="this.form.submit()">'
+     '<option value="1" selected>1</option><option value="2">2</option><option value="3">3'
+     "</option></select></form>", ["/tin-tuc?page=2", "/tin-tuc?page=3"]),
+    ("/tin-tuc", "<select onchange=\"location.href='/tin-tuc?trang=' + this.value\"><option "
+     'value="1">Trang 1</option><option value="2">Trang 2</option></select>', ["/tin-tuc?trang=2"]),
+    # what is not another page of this listing
+    ("/tin-tuc", '<form method="get" action="/tim-kiem"><input name="tu-khoa"><input '
+     'type="hidden" name="page" value="1"></form>', []),  # a search form
+    ("/tin-tuc", '<form action="/tin-tuc"><select name="nam"><option value="2024">2024</option>'
+     '</select><input type="hidden" name="page" value="2"></form>', []),  # a filter to choose
+    ("/tin-tuc", '<form method="post" action="/tin-tuc"><input type="hidden" name="page" '
+     'value="2"></form>', []),
+    ("/tin-tuc", "<select onchange=\"location.href='/su-kien?trang=' + this.value\"><option "
+     'value="2">2</option></select>', []),
+])  # fmt: skip
+def test_a_form_or_a_list_asking_for_a_page_number_of_this_listing_is_a_pager(here, asking, pages):
+    assert pager(TEASERS + asking, SITE + here).links == [SITE + p for p in pages]
 
 
 def test_sharepoint_list_paging_in_links_and_scripts():
@@ -449,6 +480,42 @@ class PostbackSite(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def asked_listing(path: str) -> str | None:
+    """A section of 3 pages whose pages 2 and 3 only a form or a page list asks for."""
+    match = re.fullmatch(r"/(tin-tuc|su-kien)(?:\?(?:page|trang)=(\d))?", path)
+    if path == "/":
+        return '<html><body><a href="/tin-tuc">Tin tức</a> <a href="/su-kien">Sự kiện</a>'
+    if match:
+        section, page = match.group(1), int(match.group(2) or 1)
+        if page > 3:
+            return None
+        teasers = "".join(f'<h3><a href="/{section}/bai-{page}-{k}.html">Tỉnh tổ chức hội nghị '
+                          f"số {k} trang {page} về chuyển đổi số</a></h3>" for k in (1, 2, 3))
+        asking = (f'<form action="/tin-tuc">Đến trang <input type="number" name="page" '
+                  f'value="{page}" max="3"><button>Đi</button></form>'
+                  if section == "tin-tuc" else
+                  "<select onchange=\"location.href='/su-kien?trang='+this.value\">"
+                  + "".join(f'<option value="{n}">{n}</option>' for n in (1, 2, 3))
+                  + "</select>")  # fmt: skip
+        return f"<html><body><h1>{section}</h1>{teasers}{asking}</body></html>"
+    if path.endswith(".html"):
+        return (f"<html><head><title>Bài {path}</title></head><body><h1>Hội nghị {path}</h1>"
+                + "<p>UBND tỉnh tổ chức hội nghị triển khai kế hoạch chuyển đổi số.</p>" * 8
+                + "</body></html>")  # fmt: skip
+    return None
+
+
+@pytest.mark.e2e
+def test_generic_mode_follows_the_pages_a_form_or_a_page_list_asks_for(tmp_path):
+    """Before: the first page of each section only, 6 of 18 articles, and nothing said."""
+    site = crawl_site(asked_listing, tmp_path)
+    rows = query(site.db_path, "SELECT url FROM articles")
+    stored = {r["url"].removeprefix(site.base) for r in rows}
+    assert stored == {f"/{s}/bai-{p}-{k}.html" for s in ("tin-tuc", "su-kien")
+                      for p in (1, 2, 3) for k in (1, 2, 3)}  # fmt: skip
+    assert query(site.db_path, "SELECT url, error FROM crawl_errors") == []  # no page 4 asked
 
 
 @pytest.mark.e2e

@@ -16,7 +16,7 @@ import pytest
 import redis
 import scrapy
 from conftest import query as rows
-from conftest import run_tintuc, send_page, serving
+from conftest import run_tintuc, send_page, serve_pages, serving
 
 from crawler.redis_frontier import TABLE_TTL
 from pipelines.stream_pipeline import STREAM
@@ -164,6 +164,44 @@ def test_unreachable_redis_is_one_error_line(tmp_path):
     assert not (tmp_path / "a.db").exists()
     result = tintuc_in_process("worker", "--redis", "http://127.0.0.1:9/")
     assert result.exit_code != 0 and result.stderr.startswith("Error: bad Redis URL")
+
+
+def test_enqueue_refuses_a_start_url_over_the_length_limit_as_crawl_does():
+    # refused before Redis is asked: it was enqueued, and its workers fetched the site's
+    # robots.txt, sitemap and feed guesses
+    url = "http://127.0.0.1:9/" + "tin-tuc-" * 300
+    result = tintuc_in_process("enqueue", "--start-url", url, "--redis", "redis://127.0.0.1:9/0")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: URLLENGTH_LIMIT=2083: shorter than every start URL ({url[:80]}… has 2419 "
+        "characters); must be 2419 or more, or 0 for no limit"]  # fmt: skip
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_a_worker_whose_url_length_limit_is_under_the_start_url_fetches_nothing(
+    redis_url, tmp_path
+):
+    """The worker's own -s limit is not known when the crawl is enqueued: it meets the crawl's
+    start URL when it joins. It fetched the guesses under the limit and recorded the others,
+    and the crawl "finished"."""
+    with serve_pages(lambda path: b"<html><body><a href='/tin/a-1.html'>a</a></body></html>"
+                     ) as (base, paths):  # fmt: skip
+        url = base + "/chuyen-muc/tin-tuc.html"
+        run_tintuc("enqueue", "--start-url", url, "--redis", redis_url)
+        db_path = tmp_path / "archive.db"
+        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(db_path),
+                                "--until-idle", "15", cwd=tmp_path)  # fmt: skip
+        worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "1",
+                              "-s", "URLLENGTH_LIMIT=30", cwd=tmp_path)  # fmt: skip
+        for process in (worker, ingester):
+            output = process.communicate(timeout=180)[0]
+            assert process.returncode == 0, output
+    assert paths == []
+    assert rows(db_path, "SELECT url, error FROM crawl_errors") == [
+        {"url": url, "error": f"not fetched: the URL is {len(url)} characters long, over "
+                              "URLLENGTH_LIMIT=30"}]  # fmt: skip
+    (crawl,) = rows(db_path, "SELECT status, pages FROM crawls")
+    assert crawl == {"status": "failed", "pages": 0}
 
 
 @pytest.mark.e2e  # a real redis-server (make test installs it)

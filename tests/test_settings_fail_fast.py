@@ -222,6 +222,28 @@ def test_scrapy_crawl_stops_with_a_non_zero_exit_too(site, tmp_path):
     assert crawls_with_pages(db_path) == 0
 
 
+@pytest.mark.e2e  # `scrapy crawl` in a subprocess
+def test_scrapy_crawl_of_a_start_url_over_the_length_limit_fetches_nothing(site, tmp_path):
+    """`tintuc crawl` refuses it before it starts; `scrapy crawl` (and a worker, with its own
+    limit) fetched the site's robots.txt, sitemap and feed guesses and said "finished"."""
+    db_path = tmp_path / "archive.db"
+    base, paths = site
+    paths.clear()
+    url = base + "/chuyen-muc/" + "tin-tuc-" * 300 + ".html"  # over Scrapy's 2,083
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_url={url}",
+         "-s", f"TINTUC_DB={db_path}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "ERROR: URLLENGTH_LIMIT=2083: shorter than every start URL" in result.stderr
+    assert paths == []
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT url, error FROM crawl_errors").fetchall() == [
+        (url, f"not fetched: the URL is {len(url)} characters long, over URLLENGTH_LIMIT=2083")]
+    assert conn.execute("SELECT status, pages FROM crawls").fetchall() == [("failed", 0)]
+    conn.close()
+
+
 def test_contact_given_with_s_reaches_the_user_agent(tmp_path):
     settings = crawl_settings(str(tmp_path / "a.db"), overrides={"TINTUC_CONTACT": "me@example.vn"})
     assert settings.get("USER_AGENT").endswith("; me@example.vn)")
@@ -267,3 +289,7 @@ def test_a_url_length_limit_under_every_start_url_stops_the_crawl_not_under_one(
                        "characters); must be 52 or more, or 0 for no limit")
     assert check_start_urls(settings, [long, short]) == []  # the long one is a crawl error
     assert check_start_urls(Settings({"URLLENGTH_LIMIT": 0}), [long]) == []
+    huge = "http://x.vn/" + "a" * 3000  # the message stays a line to read
+    (problem,) = check_start_urls(Settings(), [huge])
+    assert problem == (f"URLLENGTH_LIMIT=2083: shorter than every start URL ({huge[:80]}… has "
+                       "3012 characters); must be 3012 or more, or 0 for no limit")

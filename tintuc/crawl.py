@@ -88,6 +88,19 @@ def crawl_settings(
     return settings
 
 
+def check_start_url_length(start_urls: list[str]) -> None:
+    """:class:`CrawlSetupError` when the project's ``URLLENGTH_LIMIT`` is shorter than every
+    start URL: for ``tintuc enqueue``, which starts a crawl without the workers' settings."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.checks import check_start_urls
+
+    problems = check_start_urls(get_project_settings(), start_urls)
+    if problems:
+        raise CrawlSetupError("; ".join(problems))
+
+
 def run_crawl(settings, site: str | None, start_url: str | None) -> dict:
     """Run one crawl with ``settings`` (from :func:`crawl_settings`) in this process; return
     Scrapy's final stats."""

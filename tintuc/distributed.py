@@ -540,6 +540,9 @@ class Ingester:
         ).fetchone()[0]
         reason = message["reason"]
         status = "finished" if reason in ("finished", "closespider_pagecount") else reason
+        if status == "finished" and not counts:
+            status = "failed"  # nothing answered so far, as StoragePipeline says (a later worker
+            # leaving with pages says "finished")
         lost = self.db.execute("SELECT 1 FROM crawl_errors WHERE crawl_id = ? AND error = ?",
                                [crawl_id, REDIS_LOST]).fetchone()  # fmt: skip
         if lost:

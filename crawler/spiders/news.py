@@ -36,7 +36,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.checks import setting
+from crawler.checks import check_start_urls, setting
 from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
 from crawler.middlewares import (
     CUT_SHORT_RETRY,
@@ -177,7 +177,16 @@ class NewsSpider(scrapy.Spider):
         """The crawl's state (URLs to skip, pending URLs …), filled by the storage pipeline."""
         return CrawlState.of(self.crawler)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | FetchError]:
+        # `tintuc crawl` and `tintuc enqueue` refuse such a crawl; `scrapy crawl` and a worker
+        # with its own URLLENGTH_LIMIT meet it here: said, and nothing fetched (not the guesses)
+        for problem in check_start_urls(self.crawler.settings, self.profile.start_urls):
+            self.logger.error(problem)
+            limit = setting(self.crawler.settings, "URLLENGTH_LIMIT")
+            for url in self.profile.start_urls:  # as RecordedUrlLengthMiddleware says it
+                yield FetchError(url, f"not fetched: the URL is {len(url)} characters long, "
+                                      f"over URLLENGTH_LIMIT={limit}")  # fmt: skip
+            return
         for url in self.profile.start_urls:
             self.requested.add(canonical_url(url))
             yield self.request(url, self.parse, meta={"start": True},

@@ -15,7 +15,7 @@ from crawler.sites import (
 )
 from pipelines.archive.schema import ArchiveOpenError
 from tintuc.cli.options import parse_setting, settings_option, sites_option
-from tintuc.crawl import CrawlSetupError, check_db_path
+from tintuc.crawl import CrawlSetupError, check_db_path, check_start_url_length
 from tintuc.plural import plural
 
 redis_option = click.option(
@@ -138,7 +138,9 @@ def enqueue(site, province, start_url, force, redis_url, sites_file):
             targets = [(profile, profile.id if registered else None, start_url)]
         else:
             raise click.UsageError("give a SITE id, --province NAME or --start-url URL")
-    except SiteError as exc:
+        for profile, _, _ in targets:  # as `tintuc crawl` does, by the project's limit
+            check_start_url_length(profile.start_urls)
+    except (SiteError, CrawlSetupError) as exc:
         raise click.ClickException(str(exc)) from None
     conn = connect(redis_url)
     running = {(c["site"], c["start_url"]): token for token, c in running_crawls(conn).items()}

@@ -34,7 +34,12 @@ from tintuc.web.feeds import atom_renderer, feed_functions
 from tintuc.web.queries import ARCHIVE_TABLES, CANNED_QUERIES, get_metadata
 from tintuc.web.research import article_research, research_functions, research_routes
 from tintuc.web.search import search_functions, search_routes, table_page_links
-from tintuc.web.workarounds import asgi_wrapper, bounded_table_search, folding_escape_fts
+from tintuc.web.workarounds import (
+    asgi_wrapper,
+    bounded_table_search,
+    folding_escape_fts,
+    short_client_error_log,
+)
 
 __all__ = [
     # public names
@@ -44,7 +49,8 @@ __all__ = [
     "article_research", "research_functions", "research_routes",
     "atom_renderer", "chart_routes", "database_page_links", "feed_functions",
     "export_routes", "folding_escape_fts", "get_metadata", "register_facet_classes",
-    "safe_url_filter", "search_functions", "search_routes", "shape_routes", "table_page_links",
+    "safe_url_filter", "search_functions", "search_routes", "shape_routes",
+    "short_client_error_log", "table_page_links",
 ]  # fmt: skip
 
 

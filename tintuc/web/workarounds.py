@@ -19,13 +19,23 @@ go, or must change. All of them act on tintuc archives only.
 4. Common searches in the table view (:func:`bound_table_search`,
    :func:`bounded_table_search`). Datasette's search clause collects every match, then sorts,
    counts and facets them all: seconds for a common word in a large archive.
+5. A short log line for a client error (:func:`short_client_error_log`). Datasette's
+   ``handle_exception`` prints every exception with rich, locals and all: about 175 lines in
+   ``tintuc serve``'s log for each 404 (a mistyped address, a crawler probing URLs), the
+   request's scope among them. A 4xx is logged in one line; a server error (5xx) keeps a plain
+   traceback; the page and status are Datasette's. This one acts on every database: an unknown
+   path has none.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
 import urllib.parse
 
 from datasette import hookimpl
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
 
 from tintuc import export
 from tintuc.web import search
@@ -244,3 +254,28 @@ def bounded_table_search(request, database, table, datasette):
         return FilterArguments([where], params, [f'search matches "{query}"'], {"search": query})
 
     return inner
+
+
+# ---------------------------------------------------------------- 5. short log for a 4xx
+
+
+@hookimpl(specname="handle_exception")
+def short_client_error_log(datasette, request, exception):
+    """One log line for a client error (4xx); a server error's traceback without rich.
+
+    Datasette awaits every plugin's answer to this hook, its own last, so no plugin can stand in
+    for its handler: this one only turns off the rich print in it (which it reads from its
+    module each time) and writes the line. The page and status stay Datasette's."""
+    # imported here: that module imports datasette.plugins, which loads this plugin
+    from datasette import handle_exception as datasette_handler
+
+    datasette_handler.rich = None
+    status = getattr(exception, "status", 500)
+    if isinstance(exception, (Base400, DatasetteError)) and 400 <= status < 500:
+        message = exception.message if isinstance(exception, DatasetteError) else (
+            exception.args[0] if exception.args else "")  # fmt: skip
+        print(f"HTTP {status} {request.method} {request.path}: {message}",
+              file=sys.stderr)  # fmt: skip
+    elif isinstance(exception, (Base400, DatasetteError)):  # Datasette prints none for these
+        traceback.print_exception(exception)
+    return None  # Datasette's handler answers (and prints any other exception's traceback)
