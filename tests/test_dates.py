@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from pipelines.extractor.article import extract_article
 from pipelines.extractor.dates import (
+    _first_word,
     find_published,
     find_updated,
     parse_vietnamese_date,
@@ -592,3 +594,36 @@ def test_the_walks_shortcuts_keep_every_label_and_date_class(dateline: str) -> N
     html = ARTICLE.format(before=SITE_CLOCK, dateline=decoys + dateline, after="")
     for keep_offset in (False, True):
         assert find_published(html, keep_offset)[:16] == "2025-12-24T09:30", dateline
+
+
+@pytest.mark.parametrize("dateline", [
+    # a label deep in wrappers, after pieces with no letter (white space, a bullet, a comment)
+    "<div><!-- Then --><div>\n <span> </span>\n<p><i>Đăng</i> lúc 09:30 24/12/2025</p></div></div>",
+    "<div><span>•</span> Posted: 24/12/2025 09:30</div>",  # the label in a tail
+    "<div><img src='/i.png'> <b> </b>\xa0<span>Ngày đăng: 24/12/2025 09:30</span></div>",
+])
+def test_a_label_told_from_what_a_wrapper_holds_first_is_still_read(dateline: str) -> None:
+    # the walk tells a wrapper's first words from its children's, told once for the page: a
+    # wrapper whose first words are no label ("Then", a comment's text is none) stays none
+    decoys = ("<div><!-- Posted: 23/12/2025 09:30 --><span>Then</span> 23/12/2025 09:30</div>"
+              "<div><span> </span><b>Posters of 23/12/2025 09:30</b></div>")
+    html = ARTICLE.format(before=SITE_CLOCK, dateline=decoys + dateline, after="")
+    for keep_offset in (False, True):
+        assert find_published(html, keep_offset)[:16] == "2025-12-24T09:30", dateline
+
+
+def test_an_elements_first_words_are_those_of_its_text_in_order() -> None:
+    page = lxml.html.document_fromstring(
+        "<div id='a'> <!-- x --> <div id='b'>\xa0<span id='c'> </span>• <i id='d'>Đăng</i> lúc"
+        "</div> after</div><p id='e'> <img> </p>")
+    firsts: dict = {}
+    for el in page.iter():  # (in the walk's order: a wrapper before what it wraps)
+        if isinstance(el.tag, str):
+            pieces = list(el.itertext())
+            word = next((i for i, piece in enumerate(pieces) if any(c.isalnum() for c in piece)),
+                        None)
+            before = pieces if word is None else pieces[:word]
+            expected = (None if word is None else pieces[word],
+                        0 if word is None else pieces[word].index(pieces[word].strip()[0]),
+                        all(piece.isascii() for piece in before))
+            assert _first_word(el, firsts) == expected, el.get("id")

@@ -384,6 +384,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     first = updated = other = None
     dated_relatively = False
+    firsts: dict = {}  # (:func:`_first_word`'s answers)
     # one walk in document order: passing the headline switches from "before" to "after"
     # dd: Joomla's article-info list (<dd class="published">Thứ Ba, 23/12/2025 11:51</dd>);
     # abbr: hAtom's (Blogger's <abbr class="published">); tr: a label cell, then the date's
@@ -401,7 +402,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
             after_headline = after_headline or el is headline
             continue
         dated = el.tag == "time" or _names_date(f"{el.get('class') or ''} {el.get('id') or ''}")
-        if not dated and not _label_first(el):
+        if not dated and not _label_first(el, firsts):
             continue  # (told before its text is gathered: most elements are none of these)
         text = el.get("datetime") or text_under(el, 80)
         if text is None or len(text) >= 80:
@@ -509,21 +510,52 @@ def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) ->
     return None
 
 
-def _label_first(el: lxml.html.HtmlElement) -> bool:
+def _label_first(el: lxml.html.HtmlElement, firsts: dict) -> bool:
     """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
     can start with a date label: its first letter or digit is one :data:`_LABEL_START`
     allows and, when the text is ASCII that far, the label :data:`_DATE_LABEL` wants follows
     (for speed: an English "Posted by", "The" is turned down here, before its text is
-    gathered and folded)."""
-    text = el.get("datetime") or el.text  # (for speed: most elements tell by their own text)
-    if text and (first := _WORD_CHAR.search(text)):
-        return _starts_label(text, first.start(), True)
-    ascii_before = True  # the pieces before the first letter or digit (white space)
-    for piece in [el.get("datetime")] if el.get("datetime") else el.itertext():
-        if first := _WORD_CHAR.search(piece):
-            return _starts_label(piece, first.start(), ascii_before)
-        ascii_before = ascii_before and piece.isascii()
-    return False
+    gathered and folded). ``firsts``: :func:`_first_word`'s answers so far in this walk."""
+    stamp = el.get("datetime")
+    if stamp:
+        first = _WORD_CHAR.search(stamp)
+        return first is not None and _starts_label(stamp, first.start(), True)
+    piece, at, ascii_before = _first_word(el, firsts)
+    return piece is not None and _starts_label(piece, at, ascii_before)
+
+
+def _first_word(el: lxml.html.HtmlElement, firsts: dict) -> tuple[str | None, int, bool]:
+    """The first piece of ``el.itertext()`` holding a letter or digit, where that is in it, and
+    whether the pieces before it were ASCII; ``(None, 0, all pieces ASCII)`` when none holds
+    one. Told from ``el``'s own text, else from its children's answers, which ``firsts`` keeps
+    (for speed: the walk meets a wrapper before what it wraps, and an ``itertext()`` of each
+    costs ~2 µs; told once, each element's answer is looked up)."""
+    known = firsts.get(el)
+    if known is not None:
+        return known
+    answer = None
+    ascii_before = True
+    text = el.text
+    if text:
+        if not text.isspace() and (first := _WORD_CHAR.search(text)):
+            answer = (text, first.start(), True)
+        ascii_before = text.isascii()
+    if answer is None:
+        for child in el:
+            if isinstance(child.tag, str):  # (a comment's text is no text; its tail is)
+                piece, at, ascii_child = _first_word(child, firsts)
+                if piece is not None:
+                    answer = (piece, at, ascii_before and ascii_child)
+                    break
+                ascii_before = ascii_before and ascii_child
+            tail = child.tail
+            if tail:
+                if not tail.isspace() and (first := _WORD_CHAR.search(tail)):
+                    answer = (tail, first.start(), ascii_before)
+                    break
+                ascii_before = ascii_before and tail.isascii()
+    firsts[el] = answer = answer or (None, 0, ascii_before)
+    return answer
 
 
 _LONGEST_LABEL = 14  # "thoi gian dang", "ngay cap nhat": _DATE_LABEL's longest
