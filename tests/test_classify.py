@@ -622,3 +622,25 @@ def test_a_blog_posts_title_linking_to_the_post_itself_is_its_headline():
     # a heading linking to another post is that post's teaser, not this page's headline
     other = blog_post("https://vuonnha.example.com/2025/11/uom-hat.html")
     assert extract_article(other, url)["page_kind"] != "article"
+
+
+def test_a_blogs_name_in_an_h1_beside_its_post_title_is_no_headline():
+    # Blogger's older themes show the blog's name in an h1 (a logo box, no link) and the post's
+    # title in a self-linked h3; the <title> is "Blog name: Post title". The h1 matched the
+    # title only as its site part: no headline, no body (dragnet: 2 posts without text, 5
+    # "other")
+    url = "https://vuonnha.example.com/2025/12/trong-rau.html"
+    banner = ("<div id='logo' onclick='window.location=\"https://vuonnha.example.com/\";'>"
+              "<h1>Vườn nhà trên phố</h1></div>")
+    html = blog_post(url).replace("Vườn nhà:", "Vườn nhà trên phố:").replace(
+        "<div class='header section'>", banner + "<div class='header section'>")
+    for address in (url, ""):
+        result = extract_article(html, address)
+        assert result is not None and result["page_kind"] == "article", address
+        assert result["title"] == "Trồng rau sạch trên sân thượng"
+        assert "gieo một luống cải ngọt" in result["text"]
+    # an h1 the title names whole stays the headline, a heading under it notwithstanding
+    whole = html.replace("Vườn nhà trên phố</h1>", "Vườn nhà trên phố: Trồng rau sạch trên "
+                         "sân thượng</h1>").replace("id='logo'", "id='top'")
+    assert extract_article(whole, url)["title"] == ("Vườn nhà trên phố: Trồng rau sạch trên "
+                                                    "sân thượng")

@@ -281,7 +281,8 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
 # (the separator searched without building a pattern around each heading: compiling one per
 # h2/h3 of the page cost more than the rest of the title's search)
 _SEPARATOR = re.compile(_TITLE_SEPARATOR)
-_SEPARATOR_ENDING = re.compile(_TITLE_SEPARATOR + r"\Z")
+# a title's last part follows a colon too: Blogger's "Blog name: Post title"
+_SEPARATOR_ENDING = re.compile(rf"(?:{_TITLE_SEPARATOR}|:\s+)\Z")
 
 
 def _ends_with_part(title: str, part: str) -> bool:
