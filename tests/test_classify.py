@@ -644,3 +644,15 @@ def test_a_blogs_name_in_an_h1_beside_its_post_title_is_no_headline():
                          "sân thượng</h1>").replace("id='logo'", "id='top'")
     assert extract_article(whole, url)["title"] == ("Vườn nhà trên phố: Trồng rau sạch trên "
                                                     "sân thượng")
+
+
+def test_a_site_name_heading_linking_home_leaves_the_h1_headline():
+    # "Headline | Site": the h1 shows the headline, an h2 linking to the home page the site's
+    # name, the title's other part: the h1 stays the headline (dragnet: a sports blog's)
+    from pipelines.extractor.classify import _headline
+    html = ("<html><head><title>Trồng rau sạch trên sân thượng | Vườn nhà trên phố</title>"
+            "</head><body><h2><a href='https://vuonnha.example.com/'>Vườn nhà trên phố</a></h2>"
+            "<h1>Trồng rau sạch trên sân thượng</h1><p>Mùa này tôi gieo một luống cải.</p>"
+            "</body></html>")
+    headline = _headline(lxml.html.fromstring(html), "https://vuonnha.example.com/trong-rau")
+    assert headline is not None and headline.tag == "h1"

@@ -529,7 +529,7 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
 
     for h in h1s:
         if matches(h):
-            post = _post_heading(tree, h, names)
+            post = _post_heading(tree, h, names, url)
             return h if post is None else post
     if len(h1s) == 1:
         return h1s[0]
@@ -566,10 +566,12 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     return None
 
 
-def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str]):
+def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str], url: str):
     """The heading that names the post when the h1 names the site: the title is the h1's
-    text and the post's ("Blog name: Post title"), and an h2 or h3 shows the post's part
-    whole (a blog's banner h1 beside its post title). None when no heading does."""
+    text and the post's ("Blog name: Post title"), and an h2 or h3 linking to the page
+    itself shows the post's part whole (a blog's banner h1 beside its permalinked post
+    title; a heading linking elsewhere, "ProFootballTalk" to the home page, is the site's
+    name beside an h1 headline). None when no heading does."""
     site = fold(_text(h1))
     posts = set()
     for name in names:
@@ -580,8 +582,13 @@ def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str]):
     posts = {post for post in posts if len(post) >= 10}
     if not posts:
         return None
-    return next((h for h in tree.iter("h2", "h3")
-                 if fold(_text(h)) in posts and not _in_header(h)), None)
+    here = _own_addresses(tree, url)
+    for h in tree.iter("h2", "h3"):
+        links = [a.get("href") or "" for a in h.iter("a")]
+        if links and fold(_text(h)) in posts and not _in_header(h) \
+                and all(_resolved(href, here[0]) in here[1] for href in links):
+            return h
+    return None
 
 
 _SITE_SEPARATOR = re.compile(r"\s*:\s+|\s+[-|–—»]\s+")
