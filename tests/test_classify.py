@@ -656,3 +656,22 @@ def test_a_site_name_heading_linking_home_leaves_the_h1_headline():
             "</body></html>")
     headline = _headline(lxml.html.fromstring(html), "https://vuonnha.example.com/trong-rau")
     assert headline is not None and headline.tag == "h1"
+
+
+def test_a_linked_blog_name_h1_before_the_post_title_is_not_the_title():
+    # TypePad and WordPress blogs: the h1 links the blog's name to its front page, the post's
+    # title is an unlinked h3, the <title> "Blog name: Post title" (dragnet: 22 posts of 9
+    # blogs titled by their blog's name)
+    post = "Tưới rau bằng nước mưa hứng trên mái nhà"
+    html = (f"<html><head><title>Vườn nhà trên phố: {post}</title></head><body>"
+            "<div id='banner'><h1><a href='https://vuonnha.example.com/blog/'>Vườn nhà trên phố"
+            f"</a></h1></div><div class='entry'><h3 class='entry-header'>{post}</h3>"
+            "<div class='entry-body'><p>Mái tôn hứng được hai thùng nước sau mỗi cơn mưa.</p>"
+            "<p>Nước mưa để lắng một đêm rồi tưới cho luống rau cải.</p></div></div>"
+            "</body></html>")
+    url = "https://vuonnha.example.com/blog/2025/12/tuoi-rau.html"
+    assert extract_article(html, url)["title"] == post
+    # unlinked, nothing tells the blog's name from a headline's first part: the h1 stays
+    unlinked = html.replace("<a href='https://vuonnha.example.com/blog/'>", "").replace(
+        "</a></h1>", "</h1>")
+    assert extract_article(unlinked, url)["title"] == "Vườn nhà trên phố"
