@@ -597,7 +597,7 @@ def test_the_walks_shortcuts_keep_every_label_and_date_class(dateline: str) -> N
 def test_a_numeric_date_under_a_day_header_reads_in_the_headers_order() -> None:
     # Blogger's day header in words above the post, its timestamp in figures below the title,
     # month first on an English blog: "11/07/2025" is the 7th of November the header shows,
-    # not the 11th of July (dragnet: 12 posts of 2 blogs)
+    # not the 11th of July (dragnet: 13 posts of 2 blogs)
     page = ("<html><head><title>Harbour notes: Ferry timetable changes this winter</title>"
             "</head><body><h2 class='date-header'>Friday, November 07, 2025</h2>"
             "<div class='post'><h3 class='post-title'>Ferry timetable changes this winter</h3>"
