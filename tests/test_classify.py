@@ -622,3 +622,56 @@ def test_a_blog_posts_title_linking_to_the_post_itself_is_its_headline():
     # a heading linking to another post is that post's teaser, not this page's headline
     other = blog_post("https://vuonnha.example.com/2025/11/uom-hat.html")
     assert extract_article(other, url)["page_kind"] != "article"
+
+
+def test_a_blogs_name_in_an_h1_beside_its_post_title_is_no_headline():
+    # Blogger's older themes show the blog's name in an h1 (a logo box, no link) and the post's
+    # title in a self-linked h3; the <title> is "Blog name: Post title". The h1 matched the
+    # title only as its site part: no headline, no body (dragnet: 2 posts without text, 5
+    # "other")
+    url = "https://vuonnha.example.com/2025/12/trong-rau.html"
+    banner = ("<div id='logo' onclick='window.location=\"https://vuonnha.example.com/\";'>"
+              "<h1>Vườn nhà trên phố</h1></div>")
+    html = blog_post(url).replace("Vườn nhà:", "Vườn nhà trên phố:").replace(
+        "<div class='header section'>", banner + "<div class='header section'>")
+    for address in (url, ""):
+        result = extract_article(html, address)
+        assert result is not None and result["page_kind"] == "article", address
+        assert result["title"] == "Trồng rau sạch trên sân thượng"
+        assert "gieo một luống cải ngọt" in result["text"]
+    # an h1 the title names whole stays the headline, a heading under it notwithstanding
+    whole = html.replace("Vườn nhà trên phố</h1>", "Vườn nhà trên phố: Trồng rau sạch trên "
+                         "sân thượng</h1>").replace("id='logo'", "id='top'")
+    assert extract_article(whole, url)["title"] == ("Vườn nhà trên phố: Trồng rau sạch trên "
+                                                    "sân thượng")
+
+
+def test_a_site_name_heading_linking_home_leaves_the_h1_headline():
+    # "Headline | Site": the h1 shows the headline, an h2 linking to the home page the site's
+    # name, the title's other part: the h1 stays the headline (dragnet: a sports blog's)
+    from pipelines.extractor.classify import _headline
+    html = ("<html><head><title>Trồng rau sạch trên sân thượng | Vườn nhà trên phố</title>"
+            "</head><body><h2><a href='https://vuonnha.example.com/'>Vườn nhà trên phố</a></h2>"
+            "<h1>Trồng rau sạch trên sân thượng</h1><p>Mùa này tôi gieo một luống cải.</p>"
+            "</body></html>")
+    headline = _headline(lxml.html.fromstring(html), "https://vuonnha.example.com/trong-rau")
+    assert headline is not None and headline.tag == "h1"
+
+
+def test_a_linked_blog_name_h1_before_the_post_title_is_not_the_title():
+    # TypePad and WordPress blogs: the h1 links the blog's name to its front page, the post's
+    # title is an unlinked h3, the <title> "Blog name: Post title" (dragnet: 22 posts of 9
+    # blogs titled by their blog's name)
+    post = "Tưới rau bằng nước mưa hứng trên mái nhà"
+    html = (f"<html><head><title>Vườn nhà trên phố: {post}</title></head><body>"
+            "<div id='banner'><h1><a href='https://vuonnha.example.com/blog/'>Vườn nhà trên phố"
+            f"</a></h1></div><div class='entry'><h3 class='entry-header'>{post}</h3>"
+            "<div class='entry-body'><p>Mái tôn hứng được hai thùng nước sau mỗi cơn mưa.</p>"
+            "<p>Nước mưa để lắng một đêm rồi tưới cho luống rau cải.</p></div></div>"
+            "</body></html>")
+    url = "https://vuonnha.example.com/blog/2025/12/tuoi-rau.html"
+    assert extract_article(html, url)["title"] == post
+    # unlinked, nothing tells the blog's name from a headline's first part: the h1 stays
+    unlinked = html.replace("<a href='https://vuonnha.example.com/blog/'>", "").replace(
+        "</a></h1>", "</h1>")
+    assert extract_article(unlinked, url)["title"] == "Vườn nhà trên phố"

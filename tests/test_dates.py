@@ -627,3 +627,23 @@ def test_an_elements_first_words_are_those_of_its_text_in_order() -> None:
                         0 if word is None else pieces[word].index(pieces[word].strip()[0]),
                         all(piece.isascii() for piece in before))
             assert _first_word(el, firsts) == expected, el.get("id")
+
+
+def test_a_numeric_date_under_a_day_header_reads_in_the_headers_order() -> None:
+    # Blogger's day header in words above the post, its timestamp in figures below the title,
+    # month first on an English blog: "11/07/2025" is the 7th of November the header shows,
+    # not the 11th of July (dragnet: 13 posts of 2 blogs)
+    page = ("<html><head><title>Harbour notes: Ferry timetable changes this winter</title>"
+            "</head><body><h2 class='date-header'>Friday, November 07, 2025</h2>"
+            "<div class='post'><h3 class='post-title'>Ferry timetable changes this winter</h3>"
+            "<div class='post-body'><p>The morning ferry now leaves ten minutes earlier on "
+            "weekdays.</p></div>"
+            "<span class='post-timestamp'>{shown} 8:15 AM</span></div></body></html>")
+    title = "Ferry timetable changes this winter"
+    found = find_published(page.format(shown="11/07/2025"), keep_offset=True, title=title)
+    assert found[:10] == "2025-11-07"
+    # figures that name another day either way are read day first, as before
+    other = find_published(page.format(shown="12/07/2025"), keep_offset=True, title=title)
+    assert other[:10] == "2025-07-12"
+    # a Vietnamese page writes the day first, whatever a header says
+    assert find_published(page.format(shown="11/07/2025"), title=title)[:10] == "2025-07-11"

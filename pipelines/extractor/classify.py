@@ -529,7 +529,8 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
 
     for h in h1s:
         if matches(h):
-            return h
+            post = _post_heading(tree, h, names, url)
+            return h if post is None else post
     if len(h1s) == 1:
         return h1s[0]
     if names:
@@ -565,6 +566,32 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     return None
 
 
+def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str], url: str):
+    """The heading that names the post when the h1 names the site: the title is the h1's
+    text and the post's ("Blog name: Post title"), and an h2 or h3 linking to the page
+    itself shows the post's part whole (a blog's banner h1 beside its permalinked post
+    title; a heading linking elsewhere, "ProFootballTalk" to the home page, is the site's
+    name beside an h1 headline). None when no heading does."""
+    site = fold(_text(h1))
+    posts = set()
+    for name in names:
+        if name.startswith(site) and _SITE_SEPARATOR.match(name[len(site):]):
+            posts.add(name[len(site):].strip(" :|-–—»"))
+        elif name.endswith(site) and _SITE_SEPARATOR.search(name[:-len(site)] + " "):
+            posts.add(name[:-len(site)].strip(" :|-–—»"))
+    posts = {post for post in posts if len(post) >= 10}
+    if not posts:
+        return None
+    here = _own_addresses(tree, url)
+    for h in tree.iter("h2", "h3"):
+        links = [a.get("href") or "" for a in h.iter("a")]
+        if links and fold(_text(h)) in posts and not _in_header(h) \
+                and all(_resolved(href, here[0]) in here[1] for href in links):
+            return h
+    return None
+
+
+_SITE_SEPARATOR = re.compile(r"\s*:\s+|\s+[-|–—»]\s+")
 _TITLE_ELEMENTS = ("span", "div", "td", "p", "strong", "b", "h4", "h5")
 # the <title> of an article's print view ("In trang", "Bản in - Cổng TTĐT"), folded
 _PRINT_TITLE = re.compile(r"(?:in trang|trang in|ban in|in bai(?: viet)?|phien ban in|print"

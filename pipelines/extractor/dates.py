@@ -382,7 +382,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
         (p for p in tree.iter("p") if len(p.text_content()) >= _BODY_START), None)
     after_headline = headline is None and body_start is None
     column = frozenset(headline.iterancestors()) if headline is not None else frozenset()
-    first = updated = other = None
+    first = updated = other = shown_above = None
     dated_relatively = False
     firsts: dict = {}  # (:func:`_first_word`'s answers)
     # one walk in document order: passing the headline switches from "before" to "after"
@@ -416,6 +416,9 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
             if after_headline and not _UPDATE_LABEL.match(fold(text)):
                 return updated or NO_DAY  # the story's dateline: "2 giờ trước", "Hôm qua 15:30"
             dated_relatively = True  # (above the headline, or the update's: a date may follow)
+        if keep_offset and not value and not after_headline and shown_above is None \
+                and not _elsewhere(el, column):
+            shown_above = parse_vietnamese_date(text)  # (English month names: read here only)
         if not value or _elsewhere(el, column):
             continue
         if el.get("datetime") and not keep_offset and _clock_without_offset(text):
@@ -434,7 +437,7 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
             value = updated  # "Cập nhật: 26/12 | Ngày đăng: 24/12": the publication's is 24/12
         updated = None
         if after_headline:
-            return value
+            return _day_shown_above(value, first or shown_above) if keep_offset else value
         first = value if not keep_offset or first is None else first  # (foreign: the first)
     if updated or first:
         above = updated or first
@@ -444,6 +447,15 @@ def _from_text(tree: lxml.html.HtmlElement, keep_offset: bool = False,
     # (keep_offset: a page that is not Vietnamese, which writes no "ngày … tháng … năm")
     place = None if keep_offset else _place_and_date(tree, headline, column)
     return place or (NO_DAY if dated_relatively else None)
+
+
+def _day_shown_above(value: str, above: str | None) -> str:
+    """``value``, a date read day first on a page that is not Vietnamese, in month-first order
+    when that is the day a date above the headline shows (Blogger's "Friday, November 02,
+    2012" day header over its post's "11/02/2012 12:05 AM"): the same day, written the US way."""
+    if above and above[:10] == f"{value[:4]}-{value[8:10]}-{value[5:7]}":
+        return above[:10] + value[10:]
+    return value
 
 
 # a label before a date that names no publication or update ("Ngày ban hành:", "Thời gian tổ

@@ -121,7 +121,11 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
                      if (fold(h1) in folded or folded in fold(h1))
                      and not (fold(h1) in site_names and _in_banner(h))]
         if named_h1s:
-            return max(named_h1s, key=lambda h1: len(h1.split()))
+            h1 = max(named_h1s, key=lambda h1: len(h1.split()))
+            linked = any(h.find(".//a") is not None
+                         for h, text in zip(h1_elements, h1s, strict=True) if text == h1)
+            post = _heading_named_by_title(tree, meta) if linked else None
+            return post if post and _site_then_post(folded, fold(h1), fold(post)) else h1
         # an h1 led by its label in an element of its own ("<span>Thời sự</span> headline"):
         # the headline is the rest, when the title names that
         unlabelled = [rest for h in h1_elements if (rest := _after_label(h))
@@ -281,7 +285,15 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
 # (the separator searched without building a pattern around each heading: compiling one per
 # h2/h3 of the page cost more than the rest of the title's search)
 _SEPARATOR = re.compile(_TITLE_SEPARATOR)
-_SEPARATOR_ENDING = re.compile(_TITLE_SEPARATOR + r"\Z")
+# a title's last part follows a colon too: Blogger's "Blog name: Post title"
+_SEPARATOR_ENDING = re.compile(rf"(?:{_TITLE_SEPARATOR}|:\s+)\Z")
+
+
+def _site_then_post(title: str, site: str, post: str) -> bool:
+    """Whether ``title`` is ``site``, a separator and ``post`` (folded): "Blog name: Post
+    title", where a linked h1 shows the blog's name and an h2 or h3 the post's title."""
+    return title.startswith(site) and title.endswith(post) and len(site) + len(post) < len(
+        title) and _SEPARATOR_ENDING.fullmatch(title, len(site), len(title) - len(post)) is not None
 
 
 def _ends_with_part(title: str, part: str) -> bool:
