@@ -431,6 +431,30 @@ def test_recover_counts_plain_lines_against_what_the_page_shows() -> None:
     assert recover(BODY, "\n".join([*BODY, *BODY]), lambda line: False)[1] == "recovered_text"
 
 
+def test_recover_flags_lines_plain_composed_that_the_page_holds_nowhere() -> None:
+    # a page laid out in a table: plain trafilatura reads the layout as one row, its cells
+    # joined ("| menu | story | comments |"), less a heading it leaves out; the body is one
+    # paragraph. The row is nowhere in the page's text, shown or hidden: not taken (on blogs
+    # of the 2010s it is the whole page, comments and all), but plain disagrees, and says so
+    extra = ("Người dân các xã ven biển cam kết cùng chăm sóc cây non qua mùa gió chướng, thay "
+             "thế những cây chết ngay trong tháng đầu.")
+    row = f"| Trang chủ | {' '.join(BODY)} {extra} |"
+    page = ["Trang chủ", "Mục lục chuyên đề", *BODY, extra]
+    shown = _line_key(" ".join(page))
+    held = _line_key(" ".join([*page, "rừng ngập mặn, trồng rừng"]))
+    plain = "\n".join([row, "rừng ngập mặn, trồng rừng"])
+    for given in (held, lambda: held):
+        assert recover(BODY[:1], plain, lambda line: False, shown=shown, fragment=True,
+                       held=given) == (BODY[:1], "plain_disagrees")
+    # a line the page holds only hidden (a schema.org twin's keywords) is hidden text: silent
+    hidden = "\n".join([BODY[0], "rừng ngập mặn, trồng rừng, rừng phòng hộ, lễ ra quân"])
+    assert recover(BODY[:1], hidden, lambda line: False, shown=shown, fragment=True,
+                   held=_line_key(" ".join([*page, hidden]))) == (BODY[:1], None)
+    # without the page's whole text, the row counts as text the page hides: silent
+    assert recover(BODY[:1], plain, lambda line: False, shown=shown, fragment=True) == (
+        BODY[:1], None)
+
+
 def test_a_dumped_body_gives_way_to_plain_text_that_it_holds() -> None:
     # read without a body container: the story amid 150 menu entries (a page dump); plain
     # trafilatura's text is the story, which the dump holds
@@ -715,6 +739,28 @@ def test_a_fragment_of_the_page_is_completed_however_much_plain_adds() -> None:
     assert "Section 7 line 4" in result["text"] and "Section 0 line 0" in result["text"]
     assert "Copyright the Harbour Gazette" not in result["text"]
     assert "recovered_text" in result["flags"] and "plain_disagrees" not in result["flags"]
+
+
+def test_a_layout_row_plain_reads_for_a_fragment_is_flagged() -> None:
+    # a page of the 2000s laid out in tables: trafilatura's fast pass takes the short block
+    # named "text" at the end of the content cell (a fifth of the page's prose); plain
+    # trafilatura's full pass reads the cell as one table row, less the heading it leaves
+    # out, so the row is nowhere in the page's text: not taken, but the body's loss is said
+    lessons = "".join(f"<p><b>Lesson {i}</b> the class compared how wool, silk and cotton "
+                      "behave in warm water, and wrote down which fabric shrank, which faded "
+                      "and which kept its shape.</p>" for i in range(10))
+    notes = "".join(f"<p>Fibre note {i}: linen creases easily but is strong when wet, and "
+                    "nylon dries quickly.</p>" for i in range(3))
+    html = f"""<html lang="en"><head><title>Textiles notes</title></head><body>
+<table width="100%"><tr><td class="menu"><a href="/a">Home</a><br><a href="/b">Exams</a></td>
+<td><table width="100%" cellpadding="5"><tr><td class="text">
+<p align="center"><a href="#a">Small appliances</a> | <a href="#b">Textiles</a></p>
+<p class="textheader">Household technology</p>{lessons}
+<div class="text">{notes}</div></td></tr></table></td></tr></table></body></html>"""
+    result = extract_article(html, "https://example.org/exam/textiles.html")
+    assert "Fibre note 2: linen creases easily" in result["text"]
+    assert "Lesson 0 the class compared" not in result["text"]
+    assert "plain_disagrees" in result["flags"]
 
 
 def river_path_page(neighbour: str = "") -> str:

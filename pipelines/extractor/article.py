@@ -384,11 +384,14 @@ def extract_article(
         def shown() -> str | None:  # the page's text only if a line is to come in
             return None if fetched() is None else _shown_key(fetched())
 
+        def held() -> str | None:  # all of its text, hidden too: asked only of a line not shown
+            return None if fetched() is None else _shown_key(fetched(), hidden=True)
+
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
                                   _ESCALATION_RATIO if stage == "recall" and full_pass_differs
-                                  else 1.0 if full_pass_differs else _DUMP_RATIO)
+                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held)
         if full_pass_differs and (recovery != "fallback_used" or stage and _prose_line_chars(
                 plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(lines)):
             recovery = None

@@ -41,16 +41,18 @@ def _skipped(el: lxml.html.HtmlElement) -> bool:
             or "display:none" in (el.get("style") or "").replace(" ", ""))
 
 
-def _shown_key(root: lxml.html.HtmlElement) -> str:
+def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
     """The :func:`_line_key` of the text a page shows, blocks apart: scripts and hidden boxes
     (``display:none``, ``hidden``) left out, against which plain trafilatura's lines are
-    counted (it reads a schema.org twin of the story hidden in the page too)."""
+    counted (it reads a schema.org twin of the story hidden in the page too). With ``hidden``,
+    the hidden boxes' text too: all the text the page holds."""
     parts: list[str] = []
 
     def walk(el) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in _NEVER_SHOWN or el.get("hidden") is not None \
-                or "display:none" in (el.get("style") or "").replace(" ", ""):
+        if not isinstance(tag, str) or tag in _NEVER_SHOWN or not hidden and (
+                el.get("hidden") is not None
+                or "display:none" in (el.get("style") or "").replace(" ", "")):
             return
         block = " " if tag in _BLOCK_TAGS else ""
         parts.append(block + (el.text or ""))

@@ -150,7 +150,8 @@ def _reads_layout_table(lines: list[str]) -> bool:
 
 def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown: str | Callable[[], str | None] | None = None, fragment: bool = False,
-            dump_ratio: float = _DUMP_RATIO) -> tuple[list[str], str | None]:
+            dump_ratio: float = _DUMP_RATIO,
+            held: str | Callable[[], str | None] | None = None) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
     Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
@@ -166,7 +167,12 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     a line of plain's is brought in only as often as the page shows it beyond what the body
     has: plain also reads hidden copies of the story and of its metadata, and text it read
     there counts as text it disagrees on. A line repeating what the body says that the page
-    does show again (a paragraph given twice) does not.
+    does show again (a paragraph given twice) does not. With ``held`` (the page's text, hidden
+    boxes included: :func:`_shown_key` with ``hidden``, or a function giving it), a line the
+    page holds nowhere, shown or hidden, is one plain composed (a layout table's row, its
+    cells joined, the whole page in one line, comments and all; a block less an element plain
+    left out): it is not brought in either, but where nothing else is and such lines hold more
+    words than the body, plain disagrees, and the flag says so ("plain_disagrees").
 
     A ``fragment`` (a body under :data:`_FRAGMENT` of the page's prose) is completed however
     much plain brings: the guard below, that a body of a few paragraphs stands when plain
@@ -190,6 +196,7 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     at = 0
     added = 0  # words brought in that the body does not already say
     told = _KeyCounts(" ".join(keys))
+    composed = 0  # words of lines plain composed, refused as not shown (see ``held``)
     for line in theirs:
         key, words = _line_key(line), _tokens(line)
         if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
@@ -206,14 +213,18 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown = _KeyCounts(shown)
         if shown is not None and key and shown.count(key) <= told.count(key):
             added += sum(words.values())  # plain read what the page hides: a sign it strayed
+            if callable(held):
+                held = held()
+            if isinstance(held, str) and key not in held:
+                composed += sum(words.values())
             continue
         told.add(key)
         if sum((words & mine).values()) < _HELD * sum(words.values()):
             added += sum(words.values())
         inserts.setdefault(at, []).append(line)
-    if not inserts:
-        return lines, None
     body = sum(mine.values())
+    if not inserts:  # (plain's text all composed and more than the body's: said, not taken)
+        return lines, "plain_disagrees" if composed > _MAX_RECOVERED * body else None
     if body >= _WHOLE_BODY_WORDS and added > _MAX_RECOVERED * body and not fragment:
         # A body of a few paragraphs, and more new text to bring in than the body itself: the
         # two disagree on what the article is (plain took comments, a footer, a neighbour
