@@ -82,8 +82,10 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
 
     Example:
 
+        \b
         tintuc export --query "liên kết vùng" --since 2025-01-01 -o lien-ket-vung.csv
 
+        \b
         tintuc export --format graphml --site sample --since 2025-01-01 -o links.graphml
     """
     from tintuc.export import GRAPH_FORMATS, ExportError, export_articles, export_graph
