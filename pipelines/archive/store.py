@@ -649,7 +649,7 @@ def site_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Per site: its last crawl, that crawl's result, and how many articles (and removed ones)."""
     sql = """
         SELECT s.id, s.name, c.id AS crawl, c.status, c.started, c.finished, c.pages,
-               c.articles_new, c.errors,
+               c.articles_new, c.articles_changed, c.errors,
                (SELECT count(*) FROM articles a WHERE a.site = s.id) AS articles,
                (SELECT count(*) FROM articles a WHERE a.site = s.id AND a.removed IS NOT NULL)
                  AS removed

@@ -50,6 +50,7 @@ def status(db_path):
     for r in site_status(db):
         last = (f"crawl {r['crawl']} {r['status']} {r['started']}: "
                 f"{plural(r['pages'], 'page')}, {r['articles_new']} new, "
+                f"{r['articles_changed'] or 0} changed, "
                 f"{plural(r['errors'], 'error')}") if r["crawl"] else "never crawled"  # fmt: skip
         articles = "article " if r["articles"] == 1 else "articles"  # the columns stay aligned
         click.echo(f"{r['id']:20} {r['articles']:7} {articles} ({r['removed']} removed)  {last}")
