@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= archive.db
+DEMO_PORT ?= 8765
 SHARED ?= ../shared
 
 .PHONY: demo test test-fast test-e2e lint eval suites serve bench clean
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)  ## crawl the bundled sample portal into ./archive.db
-	$(BIN)/tintuc demo --db $(DB)
+	$(BIN)/tintuc demo --db $(DB) --port $(DEMO_PORT)
 
 # the browser test drives Debian's chromium + chromedriver (nothing downloads a browser)
 CHROMIUM := /usr/bin/chromium

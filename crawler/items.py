@@ -82,6 +82,9 @@ class PageDecision:
     # the page says its article is not there: a "not found" or error page served as 200 (a
     # soft 404); a stored article at its URL is marked removed, as on a 404
     gone: bool = False
+    # the page is another address of the page at this URL (the spider's spelling or canonical
+    # test): once an article is stored there, this URL is its ``article_aliases`` row
+    alias_of: str | None = None
 
 
 @dataclass

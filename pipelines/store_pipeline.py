@@ -25,6 +25,7 @@ from pipelines.archive.store import (
     record_page_decisions,
     save_articles,
     save_site,
+    save_spider_aliases,
     start_crawl,
     urls_to_skip,
 )
@@ -73,6 +74,7 @@ class StoragePipeline:
         self.revisit_after_hours = setting(settings, "TINTUC_REVISIT_AFTER_HOURS")
         self.batch: list[dict] = []
         self.decisions: list[tuple] = []  # (capture_id, kind, reason), written with the batch
+        self.aliases: list[tuple] = []  # (url, alias_of, capture_id): PageDecision.alias_of
         self.page_kinds = {"article": 0, "listing": 0, "other": 0}
         self.db = None
         self.crawl_id: int | None = None
@@ -136,6 +138,8 @@ class StoragePipeline:
             self.mark_gone(item.url, item.reason)
         elif isinstance(item, PageDecision):
             self.decide(item.capture_id, item.kind, item.reason)
+            if item.alias_of:
+                self.aliases.append((item.url, item.alias_of, item.capture_id))
             if item.gone:
                 self.mark_gone(item.url, item.reason)
         elif isinstance(item, Article):
@@ -163,16 +167,18 @@ class StoragePipeline:
             with self.db.conn:
                 record_page_decisions(self.db, self.decisions)
             self.decisions = []
-        if not self.batch:
-            return
-        counts = save_articles(self.db, self.batch, self.crawl_id)
-        self.batch = []
-        for key, value in counts.items():
-            self.counts[key] += value
-            self.stats.inc_value(f"tintuc/articles_{key}", value)
-        self.db["crawls"].update(self.crawl_id, self.crawl_counts())
-        if checkpoint_if_large(self.db, self.db_path):
-            self.stats.inc_value("tintuc/wal_checkpoints")
+        if self.batch:
+            counts = save_articles(self.db, self.batch, self.crawl_id)
+            self.batch = []
+            for key, value in counts.items():
+                self.counts[key] += value
+                self.stats.inc_value(f"tintuc/articles_{key}", value)
+            self.db["crawls"].update(self.crawl_id, self.crawl_counts())
+            if checkpoint_if_large(self.db, self.db_path):
+                self.stats.inc_value("tintuc/wal_checkpoints")
+        if self.aliases:  # after the batch: its article may be the one they are addresses of
+            with self.db.conn:
+                self.aliases = save_spider_aliases(self.db, self.aliases, self.crawl_id)
 
     def crawl_counts(self) -> dict:
         return {

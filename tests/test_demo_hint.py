@@ -6,9 +6,13 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from tintuc.cli import main
 from tintuc.cli.crawling import serve_hint
 
 
@@ -29,3 +33,16 @@ def test_the_hint_says_tintuc_when_run_as_a_module(monkeypatch):
     monkeypatch.setattr(sys, "argv", [str(Path("tintuc") / "__main__.py"), "demo"])
     monkeypatch.setenv("PATH", "")
     assert serve_hint("archive.db") == "tintuc serve --db archive.db"
+
+
+def test_a_port_in_use_names_the_option_that_picks_another(tmp_path):
+    # a new user's own test portal held 8765: `make demo` said "Address already in use" and
+    # nothing of --port (nor a way to give it to make)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "a.db"),
+                                           "--port", str(port)])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"port {port}" in result.output and "--port N (make demo DEMO_PORT=N)" in result.output

@@ -768,3 +768,35 @@ def test_what_one_worker_learns_of_item_urls_all_use(redis_url, tmp_path):
     assert by_worker["w1"] and by_worker["w2"], by_worker  # both fetched articles
     assert len({c["url"] for c in captures}) > len(ARTICLES)  # some met in both contexts
     assert titles == Counter(ARTICLES.values()), [r["url"] for r in stored]
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_an_address_a_worker_paired_is_an_alias_of_the_article_the_ingester_stores(
+        redis_url, tmp_path):
+    """A worker's spelling test pairs a page with one it extracted (``PageDecision.alias_of``):
+    the ingester records it as an address of that article, in the batch the article is stored
+    in or a later one, as ``tintuc crawl`` does (persona15)."""
+    from crawler.sites import generic_profile
+
+    conn = connect(redis_url)
+    token = enqueue(conn, generic_profile("http://127.0.0.1:9/"), None, "http://127.0.0.1:9/")
+    first = "http://127.0.0.1:9/thoi-su/bai-1.html"
+    other = "http://127.0.0.1:9/kinh-te/bai-1.html"  # the same article filed in two sections
+    key = "warc/w1-x.warc.gz#500"
+    for message in (
+        {"type": "capture", "crawl": token, "key": key,
+         "row": {"url": other, "final_url": other, "status": 200, "time": "2026-01-01T00:00:00",
+                 "warc_file": "warc/w1-x.warc.gz", "warc_offset": 500, "warc_length": 9}},
+        {"type": "decision", "crawl": token, "url": other, "capture_id": key, "kind": "other",
+         "reason": f"the same page as {first}", "gone": False, "alias_of": first},
+    ):  # fmt: skip  (the decision comes before its article: the next batch pairs them)
+        conn.xadd(STREAM, {"m": json.dumps(message)})
+    ingester = Ingester(conn, str(tmp_path / "archive.db"))
+    ingester.run(until_idle=0.1)
+    send_results(conn, token, first, offset=0)
+    ingester.run(until_idle=0.1)
+    ingester.close()
+    aliases = rows(tmp_path / "archive.db", "SELECT al.url, a.url AS article, c.url AS capture "
+                    "FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+                    "JOIN captures c ON c.id = al.capture_id")  # fmt: skip
+    assert aliases == [{"url": other, "article": first, "capture": other}]

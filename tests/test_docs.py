@@ -94,6 +94,19 @@ def test_every_command_and_option_is_in_commands_md(path, command):
     assert not missing, f"docs/commands.md, section `{path}`, does not describe {missing}"
 
 
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_the_examples_of_each_help_read_as_written(path, command):
+    """An example command in a docstring is printed by ``--help`` on a line of its own, as
+    written: click rewraps a paragraph to 80 columns, which joined two examples into one line
+    (``tintuc scheduler``) and cut a file name at its hyphen (``-o lien-ket-`` / ``vung.csv``),
+    so a reader's copy and paste ran something else. A ``\\b`` line keeps a block as it is."""
+    examples = [line.strip() for line in (command.help or "").splitlines()
+                if line.strip().startswith("tintuc ")]  # fmt: skip
+    shown = {line.strip() for line in
+             command.get_help(click.Context(command, info_name=path)).splitlines()}
+    assert [e for e in examples if e not in shown] == []
+
+
 def tintuc_settings_in_code() -> set[str]:
     names = {name for name in vars(crawler.settings) if name.startswith("TINTUC_")}
     for source in SETTING_SOURCES:

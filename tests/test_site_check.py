@@ -24,6 +24,7 @@ from tintuc.site_check import (
     listing_patterns,
     profile_toml,
     read_sample,
+    some_of,
 )
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
@@ -98,6 +99,13 @@ def report(articles: list[SampleArticle]) -> SiteReport:
     found.listing_patterns = listing_patterns(["http://x.vn/", "http://x.vn/tin-tuc?page=2"])
     found.sitemaps = ["http://x.vn/sitemap.xml"]
     return found
+
+
+def test_a_warning_that_counts_urls_says_how_many_it_leaves_out():
+    # "5 article URLs of a rarer shape:" named 3 and stopped, as if the other 2 did not exist
+    urls = [f"http://x.vn/bai/{n}" for n in range(5)]
+    assert some_of(urls) == "http://x.vn/bai/0, http://x.vn/bai/1, http://x.vn/bai/2 and 2 more"
+    assert some_of(urls[:3]) == "http://x.vn/bai/0, http://x.vn/bai/1, http://x.vn/bai/2"
 
 
 def test_problems_no_article_or_undated_articles():

@@ -260,7 +260,8 @@ def test_status_shows_each_site_with_its_last_crawl(tmp_path):
     crawl_id = start_crawl(db, "sample")
     save_articles(db, [{"url": f"{PORTAL}/tin-tuc/a-1.html", "site": "sample", "title": "A",
                         "text": "Một bài."}])  # fmt: skip
-    finish_crawl(db, crawl_id, "finished", pages=3, articles_new=1, errors=0)
+    # an edited article is what an archivist looks for: it was not in the line
+    finish_crawl(db, crawl_id, "finished", pages=3, articles_new=1, articles_changed=2, errors=0)
     started = db["crawls"].get(crawl_id)["started"]
     db.close()
     result = CliRunner().invoke(main, ["status", "--db", str(db_path)])
@@ -268,7 +269,7 @@ def test_status_shows_each_site_with_its_last_crawl(tmp_path):
     assert result.output.splitlines() == [
         f"{'quangninh-portal':20} {0:7} articles (0 removed)  never crawled",
         f"{'sample':20} {1:7} article  (0 removed)  "
-        f"crawl {crawl_id} finished {started}: 3 pages, 1 new, 0 errors",
+        f"crawl {crawl_id} finished {started}: 3 pages, 1 new, 2 changed, 0 errors",
     ]
 
 

@@ -39,6 +39,7 @@ from pipelines.archive.store import (
     record_page_decisions,
     save_articles,
     save_site,
+    save_spider_aliases,
     start_crawl,
     urls_to_skip,
     write_transaction,
@@ -262,6 +263,9 @@ class Ingester:
         self.stored = 0
         self.begun: set[int] = set()  # crawls with a worker's result in the archive
         self.waiting_since: dict[int, float] = {}  # running crawl without a worker -> since
+        # crawls.id -> the pages a worker judged other addresses of a page, whose article is
+        # not stored yet: (url, alias_of, capture_id), PageDecision.alias_of
+        self.spider_aliases: dict[int, list[tuple]] = {}
 
     def prepare(self) -> None:
         """The consumer group, the stored-URL sets rebuilt from the archive, and (should Redis
@@ -419,6 +423,9 @@ class Ingester:
                     capture_id = self.capture_ids_of(message["capture_id"])
                     decision = (capture_id, message["kind"], message["reason"])
                     record_page_decisions(self.db, [decision])
+                    if message.get("alias_of"):
+                        self.spider_aliases.setdefault(crawl_id, []).append(
+                            (message["url"], message["alias_of"], capture_id))
                     if message.get("gone"):  # a soft 404 (crawler.items.PageDecision)
                         self.gone(articles, message["url"], message["reason"])
                 elif kind == "error":
@@ -428,8 +435,11 @@ class Ingester:
                 elif kind == "worker_done":
                     finished.append((crawl_id, message))
             self.flush(articles)
+            for crawl_id, aliases in list(self.spider_aliases.items()):
+                self.spider_aliases[crawl_id] = save_spider_aliases(self.db, aliases, crawl_id)
             for crawl_id, message in finished:
                 self.finish(crawl_id, message)
+                self.spider_aliases.pop(crawl_id, None)
         ids = [i for i, _ in entries]
         self.conn.pipeline().xack(STREAM, GROUP, *ids).xdel(STREAM, *ids).execute()
         for site, urls in stored_urls.items():

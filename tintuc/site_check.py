@@ -85,6 +85,12 @@ class SiteReport:
         return []
 
 
+def some_of(urls: list[str], shown: int = 3) -> str:
+    """The first ``shown`` URLs, and how many more there are: "a, b, c and 2 more"."""
+    more = f" and {len(urls) - shown} more" if len(urls) > shown else ""
+    return ", ".join(urls[:shown]) + more
+
+
 def check_site(
     target: str,
     *,
@@ -183,18 +189,16 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
     everywhere = NAVIGATION_SHARE * len(html_pages)
     menu = {u for u in article_urls if len(html_pages) >= 5 and linked[u] >= everywhere}
     if menu:
-        shown = sorted(menu)[:3]
-        more = f" and {len(menu) - len(shown)} more" if len(menu) > len(shown) else ""
         report.warnings.append(
             f"{plural(len(menu), 'page')} taken for articles {'is' if len(menu) == 1 else 'are'} "
             f"linked from nearly every page, as a menu or a 'latest news' box links them: "
-            f"{', '.join(shown)}{more}. Their URLs are left out of the article patterns; check "
+            f"{some_of(sorted(menu))}. Their URLs are left out of the article patterns; check "
             "that they are news"
         )
     report.article_patterns, odd = article_patterns(sorted(article_urls - menu))
     if odd:
         report.warnings.append(
-            f"{plural(len(odd), 'article URL')} of a rarer shape: {', '.join(odd[:3])}"
+            f"{plural(len(odd), 'article URL')} of a rarer shape: {some_of(odd)}"
         )
     # a pattern that also matches a sampled page that is not an article would store it: left
     # out of the profile (its "articles" are likely misjudged pages), and said

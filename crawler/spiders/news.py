@@ -329,13 +329,15 @@ class NewsSpider(scrapy.Spider):
             self.shapes.learn_teasers([u for u in teasers if u not in self.teaser_urls])
         self.teaser_urls.update(teasers)
         self.item_parts.learn(teasers)
-        alias_of = None
+        alias = None
         if decision is None:  # what the page shows, read once for both alias tests
             fingerprint = page_fingerprint(response.body)
-            alias_of = (self.canonical_alias(response, url, fingerprint)
-                        or self.spelling_alias(url, fingerprint))
-        if alias_of:
-            yield PageDecision(url, response.meta.get(CAPTURE_META), "other", alias_of)
+            alias = (self.canonical_alias(response, url, fingerprint)
+                     or self.spelling_alias(url, fingerprint))
+        if alias:
+            reason, alias_of = alias
+            yield PageDecision(url, response.meta.get(CAPTURE_META), "other", reason,
+                               alias_of=alias_of)
             yield from self.document_requests(documents)
         elif decision is None:
             hints = {"article_url": True} if self.article_res else {}
@@ -389,8 +391,10 @@ class NewsSpider(scrapy.Spider):
             yield from self.request_once(self.not_trapped([next_page]),
                                          priority=discovery.PRIORITY_LISTING)
 
-    def canonical_alias(self, response: TextResponse, url: str, fingerprint: int) -> str | None:
-        """Why the page at ``url`` is not handed to extraction, when its ``<link
+    def canonical_alias(self, response: TextResponse, url: str,
+                        fingerprint: int) -> tuple[str, str | None] | None:
+        """Why the page at ``url`` is not handed to extraction, and the URL it is another
+        address of once that showed the same article (else None), when its ``<link
         rel=canonical>`` names another URL of the site that shows the same article (the same
         title and longest text: ``fingerprint``, :func:`page_fingerprint` of the response):
         ``?id=12`` and ``/slug-12.html``,
@@ -429,17 +433,19 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("tintuc/canonical_ignored")
                 return None  # it shows something else
             self.crawler.stats.inc_value("tintuc/canonical_duplicates")
-            return f"the same article as its canonical URL {declared} (<link rel=canonical>)"
+            return (f"the same article as its canonical URL {declared} (<link rel=canonical>)",
+                    declared)
         self.aliases_waiting.setdefault(declared, {})[url] = fingerprint
         if declared not in self.requested:
             self.requested.add(declared)
             self.crawler.engine.crawl(self.request(declared, self.parse,
                                                    meta={"canonical_of": url}))  # fmt: skip
         return (f"its <link rel=canonical> names {declared}: stored there if that page shows "
-                "the same article, else this page is fetched again and stored")
+                "the same article, else this page is fetched again and stored", None)
 
-    def spelling_alias(self, url: str, fingerprint: int) -> str | None:
-        """Why the page at ``url`` is not handed to extraction, when a page at another
+    def spelling_alias(self, url: str, fingerprint: int) -> tuple[str, str] | None:
+        """Why the page at ``url`` is not handed to extraction, and that page's URL, when a
+        page at another
         spelling of its URL was, and showed the same (:func:`page_fingerprint`): the same
         :func:`crawler.urls.spelling_key` (letter case, Unicode form, query order: IIS
         answers ``/TinTuc/ChiTiet.aspx?ID=5`` and ``/tintuc/chitiet.aspx?id=5`` alike, a CMS
@@ -463,7 +469,7 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
                         "Unicode form, order of parameters, section, mobile host, AMP view or "
-                        "the context its item is linked in)")
+                        "the context its item is linked in)", first[0])
         return None
 
     def on_idle(self) -> None:

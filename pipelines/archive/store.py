@@ -359,21 +359,38 @@ def edited_copy(stored: str | None, new: str | None) -> float | None:
 
 def save_alias(db: sqlite_utils.Database, url: str, article: dict[str, Any], seen: str,
                capture_id: int | None, crawl_id: int | None,
-               content: str | None = None) -> None:
+               content: str | None = None, say_so: bool = True) -> None:
     """Record ``url`` as another address of the stored ``article`` (``article_aliases``), and
-    say so on its capture, which is kept as any capture (``content``: the page's
+    (``say_so``) say so on its capture, which is kept as any capture (``content``: the page's
     ``content_hash``, when it may show an edited text)."""
     first = db.execute("SELECT first_seen FROM article_aliases WHERE url = ?", [url]).fetchone()
     db["article_aliases"].upsert(
         {"url": url, "article_id": article["id"], "first_seen": first[0] if first else seen,
          "last_seen": seen, "capture_id": capture_id, "crawl_id": crawl_id}, pk="url",
     )  # fmt: skip
-    if capture_id is not None:
+    if capture_id is not None and say_so:
         text = "text" if content in (None, article["content_hash"]) else "an edit of its text"
         db.execute("UPDATE captures SET page_reason = ? WHERE id = ?",
                    [f"another address of the article stored at {article['url']} (the same "
                     f"title, {text} and date)", capture_id])  # fmt: skip
 
+
+def save_spider_aliases(db: sqlite_utils.Database, aliases: list[tuple[str, str, int | None]],
+                        crawl_id: int | None) -> list[tuple[str, str, int | None]]:
+    """Record each ``(url, first_url, capture_id)`` the crawl judged another spelling of a page
+    it had extracted (``PageDecision.alias_of``) as an address of the article stored at
+    ``first_url`` (:func:`save_alias`), as ``tintuc reextract`` would find it by its text.
+    Returns those whose first URL holds no article (yet: extraction may store it later)."""
+    left = []
+    for url, first_url, capture_id in aliases:
+        article = next(db["articles"].rows_where("url = ?", [first_url],
+                                                  select="id, url, content_hash"), None)
+        if article is None:
+            left.append((url, first_url, capture_id))
+        else:
+            # its capture keeps the crawl's reason: how it knew (a spelling, a canonical link)
+            save_alias(db, url, article, now_iso(), capture_id, crawl_id, say_so=False)
+    return left
 
 # A new text much shorter than the stored one that is its beginning is a worse capture of the
 # same article (a body cut short in transfer, a teaser above a login wall, a template half
@@ -632,7 +649,7 @@ def site_status(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Per site: its last crawl, that crawl's result, and how many articles (and removed ones)."""
     sql = """
         SELECT s.id, s.name, c.id AS crawl, c.status, c.started, c.finished, c.pages,
-               c.articles_new, c.errors,
+               c.articles_new, c.articles_changed, c.errors,
                (SELECT count(*) FROM articles a WHERE a.site = s.id) AS articles,
                (SELECT count(*) FROM articles a WHERE a.site = s.id AND a.removed IS NOT NULL)
                  AS removed

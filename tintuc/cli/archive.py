@@ -50,6 +50,7 @@ def status(db_path):
     for r in site_status(db):
         last = (f"crawl {r['crawl']} {r['status']} {r['started']}: "
                 f"{plural(r['pages'], 'page')}, {r['articles_new']} new, "
+                f"{r['articles_changed'] or 0} changed, "
                 f"{plural(r['errors'], 'error')}") if r["crawl"] else "never crawled"  # fmt: skip
         articles = "article " if r["articles"] == 1 else "articles"  # the columns stay aligned
         click.echo(f"{r['id']:20} {r['articles']:7} {articles} ({r['removed']} removed)  {last}")
@@ -82,8 +83,10 @@ def export(db_path, site, since, until, query, order, fmt, output, bom):
 
     Example:
 
+        \b
         tintuc export --query "liên kết vùng" --since 2025-01-01 -o lien-ket-vung.csv
 
+        \b
         tintuc export --format graphml --site sample --since 2025-01-01 -o links.graphml
     """
     from tintuc.export import GRAPH_FORMATS, ExportError, export_articles, export_graph

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shlex
 import shutil
 import subprocess
@@ -178,6 +179,8 @@ def demo(db_path, port):
         base_url, stop = serve_sample_portal(port)
     except OSError as exc:
         message = f"cannot serve the sample portal on port {port}: {exc}"
+        if exc.errno == errno.EADDRINUSE:  # a portal of one's own, or a demo still running
+            message += "; choose another with --port N (make demo DEMO_PORT=N)"
         raise click.ClickException(message) from None
     click.echo(f"sample portal served at {base_url}")
     try:

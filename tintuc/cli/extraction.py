@@ -23,6 +23,7 @@ def extract(file, url, site):
 
     Example:
 
+        \b
         tintuc extract saved-page.html --url https://baoquangninh.vn/bai-viet-123.html
     """
     from pipelines.extractor.article import extract_article

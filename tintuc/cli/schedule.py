@@ -159,6 +159,7 @@ def scheduler(db_path, poll, timeout_text, grace_text, once, sites_file, setting
 
     Example:
 
+        \b
         tintuc scheduler --db archive.db --timeout 3h
         tintuc scheduler --db archive.db --redis redis://10.0.0.1:6379/0
     """

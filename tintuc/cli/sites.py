@@ -60,6 +60,7 @@ def check(target, profile_path, max_pages, overrides, sites_file):
 
     Example:
 
+        \b
         tintuc sites check https://www.quangninh.gov.vn/ --write-profile quangninh.toml
     """
     from tintuc.site_check import check_site, profile_toml, report_lines
