@@ -30,7 +30,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "browser"
 HEADER = ["title", "published", "site", "url", "author", "description", "text", "removed",
-          "removed_reason", "part_of", "part"]  # fmt: skip
+          "removed_reason", "part_of", "part", "language"]  # fmt: skip
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tintuc.cli import main
 from tintuc.web import SERVE_SETTINGS
 
 HEADER = ["title", "published", "site", "url", "author", "description", "text", "removed",
-          "removed_reason", "part_of", "part"]  # fmt: skip
+          "removed_reason", "part_of", "part", "language"]  # fmt: skip
 BIG = 3000  # more than Datasette's 1,000-row page and max_returned_rows
 PARAGRAPH = "Thành phố Đà Nẵng và tỉnh Quảng Ninh đẩy mạnh liên kết vùng, phát triển du lịch. "
 
@@ -463,8 +463,8 @@ def test_every_export_says_which_rows_are_page_n_of_a_story(tmp_path):
     (table,) = fetch(archive, export_link(table_page))
     for text in (cli.stdout, search.text, table.text):
         rows = read_csv(text)
-        assert rows[0][-2:] == ["part_of", "part"]
-        parts = {r[3]: r[-2:] for r in rows[1:]}
+        assert rows[0][-3:-1] == ["part_of", "part"]
+        parts = {r[3]: r[-3:-1] for r in rows[1:]}
         assert {url: parts[url] for url in expected} == expected
         assert parts.get(ARTICLES[0]["url"], ["", ""]) == ["", ""]
     cli = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "tuyến đường",
@@ -472,6 +472,27 @@ def test_every_export_says_which_rows_are_page_n_of_a_story(tmp_path):
     records = [json.loads(line) for line in cli.stdout.splitlines()]
     records = {r["url"]: (r["part_of"], r["part"]) for r in records}
     assert records[f"{STORY}?trang=2"] == (STORY, 2) and records[STORY] == (None, None)
+
+
+def test_exports_say_each_articles_language(tmp_path):
+    """A journalist tells a story's English copy from the Vietnamese one in the spreadsheet:
+    the last column, ``language``, in the CLI's CSV and JSON and the search page's CSV."""
+    english = "https://baodanang.vn/en/da-nang-regional-links-1.html"
+    archive = build_archive(tmp_path / "archive.db", [
+        {**ARTICLES[0], "language": "vi"},
+        {**ARTICLES[0], "url": english, "title": "Da Nang steps up regional links",
+         "description": "", "text": "Da Nang leaders met Quang Nam on tourism links.",
+         "language": "en", "related": []},
+    ])  # fmt: skip
+    cli = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "baodanang"])
+    (search,) = fetch(archive, "/-/tintuc/export/archive.csv?_search=da+nang")
+    for text in (cli.stdout, search.text):
+        rows = read_csv(text)
+        assert rows[0][-1] == "language"
+        assert {r[3]: r[-1] for r in rows[1:]} == {ARTICLES[0]["url"]: "vi", english: "en"}
+    cli = CliRunner().invoke(main, ["export", "--db", str(archive), "--site", "baodanang",
+                                    "--format", "jsonl"])  # fmt: skip
+    assert {json.loads(line)["language"] for line in cli.stdout.splitlines()} == {"vi", "en"}
 
 
 def test_cli_export_of_an_archive_older_than_story_parts_leaves_them_empty(archive):
@@ -486,4 +507,4 @@ def test_cli_export_of_an_archive_older_than_story_parts_leaves_them_empty(archi
     result = CliRunner().invoke(main, ["export", "--db", str(archive), "-q", "đà nẵng"])
     assert result.exit_code == 0, result.output
     rows = read_csv(result.stdout)
-    assert rows[0] == HEADER and [r[-2:] for r in rows[1:]] == [["", ""], ["", ""]]
+    assert rows[0] == HEADER and [r[-3:-1] for r in rows[1:]] == [["", ""], ["", ""]]

@@ -28,10 +28,11 @@ from typing import TextIO
 from pipelines.text import fold
 
 # columns added later go last (removed, removed_reason; part_of, part: page N of a story split
-# over pages): spreadsheets made from earlier exports keep their columns
+# over pages; language: a story's copy in English is told from the Vietnamese one): spreadsheets
+# made from earlier exports keep their columns
 EXPORT_COLUMNS = (
     "title", "published", "site", "url", "author", "description", "text",
-    "removed", "removed_reason", "part_of", "part",
+    "removed", "removed_reason", "part_of", "part", "language",
 )  # fmt: skip
 BM25_WEIGHTS = (10.0, 3.0, 1.0)  # title, description, text
 RANK_SQL = "bm25(articles_fts, {}, {}, {})".format(*BM25_WEIGHTS)
