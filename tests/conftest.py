@@ -256,6 +256,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def port_in_use() -> Iterator[int]:
+    """A port of 127.0.0.1 that another program listens on, for as long as the block runs."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        yield held.getsockname()[1]
+
+
 def start_redis(port: int, folder: Path, *options: str) -> subprocess.Popen:
     """Debian's ``redis-server`` on 127.0.0.1:``port`` with its data in ``folder``, once it
     accepts connections (skips the test when it is not installed: ``make test`` installs it)."""

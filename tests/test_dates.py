@@ -589,8 +589,12 @@ def test_the_walks_shortcuts_keep_every_label_and_date_class(dateline: str) -> N
     # the visible-date walk tells labels and date classes without regexes where the text or
     # name is ASCII: a sentence above the dateline starting like a label ("Then", "Posters")
     # is still no dateline, and each of these still is
-    decoys = ("<div>Then 23/12/2025 09:30 came</div><div>Posters of 23/12/2025 09:30</div>"
-              "<div class='entry-content'>23/12/2025</div>")
+    read_after_decoys("<div>Then 23/12/2025 09:30 came</div><div>Posters of 23/12/2025 09:30"
+                      "</div><div class='entry-content'>23/12/2025</div>", dateline)
+
+
+def read_after_decoys(decoys: str, dateline: str) -> None:
+    """The dateline is read (both ways: keeping the offset or not), the decoys above it not."""
     html = ARTICLE.format(before=SITE_CLOCK, dateline=decoys + dateline, after="")
     for keep_offset in (False, True):
         assert find_published(html, keep_offset)[:16] == "2025-12-24T09:30", dateline
@@ -605,11 +609,9 @@ def test_the_walks_shortcuts_keep_every_label_and_date_class(dateline: str) -> N
 def test_a_label_told_from_what_a_wrapper_holds_first_is_still_read(dateline: str) -> None:
     # the walk tells a wrapper's first words from its children's, told once for the page: a
     # wrapper whose first words are no label ("Then", a comment's text is none) stays none
-    decoys = ("<div><!-- Posted: 23/12/2025 09:30 --><span>Then</span> 23/12/2025 09:30</div>"
-              "<div><span> </span><b>Posters of 23/12/2025 09:30</b></div>")
-    html = ARTICLE.format(before=SITE_CLOCK, dateline=decoys + dateline, after="")
-    for keep_offset in (False, True):
-        assert find_published(html, keep_offset)[:16] == "2025-12-24T09:30", dateline
+    read_after_decoys("<div><!-- Posted: 23/12/2025 09:30 --><span>Then</span> 23/12/2025 "
+                      "09:30</div><div><span> </span><b>Posters of 23/12/2025 09:30</b></div>",
+                      dateline)
 
 
 def test_an_elements_first_words_are_those_of_its_text_in_order() -> None:

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import port_in_use
 
 from tintuc.cli import main
 from tintuc.cli.crawling import serve_hint
@@ -38,10 +38,7 @@ def test_the_hint_says_tintuc_when_run_as_a_module(monkeypatch):
 def test_a_port_in_use_names_the_option_that_picks_another(tmp_path):
     # a new user's own test portal held 8765: `make demo` said "Address already in use" and
     # nothing of --port (nor a way to give it to make)
-    with socket.socket() as held:
-        held.bind(("127.0.0.1", 0))
-        held.listen()
-        port = held.getsockname()[1]
+    with port_in_use() as port:
         result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "a.db"),
                                            "--port", str(port)])  # fmt: skip
     assert result.exit_code == 1

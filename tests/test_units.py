@@ -7,10 +7,10 @@ objects; CLI commands run through click's ``CliRunner``.
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from click.testing import CliRunner
+from conftest import port_in_use
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Headers, HtmlResponse, Request, Response
@@ -305,10 +305,7 @@ def test_serve_on_a_busy_port_says_so_before_starting(tmp_path, monkeypatch):
     monkeypatch.setattr(datasette_cli, "main", lambda **kwargs: started.append(kwargs))
     monkeypatch.delenv(WRITE_ENV, raising=False)  # serve sets it: put back after the test
     open_archive(tmp_path / "archive.db").close()
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with port_in_use() as port:
         result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "archive.db"),
                                            "--port", str(port)])  # fmt: skip
     assert (result.exit_code, result.output) == (1, (
