@@ -848,6 +848,26 @@ def test_a_layout_table_read_whole_gives_way_to_plain_text_it_holds(monkeypatch)
     assert "fallback_used" not in result["flags"]
 
 
+def test_a_layout_table_body_plain_adds_more_to_says_so(monkeypatch) -> None:
+    # the body is the layout table read whole; plain reads a list beside it that the fast
+    # pass left out (short lines: not the page's prose, so the body was not asked). More
+    # words than the body's: the body stands and the loss is said; a few: nothing to say
+    from pipelines.extractor import article
+    lots = [f"Lô {n}: {n * 40} cây đước, giao tổ chăm sóc số {n}" for n in range(60)]
+    page = layout_table_page().replace("</table>", "</table><aside class='lo'>" + "".join(
+        f"<p>{lot}</p>" for lot in lots) + "</aside>")
+    monkeypatch.setattr(article, "_plain_trafilatura",
+                        lambda page, url: "\n".join([*BODY, *CAPTIONS, *lots]))
+    result = extract_article(page, URL)
+    check(result, [BODY[0], "Chuyên mục 3"], ["Lô 12: 480 cây đước"])
+    assert "plain_disagrees" in result["flags"]
+    monkeypatch.setattr(article, "_plain_trafilatura",
+                        lambda page, url: "\n".join([*BODY, *CAPTIONS, *lots[:5]]))
+    result = extract_article(page, URL)
+    check(result, [BODY[0], "Chuyên mục 3"], ["Lô 3: 120 cây đước"])
+    assert "plain_disagrees" not in result["flags"]
+
+
 def baseline_dump_page() -> str:
     """A page whose paragraphs are bare <div>s in nested boxes, a menu above and a column of
     other stories beside: trafilatura's own extraction finds almost nothing there."""
