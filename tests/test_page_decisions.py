@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import Article, PageDecision
 from crawler.spiders.news import NewsSpider
 from pipelines.archive.schema import open_archive
+from pipelines.archive.store import record_page_decisions
 from pipelines.store_pipeline import StoragePipeline
 from tintuc.crawl import summary_lines
 from tintuc.reextract import reextract
@@ -28,6 +29,21 @@ def add_capture(db_path, url: str) -> int:
                                             "content_type": "text/html"}).last_pk  # fmt: skip
     db.close()
     return capture_id
+
+
+def test_a_long_reason_is_cut_at_a_word_and_says_so(tmp_path):
+    # cut at 200 characters mid-word, it read "… AMP view or the"
+    db_path = tmp_path / "archive.db"
+    capture_id = add_capture(db_path, f"{SITE}/a")
+    reason = "the same page as " + SITE + "/b, its URL spelt another way " + "(letter case) " * 20
+    db = open_archive(db_path)
+    with db.conn:
+        record_page_decisions(db, [(capture_id, "other", reason)])
+    db.close()
+    (row,) = query(db_path, "SELECT page_reason FROM captures")
+    kept = row["page_reason"]
+    assert len(kept) <= 200 and kept.endswith(" …")
+    assert reason.startswith(kept.removesuffix(" …")) and kept.removesuffix(" …").endswith("case)")
 
 
 def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_path):

@@ -50,6 +50,7 @@ class SampleArticle:
     published: str | None
     body_chars: int
     related: int
+    document: bool = False  # a PDF or office file, whose date is seldom on the page
 
 
 @dataclass
@@ -78,7 +79,7 @@ class SiteReport:
             return ["no article found in the sample"]
         if not self.article_patterns:
             return ["no article URL pattern learned from the pages taken for articles"]
-        undated = [a.url for a in self.articles if not a.published]
+        undated = [a.url for a in self.articles if not a.published and not a.document]
         if undated:
             return [f"{len(undated)} of {len(self.articles)} articles have no date, e.g. "
                     f"{undated[0]}"]  # fmt: skip
@@ -128,7 +129,8 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
         ))  # fmt: skip
         stored = list(db.query(
             "SELECT url, title, published, length(coalesce(text, '')) AS chars, "
-            "(SELECT count(*) FROM related_links r WHERE r.from_url = a.url) AS related "
+            "(SELECT count(*) FROM related_links r WHERE r.from_url = a.url) AS related, "
+            "(SELECT c.content_type FROM captures c WHERE c.id = a.capture_id) AS content_type "
             "FROM articles a ORDER BY published DESC"
         ))  # fmt: skip
         pages = db.execute("SELECT coalesce(max(pages), 0) FROM crawls").fetchone()[0]
@@ -139,7 +141,15 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
         db.close()
     report = SiteReport(target, profile, pages=pages, first_error=first_error and first_error[0])
     report.articles = [SampleArticle(r["url"], r["title"] or "", r["published"], r["chars"],
-                                     r["related"]) for r in stored]  # fmt: skip
+                                     r["related"], "html" not in (r["content_type"] or "html"))
+                       for r in stored]  # fmt: skip
+    # notices whose content is an attached PDF show no date: said, not a failed check
+    undated_documents = [a.url for a in report.articles if a.document and not a.published]
+    if undated_documents:
+        report.warnings.append(
+            f"{plural(len(undated_documents), 'document')} (PDF or office files) without a "
+            f"date: {some_of(undated_documents)}; they are kept with no date"
+        )
     article_urls = {a.url for a in report.articles}
     bodies = {}
     for capture in captures:
@@ -165,6 +175,12 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
             report.feeds += feed_links(body, url)
     report.feeds = list(dict.fromkeys(report.feeds))
     report.sitemaps = list(dict.fromkeys(report.sitemaps))
+    linked = defaultdict(int)  # how many sampled pages link each URL
+    for _, url, body in html_pages:
+        for link in set(page_links(body, url)):
+            linked[link] += 1
+    everywhere = NAVIGATION_SHARE * len(html_pages)
+    in_menu = {u for u, n in linked.items() if len(html_pages) >= 5 and n >= everywhere}
     seen_listings: set[str] = set()
     pager_links: list[str] = []
     for capture, url, body in html_pages:
@@ -173,7 +189,11 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
         links = page_links(body, url)
         kind = capture.get("page_kind")
         teasers = sum(1 for link in links if link in article_urls)
-        if kind == "listing" or (kind is None and teasers >= MIN_TEASERS):
+        # a section page the menu links ("/van-hoa/", two teasers the extractor takes for too
+        # few) is a listing: a profile without it never reaches that section
+        section_page = url in in_menu and any(
+            section_of(link) == section_of(url) != "" for link in links if link in article_urls)
+        if kind == "listing" or (kind is None and teasers >= MIN_TEASERS) or section_page:
             if url not in seen_listings:
                 seen_listings.add(url)
                 report.listings.append(url)
@@ -182,12 +202,11 @@ def read_sample(db_path: str, target: str, profile: SiteProfile) -> SiteReport:
             report.other.append((url, capture.get("page_reason") or "neither article nor listing"))
     # articles are not in the site-wide menu: a page linked from (nearly) every sampled page
     # and taken for an article is more likely "Giới thiệu" or "Liên hệ" than news
-    linked = defaultdict(int)
-    for _, url, body in html_pages:
-        for link in set(page_links(body, url)):
-            linked[link] += 1
-    everywhere = NAVIGATION_SHARE * len(html_pages)
-    menu = {u for u in article_urls if len(html_pages) >= 5 and linked[u] >= everywhere}
+    menu = article_urls & in_menu
+    # a box on every page ("Tin đọc nhiều") links news too: a menu-linked page under a section
+    # that holds other sampled articles or a listing is learned from, so its section stays in
+    sections = {section_of(u) for u in [*(article_urls - menu), *report.listings]}
+    menu = {u for u in menu if not (section_of(u) and section_of(u) in sections)}
     if menu:
         report.warnings.append(
             f"{plural(len(menu), 'page')} taken for articles {'is' if len(menu) == 1 else 'are'} "
@@ -295,17 +314,33 @@ def url_pattern(urls: list[str], digits_always: bool = False) -> str:
     return rf"^https?://[^/]+/{path}{query}$"
 
 
+def section_of(url: str) -> str:
+    """The URL's first folder ("kinh-te" of ``/kinh-te/slug-12.html``), "" for none."""
+    return shape_key(url)[0]
+
+
 def article_patterns(urls: list[str]) -> tuple[list[str], list[str]]:
-    """Patterns for the article URLs, one per common shape; and the URLs of rare shapes."""
+    """Patterns for the article URLs, one per common shape; and the URLs of rare shapes. A
+    section the sample met once (``/van-hoa/slug-7.html`` beside two ``/kinh-te/…``) is
+    added to the pattern whose shape its URL has in every part but the section."""
     groups: dict[tuple, list[str]] = defaultdict(list)
     for url in urls:
         groups[shape_key(url)].append(url)
-    patterns, odd = [], []
-    for members in sorted(groups.values(), key=len, reverse=True):
-        if len(members) >= 2 or len(groups) == 1:
-            patterns.append(url_pattern(members))
-        else:
-            odd += members
+    common = [m for m in groups.values() if len(m) >= 2 or len(groups) == 1]
+    odd = [u for m in groups.values() if m not in common for u in m]
+    patterns = []
+    for members in sorted(common, key=len, reverse=True):
+        pattern, section = url_pattern(members), section_of(members[0])
+        head = r"^https?://[^/]+/" + re.escape(section) + "/"
+        known = section and pattern.startswith(head)  # a section of digits is generalised
+        joined = [u for u in odd if known and section_of(u) and re.search(
+            pattern, u.replace(f"/{section_of(u)}/", f"/{section}/", 1))]  # fmt: skip
+        if joined:
+            odd = [u for u in odd if u not in joined]
+            names = sorted({section, *map(section_of, joined)})
+            pattern = (r"^https?://[^/]+/(?:" + "|".join(map(re.escape, names)) + ")/"
+                       + pattern[len(head):])  # fmt: skip
+        patterns.append(pattern)
     return patterns, odd
 
 

@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from textwrap import shorten
 from typing import Any, Literal
 
 import sqlite_utils
@@ -161,8 +162,8 @@ def record_page_decisions(db: sqlite_utils.Database, decisions: Iterable[tuple])
     """Write what each fetched HTML page was judged to be on its ``captures`` row:
     ``(capture_id, kind, reason)`` tuples, kind one of :data:`PAGE_KINDS`. Rows without a
     capture id (capture off) are skipped. Returns how many rows were written."""
-    rows = [(kind, (reason or "")[:200], capture_id) for capture_id, kind, reason in decisions
-            if capture_id is not None]  # fmt: skip
+    rows = [(kind, shorten(reason or "", 200, placeholder=" …"), capture_id)  # at a word
+            for capture_id, kind, reason in decisions if capture_id is not None]  # fmt: skip
     if rows:
         db.conn.executemany("UPDATE captures SET page_kind = ?, page_reason = ? WHERE id = ?", rows)
     return len(rows)

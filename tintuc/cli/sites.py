@@ -56,7 +56,7 @@ def check(target, profile_path, max_pages, overrides, sites_file):
 
     Prints the feeds, sitemaps, listing and pager, the article URL pattern, sample articles
     and the pages it could not classify. Exits non-zero when it finds no article, or articles
-    without dates.
+    without dates (documents such as PDF notices without one are a warning).
 
     Example:
 
@@ -76,5 +76,5 @@ def check(target, profile_path, max_pages, overrides, sites_file):
     if profile_path and report.article_patterns:
         Path(profile_path).write_text(profile_toml(report), encoding="utf-8")
         click.echo(f"profile written to {profile_path}")
-    if report.problems:
-        raise click.ClickException("; ".join(report.problems))
+    if report.problems:  # said above as "problem: …", once
+        raise click.exceptions.Exit(1)
