@@ -204,3 +204,37 @@ def test_a_story_only_a_sitemap_names_keeps_its_later_pages(tmp_path):
         ("/tin/duong-ven-song-1.html?trang=2", "/tin/duong-ven-song-1.html", 2),
         ("/tin/duong-ven-song-1.html?trang=3", "/tin/duong-ven-song-1.html", 3),
     ]
+
+
+# the same site registered with a profile: its article patterns name each story's first page
+# only (a crawl by profile followed no ``?trang=2``, ``?page=2`` link: parts 2..N were lost)
+SPLIT_SITE_TOML = """\
+[sites.tach]
+name = "Báo Thử Tách Trang"
+province = "Quảng Ninh"
+kind = "newspaper"
+start_urls = ["{base}/"]
+article_patterns = ['/tin/[a-z0-9-]+\\.html$', '/phong-su/[a-z0-9-]+/$']
+listing_patterns = ['^https?://[^/]+/$', '/tin-tuc/', '/thong-bao/']
+checked_live = false
+politeness = {{ download_delay = 0, concurrency = 8, autothrottle = false }}
+"""
+
+
+@pytest.mark.e2e
+def test_a_crawl_by_profile_keeps_the_later_pages_its_article_patterns_leave_out(tmp_path):
+    db_path, sites = tmp_path / "archive.db", tmp_path / "sites.toml"
+    with serve_pages(split_stories) as (base, _):
+        sites.write_text(SPLIT_SITE_TOML.format(base=base), encoding="utf-8")
+        run_tintuc("crawl", "tach", "--sites", str(sites), "--db", str(db_path))
+    rows = query(db_path, "SELECT url, part_of, part FROM articles ORDER BY url")
+    parts = [(r["url"][len(base):], r["part_of"][len(base):], r["part"]) for r in rows
+             if r["part_of"]]
+    assert parts == [
+        ("/phong-su/nuoc-sach-vung-bien/?page=2", "/phong-su/nuoc-sach-vung-bien/", 2),
+        ("/phong-su/nuoc-sach-vung-bien/?page=3", "/phong-su/nuoc-sach-vung-bien/", 3),
+        ("/tin/duong-ven-song-1.html?trang=2", "/tin/duong-ven-song-1.html", 2),
+        ("/tin/duong-ven-song-1.html?trang=3", "/tin/duong-ven-song-1.html", 3),
+    ]
+    # the listings paged the same way are no story: nothing of theirs is stored as a part
+    assert len(rows) == len(TITLES) + 4

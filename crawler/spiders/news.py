@@ -95,6 +95,19 @@ HEADLINE_WORDS = 6  # an anchor of this many words is a headline, not navigation
 NEXT_PAGE_SEGMENT = re.compile(r"/([2-9]|[1-9]\d)/?$")
 
 
+def numbered_page(url: str) -> tuple[str, int] | None:
+    """``(the URL without its page number, N)`` when ``url`` is page N (2 or more, or a
+    pager's 1) of another page: ``<story>.html?trang=2``, ``<story>/?page=3``,
+    ``<story>-p2.html``, WordPress' ``<story>/2/``; None otherwise."""
+    if discovery.PAGE_HINT.search(url):
+        first, number = discovery.strip_page_number(url)
+    elif numbered := NEXT_PAGE_SEGMENT.search(url):  # WordPress' <!--nextpage-->: <story>/2/
+        first, number = url[: numbered.start()], int(numbered[1])
+    else:
+        return None
+    return (first, number) if number else None
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -238,7 +251,14 @@ class NewsSpider(scrapy.Spider):
 
     # --- classification -------------------------------------------------------------------
     def is_article_url(self, url: str) -> bool:
-        return any(r.search(url) for r in self.article_res)
+        """Whether the profile's article patterns name ``url``, or the page it is page N of:
+        patterns are learned from stories' first pages, and ``<story>.html?trang=2`` is the
+        same story's (its pager's links were never followed, the parts lost)."""
+        if any(r.search(url) for r in self.article_res):
+            return True
+        numbered = numbered_page(url)  # (its page number taken off with the slash before it)
+        return numbered is not None and any(r.search(first) for first in (
+            numbered[0], numbered[0] + "/") for r in self.article_res)
 
     def is_listing_url(self, url: str) -> bool:
         return not self.listing_res or any(r.search(url) for r in self.listing_res)
@@ -265,16 +285,16 @@ class NewsSpider(scrapy.Spider):
         ``<story>/?page=3``, ``<story>-p2.html``, ``<story>/2/``), its parts linked from its
         own pager. Its URL looks like a listing's pager, but a listing's first page is not
         linked as a headline; the extractor still tells an article from a listing."""
-        if discovery.PAGE_HINT.search(url):
-            first, number = discovery.strip_page_number(url)
-        elif numbered := NEXT_PAGE_SEGMENT.search(url):  # WordPress' <!--nextpage-->: <story>/2/
-            first, number = url[: numbered.start()], int(numbered[1])
-        else:
+        numbered = numbered_page(url)
+        if numbered is None:
             return None
-        if not number:
-            return None
+        first, number = numbered
         for candidate in (canonical_url(first), canonical_url(first + "/")):
-            if (candidate in self.teaser_urls or candidate in self.feed_urls) and candidate != url:
+            # with a profile, its article patterns say which pages are stories: the first page
+            # of a listing paged the same way (/thong-bao/?page=2) is a headline of the menu
+            known = (any(r.search(candidate) for r in self.article_res) if self.article_res
+                     else candidate in self.teaser_urls or candidate in self.feed_urls)
+            if known and candidate != url:
                 return candidate, number
         return None
 
