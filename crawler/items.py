@@ -85,6 +85,20 @@ class PageDecision:
     # the page is another address of the page at this URL (the spider's spelling or canonical
     # test): once an article is stored there, this URL is its ``article_aliases`` row
     alias_of: str | None = None
+    # no article comes at this URL in this crawl (False: its page is fetched again, as one
+    # cut short in transfer): a pending ``article_aliases`` row waiting for one is dropped
+    final: bool = True
+
+
+@dataclass
+class PageAlias:
+    """A page set aside while its ``<link rel=canonical>`` was fetched, which then showed the
+    same article (:meth:`crawler.spiders.news.NewsSpider.on_idle`): another address of the page
+    at ``alias_of``, its ``article_aliases`` row once an article is stored there."""
+
+    url: str
+    alias_of: str
+    capture_id: int | None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.checks import setting
-from crawler.items import Article, FetchError, PageDecision, PageGone
+from crawler.items import Article, FetchError, PageAlias, PageDecision, PageGone
 from crawler.state import CrawlState
 from pipelines.archive.schema import checkpoint_if_large, open_archive
 from pipelines.archive.store import (
@@ -75,6 +75,8 @@ class StoragePipeline:
         self.batch: list[dict] = []
         self.decisions: list[tuple] = []  # (capture_id, kind, reason), written with the batch
         self.aliases: list[tuple] = []  # (url, alias_of, capture_id): PageDecision.alias_of
+        # URLs judged no article (or failed) in this crawl: an alias waiting for one is dropped
+        self.not_articles: set[str] = set()
         self.page_kinds = {"article": 0, "listing": 0, "other": 0}
         self.db = None
         self.crawl_id: int | None = None
@@ -132,6 +134,7 @@ class StoragePipeline:
             self.errors += 1
             self.stats.inc_value("tintuc/errors")
             record_error(self.db, self.crawl_id, item.url, item.error, item.status)
+            self.not_articles.add(item.url)
             if item.status in (404, 410):
                 self.mark_gone(item.url, f"HTTP {item.status}")
         elif isinstance(item, PageGone):
@@ -140,8 +143,12 @@ class StoragePipeline:
             self.decide(item.capture_id, item.kind, item.reason)
             if item.alias_of:
                 self.aliases.append((item.url, item.alias_of, item.capture_id))
+            elif item.final:
+                self.not_articles.add(item.url)
             if item.gone:
                 self.mark_gone(item.url, item.reason)
+        elif isinstance(item, PageAlias):
+            self.aliases.append((item.url, item.alias_of, item.capture_id))
         elif isinstance(item, Article):
             self.batch.append(article_dict(item))
             self.decide(item.capture_id, "article", item.page_reason or "extracted as an article")
@@ -178,7 +185,8 @@ class StoragePipeline:
                 self.stats.inc_value("tintuc/wal_checkpoints")
         if self.aliases:  # after the batch: its article may be the one they are addresses of
             with self.db.conn:
-                self.aliases = save_spider_aliases(self.db, self.aliases, self.crawl_id)
+                left = save_spider_aliases(self.db, self.aliases, self.crawl_id)
+            self.aliases = [alias for alias in left if alias[1] not in self.not_articles]
 
     def crawl_counts(self) -> dict:
         return {

@@ -35,7 +35,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from crawler.capture import CaptureMiddleware
 from crawler.checks import setting
-from crawler.items import CAPTURE_META, Article, FetchError, PageDecision, PageGone
+from crawler.items import CAPTURE_META, Article, FetchError, PageAlias, PageDecision, PageGone
 from crawler.redis_frontier import FrontierLeases
 from crawler.state import CrawlState
 from pipelines.archive.clusters import signature
@@ -189,6 +189,8 @@ class StreamPipeline:
             message |= {"type": "decision", **asdict(item)}
         elif isinstance(item, PageGone):
             message |= {"type": "gone", **asdict(item)}
+        elif isinstance(item, PageAlias):
+            message |= {"type": "alias", **asdict(item)}
         else:
             return item
         send(self.conn, message)

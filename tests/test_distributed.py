@@ -673,6 +673,35 @@ def test_an_article_fetched_at_two_urls_by_two_workers_is_stored_once(redis_url,
         assert 0 < conn.ttl(f"tintuc:crawl:1:requests:{table}") <= TABLE_TTL
 
 
+@pytest.mark.e2e
+def test_pages_that_waited_for_their_canonical_url_are_its_aliases(redis_url, tmp_path):
+    """Print views found first (the crawl starts at their listing), each naming an article URL
+    no page links: each waits while its canonical URL is fetched, by either of two workers,
+    and once that shows the same article it is an address of it (before: 6 articles, 0
+    aliases; its capture only said so)."""
+    shared = tmp_path / "archive.db"
+    with serving(FiledTwice) as (base, _):
+        run_tintuc("enqueue", "--start-url", base + "/ban-in/", "--redis", redis_url)
+        workers = [start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
+                                "--name", f"w{n}", cwd=tmp_path) for n in (1, 2)]  # fmt: skip
+        for worker in workers:
+            output, _ = worker.communicate(timeout=240)
+            assert worker.returncode == 0, output
+        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                                "--until-idle", "3", cwd=tmp_path)  # fmt: skip
+        output, _ = ingester.communicate(timeout=240)
+        assert ingester.returncode == 0, output
+    stored = rows(shared, "SELECT url FROM articles")
+    assert sorted(r["url"].removeprefix(base) for r in stored) == [
+        FiledTwice.article_url("/thoi-su/", n) for n in range(len(DISTRICTS))]
+    aliases = rows(shared, "SELECT article_aliases.url, articles.url AS article_url "
+                           "FROM article_aliases JOIN articles ON articles.id = article_id")
+    assert {(a["url"].removeprefix(base), a["article_url"].removeprefix(base))
+            for a in aliases} == {(FiledTwice.article_url("/ban-in/", n),
+                                   FiledTwice.article_url("/thoi-su/", n))
+                                  for n in range(len(DISTRICTS))}  # fmt: skip
+
+
 SECTIONS = {3: "Thời sự", 4: "Kinh tế", 5: "Văn hóa", 6: "Xã hội"}
 PLACES = ["Xã Quan Lạn", "Huyện Cô Tô", "Thị xã Quảng Yên", "Huyện Ba Chẽ"]
 EVENTS = ["khánh thành nhà văn hóa thôn", "ra quân làm đường giao thông nông thôn",
@@ -800,3 +829,28 @@ def test_an_address_a_worker_paired_is_an_alias_of_the_article_the_ingester_stor
                     "FROM article_aliases al JOIN articles a ON a.id = al.article_id "
                     "JOIN captures c ON c.id = al.capture_id")  # fmt: skip
     assert aliases == [{"url": other, "article": first, "capture": other}]
+
+
+@pytest.mark.e2e  # a real redis-server (make test installs it)
+def test_an_alias_waits_no_more_once_its_address_is_judged_no_article(redis_url, tmp_path):
+    """The ingester's pages paired with another (a decision's ``alias_of``, an ``alias``
+    message) wait for an article there only until that address is judged no article in the
+    crawl (before: looked up again at every batch while the crawl ran)."""
+    from crawler.sites import generic_profile
+
+    conn = connect(redis_url)
+    token = enqueue(conn, generic_profile("http://127.0.0.1:9/"), None, "http://127.0.0.1:9/")
+    first = "http://127.0.0.1:9/thoi-su/"
+    for message in (
+        {"type": "decision", "crawl": token, "url": first + "?a=1", "capture_id": None,
+         "kind": "other", "reason": "spelling", "gone": False, "alias_of": first},
+        {"type": "decision", "crawl": token, "url": first, "capture_id": None,
+         "kind": "listing", "reason": "12 teaser headlines", "gone": False, "alias_of": None},
+        {"type": "alias", "crawl": token, "url": first + "?in=1", "alias_of": first,
+         "capture_id": None},
+    ):  # fmt: skip
+        conn.xadd(STREAM, {"m": json.dumps(message)})
+    ingester = Ingester(conn, str(tmp_path / "archive.db"))
+    ingester.run(until_idle=0.1)
+    ingester.close()
+    assert ingester.spider_aliases == {1: []}

@@ -11,7 +11,7 @@ import pytest
 from conftest import Answer, query, run_tintuc, serve_pages
 from scrapy.utils.test import get_crawler
 
-from crawler.items import Article, PageDecision
+from crawler.items import Article, PageAlias, PageDecision
 from crawler.spiders.news import NewsSpider
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import record_page_decisions
@@ -76,6 +76,36 @@ def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_pa
     assert crawl == {"pages_article": 1, "pages_listing": 1, "pages_other": 2}
     assert crawler.stats.get_value("tintuc/pages_other") == 2
     assert "  pages judged: 1 article, 1 listing, 2 other" in summary_lines(str(db_path), 1)
+
+
+def test_an_alias_waits_for_its_article_only_until_its_address_is_judged_no_article(tmp_path):
+    """A page the spider paired with another (PageDecision.alias_of, PageAlias) waits for an
+    article at that address, flush after flush; once that address is judged no article in this
+    crawl it waits no more (before, it was looked up at every flush until the crawl ended),
+    and one whose address is to be fetched again (cut short) still gets its row."""
+    db_path = tmp_path / "archive.db"
+    crawler = get_crawler(NewsSpider, {
+        "EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_DB": str(db_path),
+        "TINTUC_BATCH_SIZE": 1,
+    })  # fmt: skip
+    crawler.spider = NewsSpider.from_crawler(crawler, start_url=SITE + "/")
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    pipeline.process_item(PageDecision(f"{SITE}/a?in=1", None, "other", "spelling",
+                                       alias_of=f"{SITE}/a"))  # fmt: skip
+    pipeline.process_item(PageDecision(f"{SITE}/b?in=1", None, "other", "spelling",
+                                       alias_of=f"{SITE}/b"))  # fmt: skip
+    pipeline.process_item(PageDecision(f"{SITE}/b", None, "other", "cut short", final=False))
+    pipeline.process_item(PageDecision(f"{SITE}/a", None, "other", "no headline"))
+    pipeline.process_item(PageAlias(f"{SITE}/a?print", f"{SITE}/a", None))  # after: not kept
+    pipeline.flush()
+    assert [alias[0] for alias in pipeline.aliases] == [f"{SITE}/b?in=1"]
+    pipeline.process_item(Article(url=f"{SITE}/b", site="notices.test", fetched="2025-01-01",
+                                  title="B", text="Một câu."))  # fmt: skip
+    pipeline.close_spider()
+    assert pipeline.aliases == []
+    assert [r["url"] for r in query(db_path, "SELECT url FROM article_aliases")] == [
+        f"{SITE}/b?in=1"]
 
 
 # --- e2e ------------------------------------------------------------------------------------

@@ -266,6 +266,7 @@ class Ingester:
         # crawls.id -> the pages a worker judged other addresses of a page, whose article is
         # not stored yet: (url, alias_of, capture_id), PageDecision.alias_of
         self.spider_aliases: dict[int, list[tuple]] = {}
+        self.not_articles: dict[int, set[str]] = {}  # crawls.id -> URLs judged no article
 
     def prepare(self) -> None:
         """The consumer group, the stored-URL sets rebuilt from the archive, and (should Redis
@@ -426,20 +427,35 @@ class Ingester:
                     if message.get("alias_of"):
                         self.spider_aliases.setdefault(crawl_id, []).append(
                             (message["url"], message["alias_of"], capture_id))
+                    elif message.get("final", True):
+                        self.not_articles.setdefault(crawl_id, set()).add(message["url"])
                     if message.get("gone"):  # a soft 404 (crawler.items.PageDecision)
                         self.gone(articles, message["url"], message["reason"])
+                elif kind == "alias":  # crawler.items.PageAlias
+                    self.spider_aliases.setdefault(crawl_id, []).append(
+                        (message["url"], message["alias_of"],
+                         self.capture_ids_of(message["capture_id"])))  # fmt: skip
                 elif kind == "error":
                     self.error(crawl_id, message, articles)
+                    self.not_articles.setdefault(crawl_id, set()).add(message["url"])
                 elif kind == "gone":
                     self.gone(articles, message["url"], message["reason"])
                 elif kind == "worker_done":
                     finished.append((crawl_id, message))
             self.flush(articles)
             for crawl_id, aliases in list(self.spider_aliases.items()):
-                self.spider_aliases[crawl_id] = save_spider_aliases(self.db, aliases, crawl_id)
+                not_articles = self.not_articles.get(crawl_id, set())
+                self.spider_aliases[crawl_id] = [
+                    alias for alias in save_spider_aliases(self.db, aliases, crawl_id)
+                    if alias[1] not in not_articles]  # fmt: skip
             for crawl_id, message in finished:
                 self.finish(crawl_id, message)
-                self.spider_aliases.pop(crawl_id, None)
+            for crawl_id in {crawl_id for crawl_id, _ in finished}:
+                # a worker left: the crawl's tables end once no alias waits (another worker
+                # may still send the article one waits for)
+                if not self.spider_aliases.get(crawl_id):
+                    self.spider_aliases.pop(crawl_id, None)
+                    self.not_articles.pop(crawl_id, None)
         ids = [i for i, _ in entries]
         self.conn.pipeline().xack(STREAM, GROUP, *ids).xdel(STREAM, *ids).execute()
         for site, urls in stored_urls.items():

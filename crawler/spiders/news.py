@@ -32,12 +32,20 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.checks import check_start_urls, setting
-from crawler.items import CAPTURE_META, FetchedPage, FetchError, PageDecision, PageGone
+from crawler.items import (
+    CAPTURE_META,
+    FetchedPage,
+    FetchError,
+    PageAlias,
+    PageDecision,
+    PageGone,
+)
 from crawler.middlewares import (
     CUT_SHORT_RETRY,
     REFRESHED_PAGES,
@@ -134,7 +142,8 @@ class NewsSpider(scrapy.Spider):
         # <link rel=canonical>: what each page not naming another URL shows (page_fingerprint),
         # and the pages naming another URL, waiting for it to show the same (canonical_alias)
         self.fingerprints: dict[str, int] = {}
-        self.aliases_waiting: dict[str, dict[str, int]] = {}  # target -> {alias: fingerprint}
+        # target -> {alias: (fingerprint, capture id)}
+        self.aliases_waiting: dict[str, dict[str, tuple[int, int | None]]] = {}
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
         self.date_forms: set[str] = set()  # date archive forms said once (discovery)
@@ -331,7 +340,8 @@ class NewsSpider(scrapy.Spider):
                                f"sends its visitor on to {target} ({how})")
         if response.meta.get(CUT_SHORT_RETRY) is not None:
             yield PageDecision(first_url, response.meta[CUT_SHORT_RETRY], "other",
-                               "cut short in transfer (ends before </body></html>): fetched again")
+                               "cut short in transfer (ends before </body></html>): fetched again",
+                               final=False)
         decision = self.url_decision(url)
         part = self.story_part(url) if decision is None or decision[0] == "listing" else None
         if part and part[1] == 1:  # the pager's link to the first page: that page again
@@ -434,11 +444,7 @@ class NewsSpider(scrapy.Spider):
             # a "/"): pages naming this one may wait for it, or come after it
             declared = url
         if declared == url:
-            self.fingerprints[url] = fingerprint
-            waiting = self.aliases_waiting.get(url, {})
-            for alias in [a for a, f in waiting.items() if f == fingerprint]:
-                del waiting[alias]  # the same article: stored here
-                self.crawler.stats.inc_value("tintuc/canonical_duplicates")
+            self.fingerprints[url] = fingerprint  # pages waiting for it: on_idle
             return None
         if response.meta.get("canonical_of") or response.meta.get("despite_canonical"):
             return None
@@ -455,7 +461,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("tintuc/canonical_duplicates")
             return (f"the same article as its canonical URL {declared} (<link rel=canonical>)",
                     declared)
-        self.aliases_waiting.setdefault(declared, {})[url] = fingerprint
+        self.aliases_waiting.setdefault(declared, {})[url] = (fingerprint,
+                                                              response.meta.get(CAPTURE_META))
         if declared not in self.requested:
             self.requested.add(declared)
             self.crawler.engine.crawl(self.request(declared, self.parse,
@@ -493,24 +500,33 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def on_idle(self) -> None:
-        """Nothing left to fetch: the pages still waiting for their canonical URL (it failed,
-        was not fetched, or shows another text) are fetched again and extracted. In a worker,
-        not those whose canonical URL another worker found the same article at, and not
+        """Nothing left to fetch: the pages waiting for their canonical URL that showed the
+        same article there (in a worker, this worker or another fetched it) are its other
+        addresses (:class:`PageAlias`, an ``article_aliases`` row); those still waiting (it
+        failed, was not fetched, or shows another text) are fetched again and extracted, not
         while other workers still hold requests (one may be that URL)."""
-        waiting = [alias for target, aliases in self.aliases_waiting.items()
-                   for alias, fingerprint in aliases.items()
-                   if self.fingerprints.get(target) != fingerprint]  # fmt: skip
+        confirmed, waiting = [], []
+        for target, aliases in self.aliases_waiting.items():
+            for alias, (fingerprint, capture_id) in aliases.items():
+                if self.fingerprints.get(target) == fingerprint:
+                    confirmed.append(PageAlias(alias, target, capture_id))
+                else:
+                    waiting.append(alias)
         if waiting and self.crawler.settings.get("SCHEDULER_QUEUE_KEY"):
             from crawler.redis_frontier import FrontierLeases
 
             if FrontierLeases.of(self.crawler).in_flight():
                 raise DontCloseSpider
         self.aliases_waiting.clear()
+        scraper = self.crawler.engine.scraper
+        for item in confirmed:  # to the pipelines as a callback's item (the spider stays open)
+            self.crawler.stats.inc_value("tintuc/canonical_duplicates")
+            deferred_from_coro(scraper.start_itemproc_async(item, response=None))
         for alias in waiting:
             self.crawler.stats.inc_value("tintuc/canonical_unconfirmed")
             self.crawler.engine.crawl(self.request(
                 alias, self.parse, dont_filter=True, meta={"despite_canonical": True}))
-        if waiting:
+        if waiting or confirmed:
             raise DontCloseSpider
 
     def fetch_documents(self, page_url: str, documents: list[dict]) -> None:
