@@ -42,6 +42,13 @@ def start_tintuc(*args: str, cwd) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, text=True)  # fmt: skip
 
 
+def finished(process: subprocess.Popen, timeout: int = 240) -> str:
+    """``process``'s output once it has ended, well (its output shown when it did not)."""
+    output, _ = process.communicate(timeout=timeout)
+    assert process.returncode == 0, output
+    return output
+
+
 def article_urls(db_path) -> set[str]:
     return {r["url"] for r in rows(db_path, "SELECT url FROM articles")}
 
@@ -652,14 +659,10 @@ def test_an_article_fetched_at_two_urls_by_two_workers_is_stored_once(redis_url,
         for name, seeds in (("w1", []), ("w2", ["/kinh-te/", "/ban-in/"])):
             seed_frontier(redis_url, 1, [base + s for s in seeds])
             (tmp_path / name).mkdir()
-            worker = start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
-                                  "--name", name, cwd=tmp_path / name)  # fmt: skip
-            output, _ = worker.communicate(timeout=240)
-            assert worker.returncode == 0, output
-        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
-                                "--until-idle", "3", cwd=tmp_path)  # fmt: skip
-        output, _ = ingester.communicate(timeout=240)
-        assert ingester.returncode == 0, output
+            finished(start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
+                                  "--name", name, cwd=tmp_path / name))  # fmt: skip
+        finished(start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                              "--until-idle", "3", cwd=tmp_path))  # fmt: skip
     captures = rows(shared, "SELECT url, warc_file FROM captures WHERE error IS NULL")
     fetched_by = {c["url"].removeprefix(base): c["warc_file"].split("/")[-1].split("-")[0]
                   for c in captures}  # fmt: skip
@@ -685,12 +688,9 @@ def test_pages_that_waited_for_their_canonical_url_are_its_aliases(redis_url, tm
         workers = [start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
                                 "--name", f"w{n}", cwd=tmp_path) for n in (1, 2)]  # fmt: skip
         for worker in workers:
-            output, _ = worker.communicate(timeout=240)
-            assert worker.returncode == 0, output
-        ingester = start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
-                                "--until-idle", "3", cwd=tmp_path)  # fmt: skip
-        output, _ = ingester.communicate(timeout=240)
-        assert ingester.returncode == 0, output
+            finished(worker)
+        finished(start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                              "--until-idle", "3", cwd=tmp_path))  # fmt: skip
     stored = rows(shared, "SELECT url FROM articles")
     assert sorted(r["url"].removeprefix(base) for r in stored) == [
         FiledTwice.article_url("/thoi-su/", n) for n in range(len(DISTRICTS))]

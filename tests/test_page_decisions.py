@@ -46,15 +46,21 @@ def test_a_long_reason_is_cut_at_a_word_and_says_so(tmp_path):
     assert reason.startswith(kept.removesuffix(" …")) and kept.removesuffix(" …").endswith("case)")
 
 
-def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_path):
-    db_path = tmp_path / "archive.db"
+def open_pipeline(db_path, batch_size: int) -> tuple:
+    """A crawl's storage pipeline over ``db_path``, opened (its crawler, to close it with)."""
     crawler = get_crawler(NewsSpider, {
         "EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_DB": str(db_path),
-        "TINTUC_BATCH_SIZE": 2,
+        "TINTUC_BATCH_SIZE": batch_size,
     })  # fmt: skip
     crawler.spider = NewsSpider.from_crawler(crawler, start_url=SITE + "/")
     pipeline = StoragePipeline.from_crawler(crawler)
     pipeline.open_spider()
+    return crawler, pipeline
+
+
+def test_the_storage_pipeline_records_each_pages_decision_and_counts_them(tmp_path):
+    db_path = tmp_path / "archive.db"
+    crawler, pipeline = open_pipeline(db_path, batch_size=2)
     ids = {name: add_capture(db_path, f"{SITE}/{name}") for name in ("a", "b", "c", "d")}
     pipeline.process_item(PageDecision(f"{SITE}/a", ids["a"], "listing", "9 teaser headlines"))
     pipeline.process_item(PageDecision(f"{SITE}/b", ids["b"], "other", "no headline"))
@@ -84,13 +90,7 @@ def test_an_alias_waits_for_its_article_only_until_its_address_is_judged_no_arti
     crawl it waits no more (before, it was looked up at every flush until the crawl ended),
     and one whose address is to be fetched again (cut short) still gets its row."""
     db_path = tmp_path / "archive.db"
-    crawler = get_crawler(NewsSpider, {
-        "EXTENSIONS": {"crawler.state.CrawlState": 100}, "TINTUC_DB": str(db_path),
-        "TINTUC_BATCH_SIZE": 1,
-    })  # fmt: skip
-    crawler.spider = NewsSpider.from_crawler(crawler, start_url=SITE + "/")
-    pipeline = StoragePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    crawler, pipeline = open_pipeline(db_path, batch_size=1)
     pipeline.process_item(PageDecision(f"{SITE}/a?in=1", None, "other", "spelling",
                                        alias_of=f"{SITE}/a"))  # fmt: skip
     pipeline.process_item(PageDecision(f"{SITE}/b?in=1", None, "other", "spelling",
