@@ -374,6 +374,26 @@ def test_a_headline_shown_in_a_span_or_div_that_the_title_names_is_the_headline(
     assert classify(linked, "/ChiTietTin.aspx?id=8830")[0] == "other"
 
 
+def test_a_headline_element_is_found_when_the_title_puts_the_site_name_first():
+    # ASP.NET portals title their pages "<site> - <headline>" as often as "<headline> - <site>":
+    # the span showing the title's tail is the headline, and a short notice under it, followed
+    # by its "Các tin khác" teasers, is an article, not a listing of those teasers
+    title = "Thông báo tạm dừng cung cấp nước sạch tại phường Bãi Cháy"
+    others = "".join(f'<li><a href="/ChiTietTin.aspx?id={8800 + n}">Thông báo lịch cắt điện '
+                     f"tuần thứ {n} tại các phường trung tâm</a></li>" for n in range(3))
+    main = (f'<span id="ctl00_ContentPlaceHolder1_lblTitle" class="TieuDe">{title}</span><br>'
+            '<span class="NgayDang">Ngày 09/11/2026</span><div><p>Do sửa chữa đường ống, nước '
+            "tạm dừng từ 8 giờ đến 17 giờ ngày 09/11/2026.</p></div>"
+            f"<b>Các tin khác</b><ul>{others}</ul>")
+    for shown in (f"Sở Nông nghiệp - {title}", f"Sở Nông nghiệp | {title}"):
+        kind, reason, _ = classify(portal(main, title=shown), "/ChiTietTin.aspx?id=8830")
+        assert (kind, reason[:21]) == ("article", "headline, dateline an"), shown
+    # a title that only ends with the headline's words, no separator before them, names
+    # something else: no headline, the teasers make the page a listing
+    kind, _, _ = classify(portal(main, title=f"Sở Nông nghiệp {title}"), "/ChiTietTin.aspx?id=8830")
+    assert kind == "listing"
+
+
 def test_a_photo_or_video_item_followed_by_its_siblings_headlines_is_an_article():
     # no text under the headline, then a box of teasers: the box's links are shaped like the
     # page's own address (other items of the same kind), a listing's items are not shaped

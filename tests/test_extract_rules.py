@@ -1253,3 +1253,34 @@ def test_the_pages_names_are_each_class_and_id_value_once_in_page_order() -> Non
     tree = source._parse(f'<html><body><div id="noi-dung" class="tin-item">'
                          f'<ul class="danh-sach">{items}</ul></div></body></html>')
     assert recovery._names(tree).split("\n") == ["noi-dung", "tin-item", "danh-sach", "tieu-de"]
+
+
+def test_drupals_body_field_is_the_body_container_not_a_sapo() -> None:
+    # Drupal core names every content type's body "field--name-body", of the field type
+    # "text-with-summary": not a sapo ("summary"), the story itself; read as a sapo, a short
+    # item's text came glued ("…đổ bộ.Thanh Tùng") and then again as trafilatura read it
+    body = ('<div class="clearfix text-formatted field field--name-body '
+            'field--type-text-with-summary field--label-hidden field__item">'
+            f"<p>{BODY[0]}</p><p><strong>{CREDIT}</strong></p></div>")
+    result = extract_article(page(body, container="node__content"), URL)
+    assert result["text"].split("\n") == [BODY[0], CREDIT]
+    assert "no_body_container" not in result["flags"]
+
+
+def test_a_body_container_showing_only_photos_a_player_or_a_document_is_the_whole_story() -> None:
+    # a scanned document shown as images, an embedded video, a PDF in a viewer: the body
+    # container holds no text; the breadcrumb's last crumb or the tool bar is never the body
+    crumb = '<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <span>Thông báo</span></div>'
+    for shown in ('<p><img src="/Uploads/cv-1.jpg" alt="Công văn trang 1"></p>'
+                  '<p><img src="/Uploads/cv-2.jpg" alt="Công văn trang 2"></p>',
+                  '<iframe src="https://www.youtube.com/embed/abcDEF12345"></iframe>',
+                  '<iframe src="/pdfjs/web/viewer.html?file=/Uploads/KH-112.pdf"></iframe>'):
+        html = page(shown, container="ms-rtestate-field").replace("<h1", crumb + "<h1")
+        result = extract_article(html, URL)
+        assert result["page_kind"] == "article", shown
+        assert "Thông báo" not in result["text"] and "Trang chủ" not in result["text"], shown
+        # the same container beside a paragraph of its block: that paragraph is the story's
+        # text, read as before (the container is not all of it)
+        told = html.replace('<div class="ms-rtestate-field">', f"<p>{BODY[1]}</p>"
+                            '<div class="ms-rtestate-field">')
+        assert BODY[1] in extract_article(told, URL)["text"], shown

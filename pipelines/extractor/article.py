@@ -27,6 +27,8 @@ from trafilatura.metadata import extract_url
 from crawler.urls import canonical_url
 from pipelines.extractor.boxes import _drop_boxes, _drop_noise
 from pipelines.extractor.classify import (
+    ATTACHMENT,
+    _aside_name,
     classify_page,
     error_page,
     maintenance_page,
@@ -135,6 +137,8 @@ _BODY_CLASS = re.compile(
     # SharePoint rich-text field and Vietnamese names used by provincial portals
     r"ms-rtestate-field|noidung|noi-dung|noidung-tin|noi-dung-tin|noidungtin|chitiet-noidung|"
     r"content-news|news-content-detail|tin-noidung|"
+    # Drupal core's body field (every content type's "body", whatever the theme)
+    r"field--name-body|field-name-body|"
     # a BEM element of a detail block, whatever the block's prefix ("news-detail__content")
     r"[\w-]+-detail__(?:content|body))(?:$|\s)",
     re.I,
@@ -187,6 +191,25 @@ def _holds_most_paragraphs(tree: lxml.html.HtmlElement, container) -> bool:
     body = tree.find("body")
     total = _paragraph_chars(body) if body is not None else 0
     return total >= 500 and _paragraph_chars(container) >= 0.75 * total
+
+
+_MEDIA = ("img", "video", "audio", "iframe", "embed", "object")
+_CHROME_TAGS = ("header", "nav", "footer", "aside")
+
+
+def _shows_media_only(container: lxml.html.HtmlElement, title: str | None) -> bool:
+    """True when ``container`` (its lines read: none) shows an image, a player, an embedded
+    document or a link to one, and the block around it holds no prose line but the headline
+    (its banner, menus, sidebars and footer aside): the container is the whole story."""
+    shows = next(container.iter(*_MEDIA), None) is not None or any(
+        ATTACHMENT.search(urlsplit(a.get("href") or "").path) for a in container.iter("a"))
+    block = container.getparent()
+    if not shows or block is None:
+        return False
+    told = sum(prose_chars(el) for el in block if isinstance(el.tag, str)
+               and el.tag not in _CHROME_TAGS and not _aside_name(el.get("class") or "")
+               and not _aside_name(el.get("id") or ""))
+    return told <= len(title or "")
 
 
 def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -311,6 +334,11 @@ def extract_article(
     # a layout table's cell: on the page, trafilatura reads the layout rows (menu, sidebar,
     # footer) as one table, the story merged into one of its rows, and never agrees.
     tf_text, agreed = "", False
+    # a notice whose story is its photos, its player or its document: the container that
+    # shows them holds no text, and its block none besides the headline; the text elsewhere
+    # (a breadcrumb, a tool bar, the footer) is the page's, never the body
+    agreed = not lines and container is not None and not layout_cell \
+        and _shows_media_only(container, title)
     if lines and (layout_cell or _holds_most_paragraphs(tree, container)):
         tf_text = _trafilatura_text(_standalone(container), url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)

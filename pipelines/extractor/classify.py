@@ -617,9 +617,16 @@ def _titled_element(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None
 
 
 def _shows_title(text: str, name: str) -> bool:
-    """``text`` is the page's title ``name`` (folded), or its head before the site's name."""
-    return name == text or (name.startswith(text)
-                            and _TITLE_SEPARATOR.match(name[len(text):]) is not None)
+    """``text`` is the page's title ``name`` (folded), or its head before the site's name, or
+    its tail after it (a portal's "Sở Nông nghiệp - <headline>": the site's name comes first
+    as often as last; either way a separator joins the two)."""
+    if name == text:
+        return True
+    if name.startswith(text) and _TITLE_SEPARATOR.match(name[len(text):]) is not None:
+        return True
+    head = name[:len(name) - len(text)]
+    return name.endswith(text) and _TITLE_SEPARATOR.search(head) is not None \
+        and _TITLE_SEPARATOR.search(head).end() == len(head)
 
 
 def _own_addresses(tree: lxml.html.HtmlElement, url: str) -> tuple[str, set[str]]:
