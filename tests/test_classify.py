@@ -385,7 +385,8 @@ def test_a_headline_element_is_found_when_the_title_puts_the_site_name_first():
             '<span class="NgayDang">Ngày 09/11/2026</span><div><p>Do sửa chữa đường ống, nước '
             "tạm dừng từ 8 giờ đến 17 giờ ngày 09/11/2026.</p></div>"
             f"<b>Các tin khác</b><ul>{others}</ul>")
-    for shown in (f"Sở Nông nghiệp - {title}", f"Sở Nông nghiệp | {title}"):
+    for shown in (f"Sở Nông nghiệp - {title}", f"Sở Nông nghiệp | {title}",
+                  f"UBND tỉnh - Sở Nông nghiệp - {title}"):
         kind, reason, _ = classify(portal(main, title=shown), "/ChiTietTin.aspx?id=8830")
         assert (kind, reason[:21]) == ("article", "headline, dateline an"), shown
     # a title that only ends with the headline's words, no separator before them, names

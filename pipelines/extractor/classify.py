@@ -163,6 +163,7 @@ _MAINTENANCE = re.compile(
     r"(?:scheduled )?maintenance\b.*"
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
+_ENDS_WITH_SEPARATOR = re.compile(_TITLE_SEPARATOR.pattern + "$")
 
 DATELESS_PROSE_CHARS = 400  # prose that makes a dateless page an article (a stub is not)
 BODY_RUN_CHARS = 800  # a body block that needs no headline element: several paragraphs
@@ -624,9 +625,7 @@ def _shows_title(text: str, name: str) -> bool:
         return True
     if name.startswith(text) and _TITLE_SEPARATOR.match(name[len(text):]) is not None:
         return True
-    head = name[:len(name) - len(text)]
-    return name.endswith(text) and _TITLE_SEPARATOR.search(head) is not None \
-        and _TITLE_SEPARATOR.search(head).end() == len(head)
+    return name.endswith(text) and _ENDS_WITH_SEPARATOR.search(name[:-len(text)]) is not None
 
 
 def _own_addresses(tree: lxml.html.HtmlElement, url: str) -> tuple[str, set[str]]:
