@@ -5,7 +5,9 @@ recognised as related is a related link, whatever its URL or its text looks like
   finder read them against the page's own URL: every link of the block led elsewhere);
 * a list item whose one story link shows a short headline ("Vỉa hè", "Nước sạch") is a member
   (before, a link of no article look needed three words), while a card's category label, a
-  pager's "2" and another site stay out.
+  pager's "2", another site and a footer's short links stay out;
+* a crawl of a local site with such blocks stores every related link, and each leads to a
+  stored story.
 
 Every page is written for the test (no publisher text).
 """
@@ -13,6 +15,7 @@ Every page is written for the test (no publisher text).
 from __future__ import annotations
 
 import pytest
+from conftest import crawl_site, query
 
 from pipelines.extractor.article import extract_article
 
@@ -134,3 +137,53 @@ def test_department_sub_sites_of_a_province_portal_are_its_related_links():
     assert found == ["https://sxd.quangninh.gov.vn/tin-tuc/xay-dung.html",
                      f"{portal}/tin-tuc/nuoc-sach.html",
                      "https://www.quangninh.gov.vn/tin-tuc/trong-rung.html"]
+
+
+# a local site: a home page listing one story, whose page reads its links against
+# <base href="/tin/"> and ends with two related blocks, one of relative links (the base's
+# folder), one of short titles in the page's own folder; every linked story is served
+STORY = "/thoi-su/hoi-nghi-tong-ket.html"
+BASE_STORIES = {"/tin/cap-nuoc-sach.html": "Xã đảo khánh thành trạm cấp nước sạch cho dân",
+                "/tin/chuyen-doi-so.html": "Tỉnh đẩy mạnh chuyển đổi số trong thủ tục hành chính"}
+LINKED = {**BASE_STORIES, **dict(STORIES)}
+
+
+def story_page(title: str, n: int, after: str = "", head: str = "") -> str:
+    story = "".join(f"<p>{p.replace('24 tháng 11', f'{n} tháng 11')}</p>" for p in BODY)
+    return (f"<html lang='vi'><head><meta charset='utf-8'>{head}<title>{title}</title></head>"
+            f"<body><ul class='menu'><li><a href='/'>Trang chủ</a></li></ul><h1>{title}</h1>"
+            f"<div class='date'>{n}/11/2025 09:30</div><div class='article-body'><p>{title}, "
+            f"bài số {n}.</p>{story}</div>{after}</body></html>")
+
+
+def local_site(path: str):
+    if path == "/":
+        return (f"<html lang='vi'><body><h1>Báo Tỉnh</h1><ul><li><a href='{STORY}'>{TITLE}</a>"
+                "</li></ul></body></html>")
+    if path == STORY:
+        relative = "".join(f"<li><a href='{p.rsplit('/', 1)[1]}'>{t}</a></li>"
+                           for p, t in BASE_STORIES.items())
+        short = "".join(f"<li><a href='{p}'>{t}</a></li>" for p, t in STORIES)
+        return story_page(TITLE, 1, head="<base href='/tin/'>", after=(
+            f"<div class='box'><h3>Tin liên quan</h3><ul>{relative}</ul></div>"
+            f"<div class='box'><div class='title'>Tin cùng chuyên mục</div><ul>{short}</ul></div>"))
+    if path in LINKED:
+        return story_page(LINKED[path], 2 + list(LINKED).index(path))
+    return None
+
+
+@pytest.mark.e2e
+def test_a_crawl_stores_every_related_link_and_finds_the_stories_they_lead_to(tmp_path):
+    crawl = crawl_site(local_site, tmp_path)
+    rows = query(crawl.db_path, "SELECT r.to_url, r.block, a.title FROM related_links r "
+                 "LEFT JOIN articles a ON a.url = r.to_url WHERE r.from_url = ? "
+                 "ORDER BY r.position", (crawl.base + STORY,))
+    assert [(r["to_url"], r["block"]) for r in rows] == [
+        *((crawl.base + p, "Tin liên quan") for p in BASE_STORIES),
+        *((crawl.base + p, "Tin cùng chuyên mục") for p, _ in STORIES)]
+    # followed, each related link is a stored story
+    assert [r["title"] for r in rows] == list(LINKED.values())
+    text = query(crawl.db_path, "SELECT text FROM articles WHERE url = ?",
+                 (crawl.base + STORY,))[0]["text"]
+    assert BODY[1] in text
+    assert not [t for t in LINKED.values() if t in text]
