@@ -32,6 +32,7 @@ from lxml import etree
 
 from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, canonical_url, join_base, script_link
 from pipelines.extractor.dates import parse_vietnamese_date, text_under
+from pipelines.extractor.tree import link_base
 from pipelines.text import fold, word_key
 
 KINDS = ("article", "listing", "other")
@@ -674,11 +675,6 @@ def _section(headline) -> lxml.html.HtmlElement | None:
 _BY_PATTERN = "URL matches the site's article pattern"
 
 
-def _base(tree, url: str) -> str:
-    """The URL the page's links are relative to: its ``<base href>``, else ``url``."""
-    return next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
-
-
 def shows_document(el, url: str) -> bool:
     """True when a frame inside ``el`` shows a document (:func:`embedded_document`)."""
     return any(embedded_document(url, frame.get("src") or frame.get("data") or "")
@@ -689,7 +685,7 @@ def _links_attachment(tree, url: str) -> bool:
     """True when a link of the page leads to a document (PDF, DOC …), as :func:`_link` reads
     links, or a frame shows one (:func:`embedded_document`): a cheap test that tells whether
     the walk could find any attachment."""
-    base = _base(tree, url)
+    base = link_base(tree, url)
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href[0] == "#" or href[:11].lower() == "javascript:":
@@ -707,7 +703,7 @@ def _walk(tree, url: str, headline) -> _Walk:
         host = urlsplit(url).netloc.lower()
     except ValueError:
         host = ""
-    base = _base(tree, url)
+    base = link_base(tree, url)
     walk = _Walk(url=url, host=host, headline=headline,
                  section=_section(headline) if headline is not None else None,
                  above_headline=set(headline.iterancestors()) if headline is not None else set())

@@ -28,8 +28,9 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.urls import GOES_TO, canonical_url, is_endpoint, join_base, script_link
+from crawler.urls import GOES_TO, TEASER_WORDS, canonical_url, is_endpoint, join_base, script_link
 from pipelines.extractor.dates import text_under
+from pipelines.extractor.tree import link_base
 from pipelines.text import fold, nfc, solid_len
 
 # how listed stories relate to the story they stand under
@@ -365,6 +366,18 @@ class _ArticleLinks:
         (an article of this site): slug sites write ``/tin/cam-pha.html`` without an id."""
         return self.is_article(url) or self.shape(url) == self.shape(self.page)
 
+    def beside_page(self, url: str) -> bool:
+        """True when ``url`` looks like an article's, or is a page of the page's own shape in
+        its own folder (letter case aside, as IIS reads paths): a slug site's next story,
+        ``/tin/ha-long.html`` beside ``/tin/hoi-nghi.html``. A site's footer pages
+        (``/information/about-us/``) and subject lists have the shape of its stories, never
+        their folder."""
+        if self.is_article(url):
+            return True
+        folder = urlsplit(url).path.rsplit("/", 1)[0].lower()
+        return self.shape(url) == self.shape(self.page) and folder == urlsplit(
+            self.page).path.rsplit("/", 1)[0].lower()
+
     def _facts(self, a: lxml.html.HtmlElement) -> tuple[str | None, bool, int]:
         """``(url, left out, words)`` of link ``a``: its :meth:`member` URL; whether it is
         left out of any block (a block heading written as a link, a "Xem tất cả" button); the
@@ -434,18 +447,73 @@ class _ArticleLinks:
         common = next(shape for shape, n in shapes.items() if n == count)
         tie = list(shapes.values()).count(count) > 1
 
+        items: set | None = None  # see _item_headlines: worked out when first asked (speed)
+
+        def story_shaped(url: str) -> bool:
+            shape = looks[url][1]
+            return shape in article_shapes or (shape == common and not tie)
+
+        def headline(url: str) -> bool:  # a story by its URL, or a headline's length
+            return looks[url][0] or story_shaped(url) and text_of[url] >= TEASER_WORDS
+
         def kept(url: str) -> bool:
+            nonlocal items
             article, shape = looks[url]
             if article:
                 return True
             words = text_of[url]
-            if shape in article_shapes or (shape == common and not tie):
-                return words >= 3
+            if story_shaped(url):
+                if words >= 3:
+                    return True
+                if items is None:
+                    items = _item_headlines(block, found, story_shaped, headline,
+                                           self.beside_page)
+                return url in items
             if tie and not article_shapes:  # no shape stands out: headlines
                 return words >= 4
             return words >= _HEADLINE_WORDS
 
         return [(a, url) for a, url in found if kept(url)]
+
+
+# the items of a list as markup writes them: a list's, a table's rows, a definition list's,
+# a jump list's options (a card's <p> or <div> may hold its author's or section's link alone)
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "option"})
+
+
+def _item_headlines(block: lxml.html.HtmlElement, found: list, candidate, headline,
+                    own_shape) -> set:
+    """The URLs of ``found`` links that are the one ``candidate`` target (a URL of the shape
+    the block's stories have) of their list item inside ``block`` (:data:`_ITEM_TAGS`), with a
+    word shown: an item's one story link is its headline however short ("Nước sạch", "Vỉa
+    hè"), in a list that is the block's own. A list's items are one kind of thing: a list
+    holding a ``headline`` (a story told by its URL or its words) is one of stories; so is the
+    block's first list, the one its title heads, when its links are the site's stories by
+    their URLs (``own_shape``: :meth:`_ArticleLinks.beside_page`). A card's
+    category label has another shape, an item of two stories heads neither; a list of short
+    links further in a large block (a footer's "Privacy policy", a list of subjects) and a
+    pager's "2" or "»" stay out."""
+    targets: dict = {}
+    worded: set = set()  # items whose link shows a word
+    for a, url in found:
+        if not candidate(url):
+            continue
+        item = a.getparent()
+        while item is not None and item is not block and item.tag not in _ITEM_TAGS:
+            item = item.getparent()
+        if item is not None and item is not block:
+            targets.setdefault(item, set()).add(url)
+            if any(map(str.isalpha, _anchor_text(a))):
+                worded.add(item)
+    if not targets:
+        return set()
+    first = next(iter(targets)).getparent()  # (``found`` is in document order)
+    lists = {item.getparent() for item, urls in targets.items() if any(map(headline, urls))}
+    if first not in lists and all(own_shape(url) for item, urls in targets.items()
+                                  if item.getparent() is first for url in urls):
+        lists.add(first)
+    return {next(iter(urls)) for item, urls in targets.items() if len(urls) == 1
+            and item in worded and item.getparent() in lists}
 
 
 def _target(base: str, href: str) -> tuple[str | None, SplitResult | None, str]:
@@ -1141,7 +1209,7 @@ def extract_related(
     only carry article ids.
     """
     protected = [p for p in protected or [] if p is not None]
-    links_of = _ArticleLinks(tree.base_url or page_url, page_url)
+    links_of = _ArticleLinks(link_base(tree, tree.base_url or page_url), page_url)
     marked = _MARKED(tree)
     scripted = _script_anchors(marked, links_of)
     blocks: list[tuple[lxml.html.HtmlElement, str, str]] = []

@@ -1,11 +1,11 @@
 """Small readers of a parsed page, shared by the extractor's modules: an element's text, a line
 with its white space collapsed, a CSS selection, the page's ``<meta>`` values, a URL's host and
-path, the tags whose text is never shown."""
+path, the URL its links are relative to, the tags whose text is never shown."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -71,3 +71,16 @@ def _split(url: str) -> tuple[str, str]:
 
 def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
     return sum(len(p.text_content().strip()) for p in root.iter("p"))
+
+
+def link_base(tree: lxml.html.HtmlElement, url: str) -> str:
+    """The URL the page's relative links are read against, as a browser reads them: its first
+    ``<base href>`` (itself relative to ``url`` when written so), else ``url``."""
+    href = next((b.get("href").strip() for b in tree.iter("base") if (b.get("href") or "").strip()),
+                None)
+    if not href:
+        return url
+    try:
+        return urljoin(url, href)
+    except ValueError:  # a malformed base ("http://x.vn:abc/") is no base
+        return url
