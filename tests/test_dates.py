@@ -234,8 +234,9 @@ def test_a_meta_time_the_page_shows_as_its_update_yields_to_the_publication_show
         html = ARTICLE.format(before="", dateline=dateline, after="").replace(
             "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
         assert find_published(html) == "2025-12-24T09:30:00+07:00", dateline
-    # a meta time the page does not show as its update still wins over the dateline
-    html = ARTICLE.format(before="", dateline=datelines[0], after="").replace(
+    # a meta time the page does not show as its update still wins over an unlabelled dateline
+    # (one labelled "Ngày đăng" wins: the next test)
+    html = ARTICLE.format(before="", dateline=datelines[1], after="").replace(
         "</title>", "</title>" + PUBLISHED_META.format("2025-12-23T08:00:00+07:00"))
     assert find_published(html) == "2025-12-23T08:00:00+07:00"
     # and the update shown alone (no other date) leaves the meta time as it is
@@ -649,3 +650,27 @@ def test_a_numeric_date_under_a_day_header_reads_in_the_headers_order() -> None:
     assert other[:10] == "2025-07-12"
     # a Vietnamese page writes the day first, whatever a header says
     assert find_published(page.format(shown="11/07/2025"), title=title)[:10] == "2025-07-11"
+
+
+@pytest.mark.parametrize("machine", ["2025-12-26T10:00:00+07:00", "2025-12-23T16:00:00+07:00"])
+@pytest.mark.parametrize("label", ["Ngày đăng: ", "Ngày xuất bản: ", "Đăng lúc "])
+def test_a_dateline_labelled_as_the_publication_beats_a_machine_date_that_disagrees(
+        machine: str, label: str) -> None:
+    # the reader is told when the story was published; a machine date of another moment (later:
+    # the last save; earlier: the draft's creation) came from another field of the CMS
+    meta = f"<meta property='article:published_time' content='{machine}'>"
+    shown = f"<div class='date'>{label}24/12/2025 09:30</div>"
+    html = ARTICLE.format(before="", dateline=shown, after="").replace("</head>", meta + "</head>")
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    # unlabelled, the dateline does not overrule the machine; labelled the same day without a
+    # clock, the machine's moment of that day is kept
+    bare = html.replace(label, "")
+    assert find_published(bare) == machine
+    same_day = ARTICLE.format(before="", dateline=f"<div class='date'>{label}{machine[8:10]}/"
+                              f"{machine[5:7]}/2025</div>", after="").replace("</head>", meta + "</head>")
+    assert find_published(same_day) == machine
+    # a label in another story's box is not the story's
+    boxed = ARTICLE.format(before="", dateline="", after=OTHER_STORIES.replace(
+        "<span class='date'>23/12/2025</span>", f"<span class='date'>{label}24/12/2025 09:30</span>"))
+    assert find_published(boxed.replace("</head>", meta + "</head>")) == machine
+

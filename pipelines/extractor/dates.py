@@ -654,7 +654,9 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
     UTC whose clock the page shows as its own is the page's (:func:`_local_stamped_utc`). With
     ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
     (:func:`_stated_locally`), and a clock it gives without an offset takes the one JSON-LD
-    states for the same clock. ``named``: the page's :func:`named_elements`, when the caller
+    states for the same clock. On a Vietnamese page, a visible dateline labelled as the
+    publication ("Ngày đăng: …") beats a machine date of another moment
+    (:func:`_shown_as_publication`): what the reader is told is the record. ``named``: the page's :func:`named_elements`, when the caller
     has them (they are read again for :func:`find_updated`)."""
     tree = _tree(tree_or_html)
     machine = (_meta_text(tree, _META_PUBLISHED, keep_offset, named)
@@ -689,6 +691,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
         # publication's ("Ngày đăng: 24/12/2025 09:30 | Cập nhật: …")
         shown = _from_text(tree, title=title)
         return shown if shown and shown < found else found
+    if not keep_offset and found and (shown := _shown_as_publication(tree, title, found)):
+        # the page labels another moment as the story's publication ("Ngày đăng: 05/01/2026
+        # 07:15") where the reader sees it, under the headline: the CMS filled its machine date
+        # from another field (the last save, the draft's creation); what the page states wins
+        return shown
     return found
 
 
@@ -710,6 +717,33 @@ def _shown_as_update(tree: lxml.html.HtmlElement, moment: str) -> bool:
                 return True
             at = text.find(label, at)
     return False
+
+
+# labels naming the publication, in the lower case of an NFC page's text (found by plain string
+# search: a regex scan of the page's text costs twice its reading)
+_PUBLICATION_LABELS = ("ngày đăng", "xuất bản", "đăng lúc", "đăng ngày", "gian đăng")
+
+
+def _shown_as_publication(tree: lxml.html.HtmlElement, title: str | None,
+                          machine: str) -> str | None:
+    """The story's visible dateline (:func:`_from_text`) when it is another moment than the
+    ``machine`` date (another minute; another day, for a dateline without a clock) and the
+    page's text shows it just after a label naming the publication ("Ngày đăng:", "Ngày xuất
+    bản:", "Đăng lúc", "Thời gian đăng:"); else None. The page's elements are walked only when
+    such a label shows another moment: a page whose labels agree with its machine pays a
+    string search."""
+    text = _BODY_TEXT(tree).lower()
+    labelled = set()
+    for label in _PUBLICATION_LABELS:
+        at = text.find(label)
+        while at >= 0:
+            at += len(label)
+            if (near := parse_vietnamese_date(text[at:at + 48])) \
+                    and near[:16] != machine[:len(near)][:16]:
+                labelled.add(near[:16])
+            at = text.find(label, at)
+    shown = _from_text(tree, title=title) if labelled else None
+    return shown if shown and shown[:16] in labelled else None
 
 
 _URL_STAMP = re.compile(
