@@ -674,3 +674,25 @@ def test_a_dateline_labelled_as_the_publication_beats_a_machine_date_that_disagr
         "<span class='date'>23/12/2025</span>", f"<span class='date'>{label}24/12/2025 09:30</span>"))
     assert find_published(boxed.replace("</head>", meta + "</head>")) == machine
 
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("<p class='author'>Minh Anh - 24/12/2025 09:30</p>", "2025-12-24T09:30:00+07:00"),
+    ("<p style='text-align:right'><strong>Minh Anh</strong> - 24/12/2025</p>", "2025-12-24"),
+    ("<p><strong>Ngày ban hành: 20/12/2025</strong></p>", "2025-12-20"),
+])
+def test_a_line_that_is_a_date_under_the_headline_dates_the_story_before_htmldates_guess(
+        line: str, expected: str) -> None:
+    # no element named or labelled as the dateline: a short line of a date (and a name) under
+    # the headline is the story's, never the latest stories' dates in the sidebar, which
+    # htmldate reads by their class
+    story = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác chuyển đổi số "
+             "và triển khai nhiệm vụ của năm tới, với đại diện các sở, ngành và địa phương.</p>")
+    html = ARTICLE.format(before="", dateline="", after=f"<div class='noidung2'>{story}{line}</div>"
+                          + OTHER_STORIES.replace("23/12/2025", "26/12/2025 16:20"))
+    assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] == expected
+    # a sentence holding a date is no dateline
+    sentence = ("<p>Ngày 20/12/2025, Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai các nhiệm "
+                "vụ trọng tâm.</p>")
+    html = ARTICLE.format(before="", dateline="", after=sentence + OTHER_STORIES)
+    assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] \
+        != "2025-12-20"

@@ -522,6 +522,39 @@ def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) ->
     return None
 
 
+_DATELINE_CHARS = 60  # a name, a separator, a date and a clock; a sentence is longer
+_DATELINE_WORDS = 6  # words besides the date's figures: a weekday, "lúc", an author's name
+
+
+def dateline_line(tree: lxml.html.HtmlElement, title: str | None = None) -> str | None:
+    """The date of the first line after the headline that is a date and little else
+    ("05/01/2026 07:15", "Minh Anh - 05/01/2026", "Thứ Hai, 05/01/2026"), outside other
+    stories' boxes (:func:`_elsewhere`), when no element names or labels the dateline: where
+    such a page dates its story (often at its end). A line of a sentence, a link (a teaser's)
+    or a box of lines is none. Read before htmldate's guess, which takes a date by its class
+    wherever it is, the sidebar's latest stories included."""
+    headline = _headline(tree, title)
+    if headline is None:
+        return None
+    column = frozenset(headline.iterancestors())
+    after = False
+    for el in tree.iter("p", "div", "span", "td", "em", "i", "small", "strong", "b", headline.tag):
+        if el is headline:
+            after = True
+            continue
+        if not after or el.find(".//a") is not None:
+            continue
+        text = text_under(el, _DATELINE_CHARS)
+        if not text or len(_LETTER_WORD.findall(fold(text))) > _DATELINE_WORDS:
+            continue
+        if (value := parse_vietnamese_date(text)) and not _elsewhere(el, column):
+            return value
+    return None
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _label_first(el: lxml.html.HtmlElement, firsts: dict) -> bool:
     """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
     can start with a date label: its first letter or digit is one :data:`_LABEL_START`
