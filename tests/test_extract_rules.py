@@ -628,6 +628,21 @@ def test_a_label_leading_the_h1_in_its_own_element_is_no_part_of_the_headline() 
     assert plain == f"Thời sự {HEADLINE}"
 
 
+@pytest.mark.parametrize("kicker", [
+    '<span class="kicker">CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI</span><br>',
+    '<span class="overline">Chào mừng kỷ niệm 80 năm Quốc khánh 2/9:</span> ',
+])
+def test_a_long_kicker_leading_the_h1_is_no_part_of_the_headline_the_title_names(
+        kicker: str) -> None:
+    # an overline of many words in its own element inside the h1: the page's title naming the
+    # rest tells it from the headline, whatever its length; without such a title, kept whole
+    head = f"<title>{HEADLINE} - Báo Quảng Ninh</title>"
+    headline = f'<h1 class="title">{kicker}{HEADLINE}</h1>'
+    assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE
+    plain = extract_article(titled_page("<title>Tin tức</title>", headline), URL)["title"]
+    assert plain.endswith(HEADLINE) and plain != HEADLINE
+
+
 def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() -> None:
     # the site's name in an h1 (a logo or site-title box, a link to the home page) is no
     # headline, even when the page's title names it; in a banner box, it is none when the title

@@ -197,15 +197,16 @@ def _in_banner(h1: lxml.html.HtmlElement) -> bool:
 
 
 def _after_label(h1: lxml.html.HtmlElement) -> str | None:
-    """The text of ``h1`` after a label in its first child (a kicker, a section: at most
-    three words) when nothing precedes that child and at least three words follow; else
-    None."""
+    """The text of ``h1`` after a label in its first child (a section, a kicker or overline of
+    any length: "CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI") when nothing precedes that child
+    and at least three words follow; else None. (The caller takes the rest only where the
+    page's title names it: that, not the label's length, tells the label from the headline.)"""
     label = h1[0] if len(h1) and isinstance(h1[0].tag, str) and h1[0].tag not in ("br", "img") \
         else None  # (no comment)
     if label is None or (h1.text or "").strip():
         return None
     shown, kicker = _heading_text(h1), _clean_text(label.text_content())
-    if not kicker or len(kicker.split()) > 3 or not shown.startswith(kicker):
+    if not kicker or not shown.startswith(kicker):
         return None
     rest = shown[len(kicker):].strip(" :|-–—")
     return rest if len(rest.split()) >= 3 else None
