@@ -666,12 +666,13 @@ def test_a_dateline_labelled_as_the_publication_beats_a_machine_date_that_disagr
     # clock, the machine's moment of that day is kept
     bare = html.replace(label, "")
     assert find_published(bare) == machine
-    same_day = ARTICLE.format(before="", dateline=f"<div class='date'>{label}{machine[8:10]}/"
-                              f"{machine[5:7]}/2025</div>", after="").replace("</head>", meta + "</head>")
-    assert find_published(same_day) == machine
+    day = f"<div class='date'>{label}{machine[8:10]}/{machine[5:7]}/2025</div>"
+    same_day = ARTICLE.format(before="", dateline=day, after="")
+    assert find_published(same_day.replace("</head>", meta + "</head>")) == machine
     # a label in another story's box is not the story's
     boxed = ARTICLE.format(before="", dateline="", after=OTHER_STORIES.replace(
-        "<span class='date'>23/12/2025</span>", f"<span class='date'>{label}24/12/2025 09:30</span>"))
+        "<span class='date'>23/12/2025</span>",
+        f"<span class='date'>{label}24/12/2025 09:30</span>"))
     assert find_published(boxed.replace("</head>", meta + "</head>")) == machine
 
 

@@ -689,8 +689,9 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
     (:func:`_stated_locally`), and a clock it gives without an offset takes the one JSON-LD
     states for the same clock. On a Vietnamese page, a visible dateline labelled as the
     publication ("Ngày đăng: …") beats a machine date of another moment
-    (:func:`_shown_as_publication`): what the reader is told is the record. ``named``: the page's :func:`named_elements`, when the caller
-    has them (they are read again for :func:`find_updated`)."""
+    (:func:`_shown_as_publication`): what the reader is told is the record. ``named``: the
+    page's :func:`named_elements`, when the caller has them (they are read again for
+    :func:`find_updated`)."""
     tree = _tree(tree_or_html)
     machine = (_meta_text(tree, _META_PUBLISHED, keep_offset, named)
                or _json_ld_text(tree, "datePublished", keep_offset))
