@@ -273,11 +273,15 @@ def test_the_empty_date_of_aspnet_is_no_date() -> None:
 def test_a_day_the_url_stamps_is_read_before_any_guess_from_the_page() -> None:
     html = ARTICLE.format(before="", dateline="", after=OTHER_STORIES)
     for url in ("https://tinh.gov.vn/tin-tuc/tong-ket-chuyen-doi-so-20251224093000.html",
-                "https://tinh.gov.vn/2025/12/24/tong-ket-chuyen-doi-so.html"):
+                "https://tinh.gov.vn/2025/12/24/tong-ket-chuyen-doi-so.html",
+                "https://tinh.gov.vn/tin-tuc/20251224/tong-ket-chuyen-doi-so.aspx"):
         assert extract_article(html, url)["published"] == "2025-12-24", url
     # a stamp outside the story's own name is an archive's snapshot, not the story's day
     snapshot = "https://web.archive.org/web/20130217101500/http://tinh.gov.vn/tin-tuc/123.html"
     assert url_day(snapshot) is None
+    # a folder of eight figures that is no day is no day's folder
+    assert url_day("https://tinh.gov.vn/tin-tuc/20251324/tong-ket.aspx") is None
+    assert url_day("https://tinh.gov.vn/tin-tuc/12345678/tong-ket.aspx") is None
 
 
 def test_a_machine_time_without_offset_shown_seven_hours_later_is_utc() -> None:

@@ -789,7 +789,8 @@ def url_day(url: str) -> str | None:
     """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or, in
     its last segment (the story's own name, not an archive's snapshot), a Vietnamese CMS's
     digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a time to the
-    minute, second or millisecond); None when it has none (or an impossible one)."""
+    minute, second or millisecond), or a folder named by the day alone (``/20251224/``: an
+    archive's snapshot folder holds a time too); None when it has none (or an impossible one)."""
     try:
         path = urlsplit(url).path
     except ValueError:  # "http://[::1": no path to read
@@ -798,6 +799,10 @@ def url_day(url: str) -> str | None:
         for y, m, d in pattern.findall(part):
             if value := _format(y, m, d, None, None):
                 return value
+    for folder in path.split("/")[:-1]:  # a day's folder, "/tin-tuc/20251224/…", as /2025/12/24/
+        if len(folder) == 8 and folder.isdigit() and folder[:2] in ("19", "20") \
+                and (value := _format(folder[:4], folder[4:6], folder[6:], None, None)):
+            return value
     return None
 
 
