@@ -678,6 +678,13 @@ def test_a_dateline_labelled_as_the_publication_beats_a_machine_date_that_disagr
         "<span class='date'>23/12/2025</span>",
         f"<span class='date'>{label}24/12/2025 09:30</span>"))
     assert find_published(boxed.replace("</head>", meta + "</head>")) == machine
+    # after the story's text, in a list of the next stories in no named box, a label is theirs
+    story = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác chuyển đổi "
+             "số và triển khai nhiệm vụ của năm tới, với đại diện các sở, ngành và địa phương.</p>")
+    listed = ARTICLE.format(before="", dateline="", after=f"{story}<h3>Tin khác</h3><ul><li>"
+                            f"{label}24/12/2025 09:30 - <a href='/a-1.html'>Khánh thành cầu</a>"
+                            "</li></ul>")
+    assert find_published(listed.replace("</head>", meta + "</head>")) == machine
 
 
 @pytest.mark.parametrize(("line", "expected"), [

@@ -763,19 +763,28 @@ def _shown_as_publication(tree: lxml.html.HtmlElement, title: str | None,
     """The story's visible dateline (:func:`_from_text`) when it is another moment than the
     ``machine`` date (another minute; another day, for a dateline without a clock) and the
     page's text shows it just after a label naming the publication ("Ngày đăng:", "Ngày xuất
-    bản:", "Đăng lúc", "Thời gian đăng:"); else None. The page's elements are walked only when
-    such a label shows another moment: a page whose labels agree with its machine pays a
-    string search."""
+    bản:", "Đăng lúc", "Thời gian đăng:") before the story's text (its first long paragraph):
+    after it, such a label may be the next stories' ("Tin khác: … - Ngày đăng: 03/01/2026"),
+    and the machine date stands. Else None. The page's elements are walked only when such a
+    label shows another moment: a page whose labels agree with its machine date pays a string
+    search."""
     text = _BODY_TEXT(tree).lower()
-    labelled = set()
+    labelled = {}  # moment (to the minute) -> where in the text its label ends
     for label in _PUBLICATION_LABELS:
         at = text.find(label)
         while at >= 0:
             at += len(label)
             if (near := parse_vietnamese_date(text[at:at + 48])) \
                     and near[:16] != machine[:len(near)][:16]:
-                labelled.add(near[:16])
+                labelled.setdefault(near[:16], at)
             at = text.find(label, at)
+    if not labelled:
+        return None
+    story = next((p for p in tree.iter("p") if len(p.text_content()) >= _BODY_START), None)
+    # (the body's string and a paragraph's text_content() join the same text nodes verbatim)
+    story_at = text.find(story.text_content()[:40].lower()) if story is not None else -1
+    if story_at >= 0:
+        labelled = {moment: at for moment, at in labelled.items() if at < story_at}
     shown = _from_text(tree, title=title) if labelled else None
     return shown if shown and shown[:16] in labelled else None
 
