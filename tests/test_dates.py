@@ -234,8 +234,9 @@ def test_a_meta_time_the_page_shows_as_its_update_yields_to_the_publication_show
         html = ARTICLE.format(before="", dateline=dateline, after="").replace(
             "</title>", "</title>" + PUBLISHED_META.format("2025-12-26T15:10:00+07:00"))
         assert find_published(html) == "2025-12-24T09:30:00+07:00", dateline
-    # a meta time the page does not show as its update still wins over the dateline
-    html = ARTICLE.format(before="", dateline=datelines[0], after="").replace(
+    # a meta time the page does not show as its update still wins over an unlabelled dateline
+    # (one labelled "Ngày đăng" wins: the next test)
+    html = ARTICLE.format(before="", dateline=datelines[1], after="").replace(
         "</title>", "</title>" + PUBLISHED_META.format("2025-12-23T08:00:00+07:00"))
     assert find_published(html) == "2025-12-23T08:00:00+07:00"
     # and the update shown alone (no other date) leaves the meta time as it is
@@ -272,11 +273,15 @@ def test_the_empty_date_of_aspnet_is_no_date() -> None:
 def test_a_day_the_url_stamps_is_read_before_any_guess_from_the_page() -> None:
     html = ARTICLE.format(before="", dateline="", after=OTHER_STORIES)
     for url in ("https://tinh.gov.vn/tin-tuc/tong-ket-chuyen-doi-so-20251224093000.html",
-                "https://tinh.gov.vn/2025/12/24/tong-ket-chuyen-doi-so.html"):
+                "https://tinh.gov.vn/2025/12/24/tong-ket-chuyen-doi-so.html",
+                "https://tinh.gov.vn/tin-tuc/20251224/tong-ket-chuyen-doi-so.aspx"):
         assert extract_article(html, url)["published"] == "2025-12-24", url
     # a stamp outside the story's own name is an archive's snapshot, not the story's day
     snapshot = "https://web.archive.org/web/20130217101500/http://tinh.gov.vn/tin-tuc/123.html"
     assert url_day(snapshot) is None
+    # a folder of eight figures that is no day is no day's folder
+    assert url_day("https://tinh.gov.vn/tin-tuc/20251324/tong-ket.aspx") is None
+    assert url_day("https://tinh.gov.vn/tin-tuc/12345678/tong-ket.aspx") is None
 
 
 def test_a_machine_time_without_offset_shown_seven_hours_later_is_utc() -> None:
@@ -649,3 +654,57 @@ def test_a_numeric_date_under_a_day_header_reads_in_the_headers_order() -> None:
     assert other[:10] == "2025-07-12"
     # a Vietnamese page writes the day first, whatever a header says
     assert find_published(page.format(shown="11/07/2025"), title=title)[:10] == "2025-07-11"
+
+
+@pytest.mark.parametrize("machine", ["2025-12-26T10:00:00+07:00", "2025-12-23T16:00:00+07:00"])
+@pytest.mark.parametrize("label", ["Ngày đăng: ", "Ngày xuất bản: ", "Đăng lúc "])
+def test_a_dateline_labelled_as_the_publication_beats_a_machine_date_that_disagrees(
+        machine: str, label: str) -> None:
+    # the reader is told when the story was published; a machine date of another moment (later:
+    # the last save; earlier: the draft's creation) came from another field of the CMS
+    meta = f"<meta property='article:published_time' content='{machine}'>"
+    shown = f"<div class='date'>{label}24/12/2025 09:30</div>"
+    html = ARTICLE.format(before="", dateline=shown, after="").replace("</head>", meta + "</head>")
+    assert find_published(html) == "2025-12-24T09:30:00+07:00"
+    # unlabelled, the dateline does not overrule the machine; labelled the same day without a
+    # clock, the machine's moment of that day is kept
+    bare = html.replace(label, "")
+    assert find_published(bare) == machine
+    day = f"<div class='date'>{label}{machine[8:10]}/{machine[5:7]}/2025</div>"
+    same_day = ARTICLE.format(before="", dateline=day, after="")
+    assert find_published(same_day.replace("</head>", meta + "</head>")) == machine
+    # a label in another story's box is not the story's
+    boxed = ARTICLE.format(before="", dateline="", after=OTHER_STORIES.replace(
+        "<span class='date'>23/12/2025</span>",
+        f"<span class='date'>{label}24/12/2025 09:30</span>"))
+    assert find_published(boxed.replace("</head>", meta + "</head>")) == machine
+    # after the story's text, in a list of the next stories in no named box, a label is theirs
+    story = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác chuyển đổi "
+             "số và triển khai nhiệm vụ của năm tới, với đại diện các sở, ngành và địa phương.</p>")
+    listed = ARTICLE.format(before="", dateline="", after=f"{story}<h3>Tin khác</h3><ul><li>"
+                            f"{label}24/12/2025 09:30 - <a href='/a-1.html'>Khánh thành cầu</a>"
+                            "</li></ul>")
+    assert find_published(listed.replace("</head>", meta + "</head>")) == machine
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("<p class='author'>Minh Anh - 24/12/2025 09:30</p>", "2025-12-24T09:30:00+07:00"),
+    ("<p style='text-align:right'><strong>Minh Anh</strong> - 24/12/2025</p>", "2025-12-24"),
+    ("<p><strong>Ngày ban hành: 20/12/2025</strong></p>", "2025-12-20"),
+])
+def test_a_line_that_is_a_date_under_the_headline_dates_the_story_before_htmldates_guess(
+        line: str, expected: str) -> None:
+    # no element named or labelled as the dateline: a short line of a date (and a name) under
+    # the headline is the story's, never the latest stories' dates in the sidebar, which
+    # htmldate reads by their class
+    story = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác chuyển đổi số "
+             "và triển khai nhiệm vụ của năm tới, với đại diện các sở, ngành và địa phương.</p>")
+    html = ARTICLE.format(before="", dateline="", after=f"<div class='noidung2'>{story}{line}</div>"
+                          + OTHER_STORIES.replace("23/12/2025", "26/12/2025 16:20"))
+    assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] == expected
+    # a sentence holding a date is no dateline
+    sentence = ("<p>Ngày 20/12/2025, Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai các nhiệm "
+                "vụ trọng tâm.</p>")
+    html = ARTICLE.format(before="", dateline="", after=sentence + OTHER_STORIES)
+    assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] \
+        != "2025-12-20"

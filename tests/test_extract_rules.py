@@ -628,6 +628,44 @@ def test_a_label_leading_the_h1_in_its_own_element_is_no_part_of_the_headline() 
     assert plain == f"Thời sự {HEADLINE}"
 
 
+@pytest.mark.parametrize("kicker", [
+    '<span class="kicker">CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI</span><br>',
+    '<span class="overline">Chào mừng kỷ niệm 80 năm Quốc khánh 2/9:</span> ',
+])
+def test_a_long_kicker_leading_the_h1_is_no_part_of_the_headline_the_title_names(
+        kicker: str) -> None:
+    # an overline of many words in its own element inside the h1: the page's title naming the
+    # rest tells it from the headline, whatever its length; without such a title, kept whole
+    head = f"<title>{HEADLINE} - Báo Quảng Ninh</title>"
+    headline = f'<h1 class="title">{kicker}{HEADLINE}</h1>'
+    assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE
+    plain = extract_article(titled_page("<title>Tin tức</title>", headline), URL)["title"]
+    assert plain.endswith(HEADLINE) and plain != HEADLINE
+
+
+def test_a_headline_in_the_articles_own_header_is_no_page_chrome() -> None:
+    # WordPress's <article><header class="entry-header"><h2 class="entry-title">: a <header>
+    # inside an <article> is the story's (HTML5), not the site's banner; the site's is still
+    head = "<title>UBND huyện Tiên Yên</title>"
+    own = (f'<article><header class="entry-header"><h2 class="entry-title">{HEADLINE}</h2>'
+           '</header></article>')
+    assert extract_article(titled_page(head, own), URL)["title"] == HEADLINE
+    site = own.replace("<article>", "<header>", 1).replace("</article>", "</header>")
+    assert extract_article(titled_page(head, site), URL)["title"] != HEADLINE
+
+
+@pytest.mark.parametrize("dateline", ['<small class="date">(24/12/2025)</small>',
+                                      '<time datetime="2025-12-24">24/12/2025</time>'])
+def test_a_date_set_inside_the_headline_in_its_own_element_is_no_part_of_it(
+        dateline: str) -> None:
+    head = "<title>Cổng TTĐT tỉnh Quảng Ninh</title>"
+    headline = f'<h1 class="title">{HEADLINE} {dateline}</h1>'
+    assert extract_article(titled_page(head, headline), URL)["title"] == HEADLINE
+    # a figure of the headline's own words stays ("2/9" is no element of its own)
+    holiday = f'<h1 class="title">{HEADLINE} dịp <span class="hl">2/9</span></h1>'
+    assert extract_article(titled_page(head, holiday), URL)["title"] == f"{HEADLINE} dịp 2/9"
+
+
 def test_an_h1_in_the_logo_box_or_linking_home_is_the_logo_not_the_headline() -> None:
     # the site's name in an h1 (a logo or site-title box, a link to the home page) is no
     # headline, even when the page's title names it; in a banner box, it is none when the title

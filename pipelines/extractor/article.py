@@ -38,6 +38,7 @@ from pipelines.extractor.classify import (
 from pipelines.extractor.confidence import _body_signals, _confidence, _flags
 from pipelines.extractor.dates import (
     NO_DAY,
+    dateline_line,
     find_published,
     find_updated,
     named_elements,
@@ -297,11 +298,13 @@ def extract_article(
     named = named_elements(tree)  # (one walk for both dates' meta tags)
     published = published or find_published(tree, keep_offset=foreign, title=title, url=url,
                                             named=named)
-    if not published:  # the URL's own stamp, else htmldate's guess from the page, read
-        # before its boxes and scripts go (below); no guess for a story dated only relatively
-        # (its page's dates are the site's clock or other stories')
-        published = url_day(url) or (
-            None if published == NO_DAY else _htmldate(tree, extract_url(tree, url)))
+    if not published:  # the URL's own stamp, else a line that is a date under the headline
+        # (Vietnamese conventions), else htmldate's guess from the page, read before its boxes
+        # and scripts go (below); no guess for a story dated only relatively (its page's dates
+        # are the site's clock or other stories')
+        published = url_day(url) or (None if published == NO_DAY else (
+            None if foreign else dateline_line(tree, title))
+            or _htmldate(tree, extract_url(tree, url)))
     updated = find_updated(tree, keep_offset=foreign, named=named)
     author = next((value for name in ("author", "article:author", "dable:author")
                    if (value := _AUTHOR_PREFIX.sub("", metas.get(name) or ""))

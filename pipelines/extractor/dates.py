@@ -522,6 +522,39 @@ def _place_and_date(tree: lxml.html.HtmlElement, headline, column: frozenset) ->
     return None
 
 
+_DATELINE_CHARS = 60  # a name, a separator, a date and a clock; a sentence is longer
+_DATELINE_WORDS = 6  # words besides the date's figures: a weekday, "lúc", an author's name
+
+
+def dateline_line(tree: lxml.html.HtmlElement, title: str | None = None) -> str | None:
+    """The date of the first line after the headline that is a date and little else
+    ("05/01/2026 07:15", "Minh Anh - 05/01/2026", "Thứ Hai, 05/01/2026"), outside other
+    stories' boxes (:func:`_elsewhere`), when no element names or labels the dateline: where
+    such a page dates its story (often at its end). A line of a sentence, a link (a teaser's)
+    or a box of lines is none. Read before htmldate's guess, which takes a date by its class
+    wherever it is, the sidebar's latest stories included."""
+    headline = _headline(tree, title)
+    if headline is None:
+        return None
+    column = frozenset(headline.iterancestors())
+    after = False
+    for el in tree.iter("p", "div", "span", "td", "em", "i", "small", "strong", "b", headline.tag):
+        if el is headline:
+            after = True
+            continue
+        if not after or el.find(".//a") is not None:
+            continue
+        text = text_under(el, _DATELINE_CHARS)
+        if not text or len(_LETTER_WORD.findall(fold(text))) > _DATELINE_WORDS:
+            continue
+        if (value := parse_vietnamese_date(text)) and not _elsewhere(el, column):
+            return value
+    return None
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
 def _label_first(el: lxml.html.HtmlElement, firsts: dict) -> bool:
     """Whether the text :func:`_from_text` reads of ``el`` (its ``datetime``, else its text)
     can start with a date label: its first letter or digit is one :data:`_LABEL_START`
@@ -654,8 +687,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
     UTC whose clock the page shows as its own is the page's (:func:`_local_stamped_utc`). With
     ``keep_offset``, a date the markup gives in UTC is told in the offset the page shows it in
     (:func:`_stated_locally`), and a clock it gives without an offset takes the one JSON-LD
-    states for the same clock. ``named``: the page's :func:`named_elements`, when the caller
-    has them (they are read again for :func:`find_updated`)."""
+    states for the same clock. On a Vietnamese page, a visible dateline labelled as the
+    publication ("Ngày đăng: …") beats a machine date of another moment
+    (:func:`_shown_as_publication`): what the reader is told is the record. ``named``: the
+    page's :func:`named_elements`, when the caller has them (they are read again for
+    :func:`find_updated`)."""
     tree = _tree(tree_or_html)
     machine = (_meta_text(tree, _META_PUBLISHED, keep_offset, named)
                or _json_ld_text(tree, "datePublished", keep_offset))
@@ -689,6 +725,11 @@ def find_published(tree_or_html: lxml.html.HtmlElement | str, keep_offset: bool 
         # publication's ("Ngày đăng: 24/12/2025 09:30 | Cập nhật: …")
         shown = _from_text(tree, title=title)
         return shown if shown and shown < found else found
+    if not keep_offset and found and (shown := _shown_as_publication(tree, title, found)):
+        # the page labels another moment as the story's publication ("Ngày đăng: 05/01/2026
+        # 07:15") where the reader sees it, under the headline: the CMS filled its machine date
+        # from another field (the last save, the draft's creation); what the page states wins
+        return shown
     return found
 
 
@@ -712,6 +753,42 @@ def _shown_as_update(tree: lxml.html.HtmlElement, moment: str) -> bool:
     return False
 
 
+# labels naming the publication, in the lower case of an NFC page's text (found by plain string
+# search: a regex scan of the page's text costs twice its reading)
+_PUBLICATION_LABELS = ("ngày đăng", "xuất bản", "đăng lúc", "đăng ngày", "gian đăng")
+
+
+def _shown_as_publication(tree: lxml.html.HtmlElement, title: str | None,
+                          machine: str) -> str | None:
+    """The story's visible dateline (:func:`_from_text`) when it is another moment than the
+    ``machine`` date (another minute; another day, for a dateline without a clock) and the
+    page's text shows it just after a label naming the publication ("Ngày đăng:", "Ngày xuất
+    bản:", "Đăng lúc", "Thời gian đăng:") before the story's text (its first long paragraph):
+    after it, such a label may be the next stories' ("Tin khác: … - Ngày đăng: 03/01/2026"),
+    and the machine date stands. Else None. The page's elements are walked only when such a
+    label shows another moment: a page whose labels agree with its machine date pays a string
+    search."""
+    text = _BODY_TEXT(tree).lower()
+    labelled = {}  # moment (to the minute) -> where in the text its label ends
+    for label in _PUBLICATION_LABELS:
+        at = text.find(label)
+        while at >= 0:
+            at += len(label)
+            if (near := parse_vietnamese_date(text[at:at + 48])) \
+                    and near[:16] != machine[:len(near)][:16]:
+                labelled.setdefault(near[:16], at)
+            at = text.find(label, at)
+    if not labelled:
+        return None
+    story = next((p for p in tree.iter("p") if len(p.text_content()) >= _BODY_START), None)
+    # (the body's string and a paragraph's text_content() join the same text nodes verbatim)
+    story_at = text.find(story.text_content()[:40].lower()) if story is not None else -1
+    if story_at >= 0:
+        labelled = {moment: at for moment, at in labelled.items() if at < story_at}
+    shown = _from_text(tree, title=title) if labelled else None
+    return shown if shown and shown[:16] in labelled else None
+
+
 _URL_STAMP = re.compile(
     r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])([0-3]\d)(?:\d{4}|\d{6}|\d{9})?(?!\d)")
 _URL_PATH_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-]([0-3]?\d)(?:/|$|\D)")
@@ -721,7 +798,8 @@ def url_day(url: str) -> str | None:
     """The day a URL's path stamps on the story: ``/2025/12/24/`` or ``-2025-12-24``, or, in
     its last segment (the story's own name, not an archive's snapshot), a Vietnamese CMS's
     digit run ``…-20251224.html``, ``…-20251224093000.html`` (a day, then a time to the
-    minute, second or millisecond); None when it has none (or an impossible one)."""
+    minute, second or millisecond), or a folder named by the day alone (``/20251224/``: an
+    archive's snapshot folder holds a time too); None when it has none (or an impossible one)."""
     try:
         path = urlsplit(url).path
     except ValueError:  # "http://[::1": no path to read
@@ -730,6 +808,10 @@ def url_day(url: str) -> str | None:
         for y, m, d in pattern.findall(part):
             if value := _format(y, m, d, None, None):
                 return value
+    for folder in path.split("/")[:-1]:  # a day's folder, "/tin-tuc/20251224/…", as /2025/12/24/
+        if len(folder) == 8 and folder.isdigit() and folder[:2] in ("19", "20") \
+                and (value := _format(folder[:4], folder[4:6], folder[6:], None, None)):
+            return value
     return None
 
 

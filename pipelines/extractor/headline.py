@@ -12,7 +12,7 @@ import lxml.html
 from lxml import etree
 
 from pipelines.extractor.classify import shows_document
-from pipelines.extractor.dates import text_under
+from pipelines.extractor.dates import _names_date, parse_vietnamese_date, text_under
 from pipelines.extractor.tree import (
     _NEVER_TEXT,
     _clean_text,
@@ -90,7 +90,7 @@ def _headline_cell(tree: lxml.html.HtmlElement, title: str | None,
         return len(el.text_content().split()) <= 2 * words and fold(_heading_text(el)) == wanted
 
     headline = next((el for el in tree.iter(*_TITLED_TAGS) if shows_title(el)
-                     and not any(a.tag in _CHROME_TAGS for a in el.iterancestors())), None)
+                     and not _in_chrome(el)), None)
     if headline is None:
         return None
     own = _unlinked_chars(headline)
@@ -197,27 +197,44 @@ def _in_banner(h1: lxml.html.HtmlElement) -> bool:
 
 
 def _after_label(h1: lxml.html.HtmlElement) -> str | None:
-    """The text of ``h1`` after a label in its first child (a kicker, a section: at most
-    three words) when nothing precedes that child and at least three words follow; else
-    None."""
+    """The text of ``h1`` after a label in its first child (a section, a kicker or overline of
+    any length: "CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI") when nothing precedes that child
+    and at least three words follow; else None. (The caller takes the rest only where the
+    page's title names it: that, not the label's length, tells the label from the headline.)"""
     label = h1[0] if len(h1) and isinstance(h1[0].tag, str) and h1[0].tag not in ("br", "img") \
         else None  # (no comment)
     if label is None or (h1.text or "").strip():
         return None
     shown, kicker = _heading_text(h1), _clean_text(label.text_content())
-    if not kicker or len(kicker.split()) > 3 or not shown.startswith(kicker):
+    if not kicker or not shown.startswith(kicker):
         return None
     rest = shown[len(kicker):].strip(" :|-–—")
     return rest if len(rest.split()) >= 3 else None
 
 
 def _heading_text(el: lxml.html.HtmlElement) -> str:
-    """The text of a heading as shown: a line break (``<br>``) in it is a space."""
-    if el.find(".//br") is not None:
+    """The text of a heading as shown: a line break (``<br>``) in it is a space; a date in an
+    element of its own (a ``<time>``, a ``<small class="date">``: the dateline set beside the
+    headline) is no part of it."""
+    dates = [inner for inner in el.iterdescendants() if _dateline_in_heading(inner)] \
+        if len(el) else []
+    if dates or el.find(".//br") is not None:
         el = copy.deepcopy(el)
         for br in el.iter("br"):
             br.tail = " " + (br.tail or "")
+        for inner in [inner for inner in el.iterdescendants() if _dateline_in_heading(inner)]:
+            inner.drop_tree()  # (its tail, the text after it, stays)
     return _clean_text(el.text_content())
+
+
+def _dateline_in_heading(el) -> bool:
+    """Whether ``el``, inside a heading, is a dateline: a ``<time>`` or an element whose class
+    or id names a date, showing a date and little else."""
+    if not isinstance(el.tag, str) or not (el.tag == "time" or _names_date(
+            f"{el.get('class') or ''} {el.get('id') or ''}")):
+        return False
+    text = text_under(el, 40)
+    return bool(text and parse_vietnamese_date(text))
 
 
 # An element whose class or id names the headline ("TieuDe", "title-news", "lblTitle", Liferay's
@@ -234,6 +251,19 @@ _WRAPPER_CHILDREN = frozenset({"div", "p", "table", "tbody", "tr", "td", "ul", "
 _CHROME_TAGS = frozenset({"header", "nav", "footer", "a", "aside"})
 
 
+def _in_chrome(el: lxml.html.HtmlElement) -> bool:
+    """Whether ``el`` sits in the page's chrome (:data:`_CHROME_TAGS`): a ``<header>``,
+    ``<footer>`` or ``<aside>`` inside an ``<article>`` is the story's own (WordPress's
+    ``<header class="entry-header">`` holds its headline), as HTML5 defines them."""
+    boxes = list(el.iterancestors())
+    in_article = any(box.tag == "article" for box in boxes)
+    return any(box.tag in _CHROME_TAGS and not (in_article and box.tag in _ARTICLE_PARTS)
+               for box in boxes)
+
+
+_ARTICLE_PARTS = frozenset({"header", "footer", "aside"})
+
+
 def _titled(tree: lxml.html.HtmlElement, container) -> str | None:
     """The headline a page shows in an element whose class or id says so (:func:`_title_text`),
     not in the banner, menu or footer: the last such element before the body ``container``
@@ -244,7 +274,7 @@ def _titled(tree: lxml.html.HtmlElement, container) -> str | None:
         if el is container:
             return before or next(filter(None, map(_title_text, el.iter(*_TITLED_TAGS))), None)
         text = _title_text(el)
-        if text and not any(parent.tag in _CHROME_TAGS for parent in el.iterancestors()):
+        if text and not _in_chrome(el):
             if container is None:
                 return text
             before = text
