@@ -4,9 +4,10 @@ tests of a body that looks short, dumped or read from a layout table, and :func:
 which brings in what plain trafilatura has and the body lacks, in order.
 
 Importing this module patches trafilatura once, for speed and to learn its stage: its recall
-escalation is noted, and the XPaths that select only elements with a class or id matching a
+escalation is noted, the XPaths that select only elements with a class or id matching a
 pattern (:class:`_NamedOnly`, the cookie banners of its basic cleaning) select nothing,
-without their walk, on a page where no class or id can match."""
+without their walk, on a page where no class or id can match, and its fast passes make no
+backup copy of the cleaned tree, which only its full pass reads."""
 
 from __future__ import annotations
 
