@@ -1282,6 +1282,25 @@ def test_trafilaturas_named_boxes_are_the_same_elements_in_tintucs_passes(box) -
     assert (notice in text) == ("recipe" in box or "ghi-chu" in box)
 
 
+def test_trafilaturas_fast_passes_convert_the_page_without_a_backup_nobody_reads() -> None:
+    # tintuc's fast pass and its recall escalation: the same converted tree as trafilatura's
+    # own preparation, without the backup copy only its full pass's comparison reads; the full
+    # pass (plain trafilatura, the guard) still gets its backup
+    import trafilatura.core
+    from lxml import etree
+
+    from pipelines.extractor import recovery, source
+    assert trafilatura.core._prepare_tree is recovery._prepare_tree_without_backup
+    body = source._parse(baseline_dump_page()).find("body")
+    fast, plain = recovery._options(recovery._FAST, URL), recovery._options(recovery._PLAIN, URL)
+    converted, backup = recovery._prepare_tree_without_backup(body, fast, URL)
+    theirs, their_backup = recovery._prepare_tree(body, fast, URL)
+    assert backup is None and their_backup is not None
+    assert etree.tostring(converted) == etree.tostring(theirs)
+    assert BODY[1] in etree.tostring(converted, encoding="unicode")
+    assert recovery._prepare_tree_without_backup(body, plain, URL)[1] is not None
+
+
 def test_the_pages_names_are_each_class_and_id_value_once_in_page_order() -> None:
     # the names tintuc's passes search (thirteenth session): a value repeated on every item of
     # a list is searched once; each value still on a line of its own, in the page's order

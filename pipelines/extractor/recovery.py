@@ -4,15 +4,17 @@ tests of a body that looks short, dumped or read from a layout table, and :func:
 which brings in what plain trafilatura has and the body lacks, in order.
 
 Importing this module patches trafilatura once, for speed and to learn its stage: its recall
-escalation is noted, and the XPaths that select only elements with a class or id matching a
+escalation is noted, the XPaths that select only elements with a class or id matching a
 pattern (:class:`_NamedOnly`, the cookie banners of its basic cleaning) select nothing,
-without their walk, on a page where no class or id can match."""
+without their walk, on a page where no class or id can match, and its fast passes make no
+backup copy of the cleaned tree, which only its full pass reads."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
 import importlib
+import inspect
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -331,6 +333,38 @@ if _recall_retry is not None:  # (a trafilatura without the escalation: never no
     trafilatura.core._recall_retry = _noting_recall_retry
 
 
+# trafilatura's tree preparation copies the cleaned tree as a backup before converting its
+# tags; only the full pass's comparison with readability and jusText reads that backup, and the
+# comment capture of a forum thread: with ``fast`` and comments off (tintuc's fast pass and its
+# recall escalation) nobody does, and the copy (a page-sized tree) is made for nothing. Patched
+# only where the three functions are the ones read (by their source's hash): a trafilatura
+# whose cascade differs keeps its own preparation.
+_prepare_tree = getattr(trafilatura.core, "_prepare_tree", None)
+_BACKUP_READERS = {"_prepare_tree": "bfc95d6a60d5", "_extract_and_compare": "040360116096",
+                   "trafilatura_sequence": "0dc10fc96543"}
+
+
+def _prepare_tree_without_backup(tree, options: Extractor, url: str | None):
+    """trafilatura's ``_prepare_tree`` (clean a copy of ``tree``, convert its tags), without
+    the backup copy where nothing reads it (None in its place)."""
+    if not options.fast or options.comments:
+        return _prepare_tree(tree, options, url)
+    cleaned = trafilatura.core.tree_cleaning(copy.copy(tree), options)
+    return trafilatura.core.convert_tags(cleaned, options, url), None
+
+
+def _source_hash(name: str) -> str | None:
+    try:
+        return hashlib.sha1(inspect.getsource(getattr(trafilatura.core, name)).encode()
+                            ).hexdigest()[:12]
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+if all(_source_hash(name) == digest for name, digest in _BACKUP_READERS.items()):
+    trafilatura.core._prepare_tree = _prepare_tree_without_backup
+
+
 # trafilatura finds some boxes by testing EXSLT regular expressions on the class and id of every
 # element, a call into Python each, though such boxes are on few pages: its raw-tree prunes
 # (infinite-scroll containers, share buttons, comment sections: 6.0 ms a page of the 181-page
@@ -343,7 +377,7 @@ if _recall_retry is not None:  # (a trafilatura without the escalation: never no
 # Only XPaths read and found to select such elements alone are so replaced (by their text's
 # hash: a trafilatura whose XPaths differ keeps its own).
 _page_names: ContextVar[str | None] = ContextVar("_page_names", default=None)
-_CLASSES_AND_IDS = etree.XPath(".//@class | .//@id")
+_CLASSES_AND_IDS = etree.XPath(".//@class | .//@id", smart_strings=False)  # (plain str: cheaper)
 
 
 def _names(tree) -> str:
