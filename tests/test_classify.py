@@ -675,3 +675,33 @@ def test_a_linked_blog_name_h1_before_the_post_title_is_not_the_title():
     unlinked = html.replace("<a href='https://vuonnha.example.com/blog/'>", "").replace(
         "</a></h1>", "</h1>")
     assert extract_article(unlinked, url)["title"] == "Vườn nhà trên phố"
+
+
+def old_portal(main: str, title: str) -> str:
+    """An old portal laid out in one table row: the page's cell, then a "Tin đọc nhiều" cell
+    of linked headlines that no class names a sidebar."""
+    latest = "".join(f"<tr><td><a href='/ChiTietTin.aspx?nid={5200 + n}'>Tin đọc nhiều số {n} "
+                     "về hoạt động của huyện</a></td></tr>" for n in range(6))
+    return (f"<html><head><title>{title}</title></head><body><table><tr><td colspan='2'>"
+            "<img src='/banner.gif'></td></tr><tr><td width='560'>"
+            f"{main}</td><td width='240'><table>{latest}</table></td></tr></table></body></html>")
+
+
+def test_a_short_notice_in_a_layout_rows_cell_is_an_article():
+    # the headline, the dateline and one sentence share the layout row's main cell with the
+    # notice's "Tin liên quan" list: they are the page's, not the first related item's cells
+    related = "".join(f"<li><a href='/ChiTietTin.aspx?nid={5100 + n}'>Tin liên quan số {n} về "
+                      "lịch nghỉ lễ của huyện</a></li>" for n in range(4))
+    notice = ("<h1>Thông báo nghỉ Tết Dương lịch năm 2026</h1><span>01/12/2025</span><p>Cán bộ,"
+              " công chức được nghỉ Tết Dương lịch từ ngày 01/01/2026 đến hết ngày 04/01/2026."
+              f"</p><div><h3>Tin liên quan</h3><ul>{related}</ul></div>")
+    html = old_portal(notice, "Thông báo nghỉ Tết Dương lịch năm 2026")
+    assert classify(html, "/ChiTietTin.aspx?nid=5301")[0] == "article"
+    result = extract_article(html, SITE + "/ChiTietTin.aspx?nid=5301")
+    assert result["page_kind"] == "article"
+    assert "nghỉ Tết Dương lịch từ ngày 01/01/2026" in result["text"]
+    assert "Tin đọc nhiều số" not in result["text"]
+    # a table of documents, each row's number and date in cells before its link, stays a list
+    rows = DOCUMENT_ROWS
+    assert classify(old_portal(f"<h1>Văn bản chỉ đạo điều hành</h1><table>{rows}</table>",
+                               "Văn bản"), "/VanBan.aspx")[0] == "listing"

@@ -183,6 +183,7 @@ class _Line:
     in_section: bool = False  # inside the headline's section
     aside: bool = False  # in a sidebar or the footer ("Tin mới nhất", "Đọc nhiều" boxes)
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the line is a cell of
+    cell: lxml.html.HtmlElement | None = None  # the row's cell (<td>, <th>) the line is in
 
 
 @dataclass(slots=True)  # (slots: read and written on every element)
@@ -197,6 +198,7 @@ class _Walk:
     in_section: bool = False
     aside: int = 0  # depth of sidebar/footer elements around the walk
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
+    cell: lxml.html.HtmlElement | None = None  # the cell (<td>, <th>) the walk is in
     pager_links: int = 0
     marked: bool = False  # something other than text was recorded on the current line
     # each href of the page read once (:func:`_resolve`): menus repeat a page's links
@@ -214,6 +216,7 @@ class _Walk:
             line.in_section = line.in_section or self.in_section
             line.aside = line.aside or self.aside > 0
             line.row = self.row
+            line.cell = self.cell
             self.lines.append(line)
             self.current = _Line()
         # else the current line holds nothing yet: it stays, as good as a new one
@@ -730,9 +733,11 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     walk.aside += aside
     if entered_section:
         walk.in_section = True
-    outer_row = walk.row
+    outer_row, outer_cell = walk.row, walk.cell
     if tag == "tr":
         walk.row = el
+    elif tag == "td" or tag == "th":
+        walk.cell = el
     if el is walk.headline:
         walk.current.headline = walk.marked = True
     if tag in _SHOWN:
@@ -777,7 +782,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
         walk.flush()
     if entered_section:
         walk.in_section = False
-    walk.row = outer_row
+    walk.row, walk.cell = outer_row, outer_cell
     walk.aside -= aside
 
 
@@ -970,12 +975,15 @@ def _until_teasers(lines: list[_Line]) -> list[_Line]:
     within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
     that starts in a table row starts with the row: the cells before the link (a document's
     number, its date) are the first item's, not the page's; a paragraph is no item's cell (an
-    old portal's layout row holds the story and the "Tin liên quan" box under it)."""
+    old portal's layout row holds the story and the "Tin liên quan" box under it), nor is a
+    line above the link in the link's own cell (a layout row's main cell holds the headline,
+    the dateline and a one-sentence notice above its related box: they are the page's)."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
                 while i and line.row is not None and lines[i - 1].row is line.row \
+                        and lines[i - 1].cell is not line.cell \
                         and len(lines[i - 1].text) < PARAGRAPH_CHARS:
                     i -= 1
                 return lines[:i]
