@@ -705,3 +705,24 @@ def test_a_short_notice_in_a_layout_rows_cell_is_an_article():
     rows = DOCUMENT_ROWS
     assert classify(old_portal(f"<h1>Văn bản chỉ đạo điều hành</h1><table>{rows}</table>",
                                "Văn bản"), "/VanBan.aspx")[0] == "listing"
+
+
+def test_a_category_page_whose_lead_story_headline_is_its_h1_is_a_listing():
+    # the lead story's headline is the page's only h1, a link to the story: a teaser's
+    # headline (dated, with its long sapo), not the page's; the page is the list under it
+    lead = "/tin-tuc/khanh-thanh-cau-dan-sinh-3150.html"
+    teasers = "".join(
+        f"<div class='item'><h3><a href='/tin-tuc/hoat-dong-so-{n}-{3160 + n}.html'>Hoạt động "
+        f"của Sở trong tuần số {n} năm 2025</a></h3><span>0{n}/12/2025</span></div>"
+        for n in range(1, 7))  # fmt: skip
+    page = portal(f"<div class='cat'><a href='/tin-tuc/'>Tin tức</a></div><div class='lead'>"
+                  f"<a href='{lead}'><img src='/anh/cau.jpg'></a><h1><a href='{lead}'>Khánh "
+                  "thành cầu dân sinh tại xã vùng cao sau ba tháng thi công</a></h1><span>Thứ "
+                  "Ba, 02/12/2025 09:00</span><p>Sáng 02/12, xã vùng cao khánh thành cây cầu dân "
+                  "sinh dài 60 mét, giúp hơn 300 hộ dân đi lại thuận tiện trong mùa mưa lũ, "
+                  "sau ba tháng thi công bằng nguồn vốn xã hội hóa.</p></div>" + teasers,
+                  title="Tin tức - Sự kiện")
+    assert classify(page, "/tin-tuc/")[0] == "listing"
+    # the story's own page, its h1 a permalink to itself, is the article
+    story = page.replace(f"<h1><a href='{lead}'>", f"<h1><a href='{SITE}{lead}'>")
+    assert classify(story, lead)[0] == "article"

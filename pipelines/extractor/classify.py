@@ -525,6 +525,9 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     names = [fold(" ".join(t.split())) for t in (og, title_el.text_content()
                                                  if title_el is not None else None) if t]
     h1s = [h for h in tree.iter("h1") if len(_text(h)) >= 3 and not _in_header(h)]
+    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
+        here = _own_addresses(tree, url)
+        h1s = [h for h in h1s if not _names_another_page(h, here)]
 
     def matches(el) -> bool:
         text = fold(_text(el))
@@ -567,6 +570,26 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
                 and el.find(".//a") is None:
             return el
     return None
+
+
+def _inside_link(el) -> bool:
+    return any(p.tag == "a" for p in el.iterancestors())
+
+
+def _names_another_page(heading, here: tuple[str, set[str]]) -> bool:
+    """``heading``'s whole text is a link to another address than the page's own (``here``,
+    :func:`_own_addresses`): a teaser's headline (a category page's lead story in an h1), never
+    the page's. A headline linking to its own page (a permalink) is the page's."""
+    outer = next((p for p in heading.iterancestors() if p.tag == "a"), None)
+    links = [outer] if outer is not None else list(heading.iter("a"))
+    hrefs = [(a.get("href") or "").strip() for a in links]
+    if not links or not all(h and h[0] != "#" and h[:11].lower() != "javascript:"
+                            for h in hrefs):
+        return False
+    linked = sum(len(_text(a)) for a in links) if outer is None else len(_text(heading))
+    if linked < len(_text(heading)):
+        return False  # words outside its links: a headline that links a name in it
+    return not all(_resolved(href, here[0]) in here[1] for href in hrefs)
 
 
 def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str], url: str):
