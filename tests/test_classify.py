@@ -726,3 +726,24 @@ def test_a_category_page_whose_lead_story_headline_is_its_h1_is_a_listing():
     # the story's own page, its h1 a permalink to itself, is the article
     story = page.replace(f"<h1><a href='{lead}'>", f"<h1><a href='{SITE}{lead}'>")
     assert classify(story, lead)[0] == "article"
+
+
+def test_a_page_listing_the_sites_feeds_is_a_page_of_the_site_under_a_hint():
+    # "RSS": what RSS is, in sentences, then each section's feed: linked from a heading on a
+    # listing (a box's title), it is still the site's own page, however long it explains
+    feeds = "".join(f"<tr><td>{name}</td><td><a href='/rss/{slug}.rss'><img src='/rss.png'>"
+                    f"</a></td></tr>" for slug, name in (("thoi-su", "Thời sự"), ("kinh-te",
+                    "Kinh tế"), ("xa-hoi", "Xã hội")))  # fmt: skip
+    explained = ("<p>RSS là định dạng dữ liệu dựa theo chuẩn XML dùng để chia sẻ và phát tán "
+                 "nội dung web. Bạn có thể dùng phần mềm đọc tin để nhận tin mới của từng "
+                 "chuyên mục mà không cần mở trang web.</p>") * 2
+    page = portal(f"<h1>Kênh tin RSS</h1>{explained}<table>{feeds}</table>", title="Kênh tin")
+    for hints in (None, {"teaser_url": True}):
+        kind, reason, _ = classify(page, "/kenh-tin.html", hints)
+        assert (kind, reason) == ("other", "a page of the site itself (a list of the site's "
+                                           "feeds)"), hints
+    # an article that links one feed ("Theo dõi chuyên mục qua RSS") stays an article
+    one = portal(f"<h1>Kênh tin RSS của Sở đã có thêm chuyên mục</h1>{explained}"
+                 "<p><a href='/rss/thoi-su.rss'>Thời sự</a></p>", title="Kênh tin RSS")
+    assert classify(one, "/tin-tuc/kenh-rss-3170.html", {"teaser_url": True})[0] == "article"
+

@@ -30,7 +30,14 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, canonical_url, join_base, script_link
+from crawler.urls import (
+    CLICKABLE_TAGS,
+    FEED_URL,
+    TEASER_WORDS,
+    canonical_url,
+    join_base,
+    script_link,
+)
 from pipelines.extractor.dates import parse_vietnamese_date, text_under
 from pipelines.text import fold, word_key
 
@@ -103,6 +110,7 @@ LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or 
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
+FEED_LINKS = 2  # links to feeds under a headline that make a list of them (an article: none)
 DOCUMENT_TITLE_WORDS = 6  # a document linked behind this many words is named by its subject
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 # the pages every site has besides its news, named as CMSs and portals name them (folded)
@@ -200,6 +208,9 @@ class _Walk:
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
     cell: lxml.html.HtmlElement | None = None  # the cell (<td>, <th>) the walk is in
     pager_links: int = 0
+    # links to the site's RSS or Atom feeds outside sidebars, in the headline's section when
+    # the page has one (a blog's footer "Entries (RSS) | Comments (RSS)" is outside it)
+    feeds: int = 0
     marked: bool = False  # something other than text was recorded on the current line
     # each href of the page read once (:func:`_resolve`): menus repeat a page's links
     resolved: dict[str, tuple[str, str, str] | None] = field(default_factory=dict)
@@ -308,7 +319,7 @@ def classify_page(
             return "article", f"article markup ({markup})", attachments
         # a hint stands in for a missing dateline, never for what the page names itself:
         # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
-        own_page = _static_page(tree, url, headline)
+        own_page = _static_page(tree, url, headline) or _feed_list(walk)
         # nor for what its address names it: under /tag/, /author/, /chu-de/ a line of
         # introduction (a bio, a topic's blurb) and a run of teasers are a listing
         if teasers >= LISTING_TEASERS and body < LISTING_LEAD_CHARS \
@@ -348,7 +359,7 @@ def classify_page(
     # A page of prose that shows no date is still an article (a blog post, a feature, most
     # general web pages) unless it names itself one of a site's own pages: "Giới thiệu",
     # "Liên hệ", the organisation chart… whose long paragraphs may hold historic dates.
-    static = _static_page(tree, url, headline)
+    static = _static_page(tree, url, headline) or _feed_list(walk)
     if not static and prose >= DATELESS_PROSE_CHARS:
         return "article", f"{prose} characters of prose, no date shown", attachments
     if static and _SEARCH_PAGE.match(static):
@@ -414,6 +425,13 @@ def _static_page(tree, url: str, headline) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+def _feed_list(walk: _Walk) -> str | None:
+    """Named when the page links :data:`FEED_LINKS` feeds or more outside its sidebars (in
+    the headline's section when it has one: the site's "RSS" page, each section's feed in a
+    row): a page of the site itself, however much it explains what RSS is; None otherwise."""
+    return "a list of the site's feeds" if walk.feeds >= FEED_LINKS else None
 
 
 def _prose_outside_teasers(lines: list[_Line]) -> int:
@@ -896,6 +914,9 @@ def _link(walk: _Walk, a, base: str) -> bool:
         walk.current.attachments.append({"url": target, "text": _text(a)})
         walk.marked = True
         return True
+    if kind == "feed":
+        walk.feeds += not walk.aside and (walk.in_section or walk.section is None)
+        return True
     if host != walk.host or kind == "file":
         return True
     text = _text(a)
@@ -916,8 +937,9 @@ def _pager_text(text: str) -> bool:
 
 
 def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
-    """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
-    image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""
+    """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "feed" (RSS or
+    Atom), "file" (an image, a script …), "pager" (a page-number URL) or "page"; None when it
+    cannot be read."""
     return _resolve_joined(join_base(base, href), href)
 
 
@@ -967,6 +989,8 @@ def _kind(target: str, host: str, path: str) -> tuple[str, str, str]:
     """:func:`_resolve`'s answer for the absolute URL ``target``, its host and its path."""
     if ATTACHMENT.search(path):
         return target, host, "attachment"
+    if FEED_URL.search(path):  # (before _NOT_PAGE: ``/rss.xml``)
+        return target, host, "feed"
     if _NOT_PAGE.search(path):
         return target, host, "file"
     pager = any(form.search(target) for form in _PAGER_HREF_EACH)  # (_PAGER_HREF.search)
