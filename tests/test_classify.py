@@ -747,3 +747,19 @@ def test_a_page_listing_the_sites_feeds_is_a_page_of_the_site_under_a_hint():
                  "<p><a href='/rss/thoi-su.rss'>Thời sự</a></p>", title="Kênh tin RSS")
     assert classify(one, "/tin-tuc/kenh-rss-3170.html", {"teaser_url": True})[0] == "article"
 
+
+def test_an_undated_one_sentence_notice_before_its_related_box_is_an_article():
+    # no dateline, no hint from the crawl: one sentence under the headline, then "Tin liên
+    # quan" and its teasers: a story and its related news, not a listing of them
+    notice = portal("<h1>Thông báo tuyển dụng viên chức năm 2025</h1><p>Sở Nội vụ thông báo "
+                    "tuyển dụng 25 chỉ tiêu viên chức; hồ sơ nhận đến hết ngày 30/12/2025 tại "
+                    "bộ phận một cửa.</p>" + RELATED.replace("Tin tức khác", "Tin liên quan"),
+                    title="Thông báo tuyển dụng viên chức năm 2025")
+    kind, reason, _ = classify(notice, "/thong-bao/tuyen-dung-3180.html")
+    assert (kind, reason) == ("article", "a sentence under the headline, then its related news")
+    # a topic's blurb then its teasers at once (no related heading) is still a listing
+    topic = notice.replace("<h3>Tin liên quan</h3>", "")
+    assert classify(topic, "/thong-bao/tuyen-dung-3180.html")[0] == "listing"
+    # and a site's own page keeps its name, whatever box follows it
+    contact = notice.replace("Thông báo tuyển dụng viên chức năm 2025", "Liên hệ")
+    assert classify(contact, "/lien-he.html")[0] != "article"

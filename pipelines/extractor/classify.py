@@ -39,6 +39,7 @@ from crawler.urls import (
     script_link,
 )
 from pipelines.extractor.dates import parse_vietnamese_date, text_under
+from pipelines.extractor.related import RELATED_HEADINGS
 from pipelines.text import fold, word_key
 
 KINDS = ("article", "listing", "other")
@@ -335,6 +336,13 @@ def classify_page(
         # đáp" item (a citizen's question, the office's answer) is news without a dateline
         if not own_page and _question_answered(shown):
             return "article", "a question and its answer under the headline", attachments
+        # a sentence of its own under the headline, then the run of teasers under a heading
+        # that names them news related to this one ("Tin liên quan", "Tin khác"): a story
+        # and its related box (a listing's teasers follow its heading or its blurb at once)
+        if not own_page and not listing_like and _related_box_follows(main) \
+                and any(_sentence(line.text) for line in main[:-1]):
+            return "article", "a sentence under the headline, then its related news", \
+                attachments
         if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
@@ -425,6 +433,15 @@ def _static_page(tree, url: str, headline) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+def _related_box_follows(main: list[_Line]) -> bool:
+    """The last line before the first run of teasers (``main`` ends there) is a related-news
+    box's heading (:data:`pipelines.extractor.related.RELATED_HEADINGS`)."""
+    if not main or main[-1].teasers or len(main[-1].text) > 60:
+        return False
+    name = fold(main[-1].text).strip(" :.»>-").removeprefix("cac ").removeprefix("nhung ")
+    return name in RELATED_HEADINGS
 
 
 def _feed_list(walk: _Walk) -> str | None:
