@@ -6,7 +6,10 @@ documents. A listing has teaser headlines (linked, several, most with the same U
 pager right under its heading, and no body before them. Everything else (contact and "Giới
 thiệu" pages, whose long paragraphs may hold historic dates but no dateline, home pages) is
 "other". No length threshold decides alone: a one-sentence notice with a dateline is an article,
-and a page of long paragraphs without one is not.
+and a page of long paragraphs without one is not. A heading whose whole text links to another
+page is a teaser's (a category page's lead story in its ``<h1>``), never the page's headline; a
+sentence under the headline followed by a related-news box ("Tin liên quan") is a story, dated
+or not; a page listing the site's feeds is one of the site's own pages.
 
 Machine-readable markup (og:type=article, article:published_time, JSON-LD NewsArticle,
 itemprop=articleBody) and hints from the crawl (the URL matches the site profile's article
