@@ -39,6 +39,8 @@ from scrapy.http import FormRequest, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.urls import FEED_URL
+
 # Scrapy pops higher priorities first. DEPTH_PRIORITY stays 0 (crawler/settings.py), so these
 # are the only adjustments: discovery documents first, then listings, then article candidates.
 PRIORITY_ROBOTS = 40
@@ -55,7 +57,6 @@ XML_MAX_SIZE = 50 * 1024 * 1024  # the sitemap protocol's own limit for one (unz
 
 FEED_LINK_TAG = re.compile(rb"<link\b[^>]*\bapplication/(?:rss|atom)\+xml[^>]*>", re.I)
 ATTR = re.compile(rb"""\b(\w[\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-FEED_URL = re.compile(r"(\.rss|/rss\.xml|/atom\.xml|/feed\.xml|/rss|/feed)/?$", re.I)
 
 
 # --- feeds and sitemaps ---------------------------------------------------------------------

@@ -102,6 +102,11 @@ PRINT_VALUES = frozenset({"print", "printable"})
 TRUE_VALUES = frozenset({"1", "true", "yes", "on", "y", ""})
 
 
+# the path of a feed's address (``/rss/thoi-su.rss``, ``/feed``): crawler.discovery follows
+# feeds, the page classifier counts the links a page gives to them
+FEED_URL = re.compile(r"(\.rss|/rss\.xml|/atom\.xml|/feed\.xml|/rss|/feed)/?$", re.I)
+
+
 def is_print_view(url: str) -> bool:
     """True for the URL of a page's print view (:data:`PRINT_SEGMENT`, ``print=1``): the page
     it prints is linked too, so a crawl follows no print view (a path one would be stored as a

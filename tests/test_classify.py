@@ -696,3 +696,91 @@ def test_a_linked_blog_name_h1_before_the_post_title_is_not_the_title():
     unlinked = html.replace("<a href='https://vuonnha.example.com/blog/'>", "").replace(
         "</a></h1>", "</h1>")
     assert extract_article(unlinked, url)["title"] == "Vườn nhà trên phố"
+
+
+def old_portal(main: str, title: str) -> str:
+    """An old portal laid out in one table row: the page's cell, then a "Tin đọc nhiều" cell
+    of linked headlines that no class names a sidebar."""
+    latest = "".join(f"<tr><td><a href='/ChiTietTin.aspx?nid={5200 + n}'>Tin đọc nhiều số {n} "
+                     "về hoạt động của huyện</a></td></tr>" for n in range(6))
+    return (f"<html><head><title>{title}</title></head><body><table><tr><td colspan='2'>"
+            "<img src='/banner.gif'></td></tr><tr><td width='560'>"
+            f"{main}</td><td width='240'><table>{latest}</table></td></tr></table></body></html>")
+
+
+def test_a_short_notice_in_a_layout_rows_cell_is_an_article():
+    # the headline, the dateline and one sentence share the layout row's main cell with the
+    # notice's "Tin liên quan" list: they are the page's, not the first related item's cells
+    related = "".join(f"<li><a href='/ChiTietTin.aspx?nid={5100 + n}'>Tin liên quan số {n} về "
+                      "lịch nghỉ lễ của huyện</a></li>" for n in range(4))
+    notice = ("<h1>Thông báo nghỉ Tết Dương lịch năm 2026</h1><span>01/12/2025</span><p>Cán bộ,"
+              " công chức được nghỉ Tết Dương lịch từ ngày 01/01/2026 đến hết ngày 04/01/2026."
+              f"</p><div><h3>Tin liên quan</h3><ul>{related}</ul></div>")
+    html = old_portal(notice, "Thông báo nghỉ Tết Dương lịch năm 2026")
+    assert classify(html, "/ChiTietTin.aspx?nid=5301")[0] == "article"
+    result = extract_article(html, SITE + "/ChiTietTin.aspx?nid=5301")
+    assert result["page_kind"] == "article"
+    assert "nghỉ Tết Dương lịch từ ngày 01/01/2026" in result["text"]
+    assert "Tin đọc nhiều số" not in result["text"]
+    # a table of documents, each row's number and date in cells before its link, stays a list
+    rows = DOCUMENT_ROWS
+    assert classify(old_portal(f"<h1>Văn bản chỉ đạo điều hành</h1><table>{rows}</table>",
+                               "Văn bản"), "/VanBan.aspx")[0] == "listing"
+
+
+def test_a_category_page_whose_lead_story_headline_is_its_h1_is_a_listing():
+    # the lead story's headline is the page's only h1, a link to the story: a teaser's
+    # headline (dated, with its long sapo), not the page's; the page is the list under it
+    lead = "/tin-tuc/khanh-thanh-cau-dan-sinh-3150.html"
+    teasers = "".join(
+        f"<div class='item'><h3><a href='/tin-tuc/hoat-dong-so-{n}-{3160 + n}.html'>Hoạt động "
+        f"của Sở trong tuần số {n} năm 2025</a></h3><span>0{n}/12/2025</span></div>"
+        for n in range(1, 7))  # fmt: skip
+    page = portal(f"<div class='cat'><a href='/tin-tuc/'>Tin tức</a></div><div class='lead'>"
+                  f"<a href='{lead}'><img src='/anh/cau.jpg'></a><h1><a href='{lead}'>Khánh "
+                  "thành cầu dân sinh tại xã vùng cao sau ba tháng thi công</a></h1><span>Thứ "
+                  "Ba, 02/12/2025 09:00</span><p>Sáng 02/12, xã vùng cao khánh thành cây cầu dân "
+                  "sinh dài 60 mét, giúp hơn 300 hộ dân đi lại thuận tiện trong mùa mưa lũ, "
+                  "sau ba tháng thi công bằng nguồn vốn xã hội hóa.</p></div>" + teasers,
+                  title="Tin tức - Sự kiện")
+    assert classify(page, "/tin-tuc/")[0] == "listing"
+    # the story's own page, its h1 a permalink to itself, is the article
+    story = page.replace(f"<h1><a href='{lead}'>", f"<h1><a href='{SITE}{lead}'>")
+    assert classify(story, lead)[0] == "article"
+
+
+def test_a_page_listing_the_sites_feeds_is_a_page_of_the_site_under_a_hint():
+    # "RSS": what RSS is, in sentences, then each section's feed: linked from a heading on a
+    # listing (a box's title), it is still the site's own page, however long it explains
+    feeds = "".join(f"<tr><td>{name}</td><td><a href='/rss/{slug}.rss'><img src='/rss.png'>"
+                    f"</a></td></tr>" for slug, name in (("thoi-su", "Thời sự"), ("kinh-te",
+                    "Kinh tế"), ("xa-hoi", "Xã hội")))  # fmt: skip
+    explained = ("<p>RSS là định dạng dữ liệu dựa theo chuẩn XML dùng để chia sẻ và phát tán "
+                 "nội dung web. Bạn có thể dùng phần mềm đọc tin để nhận tin mới của từng "
+                 "chuyên mục mà không cần mở trang web.</p>") * 2
+    page = portal(f"<h1>Kênh tin RSS</h1>{explained}<table>{feeds}</table>", title="Kênh tin")
+    for hints in (None, {"teaser_url": True}):
+        kind, reason, _ = classify(page, "/kenh-tin.html", hints)
+        assert (kind, reason) == ("other", "a page of the site itself (a list of the site's "
+                                           "feeds)"), hints
+    # an article that links one feed ("Theo dõi chuyên mục qua RSS") stays an article
+    one = portal(f"<h1>Kênh tin RSS của Sở đã có thêm chuyên mục</h1>{explained}"
+                 "<p><a href='/rss/thoi-su.rss'>Thời sự</a></p>", title="Kênh tin RSS")
+    assert classify(one, "/tin-tuc/kenh-rss-3170.html", {"teaser_url": True})[0] == "article"
+
+
+def test_an_undated_one_sentence_notice_before_its_related_box_is_an_article():
+    # no dateline, no hint from the crawl: one sentence under the headline, then "Tin liên
+    # quan" and its teasers: a story and its related news, not a listing of them
+    notice = portal("<h1>Thông báo tuyển dụng viên chức năm 2025</h1><p>Sở Nội vụ thông báo "
+                    "tuyển dụng 25 chỉ tiêu viên chức; hồ sơ nhận đến hết ngày 30/12/2025 tại "
+                    "bộ phận một cửa.</p>" + RELATED.replace("Tin tức khác", "Tin liên quan"),
+                    title="Thông báo tuyển dụng viên chức năm 2025")
+    kind, reason, _ = classify(notice, "/thong-bao/tuyen-dung-3180.html")
+    assert (kind, reason) == ("article", "a sentence under the headline, then its related news")
+    # a topic's blurb then its teasers at once (no related heading) is still a listing
+    topic = notice.replace("<h3>Tin liên quan</h3>", "")
+    assert classify(topic, "/thong-bao/tuyen-dung-3180.html")[0] == "listing"
+    # and a site's own page keeps its name, whatever box follows it
+    contact = notice.replace("Thông báo tuyển dụng viên chức năm 2025", "Liên hệ")
+    assert classify(contact, "/lien-he.html")[0] != "article"

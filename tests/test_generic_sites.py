@@ -89,9 +89,9 @@ def test_sitemap_and_rss_sites_link_no_article_from_their_pages():
 
 def test_related_site_reaches_most_articles_only_by_related_links_and_its_sitemap():
     """The site the learned URL shapes are for: its section pages show the newest teasers
-    only, the other articles are linked from "Tin liên quan" lists (no heading around the
-    link) and the sitemap, at three URL shapes; their date shows only under the related
-    block, so the page's structure alone leaves them undecided."""
+    only, the other articles are linked from the lists of the section's stories under each
+    article (no heading around the link) and the sitemap, at three URL shapes; their date
+    shows only under that list, so the page's structure alone leaves them undecided."""
     site = build_site("related")
     articles = [a["path"] for a in site.manifest["articles"]]
     teasers = set(site.manifest["teasers"])

@@ -219,3 +219,67 @@ def test_generic_crawl_of_the_sample_portal_decides_every_html_page(sample_porta
         db.close()
     assert counts["not_article"] == crawl["pages_listing"] + crawl["pages_other"]
     assert counts["new"] == counts["changed"] == 0
+
+
+def layout_page(title: str, main: str) -> bytes:
+    """An old ASP.NET portal's page: one layout row, the page's cell and a cell of the most
+    read stories that no class names a sidebar."""
+    most_read = "".join(f"<tr><td><a href='/ChiTiet.aspx?nid={n}'>Tin đọc nhiều số {n} về "
+                        "hoạt động của huyện</a></td></tr>" for n in (301, 302, 303, 304))
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><table><tr>"
+            f"<td width='560'>{main}</td><td width='240'><table>{most_read}</table></td></tr>"
+            "</table></body></html>").encode()
+
+
+RELATED_ROWS = ("<h3>Tin liên quan</h3><ul>" + "".join(
+    f"<li><a href='/ChiTiet.aspx?nid={n}'>Tin liên quan số {n} về lịch nghỉ lễ</a></li>"
+    for n in (301, 302, 303)) + "</ul>")  # fmt: skip
+LAYOUT_PAGES = {
+    "/": layout_page("Trang chủ", (
+        "<h3><a href='/ChiTiet.aspx?nid=201'>Thông báo nghỉ Tết Dương lịch năm 2026</a></h3>"
+        "<a href='/ChuyenMuc.aspx?cid=3'>Tin tức</a> <a href='/Rss.aspx'>RSS</a>")),
+    "/ChiTiet.aspx?nid=201": layout_page("Thông báo nghỉ Tết", (
+        "<h1>Thông báo nghỉ Tết Dương lịch năm 2026</h1><span>01/12/2025</span><p>Cán bộ, công "
+        f"chức được nghỉ Tết từ ngày 01/01/2026 đến hết ngày 04/01/2026.</p>{RELATED_ROWS}")),
+    "/ChiTiet.aspx?nid=202": layout_page("Tuyển dụng", (
+        "<h1>Thông báo tuyển dụng viên chức năm 2025</h1><p>Sở Nội vụ tuyển dụng 25 viên "
+        f"chức; hồ sơ nhận đến hết ngày 30/12/2025 tại bộ phận một cửa.</p>{RELATED_ROWS}")),
+    "/ChuyenMuc.aspx?cid=3": layout_page("Tin tức", (
+        "<h1><a href='/ChiTiet.aspx?nid=202'>Thông báo tuyển dụng viên chức năm 2025</a></h1>"
+        "<span>Thứ Ba, 02/12/2025 09:00</span><p>Sở Nội vụ tuyển dụng 25 viên chức làm việc tại "
+        "các đơn vị sự nghiệp công lập của tỉnh trong năm 2025.</p>" + "".join(
+            f"<h3><a href='/ChiTiet.aspx?nid={n}'>Tin tức số {n} về hoạt động của huyện</a></h3>"
+            for n in (301, 302, 303)))),
+    "/Rss.aspx": layout_page("RSS", (
+        "<h1>Kênh tin RSS</h1><p>RSS là định dạng dùng để chia sẻ nội dung web.</p><ul>"
+        "<li><a href='/rss/tin-tuc.rss'>Tin tức</a></li><li><a href='/rss/thong-bao.rss'>"
+        "Thông báo</a></li></ul>")),
+}
+
+
+@pytest.fixture(scope="module")
+def layout_portal():
+    def page(path: str) -> Answer:
+        return LAYOUT_PAGES.get(path) or (404, {"Content-Type": "text/plain"}, b"not found")
+
+    with serve_pages(page) as (base, _):
+        yield base
+
+
+@pytest.mark.e2e
+def test_a_layout_table_portal_stores_its_short_notices_and_nothing_else(layout_portal,
+                                                                        tmp_path):
+    # short notices in a layout row's cell (dated; undated before its "Tin liên quan") are
+    # stored; a category page whose lead story is its h1 and the RSS page get their reasons
+    db_path = tmp_path / "archive.db"
+    run_tintuc("crawl", "--start-url", layout_portal + "/", "--db", str(db_path))
+    stored = {r["url"].removeprefix(layout_portal): r["text"]
+              for r in query(db_path, "SELECT url, text FROM articles")}
+    assert set(stored) == {"/ChiTiet.aspx?nid=201", "/ChiTiet.aspx?nid=202"}
+    assert "nghỉ Tết từ ngày 01/01/2026" in stored["/ChiTiet.aspx?nid=201"]
+    assert "Tin liên quan số" not in stored["/ChiTiet.aspx?nid=201"]
+    kinds = {r["url"].removeprefix(layout_portal): (r["page_kind"], r["page_reason"])
+             for r in query(db_path, "SELECT url, page_kind, page_reason FROM captures "
+                                     "WHERE content_type LIKE 'text/html%'")}  # fmt: skip
+    assert kinds["/ChuyenMuc.aspx?cid=3"][0] == "listing"
+    assert kinds["/Rss.aspx"][0] in ("listing", "other") and kinds["/Rss.aspx"][1]

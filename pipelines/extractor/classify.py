@@ -6,7 +6,10 @@ documents. A listing has teaser headlines (linked, several, most with the same U
 pager right under its heading, and no body before them. Everything else (contact and "Giới
 thiệu" pages, whose long paragraphs may hold historic dates but no dateline, home pages) is
 "other". No length threshold decides alone: a one-sentence notice with a dateline is an article,
-and a page of long paragraphs without one is not.
+and a page of long paragraphs without one is not. A heading whose whole text links to another
+page is a teaser's (a category page's lead story in its ``<h1>``), never the page's headline; a
+sentence under the headline followed by a related-news box ("Tin liên quan") is a story, dated
+or not; a page listing the site's feeds is one of the site's own pages.
 
 Machine-readable markup (og:type=article, article:published_time, JSON-LD NewsArticle,
 itemprop=articleBody) and hints from the crawl (the URL matches the site profile's article
@@ -30,8 +33,16 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.urls import CLICKABLE_TAGS, TEASER_WORDS, canonical_url, join_base, script_link
+from crawler.urls import (
+    CLICKABLE_TAGS,
+    FEED_URL,
+    TEASER_WORDS,
+    canonical_url,
+    join_base,
+    script_link,
+)
 from pipelines.extractor.dates import parse_vietnamese_date, text_under
+from pipelines.extractor.related import RELATED_HEADINGS
 from pipelines.extractor.tree import link_base
 from pipelines.text import fold, word_key
 
@@ -104,6 +115,7 @@ LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or 
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
+FEED_LINKS = 2  # links to feeds under a headline that make a list of them (an article: none)
 DOCUMENT_TITLE_WORDS = 6  # a document linked behind this many words is named by its subject
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 # the pages every site has besides its news, named as CMSs and portals name them (folded)
@@ -185,6 +197,7 @@ class _Line:
     in_section: bool = False  # inside the headline's section
     aside: bool = False  # in a sidebar or the footer ("Tin mới nhất", "Đọc nhiều" boxes)
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the line is a cell of
+    cell: lxml.html.HtmlElement | None = None  # the row's cell (<td>, <th>) the line is in
 
 
 @dataclass(slots=True)  # (slots: read and written on every element)
@@ -199,7 +212,11 @@ class _Walk:
     in_section: bool = False
     aside: int = 0  # depth of sidebar/footer elements around the walk
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
+    cell: lxml.html.HtmlElement | None = None  # the cell (<td>, <th>) the walk is in
     pager_links: int = 0
+    # links to the site's RSS or Atom feeds outside sidebars, in the headline's section when
+    # the page has one (a blog's footer "Entries (RSS) | Comments (RSS)" is outside it)
+    feeds: int = 0
     marked: bool = False  # something other than text was recorded on the current line
     # each href of the page read once (:func:`_resolve`): menus repeat a page's links
     resolved: dict[str, tuple[str, str, str] | None] = field(default_factory=dict)
@@ -216,6 +233,7 @@ class _Walk:
             line.in_section = line.in_section or self.in_section
             line.aside = line.aside or self.aside > 0
             line.row = self.row
+            line.cell = self.cell
             self.lines.append(line)
             self.current = _Line()
         # else the current line holds nothing yet: it stays, as good as a new one
@@ -307,7 +325,7 @@ def classify_page(
             return "article", f"article markup ({markup})", attachments
         # a hint stands in for a missing dateline, never for what the page names itself:
         # the site's own pages ("Liên hệ", "Tìm kiếm") may be linked under a heading too
-        own_page = _static_page(tree, url, headline)
+        own_page = _static_page(tree, url, headline) or _feed_list(walk)
         # nor for what its address names it: under /tag/, /author/, /chu-de/ a line of
         # introduction (a bio, a topic's blurb) and a run of teasers are a listing
         if teasers >= LISTING_TEASERS and body < LISTING_LEAD_CHARS \
@@ -323,6 +341,13 @@ def classify_page(
         # đáp" item (a citizen's question, the office's answer) is news without a dateline
         if not own_page and _question_answered(shown):
             return "article", "a question and its answer under the headline", attachments
+        # a sentence of its own under the headline, then the run of teasers under a heading
+        # that names them news related to this one ("Tin liên quan", "Tin khác"): a story
+        # and its related box (a listing's teasers follow its heading or its blurb at once)
+        if not own_page and not listing_like and _related_box_follows(main) \
+                and any(_sentence(line.text) for line in main[:-1]):
+            return "article", "a sentence under the headline, then its related news", \
+                attachments
         if hints.get("teaser_url") and not listing_like and not own_page:
             return "article", "linked as a teaser headline on the site's listings", attachments
         shape = hints.get("article_shape")
@@ -347,7 +372,7 @@ def classify_page(
     # A page of prose that shows no date is still an article (a blog post, a feature, most
     # general web pages) unless it names itself one of a site's own pages: "Giới thiệu",
     # "Liên hệ", the organisation chart… whose long paragraphs may hold historic dates.
-    static = _static_page(tree, url, headline)
+    static = _static_page(tree, url, headline) or _feed_list(walk)
     if not static and prose >= DATELESS_PROSE_CHARS:
         return "article", f"{prose} characters of prose, no date shown", attachments
     if static and _SEARCH_PAGE.match(static):
@@ -413,6 +438,22 @@ def _static_page(tree, url: str, headline) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+def _related_box_follows(main: list[_Line]) -> bool:
+    """The last line before the first run of teasers (``main`` ends there) is a related-news
+    box's heading (:data:`pipelines.extractor.related.RELATED_HEADINGS`)."""
+    if not main or main[-1].teasers or len(main[-1].text) > 60:
+        return False
+    name = fold(main[-1].text).strip(" :.»>-").removeprefix("cac ").removeprefix("nhung ")
+    return name in RELATED_HEADINGS
+
+
+def _feed_list(walk: _Walk) -> str | None:
+    """Named when the page links :data:`FEED_LINKS` feeds or more outside its sidebars (in
+    the headline's section when it has one: the site's "RSS" page, each section's feed in a
+    row): a page of the site itself, however much it explains what RSS is; None otherwise."""
+    return "a list of the site's feeds" if walk.feeds >= FEED_LINKS else None
 
 
 def _prose_outside_teasers(lines: list[_Line]) -> int:
@@ -524,6 +565,9 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     names = [fold(" ".join(t.split())) for t in (og, title_el.text_content()
                                                  if title_el is not None else None) if t]
     h1s = [h for h in tree.iter("h1") if len(_text(h)) >= 3 and not _in_header(h)]
+    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
+        here = _own_addresses(tree, url)
+        h1s = [h for h in h1s if not _names_another_page(h, here)]
 
     def matches(el) -> bool:
         text = fold(_text(el))
@@ -566,6 +610,26 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
                 and el.find(".//a") is None:
             return el
     return None
+
+
+def _inside_link(el) -> bool:
+    return any(p.tag == "a" for p in el.iterancestors())
+
+
+def _names_another_page(heading, here: tuple[str, set[str]]) -> bool:
+    """``heading``'s whole text is a link to another address than the page's own (``here``,
+    :func:`_own_addresses`): a teaser's headline (a category page's lead story in an h1), never
+    the page's. A headline linking to its own page (a permalink) is the page's."""
+    outer = next((p for p in heading.iterancestors() if p.tag == "a"), None)
+    links = [outer] if outer is not None else list(heading.iter("a"))
+    hrefs = [(a.get("href") or "").strip() for a in links]
+    if not links or not all(h and h[0] != "#" and h[:11].lower() != "javascript:"
+                            for h in hrefs):
+        return False
+    linked = sum(len(_text(a)) for a in links) if outer is None else len(_text(heading))
+    if linked < len(_text(heading)):
+        return False  # words outside its links: a headline that links a name in it
+    return not all(_resolved(href, here[0]) in here[1] for href in hrefs)
 
 
 def _post_heading(tree: lxml.html.HtmlElement, h1, names: list[str], url: str):
@@ -732,9 +796,11 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
     walk.aside += aside
     if entered_section:
         walk.in_section = True
-    outer_row = walk.row
+    outer_row, outer_cell = walk.row, walk.cell
     if tag == "tr":
         walk.row = el
+    elif tag == "td" or tag == "th":
+        walk.cell = el
     if el is walk.headline:
         walk.current.headline = walk.marked = True
     if tag in _SHOWN:
@@ -779,7 +845,7 @@ def _visit(walk: _Walk, el, base: str, inside_link: bool) -> None:
         walk.flush()
     if entered_section:
         walk.in_section = False
-    walk.row = outer_row
+    walk.row, walk.cell = outer_row, outer_cell
     walk.aside -= aside
 
 
@@ -870,6 +936,9 @@ def _link(walk: _Walk, a, base: str) -> bool:
         walk.current.attachments.append({"url": target, "text": _text(a)})
         walk.marked = True
         return True
+    if kind == "feed":
+        walk.feeds += not walk.aside and (walk.in_section or walk.section is None)
+        return True
     if host != walk.host or kind == "file":
         return True
     text = _text(a)
@@ -890,8 +959,9 @@ def _pager_text(text: str) -> bool:
 
 
 def _resolve(base: str, href: str) -> tuple[str, str, str] | None:
-    """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "file" (an
-    image, a script …), "pager" (a page-number URL) or "page"; None when it cannot be read."""
+    """``(absolute URL, lower-case host, kind)`` of a link, kind "attachment", "feed" (RSS or
+    Atom), "file" (an image, a script …), "pager" (a page-number URL) or "page"; None when it
+    cannot be read."""
     return _resolve_joined(join_base(base, href), href)
 
 
@@ -941,6 +1011,8 @@ def _kind(target: str, host: str, path: str) -> tuple[str, str, str]:
     """:func:`_resolve`'s answer for the absolute URL ``target``, its host and its path."""
     if ATTACHMENT.search(path):
         return target, host, "attachment"
+    if FEED_URL.search(path):  # (before _NOT_PAGE: ``/rss.xml``)
+        return target, host, "feed"
     if _NOT_PAGE.search(path):
         return target, host, "file"
     pager = any(form.search(target) for form in _PAGER_HREF_EACH)  # (_PAGER_HREF.search)
@@ -972,12 +1044,15 @@ def _until_teasers(lines: list[_Line]) -> list[_Line]:
     within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
     that starts in a table row starts with the row: the cells before the link (a document's
     number, its date) are the first item's, not the page's; a paragraph is no item's cell (an
-    old portal's layout row holds the story and the "Tin liên quan" box under it)."""
+    old portal's layout row holds the story and the "Tin liên quan" box under it), nor is a
+    line above the link in the link's own cell (a layout row's main cell holds the headline,
+    the dateline and a one-sentence notice above its related box: they are the page's)."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
                 while i and line.row is not None and lines[i - 1].row is line.row \
+                        and lines[i - 1].cell is not line.cell \
                         and len(lines[i - 1].text) < PARAGRAPH_CHARS:
                     i -= 1
                 return lines[:i]

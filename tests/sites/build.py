@@ -14,7 +14,8 @@ Each shape is a kind of provincial site generic mode must handle without a profi
 - ``rss``: articles reachable only through the RSS and Atom feeds named by ``<link
   rel="alternate">`` on the home page;
 - ``related``: a newspaper whose section pages show only their newest teasers (no pager):
-  older articles are reached through "Tin liên quan" links and the sitemap; three sections,
+  older articles are reached through a box of the section's newer and older stories under
+  each article (titled by the section's name) and the sitemap; three sections,
   three article URL shapes; short articles whose date shows only under the related block;
 - ``wordpress``: a WordPress school / commune site: ``/YYYY/MM/DD/slug/`` posts (1 to 3
   paragraphs, every fifth a photo post: captioned figures and one sentence), category, tag,
@@ -743,8 +744,11 @@ ABOUT_RELATED = "/thoi-su/gioi-thieu-chung-ve-tinh-va-bao-dien-tu-30001.html"
 
 
 def related_article(s: Story, related: list[Story], section: str, name: str) -> str:
-    """An article whose date shows only under its "Tin liên quan" block (and in a meta tag):
-    no dateline near the headline. Video articles have a player and one caption."""
+    """An article whose date shows only under its block of the section's newer and older
+    stories (and in a meta tag): no dateline near the headline. Video articles have a player
+    and one caption. The block is titled by the section's name, which says nothing of how
+    its stories relate to this one (under "Tin liên quan" the page's structure alone would
+    read a story with its related news: pipelines.extractor.classify)."""
     if section == "video":
         content = (f'<video controls src="/media/v{s.index}.mp4"></video>\n'
                    f"<p>{e(s.paragraphs[0])}</p>\n")
@@ -755,7 +759,7 @@ def related_article(s: Story, related: list[Story], section: str, name: str) -> 
         f'<div class="breadcrumb"><a href="/">Trang chủ</a> › <a href="/{section}/">{name}</a>'
         f'</div>\n<div class="article">\n<h1 class="title">{e(s.title)}</h1>\n'
         f'<div class="content">\n{content}</div>\n</div>\n'
-        f'<div class="tin-lien-quan">\n<h3>Tin liên quan</h3>\n<ul>\n{items}</ul>\n</div>\n'
+        f'<div class="tin-lien-quan">\n<h3>{e(name)}</h3>\n<ul>\n{items}</ul>\n</div>\n'
         f'<div class="post-footer">{e(s.shown_date(s.index))} · Lượt xem: {40 + s.index}</div>'
     )
 
