@@ -867,6 +867,13 @@ class NewsSpider(scrapy.Spider):
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL we asked for
         if failure.check(RedirectedToKnown):  # as parse() does for a redirect it follows
             yield PageGone(canonical_url(url), f"redirected to {failure.value.target}")
+            # each capture of the chain says where it sent its visitor, as when it is followed
+            for page, capture_id, target, how in request.meta.get(REFRESHED_PAGES, ()):
+                yield PageDecision(canonical_url(page), capture_id, "other",
+                                   f"sends its visitor on to {target} ({how})")
+            yield PageDecision(canonical_url(request.url), request.meta.get(CAPTURE_META), "other",
+                               f"sends its visitor on to {failure.value.target} "
+                               f"({failure.value.how}), a page the crawl has already asked for")
         if failure.check(HttpError):
             response = failure.value.response
             yield FetchError(url, f"HTTP {response.status}", response.status)
