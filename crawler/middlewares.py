@@ -267,14 +267,19 @@ class RefusesLoops:
 
     crawler: Any
 
-    def refuse_loop_or_offsite(self, redirected: Request) -> None:
+    def refuse_loop_or_offsite(self, redirected: Request, how: str) -> None:
         """A loop is a URL the chain has already asked for, as spelt (its fragment aside):
         not its canonical form, which drops a visitor's session id. An ASP.NET site without
         cookies sends ``/`` to ``/(S(x1y2))/`` and a Java one ``/a.jsp`` to
         ``/a.jsp;jsessionid=…``: one canonical URL, but the page, served once the visitor has
         a session; compared canonical, every such site was a loop at its home page, and
         nothing of it was crawled. A redirect that never settles is still bounded by
-        ``REDIRECT_MAX_TIMES``."""
+        ``REDIRECT_MAX_TIMES``.
+
+        A redirect followed asks for its target: that URL joins the spider's ``requested``, so
+        a second chain ending there (an old URL and its mobile copy, two legacy URLs of one
+        article) is refused with its reason. Unnoted, the dupe filter dropped the second chain
+        without a word and its 3xx captures kept no reason."""
         chain = redirected.meta["redirect_urls"]  # every URL before this one
         if urldefrag(redirected.url)[0] in {urldefrag(u)[0] for u in chain}:
             self.crawler.stats.inc_value("tintuc/redirect_loop")
@@ -295,7 +300,10 @@ class RefusesLoops:
             # a deleted page sent to the home page or its section, an old URL to its article's
             # new one fetched already: the dupe filter would drop it without a word
             self.crawler.stats.inc_value("tintuc/redirect_to_known")
-            raise RedirectedToKnown(target)
+            raise RedirectedToKnown(target, how)
+        requested = getattr(spider, "requested", None)
+        if requested is not None and not redirected.dont_filter:
+            requested.add(target)
 
 
 class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
@@ -313,7 +321,7 @@ class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
             raise IgnoreRequest(f"redirected to {location!r}, not a web page "
                                 f"(HTTP {response.status})") from None  # fmt: skip
         if isinstance(result, Request):
-            self.refuse_loop_or_offsite(result)
+            self.refuse_loop_or_offsite(result, f"HTTP {response.status}")
             remember_left(request, response, result, f"HTTP {response.status}")
         return result
 
@@ -321,9 +329,10 @@ class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
 class RedirectedToKnown(IgnoreRequest):
     """A redirect to a URL the crawl has already asked for (:class:`SafeRedirectMiddleware`)."""
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, how: str = "HTTP redirect"):
         super().__init__(f"redirected to {target}, a page the crawl has already asked for")
         self.target = target
+        self.how = how  # "HTTP 301", "<meta http-equiv=refresh>" …
 
 
 # the pages a request went through by an HTTP redirect or ``<meta http-equiv=refresh>`` before
@@ -355,7 +364,7 @@ class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
             result, how = super().process_response(request, tagged), "HTTP Refresh header"
             result = response if result is tagged else result
         if isinstance(result, Request) and result is not request:
-            self.refuse_loop_or_offsite(result)
+            self.refuse_loop_or_offsite(result, how)
             remember_left(request, response, result, how)
         return result
 

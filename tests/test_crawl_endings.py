@@ -4,7 +4,8 @@
   that goes on: the crawl stops at the first empty page, not after a trap streak;
 * an old URL answering 301 with its article's new one, and a deleted page 302 to the home
   page: each capture has its reason (the dupe filter dropped a redirect to a page already
-  asked for without a word);
+  asked for without a word), also when two old URLs reach one article each through a second
+  hop (the second chain's last redirect named a page only a redirect had asked for);
 * a "Xem thêm" button naming no URL: what it loads is not crawled, and the crawl's errors say
   so.
 """
@@ -60,12 +61,18 @@ def endings_site(path: str) -> Answer:
     if parts.path.startswith("/tin/cu-"):  # the old URL scheme
         n = parts.path.split("-")[-1].removesuffix(".html")
         return redirect(301, f"/bai-viet/tin-so-{n}.html")
+    if parts.path.startswith("/tin/doi-"):  # two old URLs of article 6, each through a hop
+        return redirect(301, "/tin/tam-" + parts.path.removeprefix("/tin/doi-"))
+    if parts.path.startswith("/tin/tam-"):
+        return redirect(302, "/bai-viet/tin-so-6.html")
     if parts.path == "/tin/da-xoa.html":  # deleted: sent to the home page
         return redirect(302, "/")
     if parts.path == "/":
         return page("Trang chủ", teasers([0]) + "<a href='/tin/cu-0.html'>Bài cũ</a> "
                                  "<a href='/tin/cu-5.html'>Lưu trữ</a> "
-                                 "<a href='/tin/da-xoa.html'>Bài đã gỡ</a>")  # fmt: skip
+                                 "<a href='/tin/da-xoa.html'>Bài đã gỡ</a> "
+                                 "<a href='/tin/doi-6.html'>Tin cũ</a> "
+                                 "<a href='/tin/doi-6-b.html'>Tin cũ nữa</a>")  # fmt: skip
     if parts.path == "/tin-tuc":
         number = int(args.get("page", 1))
         shown = {1: [0, 1], 2: [2, 3]}.get(number)
@@ -126,3 +133,18 @@ def test_load_more_controls_that_name_no_url():
     assert not urlless_more_control(
         "<button data-url='/api/tin?page=2'>Xem thêm</button>".encode())  # its script's URL
     assert not urlless_more_control("<a href='#'>Xem thêm ý kiến bạn đọc</a>".encode())
+
+
+@pytest.mark.e2e
+def test_a_second_redirect_chain_to_one_article_says_where_it_sent_its_visitor(endings_crawl):
+    """/tin/doi-6.html and /tin/doi-6-b.html each answer 301 to a hop that answers 302 to article
+    6; the second chain ends at a page the first one asked for. Before, the dupe filter dropped
+    it: two 3xx captures without a reason, and no error either."""
+    _, db_path, _ = endings_crawl
+    hops = query(db_path, "SELECT page_reason FROM captures WHERE url LIKE '%/tin/doi-%' "
+                          "AND status IN (301, 302)")  # fmt: skip
+    assert len(hops) == 4 and all(h["page_reason"] for h in hops), hops
+    assert any(h["page_reason"].endswith("(HTTP 302), a page the crawl has already asked for")
+               for h in hops), hops
+    rows = query(db_path, "SELECT url FROM articles WHERE title = ?", (TITLES[6],))
+    assert [r["url"].rsplit("/", 1)[1] for r in rows] == ["tin-so-6.html"]  # stored once

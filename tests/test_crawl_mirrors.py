@@ -81,10 +81,10 @@ class MirrorSite(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def mirror_crawl(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("mirrors") / "archive.db"
-    with serving(MirrorSite) as (proxy, server):
+def crawl_by_proxy(handler, db_path) -> list[str]:
+    """Crawl ``http://{HOST}/`` served by ``handler`` as the crawl's HTTP proxy (so it answers
+    for every host name) into ``db_path``; the host, path and query of each request."""
+    with serving(handler) as (proxy, server):
         server.paths = []
         saved = os.environ.get("http_proxy")
         os.environ["http_proxy"] = proxy  # the crawl reaches both host names through it
@@ -97,7 +97,13 @@ def mirror_crawl(tmp_path_factory):
                 os.environ.pop("http_proxy")
             else:
                 os.environ["http_proxy"] = saved
-        yield db_path, server.paths
+        return server.paths
+
+
+@pytest.fixture(scope="module")
+def mirror_crawl(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("mirrors") / "archive.db"
+    yield db_path, crawl_by_proxy(MirrorSite, db_path)
 
 
 @pytest.mark.e2e
@@ -125,3 +131,41 @@ def test_session_tokens_sort_and_layout_leave_the_url():
     assert canonical_url("http://a.vn/tin?sid=12") == "http://a.vn/tin?sid=12"  # a section id
     assert canonical_url("http://a.vn/index.php?option=com_content&view=article&id=3") == (
         "http://a.vn/index.php?option=com_content&view=article&id=3")  # Joomla's view: a page
+
+
+class MobileEdition(BaseHTTPRequestHandler):
+    """The whole site again on ``m.{HOST}``: the first article links its mobile copy, whose
+    menu (relative links) leads to the mobile home page, which lists every article."""
+
+    def do_GET(self):  # noqa: N802
+        parts = urlsplit(self.path)
+        self.server.paths.append(f"{parts.hostname}{parts.path}")
+        n = next((n for n, s in SLUGS.items() if parts.path == f"/tin/{s}.html"), None)
+        mobile = parts.hostname != HOST
+        body = None
+        if n:
+            body = article(n, links=f"<a href='http://m.{HOST}/tin/{SLUGS[n]}.html'>Bản di "
+                                    "động</a>" if n == 1 and not mobile else "")  # fmt: skip
+        elif parts.path == "/":
+            body = page("Trang chủ", "".join(f"<h3><a href='/tin/{s}.html'>{TITLES[n]}</a></h3>"
+                                             for n, s in SLUGS.items()))  # fmt: skip
+        send_page(self, body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.e2e
+def test_a_mobile_edition_seen_to_mirror_the_site_is_not_crawled_again(tmp_path):
+    """Once a page of ``m.`` showed what the same path shows on the site, its links to pages
+    asked for on the site are not asked for again there (before: every article fetched at both
+    hosts, each mobile copy only to be found the same)."""
+    db_path = tmp_path / "archive.db"
+    paths = crawl_by_proxy(MobileEdition, db_path)
+    rows = query(db_path, "SELECT url, title FROM articles")
+    assert sorted(r["title"] for r in rows) == sorted(TITLES.values()), rows
+    assert all(urlsplit(r["url"]).hostname == HOST for r in rows), rows
+    mobile_articles = [p for p in paths if p.startswith(f"m.{HOST}/tin/")]
+    assert mobile_articles == [f"m.{HOST}/tin/{SLUGS[1]}.html"], paths
+    copy = query(db_path, "SELECT page_reason FROM captures WHERE url LIKE 'http://m.%/tin/%'")
+    assert len(copy) == 1 and copy[0]["page_reason"].startswith("the same page as"), copy

@@ -20,7 +20,7 @@ import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
@@ -60,6 +60,7 @@ from crawler.url_shapes import ItemParts, ShapeBook, segment_shape, shape_of
 from crawler.urls import (
     CLICKABLE_TAGS,
     GOES_TO,
+    MIRROR_LABEL,
     SCRIPT_HREF,
     TEASER_WORDS,
     canonical_url,
@@ -146,6 +147,13 @@ class NewsSpider(scrapy.Spider):
         self.aliases_waiting: dict[str, dict[str, tuple[int, int | None]]] = {}
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
+        # the site's hosts, without their mirror label (crawler.urls.MIRROR_LABEL), one of whose
+        # other hosts showed a page the same at the same path: a mobile edition ``m.`` linked
+        # from every article, ``www.`` or not. Every URL requested, under that host and its
+        # path and query (mirror_key): a page asked for at one host of such a family is not
+        # asked for again at another (request_once)
+        self.mirrored_hosts: set[str] = set()
+        self.requested_mirror_keys: set[tuple[str, str]] = set()
         self.date_forms: set[str] = set()  # date archive forms said once (discovery)
         self.urlless_more: set[str] = set()  # URL shapes whose URL-less "Xem thêm" was said
 
@@ -211,6 +219,7 @@ class NewsSpider(scrapy.Spider):
             return
         for url in self.profile.start_urls:
             self.requested.add(canonical_url(url))
+            self.requested_mirror_keys.add(mirror_key(canonical_url(url)))
             yield self.request(url, self.parse, meta={"start": True},
                                priority=discovery.PRIORITY_LISTING)  # fmt: skip
         for request in self.request_feeds([*self.profile.feeds, *self.profile.sitemaps]):
@@ -490,10 +499,13 @@ class NewsSpider(scrapy.Spider):
         # Joomla its categories and its articles (``view=category&id=3`` is not article 3)
         path = (spelling_key(url)[0], shape_of(url).split("?")[0].casefold(), fingerprint)
         items = [("item", *path, name, value) for name, value in self.item_parts.item_of(url)]
-        for key in same_page_keys(url) + items:
+        keys = same_page_keys(url)
+        for key in keys + items:
             first = self.spellings.setdefault(key, (url, fingerprint))
             if first[0] != url and first[1] == fingerprint:  # (a list when shared)
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
+                if key == keys[0] and urlsplit(first[0]).netloc != urlsplit(url).netloc:
+                    self.mirrored_hosts.add(key[0])  # the same path, the same page: a mirror
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
                         "Unicode form, order of parameters, section, mobile host, AMP view or "
                         "the context its item is linked in)", first[0])
@@ -781,10 +793,20 @@ class NewsSpider(scrapy.Spider):
         return kept
 
     def request_once(self, urls: list[str], priority: int = 0) -> Iterator[scrapy.Request]:
+        """A request for each of ``urls`` not asked for yet, at this host or, once the site's
+        hosts are seen to mirror each other (:attr:`mirrored_hosts`), at another of them: a
+        mobile edition linked from every article is otherwise the whole site crawled twice,
+        each copy fetched only to be found the same."""
         for url in urls:
-            if url not in self.requested:
-                self.requested.add(url)
-                yield self.request(url, self.parse, priority=priority)
+            if url in self.requested:
+                continue
+            self.requested.add(url)
+            key = mirror_key(url)
+            if key[0] in self.mirrored_hosts and key in self.requested_mirror_keys:
+                self.crawler.stats.inc_value("tintuc/mirror_copies_skipped")
+                continue
+            self.requested_mirror_keys.add(key)
+            yield self.request(url, self.parse, priority=priority)
 
     def pager_of(self, response: TextResponse, links: list[str]) -> discovery.Pager | None:
         """The page's pagination, found by its shape (crawler/discovery.py). Not looked for on
@@ -867,6 +889,13 @@ class NewsSpider(scrapy.Spider):
         url = request.meta.get("redirect_urls", [request.url])[0]  # the URL we asked for
         if failure.check(RedirectedToKnown):  # as parse() does for a redirect it follows
             yield PageGone(canonical_url(url), f"redirected to {failure.value.target}")
+            # each capture of the chain says where it sent its visitor, as when it is followed
+            for page, capture_id, target, how in request.meta.get(REFRESHED_PAGES, ()):
+                yield PageDecision(canonical_url(page), capture_id, "other",
+                                   f"sends its visitor on to {target} ({how})")
+            yield PageDecision(canonical_url(request.url), request.meta.get(CAPTURE_META), "other",
+                               f"sends its visitor on to {failure.value.target} "
+                               f"({failure.value.how}), a page the crawl has already asked for")
         if failure.check(HttpError):
             response = failure.value.response
             yield FetchError(url, f"HTTP {response.status}", response.status)
@@ -1070,6 +1099,13 @@ def same_page_keys(url: str) -> list[tuple]:
     if "<slug>" in segment_shape(last, last=True):
         return [key, ("slug", netloc, last, query)]
     return [key]
+
+
+def mirror_key(url: str) -> tuple[str, str]:
+    """``url``'s host without its mirror label (``m.``, ``www.``: the first part of its
+    :func:`crawler.urls.spelling_key`), and its path and query as spelt."""
+    parts = urlsplit(url)
+    return MIRROR_LABEL.sub("", parts.netloc), urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 def canonical_link(body: bytes, url: str) -> str | None:
