@@ -215,3 +215,15 @@ def test_links_a_related_block_no_longer_holds_are_kept_as_gone(db):
     assert db["related_links"].count == 0
     assert {r["to_url"] for r in db["related_links_gone"].rows} == {
         "http://127.0.0.1/tin-tuc/c-3.html", ARTICLE["related"][0]["url"], new_link["url"]}
+
+
+def test_the_stored_capture_read_again_takes_what_the_extractor_now_rejects(db):
+    """``tintuc reextract`` reads the article's own capture again: a value the improved
+    extractor no longer gives (a CMS account taken for the author) is its judgement, not a
+    page that stopped showing it."""
+    save_articles(db, [{**ARTICLE, "author": "admin", "capture_id": 7}])
+    assert save_articles(db, [{**ARTICLE, "author": None, "capture_id": 7}])["changed"] == 1
+    assert stored_row(db)["author"] is None
+    save_articles(db, [{**ARTICLE, "author": "Minh Anh", "capture_id": 8}])
+    assert save_articles(db, [{**ARTICLE, "author": None, "capture_id": 9}])["unchanged"] == 1
+    assert stored_row(db)["author"] == "Minh Anh"

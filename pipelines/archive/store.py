@@ -227,7 +227,10 @@ def save_article(
             db["articles"].update(old["id"], {"last_seen": max(seen, old["last_seen"] or "")})
             return "alias"
         row["url"] = old["url"]  # an edit read at the other address: stored as any edit
-    if old is not None and (kept := not_shown_again(old, row)):
+    # a new capture, not the stored one read again (``tintuc reextract``: there the extractor
+    # changed, not the page, and what it no longer reads, "admin" as an author, it rejects)
+    recaptured = capture_id is None or capture_id != (old or {}).get("capture_id")
+    if old is not None and recaptured and (kept := not_shown_again(old, row)):
         row.update(kept)
         row["content_hash"] = content_hash(row)
     if old is None:
@@ -245,7 +248,7 @@ def save_article(
             seen_again["capture_id"] = capture_id
         # the quality columns follow the text that is kept: an unchanged text takes what this
         # extraction assessed (an extractor that assessed nothing leaves the old figures)
-        if old["content_hash"] == row["content_hash"] and not redated(old, row):
+        if old["content_hash"] == row["content_hash"] and not redated(old, row, recaptured):
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
             db["articles"].update(old["id"], {**seen_again, **assessed, **story})
@@ -278,7 +281,7 @@ def save_article(
     return result
 
 
-# What a capture does not show is not news that it was taken away: a dateline, a byline, a lead
+# What a new capture does not show is not news that it was taken away: a dateline, a byline, a lead
 # image or a headline that this extraction did not find (a template changed, a page cut short,
 # an extractor that reads less) leaves the stored one, which versions could not give back
 # (``article_versions`` has no image). A stored sapo is kept while the new text still holds it
@@ -301,10 +304,12 @@ def not_shown_again(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def redated(old: dict[str, Any], row: dict[str, Any]) -> bool:
-    """True if the page now gives another date or author for the same text: a correction,
+def redated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
+    """True if the page now gives another date or author for the same text (a correction),
+    or the stored capture read again does (none: the extractor now rejects the stored one):
     versioned as an edit (``content_hash`` covers the title, sapo and text only)."""
-    return any(row.get(k) and row[k] != old.get(k) for k in ("published", "author"))
+    return any((row.get(k) or not recaptured) and row.get(k) != old.get(k)
+               for k in ("published", "author"))
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
