@@ -154,3 +154,76 @@ def test_a_story_part_keeps_its_first_page_when_extracted_again(db):
     save_articles(db, [{**part, "text": "Phần hai, sửa lại."}])  # tintuc reextract
     row = next(db["articles"].rows_where("url = ?", [part["url"]]))
     assert (row["part_of"], row["part"], row["text"]) == (ARTICLE["url"], 2, "Phần hai, sửa lại.")
+
+
+# --- a recapture never takes away what the stored row shows ---------------------------------
+def stored_row(db):
+    return next(db["articles"].rows_where("url = ?", [ARTICLE["url"]]))
+
+
+def test_a_new_date_or_author_for_the_same_text_is_a_correction_kept_as_a_version(db):
+    save_articles(db, [{**ARTICLE, "author": "Minh Anh"}])
+    corrected = {**ARTICLE, "author": "Minh Anh", "published": "2025-12-25T14:00:00+07:00"}
+    assert save_articles(db, [corrected])["changed"] == 1
+    assert stored_row(db)["published"] == "2025-12-25T14:00:00+07:00"
+    (version,) = db["article_versions"].rows
+    assert version["published"] == ARTICLE["published"]
+    assert save_articles(db, [{**corrected, "author": "Hoàng Nam"}])["changed"] == 1
+    assert stored_row(db)["author"] == "Hoàng Nam"
+    assert db["article_versions"].count == 2
+
+
+def test_what_a_new_capture_does_not_show_keeps_the_stored_value(db):
+    """A template that lost its dateline, byline, lead image or sapo class is no news that
+    the article lost them: the stored values stay, and the same text is unchanged."""
+    whole = {**ARTICLE, "author": "Minh Anh", "image": "http://127.0.0.1/anh/1.jpg",
+             "text": ARTICLE["description"] + "\n" + ARTICLE["text"]}
+    save_articles(db, [whole])
+    lighter = {**whole, "title": None, "published": None, "author": None, "image": None,
+               "description": None}
+    assert save_articles(db, [lighter])["unchanged"] == 1
+    row = stored_row(db)
+    assert {k: row[k] for k in ("title", "published", "author", "image", "description")} == {
+        k: whole[k] for k in ("title", "published", "author", "image", "description")}
+    # a day without the time where the stored date has one: guessed elsewhere, not a correction
+    assert save_articles(db, [{**whole, "published": "2000-01-01"}])["unchanged"] == 1
+    assert stored_row(db)["published"] == ARTICLE["published"]
+    # an edit of the text keeps them too; a sapo the new text no longer holds is edited away
+    edited = {**lighter, "text": "Bài viết đã được biên tập lại hoàn toàn."}
+    assert save_articles(db, [edited])["changed"] == 1
+    row = stored_row(db)
+    assert (row["title"], row["published"], row["author"]) == (
+        whole["title"], whole["published"], "Minh Anh")
+    assert row["description"] is None
+
+
+def test_links_a_related_block_no_longer_holds_are_kept_as_gone(db):
+    save_articles(db, [ARTICLE])
+    new_link = {"url": "http://127.0.0.1/tin-tuc/d-4.html", "text": "Bài D",
+                "block": "Tin liên quan", "position": 1}
+    # the same text under a changed block: the block is stored as it is now
+    assert save_articles(db, [{**ARTICLE, "related": [ARTICLE["related"][0], new_link]}]) == {
+        "new": 0, "changed": 0, "unchanged": 1, "kept": 0, "alias": 0}
+    current = [r["to_url"] for r in db["related_links"].rows_where(order_by="position")]
+    assert current == [ARTICLE["related"][0]["url"], new_link["url"]]
+    (gone,) = db["related_links_gone"].rows
+    assert (gone["to_url"], gone["anchor"], gone["from_url"]) == (
+        "http://127.0.0.1/tin-tuc/c-3.html", "Bài C", ARTICLE["url"])
+    assert gone["gone"] and gone["first_seen"]
+    # an edited text with an emptied block: every link it held is kept as gone
+    save_articles(db, [{**ARTICLE, "text": "Nội dung mới.", "related": []}])
+    assert db["related_links"].count == 0
+    assert {r["to_url"] for r in db["related_links_gone"].rows} == {
+        "http://127.0.0.1/tin-tuc/c-3.html", ARTICLE["related"][0]["url"], new_link["url"]}
+
+
+def test_the_stored_capture_read_again_takes_what_the_extractor_now_rejects(db):
+    """``tintuc reextract`` reads the article's own capture again: a value the improved
+    extractor no longer gives (a CMS account taken for the author) is its judgement, not a
+    page that stopped showing it."""
+    save_articles(db, [{**ARTICLE, "author": "admin", "capture_id": 7}])
+    assert save_articles(db, [{**ARTICLE, "author": None, "capture_id": 7}])["changed"] == 1
+    assert stored_row(db)["author"] is None
+    save_articles(db, [{**ARTICLE, "author": "Minh Anh", "capture_id": 8}])
+    assert save_articles(db, [{**ARTICLE, "author": None, "capture_id": 9}])["unchanged"] == 1
+    assert stored_row(db)["author"] == "Minh Anh"

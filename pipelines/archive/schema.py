@@ -121,6 +121,21 @@ TABLE_DOCS: dict[str, dict] = {
             "crawl_id": "The crawl that recorded it.",
         },
     },
+    "related_links_gone": {
+        "description": "Links an article's related-news block held once and no longer holds "
+        "(the site changed the block): kept, with when they went.",
+        "columns": {
+            "id": "Row id.",
+            "from_url": "The article whose block held the link.",
+            "to_url": "The linked article (canonical URL).",
+            "anchor": "The link's text (the linked headline).",
+            "block": "The block's heading as shown on the page.",
+            "position": "0-based position of the link in the page's related blocks.",
+            "first_seen": "When the link was first seen (UTC).",
+            "gone": "When a capture of the article first showed the block without it (UTC).",
+            "crawl_id": "The crawl that found it gone.",
+        },
+    },
     "related_ids": {
         "description": "Related blocks filled by JavaScript: only the article ids are in the page.",
         "columns": {
@@ -1089,3 +1104,16 @@ def m016_article_languages(db: sqlite_utils.Database) -> None:
         pk=("url", "other_url"),
     )
     db["article_languages"].create_index(["other_url"])
+
+
+@migrations()
+def m017_related_link_history(db: sqlite_utils.Database) -> None:
+    """A link that an article's related block no longer holds (the site changed the block) is
+    kept: its row moves from ``related_links``, the block as the page now shows it, to
+    ``related_links_gone`` with when it went (:func:`pipelines.archive.store.save_related`)."""
+    db["related_links_gone"].create(
+        {"id": int, "from_url": str, "to_url": str, "anchor": str, "block": str,
+         "position": int, "first_seen": str, "gone": str, "crawl_id": int},
+        pk="id",
+    )  # fmt: skip
+    db["related_links_gone"].create_index(["from_url"])

@@ -214,11 +214,11 @@ def save_article(
     """
     seen = article.get("fetched") or now_iso()
     row = _article_row(article)
-    row["content_hash"] = content_hash(row)
     quality = _quality_row(article)
     # a later page of a story split over pages (the crawl knows; a re-extraction leaves it)
     story = {k: article[k] for k in STORY_PART_FIELDS if article.get(k) is not None}
     capture_id = article.get("capture_id")
+    row["content_hash"] = content_hash(row)
     old = next(db["articles"].rows_where("url = ?", [row["url"]]), None)
     if old is None and (old := stored_at_another_address(db, row, doubtful(article),
                                                          bool(story))):
@@ -227,6 +227,12 @@ def save_article(
             db["articles"].update(old["id"], {"last_seen": max(seen, old["last_seen"] or "")})
             return "alias"
         row["url"] = old["url"]  # an edit read at the other address: stored as any edit
+    # a new capture, not the stored one read again (``tintuc reextract``: there the extractor
+    # changed, not the page, and what it no longer reads, "admin" as an author, it rejects)
+    recaptured = capture_id is None or capture_id != (old or {}).get("capture_id")
+    if old is not None and recaptured and (kept := not_shown_again(old, row)):
+        row.update(kept)
+        row["content_hash"] = content_hash(row)
     if old is None:
         article_id = db["articles"].insert(
             {**row, **quality, **story, "first_seen": seen, "last_seen": seen,
@@ -242,10 +248,12 @@ def save_article(
             seen_again["capture_id"] = capture_id
         # the quality columns follow the text that is kept: an unchanged text takes what this
         # extraction assessed (an extractor that assessed nothing leaves the old figures)
-        if old["content_hash"] == row["content_hash"]:
+        if old["content_hash"] == row["content_hash"] and not redated(old, row, recaptured):
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
             db["articles"].update(old["id"], {**seen_again, **assessed, **story})
+            if "related" in article:  # the same story under a block the site may have changed
+                save_related(db, row["url"], article["related"] or [], seen, crawl_id)
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
@@ -271,6 +279,37 @@ def save_article(
     if article.get("languages") is not None:  # None: not read (a document, an older extractor)
         save_languages(db, row["url"], article["languages"], seen)
     return result
+
+
+# What a new capture does not show is not news that it was taken away: a dateline, a byline, a lead
+# image or a headline that this extraction did not find (a template changed, a page cut short,
+# an extractor that reads less) leaves the stored one, which versions could not give back
+# (``article_versions`` has no image). A stored sapo is kept while the new text still holds it
+# (the same lead, no longer told apart from the body); a sapo the text lost is an edit. A day
+# without a time where the stored date has one is less than was shown, and most often not the
+# dateline at all (a page that lost its dateline yields a date guessed from elsewhere, a
+# year in a related link's URL): the stored date stays.
+KEPT_WHEN_MISSING = ("title", "published", "updated", "author", "image", "language")
+
+
+def not_shown_again(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The stored values of ``old`` that ``row``, a new extraction of its page, lacks."""
+    kept = {k: old[k] for k in KEPT_WHEN_MISSING if not row.get(k) and old.get(k)}
+    stored_date, date = old.get("published") or "", row.get("published") or ""
+    if "T" in stored_date and date and "T" not in date:
+        kept["published"] = stored_date
+    sapo = old.get("description")
+    if sapo and not row.get("description") and sapo in (row.get("text") or ""):
+        kept["description"] = sapo
+    return kept
+
+
+def redated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
+    """True if the page now gives another date or author for the same text (a correction),
+    or the stored capture read again does (none: the extractor now rejects the stored one):
+    versioned as an edit (``content_hash`` covers the title, sapo and text only)."""
+    return any((row.get(k) or not recaptured) and row.get(k) != old.get(k)
+               for k in ("published", "author"))
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
@@ -553,18 +592,16 @@ def save_related(
     seen: str,
     crawl_id: int | None = None,
 ) -> None:
-    """Replace the related links of ``from_url`` with ``links``, keeping each link's first_seen.
+    """Replace the related links of ``from_url`` with ``links``, keeping each link's first_seen;
+    a stored link that ``links`` lacks moves to ``related_links_gone`` (nothing is lost).
 
     URLs are stored as given: :func:`~pipelines.extractor.article.extract_article` hands them
     over canonical (:func:`crawler.urls.canonical_url`), the spelling of ``articles.url``, so
     ``related_links.to_url = articles.url`` finds every stored target.
     """
-    first_seen = dict(
-        db.execute(
-            "SELECT block || char(31) || to_url, first_seen FROM related_links WHERE from_url = ?",
-            [from_url],
-        ).fetchall()
-    )
+    stored = {(r["block"], r["to_url"]): r
+              for r in db["related_links"].rows_where("from_url = ?", [from_url])}
+    first_seen = {f"{block}\x1f{url}": r["first_seen"] for (block, url), r in stored.items()}
     db.execute("DELETE FROM related_links WHERE from_url = ?", [from_url])
     rows = {}
     for link in links:
@@ -583,6 +620,10 @@ def save_related(
         }
     if rows:
         db["related_links"].insert_all(rows.values())
+    gone = [{**link, "gone": seen, "crawl_id": crawl_id}
+            for key, link in stored.items() if key not in rows]  # fmt: skip
+    if gone:
+        db["related_links_gone"].insert_all(gone)
 
 
 def save_related_ids(

@@ -1,0 +1,74 @@
+"""A re-crawl never takes away what the archive holds of an article.
+
+The site changes a stored article between two crawls: corrects its date, changes its related
+block, loses its dateline and byline in a new template. Each correction is stored (the old
+values versioned), each link the block dropped is kept in ``related_links_gone``, and what
+the new template no longer shows keeps its stored value.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import query, run_tintuc, serve_pages
+
+STORIES = ("ngay-sua", "khoi-lien-quan", "mat-dong-ngay")
+
+
+def story_page(slug: str, *, date: str = "24/11/2026 08:30", byline: bool = True,
+               related: tuple[int, ...] = (1, 2, 3)) -> str:
+    paragraphs = "".join(
+        f"<p>Đoạn {n} của bài {slug}: tỉnh triển khai kế hoạch phát triển hạ tầng giao thông "
+        f"vùng ven biển, nâng cao đời sống người dân và thu hút đầu tư năm {2020 + n}.</p>"
+        for n in range(8))  # fmt: skip
+    links = "".join(f"<li><a href='/tin-tuc/{slug}-lien-quan-so-{k}.html'>Bài liên quan số {k} "
+                    f"của {slug} về kế hoạch</a></li>" for k in related)  # fmt: skip
+    return ("<html lang='vi'><head><meta charset='utf-8'><title>Bài " + slug + "</title></head>"
+            f"<body><nav><a href='/'>Trang chủ</a></nav><div class='detail'><h1>Tỉnh công bố "
+            f"kế hoạch {slug} năm 2027</h1><div class='date'>{date}</div>{paragraphs}"
+            + ("<p class='author'>Trần Minh Đức</p>" if byline else "")
+            + f"</div><div class='related'><h3>Tin liên quan</h3><ul>{links}</ul></div>"
+            "<footer>Báo Thử</footer></body></html>")  # fmt: skip
+
+
+def site(path: str, changed: list[bool]):
+    if path == "/":
+        return "<html><body>" + "".join(
+            f"<h3><a href='/tin-tuc/{s}.html'>Tỉnh công bố kế hoạch {s} năm 2027</a></h3>"
+            for s in STORIES) + "</body></html>"
+    slug = path.removeprefix("/tin-tuc/").removesuffix(".html")
+    if slug not in STORIES:
+        return None
+    if not changed[0]:
+        return story_page(slug)
+    return {"ngay-sua": lambda: story_page(slug, date="25/11/2026 14:00"),
+            "khoi-lien-quan": lambda: story_page(slug, related=(1, 4)),
+            "mat-dong-ngay": lambda: story_page(slug, date="", byline=False)}[slug]()
+
+
+@pytest.mark.e2e
+def test_a_recrawl_stores_corrections_and_loses_nothing_the_page_stopped_showing(tmp_path):
+    db_path, changed = tmp_path / "archive.db", [False]
+    with serve_pages(lambda path: site(path, changed)) as (base, _):
+        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
+        run_tintuc(*crawl)
+        changed[0] = True
+        run_tintuc(*crawl)
+    rows = {r["url"].rsplit("/", 1)[1]: r for r in query(db_path, "SELECT * FROM articles")}
+    assert set(rows) == {f"{s}.html" for s in STORIES}
+    # a corrected date: the new one stored, the old one versioned
+    assert rows["ngay-sua.html"]["published"] == "2026-11-25T14:00:00+07:00"
+    versions = query(db_path, "SELECT published FROM article_versions WHERE article_id = ?",
+                     [rows["ngay-sua.html"]["id"]])  # fmt: skip
+    assert versions == [{"published": "2026-11-24T08:30:00+07:00"}]
+    # a changed related block: stored as it is, the dropped links kept as gone
+    source = rows["khoi-lien-quan.html"]["url"]
+    current = query(db_path, "SELECT to_url FROM related_links WHERE from_url = ? ORDER BY "
+                             "position", [source])  # fmt: skip
+    assert [r["to_url"].rsplit("-", 1)[1] for r in current] == ["1.html", "4.html"]
+    gone = query(db_path, "SELECT to_url, gone FROM related_links_gone WHERE from_url = ?",
+                 [source])  # fmt: skip
+    assert sorted(r["to_url"].rsplit("-", 1)[1] for r in gone) == ["2.html", "3.html"]
+    assert all(r["gone"] for r in gone)
+    # a template without dateline and byline: the stored date and author stay
+    lost = rows["mat-dong-ngay.html"]
+    assert (lost["published"], lost["author"]) == ("2026-11-24T08:30:00+07:00", "Trần Minh Đức")
