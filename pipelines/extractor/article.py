@@ -356,7 +356,7 @@ def extract_article(
         agreed = agreed or stage == "baseline" and bool(lines) and not (
             _tokens("\n".join(lines)) - _tokens(tf_text))
     if vietnamese and tf_text and not agreed:
-        narrowed = _narrowed(tree, tf_text, sapo, story)
+        narrowed = _narrowed(tree, tf_text, sapo, story, title)
         if narrowed:
             lines, agreed = narrowed, True
     if tf_text and not agreed:

@@ -165,11 +165,25 @@ def _chrome_line(line: str, title: str | None) -> bool:
     words = " ".join(line.replace("\\|", " ").replace("|", " ").split())  # ("\|": escaped)
     if not words:
         return True
-    if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
-        return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
+    if _is_headline(words, title):
+        return True
     if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
         return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
     return bool(_CHROME.match(words) or _WIDGET.match(words))
+
+
+def _is_headline(words: str, title: str | None) -> bool:
+    """Whether ``words`` (a line, its spaces single) is the headline ``title``."""
+    # (folding keeps the length of Vietnamese text: most lines need no fold)
+    return bool(title) and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title)
+
+
+def _from_headline(lines: list[str], title: str | None) -> list[str]:
+    """``lines`` from the headline's on: what a block shows above its story's headline (the
+    banner, the site's menu, the breadcrumb, a kicker) is the page's, never the story's."""
+    start = next((i for i, line in enumerate(lines)
+                  if _is_headline(" ".join(line.split()), title)), 0)
+    return lines[start:]
 
 
 def _date_line(line: str) -> bool:
@@ -308,21 +322,22 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
 
 
 def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
-              story=None) -> list[str]:
+              story=None, title: str | None = None) -> list[str]:
     """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
 
     Used when the recognised container is a broad wrapper. The lead often sits outside the
     body block (an <h2> sapo above it), so the text without its first line is tried too.
     A block that is the ``story`` block (the story's paragraphs are its own children) or a
     wrapper of it is read as a container: prose there that trafilatura left out (a note box)
-    is body.
+    is body. A block wide enough to hold the headline (trafilatura's text ran on into the
+    footer) is read from the headline on: the menu and breadcrumb above it are the page's.
     """
     first, _, rest = text.partition("\n")
     for head, part in (([], text), ([_clean_text(first)], rest)):
         source = _source_block(tree, part) if part.strip() else None
         if source is None:
             continue
-        lines = block_lines(source)
+        lines = _from_headline(block_lines(source), title)
         if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo],
                    container=story is not None and (source is story
                                                     or source in story.iterancestors())):

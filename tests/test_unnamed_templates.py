@@ -1,0 +1,49 @@
+"""Synthetic pages on templates whose body container no class names: div soup without a class,
+Tailwind utility classes. The story is what follows the headline down to the end of its own
+text; the menu, the breadcrumb and the footer around it are the page's."""
+
+from __future__ import annotations
+
+from pipelines.extractor.article import extract_article
+
+TITLE = "Hội nghị tổng kết công tác phòng chống thiên tai của các huyện ven biển"
+SAPO = ("Năm qua, các huyện ven biển đã chủ động ứng phó với sáu cơn bão và nhiều đợt mưa lớn, "
+        "hạn chế thấp nhất thiệt hại về người và tài sản của nhân dân.")
+BODY = [
+    "Sáng nay, tại trung tâm hội nghị tỉnh, Ban Chỉ huy phòng chống thiên tai tỉnh tổ chức hội "
+    "nghị tổng kết công tác năm và triển khai nhiệm vụ năm tới với các huyện ven biển.",
+    "Theo báo cáo, các địa phương đã sơ tán kịp thời hơn ba nghìn hộ dân khỏi vùng nguy hiểm, "
+    "gia cố hàng chục ki-lô-mét đê biển và kè sông xung yếu trước mùa mưa bão.",
+    "Phát biểu kết luận, lãnh đạo tỉnh đề nghị các huyện rà soát phương án ứng phó, chuẩn bị "
+    "đầy đủ vật tư, phương tiện theo phương châm bốn tại chỗ ngay từ đầu năm.",
+]
+MENU = ["Trang chủ", "Thời sự", "Chính trị", "Kinh tế", "Xã hội", "Văn hóa", "Thể thao",
+        "Giáo dục", "Y tế", "Pháp luật", "Quốc tế", "Du lịch"]
+FOOTER = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 1 đường Trần Hưng Đạo, thành phố. "
+          "Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông tin điện tử cấp.")
+URL = "https://baotinh.example.vn/thoi-su/hoi-nghi-tong-ket-a61001.html"
+
+
+def page(body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f'<meta name="description" content="{SAPO}"></head>{body}</html>')
+
+
+def test_a_div_soup_story_is_read_from_its_headline_not_from_the_menu_above_it() -> None:
+    # no class anywhere: trafilatura's text runs on into the footer, so the block it came from
+    # is the page's outer <div>, which holds the menu and the breadcrumb above the headline
+    menu = "".join(f'<li><a href="/muc-{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    crumb = ('<a href="/">Trang chủ</a> &gt; <a href="/thoi-su">Thời sự</a> &gt; '
+             '<a href="/xa-hoi">Xã hội</a>')
+    html = page(f"""<body><div><div><a href="/"><img src="/logo.png"></a>
+<div>Thứ Tư, 02/12/2026</div></div>
+<div><ul>{menu}</ul></div>
+<div><div><div>{crumb}</div>
+<h2>{TITLE}</h2><div>Thứ Ba, 01/12/2026 - 08:30</div><div><b>{SAPO}</b></div>
+<div>{"".join(f"<p>{p}</p>" for p in BODY)}<p><strong>Minh Hà</strong></p></div></div></div>
+<div><p>{FOOTER}</p></div></div></body>""")
+    text = extract_article(html, URL)["text"]
+    for phrase in [SAPO, *BODY, "Minh Hà"]:
+        assert phrase in text
+    for phrase in ["Chính trị", "Pháp luật", "Trang chủ", "Thứ Tư, 02/12/2026"]:
+        assert phrase not in text, phrase
