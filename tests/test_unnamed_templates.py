@@ -47,3 +47,22 @@ def test_a_div_soup_story_is_read_from_its_headline_not_from_the_menu_above_it()
         assert phrase in text
     for phrase in ["Chính trị", "Pháp luật", "Trang chủ", "Thứ Tư, 02/12/2026"]:
         assert phrase not in text, phrase
+
+
+def test_a_tailwind_headline_set_leading_tight_is_no_sapo() -> None:
+    # Tailwind's "leading-*" is a line height: the <h2> headline wearing it is not the lead
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    html = page(f"""<body class="bg-white"><div class="container mx-auto px-4">
+<ul class="flex gap-4">{menu}</ul>
+<div class="grid grid-cols-12"><div class="col-span-8">
+<h2 class="mt-2 text-3xl font-bold leading-tight">{TITLE}</h2>
+<div class="mt-2 text-sm text-gray-500">01/12/2026 08:30</div>
+<div class="mt-4 text-lg font-semibold">{SAPO}</div>
+<div class="mt-6 space-y-4 leading-7">{"".join(f'<p class="mb-4">{p}</p>' for p in BODY)}</div>
+</div></div><div class="mt-10 text-xs">{FOOTER}</div></div></body>""")
+    result = extract_article(html, URL)
+    assert result["description"] == SAPO
+    assert result["text"].startswith(SAPO)
+    assert TITLE not in result["text"]
+    for phrase in BODY:
+        assert phrase in result["text"]
