@@ -66,3 +66,20 @@ def test_a_tailwind_headline_set_leading_tight_is_no_sapo() -> None:
     assert TITLE not in result["text"]
     for phrase in BODY:
         assert phrase in result["text"]
+
+
+def test_a_layout_tables_article_cell_is_read_from_its_headline_not_its_breadcrumb() -> None:
+    # an ASP.NET-era page laid out in tables, no class named: the cell holding the headline
+    # holds the breadcrumb's row above it too
+    menu = "".join(f'<td><a href="/muc-{i}">{name}</a></td>' for i, name in enumerate(MENU))
+    html = page(f"""<body><form id="form1"><table width="1000">
+<tr><td colspan="2"><img src="/images/banner.jpg"></td></tr><tr><td colspan="2"><table><tr>{menu}
+</tr></table></td></tr><tr><td width="200">Liên kết website</td><td width="800"><table>
+<tr><td><a href="/">Trang chủ</a> &gt; <a href="/thong-bao">Thông báo chung</a></td></tr>
+<tr><td><b>{TITLE}</b></td></tr><tr><td><span id="lblDate">01/12/2026 08:30</span></td></tr>
+<tr><td><span id="lblContent"><p>{BODY[0]}</p></span></td></tr></table></td></tr>
+<tr><td colspan="2">{FOOTER}</td></tr></table></form></body>""")
+    text = extract_article(html, URL)["text"]
+    assert BODY[0] in text
+    for phrase in ["Thông báo chung", "Trang chủ", TITLE]:
+        assert phrase not in text, phrase

@@ -65,6 +65,7 @@ from pipelines.extractor.lines import (
     _credits_outside_story,
     _data_lines,
     _date_line,
+    _from_headline,
     _line_key,
     _narrowed,
     _prose_line_chars,
@@ -327,6 +328,8 @@ def extract_article(
                                            story)
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
+    if layout_cell:  # the cell's rows above the headline (a breadcrumb, the section's name)
+        lines = _from_headline(lines, title)  # are the page's, as a named container's are
     body_extras = [*_captions(container, lines), sapo] if lines else []
     if layout_cell:  # the cell starts with the headline and its dateline: trafilatura may
         # leave them out, as the body does (below)
