@@ -19,8 +19,9 @@ BODY = [
 ]
 MENU = ["Trang chủ", "Thời sự", "Chính trị", "Kinh tế", "Xã hội", "Văn hóa", "Thể thao",
         "Giáo dục", "Y tế", "Pháp luật", "Quốc tế", "Du lịch"]
-FOOTER = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 1 đường Trần Hưng Đạo, thành phố. "
-          "Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông tin điện tử cấp.")
+FOOTER = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Chịu trách nhiệm chính: Giám đốc Trung tâm "
+          "Truyền thông tỉnh. Địa chỉ: số 1 đường Trần Hưng Đạo, thành phố. Điện thoại: 0203 3835 "
+          "888. Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông tin điện tử cấp.")
 URL = "https://baotinh.example.vn/thoi-su/hoi-nghi-tong-ket-a61001.html"
 
 
@@ -83,3 +84,78 @@ def test_a_layout_tables_article_cell_is_read_from_its_headline_not_its_breadcru
     assert BODY[0] in text
     for phrase in ["Thông báo chung", "Trang chủ", TITLE]:
         assert phrase not in text, phrase
+
+
+
+
+
+
+# A story on utility classes beside a sidebar of links, short beside the page: plain
+# trafilatura is asked, and its text runs on into the footer's colophon, which lands before the
+# body's closing credit line ("Hoàng Quân"), where the last line's check never sees it.
+FOOTER_READ_ON = (
+    '<html lang="vi"><head><meta name="description" content="Năm '
+    '2026, trong bối cảnh còn nhiều khó khăn, thách thức, tỉnh đã '
+    'hoàn thành và vượt 22/24 chỉ tiêu chủ yếu, tạo nền tảng vững '
+    'chắc cho việc thực hiện các mục tiêu của năm 2027."></head><body '
+    'class="bg-white text-gray-900"><div class="container mx-auto '
+    'px-4">\n<div class="grid grid-cols-12 gap-8 mt-6"><div class="col-span-12 '
+    'lg:col-span-8">\n<div class="mt-4 text-lg font-semibold leading-relaxed">'
+    'Năm 2026, trong bối cảnh còn nhiều khó khăn, thách thức, tỉnh '
+    'đã hoàn thành và vượt 22/24 chỉ tiêu chủ yếu, tạo nền tảng vững '
+    'chắc cho việc thực hiện các mục tiêu của năm 2027.</div>\n<div '
+    'class="mt-6 space-y-4 text-base leading-7"><p class="mb-4">Từ '
+    'vài héc-ta quế trồng theo cách truyền thống, đến nay nhiều hộ '
+    'đồng bào Dao ở xã vùng cao đã chuyển sang sản xuất quế hữu cơ, '
+    'bán với giá cao gấp rưỡi.</p><figure><figcaption>Rừng quế hữu '
+    'cơ của gia đình anh Triệu Văn Sinh ở thôn Khe Tâm.</figcaption>'
+    '</figure><p class="mb-4">Anh Triệu Văn Sinh cho biết, từ khi '
+    'được cấp chứng nhận hữu cơ, mỗi năm gia đình anh thu về hơn '
+    'năm trăm triệu đồng từ vỏ quế và tinh dầu, gấp đôi so với trước '
+    'đây.</p><p><strong>Hoàng Quân</strong></p></div>\n<div class="mt-8">'
+    '<ul class="mt-3 space-y-2"><li class="hover:underline"><a href="/thoi-su/tinh-uy'
+    '-so-ket-cong-tac-xay-dung-dang-a52298.html">Tỉnh ủy sơ kết công '
+    'tác xây dựng Đảng mười một tháng đầu năm</a></li><li class="hover:underline">'
+    '<a href="/kinh-te/day-nhanh-giai-ngan-von-dau-tu-cong-a52270.html">'
+    'Đẩy nhanh tiến độ giải ngân vốn đầu tư công những tháng cuối '
+    'năm</a></li><li class="hover:underline"><a href="/thoi-su/trao-quyet-dinh-bo-nhi'
+    'em-can-bo-a52265.html">Trao quyết định bổ nhiệm cán bộ lãnh '
+    'đạo Sở Nội vụ tỉnh</a></li></ul></div></div>\n<div class="col-span-12 '
+    'lg:col-span-4"><ul class="space-y-2"><li class="hover:underline">'
+    '<a href="/tin/0-78628.html">Cháy rừng phòng hộ ở xã ven biển '
+    'được khống chế sau năm giờ</a></li><li class="hover:underline">'
+    '<a href="/tin/1-63489.html">Khởi công khu nhà ở xã hội hai nghìn '
+    'căn hộ tại phường Hà Khánh</a></li><li class="hover:underline">'
+    '<a href="/tin/2-62773.html">Đội tuyển bóng đá tỉnh giành vé '
+    'thăng hạng nhất quốc gia</a></li><li class="hover:underline">'
+    '<a href="/tin/3-86414.html">Cảnh báo lừa đảo qua mạng nhắm vào '
+    'người cao tuổi dịp cuối năm</a></li><li class="hover:underline">'
+    '<a href="/tin/4-63681.html">Hơn một trăm doanh nghiệp tham gia '
+    'hội chợ thương mại biên giới</a></li><li class="hover:underline">'
+    '<a href="/tin/5-71581.html">Mưa lớn kéo dài gây sạt lở nhiều '
+    'tuyến đường liên xã miền núi</a></li></ul>\n<div class="text-lg '
+    'font-bold mt-6">Đọc nhiều</div><ol class="space-y-2"><li class="hover:underline"'
+    '><a href="/doc-nhieu/0-46150.html">Giá vàng trong nước tăng '
+    'mạnh phiên đầu tuần</a></li><li class="hover:underline"><a href="/doc-nhieu/1-62'
+    '142.html">Lịch nghỉ Tết Nguyên đán năm 2027 của cán bộ công '
+    'chức</a></li><li class="hover:underline"><a href="/doc-nhieu/2-61796.html">'
+    'Phát hiện hang động mới trên đảo trong vịnh di sản</a></li><li '
+    'class="hover:underline"><a href="/doc-nhieu/3-55435.html">Học '
+    'sinh lớp chín đạt huy chương vàng olympic toán quốc tế</a></li>'
+    '<li class="hover:underline"><a href="/doc-nhieu/4-62666.html">'
+    'Thay đổi tổ chức giao thông tại nút giao cửa ngõ thành phố</a>'
+    '</li></ol></div></div>\n<div class="mt-10 py-6 text-xs text-gray-500 '
+    'border-t">Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Chịu trách '
+    'nhiệm chính: Giám đốc Trung tâm Truyền thông tỉnh. Địa chỉ: '
+    'Số 1 đường Trần Hưng Đạo, thành phố. Điện thoại: 0203 3835 888. '
+    'Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông '
+    'tin điện tử cấp.</div></div></body></html>'
+)
+
+
+def test_the_sites_footer_plain_reads_past_the_story_is_not_brought_in() -> None:
+    text = extract_article(FOOTER_READ_ON, "https://baotinh.example.vn/tin/bai-a61031.html")["text"]
+    for phrase in ["Năm 2026, trong bối cảnh", "Từ vài héc-ta quế", "Rừng quế hữu cơ",
+                   "Anh Triệu Văn Sinh cho biết", "Hoàng Quân"]:
+        assert phrase in text
+    assert "Cơ quan chủ quản" not in text

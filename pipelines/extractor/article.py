@@ -404,6 +404,8 @@ def extract_article(
     def unwanted(line: str) -> bool:
         if _chrome_line(line, title) or _date_line(line):
             return True
+        if vietnamese and _colophon(line):  # the site's footer plain read past the story's end
+            return True  # (landing before the body's closing credit line, never popped there)
         key = _line_key(line)  # a related list's item may show its date after the headline
         return key in headlines or _DATE_AFTER.sub("", key) in headlines
 
