@@ -5,6 +5,7 @@ text; the menu, the breadcrumb and the footer around it are the page's."""
 from __future__ import annotations
 
 from pipelines.extractor.article import extract_article
+from pipelines.extractor.lines import _after_headline
 
 TITLE = "Hội nghị tổng kết công tác phòng chống thiên tai của các huyện ven biển"
 SAPO = ("Năm qua, các huyện ven biển đã chủ động ứng phó với sáu cơn bão và nhiều đợt mưa lớn, "
@@ -159,3 +160,28 @@ def test_the_sites_footer_plain_reads_past_the_story_is_not_brought_in() -> None
                    "Anh Triệu Văn Sinh cho biết", "Hoàng Quân"]:
         assert phrase in text
     assert "Cơ quan chủ quản" not in text
+
+
+
+def test_a_story_read_as_one_run_of_text_loses_its_headline_and_dateline() -> None:
+    # HTML5 without classes, a short story: trafilatura's baseline reads the <article> as one
+    # line (headline, dateline, story); the headline and dateline at its start are the page's
+    headline = "Ảnh: Sắc màu lễ hội hoa sở trên vùng cao biên giới"
+    html = f"""<html lang="vi"><head><title>{headline} | Báo Tỉnh</title></head><body><main>
+<article><header><h1>{headline}</h1><p><time>Ngày 28/11/2026</time></p></header>
+<section><p>{BODY[0]}</p><p><strong>Thu Trang</strong></p></section></article></main>
+<footer><p>{FOOTER}</p></footer></body></html>"""
+    text = extract_article(html, URL)["text"]
+    for phrase in [BODY[0], "Thu Trang"]:
+        assert phrase in text
+    for phrase in [headline, "28/11/2026"]:
+        assert phrase not in text, phrase
+
+
+def test_the_dateline_cut_after_the_headline_stops_where_the_date_ends() -> None:
+    # a date line lets short words through: "Sở Tài" must not be read as part of the date
+    line = (f"{TITLE} Thứ sáu, 27/11/2026, 15:10 (GMT+7) Sở Tài chính thông báo danh mục tài "
+            "sản công đề nghị đấu giá.")
+    assert _after_headline(line, TITLE) == ("Sở Tài chính thông báo danh mục tài sản công đề "
+                                            "nghị đấu giá.")
+    assert _after_headline(BODY[0], TITLE) == BODY[0]

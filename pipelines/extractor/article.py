@@ -57,6 +57,7 @@ from pipelines.extractor.lines import (
     _CREDIT_ROLE,
     _DATE_AFTER,
     _PROSE_LINE,
+    _after_headline,
     _agrees,
     _captions,
     _chrome_line,
@@ -363,7 +364,8 @@ def extract_article(
         if narrowed:
             lines, agreed = narrowed, True
     if tf_text and not agreed:
-        lines = _without_link_lists([line for line in (_clean_text(x) for x in tf_text.split("\n"))
+        lines = _without_link_lists([line for line in (_clean_text(_after_headline(x, title))
+                                                        for x in tf_text.split("\n"))
                                      if line and not _chrome_line(line, title)], tree,
                                     container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
@@ -413,7 +415,8 @@ def extract_article(
         page = fetched()
         if not _loads_as_document(page):  # a fragment: trafilatura reads its source its own way
             page = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
-        plain = _plain_trafilatura(page, url)
+        plain = "\n".join(_after_headline(line, title)
+                          for line in _plain_trafilatura(page, url).split("\n"))
         if _could_be_link_list(plain.split("\n")) and fetched() is not None:
             plain = "\n".join(_without_link_lists(plain.split("\n"), fetched()))
 

@@ -186,11 +186,32 @@ def _from_headline(lines: list[str], title: str | None) -> list[str]:
     return lines[start:]
 
 
+def _after_headline(line: str, title: str | None) -> str:
+    """``line`` without the headline it starts with and the dateline after it: trafilatura's
+    baseline reads an <article> as one run of text, headline and dateline first, which are
+    never body."""
+    words = " ".join(line.split())
+    size = len(title or "")
+    if not (size and len(words) > size and words[size] == " "
+            and _is_headline(words[:size], title)):
+        return line
+    rest = words[size + 1:]
+    # the longest run that is a date and ends as one does (a number, "(GMT+7)"): a date line
+    # lets short words through, and the story's first ones ("Sở Tài …") are not the date's
+    ends = [i for i, char in enumerate(rest[:_DATELINE_CHARS + 1])
+            if char == " " and (rest[i - 1].isdigit() or rest[i - 1] == ")")]
+    cut = next((i for i in reversed(ends) if _date_line(rest[:i])), None)
+    return rest if cut is None else rest[cut + 1:]
+
+
+_DATELINE_CHARS = 48
+
+
 def _date_line(line: str) -> bool:
     """A short line that is nothing but a date (the dateline shown under the headline), labelled
     or not ("Ngày đăng: 12/01/2026", "Cập nhật ngày 05/03/2026")."""
-    return len(line) <= 48 and parse_vietnamese_date(line) is not None and not re.search(
-        r"[^\W\d_]{4,}",
+    return len(line) <= _DATELINE_CHARS and parse_vietnamese_date(line) is not None \
+        and not re.search(r"[^\W\d_]{4,}",
         re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt|đăng|xuất bản", "", line))
 
 
