@@ -185,3 +185,19 @@ def test_the_dateline_cut_after_the_headline_stops_where_the_date_ends() -> None
     assert _after_headline(line, TITLE) == ("Sở Tài chính thông báo danh mục tài sản công đề "
                                             "nghị đấu giá.")
     assert _after_headline(BODY[0], TITLE) == BODY[0]
+
+
+
+def test_a_caption_in_a_div_soup_story_is_kept_beside_its_headline() -> None:
+    # trafilatura's text runs on into the footer, so the block read is the one holding the
+    # headline too: the headline, which the body drops, does not count against the block,
+    # and the caption trafilatura left out stays in
+    caption = "Rừng ngập mặn ven đê được trồng bổ sung trước mùa mưa bão."
+    html = page(f"""<body><div><div><div><h2>{TITLE}</h2><div><figure>
+<figcaption>{caption}</figcaption></figure><p>{BODY[1]}</p><p><strong>Hoàng Quân</strong></p>
+</div></div></div><div><p>{FOOTER}</p></div></div></body>""")
+    text = extract_article(html, URL)["text"]
+    for phrase in [caption, BODY[1], "Hoàng Quân"]:
+        assert phrase in text
+    for phrase in [TITLE, "Cơ quan chủ quản"]:
+        assert phrase not in text, phrase

@@ -351,7 +351,8 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
     A block that is the ``story`` block (the story's paragraphs are its own children) or a
     wrapper of it is read as a container: prose there that trafilatura left out (a note box)
     is body. A block wide enough to hold the headline (trafilatura's text ran on into the
-    footer) is read from the headline on: the menu and breadcrumb above it are the page's.
+    footer) is read from the headline on: the menu and breadcrumb above it are the page's;
+    the headline and its dateline are judged as the page's too.
     """
     first, _, rest = text.partition("\n")
     for head, part in (([], text), ([_clean_text(first)], rest)):
@@ -359,7 +360,9 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
         if source is None:
             continue
         lines = _from_headline(block_lines(source), title)
-        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo],
+        # the headline and its dateline, which the body never keeps, are not words it adds
+        kept = [line for line in lines if not (_chrome_line(line, title) or _date_line(line))]
+        if _agrees(_with_sapo(kept, sapo), part, [*_captions(source, lines), sapo],
                    container=story is not None and (source is story
                                                     or source in story.iterancestors())):
             return head + lines
