@@ -5,7 +5,7 @@ text; the menu, the breadcrumb and the footer around it are the page's."""
 from __future__ import annotations
 
 from pipelines.extractor.article import extract_article
-from pipelines.extractor.lines import _after_headline
+from pipelines.extractor.lines import _after_headline, _chrome_line
 
 TITLE = "Hội nghị tổng kết công tác phòng chống thiên tai của các huyện ven biển"
 SAPO = ("Năm qua, các huyện ven biển đã chủ động ứng phó với sáu cơn bão và nhiều đợt mưa lớn, "
@@ -201,3 +201,14 @@ def test_a_caption_in_a_div_soup_story_is_kept_beside_its_headline() -> None:
         assert phrase in text
     for phrase in [TITLE, "Cơ quan chủ quản"]:
         assert phrase not in text, phrase
+
+
+def test_a_dateline_and_tool_bar_in_one_row_is_chrome() -> None:
+    # a row of spans, the date and the buttons read as one line (with or without a space)
+    for line in ["Thứ sáu, 27/11/2026, 15:10 (GMT+7)In bài viết | Gửi email | Chia sẻ",
+                 "Cập nhật: 08:30 | 30/11/2026 In bài viết | Về đầu trang",
+                 "01/12/2026 08:30 | Chia sẻ"]:
+        assert _chrome_line(line, TITLE), line
+    for line in ["01/12/2026 08:30", BODY[0], "Ngày 28/11/2026, tỉnh tổ chức lễ chia sẻ",
+                 "Thứ Ba, 01/12/2026 - 08:30 Lễ hội hoa sở thu hút du khách"]:
+        assert not _chrome_line(line, TITLE), line

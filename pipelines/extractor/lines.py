@@ -111,6 +111,8 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          # a print view's own buttons ("In | Đóng cửa sổ")
          r"in|đóng(?: cửa sổ| lại)?|close(?: window)?)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
+_ENDS_WITH_TOOL = re.compile(rf"(?:^|[\s|/·•,:)-]){_TOOL}\s*:?$", re.I)
+_DATE_AND_TOOLS_CHARS = 200  # a dateline and a tool bar in one row
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
 _WIDGET = re.compile(
@@ -169,7 +171,13 @@ def _chrome_line(line: str, title: str | None) -> bool:
         return True
     if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
         return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
-    return bool(_CHROME.match(words) or _WIDGET.match(words))
+    if _CHROME.match(words) or _WIDGET.match(words):
+        return True
+    # the dateline and the tool bar in one row ("01/12/2026 08:30 | In bài viết | Chia sẻ")
+    if len(words) > _DATE_AND_TOOLS_CHARS or not _ENDS_WITH_TOOL.search(words):
+        return False
+    rest = _without_dateline(words)
+    return rest != words and bool(_CHROME.match(rest))
 
 
 def _is_headline(words: str, title: str | None) -> bool:
@@ -195,13 +203,18 @@ def _after_headline(line: str, title: str | None) -> str:
     if not (size and len(words) > size and words[size] == " "
             and _is_headline(words[:size], title)):
         return line
-    rest = words[size + 1:]
-    # the longest run that is a date and ends as one does (a number, "(GMT+7)"): a date line
-    # lets short words through, and the story's first ones ("Sở Tài …") are not the date's
-    ends = [i for i, char in enumerate(rest[:_DATELINE_CHARS + 1])
-            if char == " " and (rest[i - 1].isdigit() or rest[i - 1] == ")")]
-    cut = next((i for i in reversed(ends) if _date_line(rest[:i])), None)
-    return rest if cut is None else rest[cut + 1:]
+    return _without_dateline(words[size + 1:])
+
+
+def _without_dateline(line: str) -> str:
+    """``line`` without the dateline it starts with: the longest run that is a date and ends
+    as one does (a number, "(GMT+7)"; a date line lets short words through, and a story's first
+    ones, "Sở Tài …", are not the date's), whatever follows it ("… 15:10In bài viết")."""
+    ends = [i for i in range(1, min(len(line), _DATELINE_CHARS) + 1)
+            if (line[i - 1].isdigit() or line[i - 1] == ")")
+            and (i == len(line) or not line[i].isdigit())]
+    cut = next((i for i in reversed(ends) if _date_line(line[:i])), None)
+    return line if cut is None else line[cut:].lstrip(" |-–,")
 
 
 _DATELINE_CHARS = 48
