@@ -57,6 +57,7 @@ from pipelines.extractor.lines import (
     _CREDIT_ROLE,
     _DATE_AFTER,
     _PROSE_LINE,
+    _after_headline,
     _agrees,
     _captions,
     _chrome_line,
@@ -65,6 +66,7 @@ from pipelines.extractor.lines import (
     _credits_outside_story,
     _data_lines,
     _date_line,
+    _from_headline,
     _line_key,
     _narrowed,
     _prose_line_chars,
@@ -327,6 +329,8 @@ def extract_article(
                                            story)
     _drop_noise(tree)
     lines = block_lines(container) if vietnamese and container is not None else []
+    if layout_cell:  # the cell's rows above the headline (a breadcrumb, the section's name)
+        lines = _from_headline(lines, title)  # are the page's, as a named container's are
     body_extras = [*_captions(container, lines), sapo] if lines else []
     if layout_cell:  # the cell starts with the headline and its dateline: trafilatura may
         # leave them out, as the body does (below)
@@ -356,11 +360,12 @@ def extract_article(
         agreed = agreed or stage == "baseline" and bool(lines) and not (
             _tokens("\n".join(lines)) - _tokens(tf_text))
     if vietnamese and tf_text and not agreed:
-        narrowed = _narrowed(tree, tf_text, sapo, story)
+        narrowed = _narrowed(tree, tf_text, sapo, story, title)
         if narrowed:
             lines, agreed = narrowed, True
     if tf_text and not agreed:
-        lines = _without_link_lists([line for line in (_clean_text(x) for x in tf_text.split("\n"))
+        lines = _without_link_lists([line for line in (_clean_text(_after_headline(x, title))
+                                                        for x in tf_text.split("\n"))
                                      if line and not _chrome_line(line, title)], tree,
                                     container if vietnamese else None)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
@@ -401,6 +406,8 @@ def extract_article(
     def unwanted(line: str) -> bool:
         if _chrome_line(line, title) or _date_line(line):
             return True
+        if vietnamese and _colophon(line):  # the site's footer plain read past the story's end
+            return True  # (landing before the body's closing credit line, never popped there)
         key = _line_key(line)  # a related list's item may show its date after the headline
         return key in headlines or _DATE_AFTER.sub("", key) in headlines
 
@@ -408,7 +415,8 @@ def extract_article(
         page = fetched()
         if not _loads_as_document(page):  # a fragment: trafilatura reads its source its own way
             page = decode_html(html, declared_encoding) if isinstance(html, bytes) else html
-        plain = _plain_trafilatura(page, url)
+        plain = "\n".join(_after_headline(line, title)
+                          for line in _plain_trafilatura(page, url).split("\n"))
         if _could_be_link_list(plain.split("\n")) and fetched() is not None:
             plain = "\n".join(_without_link_lists(plain.split("\n"), fetched()))
 

@@ -25,8 +25,9 @@ from pipelines.text import fold
 
 # (a story's subtitle under its headline is its lead in WordPress news themes: tagDiv's
 # "td-post-sub-title", JNews' "jeg_post_subtitle", "entry-subtitle")
-_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead|excerpt|intro|teaser|abstract"
-                         r"|(?:post|entry|article)[-_]?sub-?title", re.I)
+# ("leading-*" is a utility class's line height, Tailwind's, on headlines and paragraphs alike)
+_SAPO_CLASS = re.compile(r"sapo|chapeau|description|summary|lead(?!ing-)|excerpt|intro|teaser"
+                         r"|abstract|(?:post|entry|article)[-_]?sub-?title", re.I)
 _LEAD_PREFIX = re.compile(r"^\(?[\w .]{2,24}\)?\s*[-–—]$")
 
 

@@ -111,6 +111,8 @@ _TOOL = (r"(?:chia sẻ(?: bài viết| bài| lên)?|share(?: this| on)?|in bài
          # a print view's own buttons ("In | Đóng cửa sổ")
          r"in|đóng(?: cửa sổ| lại)?|close(?: window)?)")
 _CHROME = re.compile(rf"^{_TOOL}(?:\s*[|/·•,:-]?\s*{_TOOL})*\s*:?$", re.I)
+_ENDS_WITH_TOOL = re.compile(rf"(?:^|[\s|/·•,:)-]){_TOOL}\s*:?$", re.I)
+_DATE_AND_TOOLS_CHARS = 200  # a dateline and a tool bar in one row
 # A line of the page's own counters and widgets: views, comments, a rating, a tag line, a
 # "follow us" call ("Lượt xem: 1.234", "Bình luận (0)", "Từ khóa: cầu, Hạ Long")
 _WIDGET = re.compile(
@@ -165,18 +167,64 @@ def _chrome_line(line: str, title: str | None) -> bool:
     words = " ".join(line.replace("\\|", " ").replace("|", " ").split())  # ("\|": escaped)
     if not words:
         return True
-    if title and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title):
-        return True  # (folding keeps the length of Vietnamese text: most lines need no fold)
+    if _is_headline(words, title):
+        return True
     if len(words) <= 40 and heading_key(words) in _BOX_TITLES:
         return True  # a box's title left alone ("TIN MỚI" over a list a script fills)
-    return bool(_CHROME.match(words) or _WIDGET.match(words))
+    if _CHROME.match(words) or _WIDGET.match(words):
+        return True
+    # the dateline and the tool bar in one row ("01/12/2026 08:30 | In bài viết | Chia sẻ")
+    if len(words) > _DATE_AND_TOOLS_CHARS or not _ENDS_WITH_TOOL.search(words):
+        return False
+    rest = _without_dateline(words)
+    return rest != words and bool(_CHROME.match(rest))
+
+
+def _is_headline(words: str, title: str | None) -> bool:
+    """Whether ``words`` (a line, its spaces single) is the headline ``title``."""
+    # (folding keeps the length of Vietnamese text: most lines need no fold)
+    return bool(title) and abs(len(words) - len(title)) <= 10 and fold(words) == fold(title)
+
+
+def _from_headline(lines: list[str], title: str | None) -> list[str]:
+    """``lines`` from the headline's on: what a block shows above its story's headline (the
+    banner, the site's menu, the breadcrumb, a kicker) is the page's, never the story's."""
+    start = next((i for i, line in enumerate(lines)
+                  if _is_headline(" ".join(line.split()), title)), 0)
+    return lines[start:]
+
+
+def _after_headline(line: str, title: str | None) -> str:
+    """``line`` without the headline it starts with and the dateline after it: trafilatura's
+    baseline reads an <article> as one run of text, headline and dateline first, which are
+    never body."""
+    words = " ".join(line.split())
+    size = len(title or "")
+    if not (size and len(words) > size and words[size] == " "
+            and _is_headline(words[:size], title)):
+        return line
+    return _without_dateline(words[size + 1:])
+
+
+def _without_dateline(line: str) -> str:
+    """``line`` without the dateline it starts with: the longest run that is a date and ends
+    as one does (a number, "(GMT+7)"; a date line lets short words through, and a story's first
+    ones, "Sở Tài …", are not the date's), whatever follows it ("… 15:10In bài viết")."""
+    ends = [i for i in range(1, min(len(line), _DATELINE_CHARS) + 1)
+            if (line[i - 1].isdigit() or line[i - 1] == ")")
+            and (i == len(line) or not line[i].isdigit())]
+    cut = next((i for i in reversed(ends) if _date_line(line[:i])), None)
+    return line if cut is None else line[cut:].lstrip(" |-–,")
+
+
+_DATELINE_CHARS = 48
 
 
 def _date_line(line: str) -> bool:
     """A short line that is nothing but a date (the dateline shown under the headline), labelled
     or not ("Ngày đăng: 12/01/2026", "Cập nhật ngày 05/03/2026")."""
-    return len(line) <= 48 and parse_vietnamese_date(line) is not None and not re.search(
-        r"[^\W\d_]{4,}",
+    return len(line) <= _DATELINE_CHARS and parse_vietnamese_date(line) is not None \
+        and not re.search(r"[^\W\d_]{4,}",
         re.sub(r"(?i)thứ \w+|chủ nhật|cập nhật|ngày|tháng|năm|gmt|đăng|xuất bản", "", line))
 
 
@@ -308,22 +356,26 @@ def _source_block(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEleme
 
 
 def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
-              story=None) -> list[str]:
+              story=None, title: str | None = None) -> list[str]:
     """Body lines from the block trafilatura's ``text`` came from, when they agree with it.
 
     Used when the recognised container is a broad wrapper. The lead often sits outside the
     body block (an <h2> sapo above it), so the text without its first line is tried too.
     A block that is the ``story`` block (the story's paragraphs are its own children) or a
     wrapper of it is read as a container: prose there that trafilatura left out (a note box)
-    is body.
+    is body. A block wide enough to hold the headline (trafilatura's text ran on into the
+    footer) is read from the headline on: the menu and breadcrumb above it are the page's;
+    the headline and its dateline are judged as the page's too.
     """
     first, _, rest = text.partition("\n")
     for head, part in (([], text), ([_clean_text(first)], rest)):
         source = _source_block(tree, part) if part.strip() else None
         if source is None:
             continue
-        lines = block_lines(source)
-        if _agrees(_with_sapo(lines, sapo), part, [*_captions(source, lines), sapo],
+        lines = _from_headline(block_lines(source), title)
+        # the headline and its dateline, which the body never keeps, are not words it adds
+        kept = [line for line in lines if not (_chrome_line(line, title) or _date_line(line))]
+        if _agrees(_with_sapo(kept, sapo), part, [*_captions(source, lines), sapo],
                    container=story is not None and (source is story
                                                     or source in story.iterancestors())):
             return head + lines

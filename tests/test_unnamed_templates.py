@@ -1,0 +1,214 @@
+"""Synthetic pages on templates whose body container no class names: div soup without a class,
+Tailwind utility classes. The story is what follows the headline down to the end of its own
+text; the menu, the breadcrumb and the footer around it are the page's."""
+
+from __future__ import annotations
+
+from pipelines.extractor.article import extract_article
+from pipelines.extractor.lines import _after_headline, _chrome_line
+
+TITLE = "Hội nghị tổng kết công tác phòng chống thiên tai của các huyện ven biển"
+SAPO = ("Năm qua, các huyện ven biển đã chủ động ứng phó với sáu cơn bão và nhiều đợt mưa lớn, "
+        "hạn chế thấp nhất thiệt hại về người và tài sản của nhân dân.")
+BODY = [
+    "Sáng nay, tại trung tâm hội nghị tỉnh, Ban Chỉ huy phòng chống thiên tai tỉnh tổ chức hội "
+    "nghị tổng kết công tác năm và triển khai nhiệm vụ năm tới với các huyện ven biển.",
+    "Theo báo cáo, các địa phương đã sơ tán kịp thời hơn ba nghìn hộ dân khỏi vùng nguy hiểm, "
+    "gia cố hàng chục ki-lô-mét đê biển và kè sông xung yếu trước mùa mưa bão.",
+    "Phát biểu kết luận, lãnh đạo tỉnh đề nghị các huyện rà soát phương án ứng phó, chuẩn bị "
+    "đầy đủ vật tư, phương tiện theo phương châm bốn tại chỗ ngay từ đầu năm.",
+]
+MENU = ["Trang chủ", "Thời sự", "Chính trị", "Kinh tế", "Xã hội", "Văn hóa", "Thể thao",
+        "Giáo dục", "Y tế", "Pháp luật", "Quốc tế", "Du lịch"]
+FOOTER = ("Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Chịu trách nhiệm chính: Giám đốc Trung tâm "
+          "Truyền thông tỉnh. Địa chỉ: số 1 đường Trần Hưng Đạo, thành phố. Điện thoại: 0203 3835 "
+          "888. Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông tin điện tử cấp.")
+URL = "https://baotinh.example.vn/thoi-su/hoi-nghi-tong-ket-a61001.html"
+
+
+def page(body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f'<meta name="description" content="{SAPO}"></head>{body}</html>')
+
+
+def test_a_div_soup_story_is_read_from_its_headline_not_from_the_menu_above_it() -> None:
+    # no class anywhere: trafilatura's text runs on into the footer, so the block it came from
+    # is the page's outer <div>, which holds the menu and the breadcrumb above the headline
+    menu = "".join(f'<li><a href="/muc-{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    crumb = ('<a href="/">Trang chủ</a> &gt; <a href="/thoi-su">Thời sự</a> &gt; '
+             '<a href="/xa-hoi">Xã hội</a>')
+    html = page(f"""<body><div><div><a href="/"><img src="/logo.png"></a>
+<div>Thứ Tư, 02/12/2026</div></div>
+<div><ul>{menu}</ul></div>
+<div><div><div>{crumb}</div>
+<h2>{TITLE}</h2><div>Thứ Ba, 01/12/2026 - 08:30</div><div><b>{SAPO}</b></div>
+<div>{"".join(f"<p>{p}</p>" for p in BODY)}<p><strong>Minh Hà</strong></p></div></div></div>
+<div><p>{FOOTER}</p></div></div></body>""")
+    text = extract_article(html, URL)["text"]
+    for phrase in [SAPO, *BODY, "Minh Hà"]:
+        assert phrase in text
+    for phrase in ["Chính trị", "Pháp luật", "Trang chủ", "Thứ Tư, 02/12/2026"]:
+        assert phrase not in text, phrase
+
+
+def test_a_tailwind_headline_set_leading_tight_is_no_sapo() -> None:
+    # Tailwind's "leading-*" is a line height: the <h2> headline wearing it is not the lead
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    html = page(f"""<body class="bg-white"><div class="container mx-auto px-4">
+<ul class="flex gap-4">{menu}</ul>
+<div class="grid grid-cols-12"><div class="col-span-8">
+<h2 class="mt-2 text-3xl font-bold leading-tight">{TITLE}</h2>
+<div class="mt-2 text-sm text-gray-500">01/12/2026 08:30</div>
+<div class="mt-4 text-lg font-semibold">{SAPO}</div>
+<div class="mt-6 space-y-4 leading-7">{"".join(f'<p class="mb-4">{p}</p>' for p in BODY)}</div>
+</div></div><div class="mt-10 text-xs">{FOOTER}</div></div></body>""")
+    result = extract_article(html, URL)
+    assert result["description"] == SAPO
+    assert result["text"].startswith(SAPO)
+    assert TITLE not in result["text"]
+    for phrase in BODY:
+        assert phrase in result["text"]
+
+
+def test_a_layout_tables_article_cell_is_read_from_its_headline_not_its_breadcrumb() -> None:
+    # an ASP.NET-era page laid out in tables, no class named: the cell holding the headline
+    # holds the breadcrumb's row above it too
+    menu = "".join(f'<td><a href="/muc-{i}">{name}</a></td>' for i, name in enumerate(MENU))
+    html = page(f"""<body><form id="form1"><table width="1000">
+<tr><td colspan="2"><img src="/images/banner.jpg"></td></tr><tr><td colspan="2"><table><tr>{menu}
+</tr></table></td></tr><tr><td width="200">Liên kết website</td><td width="800"><table>
+<tr><td><a href="/">Trang chủ</a> &gt; <a href="/thong-bao">Thông báo chung</a></td></tr>
+<tr><td><b>{TITLE}</b></td></tr><tr><td><span id="lblDate">01/12/2026 08:30</span></td></tr>
+<tr><td><span id="lblContent"><p>{BODY[0]}</p></span></td></tr></table></td></tr>
+<tr><td colspan="2">{FOOTER}</td></tr></table></form></body>""")
+    text = extract_article(html, URL)["text"]
+    assert BODY[0] in text
+    for phrase in ["Thông báo chung", "Trang chủ", TITLE]:
+        assert phrase not in text, phrase
+
+
+
+
+
+
+# A story on utility classes beside a sidebar of links, short beside the page: plain
+# trafilatura is asked, and its text runs on into the footer's colophon, which lands before the
+# body's closing credit line ("Hoàng Quân"), where the last line's check never sees it.
+FOOTER_READ_ON = (
+    '<html lang="vi"><head><meta name="description" content="Năm '
+    '2026, trong bối cảnh còn nhiều khó khăn, thách thức, tỉnh đã '
+    'hoàn thành và vượt 22/24 chỉ tiêu chủ yếu, tạo nền tảng vững '
+    'chắc cho việc thực hiện các mục tiêu của năm 2027."></head><body '
+    'class="bg-white text-gray-900"><div class="container mx-auto '
+    'px-4">\n<div class="grid grid-cols-12 gap-8 mt-6"><div class="col-span-12 '
+    'lg:col-span-8">\n<div class="mt-4 text-lg font-semibold leading-relaxed">'
+    'Năm 2026, trong bối cảnh còn nhiều khó khăn, thách thức, tỉnh '
+    'đã hoàn thành và vượt 22/24 chỉ tiêu chủ yếu, tạo nền tảng vững '
+    'chắc cho việc thực hiện các mục tiêu của năm 2027.</div>\n<div '
+    'class="mt-6 space-y-4 text-base leading-7"><p class="mb-4">Từ '
+    'vài héc-ta quế trồng theo cách truyền thống, đến nay nhiều hộ '
+    'đồng bào Dao ở xã vùng cao đã chuyển sang sản xuất quế hữu cơ, '
+    'bán với giá cao gấp rưỡi.</p><figure><figcaption>Rừng quế hữu '
+    'cơ của gia đình anh Triệu Văn Sinh ở thôn Khe Tâm.</figcaption>'
+    '</figure><p class="mb-4">Anh Triệu Văn Sinh cho biết, từ khi '
+    'được cấp chứng nhận hữu cơ, mỗi năm gia đình anh thu về hơn '
+    'năm trăm triệu đồng từ vỏ quế và tinh dầu, gấp đôi so với trước '
+    'đây.</p><p><strong>Hoàng Quân</strong></p></div>\n<div class="mt-8">'
+    '<ul class="mt-3 space-y-2"><li class="hover:underline"><a href="/thoi-su/tinh-uy'
+    '-so-ket-cong-tac-xay-dung-dang-a52298.html">Tỉnh ủy sơ kết công '
+    'tác xây dựng Đảng mười một tháng đầu năm</a></li><li class="hover:underline">'
+    '<a href="/kinh-te/day-nhanh-giai-ngan-von-dau-tu-cong-a52270.html">'
+    'Đẩy nhanh tiến độ giải ngân vốn đầu tư công những tháng cuối '
+    'năm</a></li><li class="hover:underline"><a href="/thoi-su/trao-quyet-dinh-bo-nhi'
+    'em-can-bo-a52265.html">Trao quyết định bổ nhiệm cán bộ lãnh '
+    'đạo Sở Nội vụ tỉnh</a></li></ul></div></div>\n<div class="col-span-12 '
+    'lg:col-span-4"><ul class="space-y-2"><li class="hover:underline">'
+    '<a href="/tin/0-78628.html">Cháy rừng phòng hộ ở xã ven biển '
+    'được khống chế sau năm giờ</a></li><li class="hover:underline">'
+    '<a href="/tin/1-63489.html">Khởi công khu nhà ở xã hội hai nghìn '
+    'căn hộ tại phường Hà Khánh</a></li><li class="hover:underline">'
+    '<a href="/tin/2-62773.html">Đội tuyển bóng đá tỉnh giành vé '
+    'thăng hạng nhất quốc gia</a></li><li class="hover:underline">'
+    '<a href="/tin/3-86414.html">Cảnh báo lừa đảo qua mạng nhắm vào '
+    'người cao tuổi dịp cuối năm</a></li><li class="hover:underline">'
+    '<a href="/tin/4-63681.html">Hơn một trăm doanh nghiệp tham gia '
+    'hội chợ thương mại biên giới</a></li><li class="hover:underline">'
+    '<a href="/tin/5-71581.html">Mưa lớn kéo dài gây sạt lở nhiều '
+    'tuyến đường liên xã miền núi</a></li></ul>\n<div class="text-lg '
+    'font-bold mt-6">Đọc nhiều</div><ol class="space-y-2"><li class="hover:underline"'
+    '><a href="/doc-nhieu/0-46150.html">Giá vàng trong nước tăng '
+    'mạnh phiên đầu tuần</a></li><li class="hover:underline"><a href="/doc-nhieu/1-62'
+    '142.html">Lịch nghỉ Tết Nguyên đán năm 2027 của cán bộ công '
+    'chức</a></li><li class="hover:underline"><a href="/doc-nhieu/2-61796.html">'
+    'Phát hiện hang động mới trên đảo trong vịnh di sản</a></li><li '
+    'class="hover:underline"><a href="/doc-nhieu/3-55435.html">Học '
+    'sinh lớp chín đạt huy chương vàng olympic toán quốc tế</a></li>'
+    '<li class="hover:underline"><a href="/doc-nhieu/4-62666.html">'
+    'Thay đổi tổ chức giao thông tại nút giao cửa ngõ thành phố</a>'
+    '</li></ol></div></div>\n<div class="mt-10 py-6 text-xs text-gray-500 '
+    'border-t">Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Chịu trách '
+    'nhiệm chính: Giám đốc Trung tâm Truyền thông tỉnh. Địa chỉ: '
+    'Số 1 đường Trần Hưng Đạo, thành phố. Điện thoại: 0203 3835 888. '
+    'Giấy phép số 125/GP-TTĐT do Cục Phát thanh, truyền hình và thông '
+    'tin điện tử cấp.</div></div></body></html>'
+)
+
+
+def test_the_sites_footer_plain_reads_past_the_story_is_not_brought_in() -> None:
+    text = extract_article(FOOTER_READ_ON, "https://baotinh.example.vn/tin/bai-a61031.html")["text"]
+    for phrase in ["Năm 2026, trong bối cảnh", "Từ vài héc-ta quế", "Rừng quế hữu cơ",
+                   "Anh Triệu Văn Sinh cho biết", "Hoàng Quân"]:
+        assert phrase in text
+    assert "Cơ quan chủ quản" not in text
+
+
+
+def test_a_story_read_as_one_run_of_text_loses_its_headline_and_dateline() -> None:
+    # HTML5 without classes, a short story: trafilatura's baseline reads the <article> as one
+    # line (headline, dateline, story); the headline and dateline at its start are the page's
+    headline = "Ảnh: Sắc màu lễ hội hoa sở trên vùng cao biên giới"
+    html = f"""<html lang="vi"><head><title>{headline} | Báo Tỉnh</title></head><body><main>
+<article><header><h1>{headline}</h1><p><time>Ngày 28/11/2026</time></p></header>
+<section><p>{BODY[0]}</p><p><strong>Thu Trang</strong></p></section></article></main>
+<footer><p>{FOOTER}</p></footer></body></html>"""
+    text = extract_article(html, URL)["text"]
+    for phrase in [BODY[0], "Thu Trang"]:
+        assert phrase in text
+    for phrase in [headline, "28/11/2026"]:
+        assert phrase not in text, phrase
+
+
+def test_the_dateline_cut_after_the_headline_stops_where_the_date_ends() -> None:
+    # a date line lets short words through: "Sở Tài" must not be read as part of the date
+    line = (f"{TITLE} Thứ sáu, 27/11/2026, 15:10 (GMT+7) Sở Tài chính thông báo danh mục tài "
+            "sản công đề nghị đấu giá.")
+    assert _after_headline(line, TITLE) == ("Sở Tài chính thông báo danh mục tài sản công đề "
+                                            "nghị đấu giá.")
+    assert _after_headline(BODY[0], TITLE) == BODY[0]
+
+
+
+def test_a_caption_in_a_div_soup_story_is_kept_beside_its_headline() -> None:
+    # trafilatura's text runs on into the footer, so the block read is the one holding the
+    # headline too: the headline, which the body drops, does not count against the block,
+    # and the caption trafilatura left out stays in
+    caption = "Rừng ngập mặn ven đê được trồng bổ sung trước mùa mưa bão."
+    html = page(f"""<body><div><div><div><h2>{TITLE}</h2><div><figure>
+<figcaption>{caption}</figcaption></figure><p>{BODY[1]}</p><p><strong>Hoàng Quân</strong></p>
+</div></div></div><div><p>{FOOTER}</p></div></div></body>""")
+    text = extract_article(html, URL)["text"]
+    for phrase in [caption, BODY[1], "Hoàng Quân"]:
+        assert phrase in text
+    for phrase in [TITLE, "Cơ quan chủ quản"]:
+        assert phrase not in text, phrase
+
+
+def test_a_dateline_and_tool_bar_in_one_row_is_chrome() -> None:
+    # a row of spans, the date and the buttons read as one line (with or without a space)
+    for line in ["Thứ sáu, 27/11/2026, 15:10 (GMT+7)In bài viết | Gửi email | Chia sẻ",
+                 "Cập nhật: 08:30 | 30/11/2026 In bài viết | Về đầu trang",
+                 "01/12/2026 08:30 | Chia sẻ"]:
+        assert _chrome_line(line, TITLE), line
+    for line in ["01/12/2026 08:30", BODY[0], "Ngày 28/11/2026, tỉnh tổ chức lễ chia sẻ",
+                 "Thứ Ba, 01/12/2026 - 08:30 Lễ hội hoa sở thu hút du khách"]:
+        assert not _chrome_line(line, TITLE), line
