@@ -315,7 +315,28 @@ class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
         if isinstance(result, Request):
             self.refuse_loop_or_offsite(result)
             remember_left(request, response, result, f"HTTP {response.status}")
+        elif result is response and redirect_left_unfollowed(request, response):
+            # Scrapy hands back a redirect it cannot follow, and the crawl error said only
+            # "HTTP 301": say where it pointed, or that it pointed nowhere
+            location = (response.headers.get("Location") or b"").decode("latin-1").strip()
+            if not location:
+                raise IgnoreRequest(f"HTTP {response.status} without a Location header: "
+                                    "a redirect to nowhere")  # fmt: skip
+            raise IgnoreRequest(f"redirected to {location!r}, not a web page "
+                                f"(HTTP {response.status})")  # fmt: skip
         return result
+
+
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+def redirect_left_unfollowed(request: Request, response: Response) -> bool:
+    """Whether ``response`` is a redirect RedirectMiddleware returned as it came (an ``ftp:``
+    Location, or none), not one the request asked to see itself."""
+    handled = (request.meta.get("handle_httpstatus_all")
+               or response.status in request.meta.get("handle_httpstatus_list", ()))  # fmt: skip
+    return (response.status in REDIRECT_STATUSES and not handled
+            and not request.meta.get("dont_redirect"))  # fmt: skip
 
 
 class RedirectedToKnown(IgnoreRequest):

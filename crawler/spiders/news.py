@@ -18,6 +18,7 @@ import bisect
 import hashlib
 import html
 import re
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -27,13 +28,20 @@ from scrapy import signals
 from scrapy.exceptions import (
     DontCloseSpider,
     DownloadCancelledError,
+    DownloadFailedError,
     DownloadTimeoutError,
     ResponseDataLossError,
 )
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 from twisted.python.failure import Failure
 
 from crawler import discovery
@@ -1324,7 +1332,31 @@ def describe_failure(failure: Failure, settings) -> str:
         return f"download cancelled: response larger than DOWNLOAD_MAXSIZE ({limit} bytes)"
     if failure.check(ResponseDataLossError):
         return "connection lost mid-body (response data loss)"
+    if failure.check(zlib.error):  # HttpCompressionMiddleware, on a body it cannot inflate
+        return f"broken Content-Encoding: the compressed body cannot be read ({message})"
+    for reason in download_failure_reasons(failure):
+        if reason.check(ConnectionDone, ConnectionLost):
+            return "the server closed the connection without answering"
+        if reason.check("OpenSSL.SSL.Error"):  # (by name: pyOpenSSL comes with Twisted's TLS)
+            return f"TLS handshake failed: {tls_error_text(reason.value)}"
+        # a status line or header HTTP cannot read
+        if reason.check("twisted.web._newclient.ParseError", ValueError):
+            return f"malformed HTTP response: {reason.getErrorMessage()}"
     return f"{failure.type.__name__}: {message}" if message else failure.type.__name__
+
+
+def download_failure_reasons(failure: Failure) -> list[Failure]:
+    """What a DownloadFailedError wraps: Twisted's ResponseFailed holds the failures that
+    ended the exchange (Scrapy's message is only their repr)."""
+    if not failure.check(DownloadFailedError):
+        return []
+    return list(getattr(failure.value.__cause__, "reasons", None) or ())
+
+
+def tls_error_text(error: Exception) -> str:
+    """pyOpenSSL's ``[('SSL routines', '', 'tls alert handshake failure')]`` as its words."""
+    parts = [p[-1] for p in (error.args[0] if error.args else ()) if isinstance(p, tuple)]
+    return "; ".join(parts) or str(error)
 
 
 def response_charset(response: TextResponse) -> str | None:
