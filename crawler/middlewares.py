@@ -151,6 +151,9 @@ MAGIC = (
 )
 
 
+GZIP_TYPES = {"application/gzip", "application/x-gzip"}
+
+
 def content_type(headers) -> str:
     raw = headers.get("Content-Type") or b""
     raw = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
@@ -202,18 +205,21 @@ class HtmlOnlyMiddleware:
         return middleware
 
     @staticmethod
-    def exempt(request: Request) -> bool:
-        return bool(request.meta.get("allow_binary") or request.meta.get("dont_obey_robotstxt"))
+    def exempt(request: Request, ctype: str) -> bool:
+        """robots.txt, a request that asked for a binary, and a feed or sitemap served as
+        gzip (a ``/sitemap.xml`` sent as ``application/x-gzip`` was refused unread)."""
+        return bool(request.meta.get("allow_binary") or request.meta.get("dont_obey_robotstxt")
+                    or (request.meta.get("feed") and ctype in GZIP_TYPES))  # fmt: skip
 
     def headers_received(self, headers, body_length, request, spider):
         ctype = content_type(headers)
-        if ctype and not HTML_TYPES.match(ctype) and not self.exempt(request):
+        if ctype and not HTML_TYPES.match(ctype) and not self.exempt(request, ctype):
             raise StopDownload(fail=False)  # keep the headers, skip the body
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.exempt(request) or not 200 <= response.status < 300:
-            return response
         ctype = content_type(response.headers)
+        if self.exempt(request, ctype) or not 200 <= response.status < 300:
+            return response
         if ctype and not HTML_TYPES.match(ctype):
             self.crawler.stats.inc_value("tintuc/not_html")
             raise IgnoreRequest(f"not an HTML page (Content-Type: {ctype})")

@@ -263,7 +263,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=errback or self.on_error,
                     priority=discovery.PRIORITY_SITEMAP,
-                    meta={"allow_binary": url.endswith(".gz")},  # sitemap.xml.gz
+                    meta={"allow_binary": url.endswith(".gz"), "feed": True},  # sitemap.xml.gz
                 )  # fmt: skip
 
     # --- classification -------------------------------------------------------------------
@@ -834,6 +834,13 @@ class NewsSpider(scrapy.Spider):
         candidates, fetched after the listings. An HTML page where a feed was expected (/rss is
         often a page listing the site's feeds) is read as a page."""
         sitemaps, entries = discovery.xml_links(response.body)
+        broken = discovery.broken_gzip(response.body)
+        if broken:  # what did unpack is read all the same
+            yield FetchError(response.url, f"sitemap or feed: {broken}; "
+                             f"{len(sitemaps) + len(entries)} links read from what unpacked",
+                             response.status)  # fmt: skip
+            if not (sitemaps or entries):
+                return
         if not (sitemaps or entries):
             if isinstance(response, TextResponse) and not isinstance(response, XmlResponse):
                 yield from self.parse(response)
