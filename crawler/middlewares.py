@@ -48,6 +48,11 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 from scrapy.utils.response import response_status_message
+from service_identity import CertificateError, VerificationError
+from service_identity.cryptography import (
+    verify_certificate_hostname,
+    verify_certificate_ip_address,
+)
 
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
@@ -482,3 +487,68 @@ class RecordedUrlLengthMiddleware(UrlLengthMiddleware):
             return request
         return FetchError(request.url, f"not fetched: the URL is {len(request.url)} characters "
                                        f"long, over URLLENGTH_LIMIT={self.maxlength}")  # fmt: skip
+
+
+# --- TLS certificates -----------------------------------------------------------------------
+def certificate_problems(cert, host: str, now: datetime | None = None) -> list[str]:
+    """What is wrong with the certificate a server presented for ``host`` (a
+    ``cryptography`` certificate), read from the certificate alone: expired or not yet valid,
+    self-signed, issued for other names. The chain to a trusted root is not judged (a server
+    sends only its own certificate to read here)."""
+    now = now or datetime.now(UTC)
+    problems = []
+    if cert.not_valid_after_utc < now:
+        problems.append(f"expired on {cert.not_valid_after_utc:%Y-%m-%d}")
+    elif cert.not_valid_before_utc > now:
+        problems.append(f"not valid before {cert.not_valid_before_utc:%Y-%m-%d}")
+    if cert.issuer == cert.subject:
+        problems.append("self-signed")
+    try:
+        if re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+", host):
+            verify_certificate_ip_address(cert, host)
+        else:
+            verify_certificate_hostname(cert, host)
+    except (VerificationError, CertificateError, ValueError):
+        problems.append(f"not issued for {host}")
+    return problems
+
+
+class CertificateNoteMiddleware:
+    """An HTTPS site whose certificate is expired, self-signed or for another name is crawled
+    all the same, as Scrapy does (a province's portal with a lapsed certificate still publishes
+    the province's news, and the WARC digests, not TLS, make the archive verifiable), but not
+    in silence: the first page of each such host gets a crawl error saying what is wrong, so an
+    archivist knows those captures came over a connection nobody could authenticate."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.checked: set[str] = set()  # host:port
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def notes(self, response: Response) -> list[FetchError]:
+        certificate = getattr(response, "certificate", None)
+        parts = urlsplit(response.url)
+        if parts.scheme != "https" or certificate is None or parts.netloc in self.checked:
+            return []
+        self.checked.add(parts.netloc)
+        problems = certificate_problems(certificate.original.to_cryptography(),
+                                        parts.hostname or "")  # fmt: skip
+        if not problems:
+            return []
+        self.crawler.stats.inc_value("tintuc/tls_certificate_problems")
+        return [FetchError(response.url, f"TLS certificate of {parts.netloc} not valid: "
+                           f"{', '.join(problems)}; its pages are fetched and kept all the "
+                           "same, over a connection that could not be authenticated")]  # fmt: skip
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self.notes(response)
+        yield from result
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for note in self.notes(response):
+            yield note
+        async for item in result:
+            yield item
