@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from w3lib.url import safe_url_string
 
 from crawler.checks import setting, warc_dir
 from crawler.items import CAPTURE_META
@@ -89,7 +90,9 @@ class CaptureMiddleware:
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:  # where the redirect sends the visitor
             try:
-                final_url = urljoin(response.url, location.decode("latin-1").strip())
+                # as the redirect middleware reads it: raw UTF-8 ("/bài-viết/…") percent-encoded,
+                # not decoded as Latin-1 into "/bÃ i-viáº¿t/…"
+                final_url = urljoin(response.url, safe_url_string(location.strip()))
             except ValueError:
                 pass
         return {

@@ -30,6 +30,7 @@ import json
 import re
 import unicodedata
 import warnings
+import zlib
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -106,8 +107,26 @@ def robots_sitemaps(body: bytes, url: str) -> list[str]:
 def unzip_if_gzipped(body: bytes) -> bytes:
     """A ``sitemap.xml.gz`` (or a server sending gzip without saying so) as plain XML."""
     if body[:2] == b"\x1f\x8b":
-        return gunzip(body, max_size=XML_MAX_SIZE)
+        try:
+            return gunzip(body, max_size=XML_MAX_SIZE)
+        except (OSError, EOFError, zlib.error):  # broken before anything unpacked:
+            return b""  # broken_gzip() says how
     return body
+
+
+def broken_gzip(body: bytes) -> str | None:
+    """What is wrong with a gzip body that does not unpack whole (Scrapy's ``gunzip`` keeps
+    what unpacked and says nothing), or None (whole, or no gzip at all)."""
+    if body[:2] != b"\x1f\x8b":
+        return None
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        inflater.decompress(body, XML_MAX_SIZE)
+    except zlib.error as exc:
+        return f"broken gzip data ({exc})"
+    if not inflater.eof and not inflater.unconsumed_tail:  # (a tail: over the size limit)
+        return "gzip data cut short"
+    return None
 
 
 def xml_links(body: bytes) -> tuple[list[str], list[str]]:

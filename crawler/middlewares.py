@@ -48,6 +48,11 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 from scrapy.utils.response import response_status_message
+from service_identity import CertificateError, VerificationError
+from service_identity.cryptography import (
+    verify_certificate_hostname,
+    verify_certificate_ip_address,
+)
 
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
@@ -151,6 +156,9 @@ MAGIC = (
 )
 
 
+GZIP_TYPES = {"application/gzip", "application/x-gzip"}
+
+
 def content_type(headers) -> str:
     raw = headers.get("Content-Type") or b""
     raw = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
@@ -202,18 +210,21 @@ class HtmlOnlyMiddleware:
         return middleware
 
     @staticmethod
-    def exempt(request: Request) -> bool:
-        return bool(request.meta.get("allow_binary") or request.meta.get("dont_obey_robotstxt"))
+    def exempt(request: Request, ctype: str) -> bool:
+        """robots.txt, a request that asked for a binary, and a feed or sitemap served as
+        gzip (a ``/sitemap.xml`` sent as ``application/x-gzip`` was refused unread)."""
+        return bool(request.meta.get("allow_binary") or request.meta.get("dont_obey_robotstxt")
+                    or (request.meta.get("feed") and ctype in GZIP_TYPES))  # fmt: skip
 
     def headers_received(self, headers, body_length, request, spider):
         ctype = content_type(headers)
-        if ctype and not HTML_TYPES.match(ctype) and not self.exempt(request):
+        if ctype and not HTML_TYPES.match(ctype) and not self.exempt(request, ctype):
             raise StopDownload(fail=False)  # keep the headers, skip the body
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.exempt(request) or not 200 <= response.status < 300:
-            return response
         ctype = content_type(response.headers)
+        if self.exempt(request, ctype) or not 200 <= response.status < 300:
+            return response
         if ctype and not HTML_TYPES.match(ctype):
             self.crawler.stats.inc_value("tintuc/not_html")
             raise IgnoreRequest(f"not an HTML page (Content-Type: {ctype})")
@@ -323,7 +334,28 @@ class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):
         if isinstance(result, Request):
             self.refuse_loop_or_offsite(result, f"HTTP {response.status}")
             remember_left(request, response, result, f"HTTP {response.status}")
+        elif result is response and redirect_left_unfollowed(request, response):
+            # Scrapy hands back a redirect it cannot follow, and the crawl error said only
+            # "HTTP 301": say where it pointed, or that it pointed nowhere
+            location = (response.headers.get("Location") or b"").decode("latin-1").strip()
+            if not location:
+                raise IgnoreRequest(f"HTTP {response.status} without a Location header: "
+                                    "a redirect to nowhere")  # fmt: skip
+            raise IgnoreRequest(f"redirected to {location!r}, not a web page "
+                                f"(HTTP {response.status})")  # fmt: skip
         return result
+
+
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+def redirect_left_unfollowed(request: Request, response: Response) -> bool:
+    """Whether ``response`` is a redirect RedirectMiddleware returned as it came (an ``ftp:``
+    Location, or none), not one the request asked to see itself."""
+    handled = (request.meta.get("handle_httpstatus_all")
+               or response.status in request.meta.get("handle_httpstatus_list", ()))  # fmt: skip
+    return (response.status in REDIRECT_STATUSES and not handled
+            and not request.meta.get("dont_redirect"))  # fmt: skip
 
 
 class RedirectedToKnown(IgnoreRequest):
@@ -464,3 +496,68 @@ class RecordedUrlLengthMiddleware(UrlLengthMiddleware):
             return request
         return FetchError(request.url, f"not fetched: the URL is {len(request.url)} characters "
                                        f"long, over URLLENGTH_LIMIT={self.maxlength}")  # fmt: skip
+
+
+# --- TLS certificates -----------------------------------------------------------------------
+def certificate_problems(cert, host: str, now: datetime | None = None) -> list[str]:
+    """What is wrong with the certificate a server presented for ``host`` (a
+    ``cryptography`` certificate), read from the certificate alone: expired or not yet valid,
+    self-signed, issued for other names. The chain to a trusted root is not judged (a server
+    sends only its own certificate to read here)."""
+    now = now or datetime.now(UTC)
+    problems = []
+    if cert.not_valid_after_utc < now:
+        problems.append(f"expired on {cert.not_valid_after_utc:%Y-%m-%d}")
+    elif cert.not_valid_before_utc > now:
+        problems.append(f"not valid before {cert.not_valid_before_utc:%Y-%m-%d}")
+    if cert.issuer == cert.subject:
+        problems.append("self-signed")
+    try:
+        if re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+", host):
+            verify_certificate_ip_address(cert, host)
+        else:
+            verify_certificate_hostname(cert, host)
+    except (VerificationError, CertificateError, ValueError):
+        problems.append(f"not issued for {host}")
+    return problems
+
+
+class CertificateNoteMiddleware:
+    """An HTTPS site whose certificate is expired, self-signed or for another name is crawled
+    all the same, as Scrapy does (a province's portal with a lapsed certificate still publishes
+    the province's news, and the WARC digests, not TLS, make the archive verifiable), but not
+    in silence: the first page of each such host gets a crawl error saying what is wrong, so an
+    archivist knows those captures came over a connection nobody could authenticate."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.checked: set[str] = set()  # host:port
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def notes(self, response: Response) -> list[FetchError]:
+        certificate = getattr(response, "certificate", None)
+        parts = urlsplit(response.url)
+        if parts.scheme != "https" or certificate is None or parts.netloc in self.checked:
+            return []
+        self.checked.add(parts.netloc)
+        problems = certificate_problems(certificate.original.to_cryptography(),
+                                        parts.hostname or "")  # fmt: skip
+        if not problems:
+            return []
+        self.crawler.stats.inc_value("tintuc/tls_certificate_problems")
+        return [FetchError(response.url, f"TLS certificate of {parts.netloc} not valid: "
+                           f"{', '.join(problems)}; its pages are fetched and kept all the "
+                           "same, over a connection that could not be authenticated")]  # fmt: skip
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self.notes(response)
+        yield from result
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for note in self.notes(response):
+            yield note
+        async for item in result:
+            yield item

@@ -76,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error
     "crawler.middlewares.SpiderErrorMiddleware": 950,
+    # an HTTPS host's expired, self-signed or misnamed certificate: crawled, and recorded
+    "crawler.middlewares.CertificateNoteMiddleware": 900,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "crawler.middlewares.RecordedUrlLengthMiddleware": 800,  # a link left is recorded
 }

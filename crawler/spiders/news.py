@@ -18,6 +18,7 @@ import bisect
 import hashlib
 import html
 import re
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
@@ -27,13 +28,20 @@ from scrapy import signals
 from scrapy.exceptions import (
     DontCloseSpider,
     DownloadCancelledError,
+    DownloadFailedError,
     DownloadTimeoutError,
     ResponseDataLossError,
 )
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 from twisted.python.failure import Failure
 
 from crawler import discovery
@@ -264,7 +272,7 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url, callback=self.parse_feed, errback=errback or self.on_error,
                     priority=discovery.PRIORITY_SITEMAP,
-                    meta={"allow_binary": url.endswith(".gz")},  # sitemap.xml.gz
+                    meta={"allow_binary": url.endswith(".gz"), "feed": True},  # sitemap.xml.gz
                 )  # fmt: skip
 
     # --- classification -------------------------------------------------------------------
@@ -848,6 +856,13 @@ class NewsSpider(scrapy.Spider):
         candidates, fetched after the listings. An HTML page where a feed was expected (/rss is
         often a page listing the site's feeds) is read as a page."""
         sitemaps, entries = discovery.xml_links(response.body)
+        broken = discovery.broken_gzip(response.body)
+        if broken:  # what did unpack is read all the same
+            yield FetchError(response.url, f"sitemap or feed: {broken}; "
+                             f"{len(sitemaps) + len(entries)} links read from what unpacked",
+                             response.status)  # fmt: skip
+            if not (sitemaps or entries):
+                return
         if not (sitemaps or entries):
             if isinstance(response, TextResponse) and not isinstance(response, XmlResponse):
                 yield from self.parse(response)
@@ -1360,7 +1375,31 @@ def describe_failure(failure: Failure, settings) -> str:
         return f"download cancelled: response larger than DOWNLOAD_MAXSIZE ({limit} bytes)"
     if failure.check(ResponseDataLossError):
         return "connection lost mid-body (response data loss)"
+    if failure.check(zlib.error):  # HttpCompressionMiddleware, on a body it cannot inflate
+        return f"broken Content-Encoding: the compressed body cannot be read ({message})"
+    for reason in download_failure_reasons(failure):
+        if reason.check(ConnectionDone, ConnectionLost):
+            return "the server closed the connection without answering"
+        if reason.check("OpenSSL.SSL.Error"):  # (by name: pyOpenSSL comes with Twisted's TLS)
+            return f"TLS handshake failed: {tls_error_text(reason.value)}"
+        # a status line or header HTTP cannot read
+        if reason.check("twisted.web._newclient.ParseError", ValueError):
+            return f"malformed HTTP response: {reason.getErrorMessage()}"
     return f"{failure.type.__name__}: {message}" if message else failure.type.__name__
+
+
+def download_failure_reasons(failure: Failure) -> list[Failure]:
+    """What a DownloadFailedError wraps: Twisted's ResponseFailed holds the failures that
+    ended the exchange (Scrapy's message is only their repr)."""
+    if not failure.check(DownloadFailedError):
+        return []
+    return list(getattr(failure.value.__cause__, "reasons", None) or ())
+
+
+def tls_error_text(error: Exception) -> str:
+    """pyOpenSSL's ``[('SSL routines', '', 'tls alert handshake failure')]`` as its words."""
+    parts = [p[-1] for p in (error.args[0] if error.args else ()) if isinstance(p, tuple)]
+    return "; ".join(parts) or str(error)
 
 
 def response_charset(response: TextResponse) -> str | None:
