@@ -93,6 +93,8 @@ def _seconds(unset: str = "", unit: str = "seconds", above_zero: bool = False
     return _number(float, lambda n: n >= 0), f"a number of {unit}, 0 or more{zero}"
 
 
+MIN_PAGE_BYTES = 1024  # the least DOWNLOAD_MAXSIZE a web page can fit in
+
 # name: (parser raising ValueError/TypeError on a bad value, what is valid)
 RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "TINTUC_DB": (_text, "the path of the SQLite archive, e.g. archive.db"),
@@ -122,7 +124,10 @@ RULES: dict[str, tuple[Callable[[Any], Any], str]] = {
     # at start-up with a traceback, or hammering a site (a negative delay)
     "DOWNLOAD_DELAY": _seconds(),
     "DOWNLOAD_TIMEOUT": _seconds(above_zero=True),
-    "DOWNLOAD_MAXSIZE": _count(0, "bytes", "no limit"),
+    # a limit a web page cannot fit in (its head and a paragraph take more than 1 KiB; a real
+    # portal's pages 20 KB and more): every page cancelled, the crawl stored nothing
+    "DOWNLOAD_MAXSIZE": (_number(int, lambda n: n == 0 or n >= MIN_PAGE_BYTES),
+                         f"a whole number of bytes, {MIN_PAGE_BYTES} or more (0 = no limit)"),
     "CONCURRENT_REQUESTS": _count(1),
     "CONCURRENT_REQUESTS_PER_DOMAIN": _count(1),
     "RETRY_TIMES": _count(0),

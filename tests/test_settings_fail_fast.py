@@ -167,6 +167,7 @@ CLI_BAD = [
     ("CLOSESPIDER_TIMEOUT", "-1"),
     ("USER_AGENT", ""),
     ("URLLENGTH_LIMIT", "10"),  # shorter than the start URL: every request refused
+    ("DOWNLOAD_MAXSIZE", "10"),  # no page fits: every download cancelled, nothing stored
     # a list replaced whole: fetched pages and stored nothing, or Scrapy's offsite middleware
     # back refused every request at a port, without a word
     ("ITEM_PIPELINES", "{{}}"),
