@@ -80,10 +80,12 @@ _MORE_LINKS = frozenset({"xem tat ca", "tat ca", "xem tiep", "doc tiep", "xem th
 # headline list next to the body.
 FOUND_BY = ("selector", "heading", "class", "card", "list")
 
+# The words of a name are joined by "-", "_" or nothing ("news-relate", "news_relate",
+# "newsrelate"): the separator is the template's habit, never a sign of what the box is.
 _RELATED_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
-    r"|box-?relate[ds]?|related[-_]?(?:posts?|articles?|stories)|news-?relate[ds]?|insert-?news"
-    r"|relatednewsbox|tinlienquan|lien-?quan)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:article[-_]relate|relate[-_]?news|related[-_]?news|relate[-_]listnews"
+    r"|tin[-_]?lien[-_]?quan|box[-_]?relate[ds]?|related[-_]?(?:posts?|articles?|stories)"
+    r"|news[-_]?relate[ds]?|insert[-_]?news|relatednewsbox|lien[-_]?quan)(?:$|[\s_-])",
     re.I,
 )
 # Attributes that mark an embedded article card: VCCorp type="RelatedNewsBox", CMS embeds
