@@ -170,3 +170,33 @@ def test_benchmark_listing_shows_only_pages_that_differ() -> None:
     assert "\n  worse " in text and "\n  lost " in text and "same" not in text
     assert "0.02 body F1: 0 / 1; no article where trafilatura has text: 1" in text
     assert text.index("\n  worse ") < text.index("\n  lost ")  # largest loss first
+
+
+REAL_PAGES = Path(__file__).parent / "pages" / "vn"
+TRUTH_FIELDS = ("url", "title", "published", "date_shown", "paragraphs", "related",
+                "related_blocks", "notes")
+
+
+def test_every_committed_real_page_has_full_provenance_and_ground_truth() -> None:
+    """A real page is committed only with where it came from (repository, path, commit), the
+    licence that lets it be redistributed, and the sha256 of its bytes, as fundus, htmldate
+    and trafilatura keep theirs; and with hand-checked ground truth in the fixtures'
+    conventions. Nothing else sits in the folder but its README."""
+    pages = sorted(REAL_PAGES.glob("*.html.gz"))
+    assert pages
+    keys = {p.name.removesuffix(".html.gz") for p in pages}
+    expected = {f"{k}{suffix}" for k in keys
+                for suffix in (".html.gz", ".json", ".provenance.json")} | {"README.md"}
+    assert {p.name for p in REAL_PAGES.iterdir()} == expected
+    readme = (REAL_PAGES / "README.md").read_text(encoding="utf-8")
+    for key in keys:
+        html = gzip.decompress((REAL_PAGES / f"{key}.html.gz").read_bytes())
+        source = json.loads((REAL_PAGES / f"{key}.provenance.json").read_text(encoding="utf-8"))
+        truth = json.loads((REAL_PAGES / f"{key}.json").read_text(encoding="utf-8"))
+        assert source["repository"].count("/") == 1 and source["path"], key
+        assert len(source["commit"]) == 40 and int(source["commit"], 16) >= 0, key
+        assert source["licence"].strip() and source["page_url"] == truth["url"], key
+        assert source["sha256"] == hashlib.sha256(html).hexdigest(), key
+        assert all(truth.get(field) is not None for field in TRUTH_FIELDS), key
+        assert truth["paragraphs"] and f"`{key}`" in readme, key
+    assert [key for key, _, _ in load_pages(REAL_PAGES)] == sorted(keys)

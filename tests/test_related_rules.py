@@ -742,3 +742,38 @@ def test_buttons_counters_and_rows_outside_related_blocks_leave_the_page_as_it_w
     related, _ = extract_related(tree, PAGE, protected=[tree.find_class("article__body")[0]])
     assert related == []
     assert lxml.html.tostring(tree) == before
+
+
+def test_a_related_box_is_named_with_underscores_as_well_as_hyphens() -> None:
+    """A box after the body whose class names it related news with "_" between the words
+    ("news_relate_one", "tin_lien_quan", "related_news"), holding one card (thumbnail, headline,
+    teaser) and no heading: the card is a related link and its teaser is not body. The
+    separator is the template's habit: "news-relate" was found, "news_relate" was not."""
+    teaser = "Hai cá nhân bị xử phạt tổng cộng ba tỷ đồng vì thao túng cổ phiếu của tỉnh"
+    for name in ("news_relate_one d-flex", "tin_lien_quan", "box_related_news"):
+        after = (f"<div class='{name}'><a href='/tin/xu-phat.html'><img src='/a.jpg' alt=''></a>"
+                 "<div><a href='/tin/xu-phat.html'>Xử phạt hai cá nhân thao túng cổ phiếu giai "
+                 f"đoạn năm trước</a><div>{teaser}</div></div></div>")
+        result = extract_article(page(after=after), PAGE)
+        assert_body(result, ["Xử phạt hai cá nhân", teaser])
+        assert paths(result) == ["/tin/xu-phat.html"], name
+
+
+def test_cards_named_related_only_by_their_analytics_name_are_related() -> None:
+    """Heading-less cards after the body whose only name is the one the page gives them for
+    its analytics (Matomo's content tracking: data-content-name="article-related"; their
+    classes are layout utilities): their headlines are related links and their teasers are
+    not body. A box named "article-popular" the same way is not related news."""
+    def cards(name: str, paths_: list[str]) -> str:
+        return "".join(
+            f"<article class='dt-flex dt-gap-5' data-content-name='{name}' data-track-content>"
+            f"<a href='{p}'><img src='/a.jpg' alt=''></a><div><h3><a href='{p}'>Giá vàng trong "
+            f"nước điều chỉnh phiên {n}</a></h3><div class='dt-text-sm'>Lời dẫn của bài số {n} "
+            "về giá vàng miếng trong nước và thế giới</div></div></article>"
+            for n, p in enumerate(paths_, 1))
+    related = ["/tin/gia-vang-1.html", "/tin/gia-vang-2.html", "/tin/gia-vang-3.html"]
+    after = (f"<div class='dt-p-6'>{cards('article-related', related)}</div>"
+             f"<div class='dt-p-6'>{cards('article-popular', ['/tin/doc-nhieu.html'])}</div>")
+    result = extract_article(page(after=after), PAGE)
+    assert_body(result, ["Giá vàng trong nước", "Lời dẫn của bài số"])
+    assert paths(result) == related

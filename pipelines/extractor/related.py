@@ -1,11 +1,11 @@
 """Find related-news blocks on Vietnamese article pages, record their links, remove them.
 
 A block is found by its heading text ("Tin liên quan", "Đọc thêm", ...; compared after
-accent folding), by class/id patterns of related boxes, by the shape of an inline card inside
-the body (a box holding a few headline links and little else), or by a CSS selector from a
-site profile. Navigation boxes ("Đọc nhiều", "Tin mới nhất", ...) and tag lists are removed
-too but not reported. Everything is removed from the tree so that no headline leaks into the
-body handed to trafilatura.
+accent folding), by class/id (or analytics name) patterns of related boxes, by the shape of
+an inline card inside the body (a box holding a few headline links and little else), or by a
+CSS selector from a site profile. Navigation boxes ("Đọc nhiều", "Tin mới nhất", ...) and tag
+lists are removed too but not reported. Everything is removed from the tree so that no headline
+leaks into the body handed to trafilatura.
 
 The URL heuristic (:func:`is_article_url`) only helps to FIND heading-less blocks. Once a block
 is recognised, every link in it to another page of the same site is a member, whatever its URL
@@ -80,10 +80,12 @@ _MORE_LINKS = frozenset({"xem tat ca", "tat ca", "xem tiep", "doc tiep", "xem th
 # headline list next to the body.
 FOUND_BY = ("selector", "heading", "class", "card", "list")
 
+# The words of a name are joined by "-", "_" or nothing ("news-relate", "news_relate",
+# "newsrelate"): the separator is the template's habit, never a sign of what the box is.
 _RELATED_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:article-relate|relate-?news|related-?news|relate-listnews|tin-?lien-?quan"
-    r"|box-?relate[ds]?|related[-_]?(?:posts?|articles?|stories)|news-?relate[ds]?|insert-?news"
-    r"|relatednewsbox|tinlienquan|lien-?quan)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:article[-_]relate[ds]?|relate[-_]?news|related[-_]?news|relate[-_]listnews"
+    r"|tin[-_]?lien[-_]?quan|box[-_]?relate[ds]?|related[-_]?(?:posts?|articles?|stories)"
+    r"|news[-_]?relate[ds]?|insert[-_]?news|relatednewsbox|lien[-_]?quan)(?:$|[\s_-])",
     re.I,
 )
 # Attributes that mark an embedded article card: VCCorp type="RelatedNewsBox", CMS embeds
@@ -1281,7 +1283,11 @@ def extract_related(
             else:
                 doomed.append(block)
         elif tag in _CONTAINERS:
+            # the name a page gives a box for its analytics (Matomo's content tracking,
+            # data-content-name="article-related") names it as its class does
             cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if el.get("data-content-name"):
+                cls = f"{cls} {el.get('data-content-name')}"
             # (no embed marker and no <article>: no card to look for, :func:`_embedded_card`)
             embed = tag == "article" or any(map(el.get, _EMBED_ATTRS))
             if cls == " " and not embed:
