@@ -132,6 +132,10 @@ from pipelines.extractor.tree import (
 )
 from pipelines.text import fold, html_ends_unclosed
 
+_ABOVE_LEAD = 2  # lines above the lead in a body read from the headline on: its surroundings
+_ABOVE_LEAD_CHARS = 120  # as long as a dateline row with its byline; a paragraph is longer
+_SAPO_LINES = 4  # a lead broken by <br> shows as a few lines
+_PREFIX_CHARS = 24  # an agency prefix before a lead: "(Baoquangninh.vn) -", "QNP -"
 _BODY_CLASS = re.compile(
     r"(?:^|\s)(?:article__body|article-body|articlebody|fck_detail|edittor-content|"
     r"detail-content|content-detail|detail__content|detail-content-body|singular-content|"
@@ -222,6 +226,39 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return page
 
 
+def _sapo_once(lines: list[str], sapo: str) -> list[str]:
+    """``lines`` with the sapo first and once. A page that shows its lead twice, as the sapo
+    block and again as the body's first paragraph (its agency prefix "(Baoquangninh.vn) -"
+    left off, or on; broken into lines by a <br>), shows one paragraph: the further showings
+    at the body's head go."""
+    key = _line_key(sapo)
+    # the lead opens the story: a line or two above it that a body read from the headline on
+    # keeps (a dateline row with its byline, a related headline, a kicker) are not the story's
+    above = next((start for start in range(_ABOVE_LEAD + 1) if start < len(lines)
+                  and all(len(line) < _ABOVE_LEAD_CHARS for line in lines[:start])
+                  and _sapo_lines(lines, start, key)), None)
+    if above is None:
+        return lines if fold(sapo) in fold(" ".join(lines)) else [sapo, *lines]
+    shown = above + _sapo_lines(lines, above, key)
+    first = lines[above] if shown == above + 1 and _line_key(lines[above]) == key else sapo
+    while more := _sapo_lines(lines, shown, key):
+        shown += more
+    return [first, *lines[shown:]]
+
+
+def _sapo_lines(lines: list[str], start: int, key: str) -> int:
+    """How many lines from ``start`` on show the sapo (its key ``key``), whole or without its
+    prefix; 0 if they do not."""
+    joined = ""
+    for count, line in enumerate(lines[start:start + _SAPO_LINES], 1):
+        joined = f"{joined} {_line_key(line)}".strip()
+        if joined == key or key.endswith(" " + joined) and len(key) - len(joined) <= _PREFIX_CHARS:
+            return count
+        if joined not in key:
+            return 0
+    return 0
+
+
 @assessed  # flags and confidence, when the extraction did not give its own
 def extract_article(
     html: str | bytes, url: str, profile: dict | None = None, declared_encoding: str | None = None,
@@ -291,7 +328,10 @@ def extract_article(
         else:
             container = _headline_cell(tree, title, url)
             layout_cell = container is not None
-    sapo = _sapo(tree, container, selectors.get("sapo"), meta_description) if vietnamese else None
+    # (a layout table's cell holds the headline and all under it, the lead too: no body box
+    # that a sapo would sit inside)
+    sapo = _sapo(tree, None if layout_cell else container, selectors.get("sapo"),
+                 meta_description, title) if vietnamese else None
     date_el = _select(tree, selectors.get("date"))
     # a page that is not Vietnamese keeps the offset it states: its own calendar day; an
     # English edition under .vn writes Vietnam's dates and clock ("24 Dec 2025, 09:30")
@@ -487,8 +527,8 @@ def extract_article(
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
     if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
         lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]
-    if sapo and fold(sapo) not in fold(" ".join(lines)):
-        lines.insert(0, sapo)
+    if sapo:
+        lines = _sapo_once(lines, sapo)
     text = "\n".join(lines)  # however short: a one-sentence notice is an article too
     error = error_page(title, text, attachments)
     down = None if error else maintenance_page(title, text, attachments)

@@ -338,9 +338,19 @@ def _ends_with_part(title: str, part: str) -> bool:
     return False
 
 
+def _text_with_breaks(el: lxml.html.HtmlElement) -> str:
+    """``el``'s text, a line break read as the space it shows ("cao,<br>các" is two words)."""
+    if next(el.iter("br"), None) is None:
+        return _text_of(el)
+    el = copy.deepcopy(el)
+    for br in el.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return _text_of(el)
+
+
 def _with_prefix(el: lxml.html.HtmlElement) -> str:
     """Text of a sapo element, preceded by an agency prefix sibling such as "(VTC News) -"."""
-    text = _clean_text(el.text_content())
+    text = _clean_text(_text_with_breaks(el))
     prev = el.getprevious()
     while prev is not None and not isinstance(prev.tag, str):
         prev = prev.getprevious()
@@ -356,8 +366,11 @@ def _outside(el: lxml.html.HtmlElement, container: lxml.html.HtmlElement | None)
                 or el in container.iterancestors())
 
 
-def _sapo(tree, container, css: str | None, description: str | None) -> str | None:
-    """Find the sapo (lead): profile selector, sapo-like class, or the meta description's twin."""
+def _sapo(tree, container, css: str | None, description: str | None,
+          title: str | None = None) -> str | None:
+    """Find the sapo (lead): profile selector, sapo-like class, the meta description's twin,
+    or the story's first block of prose under the headline when it is set apart as a lead
+    (:func:`_emphasised_lead`)."""
     chosen = _select(tree, css)
     if chosen:
         return _with_prefix(chosen[0]) or None
@@ -380,4 +393,84 @@ def _sapo(tree, container, css: str | None, description: str | None) -> str | No
             return _with_prefix(el)
         if twin is None and wanted and abs(len(text) - len(wanted)) <= 3 and fold(text) == wanted:
             twin = el
-    return _with_prefix(twin) if twin is not None else None
+    if twin is not None:
+        return _with_prefix(twin)
+    return _emphasised_lead(body, h1, title)
+
+
+# Blocks read as one piece of text; a sapo is one of them, a wrapper holding them is not.
+_BLOCKS = ("p", "div", "h2", "h3", "h4", "h5", "h6", "td", "li", "blockquote", "section",
+           "article", "ul", "ol", "table", "figure", "header", "footer", "aside", "nav")
+_ASIDE = ("figure", "figcaption", "li", "nav", "aside")  # a picture's, a list's, a menu's text
+_PICTURE_TAGS = ("img", "picture", "video", "iframe")
+_LEAD_HEADINGS = ("h2", "h3", "h4")
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.I)
+_BOLD = etree.XPath(".//*[self::b or self::strong][not(ancestor::b or ancestor::strong)]")
+_ITALIC = etree.XPath(".//*[self::i or self::em][not(ancestor::i or ancestor::em)]")
+_TEXTS = etree.XPath(".//text()")
+_LEAD_CHARS = 60  # shorter text under the headline is its dateline, byline, kicker or a label
+_DATELINE_CHARS = 120  # a row showing a date and this short is the story's dateline
+_EMPHASISED_SHARE = 0.9  # a bold place name or first sentence ("HẠ LONG -") is the body's
+
+
+def _headline_element(body: lxml.html.HtmlElement, h1, title: str | None):
+    """The element showing the headline: the <h1> showing the title, else the one whose own
+    text is the title (an h2, a span or a table cell on portals; the <h1> may be the logo's),
+    else the <h1>."""
+    if not title:
+        return h1
+    wanted = fold(title)
+    if h1 is not None and fold(_clean_text(_text_of(h1))) == wanted:
+        return h1
+    for text in _TEXTS(body):
+        if not text.is_tail and len(text) >= len(title) - 2 and fold(_clean_text(text)) == wanted:
+            return text.getparent()
+    return h1
+
+
+def _share(el: lxml.html.HtmlElement, emphasis: etree.XPath) -> int:
+    return sum(len(_clean_text(x.text_content())) for x in emphasis(el))
+
+
+def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str | None:
+    """The sapo no class names and no meta description repeats: the story's first block of
+    prose under the headline (past its dateline, byline and kicker, short; past link rows and
+    pictures' captions), when the page sets it apart from the body as a lead is: a
+    sub-heading (<h2>-<h4>), a block drawn bold by its style, or one whose text is bold
+    throughout (italic throughout, unless a picture came first: then it is its caption). A
+    first paragraph bold only in part (a place name "HẠ LONG -", a first sentence) is the
+    body's, and a bold question an interview's; a first block of prose that is not set apart
+    means the story has no sapo."""
+    headline = _headline_element(body, h1, title)
+    if headline is None:
+        return None
+    passed = pictured = False
+    for el in body.iter():
+        if not passed:
+            passed = el is headline
+            continue  # (the page above the headline)
+        if el.tag in _PICTURE_TAGS:
+            pictured = True
+        if el.tag not in _BLOCKS or el.tag in _ASIDE or headline in el.iterancestors() \
+                or next(el.iterdescendants(*_BLOCKS), None) is not None:
+            continue  # a wrapper (its blocks come next), a list item, a picture
+        text = _clean_text(_text_of(el))
+        if len(text) < _LEAD_CHARS or next(el.iterancestors(*_ASIDE), None) is not None \
+                or title and fold(text) == fold(title):
+            continue  # (the headline shown again, in a print block or a share box)
+        if len(text) < _DATELINE_CHARS and (_names_date(f"{el.get('class', '')} {el.get('id', '')}")
+                                            or parse_vietnamese_date(text)):
+            continue  # the dateline row, whatever else it shows (the author, the source)
+        linked = sum(len(_clean_text(a.text_content())) for a in el.iter("a"))
+        if linked * 2 > len(text):
+            continue  # a row of links (a breadcrumb, a related headline), not prose
+        if linked or text.endswith("?"):
+            return None  # prose with a link in it, an interview's question: no lead
+        style = el.get("style") or ""
+        need = _EMPHASISED_SHARE * len(text)
+        if el.tag in _LEAD_HEADINGS or _BOLD_STYLE.search(style) or _share(el, _BOLD) >= need \
+                or not pictured and (_ITALIC_STYLE.search(style) or _share(el, _ITALIC) >= need):
+            return _with_prefix(el)
+        return None
+    return None

@@ -378,6 +378,8 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
         if _agrees(_with_sapo(kept, sapo), part, [*_captions(source, lines), sapo],
                    container=story is not None and (source is story
                                                     or source in story.iterancestors())):
+            if head and _line_key(head[0]) in {_line_key(line) for line in lines}:
+                return lines  # the block holds the line it was tried without: read once
             return head + lines
     return []
 
