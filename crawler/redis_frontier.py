@@ -479,9 +479,10 @@ class SharedMirrors(Mirrors):
     """:class:`crawler.url_shapes.Mirrors` of one crawl, shared by its workers: one worker
     asked for a page, another for its mobile copy, each worker learning alone (54 of 115
     requests of a local portal on ``m.`` with two workers). Two Redis sets, ``<key>:families``
-    and ``<key>:requested`` (``family\npath?query``), expiring as the crawl's tables. Each
-    :meth:`ask` is one round trip, whatever the number of keys: the families read and every
-    key added (``SADD`` says whether another worker had asked for it)."""
+    and ``<key>:requested`` (a family and a path with its query, a newline between), expiring
+    as the crawl's tables. Each :meth:`ask` is one round trip, whatever the number of keys:
+    the families read and every key added (``SADD`` says whether another worker had asked for
+    it)."""
 
     def __init__(self, conn: redis.Redis, key: str):
         super().__init__()
