@@ -290,7 +290,23 @@ class RefusesLoops:
         A redirect followed asks for its target: that URL joins the spider's ``requested``, so
         a second chain ending there (an old URL and its mobile copy, two legacy URLs of one
         article) is refused with its reason. Unnoted, the dupe filter dropped the second chain
-        without a word and its 3xx captures kept no reason."""
+        without a word and its 3xx captures kept no reason. In a worker, "asked for" is by
+        any worker of the crawl: the shared dupefilter is asked (one Redis call a redirect).
+
+        A refused redirect in a worker ends the lease of the request it came from, once its
+        errback has run: an exception raised here reaches no ``process_exception``, and the
+        lease held the crawl open for ever (every worker waiting for it)."""
+        try:
+            self.refuse(redirected, how)
+        except IgnoreRequest:
+            if self.crawler.settings.get("SCHEDULER_QUEUE_KEY"):
+                from crawler.redis_frontier import LEASE_META, FrontierLeases  # in a worker
+
+                FrontierLeases.of(self.crawler).release_later(redirected.meta.get(LEASE_META))
+            raise
+
+    def refuse(self, redirected: Request, how: str) -> None:
+        """:meth:`refuse_loop_or_offsite`, its lease aside."""
         chain = redirected.meta["redirect_urls"]  # every URL before this one
         if urldefrag(redirected.url)[0] in {urldefrag(u)[0] for u in chain}:
             self.crawler.stats.inc_value("tintuc/redirect_loop")
@@ -314,7 +330,21 @@ class RefusesLoops:
             raise RedirectedToKnown(target, how)
         requested = getattr(spider, "requested", None)
         if requested is not None and not redirected.dont_filter:
+            if self.crawler.settings.get("SCHEDULER_QUEUE_KEY") and not first_to_ask(
+                    self.crawler, redirected):  # fmt: skip
+                # another worker asked for it: the crawl's requests are in the shared
+                # dupefilter, and this worker's ``requested`` holds only its own
+                self.crawler.stats.inc_value("tintuc/redirect_to_known")
+                raise RedirectedToKnown(target, how)
             requested.add(target)
+
+
+def first_to_ask(crawler, request: Request) -> bool:
+    """In ``tintuc worker``: whether ``request`` is the first of the crawl's workers' for its
+    URL (:meth:`crawler.redis_frontier.FrontierLeases.first_to_ask`)."""
+    from crawler.redis_frontier import FrontierLeases  # in a worker only
+
+    return FrontierLeases.of(crawler).first_to_ask(request)
 
 
 class SafeRedirectMiddleware(RefusesLoops, RedirectMiddleware):

@@ -162,6 +162,31 @@ def url_parts(url: str) -> dict[str, str]:
     return found
 
 
+class Mirrors:
+    """The site's hosts seen to mirror each other, and every page asked for under each family
+    of hosts (a host without its ``m.``/``www.`` label, :data:`crawler.urls.MIRROR_LABEL`): a
+    page asked for at one host of a mirrored family is a copy at another. Keys are
+    ``(family, path and query)``. One process keeps them here; workers share them
+    (``crawler.redis_frontier.SharedMirrors``)."""
+
+    def __init__(self):
+        self.families: set[str] = set()
+        self.requested: set[tuple[str, str]] = set()
+
+    def mirrored(self, family: str) -> None:
+        """``family``'s hosts showed the same page at the same path."""
+        self.families.add(family)
+
+    def ask(self, keys: list[tuple[str, str]]) -> list[bool]:
+        """Note each of ``keys`` as asked for, in order; for each, whether it is a copy not to
+        ask for: its family mirrored and its path asked for before (at any of its hosts)."""
+        copies = []
+        for key in keys:
+            copies.append(key[0] in self.families and key in self.requested)
+            self.requested.add(key)
+        return copies
+
+
 class ItemParts:
     """Which part of a site's article URLs names the item, learned from the teaser links of
     its pages: among the links of one URL shape on one page, the one numeric part that takes

@@ -636,13 +636,14 @@ class FiledTwice(BaseHTTPRequestHandler):
         pass
 
 
-def seed_frontier(redis_url: str, token: int, urls: list[str]) -> None:
+def seed_frontier(redis_url: str, token: int, urls: list[str], errback: str | None = None) -> None:
     """Put requests in a crawl's frontier as a worker's scheduler does (scrapy-redis's
-    priority queue of pickled request dicts)."""
+    priority queue of pickled request dicts), with the spider's ``errback`` (a method name)."""
     conn = redis.Redis.from_url(redis_url)
     key = queue_keys(token)["SCHEDULER_QUEUE_KEY"]
     for url in urls:
-        conn.zadd(key, {pickle.dumps(scrapy.Request(url).to_dict(), protocol=-1): 0})
+        request = {**scrapy.Request(url).to_dict(), "errback": errback}
+        conn.zadd(key, {pickle.dumps(request, protocol=-1): 0})
 
 
 @pytest.mark.e2e
@@ -854,3 +855,98 @@ def test_an_alias_waits_no_more_once_its_address_is_judged_no_article(redis_url,
     ingester.run(until_idle=0.1)
     ingester.close()
     assert ingester.spider_aliases == {1: []}
+
+
+MOBILE_HOST = "tinhdong.vn"
+
+
+class MobileEditionSite(BaseHTTPRequestHandler):
+    """A site and its mobile edition ``m.``, served as the crawl's HTTP proxy. The site's home
+    page lists articles 1-4 and an old URL of article 5 (``/tin/cu-5.html``: 301 to a hop, 302
+    to ``/tin/a5.html``); article 1 links its mobile copy. The mobile home page lists 1-4 again
+    and is linked from nowhere: the test seeds it, and the mobile copy of the old URL, into the
+    frontier for the second worker. Records (User-Agent, host, path) of each request."""
+
+    def do_GET(self):  # noqa: N802 (the crawl's proxy requests name the host in the URL)
+        parts = urlsplit(self.path)
+        self.server.asked.append((self.headers["User-Agent"], parts.hostname, parts.path))
+        mobile = parts.hostname != MOBILE_HOST
+        if parts.path.startswith("/tin/cu-"):
+            return self.redirect(301, "/tin/tam-5.html")  # on the host asked
+        if parts.path == "/tin/tam-5.html":
+            return self.redirect(302, f"http://{MOBILE_HOST}/tin/a5.html")
+        body = None
+        if parts.path == "/":
+            old = "" if mobile else "<p><a href='/tin/cu-5.html'>Bài cũ</a></p>"
+            body = self.page("Trang chủ", "".join(
+                f"<h3><a href='/tin/a{n}.html'>{self.title(n)}</a></h3>" for n in range(1, 5))
+                + old)  # fmt: skip
+        elif parts.path in {f"/tin/a{n}.html" for n in range(1, 6)}:
+            n = int(parts.path[6])
+            copy = (f"<a href='http://m.{MOBILE_HOST}/tin/a1.html'>Bản di động</a>"
+                    if n == 1 and not mobile else "")  # fmt: skip
+            body = self.page(self.title(n), f"<article><h1>{self.title(n)}</h1><p class='date'>"
+                             f"0{n}/02/2026</p><p>{self.title(n)}: công trình được người dân "
+                             "trong vùng mong đợi suốt nhiều năm qua, góp phần thúc đẩy kinh tế "
+                             f"địa phương phát triển bền vững.</p></article>{copy}")  # fmt: skip
+        send_page(self, body)
+
+    def redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    @staticmethod
+    def title(n: int) -> str:
+        return f"{DISTRICTS[n]} khánh thành cây cầu thứ {n} nối hai bờ sông"
+
+    @staticmethod
+    def page(title: str, main: str) -> bytes:
+        return (f"<html lang='vi'><head><meta charset='utf-8'><title>{title}</title></head>"
+                f"<body><nav><a href='/'>Trang chủ</a></nav><main>{main}</main></body>"
+                "</html>").encode()  # fmt: skip
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.e2e
+def test_what_one_worker_learns_of_mirrors_and_redirects_all_use(redis_url, tmp_path,
+                                                                 monkeypatch):  # fmt: skip
+    """Which hosts mirror the site, what was asked for at each, and which pages a redirect
+    asked for are the crawl's: w1 crawls the site, finds ``m.`` a mirror and follows the old
+    URL's redirects to article 5; w2 then reads the mobile home page and the mobile copy of
+    the old URL. Each worker alone (before): w2 fetched the four mobile copies again, and the
+    shared dupefilter dropped its second chain's last redirect without a word (its two 3xx
+    captures kept no reason)."""
+    shared = tmp_path / "archive.db"
+    with serving(MobileEditionSite) as (proxy, server):
+        server.asked = []
+        monkeypatch.setenv("http_proxy", proxy)  # both host names reach the test site
+        run_tintuc("enqueue", "--start-url", f"http://{MOBILE_HOST}/", "--redis", redis_url)
+        for name, seeds in (("w1", []), ("w2", ["/", "/tin/cu-5.html"])):
+            seed_frontier(redis_url, 1, [f"http://m.{MOBILE_HOST}{s}" for s in seeds],
+                          errback="on_error")  # as the spider's own requests
+            (tmp_path / name).mkdir()
+            finished(start_tintuc("worker", "--redis", redis_url, "--until-idle", "2",
+                                  "--name", name, "-s", f"USER_AGENT=tintuc-test {name}",
+                                  "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path / name))  # fmt: skip
+        finished(start_tintuc("ingest", "--redis", redis_url, "--db", str(shared),
+                              "--until-idle", "3", cwd=tmp_path))  # fmt: skip
+    by_w1 = {(h, p) for ua, h, p in server.asked if ua.endswith("w1")}
+    assert (f"m.{MOBILE_HOST}", "/tin/a1.html") in by_w1  # the copy that shows the mirror
+    assert (MOBILE_HOST, "/tin/a5.html") in by_w1  # reached by the old URL's redirects
+    mobile_by_w2 = [p for ua, h, p in server.asked if ua.endswith("w2") and h.startswith("m.")]
+    assert sorted(mobile_by_w2) == ["/", "/robots.txt", "/tin/cu-5.html", "/tin/tam-5.html"]
+    hops = rows(shared, "SELECT url, status, page_reason FROM captures WHERE status IN (301, 302)")
+    assert len(hops) == 4, hops  # each chain's two redirects
+    assert all(h["page_reason"] for h in hops), hops
+    assert any(h["url"].startswith("http://m.") and h["page_reason"].endswith(
+        "(HTTP 302), a page the crawl has already asked for") for h in hops), hops  # fmt: skip
+    stored = rows(shared, "SELECT url, title FROM articles")
+    assert sorted(r["url"] for r in stored) == [f"http://{MOBILE_HOST}/tin/a{n}.html"
+                                                for n in range(1, 6)]  # fmt: skip
+    conn = redis.Redis.from_url(redis_url)  # the mirrors are the crawl's, and end with it
+    for table in ("mirrors:families", "mirrors:requested"):
+        assert 0 < conn.ttl(f"tintuc:crawl:1:requests:{table}") <= TABLE_TTL

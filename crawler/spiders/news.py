@@ -64,7 +64,7 @@ from crawler.middlewares import (
 )
 from crawler.sites import LOOPBACK, SiteProfile, get_site, host_allowed, start_url_profile
 from crawler.state import CrawlState
-from crawler.url_shapes import ItemParts, ShapeBook, segment_shape, shape_of
+from crawler.url_shapes import ItemParts, Mirrors, ShapeBook, segment_shape, shape_of
 from crawler.urls import (
     CLICKABLE_TAGS,
     GOES_TO,
@@ -156,12 +156,11 @@ class NewsSpider(scrapy.Spider):
         # the first page handed to extraction per spelling_key, and what it showed
         self.spellings: dict[tuple, tuple[str, int]] = {}
         # the site's hosts, without their mirror label (crawler.urls.MIRROR_LABEL), one of whose
-        # other hosts showed a page the same at the same path: a mobile edition ``m.`` linked
-        # from every article, ``www.`` or not. Every URL requested, under that host and its
-        # path and query (mirror_key): a page asked for at one host of such a family is not
-        # asked for again at another (request_once)
-        self.mirrored_hosts: set[str] = set()
-        self.requested_mirror_keys: set[tuple[str, str]] = set()
+        # other hosts showed a page the same at the same path (a mobile edition ``m.`` linked
+        # from every article, ``www.`` or not), and every URL requested, under that host and
+        # its path and query (mirror_key): a page asked for at one host of such a family is
+        # not asked for again at another (request_once)
+        self.mirrors = Mirrors()
         self.date_forms: set[str] = set()  # date archive forms said once (discovery)
         self.urlless_more: set[str] = set()  # URL shapes whose URL-less "Xem thêm" was said
 
@@ -188,15 +187,21 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def share_tables(self) -> None:
-        """In ``tintuc worker``: what each page showed, and which part of a URL names its item,
-        are the crawl's, shared with its other workers (each would store its own copy of an
-        article fetched at two URLs by two workers). The pages waiting for their canonical
+        """In ``tintuc worker``: what each page showed, which part of a URL names its item and
+        which hosts mirror the site are the crawl's, shared with its other workers (each would
+        store its own copy of an article fetched at two URLs by two workers, or fetch the
+        mobile copy of a page another worker fetched). The pages waiting for their canonical
         URL stay this worker's to fetch again (:meth:`on_idle`)."""
-        from crawler.redis_frontier import shared_item_parts, shared_tables  # in a worker only
+        from crawler.redis_frontier import (  # in a worker only
+            shared_item_parts,
+            shared_mirrors,
+            shared_tables,
+        )
 
         self.spellings, self.fingerprints = shared_tables(self.crawler, "spellings",
                                                           "fingerprints")  # fmt: skip
         self.item_parts = shared_item_parts(self.crawler)  # which part names an item
+        self.mirrors = shared_mirrors(self.crawler)  # which hosts mirror, what each was asked
 
     def resolve_profile(self, sites_file: str | None) -> SiteProfile:
         if self.site_id:
@@ -227,7 +232,7 @@ class NewsSpider(scrapy.Spider):
             return
         for url in self.profile.start_urls:
             self.requested.add(canonical_url(url))
-            self.requested_mirror_keys.add(mirror_key(canonical_url(url)))
+            self.mirrors.ask([mirror_key(canonical_url(url))])
             yield self.request(url, self.parse, meta={"start": True},
                                priority=discovery.PRIORITY_LISTING)  # fmt: skip
         for request in self.request_feeds([*self.profile.feeds, *self.profile.sitemaps]):
@@ -513,7 +518,7 @@ class NewsSpider(scrapy.Spider):
             if first[0] != url and first[1] == fingerprint:  # (a list when shared)
                 self.crawler.stats.inc_value("tintuc/spelling_duplicates")
                 if key == keys[0] and urlsplit(first[0]).netloc != urlsplit(url).netloc:
-                    self.mirrored_hosts.add(key[0])  # the same path, the same page: a mirror
+                    self.mirrors.mirrored(key[0])  # the same path, the same page: a mirror
                 return (f"the same page as {first[0]}, its URL spelt another way (letter case, "
                         "Unicode form, order of parameters, section, mobile host, AMP view or "
                         "the context its item is linked in)", first[0])
@@ -802,19 +807,17 @@ class NewsSpider(scrapy.Spider):
 
     def request_once(self, urls: list[str], priority: int = 0) -> Iterator[scrapy.Request]:
         """A request for each of ``urls`` not asked for yet, at this host or, once the site's
-        hosts are seen to mirror each other (:attr:`mirrored_hosts`), at another of them: a
-        mobile edition linked from every article is otherwise the whole site crawled twice,
-        each copy fetched only to be found the same."""
-        for url in urls:
-            if url in self.requested:
-                continue
-            self.requested.add(url)
-            key = mirror_key(url)
-            if key[0] in self.mirrored_hosts and key in self.requested_mirror_keys:
+        hosts are seen to mirror each other (:attr:`mirrors`), at another of them: a mobile
+        edition linked from every article is otherwise the whole site crawled twice, each copy
+        fetched only to be found the same. The new URLs are asked about at once (in a worker,
+        one Redis round trip for them all)."""
+        new = [url for url in dict.fromkeys(urls) if url not in self.requested]
+        self.requested.update(new)
+        for url, copy in zip(new, self.mirrors.ask([mirror_key(url) for url in new]), strict=True):
+            if copy:
                 self.crawler.stats.inc_value("tintuc/mirror_copies_skipped")
-                continue
-            self.requested_mirror_keys.add(key)
-            yield self.request(url, self.parse, priority=priority)
+            else:
+                yield self.request(url, self.parse, priority=priority)
 
     def pager_of(self, response: TextResponse, links: list[str]) -> discovery.Pager | None:
         """The page's pagination, found by its shape (crawler/discovery.py). Not looked for on
