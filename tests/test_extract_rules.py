@@ -105,6 +105,63 @@ def test_captions_and_credit_are_body_in_an_unknown_container() -> None:
     assert "no_body_container" in result["flags"]
 
 
+# A carousel saved after its script ran: the script copies the last slides before the first
+# and the first after the last so that it loops (Slick "slick-cloned", Owl "owl-item cloned",
+# Swiper "swiper-slide-duplicate"); a reader sees each slide, and its caption, once.
+CAROUSELS = {
+    "slick": ('<div class="slick-track">{}</div>', '<div class="slick-slide{}">{}</div>',
+              " slick-cloned"),
+    "owl": ('<div class="owl-stage">{}</div>', '<div class="owl-item{}"><div class="item">{}</div>'
+            "</div>", " cloned"),
+    "swiper": ('<div class="swiper-wrapper">{}</div>', '<div class="swiper-slide{}">{}</div>',
+               " swiper-slide-duplicate"),
+}
+
+
+def carousel(kind: str, captions: list[str]) -> str:
+    track, slide, clone = CAROUSELS[kind]
+    slides = [f'<img src="/s{i}.jpg" alt=""><p>{c}</p>' for i, c in enumerate(captions)]
+    return track.format(slide.format(clone, slides[-1])
+                        + "".join(slide.format("", s) for s in slides)
+                        + slide.format(clone, slides[0]))
+
+
+@pytest.mark.parametrize("kind", sorted(CAROUSELS))
+@pytest.mark.parametrize("wrapper", ["detail-content", None])
+def test_a_carousels_cloned_slides_show_each_caption_once(kind: str, wrapper: str | None) -> None:
+    # a photo story: a paragraph, the carousel, the credit
+    body = f"<p>{BODY[0]}</p>{carousel(kind, CAPTIONS[:3])}<p><strong>{CREDIT}</strong></p>"
+    # a recognised container, and one no rule names (a body that short beside the captions is
+    # checked against plain trafilatura's, which reads the clones too)
+    html = page(body) if wrapper else page(body, container="").replace(
+        '<div class="">', "<article><div>").replace(f"{CREDIT}</strong></p></div>",
+                                                   f"{CREDIT}</strong></p></div></article>")
+    text = check(extract_article(html, URL), [BODY[0], *CAPTIONS[:3], CREDIT], [])
+    assert [text.count(c) for c in CAPTIONS[:3]] == [1, 1, 1]
+
+
+def test_a_slide_marked_cloned_that_copies_no_other_stays() -> None:
+    # only a copy goes: a slide with the clone class whose text no other slide shows is shown
+    body = (f"<p>{BODY[0]}</p>{carousel('slick', CAPTIONS[:2])}"
+            f'<div class="slick-track"><div class="slick-slide slick-cloned"><p>{CAPTIONS[3]}</p>'
+            f"</div></div><p>{BODY[1]}</p>")
+    check(extract_article(page(body), URL), [*CAPTIONS[:2], CAPTIONS[3]], [])
+
+
+def test_a_caption_only_in_attributes_is_not_body_and_a_shown_one_is_kept_once() -> None:
+    # The body is what a reader sees: alt text (for screen readers), a title tooltip and a
+    # lightbox's data-caption / data-sub-html (shown after a click) are not; the caption the
+    # page shows under the photo is, once, though its attributes repeat it.
+    hidden, shown = CAPTIONS[0], CAPTIONS[1]
+    body = (f'<p>{BODY[0]}</p><a href="/big/a.jpg" data-fancybox="g" data-caption="{hidden}">'
+            f'<img src="/a.jpg" alt="{hidden}" title="{hidden}"></a>'
+            f'<div data-sub-html="<h4>{hidden}</h4>"><img src="/b.jpg"></div><p>{BODY[1]}</p>'
+            f'<a href="/big/c.jpg" data-caption="{shown}"><img src="/c.jpg" alt="{shown}"></a>'
+            f"<p><em>{shown}</em></p><p>{BODY[2]}</p>")
+    text = check(extract_article(page(body), URL), [*BODY, shown], [hidden])
+    assert text.count(shown) == 1
+
+
 # --- tool bars and promotion boxes are neither body nor related -------------------------------
 
 TOOLBAR = ('<div class="news-tools"><a href="javascript:window.print()">In bài viết</a> | '

@@ -25,7 +25,7 @@ import lxml.html
 from trafilatura.metadata import extract_url
 
 from crawler.urls import canonical_url
-from pipelines.extractor.boxes import _drop_boxes, _drop_noise
+from pipelines.extractor.boxes import _drop_boxes, _drop_carousel_clones, _drop_noise
 from pipelines.extractor.classify import (
     ATTACHMENT,
     _aside_name,
@@ -389,7 +389,10 @@ def extract_article(
 
     def fetched() -> lxml.html.HtmlElement | None:
         if not fetched_page:
-            fetched_page.append(_fetched(source))
+            page = _fetched(source)
+            if page is not None:  # a carousel's copies of its slides, which plain would read
+                _drop_carousel_clones(page)  # and bring in again, are no more shown there
+            fetched_page.append(page)
         return fetched_page[0]
 
     if doubted and prose is None:
