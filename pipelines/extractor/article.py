@@ -349,13 +349,13 @@ def extract_article(
         and _shows_media_only(container, title)
     if lines and (layout_cell or _holds_most_paragraphs(tree, container)):
         tf_text = _trafilatura_text(_standalone(container), url)
-        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), _story_text(tf_text, title),
-                                           body_extras, True)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
+                                           _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
     if not agreed:
         tf_text, stage = _trafilatura_pass(tree, url)
-        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), _story_text(tf_text, title),
-                                           body_extras, True)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
+                                           _story_text(tf_text, title, lines), body_extras, True)
         # trafilatura's baseline dump is every text block of the page (it found no story of
         # its own: a notice that is only a table, a photo, a document): no reading of the
         # story to weigh a named container against; the container's lines, all of them in

@@ -263,15 +263,17 @@ def _agrees(lines: list[str], text: str, body_extras: list[str] = (),
     return extra <= 0
 
 
-def _story_text(text: str, title: str | None) -> str:
-    """trafilatura's ``text`` without its lines of page chrome (the headline repeated, the
-    dateline, a share row), which the body never keeps: no text the container lacks. In a
-    short story (a photo story: a paragraph, its captions, the credit) they are a fifth of
-    trafilatura's words or more, and the container holding the story was judged to miss them;
-    trafilatura's text, captions left out, was taken instead."""
+def _story_text(text: str, title: str | None, box: list[str] = ()) -> str:
+    """trafilatura's ``text`` without the lines of page chrome (the headline repeated, the
+    dateline, a share row) that the story's ``box`` lines lack: the body never keeps them, so
+    they are no text the box misses. In a short story (a photo story: a paragraph, its
+    captions, the credit) they are a fifth of trafilatura's words or more, and the box
+    holding the story and its captions was judged to miss them; trafilatura's text, captions
+    left out, was taken instead. Chrome lines the box holds too are shared, and stay."""
+    held = {_line_key(line) for line in box}
     return "\n".join(line for line in text.split("\n")
-                     if not (_chrome_line(words := _clean_text(line), title) and words
-                             or _date_line(words)))
+                     if not ((_chrome_line(words := _clean_text(line), title) and words
+                              or _date_line(words)) and _line_key(words) not in held))
 
 
 # Photo captions by class: figcaption-like boxes of Vietnamese CMSs ("chu-thich", PhotoCMS).
