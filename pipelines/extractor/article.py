@@ -25,7 +25,7 @@ import lxml.html
 from trafilatura.metadata import extract_url
 
 from crawler.urls import canonical_url
-from pipelines.extractor.boxes import _drop_boxes, _drop_noise
+from pipelines.extractor.boxes import _drop_boxes, _drop_carousel_clones, _drop_noise
 from pipelines.extractor.classify import (
     ATTACHMENT,
     _aside_name,
@@ -71,6 +71,7 @@ from pipelines.extractor.lines import (
     _narrowed,
     _prose_line_chars,
     _shown_key,
+    _story_text,
     _tokens,
     _with_sapo,
     _without_link_lists,
@@ -388,11 +389,13 @@ def extract_article(
         and _shows_media_only(container, title)
     if lines and (layout_cell or _holds_most_paragraphs(tree, container)):
         tf_text = _trafilatura_text(_standalone(container), url)
-        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
+                                           _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
     if not agreed:
         tf_text, stage = _trafilatura_pass(tree, url)
-        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo), tf_text, body_extras, True)
+        agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
+                                           _story_text(tf_text, title, lines), body_extras, True)
         # trafilatura's baseline dump is every text block of the page (it found no story of
         # its own: a notice that is only a table, a photo, a document): no reading of the
         # story to weigh a named container against; the container's lines, all of them in
@@ -429,7 +432,10 @@ def extract_article(
 
     def fetched() -> lxml.html.HtmlElement | None:
         if not fetched_page:
-            fetched_page.append(_fetched(source))
+            page = _fetched(source)
+            if page is not None:  # a carousel's copies of its slides, which plain would read
+                _drop_carousel_clones(page)  # and bring in again, are no more shown there
+            fetched_page.append(page)
         return fetched_page[0]
 
     if doubted and prose is None:

@@ -46,6 +46,30 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
                 _asks_to_write(form) and next(form.iter("h1", "h2", "h3"), None) is None
                 and len(form.text_content()) < _FORM_CHARS):
             form.drop_tag()
+    _drop_carousel_clones(tree)
+
+
+# The class a carousel script gives the copies of its slides that make it loop for ever
+# (Slick "slick-cloned", Owl "cloned", Swiper 3-8 "swiper-slide-duplicate", Splide and Glide
+# "…__slide--clone", bxSlider "bx-clone", FlexSlider "clone"): one token of the class list.
+_CLONE_CLASS = re.compile(r"(?:^|\s)(?:cloned?|[\w-]*?(?:-|__|--)(?:cloned?|duplicate))(?=$|\s)",
+                          re.I)
+_CLONE_CANDIDATES = etree.XPath("//*[contains(@class, 'clone') or contains(@class, 'duplicate')]")
+
+
+def _drop_carousel_clones(tree: lxml.html.HtmlElement) -> None:
+    """Remove a carousel's cloned slides: a page saved after its script ran repeats the first
+    and last slides, captions and all, and a reader sees each slide once. Only a clone whose
+    text is a sibling slide's own (or none) goes: what is a copy, never what is not."""
+    for el in _CLONE_CANDIDATES(tree):
+        parent = el.getparent()
+        if parent is None or not _CLONE_CLASS.search(el.get("class") or ""):
+            continue
+        text = " ".join(el.text_content().split())
+        if not text or text in {" ".join(sibling.text_content().split()) for sibling in parent
+                                if sibling is not el and isinstance(sibling.tag, str)
+                                and not _CLONE_CLASS.search(sibling.get("class") or "")}:
+            parent.remove(el)  # (a slide's tail is the space between slides)
 
 
 def _asks_to_write(form: lxml.html.HtmlElement) -> bool:

@@ -263,6 +263,19 @@ def _agrees(lines: list[str], text: str, body_extras: list[str] = (),
     return extra <= 0
 
 
+def _story_text(text: str, title: str | None, box: list[str] = ()) -> str:
+    """trafilatura's ``text`` without the lines of page chrome (the headline repeated, the
+    dateline, a share row) that the story's ``box`` lines lack: the body never keeps them, so
+    they are no text the box misses. In a short story (a photo story: a paragraph, its
+    captions, the credit) they are a fifth of trafilatura's words or more, and the box
+    holding the story and its captions was judged to miss them; trafilatura's text, captions
+    left out, was taken instead. Chrome lines the box holds too are shared, and stay."""
+    held = {_line_key(line) for line in box}
+    return "\n".join(line for line in text.split("\n")
+                     if not ((_chrome_line(words := _clean_text(line), title) and words
+                              or _date_line(words)) and _line_key(words) not in held))
+
+
 # Photo captions by class: figcaption-like boxes of Vietnamese CMSs ("chu-thich", PhotoCMS).
 _CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-?desc|img-?desc|photo-?desc|pic-?desc|"
                             r"desc-?img|note-?img|img-?note|fig-?desc|photo-?note|expnoedit",
@@ -375,7 +388,8 @@ def _narrowed(tree: lxml.html.HtmlElement, text: str, sapo: str | None = None,
         lines = _from_headline(block_lines(source), title)
         # the headline and its dateline, which the body never keeps, are not words it adds
         kept = [line for line in lines if not (_chrome_line(line, title) or _date_line(line))]
-        if _agrees(_with_sapo(kept, sapo), part, [*_captions(source, lines), sapo],
+        if _agrees(_with_sapo(kept, sapo), _story_text(part, title),
+                   [*_captions(source, lines), sapo],
                    container=story is not None and (source is story
                                                     or source in story.iterancestors())):
             if head and _line_key(head[0]) in {_line_key(line) for line in lines}:
