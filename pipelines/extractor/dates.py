@@ -828,6 +828,10 @@ def states_day(tree: lxml.html.HtmlElement, day: str) -> bool:
     whole markup reads the days in other stories' addresses: such a day is not stated."""
     y, m, d = day[:4], day[5:7].lstrip("0"), day[8:10].lstrip("0")
     markup = _ADDRESS.sub(" ", etree.tostring(tree, encoding="unicode"))
+    # (each form holds the year: only the text around each of its places is searched, ~10x
+    # faster than the whole markup)
+    markup = "\n".join(markup[max(0, at.start() - 40):at.end() + 40]
+                        for at in re.finditer(y, markup))
     m_, d_ = f"0?{m}", f"0?{d}"
     numbers = (rf"(?<!\d){y}\s*[-/.年]\s*{m_}\s*[-/.月]\s*{d_}(?!\d)",
                rf"(?<!\d){d_}\s*[-/.]\s*{m_}\s*[-/.]\s*{y}(?!\d)",
