@@ -824,8 +824,8 @@ def states_day(tree: lxml.html.HtmlElement, day: str) -> bool:
     outside link and image addresses: as numbers (2025-12-01, 01/12/2025, 20251201) or with
     a month word ("1 December 2025", "Dec. 1st, 2025", "1 tháng 12 năm 2025"). htmldate's
     last resorts make a day up from a year alone (the 1st of January: a copyright line, a
-    year in a related story's address) or a year and month (the 1st), and its search of the
-    whole markup reads the days in other stories' addresses: such a day is not stated."""
+    year in a related story's address) or a year and month (the 1st): such a day is stated
+    nowhere."""
     y, m, d = day[:4], day[5:7].lstrip("0"), day[8:10].lstrip("0")
     markup = _ADDRESS.sub(" ", etree.tostring(tree, encoding="unicode"))
     # (each form holds the year: only the text around each of its places is searched, ~10x
