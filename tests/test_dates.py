@@ -708,3 +708,38 @@ def test_a_line_that_is_a_date_under_the_headline_dates_the_story_before_htmldat
     html = ARTICLE.format(before="", dateline="", after=sentence + OTHER_STORIES)
     assert extract_article(html, "https://baotinh.vn/tin/tong-ket.html")["published"] \
         != "2025-12-20"
+
+
+def _undated_story(extra: str = "", lang: str = "vi") -> str:
+    """A story with no dateline, no date in its markup or its URL; ``extra`` after its body."""
+    body = "".join(f"<p>Đoạn {i}: tỉnh triển khai kế hoạch phát triển kinh tế xã hội vùng ven "
+                   "biển, nông nghiệp, du lịch và hạ tầng giao thông trong thời gian tới.</p>"
+                   for i in range(6))
+    return (f"<html lang='{lang}'><head><meta charset='utf-8'><title>Tỉnh triển khai kế hoạch "
+            "phát triển vùng ven biển</title></head><body><div class='article-detail'><h1>Tỉnh "
+            f"triển khai kế hoạch phát triển vùng ven biển</h1>{body}</div>{extra}</body></html>")
+
+
+@pytest.mark.parametrize("extra", [
+    # another story's address holds a year: htmldate's last resort made it "2000-01-01"
+    "<div class='related'><h3>Tin liên quan</h3><ul>" + "".join(
+        f"<li><a href='/tin-tuc/lien-quan-{k}-{2000 + k}.html'>Bài liên quan số {k} về kế "
+        "hoạch của tỉnh</a></li>" for k in range(3)) + "</ul></div>",
+    "<footer>© 2019 Báo Thử. Giấy phép số 12/GP-BTTTT.</footer>",  # a copyright year: Jan 1st
+    "<div class='archive'><a href='/luu-tru/'>Lưu trữ 2021-03</a></div>",  # a month: the 1st
+])
+def test_a_day_made_up_from_a_year_or_a_month_is_no_date(extra: str) -> None:
+    found = extract_article(_undated_story(extra), "https://baothu.vn/tin-tuc/ke-hoach-ven-bien.html")
+    assert found["published"] is None
+    assert "no_date" in found["flags"]
+
+
+@pytest.mark.parametrize(("shown", "day"), [
+    ("Posted on 2024-03-01", "2024-03-01"),
+    ("Published March 1st, 2024 by the newsroom", "2024-03-01"),
+    ("Veröffentlicht am 1. März 2024", "2024-03-01"),
+])
+def test_a_first_of_the_month_the_page_states_is_kept(shown: str, day: str) -> None:
+    found = extract_article(_undated_story(f"<div class='meta-info'>{shown}</div>", lang="en"),
+                            "https://example.org/news/coastal-plan")
+    assert found["published"] == day

@@ -815,6 +815,37 @@ def url_day(url: str) -> str | None:
     return None
 
 
+# A link's or an image's address is another resource's: a day in it is not one the page states
+_ADDRESS = re.compile(r"""\s(?:href|src|srcset|action)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
+
+
+def states_day(tree: lxml.html.HtmlElement, day: str) -> bool:
+    """Whether the page writes ``day`` (``YYYY-MM-DD``) with its day, in its text or markup
+    outside link and image addresses: as numbers (2025-12-01, 01/12/2025, 20251201) or with
+    a month word ("1 December 2025", "Dec. 1st, 2025", "1 tháng 12 năm 2025"). htmldate's
+    last resorts make a day up from a year alone (the 1st of January: a copyright line, a
+    year in a related story's address) or a year and month (the 1st): such a day is stated
+    nowhere."""
+    y, m, d = day[:4], day[5:7].lstrip("0"), day[8:10].lstrip("0")
+    markup = _ADDRESS.sub(" ", etree.tostring(tree, encoding="unicode"))
+    # (each form holds the year: only the text around each of its places is searched, ~10x
+    # faster than the whole markup)
+    markup = "\n".join(markup[max(0, at.start() - 40):at.end() + 40]
+                        for at in re.finditer(y, markup))
+    m_, d_ = f"0?{m}", f"0?{d}"
+    numbers = (rf"(?<!\d){y}\s*[-/.年]\s*{m_}\s*[-/.月]\s*{d_}(?!\d)",
+               rf"(?<!\d){d_}\s*[-/.]\s*{m_}\s*[-/.]\s*{y}(?!\d)",
+               rf"(?<!\d){m_}\s*[-/.]\s*{d_}\s*[-/.]\s*{y}(?!\d)",
+               rf"(?<!\d){y}{int(m):02}{int(d):02}(?!\d)")
+    # a month word beside the day and the year (which month: htmldate's own reading of the
+    # words found it; a day made up has no number beside a month word at all)
+    words = (rf"(?<![\d/.-]){d_}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?[^\W\d_]{{3,}}\.?,?"
+             rf"\s+(?:de\s+)?{y}(?!\d)",
+             rf"[^\W\d_]{{3,}}\.?\s+{d_}(?:st|nd|rd|th)?,?\s+{y}(?!\d)",
+             rf"(?<!\d){d_}\s+tháng\s+{m_}\D{{1,8}}{y}(?!\d)")
+    return any(re.search(pattern, markup, re.I) for pattern in (*numbers, *words))
+
+
 def published_meta(tree: lxml.html.HtmlElement) -> str | None:
     """Publication date from meta tags only (article markup, not JSON-LD or text)."""
     return _from_meta(tree, _META_PUBLISHED)
