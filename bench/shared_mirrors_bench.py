@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,9 @@ from pathlib import Path
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from distributed_bench import start_redis  # noqa: E402
 
 from crawler.redis_frontier import SharedMirrors  # noqa: E402
 from crawler.spiders.news import mirror_key  # noqa: E402
@@ -74,25 +75,13 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    server = shutil.which("redis-server")
-    if server is None:
-        sys.exit("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tempfile.mkdtemp()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save",
-                                "", "--dir", folder], stdout=subprocess.DEVNULL)  # fmt: skip
+    folder = Path(tempfile.mkdtemp())
+    process, url = start_redis(folder)  # (distributed_bench's: a free port, ready)
     try:
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
         pool = redis.ConnectionPool(host="127.0.0.1", port=port,
                                     connection_class=CountingConnection)  # fmt: skip
         conn = redis.Redis(connection_pool=pool)
-        for _ in range(100):
-            try:
-                conn.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
         link_batches = batches(args.pages, args.links)
         urls = sum(map(len, link_batches))
         local, shared = [], []
