@@ -12,10 +12,12 @@ import pytest
 from conftest import query, run_tintuc, serve_pages
 
 STORIES = ("ngay-sua", "khoi-lien-quan", "mat-dong-ngay")
+LEAD = "Tỉnh công bố kế hoạch hạ tầng ven biển với tổng vốn hơn 12.000 tỷ đồng đến năm 2030."
 
 
 def story_page(slug: str, *, date: str = "24/11/2026 08:30", byline: bool = True,
-               related: tuple[int, ...] = (1, 2, 3)) -> str:
+               related: tuple[int, ...] = (1, 2, 3), lead: str = "") -> str:
+    """``lead``: "sapo", a lead the page marks as its sapo; "plain", the same as a paragraph."""
     paragraphs = "".join(
         f"<p>Đoạn {n} của bài {slug}: tỉnh triển khai kế hoạch phát triển hạ tầng giao thông "
         f"vùng ven biển, nâng cao đời sống người dân và thu hút đầu tư năm {2020 + n}.</p>"
@@ -24,7 +26,9 @@ def story_page(slug: str, *, date: str = "24/11/2026 08:30", byline: bool = True
                     f"của {slug} về kế hoạch</a></li>" for k in related)  # fmt: skip
     return ("<html lang='vi'><head><meta charset='utf-8'><title>Bài " + slug + "</title></head>"
             f"<body><nav><a href='/'>Trang chủ</a></nav><div class='detail'><h1>Tỉnh công bố "
-            f"kế hoạch {slug} năm 2027</h1><div class='date'>{date}</div>{paragraphs}"
+            f"kế hoạch {slug} năm 2027</h1><div class='date'>{date}</div>"
+            + {"sapo": f"<h2 class='sapo'>{LEAD}</h2>", "plain": f"<p>{LEAD}</p>", "": ""}[lead]
+            + paragraphs
             + ("<p class='author'>Trần Minh Đức</p>" if byline else "")
             + f"</div><div class='related'><h3>Tin liên quan</h3><ul>{links}</ul></div>"
             "<footer>Báo Thử</footer></body></html>")  # fmt: skip
@@ -72,3 +76,33 @@ def test_a_recrawl_stores_corrections_and_loses_nothing_the_page_stopped_showing
     # a template without dateline and byline: the stored date and author stay
     lost = rows["mat-dong-ngay.html"]
     assert (lost["published"], lost["author"]) == ("2026-11-24T08:30:00+07:00", "Trần Minh Đức")
+
+
+def lost_dateline_site(path: str, changed: list[bool]):
+    if path == "/":
+        return "<html><body><h3><a href='/tin-tuc/mat-sapo.html'>Tỉnh công bố kế hoạch</a></h3>"
+    if path != "/tin-tuc/mat-sapo.html":
+        return None
+    if changed[0]:  # a new template: no dateline, the sapo a paragraph like the others
+        return story_page("mat-sapo", date="", lead="plain")
+    return story_page("mat-sapo", lead="sapo")
+
+
+@pytest.mark.e2e
+def test_reextract_after_a_recrawl_keeps_what_the_earlier_capture_gave(tmp_path):
+    """The second crawl's capture shows no dateline and no sapo apart: the row keeps the first
+    capture's, and names the second capture. ``tintuc reextract`` reads that capture again
+    and finds neither: no judgement on them, they stay."""
+    db_path, changed = tmp_path / "archive.db", [False]
+    with serve_pages(lambda path: lost_dateline_site(path, changed)) as (base, _):
+        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
+        run_tintuc(*crawl)
+        changed[0] = True
+        run_tintuc(*crawl)
+    (before,) = query(db_path, "SELECT * FROM articles")
+    assert (before["published"], before["description"]) == ("2026-11-24T08:30:00+07:00", LEAD)
+    run_tintuc("reextract", "--db", str(db_path), "--workers", "-1")
+    (after,) = query(db_path, "SELECT * FROM articles")
+    assert after["capture_id"] == before["capture_id"]
+    assert (after["published"], after["description"]) == ("2026-11-24T08:30:00+07:00", LEAD)
+    assert query(db_path, "SELECT count(*) AS n FROM article_versions") == [{"n": 0}]

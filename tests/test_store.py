@@ -1,5 +1,6 @@
 """The schema and the database-only write functions, on a real SQLite file."""
 
+import json
 import sqlite3
 
 import pytest
@@ -227,3 +228,29 @@ def test_the_stored_capture_read_again_takes_what_the_extractor_now_rejects(db):
     save_articles(db, [{**ARTICLE, "author": "Minh Anh", "capture_id": 8}])
     assert save_articles(db, [{**ARTICLE, "author": None, "capture_id": 9}])["unchanged"] == 1
     assert stored_row(db)["author"] == "Minh Anh"
+
+
+def test_the_stored_capture_read_again_keeps_what_an_earlier_capture_gave(db):
+    """After a recapture that no longer shows the dateline or the sapo class, the row holds
+    capture 1's date and sapo but names capture 2: reading capture 2 again (``tintuc
+    reextract``) finds neither, and that is no judgement on them: they stay, unless the
+    capture read again shows a value."""
+    whole = {**ARTICLE, "text": ARTICLE["description"] + "\n" + ARTICLE["text"]}
+    save_articles(db, [{**whole, "capture_id": 1}])
+    lighter = {**whole, "published": None, "description": None, "capture_id": 2}
+    assert save_articles(db, [lighter])["unchanged"] == 1
+    assert json.loads(stored_row(db)["kept_from"]) == {"description": 1, "published": 1}
+    assert save_articles(db, [lighter])["unchanged"] == 1  # capture 2 read again
+    row = stored_row(db)
+    assert (row["published"], row["description"]) == (ARTICLE["published"],
+                                                      ARTICLE["description"])
+    assert db["article_versions"].count == 0
+    # a third capture lacking them again: still capture 1's
+    assert save_articles(db, [{**lighter, "capture_id": 3}])["unchanged"] == 1
+    assert json.loads(stored_row(db)["kept_from"]) == {"description": 1, "published": 1}
+    # capture 3 read again by an extractor that now finds a date there: it replaces
+    assert save_articles(db, [{**lighter, "capture_id": 3,
+                               "published": "2025-12-25T14:00:00+07:00"}])["changed"] == 1
+    row = stored_row(db)
+    assert row["published"] == "2025-12-25T14:00:00+07:00"
+    assert json.loads(row["kept_from"]) == {"description": 1}

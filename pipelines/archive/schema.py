@@ -76,6 +76,10 @@ TABLE_DOCS: dict[str, dict] = {
             "empty otherwise. A story whole: url = X OR part_of = X, ordered by part.",
             "part": "Which page of its story this row is (2, 3 …), with part_of; empty "
             "otherwise.",
+            "kept_from": "JSON object {column: capture id} of the values a later capture "
+            "did not show and that were kept from an earlier one (its capture); empty when "
+            "every value is the current capture's. tintuc reextract keeps them unless the "
+            "capture read again shows a value.",
         },
     },
     "articles_fts": {
@@ -1117,3 +1121,13 @@ def m017_related_link_history(db: sqlite_utils.Database) -> None:
         pk="id",
     )  # fmt: skip
     db["related_links_gone"].create_index(["from_url"])
+
+
+@migrations()
+def m018_values_kept_from_earlier_captures(db: sqlite_utils.Database) -> None:
+    """Which of an article's values a later capture did not show and were kept from an earlier
+    one (``kept_from``: {column: capture id}, :func:`pipelines.archive.store.not_shown_again`):
+    ``tintuc reextract``, reading the row's own capture again, would otherwise take the
+    capture's empty value for the extractor's judgement and drop them. Rows stored before
+    this say nothing kept (NULL)."""
+    db["articles"].add_column("kept_from", str)

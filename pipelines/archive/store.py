@@ -228,9 +228,11 @@ def save_article(
             return "alias"
         row["url"] = old["url"]  # an edit read at the other address: stored as any edit
     # a new capture, not the stored one read again (``tintuc reextract``: there the extractor
-    # changed, not the page, and what it no longer reads, "admin" as an author, it rejects)
+    # changed, not the page, and what it no longer reads, "admin" as an author, it rejects;
+    # a value kept from an earlier capture, which this one never showed, stays: kept_values)
     recaptured = capture_id is None or capture_id != (old or {}).get("capture_id")
-    if old is not None and recaptured and (kept := not_shown_again(old, row)):
+    kept, kept_from = kept_values(old, row, recaptured) if old is not None else ({}, None)
+    if kept:
         row.update(kept)
         row["content_hash"] = content_hash(row)
     if old is None:
@@ -243,7 +245,8 @@ def save_article(
         cluster_article(db, article_id, row["text"], sig=article.get("minhash"))
         result: SaveResult = "new"
     else:
-        seen_again = {"last_seen": seen, "removed": None, "removed_reason": None}
+        seen_again = {"last_seen": seen, "removed": None, "removed_reason": None,
+                      "kept_from": kept_from}
         if capture_id is not None:
             seen_again["capture_id"] = capture_id
         # the quality columns follow the text that is kept: an unchanged text takes what this
@@ -302,6 +305,23 @@ def not_shown_again(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     if sapo and not row.get("description") and sapo in (row.get("text") or ""):
         kept["description"] = sapo
     return kept
+
+
+def kept_values(old: dict[str, Any], row: dict[str, Any],
+                recaptured: bool) -> tuple[dict[str, Any], str | None]:
+    """The stored values of ``old`` that ``row``, an extraction of its page, keeps
+    (:func:`not_shown_again`), and the new ``kept_from`` column: {column: the capture each
+    kept value came from}, as JSON, or None when none is kept.
+
+    A new capture keeps every value it does not show. The row's own capture read again
+    (``tintuc reextract``, not ``recaptured``) keeps only those an earlier capture gave, which
+    it never showed: a value it gave itself and now yields no more is the improved
+    extractor's judgement ("admin" is no author), and goes."""
+    earlier = json.loads(old.get("kept_from") or "{}")
+    kept = {k: value for k, value in not_shown_again(old, row).items()
+            if recaptured or k in earlier}  # fmt: skip
+    kept_from = {k: earlier.get(k, old.get("capture_id")) for k in kept}
+    return kept, json.dumps(kept_from, sort_keys=True) if kept_from else None
 
 
 def redated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
