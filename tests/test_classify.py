@@ -784,3 +784,29 @@ def test_an_undated_one_sentence_notice_before_its_related_box_is_an_article():
     # and a site's own page keeps its name, whatever box follows it
     contact = notice.replace("Thông báo tuyển dụng viên chức năm 2025", "Liên hệ")
     assert classify(contact, "/lien-he.html")[0] != "article"
+
+
+STORY = "".join(f"<p>Đoạn {n}: người dân xã vùng cao đã cùng nhau góp công, góp của để dựng lại "
+                "cây cầu treo bị lũ cuốn trôi, và các em học sinh lại được đến trường.</p>"
+                for n in range(1, 5))  # fmt: skip
+
+
+def test_feed_links_of_the_sites_chrome_make_no_list_of_feeds():
+    # one feed linked again and again (the tool bar's, the menu's "RSS") under the headline is
+    # the site's chrome, as on every story: the story stays an article
+    rss = "<a href='/rss/'>RSS</a>"
+    story = portal(f"<h1>Cầu treo mới cho học sinh xã vùng cao</h1><p>{rss} | {rss}</p>{STORY}",
+                   title="Cầu treo mới cho học sinh xã vùng cao")
+    assert classify(story, "/tin-tuc/cau-treo-moi.html")[1] != ("a page of the site itself (a "
+                                                                 "list of the site's feeds)")
+    assert classify(story, "/tin-tuc/cau-treo-moi.html")[0] == "article"
+    # a page without a headline has no part of its own to list feeds in: a column of the
+    # blog's category feeds that no class names a sidebar is the page's chrome
+    feeds = "".join(f"<li><a href='/blog/feeds/categories/{n}-tac-gia.rss'>"
+                    f"<img src='/xml.gif'></a> Tác giả {n}</li>" for n in range(1, 6))
+    blog = ("<html><head><title>Nhật ký của nhóm</title></head><body><table><tr>"
+            f"<td>{STORY}</td><td id='blogRightColumn'><ul>{feeds}</ul></td></tr></table>"
+            "</body></html>")
+    assert classify(blog, "/blog/archives/12-nhat-ky.html")[0] == "article"
+
+

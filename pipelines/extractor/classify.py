@@ -115,7 +115,7 @@ LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or 
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
-FEED_LINKS = 2  # links to feeds under a headline that make a list of them (an article: none)
+FEED_LINKS = 2  # different feeds under a headline make a list of them (an article: one at most)
 DOCUMENT_TITLE_WORDS = 6  # a document linked behind this many words is named by its subject
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 # the pages every site has besides its news, named as CMSs and portals name them (folded)
@@ -214,9 +214,9 @@ class _Walk:
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
     cell: lxml.html.HtmlElement | None = None  # the cell (<td>, <th>) the walk is in
     pager_links: int = 0
-    # links to the site's RSS or Atom feeds outside sidebars, in the headline's section when
-    # the page has one (a blog's footer "Entries (RSS) | Comments (RSS)" is outside it)
-    feeds: int = 0
+    # the site's RSS or Atom feeds linked in the headline's section, outside sidebars (a
+    # blog's footer "Entries (RSS) | Comments (RSS)" is outside it), each counted once
+    feeds: set[str] = field(default_factory=set)
     marked: bool = False  # something other than text was recorded on the current line
     # each href of the page read once (:func:`_resolve`): menus repeat a page's links
     resolved: dict[str, tuple[str, str, str] | None] = field(default_factory=dict)
@@ -450,10 +450,12 @@ def _related_box_follows(main: list[_Line]) -> bool:
 
 
 def _feed_list(walk: _Walk) -> str | None:
-    """Named when the page links :data:`FEED_LINKS` feeds or more outside its sidebars (in
-    the headline's section when it has one: the site's "RSS" page, each section's feed in a
-    row): a page of the site itself, however much it explains what RSS is; None otherwise."""
-    return "a list of the site's feeds" if walk.feeds >= FEED_LINKS else None
+    """Named when the page links :data:`FEED_LINKS` different feeds or more in its headline's
+    section, outside its sidebars (the site's "RSS" page, each section's feed in a row): a page
+    of the site itself, however much it explains what RSS is; None otherwise. One feed linked
+    again and again (the tool bar's, the menu's, the footer's "RSS") is the site's chrome, on
+    its stories too."""
+    return "a list of the site's feeds" if len(walk.feeds) >= FEED_LINKS else None
 
 
 def _prose_outside_teasers(lines: list[_Line]) -> int:
@@ -937,7 +939,12 @@ def _link(walk: _Walk, a, base: str) -> bool:
         walk.marked = True
         return True
     if kind == "feed":
-        walk.feeds += not walk.aside and (walk.in_section or walk.section is None)
+        # a page without a headline has no part of its own to place a list in: its feed links
+        # are its menus' and sidebars' (CleanEval: 5 stories, a blog's sidebar of category
+        # feeds, a newspaper's "RSS" in its tool bar, nav and footer)
+        if walk.headline is not None and not walk.aside \
+                and (walk.in_section or walk.section is None):
+            walk.feeds.add(target)
         return True
     if host != walk.host or kind == "file":
         return True
