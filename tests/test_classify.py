@@ -810,3 +810,15 @@ def test_feed_links_of_the_sites_chrome_make_no_list_of_feeds():
     assert classify(blog, "/blog/archives/12-nhat-ky.html")[0] == "article"
 
 
+def test_a_logo_h1_linking_home_leaves_the_box_headings_out_of_the_headline():
+    # the site's name in an h1 linking home (its logo), the story's h1 in a <header>, then a
+    # "Related Stories" h1 over teasers: the box's heading is never the page's headline
+    teasers = "".join(f"<h3><a href='/everywhere/article/{1300 + n}/Story-{n}'>Another story of"
+                      f" the week number {n}</a></h3>" for n in range(1, 5))
+    page = ("<html><head><title>Scout Fall Beauty Trends | Everywhere - DailyCandy</title>"
+            "</head><body><div class='top'><a href='/everywhere/'><h1>DailyCandy</h1></a></div>"
+            "<header><h1>Scout with Us: Lipsticks</h1></header><p>Posted Oct. 24, 2012</p>"
+            f"{STORY}<section><h1>Related Stories</h1>{teasers}</section></body></html>")
+    assert classify(page, "/everywhere/article/139287/Scout-Fall-Beauty-Trends")[0] == "article"
+
+

@@ -567,19 +567,24 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     names = [fold(" ".join(t.split())) for t in (og, title_el.text_content()
                                                  if title_el is not None else None) if t]
     h1s = [h for h in tree.iter("h1") if len(_text(h)) >= 3 and not _in_header(h)]
-    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
-        here = _own_addresses(tree, url)
-        h1s = [h for h in h1s if not _names_another_page(h, here)]
 
     def matches(el) -> bool:
         text = fold(_text(el))
         return len(text) >= 10 and any(text in name or name in text for name in names if name)
 
+    shown = len(h1s)
+    # an h1 that links to another page is a teaser's, unless the title names it (the site's
+    # name linking home: its post's heading is read below, :func:`_post_heading`)
+    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
+        here = _own_addresses(tree, url)
+        h1s = [h for h in h1s if matches(h) or not _names_another_page(h, here)]
     for h in h1s:
         if matches(h):
             post = _post_heading(tree, h, names, url)
             return h if post is None else post
-    if len(h1s) == 1:
+    # the only h1 is the headline, unless others were teasers' or a logo: a page that puts
+    # links in h1s heads its boxes with them too ("VIDEOS", "Related Stories")
+    if len(h1s) == 1 == shown:
         return h1s[0]
     if names:
         here = None  # the page's own addresses, read at the first linked heading
