@@ -822,3 +822,15 @@ def test_a_logo_h1_linking_home_leaves_the_box_headings_out_of_the_headline():
     assert classify(page, "/everywhere/article/139287/Scout-Fall-Beauty-Trends")[0] == "article"
 
 
+def test_dated_items_in_a_layout_rows_other_cell_are_the_items_not_the_page():
+    # no headline; the layout row's first cell is a column of the site's updates, each
+    # "Update:" date over its link, the story the other cell: the dates above the first link
+    # are the items', not five dated items of a list (a one-sentence notice's cell is the
+    # headline's, test above)
+    updates = "".join(f"<p>Column {n}</p><p>Update: 1{n}/12/06</p>" for n in range(1, 5))
+    links = "".join(f"<a href='/pages/column-{n}.html'>Column of the week number {n}</a>"
+                    "<p>by Someone</p>" for n in range(1, 3))
+    page = ("<html><head><title>The papers of the week</title></head><body><p>Private Papers"
+            f"</p><table><tr><td>December 26, 2006{updates}{links}</td><td><p>December 26, "
+            f"2006</p>{STORY}</td></tr></table></body></html>")
+    assert classify(page, "/pages/hanson122606.html")[0] == "article"

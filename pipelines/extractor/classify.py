@@ -271,7 +271,7 @@ def classify_page(
     lines = walk.lines
     start = next((i for i, line in enumerate(lines) if line.headline), None)
     after = lines[start + 1:] if start is not None else lines
-    lead = _until_teasers(after)
+    lead = _until_teasers(after, lines[start].cell if start is not None else None)
     dated = _dated(lines, start, lead) or bool(_DATE_IN_URL.search(parts.path))
     main = [line for line in lead if not line.aside]  # sidebars and the footer are no body
     datelines = [_dateline(line.text) for line in main]  # (read once: asked twice below)
@@ -1051,20 +1051,23 @@ def embedded_document(base: str, src: str) -> str | None:
     return None
 
 
-def _until_teasers(lines: list[_Line]) -> list[_Line]:
+def _until_teasers(lines: list[_Line], headline_cell=None) -> list[_Line]:
     """The lines from the start of ``lines`` up to the first run of teaser headlines (two
     within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
     that starts in a table row starts with the row: the cells before the link (a document's
     number, its date) are the first item's, not the page's; a paragraph is no item's cell (an
     old portal's layout row holds the story and the "Tin liên quan" box under it), nor is a
-    line above the link in the link's own cell (a layout row's main cell holds the headline,
-    the dateline and a one-sentence notice above its related box: they are the page's)."""
+    line above the link in the link's own cell when that is the headline's cell
+    (``headline_cell``: a layout row's main cell holds the headline, the dateline and a
+    one-sentence notice above its related box: they are the page's). In another cell (a
+    sidebar column of the layout row: dated updates, each over its link) they are the items'."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
+                pages_cell = line.cell is not None and line.cell is headline_cell
                 while i and line.row is not None and lines[i - 1].row is line.row \
-                        and lines[i - 1].cell is not line.cell \
+                        and not (pages_cell and lines[i - 1].cell is line.cell) \
                         and len(lines[i - 1].text) < PARAGRAPH_CHARS:
                     i -= 1
                 return lines[:i]
