@@ -784,3 +784,53 @@ def test_an_undated_one_sentence_notice_before_its_related_box_is_an_article():
     # and a site's own page keeps its name, whatever box follows it
     contact = notice.replace("Thông báo tuyển dụng viên chức năm 2025", "Liên hệ")
     assert classify(contact, "/lien-he.html")[0] != "article"
+
+
+STORY = "".join(f"<p>Đoạn {n}: người dân xã vùng cao đã cùng nhau góp công, góp của để dựng lại "
+                "cây cầu treo bị lũ cuốn trôi, và các em học sinh lại được đến trường.</p>"
+                for n in range(1, 5))  # fmt: skip
+
+
+def test_feed_links_of_the_sites_chrome_make_no_list_of_feeds():
+    # one feed linked again and again (the tool bar's, the menu's "RSS") under the headline is
+    # the site's chrome, as on every story: the story stays an article
+    rss = "<a href='/rss/'>RSS</a>"
+    story = portal(f"<h1>Cầu treo mới cho học sinh xã vùng cao</h1><p>{rss} | {rss}</p>{STORY}",
+                   title="Cầu treo mới cho học sinh xã vùng cao")
+    assert classify(story, "/tin-tuc/cau-treo-moi.html")[1] != ("a page of the site itself (a "
+                                                                 "list of the site's feeds)")
+    assert classify(story, "/tin-tuc/cau-treo-moi.html")[0] == "article"
+    # a page without a headline has no part of its own to list feeds in: a column of the
+    # blog's category feeds that no class names a sidebar is the page's chrome
+    feeds = "".join(f"<li><a href='/blog/feeds/categories/{n}-tac-gia.rss'>"
+                    f"<img src='/xml.gif'></a> Tác giả {n}</li>" for n in range(1, 6))
+    blog = ("<html><head><title>Nhật ký của nhóm</title></head><body><table><tr>"
+            f"<td>{STORY}</td><td id='blogRightColumn'><ul>{feeds}</ul></td></tr></table>"
+            "</body></html>")
+    assert classify(blog, "/blog/archives/12-nhat-ky.html")[0] == "article"
+
+
+def test_a_logo_h1_linking_home_leaves_the_box_headings_out_of_the_headline():
+    # the site's name in an h1 linking home (its logo), the story's h1 in a <header>, then a
+    # "Related Stories" h1 over teasers: the box's heading is never the page's headline
+    teasers = "".join(f"<h3><a href='/everywhere/article/{1300 + n}/Story-{n}'>Another story of"
+                      f" the week number {n}</a></h3>" for n in range(1, 5))
+    page = ("<html><head><title>Scout Fall Beauty Trends | Everywhere - DailyCandy</title>"
+            "</head><body><div class='top'><a href='/everywhere/'><h1>DailyCandy</h1></a></div>"
+            "<header><h1>Scout with Us: Lipsticks</h1></header><p>Posted Oct. 24, 2012</p>"
+            f"{STORY}<section><h1>Related Stories</h1>{teasers}</section></body></html>")
+    assert classify(page, "/everywhere/article/139287/Scout-Fall-Beauty-Trends")[0] == "article"
+
+
+def test_dated_items_in_a_layout_rows_other_cell_are_the_items_not_the_page():
+    # no headline; the layout row's first cell is a column of the site's updates, each
+    # "Update:" date over its link, the story the other cell: the dates above the first link
+    # are the items', not five dated items of a list (a one-sentence notice's cell is the
+    # headline's, test above)
+    updates = "".join(f"<p>Column {n}</p><p>Update: 1{n}/12/06</p>" for n in range(1, 5))
+    links = "".join(f"<a href='/pages/column-{n}.html'>Column of the week number {n}</a>"
+                    "<p>by Someone</p>" for n in range(1, 3))
+    page = ("<html><head><title>The papers of the week</title></head><body><p>Private Papers"
+            f"</p><table><tr><td>December 26, 2006{updates}{links}</td><td><p>December 26, "
+            f"2006</p>{STORY}</td></tr></table></body></html>")
+    assert classify(page, "/pages/hanson122606.html")[0] == "article"

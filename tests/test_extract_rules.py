@@ -1430,3 +1430,17 @@ def test_a_body_container_showing_only_photos_a_player_or_a_document_is_the_whol
         told = html.replace('<div class="ms-rtestate-field">', f"<p>{BODY[1]}</p>"
                             '<div class="ms-rtestate-field">')
         assert BODY[1] in extract_article(told, URL)["text"], shown
+
+
+def test_an_english_posts_container_of_a_photo_and_short_lines_keeps_its_text() -> None:
+    # a blog's "entry-content" shows a photo and a few short lines (none a line of prose) in a
+    # post block with no paragraph: on a page whose lines are not read (not Vietnamese), no
+    # list of lines says the container is empty; the post's text stays (it was left empty)
+    post = ('<html lang="en"><head><title>Paper Punched Leaves for Crafting</title></head><body>'
+            '<div class="post hentry"><h2>Paper Punched Leaves for Crafting</h2>'
+            '<div class="entry-content"><div><img src="/img/leaves.jpg"><br>'
+            "Punch the leaves out of old book pages.<br>Glue them on a ribbon for bunting.<br>"
+            "Hang it over the window for autumn.</div></div></div></body></html>")
+    result = extract_article(post, "https://crafts.example.com/2012/10/paper-leaves.html")
+    assert "Punch the leaves out of old book pages." in result["text"]
+    assert "Glue them on a ribbon for bunting." in result["text"]

@@ -187,6 +187,15 @@ def test_the_dateline_cut_after_the_headline_stops_where_the_date_ends() -> None
     assert _after_headline(BODY[0], TITLE) == BODY[0]
 
 
+def test_a_title_opening_the_first_sentence_without_a_dateline_stays_in_it() -> None:
+    # a post titled by its subject's name, whose first sentence starts with that name: no
+    # dateline follows, so the words are the sentence's own, not a headline glued to it
+    line = "Sam Falconer as you can see from above makes lovely illustrations!"
+    assert _after_headline(line, "Sam Falconer") == line
+    # the headline with its dateline before the story is still cut
+    assert _after_headline(f"Sam Falconer 27/11/2026 {BODY[0]}", "Sam Falconer") == BODY[0]
+
+
 
 def test_a_caption_in_a_div_soup_story_is_kept_beside_its_headline() -> None:
     # trafilatura's text runs on into the footer, so the block read is the one holding the

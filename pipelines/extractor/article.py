@@ -384,8 +384,10 @@ def extract_article(
     tf_text, agreed = "", False
     # a notice whose story is its photos, its player or its document: the container that
     # shows them holds no text, and its block none besides the headline; the text elsewhere
-    # (a breadcrumb, a tool bar, the footer) is the page's, never the body
-    agreed = not lines and container is not None and not layout_cell \
+    # (a breadcrumb, a tool bar, the footer) is the page's, never the body. Only where the
+    # container's lines were read (a Vietnamese page): elsewhere none are, and an empty list
+    # says nothing of the container (a post's "entry-content" was left with no body at all)
+    agreed = vietnamese and not lines and container is not None and not layout_cell \
         and _shows_media_only(container, title)
     if lines and (layout_cell or _holds_most_paragraphs(tree, container)):
         tf_text = _trafilatura_text(_standalone(container), url)

@@ -115,7 +115,7 @@ LEAD_IN_WORDS = 8  # a line of this many words ending in ":" leads in a list or 
 TEASER_RUN_LINES = 6  # two teaser headlines within this many lines start a run of teasers
 MARKUP_HEADLINE_WORDS = 4  # a category name ("Kinh tế", "Thời sự") is shorter than a headline
 MAX_ATTACHMENTS = 20
-FEED_LINKS = 2  # links to feeds under a headline that make a list of them (an article: none)
+FEED_LINKS = 2  # different feeds under a headline make a list of them (an article: one at most)
 DOCUMENT_TITLE_WORDS = 6  # a document linked behind this many words is named by its subject
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 # the pages every site has besides its news, named as CMSs and portals name them (folded)
@@ -214,9 +214,9 @@ class _Walk:
     row: lxml.html.HtmlElement | None = None  # the table row (<tr>) the walk is in
     cell: lxml.html.HtmlElement | None = None  # the cell (<td>, <th>) the walk is in
     pager_links: int = 0
-    # links to the site's RSS or Atom feeds outside sidebars, in the headline's section when
-    # the page has one (a blog's footer "Entries (RSS) | Comments (RSS)" is outside it)
-    feeds: int = 0
+    # the site's RSS or Atom feeds linked in the headline's section, outside sidebars (a
+    # blog's footer "Entries (RSS) | Comments (RSS)" is outside it), each counted once
+    feeds: set[str] = field(default_factory=set)
     marked: bool = False  # something other than text was recorded on the current line
     # each href of the page read once (:func:`_resolve`): menus repeat a page's links
     resolved: dict[str, tuple[str, str, str] | None] = field(default_factory=dict)
@@ -271,7 +271,7 @@ def classify_page(
     lines = walk.lines
     start = next((i for i, line in enumerate(lines) if line.headline), None)
     after = lines[start + 1:] if start is not None else lines
-    lead = _until_teasers(after)
+    lead = _until_teasers(after, lines[start].cell if start is not None else None)
     dated = _dated(lines, start, lead) or bool(_DATE_IN_URL.search(parts.path))
     main = [line for line in lead if not line.aside]  # sidebars and the footer are no body
     datelines = [_dateline(line.text) for line in main]  # (read once: asked twice below)
@@ -450,10 +450,12 @@ def _related_box_follows(main: list[_Line]) -> bool:
 
 
 def _feed_list(walk: _Walk) -> str | None:
-    """Named when the page links :data:`FEED_LINKS` feeds or more outside its sidebars (in
-    the headline's section when it has one: the site's "RSS" page, each section's feed in a
-    row): a page of the site itself, however much it explains what RSS is; None otherwise."""
-    return "a list of the site's feeds" if walk.feeds >= FEED_LINKS else None
+    """Named when the page links :data:`FEED_LINKS` different feeds or more in its headline's
+    section, outside its sidebars (the site's "RSS" page, each section's feed in a row): a page
+    of the site itself, however much it explains what RSS is; None otherwise. One feed linked
+    again and again (the tool bar's, the menu's, the footer's "RSS") is the site's chrome, on
+    its stories too."""
+    return "a list of the site's feeds" if len(walk.feeds) >= FEED_LINKS else None
 
 
 def _prose_outside_teasers(lines: list[_Line]) -> int:
@@ -565,19 +567,24 @@ def _headline(tree: lxml.html.HtmlElement, url: str = "") -> lxml.html.HtmlEleme
     names = [fold(" ".join(t.split())) for t in (og, title_el.text_content()
                                                  if title_el is not None else None) if t]
     h1s = [h for h in tree.iter("h1") if len(_text(h)) >= 3 and not _in_header(h)]
-    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
-        here = _own_addresses(tree, url)
-        h1s = [h for h in h1s if not _names_another_page(h, here)]
 
     def matches(el) -> bool:
         text = fold(_text(el))
         return len(text) >= 10 and any(text in name or name in text for name in names if name)
 
+    shown = len(h1s)
+    # an h1 that links to another page is a teaser's, unless the title names it (the site's
+    # name linking home: its post's heading is read below, :func:`_post_heading`)
+    if any(h.find(".//a") is not None or _inside_link(h) for h in h1s):  # (most h1: none)
+        here = _own_addresses(tree, url)
+        h1s = [h for h in h1s if matches(h) or not _names_another_page(h, here)]
     for h in h1s:
         if matches(h):
             post = _post_heading(tree, h, names, url)
             return h if post is None else post
-    if len(h1s) == 1:
+    # the only h1 is the headline, unless others were teasers' or a logo: a page that puts
+    # links in h1s heads its boxes with them too ("VIDEOS", "Related Stories")
+    if len(h1s) == 1 == shown:
         return h1s[0]
     if names:
         here = None  # the page's own addresses, read at the first linked heading
@@ -937,7 +944,12 @@ def _link(walk: _Walk, a, base: str) -> bool:
         walk.marked = True
         return True
     if kind == "feed":
-        walk.feeds += not walk.aside and (walk.in_section or walk.section is None)
+        # a page without a headline has no part of its own to place a list in: its feed links
+        # are its menus' and sidebars' (CleanEval: 5 stories, a blog's sidebar of category
+        # feeds, a newspaper's "RSS" in its tool bar, nav and footer)
+        if walk.headline is not None and not walk.aside \
+                and (walk.in_section or walk.section is None):
+            walk.feeds.add(target)
         return True
     if host != walk.host or kind == "file":
         return True
@@ -1039,20 +1051,23 @@ def embedded_document(base: str, src: str) -> str | None:
     return None
 
 
-def _until_teasers(lines: list[_Line]) -> list[_Line]:
+def _until_teasers(lines: list[_Line], headline_cell=None) -> list[_Line]:
     """The lines from the start of ``lines`` up to the first run of teaser headlines (two
     within a few lines: one "Xem thêm" link or an author link in the body is no run). A run
     that starts in a table row starts with the row: the cells before the link (a document's
     number, its date) are the first item's, not the page's; a paragraph is no item's cell (an
     old portal's layout row holds the story and the "Tin liên quan" box under it), nor is a
-    line above the link in the link's own cell (a layout row's main cell holds the headline,
-    the dateline and a one-sentence notice above its related box: they are the page's)."""
+    line above the link in the link's own cell when that is the headline's cell
+    (``headline_cell``: a layout row's main cell holds the headline, the dateline and a
+    one-sentence notice above its related box: they are the page's). In another cell (a
+    sidebar column of the layout row: dated updates, each over its link) they are the items'."""
     for i, line in enumerate(lines):
         if line.teasers and len(line.text) < 40:
             window = lines[i:i + TEASER_RUN_LINES]
             if sum(len(x.teasers) for x in window if len(x.text) < 40) >= 2:
+                pages_cell = line.cell is not None and line.cell is headline_cell
                 while i and line.row is not None and lines[i - 1].row is line.row \
-                        and lines[i - 1].cell is not line.cell \
+                        and not (pages_cell and lines[i - 1].cell is line.cell) \
                         and len(lines[i - 1].text) < PARAGRAPH_CHARS:
                     i -= 1
                 return lines[:i]

@@ -197,13 +197,16 @@ def _from_headline(lines: list[str], title: str | None) -> list[str]:
 def _after_headline(line: str, title: str | None) -> str:
     """``line`` without the headline it starts with and the dateline after it: trafilatura's
     baseline reads an <article> as one run of text, headline and dateline first, which are
-    never body."""
+    never body. Without a dateline after them the title's words may be the first sentence's
+    own (a post titled by its subject's name: "Sam Falconer as you can see …"): kept."""
     words = " ".join(line.split())
     size = len(title or "")
     if not (size and len(words) > size and words[size] == " "
             and _is_headline(words[:size], title)):
         return line
-    return _without_dateline(words[size + 1:])
+    rest = words[size + 1:]
+    after = _without_dateline(rest)
+    return line if after == rest else after
 
 
 def _without_dateline(line: str) -> str:
