@@ -1413,6 +1413,25 @@ def test_drupals_body_field_is_the_body_container_not_a_sapo() -> None:
     assert "no_body_container" not in result["flags"]
 
 
+def test_a_drupal_custom_blocks_body_field_is_not_the_story() -> None:
+    # Drupal's custom blocks (a promotion, a sign-up box, the footer's columns) have a body
+    # field as the story's node has; on a theme that names its story otherwise, the block's
+    # field was the body container (WCXB dev-0214, dev-4661, dev-4241 lost 0.05-0.06 F1)
+    promo = ("Đăng ký nhận bản tin mỗi sáng để không bỏ lỡ tin tức mới nhất của tỉnh.")
+    block = ('<div class="block block-block-content block-block-content9bb2b53c-bf24">'
+             '<div class="block__content"><div class="clearfix text-formatted field '
+             'field--name-body field--type-text-with-summary field--label-hidden field__item">'
+             f"<p>{promo}</p></div></div></div>")
+    story = "".join(f"<p>{line}</p>" for line in BODY)
+    result = extract_article(page(story, container="story-text").replace("</body>",
+                                                                         block + "</body>"), URL)
+    # the story is read as a page without a body box is (the block's field read as the
+    # container left "text_outside_container")
+    assert result["text"].startswith(BODY[0]) and all(line in result["text"] for line in BODY)
+    assert "no_body_container" in result["flags"]
+    assert "text_outside_container" not in result["flags"]
+
+
 def test_a_body_container_showing_only_photos_a_player_or_a_document_is_the_whole_story() -> None:
     # a scanned document shown as images, an embedded video, a PDF in a viewer: the body
     # container holds no text; the breadcrumb's last crumb or the tool bar is never the body

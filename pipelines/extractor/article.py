@@ -179,7 +179,7 @@ def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.H
     if chosen:
         return chosen[0]
     candidates = [el for el in tree.iter("div", "article", "section", "main")
-                  if _BODY_CLASS.search(el.get("class") or "")
+                  if (_BODY_CLASS.search(el.get("class") or "") and not _drupal_blocks(el))
                   or (el.get("itemprop") or "").lower() == "articlebody"]
     if not candidates:
         return None
@@ -191,6 +191,21 @@ def _find_container(tree: lxml.html.HtmlElement, css: str | None) -> lxml.html.H
              and not any(o is not el and el in o.iterancestors() for o in candidates
                          if sizes[o] >= 0.6 * largest)]
     return max(inner or candidates, key=lambda el: sizes[el])
+
+
+# Drupal's custom blocks (a promotion, a sign-up box, the footer's columns, a modal: block_content
+# entities, "block-block-content…", Drupal 7's "block-block") have a body field as the story's
+# node has: theirs is never the story's
+_DRUPAL_BODY = re.compile(r"(?:^|\s)field-{1,2}name-body(?:$|\s)")
+_DRUPAL_BLOCK = re.compile(r"(?:^|\s)block-block(?:-content[\w-]*)?(?:$|\s)")
+
+
+def _drupal_blocks(el: lxml.html.HtmlElement) -> bool:
+    """True when ``el`` is named a body container only as a Drupal body field, and is a custom
+    block's (:data:`_DRUPAL_BLOCK`), not the story node's."""
+    cls = el.get("class") or ""
+    return bool(_DRUPAL_BODY.search(cls)) and not _BODY_CLASS.search(_DRUPAL_BODY.sub(" ", cls)) \
+        and any(_DRUPAL_BLOCK.search(a.get("class") or "") for a in el.iterancestors())
 
 
 def _holds_most_paragraphs(tree: lxml.html.HtmlElement, container) -> bool:
