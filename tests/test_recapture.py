@@ -49,14 +49,21 @@ def site(path: str, changed: list[bool]):
             "mat-dong-ngay": lambda: story_page(slug, date="", byline=False)}[slug]()
 
 
-@pytest.mark.e2e
-def test_a_recrawl_stores_corrections_and_loses_nothing_the_page_stopped_showing(tmp_path):
-    db_path, changed = tmp_path / "archive.db", [False]
-    with serve_pages(lambda path: site(path, changed)) as (base, _):
+def crawl_before_and_after(site_page, db_path) -> None:
+    """Two ``--full`` crawls of ``site_page(path, changed)`` into ``db_path``: ``changed[0]``
+    False for the first, True for the second (the site has changed the article)."""
+    changed = [False]
+    with serve_pages(lambda path: site_page(path, changed)) as (base, _):
         crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
         run_tintuc(*crawl)
         changed[0] = True
         run_tintuc(*crawl)
+
+
+@pytest.mark.e2e
+def test_a_recrawl_stores_corrections_and_loses_nothing_the_page_stopped_showing(tmp_path):
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(site, db_path)
     rows = {r["url"].rsplit("/", 1)[1]: r for r in query(db_path, "SELECT * FROM articles")}
     assert set(rows) == {f"{s}.html" for s in STORIES}
     # a corrected date: the new one stored, the old one versioned
@@ -93,12 +100,8 @@ def test_reextract_after_a_recrawl_keeps_what_the_earlier_capture_gave(tmp_path)
     """The second crawl's capture shows no dateline and no sapo apart: the row keeps the first
     capture's, and names the second capture. ``tintuc reextract`` reads that capture again
     and finds neither: no judgement on them, they stay."""
-    db_path, changed = tmp_path / "archive.db", [False]
-    with serve_pages(lambda path: lost_dateline_site(path, changed)) as (base, _):
-        crawl = ("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
-        run_tintuc(*crawl)
-        changed[0] = True
-        run_tintuc(*crawl)
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(lost_dateline_site, db_path)
     (before,) = query(db_path, "SELECT * FROM articles")
     assert (before["published"], before["description"]) == ("2026-11-24T08:30:00+07:00", LEAD)
     run_tintuc("reextract", "--db", str(db_path), "--workers", "-1")
