@@ -42,7 +42,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-_WRAPPER = re.compile(rb'\s*<text id="([^"]*)">')
+# CleanEval's final and development pages carry more attributes than CleanPortalEval's
+# (``<text id="URL" title="…" encoding="iso-8859-1">``): the wrapper is whatever follows the id
+_WRAPPER = re.compile(rb'\s*<text id="([^"]*)"[^>]*>')
 _WRAPPER_END = re.compile(rb"</text>\s*$")
 _GOLD_URL = re.compile(r"^\s*URL:.*$", re.M)
 _GOLD_MARKER = re.compile(r"<[phl]>", re.I)

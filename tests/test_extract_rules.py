@@ -890,6 +890,32 @@ def test_a_layout_row_plain_reads_for_a_fragment_is_flagged() -> None:
     assert "plain_disagrees" in result["flags"]
 
 
+def test_a_layout_row_the_full_pass_reads_further_is_completed() -> None:
+    # a document of the 2000s laid out in a table (menu row, link column, content cell):
+    # trafilatura's fast pass reads the layout's rows, the content cell less its list; plain's
+    # full pass reads the cell with its list, more than doubling the body. A body of a few
+    # paragraphs stands against that (plain may have taken comments or a neighbour story),
+    # but a layout row is no story's own block: plain's reading completes it, and the row it
+    # holds is not given twice
+    guidelines = "<br><br>".join(
+        f"Guideline {i}: test takers have the right to be told in advance how a test will be "
+        "scored, who will see the result and how long it will be kept on file." for i in range(8))
+    rights = "".join(f"<li>Right {i}: to receive an explanation of the result in plain words, "
+                     "within a reasonable time, and to ask for a retest when the conditions "
+                     "were unfair to them.</li>" for i in range(30))
+    menu = " | ".join(f'<a href="/s{n}/">Section {n}</a>' for n in range(8))
+    html = f"""<html lang="en"><head><title>Rights of test takers</title></head><body>
+<table width="100%"><tr><td colspan="3">{menu}</td></tr>
+<tr><td width="20%"><a href="/a">Home</a><br><a href="/b">Science</a></td>
+<td>{guidelines}<ol>{rights}</ol></td><td width="20%"><a href="/c">Join us</a></td></tr>
+</table></body></html>"""
+    result = extract_article(html, "https://example.org/science/rights.html")
+    assert "Right 29: to receive an explanation" in result["text"]
+    assert result["text"].count("Guideline 7: test takers") == 1
+    assert "plain_disagrees" not in result["flags"]
+    assert {"recovered_text", "fallback_used"} & set(result["flags"])
+
+
 def river_path_page(neighbour: str = "") -> str:
     """An English report whose sections are a heading, one paragraph and a list, in a block no
     class names (trafilatura's own extraction falls back on the page's paragraphs and leaves

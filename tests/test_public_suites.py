@@ -110,6 +110,16 @@ def test_a_suite_kept_in_git_becomes_a_benchmark_folder(tmp_path):
     assert truth["news_01"]["url"] == "https://news.example/harbour"
     assert truth["news_01"]["articleBody"].split() == ["Harbour", "plan", *STORY.split()]
     assert gzip.decompress((out / "html" / "news_01.html.gz").read_bytes()).strip() == page
+    # CleanEval's own wrapper names the title and encoding too: taken off all the same
+    cleaneval = git_repo(tmp_path / "ce", {
+        "cleaneval-dev/input/8.html": b'<text id="https://blog.example/" title="A blog" '
+                                      b'encoding="iso-8859-1">\n' + page + b"\n</text>\n",
+        "cleaneval-dev/GoldStandard/8.txt": f"URL: https://blog.example/\n<p>{STORY}\n".encode()})
+    out = tmp_path / "suites" / "cleaneval"
+    assert snapshot_suites.build("cleaneval", cleaneval, out) == 1
+    assert json.loads((out / "ground-truth.json").read_text())["dev-8"]["url"] == \
+        "https://blog.example/"
+    assert gzip.decompress((out / "html" / "dev-8.html.gz").read_bytes()).strip() == page
     # goose3's layout: a JSON of expected values beside each page; a page without one is left
     goose = git_repo(tmp_path / "goose3", {
         "tests/data/content/test_harbour.html": page,

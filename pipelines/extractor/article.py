@@ -112,6 +112,7 @@ from pipelines.extractor.recovery import (
     _trafilatura_pass,
     _trafilatura_text,
     recover,
+    recover_layout_reading,
 )
 from pipelines.extractor.related import extract_related, story_block
 from pipelines.extractor.source import (
@@ -500,6 +501,11 @@ def extract_article(
             # (CleanEval: 5 pages, plain better on each; WCXB's articles: 1 of 968, plain worse;
             # L3S-GN1, dragnet: none). Fewer words recovered are not: plain better on 6 of 12
             recovery = "plain_disagrees" if recovery == "plain_disagrees" else None
+        elif recovery == "plain_disagrees" and not dumped and _reads_layout_table(lines):
+            # the body is the fast pass's cut of a layout table, not a story found in its own
+            # block: plain's reading of the same table completes or replaces it
+            lines, recovery = recover_layout_reading(_with_sapo(lines, sapo), plain, unwanted,
+                                                     shown, held)
         elif recovery == "plain_disagrees" and (block := _body_block(fetched(), lines)) is not None:
             # plain's further text is taken from the headings and lists of the block that
             # holds the body's own lines, between its first and last line (trafilatura's own
