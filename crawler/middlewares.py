@@ -17,7 +17,9 @@ which reaches the spider's errback and becomes a ``crawl_errors`` row.
   and redirects to a page the crawl has already asked for (Scrapy drops them silently: the
   dupe filter eats the loop and the known page, the offsite filter the other host).
 * :class:`StrictRobotsTxtMiddleware`: a robots.txt answering 5xx means "disallow everything"
-  (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page.
+  (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page; one answering
+  an HTML page (a login page, a "not found" page at 200) holds no rules and is recorded
+  (:class:`RobotsNoteMiddleware`).
 """
 
 from __future__ import annotations
@@ -451,6 +453,34 @@ class NetworkErrorsInOneLine(logging.Filter):
         return True
 
 
+# a line of robots.txt rules (RFC 9309 2.2, and the fields crawlers commonly read beside them)
+ROBOTS_RULE = re.compile(rb"^[ \t]*(?:user-agent|allow|disallow|sitemap|crawl-delay|host|"
+                         rb"request-rate|visit-time|clean-param)[ \t]*:", re.I | re.M)
+ROBOTS_COMMENT_OR_BLANK = re.compile(rb"^[ \t]*(?:#.*)?$", re.M)
+
+
+def not_a_robots_file(response: Response) -> str | None:
+    """What a 2xx robots.txt answer is when it is no robots file, said for the crawl error
+    (its status, Content-Type, first bytes and where it was redirected from); None for a
+    robots file, an empty one or one of comments only included. Judged by content, not by
+    Content-Type (servers send good rules as text/html): markup (a CMS's "not found" page
+    answered 200, a login page a redirect led to), or text without a single rule line."""
+    if not 200 <= response.status < 300:
+        return None  # 4xx: no file (allowed); 5xx: the host is disallowed (above)
+    body = response.body.removeprefix(b"\xef\xbb\xbf").strip()
+    markup = body[:1] == b"<"
+    if not body or (not markup and (ROBOTS_RULE.search(body)
+                                    or not ROBOTS_COMMENT_OR_BLANK.sub(b"", body).strip())):
+        return None
+    first = " ".join(body[:80].decode("utf-8", "replace").split())
+    asked = (response.request.meta.get("redirect_urls") or [None])[0] if response.request else None
+    where = f", redirected to {response.url}" if asked and asked != response.url else ""
+    ctype = content_type(response.headers) or "none"
+    what = "an HTML page" if markup else "text with no robots rule"
+    return (f"not a robots file: HTTP {response.status}{where}, Content-Type: {ctype}, "
+            f"{what} beginning {first!r}")
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """A robots.txt answering 5xx disallows the whole host (RFC 9309, 2.3.1.3).
 
@@ -477,7 +507,16 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self.crawler.stats.inc_value("robotstxt/server_error")
             logger.warning("%s answered %d: treating the host as disallowed (RFC 9309)",
                            response.url, response.status)  # fmt: skip
-        await self.crawler.signals.send_catch_log_async(signal=robots_fetched, response=response)
+        problem = not_a_robots_file(response)
+        await self.crawler.signals.send_catch_log_async(signal=robots_fetched, response=response,
+                                                        problem=problem)  # fmt: skip
+        if problem:
+            # what came back holds no rules: parsed as none (Scrapy's reading of an
+            # unavailable robots.txt, RFC 9309 2.3.1.3), not as whatever lines of a login or
+            # "not found" page look like a Disallow
+            self.crawler.stats.inc_value("robotstxt/not_a_robots_file")
+            logger.warning("%s is %s: crawling as without one", response.url, problem)
+            response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
 
     async def process_request(self, request: Request) -> None:
@@ -490,6 +529,44 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise IgnoreRequest(
                 f"robots.txt answered HTTP {status}: the site is treated as disallowed "
                 "(RFC 9309) until it answers")  # fmt: skip
+
+
+class RobotsNoteMiddleware:
+    """A robots.txt that is no robots file (:func:`not_a_robots_file`) is a crawl error row
+    saying what came back, written with the next page the spider reads: the crawl goes on
+    as without robots.txt, but an archivist sees that the site's rules were never read (a
+    login page or a "not found" page where they should be), not a silent "no rules". The
+    robots middleware, a downloader middleware, can yield no item; it says what it found
+    with :data:`robots_fetched`."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.waiting: list[FetchError] = []
+        crawler.signals.connect(self.robots_fetched, signal=robots_fetched)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def robots_fetched(self, response: Response, problem: str | None = None) -> None:
+        if problem:
+            asked = (response.request.meta.get("redirect_urls") or [response.url])[0]
+            self.waiting.append(FetchError(asked, f"robots.txt {problem}; crawled as a site "
+                                                  "without one", response.status))  # fmt: skip
+
+    def notes(self) -> list[FetchError]:
+        notes, self.waiting = self.waiting, []
+        return notes
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self.notes()
+        yield from result
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for note in self.notes():
+            yield note
+        async for item in result:
+            yield item
 
 
 # --- the spider's own errors ----------------------------------------------------------------

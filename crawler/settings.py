@@ -78,6 +78,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.SpiderErrorMiddleware": 950,
     # an HTTPS host's expired, self-signed or misnamed certificate: crawled, and recorded
     "crawler.middlewares.CertificateNoteMiddleware": 900,
+    # a robots.txt that is an HTML page (a login or "not found" page): crawled, and recorded
+    "crawler.middlewares.RobotsNoteMiddleware": 890,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "crawler.middlewares.RecordedUrlLengthMiddleware": 800,  # a link left is recorded
 }

@@ -1,0 +1,74 @@
+"""What a crawl asks a site for, and what it records of what came back (seventeenth session).
+
+* a robots.txt that is no robots file (a login page a redirect leads to, a CMS's "not found"
+  page answered 200) holds no rules: the site is crawled as one without robots.txt, and a
+  crawl error says what came back; rules served as ``text/html`` are still rules;
+* a pager's link to its first page (``?page=1`` shown as "1") is the listing itself, not
+  fetched a second time; where the pager's URLs count from 0 (``?page=1`` shown as "2",
+  Drupal) it is the second page, and fetched;
+* an ASP.NET site keeping its sessions in the URL (``/(S(…))/``) and redirecting every request
+  without one into a new session: the session a page came in is kept for the host's next
+  requests, so each article is one request, not a 302 and a request.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import crawl_site, query
+
+TITLES = {n: f"Tỉnh khởi công công trình giao thông trọng điểm số {n} ở huyện miền núi"
+          for n in range(1, 13)}  # fmt: skip
+
+
+def page(title: str, main: str) -> str:
+    return (f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>{title}</title>"
+            f"</head><body><nav><a href='/'>Trang chủ</a></nav><main>{main}</main>"
+            "<footer>Cổng thông tin điện tử tỉnh</footer></body></html>")  # fmt: skip
+
+
+def article(n: int) -> str:
+    title = TITLES[n]
+    return page(title, (
+        f"<article><h1>{title}</h1><p class='date'>12/11/2026 08:{n:02d}</p>"
+        f"<p>Sáng 12/11, {title.lower()} trong sự chờ đợi của người dân địa phương. Đây là "
+        "công việc được chuẩn bị suốt nhiều tháng qua với sự tham gia của các sở, ngành.</p>"
+        "<p>Theo lãnh đạo địa phương, kết quả bước đầu cho thấy cách làm mới phù hợp với điều "
+        f"kiện thực tế, góp phần nâng cao đời sống của bà con trong vùng số {n}.</p>"
+        "</article>"))  # fmt: skip
+
+
+def listing(numbers, pager: str = "", href: str = "/tin/bai-{n}.html") -> str:
+    return page("Tin tức", "<h1>Tin tức</h1><ul>" + "".join(
+        f"<li><h3><a href='{href.format(n=n)}'>{TITLES[n]}</a></h3></li>" for n in numbers)
+        + f"</ul>{pager}")  # fmt: skip
+
+
+ARTICLES = {f"/tin/bai-{n}.html": article(n) for n in range(1, 13)}
+LOGIN = page("Đăng nhập hệ thống", "<h1>Đăng nhập</h1><form method='post'><input name='u'>"
+             "<input type='password' name='p'><button>Đăng nhập</button></form>")
+
+
+# --- robots.txt ---------------------------------------------------------------------------
+@pytest.mark.e2e
+def test_a_robots_txt_that_leads_to_a_login_page_is_recorded_and_the_site_crawled(tmp_path):
+    site = {"/robots.txt": (302, {"Location": "/dang-nhap?ReturnUrl=%2frobots.txt"}, b""),
+            "/dang-nhap?ReturnUrl=%2frobots.txt": LOGIN,
+            "/": listing([1, 2, 3]), **ARTICLES}  # fmt: skip
+    crawl = crawl_site(site, tmp_path)
+    stored = {r["url"] for r in query(crawl.db_path, "SELECT url FROM articles")}
+    assert stored == {crawl.base + f"/tin/bai-{n}.html" for n in (1, 2, 3)}
+    (error,) = query(crawl.db_path, "SELECT url, error FROM crawl_errors")
+    assert error["url"] == crawl.base + "/robots.txt"
+    assert "not a robots file: HTTP 200, redirected to" in error["error"]
+    assert "Content-Type: text/html" in error["error"] and "Đăng nhập" in error["error"]
+
+
+@pytest.mark.e2e
+def test_robots_rules_served_as_html_are_still_obeyed_and_not_recorded(tmp_path):
+    rules = "User-agent: *\nDisallow: /rieng/\n"
+    site = {"/robots.txt": rules, "/": listing([1, 2]) + "<a href='/rieng/bai.html'>Riêng</a>",
+            "/rieng/bai.html": article(3), **ARTICLES}  # fmt: skip
+    crawl = crawl_site(site, tmp_path)
+    assert "/rieng/bai.html" not in crawl.paths
+    errors = {r["url"]: r["error"] for r in query(crawl.db_path, "SELECT * FROM crawl_errors")}
+    assert errors == {crawl.base + "/rieng/bai.html": "IgnoreRequest: Forbidden by robots.txt"}
