@@ -59,7 +59,7 @@ from service_identity.cryptography import (
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
-from crawler.urls import canonical_url, site_host
+from crawler.urls import ASPNET_SESSION_SEGMENT, canonical_url, site_host
 from pipelines.text import html_ends_unclosed
 
 logger = logging.getLogger(__name__)
@@ -431,6 +431,51 @@ class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
             self.refuse_loop_or_offsite(result, how)
             remember_left(request, response, result, how)
         return result
+
+
+# --- sessions in the URL --------------------------------------------------------------------
+ASPNET_SESSION = re.compile(ASPNET_SESSION_SEGMENT, re.I)
+
+
+class CookielessSessionMiddleware:
+    """An ASP.NET site that keeps its visitors' sessions in the URL (``cookieless`` session
+    state, or ``AutoDetect`` with a crawler that sends no cookies) answers every request
+    whose path lacks ``/(S(…))/`` with a 302 into a new session. Canonical URLs drop that
+    segment (a visitor's session, never a page: crawler/urls.py), so every page of such a
+    site cost two requests, and opened one more session on the server.
+
+    The segment a host's last page was served under is put back into the next requests to
+    that host, under the application path it came at (``/app/(S(…))/…``), so they go
+    straight. A session the server ends is replaced by the one its redirect hands out.
+    Only the requests' spelling changes: URLs stored and compared stay canonical. A
+    rewritten request goes back to the scheduler, as a redirect's does, not to the site."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.sessions: dict[str, tuple[str, str]] = {}  # netloc -> (application path, segment)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> Request | None:
+        parts = urlsplit(request.url)
+        kept = self.sessions.get(parts.netloc)
+        if kept is None or ASPNET_SESSION.search(parts.path):
+            return None
+        application, segment = kept
+        if not parts.path.startswith(application + "/"):
+            return None
+        self.crawler.stats.inc_value("tintuc/url_session_kept")
+        path = application + segment + parts.path[len(application):]
+        return request.replace(url=parts._replace(path=path).geturl(), dont_filter=True)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        parts = urlsplit(response.url)
+        session = ASPNET_SESSION.search(parts.path) if "(" in parts.path else None
+        if session:
+            self.sessions[parts.netloc] = (parts.path[: session.start()], session.group(0))
+        return response
 
 
 # --- robots.txt -----------------------------------------------------------------------------

@@ -72,6 +72,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RecordedMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.PortAwareOffsiteMiddleware": 50,
+    # an ASP.NET site's URL session kept per host: one request a page, not a 302 and a request
+    "crawler.middlewares.CookielessSessionMiddleware": 60,
 }
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error

@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
+import re
+from itertools import count
+
 import pytest
 from conftest import crawl_site, query
 
@@ -72,3 +75,37 @@ def test_robots_rules_served_as_html_are_still_obeyed_and_not_recorded(tmp_path)
     assert "/rieng/bai.html" not in crawl.paths
     errors = {r["url"]: r["error"] for r in query(crawl.db_path, "SELECT * FROM crawl_errors")}
     assert errors == {crawl.base + "/rieng/bai.html": "IgnoreRequest: Forbidden by robots.txt"}
+
+
+# --- ASP.NET sessions in the URL ------------------------------------------------------------
+SESSION = re.compile(r"^/\(S\(([a-z0-9]+)\)\)(/.*)$")
+
+
+def cookieless_site():
+    """Every path without a session segment redirected into a new session; the pages' links
+    relative, as an ASP.NET site's are."""
+    sessions = count(1)
+
+    def answer(path: str):
+        match = SESSION.match(path)
+        if match is None:
+            if path == "/robots.txt":
+                return None
+            return 302, {"Location": f"/(S(phien{next(sessions):04d}abcdefghij))" + path}, b""
+        inner = match.group(2)
+        if inner == "/":
+            return listing(range(1, 7), href="Trang/ChiTiet.aspx?nid={n}")
+        nid = re.fullmatch(r"/Trang/ChiTiet\.aspx\?nid=(\d+)", inner)
+        return article(int(nid.group(1))) if nid else None
+
+    return answer
+
+
+@pytest.mark.e2e
+def test_an_aspnet_session_in_the_url_is_kept_so_each_article_is_one_request(tmp_path):
+    crawl = crawl_site(cookieless_site(), tmp_path)
+    stored = {r["url"] for r in query(crawl.db_path, "SELECT url FROM articles")}
+    assert stored == {crawl.base + f"/Trang/ChiTiet.aspx?nid={n}" for n in range(1, 7)}
+    asked = [p for p in crawl.paths if "ChiTiet" in p]
+    assert len(asked) == 6  # one request an article
+    assert all(SESSION.match(p) for p in asked)  # each in a session: no 302 first
