@@ -77,6 +77,51 @@ def test_robots_rules_served_as_html_are_still_obeyed_and_not_recorded(tmp_path)
     assert errors == {crawl.base + "/rieng/bai.html": "IgnoreRequest: Forbidden by robots.txt"}
 
 
+# --- a pager's first page -------------------------------------------------------------------
+def pager(path: str, current: int, first: int) -> str:
+    """Pages 1-3 of the listing at ``path``, ``current`` shown as text; the URLs count from
+    ``first`` (1: "2" is ?page=2; 0: "2" is ?page=1)."""
+    entries = [f"<span>{n}</span>" if n == current else
+               f"<a href='{path}?page={n - 1 + first}'>{n}</a>" for n in (1, 2, 3)]
+    return f"<div class='pager'>{' '.join(entries)}</div>"
+
+
+def paged_site(path: str):
+    listing_path, _, number = path.partition("?page=")
+    counted_from = {"/tin-tuc": 1, "/thong-bao": 0}.get(listing_path)
+    if counted_from is None:
+        return {"/": page("Trang chủ", "<a href='/tin-tuc'>Tin tức</a> "
+                                       "<a href='/thong-bao'>Thông báo</a>")}.get(
+            path, ARTICLES.get(path))  # fmt: skip
+    shown = int(number) - counted_from + 1 if number else 1
+    if not 1 <= shown <= 3:
+        return None
+    first = (1, 4, 7) if counted_from else (10, 11, 12)
+    numbers = range(first[shown - 1], first[shown - 1] + (3 if counted_from else 1))
+    return listing(numbers, pager(listing_path, shown, counted_from))
+
+
+@pytest.fixture(scope="module")
+def paged_crawl(tmp_path_factory):
+    return crawl_site(paged_site, tmp_path_factory.mktemp("paged"))
+
+
+@pytest.mark.e2e
+def test_a_pagers_link_to_its_first_page_is_the_listing_and_not_fetched_again(paged_crawl):
+    assert "/tin-tuc?page=1" not in paged_crawl.paths  # shown as "1": the listing itself
+    assert paged_crawl.paths.count("/tin-tuc") == 1
+    assert {"/tin-tuc?page=2", "/tin-tuc?page=3"} <= set(paged_crawl.paths)
+    stored = {r["url"] for r in query(paged_crawl.db_path, "SELECT url FROM articles")}
+    assert {paged_crawl.base + f"/tin/bai-{n}.html" for n in range(1, 10)} <= stored
+
+
+@pytest.mark.e2e
+def test_page_1_of_a_pager_counting_from_0_is_the_second_page_and_fetched(paged_crawl):
+    assert {"/thong-bao?page=1", "/thong-bao?page=2"} <= set(paged_crawl.paths)
+    stored = {r["url"] for r in query(paged_crawl.db_path, "SELECT url FROM articles")}
+    assert paged_crawl.base + "/tin/bai-11.html" in stored  # listed on ?page=1 only
+
+
 # --- ASP.NET sessions in the URL ------------------------------------------------------------
 SESSION = re.compile(r"^/\(S\(([a-z0-9]+)\)\)(/.*)$")
 
