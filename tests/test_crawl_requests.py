@@ -154,3 +154,71 @@ def test_an_aspnet_session_in_the_url_is_kept_so_each_article_is_one_request(tmp
     asked = [p for p in crawl.paths if "ChiTiet" in p]
     assert len(asked) == 6  # one request an article
     assert all(SESSION.match(p) for p in asked)  # each in a session: no 302 first
+
+
+# --- the rules, without a crawl ----------------------------------------------------------
+def robots_answer(body: bytes, ctype: str = "text/plain", status: int = 200):
+    from scrapy.http import Request, Response
+
+    request = Request("http://tinh.gov.vn/robots.txt")
+    return Response(request.url, status=status, body=body, request=request,
+                    headers={"Content-Type": ctype})  # fmt: skip
+
+
+@pytest.mark.parametrize("body, ctype", [
+    (b"User-agent: *\nDisallow: /admin/\n", "text/plain"),
+    (b"\xef\xbb\xbfuser-agent: *\r\ndisallow:\r\n", "text/html"),  # a BOM, CRLF, as HTML
+    (b"# no rules yet\n\n", "text/plain"),
+    (b"", "text/html"),
+    (b"Sitemap: http://tinh.gov.vn/sitemap.xml", "application/octet-stream"),
+])  # fmt: skip
+def test_robots_files_of_any_content_type_are_robots_files(body, ctype):
+    from crawler.middlewares import not_a_robots_file
+
+    assert not_a_robots_file(robots_answer(body, ctype)) is None
+
+
+def test_pages_and_text_without_a_rule_are_no_robots_file():
+    from crawler.middlewares import not_a_robots_file
+
+    login = not_a_robots_file(robots_answer(b"\n <!DOCTYPE html><html><title>Login", "text/html"))
+    assert login.startswith("not a robots file: HTTP 200, Content-Type: text/html, an HTML page")
+    # a page holding a rule's words is still a page
+    assert not_a_robots_file(robots_answer(b"<html><pre>Disallow: /</pre></html>"))
+    assert "text with no robots rule" in not_a_robots_file(robots_answer(b"File not found."))
+    # 4xx and 5xx are Scrapy's and StrictRobotsTxtMiddleware's to read
+    assert not_a_robots_file(robots_answer(b"<html>Not found</html>", status=404)) is None
+
+
+def test_a_pagers_entries_say_what_number_its_first_page_has():
+    from crawler.discovery import find_pager
+
+    def first(links: str, url: str = "http://x.vn/tin-tuc") -> int | None:
+        return find_pager(f"<div class='pager'>{links}</div>".encode(), url, []).first
+
+    assert first("<span>1</span> <a href='?page=2'>2</a> <a href='?page=3'>3</a>") == 1
+    assert first("<span>1</span> <a href='?page=1'>2</a> <a href='?page=2'>3</a>") == 0
+    assert first("<a href='/tin-tuc/page/1/'>1</a> <span>2</span> <a href='/tin-tuc/page/3/'>3</a>",
+                 "http://x.vn/tin-tuc/page/2/") == 1  # fmt: skip
+    # entries that disagree, or lead to another listing, do not say
+    assert first("<span>1</span> <a href='?page=2'>2</a> <a href='?page=2'>3</a>") is None
+    assert first("<span>1</span> <a href='/khac?page=2'>2</a> <a href='/khac?page=3'>3</a>") is None
+
+
+def test_a_session_in_the_url_is_put_back_under_its_application_path():
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import CookielessSessionMiddleware
+
+    sessions = CookielessSessionMiddleware(get_crawler())
+    first = Request("http://tinh.gov.vn/Portal/Trang/a.aspx?nid=1")
+    assert sessions.process_request(first) is None  # no session met yet
+    sessions.process_response(first, Response(
+        "http://tinh.gov.vn/Portal/(S(abc123xyz))/Trang/a.aspx?nid=1", request=first))
+    again = sessions.process_request(Request("http://tinh.gov.vn/Portal/Trang/b.aspx?nid=2"))
+    assert again.url == "http://tinh.gov.vn/Portal/(S(abc123xyz))/Trang/b.aspx?nid=2"
+    # outside the application, at another host, or in a session already: as it was
+    assert sessions.process_request(Request("http://tinh.gov.vn/robots.txt")) is None
+    assert sessions.process_request(Request("http://m.tinh.gov.vn/Portal/Trang/c.aspx")) is None
+    assert sessions.process_request(Request(again.url)) is None
