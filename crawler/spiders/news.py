@@ -729,15 +729,16 @@ class NewsSpider(scrapy.Spider):
         met (page 3 reached from a sitemap) keeps the pager's URL."""
         url = canonical_url(response.url)
         listing, own = discovery.strip_page_number(url)
-        if own is None and not response.meta.get("postback_page"):
+        numbered = [(link, *discovery.strip_page_number(link))
+                    for link in map(canonical_url, pager.links)]  # fmt: skip
+        # a paged listing's first page only (one entry per listing, not per page crawled)
+        if own is None and not response.meta.get("postback_page") and any(
+                other == listing and number is not None for _, other, number in numbered):
             self.first_pages.setdefault(listing, url)
         if pager.first is None:
             return {}
-        found = {}
-        for link in map(canonical_url, pager.links):
-            other, number = discovery.strip_page_number(link)
-            if number == pager.first and other in self.first_pages:
-                found[link] = self.first_pages[other]
+        found = {link: self.first_pages[other] for link, other, number in numbered
+                 if number == pager.first and other in self.first_pages}  # fmt: skip
         self.crawler.stats.inc_value("tintuc/pager_first_pages", len(found))
         return found
 
