@@ -437,6 +437,10 @@ class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
 ASPNET_SESSION = re.compile(ASPNET_SESSION_SEGMENT, re.I)
 
 
+# request.meta: the URL as the crawl spelt it, when CookielessSessionMiddleware put a session in
+SESSION_ADDED = "tintuc_session_added"
+
+
 class CookielessSessionMiddleware:
     """An ASP.NET site that keeps its visitors' sessions in the URL (``cookieless`` session
     state, or ``AutoDetect`` with a crawler that sends no cookies) answers every request
@@ -446,31 +450,52 @@ class CookielessSessionMiddleware:
 
     The segment a host's last page was served under is put back into the next requests to
     that host, under the application path it came at (``/app/(S(…))/…``), so they go
-    straight. A session the server ends is replaced by the one its redirect hands out.
-    Only the requests' spelling changes: URLs stored and compared stay canonical. A
-    rewritten request goes back to the scheduler, as a redirect's does, not to the site."""
+    straight. A session the server ends is replaced by the one its redirect hands out. A
+    page that fails in the session (a folder of the host another server answers, behind the
+    same name) is asked for again as it was spelt, and that folder is left as it is from then
+    on: nothing is lost to the rule. Only the requests' spelling changes: URLs stored and
+    compared stay canonical. A rewritten request goes back to the scheduler, as a
+    redirect's does, not to the site."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.sessions: dict[str, tuple[str, str]] = {}  # netloc -> (application path, segment)
+        self.outside: set[tuple[str, str]] = set()  # (netloc, folder) failing in the session
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    @staticmethod
+    def folder(path: str, application: str) -> str:
+        """The first segment of ``path`` under ``application`` (``Trang`` of ``/Trang/a.aspx``)."""
+        return path[len(application):].lstrip("/").split("/", 1)[0]
+
     def process_request(self, request: Request) -> Request | None:
         parts = urlsplit(request.url)
         kept = self.sessions.get(parts.netloc)
-        if kept is None or ASPNET_SESSION.search(parts.path):
+        if kept is None or SESSION_ADDED in request.meta or ASPNET_SESSION.search(parts.path):
             return None
         application, segment = kept
-        if not parts.path.startswith(application + "/"):
+        if (not parts.path.startswith(application + "/")
+                or (parts.netloc, self.folder(parts.path, application)) in self.outside):
             return None
         self.crawler.stats.inc_value("tintuc/url_session_kept")
         path = application + segment + parts.path[len(application):]
-        return request.replace(url=parts._replace(path=path).geturl(), dont_filter=True)
+        in_session = request.replace(url=parts._replace(path=path).geturl(), dont_filter=True)
+        in_session.meta[SESSION_ADDED] = request.url
+        return in_session
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response | Request:
+        spelt = request.meta.get(SESSION_ADDED)
+        if spelt and response.status >= 400:
+            application, _ = self.sessions.get(urlsplit(spelt).netloc, ("", ""))
+            parts = urlsplit(spelt)
+            self.outside.add((parts.netloc, self.folder(parts.path, application)))
+            self.crawler.stats.inc_value("tintuc/url_session_refused")
+            again = request.replace(url=spelt, dont_filter=True)
+            again.meta[SESSION_ADDED] = None  # as spelt, once: never put in a session again
+            return again
         parts = urlsplit(response.url)
         session = ASPNET_SESSION.search(parts.path) if "(" in parts.path else None
         if session:

@@ -128,18 +128,22 @@ SESSION = re.compile(r"^/\(S\(([a-z0-9]+)\)\)(/.*)$")
 
 def cookieless_site():
     """Every path without a session segment redirected into a new session; the pages' links
-    relative, as an ASP.NET site's are."""
+    relative, as an ASP.NET site's are. ``/tin/`` is another server's under the same name:
+    its pages answer without a session, and 404 in one."""
     sessions = count(1)
 
     def answer(path: str):
         match = SESSION.match(path)
+        if path.startswith("/tin/"):
+            return ARTICLES.get(path)
         if match is None:
             if path == "/robots.txt":
                 return None
             return 302, {"Location": f"/(S(phien{next(sessions):04d}abcdefghij))" + path}, b""
         inner = match.group(2)
         if inner == "/":
-            return listing(range(1, 7), href="Trang/ChiTiet.aspx?nid={n}")
+            return listing(range(1, 7), href="Trang/ChiTiet.aspx?nid={n}") + (
+                f"<h3><a href='/tin/bai-7.html'>{TITLES[7]}</a></h3>")
         nid = re.fullmatch(r"/Trang/ChiTiet\.aspx\?nid=(\d+)", inner)
         return article(int(nid.group(1))) if nid else None
 
@@ -150,7 +154,8 @@ def cookieless_site():
 def test_an_aspnet_session_in_the_url_is_kept_so_each_article_is_one_request(tmp_path):
     crawl = crawl_site(cookieless_site(), tmp_path)
     stored = {r["url"] for r in query(crawl.db_path, "SELECT url FROM articles")}
-    assert stored == {crawl.base + f"/Trang/ChiTiet.aspx?nid={n}" for n in range(1, 7)}
+    assert stored == {crawl.base + f"/Trang/ChiTiet.aspx?nid={n}" for n in range(1, 7)} | {
+        crawl.base + "/tin/bai-7.html"}  # refused in the session, asked again as spelt
     asked = [p for p in crawl.paths if "ChiTiet" in p]
     assert len(asked) == 6  # one request an article
     assert all(SESSION.match(p) for p in asked)  # each in a session: no 302 first
@@ -222,3 +227,22 @@ def test_a_session_in_the_url_is_put_back_under_its_application_path():
     assert sessions.process_request(Request("http://tinh.gov.vn/robots.txt")) is None
     assert sessions.process_request(Request("http://m.tinh.gov.vn/Portal/Trang/c.aspx")) is None
     assert sessions.process_request(Request(again.url)) is None
+
+
+def test_a_page_failing_in_the_session_is_asked_again_as_spelt_and_its_folder_left_alone():
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import CookielessSessionMiddleware
+
+    sessions = CookielessSessionMiddleware(get_crawler())
+    home = Request("http://tinh.gov.vn/")
+    sessions.process_response(home, Response("http://tinh.gov.vn/(S(abc123xyz))/", request=home))
+    spelt = "http://tinh.gov.vn/tin/bai-2.html"
+    in_session = sessions.process_request(Request(spelt))
+    assert in_session.url == "http://tinh.gov.vn/(S(abc123xyz))/tin/bai-2.html"
+    again = sessions.process_response(in_session, Response(in_session.url, status=404,
+                                                           request=in_session))  # fmt: skip
+    assert again.url == spelt and sessions.process_request(again) is None
+    assert sessions.process_request(Request("http://tinh.gov.vn/tin/bai-3.html")) is None
+    assert sessions.process_request(Request("http://tinh.gov.vn/Trang/a.aspx")) is not None
