@@ -216,6 +216,10 @@ class Pager:
 
     links: list[str]
     postbacks: list[Postback]
+    # the number the pager's URLs give the listing's first page: 1 where its links to pages
+    # "2", "3" are ?page=2, ?page=3; 0 where they are ?page=1, ?page=2 (Drupal). None when
+    # the pager does not say (no numbered link to this listing, or links that disagree)
+    first: int | None = None
 
 
 @dataclass(frozen=True)
@@ -398,19 +402,39 @@ def find_pager(body: bytes, url: str, links: list[str]) -> Pager:
                 postbacks.append(Postback(postback.group(1), postback.group(2), None, True))
             elif followable(anchor.href):
                 gets.append(urljoin(url, anchor.href))
+    labelled: list[tuple[str, int]] = []  # (URL, the page number its pager entry shows)
     for anchor, page in numbered_runs(body, numbered):
         postback = POSTBACK.search(anchor.href)
         if postback:
             postbacks.append(Postback(postback.group(1), postback.group(2), page))
         elif followable(anchor.href):
             gets.append(urljoin(url, anchor.href))
+            labelled.append((gets[-1], page))
         elif scripted := scripted_page_link(body, anchor, page):
             gets.append(urljoin(url, scripted))
+            labelled.append((gets[-1], page))
     gets += same_listing_pages(url, links) + sharepoint_pages(body, url) + asked_pages(body, url)
     postbacks += submit_pager(body)
     if postbacks and b"__VIEWSTATE" not in body:
         postbacks = []  # no ASP.NET form to post back: nothing to follow
-    return Pager(list(dict.fromkeys(gets)), list(dict.fromkeys(postbacks)))
+    return Pager(list(dict.fromkeys(gets)), list(dict.fromkeys(postbacks)),
+                 first_page_number(url, labelled))
+
+
+def first_page_number(url: str, labelled: list[tuple[str, int]]) -> int | None:
+    """The number the URLs of the pager of the listing at ``url`` give its first page, read
+    from the pager's own entries: each numbered link to this listing shows the page number
+    a reader counts (1 for the first page) beside the number its URL carries. 1 when they
+    agree (``?page=2`` shown as "2"), 0 when the URL counts from 0 (Drupal's ``?page=1``
+    shown as "2"); None when no entry says, or entries disagree (then ``?page=1`` may be the
+    second page, and is fetched)."""
+    listing = strip_page_number(url)[0]
+    offsets = set()
+    for link, shown in labelled:
+        other, number = strip_page_number(link)
+        if number is not None and other == listing:
+            offsets.add(shown - number)
+    return 1 - offsets.pop() if len(offsets) == 1 and offsets <= {0, 1} else None
 
 
 def submit_pager(body: bytes) -> list[Postback]:

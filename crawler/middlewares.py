@@ -17,7 +17,9 @@ which reaches the spider's errback and becomes a ``crawl_errors`` row.
   and redirects to a page the crawl has already asked for (Scrapy drops them silently: the
   dupe filter eats the loop and the known page, the offsite filter the other host).
 * :class:`StrictRobotsTxtMiddleware`: a robots.txt answering 5xx means "disallow everything"
-  (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page.
+  (RFC 9309, 2.3.1.3), not "allow everything" as Scrapy reads the error page; one answering
+  an HTML page (a login page, a "not found" page at 200) holds no rules and is recorded
+  (:class:`RobotsNoteMiddleware`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from service_identity.cryptography import (
 from crawler.checks import setting
 from crawler.items import CAPTURE_META, FetchError
 from crawler.sites import host_allowed
-from crawler.urls import canonical_url, site_host
+from crawler.urls import ASPNET_SESSION_SEGMENT, canonical_url, site_host
 from pipelines.text import html_ends_unclosed
 
 logger = logging.getLogger(__name__)
@@ -431,6 +433,76 @@ class RecordedMetaRefreshMiddleware(RefusesLoops, MetaRefreshMiddleware):
         return result
 
 
+# --- sessions in the URL --------------------------------------------------------------------
+ASPNET_SESSION = re.compile(ASPNET_SESSION_SEGMENT, re.I)
+
+
+# request.meta: the URL as the crawl spelt it, when CookielessSessionMiddleware put a session in
+SESSION_ADDED = "tintuc_session_added"
+
+
+class CookielessSessionMiddleware:
+    """An ASP.NET site that keeps its visitors' sessions in the URL (``cookieless`` session
+    state, or ``AutoDetect`` with a crawler that sends no cookies) answers every request
+    whose path lacks ``/(S(…))/`` with a 302 into a new session. Canonical URLs drop that
+    segment (a visitor's session, never a page: crawler/urls.py), so every page of such a
+    site cost two requests, and opened one more session on the server.
+
+    The segment a host's last page was served under is put back into the next requests to
+    that host, under the application path it came at (``/app/(S(…))/…``), so they go
+    straight. A session the server ends is replaced by the one its redirect hands out. A
+    page that fails in the session (a folder of the host another server answers, behind the
+    same name) is asked for again as it was spelt, and that folder is left as it is from then
+    on: nothing is lost to the rule. Only the requests' spelling changes: URLs stored and
+    compared stay canonical. A rewritten request goes back to the scheduler, as a
+    redirect's does, not to the site."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.sessions: dict[str, tuple[str, str]] = {}  # netloc -> (application path, segment)
+        self.outside: set[tuple[str, str]] = set()  # (netloc, folder) failing in the session
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @staticmethod
+    def folder(path: str, application: str) -> str:
+        """The first segment of ``path`` under ``application`` (``Trang`` of ``/Trang/a.aspx``)."""
+        return path[len(application):].lstrip("/").split("/", 1)[0]
+
+    def process_request(self, request: Request) -> Request | None:
+        parts = urlsplit(request.url)
+        kept = self.sessions.get(parts.netloc)
+        if kept is None or SESSION_ADDED in request.meta or ASPNET_SESSION.search(parts.path):
+            return None
+        application, segment = kept
+        if (not parts.path.startswith(application + "/")
+                or (parts.netloc, self.folder(parts.path, application)) in self.outside):
+            return None
+        self.crawler.stats.inc_value("tintuc/url_session_kept")
+        path = application + segment + parts.path[len(application):]
+        in_session = request.replace(url=parts._replace(path=path).geturl(), dont_filter=True)
+        in_session.meta[SESSION_ADDED] = request.url
+        return in_session
+
+    def process_response(self, request: Request, response: Response) -> Response | Request:
+        spelt = request.meta.get(SESSION_ADDED)
+        if spelt and response.status >= 400:
+            application, _ = self.sessions.get(urlsplit(spelt).netloc, ("", ""))
+            parts = urlsplit(spelt)
+            self.outside.add((parts.netloc, self.folder(parts.path, application)))
+            self.crawler.stats.inc_value("tintuc/url_session_refused")
+            again = request.replace(url=spelt, dont_filter=True)
+            again.meta[SESSION_ADDED] = None  # as spelt, once: never put in a session again
+            return again
+        parts = urlsplit(response.url)
+        session = ASPNET_SESSION.search(parts.path) if "(" in parts.path else None
+        if session:
+            self.sessions[parts.netloc] = (parts.path[: session.start()], session.group(0))
+        return response
+
+
 # --- robots.txt -----------------------------------------------------------------------------
 # sent with the robots.txt ``response`` the middleware fetched: the spider reads its Sitemap:
 # lines from it instead of fetching the file a second time
@@ -449,6 +521,34 @@ class NetworkErrorsInOneLine(logging.Filter):
         if record.exc_info and isinstance(record.exc_info[1], self.NETWORK):
             record.exc_info = None
         return True
+
+
+# a line of robots.txt rules (RFC 9309 2.2, and the fields crawlers commonly read beside them)
+ROBOTS_RULE = re.compile(rb"^[ \t]*(?:user-agent|allow|disallow|sitemap|crawl-delay|host|"
+                         rb"request-rate|visit-time|clean-param)[ \t]*:", re.I | re.M)
+ROBOTS_COMMENT_OR_BLANK = re.compile(rb"^[ \t]*(?:#.*)?$", re.M)
+
+
+def not_a_robots_file(response: Response) -> str | None:
+    """What a 2xx robots.txt answer is when it is no robots file, said for the crawl error
+    (its status, Content-Type, first bytes and where it was redirected from); None for a
+    robots file, an empty one or one of comments only included. Judged by content, not by
+    Content-Type (servers send good rules as text/html): markup (a CMS's "not found" page
+    answered 200, a login page a redirect led to), or text without a single rule line."""
+    if not 200 <= response.status < 300:
+        return None  # 4xx: no file (allowed); 5xx: the host is disallowed (above)
+    body = response.body.removeprefix(b"\xef\xbb\xbf").strip()
+    markup = body[:1] == b"<"
+    if not body or (not markup and (ROBOTS_RULE.search(body)
+                                    or not ROBOTS_COMMENT_OR_BLANK.sub(b"", body).strip())):
+        return None
+    first = " ".join(body[:80].decode("utf-8", "replace").split())
+    asked = (response.request.meta.get("redirect_urls") or [None])[0] if response.request else None
+    where = f", redirected to {response.url}" if asked and asked != response.url else ""
+    ctype = content_type(response.headers) or "none"
+    what = "an HTML page" if markup else "text with no robots rule"
+    return (f"not a robots file: HTTP {response.status}{where}, Content-Type: {ctype}, "
+            f"{what} beginning {first!r}")
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -477,7 +577,16 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self.crawler.stats.inc_value("robotstxt/server_error")
             logger.warning("%s answered %d: treating the host as disallowed (RFC 9309)",
                            response.url, response.status)  # fmt: skip
-        await self.crawler.signals.send_catch_log_async(signal=robots_fetched, response=response)
+        problem = not_a_robots_file(response)
+        await self.crawler.signals.send_catch_log_async(signal=robots_fetched, response=response,
+                                                        problem=problem)  # fmt: skip
+        if problem:
+            # what came back holds no rules: parsed as none (Scrapy's reading of an
+            # unavailable robots.txt, RFC 9309 2.3.1.3), not as whatever lines of a login or
+            # "not found" page look like a Disallow
+            self.crawler.stats.inc_value("robotstxt/not_a_robots_file")
+            logger.warning("%s is %s: crawling as without one", response.url, problem)
+            response = response.replace(body=b"")
         await super()._parse_robots(response, netloc, request)
 
     async def process_request(self, request: Request) -> None:
@@ -490,6 +599,44 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise IgnoreRequest(
                 f"robots.txt answered HTTP {status}: the site is treated as disallowed "
                 "(RFC 9309) until it answers")  # fmt: skip
+
+
+class RobotsNoteMiddleware:
+    """A robots.txt that is no robots file (:func:`not_a_robots_file`) is a crawl error row
+    saying what came back, written with the next page the spider reads: the crawl goes on
+    as without robots.txt, but an archivist sees that the site's rules were never read (a
+    login page or a "not found" page where they should be), not a silent "no rules". The
+    robots middleware, a downloader middleware, can yield no item; it says what it found
+    with :data:`robots_fetched`."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.waiting: list[FetchError] = []
+        crawler.signals.connect(self.robots_fetched, signal=robots_fetched)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def robots_fetched(self, response: Response, problem: str | None = None) -> None:
+        if problem:
+            asked = (response.request.meta.get("redirect_urls") or [response.url])[0]
+            self.waiting.append(FetchError(asked, f"robots.txt {problem}; crawled as a site "
+                                                  "without one", response.status))  # fmt: skip
+
+    def notes(self) -> list[FetchError]:
+        notes, self.waiting = self.waiting, []
+        return notes
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self.notes()
+        yield from result
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for note in self.notes():
+            yield note
+        async for item in result:
+            yield item
 
 
 # --- the spider's own errors ----------------------------------------------------------------

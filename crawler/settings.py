@@ -72,12 +72,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RecordedMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.PortAwareOffsiteMiddleware": 50,
+    # an ASP.NET site's URL session kept per host: one request a page, not a 302 and a request
+    "crawler.middlewares.CookielessSessionMiddleware": 60,
 }
 SPIDER_MIDDLEWARES = {
     # next to the spider: its callbacks' errors become the page's crawl error
     "crawler.middlewares.SpiderErrorMiddleware": 950,
     # an HTTPS host's expired, self-signed or misnamed certificate: crawled, and recorded
     "crawler.middlewares.CertificateNoteMiddleware": 900,
+    # a robots.txt that is an HTML page (a login or "not found" page): crawled, and recorded
+    "crawler.middlewares.RobotsNoteMiddleware": 890,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "crawler.middlewares.RecordedUrlLengthMiddleware": 800,  # a link left is recorded
 }

@@ -51,7 +51,9 @@ SESSION_PARAMS = frozenset({"jsessionid", "phpsessid", "sessionid", "session_id"
                             "p_auth"})
 SESSION_TOKEN_PARAMS = frozenset({"sid", "sess", "ssid"})
 SESSION_TOKEN = re.compile(r"^(?=[^\d]*\d)(?=\d*[^\d])[0-9a-z_-]{16,}$", re.I)
-_SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|/\((?:[A-Z]\([^()/]*\))+\)(?=/)", re.I)
+# ASP.NET's cookieless segment: ``/(S(lit3py55…))/``, with ``A(…)`` and ``F(…)`` beside ``S(…)``
+ASPNET_SESSION_SEGMENT = r"/\((?:[A-Z]\([^()/]*\))+\)(?=/)"
+_SESSION_IN_PATH = re.compile(r";jsessionid=[^/;]*|" + ASPNET_SESSION_SEGMENT, re.I)
 # the value a page has without the parameter: Joomla's default layout, the first page of a
 # pager counting from 0 (Drupal 8's pager links ``/tin-tuc?page=0`` beside the menu's
 # ``/tin-tuc``), and Vietnamese chosen in a language switch (DNN's ``?language=vi-VN`` on every

@@ -5,7 +5,8 @@ tìm thấy trang" or "Bài viết không tồn tại": a headline and one short
 one-sentence notice. Stored, it was an article called "Không tìm thấy trang"; on a recrawl it
 replaced the article that used to be there. It is now judged "other" with its reason, and a
 stored article at its URL is marked removed, its text kept, as after a 404. So is one whose
-URL now redirects to the article's new slug (stored again there).
+URL now redirects to the article's new slug (stored again there). One whose page comes back
+with the stored text's beginning above a login wall is back on the site: no longer removed.
 """
 
 from __future__ import annotations
@@ -169,6 +170,36 @@ def test_a_stored_article_that_now_redirects_to_a_new_url_is_kept_and_marked(tmp
     assert rows[base + ARTICLE_PATH]["removed_reason"] == f"redirected to {base + NEW_PATH}"
     assert rows[base + NEW_PATH]["removed"] is None
     assert rows[base + ARTICLE_PATH]["text"] == rows[base + NEW_PATH]["text"]
+
+
+WALL = ("<div class='paywall'><p>Bạn cần đăng nhập để đọc tiếp bài viết.</p><form method='post'>"
+        "<input name='u'><input type='password' name='p'><button>Đăng nhập</button></form></div>")
+LONG_ARTICLE = portal_page(
+    "Sở Nội vụ tổ chức hội nghị tổng kết năm 2025", "<h1>Sở Nội vụ tổ chức hội nghị tổng kết "
+    "năm 2025</h1><p>24/12/2025 09:30</p>" + "".join(
+        f"<p>Đoạn {n}: sáng 24/12, Sở Nội vụ tổ chức hội nghị tổng kết công tác năm 2025 và "
+        f"triển khai nhiệm vụ năm 2026 với các phòng, ban trực thuộc số {n}.</p>"
+        for n in range(1, 7)))  # fmt: skip
+
+
+@pytest.mark.e2e
+def test_a_removed_article_back_above_a_login_wall_is_no_longer_removed(tmp_path):
+    """404, then a bare login page at 200 (no article shown: still removed), then the
+    article's headline and first paragraph above a login wall (the article is back on the
+    site: the mark cleared, the whole stored text kept)."""
+    walled = LONG_ARTICLE.split("<p>Đoạn 2")[0] + "</div>" + WALL + "</body></html>"
+    login = portal_page("Đăng nhập", "<h1>Đăng nhập</h1>" + WALL)
+    turns = [LONG_ARTICLE, None, login, walled]
+    db_path, turn = tmp_path / "archive.db", [0]
+    marks = []
+    with serve_pages(lambda path: turns[turn[0]] if path == ARTICLE_PATH else portal(path, set())
+                     ) as (base, _):  # fmt: skip
+        for turn[0] in range(len(turns)):
+            run_tintuc("crawl", "--start-url", base + "/", "--db", str(db_path), "--full")
+            (row,) = query(db_path, "SELECT text, removed_reason FROM articles")
+            marks.append(row["removed_reason"])
+            assert "các phòng, ban trực thuộc số 6" in row["text"]
+    assert marks == [None, "HTTP 404", "HTTP 404", None]
 
 
 def test_reextract_marks_a_soft_404_an_older_version_stored_as_removed(tmp_path):

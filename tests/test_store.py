@@ -147,6 +147,28 @@ def test_a_capture_that_is_the_stored_texts_beginning_is_worse_a_cut_in_the_midd
     assert shorter_part_of(stored, "\n".join(paragraphs[:4])) is None
 
 
+def test_a_removed_article_back_as_its_beginning_above_a_login_wall_is_no_longer_removed(db):
+    """The article's page answering again with the stored text's beginning (a teaser above a
+    login wall, a page cut short) shows the article: back on the site, its removed mark
+    cleared, its whole stored text kept. A doubtful short page (an empty template) proves
+    nothing: the mark stays."""
+    from pipelines.archive.store import mark_removed
+
+    paragraphs = [f"Đoạn thứ {n} của bài viết kể về công trình cầu mới bắc qua sông ở xã ven "
+                  f"biển, nơi người dân chờ đợi đã nhiều năm nay." for n in range(1, 7)]
+    stored = {**ARTICLE, "text": "\n".join(paragraphs), "confidence": 0.9, "fetched": "2026-11-01"}
+    wall = paragraphs[0] + "\nĐăng nhập để xem toàn bộ nội dung bài viết."
+    empty = "Trang chủ Tin tức Liên hệ Đăng nhập"
+    save_article(db, stored)
+    for later, result, removed in ((empty, "kept", True), (wall, "kept", False)):
+        mark_removed(db, ARTICLE["url"], "HTTP 404")
+        assert save_article(db, {**stored, "text": later, "confidence": 0.3,
+                                 "fetched": "2026-12-01"}) == result  # fmt: skip
+        row = db.execute("SELECT text, removed, removed_reason FROM articles").fetchone()
+        assert row[0] == stored["text"]
+        assert (row[1] is not None, row[2]) == ((True, "HTTP 404") if removed else (False, None))
+
+
 def test_a_story_part_keeps_its_first_page_when_extracted_again(db):
     """The crawl names a story's first page (it knows it as a headline link); a re-extraction
     of the part, which does not, leaves the part's first page and number as they are."""

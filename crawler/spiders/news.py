@@ -163,6 +163,8 @@ class NewsSpider(scrapy.Spider):
         self.mirrors = Mirrors()
         self.date_forms: set[str] = set()  # date archive forms said once (discovery)
         self.urlless_more: set[str] = set()  # URL shapes whose URL-less "Xem thêm" was said
+        # a paged listing without its page number -> the URL its first page was fetched at
+        self.first_pages: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -699,7 +701,11 @@ class NewsSpider(scrapy.Spider):
             listings = [u for u in listings if u not in self.further_pages(response, links)]
             pager = None
         if pager:
-            pages = [canonical_url(u) for u in pager.links]
+            first_pages = self.first_page_links(response, pager)
+            # the pager's link to its first page, also a listing link of the page: not fetched
+            listings = [first_pages.get(u, u) for u in listings]
+            pages = list(dict.fromkeys(first_pages.get(u, u) for u in map(canonical_url,
+                                                                          pager.links)))
             # not a stored article (WordPress's ?p=N post links look like page N of a listing)
             pages = [u for u in pages if self.wanted(u) and self.link_kind(u) != "article"
                      and u not in skip_urls]  # fmt: skip
@@ -714,6 +720,27 @@ class NewsSpider(scrapy.Spider):
         # with article patterns, the other links are listings; without, of unknown kind
         known = discovery.PRIORITY_LISTING if self.article_res else discovery.PRIORITY_ARTICLE
         yield from self.request_once(self.not_trapped(listings), priority=known)
+
+    def first_page_links(self, response: TextResponse, pager: discovery.Pager) -> dict[str, str]:
+        """The pager's links to its first page (``?page=1``, ``/page/1/``, ``?p=1`` where
+        the pager's entries show that its URLs count from 1: ``pager.first``), each to the URL
+        the crawl met that listing at (its page without a number): the first page of a pager
+        is the listing itself, not another page to fetch. A first page the crawl has not
+        met (page 3 reached from a sitemap) keeps the pager's URL."""
+        url = canonical_url(response.url)
+        listing, own = discovery.strip_page_number(url)
+        numbered = [(link, *discovery.strip_page_number(link))
+                    for link in map(canonical_url, pager.links)]  # fmt: skip
+        # a paged listing's first page only (one entry per listing, not per page crawled)
+        if own is None and not response.meta.get("postback_page") and any(
+                other == listing and number is not None for _, other, number in numbered):
+            self.first_pages.setdefault(listing, url)
+        if pager.first is None:
+            return {}
+        found = {link: self.first_pages[other] for link, other, number in numbered
+                 if number == pager.first and other in self.first_pages}  # fmt: skip
+        self.crawler.stats.inc_value("tintuc/pager_first_pages", len(found))
+        return found
 
     def note_urlless_more(self, response: TextResponse) -> Iterator[FetchError]:
         """Say once per URL shape (crawler/url_shapes.py: a site's listings, or its articles

@@ -260,11 +260,15 @@ def save_article(
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
-        elif worse := shorter_part_of(old["text"], row["text"]) or less_sure_and_shorter(
-            old, row["text"], quality["extraction_confidence"]
+        elif worse := (part := shorter_part_of(old["text"], row["text"])) or (
+            less_sure_and_shorter(old, row["text"], quality["extraction_confidence"])
         ):
             result = "kept"
-            db["articles"].update(old["id"], {"last_seen": seen})
+            # the stored text's beginning (cut short, a teaser above a login wall) is the
+            # article's page showing the article: back on the site, no longer removed; an
+            # empty template proves nothing, and leaves a removed mark as it was
+            back = {"removed": None, "removed_reason": None} if part else {}
+            db["articles"].update(old["id"], {"last_seen": seen, **back})
             if capture_id is not None:  # the capture says why its text was not stored
                 db.execute("UPDATE captures SET page_reason = ? WHERE id = ?",
                            [f"kept the stored text: {worse}", capture_id])
