@@ -1,12 +1,15 @@
 """A re-crawl never takes away what the archive holds of an article.
 
 The site changes a stored article between two crawls: corrects its date, changes its related
-block, loses its dateline and byline in a new template. Each correction is stored (the old
+block, loses its dateline and byline in a new template, shows another lead image, "updated"
+time or attached file. Each correction is stored (the old
 values versioned), each link the block dropped is kept in ``related_links_gone``, and what
 the new template no longer shows keeps its stored value.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from conftest import query, run_tintuc, serve_pages
@@ -109,3 +112,41 @@ def test_reextract_after_a_recrawl_keeps_what_the_earlier_capture_gave(tmp_path)
     assert after["capture_id"] == before["capture_id"]
     assert (after["published"], after["description"]) == ("2026-11-24T08:30:00+07:00", LEAD)
     assert query(db_path, "SELECT count(*) AS n FROM article_versions") == [{"n": 0}]
+
+
+def restated_page(changed: bool) -> str:
+    """The same story, with another lead image, "updated" time and attached file the second
+    time: the link to the file keeps its words, so the text is the same."""
+    n = 2 if changed else 1
+    head = (f"<meta property='og:image' content='/anh/anh-chinh-{n}.jpg'><meta property="
+            f"'article:modified_time' content='2026-11-2{4 + n}T09:00:00+07:00'></head>")
+    document = f"<p>Quyết định kèm theo: <a href='/files/quyet-dinh-{n}.pdf'>Tải về</a></p>"
+    page = story_page("anh-dinh-kem").replace("</head>", head, 1)
+    return page.replace("<p class='author'>", document + "<p class='author'>", 1)
+
+
+def restated_site(path: str, changed: list[bool]):
+    if path == "/":
+        return "<html><body><h3><a href='/tin-tuc/anh-dinh-kem.html'>Tỉnh công bố kế hoạch</a>"
+    return restated_page(changed[0]) if path == "/tin-tuc/anh-dinh-kem.html" else None
+
+
+@pytest.mark.e2e
+def test_a_recrawl_keeps_the_earlier_lead_image_update_time_and_attachments(tmp_path):
+    """The site gives its article another lead image, "updated" time and attached file: the
+    row shows the new ones, ``article_versions`` the first capture's (before m019 the row
+    kept the first capture's and the new ones were stored nowhere but in the WARC)."""
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(restated_site, db_path)
+    (row,) = query(db_path, "SELECT * FROM articles")
+    assert row["image"].endswith("/anh/anh-chinh-2.jpg")
+    assert row["updated"] == "2026-11-26T09:00:00+07:00"
+    assert [a["url"].rsplit("/", 1)[1] for a in json.loads(row["attachments"])] == [
+        "quyet-dinh-2.pdf"]
+    (version,) = query(db_path, "SELECT * FROM article_versions")
+    assert version["image"].endswith("/anh/anh-chinh-1.jpg")
+    assert version["updated"] == "2026-11-25T09:00:00+07:00"
+    assert [a["url"].rsplit("/", 1)[1] for a in json.loads(version["attachments"])] == [
+        "quyet-dinh-1.pdf"]
+    assert version["text"] == row["text"]
+    assert 0 < version["capture_id"] < row["capture_id"]  # the first crawl's capture

@@ -174,6 +174,40 @@ def test_a_new_date_or_author_for_the_same_text_is_a_correction_kept_as_a_versio
     assert db["article_versions"].count == 2
 
 
+def test_a_new_image_update_time_or_attachment_for_the_same_text_is_a_version(db):
+    """The lead image, the "updated" time and the attached documents are what the page states
+    of its article: a recapture that changes one of them under the same text stores the new
+    value and keeps the old one in ``article_versions``, with the rest of that version."""
+    pdf = [{"url": "http://127.0.0.1/files/qd-1.pdf", "text": "Quyết định số 1"}]
+    first = {**ARTICLE, "image": "http://127.0.0.1/anh/1.jpg",
+             "updated": "2025-12-24T10:00:00+07:00", "attachments": pdf, "capture_id": 1}
+    save_articles(db, [first])
+    steps = [("image", "http://127.0.0.1/anh/2.jpg"), ("updated", "2025-12-26T08:00:00+07:00"),
+             ("attachments", [{"url": "http://127.0.0.1/files/qd-1b.pdf",
+                               "text": "Quyết định số 1"}])]  # fmt: skip
+    capture = {**first}
+    for n, (field, value) in enumerate(steps, start=2):
+        capture = {**capture, field: value, "capture_id": n}
+        assert save_articles(db, [capture])["changed"] == 1, field
+    row = stored_row(db)
+    assert (row["image"], row["updated"], json.loads(row["attachments"])) == (
+        capture["image"], capture["updated"], capture["attachments"])
+    versions = list(db.query("SELECT image, updated, attachments, capture_id "
+                             "FROM article_versions ORDER BY id"))  # fmt: skip
+    assert [(v["image"], v["updated"], json.loads(v["attachments"]), v["capture_id"])
+            for v in versions] == [
+        ("http://127.0.0.1/anh/1.jpg", first["updated"], pdf, 1),
+        ("http://127.0.0.1/anh/2.jpg", first["updated"], pdf, 2),
+        ("http://127.0.0.1/anh/2.jpg", "2025-12-26T08:00:00+07:00", pdf, 3),
+    ]  # fmt: skip
+    # the document withdrawn: a change, the version keeps it; the same capture again: nothing
+    withdrawn = {**capture, "attachments": None, "capture_id": 5}
+    assert save_articles(db, [withdrawn])["changed"] == 1
+    assert stored_row(db)["attachments"] is None
+    assert save_articles(db, [withdrawn])["unchanged"] == 1
+    assert db["article_versions"].count == 4
+
+
 def test_what_a_new_capture_does_not_show_keeps_the_stored_value(db):
     """A template that lost its dateline, byline, lead image or sapo class is no news that
     the article lost them: the stored values stay, and the same text is unchanged."""

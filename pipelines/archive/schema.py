@@ -93,7 +93,8 @@ TABLE_DOCS: dict[str, dict] = {
         },
     },
     "article_versions": {
-        "description": "Earlier versions of articles whose text changed (and the text of a "
+        "description": "Earlier versions of articles whose text, date, author, update time, "
+        "lead image or attachments changed (and the text of a "
         "second row of an article stored under an older spelling of its URL, merged by "
         "migration m011).",
         "columns": {
@@ -105,6 +106,12 @@ TABLE_DOCS: dict[str, dict] = {
             "text": "Body text of this version.",
             "published": "Publication time shown by this version.",
             "author": "Author line of this version.",
+            "updated": "Update time shown by this version (empty for versions replaced before "
+            "migration m019).",
+            "image": "Lead image URL of this version (empty for versions replaced before "
+            "migration m019).",
+            "attachments": "JSON list of the documents this version linked under its headline, "
+            "each {url, text} (empty when none, or replaced before migration m019).",
             "content_hash": "SHA-1 of title, description and text of this version.",
             "first_seen": "When this version was first stored (UTC).",
             "replaced": "When a newer version replaced it (UTC).",
@@ -1131,3 +1138,13 @@ def m018_values_kept_from_earlier_captures(db: sqlite_utils.Database) -> None:
     capture's empty value for the extractor's judgement and drop them. Rows stored before
     this say nothing kept (NULL)."""
     db["articles"].add_column("kept_from", str)
+
+
+@migrations()
+def m019_versions_keep_image_updated_attachments(db: sqlite_utils.Database) -> None:
+    """A replaced version keeps its lead image, its "updated" time and its attachments, as it
+    keeps its text (:func:`pipelines.archive.store.save_version`): a recapture that changes
+    only those is a new version too, and the earlier values are no longer lost. Versions
+    replaced before this hold none (NULL: not recorded, not "none")."""
+    for column in ("updated", "image", "attachments"):
+        db["article_versions"].add_column(column, str)

@@ -205,7 +205,9 @@ def save_article(
 ) -> SaveResult:
     """Insert or update one article with its related links; call inside ``db.atomic()``.
 
-    Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole),
+    Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole, with its
+    date, author, "updated" time, lead image and attachments; a change of any of these alone
+    is a change too, :func:`restated`),
     'unchanged' (only ``last_seen`` and the capture move), 'kept' when the new extraction
     has no text and the stored one does (the stored text is kept), or 'alias' when the page
     is another address of a stored article showing the same (:func:`stored_at_another_address`:
@@ -251,7 +253,7 @@ def save_article(
             seen_again["capture_id"] = capture_id
         # the quality columns follow the text that is kept: an unchanged text takes what this
         # extraction assessed (an extractor that assessed nothing leaves the old figures)
-        if old["content_hash"] == row["content_hash"] and not redated(old, row, recaptured):
+        if old["content_hash"] == row["content_hash"] and not restated(old, row, recaptured):
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
             db["articles"].update(old["id"], {**seen_again, **assessed, **story})
@@ -286,9 +288,10 @@ def save_article(
 
 # What a new capture does not show is not news that it was taken away: a dateline, a byline, a lead
 # image or a headline that this extraction did not find (a template changed, a page cut short,
-# an extractor that reads less) leaves the stored one, which versions could not give back
-# (``article_versions`` has no image). A stored sapo is kept while the new text still holds it
-# (the same lead, no longer told apart from the body); a sapo the text lost is an edit. A day
+# an extractor that reads less) leaves the stored one: its absence is no statement, and a
+# version made of it would mark an edit nobody made. A stored sapo is kept while the new text
+# still holds it (the same lead, no longer told apart from the body); a sapo the text lost is
+# an edit. A day
 # without a time where the stored date has one is less than was shown, and most often not the
 # dateline at all (a page that lost its dateline yields a date guessed from elsewhere, a
 # year in a related link's URL): the stored date stays.
@@ -324,12 +327,25 @@ def kept_values(old: dict[str, Any], row: dict[str, Any],
     return kept, json.dumps(kept_from, sort_keys=True) if kept_from else None
 
 
-def redated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
-    """True if the page now gives another date or author for the same text (a correction),
-    or the stored capture read again does (none: the extractor now rejects the stored one):
-    versioned as an edit (``content_hash`` covers the title, sapo and text only)."""
+# What a page states of its article beside the title, sapo and text (``content_hash``): a new
+# value for the same text is an edit, versioned as one (the replaced values kept whole in
+# ``article_versions``): a corrected date or author, a new "updated" time (the site's own word
+# that it changed the article), another lead image, documents added, swapped or withdrawn.
+# Each was dropped before m019: the row kept the first capture's value and never stored the
+# new one (the image, "updated", attachments), or replaced it unversioned with a new text.
+RESTATED_FIELDS = ("published", "author", "updated", "image")
+
+
+def restated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
+    """True if the page now states another value of :data:`RESTATED_FIELDS` or other
+    attachments for the same text, or the stored capture read again does (none: the
+    extractor now rejects the stored one). A field a new capture does not show keeps its
+    stored value (:func:`kept_values`), but attachments are read from links to the documents
+    themselves: none linked any more is a document withdrawn, a change the version keeps."""
+    if row.get("attachments") != old.get("attachments"):
+        return True
     return any((row.get(k) or not recaptured) and row.get(k) != old.get(k)
-               for k in ("published", "author"))
+               for k in RESTATED_FIELDS)
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
@@ -511,6 +527,9 @@ def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) 
             "text": old["text"],
             "published": old["published"],
             "author": old["author"],
+            "updated": old["updated"],
+            "image": old["image"],
+            "attachments": old["attachments"],
             "content_hash": old["content_hash"],
             "first_seen": previous or old["first_seen"],
             "replaced": replaced,
