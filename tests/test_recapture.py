@@ -150,3 +150,65 @@ def test_a_recrawl_keeps_the_earlier_lead_image_update_time_and_attachments(tmp_
         "quyet-dinh-1.pdf"]
     assert version["text"] == row["text"]
     assert 0 < version["capture_id"] < row["capture_id"]  # the first crawl's capture
+
+
+FATES = ("giu-nguyen", "trang-loi", "bao-tri", "ve-trang-chu", "ban-goc")
+
+
+def fates_site(path: str, changed: list[bool]):
+    """Five stories; at the second crawl one is the same, one an error page, one the site's
+    maintenance page (both served with 200), one redirects to the home page, and one names
+    another address of the same story as its canonical URL."""
+    if path == "/tin-tuc/ban-chinh.html":
+        return story_page("ban-goc")
+    if path == "/":
+        return "<html><body>" + "".join(
+            f"<h3><a href='/tin-tuc/{s}.html'>Tỉnh công bố kế hoạch {s} năm 2027</a></h3>"
+            for s in FATES) + "</body></html>"
+    slug = path.removeprefix("/tin-tuc/").removesuffix(".html")
+    if slug not in FATES:
+        return None
+    if not changed[0] or slug == "giu-nguyen":
+        return story_page(slug)
+    if slug == "ban-goc":
+        return story_page(slug).replace(
+            "</head>", "<link rel='canonical' href='/tin-tuc/ban-chinh.html'></head>", 1)
+    notice = {"trang-loi": ("Đã có lỗi xảy ra", "Hệ thống gặp sự cố, vui lòng thử lại sau."),
+              "bao-tri": ("Thông báo bảo trì", "Website đang được nâng cấp bảo trì, xin quý "
+                          "độc giả vui lòng quay lại sau ít phút. Xin cảm ơn.")}.get(slug)
+    if notice is None:
+        return 302, {"Location": "/"}, b""
+    return (f"<html lang='vi'><head><meta charset='utf-8'><title>{notice[0]}</title></head>"
+            f"<body><nav><a href='/'>Trang chủ</a></nav><h1>{notice[0]}</h1><p>{notice[1]}</p>"
+            "<footer>Báo Thử</footer></body></html>")
+
+
+@pytest.mark.e2e
+def test_reextract_after_a_recrawl_counts_each_page_once_and_keeps_the_crawls_reasons(tmp_path):
+    """Five stored articles, four of them met again as an error page, a maintenance page, a
+    redirect and a page naming another address as canonical: ``tintuc reextract`` reads again
+    the five articles' captures and the pages the crawl judged no article, and says which is
+    which (it said "6 unchanged" for 5 articles: the canonical page, read as an article, is
+    the stored one again). It keeps the reasons the crawl gave (read as any page, the error
+    and maintenance pages became "no date near the headline", the redirect "empty or
+    unreadable page")."""
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(fates_site, db_path)
+    assert query(db_path, "SELECT count(*) AS n FROM articles") == [{"n": 5}]
+    decided = ("SELECT c.url, c.page_kind, c.page_reason FROM captures c WHERE c.id IN (SELECT "
+               "max(id) FROM captures WHERE page_kind IS NOT NULL GROUP BY url) ORDER BY c.url")
+    before = query(db_path, decided)
+    reasons = {r["url"].rsplit("/", 1)[1]: r["page_reason"] for r in before}
+    assert reasons["trang-loi.html"].startswith("an error page served as a page")
+    assert reasons["bao-tri.html"].startswith("the site's maintenance page served as a page")
+    assert reasons["ve-trang-chu.html"].startswith("sends its visitor on to")
+    out = run_tintuc("reextract", "--db", str(db_path), "--workers", "-1").stdout
+    after = {r["url"]: r for r in query(db_path, decided)}
+    for row in before:  # the canonical page, read again as the stored article, says so now
+        assert row["url"].endswith("/ban-goc.html") or after[row["url"]] == row
+    # the 5 articles' captures; the last capture of the home page, the error page, the
+    # maintenance page and the canonical one; not the redirect, whose body is no page
+    assert out.splitlines() == [
+        "9 pages read again: 5 stored articles (0 changed, 5 unchanged, 0 kept, 0 failed); "
+        "4 pages judged no article by the crawl (0 new articles, 3 still no article, 1 read as "
+        "an article already stored (0 changed it))"]
