@@ -2,7 +2,7 @@
 
 The site changes a stored article between two crawls: corrects its date, changes its related
 block, loses its dateline and byline in a new template, shows another lead image, "updated"
-time or attached file. Each correction is stored (the old
+time or attached file, stops naming its copy in another language. Each correction is stored (the old
 values versioned), each link the block dropped is kept in ``related_links_gone``, and what
 the new template no longer shows keeps its stored value.
 """
@@ -212,3 +212,38 @@ def test_reextract_after_a_recrawl_counts_each_page_once_and_keeps_the_crawls_re
         "9 pages read again: 5 stored articles (0 changed, 5 unchanged, 0 kept, 0 failed); "
         "4 pages judged no article by the crawl (0 new articles, 3 still no article, 1 read as "
         "an article already stored (0 changed it))"]
+
+
+def translated_site(path: str, changed: list[bool]):
+    """A story whose page names its English copy at the first crawl, and no longer does in
+    the second (a new template without ``hreflang`` links)."""
+    if path == "/":
+        return "<html><body><h3><a href='/tin-tuc/ban-dich.html'>Tỉnh công bố kế hoạch</a></h3>"
+    if path == "/en/news/translation.html":
+        return ("<html lang='en'><head><meta charset='utf-8'><title>The province's plan</title>"
+                "</head><body><h1>The province announces its coastal plan for 2027</h1>"
+                + "<p>The province will build roads along the coast, officials said.</p>" * 6
+                + "</body></html>")
+    if path != "/tin-tuc/ban-dich.html":
+        return None
+    page = story_page("ban-dich")
+    return page if changed[0] else page.replace(
+        "</head>", "<link rel='alternate' hreflang='en' href='/en/news/translation.html'></head>")
+
+
+@pytest.mark.e2e
+def test_a_recrawl_and_reextract_keep_a_copy_in_another_language_the_page_stopped_naming(
+        tmp_path):
+    """The row linking an article to its English copy was deleted when a capture no longer
+    named it: the link is kept, its ``last_seen`` saying when a capture last named it, and
+    ``tintuc reextract``, reading the second capture again, keeps it too."""
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(translated_site, db_path)
+    copies = "SELECT url, other_url, other_lang, first_seen, last_seen FROM article_languages"
+    (link,) = query(db_path, copies)
+    assert (link["url"].rsplit("/", 1)[1], link["other_url"].rsplit("/", 1)[1],
+            link["other_lang"]) == ("ban-dich.html", "translation.html", "en")  # fmt: skip
+    (article,) = query(db_path, "SELECT last_seen FROM articles WHERE url = ?", [link["url"]])
+    assert link["last_seen"] < article["last_seen"]  # named by the first capture only
+    run_tintuc("reextract", "--db", str(db_path), "--workers", "-1")
+    assert query(db_path, copies) == [link]

@@ -344,7 +344,8 @@ TABLE_DOCS: dict[str, dict] = {
             "other_url": "The copy's URL (canonical spelling); an articles row when fetched.",
             "other_lang": "The copy's language as the page's hreflang gives it (en, zh-hans …).",
             "first_seen": "When the article's page first named it (UTC).",
-            "last_seen": "When it last did (UTC).",
+            "last_seen": "When it last did (UTC); older than the article's last_seen: a "
+            "later capture no longer names it (the row is kept).",
         },
     },
     "_sqlite_migrations": {

@@ -282,7 +282,7 @@ def save_article(
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
         save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
     if article.get("languages") is not None:  # None: not read (a document, an older extractor)
-        save_languages(db, row["url"], article["languages"], seen)
+        save_languages(db, row["url"], article["languages"], seen, recaptured)
     return result
 
 
@@ -349,13 +349,22 @@ def restated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) 
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
-                   seen: str) -> None:
-    """Replace the copies in other languages that the page of the article at ``url`` names
+                   seen: str, recaptured: bool = True) -> None:
+    """Record the copies in other languages that the page of the article at ``url`` names
     (``[{lang, url}]``, see :func:`pipelines.extractor.metadata.language_copies`) in
-    ``article_languages``, keeping each one's first_seen."""
+    ``article_languages``, keeping each one's first_seen. A copy a new capture no longer names
+    keeps its row (its ``last_seen`` says when a capture last named it): a page that dropped
+    its ``hreflang`` links (a new template) is no news that the translation is not one, and
+    the row was all the archive held of the link. The stored capture read again (not
+    ``recaptured``, ``seen`` its time) drops those it named and no longer yields: the
+    extractor's judgement; one only an earlier capture named (an older ``last_seen``) stays."""
     first_seen = dict(db.execute(
         "SELECT other_url, first_seen FROM article_languages WHERE url = ?", [url]).fetchall())
-    db.execute("DELETE FROM article_languages WHERE url = ?", [url])
+    if not recaptured:
+        db.execute("DELETE FROM article_languages WHERE url = ? AND last_seen >= ?", [url, seen])
+    named = [c["url"] for c in copies if c["url"] != url]
+    db.execute("DELETE FROM article_languages WHERE url = ? AND other_url IN (SELECT value "
+               "FROM json_each(?))", [url, json.dumps(named)])  # fmt: skip
     rows = {c["url"]: {"url": url, "other_url": c["url"], "other_lang": c["lang"],
                        "first_seen": first_seen.get(c["url"], seen), "last_seen": seen}
             for c in copies if c["url"] != url}  # fmt: skip
