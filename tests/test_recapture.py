@@ -2,9 +2,10 @@
 
 The site changes a stored article between two crawls: corrects its date, changes its related
 block, loses its dateline and byline in a new template, shows another lead image, "updated"
-time or attached file, stops naming its copy in another language. Each correction is stored (the old
-values versioned), each link the block dropped is kept in ``related_links_gone``, and what
-the new template no longer shows keeps its stored value.
+time or attached file, stops naming its copy in another language, fills its scripted box
+with other ids. Each correction is stored (the old values versioned), each link the block
+dropped is kept in ``related_links_gone`` (ids in ``related_ids_gone``), and what the new
+template no longer shows keeps its stored value.
 """
 
 from __future__ import annotations
@@ -247,3 +248,29 @@ def test_a_recrawl_and_reextract_keep_a_copy_in_another_language_the_page_stoppe
     assert link["last_seen"] < article["last_seen"]  # named by the first capture only
     run_tintuc("reextract", "--db", str(db_path), "--workers", "-1")
     assert query(db_path, copies) == [link]
+
+
+def scripted_box_site(path: str, changed: list[bool]):
+    """A story whose "Tin liên quan" box the site's script fills from article ids: other ids
+    at the second crawl, the same text."""
+    if path == "/":
+        return "<html><body><h3><a href='/tin-tuc/hop-so.html'>Tỉnh công bố kế hoạch</a></h3>"
+    if path != "/tin-tuc/hop-so.html":
+        return None
+    ids = "103" if changed[0] else "101,102"
+    box = f"<div data-component-type='tin_lienquan' data-component-value='{ids}'></div>"
+    return story_page("hop-so").replace("<footer>", box + "<footer>", 1)
+
+
+@pytest.mark.e2e
+def test_a_recrawl_keeps_the_ids_a_script_filled_block_held(tmp_path):
+    """The ids of a script-filled block were replaced by the next capture's (or, under the
+    same text, not read again): the block is stored as it is now, the earlier ids kept in
+    ``related_ids_gone``."""
+    db_path = tmp_path / "archive.db"
+    crawl_before_and_after(scripted_box_site, db_path)
+    assert [(r["block"], r["ids"]) for r in query(db_path, "SELECT * FROM related_ids")] == [
+        ("Tin liên quan", '["103"]')]
+    (gone,) = query(db_path, "SELECT * FROM related_ids_gone")
+    assert (gone["block"], gone["ids"]) == ("Tin liên quan", '["101", "102"]')
+    assert gone["gone"] and gone["crawl_id"] == 2

@@ -288,3 +288,25 @@ def test_the_stored_capture_read_again_keeps_what_an_earlier_capture_gave(db):
     row = stored_row(db)
     assert row["published"] == "2025-12-25T14:00:00+07:00"
     assert json.loads(row["kept_from"]) == {"description": 1}
+
+
+def test_a_script_filled_block_that_changes_is_kept_as_gone(db):
+    """A block that only carries article ids (filled by the site's script): the same text
+    under other ids stores them, the earlier ids kept in ``related_ids_gone``; a block the
+    page no longer shows goes there too."""
+    save_articles(db, [{**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["11", "12"]}]}])
+    (first,) = db["related_ids"].rows
+    same = {**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["11", "12"]}]}
+    assert save_articles(db, [same])["unchanged"] == 1
+    assert list(db["related_ids"].rows) == [first] and db["related_ids_gone"].count == 0
+    other = {**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["13"]}]}
+    assert save_articles(db, [other])["unchanged"] == 1
+    assert [r["ids"] for r in db["related_ids"].rows] == ['["13"]']
+    (gone,) = db["related_ids_gone"].rows
+    assert (gone["block"], gone["ids"], gone["first_seen"]) == (
+        "Xem thêm", '["11", "12"]', first["first_seen"])
+    assert save_articles(db, [{**ARTICLE, "text": "Nội dung mới.", "related_ids": []}]) == {
+        "new": 0, "changed": 1, "unchanged": 0, "kept": 0, "alias": 0}
+    assert db["related_ids"].count == 0
+    assert [r["ids"] for r in db["related_ids_gone"].rows_where(order_by="id")] == [
+        '["11", "12"]', '["13"]']

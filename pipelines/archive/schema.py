@@ -153,7 +153,20 @@ TABLE_DOCS: dict[str, dict] = {
             "from_url": "The article carrying the block.",
             "block": "The block's heading or id.",
             "ids": "JSON list of the site's article ids in the block.",
-            "first_seen": "When the block was first seen (UTC).",
+            "first_seen": "When the block was first seen with these ids (UTC).",
+        },
+    },
+    "related_ids_gone": {
+        "description": "Script-filled related blocks an article's page showed once and no "
+        "longer shows, or shows with other ids: kept, with when they went (migration m020).",
+        "columns": {
+            "id": "Row id.",
+            "from_url": "The article carrying the block.",
+            "block": "The block's heading or id.",
+            "ids": "JSON list of the site's article ids the block held.",
+            "first_seen": "When the block was first seen with these ids (UTC).",
+            "gone": "When a capture of the article first showed the block without them (UTC).",
+            "crawl_id": "The crawl that found them gone.",
         },
     },
     "captures": {
@@ -1149,3 +1162,16 @@ def m019_versions_keep_image_updated_attachments(db: sqlite_utils.Database) -> N
     replaced before this hold none (NULL: not recorded, not "none")."""
     for column in ("updated", "image", "attachments"):
         db["article_versions"].add_column(column, str)
+
+
+@migrations()
+def m020_related_ids_history(db: sqlite_utils.Database) -> None:
+    """A script-filled related block that a capture no longer shows, or shows with other ids,
+    is kept: its row moves from ``related_ids`` to ``related_ids_gone`` with when it went
+    (:func:`pipelines.archive.store.save_related_ids`), as m017 keeps related links."""
+    db["related_ids_gone"].create(
+        {"id": int, "from_url": str, "block": str, "ids": str, "first_seen": str, "gone": str,
+         "crawl_id": int},
+        pk="id",
+    )  # fmt: skip
+    db["related_ids_gone"].create_index(["from_url"])

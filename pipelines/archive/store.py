@@ -259,6 +259,8 @@ def save_article(
             db["articles"].update(old["id"], {**seen_again, **assessed, **story})
             if "related" in article:  # the same story under a block the site may have changed
                 save_related(db, row["url"], article["related"] or [], seen, crawl_id)
+                save_related_ids(db, row["url"], article.get("related_ids") or [], seen,
+                                 crawl_id)
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
@@ -280,7 +282,7 @@ def save_article(
             cluster_article(db, old["id"], row["text"], sig=article.get("minhash"))
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
-        save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
+        save_related_ids(db, row["url"], article.get("related_ids") or [], seen, crawl_id)
     if article.get("languages") is not None:  # None: not read (a document, an older extractor)
         save_languages(db, row["url"], article["languages"], seen, recaptured)
     return result
@@ -675,17 +677,26 @@ def save_related(
 
 
 def save_related_ids(
-    db: sqlite_utils.Database, from_url: str, blocks: Iterable[dict[str, Any]], seen: str
+    db: sqlite_utils.Database, from_url: str, blocks: Iterable[dict[str, Any]], seen: str,
+    crawl_id: int | None = None,
 ) -> None:
-    """Record blocks whose links are filled by JavaScript: only article ids are on the page."""
+    """Record blocks whose links are filled by JavaScript: only article ids are on the page.
+    A block the page no longer shows, or shows with other ids, moves to ``related_ids_gone``
+    as it was, as a related link does (:func:`save_related`): nothing a block held is lost."""
+    stored = {r["block"]: r for r in db["related_ids"].rows_where("from_url = ?", [from_url])}
+    rows = {}
+    for b in blocks:
+        block, ids = b.get("block") or "", json.dumps(b.get("ids", []))
+        same = stored.get(block, {}).get("ids") == ids
+        rows.setdefault(block, {"from_url": from_url, "block": block, "ids": ids,
+                                "first_seen": stored[block]["first_seen"] if same else seen})
+    gone = [{**old, "gone": seen, "crawl_id": crawl_id} for block, old in stored.items()
+            if rows.get(block, {}).get("ids") != old["ids"]]  # fmt: skip
     db.execute("DELETE FROM related_ids WHERE from_url = ?", [from_url])
-    rows = [
-        {"from_url": from_url, "block": b.get("block") or "", "ids": json.dumps(b.get("ids", [])),
-         "first_seen": seen}
-        for b in blocks
-    ]  # fmt: skip
     if rows:
-        db["related_ids"].upsert_all(rows, pk=("from_url", "block"))
+        db["related_ids"].insert_all(rows.values())
+    if gone:
+        db["related_ids_gone"].insert_all(gone)
 
 
 @contextlib.contextmanager
