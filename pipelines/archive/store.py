@@ -293,10 +293,9 @@ def save_article(
 # an extractor that reads less) leaves the stored one: its absence is no statement, and a
 # version made of it would mark an edit nobody made. A stored sapo is kept while the new text
 # still holds it (the same lead, no longer told apart from the body); a sapo the text lost is
-# an edit. A day
-# without a time where the stored date has one is less than was shown, and most often not the
-# dateline at all (a page that lost its dateline yields a date guessed from elsewhere, a
-# year in a related link's URL): the stored date stays.
+# an edit. A day without a time where the stored date has one is less than was shown, and most
+# often not the dateline at all (a page that lost its dateline yields a date guessed from
+# elsewhere, a year in a related link's URL): the stored date stays.
 KEPT_WHEN_MISSING = ("title", "published", "updated", "author", "image", "language")
 
 
