@@ -208,6 +208,23 @@ def test_a_new_image_update_time_or_attachment_for_the_same_text_is_a_version(db
     assert db["article_versions"].count == 4
 
 
+def test_a_value_where_none_was_stored_fills_the_row_without_a_version(db):
+    """An extractor that now reads the lead image (an archive from before it did): the value
+    replaces nothing, so the row takes it and no version marks an edit nobody made."""
+    save_articles(db, [{**ARTICLE, "published": None}])
+    pdf = [{"url": "http://127.0.0.1/files/qd-1.pdf", "text": "Quyết định số 1"}]
+    gained = {**ARTICLE, "image": "http://127.0.0.1/anh/1.jpg", "author": "Minh Anh",
+              "updated": "2025-12-24T10:00:00+07:00", "attachments": pdf}
+    assert save_articles(db, [gained])["unchanged"] == 1
+    row = stored_row(db)
+    assert (row["image"], row["author"], row["updated"], json.loads(row["attachments"]),
+            row["published"]) == (gained["image"], "Minh Anh", gained["updated"], pdf,
+                                  ARTICLE["published"])  # fmt: skip
+    assert db["article_versions"].count == 0
+    month = db.execute("SELECT month FROM article_shape WHERE id = ?", [row["id"]]).fetchone()
+    assert month[0] is not None  # the date's month, for the search's facet
+
+
 def test_what_a_new_capture_does_not_show_keeps_the_stored_value(db):
     """A template that lost its dateline, byline, lead image or sapo class is no news that
     the article lost them: the stored values stay, and the same text is unchanged."""

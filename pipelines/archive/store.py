@@ -256,7 +256,10 @@ def save_article(
         if old["content_hash"] == row["content_hash"] and not restated(old, row, recaptured):
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
-            db["articles"].update(old["id"], {**seen_again, **assessed, **story})
+            gained = filled(old, row)
+            db["articles"].update(old["id"], {**seen_again, **assessed, **story, **gained})
+            if "published" in gained:  # the search's month facet follows the date
+                index_shape(db, old["id"], {**old, **gained})
             if "related" in article:  # the same story under a block the site may have changed
                 save_related(db, row["url"], article["related"] or [], seen, crawl_id)
                 save_related_ids(db, row["url"], article.get("related_ids") or [], seen,
@@ -333,20 +336,29 @@ def kept_values(old: dict[str, Any], row: dict[str, Any],
 # ``article_versions``): a corrected date or author, a new "updated" time (the site's own word
 # that it changed the article), another lead image, documents added, swapped or withdrawn.
 # Each was dropped before m019: the row kept the first capture's value and never stored the
-# new one (the image, "updated", attachments), or replaced it unversioned with a new text.
+# new one (the image, "updated", attachments), or replaced it unversioned with a new text. A
+# version keeps what is replaced: a value where the row held none replaces nothing (an
+# extractor that now reads the lead image, an archive from before it did) and is stored on
+# the row with no version, else the next recapture of every such article would be an "edit".
 RESTATED_FIELDS = ("published", "author", "updated", "image")
 
 
 def restated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
     """True if the page now states another value of :data:`RESTATED_FIELDS` or other
-    attachments for the same text, or the stored capture read again does (none: the
-    extractor now rejects the stored one). A field a new capture does not show keeps its
-    stored value (:func:`kept_values`), but attachments are read from links to the documents
-    themselves: none linked any more is a document withdrawn, a change the version keeps."""
-    if row.get("attachments") != old.get("attachments"):
+    attachments in place of a stored one, for the same text, or the stored capture read
+    again does (none: the extractor now rejects the stored one). A field a new capture does
+    not show keeps its stored value (:func:`kept_values`), but attachments are read from links
+    to the documents themselves: none linked any more is a document withdrawn, a change."""
+    if old.get("attachments") and row.get("attachments") != old.get("attachments"):
         return True
-    return any((row.get(k) or not recaptured) and row.get(k) != old.get(k)
+    return any(old.get(k) and (row.get(k) or not recaptured) and row.get(k) != old.get(k)
                for k in RESTATED_FIELDS)
+
+
+def filled(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The values of :data:`RESTATED_FIELDS` and the attachments that ``row`` gives where the
+    stored ``old`` has none: stored as they come, replacing nothing (no version)."""
+    return {k: row[k] for k in (*RESTATED_FIELDS, "attachments") if row.get(k) and not old.get(k)}
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
