@@ -95,7 +95,7 @@ def stored(url: str, title: str, languages: list | None, seen: str) -> dict:
             "languages": languages, "fetched": seen}  # fmt: skip
 
 
-def test_the_archive_replaces_a_page_s_copies_and_keeps_their_first_seen(tmp_path):
+def test_the_archive_records_a_page_s_copies_and_keeps_their_first_seen(tmp_path):
     db = open_archive(tmp_path / "archive.db")
     first, later = "2025-11-12T01:00:00+00:00", "2025-11-13T01:00:00+00:00"
     save_articles(db, [stored(VI, TITLES[0], [{"lang": "en", "url": EN},
@@ -110,11 +110,24 @@ def test_the_archive_replaces_a_page_s_copies_and_keeps_their_first_seen(tmp_pat
     rows = {r["other_url"]: r for r in db.query("SELECT * FROM article_languages")}
     assert (rows[EN]["first_seen"], rows[EN]["last_seen"]) == (first, later)
     assert rows[VI + "?fr"]["first_seen"] == later
-    # an extraction that did not read them (a document) leaves them; one that found none clears
+    # an extraction that did not read them (a document) leaves them; so does a new capture
+    # that names none (a template without hreflang links): the page no longer naming a copy
+    # is no news that it is not one, and each row says when a capture last named it
     save_articles(db, [stored(VI, TITLES[0], None, later)])
     assert db["article_languages"].count == 2
-    save_articles(db, [stored(VI, TITLES[0], [], later)])
-    assert db["article_languages"].count == 0
+    latest = "2025-11-14T01:00:00+00:00"
+    save_articles(db, [{**stored(VI, TITLES[0], [], latest), "capture_id": 3}])
+    assert {r["other_url"]: r["last_seen"] for r in db["article_languages"].rows} == {
+        EN: later, VI + "?fr": later}
+    # capture 3 read again (tintuc reextract) by an extractor that now reads a copy there:
+    # the copies only earlier captures named stay
+    save_articles(db, [{**stored(VI, TITLES[0], [{"lang": "en", "url": EN}], latest),
+                        "capture_id": 3}])  # fmt: skip
+    assert {r["other_url"]: r["last_seen"] for r in db["article_languages"].rows} == {
+        EN: latest, VI + "?fr": later}
+    # and read again once more by one that rejects it: the copy it had named there goes
+    save_articles(db, [{**stored(VI, TITLES[0], [], latest), "capture_id": 3}])
+    assert {r["other_url"] for r in db["article_languages"].rows} == {VI + "?fr"}
     db.close()
 
 

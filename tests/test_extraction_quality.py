@@ -378,7 +378,8 @@ def test_reextract_flagged_redoes_only_the_doubtful(tmp_path, below, redone):
     assert run.exit_code == 0, run.output
     lines = run.output.splitlines()
     assert lines[0] == f"{len(redone)} doubtful articles"
-    assert lines[1] == f"0 new, {len(redone)} changed, 0 unchanged, 0 kept, 0 failed"
+    assert lines[1] == (f"{len(redone)} pages read again: {len(redone)} stored articles "
+                        f"({len(redone)} changed, 0 unchanged, 0 kept, 0 failed)")
     conn = sqlite3.connect(db_path)
     now = dict(conn.execute("SELECT url, text FROM articles"))
     conn.close()

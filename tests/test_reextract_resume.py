@@ -19,7 +19,7 @@ from conftest import ROOT, capture, query, run_tintuc
 from pipelines.archive.schema import open_archive
 from pipelines.archive.store import save_articles
 from pipelines.archive.warc import WarcFile
-from tintuc.reextract import POOL_FROM, Interrupted, reextract
+from tintuc.reextract import POOL_FROM, Interrupted, describe, reextract
 
 SITE = "https://baomau.vn"
 PAGE = """<html lang="vi"><head><title>{title}</title>
@@ -37,6 +37,15 @@ chủ động rà soát phương án, bố trí lực lượng, vật tư và ph
 ARTICLES = ("SELECT url, title, text, content_hash, published, extraction_flags, "
             "extraction_confidence, capture_id FROM articles ORDER BY url")  # fmt: skip
 DECISIONS = "SELECT id, page_kind, page_reason FROM captures ORDER BY id"
+NOTHING = {"changed": 0, "unchanged": 0, "kept": 0, "failed": 0,
+           "new": 0, "not_article": 0, "stored_again": 0}  # fmt: skip
+
+
+def all_changed(count: int) -> str:
+    """What ``tintuc reextract`` prints when each of the ``count`` stored articles changed."""
+    return (f"{count} pages read again: {count} stored articles ({count} changed, 0 unchanged, "
+            "0 kept, 0 failed); 0 pages judged no article by the crawl (0 new articles, 0 "
+            "still no article)")
 
 
 def archive_of(folder: Path, count: int) -> Path:
@@ -72,13 +81,13 @@ def test_stopped_run_resumes_where_it_stopped(tmp_path):
     seen.clear()
     counts = reextract(db, db_path.parent, batch=4, progress=lambda done, total: seen.append(done))
     assert seen == [4, 8, 12]  # resumed at 4
-    assert counts == {"new": 0, "changed": 12, "unchanged": 0, "kept": 0, "failed": 0}
+    assert counts == {**NOTHING, "changed": 12}
     (run,) = query(db_path, "SELECT done, total, finished FROM reextract_progress")
     assert run["done"] == run["total"] == 12 and run["finished"]
     # a finished run is not resumed: the next one is a new run over everything
     again = reextract(db, db_path.parent, site="baomau", batch=4)
     db.close()
-    assert again == {"new": 0, "changed": 0, "unchanged": 12, "kept": 0, "failed": 0}
+    assert again == {**NOTHING, "unchanged": 12}
 
 
 def test_unknown_site_is_one_error_line(tmp_path):
@@ -124,7 +133,7 @@ def test_stopped_then_rerun_equals_one_uninterrupted_run(tmp_path, stop_signal):
     second = run_tintuc("reextract", "--db", str(cut), "--workers", "1", timeout=600)
     assert f"Resuming an interrupted run: {done} of {count} pages done" in second.stderr
     # "0 unchanged": no page the first run finished was extracted again
-    assert second.stdout.splitlines() == [f"0 new, {count} changed, 0 unchanged, 0 kept, 0 failed"]
+    assert second.stdout.splitlines() == [all_changed(count)]
     assert query(cut, "SELECT done, total FROM reextract_progress") == [
         {"done": count, "total": count}
     ]
@@ -174,6 +183,18 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path):
     status, out, terminal = on_terminal("reextract", "--db", str(db_path), "--workers", "1")
     assert status == 0
     assert f"\r{count}/{count} pages re-extracted (" in terminal
-    assert out.splitlines() == [f"0 new, {count} changed, 0 unchanged, 0 kept, 0 failed"]
+    assert out.splitlines() == [all_changed(count)]
     again = run_tintuc("reextract", "--db", str(db_path), "--workers", "1")  # not a terminal
     assert again.stderr == "" and again.stdout.count("\n") == 1
+
+
+def test_the_summary_says_what_was_read_again_and_what_became_of_it():
+    counts = {**NOTHING, "changed": 2, "unchanged": 21, "failed": 1, "removed": 1,
+              "not_article": 5, "stored_again": 2, "stored_again_changed": 1}  # fmt: skip
+    assert describe(counts) == (
+        "31 pages read again: 24 stored articles (2 changed, 21 unchanged, 0 kept, 1 failed, "
+        "1 removed); 7 pages judged no article by the crawl (0 new articles, 5 still no "
+        "article, 2 read as an article already stored (1 changed it))")
+    # --flagged reads stored articles only
+    assert describe({**NOTHING, "unchanged": 1}, flagged=True) == (
+        "1 page read again: 1 stored article (0 changed, 1 unchanged, 0 kept, 0 failed)")

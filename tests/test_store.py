@@ -196,6 +196,57 @@ def test_a_new_date_or_author_for_the_same_text_is_a_correction_kept_as_a_versio
     assert db["article_versions"].count == 2
 
 
+def test_a_new_image_update_time_or_attachment_for_the_same_text_is_a_version(db):
+    """The lead image, the "updated" time and the attached documents are what the page states
+    of its article: a recapture that changes one of them under the same text stores the new
+    value and keeps the old one in ``article_versions``, with the rest of that version."""
+    pdf = [{"url": "http://127.0.0.1/files/qd-1.pdf", "text": "Quyết định số 1"}]
+    first = {**ARTICLE, "image": "http://127.0.0.1/anh/1.jpg",
+             "updated": "2025-12-24T10:00:00+07:00", "attachments": pdf, "capture_id": 1}
+    save_articles(db, [first])
+    steps = [("image", "http://127.0.0.1/anh/2.jpg"), ("updated", "2025-12-26T08:00:00+07:00"),
+             ("attachments", [{"url": "http://127.0.0.1/files/qd-1b.pdf",
+                               "text": "Quyết định số 1"}])]  # fmt: skip
+    capture = {**first}
+    for n, (field, value) in enumerate(steps, start=2):
+        capture = {**capture, field: value, "capture_id": n}
+        assert save_articles(db, [capture])["changed"] == 1, field
+    row = stored_row(db)
+    assert (row["image"], row["updated"], json.loads(row["attachments"])) == (
+        capture["image"], capture["updated"], capture["attachments"])
+    versions = list(db.query("SELECT image, updated, attachments, capture_id "
+                             "FROM article_versions ORDER BY id"))  # fmt: skip
+    assert [(v["image"], v["updated"], json.loads(v["attachments"]), v["capture_id"])
+            for v in versions] == [
+        ("http://127.0.0.1/anh/1.jpg", first["updated"], pdf, 1),
+        ("http://127.0.0.1/anh/2.jpg", first["updated"], pdf, 2),
+        ("http://127.0.0.1/anh/2.jpg", "2025-12-26T08:00:00+07:00", pdf, 3),
+    ]  # fmt: skip
+    # the document withdrawn: a change, the version keeps it; the same capture again: nothing
+    withdrawn = {**capture, "attachments": None, "capture_id": 5}
+    assert save_articles(db, [withdrawn])["changed"] == 1
+    assert stored_row(db)["attachments"] is None
+    assert save_articles(db, [withdrawn])["unchanged"] == 1
+    assert db["article_versions"].count == 4
+
+
+def test_a_value_where_none_was_stored_fills_the_row_without_a_version(db):
+    """An extractor that now reads the lead image (an archive from before it did): the value
+    replaces nothing, so the row takes it and no version marks an edit nobody made."""
+    save_articles(db, [{**ARTICLE, "published": None}])
+    pdf = [{"url": "http://127.0.0.1/files/qd-1.pdf", "text": "Quyết định số 1"}]
+    gained = {**ARTICLE, "image": "http://127.0.0.1/anh/1.jpg", "author": "Minh Anh",
+              "updated": "2025-12-24T10:00:00+07:00", "attachments": pdf}
+    assert save_articles(db, [gained])["unchanged"] == 1
+    row = stored_row(db)
+    assert (row["image"], row["author"], row["updated"], json.loads(row["attachments"]),
+            row["published"]) == (gained["image"], "Minh Anh", gained["updated"], pdf,
+                                  ARTICLE["published"])  # fmt: skip
+    assert db["article_versions"].count == 0
+    month = db.execute("SELECT month FROM article_shape WHERE id = ?", [row["id"]]).fetchone()
+    assert month[0] is not None  # the date's month, for the search's facet
+
+
 def test_what_a_new_capture_does_not_show_keeps_the_stored_value(db):
     """A template that lost its dateline, byline, lead image or sapo class is no news that
     the article lost them: the stored values stay, and the same text is unchanged."""
@@ -276,3 +327,25 @@ def test_the_stored_capture_read_again_keeps_what_an_earlier_capture_gave(db):
     row = stored_row(db)
     assert row["published"] == "2025-12-25T14:00:00+07:00"
     assert json.loads(row["kept_from"]) == {"description": 1}
+
+
+def test_a_script_filled_block_that_changes_is_kept_as_gone(db):
+    """A block that only carries article ids (filled by the site's script): the same text
+    under other ids stores them, the earlier ids kept in ``related_ids_gone``; a block the
+    page no longer shows goes there too."""
+    save_articles(db, [{**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["11", "12"]}]}])
+    (first,) = db["related_ids"].rows
+    same = {**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["11", "12"]}]}
+    assert save_articles(db, [same])["unchanged"] == 1
+    assert list(db["related_ids"].rows) == [first] and db["related_ids_gone"].count == 0
+    other = {**ARTICLE, "related_ids": [{"block": "Xem thêm", "ids": ["13"]}]}
+    assert save_articles(db, [other])["unchanged"] == 1
+    assert [r["ids"] for r in db["related_ids"].rows] == ['["13"]']
+    (gone,) = db["related_ids_gone"].rows
+    assert (gone["block"], gone["ids"], gone["first_seen"]) == (
+        "Xem thêm", '["11", "12"]', first["first_seen"])
+    assert save_articles(db, [{**ARTICLE, "text": "Nội dung mới.", "related_ids": []}]) == {
+        "new": 0, "changed": 1, "unchanged": 0, "kept": 0, "alias": 0}
+    assert db["related_ids"].count == 0
+    assert [r["ids"] for r in db["related_ids_gone"].rows_where(order_by="id")] == [
+        '["11", "12"]', '["13"]']

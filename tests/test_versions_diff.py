@@ -78,3 +78,24 @@ def test_diff_view_and_recently_changed(tmp_path):
     assert missing.status_code == 404
     assert [(r["id"], r["earlier_versions"]) for r in changed.json()] == [(4, 1)]
     assert 0 < changed.json()[0]["words_changed"] < 0.3
+
+
+def test_diff_shows_a_new_lead_image_or_date_under_the_same_text(tmp_path):
+    """A version that differs only in what the page states (here its lead image and date) has
+    no word changed: the diff says what did change, old and new; the title, sapo and text say
+    unchanged."""
+    path = tmp_path / "archive.db"
+    db = open_archive(path)
+    first = {"url": "https://d.vn/2", "site": "sitea", "title": "Ảnh mới", "text": FIRST,
+             "published": "2025-12-01T08:00:00+07:00", "image": "https://d.vn/anh/<cu>.jpg"}
+    save_articles(db, [first])
+    save_articles(db, [{**first, "image": "https://d.vn/anh/moi.jpg",
+                        "published": "2025-12-02T08:00:00+07:00"}])  # fmt: skip
+    db.close()
+    (diff,) = fetch(path, "/-/tintuc/diff/archive/1?from=1&to=current")
+    assert diff.status_code == 200
+    stated = diff.text.split('id="diff-stated"')[1].split("</table>")[0]
+    assert "<del>https://d.vn/anh/&lt;cu&gt;.jpg</del>" in stated  # escaped
+    assert "<ins>https://d.vn/anh/moi.jpg</ins>" in stated
+    assert "<ins>2025-12-02T08:00:00+07:00</ins>" in stated
+    assert "author" not in stated and diff.text.count("(unchanged)") == 3

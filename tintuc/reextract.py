@@ -23,11 +23,12 @@ from pipelines.archive.store import (
     doubtful_sql,
     mark_removed,
     record_page_decisions,
-    save_articles,
+    save_article,
     write_transaction,
 )
 from pipelines.archive.warc import read_record
 from pipelines.extract_pipeline import extract_page, extraction_pool
+from tintuc.plural import plural
 
 PAGE_ROWS = 1000  # pages read from the archive, and handed to the pool, at a time
 POOL_FROM = 100  # fewer pages are extracted in this process: starting a pool costs 1-3 s
@@ -58,7 +59,9 @@ def reextract(
     """Run the current extractor again over each stored article's capture, and (without
     ``flagged``) over the last capture of each page judged a listing or other; save the
     articles, and each page's new decision on its capture (``captures.page_kind``).
-    Returns the counts of the whole run (new, changed, unchanged, kept, failed, not_article).
+    Returns the counts of the whole run, each page counted once (:data:`ARTICLE_RESULTS` for
+    the stored articles' captures, :data:`PAGE_RESULTS` for the pages judged no article;
+    :func:`describe` says them).
 
     Unchanged results change nothing but the extraction's flags and confidence; changed ones
     add a version, as a re-crawl would. ``flagged``: only the doubtful articles (confidence
@@ -103,15 +106,23 @@ def reextract(
                 gone.append((row["url"], result["page_reason"]))
             if "error" in result or "text" not in result:
                 # a stored article that no longer extracts, or a page still judged no article
-                key = "not_article" if not row["article_id"] else "failed"
-                counts[key] = counts.get(key, 0) + 1
+                _count(counts, "failed" if row["article_id"] else "not_article")
                 continue
             result.update(site=row["site"], province=row["province"], fetched=row["last_seen"],
                           capture_id=row["capture_id"])  # fmt: skip
-            articles.append(result)
+            articles.append((row, result))
         with write_transaction(db):
             record_page_decisions(db, decisions)  # first: an alias' capture says so after
-            _add(counts, save_articles(db, articles))
+            for row, article in articles:
+                outcome = save_article(db, article)
+                if row["article_id"]:  # a stored article's own capture: one count per article
+                    _count(counts, outcome)
+                elif outcome == "new":
+                    _count(counts, "new")
+                else:  # a page judged no article that reads as an article already stored
+                    _count(counts, "stored_again")
+                    if outcome == "changed":
+                        _count(counts, "stored_again_changed")
             removed = sum(mark_removed(db, url, reason) for url, reason in gone)
             if removed:
                 counts["removed"] = counts.get("removed", 0) + removed
@@ -163,7 +174,7 @@ def _open_run(db: sqlite_utils.Database, selection: str) -> dict:
     ))  # fmt: skip
     if rows:
         return rows[0]
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "kept": 0, "failed": 0}
+    counts = dict.fromkeys(ARTICLE_RESULTS + PAGE_RESULTS, 0)
     row = {"selection": selection, "started": _now(), "total": None, "done": 0,
            "last_capture_id": 0, "counts": json.dumps(counts)}  # fmt: skip
     with db.conn:
@@ -182,9 +193,12 @@ def _select_pages(db, site: str | None, flagged: bool, below: float, after: int)
         where, params = f"{where} AND {doubtful_sql('?', 'a')}", [*params, below]
     parts = [f"SELECT a.capture_id, a.id AS article_id FROM articles a WHERE {where}"]
     if not flagged:  # the pages judged not articles are judged again: some may be articles now
+        # but not a redirect: its body is no page, and where it sent its visitor (its reason)
+        # is the crawl's to say, which a re-read replaced with "empty or unreadable page"
         parts.append(
             "SELECT c.id, NULL FROM captures c JOIN crawls cr ON cr.id = c.crawl_id "
             "WHERE c.page_kind IN ('listing', 'other') AND c.id > ? "
+            "AND NOT coalesce(c.status BETWEEN 300 AND 399, 0) "
             + ("AND cr.site = ? " if site else "")
             + "AND c.id IN (SELECT max(id) FROM captures WHERE page_kind IS NOT NULL GROUP BY url)"
         )
@@ -207,7 +221,10 @@ def _pages(db) -> Iterator[list[dict]]:
             "CASE WHEN a.id IS NULL THEN coalesce(c.final_url, c.url) ELSE a.url END AS url, "
             "CASE WHEN a.id IS NULL THEN cr.site ELSE a.site END AS site, "
             "CASE WHEN a.id IS NULL THEN s.province ELSE a.province END AS province, "
-            "CASE WHEN a.id IS NULL THEN c.time ELSE a.last_seen END AS last_seen "
+            "CASE WHEN a.id IS NULL THEN c.time ELSE a.last_seen END AS last_seen, "
+            "a.id IS NOT NULL OR EXISTS (SELECT 1 FROM articles x WHERE x.url = "
+            "coalesce(c.final_url, c.url)) OR EXISTS (SELECT 1 FROM article_aliases x "
+            "WHERE x.url = coalesce(c.final_url, c.url)) AS at_article "
             "FROM temp.reextract_todo t JOIN captures c ON c.id = t.capture_id "
             "LEFT JOIN crawls cr ON cr.id = c.crawl_id LEFT JOIN sites s ON s.id = cr.site "
             "LEFT JOIN articles a ON a.id = t.article_id "
@@ -226,8 +243,11 @@ def _task(row: dict, db_dir: Path, warc_dir: Path | None, profile_json: str | No
         # a document a listing linked: the listing's title and date, as stored, stand in for
         # the row the crawl read beside the link
         hints = {"document": {"anchor": row["title"] or "", "row": [row["published"] or ""]}}
+    # a page at a stored article's address is read whole, as the crawl read it (it came by the
+    # article's link): a later capture the crawl judged an error or maintenance page, read as
+    # any page, said only "no date near the headline" and replaced the crawl's reason
     return (str(path) if path else None, row["warc_offset"], charset_of(row["content_type"]),
-            row["url"], _selectors(profile_json), hints, bool(row["article_id"]))  # fmt: skip
+            row["url"], _selectors(profile_json), hints, bool(row["at_article"]))  # fmt: skip
 
 
 def _extract_capture(task: tuple) -> dict:
@@ -292,10 +312,41 @@ def _hints(profile_json: str | None, url: str, page_reason: str | None = None) -
     return hints
 
 
-def _add(total: dict[str, int], counts: dict[str, int]) -> None:
-    for key, value in counts.items():
-        if value or key in total:  # a kind of result that never happened is not listed
-            total[key] = total.get(key, 0) + value
+def _count(counts: dict[str, int], key: str) -> None:
+    counts[key] = counts.get(key, 0) + 1
+
+
+# The results of a run, each page counted once: a stored article's own capture is "changed",
+# "unchanged", "kept" or "failed"; a page the crawl judged no article is "new" (an article
+# now), "not_article" (still none) or "stored_again" (an article already stored: a later
+# capture of it, or another address; "stored_again_changed" of those changed it). "removed"
+# counts the failed ones now read as a "not found" page. Summing all of them as one list of
+# article results counted an article twice when a later capture of its page was re-read too.
+ARTICLE_RESULTS = ("changed", "unchanged", "kept", "failed")
+PAGE_RESULTS = ("new", "not_article", "stored_again")
+
+
+def describe(counts: dict[str, int], flagged: bool = False) -> str:
+    """The one line ``tintuc reextract`` prints: how many pages it read again, of which the
+    captures of how many stored articles and what became of them, and (without ``flagged``,
+    which reads stored articles only) what became of the pages the crawl judged no article."""
+    articles = sum(counts.get(k, 0) for k in ARTICLE_RESULTS)
+    pages = sum(counts.get(k, 0) for k in PAGE_RESULTS)
+    line = (f"{plural(articles + pages, 'page')} read again: {plural(articles, 'stored article')} ("
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in ARTICLE_RESULTS))
+    if counts.get("removed"):
+        line += f", {counts['removed']} removed"
+    line += ")"
+    if flagged and not pages:
+        return line
+    line += (f"; {plural(pages, 'page')} judged no article by the crawl ("
+             f"{plural(counts.get('new', 0), 'new article')}, "
+             f"{counts.get('not_article', 0)} still no article")
+    if counts.get("stored_again"):
+        changed = counts.get("stored_again_changed", 0)
+        line += (f", {counts['stored_again']} read as an article already stored "
+                 f"({changed} changed it)")
+    return line + ")"
 
 
 def _selectors(profile_json: str | None) -> dict | None:

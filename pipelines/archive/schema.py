@@ -93,7 +93,8 @@ TABLE_DOCS: dict[str, dict] = {
         },
     },
     "article_versions": {
-        "description": "Earlier versions of articles whose text changed (and the text of a "
+        "description": "Earlier versions of articles whose text, date, author, update time, "
+        "lead image or attachments changed (and the text of a "
         "second row of an article stored under an older spelling of its URL, merged by "
         "migration m011).",
         "columns": {
@@ -105,6 +106,12 @@ TABLE_DOCS: dict[str, dict] = {
             "text": "Body text of this version.",
             "published": "Publication time shown by this version.",
             "author": "Author line of this version.",
+            "updated": "Update time shown by this version (empty for versions replaced before "
+            "migration m019).",
+            "image": "Lead image URL of this version (empty for versions replaced before "
+            "migration m019).",
+            "attachments": "JSON list of the documents this version linked under its headline, "
+            "each {url, text} (empty when none, or replaced before migration m019).",
             "content_hash": "SHA-1 of title, description and text of this version.",
             "first_seen": "When this version was first stored (UTC).",
             "replaced": "When a newer version replaced it (UTC).",
@@ -146,7 +153,20 @@ TABLE_DOCS: dict[str, dict] = {
             "from_url": "The article carrying the block.",
             "block": "The block's heading or id.",
             "ids": "JSON list of the site's article ids in the block.",
-            "first_seen": "When the block was first seen (UTC).",
+            "first_seen": "When the block was first seen with these ids (UTC).",
+        },
+    },
+    "related_ids_gone": {
+        "description": "Script-filled related blocks an article's page showed once and no "
+        "longer shows, or shows with other ids: kept, with when they went (migration m020).",
+        "columns": {
+            "id": "Row id.",
+            "from_url": "The article carrying the block.",
+            "block": "The block's heading or id.",
+            "ids": "JSON list of the site's article ids the block held.",
+            "first_seen": "When the block was first seen with these ids (UTC).",
+            "gone": "When a capture of the article first showed the block without them (UTC).",
+            "crawl_id": "The crawl that found them gone.",
         },
     },
     "captures": {
@@ -337,7 +357,8 @@ TABLE_DOCS: dict[str, dict] = {
             "other_url": "The copy's URL (canonical spelling); an articles row when fetched.",
             "other_lang": "The copy's language as the page's hreflang gives it (en, zh-hans …).",
             "first_seen": "When the article's page first named it (UTC).",
-            "last_seen": "When it last did (UTC).",
+            "last_seen": "When it last did (UTC); older than the article's last_seen: a "
+            "later capture no longer names it (the row is kept).",
         },
     },
     "_sqlite_migrations": {
@@ -1131,3 +1152,26 @@ def m018_values_kept_from_earlier_captures(db: sqlite_utils.Database) -> None:
     capture's empty value for the extractor's judgement and drop them. Rows stored before
     this say nothing kept (NULL)."""
     db["articles"].add_column("kept_from", str)
+
+
+@migrations()
+def m019_versions_keep_image_updated_attachments(db: sqlite_utils.Database) -> None:
+    """A replaced version keeps its lead image, its "updated" time and its attachments, as it
+    keeps its text (:func:`pipelines.archive.store.save_version`): a recapture that changes
+    only those is a new version too, and the earlier values are no longer lost. Versions
+    replaced before this hold none (NULL: not recorded, not "none")."""
+    for column in ("updated", "image", "attachments"):
+        db["article_versions"].add_column(column, str)
+
+
+@migrations()
+def m020_related_ids_history(db: sqlite_utils.Database) -> None:
+    """A script-filled related block that a capture no longer shows, or shows with other ids,
+    is kept: its row moves from ``related_ids`` to ``related_ids_gone`` with when it went
+    (:func:`pipelines.archive.store.save_related_ids`), as m017 keeps related links."""
+    db["related_ids_gone"].create(
+        {"id": int, "from_url": str, "block": str, "ids": str, "first_seen": str, "gone": str,
+         "crawl_id": int},
+        pk="id",
+    )  # fmt: skip
+    db["related_ids_gone"].create_index(["from_url"])

@@ -205,7 +205,9 @@ def save_article(
 ) -> SaveResult:
     """Insert or update one article with its related links; call inside ``db.atomic()``.
 
-    Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole),
+    Returns 'new', 'changed' (the replaced text goes to ``article_versions``, whole, with its
+    date, author, "updated" time, lead image and attachments; a change of any of these alone
+    is a change too, :func:`restated`),
     'unchanged' (only ``last_seen`` and the capture move), 'kept' when the new extraction
     has no text and the stored one does (the stored text is kept), or 'alias' when the page
     is another address of a stored article showing the same (:func:`stored_at_another_address`:
@@ -251,12 +253,17 @@ def save_article(
             seen_again["capture_id"] = capture_id
         # the quality columns follow the text that is kept: an unchanged text takes what this
         # extraction assessed (an extractor that assessed nothing leaves the old figures)
-        if old["content_hash"] == row["content_hash"] and not redated(old, row, recaptured):
+        if old["content_hash"] == row["content_hash"] and not restated(old, row, recaptured):
             result = "unchanged"
             assessed = {k: v for k, v in quality.items() if v is not None}
-            db["articles"].update(old["id"], {**seen_again, **assessed, **story})
+            gained = filled(old, row)
+            db["articles"].update(old["id"], {**seen_again, **assessed, **story, **gained})
+            if "published" in gained:  # the search's month facet follows the date
+                index_shape(db, old["id"], {**old, **gained})
             if "related" in article:  # the same story under a block the site may have changed
                 save_related(db, row["url"], article["related"] or [], seen, crawl_id)
+                save_related_ids(db, row["url"], article.get("related_ids") or [], seen,
+                                 crawl_id)
         elif old["text"] and not row["text"]:
             result = "kept"
             db["articles"].update(old["id"], {"last_seen": seen})
@@ -282,20 +289,20 @@ def save_article(
             cluster_article(db, old["id"], row["text"], sig=article.get("minhash"))
     if result in ("new", "changed"):
         save_related(db, row["url"], article.get("related") or [], seen, crawl_id)
-        save_related_ids(db, row["url"], article.get("related_ids") or [], seen)
+        save_related_ids(db, row["url"], article.get("related_ids") or [], seen, crawl_id)
     if article.get("languages") is not None:  # None: not read (a document, an older extractor)
-        save_languages(db, row["url"], article["languages"], seen)
+        save_languages(db, row["url"], article["languages"], seen, recaptured)
     return result
 
 
 # What a new capture does not show is not news that it was taken away: a dateline, a byline, a lead
 # image or a headline that this extraction did not find (a template changed, a page cut short,
-# an extractor that reads less) leaves the stored one, which versions could not give back
-# (``article_versions`` has no image). A stored sapo is kept while the new text still holds it
-# (the same lead, no longer told apart from the body); a sapo the text lost is an edit. A day
-# without a time where the stored date has one is less than was shown, and most often not the
-# dateline at all (a page that lost its dateline yields a date guessed from elsewhere, a
-# year in a related link's URL): the stored date stays.
+# an extractor that reads less) leaves the stored one: its absence is no statement, and a
+# version made of it would mark an edit nobody made. A stored sapo is kept while the new text
+# still holds it (the same lead, no longer told apart from the body); a sapo the text lost is
+# an edit. A day without a time where the stored date has one is less than was shown, and most
+# often not the dateline at all (a page that lost its dateline yields a date guessed from
+# elsewhere, a year in a related link's URL): the stored date stays.
 KEPT_WHEN_MISSING = ("title", "published", "updated", "author", "image", "language")
 
 
@@ -328,22 +335,53 @@ def kept_values(old: dict[str, Any], row: dict[str, Any],
     return kept, json.dumps(kept_from, sort_keys=True) if kept_from else None
 
 
-def redated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
-    """True if the page now gives another date or author for the same text (a correction),
-    or the stored capture read again does (none: the extractor now rejects the stored one):
-    versioned as an edit (``content_hash`` covers the title, sapo and text only)."""
-    return any((row.get(k) or not recaptured) and row.get(k) != old.get(k)
-               for k in ("published", "author"))
+# What a page states of its article beside the title, sapo and text (``content_hash``): a new
+# value for the same text is an edit, versioned as one (the replaced values kept whole in
+# ``article_versions``): a corrected date or author, a new "updated" time (the site's own word
+# that it changed the article), another lead image, documents added, swapped or withdrawn.
+# Each was dropped before m019: the row kept the first capture's value and never stored the
+# new one (the image, "updated", attachments), or replaced it unversioned with a new text. A
+# version keeps what is replaced: a value where the row held none replaces nothing (an
+# extractor that now reads the lead image, an archive from before it did) and is stored on
+# the row with no version, else the next recapture of every such article would be an "edit".
+RESTATED_FIELDS = ("published", "author", "updated", "image")
+
+
+def restated(old: dict[str, Any], row: dict[str, Any], recaptured: bool = True) -> bool:
+    """True if the page now states another value of :data:`RESTATED_FIELDS` or other
+    attachments in place of a stored one, for the same text, or the stored capture read
+    again does (none: the extractor now rejects the stored one). A field a new capture does
+    not show keeps its stored value (:func:`kept_values`), but attachments are read from links
+    to the documents themselves: none linked any more is a document withdrawn, a change."""
+    if old.get("attachments") and row.get("attachments") != old.get("attachments"):
+        return True
+    return any(old.get(k) and (row.get(k) or not recaptured) and row.get(k) != old.get(k)
+               for k in RESTATED_FIELDS)
+
+
+def filled(old: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The values of :data:`RESTATED_FIELDS` and the attachments that ``row`` gives where the
+    stored ``old`` has none: stored as they come, replacing nothing (no version)."""
+    return {k: row[k] for k in (*RESTATED_FIELDS, "attachments") if row.get(k) and not old.get(k)}
 
 
 def save_languages(db: sqlite_utils.Database, url: str, copies: Iterable[dict[str, Any]],
-                   seen: str) -> None:
-    """Replace the copies in other languages that the page of the article at ``url`` names
+                   seen: str, recaptured: bool = True) -> None:
+    """Record the copies in other languages that the page of the article at ``url`` names
     (``[{lang, url}]``, see :func:`pipelines.extractor.metadata.language_copies`) in
-    ``article_languages``, keeping each one's first_seen."""
+    ``article_languages``, keeping each one's first_seen. A copy a new capture no longer names
+    keeps its row (its ``last_seen`` says when a capture last named it): a page that dropped
+    its ``hreflang`` links (a new template) is no news that the translation is not one, and
+    the row was all the archive held of the link. The stored capture read again (not
+    ``recaptured``, ``seen`` its time) drops those it named and no longer yields: the
+    extractor's judgement; one only an earlier capture named (an older ``last_seen``) stays."""
     first_seen = dict(db.execute(
         "SELECT other_url, first_seen FROM article_languages WHERE url = ?", [url]).fetchall())
-    db.execute("DELETE FROM article_languages WHERE url = ?", [url])
+    if not recaptured:
+        db.execute("DELETE FROM article_languages WHERE url = ? AND last_seen >= ?", [url, seen])
+    named = [c["url"] for c in copies if c["url"] != url]
+    db.execute("DELETE FROM article_languages WHERE url = ? AND other_url IN (SELECT value "
+               "FROM json_each(?))", [url, json.dumps(named)])  # fmt: skip
     rows = {c["url"]: {"url": url, "other_url": c["url"], "other_lang": c["lang"],
                        "first_seen": first_seen.get(c["url"], seen), "last_seen": seen}
             for c in copies if c["url"] != url}  # fmt: skip
@@ -515,6 +553,9 @@ def save_version(db: sqlite_utils.Database, old: dict[str, Any], replaced: str) 
             "text": old["text"],
             "published": old["published"],
             "author": old["author"],
+            "updated": old["updated"],
+            "image": old["image"],
+            "attachments": old["attachments"],
             "content_hash": old["content_hash"],
             "first_seen": previous or old["first_seen"],
             "replaced": replaced,
@@ -651,17 +692,26 @@ def save_related(
 
 
 def save_related_ids(
-    db: sqlite_utils.Database, from_url: str, blocks: Iterable[dict[str, Any]], seen: str
+    db: sqlite_utils.Database, from_url: str, blocks: Iterable[dict[str, Any]], seen: str,
+    crawl_id: int | None = None,
 ) -> None:
-    """Record blocks whose links are filled by JavaScript: only article ids are on the page."""
+    """Record blocks whose links are filled by JavaScript: only article ids are on the page.
+    A block the page no longer shows, or shows with other ids, moves to ``related_ids_gone``
+    as it was, as a related link does (:func:`save_related`): nothing a block held is lost."""
+    stored = {r["block"]: r for r in db["related_ids"].rows_where("from_url = ?", [from_url])}
+    rows = {}
+    for b in blocks:
+        block, ids = b.get("block") or "", json.dumps(b.get("ids", []))
+        same = stored.get(block, {}).get("ids") == ids
+        rows.setdefault(block, {"from_url": from_url, "block": block, "ids": ids,
+                                "first_seen": stored[block]["first_seen"] if same else seen})
+    gone = [{**old, "gone": seen, "crawl_id": crawl_id} for block, old in stored.items()
+            if rows.get(block, {}).get("ids") != old["ids"]]  # fmt: skip
     db.execute("DELETE FROM related_ids WHERE from_url = ?", [from_url])
-    rows = [
-        {"from_url": from_url, "block": b.get("block") or "", "ids": json.dumps(b.get("ids", [])),
-         "first_seen": seen}
-        for b in blocks
-    ]  # fmt: skip
     if rows:
-        db["related_ids"].upsert_all(rows, pk=("from_url", "block"))
+        db["related_ids"].insert_all(rows.values())
+    if gone:
+        db["related_ids_gone"].insert_all(gone)
 
 
 @contextlib.contextmanager

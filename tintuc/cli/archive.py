@@ -179,7 +179,7 @@ def reextract(db_path, site, flagged, below, workers, warc_dir):
     import time
 
     from pipelines.archive.store import count_doubtful, site_in_archive
-    from tintuc.reextract import Interrupted, missing_warc_files
+    from tintuc.reextract import Interrupted, describe, missing_warc_files
     from tintuc.reextract import reextract as reextract_all
 
     db = existing_archive(db_path, write=True)
@@ -223,7 +223,7 @@ def reextract(db_path, site, flagged, below, workers, warc_dir):
             signal.signal(signum, handler)
     if show:
         click.echo("", err=True)
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(describe(counts, flagged))
     if flagged:
         click.echo(f"{count_doubtful(db, below, site)} still doubtful")
 

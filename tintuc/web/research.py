@@ -25,6 +25,13 @@ from tintuc.web.archive import ARTICLES, articles_view, is_archive, readable_arc
 
 _WORD_AND_SPACE = re.compile(r"(\S+)(\s*)")
 VERSION_COLUMNS = "title, description, text"
+# What a page states of its article beside its words: a version differs in these alone when
+# the site corrected a date or author, changed the lead image or the attached documents
+# (``pipelines.archive.store.restated``); the diff shows them old and new, when they differ.
+# The last three are in versions from migration m019 on: NULL in an older one is "not
+# recorded", not "none", and is not shown as a change.
+STATED_COLUMNS = ("published", "author", "updated", "image", "attachments")
+RECORDED_FROM_M019 = ("updated", "image", "attachments")
 
 
 def word_diff_html(old: str | None, new: str | None) -> str:
@@ -114,16 +121,17 @@ async def diff_view(datasette, request):
     if refusal is not None:
         return refusal
     article_id = int(request.url_vars["article_id"])
+    recorded = set(await db.table_columns("article_versions"))  # an archive before m019
+    stated = [c for c in STATED_COLUMNS if c in recorded]
+    columns = ", ".join([VERSION_COLUMNS, *stated])
     article = (
-        await db.execute(
-            f"select id, url, {VERSION_COLUMNS} from articles where id = ?", [article_id]
-        )  # fmt: skip
+        await db.execute(f"select id, url, {columns} from articles where id = ?", [article_id])
     ).first()
     if article is None:
         return Response.text(f"no article {article_id}", status=404)
     versions = (
         await db.execute(
-            f"select id, replaced, {VERSION_COLUMNS} from article_versions "
+            f"select id, replaced, {columns} from article_versions "
             "where article_id = ? order by replaced, id",
             [article_id],
         )
@@ -141,6 +149,12 @@ async def diff_view(datasette, request):
          "changed": (old[column] or "") != (new[column] or "")}
         for column in ("title", "description", "text")
     ]  # fmt: skip
+    restated = [
+        {"name": column, "old": old[column], "new": new[column]}
+        for column in stated
+        if (old[column] or "") != (new[column] or "")
+        and not (column in RECORDED_FROM_M019 and old[column] is None)
+    ]
     return Response.html(
         await datasette.render_template(
             "tintuc_diff.html",
@@ -151,6 +165,7 @@ async def diff_view(datasette, request):
                 "old": old,
                 "new": new,
                 "sections": sections,
+                "restated": restated,
                 "share": changed_share(old["text"], new["text"]),
                 "versions": [*versions, current],
             },
