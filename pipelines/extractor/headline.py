@@ -433,18 +433,70 @@ def _share(el: lxml.html.HtmlElement, emphasis: etree.XPath) -> int:
     return sum(len(_clean_text(x.text_content())) for x in emphasis(el))
 
 
+# A class whose name says bold (utility CSS: Bootstrap's "fw-bold", "font-weight-bold",
+# Tailwind's "font-bold", "font-semibold", a theme's "txt-bold", "strong"), and a rule of the
+# page's own stylesheet (its <style> elements: a linked one is not fetched) and what it sets
+_BOLD_CLASS = re.compile(r"(?:^|[-_])(?:bold|bolder|strong|semibold|extrabold)$|^fw-?[6-9]00$",
+                         re.I)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_WEIGHT = re.compile(r"font-weight\s*:\s*(\w+)", re.I)
+_LAST_CLASSES = re.compile(r"\.([\w-]+)")
+
+
+def _bold_by_stylesheet(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """The classes the page's <style> rules set bold (``font-weight`` bold or 600-900, the last
+    rule naming a class deciding), read from each selector's last compound ("p.desc",
+    ".detail .lead-text")."""
+    weights: dict[str, bool] = {}
+    for style in root.iter("style"):
+        for selectors, declarations in _CSS_RULE.findall(style.text or ""):
+            weight = _CSS_WEIGHT.findall(declarations)
+            if not weight:
+                continue
+            bold = weight[-1].lower() in ("bold", "bolder") or weight[-1][:1] in "6789" \
+                and weight[-1].isdigit()
+            for selector in selectors.split(","):
+                last = re.split(r"[\s>+~]+", selector.strip())[-1].split(":")[0]
+                for name in _LAST_CLASSES.findall(last):
+                    weights[name] = bold
+    return frozenset(name for name, bold in weights.items() if bold)
+
+
+def _bold_by_class(el: lxml.html.HtmlElement, stylesheet) -> bool:
+    """True when ``el``, or a wrapper showing only its text, wears a class that sets it bold:
+    by its name (:data:`_BOLD_CLASS`), or by a rule of the page's stylesheet (``stylesheet()``
+    gives the classes it sets bold, read once and only if a class is to be judged)."""
+    text = _clean_text(_text_of(el))
+    for holder in (el, *el.iterancestors()):
+        names = (holder.get("class") or "").split()
+        if any(_BOLD_CLASS.search(name) for name in names) \
+                or names and not stylesheet().isdisjoint(names):
+            return True
+        parent = holder.getparent()
+        if parent is None or _clean_text(_text_of(parent)) != text:
+            return False
+    return False
+
+
 def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str | None:
     """The sapo no class names and no meta description repeats: the story's first block of
     prose under the headline (past its dateline, byline and kicker, short; past link rows and
     pictures' captions), when the page sets it apart from the body as a lead is: a
-    sub-heading (<h2>-<h4>), a block drawn bold by its style, or one whose text is bold
-    throughout (italic throughout, unless a picture came first: then it is its caption). A
-    first paragraph bold only in part (a place name "HẠ LONG -", a first sentence) is the
+    sub-heading (<h2>-<h4>), a block drawn bold by its style or by its class (named so, or set
+    so by the page's <style>), or one whose text is bold throughout (italic throughout, unless
+    a picture came first: then it is its caption). A first paragraph bold only in part (a place name "HẠ LONG -", a first sentence) is the
     body's, and a bold question an interview's; a first block of prose that is not set apart
     means the story has no sapo."""
     headline = _headline_element(body, h1, title)
     if headline is None:
         return None
+    read: list[frozenset[str]] = []  # the stylesheet's bold classes, read when first needed
+
+    def stylesheet() -> frozenset[str]:
+        if not read:
+            read.append(_bold_by_stylesheet(body.getroottree().getroot()))
+        return read[0]
+
     passed = pictured = False
     for el in body.iter():
         if not passed:
@@ -470,6 +522,7 @@ def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str 
         style = el.get("style") or ""
         need = _EMPHASISED_SHARE * len(text)
         if el.tag in _LEAD_HEADINGS or _BOLD_STYLE.search(style) or _share(el, _BOLD) >= need \
+                or _bold_by_class(el, stylesheet) \
                 or not pictured and (_ITALIC_STYLE.search(style) or _share(el, _ITALIC) >= need):
             return _with_prefix(el)
         return None
