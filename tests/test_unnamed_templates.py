@@ -221,3 +221,48 @@ def test_a_dateline_and_tool_bar_in_one_row_is_chrome() -> None:
     for line in ["01/12/2026 08:30", BODY[0], "Ngày 28/11/2026, tỉnh tổ chức lễ chia sẻ",
                  "Thứ Ba, 01/12/2026 - 08:30 Lễ hội hoa sở thu hút du khách"]:
         assert not _chrome_line(line, TITLE), line
+
+
+RELATED = ["Khai mạc kỳ họp thứ hai mươi Hội đồng nhân dân tỉnh khóa mười bốn",
+           "Tỉnh ủy sơ kết công tác xây dựng Đảng mười một tháng đầu năm",
+           "Tăng cường kiểm tra an toàn thực phẩm dịp cuối năm tại các chợ"]
+LATEST = ["Giá vàng trong nước tăng mạnh phiên đầu tuần",
+          "Lịch nghỉ Tết Nguyên đán năm 2027 của cán bộ công chức",
+          "Hướng dẫn đăng ký cấp căn cước cho trẻ em dưới mười bốn tuổi"]
+PHOTO_LEAD = ("Sáng 2/12, Ủy ban nhân dân tỉnh tổ chức hội nghị trực tuyến với các huyện, thị xã, "
+              "thành phố để đánh giá tình hình triển khai các dự án đầu tư công trọng điểm và bàn "
+              "giải pháp đẩy nhanh tiến độ giải ngân trong tháng cuối năm.")
+CAPTIONS = ["Du khách check-in bên những cây hoa sở nở trắng trên sườn đồi",
+            "Các nghệ nhân người Dao biểu diễn múa chuông trong ngày khai hội",
+            "Phiên chợ vùng cao ngày hội tấp nập người mua kẻ bán",
+            "Thiếu nữ Sán Chỉ trong trang phục truyền thống rực rỡ sắc màu",
+            "Đại biểu cắt băng khánh thành cây cầu mới nối hai bờ sông"]
+
+
+def test_a_photo_story_in_an_unnamed_article_keeps_its_captions() -> None:
+    # one paragraph and lazy photos with captions in an <article><div> no class names: plain
+    # trafilatura reads the paragraph alone (it leaves captions out by design), and the body's
+    # captions and credit line are no sign that it is a dump of the page to replace by plain's
+    figures = "".join(f'<figure class="image"><img class="lazy" data-src="/u/{i}.jpg"><noscript>'
+                      f'<img src="/u/{i}.jpg"></noscript><figcaption>{c}</figcaption></figure>'
+                      for i, c in enumerate(CAPTIONS))
+    related = "".join(f'<article class="story"><h3><a href="/thoi-su/tin-{i}-a5230{i}.html">{t}'
+                      f"</a></h3></article>" for i, t in enumerate(RELATED))
+    latest = "".join(f'<li><a href="/a-1000{i}.html">{t}</a></li>' for i, t in enumerate(LATEST))
+    menu = '<ul class="nav">' + "".join(f'<li><a href="/m{i}">{name}</a></li>'
+                                        for i, name in enumerate(MENU)) + "</ul>"
+    html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><header><a href="/"><img src="/logo.png" alt="Báo"></a>{menu}</header>
+<main class="main"><div class="container"><div class="detail">
+<div class="breadcrumbs"><a href="/thoi-su">Thời sự</a></div>
+<h1 class="detail-title">{TITLE}</h1><div class="detail-time">Thứ Tư, 02/12/2026 - 08:30</div>
+<article><div><p>{PHOTO_LEAD}</p>{figures}<p><strong>Minh Hà</strong></p></div></article>
+<div class="tools"><a href="javascript:window.print()">In bài viết</a></div>
+<div class="box-related"><div class="box-title">Tin liên quan</div>{related}</div>
+</div><aside class="sidebar"><h3>Đọc nhiều</h3><ul>{latest}</ul></aside></div></main>
+<footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh<br>Địa chỉ: Số 1 đường Trần Hưng Đạo<br>
+Điện thoại: 0203.3835.555</p><div>Số lượt truy cập: 1.234.567</div></footer></body></html>""")
+    result = extract_article(html, URL)
+    for phrase in [PHOTO_LEAD, *CAPTIONS, "Minh Hà"]:
+        assert result["text"].count(phrase) == 1, phrase
+    assert "fallback_used" not in result["flags"]

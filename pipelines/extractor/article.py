@@ -490,10 +490,16 @@ def extract_article(
             return None if fetched() is None else _shown_key(fetched(), hidden=True)
 
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
+        # a photo story read without a body box holds its captions and credit line, which
+        # plain leaves out by design: they are not weighed as text plain disagrees on
+        captions = None
+        if vietnamese and container is None and lines and fetched() is not None:
+            shown_captions = {_clean_text(x) for x in _captions(fetched(), lines)}
+            captions = _tokens("\n".join(line for line in lines if line in shown_captions))
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
                                   _ESCALATION_RATIO if stage == "recall" and full_pass_differs
-                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held)
+                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held, captions)
         if full_pass_differs and (recovery != "fallback_used" or stage and _prose_line_chars(
                 plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(lines)):
             # the body stands; where plain adds more words than the body has, the loss is said
