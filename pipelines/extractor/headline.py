@@ -484,9 +484,9 @@ def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str 
     pictures' captions), when the page sets it apart from the body as a lead is: a
     sub-heading (<h2>-<h4>), a block drawn bold by its style or by its class (named so, or set
     so by the page's <style>), or one whose text is bold throughout (italic throughout, unless
-    a picture came first: then it is its caption). A first paragraph bold only in part (a place name "HẠ LONG -", a first sentence) is the
-    body's, and a bold question an interview's; a first block of prose that is not set apart
-    means the story has no sapo."""
+    a picture came first: then it is its caption). A first paragraph bold only in part (a
+    place name "HẠ LONG -", a first sentence) is the body's, and a bold question an
+    interview's; a first block of prose that is not set apart means the story has no sapo."""
     headline = _headline_element(body, h1, title)
     if headline is None:
         return None
