@@ -266,3 +266,73 @@ def test_a_photo_story_in_an_unnamed_article_keeps_its_captions() -> None:
     for phrase in [PHOTO_LEAD, *CAPTIONS, "Minh Hà"]:
         assert result["text"].count(phrase) == 1, phrase
     assert "fallback_used" not in result["flags"]
+
+
+NOTICE = ("Do thi công nâng cấp đường ống cấp nước chính, Công ty Cổ phần Nước sạch tạm dừng cung "
+          "cấp nước tại các tổ dân phố 3, 4 và 5 phường Trung Tâm từ 8 giờ đến 17 giờ ngày "
+          "05/12/2026. Đề nghị người dân chủ động dự trữ nước sinh hoạt.")
+
+
+def soup_notice(story: str, footer: str) -> str:
+    """A div-soup notice: no class anywhere, the footer's lines read past the story's end."""
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    return page(f"""<body><div><div><a href="/"><img src="/logo.png"></a></div>
+<div><ul>{menu}</ul></div>
+<div><div><div><a href="/">Trang chủ</a> » <a href="/thoi-su">Thời sự</a></div>
+<div style="font-size:26px">{TITLE}</div><div>Thứ Tư, 02/12/2026 - 08:30</div>
+<div>{story}</div><div><h3>Tin liên quan</h3><ul><li><a href="/a-52311.html">{RELATED[0]}</a></li>
+<li><a href="/a-52298.html">{RELATED[1]}</a></li></ul></div></div>
+<div><h3>Đọc nhiều</h3><ul><li><a href="/a-10001.html">{LATEST[0]}</a></li></ul></div></div>
+<div>{footer}</div></div></body>""").replace(f'<meta name="description" content="{SAPO}">', "")
+
+
+FOOTER_LINES = ["BÁO ĐIỆN TỬ TỈNH THỬ NGHIỆM", "Cơ quan chủ quản: Tỉnh ủy Thử Nghiệm",
+                "Giấy phép số 123/GP-BTTTT ngày 10/5/2020 của Bộ Thông tin và Truyền thông",
+                "Địa chỉ: Số 1 đường Trần Hưng Đạo - Điện thoại: 0203.3835.555",
+                "Thiết kế và phát triển bởi Công ty Truyền thông số Việt"]
+
+
+def test_a_footer_whose_lines_make_a_colophon_together_goes_with_the_lines_after_it() -> None:
+    # each footer line names one thing (the owner, the licence, the address): together they
+    # are the colophon, in a block holding none of the story; the line after it (the site's
+    # makers) is that block's too, so the colophon was never the body's last line
+    footer = "".join(f"<p>{line}</p>" for line in FOOTER_LINES)
+    text = extract_article(soup_notice(f"<p>{NOTICE}</p><p><strong>Minh Hà</strong></p>", footer),
+                           URL)["text"]
+    assert NOTICE in text and text.endswith("Minh Hà")
+    for line in FOOTER_LINES:
+        assert line not in text, line
+
+
+def test_a_story_ending_on_a_licence_and_an_address_keeps_them() -> None:
+    # the same words inside the story's own block, before its author line: the story's
+    ending = ("Giấy phép số 45/GP-UBND cấp cho Công ty Cổ phần Nước sạch. Địa chỉ: số 12 đường "
+              "Lê Lợi; điện thoại đường dây nóng: 0203.3825.111.")
+    footer = "<p>© Bản quyền thuộc Báo Thử Nghiệm</p><p>Ghi rõ nguồn khi phát hành lại</p>"
+    text = extract_article(soup_notice(f"<p>{NOTICE}</p><p>{ending}</p><p><strong>Minh Hà"
+                                       "</strong></p>", footer), URL)["text"]
+    assert ending in text and "Minh Hà" in text
+    assert "Bản quyền" not in text
+
+
+def test_a_photo_story_without_a_body_box_starts_at_its_headline() -> None:
+    # trafilatura reads the whole page of a story of photos: the banner's menu and the
+    # breadcrumb above the headline are the page's, not the story's first lines
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU[:7]))
+    figures = "".join(f'<figure class="image"><img src="/u/{i}.jpg" alt=""><figcaption>{c}'
+                      f"</figcaption></figure>" for i, c in enumerate(CAPTIONS))
+    html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><header><div><a href="/"><img src="/logo.png"></a></div>
+<ul class="menu">{menu}</ul></header><main class="main"><div class="container"><div class="b-grid">
+<div class="detail"><div class="breadcrumbs"><a href="/thoi-su">Thời sự</a></div>
+<h1 class="detail-title">{TITLE}</h1><div class="detail-time">Thứ Hai, 19/11/2026 - 08:30</div>
+<h2 class="sapo">{SAPO}</h2><div class="b-maincontent">{figures}</div>
+<p class="author">Ảnh: Quang Minh</p>
+<div class="share-tools"><a href="javascript:window.print()">In bài viết</a></div>
+</div></div></div></main><footer><p>{FOOTER}</p></footer></body></html>""")
+    text = extract_article(html, URL)["text"]
+    assert text.startswith(SAPO)
+    for phrase in CAPTIONS:
+        assert phrase in text
+    for phrase in MENU[:7]:
+        assert phrase not in text.split("\n"), phrase

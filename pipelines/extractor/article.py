@@ -50,6 +50,7 @@ from pipelines.extractor.headline import (
     _below_headline,
     _headline_cell,
     _sapo,
+    _shown_above_headline,
     _title,
 )
 from pipelines.extractor.lines import (
@@ -66,6 +67,7 @@ from pipelines.extractor.lines import (
     _credits_outside_story,
     _data_lines,
     _date_line,
+    _footer_tail,
     _from_headline,
     _line_key,
     _narrowed,
@@ -552,6 +554,12 @@ def extract_article(
                 if key in shown:
                     shown[key] -= 1
         lines = kept
+    if vietnamese and container is None and lines and len(lines[0]) < _PROSE_LINE:
+        # the story starts at its headline: the menu and breadcrumb above it are the page's
+        lines = lines[_shown_above_headline(lines, fetched(), title):]
+    if vietnamese and len(lines) > 1:  # the site's footer, read past the story's end (no
+        # body box, or a block read around it): its colophon, and the lines after it
+        lines = lines[:len(lines) - _footer_tail(lines, fetched, container)]
     while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
     if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)

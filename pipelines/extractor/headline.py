@@ -429,6 +429,41 @@ def _headline_element(body: lxml.html.HtmlElement, h1, title: str | None):
     return h1
 
 
+_ABOVE_CHARS = 60  # a menu item's, a breadcrumb's or a section name's line; prose is longer
+
+
+def _shown_above_headline(lines: list[str], page: lxml.html.HtmlElement | None,
+                          title: str | None) -> int:
+    """How many of the first ``lines`` (each short) the page shows only above its headline:
+    the banner's menu, the breadcrumb, the section's name. The story starts at its headline;
+    a body read without a body box (trafilatura's reading of the whole page) may start higher.
+    A line shown under the headline too, or in no element of its own, ends the count."""
+    if page is None or not lines or len(lines[0]) >= _ABOVE_CHARS:
+        return 0
+    body = page.find("body")
+    headline = _headline_element(body, next(page.iter("h1"), None), title) \
+        if body is not None else None
+    if headline is None:
+        return 0
+    wanted = {line for line in lines[:_FIRST_LINES] if len(line) < _ABOVE_CHARS}
+    above: dict[str, bool] = {}  # a line's text -> whether every element showing it is above
+    passed = False
+    for el in body.iter():
+        passed = passed or el is headline
+        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+            continue
+        text = _clean_text(_text_of(el))
+        if text in wanted:
+            above[text] = above.get(text, True) and not passed
+    count = 0
+    while count < len(lines) and above.get(lines[count]):
+        count += 1
+    return count
+
+
+_FIRST_LINES = 40  # a menu's items and a breadcrumb, read as lines, come to no more
+
+
 def _share(el: lxml.html.HtmlElement, emphasis: etree.XPath) -> int:
     return sum(len(_clean_text(x.text_content())) for x in emphasis(el))
 

@@ -485,6 +485,53 @@ def _colophon(line: str) -> bool:
     return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
 
 
+_FOOTER_LINES = 8  # a footer's lines: the site's name, its colophon, a counter, its makers
+
+
+def _footer_tail(lines: list[str], fetched, container: lxml.html.HtmlElement | None = None) -> int:
+    """How many of the last ``lines`` are the site's footer, read past the story's end: the
+    last few lines are a colophon together (:func:`_colophon`, a footer's lines one by one
+    may each name one thing: "Cơ quan chủ quản: …", "Giấy phép số …", "Địa chỉ: …"), and they
+    sit in one block of the page (``fetched()``, parsed only then) that holds none of the
+    body's prose: that block, the footer, is the page's, every line of it at the body's end
+    (its title, the colophon, the lines after it: a visit counter, the site's makers). 0 when
+    the colophon's lines are not in one such block (a story that ends on a licence's address
+    keeps it), or when that block is in the body's box ``container``: the box's own lines are
+    never the site's."""
+    start, joined = len(lines), ""
+    while start > max(1, len(lines) - _FOOTER_LINES) and len(lines[start - 1]) <= _COLOPHON_CHARS:
+        start -= 1
+        joined = f"{lines[start]} {joined}"
+        if _colophon(joined):
+            break
+    else:
+        return 0
+    page = fetched()
+    if page is None:
+        return 0
+    shown = next((el for el in reversed(list(page.iter())) if isinstance(el.tag, str)
+                  and el.tag not in _NEVER_TEXT and lines[start] in _clean_text(_text_of(el))),
+                 None)  # (the deepest, last element showing the colophon's first line)
+    if shown is None:
+        return 0
+    prose = [_line_key(line) for line in lines[:start] if len(line) >= _PROSE_LINE]
+    block = shown
+    for holder in shown.iterancestors():
+        text = _line_key(_text_of(holder))
+        if any(key in text for key in prose):
+            break
+        block = holder
+    if container is not None and (block is container or container in block.iterancestors()):
+        return 0
+    footer = _line_key(_text_of(block))
+    if not all(_line_key(line) in footer for line in lines[start:]):
+        return 0
+    count = len(lines) - start
+    while count < len(lines) - 1 and _line_key(lines[-count - 1]) in footer:
+        count += 1
+    return count
+
+
 # A line of a long-form story's credits block ("Nội dung: Hoàng Lan", "Ảnh: Quang Vinh",
 # "Thiết kế: Thu Hà"): a role, then the names
 _CREDIT_ROLE = re.compile(r"(?:nội dung|bài(?: viết)?|ảnh|thiết kế|đồ họa|đồ hoạ|trình bày|video|"
