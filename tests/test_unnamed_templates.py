@@ -336,3 +336,48 @@ def test_a_photo_story_without_a_body_box_starts_at_its_headline() -> None:
         assert phrase in text
     for phrase in MENU[:7]:
         assert phrase not in text.split("\n"), phrase
+
+
+def bootstrap(story: str, footer: str) -> str:
+    """A Bootstrap grid: the story in a column no class names as a body box, no meta
+    description, the site's footer in a dark band under the grid."""
+    side = "".join(f'<li><a href="/a-1000{i}.html">{t}</a></li>' for i, t in enumerate(LATEST))
+    menu = "".join(f'<a href="/m{i}">{m}</a>' for i, m in enumerate(MENU))
+    related = "".join(f'<li><a href="/a-5230{i}.html">{t}</a></li>' for i, t in enumerate(RELATED))
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><nav class="navbar">{menu}</nav>
+<div class="container"><div class="row"><div class="col-md-8">
+<ol class="breadcrumb-x"><a href="/">Trang chủ</a> / <a href="/anh">Ảnh</a></ol>
+<h1 class="h3 mb-2">{TITLE}</h1><p class="text-muted small">02/12/2026 08:30</p>{story}
+<div class="tools"><a href="javascript:window.print()">In bài viết</a></div>
+<div><h3>Tin liên quan</h3><ul>{related}</ul></div></div>
+<div class="col-md-4"><h3>Tin mới</h3><ul>{side}</ul></div></div></div>
+<div class="bg-dark">{footer}</div></body></html>""")
+
+
+def test_a_footer_laid_out_in_a_table_goes_too() -> None:
+    # trafilatura reads the table's rows as "| cell | cell |" lines: a row is found by its
+    # first cell, and the table's cells are told apart when the footer's lines are matched
+    footer = ("<table><tr><td>Cơ quan chủ quản: Sở Thông tin và Truyền thông</td><td>Địa chỉ: 15 "
+              "Lê Thánh Tông</td></tr><tr><td colspan=\"2\">Điện thoại: 0203.3656.789</td></tr>"
+              "</table><div>Đang truy cập: 123 | Tổng lượt truy cập: 4.567.890</div>")
+    story = f"<div><p>{NOTICE}</p><p><b>Minh Hà</b></p></div>"
+    text = extract_article(bootstrap(story, footer), URL)["text"]
+    assert text.endswith("Minh Hà")
+    for phrase in ["Cơ quan chủ quản", "Điện thoại", "Đang truy cập"]:
+        assert phrase not in text, phrase
+
+
+def test_captions_trafilatura_leaves_out_come_from_the_bodys_own_block() -> None:
+    # the photos in an <article><section> no class names: trafilatura reads the paragraph and
+    # the author line only; the captions between them, in the same block, are the story's
+    figures = "".join(f'<figure><picture><source srcset="/u/{i}.webp"><img src="/u/{i}.jpg">'
+                      f"</picture><figcaption><p>{c}</p></figcaption></figure>"
+                      for i, c in enumerate(CAPTIONS))
+    story = (f"<article><section><p>{PHOTO_LEAD}</p>{figures}<p><b>Minh Hà</b></p></section>"
+             "</article>")
+    footer = ("<div><p>Trang thông tin điện tử UBND xã Thử Nghiệm</p><p>Chịu trách nhiệm nội "
+              "dung: Chủ tịch UBND xã</p><p>Email: ubndxa@example.gov.vn</p></div>"
+              "<div>Phiên bản 2.0 - Cập nhật giao diện năm 2026</div>")
+    text = extract_article(bootstrap(story, footer), URL)["text"]
+    assert text.split("\n") == [PHOTO_LEAD, *CAPTIONS, "Minh Hà"]

@@ -61,6 +61,7 @@ from pipelines.extractor.lines import (
     _after_headline,
     _agrees,
     _captions,
+    _captions_between,
     _chrome_line,
     _colophon,
     _could_be_link_list,
@@ -562,6 +563,10 @@ def extract_article(
         lines = lines[:len(lines) - _footer_tail(lines, fetched, container)]
     while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
+    if vietnamese and container is None and lines and fetched() is not None \
+            and (between := _captions_between(lines, fetched())):
+        # the photos' captions trafilatura left out, from the block the body's lines came from
+        lines = recover(lines, between, unwanted, fragment=True)[0]
     if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
         lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]
     if sapo:

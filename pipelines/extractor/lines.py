@@ -333,6 +333,42 @@ def _captions(root, lines: list[str]) -> list[str]:
     return [*found, last]
 
 
+def _showing(page: lxml.html.HtmlElement, line: str, last: bool = False):
+    """The element whose own text (or a child's tail) starts ``line``'s first words: the first
+    on the page, or the ``last``; None if none does (a line composed of several elements)."""
+    start = " ".join(line.split()[:4])
+    found = None
+    for el in page.iter():
+        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+            continue
+        if any(piece and start in " ".join(piece.split())
+               for piece in (el.text, *(child.tail for child in el))):
+            found = el
+            if not last:
+                break
+    return found
+
+
+def _captions_between(lines: list[str], page: lxml.html.HtmlElement) -> str:
+    """The body's ``lines`` with, in document order, the captions of the photos that the
+    page's block from the body's first line to its last holds (that block's lines that are
+    the body's or captions, as text): by the Vietnamese convention captions are body, and a
+    body read without a body box is trafilatura's, which leaves them out. "" when there is no
+    such block (the lines span the whole page) or it holds no caption the body lacks."""
+    first, last = _showing(page, lines[0]), _showing(page, lines[-1], last=True)
+    if first is None or last is None:
+        return ""
+    block = next((a for a in (first, *first.iterancestors())
+                  if a is last or any(x is a for x in last.iterancestors())), None)
+    if block is None or block.tag in ("body", "html"):
+        return ""
+    captions = {_clean_text(x) for x in _captions(block, [])} - set(lines) - {""}
+    if not captions:
+        return ""
+    own = set(lines)
+    return "\n".join(line for line in block_lines(block) if line in own or line in captions)
+
+
 _CLIMB_OWN = 0.1  # words of its own an ancestor may add per word of trafilatura's text
 
 
@@ -509,8 +545,9 @@ def _footer_tail(lines: list[str], fetched, container: lxml.html.HtmlElement | N
     page = fetched()
     if page is None:
         return 0
+    first = lines[start].strip("| ").split(" | ")[0]  # (a table row's line: its first cell)
     shown = next((el for el in reversed(list(page.iter())) if isinstance(el.tag, str)
-                  and el.tag not in _NEVER_TEXT and lines[start] in _clean_text(_text_of(el))),
+                  and el.tag not in _NEVER_TEXT and first in _clean_text(_text_of(el))),
                  None)  # (the deepest, last element showing the colophon's first line)
     if shown is None:
         return 0
@@ -523,7 +560,7 @@ def _footer_tail(lines: list[str], fetched, container: lxml.html.HtmlElement | N
         block = holder
     if container is not None and (block is container or container in block.iterancestors()):
         return 0
-    footer = _line_key(_text_of(block))
+    footer = _line_key(" ".join(block.itertext()))  # (a table's cells apart, as lines show them)
     if not all(_line_key(line) in footer for line in lines[start:]):
         return 0
     count = len(lines) - start
