@@ -563,9 +563,10 @@ def extract_article(
         lines = lines[:len(lines) - _footer_tail(lines, fetched, container)]
     while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
-    if vietnamese and container is None and lines and fetched() is not None \
-            and (between := _captions_between(lines, fetched())):
+    if vietnamese and container is None and lines \
+            and (between := _captions_between(lines, tree)):
         # the photos' captions trafilatura left out, from the block the body's lines came from
+        # (read in the page as cleaned: its boxes gone, no second parse needed)
         lines = recover(lines, between, unwanted, fragment=True)[0]
     if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
         lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]

@@ -501,15 +501,17 @@ def _bold_by_class(el: lxml.html.HtmlElement, stylesheet) -> bool:
     """True when ``el``, or a wrapper showing only its text, wears a class that sets it bold:
     by its name (:data:`_BOLD_CLASS`), or by a rule of the page's stylesheet (``stylesheet()``
     gives the classes it sets bold, read once and only if a class is to be judged)."""
-    text = _clean_text(_text_of(el))
-    for holder in (el, *el.iterancestors()):
+    holder = el
+    while holder is not None:
         names = (holder.get("class") or "").split()
         if any(_BOLD_CLASS.search(name) for name in names) \
                 or names and not stylesheet().isdisjoint(names):
             return True
-        parent = holder.getparent()
-        if parent is None or _clean_text(_text_of(parent)) != text:
+        parent = holder.getparent()  # a wrapper showing only this block's text, or stop
+        if parent is None or len(parent) != 1 or (parent.text or "").strip() \
+                or (holder.tail or "").strip():
             return False
+        holder = parent
     return False
 
 

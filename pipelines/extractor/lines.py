@@ -337,16 +337,12 @@ def _showing(page: lxml.html.HtmlElement, line: str, last: bool = False):
     """The element whose own text (or a child's tail) starts ``line``'s first words: the first
     on the page, or the ``last``; None if none does (a line composed of several elements)."""
     start = " ".join(line.split()[:4])
-    found = None
-    for el in page.iter():
-        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
-            continue
-        if any(piece and start in " ".join(piece.split())
-               for piece in (el.text, *(child.tail for child in el))):
-            found = el
-            if not last:
-                break
-    return found
+    for el in reversed(list(page.iter())) if last else page.iter():
+        if isinstance(el.tag, str) and el.tag not in _NEVER_TEXT and any(
+                piece and start in " ".join(piece.split())
+                for piece in (el.text, *(child.tail for child in el))):
+            return el
+    return None
 
 
 def _captions_between(lines: list[str], page: lxml.html.HtmlElement) -> str:
@@ -546,16 +542,15 @@ def _footer_tail(lines: list[str], fetched, container: lxml.html.HtmlElement | N
     if page is None:
         return 0
     first = lines[start].strip("| ").split(" | ")[0]  # (a table row's line: its first cell)
-    shown = next((el for el in reversed(list(page.iter())) if isinstance(el.tag, str)
-                  and el.tag not in _NEVER_TEXT and first in _clean_text(_text_of(el))),
-                 None)  # (the deepest, last element showing the colophon's first line)
-    if shown is None:
+    shown = _showing(page, first, last=True)  # the colophon's first line on the page
+    prose = [line for line in lines[:start] if len(line) >= _PROSE_LINE] or lines[:1]
+    story = _showing(page, prose[-1], last=True)  # the body's last line of prose
+    if shown is None or story is None:
         return 0
-    prose = [_line_key(line) for line in lines[:start] if len(line) >= _PROSE_LINE]
-    block = shown
+    around_story = {story, *story.iterancestors()}
+    block = shown  # the largest block around the colophon that holds none of the story
     for holder in shown.iterancestors():
-        text = _line_key(_text_of(holder))
-        if any(key in text for key in prose):
+        if holder in around_story:
             break
         block = holder
     if container is not None and (block is container or container in block.iterancestors()):
