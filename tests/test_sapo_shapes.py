@@ -192,3 +192,40 @@ def test_an_interview_opening_with_a_bold_question_has_no_sapo() -> None:
                              URL)
     assert result["description"] != question
     assert result["text"].startswith(question)
+
+
+# a lead set apart only by its class: a stylesheet rule of the page, or a name that says bold
+CLASS_LEADS = {
+    "a <style> rule": f"<style>.bt-01{{font-weight:bold}}</style><p class=\"bt-01\">{SAPO}</p>",
+    "a descendant rule, 700": ("<style>.detail .p-first { font-size: 16px; font-weight: 700; }"
+                               f'</style><div class="p-first">{SAPO}</div>'),
+    "a rule in a media query": ("<style>@media (min-width: 768px) { p.desc { font-weight: 600 } }"
+                                f'</style><p class="desc">{SAPO}</p>'),
+    "on its wrapper": f'<style>.tt{{font-weight:bold}}</style><div class="tt"><p>{SAPO}</p></div>',
+    "fw-bold": f'<p class="fw-bold">{SAPO}</p>',
+    "font-bold": f'<div class="text-base font-bold">{SAPO}</div>',
+    "font-weight-bold": f'<p class="font-weight-bold mb-3">{SAPO}</p>',
+    "txt-bold": f'<p class="txt-bold">{SAPO}</p>',
+}
+
+
+@pytest.mark.parametrize("template", [named, div_soup])
+@pytest.mark.parametrize("lead", list(CLASS_LEADS))
+def test_a_lead_bold_by_its_class_is_the_sapo(template, lead) -> None:
+    result = extract_article(template(CLASS_LEADS[lead]), URL)
+    assert result["description"] == SAPO
+    assert result["text"].startswith(SAPO)
+    assert _once(result["text"], SAPO)
+
+
+@pytest.mark.parametrize("lead", [
+    f"<style>.lead-x{{font-weight:normal;font-style:normal}}</style><p class=\"lead-x\">{SAPO}</p>",
+    # the last rule naming the class decides, as in the browser
+    f"<style>.st{{font-weight:bold}} .st{{font-weight:400}}</style><p class=\"st\">{SAPO}</p>",
+    f'<p class="text-muted">{SAPO}</p>',
+    f'<p class="bold-links-below">{SAPO}</p>',  # a name that says bold of something else
+])
+def test_a_first_paragraph_whose_class_sets_no_bold_is_no_sapo(lead) -> None:
+    result = extract_article(named("", body=lead + PARAGRAPHS), URL)
+    assert result["description"] != SAPO
+    assert _once(result["text"], SAPO)

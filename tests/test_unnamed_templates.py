@@ -221,3 +221,163 @@ def test_a_dateline_and_tool_bar_in_one_row_is_chrome() -> None:
     for line in ["01/12/2026 08:30", BODY[0], "Ngày 28/11/2026, tỉnh tổ chức lễ chia sẻ",
                  "Thứ Ba, 01/12/2026 - 08:30 Lễ hội hoa sở thu hút du khách"]:
         assert not _chrome_line(line, TITLE), line
+
+
+RELATED = ["Khai mạc kỳ họp thứ hai mươi Hội đồng nhân dân tỉnh khóa mười bốn",
+           "Tỉnh ủy sơ kết công tác xây dựng Đảng mười một tháng đầu năm",
+           "Tăng cường kiểm tra an toàn thực phẩm dịp cuối năm tại các chợ"]
+LATEST = ["Giá vàng trong nước tăng mạnh phiên đầu tuần",
+          "Lịch nghỉ Tết Nguyên đán năm 2027 của cán bộ công chức",
+          "Hướng dẫn đăng ký cấp căn cước cho trẻ em dưới mười bốn tuổi"]
+PHOTO_LEAD = ("Sáng 2/12, Ủy ban nhân dân tỉnh tổ chức hội nghị trực tuyến với các huyện, thị xã, "
+              "thành phố để đánh giá tình hình triển khai các dự án đầu tư công trọng điểm và bàn "
+              "giải pháp đẩy nhanh tiến độ giải ngân trong tháng cuối năm.")
+CAPTIONS = ["Du khách check-in bên những cây hoa sở nở trắng trên sườn đồi",
+            "Các nghệ nhân người Dao biểu diễn múa chuông trong ngày khai hội",
+            "Phiên chợ vùng cao ngày hội tấp nập người mua kẻ bán",
+            "Thiếu nữ Sán Chỉ trong trang phục truyền thống rực rỡ sắc màu",
+            "Đại biểu cắt băng khánh thành cây cầu mới nối hai bờ sông"]
+
+
+def test_a_photo_story_in_an_unnamed_article_keeps_its_captions() -> None:
+    # one paragraph and lazy photos with captions in an <article><div> no class names: plain
+    # trafilatura reads the paragraph alone (it leaves captions out by design), and the body's
+    # captions and credit line are no sign that it is a dump of the page to replace by plain's
+    figures = "".join(f'<figure class="image"><img class="lazy" data-src="/u/{i}.jpg"><noscript>'
+                      f'<img src="/u/{i}.jpg"></noscript><figcaption>{c}</figcaption></figure>'
+                      for i, c in enumerate(CAPTIONS))
+    related = "".join(f'<article class="story"><h3><a href="/thoi-su/tin-{i}-a5230{i}.html">{t}'
+                      f"</a></h3></article>" for i, t in enumerate(RELATED))
+    latest = "".join(f'<li><a href="/a-1000{i}.html">{t}</a></li>' for i, t in enumerate(LATEST))
+    menu = '<ul class="nav">' + "".join(f'<li><a href="/m{i}">{name}</a></li>'
+                                        for i, name in enumerate(MENU)) + "</ul>"
+    html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><header><a href="/"><img src="/logo.png" alt="Báo"></a>{menu}</header>
+<main class="main"><div class="container"><div class="detail">
+<div class="breadcrumbs"><a href="/thoi-su">Thời sự</a></div>
+<h1 class="detail-title">{TITLE}</h1><div class="detail-time">Thứ Tư, 02/12/2026 - 08:30</div>
+<article><div><p>{PHOTO_LEAD}</p>{figures}<p><strong>Minh Hà</strong></p></div></article>
+<div class="tools"><a href="javascript:window.print()">In bài viết</a></div>
+<div class="box-related"><div class="box-title">Tin liên quan</div>{related}</div>
+</div><aside class="sidebar"><h3>Đọc nhiều</h3><ul>{latest}</ul></aside></div></main>
+<footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh<br>Địa chỉ: Số 1 đường Trần Hưng Đạo<br>
+Điện thoại: 0203.3835.555</p><div>Số lượt truy cập: 1.234.567</div></footer></body></html>""")
+    result = extract_article(html, URL)
+    for phrase in [PHOTO_LEAD, *CAPTIONS, "Minh Hà"]:
+        assert result["text"].count(phrase) == 1, phrase
+    assert "fallback_used" not in result["flags"]
+
+
+NOTICE = ("Do thi công nâng cấp đường ống cấp nước chính, Công ty Cổ phần Nước sạch tạm dừng cung "
+          "cấp nước tại các tổ dân phố 3, 4 và 5 phường Trung Tâm từ 8 giờ đến 17 giờ ngày "
+          "05/12/2026. Đề nghị người dân chủ động dự trữ nước sinh hoạt.")
+
+
+def soup_notice(story: str, footer: str) -> str:
+    """A div-soup notice: no class anywhere, the footer's lines read past the story's end."""
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU))
+    return page(f"""<body><div><div><a href="/"><img src="/logo.png"></a></div>
+<div><ul>{menu}</ul></div>
+<div><div><div><a href="/">Trang chủ</a> » <a href="/thoi-su">Thời sự</a></div>
+<div style="font-size:26px">{TITLE}</div><div>Thứ Tư, 02/12/2026 - 08:30</div>
+<div>{story}</div><div><h3>Tin liên quan</h3><ul><li><a href="/a-52311.html">{RELATED[0]}</a></li>
+<li><a href="/a-52298.html">{RELATED[1]}</a></li></ul></div></div>
+<div><h3>Đọc nhiều</h3><ul><li><a href="/a-10001.html">{LATEST[0]}</a></li></ul></div></div>
+<div>{footer}</div></div></body>""").replace(f'<meta name="description" content="{SAPO}">', "")
+
+
+FOOTER_LINES = ["BÁO ĐIỆN TỬ TỈNH THỬ NGHIỆM", "Cơ quan chủ quản: Tỉnh ủy Thử Nghiệm",
+                "Giấy phép số 123/GP-BTTTT ngày 10/5/2020 của Bộ Thông tin và Truyền thông",
+                "Địa chỉ: Số 1 đường Trần Hưng Đạo - Điện thoại: 0203.3835.555",
+                "Thiết kế và phát triển bởi Công ty Truyền thông số Việt"]
+
+
+def test_a_footer_whose_lines_make_a_colophon_together_goes_with_the_lines_after_it() -> None:
+    # each footer line names one thing (the owner, the licence, the address): together they
+    # are the colophon, in a block holding none of the story; the line after it (the site's
+    # makers) is that block's too, so the colophon was never the body's last line
+    footer = "".join(f"<p>{line}</p>" for line in FOOTER_LINES)
+    text = extract_article(soup_notice(f"<p>{NOTICE}</p><p><strong>Minh Hà</strong></p>", footer),
+                           URL)["text"]
+    assert NOTICE in text and text.endswith("Minh Hà")
+    for line in FOOTER_LINES:
+        assert line not in text, line
+
+
+def test_a_story_ending_on_a_licence_and_an_address_keeps_them() -> None:
+    # the same words inside the story's own block, before its author line: the story's
+    ending = ("Giấy phép số 45/GP-UBND cấp cho Công ty Cổ phần Nước sạch. Địa chỉ: số 12 đường "
+              "Lê Lợi; điện thoại đường dây nóng: 0203.3825.111.")
+    footer = "<p>© Bản quyền thuộc Báo Thử Nghiệm</p><p>Ghi rõ nguồn khi phát hành lại</p>"
+    text = extract_article(soup_notice(f"<p>{NOTICE}</p><p>{ending}</p><p><strong>Minh Hà"
+                                       "</strong></p>", footer), URL)["text"]
+    assert ending in text and "Minh Hà" in text
+    assert "Bản quyền" not in text
+
+
+def test_a_photo_story_without_a_body_box_starts_at_its_headline() -> None:
+    # trafilatura reads the whole page of a story of photos: the banner's menu and the
+    # breadcrumb above the headline are the page's, not the story's first lines
+    menu = "".join(f'<li><a href="/m{i}">{name}</a></li>' for i, name in enumerate(MENU[:7]))
+    figures = "".join(f'<figure class="image"><img src="/u/{i}.jpg" alt=""><figcaption>{c}'
+                      f"</figcaption></figure>" for i, c in enumerate(CAPTIONS))
+    html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><header><div><a href="/"><img src="/logo.png"></a></div>
+<ul class="menu">{menu}</ul></header><main class="main"><div class="container"><div class="b-grid">
+<div class="detail"><div class="breadcrumbs"><a href="/thoi-su">Thời sự</a></div>
+<h1 class="detail-title">{TITLE}</h1><div class="detail-time">Thứ Hai, 19/11/2026 - 08:30</div>
+<h2 class="sapo">{SAPO}</h2><div class="b-maincontent">{figures}</div>
+<p class="author">Ảnh: Quang Minh</p>
+<div class="share-tools"><a href="javascript:window.print()">In bài viết</a></div>
+</div></div></div></main><footer><p>{FOOTER}</p></footer></body></html>""")
+    text = extract_article(html, URL)["text"]
+    assert text.startswith(SAPO)
+    for phrase in CAPTIONS:
+        assert phrase in text
+    for phrase in MENU[:7]:
+        assert phrase not in text.split("\n"), phrase
+
+
+def bootstrap(story: str, footer: str) -> str:
+    """A Bootstrap grid: the story in a column no class names as a body box, no meta
+    description, the site's footer in a dark band under the grid."""
+    side = "".join(f'<li><a href="/a-1000{i}.html">{t}</a></li>' for i, t in enumerate(LATEST))
+    menu = "".join(f'<a href="/m{i}">{m}</a>' for i, m in enumerate(MENU))
+    related = "".join(f'<li><a href="/a-5230{i}.html">{t}</a></li>' for i, t in enumerate(RELATED))
+    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{TITLE}</title>'
+            f"""</head><body><nav class="navbar">{menu}</nav>
+<div class="container"><div class="row"><div class="col-md-8">
+<ol class="breadcrumb-x"><a href="/">Trang chủ</a> / <a href="/anh">Ảnh</a></ol>
+<h1 class="h3 mb-2">{TITLE}</h1><p class="text-muted small">02/12/2026 08:30</p>{story}
+<div class="tools"><a href="javascript:window.print()">In bài viết</a></div>
+<div><h3>Tin liên quan</h3><ul>{related}</ul></div></div>
+<div class="col-md-4"><h3>Tin mới</h3><ul>{side}</ul></div></div></div>
+<div class="bg-dark">{footer}</div></body></html>""")
+
+
+def test_a_footer_laid_out_in_a_table_goes_too() -> None:
+    # trafilatura reads the table's rows as "| cell | cell |" lines: a row is found by its
+    # first cell, and the table's cells are told apart when the footer's lines are matched
+    footer = ("<table><tr><td>Cơ quan chủ quản: Sở Thông tin và Truyền thông</td><td>Địa chỉ: 15 "
+              "Lê Thánh Tông</td></tr><tr><td colspan=\"2\">Điện thoại: 0203.3656.789</td></tr>"
+              "</table><div>Đang truy cập: 123 | Tổng lượt truy cập: 4.567.890</div>")
+    story = f"<div><p>{NOTICE}</p><p><b>Minh Hà</b></p></div>"
+    text = extract_article(bootstrap(story, footer), URL)["text"]
+    assert text.endswith("Minh Hà")
+    for phrase in ["Cơ quan chủ quản", "Điện thoại", "Đang truy cập"]:
+        assert phrase not in text, phrase
+
+
+def test_captions_trafilatura_leaves_out_come_from_the_bodys_own_block() -> None:
+    # the photos in an <article><section> no class names: trafilatura reads the paragraph and
+    # the author line only; the captions between them, in the same block, are the story's
+    figures = "".join(f'<figure><picture><source srcset="/u/{i}.webp"><img src="/u/{i}.jpg">'
+                      f"</picture><figcaption><p>{c}</p></figcaption></figure>"
+                      for i, c in enumerate(CAPTIONS))
+    story = (f"<article><section><p>{PHOTO_LEAD}</p>{figures}<p><b>Minh Hà</b></p></section>"
+             "</article>")
+    footer = ("<div><p>Trang thông tin điện tử UBND xã Thử Nghiệm</p><p>Chịu trách nhiệm nội "
+              "dung: Chủ tịch UBND xã</p><p>Email: ubndxa@example.gov.vn</p></div>"
+              "<div>Phiên bản 2.0 - Cập nhật giao diện năm 2026</div>")
+    text = extract_article(bootstrap(story, footer), URL)["text"]
+    assert text.split("\n") == [PHOTO_LEAD, *CAPTIONS, "Minh Hà"]

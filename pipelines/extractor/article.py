@@ -50,6 +50,7 @@ from pipelines.extractor.headline import (
     _below_headline,
     _headline_cell,
     _sapo,
+    _shown_above_headline,
     _title,
 )
 from pipelines.extractor.lines import (
@@ -60,12 +61,14 @@ from pipelines.extractor.lines import (
     _after_headline,
     _agrees,
     _captions,
+    _captions_between,
     _chrome_line,
     _colophon,
     _could_be_link_list,
     _credits_outside_story,
     _data_lines,
     _date_line,
+    _footer_tail,
     _from_headline,
     _line_key,
     _narrowed,
@@ -491,10 +494,16 @@ def extract_article(
             return None if fetched() is None else _shown_key(fetched(), hidden=True)
 
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
+        # a photo story read without a body box holds its captions and credit line, which
+        # plain leaves out by design: they are not weighed as text plain disagrees on
+        captions = None
+        if vietnamese and container is None and lines and fetched() is not None:
+            shown_captions = {_clean_text(x) for x in _captions(fetched(), lines)}
+            captions = _tokens("\n".join(line for line in lines if line in shown_captions))
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
                                   _ESCALATION_RATIO if stage == "recall" and full_pass_differs
-                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held)
+                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held, captions)
         if full_pass_differs and (recovery != "fallback_used" or stage and _prose_line_chars(
                 plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(lines)):
             # the body stands; where plain adds more words than the body has, the loss is said
@@ -552,8 +561,19 @@ def extract_article(
                 if key in shown:
                     shown[key] -= 1
         lines = kept
+    if vietnamese and container is None and lines and len(lines[0]) < _PROSE_LINE:
+        # the story starts at its headline: the menu and breadcrumb above it are the page's
+        lines = lines[_shown_above_headline(lines, fetched(), title):]
+    if vietnamese and len(lines) > 1:  # the site's footer, read past the story's end (no
+        # body box, or a block read around it): its colophon, and the lines after it
+        lines = lines[:len(lines) - _footer_tail(lines, fetched, container)]
     while lines and _colophon(lines[-1]):  # the site's footer, read for want of a body box
         lines.pop()  # (an e-magazine's full-width frame, a notice shorter than its footer)
+    if vietnamese and container is None and lines \
+            and (between := _captions_between(lines, tree)):
+        # the photos' captions trafilatura left out, from the block the body's lines came from
+        # (read in the page as cleaned: its boxes gone, no second parse needed)
+        lines = recover(lines, between, unwanted, fragment=True)[0]
     if len(lines) > 2 and _CREDIT_ROLE.match(lines[-1]):  # (a cheap look first)
         lines = lines[:len(lines) - _credits_outside_story(lines, tree, container)]
     if sapo:

@@ -429,22 +429,111 @@ def _headline_element(body: lxml.html.HtmlElement, h1, title: str | None):
     return h1
 
 
+_ABOVE_CHARS = 60  # a menu item's, a breadcrumb's or a section name's line; prose is longer
+
+
+def _shown_above_headline(lines: list[str], page: lxml.html.HtmlElement | None,
+                          title: str | None) -> int:
+    """How many of the first ``lines`` (each short) the page shows only above its headline:
+    the banner's menu, the breadcrumb, the section's name. The story starts at its headline;
+    a body read without a body box (trafilatura's reading of the whole page) may start higher.
+    A line shown under the headline too, or in no element of its own, ends the count."""
+    if page is None or not lines or len(lines[0]) >= _ABOVE_CHARS:
+        return 0
+    body = page.find("body")
+    headline = _headline_element(body, next(page.iter("h1"), None), title) \
+        if body is not None else None
+    if headline is None:
+        return 0
+    wanted = {line for line in lines[:_FIRST_LINES] if len(line) < _ABOVE_CHARS}
+    above: dict[str, bool] = {}  # a line's text -> whether every element showing it is above
+    passed = False
+    for el in body.iter():
+        passed = passed or el is headline
+        if not isinstance(el.tag, str) or el.tag in _NEVER_TEXT:
+            continue
+        text = _clean_text(_text_of(el))
+        if text in wanted:
+            above[text] = above.get(text, True) and not passed
+    count = 0
+    while count < len(lines) and above.get(lines[count]):
+        count += 1
+    return count
+
+
+_FIRST_LINES = 40  # a menu's items and a breadcrumb, read as lines, come to no more
+
+
 def _share(el: lxml.html.HtmlElement, emphasis: etree.XPath) -> int:
     return sum(len(_clean_text(x.text_content())) for x in emphasis(el))
+
+
+# A class whose name says bold (utility CSS: Bootstrap's "fw-bold", "font-weight-bold",
+# Tailwind's "font-bold", "font-semibold", a theme's "txt-bold", "strong"), and a rule of the
+# page's own stylesheet (its <style> elements: a linked one is not fetched) and what it sets
+_BOLD_CLASS = re.compile(r"(?:^|[-_])(?:bold|bolder|strong|semibold|extrabold)$|^fw-?[6-9]00$",
+                         re.I)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_WEIGHT = re.compile(r"font-weight\s*:\s*(\w+)", re.I)
+_LAST_CLASSES = re.compile(r"\.([\w-]+)")
+
+
+def _bold_by_stylesheet(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """The classes the page's <style> rules set bold (``font-weight`` bold or 600-900, the last
+    rule naming a class deciding), read from each selector's last compound ("p.desc",
+    ".detail .lead-text")."""
+    weights: dict[str, bool] = {}
+    for style in root.iter("style"):
+        for selectors, declarations in _CSS_RULE.findall(style.text or ""):
+            weight = _CSS_WEIGHT.findall(declarations)
+            if not weight:
+                continue
+            bold = weight[-1].lower() in ("bold", "bolder") or weight[-1][:1] in "6789" \
+                and weight[-1].isdigit()
+            for selector in selectors.split(","):
+                last = re.split(r"[\s>+~]+", selector.strip())[-1].split(":")[0]
+                for name in _LAST_CLASSES.findall(last):
+                    weights[name] = bold
+    return frozenset(name for name, bold in weights.items() if bold)
+
+
+def _bold_by_class(el: lxml.html.HtmlElement, stylesheet) -> bool:
+    """True when ``el``, or a wrapper showing only its text, wears a class that sets it bold:
+    by its name (:data:`_BOLD_CLASS`), or by a rule of the page's stylesheet (``stylesheet()``
+    gives the classes it sets bold, read once and only if a class is to be judged)."""
+    holder = el
+    while holder is not None:
+        names = (holder.get("class") or "").split()
+        if any(_BOLD_CLASS.search(name) for name in names) \
+                or names and not stylesheet().isdisjoint(names):
+            return True
+        parent = holder.getparent()  # a wrapper showing only this block's text, or stop
+        if parent is None or len(parent) != 1 or (parent.text or "").strip() \
+                or (holder.tail or "").strip():
+            return False
+        holder = parent
+    return False
 
 
 def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str | None:
     """The sapo no class names and no meta description repeats: the story's first block of
     prose under the headline (past its dateline, byline and kicker, short; past link rows and
     pictures' captions), when the page sets it apart from the body as a lead is: a
-    sub-heading (<h2>-<h4>), a block drawn bold by its style, or one whose text is bold
-    throughout (italic throughout, unless a picture came first: then it is its caption). A
-    first paragraph bold only in part (a place name "HẠ LONG -", a first sentence) is the
-    body's, and a bold question an interview's; a first block of prose that is not set apart
-    means the story has no sapo."""
+    sub-heading (<h2>-<h4>), a block drawn bold by its style or by its class (named so, or set
+    so by the page's <style>), or one whose text is bold throughout (italic throughout, unless
+    a picture came first: then it is its caption). A first paragraph bold only in part (a
+    place name "HẠ LONG -", a first sentence) is the body's, and a bold question an
+    interview's; a first block of prose that is not set apart means the story has no sapo."""
     headline = _headline_element(body, h1, title)
     if headline is None:
         return None
+    read: list[frozenset[str]] = []  # the stylesheet's bold classes, read when first needed
+
+    def stylesheet() -> frozenset[str]:
+        if not read:
+            read.append(_bold_by_stylesheet(body.getroottree().getroot()))
+        return read[0]
+
     passed = pictured = False
     for el in body.iter():
         if not passed:
@@ -470,6 +559,7 @@ def _emphasised_lead(body: lxml.html.HtmlElement, h1, title: str | None) -> str 
         style = el.get("style") or ""
         need = _EMPHASISED_SHARE * len(text)
         if el.tag in _LEAD_HEADINGS or _BOLD_STYLE.search(style) or _share(el, _BOLD) >= need \
+                or _bold_by_class(el, stylesheet) \
                 or not pictured and (_ITALIC_STYLE.search(style) or _share(el, _ITALIC) >= need):
             return _with_prefix(el)
         return None

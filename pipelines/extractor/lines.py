@@ -333,6 +333,38 @@ def _captions(root, lines: list[str]) -> list[str]:
     return [*found, last]
 
 
+def _showing(page: lxml.html.HtmlElement, line: str, last: bool = False):
+    """The element whose own text (or a child's tail) starts ``line``'s first words: the first
+    on the page, or the ``last``; None if none does (a line composed of several elements)."""
+    start = " ".join(line.split()[:4])
+    for el in reversed(list(page.iter())) if last else page.iter():
+        if isinstance(el.tag, str) and el.tag not in _NEVER_TEXT and any(
+                piece and start in " ".join(piece.split())
+                for piece in (el.text, *(child.tail for child in el))):
+            return el
+    return None
+
+
+def _captions_between(lines: list[str], page: lxml.html.HtmlElement) -> str:
+    """The body's ``lines`` with, in document order, the captions of the photos that the
+    page's block from the body's first line to its last holds (that block's lines that are
+    the body's or captions, as text): by the Vietnamese convention captions are body, and a
+    body read without a body box is trafilatura's, which leaves them out. "" when there is no
+    such block (the lines span the whole page) or it holds no caption the body lacks."""
+    first, last = _showing(page, lines[0]), _showing(page, lines[-1], last=True)
+    if first is None or last is None:
+        return ""
+    block = next((a for a in (first, *first.iterancestors())
+                  if a is last or any(x is a for x in last.iterancestors())), None)
+    if block is None or block.tag in ("body", "html"):
+        return ""
+    captions = {_clean_text(x) for x in _captions(block, [])} - set(lines) - {""}
+    if not captions:
+        return ""
+    own = set(lines)
+    return "\n".join(line for line in block_lines(block) if line in own or line in captions)
+
+
 _CLIMB_OWN = 0.1  # words of its own an ancestor may add per word of trafilatura's text
 
 
@@ -483,6 +515,53 @@ def _colophon(line: str) -> bool:
     folded = fold(line)
     owner = [m.group() for m in _OWNER.finditer(folded)]
     return bool(owner) and (len(set(owner)) >= 2 or _REACH.search(folded) is not None)
+
+
+_FOOTER_LINES = 8  # a footer's lines: the site's name, its colophon, a counter, its makers
+
+
+def _footer_tail(lines: list[str], fetched, container: lxml.html.HtmlElement | None = None) -> int:
+    """How many of the last ``lines`` are the site's footer, read past the story's end: the
+    last few lines are a colophon together (:func:`_colophon`, a footer's lines one by one
+    may each name one thing: "Cơ quan chủ quản: …", "Giấy phép số …", "Địa chỉ: …"), and they
+    sit in one block of the page (``fetched()``, parsed only then) that holds none of the
+    body's prose: that block, the footer, is the page's, every line of it at the body's end
+    (its title, the colophon, the lines after it: a visit counter, the site's makers). 0 when
+    the colophon's lines are not in one such block (a story that ends on a licence's address
+    keeps it), or when that block is in the body's box ``container``: the box's own lines are
+    never the site's."""
+    start, joined = len(lines), ""
+    while start > max(1, len(lines) - _FOOTER_LINES) and len(lines[start - 1]) <= _COLOPHON_CHARS:
+        start -= 1
+        joined = f"{lines[start]} {joined}"
+        if _colophon(joined):
+            break
+    else:
+        return 0
+    page = fetched()
+    if page is None:
+        return 0
+    first = lines[start].strip("| ").split(" | ")[0]  # (a table row's line: its first cell)
+    shown = _showing(page, first, last=True)  # the colophon's first line on the page
+    prose = [line for line in lines[:start] if len(line) >= _PROSE_LINE] or lines[:1]
+    story = _showing(page, prose[-1], last=True)  # the body's last line of prose
+    if shown is None or story is None:
+        return 0
+    around_story = {story, *story.iterancestors()}
+    block = shown  # the largest block around the colophon that holds none of the story
+    for holder in shown.iterancestors():
+        if holder in around_story:
+            break
+        block = holder
+    if container is not None and (block is container or container in block.iterancestors()):
+        return 0
+    footer = _line_key(" ".join(block.itertext()))  # (a table's cells apart, as lines show them)
+    if not all(_line_key(line) in footer for line in lines[start:]):
+        return 0
+    count = len(lines) - start
+    while count < len(lines) - 1 and _line_key(lines[-count - 1]) in footer:
+        count += 1
+    return count
 
 
 # A line of a long-form story's credits block ("Nội dung: Hoàng Lan", "Ảnh: Quang Vinh",

@@ -153,7 +153,8 @@ def _reads_layout_table(lines: list[str]) -> bool:
 def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown: str | Callable[[], str | None] | None = None, fragment: bool = False,
             dump_ratio: float = _DUMP_RATIO,
-            held: str | Callable[[], str | None] | None = None) -> tuple[list[str], str | None]:
+            held: str | Callable[[], str | None] | None = None,
+            captions: Counter | None = None) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
     Returns ``(lines, flag)``: unchanged with flag None when ``lines`` already hold 90% of
@@ -179,16 +180,21 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     A ``fragment`` (a body under :data:`_FRAGMENT` of the page's prose) is completed however
     much plain brings: the guard below, that a body of a few paragraphs stands when plain
     would more than double it, is for a body that may be the whole story.
+
+    ``captions`` are the words of the body's photo captions and closing credit line, which
+    plain trafilatura leaves out by design: text plain lacks for that reason is no sign that
+    the body is a dump or another block, and is not weighed so.
     """
     theirs = [x for x in (_clean_text(x) for x in plain.split("\n")) if x and not unwanted(x)]
     mine, plain_words = _tokens("\n".join(lines)), _tokens("\n".join(theirs))
     total = sum(plain_words.values())
     common = sum((mine & plain_words).values())
-    if dumped and total and common >= _HELD * total and sum(mine.values()) > dump_ratio * total:
+    weighed = sum((mine - (captions or Counter())).values())  # the body less what plain omits
+    if dumped and total and common >= _HELD * total and weighed > dump_ratio * total:
         return theirs, "fallback_used"
     if not total or common >= _HELD * total:
         return lines, None
-    if common < 0.5 * sum(mine.values()) or not lines:
+    if common < 0.5 * (weighed or sum(mine.values())) or not lines:
         return theirs, "fallback_used"
     keys = [_line_key(x) for x in lines]
     inserts: dict[int, list[str]] = {}
