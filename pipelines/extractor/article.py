@@ -216,6 +216,34 @@ def _holds_most_paragraphs(tree: lxml.html.HtmlElement, container) -> bool:
     return total >= 500 and _paragraph_chars(container) >= 0.75 * total
 
 
+def _story_box(tree: lxml.html.HtmlElement, container) -> lxml.html.HtmlElement | None:
+    """The box of the page trafilatura need read for the story in ``container``: the container
+    itself when no prose stands between the page's headline (its first <h1>) and it, in
+    document order; else the smallest element holding both, whose prose above the container is
+    the story's lead (a standfirst set above the body box); None where that is the page's
+    <body>, or the page has no <h1> (where the story starts is not known). Prose: a text of an
+    element or its tail, outside links, of :data:`_PROSE_LINE` characters or more."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return None
+    inside: set = set()
+    for el in tree.iter():
+        if el is container:
+            return container
+        if el is headline:
+            inside = set(headline.iter())
+            own = headline.tail or ""
+        elif not inside or el in inside:
+            continue
+        else:
+            own = ("" if el.tag == "a" else el.text or "") + (el.tail or "")
+        if len(" ".join(own.split())) >= _PROSE_LINE:
+            break
+    holders = set(container.iterancestors())
+    block = next((el for el in headline.iterancestors() if el in holders), None)
+    return None if block is None or block.tag in ("body", "html") else block
+
+
 _MEDIA = ("img", "video", "audio", "iframe", "embed", "object")
 _CHROME_TAGS = ("header", "nav", "footer", "aside")
 
@@ -239,6 +267,24 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A copy of ``container`` as the body of a page of its own."""
     page = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
     page.find("body").append(copy.deepcopy(container))
+    return page
+
+
+def _in_place(box: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page holding ``box`` alone, where it stands: a copy of it inside bare
+    copies of its ancestors (their tags and attributes, none of their other children), so that
+    trafilatura's rules naming an ancestor (an <article>, a <main> it takes for the body) read
+    it as on the page, and its menus, sidebars and footer are not read at all."""
+    held = copy.deepcopy(box)
+    held.tail = None
+    for outer in box.iterancestors():
+        if outer.tag in ("body", "html"):
+            break
+        shell = outer.makeelement(outer.tag, dict(outer.attrib))
+        shell.append(held)
+        held = shell
+    page = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+    page.find("body").append(held)
     return page
 
 
@@ -409,7 +455,15 @@ def extract_article(
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
-    if not agreed:
+    box = _story_box(tree, container) if not vietnamese and container is not None \
+        and _holds_most_paragraphs(tree, container) else None
+    if box is not None:
+        # a page read by trafilatura's rules whose named container holds most of its
+        # paragraphs: trafilatura reads the story's box where it stands, not the whole page
+        # (a third of the cost); what it would read besides is menus, teaser lists and the
+        # site's footer, which the body drops (docs/benchmarks.md, seventeenth session)
+        tf_text, stage = _trafilatura_pass(_in_place(box), url)
+    if not agreed and not (tf_text and box is not None):
         tf_text, stage = _trafilatura_pass(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
