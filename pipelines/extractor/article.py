@@ -455,8 +455,10 @@ def extract_article(
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
-    box = _story_box(tree, container) if not vietnamese and container is not None \
-        and _holds_most_paragraphs(tree, container) else None
+    # (without a named container, the block holding the story's paragraphs stands in for it)
+    holder = container if container is not None or vietnamese else story_block(tree)
+    box = _story_box(tree, holder) if not vietnamese and holder is not None \
+        and _holds_most_paragraphs(tree, holder) else None
     if box is not None:
         # a page read by trafilatura's rules whose named container holds most of its
         # paragraphs: trafilatura reads the story's box where it stands, not the whole page
