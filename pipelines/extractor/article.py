@@ -270,17 +270,27 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return page
 
 
-def _in_place(box: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _around(block: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The element holding ``block`` (None for none, or the page's <body>)."""
+    parent = block.getparent() if block is not None else None
+    return None if parent is None or parent.tag in ("body", "html") else parent
+
+
+def _in_place(box: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """A copy of the page holding ``box`` alone, where it stands: a copy of it inside bare
     copies of its ancestors (their tags and attributes, none of their other children), so that
     trafilatura's rules naming an ancestor (an <article>, a <main> it takes for the body) read
-    it as on the page, and its menus, sidebars and footer are not read at all."""
+    it as on the page, and its menus, sidebars and footer are not read at all. None when an
+    ancestor cannot be copied so."""
     held = copy.deepcopy(box)
     held.tail = None
     for outer in box.iterancestors():
         if outer.tag in ("body", "html"):
             break
-        shell = outer.makeelement(outer.tag, dict(outer.attrib))
+        try:
+            shell = outer.makeelement(outer.tag, dict(outer.attrib))
+        except ValueError:  # a name the parser kept but lxml will not make ('bodyonload="…"')
+            return None
         shell.append(held)
         held = shell
     page = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
@@ -455,17 +465,19 @@ def extract_article(
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
-    # (without a named container, the block holding the story's paragraphs stands in for it)
-    holder = container if container is not None or vietnamese else story_block(tree)
+    # (without a named container, the block holding the story's paragraphs stands in for it,
+    # with its siblings: a story's list, notes or "more" part set beside its paragraphs)
+    holder = container if container is not None or vietnamese else _around(story_block(tree))
     box = _story_box(tree, holder) if not vietnamese and holder is not None \
         and _holds_most_paragraphs(tree, holder) else None
-    if box is not None:
+    alone = _in_place(box) if box is not None else None
+    if alone is not None:
         # a page read by trafilatura's rules whose named container holds most of its
         # paragraphs: trafilatura reads the story's box where it stands, not the whole page
         # (a third of the cost); what it would read besides is menus, teaser lists and the
         # site's footer, which the body drops (docs/benchmarks.md, seventeenth session)
-        tf_text, stage = _trafilatura_pass(_in_place(box), url)
-    if not agreed and not (tf_text and box is not None):
+        tf_text, stage = _trafilatura_pass(alone, url)
+    if not agreed and not (tf_text and alone is not None):
         tf_text, stage = _trafilatura_pass(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
