@@ -4,7 +4,8 @@ Pipeline: decode bytes (legacy Vietnamese encodings included) -> parse with lxml
 metadata (title, dates, sapo) from the intact tree -> remove tool bars and promotion boxes ->
 find, record and remove related-news, navigation and tag boxes -> strip styles, scripts,
 comments and ad slots -> body text from the article container when one is recognised (captions
-and the credit line included), otherwise from trafilatura -> sapo first -> when the body holds
+and the credit line included), otherwise from trafilatura (given the story's box alone where one
+holds most of the page's paragraphs) -> sapo first -> when the body holds
 little of the page's prose, plain trafilatura's full extraction is asked and what it has that
 the body lacks is brought in, in order (never worse than plain trafilatura) -> flags and a
 confidence figure saying how the extraction went.
