@@ -271,12 +271,6 @@ def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return page
 
 
-def _around(block: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
-    """The element holding ``block`` (None for none, or the page's <body>)."""
-    parent = block.getparent() if block is not None else None
-    return None if parent is None or parent.tag in ("body", "html") else parent
-
-
 def _in_place(box: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """A copy of the page holding ``box`` alone, where it stands: a copy of it inside bare
     copies of its ancestors (their tags and attributes, none of their other children), so that
@@ -466,11 +460,8 @@ def extract_article(
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
-    # (without a named container, the block holding the story's paragraphs stands in for it,
-    # with its siblings: a story's list, notes or "more" part set beside its paragraphs)
-    holder = container if container is not None or vietnamese else _around(story_block(tree))
-    box = _story_box(tree, holder) if not vietnamese and holder is not None \
-        and _holds_most_paragraphs(tree, holder) else None
+    box = _story_box(tree, container) if not vietnamese and container is not None \
+        and _holds_most_paragraphs(tree, container) else None
     alone = _in_place(box) if box is not None else None
     if alone is not None:
         # a page read by trafilatura's rules whose named container holds most of its
