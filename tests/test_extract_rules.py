@@ -1030,6 +1030,34 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
         assert "fallback_used" not in result["flags"]
 
 
+def test_a_short_baseline_dump_completed_from_plain_gives_way_to_it(monkeypatch) -> None:
+    # the story's first paragraphs are bare text in its box, its last one a <p>, and the
+    # sidebar's blurbs are <p>s: trafilatura's baseline dump (the page's <p>s) holds the last
+    # paragraph and the blurbs, too short beside the page's prose, so plain is asked and the
+    # first paragraphs are brought in. The dump's lines plain leaves out are the page's
+    # boxes, not the story's: the completed body holds plain's reading and is longer, and
+    # gives way to it, as a dump that is not short does
+    from pipelines.extractor import article, recovery, source
+    about = "Tạp chí in mỗi tháng một số, tuyển chọn những bài viết hay nhất của bạn đọc cả nước."
+    page = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div id="post"><h2>{TITLE}</h2>{BODY[0]} {BODY[1]}<p/><p>{BODY[2]}</p></div>
+<div class="col"><div class="widget"><h3>Về tạp chí</h3><p>{about} <a href="/gioi-thieu">
+Xem thêm »</a></p></div><div class="widget"><p><a href="/dat-mua">Đặt mua từ 290.000 đồng/năm
+»</a></p></div></div></body></html>"""
+    text, stage = recovery._trafilatura_pass(source._parse(page), URL)
+    assert stage == "baseline" and about in text and BODY[0] not in text
+    monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url: "\n".join(BODY))
+    result = extract_article(page, URL)
+    check(result, BODY, [about, "Đặt mua"])
+    assert "fallback_used" in result["flags"]
+    # plain keeps the dump's last paragraph alone (its readability missed the rest): too
+    # little of the dump's prose to stand for it; plain's is not taken for it
+    monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url: BODY[2])
+    result = extract_article(page, URL)
+    check(result, [BODY[2]], [])
+    assert "fallback_used" not in result["flags"]
+
+
 def test_an_ad_slots_fallback_markup_is_never_body_nor_prose(monkeypatch) -> None:
     # ad slots in <iframe>s, each holding its fallback link as markup (which the parser keeps
     # as text and no browser shows): read as long lines of prose by trafilatura's baseline

@@ -462,8 +462,8 @@ def extract_article(
     # its recall escalation (or the block it was narrowed to, as wide): plain's text, the
     # story as trafilatura's full pass reads such a page, replaces it if the body holds it and
     # is longer; nothing else is asked of it
-    full_pass_differs = not asked and container is None and (
-        stage is not None or _reads_layout_table(lines))
+    read_whole = container is None and (stage is not None or _reads_layout_table(lines))
+    full_pass_differs = not asked and read_whole
     headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
     def unwanted(line: str) -> bool:
@@ -490,12 +490,27 @@ def extract_article(
             return None if fetched() is None else _shown_key(fetched(), hidden=True)
 
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
+        whole_ratio = _ESCALATION_RATIO if stage == "recall" else 1.0
+
+        def keeps_too_little(body: list[str]) -> bool:
+            # plain keeps too little of the prose of a dump or an escalation's reading to
+            # stand for it: readability kept one block of the story
+            return bool(stage) and _prose_line_chars(
+                plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(body)
+
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
-                                  _ESCALATION_RATIO if stage == "recall" and full_pass_differs
-                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held)
-        if full_pass_differs and (recovery != "fallback_used" or stage and _prose_line_chars(
-                plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(lines)):
+                                  whole_ratio if full_pass_differs else _DUMP_RATIO, held)
+        if asked and not dumped and read_whole and recovery != "fallback_used":
+            # a body read whole that also looks short beside the page's prose (its menus,
+            # boxes and forms are short lines; the dump may hold one paragraph of the story),
+            # completed or not: where it holds plain's reading and is longer, plain's is the
+            # story as trafilatura's full pass reads such a page, as above
+            whole, said = recover(found, plain, unwanted, True, shown, fragment, whole_ratio,
+                                  held)
+            if said == "fallback_used" and not keeps_too_little(found):
+                found, recovery = whole, said
+        if full_pass_differs and (recovery != "fallback_used" or keeps_too_little(lines)):
             # the body stands; where plain adds more words than the body has, the loss is said
             # (CleanEval: 5 pages, plain better on each; WCXB's articles: 1 of 968, plain worse;
             # L3S-GN1, dragnet: none). Fewer words recovered are not: plain better on 6 of 12
