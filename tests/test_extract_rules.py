@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extractor.article import extract_article
-from pipelines.extractor.lines import _line_key
+from pipelines.extractor.lines import _line_key, _without_link_lists
 from pipelines.extractor.recovery import _looks_dumped, _reads_layout_table, recover
 from tintuc.web.article import lead_to_show
 
@@ -542,6 +542,29 @@ def test_recover_flags_lines_plain_composed_that_the_page_holds_nowhere() -> Non
     # without the page's whole text, the row counts as text the page hides: silent
     assert recover(BODY[:1], plain, lambda line: False, shown=shown, fragment=True) == (
         BODY[:1], None)
+
+
+def test_the_storys_own_links_are_no_link_list() -> None:
+    # trafilatura read a story whose subheadings link to the events it reviews, then a
+    # teaser and the site's footer menu: link lines are most of its lines, and the menu's go.
+    # The subheadings' links are in the block that holds the story's paragraphs: the story's
+    # own, they stay; the teaser's and the menu's, outside it, go
+    from pipelines.extractor.source import _parse
+    events = [f"Lễ hội hoa xuân số {n}, từ 9 đến 18 tháng Hai, công viên trung tâm"
+              for n in range(3)]
+    menu = [f"Chuyên mục {n}" for n in range(12)]
+    root = _parse("<html><body><div class='bai'>" + "".join(
+        f'<h3><a href="/su-kien-{n}.html">{event}</a></h3><p>{BODY[n]}</p>'
+        for n, event in enumerate(events)) + "</div><div class='khac'><p><a href='/tin-1.html'>"
+        "Tin ngắn</a></p><p>12/02/2026</p></div><ul>" + "".join(
+        f'<li><a href="/muc-{n}/">{item}</a></li>' for n, item in enumerate(menu))
+        + "</ul></body></html>")
+    lines = [x for n, event in enumerate(events) for x in (event, BODY[n])]
+    read = [*lines, "Tin ngắn", "12/02/2026", *menu]
+    assert _without_link_lists(read, root, story_links=True) == [*lines, "12/02/2026"]
+    assert _without_link_lists(read, root) == [*BODY[:3], "12/02/2026"]  # (all links go)
+    # link lines a few of the lines: nothing is taken (a story names a product, a list)
+    assert _without_link_lists([*BODY[:3], *menu[:2]], root) == [*BODY[:3], *menu[:2]]
 
 
 def test_a_dumped_body_gives_way_to_plain_text_that_it_holds() -> None:

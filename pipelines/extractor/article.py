@@ -427,7 +427,8 @@ def extract_article(
         lines = _without_link_lists([line for line in (_clean_text(_after_headline(x, title))
                                                         for x in tf_text.split("\n"))
                                      if line and not _chrome_line(line, title)], tree,
-                                    container if vietnamese else None)
+                                    container if vietnamese else None,
+                                    story_links=True)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
     # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025"), in
     # a preformatted block the block's (a log's "2025-12-19:")
