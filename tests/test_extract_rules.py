@@ -520,6 +520,30 @@ def test_recover_counts_plain_lines_against_what_the_page_shows() -> None:
     assert recover(BODY, "\n".join([*BODY, *BODY]), lambda line: False)[1] == "recovered_text"
 
 
+def test_recover_brings_in_a_line_plain_glued_at_an_inline_elements_edge() -> None:
+    # the page shows "… bảo vệ diện tích rừng</span> <a>đã trồng</a> …": trafilatura drops the
+    # space standing alone between the two inline elements, and its line ("rừngđã trồng") is
+    # nowhere in the page's text word for word. One block of the page holds it, spaces aside:
+    # the page's paragraph all the same, missing from the body, it comes in (it was counted
+    # as a line plain composed)
+    glued = BODY[2].replace("rừng đã trồng", "rừngđã trồng")
+    shown = _line_key(" ".join([TITLE, *BODY]))
+    blocks = "\n".join(_line_key(block) for block in [TITLE, *BODY])
+    plain = "\n".join([BODY[0], BODY[1], glued])
+    assert recover(BODY[:2], plain, lambda line: False, shown=shown, held=shown,
+                   blocks=blocks) == ([BODY[0], BODY[1], glued], "recovered_text")
+    assert recover(BODY[:2], plain, lambda line: False, shown=shown, held=shown,
+                   blocks=lambda: blocks)[1] == "recovered_text"
+    # shown once and brought in once: a second glued copy is the page's hidden twin
+    assert recover(BODY[:2], "\n".join([plain, glued]), lambda line: False, shown=shown,
+                   held=shown, blocks=blocks) == ([BODY[0], BODY[1], glued], "recovered_text")
+    # glued across two blocks (a heading run into the paragraph under it) it is a line plain
+    # composed: not brought in
+    across = f"{TITLE}{BODY[0]}"
+    assert recover(BODY[1:2], "\n".join([across, BODY[1]]), lambda line: False, shown=shown,
+                   blocks=blocks) == (BODY[1:2], None)
+
+
 def test_recover_flags_lines_plain_composed_that_the_page_holds_nowhere() -> None:
     # a page laid out in a table: plain trafilatura reads the layout as one row, its cells
     # joined ("| menu | story | comments |"), less a heading it leaves out; the body is one

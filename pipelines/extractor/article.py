@@ -490,6 +490,9 @@ def extract_article(
         def held() -> str | None:  # all of its text, hidden too: asked only of a line not shown
             return None if fetched() is None else _shown_key(fetched(), hidden=True)
 
+        def blocks() -> str | None:  # its shown blocks one a line: asked of a line not shown
+            return None if fetched() is None else _shown_key(fetched(), blocks=True)
+
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
         whole_ratio = _ESCALATION_RATIO if stage == "recall" else 1.0
 
@@ -501,14 +504,15 @@ def extract_article(
 
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
-                                  whole_ratio if full_pass_differs else _DUMP_RATIO, held)
+                                  whole_ratio if full_pass_differs else _DUMP_RATIO, held,
+                                  blocks)
         if asked and not dumped and read_whole and recovery != "fallback_used":
             # a body read whole that also looks short beside the page's prose (its menus,
             # boxes and forms are short lines; the dump may hold one paragraph of the story),
             # completed or not: where it holds plain's reading and is longer, plain's is the
             # story as trafilatura's full pass reads such a page, as above
             whole, said = recover(found, plain, unwanted, True, shown, fragment, whole_ratio,
-                                  held)
+                                  held, blocks)
             if said == "fallback_used" and not keeps_too_little(found):
                 found, recovery = whole, said
         if full_pass_differs and (recovery != "fallback_used" or keeps_too_little(lines)):

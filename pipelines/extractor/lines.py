@@ -47,11 +47,11 @@ def _skipped(el: lxml.html.HtmlElement) -> bool:
             or "display:none" in (el.get("style") or "").replace(" ", ""))
 
 
-def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
+def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False, blocks: bool = False) -> str:
     """The :func:`_line_key` of the text a page shows, blocks apart: scripts and hidden boxes
     (``display:none``, ``hidden``) left out, against which plain trafilatura's lines are
     counted (it reads a schema.org twin of the story hidden in the page too). With ``hidden``,
-    the hidden boxes' text too: all the text the page holds."""
+    the hidden boxes' text too: all the text the page holds. With ``blocks``, one block a line."""
     parts: list[str] = []
 
     def walk(el) -> None:
@@ -60,7 +60,7 @@ def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
                 el.get("hidden") is not None
                 or "display:none" in (el.get("style") or "").replace(" ", "")):
             return
-        block = " " if tag in _BLOCK_TAGS else ""
+        block = ("\n" if blocks else " ") if tag in _BLOCK_TAGS else ""
         parts.append(block + (el.text or ""))
         for child in el:
             walk(child)
@@ -68,6 +68,8 @@ def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
         parts.append(block)
 
     walk(root)
+    if blocks:
+        return "\n".join(key for piece in "".join(parts).split("\n") if (key := _line_key(piece)))
     return _line_key("".join(parts))
 
 
