@@ -510,8 +510,10 @@ def extract_article(
             # a body read whole that also looks short beside the page's prose (its menus,
             # boxes and forms are short lines; the dump may hold one paragraph of the story),
             # completed or not: where it holds plain's reading and is longer, plain's is the
-            # story as trafilatura's full pass reads such a page, as above
-            whole, said = recover(found, plain, unwanted, True, shown, fragment, whole_ratio,
+            # story as trafilatura's full pass reads such a page, as above. Longer by more than
+            # an eighth: a credit line or a caption the dump reads and plain leaves out is not
+            # enough (a photo story's credit, 2 words in 107, was lost so)
+            whole, said = recover(found, plain, unwanted, True, shown, fragment, _ESCALATION_RATIO,
                                   held, blocks)
             if said == "fallback_used" and not keeps_too_little(found):
                 found, recovery = whole, said
