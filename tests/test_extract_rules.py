@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extractor.article import extract_article
-from pipelines.extractor.lines import _line_key
+from pipelines.extractor.lines import _line_key, _without_link_lists
 from pipelines.extractor.recovery import _looks_dumped, _reads_layout_table, recover
 from tintuc.web.article import lead_to_show
 
@@ -520,6 +520,30 @@ def test_recover_counts_plain_lines_against_what_the_page_shows() -> None:
     assert recover(BODY, "\n".join([*BODY, *BODY]), lambda line: False)[1] == "recovered_text"
 
 
+def test_recover_brings_in_a_line_plain_glued_at_an_inline_elements_edge() -> None:
+    # the page shows "… bảo vệ diện tích rừng</span> <a>đã trồng</a> …": trafilatura drops the
+    # space standing alone between the two inline elements, and its line ("rừngđã trồng") is
+    # nowhere in the page's text word for word. One block of the page holds it, spaces aside:
+    # the page's paragraph all the same, missing from the body, it comes in (it was counted
+    # as a line plain composed)
+    glued = BODY[2].replace("rừng đã trồng", "rừngđã trồng")
+    shown = _line_key(" ".join([TITLE, *BODY]))
+    blocks = "\n".join(_line_key(block) for block in [TITLE, *BODY])
+    plain = "\n".join([BODY[0], BODY[1], glued])
+    assert recover(BODY[:2], plain, lambda line: False, shown=shown, held=shown,
+                   blocks=blocks) == ([BODY[0], BODY[1], glued], "recovered_text")
+    assert recover(BODY[:2], plain, lambda line: False, shown=shown, held=shown,
+                   blocks=lambda: blocks)[1] == "recovered_text"
+    # shown once and brought in once: a second glued copy is the page's hidden twin
+    assert recover(BODY[:2], "\n".join([plain, glued]), lambda line: False, shown=shown,
+                   held=shown, blocks=blocks) == ([BODY[0], BODY[1], glued], "recovered_text")
+    # glued across two blocks (a heading run into the paragraph under it) it is a line plain
+    # composed: not brought in
+    across = f"{TITLE}{BODY[0]}"
+    assert recover(BODY[1:2], "\n".join([across, BODY[1]]), lambda line: False, shown=shown,
+                   blocks=blocks) == (BODY[1:2], None)
+
+
 def test_recover_flags_lines_plain_composed_that_the_page_holds_nowhere() -> None:
     # a page laid out in a table: plain trafilatura reads the layout as one row, its cells
     # joined ("| menu | story | comments |"), less a heading it leaves out; the body is one
@@ -542,6 +566,29 @@ def test_recover_flags_lines_plain_composed_that_the_page_holds_nowhere() -> Non
     # without the page's whole text, the row counts as text the page hides: silent
     assert recover(BODY[:1], plain, lambda line: False, shown=shown, fragment=True) == (
         BODY[:1], None)
+
+
+def test_the_storys_own_links_are_no_link_list() -> None:
+    # trafilatura read a story whose subheadings link to the events it reviews, then a
+    # teaser and the site's footer menu: link lines are most of its lines, and the menu's go.
+    # The subheadings' links are in the block that holds the story's paragraphs: the story's
+    # own, they stay; the teaser's and the menu's, outside it, go
+    from pipelines.extractor.source import _parse
+    events = [f"Lễ hội hoa xuân số {n}, từ 9 đến 18 tháng Hai, công viên trung tâm"
+              for n in range(3)]
+    menu = [f"Chuyên mục {n}" for n in range(12)]
+    root = _parse("<html><body><div class='bai'>" + "".join(
+        f'<h3><a href="/su-kien-{n}.html">{event}</a></h3><p>{BODY[n]}</p>'
+        for n, event in enumerate(events)) + "</div><div class='khac'><p><a href='/tin-1.html'>"
+        "Tin ngắn</a></p><p>12/02/2026</p></div><ul>" + "".join(
+        f'<li><a href="/muc-{n}/">{item}</a></li>' for n, item in enumerate(menu))
+        + "</ul></body></html>")
+    lines = [x for n, event in enumerate(events) for x in (event, BODY[n])]
+    read = [*lines, "Tin ngắn", "12/02/2026", *menu]
+    assert _without_link_lists(read, root, story_links=True) == [*lines, "12/02/2026"]
+    assert _without_link_lists(read, root) == [*BODY[:3], "12/02/2026"]  # (all links go)
+    # link lines a few of the lines: nothing is taken (a story names a product, a list)
+    assert _without_link_lists([*BODY[:3], *menu[:2]], root) == [*BODY[:3], *menu[:2]]
 
 
 def test_a_dumped_body_gives_way_to_plain_text_that_it_holds() -> None:
@@ -1054,6 +1101,34 @@ def test_trafilaturas_baseline_dump_gives_way_to_plain_text_it_holds(monkeypatch
         result = extract_article(baseline_dump_page(), URL)
         check(result, [*BODY, "Chuyên mục 3"], [])
         assert "fallback_used" not in result["flags"]
+
+
+def test_a_short_baseline_dump_completed_from_plain_gives_way_to_it(monkeypatch) -> None:
+    # the story's first paragraphs are bare text in its box, its last one a <p>, and the
+    # sidebar's blurbs are <p>s: trafilatura's baseline dump (the page's <p>s) holds the last
+    # paragraph and the blurbs, too short beside the page's prose, so plain is asked and the
+    # first paragraphs are brought in. The dump's lines plain leaves out are the page's
+    # boxes, not the story's: the completed body holds plain's reading and is longer, and
+    # gives way to it, as a dump that is not short does
+    from pipelines.extractor import article, recovery, source
+    about = "Tạp chí in mỗi tháng một số, tuyển chọn những bài viết hay nhất của bạn đọc cả nước."
+    page = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div id="post"><h2>{TITLE}</h2>{BODY[0]} {BODY[1]}<p/><p>{BODY[2]}</p></div>
+<div class="col"><div class="widget"><h3>Về tạp chí</h3><p>{about} <a href="/gioi-thieu">
+Xem thêm »</a></p></div><div class="widget"><p><a href="/dat-mua">Đặt mua từ 290.000 đồng/năm
+»</a></p></div></div></body></html>"""
+    text, stage = recovery._trafilatura_pass(source._parse(page), URL)
+    assert stage == "baseline" and about in text and BODY[0] not in text
+    monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url: "\n".join(BODY))
+    result = extract_article(page, URL)
+    check(result, BODY, [about, "Đặt mua"])
+    assert "fallback_used" in result["flags"]
+    # plain keeps the dump's last paragraph alone (its readability missed the rest): too
+    # little of the dump's prose to stand for it; plain's is not taken for it
+    monkeypatch.setattr(article, "_plain_trafilatura", lambda html, url: BODY[2])
+    result = extract_article(page, URL)
+    check(result, [BODY[2]], [])
+    assert "fallback_used" not in result["flags"]
 
 
 def test_an_ad_slots_fallback_markup_is_never_body_nor_prose(monkeypatch) -> None:

@@ -491,7 +491,8 @@ def extract_article(
         lines = _without_link_lists([line for line in (_clean_text(_after_headline(x, title))
                                                         for x in tf_text.split("\n"))
                                      if line and not _chrome_line(line, title)], tree,
-                                    container if vietnamese else None)
+                                    container if vietnamese else None,
+                                    story_links=True)
     # the headline, a bare date line or a share row is page chrome, whichever path found it;
     # in a data table of the container it is the table's ("Ngày ban hành | 12/11/2025"), in
     # a preformatted block the block's (a log's "2025-12-19:")
@@ -526,8 +527,8 @@ def extract_article(
     # its recall escalation (or the block it was narrowed to, as wide): plain's text, the
     # story as trafilatura's full pass reads such a page, replaces it if the body holds it and
     # is longer; nothing else is asked of it
-    full_pass_differs = not asked and container is None and (
-        stage is not None or _reads_layout_table(lines))
+    read_whole = container is None and (stage is not None or _reads_layout_table(lines))
+    full_pass_differs = not asked and read_whole
     headlines = {_line_key(r.get("text") or "") for r in related} - {""}
 
     def unwanted(line: str) -> bool:
@@ -553,6 +554,9 @@ def extract_article(
         def held() -> str | None:  # all of its text, hidden too: asked only of a line not shown
             return None if fetched() is None else _shown_key(fetched(), hidden=True)
 
+        def blocks() -> str | None:  # its shown blocks one a line: asked of a line not shown
+            return None if fetched() is None else _shown_key(fetched(), blocks=True)
+
         fragment = doubted and _prose_line_chars(lines) < _FRAGMENT * prose
         # a photo story read without a body box holds its captions and credit line, which
         # plain leaves out by design: they are not weighed as text plain disagrees on
@@ -560,12 +564,30 @@ def extract_article(
         if vietnamese and container is None and lines and fetched() is not None:
             shown_captions = {_clean_text(x) for x in _captions(fetched(), lines)}
             captions = _tokens("\n".join(line for line in lines if line in shown_captions))
+        whole_ratio = _ESCALATION_RATIO if stage == "recall" else 1.0
+
+        def keeps_too_little(body: list[str]) -> bool:
+            # plain keeps too little of the prose of a dump or an escalation's reading to
+            # stand for it: readability kept one block of the story
+            return bool(stage) and _prose_line_chars(
+                plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(body)
+
         found, recovery = recover(_with_sapo(lines, sapo), plain, unwanted,
                                   dumped or full_pass_differs, shown, fragment,
-                                  _ESCALATION_RATIO if stage == "recall" and full_pass_differs
-                                  else 1.0 if full_pass_differs else _DUMP_RATIO, held, captions)
-        if full_pass_differs and (recovery != "fallback_used" or stage and _prose_line_chars(
-                plain.split("\n")) < _DUMP_PROSE_KEPT * _prose_line_chars(lines)):
+                                  whole_ratio if full_pass_differs else _DUMP_RATIO, held,
+                                  blocks=blocks, captions=captions)
+        if asked and not dumped and read_whole and recovery != "fallback_used":
+            # a body read whole that also looks short beside the page's prose (its menus,
+            # boxes and forms are short lines; the dump may hold one paragraph of the story),
+            # completed or not: where it holds plain's reading and is longer, plain's is the
+            # story as trafilatura's full pass reads such a page, as above. Longer by more than
+            # an eighth: a credit line or a caption the dump reads and plain leaves out is not
+            # enough (a photo story's credit, 2 words in 107, was lost so)
+            whole, said = recover(found, plain, unwanted, True, shown, fragment, _ESCALATION_RATIO,
+                                  held, blocks=blocks, captions=captions)
+            if said == "fallback_used" and not keeps_too_little(found):
+                found, recovery = whole, said
+        if full_pass_differs and (recovery != "fallback_used" or keeps_too_little(lines)):
             # the body stands; where plain adds more words than the body has, the loss is said
             # (CleanEval: 5 pages, plain better on each; WCXB's articles: 1 of 968, plain worse;
             # L3S-GN1, dragnet: none). Fewer words recovered are not: plain better on 6 of 12

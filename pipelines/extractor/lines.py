@@ -14,7 +14,13 @@ from lxml import etree
 
 from pipelines.extractor.classify import ATTACHMENT
 from pipelines.extractor.dates import parse_vietnamese_date
-from pipelines.extractor.related import NAV_HEADINGS, RELATED_HEADINGS, TAG_HEADINGS, heading_key
+from pipelines.extractor.related import (
+    NAV_HEADINGS,
+    RELATED_HEADINGS,
+    TAG_HEADINGS,
+    heading_key,
+    story_block,
+)
 from pipelines.extractor.tree import _NEVER_TEXT, _clean_text, _text_of
 from pipelines.text import fold, word_key
 
@@ -41,11 +47,11 @@ def _skipped(el: lxml.html.HtmlElement) -> bool:
             or "display:none" in (el.get("style") or "").replace(" ", ""))
 
 
-def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
+def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False, blocks: bool = False) -> str:
     """The :func:`_line_key` of the text a page shows, blocks apart: scripts and hidden boxes
     (``display:none``, ``hidden``) left out, against which plain trafilatura's lines are
     counted (it reads a schema.org twin of the story hidden in the page too). With ``hidden``,
-    the hidden boxes' text too: all the text the page holds."""
+    the hidden boxes' text too: all the text the page holds. With ``blocks``, one block a line."""
     parts: list[str] = []
 
     def walk(el) -> None:
@@ -54,7 +60,7 @@ def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
                 el.get("hidden") is not None
                 or "display:none" in (el.get("style") or "").replace(" ", "")):
             return
-        block = " " if tag in _BLOCK_TAGS else ""
+        block = ("\n" if blocks else " ") if tag in _BLOCK_TAGS else ""
         parts.append(block + (el.text or ""))
         for child in el:
             walk(child)
@@ -62,6 +68,8 @@ def _shown_key(root: lxml.html.HtmlElement, hidden: bool = False) -> str:
         parts.append(block)
 
     walk(root)
+    if blocks:
+        return "\n".join(key for piece in "".join(parts).split("\n") if (key := _line_key(piece)))
     return _line_key("".join(parts))
 
 
@@ -616,20 +624,33 @@ def _could_be_link_list(lines: list[str]) -> bool:
 
 
 def _without_link_lists(lines: list[str], root: lxml.html.HtmlElement,
-                        container: lxml.html.HtmlElement | None = None) -> list[str]:
+                        container: lxml.html.HtmlElement | None = None,
+                        story_links: bool = False) -> list[str]:
     """``lines`` (trafilatura's text) without the lines that are each all one link's text,
     when those are most of its lines: on a page of little text (a one-line notice, a document,
     a photo) trafilatura reads the menus and the "Tin mới nhất" boxes, whose items are links.
     In a story such lines are few (a product named, a link list in the body) and stay. A link
     to a document ("Tải về", the file's name) is the notice's own. On a Vietnamese page whose
     body has its box (``container``, in ``root``), the lines that are the text of a link outside
-    it and of none inside go however few: a menu's or a box's, not the story's."""
+    it and of none inside go however few: a menu's or a box's, not the story's. Without one,
+    with ``story_links``, the links of the block holding the story's paragraphs
+    (:func:`story_block`) are the story's own: a list of the games or events it covers, a
+    linked subheading; they stay."""
     if container is None and not _could_be_link_list(lines):
         return lines
     links = _link_keys(root, container)
-    story = [line for line in lines
-             if len(line) > _LINK_LINE_CHARS or _line_key(line) not in links]
-    return story if container is not None or len(story) < len(lines) - len(story) else lines
+    kept = [line for line in lines
+            if len(line) > _LINK_LINE_CHARS or _line_key(line) not in links]
+    if container is not None:
+        return kept
+    if len(kept) >= len(lines) - len(kept):
+        return lines
+    block = story_block(root) if story_links else None
+    if block is None:
+        return kept
+    own = {_line_key(_text_of(a)) for a in block.iter("a")}
+    return [line for line in lines if len(line) > _LINK_LINE_CHARS
+            or _line_key(line) not in links or _line_key(line) in own]
 
 
 def _link_keys(root: lxml.html.HtmlElement, container=None) -> set[str]:

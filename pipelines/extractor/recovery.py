@@ -154,6 +154,7 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown: str | Callable[[], str | None] | None = None, fragment: bool = False,
             dump_ratio: float = _DUMP_RATIO,
             held: str | Callable[[], str | None] | None = None,
+            blocks: str | Callable[[], str | None] | None = None,
             captions: Counter | None = None) -> tuple[list[str], str | None]:
     """``lines`` completed with what plain trafilatura's text ``plain`` has and they lack.
 
@@ -176,6 +177,12 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     cells joined, the whole page in one line, comments and all; a block less an element plain
     left out): it is not brought in either, but where nothing else is and such lines hold more
     words than the body, plain disagrees, and the flag says so ("plain_disagrees").
+
+    With ``blocks`` (the page's shown text, one block a line: :func:`_shown_key` with
+    ``blocks``, or a function giving it), a line of plain's not shown word for word is shown
+    glued when one block holds it with its spaces aside: trafilatura drops the space that stands
+    alone between two inline elements ("entitled</span> <a>Videos" -> "entitledVideos"). It is
+    the page's text and counts as shown, once. (Glued across blocks, it is a line plain composed.)
 
     A ``fragment`` (a body under :data:`_FRAGMENT` of the page's prose) is completed however
     much plain brings: the guard below, that a body of a few paragraphs stands when plain
@@ -205,6 +212,7 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
     added = 0  # words brought in that the body does not already say
     told = _KeyCounts(" ".join(keys))
     composed = 0  # words of lines plain composed, refused as not shown (see ``held``)
+    glued = None  # ``blocks`` without their spaces, read when first needed
     for line in theirs:
         key, words = _line_key(line), _tokens(line)
         if sum((words & unclaimed).values()) >= _HELD * sum(words.values()):
@@ -219,7 +227,9 @@ def recover(lines: list[str], plain: str, unwanted, dumped: bool = False,
             shown = shown()
         if isinstance(shown, str):
             shown = _KeyCounts(shown)
-        if shown is not None and key and shown.count(key) <= told.count(key):
+        if shown is not None and key and shown.count(key) <= told.count(key) and not (
+                blocks is not None and told.count(key) == 0 and key.replace(" ", "") in (
+                    glued := glued if glued is not None else _spaceless(blocks))):
             added += sum(words.values())  # plain read what the page hides: a sign it strayed
             if callable(held):
                 held = held()
@@ -274,6 +284,11 @@ def recover_layout_reading(lines: list[str], plain: str, unwanted,
         # layout's short rows (its menu), and plain's reading of the table replaces it
         return [line for line in kept if id(line) not in ours], "fallback_used"
     return kept, flag
+
+
+def _spaceless(blocks: str | Callable[[], str | None]) -> str:
+    """``blocks`` (see :func:`recover`), asked for if a function, without its spaces."""
+    return ((blocks() if callable(blocks) else blocks) or "").replace(" ", "")
 
 
 class _KeyCounts:
