@@ -148,8 +148,47 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
     if len(h1s) == 1 and len(h1s[0].split()) >= 3:
         return h1s[0]
     if meta:
-        return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
+        return _headline_in_title(tree, meta)
     return fallback
+
+
+
+def _headline_in_title(tree: lxml.html.HtmlElement, title: str) -> str:
+    """The headline in the page's ``title`` when no heading shows it: its longest part between
+    separators ("headline - Site"), or, when the page shows in an element of its own a longer
+    run of the title's parts holding that one, the run: a dash inside the text the page shows as
+    its headline is the headline's ("kinh tế - xã hội", "Hạ Long - Vân Đồn", "2021 - 2025"),
+    never a site name's separator."""
+    pieces = _SEPARATOR_KEPT.split(title)  # parts and, between them, their separators
+    parts = pieces[::2]
+    longest = parts.index(max(parts, key=len))
+    runs = {fold("".join(pieces[2 * i:2 * j + 1])): "".join(pieces[2 * i:2 * j + 1])
+            for i in range(longest + 1) for j in range(longest, len(parts))
+            if j > i}  # (the runs holding the longest part, beside it)
+    if runs:
+        shown = _shown_whole(tree, runs)
+        if shown:
+            return runs[max(shown, key=len)]
+    return parts[longest]
+
+
+def _shown_whole(tree: lxml.html.HtmlElement, wanted: dict[str, str]) -> set[str]:
+    """Which of the ``wanted`` texts (folded) the page's body shows as the whole text of one
+    element that is no wrapper of blocks, outside the banner, menu and footer."""
+    body = tree.find("body")
+    if body is None:
+        return set()
+    sizes = [len(text.split()) for text in wanted]
+    fewest, most = min(sizes), max(sizes)
+    found = set()
+    for el in body.iter(*_TITLED_TAGS):
+        if any(child.tag in _WRAPPER_CHILDREN for child in el):
+            continue  # a wrapper: its blocks come next
+        words = len(el.text_content().split())
+        if fewest <= words <= 2 * most and (text := fold(_heading_text(el))) in wanted \
+                and not _in_chrome(el):
+            found.add(text)
+    return found
 
 
 # the site's banner: its name or logo, never a story's headline
@@ -317,6 +356,7 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
 # (the separator searched without building a pattern around each heading: compiling one per
 # h2/h3 of the page cost more than the rest of the title's search)
 _SEPARATOR = re.compile(_TITLE_SEPARATOR)
+_SEPARATOR_KEPT = re.compile(rf"({_TITLE_SEPARATOR})")  # split, separators kept
 # a title's last part follows a colon too: Blogger's "Blog name: Post title"
 _SEPARATOR_ENDING = re.compile(rf"(?:{_TITLE_SEPARATOR}|:\s+)\Z")
 
