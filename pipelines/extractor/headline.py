@@ -154,22 +154,19 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
 
 
 def _headline_in_title(tree: lxml.html.HtmlElement, title: str) -> str:
-    """The headline in the page's ``title`` when no heading shows it: its longest part between
-    separators ("headline - Site"), or, when the page shows in an element of its own a longer
-    run of the title's parts holding that one, the run: a dash inside the text the page shows as
-    its headline is the headline's ("kinh tế - xã hội", "Hạ Long - Vân Đồn", "2021 - 2025"),
-    never a site name's separator."""
+    """The headline in the page's ``title`` when no heading shows it: the longest run of the
+    title's parts (between separators) that the page shows whole in an element of its own, if
+    no shorter than its longest part; else that longest part ("headline - Site"). A dash inside
+    the text the page shows as its headline is the headline's ("kinh tế - xã hội", "Hạ Long -
+    Vân Đồn", "2021 - 2025"), never a site name's separator; the site's name, shown apart (a
+    logo's text) or not at all, stays out, a dash of its own too ("Sở Văn hóa - Thể thao")."""
     pieces = _SEPARATOR_KEPT.split(title)  # parts and, between them, their separators
     parts = pieces[::2]
-    longest = parts.index(max(parts, key=len))
-    runs = {fold("".join(pieces[2 * i:2 * j + 1])): "".join(pieces[2 * i:2 * j + 1])
-            for i in range(longest + 1) for j in range(longest, len(parts))
-            if j > i}  # (the runs holding the longest part, beside it)
-    if runs:
-        shown = _shown_whole(tree, runs)
-        if shown:
-            return runs[max(shown, key=len)]
-    return parts[longest]
+    longest = max(parts, key=len)
+    runs = {fold(run): run for i in range(len(parts)) for j in range(i + 1, len(parts))
+            if len(run := "".join(pieces[2 * i:2 * j + 1])) > len(longest)}
+    shown = _shown_whole(tree, runs) if runs else set()
+    return runs[max(shown, key=len)] if shown else longest
 
 
 def _shown_whole(tree: lxml.html.HtmlElement, wanted: dict[str, str]) -> set[str]:
