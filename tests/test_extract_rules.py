@@ -766,6 +766,15 @@ def test_the_sites_name_after_a_dash_is_still_cut_when_the_page_shows_it_apart()
     assert extract_article(titled_page(head, headline), URL)["title"] == DASHED
 
 
+def test_a_dash_between_figures_in_the_title_is_a_range_not_a_separator() -> None:
+    # the headline shown in no element of its own (a line with more in it): the title is all
+    # there is, and "2021 - 2025" in it is a range of years, the site's name after it
+    shown = f'<div><b>{HEADLINE} giai đoạn 2021 - 2025 (cập nhật 24/12/2025)</b></div>'
+    head = f"<title>{HEADLINE} giai đoạn 2021 - 2025 - Báo Quảng Ninh</title>"
+    title = extract_article(titled_page(head, shown), URL)["title"]
+    assert title == f"{HEADLINE} giai đoạn 2021 - 2025"
+
+
 def test_a_headline_in_the_articles_own_header_is_no_page_chrome() -> None:
     # WordPress's <article><header class="entry-header"><h2 class="entry-title">: a <header>
     # inside an <article> is the story's (HTML5), not the site's banner; the site's is still

@@ -159,8 +159,13 @@ def _headline_in_title(tree: lxml.html.HtmlElement, title: str) -> str:
     no shorter than its longest part; else that longest part ("headline - Site"). A dash inside
     the text the page shows as its headline is the headline's ("kinh tế - xã hội", "Hạ Long -
     Vân Đồn", "2021 - 2025"), never a site name's separator; the site's name, shown apart (a
-    logo's text) or not at all, stays out, a dash of its own too ("Sở Văn hóa - Thể thao")."""
+    logo's text) or not at all, stays out, a dash of its own too ("Sở Văn hóa - Thể thao").
+    A dash between two figures is a range, never a separator, shown or not."""
     pieces = _SEPARATOR_KEPT.split(title)  # parts and, between them, their separators
+    for at in range(len(pieces) - 2, 0, -2):  # a dash between figures is a range ("2021 -
+        if pieces[at - 1][-1:].isdigit() and pieces[at + 1][:1].isdigit() \
+                and pieces[at].strip() != "|":  # 2025"): no separator
+            pieces[at - 1:at + 2] = ["".join(pieces[at - 1:at + 2])]
     parts = pieces[::2]
     longest = max(parts, key=len)
     runs = {fold(run): run for i in range(len(parts)) for j in range(i + 1, len(parts))
