@@ -152,7 +152,6 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
     return fallback
 
 
-
 def _headline_in_title(tree: lxml.html.HtmlElement, title: str) -> str:
     """The headline in the page's ``title`` when no heading shows it: the longest run of the
     title's parts (between separators) that the page shows whole in an element of its own, if
