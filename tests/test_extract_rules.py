@@ -779,6 +779,49 @@ def test_a_long_kicker_leading_the_h1_is_no_part_of_the_headline_the_title_names
     assert plain.endswith(HEADLINE) and plain != HEADLINE
 
 
+DASHED = "Phát triển kinh tế - xã hội vùng Hạ Long - Vân Đồn giai đoạn 2021 - 2025"
+SAPO = ("Hội nghị đánh giá kết quả thực hiện các chỉ tiêu chủ yếu và thống nhất những giải "
+        "pháp trọng tâm cho giai đoạn tới của toàn vùng.")
+
+
+@pytest.mark.parametrize("head", [f"<title>{DASHED} - Báo Quảng Ninh</title>",
+                                  f"<title>Báo Quảng Ninh - {DASHED}</title>",
+                                  f"<title>{DASHED} | Báo Quảng Ninh</title>",
+                                  f"<title>{DASHED}</title>",
+                                  f"<meta property='og:title' content='{DASHED}'>"])
+@pytest.mark.parametrize("headline", ['<div style="font-weight:bold">{}</div>',
+                                      '<p><strong>{}</strong></p>'])
+def test_a_dash_inside_the_headline_the_page_shows_is_the_headlines_not_the_site_names(
+        head: str, headline: str) -> None:
+    # no heading and no title class: the page's <title> names the headline, which the page
+    # shows whole in an element of its own, dashes and all ("kinh tế - xã hội", "2021 -
+    # 2025"); only a part the page does not show with it (the site's name) is cut off. The
+    # sapo is found under the headline so found
+    lead = f'<div><b>{SAPO}</b></div>'
+    result = extract_article(titled_page(head, headline.format(DASHED) + lead), URL)
+    assert result["title"] == DASHED
+    assert result["text"].startswith(SAPO)
+
+
+def test_the_sites_name_after_a_dash_is_still_cut_when_the_page_shows_it_apart() -> None:
+    # the site's name shown as its own element (the logo's text) is no part of the headline
+    head = f"<title>{DASHED} - Báo Quảng Ninh</title>"
+    headline = f'<div class="top"><a href="/">Báo Quảng Ninh</a></div><div><b>{DASHED}</b></div>'
+    assert extract_article(titled_page(head, headline), URL)["title"] == DASHED
+    # nor is a site's name holding a dash of its own, in front
+    head = f"<title>Sở Văn hóa - Thể thao tỉnh Quảng Ninh - {DASHED}</title>"
+    assert extract_article(titled_page(head, headline), URL)["title"] == DASHED
+
+
+def test_a_dash_between_figures_in_the_title_is_a_range_not_a_separator() -> None:
+    # the headline shown in no element of its own (a line with more in it): the title is all
+    # there is, and "2021 - 2025" in it is a range of years, the site's name after it
+    shown = f'<div><b>{HEADLINE} giai đoạn 2021 - 2025 (cập nhật 24/12/2025)</b></div>'
+    head = f"<title>{HEADLINE} giai đoạn 2021 - 2025 - Báo Quảng Ninh</title>"
+    title = extract_article(titled_page(head, shown), URL)["title"]
+    assert title == f"{HEADLINE} giai đoạn 2021 - 2025"
+
+
 def test_a_headline_in_the_articles_own_header_is_no_page_chrome() -> None:
     # WordPress's <article><header class="entry-header"><h2 class="entry-title">: a <header>
     # inside an <article> is the story's (HTML5), not the site's banner; the site's is still

@@ -148,8 +148,48 @@ def _title(tree: lxml.html.HtmlElement, css: str | None, fallback: str | None,
     if len(h1s) == 1 and len(h1s[0].split()) >= 3:
         return h1s[0]
     if meta:
-        return max(re.split(r"\s+[|–—-]\s+", meta), key=len)
+        return _headline_in_title(tree, meta)
     return fallback
+
+
+def _headline_in_title(tree: lxml.html.HtmlElement, title: str) -> str:
+    """The headline in the page's ``title`` when no heading shows it: the longest run of the
+    title's parts (between separators) that the page shows whole in an element of its own, if
+    no shorter than its longest part; else that longest part ("headline - Site"). A dash inside
+    the text the page shows as its headline is the headline's ("kinh tế - xã hội", "Hạ Long -
+    Vân Đồn", "2021 - 2025"), never a site name's separator; the site's name, shown apart (a
+    logo's text) or not at all, stays out, a dash of its own too ("Sở Văn hóa - Thể thao").
+    A dash between two figures is a range, never a separator, shown or not."""
+    pieces = _SEPARATOR_KEPT.split(title)  # parts and, between them, their separators
+    for at in range(len(pieces) - 2, 0, -2):  # a dash between figures is a range ("2021 -
+        if pieces[at - 1][-1:].isdigit() and pieces[at + 1][:1].isdigit() \
+                and pieces[at].strip() != "|":  # 2025"): no separator
+            pieces[at - 1:at + 2] = ["".join(pieces[at - 1:at + 2])]
+    parts = pieces[::2]
+    longest = max(parts, key=len)
+    runs = {fold(run): run for i in range(len(parts)) for j in range(i + 1, len(parts))
+            if len(run := "".join(pieces[2 * i:2 * j + 1])) > len(longest)}
+    shown = _shown_whole(tree, runs) if runs else set()
+    return runs[max(shown, key=len)] if shown else longest
+
+
+def _shown_whole(tree: lxml.html.HtmlElement, wanted: dict[str, str]) -> set[str]:
+    """Which of the ``wanted`` texts (folded) the page's body shows as the whole text of one
+    element that is no wrapper of blocks, outside the banner, menu and footer."""
+    body = tree.find("body")
+    if body is None:
+        return set()
+    sizes = [len(text.split()) for text in wanted]
+    fewest, most = min(sizes), max(sizes)
+    found = set()
+    for el in body.iter(*_TITLED_TAGS):
+        if any(child.tag in _WRAPPER_CHILDREN for child in el):
+            continue  # a wrapper: its blocks come next
+        words = len(el.text_content().split())
+        if fewest <= words <= 2 * most and (text := fold(_heading_text(el))) in wanted \
+                and not _in_chrome(el):
+            found.add(text)
+    return found
 
 
 # the site's banner: its name or logo, never a story's headline
@@ -317,6 +357,7 @@ def _heading_named_by_title(tree: lxml.html.HtmlElement, meta: str) -> str | Non
 # (the separator searched without building a pattern around each heading: compiling one per
 # h2/h3 of the page cost more than the rest of the title's search)
 _SEPARATOR = re.compile(_TITLE_SEPARATOR)
+_SEPARATOR_KEPT = re.compile(rf"({_TITLE_SEPARATOR})")  # split, separators kept
 # a title's last part follows a colon too: Blogger's "Blog name: Post title"
 _SEPARATOR_ENDING = re.compile(rf"(?:{_TITLE_SEPARATOR}|:\s+)\Z")
 
