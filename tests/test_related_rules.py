@@ -815,3 +815,19 @@ def test_a_list_of_one_headline_between_the_lead_and_the_body_is_related() -> No
     assert_body(result, ["Huyện vùng cao khởi công"])
     assert paths(result) == ["/tin/khoi-cong-truong-hoc.html"]
     assert paths(extract_article(with_list("side"), PAGE)) == []
+
+
+def test_a_related_title_written_as_a_link_still_titles_its_box() -> None:
+    """A box title that is a link (to the home page: a 2012 template's "divRelateN") titles its
+    box by its words when they are a related-news title (the class names here say nothing); a
+    box titled by a link to a section ("Thể thao") is not related news."""
+    items = "".join(f"<li><a href='/tin/hoi-nghi-{n}.html'>Hội nghị lần thứ {n} "
+                    f"bàn về kế hoạch phát triển của tỉnh</a></li>" for n in range(4))
+    after = ("<div class='box-c'><div class='rn'><a href='/'>Tin liên quan</a>"
+             f"</div><ul class='list-a'>{items}</ul></div>")
+    result = extract_article(page(after=after), PAGE)
+    assert_body(result, ["Hội nghị lần thứ 2", "Tin liên quan"])
+    assert paths(result) == [f"/tin/hoi-nghi-{n}.html" for n in range(4)]
+    assert {r["block"] for r in result["related"]} == {"Tin liên quan"}
+    sport = after.replace("<a href='/'>Tin liên quan</a>", "<a href='/the-thao/'>Thể thao</a>")
+    assert paths(extract_article(page(after=sport), PAGE)) == []

@@ -816,7 +816,13 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if not len(el):  # a leaf (most elements asked) holds no link and no picture: its text
         text = _short_text(el, 40)
     elif next(el.iter("a"), None) is not None:
-        return None  # (the link test first: in C, and it rejects most wrappers at once)
+        # (the link test first: in C, and it rejects most wrappers at once) a title that is a
+        # link (to the home page, to the section) still titles its box when its words are a
+        # related-news title: no headline reads "Tin liên quan" (a navigation title so linked
+        # is a menu's item, left out)
+        text = _short_text(el, 40)
+        if not text or heading_key(text) not in RELATED_HEADINGS:
+            return None
     else:
         text = _short_text(el, 40)
         if text == "":
