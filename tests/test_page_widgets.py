@@ -123,3 +123,17 @@ def test_a_layout_cells_story_is_read_without_the_columns_boxes(monkeypatch) -> 
     monkeypatch.setattr(article, "_trafilatura_text",
                         lambda element, url: "Một đoạn văn không có trong ô của bài viết này.")
     assert "TIN NỔI BẬT" in extract_article(column_page(), URL)["text"]
+
+
+def test_a_body_that_is_a_layout_row_holding_the_headline_is_doubted() -> None:
+    # the layout table read as one row: the story merged with its neighbour cells. The
+    # headline inside a table's row says so; the story's own data table never holds it.
+    from pipelines.extractor.confidence import _confidence, _flags
+    row = f"| TIN NỔI BẬT | {TITLE} {SAPO} {' '.join(CAPTIONS)} {SOURCE} |"
+    merged = {"title": TITLE, "text": row, "related": [], "published": "2012-12-24"}
+    flags = _flags(merged, None, None)
+    assert "layout_row" in flags and _confidence(flags, merged) <= 0.5
+    table = "| Năm | Thí sinh |\n| 2011 | 2900 |\n| 2012 | 3100 |"
+    story = {**merged, "text": "\n".join([SAPO, *CAPTIONS, table])}
+    flags = _flags(story, None, None)
+    assert "layout_row" not in flags and _confidence(flags, story) > 0.8
