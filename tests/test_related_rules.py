@@ -831,3 +831,21 @@ def test_a_related_title_written_as_a_link_still_titles_its_box() -> None:
     assert {r["block"] for r in result["related"]} == {"Tin liên quan"}
     sport = after.replace("<a href='/'>Tin liên quan</a>", "<a href='/the-thao/'>Thể thao</a>")
     assert paths(extract_article(page(after=sport), PAGE)) == []
+
+
+def test_a_plain_text_title_of_the_most_commented_stories_heads_a_navigation_box() -> None:
+    """A box under the story titled in a plain table cell "Bình luận được xem nhiều nhất" (a
+    2012 template's readers' letters box: each row a headline link and its teaser) is
+    navigation, however the title words "most read": neither body nor related news, as an
+    <h3> so titled is."""
+    rows = "".join(f"<tr><td><a href='/tam-su/thu-{n}.html'>Lá thư thứ {n} của một bạn đọc gửi "
+                   f"tòa soạn</a><br>Đoạn trích lá thư thứ {n}, kể chuyện gia đình và công việc "
+                   "của người viết trong năm qua.</td></tr>" for n in range(5))
+    box = f"<table width='300'><tr><td>Bình luận được xem nhiều nhất</td></tr>{rows}</table>"
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><div class='col'>"
+            f"<h1>{TITLE}</h1><div class='x'>{paragraphs}<p>{RUNNING}</p></div>{box}</div>"
+            "</body></html>")  # no body container: the box sits in the story's column
+    result = extract_article(html, PAGE)
+    assert_body(result, ["Bình luận được xem", "Lá thư thứ 2", "Đoạn trích lá thư"])
+    assert paths(result) == []

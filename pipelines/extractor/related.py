@@ -827,7 +827,9 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         text = _short_text(el, 40)
         if text == "":
             text = _picture_title(el)
-    if not text or (key := heading_key(text)) not in RELATED_HEADINGS and key not in NAV_HEADINGS:
+    # (keyed as a box title: a title of the most read or most commented stories, however
+    # worded, is a navigation box's, "Bình luận được xem nhiều nhất" as "Tin xem nhiều")
+    if not text or (key := box_title_key(text)) not in RELATED_HEADINGS and key not in NAV_HEADINGS:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
