@@ -137,3 +137,6 @@ def test_a_body_that_is_a_layout_row_holding_the_headline_is_doubted() -> None:
     story = {**merged, "text": "\n".join([SAPO, *CAPTIONS, table])}
     flags = _flags(story, None, None)
     assert "layout_row" not in flags and _confidence(flags, story) > 0.8
+    # the story's own cell read as a row, its neighbours empty: nothing merged with it
+    alone = {**merged, "text": f"| | {TITLE} {SAPO} {' '.join(CAPTIONS)} {SOURCE} | |"}
+    assert "layout_row" not in _flags(alone, None, None)
