@@ -777,3 +777,75 @@ def test_cards_named_related_only_by_their_analytics_name_are_related() -> None:
     result = extract_article(page(after=after), PAGE)
     assert_body(result, ["Giá vàng trong nước", "Lời dẫn của bài số"])
     assert paths(result) == related
+
+
+def test_a_paragraph_of_many_headline_links_each_behind_an_arrow_is_related() -> None:
+    """A paragraph closing the story that is nothing but headline links each behind an arrow,
+    one a line (a SharePoint portal's rich-text field: seven ">> …" links with <br> between):
+    the arrows are the editor's mark of related links, however many, where a box of plain
+    links is a card only up to four. The same lines without the arrows stay as they were."""
+    headlines = [f"Huyện miền núi thứ {n} hoàn thành chương trình xây nhà cho hộ nghèo"
+                 for n in range(7)]
+    lines = "<br>".join(f"<a href='/tin/nha-ho-ngheo-{n}.html'>&gt;&gt; {h}</a>"
+                        for n, h in enumerate(headlines))
+    result = extract_article(page(body_extra=f"<p>{lines}</p>"), PAGE)
+    assert_body(result, ["Huyện miền núi thứ 3"])
+    assert paths(result) == [f"/tin/nha-ho-ngheo-{n}.html" for n in range(7)]
+    plain = lines.replace("&gt;&gt; ", "")
+    result = extract_article(page(body_extra=f"<p>{plain}</p>"), PAGE)
+    assert paths(result) == []
+
+
+def test_a_list_of_one_headline_between_the_lead_and_the_body_is_related() -> None:
+    """A heading-less list holding one headline link, right above the body container (below
+    the lead: a 2014 news template's "relative_new"), is the story's related link and not
+    body. A list of one elsewhere (a sidebar's, a "back to the section" link) is not."""
+    one = ("<ul class='list-dot'><li><a href='/tin/khoi-cong-truong-hoc.html'>Huyện vùng cao "
+           "khởi công trường học mới cho học sinh</a></li></ul>")
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+
+    def with_list(where: str) -> str:
+        top, side = (f"<div class='rel'>{one}</div>", "") if where == "above" else ("", one)
+        return (f"<html lang='vi'><head><title>{TITLE}</title>"
+                "<meta property='og:type' content='article'></head><body><div class='main'>"
+                f"<h1>{TITLE}</h1><div class='lead'>Lời dẫn của bài viết về hội nghị tổng kết "
+                f"công tác năm của tỉnh.</div>{top}<div class='article__body'>{paragraphs}</div>"
+                f"</div><div class='side'><p>Liên kết</p>{side}</div></body></html>")
+    result = extract_article(with_list("above"), PAGE)
+    assert_body(result, ["Huyện vùng cao khởi công"])
+    assert paths(result) == ["/tin/khoi-cong-truong-hoc.html"]
+    assert paths(extract_article(with_list("side"), PAGE)) == []
+
+
+def test_a_related_title_written_as_a_link_still_titles_its_box() -> None:
+    """A box title that is a link (to the home page: a 2012 template's "divRelateN") titles its
+    box by its words when they are a related-news title (the class names here say nothing); a
+    box titled by a link to a section ("Thể thao") is not related news."""
+    items = "".join(f"<li><a href='/tin/hoi-nghi-{n}.html'>Hội nghị lần thứ {n} "
+                    f"bàn về kế hoạch phát triển của tỉnh</a></li>" for n in range(4))
+    after = ("<div class='box-c'><div class='rn'><a href='/'>Tin liên quan</a>"
+             f"</div><ul class='list-a'>{items}</ul></div>")
+    result = extract_article(page(after=after), PAGE)
+    assert_body(result, ["Hội nghị lần thứ 2", "Tin liên quan"])
+    assert paths(result) == [f"/tin/hoi-nghi-{n}.html" for n in range(4)]
+    assert {r["block"] for r in result["related"]} == {"Tin liên quan"}
+    sport = after.replace("<a href='/'>Tin liên quan</a>", "<a href='/the-thao/'>Thể thao</a>")
+    assert paths(extract_article(page(after=sport), PAGE)) == []
+
+
+def test_a_plain_text_title_of_the_most_commented_stories_heads_a_navigation_box() -> None:
+    """A box under the story titled in a plain table cell "Bình luận được xem nhiều nhất" (a
+    2012 template's readers' letters box: each row a headline link and its teaser) is
+    navigation, however the title words "most read": neither body nor related news, as an
+    <h3> so titled is."""
+    rows = "".join(f"<tr><td><a href='/tam-su/thu-{n}.html'>Lá thư thứ {n} của một bạn đọc gửi "
+                   f"tòa soạn</a><br>Đoạn trích lá thư thứ {n}, kể chuyện gia đình và công việc "
+                   "của người viết trong năm qua.</td></tr>" for n in range(5))
+    box = f"<table width='300'><tr><td>Bình luận được xem nhiều nhất</td></tr>{rows}</table>"
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (f"<html lang='vi'><head><title>{TITLE}</title></head><body><div class='col'>"
+            f"<h1>{TITLE}</h1><div class='x'>{paragraphs}<p>{RUNNING}</p></div>{box}</div>"
+            "</body></html>")  # no body container: the box sits in the story's column
+    result = extract_article(html, PAGE)
+    assert_body(result, ["Bình luận được xem", "Lá thư thứ 2", "Đoạn trích lá thư"])
+    assert paths(result) == []

@@ -26,7 +26,12 @@ import lxml.html
 from trafilatura.metadata import extract_url
 
 from crawler.urls import canonical_url
-from pipelines.extractor.boxes import _drop_boxes, _drop_carousel_clones, _drop_noise
+from pipelines.extractor.boxes import (
+    _drop_boxes,
+    _drop_carousel_clones,
+    _drop_noise,
+    _drop_widgets,
+)
 from pipelines.extractor.classify import (
     ATTACHMENT,
     _aside_name,
@@ -268,6 +273,13 @@ def _shows_media_only(container: lxml.html.HtmlElement, title: str | None) -> bo
     return told <= len(title or "")
 
 
+def _within(text: str, lines: list[str]) -> bool:
+    """True when ``lines`` hold nine in ten of the words of ``text`` (and it has some)."""
+    words = _tokens(text)
+    return bool(words) and sum((words & _tokens("\n".join(lines))).values()) \
+        >= 0.9 * sum(words.values())
+
+
 def _standalone(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A copy of ``container`` as the body of a page of its own."""
     page = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
@@ -464,8 +476,13 @@ def extract_article(
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
     stage = None  # the fast pass's text is from a stage the full pass skips (see below)
-    box = _story_box(tree, container) if not vietnamese and container is not None \
-        and _holds_most_paragraphs(tree, container) else None
+    # a layout cell is a page column, not a body box: past the story it holds the column's
+    # boxes (promotions, a date picker, other sections' lists), so it rarely agrees with
+    # trafilatura's reading of it. Where that reading lies wholly in the cell, it is the story
+    # as read from the cell alone; the page's reading merges the layout's rows with it.
+    column_read = layout_cell and not agreed and _within(tf_text, lines)
+    box = _story_box(tree, container) if not column_read and not vietnamese \
+        and container is not None and _holds_most_paragraphs(tree, container) else None
     alone = _in_place(box) if box is not None else None
     if alone is not None:
         # a page read by trafilatura's rules whose named container holds most of its
@@ -473,7 +490,7 @@ def extract_article(
         # (a third of the cost); what it would read besides is menus, teaser lists and the
         # site's footer, which the body drops (docs/benchmarks.md, seventeenth session)
         tf_text, stage = _trafilatura_pass(alone, url)
-    if not agreed and not (tf_text and alone is not None):
+    if not agreed and not column_read and not (tf_text and alone is not None):
         tf_text, stage = _trafilatura_pass(tree, url)
         agreed = bool(tf_text) and _agrees(_with_sapo(lines, sapo),
                                            _story_text(tf_text, title, lines), body_extras, True)
@@ -483,7 +500,7 @@ def extract_article(
         # the dump, stand (the dump's menus and boxes are no more the story than it is)
         agreed = agreed or stage == "baseline" and bool(lines) and not (
             _tokens("\n".join(lines)) - _tokens(tf_text))
-    if vietnamese and tf_text and not agreed:
+    if vietnamese and tf_text and not agreed and not column_read:
         narrowed = _narrowed(tree, tf_text, sapo, story, title)
         if narrowed:
             lines, agreed = narrowed, True
@@ -517,6 +534,7 @@ def extract_article(
             page = _fetched(source)
             if page is not None:  # a carousel's copies of its slides, which plain would read
                 _drop_carousel_clones(page)  # and bring in again, are no more shown there
+                _drop_widgets(page)  # nor a calendar's rows, nor the readers' rating
             fetched_page.append(page)
         return fetched_page[0]
 

@@ -47,6 +47,41 @@ def _drop_noise(tree: lxml.html.HtmlElement) -> None:
                 and len(form.text_content()) < _FORM_CHARS):
             form.drop_tag()
     _drop_carousel_clones(tree)
+    _drop_widgets(tree)
+
+
+# A date picker's row of weekday names, as calendars abbreviate them (Vietnamese "CN T2 … T7",
+# English "Su Mo … Sa", "Sun Mon … Sat", "S M T W T F S"), from Sunday or from Monday.
+_WEEKDAY_ROWS = {tuple(row[i:] + row[:i]) for row in (
+    ["cn", "t2", "t3", "t4", "t5", "t6", "t7"], ["su", "mo", "tu", "we", "th", "fr", "sa"],
+    ["sun", "mon", "tue", "wed", "thu", "fri", "sat"], ["s", "m", "t", "w", "t", "f", "s"])
+    for i in (0, 1)}
+_CALENDAR_CELL = 12  # characters: a day's number, a month's name, a close button
+# schema.org's aggregate rating: the readers' votes on the page ("(6816 bình chọn, 9/10 điểm)")
+_AGGREGATE_RATING = etree.XPath("//*[@itemprop='aggregateRating']")
+# a cell's words, a drop-down list's choices aside (a month picker lists the twelve months)
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::select)]", smart_strings=False)
+
+
+def _drop_widgets(tree: lxml.html.HtmlElement) -> None:
+    """Remove the page's widgets, which are never the story's text wherever they sit: a
+    calendar (a table with a row of the seven weekday names and no cell longer than a day's
+    number or a month's name: a date picker, an archive's calendar; a timetable's cells hold
+    more) and the readers' aggregate rating of the page, marked so by schema.org (a short
+    box: a rating beside the source line read as the story's last words)."""
+    doomed = [el for el in _AGGREGATE_RATING(tree) if len(_text_of(el).strip()) <= _TOOLBAR_CHARS]
+    for row in tree.iter("tr"):
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        if len(cells) != 7 or tuple(fold(" ".join(cell.text_content().split()))
+                                    for cell in cells) not in _WEEKDAY_ROWS:
+            continue
+        table = next(row.iterancestors("table"), None)
+        if table is not None and all(len(" ".join("".join(_SHOWN_TEXT(cell)).split()))
+                                     <= _CALENDAR_CELL for cell in table.iter("td", "th")):
+            doomed.append(table)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
 
 
 # The class a carousel script gives the copies of its slides that make it loop for ever

@@ -4,11 +4,14 @@ the confidence figure."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
 from pipelines.extractor.lines import _prose_line_chars, _tokens
 from pipelines.extractor.quality import assess
+from pipelines.text import fold
 
 
 def _flags(result: dict, container, recovery: str | None, signals: dict | None = None
@@ -18,9 +21,10 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
     trafilatura's text), ``plain_disagrees`` (plain trafilatura found much more: kept ours),
     ``no_body_container``, what :func:`_body_signals` found wrong with the body:
     ``text_outside_container`` (much of the body lies outside the recognised body container:
-    teasers or another block taken with or for the story), ``link_heavy`` (much of the body is
-    the text of headline links: a teaser list or menu), ``short_lines`` (most of the body is in
-    lines too short for prose: a list, a menu, a gallery), the date flags of
+    teasers or another block taken with or for the story), ``layout_row`` (a line of the body
+    is a layout table's row holding the headline: :func:`_layout_row`), ``link_heavy`` (much
+    of the body is the text of headline links: a teaser list or menu), ``short_lines`` (most
+    of the body is in lines too short for prose: a list, a menu, a gallery), the date flags of
     :func:`pipelines.extractor.quality.assess` (``no_date``, ``date_from_url_only``) and how
     related news was found: ``related_by_<how>`` (heading, card, class, list, selector) or
     ``related_none``. (``page_cut_short``, the page nesting deeper than the parser reads or
@@ -37,10 +41,28 @@ def _flags(result: dict, container, recovery: str | None, signals: dict | None =
         flags.add("link_heavy")
     if signals.get("prose", 1.0) < _FLAG_AT["prose"]:
         flags.add("short_lines")
+    if _layout_row(result.get("text") or "", result.get("title")):
+        flags.add("layout_row")
     for entry in result["related"]:
         how = entry.get("found_by") or ("heading" if entry.get("block") else "card")
         flags.add(f"related_by_{how}")
     return sorted(flags)
+
+
+def _layout_row(text: str, title: str | None) -> bool:
+    """True when a line of the body is a table's row ("| … | … |") that holds the headline and
+    text in another cell too: a page laid out in a table read as one row, the story merged
+    with its neighbour cells (a box column's label, a calendar, a rating beside it). The
+    story's own tables never hold its headline; a row whose only text is the story's cell
+    (the others empty: a 2019 magazine's layout) merged nothing (0.98 on the benchmark)."""
+    key = fold(" ".join((title or "").split()))
+    return len(key) >= _LINK_TEXT and any(
+        line.startswith("|") and line.rstrip().endswith("|") and key in fold(line)
+        and sum(1 for cell in _CELL_SEPARATOR.split(line.strip()[1:-1]) if cell.strip()) >= 2
+        for line in text.split("\n"))
+
+
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # trafilatura's cell separator ("\|" is a bar in text)
 
 
 _LINK_TEXT = 20  # characters: a headline's link; a word or two linked inside a sentence is less
@@ -94,7 +116,7 @@ def _body_signals(tree: lxml.html.HtmlElement, container, text: str, sapo: str |
 # nothing: the figure is about the text (a doubtful date is doubtful by its flag alone).
 _DOUBTS = {"fallback_used": 0.4, "recovered_text": 0.25, "plain_disagrees": 0.1,
            "no_body_container": 0.05, "page_cut_short": 0.5, "legacy_font_text": 0.5,
-           "legacy_font_converted": 0.1}
+           "legacy_font_converted": 0.1, "layout_row": 0.5}
 # Doubts that grow with a signal of :func:`_body_signals`: none up to the first figure, the
 # full cost from the second on, in proportion between (``prose`` doubts as it falls).
 _RAMPS = {"outside": (0.05, 0.4, 0.6), "linked": (0.05, 0.4, 0.6), "prose": (0.7, 0.1, 0.6)}

@@ -656,8 +656,8 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None)
     for area in areas:
         for el in area.iter("ul", "ol"):
             items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
-            if (len(items) >= 2 and not _headed(el)
-                    and all(_headline_item(li, links_of) for li in items)):
+            if ((len(items) >= 2 or len(items) == 1 and _just_above(el, protected))
+                    and not _headed(el) and all(_headline_item(li, links_of) for li in items)):
                 found.append(el)
         for el in area.iter("table"):  # a list drawn as a table's rows (an ASP.NET DataList)
             rows = el.findall("tr") + el.findall("tbody/tr")
@@ -669,6 +669,20 @@ def _near_body_lists(tree, links_of: _ArticleLinks, protected: list, story=None)
                     and _card_grid(el, links_of) and not _headed(el):
                 found.append(el)
     return found
+
+
+def _just_above(el: lxml.html.HtmlElement, protected: list) -> bool:
+    """True when ``el`` (or its box, two levels up at most) is the element right before a body
+    container: between the lead and the story, where an editor puts the story's related link
+    (a one-headline list there is related news; elsewhere one link may be a "back to the
+    section" link or a sidebar's, and a list of one is left to the heading rules)."""
+    for box in [el, *el.iterancestors()][:3]:
+        after = box.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None and any(after is p for p in protected):
+            return True
+    return False
 
 
 def _after_story(story: lxml.html.HtmlElement) -> list:
@@ -802,12 +816,20 @@ def _label_top(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     if not len(el):  # a leaf (most elements asked) holds no link and no picture: its text
         text = _short_text(el, 40)
     elif next(el.iter("a"), None) is not None:
-        return None  # (the link test first: in C, and it rejects most wrappers at once)
+        # (the link test first: in C, and it rejects most wrappers at once) a title that is a
+        # link (to the home page, to the section) still titles its box when its words are a
+        # related-news title: no headline reads "Tin liên quan" (a navigation title so linked
+        # is a menu's item, left out)
+        text = _short_text(el, 40)
+        if not text or heading_key(text) not in RELATED_HEADINGS:
+            return None
     else:
         text = _short_text(el, 40)
         if text == "":
             text = _picture_title(el)
-    if not text or (key := heading_key(text)) not in RELATED_HEADINGS and key not in NAV_HEADINGS:
+    # (keyed as a box title: a title of the most read or most commented stories, however
+    # worded, is a navigation box's, "Bình luận được xem nhiều nhất" as "Tin xem nhiều")
+    if not text or (key := box_title_key(text)) not in RELATED_HEADINGS and key not in NAV_HEADINGS:
         return None
     top = el
     while (top.getparent() is not None and top.getparent().tag in _LABEL_TAGS
@@ -1051,13 +1073,25 @@ def _named_box(node: lxml.html.HtmlElement, links: list) -> bool:
 _STOP, _NAMED = "stop", "named"  # verdicts of :func:`_card_verdict` besides True and False
 
 
+def _arrow_lines(node: lxml.html.HtmlElement, links: list) -> bool:
+    """True when ``node`` is nothing but headline links each behind an arrow (">> …" lines,
+    <br> between them): the editor's own mark of related links, however many (a SharePoint
+    portal closes its story with seven), where a box of plain links is a card only up to
+    :data:`_MAX_CARD_LINKS`."""
+    loose = " ".join(_loose_text(node, links))
+    arrows = len(_ARROW_MARKS.findall(loose)) + sum(
+        1 for a, _ in links if _ARROWS.match(a.text_content()))
+    return not _ARROW_MARKS.sub("", loose).strip() and arrows >= len({u for _, u in links}) \
+        and all(_visible_words(a) >= 4 for a, _ in links)
+
+
 def _card_verdict(node: lxml.html.HtmlElement, links_of: _ArticleLinks, named: list | None):
     """What box ``node`` is to :func:`_inline_cards`' climb from a link: True for a card, False
     for no card (the climb goes on), :data:`_STOP` when neither it nor a box around it is one,
     :data:`_NAMED` for a section's teaser box (added to ``named`` when it is given)."""
     links = links_of.members(node)
     targets = {u for _, u in links}
-    if not links or len(targets) > _MAX_CARD_LINKS:
+    if not links or len(targets) > _MAX_CARD_LINKS and not _arrow_lines(node, links):
         return _STOP
     pieces = _loose_text(node, links)
     loose = " ".join(pieces)
