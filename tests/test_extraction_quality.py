@@ -24,6 +24,7 @@ from pipelines.archive.store import (
     DOUBTFUL_BELOW,
     DOUBTFUL_FLAGS,
     count_doubtful,
+    doubtful,
     save_article,
     save_articles,
 )
@@ -329,6 +330,13 @@ def test_doubtful_extractions_query_lists_least_sure_first(assessed_archive):
         f"{SITE}/c-3.html", f"{SITE}/d-4.html", f"{SITE}/f-6.html", f"{SITE}/b-2.html"]
     with_a = fetch(assessed_archive, "/archive/doubtful_extractions.json?_shape=array&below=1")
     assert [r["url"] for r in with_a[0].json()][-1] == f"{SITE}/a-1.html"
+
+
+def test_a_body_read_as_a_layout_row_is_doubtful_whatever_its_figure():
+    # the flag costs 0.5 of the figure, which alone leaves a clean page at 0.5, not below it:
+    # the flag itself must send the page to the archivist's list and to reextract --flagged
+    assert doubtful({"confidence": 0.5, "flags": ["layout_row"]})
+    assert not doubtful({"confidence": 0.5, "flags": ["related_none"]})
 
 
 # --- reextract --flagged ----------------------------------------------------------------

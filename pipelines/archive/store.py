@@ -38,8 +38,9 @@ SaveResult = Literal["new", "changed", "unchanged", "kept", "alias"]
 # related_by_* flags describe the page, not a doubt: many articles have no related block.
 # Flags that make an article doubtful whatever its confidence (`no_body_container` is not one:
 # on the 181-page benchmark it marked half the pages and no worse ones; docs/benchmarks.md)
+# (layout_row: the body is a layout table's row, the story merged with its neighbour cells)
 DOUBTFUL_FLAGS = ("fallback_used", "recovered_text", "plain_disagrees", "text_outside_container",
-                  "date_from_url_only", "page_cut_short", "legacy_font_text")
+                  "date_from_url_only", "page_cut_short", "legacy_font_text", "layout_row")
 DOUBTFUL_BELOW = 0.5
 
 
