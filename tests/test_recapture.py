@@ -38,11 +38,16 @@ def story_page(slug: str, *, date: str = "24/11/2026 08:30", byline: bool = True
             "<footer>Báo Thử</footer></body></html>")  # fmt: skip
 
 
+def home_page(slugs) -> str:
+    """The site's home page: a headline link to each story."""
+    return "<html><body>" + "".join(
+        f"<h3><a href='/tin-tuc/{s}.html'>Tỉnh công bố kế hoạch {s} năm 2027</a></h3>"
+        for s in slugs) + "</body></html>"
+
+
 def site(path: str, changed: list[bool]):
     if path == "/":
-        return "<html><body>" + "".join(
-            f"<h3><a href='/tin-tuc/{s}.html'>Tỉnh công bố kế hoạch {s} năm 2027</a></h3>"
-            for s in STORIES) + "</body></html>"
+        return home_page(STORIES)
     slug = path.removeprefix("/tin-tuc/").removesuffix(".html")
     if slug not in STORIES:
         return None
@@ -163,9 +168,7 @@ def fates_site(path: str, changed: list[bool]):
     if path == "/tin-tuc/ban-chinh.html":
         return story_page("ban-goc")
     if path == "/":
-        return "<html><body>" + "".join(
-            f"<h3><a href='/tin-tuc/{s}.html'>Tỉnh công bố kế hoạch {s} năm 2027</a></h3>"
-            for s in FATES) + "</body></html>"
+        return home_page(FATES)
     slug = path.removeprefix("/tin-tuc/").removesuffix(".html")
     if slug not in FATES:
         return None
