@@ -265,17 +265,16 @@ def save_article(
                 save_related(db, row["url"], article["related"] or [], seen, crawl_id)
                 save_related_ids(db, row["url"], article.get("related_ids") or [], seen,
                                  crawl_id)
-        elif old["text"] and not row["text"]:
-            result = "kept"
-            db["articles"].update(old["id"], {"last_seen": seen})
-        elif worse := (part := shorter_part_of(old["text"], row["text"])) or (
+        elif worse := (old["text"] and not row["text"] and "this capture shows no text") or (
+            part := shorter_part_of(old["text"], row["text"])) or (
             less_sure_and_shorter(old, row["text"], quality["extraction_confidence"])
         ):
             result = "kept"
             # the stored text's beginning (cut short, a teaser above a login wall) is the
             # article's page showing the article: back on the site, no longer removed; an
             # empty template proves nothing, and leaves a removed mark as it was
-            back = {"removed": None, "removed_reason": None} if part else {}
+            # (an empty text never reaches ``part``)
+            back = {"removed": None, "removed_reason": None} if row["text"] and part else {}
             db["articles"].update(old["id"], {"last_seen": seen, **back})
             if capture_id is not None:  # the capture says why its text was not stored
                 db.execute("UPDATE captures SET page_reason = ? WHERE id = ?",
